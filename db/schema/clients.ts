@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, char, check, date, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { createdAt, money, rate } from './columns';
+
+export const CLIENT_STATUSES = ['prospect', 'pending_review', 'active', 'suspended', 'closed'] as const;
+
+export const clients = pgTable(
+  'clients',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    /** Home currency (SPEC 2). */
+    currency: char('currency', { length: 3 }).notNull(),
+    status: text('status', { enum: CLIENT_STATUSES }).notNull().default('prospect'),
+    /** KYB checklist: item → { done, by, at }. */
+    kyb: jsonb('kyb').notNull().default({}),
+    contacts: jsonb('contacts').$type<{ name: string; email: string }[]>().notNull().default([]),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [check('clients_status_check', sql`${t.status} in ('prospect','pending_review','active','suspended','closed')`)],
+);
+
+export const AGREEMENT_MODELS = ['recourse', 'non_recourse', 'invoice_discounting', 'reverse', 'export'] as const;
+
+/**
+ * Agreement versions (SPEC 2): effective-dated; a change is a new version, never an edit of
+ * an approved one. `terms` holds every field as validated by lib/agreements; the columns beside
+ * it are the ones set-based SQL reads.
+ */
+export const agreements = pgTable(
+  'agreements',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    clientId: bigint('client_id', { mode: 'number' })
+      .notNull()
+      .references(() => clients.id),
+    version: integer('version').notNull(),
+    effectiveFrom: date('effective_from', { mode: 'string' }).notNull(),
+    status: text('status', { enum: ['pending_approval', 'approved', 'rejected'] }).notNull(),
+    model: text('model', { enum: AGREEMENT_MODELS }).notNull(),
+    advanceRate: rate('advance_rate').notNull(),
+    reserveRate: rate('reserve_rate').notNull(),
+    creditLimit: money('credit_limit').notNull(),
+    concentrationLimit: rate('concentration_limit').notNull(),
+    terms: jsonb('terms').notNull(),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    approvedBy: bigint('approved_by', { mode: 'number' }),
+    approvedAt: timestamp('approved_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('agreements_client_version').on(t.clientId, t.version)],
+);
+
+export const debtors = pgTable('debtors', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  name: text('name').notNull(),
+  creditLimit: money('credit_limit').notNull(),
+  riskRating: text('risk_rating').notNull().default('unrated'),
+  createdAt: createdAt(),
+});

@@ -1,0 +1,6 @@
+export * from './users';
+export * from './clients';
+export * from './invoices';
+export * from './ledger';
+export * from './audit';
+export * from './system';

@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, char, check, date, index, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { createdAt, money } from './columns';
+import { clients, debtors } from './clients';
+
+export const INVOICE_STATUSES = ['submitted', 'verified', 'funded', 'disputed', 'settled', 'charged_back', 'written_off'] as const;
+
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    clientId: bigint('client_id', { mode: 'number' })
+      .notNull()
+      .references(() => clients.id),
+    debtorId: bigint('debtor_id', { mode: 'number' })
+      .notNull()
+      .references(() => debtors.id),
+    number: text('number').notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    faceValue: money('face_value').notNull(),
+    issueDate: date('issue_date', { mode: 'string' }).notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    status: text('status', { enum: INVOICE_STATUSES }).notNull().default('submitted'),
+    fundingDate: date('funding_date', { mode: 'string' }),
+    settledDate: date('settled_date', { mode: 'string' }),
+    /** What the funding paid out and held back, as posted (SPEC 5.1). */
+    advance: money('advance'),
+    reserve: money('reserve'),
+    verifiedBy: bigint('verified_by', { mode: 'number' }),
+    verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // SPEC 5.1: a duplicate number per client–debtor is refused.
+    unique('invoices_client_debtor_number').on(t.clientId, t.debtorId, t.number),
+    index('invoices_client_status_idx').on(t.clientId, t.status),
+    index('invoices_debtor_status_idx').on(t.debtorId, t.status),
+    check('invoices_face_positive', sql`${t.faceValue} > 0`),
+    check(
+      'invoices_status_check',
+      sql`${t.status} in ('submitted','verified','funded','disputed','settled','charged_back','written_off')`,
+    ),
+  ],
+);

@@ -1,0 +1,91 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, char, check, date, index, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { createdAt, money } from './columns';
+import { clients } from './clients';
+import { invoices } from './invoices';
+import { users } from './users';
+
+export const ACCOUNT_CODES = [
+  'cash',
+  'receivable',
+  'unapplied_cash',
+  'reserve',
+  'client_payable',
+  'client_due',
+  'fees_receivable',
+  'fee_income',
+  'credit_loss',
+  'fx_clearing',
+] as const;
+
+/**
+ * Chart of accounts, one set per currency (SPEC 3). Client accounts carry `client_id`; the
+ * per-invoice sub-ledger of `receivable` and `reserve` is the `invoice_id` tag on each line.
+ * `balance` is the running total of all lines (debits positive) kept by lib/ledger under a row
+ * lock, so balances read fast and audit:verify can prove they equal the sum of lines.
+ */
+export const ledgerAccounts = pgTable(
+  'ledger_accounts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    code: text('code', { enum: ACCOUNT_CODES }).notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    clientId: bigint('client_id', { mode: 'number' }).references(() => clients.id),
+    balance: money('balance').notNull().default('0'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('ledger_accounts_key').on(t.code, t.currency, t.clientId).nullsNotDistinct(),
+    check(
+      'ledger_accounts_code_check',
+      sql`${t.code} in ('cash','receivable','unapplied_cash','reserve','client_payable','client_due','fees_receivable','fee_income','credit_loss','fx_clearing')`,
+    ),
+  ],
+);
+
+/** Append-only (the database refuses UPDATE, DELETE and TRUNCATE). */
+export const journalEntries = pgTable(
+  'journal_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    effectiveDate: date('effective_date', { mode: 'string' }).notNull(),
+    kind: text('kind').notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    clientId: bigint('client_id', { mode: 'number' }).references(() => clients.id),
+    invoiceId: bigint('invoice_id', { mode: 'number' }).references(() => invoices.id),
+    paymentId: bigint('payment_id', { mode: 'number' }),
+    releaseId: bigint('release_id', { mode: 'number' }),
+    /** A reversal points at the entry it corrects; an entry is reversed at most once. */
+    reversesEntryId: bigint('reverses_entry_id', { mode: 'number' }).unique(),
+    memo: text('memo').notNull().default(''),
+    postedByUserId: bigint('posted_by_user_id', { mode: 'number' }).references(() => users.id),
+    postedBy: text('posted_by').notNull(),
+    requestId: text('request_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('journal_entries_client_idx').on(t.clientId, t.effectiveDate), index('journal_entries_invoice_idx').on(t.invoiceId)],
+);
+
+/** Append-only. Amount is signed: debit positive, credit negative; sums to zero per entry and currency. */
+export const journalLines = pgTable(
+  'journal_lines',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    entryId: bigint('entry_id', { mode: 'number' })
+      .notNull()
+      .references(() => journalEntries.id),
+    accountId: bigint('account_id', { mode: 'number' })
+      .notNull()
+      .references(() => ledgerAccounts.id),
+    currency: char('currency', { length: 3 }).notNull(),
+    amount: money('amount').notNull(),
+    effectiveDate: date('effective_date', { mode: 'string' }).notNull(),
+    invoiceId: bigint('invoice_id', { mode: 'number' }),
+    trancheId: bigint('tranche_id', { mode: 'number' }),
+  },
+  (t) => [
+    index('journal_lines_entry_idx').on(t.entryId),
+    index('journal_lines_account_date_idx').on(t.accountId, t.effectiveDate),
+    index('journal_lines_invoice_idx').on(t.invoiceId).where(sql`${t.invoiceId} is not null`),
+  ],
+);

@@ -1,0 +1,21 @@
+import { accountCreated, type AccountCreatedData } from './account-created';
+import type { RenderedEmail } from './layout';
+import { testMessage, type TestMessageData } from './test-message';
+
+/** Every template by name, with the data it needs. */
+export interface TemplateData {
+  account_created: AccountCreatedData;
+  test_message: TestMessageData;
+}
+export type TemplateName = keyof TemplateData;
+
+const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail } = {
+  account_created: accountCreated,
+  test_message: testMessage,
+};
+
+export function renderEmail<K extends TemplateName>(template: K, data: TemplateData[K]): RenderedEmail {
+  return TEMPLATES[template](data);
+}
+
+export type { RenderedEmail } from './layout';

@@ -1,0 +1,76 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+
+/**
+ * Every queue, its job data and its schedule in one place (STYLE). Queue names are the job
+ * names of SPEC 7; keys live under QUEUE_PREFIX so several instances can share one Redis.
+ */
+export const QUEUE_NAMES = {
+  emailOutbox: 'email-outbox',
+} as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export interface JobData {
+  'email-outbox': { reason: 'schedule' | 'queued' };
+}
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export function redisUrl(): string {
+  return process.env.REDIS_URL || DEFAULT_REDIS_URL;
+}
+
+export function queuePrefix(): string {
+  return process.env.QUEUE_PREFIX || 'holdback';
+}
+
+/** BullMQ connection options from REDIS_URL (a `/N` database number is honoured). */
+export function redisConnection(url: string = redisUrl()): ConnectionOptions {
+  const u = new URL(url);
+  const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+/** Repeating schedules (BullMQ job schedulers), upserted by every worker at start: idempotent. */
+export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?: string; data: JobData[QueueName] }[] = [
+  { queue: QUEUE_NAMES.emailOutbox, id: 'email-outbox-sweep', every: 15_000, data: { reason: 'schedule' } },
+];
+
+const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };
+
+export function getQueue(name: QueueName): Queue {
+  globalQueues.__holdbackQueues ??= new Map();
+  let queue = globalQueues.__holdbackQueues.get(name);
+  if (!queue) {
+    queue = new Queue(name, {
+      connection: redisConnection(),
+      prefix: queuePrefix(),
+      defaultJobOptions: { removeOnComplete: { count: 200 }, removeOnFail: { count: 500 }, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+    });
+    globalQueues.__holdbackQueues.set(name, queue);
+  }
+  return queue;
+}
+
+export async function closeQueues(): Promise<void> {
+  const queues = globalQueues.__holdbackQueues;
+  globalQueues.__holdbackQueues = undefined;
+  if (queues) await Promise.all([...queues.values()].map((q) => q.close()));
+}
+
+/** After a command that queued email commits: send now rather than at the next sweep. */
+export async function kickOutbox(): Promise<void> {
+  try {
+    await getQueue(QUEUE_NAMES.emailOutbox).add('send', { reason: 'queued' } satisfies JobData['email-outbox']);
+  } catch (error) {
+    // The scheduled sweep sends it anyway; a Redis hiccup must not fail a committed command.
+    console.warn('could not nudge the email outbox:', error instanceof Error ? error.message : error);
+  }
+}

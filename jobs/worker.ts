@@ -1,0 +1,70 @@
+import { Worker } from 'bullmq';
+import { pathToFileURL } from 'node:url';
+import { closeDatabase, getDatabase } from '../db/client';
+import { createTransport } from '../lib/notifications/transport';
+import { emailOutboxProcessor } from './processors/email-outbox';
+import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
+
+export interface WorkerHandle {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/** Registers every processor and upserts the schedules. Safe to run on several machines. */
+export async function startWorkers(options: { schedules?: boolean; log?: (line: string) => void } = {}): Promise<WorkerHandle> {
+  const log = options.log ?? ((line: string) => console.log(`[worker] ${line}`));
+  const database = getDatabase();
+  const transport = createTransport();
+  const common = { connection: redisConnection(), prefix: queuePrefix() };
+  const workers = [new Worker(QUEUE_NAMES.emailOutbox, emailOutboxProcessor(database, transport), { ...common, concurrency: 1 })];
+  for (const w of workers) {
+    w.on('failed', (job, error) => log(`${w.name} job ${job?.id ?? '?'} failed: ${error.message}`));
+    w.on('error', (error) => log(`${w.name}: ${error.message}`));
+  }
+  if (options.schedules !== false) {
+    for (const s of SCHEDULES) {
+      await getQueue(s.queue).upsertJobScheduler(s.id, s.every ? { every: s.every } : { pattern: s.pattern!, tz: process.env.FACTOR_TIMEZONE || 'UTC' }, {
+        name: s.id,
+        data: s.data,
+      });
+    }
+  }
+  log(`started: ${workers.map((w) => w.name).join(', ')} (mail via ${transport.describe})`);
+  return {
+    workers,
+    async close() {
+      // Let running jobs finish (graceful), then release connections.
+      await Promise.all(workers.map((w) => w.close()));
+      transport.close();
+      await closeQueues();
+      await closeDatabase();
+    },
+  };
+}
+
+async function main() {
+  const handle = await startWorkers();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[worker] ${signal}: finishing running jobs, then stopping`);
+    const timer = setTimeout(() => {
+      console.error('[worker] did not stop within 30 s; exiting');
+      process.exit(1);
+    }, 30_000);
+    timer.unref();
+    await handle.close();
+    console.log('[worker] stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error) => {
+    console.error('[worker] failed to start:', error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '../errors';
+import type { Role } from './roles';
+
+/** Who is doing something, from where. Every command takes one and audits it. */
+export interface Actor {
+  userId: number | null;
+  /** email for people, `job:<name>` for jobs, `cli` for the command line */
+  label: string;
+  role: Role | 'system';
+  /** set for `client` users: the only client they may see */
+  clientId: number | null;
+  source: 'console' | 'api' | 'job' | 'cli' | 'seed';
+  requestId: string;
+  ip: string | null;
+}
+
+export function systemActor(label: string, source: Actor['source'] = 'job'): Actor {
+  return { userId: null, label, role: 'system', clientId: null, source, requestId: randomUUID(), ip: null };
+}
+
+/**
+ * The one authorisation helper (STYLE: every page, action and route calls it).
+ * No actor → 401; a role outside `roles` → 403.
+ */
+export function requireRole(actor: Actor | null | undefined, ...roles: readonly (Role | readonly Role[])[]): Actor {
+  if (!actor) throw new DomainError('unauthenticated', 'Sign in or send a valid API key', { status: 401 });
+  const allowed = roles.flat() as Role[];
+  if (actor.role === 'system') return actor;
+  if (!allowed.includes(actor.role)) {
+    throw new DomainError('forbidden', `The ${actor.role} role may not do this (needs ${allowed.join(' or ')})`, {
+      status: 403,
+      details: { role: actor.role, allowed },
+    });
+  }
+  return actor;
+}
+
+/**
+ * A client user sees only its own client: anything else is "not found", never someone
+ * else's data (API.md Conventions).
+ */
+export function assertClientScope(actor: Actor, clientId: number, what = 'Client'): void {
+  if (actor.role === 'client' && actor.clientId !== clientId) {
+    throw new DomainError('not_found', `${what} not found`, { status: 404 });
+  }
+}

@@ -1,0 +1,54 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { cache } from 'react';
+import { eq } from 'drizzle-orm';
+import { getServerSession } from 'next-auth';
+import { headers } from 'next/headers';
+import { forbidden, redirect } from 'next/navigation';
+import { getDatabase } from '../../db/client';
+import { users } from '../../db/schema';
+import { DomainError } from '../errors';
+import { requireRole, type Actor } from './actor';
+import { authOptions } from './options';
+import { canOpen, type Role, type Section } from './roles';
+
+/**
+ * The signed-in person for this request, read fresh from the database so a disabled user or
+ * a changed role takes effect at once (the session cookie alone is not trusted for that).
+ */
+export const currentActor = cache(async (): Promise<Actor | null> => {
+  const session = await getServerSession(authOptions);
+  const id = Number(session?.user?.id);
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const [user] = await getDatabase().db.select().from(users).where(eq(users.id, id));
+  if (!user || user.disabledAt) return null;
+  const h = await headers();
+  return {
+    userId: user.id,
+    label: user.email,
+    role: user.role,
+    clientId: user.clientId,
+    source: 'console',
+    requestId: h.get('x-request-id') ?? randomUUID(),
+    ip: h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || null,
+  };
+});
+
+/** For pages: signed out → the sign-in page; a role that may not open the section → 403. */
+export async function requireSection(section: Section): Promise<Actor> {
+  const actor = await currentActor();
+  if (!actor) redirect('/signin');
+  if (actor.role === 'system' || !canOpen(actor.role, section)) forbidden();
+  return actor;
+}
+
+/** For server actions: the same helper as routes use, with the console's session. */
+export async function actionActor(...roles: Role[]): Promise<Actor> {
+  const actor = await currentActor();
+  try {
+    return requireRole(actor, roles);
+  } catch (error) {
+    if (error instanceof DomainError && error.status === 401) redirect('/signin');
+    throw error;
+  }
+}

@@ -1,0 +1,97 @@
+import type { Database, Tx } from '../../db/client';
+import { renderEmail, type TemplateData, type TemplateName } from '../../emails';
+import { recordAudit } from '../audit';
+import { requireRole, systemActor, type Actor } from '../auth/actor';
+import { refused } from '../errors';
+import type { MailTransport } from './transport';
+
+export const MAX_ATTEMPTS = 6;
+
+/** Retry after 1, 2, 4, 8, 16 minutes. */
+export function backoffSeconds(attempts: number): number {
+  return 60 * 2 ** Math.max(0, attempts - 1);
+}
+
+/**
+ * Writes an email to the outbox inside the caller's transaction (the transactional outbox):
+ * it is sent if and only if the command commits. A dedupe key makes "once per event" emails
+ * idempotent; the id is null when that key was queued before.
+ */
+export async function queueEmail<K extends TemplateName>(
+  tx: Tx,
+  email: { to: string; template: K; data: TemplateData[K]; dedupeKey?: string; clientId?: number | null },
+): Promise<number | null> {
+  const rendered = renderEmail(email.template, email.data);
+  const rows = await tx.sql<{ id: string }[]>`
+    insert into email_outbox (dedupe_key, "to", subject, template, html, text, client_id)
+    values (${email.dedupeKey ?? null}, ${email.to}, ${rendered.subject}, ${email.template}, ${rendered.html}, ${rendered.text}, ${email.clientId ?? null})
+    on conflict (dedupe_key) do nothing returning id`;
+  return rows[0] ? Number(rows[0].id) : null;
+}
+
+export interface SendReport {
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+type Claimed = { id: string; to: string; subject: string; html: string; text: string; attempts: number };
+
+/**
+ * Sends what is due. Rows are claimed with a lease (status `sending`, `locked_until`) in their
+ * own committed statement, so two workers never send the same row and a worker that dies
+ * mid-send leaves rows that are claimed again when the lease runs out.
+ */
+export async function sendDueEmails(database: Database, transport: MailTransport, options: { batch?: number } = {}): Promise<SendReport> {
+  const report: SendReport = { sent: 0, retrying: 0, failed: 0 };
+  const claimed = await database.sql<Claimed[]>`
+    update email_outbox o set status = 'sending', locked_until = now() + interval '2 minutes', attempts = o.attempts + 1
+     where o.id in (
+       select id from email_outbox
+        where (status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and locked_until < now())
+        order by id limit ${options.batch ?? 50}
+        for update skip locked)
+    returning o.id, o."to", o.subject, o.html, o.text, o.attempts`;
+  const outcomes: { id: string; to: string; outcome: 'sent' | 'retrying' | 'failed'; error?: string }[] = [];
+  for (const mail of claimed) {
+    try {
+      const { messageId } = await transport.send({ id: Number(mail.id), to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+      await database.sql`
+        update email_outbox set status = 'sent', sent_at = now(), message_id = ${messageId}, locked_until = null, last_error = null
+         where id = ${mail.id}`;
+      report.sent += 1;
+      outcomes.push({ id: mail.id, to: mail.to, outcome: 'sent' });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const giveUp = mail.attempts >= MAX_ATTEMPTS;
+      await database.sql`
+        update email_outbox
+           set status = ${giveUp ? 'failed' : 'pending'}, last_error = ${message.slice(0, 1000)}, locked_until = null,
+               next_attempt_at = now() + ${`${backoffSeconds(mail.attempts)} seconds`}::interval
+         where id = ${mail.id}`;
+      if (giveUp) report.failed += 1;
+      else report.retrying += 1;
+      outcomes.push({ id: mail.id, to: mail.to, outcome: giveUp ? 'failed' : 'retrying', error: message });
+    }
+  }
+  if (outcomes.length > 0) {
+    await database.transaction((tx) =>
+      recordAudit(
+        tx,
+        systemActor('job:email-outbox'),
+        outcomes.map((o) => ({ action: `email.${o.outcome}`, targetType: 'email', targetId: o.id, after: { to: o.to, via: transport.describe, error: o.error } })),
+      ),
+    );
+  }
+  return report;
+}
+
+/** Staff retry of a failed email: back to pending with a fresh set of attempts. */
+export async function retryEmail(tx: Tx, id: number, actor: Actor): Promise<void> {
+  requireRole(actor, 'admin');
+  const rows = await tx.sql`
+    update email_outbox set status = 'pending', attempts = 0, next_attempt_at = now(), last_error = null
+     where id = ${id} and status = 'failed' returning id`;
+  if (rows.length === 0) throw refused('not_failed', `Email ${id} is not a failed email`);
+  await recordAudit(tx, actor, { action: 'email.retry', targetType: 'email', targetId: id });
+}

@@ -1,0 +1,50 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMail {
+  id: number;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface MailTransport {
+  describe: string;
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+  close(): void;
+}
+
+export const MAIL_FROM = () => process.env.MAIL_FROM || 'Holdback <no-reply@holdback.local>';
+export const mailDirectory = () => process.env.MAIL_DIR || path.join(process.cwd(), '.data', 'mail');
+
+/**
+ * API.md: `SMTP_URL` when set; otherwise each message is written as an .eml file under
+ * `.data/mail/` (and shown in the console's outbox) so nothing is lost on a machine without mail.
+ */
+export function createTransport(smtpUrl: string | undefined = process.env.SMTP_URL): MailTransport {
+  if (smtpUrl) {
+    const transporter = nodemailer.createTransport(smtpUrl);
+    return {
+      describe: `SMTP ${new URL(smtpUrl).host}`,
+      async send(mail) {
+        const info = await transporter.sendMail({ from: MAIL_FROM(), to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+        return { messageId: String(info.messageId) };
+      },
+      close: () => transporter.close(),
+    };
+  }
+  const dir = mailDirectory();
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    describe: `files in ${dir}`,
+    async send(mail) {
+      const info = await transporter.sendMail({ from: MAIL_FROM(), to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, `${String(mail.id).padStart(8, '0')}.eml`), info.message as Buffer);
+      return { messageId: String(info.messageId) };
+    },
+    close: () => transporter.close(),
+  };
+}

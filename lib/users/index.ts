@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
+import { apiKeys, clients, users } from '../../db/schema';
+import { recordAudit } from '../audit';
+import { requireRole, type Actor } from '../auth/actor';
+import { generateApiKey } from '../auth/api-keys';
+import { MIN_PASSWORD_LENGTH, hashPassword } from '../auth/password';
+import { ROLES, type Role } from '../auth/roles';
+import { conflict, notFound, refused } from '../errors';
+import { parseInput } from '../validation';
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  clientId: string | null;
+  disabled: boolean;
+  lastSignInAt: string | null;
+  createdAt: string;
+}
+
+type UserRow = typeof users.$inferSelect;
+
+export function userView(u: UserRow): UserView {
+  return {
+    id: String(u.id),
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    clientId: u.clientId === null ? null : String(u.clientId),
+    disabled: u.disabledAt !== null,
+    lastSignInAt: u.lastSignInAt ? u.lastSignInAt.toISOString() : null,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+export const createUserSchema = z
+  .object({
+    email: z.email({ error: 'must be an email address' }).transform((v) => v.trim().toLowerCase()),
+    name: z.string().trim().max(200).optional(),
+    role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
+    clientId: z.coerce.number().int().positive().optional().nullable(),
+    password: z.string().min(MIN_PASSWORD_LENGTH, { error: `must be at least ${MIN_PASSWORD_LENGTH} characters` }).max(200).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.role === 'client' && !v.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'a client user needs the client it belongs to' });
+    if (v.role !== 'client' && v.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'only client users belong to a client' });
+  });
+export type CreateUserInput = z.input<typeof createUserSchema>;
+
+/** Creates a user (admins only). With `reuse`, an existing user of that email is returned instead of a conflict. */
+export async function createUser(
+  tx: Tx,
+  input: CreateUserInput,
+  actor: Actor,
+  options: { reuse?: boolean } = {},
+): Promise<{ user: UserView; created: boolean }> {
+  requireRole(actor, 'admin');
+  const data = parseInput(createUserSchema, input);
+  if (data.clientId) {
+    const [client] = await tx.db.select({ id: clients.id }).from(clients).where(eq(clients.id, data.clientId));
+    if (!client) throw notFound('Client', data.clientId);
+  }
+  const [existing] = await tx.db.select().from(users).where(eq(users.email, data.email));
+  if (existing) {
+    if (!options.reuse) throw conflict('email_taken', `A user with email ${data.email} exists already`);
+    if (existing.role !== data.role || (existing.clientId ?? null) !== (data.clientId ?? null)) {
+      throw conflict('email_taken', `${data.email} exists already with role ${existing.role}; not changing it`);
+    }
+    return { user: userView(existing), created: false };
+  }
+  const passwordHash = data.password ? await hashPassword(data.password) : null;
+  const [row] = await tx.db
+    .insert(users)
+    .values({ email: data.email, name: data.name || data.email, role: data.role, clientId: data.clientId ?? null, passwordHash })
+    .returning();
+  const view = userView(row!);
+  await recordAudit(tx, actor, { action: 'user.create', targetType: 'user', targetId: row!.id, after: view });
+  return { user: view, created: true };
+}
+
+export async function setPassword(tx: Tx, userId: number, password: string, actor: Actor): Promise<void> {
+  if (actor.userId !== userId) requireRole(actor, 'admin');
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw refused('weak_password', `A password needs at least ${MIN_PASSWORD_LENGTH} characters`, { password: 'too short' });
+  }
+  const updated = await tx.db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, userId)).returning({ id: users.id });
+  if (updated.length === 0) throw notFound('User', userId);
+  await recordAudit(tx, actor, { action: 'user.set_password', targetType: 'user', targetId: userId });
+}
+
+export async function setUserDisabled(tx: Tx, userId: number, disabled: boolean, actor: Actor): Promise<UserView> {
+  requireRole(actor, 'admin');
+  if (actor.userId === userId && disabled) throw refused('self_disable', 'You cannot disable your own account');
+  const [before] = await tx.db.select().from(users).where(eq(users.id, userId));
+  if (!before) throw notFound('User', userId);
+  const [after] = await tx.db
+    .update(users)
+    .set({ disabledAt: disabled ? new Date() : null })
+    .where(eq(users.id, userId))
+    .returning();
+  if (disabled) await tx.db.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
+  await recordAudit(tx, actor, {
+    action: disabled ? 'user.disable' : 'user.enable',
+    targetType: 'user',
+    targetId: userId,
+    before: userView(before),
+    after: userView(after!),
+  });
+  return userView(after!);
+}
+
+/** Issues an API key for a user; the key is returned once and only its hash is kept. */
+export async function createApiKey(tx: Tx, userId: number, label: string, actor: Actor): Promise<{ id: string; key: string; prefix: string }> {
+  if (actor.userId !== userId) requireRole(actor, 'admin');
+  const [user] = await tx.db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw notFound('User', userId);
+  if (user.disabledAt) throw refused('user_disabled', `${user.email} is disabled`);
+  const { key, keyHash, prefix } = generateApiKey();
+  const [row] = await tx.db.insert(apiKeys).values({ userId, keyHash, prefix, label }).returning({ id: apiKeys.id });
+  await recordAudit(tx, actor, { action: 'api_key.create', targetType: 'user', targetId: userId, after: { keyId: String(row!.id), prefix, label } });
+  return { id: String(row!.id), key, prefix };
+}
+
+export async function revokeApiKey(tx: Tx, keyId: number, actor: Actor): Promise<void> {
+  const [key] = await tx.db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
+  if (!key) throw notFound('API key', keyId);
+  if (actor.userId !== key.userId) requireRole(actor, 'admin');
+  await tx.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, keyId));
+  await recordAudit(tx, actor, { action: 'api_key.revoke', targetType: 'user', targetId: key.userId, after: { keyId: String(keyId), prefix: key.prefix } });
+}
