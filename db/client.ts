@@ -40,6 +40,8 @@ function rawClientOf(dtx: unknown): postgres.TransactionSql {
 const parsers = {
   // Business dates stay 'YYYY-MM-DD' strings; never a JS Date in the server's time zone.
   date: { to: 1082, from: [1082], serialize: (x: string) => x, parse: (x: string) => x },
+  // Money stays a decimal string both ways, which also teaches postgres.js numeric[] arrays.
+  numeric: { to: 1700, from: [1700], serialize: (x: string) => String(x), parse: (x: string) => x },
 };
 
 export function createDatabase(url: string = databaseUrl(), options: { max?: number } = {}): Database {
@@ -50,6 +52,13 @@ export function createDatabase(url: string = databaseUrl(), options: { max?: num
     connection: { application_name: 'holdback' },
   });
   const db = drizzle(sql, { schema });
+  // drizzle marks the array types date[], timestamp[], timestamptz[] and numeric[] as
+  // pass-through; give them back to postgres.js so bulk SQL can bind JS arrays of strings.
+  const typeOptions = sql.options as unknown as { parsers: Record<string, unknown>; serializers: Record<string, unknown> };
+  for (const arrayType of ['1182', '1115', '1185', '1231']) {
+    delete typeOptions.parsers[arrayType];
+    delete typeOptions.serializers[arrayType];
+  }
   return {
     sql,
     db,

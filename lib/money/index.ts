@@ -112,6 +112,11 @@ export function formatMoney(value: Big, currency: string): string {
   return fixed(value, minorUnits(currency));
 }
 
+/** A numeric column's text ("8000.0000") in the edge format of its currency ("8000.00"). */
+export function moneyOut(value: string | Big | null | undefined, currency: string): string {
+  return formatMoney(value === null || value === undefined ? new Big(0) : new Big(value), currency);
+}
+
 /** For people: "8,000.00 USD". */
 export function displayMoney(value: Big | string, currency: string): string {
   const text = formatMoney(typeof value === 'string' ? new Big(value) : value, currency);

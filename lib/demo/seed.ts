@@ -1,0 +1,109 @@
+import type { Database } from '../../db/client';
+import type { AgreementTermsInput } from '../agreements/terms';
+import { systemActor, type Actor } from '../auth/actor';
+import type { Role } from '../auth/roles';
+import { createClient } from '../clients';
+import { addDays } from '../dates';
+import { createDebtor } from '../debtors';
+import { fundInvoices } from '../funding';
+import { createInvoice, verifyInvoice } from '../invoices';
+import { createUser } from '../users';
+
+/** The sign-ins of the demo portfolio (README lists them). */
+export const DEMO_PASSWORD = 'holdback-demo';
+export const DEMO_USERS: { email: string; role: Role; name: string }[] = [
+  { email: 'admin@holdback.demo', role: 'admin', name: 'Avery Admin' },
+  { email: 'underwriter@holdback.demo', role: 'underwriter', name: 'Uma Underwriter' },
+  { email: 'funding@holdback.demo', role: 'funding', name: 'Felix Funding' },
+  { email: 'collections@holdback.demo', role: 'collections', name: 'Cora Collections' },
+  { email: 'approver@holdback.demo', role: 'approver', name: 'April Approver' },
+  { email: 'controller@holdback.demo', role: 'controller', name: 'Conrad Controller' },
+  { email: 'auditor@holdback.demo', role: 'auditor', name: 'Audrey Auditor' },
+  { email: 'client@holdback.demo', role: 'client', name: 'Carl Client (Acme Freight)' },
+];
+
+const CLIENTS: { name: string; currency: string; contact: string; agreement: AgreementTermsInput }[] = [
+  {
+    name: 'Acme Freight LLC',
+    currency: 'USD',
+    contact: 'ap@acme-freight.example',
+    agreement: { model: 'recourse', advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' }, creditLimit: '500000.00', concentrationLimit: '0.60' },
+  },
+  {
+    name: 'Northwind Staffing Inc.',
+    currency: 'USD',
+    contact: 'finance@northwind.example',
+    agreement: { model: 'recourse', advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' }, creditLimit: '250000.00', concentrationLimit: '0.75' },
+  },
+  {
+    name: 'Globex Export GmbH',
+    currency: 'EUR',
+    contact: 'buchhaltung@globex-export.example',
+    agreement: {
+      model: 'export',
+      advanceRate: '0.85',
+      reserveRate: '0.15',
+      serviceFee: '25.00',
+      fees: { kind: 'tiered', initialRate: '0.03', initialDays: 30, stepRate: '0.01', stepDays: 10 },
+      reservePolicy: { kind: 'rolling', holdDays: 180 },
+      creditLimit: '400000.00',
+    },
+  },
+];
+
+const DEBTORS = [
+  { name: 'Globex Retail', creditLimit: '300000.00' },
+  { name: 'Initech Stores', creditLimit: '150000.00' },
+  { name: 'Umbrella Logistics', creditLimit: '200000.00' },
+  { name: 'Soylent Foods', creditLimit: '100000.00' },
+];
+
+export async function hasClients(database: Database): Promise<boolean> {
+  const [row] = await database.sql<{ n: string }[]>`select count(*) as n from clients`;
+  return Number(row!.n) > 0;
+}
+
+/**
+ * A small demo portfolio: a user per role, three clients with agreements, four debtors and
+ * invoices in every early state — funded through the same commands people use, so the ledger
+ * and the audit chain are real. Runs only on a database without clients.
+ */
+export async function seedDemo(database: Database, options: { today: string } = { today: '2026-11-02' }): Promise<{ seeded: boolean }> {
+  if (await hasClients(database)) return { seeded: false };
+  const as = (role: Role): Actor => ({ ...systemActor('seed', 'seed'), label: `seed:${role}`, role });
+  const start = addDays(options.today, -75);
+  return database.transaction(async (tx) => {
+    const clientIds: number[] = [];
+    for (const c of CLIENTS) {
+      const view = await createClient(
+        tx,
+        { name: c.name, currency: c.currency, status: 'active', contacts: [{ name: 'Accounts', email: c.contact }], agreement: c.agreement, effectiveFrom: start },
+        as('underwriter'),
+      );
+      clientIds.push(Number(view.id));
+    }
+    const debtorIds: number[] = [];
+    for (const d of DEBTORS) debtorIds.push(Number((await createDebtor(tx, d, as('underwriter'))).id));
+    for (const u of DEMO_USERS) {
+      await createUser(tx, { email: u.email, name: u.name, role: u.role, password: DEMO_PASSWORD, clientId: u.role === 'client' ? clientIds[0] : undefined }, as('admin'));
+    }
+    // Twelve invoices per client; the older eight are funded, two verified, two submitted.
+    for (const [ci, clientId] of clientIds.entries()) {
+      const currency = CLIENTS[ci]!.currency;
+      const toFund: { id: number; date: string }[] = [];
+      for (let n = 1; n <= 12; n += 1) {
+        const issueDate = addDays(start, n * 6);
+        const face = `${(4 + ((n * 7 + ci * 3) % 11)) * 1250}.00`;
+        const invoice = await createInvoice(
+          tx,
+          { clientId, debtorId: debtorIds[(n + ci) % debtorIds.length]!, number: `${['AF', 'NW', 'GX'][ci]}-${1000 + n}`, faceValue: face, currency, issueDate, dueDate: addDays(issueDate, 45) },
+          as('funding'),
+        );
+        if (n <= 10) await verifyInvoice(tx, Number(invoice.id), as('funding'));
+        if (n <= 8) toFund.push({ id: Number(invoice.id), date: addDays(issueDate, 1) });
+      }
+      for (const f of toFund) await fundInvoices(tx, { clientId, invoiceIds: [f.id], fundingDate: f.date }, as('funding'));
+    }
+    return { seeded: true };
+  });
+}

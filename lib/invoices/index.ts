@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client';
+import { clients, debtors, invoices } from '../../db/schema';
+import { recordAudit } from '../audit';
+import { assertClientScope, requireRole, type Actor } from '../auth/actor';
+import { isBusinessDate } from '../dates';
+import { DomainError, conflict, notFound, refused } from '../errors';
+import { Big, moneyOut, parseMoney } from '../money';
+import { parseInput } from '../validation';
+
+export const INVOICE_WRITE_ROLES = ['funding'] as const;
+
+const id = (field: string) =>
+  z.union([z.string(), z.number()], { error: `${field} is required` }).transform((v, ctx) => {
+    const text = String(v);
+    if (!/^[1-9]\d{0,15}$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an id' });
+      return z.NEVER;
+    }
+    return Number(text);
+  });
+const date = z.string({ error: 'is required' }).refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' });
+
+export const createInvoiceSchema = z
+  .object({
+    clientId: id('clientId'),
+    debtorId: id('debtorId'),
+    number: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(80),
+    faceValue: z.string({ error: 'must be a decimal string such as "10000.00"' }),
+    currency: z.string({ error: 'is required' }).regex(/^[A-Z]{3}$/, { error: 'must be a currency code such as USD' }),
+    issueDate: date,
+    dueDate: date,
+  })
+  .superRefine((v, ctx) => {
+    if (v.dueDate < v.issueDate) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'must not be before issueDate' });
+  });
+
+export interface InvoiceView {
+  id: string;
+  clientId: string;
+  debtorId: string;
+  number: string;
+  currency: string;
+  status: string;
+  faceValue: string;
+  advance: string;
+  reserve: string;
+  outstanding: string;
+  feesAccrued: string;
+  issueDate: string;
+  dueDate: string;
+  fundingDate: string | null;
+  settledDate: string | null;
+}
+
+type InvoiceRow = typeof invoices.$inferSelect;
+
+/**
+ * The invoice as API.md shows it. `reserve` is what is still held on the invoice and
+ * `outstanding` what the debtor still owes, both read from the invoice's sub-ledger.
+ */
+export async function invoiceView(tx: Tx, row: InvoiceRow): Promise<InvoiceView> {
+  const [sums] = await tx.sql<{ receivable: string | null; reserve: string | null; fees: string | null }[]>`
+    select sum(l.amount) filter (where a.code = 'receivable') as receivable,
+           sum(l.amount) filter (where a.code = 'reserve') as reserve,
+           sum(l.amount) filter (where a.code = 'fees_receivable') as fees
+      from journal_lines l join ledger_accounts a on a.id = l.account_id
+     where l.invoice_id = ${row.id}`;
+  const funded = row.fundingDate !== null;
+  const c = row.currency;
+  return {
+    id: String(row.id),
+    clientId: String(row.clientId),
+    debtorId: String(row.debtorId),
+    number: row.number,
+    currency: c,
+    status: row.status,
+    faceValue: moneyOut(row.faceValue, c),
+    advance: moneyOut(row.advance, c),
+    reserve: moneyOut(new Big(sums?.reserve ?? 0).times(-1), c),
+    outstanding: funded ? moneyOut(sums?.receivable ?? null, c) : moneyOut(row.faceValue, c),
+    feesAccrued: moneyOut(sums?.fees ?? null, c),
+    issueDate: row.issueDate,
+    dueDate: row.dueDate,
+    fundingDate: row.fundingDate,
+    settledDate: row.settledDate,
+  };
+}
+
+export async function createInvoice(tx: Tx, input: unknown, actor: Actor): Promise<InvoiceView> {
+  requireRole(actor, INVOICE_WRITE_ROLES);
+  const data = parseInput(createInvoiceSchema, input);
+  const face = parseMoney(data.faceValue, data.currency, { field: 'faceValue' });
+  if (face.lte(0)) throw new DomainError('invalid_input', 'faceValue must be more than zero', { status: 400, details: { faceValue: 'must be more than zero' } });
+  const [client] = await tx.db.select().from(clients).where(eq(clients.id, data.clientId));
+  if (!client) throw new DomainError('invalid_input', `No client ${data.clientId}`, { status: 400, details: { clientId: 'no such client' } });
+  const [debtor] = await tx.db.select({ id: debtors.id }).from(debtors).where(eq(debtors.id, data.debtorId));
+  if (!debtor) throw new DomainError('invalid_input', `No debtor ${data.debtorId}`, { status: 400, details: { debtorId: 'no such debtor' } });
+  const inserted = await tx.db
+    .insert(invoices)
+    .values({
+      clientId: data.clientId,
+      debtorId: data.debtorId,
+      number: data.number,
+      currency: data.currency,
+      faceValue: face.toString(),
+      issueDate: data.issueDate,
+      dueDate: data.dueDate,
+      createdBy: actor.userId,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted.length === 0) {
+    // SPEC 5.1: a duplicate number per client–debtor is refused.
+    throw conflict('duplicate_invoice', `Invoice ${data.number} exists already for this client and debtor`, { number: data.number });
+  }
+  const view = await invoiceView(tx, inserted[0]!);
+  await recordAudit(tx, actor, { action: 'invoice.create', targetType: 'invoice', targetId: view.id, after: view });
+  return view;
+}
+
+export async function getInvoice(tx: Tx, invoiceId: number, actor: Actor): Promise<InvoiceView> {
+  const [row] = await tx.db.select().from(invoices).where(eq(invoices.id, invoiceId));
+  if (!row) throw notFound('Invoice', invoiceId);
+  assertClientScope(actor, row.clientId, 'Invoice');
+  return invoiceView(tx, row);
+}
+
+export async function verifyInvoice(tx: Tx, invoiceId: number, actor: Actor): Promise<InvoiceView> {
+  requireRole(actor, INVOICE_WRITE_ROLES);
+  const [before] = await tx.db.select().from(invoices).where(eq(invoices.id, invoiceId)).for('update');
+  if (!before) throw notFound('Invoice', invoiceId);
+  if (before.status === 'verified') return invoiceView(tx, before);
+  if (before.status !== 'submitted') throw refused('invalid_state', `Invoice ${before.number} is ${before.status}; only a submitted invoice can be verified`);
+  const [after] = await tx.db
+    .update(invoices)
+    .set({ status: 'verified', verifiedBy: actor.userId, verifiedAt: new Date() })
+    .where(and(eq(invoices.id, invoiceId), eq(invoices.status, 'submitted')))
+    .returning();
+  const view = await invoiceView(tx, after!);
+  await recordAudit(tx, actor, { action: 'invoice.verify', targetType: 'invoice', targetId: invoiceId, before: { status: before.status }, after: { status: 'verified' } });
+  return view;
+}
