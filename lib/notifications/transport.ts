@@ -23,7 +23,7 @@ export const mailDirectory = () => process.env.MAIL_DIR || path.join(process.cwd
  * API.md: `SMTP_URL` when set; otherwise each message is written as an .eml file under
  * `.data/mail/` (and shown in the console's outbox) so nothing is lost on a machine without mail.
  */
-export function createTransport(smtpUrl: string | undefined = process.env.SMTP_URL): MailTransport {
+export function createTransport(smtpUrl: string | null = process.env.SMTP_URL || null): MailTransport {
   if (smtpUrl) {
     const transporter = nodemailer.createTransport(smtpUrl);
     return {

@@ -1,25 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { inject } from 'vitest';
 import { createDatabase, type Database } from '../../db/client';
+import { urlFor, withAdmin } from './pg';
 
-/** The server the tests use (its databases are throwaway: holdback_t_*). */
-export const TEST_SERVER_URL = process.env.TEST_DATABASE_SERVER || 'postgres://postgres@127.0.0.1:5432';
-
-export function urlFor(name: string): string {
-  const u = new URL(TEST_SERVER_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-export async function withAdmin<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(urlFor('postgres'), { max: 1, onnotice: () => {} });
-  try {
-    return await fn(sql);
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
+export { urlFor, withAdmin } from './pg';
 
 export interface TestDatabase {
   name: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { ensureDatabase, migrateDatabase } from '../../db/migrate';
-import { urlFor, withAdmin } from './db';
+import { urlFor, withAdmin } from './pg';
 
 declare module 'vitest' {
   export interface ProvidedContext {

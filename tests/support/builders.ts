@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../../db/client';
+import type { AgreementTermsInput } from '../../lib/agreements/terms';
+import { systemActor, type Actor } from '../../lib/auth/actor';
+import type { Role } from '../../lib/auth/roles';
+import { createClient, type ClientView } from '../../lib/clients';
+import { createDebtor, type DebtorView } from '../../lib/debtors';
+import { fundInvoices } from '../../lib/funding';
+import { createInvoice, verifyInvoice, type InvoiceView } from '../../lib/invoices';
+import { createUser } from '../../lib/users';
+
+/** Test data through the same commands people use (STYLE: builders, never the demo seed). */
+const unique = () => randomBytes(4).toString('hex');
+
+export async function aUser(database: Database, role: Role, options: { clientId?: number; password?: string; email?: string } = {}): Promise<Actor> {
+  const { user } = await database.transaction((tx) =>
+    createUser(
+      tx,
+      { email: options.email ?? `${role}-${unique()}@test.holdback`, role, clientId: options.clientId, password: options.password ?? 'correct horse battery' },
+      systemActor('test', 'cli'),
+    ),
+  );
+  return { userId: Number(user.id), label: user.email, role, clientId: options.clientId ?? null, source: 'console', requestId: `test-${unique()}`, ip: null };
+}
+
+export interface Team {
+  underwriter: Actor;
+  funding: Actor;
+  approver: Actor;
+  controller: Actor;
+  collections: Actor;
+  admin: Actor;
+}
+
+export async function aTeam(database: Database): Promise<Team> {
+  return {
+    underwriter: await aUser(database, 'underwriter'),
+    funding: await aUser(database, 'funding'),
+    approver: await aUser(database, 'approver'),
+    controller: await aUser(database, 'controller'),
+    collections: await aUser(database, 'collections'),
+    admin: await aUser(database, 'admin'),
+  };
+}
+
+export async function aClient(
+  database: Database,
+  team: Pick<Team, 'underwriter'>,
+  options: { name?: string; currency?: string; agreement?: AgreementTermsInput; status?: 'active' | 'prospect'; effectiveFrom?: string } = {},
+): Promise<ClientView> {
+  return database.transaction((tx) =>
+    createClient(
+      tx,
+      {
+        name: options.name ?? `Client ${unique()}`,
+        currency: options.currency ?? 'USD',
+        status: options.status ?? 'active',
+        agreement: options.agreement,
+        effectiveFrom: options.effectiveFrom ?? '2025-01-01',
+      },
+      team.underwriter,
+    ),
+  );
+}
+
+export async function aDebtor(database: Database, team: Pick<Team, 'underwriter'>, options: { creditLimit?: string } = {}): Promise<DebtorView> {
+  return database.transaction((tx) => createDebtor(tx, { name: `Debtor ${unique()}`, creditLimit: options.creditLimit ?? '1000000.00' }, team.underwriter));
+}
+
+export async function anInvoice(
+  database: Database,
+  team: Pick<Team, 'funding'>,
+  options: { client: ClientView; debtor: DebtorView; faceValue?: string; number?: string; issueDate?: string; verified?: boolean },
+): Promise<InvoiceView> {
+  return database.transaction(async (tx) => {
+    const invoice = await createInvoice(
+      tx,
+      {
+        clientId: options.client.id,
+        debtorId: options.debtor.id,
+        number: options.number ?? `INV-${unique()}`,
+        faceValue: options.faceValue ?? '10000.00',
+        currency: options.client.currency,
+        issueDate: options.issueDate ?? '2026-01-01',
+        dueDate: '2026-03-01',
+      },
+      team.funding,
+    );
+    return options.verified === false ? invoice : verifyInvoice(tx, Number(invoice.id), team.funding);
+  });
+}
+
+export async function aFundedInvoice(
+  database: Database,
+  team: Pick<Team, 'funding'>,
+  options: { client: ClientView; debtor: DebtorView; faceValue?: string; fundingDate?: string },
+): Promise<InvoiceView> {
+  const invoice = await anInvoice(database, team, options);
+  await database.transaction((tx) =>
+    fundInvoices(tx, { clientId: Number(options.client.id), invoiceIds: [Number(invoice.id)], fundingDate: options.fundingDate ?? '2026-01-01' }, team.funding),
+  );
+  return invoice;
+}
