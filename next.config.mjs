@@ -5,6 +5,8 @@ const nextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   eslint: { ignoreDuringBuilds: true },
+  // forbidden() renders app/forbidden.tsx with a real 403 for roles that may not open a page.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -63,3 +63,53 @@ export async function recordAudit(tx: Tx, actor: Actor, events: AuditInput | Aud
       with ordinality as t(o, u, a, r, ac, tt, ti, b, af, rq, s, ip, ph, h, n)
     order by n`;
 }
+
+export interface AuditEventView {
+  id: string;
+  occurredAt: string;
+  actor: string;
+  role: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  source: string;
+  ip: string | null;
+  hash: string;
+}
+
+/** The audit log newest first, filtered by action prefix or target, keyset-paginated. */
+export async function listAuditEvents(
+  tx: Tx,
+  filter: { action?: string; targetType?: string; targetId?: string; before?: number | null; limit?: number } = {},
+): Promise<AuditEventView[]> {
+  const action = filter.action ? `${filter.action}%` : null;
+  const rows = await tx.sql<
+    { id: string; occurred_at: string; actor: string; role: string; action: string; target_type: string; target_id: string | null; before: unknown; after: unknown; request_id: string | null; source: string; ip: string | null; hash: string }[]
+  >`
+    select id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as occurred_at, actor, role, action, target_type, target_id,
+           before, after, request_id, source, ip, hash
+      from audit_events
+     where (${action}::text is null or action like ${action})
+       and (${filter.targetType ?? null}::text is null or target_type = ${filter.targetType ?? null})
+       and (${filter.targetId ?? null}::text is null or target_id = ${filter.targetId ?? null})
+       and (${filter.before ?? null}::bigint is null or id < ${filter.before ?? null})
+     order by id desc limit ${filter.limit ?? 100}`;
+  return rows.map((r) => ({
+    id: r.id,
+    occurredAt: r.occurred_at,
+    actor: r.actor,
+    role: r.role,
+    action: r.action,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    before: r.before,
+    after: r.after,
+    requestId: r.request_id,
+    source: r.source,
+    ip: r.ip,
+    hash: r.hash,
+  }));
+}

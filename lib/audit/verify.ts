@@ -1,4 +1,6 @@
-import type { RawSql } from '../../db/client';
+import type { Database, RawSql } from '../../db/client';
+import { requireRole, type Actor } from '../auth/actor';
+import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash } from './hash';
 
 export interface Break {
@@ -130,4 +132,14 @@ export async function verifyAll(sql: RawSql): Promise<VerifyReport> {
   const auditEvents = await verifyAuditChain(sql, breaks);
   const ledger = await verifyLedger(sql, breaks);
   return { ok: breaks.length === 0, auditEvents, ...ledger, breaks };
+}
+
+/** On demand from the console (admins, controllers, auditors): the same checks as audit:verify. */
+export async function verifyOnDemand(database: Database, actor: Actor): Promise<VerifyReport> {
+  requireRole(actor, ['admin', 'controller', 'auditor']);
+  const report = await verifyAll(database.sql);
+  await database.transaction((tx) =>
+    recordAudit(tx, actor, { action: 'audit.verify', targetType: 'audit_log', after: { ok: report.ok, events: report.auditEvents, entries: report.entries, breaks: report.breaks.length } }),
+  );
+  return report;
 }

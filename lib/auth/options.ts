@@ -1,6 +1,8 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import { randomUUID } from 'node:crypto';
 import { getDatabase } from '../../db/client';
+import { recordAudit } from '../audit';
 import { DomainError } from '../errors';
 import { isRole, type Role } from './roles';
 import { authenticate } from './sign-in';
@@ -57,6 +59,20 @@ export const authOptions: NextAuthOptions = {
       },
     }),
   ],
+  events: {
+    async signOut({ token }) {
+      const uid = Number(token?.uid);
+      if (!Number.isSafeInteger(uid) || !isRole(token?.role)) return;
+      const database = getDatabase();
+      await database.transaction((tx) =>
+        recordAudit(
+          tx,
+          { userId: uid, label: token.email ?? String(uid), role: token.role!, clientId: token.clientId ? Number(token.clientId) : null, source: 'console', requestId: randomUUID(), ip: null },
+          { action: 'auth.sign_out', targetType: 'user', targetId: uid },
+        ),
+      );
+    },
+  },
   callbacks: {
     async jwt({ token, user }) {
       if (user) {

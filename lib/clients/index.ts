@@ -7,6 +7,7 @@ import { recordAudit } from '../audit';
 import { assertClientScope, requireRole, type Actor } from '../auth/actor';
 import { todayIn } from '../dates';
 import { notFound } from '../errors';
+import { Big, moneyOut } from '../money';
 import { parseInput } from '../validation';
 
 export const CLIENT_WRITE_ROLES = ['underwriter'] as const;
@@ -119,4 +120,52 @@ export async function getClient(tx: Tx, clientId: number, actor: Actor): Promise
     agreement,
     createdAt: client.createdAt.toISOString(),
   };
+}
+
+export interface ClientSummary {
+  id: string;
+  name: string;
+  currency: string;
+  status: string;
+  model: string | null;
+  /** per currency: reserve held and receivables outstanding, from the ledger */
+  balances: { currency: string; reserveHeld: string; receivables: string }[];
+  openInvoices: number;
+}
+
+/** Every client with its ledger balances (one query), for the clients list. */
+export async function listClients(tx: Tx, actor: Actor): Promise<ClientSummary[]> {
+  const scope = actor.role === 'client' ? actor.clientId : null;
+  const rows = await tx.sql<
+    { id: string; name: string; currency: string; status: string; model: string | null; balances: { currency: string; reserve: string; receivable: string }[] | null; open: number }[]
+  >`
+    select c.id, c.name, c.currency, c.status,
+           (select a.model from agreements a where a.client_id = c.id and a.status = 'approved' order by a.version desc limit 1) as model,
+           (select json_agg(json_build_object('currency', x.currency, 'reserve', x.reserve, 'receivable', x.receivable) order by x.currency)
+              from (select currency, sum(balance) filter (where code = 'reserve') as reserve, sum(balance) filter (where code = 'receivable') as receivable
+                      from ledger_accounts where client_id = c.id group by currency) x) as balances,
+           (select count(*)::int from invoices i where i.client_id = c.id and i.status in ('funded', 'disputed')) as open
+      from clients c
+     where (${scope}::bigint is null or c.id = ${scope})
+     order by c.name`;
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    currency: r.currency,
+    status: r.status,
+    model: r.model,
+    balances: (r.balances ?? []).map((b) => ({
+      currency: b.currency,
+      reserveHeld: moneyOut(new Big(b.reserve ?? '0').times(-1), b.currency),
+      receivables: moneyOut(b.receivable ?? '0', b.currency),
+    })),
+    openInvoices: r.open,
+  }));
+}
+
+/** Every agreement version of a client, newest first (history is never rewritten). */
+export async function agreementVersions(tx: Tx, clientId: number, actor: Actor): Promise<AgreementView[]> {
+  assertClientScope(actor, clientId);
+  const rows = await tx.db.select().from(agreements).where(eq(agreements.clientId, clientId)).orderBy(desc(agreements.version));
+  return rows.map(agreementView);
 }

@@ -28,3 +28,18 @@ export async function createDebtor(tx: Tx, input: z.input<typeof createDebtorSch
   await recordAudit(tx, actor, { action: 'debtor.create', targetType: 'debtor', targetId: row!.id, after: view });
   return view;
 }
+
+export interface DebtorSummary extends DebtorView {
+  openInvoices: number;
+  clients: number;
+}
+
+export async function listDebtors(tx: Tx): Promise<DebtorSummary[]> {
+  const rows = await tx.sql<{ id: string; name: string; credit_limit: string; risk_rating: string; open: number; clients: number }[]>`
+    select d.id, d.name, d.credit_limit, d.risk_rating,
+           count(i.id) filter (where i.status in ('funded', 'disputed'))::int as open,
+           count(distinct i.client_id)::int as clients
+      from debtors d left join invoices i on i.debtor_id = d.id
+     group by d.id order by d.name`;
+  return rows.map((r) => ({ id: r.id, name: r.name, creditLimit: moneyOut(r.credit_limit, 'USD'), riskRating: r.risk_rating, openInvoices: r.open, clients: r.clients }));
+}

@@ -2,25 +2,15 @@ import type { Database } from '../../db/client';
 import type { AgreementTermsInput } from '../agreements/terms';
 import { systemActor, type Actor } from '../auth/actor';
 import type { Role } from '../auth/roles';
+import { DEMO_PASSWORD, DEMO_USERS } from './users';
+
+export { DEMO_PASSWORD, DEMO_USERS } from './users';
 import { createClient } from '../clients';
 import { addDays } from '../dates';
 import { createDebtor } from '../debtors';
 import { fundInvoices } from '../funding';
 import { createInvoice, verifyInvoice } from '../invoices';
 import { createUser } from '../users';
-
-/** The sign-ins of the demo portfolio (README lists them). */
-export const DEMO_PASSWORD = 'holdback-demo';
-export const DEMO_USERS: { email: string; role: Role; name: string }[] = [
-  { email: 'admin@holdback.demo', role: 'admin', name: 'Avery Admin' },
-  { email: 'underwriter@holdback.demo', role: 'underwriter', name: 'Uma Underwriter' },
-  { email: 'funding@holdback.demo', role: 'funding', name: 'Felix Funding' },
-  { email: 'collections@holdback.demo', role: 'collections', name: 'Cora Collections' },
-  { email: 'approver@holdback.demo', role: 'approver', name: 'April Approver' },
-  { email: 'controller@holdback.demo', role: 'controller', name: 'Conrad Controller' },
-  { email: 'auditor@holdback.demo', role: 'auditor', name: 'Audrey Auditor' },
-  { email: 'client@holdback.demo', role: 'client', name: 'Carl Client (Acme Freight)' },
-];
 
 const CLIENTS: { name: string; currency: string; contact: string; agreement: AgreementTermsInput }[] = [
   {

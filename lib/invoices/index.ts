@@ -142,3 +142,49 @@ export async function verifyInvoice(tx: Tx, invoiceId: number, actor: Actor): Pr
   await recordAudit(tx, actor, { action: 'invoice.verify', targetType: 'invoice', targetId: invoiceId, before: { status: before.status }, after: { status: 'verified' } });
   return view;
 }
+
+export interface InvoiceListItem {
+  id: string;
+  number: string;
+  clientId: string;
+  clientName: string;
+  debtorName: string;
+  currency: string;
+  faceValue: string;
+  status: string;
+  issueDate: string;
+  dueDate: string;
+  fundingDate: string | null;
+}
+
+/** Invoices newest first, filtered, keyset-paginated; a client user sees only its own. */
+export async function listInvoices(
+  tx: Tx,
+  actor: Actor,
+  filter: { clientId?: number; status?: string; limit?: number; after?: number | null } = {},
+): Promise<InvoiceListItem[]> {
+  const clientId = actor.role === 'client' ? actor.clientId : (filter.clientId ?? null);
+  const rows = await tx.sql<
+    { id: string; number: string; client_id: string; client_name: string; debtor_name: string; currency: string; face_value: string; status: string; issue_date: string; due_date: string; funding_date: string | null }[]
+  >`
+    select i.id, i.number, i.client_id, c.name as client_name, d.name as debtor_name, i.currency, i.face_value, i.status,
+           i.issue_date, i.due_date, i.funding_date
+      from invoices i join clients c on c.id = i.client_id join debtors d on d.id = i.debtor_id
+     where (${clientId}::bigint is null or i.client_id = ${clientId})
+       and (${filter.status ?? null}::text is null or i.status = ${filter.status ?? null})
+       and (${filter.after ?? null}::bigint is null or i.id < ${filter.after ?? null})
+     order by i.id desc limit ${filter.limit ?? 200}`;
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    clientId: r.client_id,
+    clientName: r.client_name,
+    debtorName: r.debtor_name,
+    currency: r.currency,
+    faceValue: moneyOut(r.face_value, r.currency),
+    status: r.status,
+    issueDate: r.issue_date,
+    dueDate: r.due_date,
+    fundingDate: r.funding_date,
+  }));
+}

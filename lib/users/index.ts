@@ -131,3 +131,13 @@ export async function revokeApiKey(tx: Tx, keyId: number, actor: Actor): Promise
   await tx.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, keyId));
   await recordAudit(tx, actor, { action: 'api_key.revoke', targetType: 'user', targetId: key.userId, after: { keyId: String(keyId), prefix: key.prefix } });
 }
+
+export async function listUsers(tx: Tx): Promise<(UserView & { clientName: string | null; activeKeys: number })[]> {
+  const rows = await tx.sql<{ id: string; client_name: string | null; keys: number }[]>`
+    select u.id, c.name as client_name,
+           (select count(*)::int from api_keys k where k.user_id = u.id and k.revoked_at is null) as keys
+      from users u left join clients c on c.id = u.client_id`;
+  const extra = new Map(rows.map((r) => [r.id, r]));
+  const all = await tx.db.select().from(users).orderBy(users.role, users.email);
+  return all.map((u) => ({ ...userView(u), clientName: extra.get(String(u.id))?.client_name ?? null, activeKeys: extra.get(String(u.id))?.keys ?? 0 }));
+}

@@ -1,0 +1,82 @@
+import type { Metadata } from 'next';
+import { DataTable } from '@/app/_components/data-table';
+import { PageHeader, Stat } from '@/app/_components/page-header';
+import { getDatabase } from '@/db/client';
+import { requireSection } from '@/lib/auth/session';
+import { Big, displayMoney } from '@/lib/money';
+import { dashboard, type AgingBucket } from '@/lib/reports/dashboard';
+
+export const metadata: Metadata = { title: 'Dashboard' };
+export const dynamic = 'force-dynamic';
+
+const BUCKETS: AgingBucket['bucket'][] = ['0–30', '31–60', '61–90', '90+'];
+
+export default async function DashboardPage() {
+  await requireSection('dashboard');
+  const d = await dashboard(getDatabase());
+  const currencies = [...new Set(d.aging.map((a) => a.currency))];
+  return (
+    <div>
+      <PageHeader title="Dashboard" subtitle={`Portfolio as of ${d.asOf}`} />
+      <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <Stat label="Active clients" value={`${d.counts.activeClients} of ${d.counts.clients}`} />
+        <Stat label="Open invoices" value={d.counts.openInvoices} />
+        <Stat label="Awaiting verification" value={d.counts.awaitingVerification} />
+        <Stat label="Approvals waiting" value={0} hint="Funding holds and releases arrive here" />
+      </div>
+      <DataTable
+        caption="Reserves and funds employed by currency"
+        csvName="reserve-totals.csv"
+        rowKey={(r) => r.currency}
+        rows={d.totals}
+        empty="Nothing has been funded yet."
+        columns={[
+          { header: 'Currency', value: (r) => r.currency },
+          { header: 'Reserve held', value: (r) => r.reserveHeld, render: (r) => displayMoney(r.reserveHeld, r.currency), align: 'right' },
+          { header: 'Receivables', value: (r) => r.receivables, render: (r) => displayMoney(r.receivables, r.currency), align: 'right' },
+          { header: 'Funds employed', value: (r) => r.fundsEmployed, render: (r) => displayMoney(r.fundsEmployed, r.currency), align: 'right' },
+          { header: 'Fee income', value: (r) => r.feeIncome, render: (r) => displayMoney(r.feeIncome, r.currency), align: 'right' },
+        ]}
+      />
+      <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="font-semibold">Aging of open invoices (days since issue)</h2>
+        {currencies.length === 0 ? <p className="mt-2 text-sm text-slate-500">No open invoices.</p> : null}
+        {currencies.map((currency) => {
+          const rows = BUCKETS.map((bucket) => d.aging.find((a) => a.currency === currency && a.bucket === bucket));
+          const max = rows.reduce((m, r) => (r && new Big(r.outstanding).gt(m) ? new Big(r.outstanding) : m), new Big(1));
+          return (
+            <figure key={currency} className="mt-4" aria-label={`Aging in ${currency}`}>
+              <figcaption className="text-sm font-medium text-slate-600">{currency}</figcaption>
+              <div className="mt-2 space-y-2">
+                {BUCKETS.map((bucket, i) => {
+                  const row = rows[i];
+                  const share = row ? Number(new Big(row.outstanding).div(max).times(100).round(0).toString()) : 0;
+                  return (
+                    <div key={bucket} className="flex items-center gap-3 text-sm">
+                      <span className="w-14 text-slate-600">{bucket}</span>
+                      <div className="h-4 flex-1 rounded bg-slate-100">
+                        <div className={`h-4 rounded ${i < 2 ? 'bg-brand-600' : i === 2 ? 'bg-amber-500' : 'bg-red-600'}`} style={{ width: `${share}%` }} />
+                      </div>
+                      <span className="num w-48 text-right">{row ? `${displayMoney(row.outstanding, currency)} · ${row.invoices}` : '—'}</span>
+                    </div>
+                  );
+                })}
+              </div>
+            </figure>
+          );
+        })}
+      </section>
+      <DataTable
+        caption="Top debtor exposure"
+        csvName="debtor-exposure.csv"
+        rowKey={(r) => `${r.debtorId}-${r.currency}`}
+        rows={d.topDebtors}
+        columns={[
+          { header: 'Debtor', value: (r) => r.name },
+          { header: 'Outstanding', value: (r) => r.outstanding, render: (r) => displayMoney(r.outstanding, r.currency), align: 'right' },
+          { header: 'Credit limit', value: (r) => r.creditLimit, align: 'right' },
+        ]}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { DataTable } from '@/app/_components/data-table';
+import { ACCOUNT_LABELS } from '@/app/_components/format';
+import { PageHeader, Stat } from '@/app/_components/page-header';
+import { getDatabase } from '@/db/client';
+import { requireSection } from '@/lib/auth/session';
+import { DomainError } from '@/lib/errors';
+import { getInvoice } from '@/lib/invoices';
+import { entriesForInvoice } from '@/lib/ledger';
+import { displayMoney, formatMoney } from '@/lib/money';
+
+export const metadata: Metadata = { title: 'Invoice' };
+export const dynamic = 'force-dynamic';
+
+export default async function InvoicePage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requireSection('invoices');
+  const { id } = await params;
+  if (!/^\d{1,15}$/.test(id)) notFound();
+  const db = getDatabase();
+  const invoice = await getInvoice(db, Number(id), actor).catch((e) => {
+    if (e instanceof DomainError && e.status === 404) notFound();
+    throw e;
+  });
+  const entries = await entriesForInvoice(db, Number(id));
+  const lines = entries.flatMap((e) => e.lines.map((l) => ({ ...l, entry: e })));
+  const c = invoice.currency;
+  return (
+    <div>
+      <PageHeader title={`Invoice ${invoice.number}`} subtitle={`${invoice.status} · issued ${invoice.issueDate} · due ${invoice.dueDate}`} />
+      <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-5">
+        <Stat label="Face value" value={displayMoney(invoice.faceValue, c)} />
+        <Stat label="Advance" value={displayMoney(invoice.advance, c)} />
+        <Stat label="Reserve held" value={displayMoney(invoice.reserve, c)} />
+        <Stat label="Outstanding" value={displayMoney(invoice.outstanding, c)} />
+        <Stat label="Fees accrued" value={displayMoney(invoice.feesAccrued, c)} />
+      </div>
+      <DataTable
+        caption="Ledger entries"
+        csvName={`invoice-${invoice.id}-ledger.csv`}
+        rowKey={(l) => String(l.id)}
+        rows={lines}
+        empty="Nothing posted for this invoice yet."
+        columns={[
+          { header: 'Date', value: (l) => l.entry.effectiveDate },
+          { header: 'Entry', value: (l) => `${l.entry.id} ${l.entry.kind}` },
+          { header: 'Account', value: (l) => ACCOUNT_LABELS[l.account] ?? l.account },
+          { header: 'Debit', value: (l) => (l.amount.gt(0) ? formatMoney(l.amount, l.currency) : ''), align: 'right' },
+          { header: 'Credit', value: (l) => (l.amount.lt(0) ? formatMoney(l.amount.abs(), l.currency) : ''), align: 'right' },
+          { header: 'Memo', value: (l) => l.entry.memo },
+        ]}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import type { Metadata } from 'next';
+import { DataTable } from '@/app/_components/data-table';
+import { PageHeader } from '@/app/_components/page-header';
+import { getDatabase } from '@/db/client';
+import { requireSection } from '@/lib/auth/session';
+import { ROLE_LABELS } from '@/lib/auth/roles';
+import { listClients } from '@/lib/clients';
+import { listOutbox } from '@/lib/notifications/outbox';
+import { createTransport } from '@/lib/notifications/transport';
+import { listUsers } from '@/lib/users';
+import { CreateUserForm, RetryEmailButton, TestEmailForm, UserActions } from './forms';
+
+export const metadata: Metadata = { title: 'Settings' };
+export const dynamic = 'force-dynamic';
+
+export default async function SettingsPage() {
+  const actor = await requireSection('settings');
+  const canEdit = actor.role === 'admin';
+  const db = getDatabase();
+  const [users, clients, outbox] = await Promise.all([listUsers(db), listClients(db, actor), listOutbox(db, { limit: 100 })]);
+  const mailVia = process.env.SMTP_URL ? `SMTP (${new URL(process.env.SMTP_URL).host})` : createTransport(null).describe;
+  return (
+    <div>
+      <PageHeader title="Settings" subtitle={canEdit ? 'Users, API keys and outgoing mail' : 'Read only: your role sees settings but cannot change them'} />
+      {canEdit ? (
+        <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 className="mb-3 font-semibold">Create a user</h2>
+          <CreateUserForm clients={clients.map((c) => ({ id: c.id, name: c.name }))} />
+        </section>
+      ) : null}
+      <DataTable
+        caption="Users"
+        csvName="users.csv"
+        rowKey={(u) => u.id}
+        rows={users}
+        columns={[
+          { header: 'Email', value: (u) => u.email },
+          { header: 'Name', value: (u) => u.name },
+          { header: 'Role', value: (u) => ROLE_LABELS[u.role] },
+          { header: 'Client', value: (u) => u.clientName ?? '' },
+          { header: 'Status', value: (u) => (u.disabled ? 'disabled' : 'active') },
+          { header: 'Last sign-in', value: (u) => (u.lastSignInAt ? u.lastSignInAt.replace('T', ' ').slice(0, 16) : 'never') },
+          { header: 'API keys', value: (u) => String(u.activeKeys), align: 'right' },
+          ...(canEdit ? [{ header: 'Actions', value: () => '', render: (u: (typeof users)[number]) => <UserActions userId={u.id} email={u.email} disabled={u.disabled} /> }] : []),
+        ]}
+      />
+      <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="font-semibold">Outgoing mail</h2>
+        <p className="mt-1 text-sm text-slate-600">Mail goes out through {mailVia}.</p>
+        {canEdit ? (
+          <div className="mt-3">
+            <TestEmailForm />
+          </div>
+        ) : null}
+      </section>
+      <DataTable
+        caption="Email outbox"
+        csvName="outbox.csv"
+        rowKey={(m) => m.id}
+        rows={outbox}
+        empty="No emails yet."
+        columns={[
+          { header: 'Queued', value: (m) => m.createdAt },
+          { header: 'To', value: (m) => m.to },
+          { header: 'Subject', value: (m) => m.subject },
+          { header: 'Status', value: (m) => m.status },
+          { header: 'Attempts', value: (m) => String(m.attempts), align: 'right' },
+          { header: 'Sent', value: (m) => m.sentAt ?? '' },
+          { header: 'Last error', value: (m) => m.lastError ?? '' },
+          ...(canEdit ? [{ header: 'Retry', value: () => '', render: (m: (typeof outbox)[number]) => (m.status === 'failed' ? <RetryEmailButton emailId={m.id} /> : null) }] : []),
+        ]}
+      />
+    </div>
+  );
+}

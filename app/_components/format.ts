@@ -1,0 +1,41 @@
+import type { AgreementTerms } from '@/lib/agreements/terms';
+
+/** Agreement terms in words, for the client page and the portal. */
+export function describeFees(fees: AgreementTerms['fees']): string {
+  switch (fees.kind) {
+    case 'flat':
+      return `Flat ${fees.rate} of face, taken from the ${fees.deductFrom}`;
+    case 'tiered':
+      return `${fees.initialRate} for the first ${fees.initialDays} days, then ${fees.stepRate} per started ${fees.stepDays} days`;
+    case 'daily_rate':
+      return `${fees.rate} a year (${fees.dayCount}) on ${fees.base}`;
+  }
+}
+
+export function describePolicy(policy: AgreementTerms['reservePolicy']): string {
+  switch (policy.kind) {
+    case 'per_invoice':
+      return 'Per invoice';
+    case 'rolling':
+      return `Rolling, ${policy.holdDays}-day hold`;
+    case 'capped':
+      return `Capped at ${policy.cap}, ${policy.holdDays}-day hold`;
+    case 'fixed':
+      return `Fixed target ${policy.target}, built at ${policy.buildRate}`;
+    case 'percent_of_open':
+      return `${policy.rate} of open receivables`;
+  }
+}
+
+export const ACCOUNT_LABELS: Record<string, string> = {
+  cash: 'Cash',
+  receivable: 'Receivable',
+  unapplied_cash: 'Unapplied cash',
+  reserve: 'Reserve',
+  client_payable: 'Client payable',
+  client_due: 'Client due',
+  fees_receivable: 'Fees receivable',
+  fee_income: 'Fee income',
+  credit_loss: 'Credit loss',
+  fx_clearing: 'FX clearing',
+};

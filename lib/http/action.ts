@@ -1,0 +1,28 @@
+import 'server-only';
+import { DomainError } from '../errors';
+
+/** What a server action answers a form: a message, per-field errors, and any payload. */
+export interface ActionState {
+  ok: boolean;
+  message: string;
+  errors?: Record<string, string>;
+  /** e.g. a new API key, shown once */
+  secret?: string;
+}
+
+export const initialActionState: ActionState = { ok: false, message: '' };
+
+/**
+ * Runs a server action's command and turns domain errors into a readable form state. Other
+ * errors (and Next's redirect/forbidden signals) are rethrown, never swallowed.
+ */
+export async function runAction(fn: () => Promise<ActionState>): Promise<ActionState> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof DomainError) {
+      return { ok: false, message: error.message, errors: Object.fromEntries(Object.entries(error.details).map(([k, v]) => [k, String(v)])) };
+    }
+    throw error;
+  }
+}

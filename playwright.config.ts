@@ -1,0 +1,44 @@
+import { defineConfig } from '@playwright/test';
+
+export const E2E_PORT = Number(process.env.E2E_PORT || 3123);
+export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/holdback_e2e';
+export const E2E_QUEUE_PREFIX = 'holdback-e2e';
+
+/**
+ * Browser tests in Debian's chromium against the real `npm start` (tests/e2e/serve.ts starts it
+ * on a fresh database): migrations, demo seed, build, web server and workers all included.
+ */
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 2,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: 'node --import tsx tests/e2e/serve.ts',
+    url: `http://127.0.0.1:${E2E_PORT}/api/health`,
+    timeout: 420_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+    env: {
+      PORT: String(E2E_PORT),
+      DATABASE_URL: E2E_DATABASE_URL,
+      QUEUE_PREFIX: E2E_QUEUE_PREFIX,
+      SEED_DEMO: 'true',
+      MAIL_DIR: '.data/e2e-mail',
+      NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
+      FACTOR_TIMEZONE: 'UTC',
+    },
+  },
+});

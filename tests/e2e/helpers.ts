@@ -1,0 +1,34 @@
+import { expect, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../lib/demo/users';
+import type { Role } from '../../lib/auth/roles';
+
+export { DEMO_PASSWORD, DEMO_USERS };
+
+export function demoUser(role: Role) {
+  return DEMO_USERS.find((u) => u.role === role)!;
+}
+
+export async function signIn(page: Page, email: string, password: string = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signInAs(page: Page, role: Role): Promise<void> {
+  await signIn(page, demoUser(role).email);
+  await expect(page).toHaveURL(role === 'client' ? /\/portal$/ : /\/dashboard$/);
+}
+
+/** `npm run cli` against the e2e database, as a script would bootstrap keys. */
+export function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('npm', ['run', '-s', 'cli', '--', ...args], { env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/holdback_e2e' }, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function apiKeyFor(email: string, role: Role, clientId?: string): string {
+  const result = cli(['create-user', '--email', email, '--role', role, ...(clientId ? ['--client', clientId] : []), '--api-key']);
+  if (result.status !== 0) throw new Error(`cli failed: ${result.stderr}`);
+  return result.stdout.trim().split('\n').pop()!;
+}
