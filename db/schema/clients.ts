@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, char, check, date, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, char, check, date, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { createdAt, money, rate } from './columns';
 
 export const CLIENT_STATUSES = ['prospect', 'pending_review', 'active', 'suspended', 'closed'] as const;
@@ -15,6 +15,10 @@ export const clients = pgTable(
     /** KYB checklist: item → { done, by, at }. */
     kyb: jsonb('kyb').notNull().default({}),
     contacts: jsonb('contacts').$type<{ name: string; email: string }[]>().notNull().default([]),
+    /** Onboarding (SPEC 2): who submitted the client for review, and who reviewed it. */
+    submittedBy: bigint('submitted_by', { mode: 'number' }),
+    reviewedBy: bigint('reviewed_by', { mode: 'number' }),
+    statusReason: text('status_reason'),
     createdBy: bigint('created_by', { mode: 'number' }),
     createdAt: createdAt(),
   },
@@ -50,6 +54,23 @@ export const agreements = pgTable(
     createdAt: createdAt(),
   },
   (t) => [unique('agreements_client_version').on(t.clientId, t.version)],
+);
+
+/** Notice of assignment per client–debtor pair (SPEC 2). */
+export const clientDebtors = pgTable(
+  'client_debtors',
+  {
+    clientId: bigint('client_id', { mode: 'number' })
+      .notNull()
+      .references(() => clients.id),
+    debtorId: bigint('debtor_id', { mode: 'number' })
+      .notNull()
+      .references(() => debtors.id),
+    noaSentDate: date('noa_sent_date', { mode: 'string' }),
+    noaAcknowledgedDate: date('noa_acknowledged_date', { mode: 'string' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.clientId, t.debtorId] })],
 );
 
 export const debtors = pgTable('debtors', {

@@ -4,3 +4,4 @@ export * from './invoices';
 export * from './ledger';
 export * from './audit';
 export * from './system';
+export * from './funding';

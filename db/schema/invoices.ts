@@ -26,6 +26,15 @@ export const invoices = pgTable(
     /** What the funding paid out and held back, as posted (SPEC 5.1). */
     advance: money('advance'),
     reserve: money('reserve'),
+    fees: money('fees'),
+    /**
+     * What the debtor still owes, kept beside the ledger for set-based limit, aging and accrual
+     * queries; audit:verify proves it equals the invoice's receivable sub-ledger.
+     */
+    outstanding: money('outstanding'),
+    fundingBatchId: bigint('funding_batch_id', { mode: 'number' }),
+    /** `reverse` agreements: the debtor's approval of this invoice, recorded before funding. */
+    debtorApprovedDate: date('debtor_approved_date', { mode: 'string' }),
     verifiedBy: bigint('verified_by', { mode: 'number' }),
     verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }),
     createdBy: bigint('created_by', { mode: 'number' }),
@@ -36,6 +45,7 @@ export const invoices = pgTable(
     unique('invoices_client_debtor_number').on(t.clientId, t.debtorId, t.number),
     index('invoices_client_status_idx').on(t.clientId, t.status),
     index('invoices_debtor_status_idx').on(t.debtorId, t.status),
+    index('invoices_status_idx').on(t.status),
     check('invoices_face_positive', sql`${t.faceValue} > 0`),
     check(
       'invoices_status_check',

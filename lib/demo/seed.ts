@@ -8,7 +8,7 @@ export { DEMO_PASSWORD, DEMO_USERS } from './users';
 import { createClient } from '../clients';
 import { addDays } from '../dates';
 import { createDebtor } from '../debtors';
-import { fundInvoices } from '../funding';
+import { fundBatch } from '../funding';
 import { createInvoice, verifyInvoice } from '../invoices';
 import { createUser } from '../users';
 
@@ -77,10 +77,10 @@ export async function seedDemo(database: Database, options: { today: string } = 
     for (const u of DEMO_USERS) {
       await createUser(tx, { email: u.email, name: u.name, role: u.role, password: DEMO_PASSWORD, clientId: u.role === 'client' ? clientIds[0] : undefined }, as('admin'));
     }
-    // Twelve invoices per client; the older eight are funded, two verified, two submitted.
+    // Twelve invoices per client; the older eight are funded in one batch, two verified, two submitted.
     for (const [ci, clientId] of clientIds.entries()) {
       const currency = CLIENTS[ci]!.currency;
-      const toFund: { id: number; date: string }[] = [];
+      const toFund: number[] = [];
       for (let n = 1; n <= 12; n += 1) {
         const issueDate = addDays(start, n * 6);
         const face = `${(4 + ((n * 7 + ci * 3) % 11)) * 1250}.00`;
@@ -90,9 +90,9 @@ export async function seedDemo(database: Database, options: { today: string } = 
           as('funding'),
         );
         if (n <= 10) await verifyInvoice(tx, Number(invoice.id), as('funding'));
-        if (n <= 8) toFund.push({ id: Number(invoice.id), date: addDays(issueDate, 1) });
+        if (n <= 8) toFund.push(Number(invoice.id));
       }
-      for (const f of toFund) await fundInvoices(tx, { clientId, invoiceIds: [f.id], fundingDate: f.date }, as('funding'));
+      await fundBatch(tx, { clientId, invoiceIds: toFund, fundingDate: addDays(start, 50) }, as('funding'));
     }
     return { seeded: true };
   });

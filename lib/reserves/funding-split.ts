@@ -1,4 +1,5 @@
-import type { FeeSchedule } from '../agreements/terms';
+import type { AgreementTerms, FeeSchedule } from '../agreements/terms';
+import { addDays } from '../dates';
 import type { EntryInput, LineInput } from '../ledger/post';
 import { refused } from '../errors';
 import { Big, formatMoney, roundMoney } from '../money';
@@ -40,49 +41,140 @@ export function fundingSplit(
   return { face, advance, reserve, serviceFee, flatFee, fees: serviceFee.plus(flatFee) };
 }
 
-/**
- * SPEC 5.1 postings for one funded invoice: the purchase (Dr receivable F; Cr client_payable
- * advance; Cr reserve; Cr fee_income) and, as its own entry, the disbursement of the advance
- * (Dr client_payable, Cr cash). Zero parts are left out.
- */
-export function fundingEntries(args: {
-  invoiceId: number;
-  invoiceNumber: string;
-  clientId: number;
+export interface InvoiceToFund {
+  id: number;
+  number: string;
   currency: string;
-  fundingDate: string;
-  split: FundingSplit;
-}): EntryInput[] {
-  const { invoiceId, clientId, currency, fundingDate, split } = args;
-  const tag = { currency, clientId, invoiceId };
-  const lines: LineInput[] = [{ account: 'receivable', amount: split.face, ...tag }];
-  if (split.advance.gt(0)) lines.push({ account: 'client_payable', amount: split.advance.times(-1), ...tag });
-  if (split.reserve.gt(0)) lines.push({ account: 'reserve', amount: split.reserve.times(-1), ...tag });
-  if (split.fees.gt(0)) lines.push({ account: 'fee_income', amount: split.fees.times(-1), currency, invoiceId });
-  const entries: EntryInput[] = [
-    {
-      effectiveDate: fundingDate,
-      kind: 'funding',
-      idempotencyKey: `funding:${invoiceId}`,
-      clientId,
-      invoiceId,
-      memo: `Purchase of invoice ${args.invoiceNumber}`,
-      lines,
-    },
-  ];
-  if (split.advance.gt(0)) {
-    entries.push({
-      effectiveDate: fundingDate,
-      kind: 'disbursement',
-      idempotencyKey: `disbursement:${invoiceId}`,
-      clientId,
-      invoiceId,
-      memo: `Advance paid for invoice ${args.invoiceNumber}`,
-      lines: [
-        { account: 'client_payable', amount: split.advance, ...tag },
-        { account: 'cash', amount: split.advance.times(-1), currency, invoiceId },
-      ],
-    });
+  face: Big;
+}
+
+export interface PlannedInvoice extends FundingSplit {
+  invoice: InvoiceToFund;
+  /** part of `reserve` that goes into the batch's rolling or capped tranche */
+  toTranche: Big;
+  /** fixed policy: built toward the target on top of the invoice's own reserve, out of the advance */
+  fixedBuild: Big;
+}
+
+export interface FundingPlan {
+  invoices: PlannedInvoice[];
+  /** per currency: what the batch withholds into tranches, and when they mature */
+  tranches: { kind: 'rolling' | 'capped' | 'fixed'; currency: string; amount: Big; maturesOn: string | null }[];
+  totals: { face: Big; advance: Big; reserve: Big; fees: Big };
+}
+
+/** What the client's reserve pools hold now, per currency (before this batch). */
+export interface ReservePools {
+  capped: Map<string, Big>;
+  fixed: Map<string, Big>;
+}
+
+/**
+ * The whole batch under the agreement's reserve policy (SPEC 5.4):
+ * - per_invoice, percent_of_open: the SPEC 5.1 split of each invoice;
+ * - rolling: each invoice's reserve goes into the batch's tranche, maturing fundingDate + holdDays;
+ * - capped: like rolling, but withholding stops while the pool is at `cap` (the rest is advanced);
+ * - fixed: the invoice reserve as usual, plus `buildRate` of face out of the advance until the
+ *   pool reaches `target`.
+ */
+export function planFunding(invoices: InvoiceToFund[], terms: AgreementTerms, fundingDate: string, pools: ReservePools): FundingPlan {
+  const policy = terms.reservePolicy;
+  const capped = new Map(pools.capped);
+  const fixed = new Map(pools.fixed);
+  const trancheTotals = new Map<string, Big>();
+  const planned = invoices.map((invoice): PlannedInvoice => {
+    const split = fundingSplit(invoice.face, invoice.currency, terms);
+    let { advance, reserve } = split;
+    let toTranche = new Big(0);
+    let fixedBuild = new Big(0);
+    if (policy.kind === 'rolling') {
+      toTranche = reserve;
+    } else if (policy.kind === 'capped') {
+      const held = capped.get(invoice.currency) ?? new Big(0);
+      const room = new Big(policy.cap).minus(held);
+      toTranche = room.lte(0) ? new Big(0) : room.lt(reserve) ? room : reserve;
+      // Withholding stops at the cap: what is not withheld is advanced.
+      advance = advance.plus(reserve.minus(toTranche));
+      reserve = toTranche;
+      capped.set(invoice.currency, held.plus(toTranche));
+    } else if (policy.kind === 'fixed') {
+      const built = fixed.get(invoice.currency) ?? new Big(0);
+      const room = new Big(policy.target).minus(built);
+      const wanted = roundMoney(invoice.face.times(policy.buildRate), invoice.currency);
+      fixedBuild = room.lte(0) ? new Big(0) : room.lt(wanted) ? room : wanted;
+      if (fixedBuild.gt(advance)) fixedBuild = advance;
+      advance = advance.minus(fixedBuild);
+      fixed.set(invoice.currency, built.plus(fixedBuild));
+      toTranche = fixedBuild;
+    }
+    if (toTranche.gt(0)) trancheTotals.set(invoice.currency, (trancheTotals.get(invoice.currency) ?? new Big(0)).plus(toTranche));
+    return { ...split, invoice, advance, reserve: reserve.plus(fixedBuild), toTranche, fixedBuild };
+  });
+  const tranches: FundingPlan['tranches'] = [];
+  if (policy.kind === 'rolling' || policy.kind === 'capped' || policy.kind === 'fixed') {
+    for (const [currency, amount] of trancheTotals) {
+      tranches.push({ kind: policy.kind, currency, amount, maturesOn: policy.kind === 'fixed' ? null : addDays(fundingDate, policy.holdDays) });
+    }
   }
-  return entries;
+  const add = (f: (p: PlannedInvoice) => Big) => planned.reduce((t, p) => t.plus(f(p)), new Big(0));
+  return {
+    invoices: planned,
+    tranches,
+    totals: { face: add((p) => p.face), advance: add((p) => p.advance), reserve: add((p) => p.reserve), fees: add((p) => p.fees) },
+  };
+}
+
+/**
+ * SPEC 5.1 purchase entry of one invoice: Dr receivable F; Cr client_payable advance;
+ * Cr reserve (tagged with the invoice and, for rolling, capped and fixed policies, the tranche);
+ * Cr fee_income. Zero parts are left out.
+ */
+export function purchaseEntry(args: { planned: PlannedInvoice; clientId: number; fundingDate: string; trancheId?: number | null }): EntryInput {
+  const { planned, clientId, fundingDate } = args;
+  const { invoice } = planned;
+  const tag = { currency: invoice.currency, clientId, invoiceId: invoice.id };
+  const lines: LineInput[] = [{ account: 'receivable', amount: planned.face, ...tag }];
+  if (planned.advance.gt(0)) lines.push({ account: 'client_payable', amount: planned.advance.times(-1), ...tag });
+  const ownReserve = planned.reserve.minus(planned.fixedBuild);
+  const trancheId = args.trancheId ?? null;
+  if (planned.fixedBuild.gt(0)) {
+    if (ownReserve.gt(0)) lines.push({ account: 'reserve', amount: ownReserve.times(-1), ...tag });
+    // The fixed pool belongs to the client, not to this invoice: tagged with its tranche only.
+    lines.push({ account: 'reserve', amount: planned.fixedBuild.times(-1), currency: invoice.currency, clientId, trancheId });
+  } else if (planned.reserve.gt(0)) {
+    lines.push({ account: 'reserve', amount: planned.reserve.times(-1), ...tag, trancheId: planned.toTranche.gt(0) ? trancheId : null });
+  }
+  if (planned.fees.gt(0)) lines.push({ account: 'fee_income', amount: planned.fees.times(-1), currency: invoice.currency, invoiceId: invoice.id });
+  return {
+    effectiveDate: fundingDate,
+    kind: 'funding',
+    idempotencyKey: `funding:${invoice.id}`,
+    clientId,
+    invoiceId: invoice.id,
+    memo: `Purchase of invoice ${invoice.number}`,
+    lines,
+  };
+}
+
+/**
+ * The disbursement of a batch's advances as its own entry (SPEC 5.1): one wire to the client per
+ * currency, with the client_payable lines still tagged per invoice.
+ */
+export function disbursementEntries(args: { planned: PlannedInvoice[]; clientId: number; fundingDate: string; batchKey: string; memo: string }): EntryInput[] {
+  const byCurrency = new Map<string, PlannedInvoice[]>();
+  for (const p of args.planned) if (p.advance.gt(0)) byCurrency.set(p.invoice.currency, [...(byCurrency.get(p.invoice.currency) ?? []), p]);
+  return [...byCurrency.entries()].map(([currency, list]) => {
+    const total = list.reduce((t, p) => t.plus(p.advance), new Big(0));
+    return {
+      effectiveDate: args.fundingDate,
+      kind: 'disbursement',
+      idempotencyKey: `disbursement:${args.batchKey}:${currency}`,
+      clientId: args.clientId,
+      memo: args.memo,
+      lines: [
+        ...list.map((p): LineInput => ({ account: 'client_payable', currency, clientId: args.clientId, invoiceId: p.invoice.id, amount: p.advance })),
+        { account: 'cash', currency, amount: total.times(-1) },
+      ],
+    };
+  });
 }

@@ -5,7 +5,7 @@ import { systemActor, type Actor } from '../../lib/auth/actor';
 import type { Role } from '../../lib/auth/roles';
 import { createClient, type ClientView } from '../../lib/clients';
 import { createDebtor, type DebtorView } from '../../lib/debtors';
-import { fundInvoices } from '../../lib/funding';
+import { fundBatch } from '../../lib/funding';
 import { createInvoice, verifyInvoice, type InvoiceView } from '../../lib/invoices';
 import { createUser } from '../../lib/users';
 
@@ -97,7 +97,7 @@ export async function aFundedInvoice(
 ): Promise<InvoiceView> {
   const invoice = await anInvoice(database, team, options);
   await database.transaction((tx) =>
-    fundInvoices(tx, { clientId: Number(options.client.id), invoiceIds: [Number(invoice.id)], fundingDate: options.fundingDate ?? '2026-01-01' }, team.funding),
+    fundBatch(tx, { clientId: options.client.id, invoiceIds: [invoice.id], fundingDate: options.fundingDate ?? '2026-01-01' }, team.funding),
   );
   return invoice;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { agreementTermsSchema } from '../../lib/agreements/terms';
 import { validateEntry } from '../../lib/ledger';
 import { Big, formatMoney } from '../../lib/money';
-import { fundingEntries, fundingSplit } from '../../lib/reserves/funding-split';
+import { disbursementEntries, fundingSplit, planFunding, purchaseEntry, type ReservePools } from '../../lib/reserves/funding-split';
 
 const usd = (b: Big) => formatMoney(b, 'USD');
 
@@ -45,15 +45,77 @@ describe('the funding split (SPEC 5.1)', () => {
     expect(() => fundingSplit(new Big('1000.00'), 'USD', terms)).toThrow(/exceed the advance/);
   });
 
-  it('books the purchase and the disbursement as two balanced entries', () => {
+  it('books the purchase per invoice and one disbursement per batch, all balanced', () => {
     const terms = agreementTermsSchema.parse({ advanceRate: '0.80', reserveRate: '0.20', serviceFee: '50.00' });
-    const split = fundingSplit(new Big('10000.00'), 'USD', terms);
-    const entries = fundingEntries({ invoiceId: 7, invoiceNumber: 'A-1', clientId: 3, currency: 'USD', fundingDate: '2026-01-01', split });
-    expect(entries.map((e) => e.kind)).toEqual(['funding', 'disbursement']);
-    entries.forEach((e) => validateEntry(e));
-    const purchase = entries[0]!.lines.map((l) => `${l.account} ${usd(l.amount)}`);
-    expect(purchase).toEqual(['receivable 10000.00', 'client_payable -7950.00', 'reserve -2000.00', 'fee_income -50.00']);
-    expect(entries[1]!.lines.map((l) => `${l.account} ${usd(l.amount)}`)).toEqual(['client_payable 7950.00', 'cash -7950.00']);
+    const plan = planFunding(
+      [
+        { id: 7, number: 'A-1', currency: 'USD', face: new Big('10000.00') },
+        { id: 8, number: 'A-2', currency: 'USD', face: new Big('5000.00') },
+      ],
+      terms,
+      '2026-01-01',
+      noPools,
+    );
+    const purchase = purchaseEntry({ planned: plan.invoices[0]!, clientId: 3, fundingDate: '2026-01-01' });
+    validateEntry(purchase);
+    expect(purchase.lines.map((l) => `${l.account} ${usd(l.amount)}`)).toEqual(['receivable 10000.00', 'client_payable -7950.00', 'reserve -2000.00', 'fee_income -50.00']);
+    const [wire] = disbursementEntries({ planned: plan.invoices, clientId: 3, fundingDate: '2026-01-01', batchKey: 'batch:1', memo: 'm' });
+    validateEntry(wire!);
+    expect(wire!.lines.map((l) => `${l.account} ${usd(l.amount)} ${l.invoiceId ?? ''}`)).toEqual(['client_payable 7950.00 7', 'client_payable 3950.00 8', 'cash -11900.00 ']);
+    expect(usd(plan.totals.advance)).toBe('11900.00');
+  });
+});
+
+const noPools: ReservePools = { capped: new Map(), fixed: new Map() };
+const invoice = (id: number, face: string) => ({ id, number: `N-${id}`, currency: 'USD', face: new Big(face) });
+
+describe('reserve policies at funding (SPEC 5.4)', () => {
+  it('rolling: the reserveRate of each face goes into a tranche maturing holdDays later (worked example 3)', () => {
+    const terms = agreementTermsSchema.parse({ advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0', deductFrom: 'reserve' }, reservePolicy: { kind: 'rolling', holdDays: 180 } });
+    const plan = planFunding([invoice(1, '60000.00'), invoice(2, '40000.00')], terms, '2026-01-01', noPools);
+    expect(plan.tranches).toEqual([{ kind: 'rolling', currency: 'USD', amount: new Big('10000'), maturesOn: '2026-06-30' }]);
+    expect(usd(plan.totals.reserve)).toBe('10000.00');
+    const entry = purchaseEntry({ planned: plan.invoices[0]!, clientId: 1, fundingDate: '2026-01-01', trancheId: 77 });
+    expect(entry.lines.find((l) => l.account === 'reserve')).toMatchObject({ trancheId: 77, invoiceId: 1 });
+  });
+
+  it('capped: withholding stops at the cap and the rest is advanced', () => {
+    const terms = agreementTermsSchema.parse({ advanceRate: '0.90', reserveRate: '0.10', reservePolicy: { kind: 'capped', holdDays: 90, cap: '50000.00' } });
+    const pools: ReservePools = { capped: new Map([['USD', new Big('48500')]]), fixed: new Map() };
+    const plan = planFunding([invoice(1, '10000.00'), invoice(2, '10000.00'), invoice(3, '10000.00')], terms, '2026-03-01', pools);
+    expect(plan.invoices.map((p) => [usd(p.advance), usd(p.reserve)])).toEqual([
+      ['9000.00', '1000.00'],
+      ['9500.00', '500.00'],
+      ['10000.00', '0.00'],
+    ]);
+    expect(usd(plan.tranches[0]!.amount)).toBe('1500.00');
+    expect(plan.tranches[0]!.maturesOn).toBe('2026-05-30');
+  });
+
+  it('fixed: builds buildRate of face out of the advance until the target is reached', () => {
+    const terms = agreementTermsSchema.parse({ advanceRate: '0.80', reserveRate: '0.20', reservePolicy: { kind: 'fixed', target: '1200.00', buildRate: '0.05' } });
+    const plan = planFunding([invoice(1, '10000.00'), invoice(2, '10000.00'), invoice(3, '10000.00')], terms, '2026-01-01', noPools);
+    expect(plan.invoices.map((p) => [usd(p.advance), usd(p.reserve), usd(p.fixedBuild)])).toEqual([
+      ['7500.00', '2500.00', '500.00'],
+      ['7500.00', '2500.00', '500.00'],
+      ['7800.00', '2200.00', '200.00'],
+    ]);
+    expect(plan.tranches).toEqual([{ kind: 'fixed', currency: 'USD', amount: new Big('1200'), maturesOn: null }]);
+    const entry = purchaseEntry({ planned: plan.invoices[0]!, clientId: 1, fundingDate: '2026-01-01', trancheId: 9 });
+    validateEntry(entry);
+    expect(entry.lines.filter((l) => l.account === 'reserve').map((l) => [usd(l.amount), l.invoiceId ?? null, l.trancheId ?? null])).toEqual([
+      ['-2000.00', 1, null],
+      ['-500.00', null, 9],
+    ]);
+  });
+
+  it('per_invoice and percent_of_open keep the plain split and no tranche', () => {
+    for (const reservePolicy of [{ kind: 'per_invoice' as const }, { kind: 'percent_of_open' as const, rate: '0.10' }]) {
+      const terms = agreementTermsSchema.parse({ reservePolicy });
+      const plan = planFunding([invoice(1, '10000.00')], terms, '2026-01-01', noPools);
+      expect(plan.tranches).toEqual([]);
+      expect([usd(plan.invoices[0]!.advance), usd(plan.invoices[0]!.reserve)]).toEqual(['8000.00', '2000.00']);
+    }
   });
 });
 

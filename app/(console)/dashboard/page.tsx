@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { countPendingApprovals } from '@/lib/approvals';
 import { requireSection } from '@/lib/auth/session';
 import { Big, displayMoney } from '@/lib/money';
 import { dashboard, type AgingBucket } from '@/lib/reports/dashboard';
@@ -13,7 +14,8 @@ const BUCKETS: AgingBucket['bucket'][] = ['0–30', '31–60', '61–90', '90+']
 
 export default async function DashboardPage() {
   await requireSection('dashboard');
-  const d = await dashboard(getDatabase());
+  const db = getDatabase();
+  const [d, approvals] = await Promise.all([dashboard(db), countPendingApprovals(db)]);
   const currencies = [...new Set(d.aging.map((a) => a.currency))];
   return (
     <div>
@@ -22,7 +24,7 @@ export default async function DashboardPage() {
         <Stat label="Active clients" value={`${d.counts.activeClients} of ${d.counts.clients}`} />
         <Stat label="Open invoices" value={d.counts.openInvoices} />
         <Stat label="Awaiting verification" value={d.counts.awaitingVerification} />
-        <Stat label="Approvals waiting" value={0} hint="Funding holds and releases arrive here" />
+        <Stat label="Approvals waiting" value={approvals} hint="Funding holds, agreement changes, releases" />
       </div>
       <DataTable
         caption="Reserves and funds employed by currency"
