@@ -1,12 +1,31 @@
 import { closeDatabase, databaseUrl, getDatabase } from '../db/client';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { todayIn } from '../lib/dates';
+import { generatePortfolio } from '../lib/demo/generate';
 import { seedDemo } from '../lib/demo/seed';
+import { parseArgs } from './args';
 
-/** `npm run seed`: migrates, then adds the demo portfolio to a database without clients. */
+/**
+ * `npm run seed`: migrates, then adds the demo portfolio to a database without clients.
+ * `npm run seed -- --invoices N [--clients C]`: adds a generated portfolio of N funded, open
+ * invoices (for `npm run bench`), whatever the database holds.
+ */
+const { flags } = parseArgs(process.argv.slice(2));
 const url = databaseUrl();
 await ensureDatabase(url);
 await migrateDatabase(url);
-const result = await seedDemo(getDatabase(), { today: todayIn() });
-console.log(result.seeded ? 'demo portfolio seeded' : 'the database has clients already; nothing seeded');
+const database = getDatabase();
+if (flags.invoices) {
+  const invoices = Number(flags.invoices);
+  if (!Number.isSafeInteger(invoices) || invoices < 1) {
+    console.error('--invoices needs a whole number, e.g. --invoices 1000000');
+    process.exit(1);
+  }
+  const clients = flags.clients ? Number(flags.clients) : undefined;
+  const result = await generatePortfolio(database, { invoices, clients, log: (line) => console.log(`  ${line}`) });
+  console.log(`generated ${result.invoices} funded invoices for ${result.clients} clients and ${result.debtors} debtors in ${result.seconds.toFixed(1)} s`);
+} else {
+  const result = await seedDemo(database, { today: todayIn() });
+  console.log(result.seeded ? 'demo portfolio seeded' : 'the database has clients already; nothing seeded');
+}
 await closeDatabase();

@@ -34,6 +34,8 @@ export interface ClientView {
   name: string;
   currency: string;
   status: string;
+  statusReason: string | null;
+  kyb: Record<string, { done: boolean; by: string; at: string }>;
   contacts: { name: string; email: string }[];
   agreement: AgreementView | null;
   createdAt: string;
@@ -81,6 +83,8 @@ export async function createClient(tx: Tx, input: CreateClientInput, actor: Acto
     name: client!.name,
     currency: client!.currency,
     status: client!.status,
+    statusReason: client!.statusReason,
+    kyb: client!.kyb as ClientView['kyb'],
     contacts: client!.contacts,
     agreement: agreementView(agreement!),
     createdAt: client!.createdAt.toISOString(),
@@ -116,6 +120,8 @@ export async function getClient(tx: Tx, clientId: number, actor: Actor): Promise
     name: client.name,
     currency: client.currency,
     status: client.status,
+    statusReason: client.statusReason,
+    kyb: client.kyb as ClientView['kyb'],
     contacts: client.contacts,
     agreement,
     createdAt: client.createdAt.toISOString(),

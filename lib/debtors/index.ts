@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import { debtors } from '../../db/schema';
+import { clientDebtors, clients, debtors, invoices } from '../../db/schema';
 import { moneyString } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
 import { moneyOut } from '../money';
 import { parseInput } from '../validation';
+import { isBusinessDate, parseBusinessDate } from '../dates';
+import { DomainError, notFound } from '../errors';
 
 export const createDebtorSchema = z.object({
   name: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(200),
@@ -42,4 +45,85 @@ export async function listDebtors(tx: Tx): Promise<DebtorSummary[]> {
       from debtors d left join invoices i on i.debtor_id = d.id
      group by d.id order by d.name`;
   return rows.map((r) => ({ id: r.id, name: r.name, creditLimit: moneyOut(r.credit_limit, 'USD'), riskRating: r.risk_rating, openInvoices: r.open, clients: r.clients }));
+}
+
+export const noaSchema = z
+  .object({
+    debtorId: z.union([z.string(), z.number()]).transform((v) => Number(v)).refine((v) => Number.isSafeInteger(v) && v > 0, { error: 'must be a debtor id' }),
+    sentDate: z.string().refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }).nullable().optional(),
+    acknowledgedDate: z.string().refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }).nullable().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.acknowledgedDate && !v.sentDate) ctx.addIssue({ code: 'custom', path: ['sentDate'], message: 'a notice is sent before it is acknowledged' });
+    if (v.acknowledgedDate && v.sentDate && v.acknowledgedDate < v.sentDate) ctx.addIssue({ code: 'custom', path: ['acknowledgedDate'], message: 'must not be before sentDate' });
+  });
+
+export interface NoaView {
+  clientId: string;
+  debtorId: string;
+  debtorName: string;
+  sentDate: string | null;
+  acknowledgedDate: string | null;
+}
+
+/** Notice of assignment for a client–debtor pair (SPEC 2): sent and acknowledged dates. */
+export async function recordNoa(tx: Tx, clientId: number, input: unknown, actor: Actor): Promise<NoaView> {
+  requireRole(actor, 'underwriter');
+  const data = parseInput(noaSchema, input);
+  const [client] = await tx.db.select({ id: clients.id }).from(clients).where(eq(clients.id, clientId));
+  if (!client) throw notFound('Client', clientId);
+  const [debtor] = await tx.db.select().from(debtors).where(eq(debtors.id, data.debtorId));
+  if (!debtor) throw new DomainError('invalid_input', `No debtor ${data.debtorId}`, { status: 400, details: { debtorId: 'no such debtor' } });
+  const [before] = await tx.db.select().from(clientDebtors).where(and(eq(clientDebtors.clientId, clientId), eq(clientDebtors.debtorId, data.debtorId)));
+  await tx.db
+    .insert(clientDebtors)
+    .values({ clientId, debtorId: data.debtorId, noaSentDate: data.sentDate ?? null, noaAcknowledgedDate: data.acknowledgedDate ?? null })
+    .onConflictDoUpdate({ target: [clientDebtors.clientId, clientDebtors.debtorId], set: { noaSentDate: data.sentDate ?? null, noaAcknowledgedDate: data.acknowledgedDate ?? null } });
+  const view: NoaView = { clientId: String(clientId), debtorId: String(debtor.id), debtorName: debtor.name, sentDate: data.sentDate ?? null, acknowledgedDate: data.acknowledgedDate ?? null };
+  await recordAudit(tx, actor, {
+    action: 'debtor.noa',
+    targetType: 'client',
+    targetId: clientId,
+    before: before ? { debtorId: String(before.debtorId), sentDate: before.noaSentDate, acknowledgedDate: before.noaAcknowledgedDate } : null,
+    after: view,
+  });
+  return view;
+}
+
+/** Every debtor the client has invoices with or a notice for, with the notice dates. */
+export async function listNoas(tx: Tx, clientId: number): Promise<NoaView[]> {
+  const rows = await tx.sql<{ debtor_id: string; name: string; sent: string | null; ack: string | null }[]>`
+    select d.id as debtor_id, d.name, cd.noa_sent_date as sent, cd.noa_acknowledged_date as ack
+      from debtors d
+      left join client_debtors cd on cd.debtor_id = d.id and cd.client_id = ${clientId}
+     where cd.client_id is not null or exists (select 1 from invoices i where i.client_id = ${clientId} and i.debtor_id = d.id)
+     order by d.name`;
+  return rows.map((r) => ({ clientId: String(clientId), debtorId: r.debtor_id, debtorName: r.name, sentDate: r.sent, acknowledgedDate: r.ack }));
+}
+
+/** `reverse` agreements: the debtor approved this invoice for payment (recorded before funding). */
+export async function recordDebtorApproval(tx: Tx, invoiceId: number, input: { date?: unknown }, actor: Actor): Promise<{ invoiceId: string; debtorApprovedDate: string }> {
+  requireRole(actor, ['funding', 'underwriter']);
+  const date = parseBusinessDate(input.date, 'date');
+  const [invoice] = await tx.db.select().from(invoices).where(eq(invoices.id, invoiceId)).for('update');
+  if (!invoice) throw notFound('Invoice', invoiceId);
+  if (invoice.fundingDate) throw new DomainError('already_funded', `Invoice ${invoice.number} is funded already`, { status: 409 });
+  await tx.db.update(invoices).set({ debtorApprovedDate: date }).where(eq(invoices.id, invoiceId));
+  await recordAudit(tx, actor, { action: 'invoice.debtor_approval', targetType: 'invoice', targetId: invoiceId, before: { debtorApprovedDate: invoice.debtorApprovedDate }, after: { debtorApprovedDate: date } });
+  return { invoiceId: String(invoiceId), debtorApprovedDate: date };
+}
+
+export async function updateDebtor(tx: Tx, debtorId: number, input: { creditLimit?: unknown; riskRating?: unknown }, actor: Actor): Promise<DebtorView> {
+  requireRole(actor, 'underwriter');
+  const data = parseInput(z.object({ creditLimit: moneyString('250000.00').optional(), riskRating: z.string().trim().min(1).max(40).optional() }), input);
+  const [before] = await tx.db.select().from(debtors).where(eq(debtors.id, debtorId)).for('update');
+  if (!before) throw notFound('Debtor', debtorId);
+  const [row] = await tx.db
+    .update(debtors)
+    .set({ ...(data.creditLimit ? { creditLimit: data.creditLimit } : {}), ...(data.riskRating ? { riskRating: data.riskRating } : {}) })
+    .where(eq(debtors.id, debtorId))
+    .returning();
+  const view = { id: String(row!.id), name: row!.name, creditLimit: moneyOut(row!.creditLimit, 'USD'), riskRating: row!.riskRating };
+  await recordAudit(tx, actor, { action: 'debtor.update', targetType: 'debtor', targetId: debtorId, before: { creditLimit: moneyOut(before.creditLimit, 'USD'), riskRating: before.riskRating }, after: view });
+  return view;
 }

@@ -498,3 +498,24 @@ export async function listFundingBatches(tx: Tx, filter: { status?: string; limi
     createdAt: r.created_at,
   }));
 }
+
+export interface FundableInvoice {
+  id: string;
+  number: string;
+  debtorName: string;
+  currency: string;
+  faceValue: string;
+  issueDate: string;
+  dueDate: string;
+}
+
+/** The batch builder's list: a client's verified invoices that are in no live batch. */
+export async function listFundableInvoices(tx: Tx, clientId: number, limit = 1000): Promise<FundableInvoice[]> {
+  const rows = await tx.sql<{ id: string; number: string; debtor_name: string; currency: string; face_value: string; issue_date: string; due_date: string }[]>`
+    select i.id, i.number, d.name as debtor_name, i.currency, i.face_value, i.issue_date, i.due_date
+      from invoices i join debtors d on d.id = i.debtor_id
+     where i.client_id = ${clientId} and i.status = 'verified'
+       and not exists (select 1 from funding_batch_invoices b where b.invoice_id = i.id and b.active)
+     order by i.issue_date, i.id limit ${limit}`;
+  return rows.map((r) => ({ id: r.id, number: r.number, debtorName: r.debtor_name, currency: r.currency, faceValue: moneyOut(r.face_value, r.currency), issueDate: r.issue_date, dueDate: r.due_date }));
+}

@@ -29,6 +29,8 @@ export interface ApiResult {
   headers?: Record<string, string>;
   /** a raw body (PDF) instead of JSON */
   raw?: { body: Uint8Array; contentType: string; filename?: string };
+  /** runs after the transaction commits (queue a job); its failure never fails the request */
+  after?: () => Promise<void>;
 }
 
 export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
@@ -143,6 +145,9 @@ export function apiRoute<P = Record<string, never>>(
         result = await db.transaction((tx) => handler({ req, actor, params, tx, url, body }));
       } else {
         result = await handler({ req, actor, params, tx: db, url, body: undefined });
+      }
+      if (result.after) {
+        await result.after().catch((error: unknown) => console.warn(`[${requestId}] after-commit work failed:`, error));
       }
       if (result.raw) {
         return new Response(result.raw.body as BodyInit, {

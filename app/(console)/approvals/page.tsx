@@ -1,11 +1,102 @@
 import type { Metadata } from 'next';
-import { Coming } from '@/app/_components/page-header';
+import Link from 'next/link';
+import { DataTable } from '@/app/_components/data-table';
+import { PageHeader } from '@/app/_components/page-header';
+import { getDatabase } from '@/db/client';
+import type { Hold } from '@/db/schema';
+import { listApprovals, type ApprovalItem } from '@/lib/approvals';
 import { requireSection } from '@/lib/auth/session';
+import { DecisionForm } from './decision-form';
 
 export const metadata: Metadata = { title: 'Approvals' };
 export const dynamic = 'force-dynamic';
 
-export default async function Page() {
-  await requireSection('approvals');
-  return <Coming title="Approvals" what={['Funding holds, releases and agreement changes waiting for a second person', 'Maker-checker: whoever requested an action never approves it', ]} />;
+const KIND_LABELS: Record<string, string> = {
+  funding_batch: 'Funding batch',
+  agreement_change: 'Agreement change',
+  client_activation: 'Client activation',
+  release: 'Release',
+  adjustment: 'Adjustment',
+};
+
+function targetLink(a: ApprovalItem) {
+  if (a.kind === 'funding_batch') return <Link className="text-brand-700 underline" href={`/fundings/${a.targetId}`}>{`Batch ${a.targetId}`}</Link>;
+  if (a.clientId) return <Link className="text-brand-700 underline" href={`/clients/${a.clientId}`}>{a.clientName}</Link>;
+  return a.targetId;
+}
+
+export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<{ kind?: string }> }) {
+  const actor = await requireSection('approvals');
+  const { kind } = await searchParams;
+  const filter = kind && kind in KIND_LABELS ? (kind as ApprovalItem['kind']) : undefined;
+  const db = getDatabase();
+  const [pending, decided] = await Promise.all([listApprovals(db, { status: 'pending', kind: filter }), listApprovals(db, { kind: filter, limit: 50 })]);
+  const canDecide = actor.role === 'approver' || actor.role === 'controller';
+  return (
+    <div>
+      <PageHeader title="Approvals" subtitle="Maker-checker: whoever requested an action never approves it" />
+      <nav aria-label="Filter by kind" className="mt-4 flex flex-wrap gap-2 text-sm">
+        {['all', ...Object.keys(KIND_LABELS)].map((k) => (
+          <Link
+            key={k}
+            href={k === 'all' ? '/approvals' : `/approvals?kind=${k}`}
+            aria-current={(filter ?? 'all') === k ? 'true' : undefined}
+            className={`rounded-full border px-3 py-1 ${(filter ?? 'all') === k ? 'border-brand-700 bg-brand-50 text-brand-800' : 'border-slate-300'}`}
+          >
+            {k === 'all' ? 'All' : KIND_LABELS[k]}
+          </Link>
+        ))}
+      </nav>
+      <DataTable
+        caption="Waiting for approval"
+        csvName="approvals-pending.csv"
+        rowKey={(a) => a.id}
+        rows={pending}
+        empty="Nothing waits for approval."
+        columns={[
+          { header: 'Kind', value: (a) => KIND_LABELS[a.kind] ?? a.kind },
+          { header: 'What', value: (a) => a.summary, render: (a) => <span>{a.summary} · {targetLink(a)}</span> },
+          {
+            header: 'Why it waits',
+            value: (a) => ((a.details.holds as Hold[] | undefined) ?? []).map((h) => h.message).join('; '),
+            render: (a) => (
+              <ul className="list-disc pl-4">
+                {((a.details.holds as Hold[] | undefined) ?? []).map((h) => (
+                  <li key={h.message}>{h.message}</li>
+                ))}
+              </ul>
+            ),
+          },
+          { header: 'Requested by', value: (a) => `${a.requestedBy} ${a.requestedAt}` },
+          {
+            header: 'Decision',
+            value: () => '',
+            render: (a) =>
+              a.kind === 'client_activation' ? (
+                <span className="text-sm text-slate-600">Reviewed by a second underwriter on the client page</span>
+              ) : canDecide ? (
+                <DecisionForm kind={a.kind} targetId={a.targetId} label={`${KIND_LABELS[a.kind]} ${a.targetId}`} />
+              ) : (
+                <span className="text-sm text-slate-500">Approvers and controllers decide</span>
+              ),
+          },
+        ]}
+      />
+      <DataTable
+        caption="Recent requests"
+        csvName="approvals.csv"
+        rowKey={(a) => a.id}
+        rows={decided.filter((a) => a.status !== 'pending')}
+        empty="No decisions yet."
+        columns={[
+          { header: 'Kind', value: (a) => KIND_LABELS[a.kind] ?? a.kind },
+          { header: 'What', value: (a) => a.summary },
+          { header: 'Status', value: (a) => a.status },
+          { header: 'Requested by', value: (a) => a.requestedBy },
+          { header: 'Decided by', value: (a) => a.decidedBy ?? '' },
+          { header: 'Reason', value: (a) => a.reason ?? '' },
+        ]}
+      />
+    </div>
+  );
 }

@@ -1,0 +1,75 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { DecisionForm } from '@/app/(console)/approvals/decision-form';
+import { DataTable } from '@/app/_components/data-table';
+import { PageHeader, Stat } from '@/app/_components/page-header';
+import { getDatabase } from '@/db/client';
+import { requireSection } from '@/lib/auth/session';
+import { DomainError } from '@/lib/errors';
+import { getFundingBatch } from '@/lib/funding';
+import { displayMoney } from '@/lib/money';
+
+export const metadata: Metadata = { title: 'Funding batch' };
+export const dynamic = 'force-dynamic';
+
+export default async function FundingBatchPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requireSection('fundings');
+  const { id } = await params;
+  if (!/^\d{1,15}$/.test(id)) notFound();
+  const batch = await getFundingBatch(getDatabase(), Number(id), actor).catch((e) => {
+    if (e instanceof DomainError && e.status === 404) notFound();
+    throw e;
+  });
+  const c = batch.currency;
+  return (
+    <div>
+      <PageHeader
+        title={`Funding batch ${batch.id}`}
+        subtitle={
+          <>
+            {batch.status.replace('_', ' ')} · funding date {batch.fundingDate} ·{' '}
+            <Link className="underline" href={`/clients/${batch.clientId}`}>
+              client
+            </Link>
+          </>
+        }
+      />
+      <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <Stat label="Face value" value={displayMoney(batch.totalFace, c)} />
+        <Stat label="Advance" value={displayMoney(batch.totalAdvance, c)} />
+        <Stat label="Reserve" value={displayMoney(batch.totalReserve, c)} />
+        <Stat label="Fees" value={displayMoney(batch.totalFees, c)} />
+      </div>
+      {batch.holds.length > 0 ? (
+        <section className="mt-6 rounded-lg border border-amber-200 bg-amber-50 p-4" aria-label="Holds">
+          <h2 className="font-semibold text-amber-900">Holds</h2>
+          <ul className="mt-2 list-disc pl-5 text-sm text-amber-900">
+            {batch.holds.map((h) => (
+              <li key={h.message}>{h.message}</li>
+            ))}
+          </ul>
+          {batch.status === 'pending_approval' && (actor.role === 'approver' || actor.role === 'controller') ? (
+            <div className="mt-3">
+              <DecisionForm kind="funding_batch" targetId={batch.id!} label={`Funding batch ${batch.id}`} />
+            </div>
+          ) : null}
+        </section>
+      ) : null}
+      {batch.reason ? <p className="mt-4 text-sm">Rejected: {batch.reason}</p> : null}
+      <DataTable
+        caption="Invoices in the batch"
+        csvName={`funding-batch-${batch.id}.csv`}
+        rowKey={(i) => i.invoiceId}
+        rows={batch.invoices}
+        columns={[
+          { header: 'Invoice', value: (i) => i.number, render: (i) => <Link className="text-brand-700 underline" href={`/invoices/${i.invoiceId}`}>{i.number}</Link> },
+          { header: 'Face', value: (i) => i.face, align: 'right' },
+          { header: 'Advance', value: (i) => i.advance, align: 'right' },
+          { header: 'Reserve', value: (i) => i.reserve, align: 'right' },
+          { header: 'Fees', value: (i) => i.fees, align: 'right' },
+        ]}
+      />
+    </div>
+  );
+}

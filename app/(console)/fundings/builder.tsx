@@ -1,0 +1,124 @@
+'use client';
+
+import Link from 'next/link';
+import { useActionState } from 'react';
+import type { FundableInvoice } from '@/lib/funding';
+import { builderAction, type BuilderState } from './actions';
+
+const initial: BuilderState = { ok: false, message: '' };
+
+export function BatchBuilder({ clientId, clientName, invoices, today }: { clientId: string; clientName: string; invoices: FundableInvoice[]; today: string }) {
+  const [state, action, pending] = useActionState(builderAction, initial);
+  const batch = state.batch;
+  const funded = batch && batch.id !== null;
+  return (
+    <form action={action} aria-label="Funding batch" className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
+      <input type="hidden" name="clientId" value={clientId} />
+      <div className="flex flex-wrap items-end gap-4">
+        <div>
+          <label htmlFor="funding-date" className="text-sm font-medium">
+            Funding date
+          </label>
+          <input id="funding-date" name="fundingDate" type="date" defaultValue={today} required className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" />
+        </div>
+        <button type="submit" name="intent" value="preview" disabled={pending} className="rounded-md border border-slate-300 px-4 py-2 text-sm">
+          Preview
+        </button>
+        <button type="submit" name="intent" value="fund" disabled={pending} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+          Fund batch
+        </button>
+      </div>
+      {invoices.length === 0 ? <p className="mt-4 text-sm text-slate-600">{clientName} has no verified invoices waiting to be funded.</p> : null}
+      <table className="mt-4 min-w-full text-sm">
+        <caption className="sr-only">Verified invoices</caption>
+        <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
+          <tr>
+            <th className="px-3 py-2">Include</th>
+            <th className="px-3 py-2">Number</th>
+            <th className="px-3 py-2">Debtor</th>
+            <th className="px-3 py-2 text-right">Face value</th>
+            <th className="px-3 py-2">Issued</th>
+            <th className="px-3 py-2">Due</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {invoices.map((i) => (
+            <tr key={i.id}>
+              <td className="px-3 py-2">
+                <input type="checkbox" name="invoiceId" value={i.id} defaultChecked aria-label={`Include invoice ${i.number}`} />
+              </td>
+              <td className="px-3 py-2">{i.number}</td>
+              <td className="px-3 py-2">{i.debtorName}</td>
+              <td className="num px-3 py-2 text-right">
+                {i.faceValue} {i.currency}
+              </td>
+              <td className="px-3 py-2">{i.issueDate}</td>
+              <td className="px-3 py-2">{i.dueDate}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {state.message ? (
+        <div role={state.ok ? 'status' : 'alert'} className={`mt-4 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+          {state.message}
+          {funded ? (
+            <>
+              {' '}
+              <Link className="underline" href={`/fundings/${batch.id}`}>
+                Open batch {batch.id}
+              </Link>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      {batch ? (
+        <section className="mt-4" aria-label={funded ? 'Funded batch' : 'Batch preview'}>
+          {batch.holds.length > 0 ? (
+            <ul className="mb-3 list-disc rounded-md bg-amber-50 py-2 pl-8 pr-3 text-sm text-amber-900" aria-label="Holds">
+              {batch.holds.map((h) => (
+                <li key={`${h.code}-${h.message}`}>{h.message}</li>
+              ))}
+            </ul>
+          ) : null}
+          {batch.warnings.length > 0 ? (
+            <ul className="mb-3 list-disc rounded-md bg-slate-100 py-2 pl-8 pr-3 text-sm text-slate-700" aria-label="Warnings">
+              {batch.warnings.map((w) => (
+                <li key={w.code}>{w.message}</li>
+              ))}
+            </ul>
+          ) : null}
+          <table className="min-w-full text-sm">
+            <caption className="sr-only">{funded ? 'Funded invoices' : 'Advance, reserve and fees per invoice'}</caption>
+            <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
+              <tr>
+                <th className="px-3 py-2">Invoice</th>
+                <th className="px-3 py-2 text-right">Face</th>
+                <th className="px-3 py-2 text-right">Advance</th>
+                <th className="px-3 py-2 text-right">Reserve</th>
+                <th className="px-3 py-2 text-right">Fees</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {batch.invoices.map((i) => (
+                <tr key={i.invoiceId}>
+                  <td className="px-3 py-2">{i.number}</td>
+                  <td className="num px-3 py-2 text-right">{i.face}</td>
+                  <td className="num px-3 py-2 text-right">{i.advance}</td>
+                  <td className="num px-3 py-2 text-right">{i.reserve}</td>
+                  <td className="num px-3 py-2 text-right">{i.fees}</td>
+                </tr>
+              ))}
+              <tr className="font-semibold">
+                <td className="px-3 py-2">Total ({batch.currency})</td>
+                <td className="num px-3 py-2 text-right">{batch.totalFace}</td>
+                <td className="num px-3 py-2 text-right">{batch.totalAdvance}</td>
+                <td className="num px-3 py-2 text-right">{batch.totalReserve}</td>
+                <td className="num px-3 py-2 text-right">{batch.totalFees}</td>
+              </tr>
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,9 @@
+import { decideAgreementChange } from '@/lib/clients/onboarding';
+import { apiRoute, pathId } from '@/lib/http/api';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = apiRoute<{ id: string }>(['approver', 'controller'], async ({ tx, actor, params, body }) => ({
+  status: 200,
+  body: await decideAgreementChange(tx, pathId(params.id, 'Agreement version'), 'reject', String((body as { reason?: unknown })?.reason ?? ''), actor),
+}));

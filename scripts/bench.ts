@@ -1,0 +1,129 @@
+import postgres from 'postgres';
+import { createDatabase, type Database } from '../db/client';
+import { ensureDatabase, migrateDatabase } from '../db/migrate';
+import { systemActor, type Actor } from '../lib/auth/actor';
+import { createClient } from '../lib/clients';
+import { generatePortfolio } from '../lib/demo/generate';
+import { fundBatch } from '../lib/funding';
+import { createUser } from '../lib/users';
+import { parseArgs } from './args';
+
+/**
+ * `npm run bench [-- funding] [--portfolio N]`: speed figures on a generated portfolio in its own
+ * database (BENCH_DATABASE_URL, default holdback_bench, recreated each run). Each figure is
+ * printed beside a floor measured in the same run: what Postgres itself takes for the same rows.
+ */
+const { positional, flags } = parseArgs(process.argv.slice(2));
+const only = new Set(positional);
+const want = (name: string) => only.size === 0 || only.has(name);
+const benchUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/holdback_bench';
+const fmt = (n: number, digits = 2) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const seconds = (start: number) => (performance.now() - start) / 1000;
+
+async function freshDatabase(): Promise<Database> {
+  const u = new URL(benchUrl);
+  const name = u.pathname.slice(1);
+  if (!name.includes('bench')) throw new Error(`refusing to recreate ${name}: BENCH_DATABASE_URL must name a bench database`);
+  u.pathname = '/postgres';
+  const admin = postgres(u.toString(), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists "${name}" with (force)`);
+  await admin.end();
+  await ensureDatabase(benchUrl);
+  await migrateDatabase(benchUrl);
+  return createDatabase(benchUrl, { max: 4 });
+}
+
+async function person(database: Database, role: 'underwriter' | 'funding'): Promise<Actor> {
+  const { user } = await database.transaction((tx) => createUser(tx, { email: `${role}@bench.test`, role }, systemActor('bench', 'cli'), { reuse: true }));
+  return { userId: Number(user.id), label: user.email, role, clientId: null, source: 'cli', requestId: 'bench', ip: null };
+}
+
+/** Issue 3: a 10,000-invoice batch through fundBatch — every check, posting and audit event. */
+async function benchFunding(database: Database, size: number): Promise<void> {
+  const underwriter = await person(database, 'underwriter');
+  const funder = await person(database, 'funding');
+  const client = await database.transaction((tx) =>
+    createClient(tx, { name: 'Bench Freight', currency: 'USD', status: 'active', agreement: { creditLimit: '100000000000.00', serviceFee: '5.00' }, effectiveFrom: '2025-01-01' }, underwriter),
+  );
+  await database.sql`insert into debtors (name, credit_limit) select 'Bench Debtor ' || g, 100000000000 from generate_series(1, 50) g`;
+  await database.sql`
+    insert into invoices (client_id, debtor_id, number, currency, face_value, issue_date, due_date, status, verified_at)
+    select ${client.id}, (select min(id) from debtors) + (g % 50), 'B-' || g, 'USD', 1000 + (g % 9000) + (g % 100) / 100.0,
+           '2026-01-01', '2026-02-15', 'verified', now()
+      from generate_series(1, ${size}) g`;
+  const ids = (await database.sql<{ id: string }[]>`select id from invoices where client_id = ${client.id} order by id`).map((r) => r.id);
+  const [before] = await database.sql<{ entries: string; lines: string }[]>`select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines`;
+
+  const start = performance.now();
+  const batch = await database.transaction((tx) => fundBatch(tx, { clientId: client.id, invoiceIds: ids, fundingDate: '2026-01-02' }, funder));
+  const took = seconds(start);
+  if (batch.status !== 'funded') throw new Error(`bench batch was not funded: ${batch.holds.map((h) => h.message).join('; ')}`);
+  const [after] = await database.sql<{ entries: string; lines: string }[]>`select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines`;
+  const entries = Number(after!.entries) - Number(before!.entries);
+  const lines = Number(after!.lines) - Number(before!.lines);
+
+  // The floor: the same journal rows, inserted by postgres.js multi-row INSERTs in 1,000-entry
+  // transactions (rolled back, so the ledger stays as fundBatch left it).
+  const posted = await database.sql<{ id: string; effective_date: string; kind: string; client_id: string; invoice_id: string | null; memo: string }[]>`
+    select id, effective_date, kind, client_id, invoice_id, memo from journal_entries order by id desc limit ${entries}`;
+  const postedLines = await database.sql<{ entry_id: string; account_id: string; currency: string; amount: string; effective_date: string; invoice_id: string | null; tranche_id: string | null }[]>`
+    select entry_id, account_id, currency, amount, effective_date, invoice_id, tranche_id from journal_lines where entry_id = any(${posted.map((p) => p.id)}::bigint[])`;
+  const linesByEntry = new Map<string, typeof postedLines>();
+  for (const l of postedLines) linesByEntry.set(l.entry_id, [...(linesByEntry.get(l.entry_id) ?? []), l]);
+  const raw = postgres(benchUrl, { max: 1, onnotice: () => {} });
+  const floorStart = performance.now();
+  for (let i = 0; i < posted.length; i += 1000) {
+    const chunk = posted.slice(i, i + 1000);
+    await raw
+      .begin(async (sql) => {
+        const inserted = await sql<{ id: string; idempotency_key: string }[]>`
+          insert into journal_entries ${sql(chunk.map((e) => ({ effective_date: e.effective_date, kind: e.kind, idempotency_key: `floor:${e.id}`, client_id: e.client_id, invoice_id: e.invoice_id, memo: e.memo, posted_by: 'bench' })))}
+          returning id, idempotency_key`;
+        const newId = new Map(inserted.map((r) => [r.idempotency_key, r.id]));
+        // Whole entries per statement (the balance trigger checks each statement), at most
+        // ~10,000 lines of six columns so a statement stays under Postgres's 65,535 parameters.
+        let rows: Record<string, string | null>[] = [];
+        const flush = async () => {
+          if (rows.length > 0) await sql`insert into journal_lines ${sql(rows)}`;
+          rows = [];
+        };
+        for (const e of chunk) {
+          const own = (linesByEntry.get(e.id) ?? []).map((l) => ({ entry_id: newId.get(`floor:${e.id}`)!, account_id: l.account_id, currency: l.currency, amount: l.amount, effective_date: l.effective_date, invoice_id: l.invoice_id }));
+          if (rows.length + own.length > 10_000) await flush();
+          rows.push(...own);
+        }
+        await flush();
+        throw new RollbackSignal();
+      })
+      .catch((e) => {
+        if (!(e instanceof RollbackSignal)) throw e;
+      });
+  }
+  const floor = seconds(floorStart);
+  await raw.end();
+  const rate = size / took;
+  console.log(`funding: ${fmt(size, 0)} invoices in one batch in ${fmt(took)} s = ${fmt(rate, 0)} invoices/s (target ≥ 5,000/s)`);
+  console.log(`         ${fmt(entries, 0)} journal entries, ${fmt(lines, 0)} lines, ${fmt(size, 0)} audit events, limits and concentration checked`);
+  console.log(`  floor: the same ${fmt(entries, 0)} entries + ${fmt(lines, 0)} lines by postgres.js multi-row INSERT in 1,000-entry transactions: ${fmt(floor)} s`);
+  console.log(`  ratio: ${fmt(took / floor)}× the floor (target ≤ 4×)`);
+}
+
+class RollbackSignal extends Error {}
+
+async function main() {
+  const database = await freshDatabase();
+  try {
+    if (flags.portfolio) {
+      const result = await generatePortfolio(database, { invoices: Number(flags.portfolio) });
+      console.log(`portfolio: ${fmt(result.invoices, 0)} funded invoices generated in ${fmt(result.seconds)} s`);
+    }
+    if (want('funding')) await benchFunding(database, Number(flags['batch'] ?? 10_000));
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error) => {
+  console.error('bench failed:', error);
+  process.exit(1);
+});
