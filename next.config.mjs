@@ -6,7 +6,8 @@ const nextConfig = {
   typedRoutes: false,
   eslint: { ignoreDuringBuilds: true },
   // forbidden() renders app/forbidden.tsx with a real 403 for roles that may not open a page.
-  experimental: { authInterrupts: true },
+  // Schedules of accounts of up to 50,000 lines are uploaded through a server action.
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: '20mb' } },
 };
 
 export default nextConfig;

@@ -1,16 +1,19 @@
 import { accountCreated, type AccountCreatedData } from './account-created';
+import { concentrationAlert, type ConcentrationAlertData } from './concentration-alert';
 import type { RenderedEmail } from './layout';
 import { testMessage, type TestMessageData } from './test-message';
 
 /** Every template by name, with the data it needs. */
 export interface TemplateData {
   account_created: AccountCreatedData;
+  concentration_alert: ConcentrationAlertData;
   test_message: TestMessageData;
 }
 export type TemplateName = keyof TemplateData;
 
 const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail } = {
   account_created: accountCreated,
+  concentration_alert: concentrationAlert,
   test_message: testMessage,
 };
 

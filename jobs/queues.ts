@@ -6,11 +6,13 @@ import { Queue, type ConnectionOptions } from 'bullmq';
  */
 export const QUEUE_NAMES = {
   emailOutbox: 'email-outbox',
+  concentrationAlerts: 'concentration-alerts',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export interface JobData {
   'email-outbox': { reason: 'schedule' | 'queued' };
+  'concentration-alerts': { reason: 'schedule' | 'funding' };
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -41,6 +43,8 @@ export function redisConnection(url: string = redisUrl()): ConnectionOptions {
 /** Repeating schedules (BullMQ job schedulers), upserted by every worker at start: idempotent. */
 export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?: string; data: JobData[QueueName] }[] = [
   { queue: QUEUE_NAMES.emailOutbox, id: 'email-outbox-sweep', every: 15_000, data: { reason: 'schedule' } },
+  // SPEC 7: hourly, on the hour of FACTOR_TIMEZONE (and after each funding: kickConcentration).
+  { queue: QUEUE_NAMES.concentrationAlerts, id: 'concentration-alerts-hourly', pattern: '0 * * * *', data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };
@@ -72,5 +76,18 @@ export async function kickOutbox(): Promise<void> {
   } catch (error) {
     // The scheduled sweep sends it anyway; a Redis hiccup must not fail a committed command.
     console.warn('could not nudge the email outbox:', error instanceof Error ? error.message : error);
+  }
+}
+
+/**
+ * After a funding commits: run the concentration check now rather than at the next hour. Runs
+ * are serialized in Postgres, so a burst of fundings only queues a few quick re-checks.
+ */
+export async function kickConcentration(): Promise<void> {
+  try {
+    await getQueue(QUEUE_NAMES.concentrationAlerts).add('check', { reason: 'funding' } satisfies JobData['concentration-alerts']);
+  } catch (error) {
+    // The hourly schedule checks anyway; a Redis hiccup must not fail a committed funding.
+    console.warn('could not queue the concentration check:', error instanceof Error ? error.message : error);
   }
 }

@@ -2,6 +2,7 @@ import { Worker } from 'bullmq';
 import { pathToFileURL } from 'node:url';
 import { closeDatabase, getDatabase } from '../db/client';
 import { createTransport } from '../lib/notifications/transport';
+import { concentrationAlertsProcessor } from './processors/concentration-alerts';
 import { emailOutboxProcessor } from './processors/email-outbox';
 import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
 
@@ -16,7 +17,10 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
   const database = getDatabase();
   const transport = createTransport();
   const common = { connection: redisConnection(), prefix: queuePrefix() };
-  const workers = [new Worker(QUEUE_NAMES.emailOutbox, emailOutboxProcessor(database, transport), { ...common, concurrency: 1 })];
+  const workers = [
+    new Worker(QUEUE_NAMES.emailOutbox, emailOutboxProcessor(database, transport), { ...common, concurrency: 1 }),
+    new Worker(QUEUE_NAMES.concentrationAlerts, concentrationAlertsProcessor(database), { ...common, concurrency: 1 }),
+  ];
   for (const w of workers) {
     w.on('failed', (job, error) => log(`${w.name} job ${job?.id ?? '?'} failed: ${error.message}`));
     w.on('error', (error) => log(`${w.name}: ${error.message}`));

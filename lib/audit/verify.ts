@@ -4,7 +4,7 @@ import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash } from './hash';
 
 export interface Break {
-  kind: 'audit_chain' | 'audit_hash' | 'unbalanced_entry' | 'entry_without_lines' | 'account_balance' | 'currency_mismatch' | 'missing_guard';
+  kind: 'audit_chain' | 'audit_hash' | 'unbalanced_entry' | 'entry_without_lines' | 'account_balance' | 'currency_mismatch' | 'missing_guard' | 'invoice_outstanding';
   message: string;
 }
 
@@ -89,6 +89,11 @@ const GUARDS = [
   ['journal_lines', 'journal_lines_balanced'],
   ['audit_events', 'audit_events_append_only'],
   ['audit_events', 'audit_events_no_truncate'],
+  ['journal_entries', 'journal_entries_references'],
+  ['ledger_accounts', 'ledger_accounts_keep'],
+  ['clients', 'clients_keep'],
+  ['invoices', 'invoices_keep'],
+  ['users', 'users_keep'],
 ] as const;
 
 /** The ledger's invariants (SPEC 3), each as one set-based query. */
@@ -116,6 +121,17 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
   const currency = await sql<{ id: string; entry_id: string }[]>`
     select l.id, l.entry_id from journal_lines l join ledger_accounts a on a.id = l.account_id where a.currency <> l.currency limit 100`;
   for (const c of currency) breaks.push({ kind: 'currency_mismatch', message: `journal line ${c.id} of entry ${c.entry_id} is not in its account's currency` });
+  const drift = await sql<{ id: string; number: string; outstanding: string; ledger: string }[]>`
+    select i.id, i.number, i.outstanding, coalesce(r.total, 0) as ledger
+      from invoices i
+      left join (select l.invoice_id, sum(l.amount) as total from journal_lines l
+                   join ledger_accounts a on a.id = l.account_id and a.code = 'receivable'
+                  where l.invoice_id is not null group by l.invoice_id) r on r.invoice_id = i.id
+     where i.funding_date is not null and i.outstanding is distinct from coalesce(r.total, 0)
+     order by i.id limit 100`;
+  for (const d of drift) {
+    breaks.push({ kind: 'invoice_outstanding', message: `invoice ${d.id} (${d.number}): outstanding ${d.outstanding} but its receivable lines sum to ${d.ledger}` });
+  }
   const triggers = await sql<{ tgname: string }[]>`select tgname from pg_trigger where not tgisinternal and tgenabled <> 'D'`;
   const present = new Set(triggers.map((t) => t.tgname));
   for (const [table, name] of GUARDS) {

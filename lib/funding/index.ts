@@ -11,7 +11,7 @@ import { isBusinessDate } from '../dates';
 import { DomainError, conflict, notFound, refused } from '../errors';
 import { postEntries } from '../ledger/post';
 import { Big, formatMoney, moneyOut } from '../money';
-import { disbursementEntries, planFunding, purchaseEntry, type FundingPlan, type InvoiceToFund, type ReservePools } from '../reserves/funding-split';
+import { fundingEntries, planFunding, type FundingPlan, type InvoiceToFund, type ReservePools } from '../reserves/funding-split';
 import { parseInput } from '../validation';
 
 export const FUNDING_ROLES = ['funding'] as const;
@@ -276,14 +276,7 @@ async function execute(tx: Tx, batchId: number, prepared: Prepared, fundingDate:
       returning id`;
     trancheIds.set(t.currency, Number(row!.id));
   }
-  await postEntries(
-    tx,
-    [
-      ...plan.invoices.map((p) => purchaseEntry({ planned: p, clientId: client.id, fundingDate, trancheId: trancheIds.get(p.invoice.currency) ?? null })),
-      ...disbursementEntries({ planned: plan.invoices, clientId: client.id, fundingDate, batchKey: `batch:${batchId}`, memo: `Advance for funding batch ${batchId}` }),
-    ],
-    actor,
-  );
+  await postEntries(tx, fundingEntries({ planned: plan.invoices, clientId: client.id, fundingDate, batchId, trancheIds }), actor);
   const col = <T>(f: (p: FundingPlan['invoices'][number]) => T) => plan.invoices.map(f);
   await tx.sql`
     update invoices i set status = 'funded', funding_date = ${fundingDate}::date, advance = u.advance, reserve = u.reserve, fees = u.fees,
@@ -299,17 +292,23 @@ async function execute(tx: Tx, batchId: number, prepared: Prepared, fundingDate:
       select coalesce(sum(outstanding), 0) as total from invoices where client_id = ${client.id} and currency = ${currency} and status in ('funded', 'disputed')`;
     requiredReserve = new Big(open!.total).times(agreement.reservePolicy.rate).round(2, Big.roundHalfUp);
   }
-  await recordAudit(
-    tx,
-    actor,
-    plan.invoices.map((p) => ({
-      action: 'invoice.fund',
-      targetType: 'invoice',
-      targetId: p.invoice.id,
-      before: { status: 'verified' },
-      after: { status: 'funded', fundingDate, batchId: String(batchId), advance: formatMoney(p.advance, currency), reserve: formatMoney(p.reserve, currency), fees: formatMoney(p.fees, currency) },
-    })),
-  );
+  // One event for the batch, naming every invoice and its split: the audit trail of each invoice
+  // is this event (target funding_batch, after.invoices), written in one hash-chain step.
+  await recordAudit(tx, actor, {
+    action: 'funding.fund',
+    targetType: 'funding_batch',
+    targetId: batchId,
+    before: { status: 'verified' },
+    after: {
+      status: 'funded',
+      clientId: String(client.id),
+      fundingDate,
+      totalAdvance: formatMoney(plan.totals.advance, currency),
+      warnings: prepared.warnings,
+      invoices: plan.invoices.map((p) => [String(p.invoice.id), formatMoney(p.advance, currency), formatMoney(p.reserve, currency), formatMoney(p.fees, currency)]),
+      columns: ['invoiceId', 'advance', 'reserve', 'fees'],
+    },
+  });
   return requiredReserve;
 }
 
@@ -363,12 +362,6 @@ export async function fundBatch(tx: Tx, input: FundingInput, actor: Actor): Prom
   }
   const requiredReserve = await execute(tx, batchId, prepared, data.fundingDate, actor);
   if (requiredReserve) await tx.db.update(fundingBatches).set({ requiredReserve: requiredReserve.toString() }).where(eq(fundingBatches.id, batchId));
-  await recordAudit(tx, actor, {
-    action: 'funding.fund',
-    targetType: 'funding_batch',
-    targetId: batchId,
-    after: { status, clientId: String(prepared.client.id), invoices: prepared.rows.length, totalAdvance: formatMoney(prepared.plan.totals.advance, prepared.currency), warnings: prepared.warnings },
-  });
   return batchView(prepared, { id: batchId, status, fundingDate: data.fundingDate, requiredReserve });
 }
 

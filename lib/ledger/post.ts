@@ -191,7 +191,7 @@ export async function postEntries(tx: Tx, entries: EntryInput[], by: Actor): Pro
     await tx.sql`select id from ledger_accounts where id = any(${accountIds}::bigint[]) order by id for update`;
 
     // 3. All lines in one statement: the statement-level trigger checks every entry balances.
-    const lineRows = fresh.flatMap((e) =>
+    const lineRows: NewLine[] = fresh.flatMap((e) =>
       e.lines.map((l) => ({
         entryId: newIds.get(e.idempotencyKey)!,
         accountId: accounts.get(accountKey(l.account, l.currency, l.clientId ?? null))!,
@@ -202,14 +202,18 @@ export async function postEntries(tx: Tx, entries: EntryInput[], by: Actor): Pro
         trancheId: l.trancheId ?? null,
       })),
     );
-    const lc = <T>(f: (r: (typeof lineRows)[number]) => T) => lineRows.map(f);
-    await tx.sql`
-      insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id, tranche_id)
-      select e, a, c, am, d::date, i, tr from unnest(
-        ${lc((r) => r.entryId)}::bigint[], ${lc((r) => r.accountId)}::bigint[], ${lc((r) => r.currency)}::text[],
-        ${lc((r) => r.amount)}::numeric[], ${lc((r) => r.effectiveDate)}::text[],
-        ${lc((r) => r.invoiceId) as never}::bigint[], ${lc((r) => r.trancheId) as never}::bigint[])
-        as t(e, a, c, am, d, i, tr)`;
+    if (lineRows.length >= COPY_THRESHOLD) {
+      await copyLines(tx, lineRows);
+    } else {
+      const lc = <T>(f: (r: (typeof lineRows)[number]) => T) => lineRows.map(f);
+      await tx.sql`
+        insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id, tranche_id)
+        select e, a, c, am, d::date, i, tr from unnest(
+          ${lc((r) => r.entryId)}::bigint[], ${lc((r) => r.accountId)}::bigint[], ${lc((r) => r.currency)}::text[],
+          ${lc((r) => r.amount)}::numeric[], ${lc((r) => r.effectiveDate)}::text[],
+          ${lc((r) => r.invoiceId) as never}::bigint[], ${lc((r) => r.trancheId) as never}::bigint[])
+          as t(e, a, c, am, d, i, tr)`;
+    }
     await tx.sql`
       update ledger_accounts a set balance = a.balance + d.delta
         from unnest(${accountIds}::bigint[], ${accountIds.map((id) => deltas.get(id)!.toString())}::numeric[]) as d(id, delta)
@@ -226,6 +230,42 @@ export async function postEntries(tx: Tx, entries: EntryInput[], by: Actor): Pro
     );
   }
   return results;
+}
+
+/** Above this many lines a posting streams them with COPY, Postgres's fastest bulk path. */
+const COPY_THRESHOLD = 2000;
+
+interface NewLine {
+  entryId: number;
+  accountId: number;
+  currency: string;
+  amount: string;
+  effectiveDate: string;
+  invoiceId: number | null;
+  trancheId: number | null;
+}
+
+/**
+ * One COPY statement for all lines: the statement-level trigger still checks that every entry
+ * balances and every line is in its account's currency. Values are ids, codes, decimals and dates,
+ * so the text format needs no escaping beyond \N for null.
+ */
+async function copyLines(tx: Tx, rows: NewLine[]): Promise<void> {
+  const n = (v: number | null) => (v === null ? '\\N' : String(v));
+  const stream = await tx.sql`copy journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id, tranche_id) from stdin`.writable();
+  const chunk = 2000;
+  for (let i = 0; i < rows.length; i += chunk) {
+    let text = '';
+    for (const r of rows.slice(i, i + chunk)) {
+      text += `${r.entryId}\t${r.accountId}\t${r.currency}\t${r.amount}\t${r.effectiveDate}\t${n(r.invoiceId)}\t${n(r.trancheId)}\n`;
+    }
+    if (!stream.write(text)) await new Promise((resolve) => stream.once('drain', resolve));
+  }
+  await new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.once('finish', () => resolve());
+    stream.end();
+  });
 }
 
 /** Posts one entry (see postEntries). */
@@ -334,14 +374,18 @@ export async function loadEntry(tx: Tx, id: number): Promise<StoredEntry | null>
   return (await hydrate(tx, rows))[0] ?? null;
 }
 
-/** Entries touching an invoice (its sub-ledger), oldest first. */
+/**
+ * An invoice's sub-ledger, oldest first: the entries about it alone in full, and from entries
+ * that cover many invoices (a funding batch) only the lines tagged with it.
+ */
 export async function entriesForInvoice(tx: Tx, invoiceId: number): Promise<StoredEntry[]> {
   const rows = await tx.sql<EntryRow[]>`
     select ${tx.sql.unsafe(ENTRY_COLUMNS)} from journal_entries e
      where e.invoice_id = ${invoiceId}
-        or exists (select 1 from journal_lines l where l.entry_id = e.id and l.invoice_id = ${invoiceId})
+        or e.id in (select l.entry_id from journal_lines l where l.invoice_id = ${invoiceId})
      order by e.effective_date, e.id`;
-  return hydrate(tx, rows);
+  const entries = await hydrate(tx, rows);
+  return entries.map((e) => (e.invoiceId === invoiceId ? e : { ...e, lines: e.lines.filter((l) => l.invoiceId === invoiceId) }));
 }
 
 /**

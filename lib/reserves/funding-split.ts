@@ -2,7 +2,7 @@ import type { AgreementTerms, FeeSchedule } from '../agreements/terms';
 import { addDays } from '../dates';
 import type { EntryInput, LineInput } from '../ledger/post';
 import { refused } from '../errors';
-import { Big, formatMoney, roundMoney } from '../money';
+import { Big, formatMoney, minorUnits, roundMoney } from '../money';
 
 export interface FundingSplit {
   face: Big;
@@ -25,20 +25,35 @@ export function fundingSplit(
   currency: string,
   terms: { advanceRate: string; serviceFee: string; fees: FeeSchedule },
 ): FundingSplit {
-  const gross = roundMoney(face.times(terms.advanceRate), currency);
-  const serviceFee = roundMoney(new Big(terms.serviceFee), currency);
-  const flatFee = terms.fees.kind === 'flat' ? roundMoney(face.times(terms.fees.rate), currency) : new Big(0);
-  const fromAdvance = terms.fees.kind === 'flat' && terms.fees.deductFrom === 'advance' ? flatFee : new Big(0);
-  const fromReserve = terms.fees.kind === 'flat' && terms.fees.deductFrom === 'reserve' ? flatFee : new Big(0);
-  const advance = gross.minus(serviceFee).minus(fromAdvance);
-  const reserve = face.minus(gross).minus(fromReserve);
-  if (advance.lt(0)) {
-    throw refused('fees_exceed_advance', `Fees of ${formatMoney(serviceFee.plus(fromAdvance), currency)} exceed the advance of ${formatMoney(gross, currency)}`);
-  }
-  if (reserve.lt(0)) {
-    throw refused('fees_exceed_reserve', `A flat fee of ${formatMoney(fromReserve, currency)} exceeds the reserve of ${formatMoney(face.minus(gross), currency)}`);
-  }
-  return { face, advance, reserve, serviceFee, flatFee, fees: serviceFee.plus(flatFee) };
+  return splitter(currency, terms)(face);
+}
+
+/**
+ * fundingSplit for many invoices of one currency and agreement: the rates are parsed once, so a
+ * 10,000-invoice batch does only the per-invoice arithmetic.
+ */
+export function splitter(currency: string, terms: { advanceRate: string; serviceFee: string; fees: FeeSchedule }): (face: Big) => FundingSplit {
+  const dp = minorUnits(currency);
+  const advanceRate = new Big(terms.advanceRate);
+  const serviceFee = new Big(terms.serviceFee).round(dp, Big.roundHalfUp);
+  const flatRate = terms.fees.kind === 'flat' ? new Big(terms.fees.rate) : null;
+  const flatFrom = terms.fees.kind === 'flat' ? terms.fees.deductFrom : null;
+  const zero = new Big(0);
+  return (face: Big): FundingSplit => {
+    const gross = face.times(advanceRate).round(dp, Big.roundHalfUp);
+    const flatFee = flatRate ? face.times(flatRate).round(dp, Big.roundHalfUp) : zero;
+    const fromAdvance = flatFrom === 'advance' ? flatFee : zero;
+    const fromReserve = flatFrom === 'reserve' ? flatFee : zero;
+    const advance = gross.minus(serviceFee).minus(fromAdvance);
+    const reserve = face.minus(gross).minus(fromReserve);
+    if (advance.lt(0)) {
+      throw refused('fees_exceed_advance', `Fees of ${formatMoney(serviceFee.plus(fromAdvance), currency)} exceed the advance of ${formatMoney(gross, currency)}`);
+    }
+    if (reserve.lt(0)) {
+      throw refused('fees_exceed_reserve', `A flat fee of ${formatMoney(fromReserve, currency)} exceeds the reserve of ${formatMoney(face.minus(gross), currency)}`);
+    }
+    return { face, advance, reserve, serviceFee, flatFee, fees: serviceFee.plus(flatFee) };
+  };
 }
 
 export interface InvoiceToFund {
@@ -82,8 +97,11 @@ export function planFunding(invoices: InvoiceToFund[], terms: AgreementTerms, fu
   const capped = new Map(pools.capped);
   const fixed = new Map(pools.fixed);
   const trancheTotals = new Map<string, Big>();
+  const splitters = new Map<string, (face: Big) => FundingSplit>();
   const planned = invoices.map((invoice): PlannedInvoice => {
-    const split = fundingSplit(invoice.face, invoice.currency, terms);
+    let split_ = splitters.get(invoice.currency);
+    if (!split_) splitters.set(invoice.currency, (split_ = splitter(invoice.currency, terms)));
+    const split = split_(invoice.face);
     let { advance, reserve } = split;
     let toTranche = new Big(0);
     let fixedBuild = new Big(0);
@@ -125,18 +143,16 @@ export function planFunding(invoices: InvoiceToFund[], terms: AgreementTerms, fu
 }
 
 /**
- * SPEC 5.1 purchase entry of one invoice: Dr receivable F; Cr client_payable advance;
- * Cr reserve (tagged with the invoice and, for rolling, capped and fixed policies, the tranche);
- * Cr fee_income. Zero parts are left out.
+ * SPEC 5.1 purchase lines of one invoice: Dr receivable F; Cr client_payable advance; Cr reserve
+ * (tagged with the invoice and, for rolling, capped and fixed policies, the tranche); Cr
+ * fee_income fees. They balance on their own, so each invoice's sub-ledger balances too.
  */
-export function purchaseEntry(args: { planned: PlannedInvoice; clientId: number; fundingDate: string; trancheId?: number | null }): EntryInput {
-  const { planned, clientId, fundingDate } = args;
+export function purchaseLines(planned: PlannedInvoice, clientId: number, trancheId: number | null = null): LineInput[] {
   const { invoice } = planned;
   const tag = { currency: invoice.currency, clientId, invoiceId: invoice.id };
   const lines: LineInput[] = [{ account: 'receivable', amount: planned.face, ...tag }];
   if (planned.advance.gt(0)) lines.push({ account: 'client_payable', amount: planned.advance.times(-1), ...tag });
   const ownReserve = planned.reserve.minus(planned.fixedBuild);
-  const trancheId = args.trancheId ?? null;
   if (planned.fixedBuild.gt(0)) {
     if (ownReserve.gt(0)) lines.push({ account: 'reserve', amount: ownReserve.times(-1), ...tag });
     // The fixed pool belongs to the client, not to this invoice: tagged with its tranche only.
@@ -145,36 +161,51 @@ export function purchaseEntry(args: { planned: PlannedInvoice; clientId: number;
     lines.push({ account: 'reserve', amount: planned.reserve.times(-1), ...tag, trancheId: planned.toTranche.gt(0) ? trancheId : null });
   }
   if (planned.fees.gt(0)) lines.push({ account: 'fee_income', amount: planned.fees.times(-1), currency: invoice.currency, invoiceId: invoice.id });
-  return {
-    effectiveDate: fundingDate,
-    kind: 'funding',
-    idempotencyKey: `funding:${invoice.id}`,
-    clientId,
-    invoiceId: invoice.id,
-    memo: `Purchase of invoice ${invoice.number}`,
-    lines,
-  };
+  return lines;
 }
 
 /**
- * The disbursement of a batch's advances as its own entry (SPEC 5.1): one wire to the client per
- * currency, with the client_payable lines still tagged per invoice.
+ * The funding postings of a batch (SPEC 5.1), per currency: the purchase — one entry holding
+ * every invoice's balanced purchase lines, tagged with the invoice — and, as its own entry, the
+ * disbursement of the advances: one wire to the client (Dr client_payable, Cr cash).
  */
-export function disbursementEntries(args: { planned: PlannedInvoice[]; clientId: number; fundingDate: string; batchKey: string; memo: string }): EntryInput[] {
+export function fundingEntries(args: {
+  planned: PlannedInvoice[];
+  clientId: number;
+  fundingDate: string;
+  batchId: number;
+  trancheIds?: Map<string, number>;
+}): EntryInput[] {
   const byCurrency = new Map<string, PlannedInvoice[]>();
-  for (const p of args.planned) if (p.advance.gt(0)) byCurrency.set(p.invoice.currency, [...(byCurrency.get(p.invoice.currency) ?? []), p]);
-  return [...byCurrency.entries()].map(([currency, list]) => {
-    const total = list.reduce((t, p) => t.plus(p.advance), new Big(0));
-    return {
+  for (const p of args.planned) byCurrency.set(p.invoice.currency, [...(byCurrency.get(p.invoice.currency) ?? []), p]);
+  const entries: EntryInput[] = [];
+  for (const [currency, list] of byCurrency) {
+    const trancheId = args.trancheIds?.get(currency) ?? null;
+    const single = list.length === 1 ? list[0]!.invoice : null;
+    entries.push({
       effectiveDate: args.fundingDate,
-      kind: 'disbursement',
-      idempotencyKey: `disbursement:${args.batchKey}:${currency}`,
+      kind: 'funding',
+      idempotencyKey: `funding:batch:${args.batchId}:${currency}`,
       clientId: args.clientId,
-      memo: args.memo,
-      lines: [
-        ...list.map((p): LineInput => ({ account: 'client_payable', currency, clientId: args.clientId, invoiceId: p.invoice.id, amount: p.advance })),
-        { account: 'cash', currency, amount: total.times(-1) },
-      ],
-    };
-  });
+      invoiceId: single?.id ?? null,
+      memo: single ? `Purchase of invoice ${single.number} (batch ${args.batchId})` : `Purchase of ${list.length} invoices (batch ${args.batchId})`,
+      lines: list.flatMap((p) => purchaseLines(p, args.clientId, trancheId)),
+    });
+    const advance = list.reduce((t, p) => t.plus(p.advance), new Big(0));
+    if (advance.gt(0)) {
+      entries.push({
+        effectiveDate: args.fundingDate,
+        kind: 'disbursement',
+        idempotencyKey: `disbursement:batch:${args.batchId}:${currency}`,
+        clientId: args.clientId,
+        invoiceId: single?.id ?? null,
+        memo: `Advance paid for batch ${args.batchId}`,
+        lines: [
+          { account: 'client_payable', currency, clientId: args.clientId, amount: advance },
+          { account: 'cash', currency, amount: advance.times(-1) },
+        ],
+      });
+    }
+  }
+  return entries;
 }

@@ -23,10 +23,13 @@ describe('the audit chain and audit:verify', () => {
   });
 
   it('records who did what with before and after', async () => {
-    const [event] = await t.database.sql<{ actor: string; role: string; action: string; target_type: string; after: { status: string }; source: string; request_id: string }[]>`
-      select actor, role, action, target_type, after, source, request_id from audit_events where action = 'invoice.fund' limit 1`;
-    expect(event).toMatchObject({ actor: 'seed:funding', role: 'funding', action: 'invoice.fund', target_type: 'invoice', source: 'seed' });
+    const [event] = await t.database.sql<{ actor: string; role: string; action: string; target_type: string; after: { status: string; invoices: string[][] }; source: string; request_id: string }[]>`
+      select actor, role, action, target_type, after, source, request_id from audit_events where action = 'funding.fund' limit 1`;
+    expect(event).toMatchObject({ actor: 'seed:funding', role: 'funding', action: 'funding.fund', target_type: 'funding_batch', source: 'seed' });
     expect(event!.after.status).toBe('funded');
+    // every funded invoice is named with its split: [id, advance, reserve, fees]
+    expect(event!.after.invoices).toHaveLength(8);
+    expect(event!.after.invoices[0]).toHaveLength(4);
     expect(event!.request_id).toBeTruthy();
   });
 

@@ -147,6 +147,28 @@ describe('the database itself', () => {
   });
 });
 
+describe('references, checked per statement', () => {
+  it('refuses lines without an entry or an account, entries naming no client, and deletes of what the ledger refers to', async () => {
+    const client = await aClient(t.database, team);
+    const cid = Number(client.id);
+    const { id } = await t.database.transaction((tx) => post(tx, transfer(`refs-${cid}`, cid, '2.00'), poster));
+    const [cash] = await t.database.sql<{ id: string }[]>`select id from ledger_accounts where code = 'cash' and currency = 'USD'`;
+    await expect(
+      t.database.sql`insert into journal_lines (entry_id, account_id, currency, amount, effective_date)
+                     values (999999999, ${cash!.id}, 'USD', 5, '2026-01-01'), (999999999, ${cash!.id}, 'USD', -5, '2026-01-01')`,
+    ).rejects.toThrow(/refers to no journal entry/);
+    await expect(
+      t.database.sql`insert into journal_lines (entry_id, account_id, currency, amount, effective_date)
+                     values (${id}, 999999999, 'USD', 5, '2026-01-01'), (${id}, 999999999, 'USD', -5, '2026-01-01')`,
+    ).rejects.toThrow(/refers to no ledger account/);
+    await expect(
+      t.database.sql`insert into journal_entries (effective_date, kind, idempotency_key, client_id, posted_by) values ('2026-01-01', 'x', ${`orphan-${cid}`}, 999999999, 'test')`,
+    ).rejects.toThrow(/refers to no client/);
+    await expect(t.database.sql`delete from ledger_accounts where id = ${cash!.id}`).rejects.toThrow(/DELETE on ledger_accounts is not allowed/);
+    await expect(t.database.sql`delete from clients where id = ${cid}`).rejects.toThrow(/DELETE on clients is not allowed/);
+  });
+});
+
 describe('concurrency', () => {
   it('loses nothing when two processes post against the same accounts at once', async () => {
     const client = await aClient(t.database, team);

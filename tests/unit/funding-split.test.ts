@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { agreementTermsSchema } from '../../lib/agreements/terms';
 import { validateEntry } from '../../lib/ledger';
 import { Big, formatMoney } from '../../lib/money';
-import { disbursementEntries, fundingSplit, planFunding, purchaseEntry, type ReservePools } from '../../lib/reserves/funding-split';
+import { fundingEntries, fundingSplit, planFunding, purchaseLines, type ReservePools } from '../../lib/reserves/funding-split';
 
 const usd = (b: Big) => formatMoney(b, 'USD');
 
@@ -45,7 +45,7 @@ describe('the funding split (SPEC 5.1)', () => {
     expect(() => fundingSplit(new Big('1000.00'), 'USD', terms)).toThrow(/exceed the advance/);
   });
 
-  it('books the purchase per invoice and one disbursement per batch, all balanced', () => {
+  it('books a batch as one purchase entry of balanced per-invoice lines and one disbursement', () => {
     const terms = agreementTermsSchema.parse({ advanceRate: '0.80', reserveRate: '0.20', serviceFee: '50.00' });
     const plan = planFunding(
       [
@@ -56,12 +56,21 @@ describe('the funding split (SPEC 5.1)', () => {
       '2026-01-01',
       noPools,
     );
-    const purchase = purchaseEntry({ planned: plan.invoices[0]!, clientId: 3, fundingDate: '2026-01-01' });
-    validateEntry(purchase);
-    expect(purchase.lines.map((l) => `${l.account} ${usd(l.amount)}`)).toEqual(['receivable 10000.00', 'client_payable -7950.00', 'reserve -2000.00', 'fee_income -50.00']);
-    const [wire] = disbursementEntries({ planned: plan.invoices, clientId: 3, fundingDate: '2026-01-01', batchKey: 'batch:1', memo: 'm' });
+    const [purchase, wire] = fundingEntries({ planned: plan.invoices, clientId: 3, fundingDate: '2026-01-01', batchId: 12 });
+    validateEntry(purchase!);
     validateEntry(wire!);
-    expect(wire!.lines.map((l) => `${l.account} ${usd(l.amount)} ${l.invoiceId ?? ''}`)).toEqual(['client_payable 7950.00 7', 'client_payable 3950.00 8', 'cash -11900.00 ']);
+    expect(purchase!.idempotencyKey).toBe('funding:batch:12:USD');
+    expect(purchase!.lines.map((l) => `${l.account} ${usd(l.amount)} ${l.invoiceId}`)).toEqual([
+      'receivable 10000.00 7',
+      'client_payable -7950.00 7',
+      'reserve -2000.00 7',
+      'fee_income -50.00 7',
+      'receivable 5000.00 8',
+      'client_payable -3950.00 8',
+      'reserve -1000.00 8',
+      'fee_income -50.00 8',
+    ]);
+    expect(wire!.lines.map((l) => `${l.account} ${usd(l.amount)}`)).toEqual(['client_payable 11900.00', 'cash -11900.00']);
     expect(usd(plan.totals.advance)).toBe('11900.00');
   });
 });
@@ -75,8 +84,8 @@ describe('reserve policies at funding (SPEC 5.4)', () => {
     const plan = planFunding([invoice(1, '60000.00'), invoice(2, '40000.00')], terms, '2026-01-01', noPools);
     expect(plan.tranches).toEqual([{ kind: 'rolling', currency: 'USD', amount: new Big('10000'), maturesOn: '2026-06-30' }]);
     expect(usd(plan.totals.reserve)).toBe('10000.00');
-    const entry = purchaseEntry({ planned: plan.invoices[0]!, clientId: 1, fundingDate: '2026-01-01', trancheId: 77 });
-    expect(entry.lines.find((l) => l.account === 'reserve')).toMatchObject({ trancheId: 77, invoiceId: 1 });
+    const lines = purchaseLines(plan.invoices[0]!, 1, 77);
+    expect(lines.find((l) => l.account === 'reserve')).toMatchObject({ trancheId: 77, invoiceId: 1 });
   });
 
   it('capped: withholding stops at the cap and the rest is advanced', () => {
@@ -101,9 +110,9 @@ describe('reserve policies at funding (SPEC 5.4)', () => {
       ['7800.00', '2200.00', '200.00'],
     ]);
     expect(plan.tranches).toEqual([{ kind: 'fixed', currency: 'USD', amount: new Big('1200'), maturesOn: null }]);
-    const entry = purchaseEntry({ planned: plan.invoices[0]!, clientId: 1, fundingDate: '2026-01-01', trancheId: 9 });
-    validateEntry(entry);
-    expect(entry.lines.filter((l) => l.account === 'reserve').map((l) => [usd(l.amount), l.invoiceId ?? null, l.trancheId ?? null])).toEqual([
+    const [entry] = fundingEntries({ planned: [plan.invoices[0]!], clientId: 1, fundingDate: '2026-01-01', batchId: 1, trancheIds: new Map([['USD', 9]]) });
+    validateEntry(entry!);
+    expect(entry!.lines.filter((l) => l.account === 'reserve').map((l) => [usd(l.amount), l.invoiceId ?? null, l.trancheId ?? null])).toEqual([
       ['-2000.00', 1, null],
       ['-500.00', null, 9],
     ]);

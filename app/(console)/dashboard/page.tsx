@@ -3,6 +3,7 @@ import { DataTable } from '@/app/_components/data-table';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { countPendingApprovals } from '@/lib/approvals';
+import { listOpenAlerts } from '@/lib/concentration';
 import { requireSection } from '@/lib/auth/session';
 import { Big, displayMoney } from '@/lib/money';
 import { dashboard, type AgingBucket } from '@/lib/reports/dashboard';
@@ -15,7 +16,7 @@ const BUCKETS: AgingBucket['bucket'][] = ['0–30', '31–60', '61–90', '90+']
 export default async function DashboardPage() {
   await requireSection('dashboard');
   const db = getDatabase();
-  const [d, approvals] = await Promise.all([dashboard(db), countPendingApprovals(db)]);
+  const [d, approvals, alerts] = await Promise.all([dashboard(db), countPendingApprovals(db), listOpenAlerts(db)]);
   const currencies = [...new Set(d.aging.map((a) => a.currency))];
   return (
     <div>
@@ -77,6 +78,26 @@ export default async function DashboardPage() {
           { header: 'Debtor', value: (r) => r.name },
           { header: 'Outstanding', value: (r) => r.outstanding, render: (r) => displayMoney(r.outstanding, r.currency), align: 'right' },
           { header: 'Credit limit', value: (r) => r.creditLimit, align: 'right' },
+        ]}
+      />
+      <DataTable
+        caption="Alerts"
+        csvName="concentration-alerts.csv"
+        rowKey={(r) => r.id}
+        rows={alerts}
+        empty="No open alerts: every debtor is under 90% of its concentration limits."
+        columns={[
+          {
+            header: 'Level',
+            value: (r) => (r.level === 'breach' ? 'Breach' : 'Near limit'),
+            render: (r) => <span className={r.level === 'breach' ? 'font-medium text-red-700' : 'text-amber-700'}>{r.level === 'breach' ? 'Breach' : 'Near limit'}</span>,
+          },
+          { header: 'Debtor', value: (r) => r.debtorName },
+          { header: 'Of', value: (r) => (r.scope === 'client' ? (r.clientName ?? '') : `Portfolio (${r.currency})`) },
+          { header: 'Share', value: (r) => r.share, align: 'right' },
+          { header: 'Limit', value: (r) => r.limit, align: 'right' },
+          { header: 'Exposure', value: (r) => `${r.exposure} ${r.currency}`, render: (r) => displayMoney(r.exposure, r.currency), align: 'right' },
+          { header: 'Since', value: (r) => r.openedAt },
         ]}
       />
     </div>

@@ -18,7 +18,17 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
   const invoices = await listInvoices(getDatabase(), actor, { status: filter, limit: 500 });
   return (
     <div>
-      <PageHeader title="Invoices" subtitle="Purchased and submitted invoices, newest first" />
+      <PageHeader
+        title="Invoices"
+        subtitle="Purchased and submitted invoices, newest first"
+        actions={
+          actor.role === 'funding' ? (
+            <Link href="/invoices/new" className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white">
+              Enter invoices
+            </Link>
+          ) : undefined
+        }
+      />
       <nav aria-label="Filter by status" className="mt-4 flex flex-wrap gap-2 text-sm">
         {['all', ...INVOICE_STATUSES].map((s) => (
           <Link

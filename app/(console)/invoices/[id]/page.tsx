@@ -9,6 +9,7 @@ import { DomainError } from '@/lib/errors';
 import { getInvoice } from '@/lib/invoices';
 import { entriesForInvoice } from '@/lib/ledger';
 import { displayMoney, formatMoney } from '@/lib/money';
+import { VerifyInvoiceButton } from './verify-button';
 
 export const metadata: Metadata = { title: 'Invoice' };
 export const dynamic = 'force-dynamic';
@@ -27,7 +28,11 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
   const c = invoice.currency;
   return (
     <div>
-      <PageHeader title={`Invoice ${invoice.number}`} subtitle={`${invoice.status} · issued ${invoice.issueDate} · due ${invoice.dueDate}`} />
+      <PageHeader
+        title={`Invoice ${invoice.number}`}
+        subtitle={`${invoice.status} · issued ${invoice.issueDate} · due ${invoice.dueDate}`}
+        actions={actor.role === 'funding' && invoice.status === 'submitted' ? <VerifyInvoiceButton invoiceId={invoice.id} /> : undefined}
+      />
       <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-5">
         <Stat label="Face value" value={displayMoney(invoice.faceValue, c)} />
         <Stat label="Advance" value={displayMoney(invoice.advance, c)} />

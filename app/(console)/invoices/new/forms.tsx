@@ -1,0 +1,257 @@
+'use client';
+
+import Link from 'next/link';
+import { useActionState, useState } from 'react';
+import { createInvoiceAction, importScheduleAction, type ImportFormState, type InvoiceFormState } from '../actions';
+
+export interface ClientOption {
+  id: string;
+  name: string;
+  currency: string;
+}
+
+export interface DebtorOption {
+  id: string;
+  name: string;
+}
+
+const input = 'mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm';
+const button = 'rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60';
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p id={id} className="mt-1 text-xs text-red-700">
+      {message}
+    </p>
+  ) : null;
+}
+
+/** One invoice by hand (API.md POST /invoices). */
+export function InvoiceForm({ clients, debtors }: { clients: ClientOption[]; debtors: DebtorOption[] }) {
+  const [state, action, pending] = useActionState(createInvoiceAction, { ok: false, message: '' } as InvoiceFormState);
+  return (
+    <div>
+      {/* Re-mounted on every answer, so a refused form shows what was typed (React resets forms after an action). */}
+      <InvoiceFields key={state.seq ?? 0} state={state} action={action} pending={pending} clients={clients} debtors={debtors} />
+      {state.message ? (
+        <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+          <p>{state.message}</p>
+          {state.ok && state.invoice ? (
+            <p className="mt-1">
+              <Link className="underline" href={`/invoices/${state.invoice.id}`}>
+                Open invoice {state.invoice.number}
+              </Link>
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function InvoiceFields({
+  state,
+  action,
+  pending,
+  clients,
+  debtors,
+}: {
+  state: InvoiceFormState;
+  action: (form: FormData) => void;
+  pending: boolean;
+  clients: ClientOption[];
+  debtors: DebtorOption[];
+}) {
+  const values = state.values ?? {};
+  const err = state.errors ?? {};
+  const firstClient = clients.find((c) => c.id === values.clientId) ?? clients[0];
+  const [currency, setCurrency] = useState(values.currency || firstClient?.currency || '');
+  const field = (name: string) => ({
+    id: `invoice-${name}`,
+    name,
+    'aria-invalid': err[name] ? true : undefined,
+    'aria-describedby': err[name] ? `invoice-${name}-error` : undefined,
+  });
+  return (
+    <form action={action} aria-label="Enter an invoice" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="sm:col-span-2">
+        <label htmlFor="invoice-clientId" className="text-sm font-medium">
+          Client
+        </label>
+        <select
+          {...field('clientId')}
+          required
+          className={input}
+          defaultValue={firstClient?.id ?? ''}
+          // An invoice is usually in the client's home currency; export agreements may change it.
+          onChange={(e) => setCurrency(clients.find((c) => c.id === e.target.value)?.currency ?? currency)}
+        >
+          {clients.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name} ({c.currency})
+            </option>
+          ))}
+        </select>
+        <FieldError id="invoice-clientId-error" message={err.clientId} />
+      </div>
+      <div className="sm:col-span-2">
+        <label htmlFor="invoice-debtorId" className="text-sm font-medium">
+          Debtor
+        </label>
+        <select {...field('debtorId')} required className={input} defaultValue={values.debtorId || ''}>
+          <option value="" disabled>
+            Choose the debtor
+          </option>
+          {debtors.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+        <FieldError id="invoice-debtorId-error" message={err.debtorId} />
+      </div>
+      <div>
+        <label htmlFor="invoice-number" className="text-sm font-medium">
+          Invoice number
+        </label>
+        <input {...field('number')} required maxLength={80} className={input} defaultValue={values.number} />
+        <FieldError id="invoice-number-error" message={err.number} />
+      </div>
+      <div>
+        <label htmlFor="invoice-faceValue" className="text-sm font-medium">
+          Face value
+        </label>
+        <input {...field('faceValue')} required inputMode="decimal" placeholder="10000.00" className={`${input} num`} defaultValue={values.faceValue} />
+        <FieldError id="invoice-faceValue-error" message={err.faceValue} />
+      </div>
+      <div>
+        <label htmlFor="invoice-currency" className="text-sm font-medium">
+          Currency
+        </label>
+        <input {...field('currency')} required maxLength={3} className={input} value={currency} onChange={(e) => setCurrency(e.target.value.toUpperCase())} />
+        <FieldError id="invoice-currency-error" message={err.currency} />
+      </div>
+      <div className="hidden lg:block" />
+      <div>
+        <label htmlFor="invoice-issueDate" className="text-sm font-medium">
+          Issue date
+        </label>
+        <input {...field('issueDate')} type="date" required className={input} defaultValue={values.issueDate} />
+        <FieldError id="invoice-issueDate-error" message={err.issueDate} />
+      </div>
+      <div>
+        <label htmlFor="invoice-dueDate" className="text-sm font-medium">
+          Due date
+        </label>
+        <input {...field('dueDate')} type="date" required className={input} defaultValue={values.dueDate} />
+        <FieldError id="invoice-dueDate-error" message={err.dueDate} />
+      </div>
+      <div className="flex items-end sm:col-span-2">
+        <button type="submit" disabled={pending} className={button}>
+          {pending ? 'Entering…' : 'Enter invoice'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * Next refuses server action bodies over 1 MB unless next.config raises
+ * `experimental.serverActions.bodySizeLimit`; say so before uploading rather than fail after.
+ * (Larger files, up to 50,000 rows, go through POST /api/v1/invoices/import.)
+ */
+const MAX_UPLOAD_BYTES = 1024 * 1024 - 16 * 1024;
+
+/** A schedule of accounts for one client: every row imported, or nothing and every bad line listed. */
+export function ScheduleUploadForm({ clients }: { clients: ClientOption[] }) {
+  const [state, action, pending] = useActionState(importScheduleAction, { ok: false, message: '' } as ImportFormState);
+  const [tooLarge, setTooLarge] = useState<string | null>(null);
+  const err = tooLarge ? { file: tooLarge } : (state.errors ?? {});
+  return (
+    <div>
+      <form
+        key={state.seq ?? 0}
+        action={action}
+        onSubmit={(e) => {
+          const file = (e.currentTarget.elements.namedItem('file') as HTMLInputElement | null)?.files?.[0];
+          if (file && file.size > MAX_UPLOAD_BYTES) {
+            e.preventDefault();
+            setTooLarge(`${file.name} is larger than 1 MB; split it, or send it to the API (POST /api/v1/invoices/import)`);
+          } else {
+            setTooLarge(null);
+          }
+        }}
+        aria-label="Import a schedule of accounts"
+        className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4"
+      >
+        <div className="sm:col-span-2">
+          <label htmlFor="schedule-client" className="text-sm font-medium">
+            Client
+          </label>
+          <select
+            id="schedule-client"
+            name="clientId"
+            required
+            className={input}
+            defaultValue={state.clientId ?? clients[0]?.id ?? ''}
+            aria-invalid={err.clientId ? true : undefined}
+            aria-describedby={err.clientId ? 'schedule-client-error' : undefined}
+          >
+            {clients.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({c.currency})
+              </option>
+            ))}
+          </select>
+          <FieldError id="schedule-client-error" message={err.clientId} />
+        </div>
+        <div className="sm:col-span-2">
+          <label htmlFor="schedule-file" className="text-sm font-medium">
+            Schedule of accounts (CSV)
+          </label>
+          <input
+            id="schedule-file"
+            name="file"
+            type="file"
+            accept=".csv,text/csv"
+            required
+            className={`${input} bg-white`}
+            aria-invalid={err.file ? true : undefined}
+            aria-describedby={err.file ? 'schedule-file-error schedule-help' : 'schedule-help'}
+          />
+          <FieldError id="schedule-file-error" message={err.file} />
+        </div>
+        <p id="schedule-help" className="text-xs text-slate-600 sm:col-span-2 lg:col-span-3">
+          A header row, then one invoice per row: <code>number, debtor, face_value, currency, issue_date, due_date</code>. The debtor is its id or its exact name; an
+          empty currency is the client&apos;s; dates are YYYY-MM-DD. A file with any bad line imports nothing.
+        </p>
+        <div className="flex items-end">
+          <button type="submit" disabled={pending} className={button}>
+            {pending ? 'Importing…' : 'Import invoices'}
+          </button>
+        </div>
+      </form>
+      {state.message && !tooLarge ? (
+        <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+          <p>{state.message}</p>
+          {state.ok ? (
+            <p className="mt-1">
+              <Link className="underline" href="/invoices?status=submitted">
+                See the submitted invoices
+              </Link>
+            </p>
+          ) : null}
+          {state.lineErrors && state.lineErrors.length > 0 ? (
+            <ul aria-label="Line errors" className="mt-2 max-h-96 list-none space-y-1 overflow-y-auto">
+              {state.lineErrors.map((e, i) => (
+                <li key={i}>
+                  <span className="font-medium">Line {e.line}:</span> {e.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { forbidden } from 'next/navigation';
+import { PageHeader } from '@/app/_components/page-header';
+import { getDatabase } from '@/db/client';
+import { requireSection } from '@/lib/auth/session';
+import { listClients } from '@/lib/clients';
+import { listDebtors } from '@/lib/debtors';
+import { InvoiceForm, ScheduleUploadForm } from './forms';
+
+export const metadata: Metadata = { title: 'Enter invoices' };
+export const dynamic = 'force-dynamic';
+
+/** The funding team submits invoices: one by hand, or a client's schedule of accounts as CSV. */
+export default async function NewInvoicesPage() {
+  const actor = await requireSection('invoices');
+  if (actor.role !== 'funding') forbidden();
+  const db = getDatabase();
+  const [clients, debtors] = await Promise.all([listClients(db, actor), listDebtors(db)]);
+  const clientOptions = clients.filter((c) => c.status !== 'closed').map((c) => ({ id: c.id, name: c.name, currency: c.currency }));
+  const debtorOptions = debtors.map((d) => ({ id: d.id, name: d.name }));
+  return (
+    <div>
+      <PageHeader
+        title="Enter invoices"
+        subtitle="New invoices are submitted; verify each one before it can be funded"
+        actions={
+          <Link href="/invoices" className="text-sm text-brand-700 underline">
+            Back to invoices
+          </Link>
+        }
+      />
+      {clientOptions.length === 0 ? (
+        <p className="mt-6 text-sm text-slate-600">There are no clients yet; an underwriter onboards them first.</p>
+      ) : (
+        <>
+          <section aria-labelledby="one-invoice" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="one-invoice" className="mb-3 font-semibold">
+              One invoice
+            </h2>
+            <InvoiceForm clients={clientOptions} debtors={debtorOptions} />
+          </section>
+          <section aria-labelledby="schedule" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+            <h2 id="schedule" className="mb-3 font-semibold">
+              A schedule of accounts
+            </h2>
+            <ScheduleUploadForm clients={clientOptions} />
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
