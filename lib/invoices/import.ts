@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { clients } from '../../db/schema';
-import { recordAudit, type AuditInput } from '../audit';
+import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
 import { DomainError } from '../errors';
 import { Big, formatMoney, moneyOut } from '../money';
@@ -133,21 +133,21 @@ export async function importInvoices(tx: Tx, input: { clientId: unknown; csv: un
 
   const totals = new Map<string, Big>();
   for (const i of invoices) totals.set(i.currency, (totals.get(i.currency) ?? new Big(0)).plus(i.faceValue));
-  const events: AuditInput[] = [
-    {
-      action: 'invoice.import',
-      targetType: 'client',
-      targetId: clientId,
-      after: {
-        count: invoices.length,
-        fileSha256: createHash('sha256').update(csv).digest('hex'),
-        totals: [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, faceValue]) => ({ currency, faceValue: formatMoney(faceValue, currency) })),
-        invoiceIds: invoices.map((i) => i.id),
-      },
+  // One hash-chain step for the whole file, naming every invoice it created (a 50,000-line
+  // schedule is one event, not 50,000).
+  await recordAudit(tx, actor, {
+    action: 'invoice.import',
+    targetType: 'client',
+    targetId: clientId,
+    after: {
+      count: invoices.length,
+      fileSha256: createHash('sha256').update(csv).digest('hex'),
+      totals: [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, faceValue]) => ({ currency, faceValue: formatMoney(faceValue, currency) })),
+      invoiceIds: invoices.map((i) => i.id),
+      columns: ['invoiceId', 'line', 'number', 'debtorId', 'currency', 'faceValue', 'issueDate', 'dueDate'],
+      invoices: invoices.map((i) => [i.id, i.line, i.number, i.debtorId, i.currency, i.faceValue, i.issueDate, i.dueDate]),
     },
-    ...invoices.map((i) => ({ action: 'invoice.create', targetType: 'invoice', targetId: i.id, after: { ...i, source: 'import' } })),
-  ];
-  await recordAudit(tx, actor, events);
+  });
   return { invoices, count: invoices.length };
 }
 
