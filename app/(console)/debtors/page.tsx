@@ -4,16 +4,25 @@ import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { requireSection } from '@/lib/auth/session';
 import { listDebtors } from '@/lib/debtors';
+import { EditDebtorForm, NewDebtorForm } from './forms';
 
 export const metadata: Metadata = { title: 'Debtors' };
 export const dynamic = 'force-dynamic';
 
 export default async function DebtorsPage() {
-  await requireSection('debtors');
+  const actor = await requireSection('debtors');
+  // The debtor commands are the underwriter's (lib/debtors); everyone else reads.
+  const canEdit = actor.role === 'underwriter';
   const debtors = await listDebtors(getDatabase());
   return (
     <div>
       <PageHeader title="Debtors" subtitle="The buyers who owe the invoices" />
+      {canEdit ? (
+        <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 className="mb-3 font-semibold">New debtor</h2>
+          <NewDebtorForm />
+        </section>
+      ) : null}
       <DataTable
         caption="All debtors"
         csvName="debtors.csv"
@@ -25,6 +34,7 @@ export default async function DebtorsPage() {
           { header: 'Credit limit', value: (d) => d.creditLimit, align: 'right' },
           { header: 'Clients', value: (d) => String(d.clients), align: 'right' },
           { header: 'Open invoices', value: (d) => String(d.openInvoices), align: 'right' },
+          ...(canEdit ? [{ header: 'Edit limit and rating', value: () => '', render: (d: (typeof debtors)[number]) => <EditDebtorForm debtor={d} /> }] : []),
         ]}
       />
     </div>

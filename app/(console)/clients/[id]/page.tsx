@@ -5,12 +5,19 @@ import { DataTable } from '@/app/_components/data-table';
 import { ACCOUNT_LABELS, describeFees, describePolicy } from '@/app/_components/format';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { agreementToForm } from '@/lib/agreements/form';
+import { agreementTermsSchema } from '@/lib/agreements/terms';
 import { requireSection } from '@/lib/auth/session';
-import { agreementVersions, getClient } from '@/lib/clients';
+import { agreementVersions, CLIENT_WRITE_ROLES, getClient } from '@/lib/clients';
+import { KYB_ITEMS, type KybState } from '@/lib/clients/onboarding';
+import { todayIn } from '@/lib/dates';
+import { listDebtors, listNoas } from '@/lib/debtors';
 import { DomainError } from '@/lib/errors';
 import { listInvoices } from '@/lib/invoices';
 import { clientLedger, currentBalances } from '@/lib/ledger';
 import { displayMoney, formatMoney } from '@/lib/money';
+import { AgreementChangeForm, NoaForm } from './forms';
+import { KybChecklist, LifecycleActions } from './onboarding';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -24,16 +31,49 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     if (e instanceof DomainError && e.status === 404) notFound();
     throw e;
   });
-  const [versions, invoices, balances, ledger] = await Promise.all([
+  const canOnboard = (CLIENT_WRITE_ROLES as readonly string[]).includes(actor.role);
+  const [versions, invoices, balances, ledger, noas, debtors] = await Promise.all([
     agreementVersions(db, Number(id), actor),
     listInvoices(db, actor, { clientId: Number(id), limit: 200 }),
     currentBalances(db, { clientId: Number(id) }),
     clientLedger(db, Number(id), { accounts: ['reserve'], limit: 500 }),
+    listNoas(db, Number(id)),
+    canOnboard ? listDebtors(db) : Promise.resolve([]),
   ]);
   const a = client.agreement;
+  const kyb = client.kyb as KybState;
+  const pendingVersion = versions.find((v) => v.status === 'pending_approval');
   return (
     <div>
       <PageHeader title={client.name} subtitle={`${client.status} · home currency ${client.currency}`} />
+      <section aria-labelledby="onboarding-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="onboarding-heading" className="font-semibold">
+          Onboarding
+        </h2>
+        <dl className="mt-3 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-[12rem_1fr]">
+          <dt className="text-slate-500">Status</dt>
+          <dd>{client.status.replace('_', ' ')}</dd>
+          {client.statusReason ? (
+            <>
+              <dt className="text-slate-500">Reason</dt>
+              <dd>{client.statusReason}</dd>
+            </>
+          ) : null}
+          <dt className="text-slate-500">Contacts</dt>
+          <dd>{client.contacts.length > 0 ? client.contacts.map((c) => `${c.name} <${c.email}>`).join(', ') : '—'}</dd>
+        </dl>
+        <KybChecklist
+          clientId={client.id}
+          editable={canOnboard && client.status === 'prospect'}
+          items={KYB_ITEMS.map((item) => ({ key: item.key, label: item.label, done: Boolean(kyb[item.key]?.done), by: kyb[item.key]?.by ?? null, at: kyb[item.key]?.at ?? null }))}
+        />
+        {client.status !== 'prospect' ? <p className="mt-2 text-xs text-slate-500">The checklist is edited while the client is a prospect.</p> : null}
+        {canOnboard ? (
+          <LifecycleActions clientId={client.id} status={client.status} />
+        ) : (
+          <p className="mt-3 text-sm text-slate-500">Read only: underwriters onboard clients.</p>
+        )}
+      </section>
       <div className="mt-6 grid gap-4 lg:grid-cols-2">
         <section className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="font-semibold">Agreement {a ? `v${a.version}, in force from ${a.effectiveFrom}` : ''}</h2>
@@ -63,10 +103,27 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
               <dd>
                 {a.creditLimit} / {a.concentrationLimit}
               </dd>
+              <dt className="text-slate-500">Funding currencies</dt>
+              <dd>{(a.currencies ?? [client.currency]).join(', ')}</dd>
+              <dt className="text-slate-500">Short-pay tolerance</dt>
+              <dd>
+                {a.shortPayTolerance.amount} or {a.shortPayTolerance.percent}%
+              </dd>
+              <dt className="text-slate-500">Minimum reserve balance</dt>
+              <dd>{a.minimumReserveBalance}</dd>
+              <dt className="text-slate-500">Auto-approve releases up to</dt>
+              <dd>{a.releaseAutoApproveUpTo}</dd>
+              <dt className="text-slate-500">Risk score</dt>
+              <dd>{a.riskScore ?? 'unscored'}</dd>
             </dl>
           ) : (
             <p className="mt-2 text-sm text-slate-500">No approved agreement.</p>
           )}
+          {pendingVersion ? (
+            <p className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+              Version {pendingVersion.version}, from {pendingVersion.effectiveFrom}, waits for approval.
+            </p>
+          ) : null}
         </section>
         <section className="rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="font-semibold">Balances</h2>
@@ -93,9 +150,43 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           { header: 'Effective from', value: (v) => v.effectiveFrom },
           { header: 'Status', value: (v) => v.status },
           { header: 'Advance', value: (v) => v.advanceRate, align: 'right' },
+          { header: 'Reserve', value: (v) => v.reserveRate, align: 'right' },
           { header: 'Fees', value: (v) => describeFees(v.fees) },
+          { header: 'Reserve policy', value: (v) => describePolicy(v.reservePolicy) },
         ]}
       />
+      {canOnboard && client.status !== 'closed' ? (
+        <details className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+          <summary className="cursor-pointer font-semibold">Change agreement</summary>
+          <p className="mt-2 text-sm text-slate-600">
+            The change becomes a new version from its effective date once an approver approves it; the versions before it are kept as they are.
+          </p>
+          <div className="mt-4">
+            <AgreementChangeForm clientId={client.id} current={a ? agreementToForm(a) : agreementToForm(agreementTermsSchema.parse({}))} effectiveFrom={todayIn()} />
+          </div>
+        </details>
+      ) : null}
+      <DataTable
+        caption="Notices of assignment"
+        csvName={`client-${client.id}-noas.csv`}
+        rowKey={(n) => n.debtorId}
+        rows={noas}
+        empty="No notices and no invoices with a debtor yet."
+        columns={[
+          { header: 'Debtor', value: (n) => n.debtorName },
+          { header: 'Sent', value: (n) => n.sentDate ?? '' },
+          { header: 'Acknowledged', value: (n) => n.acknowledgedDate ?? '' },
+        ]}
+      />
+      {canOnboard ? (
+        <section className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 className="font-semibold">Record a notice of assignment</h2>
+          {a?.model === 'invoice_discounting' ? <p className="mt-1 text-sm text-slate-600">Invoice discounting is confidential: debtors are normally not notified.</p> : null}
+          <div className="mt-3">
+            <NoaForm clientId={client.id} debtors={debtors.map((d) => ({ id: d.id, name: d.name }))} />
+          </div>
+        </section>
+      ) : null}
       <DataTable
         caption="Reserve ledger"
         csvName={`client-${client.id}-reserve-ledger.csv`}

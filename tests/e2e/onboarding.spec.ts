@@ -1,0 +1,141 @@
+import { expect, test, type Page } from '@playwright/test';
+import { KYB_ITEMS } from '../../lib/clients/onboarding';
+import { cli, demoUser, signIn, signInAs } from './helpers';
+
+/** A second underwriter: the one who enters a client never activates it (SPEC 1, 2). */
+const SECOND = { email: 'second.uw@factor.test', password: 'second-underwriter-pw' };
+
+test.beforeAll(() => {
+  const result = cli(['create-user', '--email', SECOND.email, '--role', 'underwriter', '--password', SECOND.password]);
+  if (result.status !== 0) throw new Error(`cli failed: ${result.stderr}`);
+});
+
+const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+
+async function addDebtor(page: Page, name: string, creditLimit: string) {
+  await page.goto('/debtors');
+  const form = page.getByRole('form', { name: 'New debtor' });
+  await form.getByLabel('Debtor name').fill(name);
+  await form.getByLabel('Credit limit').fill(creditLimit);
+  await form.getByLabel('Risk rating').fill('B');
+  await form.getByRole('button', { name: 'Add debtor' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${name} is added` })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'All debtors' }).getByRole('row', { name: new RegExp(name) })).toContainText(creditLimit);
+}
+
+test.describe('onboarding a client (SPEC 2)', () => {
+  test('an underwriter enters a client and its agreement; a second underwriter activates it; NOA and an agreement change follow', async ({ page }) => {
+    const tag = unique();
+    const clientName = `Onboarding Co ${tag}`;
+    const debtorName = `Notified Debtor ${tag}`;
+
+    await signInAs(page, 'underwriter');
+    await addDebtor(page, debtorName, '250000.00');
+
+    // A new prospect with the InstaPay terms: 90% advance, flat 3% taken from the reserve.
+    await page.goto('/clients');
+    await page.getByText('New client', { exact: true }).click();
+    const form = page.getByRole('form', { name: 'New client' });
+    await form.getByLabel('Client name', { exact: true }).fill(clientName);
+    await form.getByLabel('Home currency', { exact: true }).fill('USD');
+    await form.getByLabel('Contact name', { exact: true }).fill('Pat Owner');
+    await form.getByLabel('Contact email', { exact: true }).fill('pat@onboarding.test');
+    await form.getByLabel('Advance rate', { exact: true }).fill('0.90');
+    await form.getByLabel('Reserve rate', { exact: true }).fill('0.20');
+    await form.getByLabel('Fee kind', { exact: true }).selectOption('flat');
+    await form.getByLabel('Flat fee rate', { exact: true }).fill('0.03');
+    await form.getByLabel('Flat fee taken from', { exact: true }).selectOption('reserve');
+    await form.getByRole('button', { name: 'Create client' }).click();
+    // advance + reserve + fee is not 1: refused, the error is next to the field, nothing typed is lost
+    await expect(page.getByRole('alert').filter({ hasText: 'Please correct' })).toBeVisible();
+    await expect(form.getByText('advanceRate + reserveRate must be 1')).toBeVisible();
+    await expect(form.getByLabel('Client name', { exact: true })).toHaveValue(clientName);
+    await expect(form.getByLabel('Fee kind', { exact: true })).toHaveValue('flat');
+    await form.getByLabel('Reserve rate', { exact: true }).fill('0.07');
+    await form.getByRole('button', { name: 'Create client' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `${clientName} is created as a prospect` })).toBeVisible();
+
+    await page.getByRole('table', { name: 'All clients' }).getByRole('link', { name: clientName }).click();
+    await expect(page.getByRole('heading', { name: clientName })).toBeVisible();
+    const clientUrl = page.url();
+    await expect(page.getByRole('table', { name: 'Agreement versions' }).getByRole('row', { name: /^1 .*approved 0\.90 0\.07 Flat 0\.03 of face, taken from the reserve/ })).toBeVisible();
+
+    // The checklist must be complete before review.
+    await page.getByRole('button', { name: 'Submit for review' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'The KYB checklist is not complete' })).toBeVisible();
+    for (const item of KYB_ITEMS) {
+      const box = page.getByRole('checkbox', { name: item.label });
+      await box.check();
+      await expect(box).toBeChecked();
+      await expect(box).toBeEnabled(); // saved
+    }
+    await expect(page.getByText(`done by ${demoUser('underwriter').email}`)).toHaveCount(KYB_ITEMS.length);
+    await page.getByRole('button', { name: 'Submit for review' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'waits for review by another underwriter' })).toBeVisible();
+
+    // Maker ≠ checker: the same underwriter is refused (403) and told why.
+    await page.getByRole('button', { name: 'Activate', exact: true }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'another underwriter must review it' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: clientName })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/signin/);
+
+    await signIn(page, SECOND.email, SECOND.password);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.goto(clientUrl);
+    await expect(page.getByRole('checkbox', { name: KYB_ITEMS[0].label })).toBeDisabled();
+    await page.getByRole('button', { name: 'Activate', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: `${clientName} is active` })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Suspend' })).toBeVisible();
+
+    // Notice of assignment to the new debtor.
+    const noa = page.getByRole('form', { name: 'Record a notice of assignment' });
+    await noa.getByLabel('Debtor').selectOption({ label: debtorName });
+    await noa.getByLabel('Notice sent on').fill('2026-01-05');
+    await noa.getByLabel('Acknowledged on').fill('2026-01-07');
+    await noa.getByRole('button', { name: 'Record notice' }).click();
+    await expect(noa.getByRole('status')).toContainText(`Notice of assignment to ${debtorName}: sent 2026-01-05, acknowledged 2026-01-07`);
+    await expect(page.getByRole('table', { name: 'Notices of assignment' }).getByRole('row', { name: new RegExp(`${debtorName} 2026-01-05 2026-01-07`) })).toBeVisible();
+
+    // A change of terms is a new version waiting for approval; version 1 stays in force.
+    await page.getByText('Change agreement', { exact: true }).click();
+    const change = page.getByRole('form', { name: 'Change agreement' });
+    await expect(change.getByLabel('Advance rate', { exact: true })).toHaveValue('0.90');
+    await expect(change.getByLabel('Flat fee rate', { exact: true })).toHaveValue('0.03');
+    await change.getByLabel('Advance rate', { exact: true }).fill('0.85');
+    await change.getByLabel('Reserve rate', { exact: true }).fill('0.12');
+    await change.getByRole('button', { name: 'Propose change' }).click();
+    await expect(change.getByRole('status')).toContainText('Agreement version 2 waits for approval');
+    const versions = page.getByRole('table', { name: 'Agreement versions' });
+    await expect(versions.getByRole('row', { name: /^2 .*pending_approval/ })).toBeVisible();
+    await expect(versions.getByRole('row', { name: /^1 .*approved/ })).toBeVisible();
+    await expect(page.getByRole('heading', { name: /Agreement v1/ })).toBeVisible();
+  });
+
+  test('an underwriter edits a debtor; other roles see clients and debtors read-only', async ({ page }) => {
+    const name = `Edited Debtor ${unique()}`;
+    await signInAs(page, 'underwriter');
+    await addDebtor(page, name, '100000.00');
+    const edit = page.getByRole('form', { name: `Edit ${name}` });
+    await edit.getByLabel('Credit limit').fill('175000.00');
+    await edit.getByLabel('Risk rating').fill('watch');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect(edit.getByRole('status')).toContainText('Saved: 175000.00, watch');
+    await expect(page.getByRole('table', { name: 'All debtors' }).getByRole('row', { name: new RegExp(`${name} watch 175000.00`) })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/signin/);
+
+    await signInAs(page, 'auditor');
+    await page.goto('/debtors');
+    await expect(page.getByRole('table', { name: 'All debtors' }).getByRole('row', { name: new RegExp(name) })).toBeVisible();
+    await expect(page.getByRole('form', { name: 'New debtor' })).toHaveCount(0);
+    await expect(page.getByRole('form', { name: `Edit ${name}` })).toHaveCount(0);
+    await page.goto('/clients');
+    await expect(page.getByText('New client', { exact: true })).toHaveCount(0);
+    await page.getByRole('link', { name: 'Acme Freight LLC' }).click();
+    await expect(page.getByRole('heading', { name: 'Onboarding' })).toBeVisible();
+    await expect(page.getByText('Read only: underwriters onboard clients.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Suspend' })).toHaveCount(0);
+    await expect(page.getByRole('form', { name: 'Record a notice of assignment' })).toHaveCount(0);
+  });
+});
