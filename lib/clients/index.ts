@@ -93,7 +93,12 @@ export async function createClient(tx: Tx, input: CreateClientInput, actor: Acto
   return view;
 }
 
-/** The agreement version in force on a date (the latest approved one effective by then). */
+/**
+ * The agreement version in force on a business date: the latest approved version effective by
+ * then. Before its first version's date a client has only ever had those first terms, so they
+ * apply (a client onboarded today can fund invoices bought last month under them); later
+ * versions never reach back before their own effective date.
+ */
 export async function agreementOn(tx: Tx, clientId: number, date: string): Promise<AgreementView | null> {
   const [row] = await tx.db
     .select()
@@ -101,7 +106,14 @@ export async function agreementOn(tx: Tx, clientId: number, date: string): Promi
     .where(and(eq(agreements.clientId, clientId), eq(agreements.status, 'approved'), lte(agreements.effectiveFrom, date)))
     .orderBy(desc(agreements.effectiveFrom), desc(agreements.version))
     .limit(1);
-  return row ? agreementView(row) : null;
+  if (row) return agreementView(row);
+  const [first] = await tx.db
+    .select()
+    .from(agreements)
+    .where(and(eq(agreements.clientId, clientId), eq(agreements.status, 'approved')))
+    .orderBy(agreements.effectiveFrom, agreements.version)
+    .limit(1);
+  return first ? agreementView(first) : null;
 }
 
 /** A client with its current agreement; a client user asking for another client gets 404. */
@@ -109,12 +121,7 @@ export async function getClient(tx: Tx, clientId: number, actor: Actor): Promise
   assertClientScope(actor, clientId);
   const [client] = await tx.db.select().from(clients).where(eq(clients.id, clientId));
   if (!client) throw notFound('Client', clientId);
-  let agreement = await agreementOn(tx, clientId, todayIn());
-  if (!agreement) {
-    // Not yet in force: show the first approved version.
-    const [first] = await tx.db.select().from(agreements).where(and(eq(agreements.clientId, clientId), eq(agreements.status, 'approved'))).orderBy(agreements.version).limit(1);
-    agreement = first ? agreementView(first) : null;
-  }
+  const agreement = await agreementOn(tx, clientId, todayIn());
   return {
     id: String(client.id),
     name: client.name,

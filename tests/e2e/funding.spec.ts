@@ -124,6 +124,21 @@ test.describe('funding in the console', () => {
     await expect(page.getByRole('table', { name: 'Ledger entries' }).getByRole('row')).toHaveCount(7);
   });
 
+  test('worked example 2 (InstaPay) in the batch builder: 900 advanced, 70 held, 30 fee', async ({ page, request }) => {
+    const { client, invoice } = await verifiedInvoice(request, { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } }, '1000.00');
+    await signInAs(page, 'funding');
+    await page.goto(`/fundings?client=${client.id}`);
+    const form = page.getByRole('form', { name: 'Funding batch' });
+    await form.getByLabel('Funding date').fill('2026-01-01');
+    await form.getByRole('button', { name: 'Preview' }).click();
+    await expect(form.getByRole('table', { name: 'Advance, reserve and fees per invoice' }).getByRole('row', { name: new RegExp(`${invoice.number} 1000.00 900.00 70.00 30.00`) })).toBeVisible();
+    await form.getByRole('button', { name: 'Fund batch' }).click();
+    await expect(form.getByRole('status')).toContainText('is funded: 900.00 USD advanced');
+    await page.goto(`/clients/${client.id}`);
+    const ledger = page.getByRole('table', { name: 'Reserve ledger' });
+    await expect(ledger.getByRole('row', { name: new RegExp(`${invoice.number}.* 70.00 70.00`) })).toBeVisible();
+  });
+
   test('a held batch waits in the approval queue until an approver approves it', async ({ page, request, browser }) => {
     const { client, invoice } = await verifiedInvoice(request, { creditLimit: '1000.00' }, '4000.00');
     await signInAs(page, 'funding');
