@@ -55,7 +55,10 @@ export const fundingBatchInvoices = pgTable(
       .references(() => invoices.id),
     face: money('face').notNull(),
     advance: money('advance').notNull(),
+    /** the invoice's own reserve */
     reserve: money('reserve').notNull(),
+    /** fixed policy: what this invoice built into the client's fixed reserve, on top of its own */
+    fixedBuild: money('fixed_build').notNull().default('0'),
     fees: money('fees').notNull(),
     /** false once the batch is rejected: an invoice is in at most one live batch */
     active: boolean('active').notNull().default(true),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
+import { copyRows } from '../../db/copy';
 import { clients, fundingBatches, type Hold } from '../../db/schema';
 import type { AgreementTerms } from '../agreements/terms';
 import { requestApproval, decideRequest, lockPendingRequest } from '../approvals';
@@ -112,8 +113,10 @@ async function prepare(tx: Tx, input: z.output<typeof fundingInputSchema>, optio
       join debtors d on d.id = i.debtor_id
       left join client_debtors cd on cd.client_id = i.client_id and cd.debtor_id = i.debtor_id
      where i.client_id = ${client.id} and i.id = any(${input.invoiceIds}::bigint[])
-     order by i.id
-     ${options.lock ? tx.sql`for update of i` : tx.sql``}`;
+     order by i.id`;
+  // No row locks on the invoices: the client row locked above serializes every funding of this
+  // client, and an invoice can be in one live batch only (unique index), so no two batches can
+  // take the same invoice; the update below would wait for any other writer anyway.
   if (rows.length !== input.invoiceIds.length) {
     const found = new Set(rows.map((r) => Number(r.id)));
     const missing = input.invoiceIds.filter((id) => !found.has(id));
@@ -277,14 +280,12 @@ async function execute(tx: Tx, batchId: number, prepared: Prepared, fundingDate:
     trancheIds.set(t.currency, Number(row!.id));
   }
   await postEntries(tx, fundingEntries({ planned: plan.invoices, clientId: client.id, fundingDate, batchId, trancheIds }), actor);
-  const col = <T>(f: (p: FundingPlan['invoices'][number]) => T) => plan.invoices.map(f);
+  // The batch's own rows carry each invoice's split: one set-based update, no parameter arrays.
   await tx.sql`
-    update invoices i set status = 'funded', funding_date = ${fundingDate}::date, advance = u.advance, reserve = u.reserve, fees = u.fees,
-                          outstanding = i.face_value, funding_batch_id = ${batchId}
-      from unnest(${col((p) => p.invoice.id)}::bigint[], ${col((p) => p.advance.toString())}::numeric[],
-                  ${col((p) => p.reserve.minus(p.fixedBuild).toString())}::numeric[], ${col((p) => p.fees.toString())}::numeric[])
-           as u(id, advance, reserve, fees)
-     where i.id = u.id`;
+    update invoices i set status = 'funded', funding_date = ${fundingDate}::date, advance = b.advance, reserve = b.reserve,
+                          fees = b.fees, outstanding = i.face_value, funding_batch_id = b.batch_id
+      from funding_batch_invoices b
+     where b.batch_id = ${batchId} and i.id = b.invoice_id`;
   let requiredReserve: Big | null = null;
   if (agreement.reservePolicy.kind === 'percent_of_open') {
     // SPEC 5.4: the whole reserve must equal rate × open receivables; recorded at each funding.
@@ -330,12 +331,12 @@ async function insertBatch(tx: Tx, prepared: Prepared, fundingDate: string, stat
       requestedBy: actor.userId ?? 0,
     })
     .returning({ id: fundingBatches.id });
-  const col = <T>(f: (p: FundingPlan['invoices'][number]) => T) => plan.invoices.map(f);
-  await tx.sql`
-    insert into funding_batch_invoices (batch_id, invoice_id, face, advance, reserve, fees)
-    select ${batch!.id}, * from unnest(${col((p) => p.invoice.id)}::bigint[], ${col((p) => p.face.toString())}::numeric[],
-                                       ${col((p) => p.advance.toString())}::numeric[], ${col((p) => p.reserve.toString())}::numeric[],
-                                       ${col((p) => p.fees.toString())}::numeric[])`;
+  await copyRows(
+    tx,
+    'funding_batch_invoices',
+    ['batch_id', 'invoice_id', 'face', 'advance', 'reserve', 'fixed_build', 'fees'],
+    plan.invoices.map((p) => [batch!.id, p.invoice.id, p.face.toString(), p.advance.toString(), p.reserve.minus(p.fixedBuild).toString(), p.fixedBuild.toString(), p.fees.toString()]),
+  );
   return batch!.id;
 }
 
@@ -423,7 +424,7 @@ export async function getFundingBatch(tx: Tx, batchId: number, actor: Actor): Pr
   if (!batch) throw notFound('Funding batch', batchId);
   if (actor.role === 'client' && actor.clientId !== batch.clientId) throw notFound('Funding batch', batchId);
   const lines = await tx.sql<{ invoice_id: string; number: string; debtor_id: string; face: string; advance: string; reserve: string; fees: string }[]>`
-    select b.invoice_id, i.number, i.debtor_id, b.face, b.advance, b.reserve, b.fees
+    select b.invoice_id, i.number, i.debtor_id, b.face, b.advance, b.reserve + b.fixed_build as reserve, b.fees
       from funding_batch_invoices b join invoices i on i.id = b.invoice_id where b.batch_id = ${batchId} order by b.invoice_id`;
   const c = batch.currency;
   return {

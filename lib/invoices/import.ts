@@ -10,6 +10,7 @@ import { Big, formatMoney, moneyOut } from '../money';
 import { parseInput } from '../validation';
 import { INVOICE_WRITE_ROLES, type InvoiceListItem } from './index';
 import { parseSchedule, type ScheduleLineError, type ScheduleRow } from './csv';
+import { groupBy } from '../group-by';
 
 /**
  * Imports a client's schedule of accounts: every row becomes a `submitted` invoice, or — if any
@@ -167,8 +168,7 @@ async function resolveDebtors(tx: Tx, rows: ScheduleRow[], errors: ScheduleLineE
   const found = await tx.sql<{ id: string; name: string }[]>`
     select id, name from debtors where id = any(${ids}::bigint[]) or name = any(${names}::text[])`;
   const byId = new Map(found.map((d) => [d.id, d]));
-  const byName = new Map<string, { id: string; name: string }[]>();
-  for (const d of found) byName.set(d.name, [...(byName.get(d.name) ?? []), d]);
+  const byName = groupBy(found, (d) => d.name);
 
   const resolved: ResolvedRow[] = [];
   for (const row of rows) {

@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/client';
+import { copyRows } from '../../db/copy';
 import type { Actor } from '../auth/actor';
 import { parseBusinessDate } from '../dates';
 import { DomainError, conflict, notFound, refused } from '../errors';
@@ -245,27 +246,14 @@ interface NewLine {
   trancheId: number | null;
 }
 
-/**
- * One COPY statement for all lines: the statement-level trigger still checks that every entry
- * balances and every line is in its account's currency. Values are ids, codes, decimals and dates,
- * so the text format needs no escaping beyond \N for null.
- */
+/** All lines in one COPY: the statement-level trigger still checks balance and references. */
 async function copyLines(tx: Tx, rows: NewLine[]): Promise<void> {
-  const n = (v: number | null) => (v === null ? '\\N' : String(v));
-  const stream = await tx.sql`copy journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id, tranche_id) from stdin`.writable();
-  const chunk = 2000;
-  for (let i = 0; i < rows.length; i += chunk) {
-    let text = '';
-    for (const r of rows.slice(i, i + chunk)) {
-      text += `${r.entryId}\t${r.accountId}\t${r.currency}\t${r.amount}\t${r.effectiveDate}\t${n(r.invoiceId)}\t${n(r.trancheId)}\n`;
-    }
-    if (!stream.write(text)) await new Promise((resolve) => stream.once('drain', resolve));
-  }
-  await new Promise<void>((resolve, reject) => {
-    stream.once('error', reject);
-    stream.once('finish', () => resolve());
-    stream.end();
-  });
+  await copyRows(
+    tx,
+    'journal_lines',
+    ['entry_id', 'account_id', 'currency', 'amount', 'effective_date', 'invoice_id', 'tranche_id'],
+    rows.map((r) => [r.entryId, r.accountId, r.currency, r.amount, r.effectiveDate, r.invoiceId, r.trancheId]),
+  );
 }
 
 /** Posts one entry (see postEntries). */

@@ -2,7 +2,8 @@ import type { AgreementTerms, FeeSchedule } from '../agreements/terms';
 import { addDays } from '../dates';
 import type { EntryInput, LineInput } from '../ledger/post';
 import { refused } from '../errors';
-import { Big, formatMoney, minorUnits, roundMoney } from '../money';
+import { Big, ZERO, formatMoney, minorUnits, roundMoney } from '../money';
+import { groupBy } from '../group-by';
 
 export interface FundingSplit {
   face: Big;
@@ -39,6 +40,7 @@ export function splitter(currency: string, terms: { advanceRate: string; service
   const flatRate = terms.fees.kind === 'flat' ? new Big(terms.fees.rate) : null;
   const flatFrom = terms.fees.kind === 'flat' ? terms.fees.deductFrom : null;
   const zero = new Big(0);
+  const fixedFees = flatRate ? null : serviceFee;
   return (face: Big): FundingSplit => {
     const gross = face.times(advanceRate).round(dp, Big.roundHalfUp);
     const flatFee = flatRate ? face.times(flatRate).round(dp, Big.roundHalfUp) : zero;
@@ -52,7 +54,7 @@ export function splitter(currency: string, terms: { advanceRate: string; service
     if (reserve.lt(0)) {
       throw refused('fees_exceed_reserve', `A flat fee of ${formatMoney(fromReserve, currency)} exceeds the reserve of ${formatMoney(face.minus(gross), currency)}`);
     }
-    return { face, advance, reserve, serviceFee, flatFee, fees: serviceFee.plus(flatFee) };
+    return { face, advance, reserve, serviceFee, flatFee, fees: fixedFees ?? serviceFee.plus(flatFee) };
   };
 }
 
@@ -103,8 +105,8 @@ export function planFunding(invoices: InvoiceToFund[], terms: AgreementTerms, fu
     if (!split_) splitters.set(invoice.currency, (split_ = splitter(invoice.currency, terms)));
     const split = split_(invoice.face);
     let { advance, reserve } = split;
-    let toTranche = new Big(0);
-    let fixedBuild = new Big(0);
+    let toTranche = ZERO;
+    let fixedBuild = ZERO;
     if (policy.kind === 'rolling') {
       toTranche = reserve;
     } else if (policy.kind === 'capped') {
@@ -126,7 +128,17 @@ export function planFunding(invoices: InvoiceToFund[], terms: AgreementTerms, fu
       toTranche = fixedBuild;
     }
     if (toTranche.gt(0)) trancheTotals.set(invoice.currency, (trancheTotals.get(invoice.currency) ?? new Big(0)).plus(toTranche));
-    return { ...split, invoice, advance, reserve: reserve.plus(fixedBuild), toTranche, fixedBuild };
+    return {
+      face: split.face,
+      serviceFee: split.serviceFee,
+      flatFee: split.flatFee,
+      fees: split.fees,
+      invoice,
+      advance,
+      reserve: fixedBuild === ZERO ? reserve : reserve.plus(fixedBuild),
+      toTranche,
+      fixedBuild,
+    };
   });
   const tranches: FundingPlan['tranches'] = [];
   if (policy.kind === 'rolling' || policy.kind === 'capped' || policy.kind === 'fixed') {
@@ -176,8 +188,7 @@ export function fundingEntries(args: {
   batchId: number;
   trancheIds?: Map<string, number>;
 }): EntryInput[] {
-  const byCurrency = new Map<string, PlannedInvoice[]>();
-  for (const p of args.planned) byCurrency.set(p.invoice.currency, [...(byCurrency.get(p.invoice.currency) ?? []), p]);
+  const byCurrency = groupBy(args.planned, (p) => p.invoice.currency);
   const entries: EntryInput[] = [];
   for (const [currency, list] of byCurrency) {
     const trancheId = args.trancheIds?.get(currency) ?? null;

@@ -1,0 +1,1 @@
+ALTER TABLE "funding_batch_invoices" ADD COLUMN "fixed_build" numeric(20, 4) DEFAULT '0' NOT NULL;
