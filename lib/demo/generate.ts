@@ -38,14 +38,18 @@ export async function generatePortfolio(
       select 'Generated Debtor ' || g, 1000000000, 'B' from generate_series(1, ${debtorCount}) g`;
     log(`clients and debtors: ${clientCount} / ${debtorCount}`);
     // Faces between 1,000.00 and 50,999.00 in whole cents; funded over `days` days.
+    // Ids are taken from what was just inserted (sequences may have gaps).
     await sql`
+      with c as (select array_agg(id order by id) as ids from clients where id > ${base}),
+           d as (select array_agg(id order by id) as ids from debtors where id > ${debtorBase})
       insert into invoices (client_id, debtor_id, number, currency, face_value, issue_date, due_date, status, funding_date,
                             advance, reserve, fees, outstanding, verified_at)
-      select ${base}::bigint + 1 + (g % ${clientCount}), ${debtorBase}::bigint + 1 + ((g * 7919) % ${debtorCount}), 'G-' || g, 'USD', f.face,
-             d.day - 1, d.day + 44, 'funded', d.day, round(f.face * 0.80, 2), f.face - round(f.face * 0.80, 2), 0, f.face, now()
+      select c.ids[1 + (g % ${clientCount})], d.ids[1 + ((g::bigint * 7919) % ${debtorCount})], 'G-' || ${invoiceBase}::bigint + g, 'USD', f.face,
+             dd.day - 1, dd.day + 44, 'funded', dd.day, round(f.face * 0.80, 2), f.face - round(f.face * 0.80, 2), 0, f.face, now()
         from generate_series(1, ${invoiceCount}) g
-        cross join lateral (select (1000 + ((g * 104729) % 50000))::numeric(20,4) + ((g * 31) % 100) / 100.0 as face) f
-        cross join lateral (select ${fundedFrom}::date + (g % ${days}) as day) d`;
+        cross join c cross join d
+        cross join lateral (select (1000 + ((g::bigint * 104729) % 50000))::numeric(20,4) + ((g::bigint * 31) % 100) / 100.0 as face) f
+        cross join lateral (select ${fundedFrom}::date + (g % ${days}) as day) dd`;
     log(`invoices: ${invoiceCount}`);
     await sql`
       insert into ledger_accounts (code, currency, client_id)
