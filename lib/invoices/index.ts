@@ -52,6 +52,7 @@ export interface InvoiceView {
   dueDate: string;
   fundingDate: string | null;
   settledDate: string | null;
+  debtorApprovedDate: string | null;
 }
 
 type InvoiceRow = typeof invoices.$inferSelect;
@@ -85,6 +86,7 @@ export async function invoiceView(tx: Tx, row: InvoiceRow): Promise<InvoiceView>
     dueDate: row.dueDate,
     fundingDate: row.fundingDate,
     settledDate: row.settledDate,
+    debtorApprovedDate: row.debtorApprovedDate,
   };
 }
 

@@ -139,6 +139,21 @@ test.describe('funding in the console', () => {
     await expect(ledger.getByRole('row', { name: new RegExp(`${invoice.number}.* 70.00 70.00`) })).toBeVisible();
   });
 
+  test('reverse factoring: the debtor approval recorded on the invoice page lets the invoice be funded', async ({ page, request }) => {
+    const { client, invoice } = await verifiedInvoice(request, { model: 'reverse' }, '3000.00');
+    const refused = await post(request, keys.funding, '/fundings', { clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-05' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('debtor_approval_missing');
+    await signInAs(page, 'funding');
+    await page.goto(`/invoices/${invoice.id}`);
+    const form = page.getByRole('form', { name: 'Debtor approval' });
+    await form.getByLabel('Debtor approved the invoice on').fill('2026-01-03');
+    await form.getByRole('button', { name: 'Record debtor approval' }).click();
+    await expect(page.getByText('Debtor approved this invoice on 2026-01-03')).toBeVisible();
+    const funded = await post(request, keys.funding, '/fundings', { clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-05' });
+    expect(funded.body).toMatchObject({ status: 'funded', totalAdvance: '2400.00' });
+  });
+
   test('a held batch waits in the approval queue until an approver approves it', async ({ page, request, browser }) => {
     const { client, invoice } = await verifiedInvoice(request, { creditLimit: '1000.00' }, '4000.00');
     await signInAs(page, 'funding');

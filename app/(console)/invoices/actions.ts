@@ -7,6 +7,7 @@ import { DomainError } from '@/lib/errors';
 import { runAction, type ActionState } from '@/lib/http/action';
 import { createInvoice, verifyInvoice } from '@/lib/invoices';
 import { importInvoices } from '@/lib/invoices/import';
+import { recordDebtorApproval } from '@/lib/debtors';
 import type { ScheduleLineError } from '@/lib/invoices/csv';
 
 /** The one-invoice form: what was typed comes back, so a refused form keeps it. */
@@ -94,5 +95,16 @@ export async function verifyInvoiceAction(_prev: ActionState, form: FormData): P
     revalidatePath('/invoices');
     revalidatePath(`/invoices/${invoice.id}`);
     return { ok: true, message: `Invoice ${invoice.number} is verified and can be funded.` };
+  });
+}
+
+/** `reverse` agreements: record the debtor's approval of an invoice before it is funded. */
+export async function debtorApprovalAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const actor = await actionActor('funding', 'underwriter');
+    const invoiceId = Number(form.get('invoiceId'));
+    const result = await getDatabase().transaction((tx) => recordDebtorApproval(tx, invoiceId, { date: String(form.get('date') ?? '') }, actor));
+    revalidatePath(`/invoices/${invoiceId}`);
+    return { ok: true, message: `Debtor approval recorded for ${result.debtorApprovedDate}.` };
   });
 }

@@ -10,6 +10,9 @@ import { getInvoice } from '@/lib/invoices';
 import { entriesForInvoice } from '@/lib/ledger';
 import { displayMoney, formatMoney } from '@/lib/money';
 import { VerifyInvoiceButton } from './verify-button';
+import { DebtorApprovalForm } from './debtor-approval';
+import { agreementOn } from '@/lib/clients';
+import { todayIn } from '@/lib/dates';
 
 export const metadata: Metadata = { title: 'Invoice' };
 export const dynamic = 'force-dynamic';
@@ -24,6 +27,8 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
     throw e;
   });
   const entries = await entriesForInvoice(db, Number(id));
+  const agreement = await agreementOn(db, Number(invoice.clientId), invoice.fundingDate ?? todayIn());
+  const needsDebtorApproval = agreement?.model === 'reverse' && invoice.fundingDate === null;
   const lines = entries.flatMap((e) => e.lines.map((l) => ({ ...l, entry: e })));
   const c = invoice.currency;
   return (
@@ -40,6 +45,15 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
         <Stat label="Outstanding" value={displayMoney(invoice.outstanding, c)} />
         <Stat label="Fees accrued" value={displayMoney(invoice.feesAccrued, c)} />
       </div>
+      {needsDebtorApproval ? (
+        invoice.debtorApprovedDate ? (
+          <p className="mt-4 text-sm">Debtor approved this invoice on {invoice.debtorApprovedDate} (reverse factoring).</p>
+        ) : actor.role === 'funding' || actor.role === 'underwriter' ? (
+          <DebtorApprovalForm invoiceId={invoice.id} today={todayIn()} />
+        ) : (
+          <p className="mt-4 text-sm text-amber-800">Reverse factoring: the debtor has not approved this invoice yet.</p>
+        )
+      ) : null}
       <DataTable
         caption="Ledger entries"
         csvName={`invoice-${invoice.id}-ledger.csv`}
