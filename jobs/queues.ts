@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 
 /**
  * Every queue, its job data and its schedule in one place (STYLE). Queue names are the job
@@ -7,12 +7,15 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 export const QUEUE_NAMES = {
   emailOutbox: 'email-outbox',
   concentrationAlerts: 'concentration-alerts',
+  feeAccrual: 'fee-accrual',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export interface JobData {
   'email-outbox': { reason: 'schedule' | 'queued' };
   'concentration-alerts': { reason: 'schedule' | 'funding' };
+  /** without asOf: through today in FACTOR_TIMEZONE */
+  'fee-accrual': { reason: 'schedule' | 'startup' | 'api' | 'console'; asOf?: string; requestedBy?: string };
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -45,6 +48,8 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
   { queue: QUEUE_NAMES.emailOutbox, id: 'email-outbox-sweep', every: 15_000, data: { reason: 'schedule' } },
   // SPEC 7: hourly, on the hour of FACTOR_TIMEZONE (and after each funding: kickConcentration).
   { queue: QUEUE_NAMES.concentrationAlerts, id: 'concentration-alerts-hourly', pattern: '0 * * * *', data: { reason: 'schedule' } },
+  // SPEC 4/7: daily just after midnight in FACTOR_TIMEZONE; missed days are caught up.
+  { queue: QUEUE_NAMES.feeAccrual, id: 'fee-accrual-daily', pattern: '5 0 * * *', data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };
@@ -63,10 +68,36 @@ export function getQueue(name: QueueName): Queue {
   return queue;
 }
 
+const globalEvents = globalThis as unknown as { __holdbackQueueEvents?: Map<string, QueueEvents> };
+
+function queueEvents(name: QueueName): QueueEvents {
+  globalEvents.__holdbackQueueEvents ??= new Map();
+  let events = globalEvents.__holdbackQueueEvents.get(name);
+  if (!events) {
+    events = new QueueEvents(name, { connection: redisConnection(), prefix: queuePrefix() });
+    globalEvents.__holdbackQueueEvents.set(name, events);
+  }
+  return events;
+}
+
+/**
+ * Adds a job and waits for a worker to finish it (API.md: POST /accruals runs "the same job the
+ * scheduler runs, waited for"). Rejects with the job's error, or after `timeoutMs`.
+ */
+export async function runAndWait<Q extends QueueName>(name: Q, jobName: string, data: JobData[Q], timeoutMs = 300_000): Promise<unknown> {
+  const events = queueEvents(name);
+  await events.waitUntilReady();
+  const job = await getQueue(name).add(jobName, data, { attempts: 1 });
+  return job.waitUntilFinished(events, timeoutMs);
+}
+
 export async function closeQueues(): Promise<void> {
   const queues = globalQueues.__holdbackQueues;
   globalQueues.__holdbackQueues = undefined;
-  if (queues) await Promise.all([...queues.values()].map((q) => q.close()));
+  const events = globalEvents.__holdbackQueueEvents;
+  globalEvents.__holdbackQueueEvents = undefined;
+  await Promise.all([...(queues?.values() ?? [])].map((q) => q.close()));
+  await Promise.all([...(events?.values() ?? [])].map((e) => e.close()));
 }
 
 /** After a command that queued email commits: send now rather than at the next sweep. */

@@ -4,7 +4,14 @@ import { closeDatabase, getDatabase } from '../db/client';
 import { createTransport } from '../lib/notifications/transport';
 import { concentrationAlertsProcessor } from './processors/concentration-alerts';
 import { emailOutboxProcessor } from './processors/email-outbox';
+import { feeAccrualProcessor } from './processors/fee-accrual';
+import { todayIn } from '../lib/dates';
 import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
+
+function envInt(name: string): number | undefined {
+  const v = process.env[name];
+  return v && /^\d+$/.test(v) ? Number(v) : undefined;
+}
 
 export interface WorkerHandle {
   workers: Worker[];
@@ -20,6 +27,13 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
   const workers = [
     new Worker(QUEUE_NAMES.emailOutbox, emailOutboxProcessor(database, transport), { ...common, concurrency: 1 }),
     new Worker(QUEUE_NAMES.concentrationAlerts, concentrationAlertsProcessor(database), { ...common, concurrency: 1 }),
+    // A killed worker's accrual job is picked up again once its lock lapses (stalled-job check).
+    new Worker(QUEUE_NAMES.feeAccrual, feeAccrualProcessor(database, { chunkSize: envInt('FEE_ACCRUAL_CHUNK') }), {
+      ...common,
+      concurrency: 1,
+      lockDuration: envInt('WORKER_LOCK_MS') ?? 30_000,
+      stalledInterval: envInt('WORKER_STALLED_MS') ?? 30_000,
+    }),
   ];
   for (const w of workers) {
     w.on('failed', (job, error) => log(`${w.name} job ${job?.id ?? '?'} failed: ${error.message}`));
@@ -32,6 +46,11 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
         data: s.data,
       });
     }
+  }
+  if (options.schedules !== false && process.env.ACCRUAL_ON_START !== 'false') {
+    // Catch up days missed while no worker ran (one job per day, whichever worker starts first).
+    const today = todayIn();
+    await getQueue(QUEUE_NAMES.feeAccrual).add('catch-up', { reason: 'startup' }, { jobId: `fee-accrual-startup-${today}` });
   }
   log(`started: ${workers.map((w) => w.name).join(', ')} (mail via ${transport.describe})`);
   return {

@@ -5,3 +5,4 @@ export * from './ledger';
 export * from './audit';
 export * from './system';
 export * from './funding';
+export * from './fees';

@@ -33,6 +33,8 @@ export const invoices = pgTable(
      */
     outstanding: money('outstanding'),
     fundingBatchId: bigint('funding_batch_id', { mode: 'number' }),
+    /** the agreement version the invoice was funded under (its fee schedule and terms) */
+    agreementId: bigint('agreement_id', { mode: 'number' }),
     /** `reverse` agreements: the debtor's approval of this invoice, recorded before funding. */
     debtorApprovedDate: date('debtor_approved_date', { mode: 'string' }),
     verifiedBy: bigint('verified_by', { mode: 'number' }),

@@ -41,6 +41,8 @@ export const jobRuns = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     job: text('job').notNull(),
+    /** the BullMQ job this run belongs to: a retried job continues its run's row */
+    queueJobId: text('queue_job_id').unique(),
     businessDate: date('business_date', { mode: 'string' }),
     status: text('status', { enum: ['running', 'completed', 'failed'] }).notNull(),
     progress: integer('progress').notNull().default(0),

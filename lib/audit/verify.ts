@@ -4,7 +4,7 @@ import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash } from './hash';
 
 export interface Break {
-  kind: 'audit_chain' | 'audit_hash' | 'unbalanced_entry' | 'entry_without_lines' | 'account_balance' | 'currency_mismatch' | 'missing_guard' | 'invoice_outstanding';
+  kind: 'audit_chain' | 'audit_hash' | 'unbalanced_entry' | 'entry_without_lines' | 'account_balance' | 'currency_mismatch' | 'missing_guard' | 'invoice_outstanding' | 'fee_accrued';
   message: string;
 }
 
@@ -131,6 +131,17 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
      order by i.id limit 100`;
   for (const d of drift) {
     breaks.push({ kind: 'invoice_outstanding', message: `invoice ${d.id} (${d.number}): outstanding ${d.outstanding} but its receivable lines sum to ${d.ledger}` });
+  }
+  const accruals = await sql<{ invoice_id: string; accrued: string; ledger: string }[]>`
+    select f.invoice_id, f.accrued, coalesce(s.total, 0) as ledger
+      from fee_accruals f
+      left join (select l.invoice_id, sum(l.amount) as total from journal_lines l
+                   join ledger_accounts a on a.id = l.account_id and a.code = 'fees_receivable'
+                   join journal_entries e on e.id = l.entry_id and e.kind = 'accrual'
+                  where l.invoice_id is not null group by l.invoice_id) s on s.invoice_id = f.invoice_id
+     where f.accrued <> coalesce(s.total, 0) order by f.invoice_id limit 100`;
+  for (const a of accruals) {
+    breaks.push({ kind: 'fee_accrued', message: `invoice ${a.invoice_id}: accrued fee ${a.accrued} but its accrual lines sum to ${a.ledger}` });
   }
   const triggers = await sql<{ tgname: string }[]>`select tgname from pg_trigger where not tgisinternal and tgenabled <> 'D'`;
   const present = new Set(triggers.map((t) => t.tgname));

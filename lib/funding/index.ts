@@ -14,6 +14,7 @@ import { postEntries } from '../ledger/post';
 import { Big, formatMoney, moneyOut } from '../money';
 import { fundingEntries, planFunding, type FundingPlan, type InvoiceToFund, type ReservePools } from '../reserves/funding-split';
 import { parseInput } from '../validation';
+import { feeColumns } from '../fees/accrual-state';
 
 export const FUNDING_ROLES = ['funding'] as const;
 export const APPROVER_ROLES = ['approver', 'controller'] as const;
@@ -283,9 +284,17 @@ async function execute(tx: Tx, batchId: number, prepared: Prepared, fundingDate:
   // The batch's own rows carry each invoice's split: one set-based update, no parameter arrays.
   await tx.sql`
     update invoices i set status = 'funded', funding_date = ${fundingDate}::date, advance = b.advance, reserve = b.reserve,
-                          fees = b.fees, outstanding = i.face_value, funding_batch_id = b.batch_id
+                          fees = b.fees, outstanding = i.face_value, funding_batch_id = b.batch_id, agreement_id = ${Number(agreement.id)}
       from funding_batch_invoices b
      where b.batch_id = ${batchId} and i.id = b.invoice_id`;
+  // SPEC 4: each invoice accrues under the fee schedule of the agreement it was funded under.
+  const s = feeColumns(agreement as AgreementTerms);
+  await tx.sql`
+    insert into fee_accruals (invoice_id, client_id, currency, funding_date, face, advance, kind, rate, days_in_year, base,
+                              initial_days, step_rate, step_days, minimum_fee)
+    select b.invoice_id, ${client.id}, ${currency}, ${fundingDate}::date, b.face, b.advance, ${s.kind}, ${s.rate}::numeric, ${s.daysInYear}::int,
+           ${s.base}::text, ${s.initialDays}::int, ${s.stepRate}::numeric, ${s.stepDays}::int, ${agreement.minimumFee}::numeric
+      from funding_batch_invoices b where b.batch_id = ${batchId}`;
   let requiredReserve: Big | null = null;
   if (agreement.reservePolicy.kind === 'percent_of_open') {
     // SPEC 5.4: the whole reserve must equal rate × open receivables; recorded at each funding.

@@ -59,13 +59,14 @@ type InvoiceRow = typeof invoices.$inferSelect;
 
 /**
  * The invoice as API.md shows it. `reserve` is what is still held on the invoice and
- * `outstanding` what the debtor still owes, both read from the invoice's sub-ledger.
+ * `outstanding` what the debtor still owes, both read from the invoice's sub-ledger;
+ * `feesAccrued` the fee accrued to date (frozen once the invoice is paid).
  */
 export async function invoiceView(tx: Tx, row: InvoiceRow): Promise<InvoiceView> {
   const [sums] = await tx.sql<{ receivable: string | null; reserve: string | null; fees: string | null }[]>`
     select sum(l.amount) filter (where a.code = 'receivable') as receivable,
            sum(l.amount) filter (where a.code = 'reserve') as reserve,
-           sum(l.amount) filter (where a.code = 'fees_receivable') as fees
+           (select accrued from fee_accruals where invoice_id = ${row.id}) as fees
       from journal_lines l join ledger_accounts a on a.id = l.account_id
      where l.invoice_id = ${row.id}`;
   const funded = row.fundingDate !== null;

@@ -101,3 +101,32 @@ export async function aFundedInvoice(
   );
   return invoice;
 }
+
+/**
+ * A receivable credit as collections will post it (issue 5 wires real payments to the same
+ * calls): Dr cash, Cr receivable for the invoice; outstanding lowered; the fee base told.
+ */
+export async function aCollection(database: Database, invoice: { id: string; clientId: string; currency: string }, amount: string, date: string): Promise<void> {
+  const { post } = await import('../../lib/ledger');
+  const { markCredited } = await import('../../lib/fees/settlement');
+  const { Big } = await import('../../lib/money');
+  await database.transaction(async (tx) => {
+    await post(
+      tx,
+      {
+        effectiveDate: date,
+        kind: 'collection',
+        idempotencyKey: `test-collection:${invoice.id}:${date}:${amount}:${randomBytes(3).toString('hex')}`,
+        clientId: Number(invoice.clientId),
+        invoiceId: Number(invoice.id),
+        lines: [
+          { account: 'cash', currency: invoice.currency, amount: new Big(amount) },
+          { account: 'receivable', currency: invoice.currency, clientId: Number(invoice.clientId), invoiceId: Number(invoice.id), amount: new Big(amount).times(-1) },
+        ],
+      },
+      systemActor('test'),
+    );
+    await tx.sql`update invoices set outstanding = outstanding - ${amount}::numeric where id = ${invoice.id}`;
+    await markCredited(tx, [Number(invoice.id)]);
+  });
+}

@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, char, date, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { money, rate } from './columns';
+import { clients } from './clients';
+import { invoices } from './invoices';
+
+/**
+ * The accrual state of each funded invoice (SPEC 4), written at funding from the agreement in
+ * force that day: its schedule's parameters as columns, so one set-based statement computes
+ * every open invoice's fee to date; `accrued` is what fees_receivable has been posted for it.
+ * Kept narrow on purpose: the daily run reads it whole and updates only what changed.
+ */
+export const feeAccruals = pgTable(
+  'fee_accruals',
+  {
+    invoiceId: bigint('invoice_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => invoices.id),
+    clientId: bigint('client_id', { mode: 'number' }).notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    fundingDate: date('funding_date', { mode: 'string' }).notNull(),
+    face: money('face').notNull(),
+    advance: money('advance').notNull(),
+    kind: text('kind', { enum: ['flat', 'tiered', 'daily_rate'] }).notNull(),
+    /** daily_rate: the annual rate; tiered: the initial rate; flat: the rate */
+    rate: rate('rate').notNull(),
+    daysInYear: integer('days_in_year'),
+    base: text('base', { enum: ['face', 'advance', 'outstanding'] }),
+    initialDays: integer('initial_days'),
+    stepRate: rate('step_rate'),
+    stepDays: integer('step_days'),
+    minimumFee: money('minimum_fee').notNull().default('0'),
+    /** set when a receivable credit (payment, credit note) posts: the outstanding base then reads the ledger */
+    credited: boolean('credited').notNull().default(false),
+    accrued: money('accrued').notNull().default('0'),
+    /** the date the fee was frozen (settled, charged back, written off); null while it accrues */
+    frozenOn: date('frozen_on', { mode: 'string' }),
+  },
+  (t) => [index('fee_accruals_open_idx').on(t.clientId).where(sql`${t.frozenOn} is null`)],
+);
+
+/** How far each client's invoices have been accrued: a run for date D takes clients behind D. */
+export const accrualClients = pgTable('accrual_clients', {
+  clientId: bigint('client_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => clients.id),
+  accruedThrough: date('accrued_through', { mode: 'string' }).notNull(),
+});

@@ -1,0 +1,51 @@
+import type { Database } from '../db/client';
+
+/**
+ * The runs of background jobs (job_runs), for the console: status, progress, totals. A BullMQ
+ * job retried after a crash continues its own row (keyed by the queue's job id).
+ */
+export async function startRun(database: Database, run: { job: string; queueJobId?: string | null; businessDate?: string | null }): Promise<number> {
+  const [row] = await database.sql<{ id: string }[]>`
+    insert into job_runs (job, queue_job_id, business_date, status, started_at)
+    values (${run.job}, ${run.queueJobId ?? null}, ${run.businessDate ?? null}, 'running', now())
+    on conflict (queue_job_id) do update set status = 'running', error = null, finished_at = null
+    returning id`;
+  return Number(row!.id);
+}
+
+export async function progressRun(database: Database, id: number, progress: number, totals?: unknown): Promise<void> {
+  await database.sql`update job_runs set progress = ${Math.max(0, Math.min(100, Math.round(progress)))}, totals = coalesce(${totals === undefined ? null : JSON.stringify(totals)}::jsonb, totals) where id = ${id}`;
+}
+
+export async function finishRun(database: Database, id: number, totals: unknown): Promise<void> {
+  await database.sql`update job_runs set status = 'completed', progress = 100, totals = ${JSON.stringify(totals)}::jsonb, finished_at = now() where id = ${id}`;
+}
+
+export async function failRun(database: Database, id: number, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  await database.sql`update job_runs set status = 'failed', error = ${message.slice(0, 2000)}, finished_at = now() where id = ${id}`;
+}
+
+export interface JobRunView {
+  id: string;
+  job: string;
+  businessDate: string | null;
+  status: string;
+  progress: number;
+  totals: Record<string, unknown>;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export async function listJobRuns(database: Pick<Database, 'sql'>, filter: { job?: string; limit?: number } = {}): Promise<JobRunView[]> {
+  const rows = await database.sql<
+    { id: string; job: string; business_date: string | null; status: string; progress: number; totals: Record<string, unknown>; error: string | null; started_at: string; finished_at: string | null }[]
+  >`
+    select id, job, business_date, status, progress, totals, error,
+           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as started_at,
+           to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as finished_at
+      from job_runs where (${filter.job ?? null}::text is null or job = ${filter.job ?? null})
+     order by id desc limit ${filter.limit ?? 50}`;
+  return rows.map((r) => ({ id: r.id, job: r.job, businessDate: r.business_date, status: r.status, progress: r.progress, totals: r.totals, error: r.error, startedAt: r.started_at, finishedAt: r.finished_at }));
+}
