@@ -8,6 +8,7 @@ import { requireSection } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { getInvoice } from '@/lib/invoices';
 import { entriesForInvoice } from '@/lib/ledger';
+import { accrualHistory } from '@/lib/reports/fees';
 import { displayMoney, formatMoney } from '@/lib/money';
 import { VerifyInvoiceButton } from './verify-button';
 import { DebtorApprovalForm } from './debtor-approval';
@@ -26,7 +27,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
     if (e instanceof DomainError && e.status === 404) notFound();
     throw e;
   });
-  const entries = await entriesForInvoice(db, Number(id));
+  const [entries, fees] = await Promise.all([entriesForInvoice(db, Number(id)), accrualHistory(db, Number(id), invoice.currency)]);
   const agreement = await agreementOn(db, Number(invoice.clientId), invoice.fundingDate ?? todayIn());
   const needsDebtorApproval = agreement?.model === 'reverse' && invoice.fundingDate === null;
   const lines = entries.flatMap((e) => e.lines.map((l) => ({ ...l, entry: e })));
@@ -43,7 +44,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
         <Stat label="Advance" value={displayMoney(invoice.advance, c)} />
         <Stat label="Reserve held" value={displayMoney(invoice.reserve, c)} />
         <Stat label="Outstanding" value={displayMoney(invoice.outstanding, c)} />
-        <Stat label="Fees accrued" value={displayMoney(invoice.feesAccrued, c)} />
+        <Stat label="Fee to date" value={displayMoney(invoice.feesAccrued, c)} hint={invoice.settledDate ? `frozen at settlement on ${invoice.settledDate}` : undefined} />
       </div>
       {needsDebtorApproval ? (
         invoice.debtorApprovedDate ? (
@@ -54,6 +55,18 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           <p className="mt-4 text-sm text-amber-800">Reverse factoring: the debtor has not approved this invoice yet.</p>
         )
       ) : null}
+      <DataTable
+        caption="Fee accrual history"
+        csvName={`invoice-${invoice.id}-fees.csv`}
+        rowKey={(f) => `${f.date}-${f.cumulative}`}
+        rows={fees}
+        empty="No fee has accrued yet (flat fees are taken at funding)."
+        columns={[
+          { header: 'Date', value: (f) => f.date },
+          { header: 'Accrued', value: (f) => f.amount, align: 'right' },
+          { header: 'Fee to date', value: (f) => f.cumulative, align: 'right' },
+        ]}
+      />
       <DataTable
         caption="Ledger entries"
         csvName={`invoice-${invoice.id}-ledger.csv`}
