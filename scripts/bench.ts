@@ -7,6 +7,7 @@ import { generatePortfolio } from '../lib/demo/generate';
 import { fundBatch } from '../lib/funding';
 import { createUser } from '../lib/users';
 import { parseArgs } from './args';
+import { addDays } from '../lib/dates';
 import { groupBy } from '../lib/group-by';
 
 /**
@@ -116,6 +117,60 @@ async function benchFunding(database: Database, size: number): Promise<void> {
   console.log(`  ratio: ${fmt(took / floor)}× the floor (target ≤ 4×)`);
 }
 
+/**
+ * Issue 4: one day's accrual over every open invoice of the portfolio, beside a single set-based
+ * INSERT … SELECT of the same number of journal lines (with their entries) into the same table.
+ */
+async function benchAccrual(database: Database): Promise<void> {
+  const { runAccrual } = await import('../lib/fees/accrual');
+  const [open] = await database.sql<{ n: number; last: string }[]>`
+    select count(*)::int as n, max(funding_date)::text as last from fee_accruals where frozen_on is null and kind <> 'flat'`;
+  if (!open || open.n === 0) throw new Error('the accrual bench needs a portfolio: npm run bench -- accrual --portfolio 1000000');
+  // Every client accrued through the day before: the run posts one day for each open invoice.
+  const day = addDays(open.last, 1);
+  await database.sql`
+    insert into accrual_clients (client_id, accrued_through)
+    select distinct client_id, ${addDays(day, -1)}::date from fee_accruals
+    on conflict (client_id) do update set accrued_through = excluded.accrued_through`;
+  await database.sql`analyze`;
+  const by = systemActor('bench:fee-accrual');
+  const start = performance.now();
+  const result = await runAccrual(database, { asOf: day, by });
+  const took = seconds(start);
+  const [rows] = await database.sql<{ entries: string; lines: string }[]>`
+    select (select count(*) from journal_entries where kind = 'accrual' and effective_date = ${day}::date) as entries,
+           (select count(*) from journal_lines l join journal_entries e on e.id = l.entry_id where e.kind = 'accrual' and e.effective_date = ${day}::date) as lines`;
+
+  // The floor: the same rows in one INSERT … SELECT (entries first, then lines), rolled back.
+  const raw = postgres(benchUrl, { max: 1, onnotice: () => {} });
+  let floor = 0;
+  await raw
+    .begin(async (sql) => {
+      const t0 = performance.now();
+      await sql`
+        insert into journal_entries (effective_date, kind, idempotency_key, client_id, memo, posted_by)
+        select ${day}::date, 'floor', 'floor:' || client_id, client_id, 'floor', 'bench' from (select distinct client_id from fee_accruals) c`;
+      await sql`
+        with e as (select id, client_id from journal_entries where kind = 'floor'),
+             r as (select id, client_id from ledger_accounts where code = 'receivable' and currency = 'USD'),
+             p as (select id, client_id from ledger_accounts where code = 'reserve' and currency = 'USD')
+        insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id)
+        select e.id, r.id, 'USD', 3.33, ${day}::date, f.invoice_id from fee_accruals f join e on e.client_id = f.client_id join r on r.client_id = f.client_id
+        union all
+        select e.id, p.id, 'USD', -3.33 * count(*), ${day}::date, null from fee_accruals f join e on e.client_id = f.client_id join p on p.client_id = f.client_id group by e.id, p.id`;
+      floor = seconds(t0);
+      throw new RollbackSignal();
+    })
+    .catch((e) => {
+      if (!(e instanceof RollbackSignal)) throw e;
+    });
+  await raw.end();
+  console.log(`accrual: one day (${day}) over ${fmt(open.n, 0)} open invoices in ${fmt(took)} s (target < 10 s)`);
+  console.log(`         ${fmt(Number(rows!.entries), 0)} entries, ${fmt(Number(rows!.lines), 0)} lines; ${fmt(result.postings, 0)} invoices accrued; ${fmt(open.n / took, 0)} invoices/s`);
+  console.log(`  floor: one INSERT … SELECT of the same ${fmt(Number(rows!.entries), 0)} entries and ${fmt(Number(rows!.lines), 0)} lines: ${fmt(floor)} s`);
+  console.log(`  ratio: ${fmt(took / floor)}× the floor (target ≤ 3×)`);
+}
+
 class RollbackSignal extends Error {}
 
 async function main() {
@@ -126,6 +181,13 @@ async function main() {
       console.log(`portfolio: ${fmt(result.invoices, 0)} funded invoices generated in ${fmt(result.seconds)} s`);
     }
     if (want('funding')) await benchFunding(database, Number(flags['batch'] ?? 10_000));
+    if (want('accrual')) {
+      if (!flags.portfolio) {
+        const result = await generatePortfolio(database, { invoices: 1_000_000 });
+        console.log(`portfolio: ${fmt(result.invoices, 0)} funded invoices generated in ${fmt(result.seconds)} s`);
+      }
+      await benchAccrual(database);
+    }
   } finally {
     await database.close();
   }

@@ -32,6 +32,17 @@ export const feeAccruals = pgTable(
     minimumFee: money('minimum_fee').notNull().default('0'),
     /** set when a receivable credit (payment, credit note) posts: the outstanding base then reads the ledger */
     credited: boolean('credited').notNull().default(false),
+    /**
+     * The first business date this invoice is accrued on: its funding date, or — when it was
+     * funded for a date its client had been accrued through already — the day after. From then
+     * on every daily run includes it, so what was posted for it is round(fee) as of the client's
+     * last run (fees_receivable is not updated per invoice per day).
+     */
+    accrualStart: date('accrual_start', { mode: 'string' }).notNull(),
+    /**
+     * For credited invoices (outstanding base, payments received), what has been posted so far,
+     * kept up to date by the daily run; for frozen invoices, the fee they froze at.
+     */
     accrued: money('accrued').notNull().default('0'),
     /** the date the fee was frozen (settled, charged back, written off); null while it accrues */
     frozenOn: date('frozen_on', { mode: 'string' }),

@@ -139,7 +139,7 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
                    join ledger_accounts a on a.id = l.account_id and a.code = 'fees_receivable'
                    join journal_entries e on e.id = l.entry_id and e.kind = 'accrual'
                   where l.invoice_id is not null group by l.invoice_id) s on s.invoice_id = f.invoice_id
-     where f.accrued <> coalesce(s.total, 0) order by f.invoice_id limit 100`;
+     where (f.frozen_on is not null or f.credited) and f.accrued <> coalesce(s.total, 0) order by f.invoice_id limit 100`;
   for (const a of accruals) {
     breaks.push({ kind: 'fee_accrued', message: `invoice ${a.invoice_id}: accrued fee ${a.accrued} but its accrual lines sum to ${a.ledger}` });
   }

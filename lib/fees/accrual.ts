@@ -41,9 +41,9 @@ export async function runAccrual(
   const asOf = parseBusinessDate(options.asOf, 'asOf');
   const chunkSize = options.chunkSize ?? ACCRUAL_CHUNK;
   const [start] = await database.sql<{ start: string | null }[]>`
-    select min(greatest(f.funding_date, coalesce(ac.accrued_through + 1, f.funding_date)))::text as start
+    select min(greatest(f.accrual_start, coalesce(ac.accrued_through + 1, f.accrual_start)))::text as start
       from fee_accruals f left join accrual_clients ac on ac.client_id = f.client_id
-     where f.frozen_on is null and f.kind <> 'flat' and f.funding_date <= ${asOf}::date
+     where f.frozen_on is null and f.kind <> 'flat' and f.accrual_start <= ${asOf}::date
        and (ac.accrued_through is null or ac.accrued_through < ${asOf}::date)`;
   const result: AccrualResult = { asOf, dates: [], invoices: 0, postings: 0, posted: new Map() };
   if (!start?.start) return result;
@@ -53,7 +53,7 @@ export async function runAccrual(
     const clients = await database.sql<{ client_id: string; n: number }[]>`
       select f.client_id, count(*)::int as n
         from fee_accruals f left join accrual_clients ac on ac.client_id = f.client_id
-       where f.frozen_on is null and f.kind <> 'flat' and f.funding_date <= ${date}::date
+       where f.frozen_on is null and f.kind <> 'flat' and f.accrual_start <= ${date}::date
          and (ac.accrued_through is null or ac.accrued_through < ${date}::date)
        group by f.client_id order by f.client_id`;
     const chunks: number[][] = [];

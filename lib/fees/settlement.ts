@@ -27,6 +27,7 @@ type AccrualRow = {
   frozen_on: string | null;
   number: string;
   status: string;
+  posted: string;
 };
 
 /** fee_accruals' columns back into the schedule they came from. */
@@ -50,9 +51,22 @@ async function creditsOf(tx: Tx, invoiceId: number, fundingDate: string): Promis
   return rows.map((r) => ({ day: daysBetween(fundingDate, r.effective_date), amount: new Big(r.amount) }));
 }
 
-/** Collections call this when they post a receivable credit: the outstanding base then reads the ledger. */
+/** What fees_receivable holds for an invoice (its accruals, found through its client's account). */
+export function postedFeeSql(tx: Tx) {
+  return tx.sql`coalesce((select sum(l.amount) from journal_lines l
+      join ledger_accounts a on a.id = l.account_id and a.code = 'fees_receivable' and a.client_id = f.client_id and a.currency = f.currency
+     where l.invoice_id = f.invoice_id), 0)`;
+}
+
+/**
+ * Collections call this when they post a receivable credit: from then on the daily run reads
+ * the invoice's payments for an outstanding base, and keeps what it posted in `accrued`.
+ */
 export async function markCredited(tx: Tx, invoiceIds: number[]): Promise<void> {
-  if (invoiceIds.length > 0) await tx.sql`update fee_accruals set credited = true where invoice_id = any(${invoiceIds}::bigint[]) and not credited`;
+  if (invoiceIds.length === 0) return;
+  await tx.sql`
+    update fee_accruals f set credited = true, accrued = ${postedFeeSql(tx)}
+     where f.invoice_id = any(${invoiceIds}::bigint[]) and not f.credited and f.frozen_on is null`;
 }
 
 export interface FrozenFee {
@@ -81,7 +95,8 @@ export async function freezeFee(
 ): Promise<FrozenFee> {
   const date = parseBusinessDate(options.date, 'date');
   const [row] = await tx.sql<AccrualRow[]>`
-    select f.*, i.number, i.status from fee_accruals f join invoices i on i.id = f.invoice_id where f.invoice_id = ${invoiceId} for update of f`;
+    select f.*, i.number, i.status, ${postedFeeSql(tx)} as posted
+      from fee_accruals f join invoices i on i.id = f.invoice_id where f.invoice_id = ${invoiceId} for update of f`;
   if (!row) throw notFound('Funded invoice', invoiceId);
   const c = row.currency;
   if (row.frozen_on) {
@@ -92,7 +107,8 @@ export async function freezeFee(
   const inputs = { face: new Big(row.face), advance: new Big(row.advance), credits: await creditsOf(tx, invoiceId, row.funding_date) };
   const d = daysBetween(row.funding_date, date);
   const frozen = settledFee(schedule, inputs, d, c, new Big(row.minimum_fee));
-  const accrued = new Big(row.accrued);
+  // What fees_receivable holds for it now (its accruals so far).
+  const accrued = new Big(row.posted);
   const adjustment = frozen.receivable.minus(accrued);
   const clientId = Number(row.client_id);
   const tag = { currency: c, clientId, invoiceId };

@@ -290,9 +290,12 @@ async function execute(tx: Tx, batchId: number, prepared: Prepared, fundingDate:
   // SPEC 4: each invoice accrues under the fee schedule of the agreement it was funded under.
   const s = feeColumns(agreement as AgreementTerms);
   await tx.sql`
-    insert into fee_accruals (invoice_id, client_id, currency, funding_date, face, advance, kind, rate, days_in_year, base,
+    insert into fee_accruals (invoice_id, client_id, currency, funding_date, accrual_start, face, advance, kind, rate, days_in_year, base,
                               initial_days, step_rate, step_days, minimum_fee)
-    select b.invoice_id, ${client.id}, ${currency}, ${fundingDate}::date, b.face, b.advance, ${s.kind}, ${s.rate}::numeric, ${s.daysInYear}::int,
+    select b.invoice_id, ${client.id}, ${currency}, ${fundingDate}::date,
+           -- funded for a date the client was accrued through already: its first run is the next one
+           greatest(${fundingDate}::date, coalesce((select accrued_through + 1 from accrual_clients where client_id = ${client.id}), ${fundingDate}::date)),
+           b.face, b.advance, ${s.kind}, ${s.rate}::numeric, ${s.daysInYear}::int,
            ${s.base}::text, ${s.initialDays}::int, ${s.stepRate}::numeric, ${s.stepDays}::int, ${agreement.minimumFee}::numeric
       from funding_batch_invoices b where b.batch_id = ${batchId}`;
   let requiredReserve: Big | null = null;

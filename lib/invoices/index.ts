@@ -66,7 +66,12 @@ export async function invoiceView(tx: Tx, row: InvoiceRow): Promise<InvoiceView>
   const [sums] = await tx.sql<{ receivable: string | null; reserve: string | null; fees: string | null }[]>`
     select sum(l.amount) filter (where a.code = 'receivable') as receivable,
            sum(l.amount) filter (where a.code = 'reserve') as reserve,
-           (select accrued from fee_accruals where invoice_id = ${row.id}) as fees
+           (select case when f.frozen_on is not null then f.accrued else coalesce((
+                     select sum(fl.amount) from journal_lines fl join ledger_accounts fa on fa.id = fl.account_id
+                      and fa.code = 'fees_receivable' and fa.client_id = f.client_id and fa.currency = f.currency
+                      join journal_entries fe on fe.id = fl.entry_id and fe.kind = 'accrual'
+                      where fl.invoice_id = f.invoice_id), 0) end
+              from fee_accruals f where f.invoice_id = ${row.id}) as fees
       from journal_lines l join ledger_accounts a on a.id = l.account_id
      where l.invoice_id = ${row.id}`;
   const funded = row.fundingDate !== null;

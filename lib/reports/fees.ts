@@ -35,9 +35,11 @@ export interface AccrualLine {
 export async function accrualHistory(tx: Tx, invoiceId: number, currency: string): Promise<AccrualLine[]> {
   const rows = await tx.sql<{ effective_date: string; kind: string; amount: string }[]>`
     select l.effective_date, e.kind, l.amount
-      from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'fees_receivable'
+      from invoices i
+      join ledger_accounts a on a.code = 'fees_receivable' and a.client_id = i.client_id and a.currency = i.currency
+      join journal_lines l on l.account_id = a.id and l.invoice_id = i.id
       join journal_entries e on e.id = l.entry_id
-     where l.invoice_id = ${invoiceId} and e.kind = 'accrual'
+     where i.id = ${invoiceId} and e.kind = 'accrual'
      order by l.effective_date, l.id`;
   let running = new Big(0);
   return rows.map((r) => {

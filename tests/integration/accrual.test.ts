@@ -23,10 +23,7 @@ beforeAll(async () => {
 afterAll(async () => t?.drop());
 
 const accrue = (asOf: string, chunkSize?: number) => runAccrual(t.database, { asOf, by: job, chunkSize });
-const accruedOf = async (invoiceId: string) => {
-  const [row] = await t.database.sql<{ accrued: string }[]>`select accrued from fee_accruals where invoice_id = ${invoiceId}`;
-  return formatMoney(new Big(row!.accrued), 'USD');
-};
+const accruedOf = async (invoiceId: string) => (await getInvoice(t.database, Number(invoiceId), systemActor('test'))).feesAccrued;
 const NAYA = { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } } as const;
 
 describe('the daily accrual (SPEC 4)', () => {
