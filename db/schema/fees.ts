@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, char, date, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, date, index, integer, numeric, pgTable, smallint, text } from 'drizzle-orm/pg-core';
 import { money, rate } from './columns';
 import { clients } from './clients';
 import { invoices } from './invoices';
@@ -30,6 +30,14 @@ export const feeAccruals = pgTable(
     stepRate: rate('step_rate'),
     stepDays: integer('step_days'),
     minimumFee: money('minimum_fee').notNull().default('0'),
+    /**
+     * Precomputed, exact (unbounded numeric) so the daily run does a multiply and a divide per
+     * invoice: daily_rate — base × rate (face or advance; face for an outstanding base);
+     * tiered — face × stepRate. `initial`: tiered — face × initialRate.
+     */
+    unit: numeric('unit').notNull(),
+    initial: numeric('initial').notNull().default('0'),
+    minorUnits: smallint('minor_units').notNull().default(2),
     /** set when a receivable credit (payment, credit note) posts: the outstanding base then reads the ledger */
     credited: boolean('credited').notNull().default(false),
     /**

@@ -88,7 +88,7 @@ export const journalLines = pgTable(
   (t) => [
     // Lines are appended with their entry, so entry ids follow the physical order: a BRIN index
     // finds an entry's lines for a fraction of a b-tree's upkeep.
-    index('journal_lines_entry_brin').using('brin', t.entryId),
+    index('journal_lines_entry_brin').using('brin', t.entryId).with({ autosummarize: 'on' }),
     index('journal_lines_account_date_idx').on(t.accountId, t.effectiveDate),
     index('journal_lines_invoice_idx').on(t.invoiceId).where(sql`${t.invoiceId} is not null and not ${t.accrual}`),
   ],

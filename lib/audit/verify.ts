@@ -105,7 +105,8 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
     breaks.push({ kind: 'unbalanced_entry', message: `journal entry ${u.entry_id} does not balance in ${u.currency}: its lines sum to ${u.total}` });
   }
   const empty = await sql<{ id: string }[]>`
-    select e.id from journal_entries e where not exists (select 1 from journal_lines l where l.entry_id = e.id) order by e.id limit 100`;
+    select e.id from journal_entries e left join (select distinct entry_id from journal_lines) l on l.entry_id = e.id
+     where l.entry_id is null order by e.id limit 100`;
   for (const e of empty) breaks.push({ kind: 'entry_without_lines', message: `journal entry ${e.id} has no lines` });
   const mismatched = await sql<{ id: string; code: string; currency: string; client_id: string | null; balance: string; total: string }[]>`
     select a.id, a.code, a.currency, a.client_id, a.balance, coalesce(s.total, 0) as total

@@ -55,8 +55,8 @@ export async function generatePortfolio(
       update invoices i set agreement_id = a.id from agreements a where a.client_id = i.client_id and i.id > ${invoiceBase} and i.agreement_id is null`;
     // Each invoice accrues 12% a year (actual/360) on face, as the generated agreements say.
     await sql`
-      insert into fee_accruals (invoice_id, client_id, currency, funding_date, accrual_start, face, advance, kind, rate, days_in_year, base, minimum_fee)
-      select id, client_id, currency, funding_date, funding_date, face_value, advance, 'daily_rate', 0.12, 360, 'face', 0
+      insert into fee_accruals (invoice_id, client_id, currency, funding_date, accrual_start, face, advance, kind, rate, days_in_year, base, minimum_fee, unit, minor_units)
+      select id, client_id, currency, funding_date, funding_date, face_value, advance, 'daily_rate', 0.12, 360, 'face', 0, face_value * 0.12, 2
         from invoices where id > ${invoiceBase}`;
     await sql`
       insert into ledger_accounts (code, currency, client_id)

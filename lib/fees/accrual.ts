@@ -2,7 +2,7 @@ import type { Database } from '../../db/client';
 import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { addDays, parseBusinessDate } from '../dates';
-import { postAccrualChunk } from '../ledger/accrual';
+import { postAccrualChunk, summarizeLedgerIndexes } from '../ledger/accrual';
 import { Big, formatMoney } from '../money';
 
 /**
@@ -98,6 +98,7 @@ export async function runAccrual(
     result.dates.push(date);
     result.invoices = Math.max(result.invoices, dayInvoices);
   }
+  if (result.postings > 0) await summarizeLedgerIndexes(database.sql);
   return result;
 }
 

@@ -11,7 +11,7 @@ import { agreementOn, type AgreementView } from '../clients';
 import { isBusinessDate } from '../dates';
 import { DomainError, conflict, notFound, refused } from '../errors';
 import { postEntries } from '../ledger/post';
-import { Big, formatMoney, moneyOut } from '../money';
+import { Big, formatMoney, minorUnits, moneyOut } from '../money';
 import { fundingEntries, planFunding, type FundingPlan, type InvoiceToFund, type ReservePools } from '../reserves/funding-split';
 import { parseInput } from '../validation';
 import { feeColumns } from '../fees/accrual-state';
@@ -291,13 +291,20 @@ async function execute(tx: Tx, batchId: number, prepared: Prepared, fundingDate:
   const s = feeColumns(agreement as AgreementTerms);
   await tx.sql`
     insert into fee_accruals (invoice_id, client_id, currency, funding_date, accrual_start, face, advance, kind, rate, days_in_year, base,
-                              initial_days, step_rate, step_days, minimum_fee)
-    select b.invoice_id, ${client.id}, ${currency}, ${fundingDate}::date,
-           -- funded for a date the client was accrued through already: its first run is the next one
-           greatest(${fundingDate}::date, coalesce((select accrued_through + 1 from accrual_clients where client_id = ${client.id}), ${fundingDate}::date)),
-           b.face, b.advance, ${s.kind}, ${s.rate}::numeric, ${s.daysInYear}::int,
-           ${s.base}::text, ${s.initialDays}::int, ${s.stepRate}::numeric, ${s.stepDays}::int, ${agreement.minimumFee}::numeric
-      from funding_batch_invoices b where b.batch_id = ${batchId}`;
+                              initial_days, step_rate, step_days, minimum_fee, unit, initial, minor_units)
+    select invoice_id, ${client.id}, ${currency}, ${fundingDate}::date, start, face, advance, kind, rate, days_in_year, base,
+           initial_days, step_rate, step_days, minimum_fee,
+           case kind when 'daily_rate' then case base when 'advance' then advance else face end * rate
+                     when 'tiered' then face * step_rate else face * rate end,
+           case kind when 'tiered' then face * rate else 0 end,
+           ${minorUnits(currency)}
+      from (select b.invoice_id, b.face, b.advance,
+                   -- funded for a date the client was accrued through already: its first run is the next one
+                   greatest(${fundingDate}::date, coalesce((select accrued_through + 1 from accrual_clients where client_id = ${client.id}), ${fundingDate}::date)) as start,
+                   ${s.kind}::text as kind, ${s.rate}::numeric as rate, ${s.daysInYear}::int as days_in_year, ${s.base}::text as base,
+                   ${s.initialDays}::int as initial_days, ${s.stepRate}::numeric as step_rate, ${s.stepDays}::int as step_days,
+                   ${agreement.minimumFee}::numeric as minimum_fee
+              from funding_batch_invoices b where b.batch_id = ${batchId}) x`;
   let requiredReserve: Big | null = null;
   if (agreement.reservePolicy.kind === 'percent_of_open') {
     // SPEC 5.4: the whole reserve must equal rate × open receivables; recorded at each funding.

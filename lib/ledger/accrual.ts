@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import type { RawSql, Tx } from '../../db/client';
 import type { Actor } from '../auth/actor';
 import { Big } from '../money';
@@ -26,13 +27,22 @@ export interface AccrualChunkResult {
 }
 
 /** fee(d) in SQL over fee_accruals `f`, for a day count `d` and a credit weight `w` (Σ credit × days since). */
-export function feeSql(sql: RawSql, d: ReturnType<RawSql['unsafe']>, w: ReturnType<RawSql['unsafe']>) {
+type Fragment = postgres.PendingQuery<postgres.Row[]>;
+
+export function feeSql(sql: RawSql, d: Fragment, w: Fragment): Fragment {
+  // unit = base × rate (daily_rate) or face × stepRate (tiered); initial = face × initialRate.
   return sql`round(case f.kind
-    when 'tiered' then
-      f.face * f.rate + case when ${d} > f.initial_days then f.face * f.step_rate * ceil((${d} - f.initial_days)::numeric / f.step_days) else 0 end
-    when 'daily_rate' then
-      (case f.base when 'advance' then f.advance else f.face end * ${d} - ${w}) * f.rate / f.days_in_year
-    else 0 end, holdback_minor_units(f.currency))`;
+    when 'daily_rate' then (f.unit * ${d} - ${w} * f.rate) / f.days_in_year
+    when 'tiered' then f.initial + case when ${d} > f.initial_days then f.unit * ceil((${d} - f.initial_days)::numeric / f.step_days) else 0 end
+    else 0 end, f.minor_units)`;
+}
+
+/**
+ * After a bulk posting: summarize the new block ranges of the BRIN index on entry ids (autovacuum
+ * does it too, later), so looking up an entry's lines reads only the ranges that hold them.
+ */
+export async function summarizeLedgerIndexes(sql: RawSql): Promise<void> {
+  await sql`select brin_summarize_new_values('journal_lines_entry_brin')`;
 }
 
 export async function postAccrualChunk(tx: Tx, options: { date: string; clientIds: number[]; by: Actor }): Promise<AccrualChunkResult> {
@@ -42,75 +52,82 @@ export async function postAccrualChunk(tx: Tx, options: { date: string; clientId
   await sql`select id from clients where id = any(${clientIds}::bigint[]) order by id for share`;
   // The accounts it will touch exist, and are locked in id order like every other poster's.
   await sql`
+    with pairs as (
+      select distinct f.client_id, f.currency from fee_accruals f join unnest(${clientIds}::bigint[]) c(id) on c.id = f.client_id
+       where f.frozen_on is null and f.kind <> 'flat')
     insert into ledger_accounts (code, currency, client_id)
-    select distinct 'fees_receivable', f.currency, f.client_id from fee_accruals f join unnest(${clientIds}::bigint[]) c(id) on c.id = f.client_id
-     where f.frozen_on is null and f.kind <> 'flat'
+    select 'fees_receivable', currency, client_id from pairs
     union
-    select distinct 'fee_income', f.currency, null::bigint from fee_accruals f join unnest(${clientIds}::bigint[]) c(id) on c.id = f.client_id
-     where f.frozen_on is null and f.kind <> 'flat'
+    select distinct 'fee_income', currency, null::bigint from pairs
     on conflict do nothing`;
   await sql`
     select a.id from ledger_accounts a
      where (a.code = 'fees_receivable' and a.client_id = any(${clientIds}::bigint[])) or (a.code = 'fee_income' and a.client_id is null)
      order by a.id for update`;
-  const rows = await sql<{ currency: string; invoices: number; total: string }[]>`
-    with chunk as (select unnest(${clientIds}::bigint[]) as id),
-    calc as (
-      select f.invoice_id, f.client_id, f.currency, f.credited,
-             ${feeSql(sql, sql.unsafe('x.d'), sql.unsafe('x.w'))} as fee,
+  // JIT compilation would cost more than it saves on these statements.
+  await sql`set local jit = off`;
+  // 1. Every open invoice's delta, computed once into a scratch table (no WAL, good statistics).
+  await sql`create temp table accrual_work (invoice_id bigint, client_id bigint, currency char(3), credited boolean, fee numeric, delta numeric, receivable_id bigint) on commit drop`;
+  await sql`create temp table accrual_entries (id bigint, client_id bigint, currency char(3)) on commit drop`;
+  await sql`
+    insert into accrual_work
+    select invoice_id, client_id, currency, credited, fee, fee - prior, receivable_id from (
+      select f.invoice_id, f.client_id, f.currency, f.credited, r.id as receivable_id,
+             ${feeSql(
+               sql,
+               sql`(${date}::date - f.funding_date)`,
+               sql`case when f.credited and f.base = 'outstanding' then coalesce((
+                     select sum(-l.amount * (${date}::date - l.effective_date))
+                       from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'receivable'
+                      where l.invoice_id = f.invoice_id and not l.accrual and l.amount < 0 and l.effective_date < ${date}::date), 0)
+                   else 0 end`,
+             )} as fee,
              case when f.credited then f.accrued
-                  when ac.accrued_through >= f.accrual_start then ${feeSql(sql, sql.unsafe('x.prev'), sql.unsafe('0'))}
+                  when ac.accrued_through >= f.accrual_start then ${feeSql(sql, sql`(ac.accrued_through - f.funding_date)`, sql`0`)}
                   else 0 end as prior
         from fee_accruals f
-        join chunk on chunk.id = f.client_id
+        join unnest(${clientIds}::bigint[]) c(id) on c.id = f.client_id
+        join ledger_accounts r on r.code = 'fees_receivable' and r.client_id = f.client_id and r.currency = f.currency
         left join accrual_clients ac on ac.client_id = f.client_id
-        cross join lateral (
-          select ${date}::date - f.funding_date as d,
-                 ac.accrued_through - f.funding_date as prev,
-                 case when f.credited and f.base = 'outstanding' then coalesce((
-                   select sum(-l.amount * (${date}::date - l.effective_date))
-                     from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'receivable'
-                    where l.invoice_id = f.invoice_id and not l.accrual and l.amount < 0 and l.effective_date < ${date}::date), 0)
-                 else 0 end as w) x
        where f.frozen_on is null and f.kind <> 'flat' and f.accrual_start <= ${date}::date
          -- a client a later run has taken past this date already is skipped, never posted backwards
          and (ac.accrued_through is null or ac.accrued_through < ${date}::date)
-    ),
-    deltas as (
-      select invoice_id, client_id, currency, credited, fee, fee - prior as delta,
-             'accrual:' || ${date} || ':' || client_id || ':' || currency as key
-        from calc where fee <> prior),
-    entries as (
+      offset 0 -- evaluate the fees once per invoice, not again in the filter
+    ) x where fee <> prior`;
+  await sql`analyze accrual_work`;
+  // 2. One entry per client and currency, and every line, in one statement (the balance trigger
+  //    checks them together).
+  await sql`
+    with entries as (
       insert into journal_entries (effective_date, kind, idempotency_key, client_id, memo, posted_by_user_id, posted_by, request_id)
-      select ${date}::date, 'accrual', key, client_id, 'Fee accrual for ' || ${date}, ${by.userId}::bigint, ${by.label}, ${by.requestId}
-        from deltas group by key, client_id
+      select ${date}::date, 'accrual', 'accrual:' || ${date} || ':' || client_id || ':' || currency, client_id,
+             'Fee accrual for ' || ${date}, ${by.userId}::bigint, ${by.label}, ${by.requestId}
+        from (select distinct client_id, currency from accrual_work) k
       on conflict (idempotency_key) do nothing
-      returning id, idempotency_key
+      returning id, client_id, split_part(idempotency_key, ':', 4)::char(3) as currency
     ),
-    posted as (
-      select d.invoice_id, d.currency, d.credited, d.fee, d.delta, e.id as entry_id, r.id as receivable_id, i.id as income_id
-        from deltas d
-        join entries e on e.idempotency_key = d.key
-        join ledger_accounts r on r.code = 'fees_receivable' and r.currency = d.currency and r.client_id = d.client_id
-        join ledger_accounts i on i.code = 'fee_income' and i.currency = d.currency and i.client_id is null
-    ),
-    lines as (
-      insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id, accrual)
-      select entry_id, receivable_id, currency, delta, ${date}::date, invoice_id, true from posted
-      union all
-      select entry_id, income_id, currency, -sum(delta), ${date}::date, null, false from posted group by entry_id, income_id, currency having sum(delta) <> 0
-    ),
-    balances as (
-      update ledger_accounts a set balance = a.balance + s.total
-        from (select receivable_id as account_id, sum(delta) as total from posted group by receivable_id
-              union all
-              select income_id, -sum(delta) from posted group by income_id) s
-       where a.id = s.account_id
-    ),
-    credited as (
-      update fee_accruals f set accrued = p.fee from posted p where p.credited and f.invoice_id = p.invoice_id
-    )
-    select currency, count(*)::int as invoices, sum(delta) as total from posted group by currency`;
+    kept as (insert into accrual_entries select id, client_id, currency from entries),
+    income as (select id, currency from ledger_accounts where code = 'fee_income' and client_id is null)
+    insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id, accrual)
+    select e.id, w.receivable_id, w.currency, w.delta, ${date}::date, w.invoice_id, true
+      from accrual_work w join entries e on e.client_id = w.client_id and e.currency = w.currency
+    union all
+    select e.id, i.id, e.currency, -sum(w.delta), ${date}::date, null, false
+      from accrual_work w join entries e on e.client_id = w.client_id and e.currency = w.currency join income i on i.currency = e.currency
+     group by e.id, i.id, e.currency having sum(w.delta) <> 0`;
+  // A racing run could only have found these entries posted already (their clients are locked):
+  // then nothing above was inserted, and nothing below may count.
+  await sql`delete from accrual_work w where not exists (select 1 from accrual_entries e where e.client_id = w.client_id and e.currency = w.currency)`;
+  // 3. Balances, and the posted amounts of credited invoices.
+  await sql`
+    update ledger_accounts a set balance = a.balance + s.total
+      from (select receivable_id as account_id, sum(delta) as total from accrual_work group by receivable_id
+            union all
+            select i.id, -sum(w.delta) from accrual_work w join ledger_accounts i on i.code = 'fee_income' and i.client_id is null and i.currency = w.currency group by i.id) s
+     where a.id = s.account_id`;
+  await sql`update fee_accruals f set accrued = w.fee from accrual_work w where w.credited and f.invoice_id = w.invoice_id`;
+  const rows = await sql<{ currency: string; invoices: number; total: string }[]>`
+    select currency, count(*)::int as invoices, sum(delta) as total from accrual_work group by currency`;
   await sql`
     insert into accrual_clients (client_id, accrued_through)
     select unnest(${clientIds}::bigint[]), ${date}::date
