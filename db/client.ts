@@ -49,7 +49,9 @@ export function createDatabase(url: string = databaseUrl(), options: { max?: num
     max: options.max ?? 10,
     onnotice: () => {},
     types: parsers,
-    connection: { application_name: 'holdback' },
+    // Room for the per-chunk scratch tables of bulk jobs (set at connection start: Postgres
+    // fixes temp_buffers before a session's first temporary table).
+    connection: { application_name: 'holdback', temp_buffers: '64MB' },
   });
   const db = drizzle(sql, { schema });
   // drizzle marks the array types date[], timestamp[], timestamptz[] and numeric[] as

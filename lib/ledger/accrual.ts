@@ -64,8 +64,10 @@ export async function postAccrualChunk(tx: Tx, options: { date: string; clientId
     select a.id from ledger_accounts a
      where (a.code = 'fees_receivable' and a.client_id = any(${clientIds}::bigint[])) or (a.code = 'fee_income' and a.client_id is null)
      order by a.id for update`;
-  // JIT compilation would cost more than it saves on these statements.
+  // JIT compilation would cost more than it saves on these statements; sorts and hashes of a
+  // chunk fit in memory.
   await sql`set local jit = off`;
+  await sql`set local work_mem = '64MB'`;
   // 1. Every open invoice's delta, computed once into a scratch table (no WAL, good statistics).
   await sql`create temp table accrual_work (invoice_id bigint, client_id bigint, currency char(3), credited boolean, fee numeric, delta numeric, receivable_id bigint) on commit drop`;
   await sql`create temp table accrual_entries (id bigint, client_id bigint, currency char(3)) on commit drop`;
@@ -117,7 +119,11 @@ export async function postAccrualChunk(tx: Tx, options: { date: string; clientId
      group by e.id, i.id, e.currency having sum(w.delta) <> 0`;
   // A racing run could only have found these entries posted already (their clients are locked):
   // then nothing above was inserted, and nothing below may count.
-  await sql`delete from accrual_work w where not exists (select 1 from accrual_entries e where e.client_id = w.client_id and e.currency = w.currency)`;
+  const [kept] = await sql<{ missing: boolean }[]>`
+    select (select count(*) from accrual_entries) < (select count(*) from (select distinct client_id, currency from accrual_work) p) as missing`;
+  if (kept!.missing) {
+    await sql`delete from accrual_work w where not exists (select 1 from accrual_entries e where e.client_id = w.client_id and e.currency = w.currency)`;
+  }
   // 3. Balances, and the posted amounts of credited invoices.
   await sql`
     update ledger_accounts a set balance = a.balance + s.total
