@@ -8,6 +8,7 @@ export const QUEUE_NAMES = {
   emailOutbox: 'email-outbox',
   concentrationAlerts: 'concentration-alerts',
   feeAccrual: 'fee-accrual',
+  recourseSweep: 'recourse-sweep',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -16,6 +17,8 @@ export interface JobData {
   'concentration-alerts': { reason: 'schedule' | 'funding' };
   /** without asOf: through today in FACTOR_TIMEZONE */
   'fee-accrual': { reason: 'schedule' | 'startup' | 'api' | 'console'; asOf?: string; requestedBy?: string };
+  /** without asOf: today in FACTOR_TIMEZONE */
+  'recourse-sweep': { reason: 'schedule' | 'console'; asOf?: string };
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -50,6 +53,8 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
   { queue: QUEUE_NAMES.concentrationAlerts, id: 'concentration-alerts-hourly', pattern: '0 * * * *', data: { reason: 'schedule' } },
   // SPEC 4/7: daily just after midnight in FACTOR_TIMEZONE; missed days are caught up.
   { queue: QUEUE_NAMES.feeAccrual, id: 'fee-accrual-daily', pattern: '5 0 * * *', data: { reason: 'schedule' } },
+  // SPEC 5.2/7: daily, after the accrual, so a charged-back invoice's fee is accrued to that day first.
+  { queue: QUEUE_NAMES.recourseSweep, id: 'recourse-sweep-daily', pattern: '30 0 * * *', data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };

@@ -5,6 +5,7 @@ import { createTransport } from '../lib/notifications/transport';
 import { concentrationAlertsProcessor } from './processors/concentration-alerts';
 import { emailOutboxProcessor } from './processors/email-outbox';
 import { feeAccrualProcessor } from './processors/fee-accrual';
+import { recourseSweepProcessor } from './processors/recourse-sweep';
 import { todayIn } from '../lib/dates';
 import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
 
@@ -34,6 +35,7 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
       lockDuration: envInt('WORKER_LOCK_MS') ?? 30_000,
       stalledInterval: envInt('WORKER_STALLED_MS') ?? 30_000,
     }),
+    new Worker(QUEUE_NAMES.recourseSweep, recourseSweepProcessor(database), { ...common, concurrency: 1 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, error) => log(`${w.name} job ${job?.id ?? '?'} failed: ${error.message}`));

@@ -6,3 +6,4 @@ export * from './audit';
 export * from './system';
 export * from './funding';
 export * from './fees';
+export * from './collections';

@@ -48,6 +48,8 @@ export const invoices = pgTable(
     index('invoices_client_status_idx').on(t.clientId, t.status),
     index('invoices_debtor_status_idx').on(t.debtorId, t.status),
     index('invoices_status_idx').on(t.status),
+    // payment matching looks invoices up by the numbers found in remittance text
+    index('invoices_number_key_idx').on(sql`upper(${t.number})`),
     check('invoices_face_positive', sql`${t.faceValue} > 0`),
     check(
       'invoices_status_check',

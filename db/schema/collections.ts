@@ -1,0 +1,116 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, char, check, date, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createdAt, money } from './columns';
+import { clients, debtors } from './clients';
+import { invoices } from './invoices';
+
+/**
+ * A payment received (SPEC 5.2): into unapplied cash, then applied to invoices. `unapplied` is
+ * what is left to apply, kept beside the ledger (audit:verify proves the sum) and guarded by the
+ * payment's row lock, so two collectors can never apply the same money twice.
+ */
+export const payments = pgTable(
+  'payments',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    currency: char('currency', { length: 3 }).notNull(),
+    amount: money('amount').notNull(),
+    unapplied: money('unapplied').notNull(),
+    receivedDate: date('received_date', { mode: 'string' }).notNull(),
+    payerName: text('payer_name').notNull().default(''),
+    reference: text('reference').notNull().default(''),
+    /** a bank file's own key for the transaction: importing a file twice adds nothing */
+    externalRef: text('external_ref').unique(),
+    source: text('source', { enum: ['manual', 'api', 'import', 'misdirected'] }).notNull(),
+    status: text('status', { enum: ['unapplied', 'partially_applied', 'applied', 'refunded'] }).notNull().default('unapplied'),
+    /** the debtor the payer was identified as (by a confirmed match) */
+    debtorId: bigint('debtor_id', { mode: 'number' }).references(() => debtors.id),
+    /** matching suggestions computed on receipt, shown in the inbox */
+    suggestions: jsonb('suggestions').notNull().default([]),
+    importId: text('import_id'),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('payments_open_idx').on(t.status, t.receivedDate).where(sql`${t.status} in ('unapplied', 'partially_applied')`),
+    check('payments_amount_positive', sql`${t.amount} > 0`),
+    check('payments_unapplied_range', sql`${t.unapplied} >= 0 and ${t.unapplied} <= ${t.amount}`),
+  ],
+);
+
+export const paymentApplications = pgTable(
+  'payment_applications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    paymentId: bigint('payment_id', { mode: 'number' })
+      .notNull()
+      .references(() => payments.id),
+    invoiceId: bigint('invoice_id', { mode: 'number' })
+      .notNull()
+      .references(() => invoices.id),
+    amount: money('amount').notNull(),
+    appliedDate: date('applied_date', { mode: 'string' }).notNull(),
+    entryId: bigint('entry_id', { mode: 'number' }),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('payment_applications_payment_idx').on(t.paymentId), index('payment_applications_invoice_idx').on(t.invoiceId)],
+);
+
+/** Payer names learned per debtor when a collector confirms a match (normalised). */
+export const payerAliases = pgTable(
+  'payer_aliases',
+  {
+    debtorId: bigint('debtor_id', { mode: 'number' })
+      .notNull()
+      .references(() => debtors.id),
+    name: text('name').notNull(),
+    learnedFrom: bigint('learned_from', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.debtorId, t.name] }), index('payer_aliases_name_idx').on(t.name)],
+);
+
+/** A disputed invoice (SPEC 5.2): held, its reserve locked from release until resolved. */
+export const disputes = pgTable(
+  'disputes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    invoiceId: bigint('invoice_id', { mode: 'number' })
+      .notNull()
+      .references(() => invoices.id),
+    amount: money('amount').notNull(),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
+    outcome: text('outcome', { enum: ['paid', 'credit_note', 'chargeback'] }),
+    resolvedAmount: money('resolved_amount'),
+    openedDate: date('opened_date', { mode: 'string' }).notNull(),
+    resolvedDate: date('resolved_date', { mode: 'string' }),
+    openedBy: bigint('opened_by', { mode: 'number' }),
+    resolvedBy: bigint('resolved_by', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('disputes_one_open').on(t.invoiceId).where(sql`${t.status} = 'open'`)],
+);
+
+/** The debtor paid the client instead of the factor: tracked until the client remits it. */
+export const misdirectedPayments = pgTable('misdirected_payments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  clientId: bigint('client_id', { mode: 'number' })
+    .notNull()
+    .references(() => clients.id),
+  debtorId: bigint('debtor_id', { mode: 'number' })
+    .notNull()
+    .references(() => debtors.id),
+  currency: char('currency', { length: 3 }).notNull(),
+  amount: money('amount').notNull(),
+  paidDate: date('paid_date', { mode: 'string' }).notNull(),
+  invoiceIds: jsonb('invoice_ids').$type<string[]>().notNull().default([]),
+  note: text('note').notNull().default(''),
+  status: text('status', { enum: ['open', 'remitted'] }).notNull().default('open'),
+  remittedPaymentId: bigint('remitted_payment_id', { mode: 'number' }),
+  remittedDate: date('remitted_date', { mode: 'string' }),
+  createdBy: bigint('created_by', { mode: 'number' }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }),
+});
