@@ -367,3 +367,35 @@ export async function refundPayment(tx: Tx, paymentId: number, input: { amount?:
   await recordAudit(tx, actor, { action: 'payment.refund', targetType: 'payment', targetId: paymentId, after: { amount: formatMoney(amount, p.currency), date: refundDate } });
   return paymentView(tx, paymentId);
 }
+
+export interface InboxPayment extends PaymentView {
+  /** suggestions with the invoice's number, debtor and what it still owes, for the inbox */
+  candidates: { invoiceId: string; number: string; debtorName: string; clientName: string; outstanding: string; amount: string; confidence: string; reason: string }[];
+}
+
+/** The collections inbox: payments with money left to apply, oldest first, with their suggestions. */
+export async function listUnapplied(tx: Tx, options: { limit?: number } = {}): Promise<InboxPayment[]> {
+  const rows = await tx.sql<{ id: string }[]>`
+    select id from payments where status in ('unapplied', 'partially_applied') and unapplied > 0 order by received_date, id limit ${options.limit ?? 200}`;
+  const out: InboxPayment[] = [];
+  for (const r of rows) {
+    const view = await paymentView(tx, Number(r.id));
+    const ids = view.suggestions.map((s) => s.invoiceId);
+    const details = ids.length
+      ? await tx.sql<{ id: string; number: string; debtor_name: string; client_name: string; outstanding: string; currency: string; status: string }[]>`
+          select i.id, i.number, d.name as debtor_name, c.name as client_name, i.outstanding, i.currency, i.status
+            from invoices i join debtors d on d.id = i.debtor_id join clients c on c.id = i.client_id where i.id = any(${ids}::bigint[])`
+      : [];
+    const byId = new Map(details.map((d) => [d.id, d]));
+    out.push({
+      ...view,
+      candidates: view.suggestions
+        .filter((s) => byId.get(s.invoiceId)?.status === 'funded' || byId.get(s.invoiceId)?.status === 'disputed')
+        .map((s) => {
+          const d = byId.get(s.invoiceId)!;
+          return { invoiceId: s.invoiceId, number: d.number, debtorName: d.debtor_name, clientName: d.client_name, outstanding: moneyOut(d.outstanding, d.currency), amount: s.amount, confidence: s.confidence, reason: s.reason ?? '' };
+        }),
+    });
+  }
+  return out;
+}
