@@ -89,8 +89,11 @@ const MAX_SINGLES = 3;
 // ---------------------------------------------------------------------------------------------
 // Invoice numbers in remittance text
 
-/** "INV", "INVOICE(S)", "NO.", "NR", "NUM", "REF" glued to a number: "INV-1001", "NO.77", "INVOICE1001". */
-const KEYWORD_PREFIX_RE = /^(?:INVOICES|INVOICE|INVS|INV|NOS|NO|NR|NUMBER|NUM|REF)(?:[.:#\-]+(?=[\p{L}\p{N}])|(?=\p{N}))(.+)$/u;
+/**
+ * "INV", "INVOICE(S)", "NO.", "NR", "NUM", "REF" glued to a number: "NO.77", "INV#5" (only the
+ * number), "INV-1001", "INVOICE1001" (possibly a stored number as written, so both).
+ */
+const KEYWORD_PREFIX_RE = /^(?:INVOICES|INVOICE|INVS|INV|NOS|NO|NR|NUMBER|NUM|REF)(?:([.:#\-]+)(?=[\p{L}\p{N}])|(?=\p{N}))(.+)$/u;
 /** Anything that is not a letter, digit, hyphen, underscore or point separates tokens. */
 const SEPARATOR_RE = /[^\p{L}\p{N}\-_.]+/u;
 const HAS_DIGIT_RE = /\p{N}/u;
@@ -122,11 +125,10 @@ function extractRefGroups(text: string): string[][] {
   for (const raw of upper.split(SEPARATOR_RE)) {
     const piece = raw.replace(TRIM_RE, '');
     if (piece.length === 0 || piece.length > MAX_TOKEN_LENGTH || !HAS_DIGIT_RE.test(piece)) continue;
-    const group = [piece];
     const prefixed = KEYWORD_PREFIX_RE.exec(piece);
-    const rest = prefixed?.[1]?.replace(TRIM_RE, '');
+    const rest = prefixed?.[2]?.replace(TRIM_RE, '');
     const core = rest && HAS_DIGIT_RE.test(rest) ? rest : piece;
-    if (core !== piece) group.push(core);
+    const group = core === piece ? [piece] : /[.:#]/.test(prefixed?.[1] ?? '') ? [core] : [piece, core];
     const range = NUMERIC_RANGE_RE.exec(core);
     if (range?.[1] && range[2] && range[1].length === range[2].length) {
       const lo = BigInt(range[1]);
@@ -144,9 +146,9 @@ function extractRefGroups(text: string): string[][] {
  * Candidate invoice-number tokens of a remittance text, upper-case, in order of appearance,
  * without duplicates, at most 200: "INV A-1001, A-1002/A-1003 & #77812" → A-1001, A-1002,
  * A-1003, 77812. Separators are anything but letters, digits, '-', '_' and '.'; a token needs a
- * digit (so "INV", "INVOICE", "NO." and words drop out); hyphens inside a token stay. A keyword
- * glued to a number ("INV-1001", "NO.77") yields both the token and the bare number, and a short
- * numeric range ("1001-1005") also yields each number in it.
+ * digit (so "INV", "INVOICE", "NO." and words drop out); hyphens inside a token stay.
+ * "NO.77" and "INV#5" yield the bare number; "INV-1001" and "INV1001" both the token and the
+ * bare number; a short numeric range ("1001-1005", at most 50) also each number in it.
  */
 export function extractInvoiceRefs(text: string): string[] {
   const out = new Set<string>();
@@ -220,6 +222,13 @@ function isPositive(value: Big): boolean {
   return value.s > 0 && value.c[0] !== 0;
 }
 
+/** a = b, without allocating (Big keeps no trailing zeros, so equal values have equal digits). */
+function sameValue(a: Big, b: Big): boolean {
+  if (a.s !== b.s || a.e !== b.e || a.c.length !== b.c.length) return false;
+  for (let i = 0; i < a.c.length; i++) if (a.c[i] !== b.c[i]) return false;
+  return true;
+}
+
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return Math.abs(a);
@@ -254,16 +263,16 @@ interface Problem {
  * The exact integer form of "which of these invoices sum to target": amounts scaled to integers,
  * invoices above the target dropped, everything divided by the amounts' greatest common divisor.
  * Null when no combination can exist (the target is not a multiple of that divisor, or more than
- * all of them) or the numbers are beyond exact integers.
+ * all of them); 'inexact' when the numbers go beyond 2^53 − 1 units.
  */
-function problemOf(target: Big, invoices: readonly OpenInvoice[]): Problem | null {
+function problemOf(target: Big, invoices: readonly OpenInvoice[]): Problem | null | 'inexact' {
   if (!isPositive(target)) return null;
   const oldest = oldestFirst(invoices.filter((i) => isPositive(i.outstanding)));
   if (oldest.length === 0) return null;
   let scale = decimals(target);
   for (const i of oldest) scale = Math.max(scale, decimals(i.outstanding));
   const t = unitsOf(target, scale);
-  if (t === null) return null;
+  if (t === null) return 'inexact';
   const items: Item[] = [];
   let g = 0;
   for (const invoice of oldest) {
@@ -277,7 +286,7 @@ function problemOf(target: Big, invoices: readonly OpenInvoice[]): Problem | nul
   for (const it of items) {
     it.units /= g;
     total += it.units;
-    if (total > Number.MAX_SAFE_INTEGER) return null;
+    if (total > Number.MAX_SAFE_INTEGER) return 'inexact';
   }
   return total < t / g ? null : { items, target: t / g };
 }
@@ -435,6 +444,34 @@ function searchCombination(problem: Problem | null, maxInvoices: number, maxNode
   return done(null);
 }
 
+/**
+ * Beyond 2^53 − 1 minor units (amounts no factor meets) only one or two invoices are tried, in
+ * Big: one equal to the target, or the oldest pair summing to it.
+ */
+function searchInBig(target: Big, invoices: readonly OpenInvoice[], maxInvoices: number): OpenInvoice[] | null {
+  const oldest = oldestFirst(invoices.filter((i) => isPositive(i.outstanding) && i.outstanding.lte(target)));
+  const single = oldest.find((i) => i.outstanding.eq(target));
+  if (single || maxInvoices < 2) return single ? [single] : null;
+  const byAmount = new Map<string, OpenInvoice[]>();
+  for (const i of oldest) {
+    const key = i.outstanding.toString();
+    const list = byAmount.get(key);
+    if (!list) byAmount.set(key, [i]);
+    else if (list.length < 2) list.push(i);
+  }
+  for (const i of oldest) {
+    const partner = byAmount.get(target.minus(i.outstanding).toString())?.find((p) => p !== i);
+    if (partner) return oldestFirst([i, partner]);
+  }
+  return null;
+}
+
+function combinationOf(target: Big, invoices: readonly OpenInvoice[], maxInvoices: number, maxNodes: number): SearchOutcome {
+  const problem = problemOf(target, invoices);
+  if (problem === 'inexact') return { found: maxInvoices >= 1 ? searchInBig(target, invoices, maxInvoices) : null, nodes: 0 };
+  return searchCombination(problem, maxInvoices, maxNodes);
+}
+
 /** C(n, r), as a float (an estimate of a search's cost). */
 function choose(n: number, r: number): number {
   let c = 1;
@@ -451,7 +488,7 @@ function choose(n: number, r: number): number {
  * oldest due first, or null when none is found within the budget.
  */
 export function findCombination(target: Big, invoices: OpenInvoice[], options: { maxInvoices?: number; maxNodes?: number } = {}): OpenInvoice[] | null {
-  return searchCombination(problemOf(target, invoices), options.maxInvoices ?? DEFAULT_MAX_INVOICES, options.maxNodes ?? DEFAULT_MAX_NODES).found;
+  return combinationOf(target, invoices, options.maxInvoices ?? DEFAULT_MAX_INVOICES, options.maxNodes ?? DEFAULT_MAX_NODES).found;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -594,11 +631,11 @@ export function matchPayment(payment: PaymentToMatch, context: MatchContext): Ma
     const ratio = (sum.lt(amount) ? sum : amount).div(sum.gt(amount) ? sum : amount);
     let confidence = CONFIDENCE.named.times(ratio);
     if (severalDebtors) confidence = confidence.times(CONFIDENCE.namedSeveralDebtors);
-    const how = sum.eq(amount) ? 'total the payment exactly' : sum.gt(amount) ? `total ${money(sum)}, more than the ${money(amount)} paid` : `total ${money(sum)}, less than the ${money(amount)} paid`;
+    const how = sum.eq(amount) ? 'exactly the amount paid' : `${money(sum)} open against ${money(amount)} paid${sum.gt(amount) ? ', the last one partly' : ''}`;
     suggestions.add(
       allocateUpTo(invoices, amount),
       confidence,
-      `The reference names ${describe(invoices)}${severalDebtors ? ' (invoice numbers of several debtors)' : ''}; they ${how}`,
+      `The reference names ${describe(invoices)}${severalDebtors ? ', among invoice numbers of several debtors' : ''}: ${how}`,
     );
   }
 
@@ -634,13 +671,12 @@ export function matchPayment(payment: PaymentToMatch, context: MatchContext): Ma
 
     // (b) a subset of the named invoices, then any combination of the debtor's invoices
     if (namedHere.length > 1) {
-      const outcome = searchCombination(problemOf(amount, namedHere), DEFAULT_MAX_INVOICES, Math.max(0, nodesLeft));
+      const outcome = combinationOf(amount, namedHere, DEFAULT_MAX_INVOICES, Math.floor(Math.max(0, nodesLeft) / 2));
       nodesLeft -= outcome.nodes;
       if (outcome.found) suggestions.add(inFull(outcome.found), CONFIDENCE.combination.times(p), `Of the invoices the reference names, ${describe(outcome.found)} total the payment exactly`);
     }
-    const problem = problemOf(amount, oldest);
     const share = Math.floor(Math.max(0, nodesLeft) / (searched.length - index));
-    const outcome = searchCombination(problem, DEFAULT_MAX_INVOICES, share);
+    const outcome = combinationOf(amount, oldest, DEFAULT_MAX_INVOICES, share);
     nodesLeft -= outcome.nodes;
     const combo = outcome.found;
     if (combo) {
@@ -652,8 +688,13 @@ export function matchPayment(payment: PaymentToMatch, context: MatchContext): Ma
     }
 
     // (c) other single invoices equal to the amount
-    const singles = (problem?.items ?? []).filter((it) => it.units === problem?.target).slice(0, MAX_SINGLES);
-    for (const { invoice } of singles) suggestions.add(inFull([invoice]), CONFIDENCE.single.times(p), `Invoice ${invoice.number} ${whose} equals the payment`);
+    let singles = 0;
+    for (const inv of oldest) {
+      if (singles >= MAX_SINGLES) break;
+      if (!sameValue(inv.outstanding, amount)) continue;
+      singles += 1;
+      suggestions.add(inFull([inv]), CONFIDENCE.single.times(p), `Invoice ${inv.number} ${whose} equals the payment`);
+    }
 
     // (d) a partial payment of the oldest invoices
     const allocations = allocateUpTo(oldest, amount);
