@@ -5,6 +5,7 @@ import { systemActor, type Actor } from '../lib/auth/actor';
 import { createClient } from '../lib/clients';
 import { generatePortfolio } from '../lib/demo/generate';
 import { fundBatch } from '../lib/funding';
+import { Big } from '../lib/money';
 import { createUser } from '../lib/users';
 import { parseArgs } from './args';
 import { addDays } from '../lib/dates';
@@ -184,6 +185,67 @@ async function benchAccrual(database: Database): Promise<void> {
   console.log(`  (the same lines into a plain table without indexes or triggers: ${fmt(plain)} s — what the ledger's indexes and checks add is the difference)`);
 }
 
+/**
+ * Issue 5: matching a bank file of 10,000 payments against the portfolio's open invoices: the
+ * file parsed, its payments stored, and every payment's candidates gathered (set-based) and matched.
+ */
+async function benchMatching(database: Database, count: number): Promise<void> {
+  const { parseBankFile } = await import('../lib/collections/bank-files');
+  const { matchPayments } = await import('../lib/collections/match-service');
+  // A realistic file: most remittances name their invoices (one, or several of one debtor), some
+  // only the payer, some pay short, some are noise.
+  const pairs = await database.sql<{ a: string; an: string; ao: string; b: string; bn: string; bo: string; debtor: string }[]>`
+    select a.id as a, a.number as an, a.outstanding as ao, b.id as b, b.number as bn, b.outstanding as bo, d.name as debtor
+      from (select id, number, outstanding, debtor_id, row_number() over (order by id) as rn from invoices
+             where status = 'funded' and outstanding > 0 and id % 97 = 0 limit ${count}) a
+      join lateral (select id, number, outstanding from invoices x where x.debtor_id = a.debtor_id and x.id > a.id and x.status = 'funded' limit 1) b on true
+      join debtors d on d.id = a.debtor_id`;
+  const rows: string[] = ['date,payer,reference,amount,currency,id'];
+  const kinds = { named: 0, several: 0, payer: 0, short: 0, noise: 0 };
+  pairs.forEach((p, i) => {
+    const r = i % 20;
+    const add = (payer: string, reference: string, amount: string) => rows.push(`2026-04-15,"${payer}","${reference}",${amount},USD,BENCH-${i}`);
+    if (r < 11) {
+      kinds.named += 1;
+      add(p.debtor, `INV ${p.an}`, new Big(p.ao).toFixed(2));
+    } else if (r < 14) {
+      kinds.several += 1;
+      add(p.debtor, `Invoices ${p.an} and ${p.bn}`, new Big(p.ao).plus(p.bo).toFixed(2));
+    } else if (r < 17) {
+      kinds.payer += 1;
+      add(p.debtor, 'Payment as agreed', new Big(p.ao).toFixed(2));
+    } else if (r < 19) {
+      kinds.short += 1;
+      add(p.debtor, `INV ${p.an}`, new Big(p.ao).times('0.98').round(2, Big.roundDown).toFixed(2));
+    } else {
+      kinds.noise += 1;
+      add('Unknown Payer Ltd', 'Misc transfer', '123.45');
+    }
+  });
+  const text = rows.join('\n');
+  const start = performance.now();
+  const parsed = parseBankFile(text);
+  if (parsed.errors.length > 0) throw new Error(`bench file has errors: ${JSON.stringify(parsed.errors.slice(0, 3))}`);
+  const ids = await database.transaction(async (tx) => {
+    const inserted = await tx.sql<{ id: string }[]>`
+      insert into payments (currency, amount, unapplied, received_date, payer_name, reference, external_ref, source)
+      select c, a, a, d::date, p, r, x, 'import'
+        from unnest(${parsed.payments.map((r) => r.currency)}::text[], ${parsed.payments.map((r) => r.amount)}::numeric[], ${parsed.payments.map((r) => r.receivedDate)}::text[],
+                    ${parsed.payments.map((r) => r.payerName)}::text[], ${parsed.payments.map((r) => r.reference)}::text[], ${parsed.payments.map((r) => r.externalRef)}::text[]) as t(c, a, d, p, r, x)
+      returning id`;
+    return inserted.map((r) => Number(r.id));
+  });
+  const stored = seconds(start);
+  const t1 = performance.now();
+  const results = await matchPayments(database, ids);
+  const matched = seconds(t1);
+  const auto = [...results.values()].filter((r) => r.auto && r.auto.length > 0).length;
+  const suggested = [...results.values()].filter((r) => !(r.auto && r.auto.length > 0) && r.suggestions.length > 0).length;
+  const [open] = await database.sql<{ n: number }[]>`select count(*)::int as n from invoices where status in ('funded', 'disputed')`;
+  console.log(`matching: ${fmt(ids.length, 0)} payments against ${fmt(open!.n, 0)} open invoices in ${fmt(stored + matched)} s (parse + store ${fmt(stored)} s, candidates + matching ${fmt(matched)} s)`);
+  console.log(`          applied automatically: ${fmt(auto, 0)} (${fmt((auto / ids.length) * 100, 1)}%); suggested: ${fmt(suggested, 0)}; the file: ${JSON.stringify(kinds)}`);
+}
+
 class RollbackSignal extends Error {}
 
 async function main() {
@@ -194,13 +256,12 @@ async function main() {
       console.log(`portfolio: ${fmt(result.invoices, 0)} funded invoices generated in ${fmt(result.seconds)} s`);
     }
     if (want('funding')) await benchFunding(database, Number(flags['batch'] ?? 10_000));
-    if (want('accrual')) {
-      if (!flags.portfolio) {
-        const result = await generatePortfolio(database, { invoices: 1_000_000 });
-        console.log(`portfolio: ${fmt(result.invoices, 0)} funded invoices generated in ${fmt(result.seconds)} s`);
-      }
-      await benchAccrual(database);
+    if ((want('accrual') || want('matching')) && !flags.portfolio) {
+      const result = await generatePortfolio(database, { invoices: 1_000_000 });
+      console.log(`portfolio: ${fmt(result.invoices, 0)} funded invoices generated in ${fmt(result.seconds)} s`);
     }
+    if (want('accrual')) await benchAccrual(database);
+    if (want('matching')) await benchMatching(database, Number(flags.payments ?? 10_000));
   } finally {
     await database.close();
   }

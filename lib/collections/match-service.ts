@@ -35,7 +35,20 @@ export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<n
     : [];
   const namedByKey = groupBy(named, (r) => normalizeInvoiceNumber(r.number));
 
-  const names = [...new Set(payments.map((p) => normalizePayerName(p.payer_name)).filter(Boolean))];
+  // Payments the invoices they name settle exactly need nothing more; only the rest are
+  // matched against their payer-debtors' open invoices.
+  const results = new Map<number, MatchResult & { currency: string }>();
+  const rest = payments.filter((p) => {
+    const byNumber = (tokensOf.get(p.id) ?? []).flatMap((t) => namedByKey.get(t) ?? []).map(toOpen);
+    if (byNumber.length === 0) return true;
+    const quick = matchPayment({ amount: new Big(p.unapplied), currency: p.currency, reference: p.reference, payerName: p.payer_name }, { byNumber, payerDebtors: [], byDebtor: new Map() });
+    if (quick.auto && quick.auto.length > 0) {
+      results.set(Number(p.id), { ...quick, currency: p.currency });
+      return false;
+    }
+    return true;
+  });
+  const names = [...new Set(rest.map((p) => normalizePayerName(p.payer_name)).filter(Boolean))];
   const aliases = names.length ? await tx.sql<{ debtor_id: string; name: string }[]>`select debtor_id, name from payer_aliases where name = any(${names}::text[])` : [];
   const aliasDebtors = groupBy(aliases, (a) => a.name);
   const debtors = names.length ? await tx.sql<{ id: string; name: string }[]>`select id, name from debtors` : [];
@@ -43,7 +56,7 @@ export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<n
 
   const payerDebtorsOf = new Map<string, { debtorId: string; confidence: Big }[]>();
   const wanted = new Set<string>();
-  for (const p of payments) {
+  for (const p of rest) {
     const found = new Map<string, Big>();
     for (const t of tokensOf.get(p.id) ?? []) for (const inv of namedByKey.get(t) ?? []) found.set(inv.debtor_id, new Big('1'));
     const name = normalizePayerName(p.payer_name);
@@ -63,8 +76,7 @@ export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<n
     : [];
   const openByDebtor = groupBy(open.map(toOpen), (i) => i.debtorId);
 
-  const results = new Map<number, MatchResult & { currency: string }>();
-  for (const p of payments) {
+  for (const p of rest) {
     const byNumber = (tokensOf.get(p.id) ?? []).flatMap((t) => namedByKey.get(t) ?? []).map(toOpen);
     const payerDebtors = payerDebtorsOf.get(p.id) ?? [];
     const byDebtor = new Map(payerDebtors.map((d) => [d.debtorId, openByDebtor.get(d.debtorId) ?? []]));
