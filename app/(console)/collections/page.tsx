@@ -1,11 +1,336 @@
 import type { Metadata } from 'next';
-import { Coming } from '@/app/_components/page-header';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { DataTable } from '@/app/_components/data-table';
+import { PageHeader, Stat } from '@/app/_components/page-header';
+import { getDatabase } from '@/db/client';
+import type { Actor } from '@/lib/auth/actor';
 import { requireSection } from '@/lib/auth/session';
+import { listClients } from '@/lib/clients';
+import { listDisputes } from '@/lib/collections/disputes';
+import { listMisdirected } from '@/lib/collections/misdirected';
+import { listUnapplied } from '@/lib/collections/payments';
+import { todayIn } from '@/lib/dates';
+import { listDebtors } from '@/lib/debtors';
+import { Big, displayMoney, moneyOut } from '@/lib/money';
+import { BUCKETS, agingBy, type AgingRow } from '@/lib/reports/aging';
+import { ImportBankFileForm, MisdirectedForm, OpenDisputeForm, RecordPaymentForm, RecourseForm, RemitForm, ResolveDisputeForm, RowActions } from './forms';
+import { Inbox } from './inbox';
+import { remitMisdirectedAction, resolveDisputeAction } from './actions';
+import { inboxCard } from './suggestions';
 
 export const metadata: Metadata = { title: 'Collections' };
 export const dynamic = 'force-dynamic';
 
-export default async function Page() {
-  await requireSection('collections');
-  return <Coming title="Collections" what={['Inbox of unapplied payments with match suggestions', 'Bank file import (CSV, camt.053, BAI2), short pays, disputes and aging', ]} />;
+const TABS = [
+  { key: 'inbox', label: 'Inbox' },
+  { key: 'disputes', label: 'Disputes' },
+  { key: 'aging', label: 'Aging' },
+  { key: 'misdirected', label: 'Misdirected payments' },
+  { key: 'recourse', label: 'Charge back / write off' },
+] as const;
+type Tab = (typeof TABS)[number]['key'];
+
+/** SPEC 5.2 and 8: the collections inbox, short pays, disputes, aging, misdirected payments, recourse. */
+export default async function CollectionsPage({ searchParams }: { searchParams: Promise<{ tab?: string }> }) {
+  const actor = await requireSection('collections');
+  const { tab: asked } = await searchParams;
+  const tab: Tab = TABS.find((t) => t.key === asked)?.key ?? 'inbox';
+  // Only collectors act; admins, controllers and auditors read (the lib commands check it too).
+  const canAct = actor.role === 'collections';
+  const today = todayIn();
+  let body: ReactNode;
+  switch (tab) {
+    case 'inbox':
+      body = await InboxTab({ canAct, today });
+      break;
+    case 'disputes':
+      body = await DisputesTab({ canAct, today });
+      break;
+    case 'aging':
+      body = await AgingTab({ today });
+      break;
+    case 'misdirected':
+      body = await MisdirectedTab({ canAct, today, actor });
+      break;
+    case 'recourse':
+      body = <RecourseTab canAct={canAct} today={today} />;
+      break;
+  }
+  return (
+    <div>
+      <PageHeader title="Collections" subtitle="Payments in, matched and applied; short pays, disputes and recourse" />
+      <nav aria-label="Collections sections" className="mt-4 flex flex-wrap gap-2 text-sm">
+        {TABS.map((t) => (
+          <Link
+            key={t.key}
+            href={t.key === 'inbox' ? '/collections' : `/collections?tab=${t.key}`}
+            aria-current={tab === t.key ? 'page' : undefined}
+            className={`rounded-full border px-3 py-1 ${tab === t.key ? 'border-brand-700 bg-brand-50 text-brand-800' : 'border-slate-300'}`}
+          >
+            {t.label}
+          </Link>
+        ))}
+      </nav>
+      {!canAct ? <p className="mt-3 text-sm text-slate-600">Read only: the collections team records and applies payments.</p> : null}
+      {body}
+    </div>
+  );
+}
+
+function Panel({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+      <h2 id={id} className="mb-3 font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+/** Totals per currency, summed as Big. */
+function totalsByCurrency(rows: { currency: string; value: string }[]): [string, Big][] {
+  const totals = new Map<string, Big>();
+  for (const r of rows) totals.set(r.currency, (totals.get(r.currency) ?? new Big(0)).plus(r.value));
+  return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+async function InboxTab({ canAct, today }: { canAct: boolean; today: string }) {
+  const payments = await listUnapplied(getDatabase(), { limit: 300 });
+  const unapplied = totalsByCurrency(payments.map((p) => ({ currency: p.currency, value: p.unapplied })));
+  const withSuggestions = payments.filter((p) => p.candidates.length > 0).length;
+  return (
+    <>
+      <div className="mt-6 grid gap-4 sm:grid-cols-3">
+        <Stat label="Payments to apply" value={payments.length} hint="oldest first" />
+        <Stat label="With suggestions" value={withSuggestions} />
+        <Stat
+          label="Unapplied cash"
+          value={unapplied.length === 0 ? '0.00' : unapplied.map(([c, v]) => <div key={c}>{displayMoney(v, c)}</div>)}
+          hint="stays until applied or refunded"
+        />
+      </div>
+      {canAct ? (
+        <div className="grid gap-x-6 lg:grid-cols-2">
+          <Panel id="record-payment" title="Record a payment">
+            <RecordPaymentForm today={today} />
+          </Panel>
+          <Panel id="import-bank-file" title="Import a bank file">
+            <ImportBankFileForm />
+          </Panel>
+        </div>
+      ) : null}
+      <section aria-labelledby="inbox-heading" className="mt-6">
+        <h2 id="inbox-heading" className="font-semibold">
+          Inbox: unapplied payments
+        </h2>
+        <Inbox payments={payments.map(inboxCard)} canAct={canAct} today={today} />
+      </section>
+    </>
+  );
+}
+
+async function DisputesTab({ canAct, today }: { canAct: boolean; today: string }) {
+  const db = getDatabase();
+  const [open, resolved] = await Promise.all([listDisputes(db, { status: 'open' }), listDisputes(db, { status: 'resolved', limit: 50 })]);
+  const table = (
+    <DataTable
+      caption="Open disputes"
+      csvName="disputes-open.csv"
+      rowKey={(d) => d.id}
+      rows={open}
+      empty="No open disputes."
+      columns={[
+        { header: 'Invoice', value: (d) => d.number, render: (d) => <Link className="text-brand-700 underline" href={`/invoices/${d.invoice_id}`}>{d.number}</Link> },
+        { header: 'Invoice id', value: (d) => d.invoice_id },
+        { header: 'Client', value: (d) => d.client_name },
+        { header: 'Debtor', value: (d) => d.debtor_name },
+        { header: 'Amount', value: (d) => moneyOut(d.amount, d.currency), render: (d) => displayMoney(d.amount, d.currency), align: 'right' },
+        { header: 'Reason', value: (d) => d.reason },
+        { header: 'Opened', value: (d) => d.opened_date },
+        ...(canAct
+          ? [
+              {
+                header: 'Resolve',
+                value: () => '',
+                render: (d: (typeof open)[number]) => <ResolveDisputeForm disputeId={d.id} invoiceId={d.invoice_id} number={d.number} amount={moneyOut(d.amount, d.currency)} today={today} />,
+              },
+            ]
+          : []),
+      ]}
+    />
+  );
+  return (
+    <>
+      {canAct ? (
+        <Panel id="open-dispute" title="Open a dispute on an invoice">
+          <OpenDisputeForm today={today} />
+        </Panel>
+      ) : null}
+      {canAct ? <RowActions action={resolveDisputeAction}>{table}</RowActions> : table}
+      <DataTable
+        caption="Resolved disputes"
+        csvName="disputes-resolved.csv"
+        rowKey={(d) => d.id}
+        rows={resolved}
+        empty="No dispute resolved yet."
+        columns={[
+          { header: 'Invoice', value: (d) => d.number, render: (d) => <Link className="text-brand-700 underline" href={`/invoices/${d.invoice_id}`}>{d.number}</Link> },
+          { header: 'Client', value: (d) => d.client_name },
+          { header: 'Debtor', value: (d) => d.debtor_name },
+          { header: 'Amount', value: (d) => moneyOut(d.amount, d.currency), render: (d) => displayMoney(d.amount, d.currency), align: 'right' },
+          { header: 'Outcome', value: (d) => (d.outcome ?? '').replace('_', ' ') },
+          { header: 'Opened', value: (d) => d.opened_date },
+          { header: 'Resolved', value: (d) => d.resolved_date ?? '' },
+        ]}
+      />
+    </>
+  );
+}
+
+const BUCKET_COLORS = ['bg-brand-600', 'bg-teal-300', 'bg-amber-500', 'bg-red-600'];
+
+/** A stacked bar: the row's total against the largest total in its currency, split by bucket. */
+function AgingBar({ row, max }: { row: AgingRow; max: Big }) {
+  const total = new Big(row.total);
+  const width = max.gt(0) ? Number(total.div(max).times(100).round(1).toString()) : 0;
+  return (
+    <div className="flex items-center gap-2">
+      <div className="h-3 w-40 rounded bg-slate-100" aria-hidden="true">
+        <div className="flex h-3 overflow-hidden rounded" style={{ width: `${width}%` }}>
+          {BUCKETS.map((b, i) => {
+            const share = total.gt(0) ? Number(new Big(row.buckets[b]).div(total).times(100).round(1).toString()) : 0;
+            return share > 0 ? <div key={b} className={`h-3 ${BUCKET_COLORS[i]}`} style={{ width: `${share}%` }} title={`${b}: ${row.buckets[b]}`} /> : null;
+          })}
+        </div>
+      </div>
+      <span className="num">{displayMoney(row.total, row.currency)}</span>
+    </div>
+  );
+}
+
+function AgingTable({ caption, csvName, rows, by }: { caption: string; csvName: string; rows: AgingRow[]; by: 'debtor' | 'client' }) {
+  const max = new Map<string, Big>();
+  for (const r of rows) {
+    const t = new Big(r.total);
+    if (t.gt(max.get(r.currency) ?? new Big(0))) max.set(r.currency, t);
+  }
+  return (
+    <DataTable
+      caption={caption}
+      csvName={csvName}
+      rowKey={(r) => `${r.id}-${r.currency}`}
+      rows={rows}
+      empty="No open invoices."
+      columns={[
+        {
+          header: by === 'debtor' ? 'Debtor' : 'Client',
+          value: (r) => r.name,
+          render: (r) => (by === 'client' ? <Link className="text-brand-700 underline" href={`/clients/${r.id}`}>{r.name}</Link> : r.name),
+        },
+        { header: 'Currency', value: (r) => r.currency },
+        { header: 'Invoices', value: (r) => String(r.invoices), align: 'right' },
+        ...BUCKETS.map((b) => ({ header: b, value: (r: AgingRow) => r.buckets[b], align: 'right' as const })),
+        { header: 'Total', value: (r) => r.total, render: (r) => <AgingBar row={r} max={max.get(r.currency) ?? new Big(0)} />, align: 'right' },
+      ]}
+    />
+  );
+}
+
+async function AgingTab({ today }: { today: string }) {
+  const db = getDatabase();
+  const [byDebtor, byClient] = await Promise.all([agingBy(db, 'debtor', today), agingBy(db, 'client', today)]);
+  return (
+    <>
+      <p className="mt-4 text-sm text-slate-600">What debtors still owe on open invoices on {today}, by days since the invoice date. The bar is each total against the largest in its currency.</p>
+      <ul aria-label="Aging buckets" className="mt-2 flex flex-wrap gap-4 text-xs text-slate-600">
+        {BUCKETS.map((b, i) => (
+          <li key={b} className="flex items-center gap-1">
+            <span className={`inline-block h-3 w-3 rounded ${BUCKET_COLORS[i]}`} aria-hidden="true" /> {b} days
+          </li>
+        ))}
+      </ul>
+      <AgingTable caption="Aging by debtor" csvName="aging-by-debtor.csv" rows={byDebtor} by="debtor" />
+      <AgingTable caption="Aging by client" csvName="aging-by-client.csv" rows={byClient} by="client" />
+    </>
+  );
+}
+
+async function MisdirectedTab({ canAct, today, actor }: { canAct: boolean; today: string; actor: Actor }) {
+  const db = getDatabase();
+  const [open, remitted, clients, debtors] = await Promise.all([
+    listMisdirected(db, { status: 'open' }),
+    listMisdirected(db, { status: 'remitted' }),
+    canAct ? listClients(db, actor) : Promise.resolve([]),
+    canAct ? listDebtors(db) : Promise.resolve([]),
+  ]);
+  const table = (
+    <DataTable
+      caption="Open misdirected payments"
+      csvName="misdirected-open.csv"
+      rowKey={(m) => m.id}
+      rows={open}
+      empty="No misdirected payment waits for the client."
+      columns={[
+        { header: 'Client', value: (m) => m.clientName },
+        { header: 'Debtor', value: (m) => m.debtorName },
+        { header: 'Amount', value: (m) => m.amount, render: (m) => displayMoney(m.amount, m.currency), align: 'right' },
+        { header: 'Paid on', value: (m) => m.paidDate },
+        { header: 'Invoice ids', value: (m) => m.invoiceIds.join(', ') },
+        { header: 'Note', value: (m) => m.note },
+        ...(canAct
+          ? [
+              {
+                header: 'Remitted',
+                value: () => '',
+                render: (m: (typeof open)[number]) => <RemitForm misdirectedId={m.id} label={`${m.amount} ${m.currency} from ${m.clientName}`} today={today} />,
+              },
+            ]
+          : []),
+      ]}
+    />
+  );
+  return (
+    <>
+      {canAct ? (
+        <Panel id="record-misdirected" title="Record a misdirected payment (the debtor paid the client)">
+          <MisdirectedForm
+            clients={clients.filter((c) => c.status !== 'closed').map((c) => ({ id: c.id, name: c.name, currency: c.currency }))}
+            debtors={debtors.map((d) => ({ id: d.id, name: d.name }))}
+            today={today}
+          />
+        </Panel>
+      ) : null}
+      {canAct ? <RowActions action={remitMisdirectedAction}>{table}</RowActions> : table}
+      <DataTable
+        caption="Remitted misdirected payments"
+        csvName="misdirected-remitted.csv"
+        rowKey={(m) => m.id}
+        rows={remitted}
+        empty="None remitted yet."
+        columns={[
+          { header: 'Client', value: (m) => m.clientName },
+          { header: 'Debtor', value: (m) => m.debtorName },
+          { header: 'Amount', value: (m) => m.amount, render: (m) => displayMoney(m.amount, m.currency), align: 'right' },
+          { header: 'Paid on', value: (m) => m.paidDate },
+          { header: 'Remitted on', value: (m) => m.remittedDate ?? '' },
+          { header: 'Payment', value: (m) => m.remittedPaymentId ?? '' },
+        ]}
+      />
+    </>
+  );
+}
+
+function RecourseTab({ canAct, today }: { canAct: boolean; today: string }) {
+  return (
+    <Panel id="recourse" title="Charge back or write off an unpaid invoice">
+      <p className="mb-3 text-sm text-slate-600">
+        Under a recourse agreement an unpaid invoice is charged back to the client: the shortfall comes from its reserve, then the client&apos;s other releasable
+        reserves, and the rest becomes due from the client. Under a non-recourse agreement a debtor default is written off to credit loss; the reserve, less
+        fees, stays the client&apos;s.
+      </p>
+      {canAct ? <RecourseForm today={today} /> : <p className="text-sm text-slate-500">The collections team charges back and writes off.</p>}
+    </Panel>
+  );
 }

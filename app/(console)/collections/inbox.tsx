@@ -1,0 +1,310 @@
+'use client';
+
+import { useActionState, useId, useState } from 'react';
+import { fieldClass, primaryButton, secondaryButton, submitWith } from '@/app/(console)/clients/form-kit';
+import { Big, formatMoney } from '@/lib/money';
+import { inboxAction, type CollectionsState } from './actions';
+import type { InboxCard } from './suggestions';
+
+const initial: CollectionsState = { ok: false, message: '' };
+const smallField = 'mt-1 block rounded-md border border-slate-300 px-2 py-1 text-sm';
+
+export function Answer({ state }: { state: CollectionsState }) {
+  if (!state.message) return null;
+  return (
+    <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+      <p>{state.message}</p>
+      {state.lines && state.lines.length > 0 ? (
+        <ul className="mt-1 list-disc pl-5">
+          {state.lines.map((l, i) => (
+            <li key={i}>{l}</li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * The collections inbox: payments with money left to apply, each with its suggestions. One action
+ * state for the whole list, so the answer stays on screen when an applied payment leaves the list.
+ */
+export function Inbox({ payments, canAct, today }: { payments: InboxCard[]; canAct: boolean; today: string }) {
+  const [state, action, pending] = useActionState(inboxAction, initial);
+  const submit = submitWith(action);
+  const listed = payments.some((p) => p.id === state.paymentId);
+  return (
+    <div>
+      {!listed ? <Answer state={state} /> : null}
+      {payments.length === 0 ? <p className="mt-4 rounded-lg border border-slate-200 bg-white px-4 py-6 text-sm text-slate-500">Every payment is applied: the inbox is empty.</p> : null}
+      <div className="mt-4 space-y-4">
+        {payments.map((p) => (
+          <PaymentCard key={p.id} payment={p} canAct={canAct} today={today} submit={submit} pending={pending} state={p.id === state.paymentId ? state : null} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+type Submit = ReturnType<typeof submitWith>;
+
+function PaymentCard({ payment: p, canAct, today, submit, pending, state }: { payment: InboxCard; canAct: boolean; today: string; submit: Submit; pending: boolean; state: CollectionsState | null }) {
+  const headingId = useId();
+  return (
+    <article aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white p-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h3 id={headingId} className="font-semibold">
+          Payment {p.id} · <span className="num">{p.amount}</span> {p.currency}
+        </h3>
+        <p className="text-sm text-slate-600">
+          Unapplied <span className="num font-medium text-slate-900">{p.unapplied}</span> {p.currency}
+        </p>
+      </div>
+      <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2 lg:grid-cols-4">
+        <div>
+          <dt className="inline text-slate-500">Received </dt>
+          <dd className="inline">{p.receivedDate}</dd>
+        </div>
+        <div>
+          <dt className="inline text-slate-500">Payer </dt>
+          <dd className="inline">{p.payerName || '—'}</dd>
+        </div>
+        <div className="sm:col-span-2">
+          <dt className="inline text-slate-500">Reference </dt>
+          <dd className="inline break-all">{p.reference || '—'}</dd>
+        </div>
+        <div>
+          <dt className="inline text-slate-500">Source </dt>
+          <dd className="inline">{p.source}</dd>
+        </div>
+      </dl>
+      {state ? <Answer state={state} /> : null}
+      <Suggestions payment={p} canAct={canAct} submit={submit} pending={pending} />
+      {canAct ? (
+        <div className="mt-4 grid gap-4 lg:grid-cols-3">
+          <div className="lg:col-span-2">
+            {/* Re-mounted when the unapplied amount changes, so a partly applied payment starts a fresh split. */}
+            <SplitForm key={p.unapplied} payment={p} submit={submit} pending={pending} />
+          </div>
+          <RefundForm payment={p} today={today} submit={submit} pending={pending} />
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+function Suggestions({ payment: p, canAct, submit, pending }: { payment: InboxCard; canAct: boolean; submit: Submit; pending: boolean }) {
+  if (p.groups.length === 0) return <p className="mt-3 text-sm text-slate-600">No suggestions: nothing open matches this payment. Apply it by hand below, or refund it.</p>;
+  return (
+    <div className="mt-3 overflow-x-auto">
+      <table className="min-w-full text-sm">
+        <caption className="py-1 text-left text-sm font-medium">Suggestions for payment {p.id}</caption>
+        <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
+          <tr>
+            <th scope="col" className="px-3 py-2">Invoice</th>
+            <th scope="col" className="px-3 py-2">Debtor</th>
+            <th scope="col" className="px-3 py-2">Client</th>
+            <th scope="col" className="px-3 py-2 text-right">Outstanding</th>
+            <th scope="col" className="px-3 py-2 text-right">Suggested</th>
+            <th scope="col" className="px-3 py-2 text-right">Confidence</th>
+            <th scope="col" className="px-3 py-2">Why</th>
+            {canAct ? <th scope="col" className="px-3 py-2">Apply</th> : null}
+          </tr>
+        </thead>
+        {p.groups.map((g) => {
+          const numbers = g.rows.map((r) => r.number).join(', ');
+          return (
+            <tbody key={g.key} className="border-t border-slate-200">
+              {g.rows.map((r, i) => (
+                <tr key={r.invoiceId}>
+                  <td className="px-3 py-2">
+                    <a className="text-brand-700 underline" href={`/invoices/${r.invoiceId}`}>
+                      {r.number}
+                    </a>
+                  </td>
+                  <td className="px-3 py-2">{r.debtorName}</td>
+                  <td className="px-3 py-2">{r.clientName}</td>
+                  <td className="num px-3 py-2 text-right">{r.outstanding}</td>
+                  <td className="num px-3 py-2 text-right">{r.amount}</td>
+                  {i === 0 ? (
+                    <>
+                      <td rowSpan={g.rows.length} className="num px-3 py-2 text-right align-top">
+                        {g.confidence}
+                      </td>
+                      <td rowSpan={g.rows.length} className="px-3 py-2 align-top text-slate-600">
+                        {g.reason}
+                      </td>
+                      {canAct ? (
+                        <td rowSpan={g.rows.length} className="px-3 py-2 align-top">
+                          <form onSubmit={submit} aria-label={`Confirm ${numbers} for payment ${p.id}`}>
+                            <input type="hidden" name="intent" value="confirm" />
+                            <input type="hidden" name="paymentId" value={p.id} />
+                            {g.rows.map((row) => (
+                              <span key={row.invoiceId}>
+                                <input type="hidden" name="invoiceId" value={row.invoiceId} />
+                                <input type="hidden" name="amount" value={row.amount} />
+                              </span>
+                            ))}
+                            <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-3 py-1 text-sm font-medium text-white disabled:opacity-60">
+                              Confirm
+                            </button>
+                          </form>
+                        </td>
+                      ) : null}
+                    </>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          );
+        })}
+      </table>
+    </div>
+  );
+}
+
+interface Row {
+  key: number;
+  /** an invoice id from the suggestions, or 'other' (typed below) */
+  choice: string;
+  typedId: string;
+  amount: string;
+}
+
+function totalOf(rows: Row[]): Big | null {
+  try {
+    return rows.reduce((s, r) => (r.amount.trim() === '' ? s : s.plus(new Big(r.amount.trim()))), new Big(0));
+  } catch {
+    return null;
+  }
+}
+
+/** Allocations by hand: invoice + amount rows, and what to do with an invoice left short. */
+function SplitForm({ payment: p, submit, pending }: { payment: InboxCard; submit: Submit; pending: boolean }) {
+  const base = useId();
+  const best = p.groups[0];
+  const [rows, setRows] = useState<Row[]>(() =>
+    best
+      ? best.rows.map((r, i) => ({ key: i, choice: r.invoiceId, typedId: '', amount: r.amount }))
+      : [{ key: 0, choice: p.invoices[0]?.invoiceId ?? 'other', typedId: '', amount: p.unapplied }],
+  );
+  const [next, setNext] = useState(rows.length);
+  const update = (key: number, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)));
+  const total = totalOf(rows);
+  return (
+    <form onSubmit={submit} aria-label={`Split payment ${p.id}`} className="rounded-md border border-slate-200 p-3">
+      <p className="text-sm font-medium">Apply by hand</p>
+      <input type="hidden" name="intent" value="apply" />
+      <input type="hidden" name="paymentId" value={p.id} />
+      <div className="mt-2 space-y-2">
+        {rows.map((r, i) => {
+          const n = i + 1;
+          const other = r.choice === 'other' || p.invoices.length === 0;
+          return (
+            <div key={r.key} className="flex flex-wrap items-end gap-2">
+              <input type="hidden" name="invoiceId" value={other ? r.typedId.trim() : r.choice} />
+              {p.invoices.length > 0 ? (
+                <div>
+                  <label htmlFor={`${base}-pick-${r.key}`} className="text-xs font-medium">
+                    Invoice<span className="sr-only"> {n}</span>
+                  </label>
+                  <select id={`${base}-pick-${r.key}`} value={r.choice} onChange={(e) => update(r.key, { choice: e.target.value })} className={smallField}>
+                    {p.invoices.map((inv) => (
+                      <option key={inv.invoiceId} value={inv.invoiceId}>
+                        {inv.number} · {inv.debtorName} · owes {inv.outstanding}
+                      </option>
+                    ))}
+                    <option value="other">Another invoice (type its id)</option>
+                  </select>
+                </div>
+              ) : null}
+              {other ? (
+                <div>
+                  <label htmlFor={`${base}-id-${r.key}`} className="text-xs font-medium">
+                    Invoice id<span className="sr-only"> {n}</span>
+                  </label>
+                  <input id={`${base}-id-${r.key}`} inputMode="numeric" value={r.typedId} onChange={(e) => update(r.key, { typedId: e.target.value })} className={`${smallField} w-28`} />
+                </div>
+              ) : null}
+              <div>
+                <label htmlFor={`${base}-amount-${r.key}`} className="text-xs font-medium">
+                  Amount<span className="sr-only"> {n}</span>
+                </label>
+                <input
+                  id={`${base}-amount-${r.key}`}
+                  name="amount"
+                  inputMode="decimal"
+                  value={r.amount}
+                  onChange={(e) => update(r.key, { amount: e.target.value })}
+                  className={`${smallField} num w-32`}
+                />
+              </div>
+              {rows.length > 1 ? (
+                <button type="button" onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))} className={secondaryButton} aria-label={`Remove row ${n}`}>
+                  Remove
+                </button>
+              ) : null}
+            </div>
+          );
+        })}
+      </div>
+      <p className="mt-2 text-xs text-slate-600" aria-live="polite">
+        {total ? `Total ${formatMoney(total, p.currency)} of ${p.unapplied} ${p.currency} unapplied` : 'Write amounts like 950.00'}
+      </p>
+      <div className="mt-2 flex flex-wrap items-end gap-2">
+        <button
+          type="button"
+          onClick={() => {
+            setRows((rs) => [...rs, { key: next, choice: p.invoices[0]?.invoiceId ?? 'other', typedId: '', amount: '' }]);
+            setNext((k) => k + 1);
+          }}
+          className={secondaryButton}
+        >
+          Add a row
+        </button>
+        <div>
+          <label htmlFor={`${base}-short`} className="text-xs font-medium">
+            If an invoice is left short
+          </label>
+          <select id={`${base}-short`} name="shortPay" defaultValue="" className={smallField}>
+            <option value="">none: leave it open</option>
+            <option value="accept">accept (within tolerance)</option>
+            <option value="dispute">dispute</option>
+            <option value="chargeback">chargeback</option>
+          </select>
+        </div>
+        <button type="submit" disabled={pending} className={primaryButton}>
+          Apply
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RefundForm({ payment: p, today, submit, pending }: { payment: InboxCard; today: string; submit: Submit; pending: boolean }) {
+  const base = useId();
+  return (
+    <form onSubmit={submit} aria-label={`Refund payment ${p.id}`} className="rounded-md border border-slate-200 p-3">
+      <p className="text-sm font-medium">Give it back to the payer</p>
+      <input type="hidden" name="intent" value="refund" />
+      <input type="hidden" name="paymentId" value={p.id} />
+      <div className="mt-2 grid gap-2">
+        <div>
+          <label htmlFor={`${base}-amount`} className="text-xs font-medium">
+            Refund amount
+          </label>
+          <input id={`${base}-amount`} name="amount" inputMode="decimal" defaultValue={p.unapplied} className={`${fieldClass} num`} />
+        </div>
+        <div>
+          <label htmlFor={`${base}-date`} className="text-xs font-medium">
+            Refund date
+          </label>
+          <input id={`${base}-date`} name="date" type="date" defaultValue={today < p.receivedDate ? p.receivedDate : today} className={fieldClass} />
+        </div>
+      </div>
+      <button type="submit" disabled={pending} className={`${secondaryButton} mt-2`}>
+        Refund unapplied
+      </button>
+    </form>
+  );
+}
