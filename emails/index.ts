@@ -1,10 +1,12 @@
 import { accountCreated, type AccountCreatedData } from './account-created';
 import { concentrationAlert, type ConcentrationAlertData } from './concentration-alert';
 import type { RenderedEmail } from './layout';
+import { rebateAdvice, type RebateAdviceData } from './rebate-advice';
 import { testMessage, type TestMessageData } from './test-message';
 
 /** Every template by name, with the data it needs. */
 export interface TemplateData {
+  rebate_advice: RebateAdviceData;
   account_created: AccountCreatedData;
   concentration_alert: ConcentrationAlertData;
   test_message: TestMessageData;
@@ -12,6 +14,7 @@ export interface TemplateData {
 export type TemplateName = keyof TemplateData;
 
 const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail } = {
+  rebate_advice: rebateAdvice,
   account_created: accountCreated,
   concentration_alert: concentrationAlert,
   test_message: testMessage,

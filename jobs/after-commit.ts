@@ -1,4 +1,4 @@
-import { kickConcentration } from './queues';
+import { kickConcentration, kickOutbox } from './queues';
 
 /**
  * Work that follows a committed command, outside its transaction: a Redis hiccup here must not
@@ -6,4 +6,9 @@ import { kickConcentration } from './queues';
  */
 export async function afterFunding(): Promise<void> {
   await kickConcentration();
+}
+
+/** A release paid queues its rebate advice: send it now rather than at the next sweep. */
+export async function afterRelease(): Promise<void> {
+  await kickOutbox();
 }

@@ -9,6 +9,7 @@ export const QUEUE_NAMES = {
   concentrationAlerts: 'concentration-alerts',
   feeAccrual: 'fee-accrual',
   recourseSweep: 'recourse-sweep',
+  releaseCycle: 'release-cycle',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -19,6 +20,8 @@ export interface JobData {
   'fee-accrual': { reason: 'schedule' | 'startup' | 'api' | 'console'; asOf?: string; requestedBy?: string };
   /** without asOf: today in FACTOR_TIMEZONE */
   'recourse-sweep': { reason: 'schedule' | 'console'; asOf?: string };
+  /** without asOf: today in FACTOR_TIMEZONE (weekends skipped for the schedule) */
+  'release-cycle': { reason: 'schedule' | 'console'; asOf?: string };
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -55,6 +58,8 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
   { queue: QUEUE_NAMES.feeAccrual, id: 'fee-accrual-daily', pattern: '5 0 * * *', data: { reason: 'schedule' } },
   // SPEC 5.2/7: daily, after the accrual, so a charged-back invoice's fee is accrued to that day first.
   { queue: QUEUE_NAMES.recourseSweep, id: 'recourse-sweep-daily', pattern: '30 0 * * *', data: { reason: 'schedule' } },
+  // SPEC 5.3/7: each business day, for the clients whose cadence falls due (biweekly by default).
+  { queue: QUEUE_NAMES.releaseCycle, id: 'release-cycle-business-days', pattern: '0 6 * * 1-5', data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };

@@ -6,6 +6,7 @@ import { concentrationAlertsProcessor } from './processors/concentration-alerts'
 import { emailOutboxProcessor } from './processors/email-outbox';
 import { feeAccrualProcessor } from './processors/fee-accrual';
 import { recourseSweepProcessor } from './processors/recourse-sweep';
+import { releaseCycleProcessor } from './processors/release-cycle';
 import { todayIn } from '../lib/dates';
 import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
 
@@ -36,6 +37,7 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
       stalledInterval: envInt('WORKER_STALLED_MS') ?? 30_000,
     }),
     new Worker(QUEUE_NAMES.recourseSweep, recourseSweepProcessor(database), { ...common, concurrency: 1 }),
+    new Worker(QUEUE_NAMES.releaseCycle, releaseCycleProcessor(database), { ...common, concurrency: 1 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, error) => log(`${w.name} job ${job?.id ?? '?'} failed: ${error.message}`));

@@ -7,3 +7,4 @@ export * from './system';
 export * from './funding';
 export * from './fees';
 export * from './collections';
+export * from './releases';

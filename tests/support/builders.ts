@@ -8,6 +8,7 @@ import { createDebtor, type DebtorView } from '../../lib/debtors';
 import { fundBatch } from '../../lib/funding';
 import { createInvoice, verifyInvoice, type InvoiceView } from '../../lib/invoices';
 import { createUser } from '../../lib/users';
+import { addDays } from '../../lib/dates';
 
 /** Test data through the same commands people use (STYLE: builders, never the demo seed). */
 const unique = () => randomBytes(4).toString('hex');
@@ -82,7 +83,7 @@ export async function anInvoice(
         faceValue: options.faceValue ?? '10000.00',
         currency: options.client.currency,
         issueDate: options.issueDate ?? '2026-01-01',
-        dueDate: '2026-03-01',
+        dueDate: addDays(options.issueDate ?? '2026-01-01', 59),
       },
       team.funding,
     );

@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, char, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { createdAt, money } from './columns';
+import { clients } from './clients';
+
+/** A release cycle (SPEC 5.3): one batch of releases for the clients due on a business date. */
+export const releaseCycles = pgTable('release_cycles', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  asOf: date('as_of', { mode: 'string' }).notNull(),
+  kind: text('kind', { enum: ['scheduled', 'ad_hoc'] }).notNull(),
+  status: text('status', { enum: ['running', 'completed'] }).notNull().default('running'),
+  clientsDue: integer('clients_due').notNull().default(0),
+  clientsDone: integer('clients_done').notNull().default(0),
+  totals: jsonb('totals').notNull().default({}),
+  createdBy: bigint('created_by', { mode: 'number' }),
+  createdByLabel: text('created_by_label').notNull(),
+  createdAt: createdAt(),
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+});
+
+/**
+ * One client's release in one currency on one date: proposed by a cycle, approved (maker ≠
+ * checker; above the threshold a controller too), posted and paid, or rejected. Unique per
+ * client, currency and date: a cycle run twice never proposes twice.
+ */
+export const releases = pgTable(
+  'releases',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    cycleId: bigint('cycle_id', { mode: 'number' })
+      .notNull()
+      .references(() => releaseCycles.id),
+    clientId: bigint('client_id', { mode: 'number' })
+      .notNull()
+      .references(() => clients.id),
+    currency: char('currency', { length: 3 }).notNull(),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    /** what the cycle found releasable */
+    amount: money('amount').notNull(),
+    /** what was approved and paid (a partial approval leaves the rest for the next cycle) */
+    approvedAmount: money('approved_amount'),
+    status: text('status', { enum: ['nothing_due', 'pending_approval', 'approved', 'paid', 'rejected'] }).notNull(),
+    /** the risk tier's release mode at proposal: automatic | review | manual */
+    releaseMode: text('release_mode').notNull().default('automatic'),
+    breakdown: jsonb('breakdown').notNull().default({}),
+    firstApprovedBy: bigint('first_approved_by', { mode: 'number' }),
+    secondApprovedBy: bigint('second_approved_by', { mode: 'number' }),
+    needsController: text('needs_controller', { enum: ['yes', 'no'] }).notNull().default('no'),
+    decidedBy: bigint('decided_by', { mode: 'number' }),
+    reason: text('reason'),
+    entryId: bigint('entry_id', { mode: 'number' }),
+    paidAt: timestamp('paid_at', { withTimezone: true, mode: 'date' }),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('releases_client_currency_date').on(t.clientId, t.currency, t.asOf),
+    index('releases_status_idx').on(t.status).where(sql`${t.status} = 'pending_approval'`),
+    index('releases_cycle_idx').on(t.cycleId),
+  ],
+);

@@ -1,0 +1,41 @@
+import { escapeHtml, frame, type RenderedEmail } from './layout';
+
+export interface RebateAdviceData {
+  clientName: string;
+  releaseId: string;
+  date: string;
+  currency: string;
+  amount: string;
+  /** the reserve released, per invoice or tranche */
+  sources: { label: string; amount: string }[];
+  /** fees and amounts owed taken out of the reserve before paying */
+  offsets: { label: string; amount: string }[];
+  held: string;
+}
+
+/** SPEC 5.3: the rebate advice sent when a reserve release is paid. */
+export function rebateAdvice(d: RebateAdviceData): RenderedEmail {
+  const subject = `Rebate of ${d.amount} ${d.currency} paid — release ${d.releaseId}`;
+  const rows = (list: { label: string; amount: string }[]) =>
+    list.map((s) => `<tr><td style="padding:4px 8px;border-bottom:1px solid #e2e8f0">${escapeHtml(s.label)}</td><td style="padding:4px 8px;border-bottom:1px solid #e2e8f0;text-align:right">${escapeHtml(s.amount)} ${escapeHtml(d.currency)}</td></tr>`).join('');
+  const html = frame(
+    subject,
+    `<p>Dear ${escapeHtml(d.clientName)},</p>
+<p>On ${escapeHtml(d.date)} we released <strong>${escapeHtml(d.amount)} ${escapeHtml(d.currency)}</strong> of your reserve to you (release ${escapeHtml(d.releaseId)}).</p>
+<h3 style="font-size:14px;margin:16px 0 4px">Reserve released from</h3>
+<table style="border-collapse:collapse;width:100%;font-size:13px">${rows(d.sources)}</table>
+${d.offsets.length ? `<h3 style="font-size:14px;margin:16px 0 4px">Taken out before payment</h3><table style="border-collapse:collapse;width:100%;font-size:13px">${rows(d.offsets)}</table>` : ''}
+<p style="margin-top:16px">Paid to you: <strong>${escapeHtml(d.amount)} ${escapeHtml(d.currency)}</strong>. Reserve still held after this release: ${escapeHtml(d.held)} ${escapeHtml(d.currency)}.</p>`,
+  );
+  const text = `Dear ${d.clientName},
+
+On ${d.date} we released ${d.amount} ${d.currency} of your reserve to you (release ${d.releaseId}).
+
+Reserve released from:
+${d.sources.map((s) => `  ${s.label}: ${s.amount} ${d.currency}`).join('\n')}
+${d.offsets.length ? `\nTaken out before payment:\n${d.offsets.map((s) => `  ${s.label}: ${s.amount} ${d.currency}`).join('\n')}\n` : ''}
+Paid to you: ${d.amount} ${d.currency}
+Reserve still held after this release: ${d.held} ${d.currency}
+`;
+  return { subject, html, text };
+}

@@ -1,0 +1,176 @@
+import type { Tx } from '../../db/client';
+import type { AgreementTerms } from '../agreements/terms';
+import { feeSql } from '../ledger/accrual';
+import { Big, ZERO } from '../money';
+import { DEFAULT_RISK_SCHEDULE, riskTier, type ReleaseState, type ReserveSource, type RiskTier, type SourceState } from './releasable';
+
+/**
+ * The state a release is computed from, for many clients at once and as of any business date
+ * (SPEC 5.3: "any past asOf gives the figure as it was then"), in a fixed number of set-based
+ * queries. `detail` lists every invoice and tranche (for a release's breakdown and its posting);
+ * without it the sources are grouped by state (for a cycle over thousands of clients).
+ */
+export interface ClientReleaseContext {
+  clientId: number;
+  terms: AgreementTerms;
+  tier: RiskTier | null;
+  states: ReleaseState[];
+}
+
+export async function riskSchedule(tx: Tx): Promise<RiskTier[]> {
+  const [row] = await tx.sql<{ value: RiskTier[] }[]>`select value from settings where key = 'reserve.risk_schedule'`;
+  return row?.value ?? DEFAULT_RISK_SCHEDULE;
+}
+
+type SourceRow = { client_id: string; currency: string; source_kind: ReserveSource['kind']; source_id: string | null; label: string; state: SourceState; held: string; n: number; ord: string | null };
+
+export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: string, options: { detail: boolean }): Promise<Map<number, ClientReleaseContext>> {
+  const out = new Map<number, ClientReleaseContext>();
+  if (clientIds.length === 0) return out;
+  const schedule = await riskSchedule(tx);
+  // The agreement in force on asOf (or, before the first version, that first version).
+  const agreements = await tx.sql<{ client_id: string; terms: AgreementTerms }[]>`
+    select distinct on (client_id) client_id, terms from agreements
+     where client_id = any(${clientIds}::bigint[]) and status = 'approved'
+     order by client_id, (effective_from <= ${asOf}::date) desc,
+              case when effective_from <= ${asOf}::date then effective_from end desc nulls last, effective_from, version desc`;
+  const holdDays = new Map<number, number>();
+  for (const a of agreements) {
+    const tier = riskTier(schedule, a.terms.riskScore);
+    out.set(Number(a.client_id), { clientId: Number(a.client_id), terms: a.terms, tier, states: [] });
+    holdDays.set(Number(a.client_id), tier?.holdDays ?? 0);
+  }
+  const ids = [...out.keys()];
+  const holds = ids.map((id) => holdDays.get(id) ?? 0);
+
+  // Reserve held per invoice / tranche as of the date, each with its state then.
+  const grouping = options.detail ? tx.sql`h.source_kind, h.source_id, h.label, h.ord` : tx.sql`h.source_kind, null::text, null::text, null::text`;
+  const sources = await tx.sql<SourceRow[]>`
+    with c(id, hold) as (select * from unnest(${ids}::bigint[], ${holds}::int[])),
+    held as (
+      select a.client_id, a.currency, l.invoice_id, l.tranche_id, sum(-l.amount) as held
+        from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'reserve'
+        join c on c.id = a.client_id
+       where l.effective_date <= ${asOf}::date and not l.accrual
+       group by 1, 2, 3, 4 having sum(-l.amount) <> 0
+    ),
+    classified as (
+      select h.client_id, h.currency, h.held,
+             case when h.tranche_id is not null then 'tranche' when h.invoice_id is not null then 'invoice' else 'pool' end as source_kind,
+             coalesce(h.tranche_id, h.invoice_id)::text as source_id,
+             case when h.tranche_id is not null then initcap(t.kind) || ' tranche funded ' || t.funded_on || coalesce(', matures ' || t.matures_on, '')
+                  when h.invoice_id is not null then 'Invoice ' || i.number || coalesce(' (settled ' || i.settled_date || ')', '')
+                  else 'Client reserve' end as label,
+             case when h.tranche_id is not null then coalesce(t.matures_on::text, '9999') || lpad(t.id::text, 20, '0')
+                  else coalesce(i.settled_date::text, '9999') || lpad(coalesce(h.invoice_id, 0)::text, 20, '0') end as ord,
+             case when h.tranche_id is not null then
+                    case when t.kind = 'fixed' then 'fixed' when t.matures_on <= ${asOf}::date then 'matured' else 'immature' end
+                  when h.invoice_id is null then 'pool'
+                  when i.settled_date is not null and i.settled_date <= ${asOf}::date then
+                    case when i.settled_date + c.hold > ${asOf}::date then 'holding' else 'closed' end
+                  when exists (select 1 from disputes d where d.invoice_id = i.id and d.opened_date <= ${asOf}::date
+                                 and (d.resolved_date is null or d.resolved_date > ${asOf}::date)) then 'disputed'
+                  else 'open' end as state
+        from held h join c on c.id = h.client_id
+        left join reserve_tranches t on t.id = h.tranche_id
+        left join invoices i on i.id = h.invoice_id
+    )
+    select h.client_id, h.currency, h.state, sum(h.held) as held, count(*)::int as n,
+           ${options.detail ? tx.sql`h.source_kind` : tx.sql`'group'`} as source_kind,
+           ${options.detail ? tx.sql`h.source_id` : tx.sql`null::text`} as source_id,
+           ${options.detail ? tx.sql`h.label` : tx.sql`null::text`} as label,
+           ${options.detail ? tx.sql`h.ord` : tx.sql`min(h.ord)`} as ord
+      from classified h
+     group by h.client_id, h.currency, h.state, ${grouping}
+     order by h.client_id, h.currency, ord`;
+
+  // Balances as of the date: today's balance less what was posted for later dates.
+  const balances = await tx.sql<{ client_id: string; currency: string; code: string; balance: string }[]>`
+    select a.client_id, a.currency, a.code,
+           a.balance - coalesce((select sum(l.amount) from journal_lines l where l.account_id = a.id and l.effective_date > ${asOf}::date), 0) as balance
+      from ledger_accounts a
+     where a.client_id = any(${ids}::bigint[]) and a.code in ('fees_receivable', 'client_due', 'receivable')`;
+  // Fees accrued on invoices still open on that date: they settle from their own reserve later.
+  const openFees = await tx.sql<{ client_id: string; currency: string; fees: string }[]>`
+    select f.client_id, f.currency, sum(case when f.credited then f.accrued
+                                         when ac.accrued_through >= f.accrual_start then
+                                           ${feeSql(tx.sql, tx.sql`(least(ac.accrued_through, ${asOf}::date) - f.funding_date)`, tx.sql`0`)}
+                                         else 0 end) as fees
+      from fee_accruals f left join accrual_clients ac on ac.client_id = f.client_id
+     where f.client_id = any(${ids}::bigint[]) and f.kind <> 'flat' and f.funding_date <= ${asOf}::date
+       and (f.frozen_on is null or f.frozen_on > ${asOf}::date)
+     group by f.client_id, f.currency`;
+  const disputes = await tx.sql<{ client_id: string; currency: string; amount: string }[]>`
+    select i.client_id, i.currency, sum(d.amount) as amount from disputes d join invoices i on i.id = d.invoice_id
+     where i.client_id = any(${ids}::bigint[]) and d.opened_date <= ${asOf}::date and (d.resolved_date is null or d.resolved_date > ${asOf}::date)
+     group by i.client_id, i.currency`;
+
+  const key = (client: string | number, currency: string) => `${client}|${currency}`;
+  const bal = new Map<string, { fees: Big; due: Big; receivable: Big }>();
+  const get = (k: string) => {
+    let v = bal.get(k);
+    if (!v) bal.set(k, (v = { fees: ZERO, due: ZERO, receivable: ZERO }));
+    return v;
+  };
+  for (const b of balances) {
+    const v = get(key(b.client_id, b.currency));
+    if (b.code === 'fees_receivable') v.fees = v.fees.plus(b.balance);
+    else if (b.code === 'client_due') v.due = v.due.plus(b.balance);
+    else v.receivable = v.receivable.plus(b.balance);
+  }
+  for (const f of openFees) {
+    const v = get(key(f.client_id, f.currency));
+    v.fees = v.fees.minus(f.fees);
+  }
+  const disputed = new Map(disputes.map((d) => [key(d.client_id, d.currency), new Big(d.amount)]));
+  const sourcesBy = new Map<string, ReserveSource[]>();
+  for (const s of sources) {
+    const k = key(s.client_id, s.currency);
+    const list = sourcesBy.get(k) ?? [];
+    list.push({ kind: s.source_kind, id: s.source_id, label: s.label ?? groupLabel(s.state), state: s.state, held: new Big(s.held), count: s.n, order: s.ord ?? undefined });
+    sourcesBy.set(k, list);
+  }
+  const currencies = new Set([...sourcesBy.keys(), ...bal.keys()]);
+  for (const k of currencies) {
+    const [clientText, currency] = k.split('|') as [string, string];
+    const ctx = out.get(Number(clientText));
+    if (!ctx) continue;
+    const list = sourcesBy.get(k) ?? [];
+    const b = bal.get(k) ?? { fees: ZERO, due: ZERO, receivable: ZERO };
+    const disputedHeld = list.filter((s) => s.state === 'disputed').reduce((t, s) => t.plus(s.held), ZERO);
+    const exposure = (disputed.get(k) ?? ZERO).minus(disputedHeld);
+    ctx.states.push({
+      currency,
+      policy: ctx.terms.reservePolicy,
+      minimumReserveBalance: new Big(ctx.terms.minimumReserveBalance ?? '0'),
+      feesDue: b.fees.gt(0) ? b.fees : ZERO,
+      clientDue: b.due.gt(0) ? b.due : ZERO,
+      openReceivables: b.receivable.gt(0) ? b.receivable : ZERO,
+      disputedExposure: exposure.gt(0) ? exposure : ZERO,
+      sources: list,
+    });
+  }
+  for (const ctx of out.values()) ctx.states.sort((a, b) => a.currency.localeCompare(b.currency));
+  return out;
+}
+
+function groupLabel(state: SourceState): string {
+  switch (state) {
+    case 'closed':
+      return 'Settled invoices';
+    case 'holding':
+      return 'Settled invoices in their holding period';
+    case 'open':
+      return 'Open invoices';
+    case 'disputed':
+      return 'Disputed invoices';
+    case 'matured':
+      return 'Matured tranches';
+    case 'immature':
+      return 'Tranches not yet matured';
+    case 'fixed':
+      return 'Fixed reserve';
+    case 'pool':
+      return 'Client reserve';
+  }
+}
