@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 export const E2E_PORT = Number(process.env.E2E_PORT || 3123);
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/holdback_e2e';
 export const E2E_QUEUE_PREFIX = 'holdback-e2e';
+export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT || 2526);
+export const E2E_SMTP_DIR = '.data/e2e-smtp';
 
 /**
  * Browser tests in Debian's chromium against the real `npm start` (tests/e2e/serve.ts starts it
@@ -37,6 +39,9 @@ export default defineConfig({
       QUEUE_PREFIX: E2E_QUEUE_PREFIX,
       SEED_DEMO: 'true',
       MAIL_DIR: '.data/e2e-mail',
+      // tests/e2e/serve.ts runs a real SMTP server here and keeps what it receives in E2E_SMTP_DIR
+      E2E_SMTP_PORT: String(E2E_SMTP_PORT),
+      E2E_SMTP_DIR: E2E_SMTP_DIR,
       NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
       FACTOR_TIMEZONE: 'UTC',
       // The startup catch-up would accrue the tests' fresh invoices through today while they run.

@@ -6,6 +6,8 @@ import { getDatabase } from '@/db/client';
 import type { Hold } from '@/db/schema';
 import { listApprovals, type ApprovalItem } from '@/lib/approvals';
 import { requireSection } from '@/lib/auth/session';
+import { listReleases } from '@/lib/releases';
+import { ReleaseQueue } from '../releases/forms';
 import { DecisionForm } from './decision-form';
 
 export const metadata: Metadata = { title: 'Approvals' };
@@ -25,13 +27,23 @@ function targetLink(a: ApprovalItem) {
   return a.targetId;
 }
 
-export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<{ kind?: string }> }) {
+export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<{ kind?: string; client?: string; currency?: string; mode?: string; controller?: string }> }) {
   const actor = await requireSection('approvals');
-  const { kind } = await searchParams;
+  const { kind, client, currency, mode, controller } = await searchParams;
   const filter = kind && kind in KIND_LABELS ? (kind as ApprovalItem['kind']) : undefined;
   const db = getDatabase();
   const [pending, decided] = await Promise.all([listApprovals(db, { status: 'pending', kind: filter }), listApprovals(db, { kind: filter, limit: 50 })]);
   const canDecide = actor.role === 'approver' || actor.role === 'controller';
+  const showReleases = !filter || filter === 'release';
+  const waiting = showReleases ? await listReleases(db, { status: 'pending_approval', limit: 1000 }) : [];
+  const releaseRows = waiting.filter(
+    (r) =>
+      (!client || r.clientName.toLowerCase().includes(client.trim().toLowerCase())) &&
+      (!currency || r.currency === currency) &&
+      (!mode || r.releaseMode === mode) &&
+      (!controller || (controller === 'yes') === r.needsController),
+  );
+  const currencies = [...new Set(waiting.map((r) => r.currency))].sort();
   return (
     <div>
       <PageHeader title="Approvals" subtitle="Maker-checker: whoever requested an action never approves it" />
@@ -47,6 +59,58 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
           </Link>
         ))}
       </nav>
+      {showReleases ? (
+        <section className="mt-6">
+          <form method="get" action="/approvals" aria-label="Filter releases" className="mb-3 flex flex-wrap items-end gap-3 text-sm">
+            {filter ? <input type="hidden" name="kind" value={filter} /> : null}
+            <div>
+              <label htmlFor="f-client" className="font-medium">
+                Client
+              </label>
+              <input id="f-client" name="client" defaultValue={client ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1" />
+            </div>
+            <div>
+              <label htmlFor="f-currency" className="font-medium">
+                Currency
+              </label>
+              <select id="f-currency" name="currency" defaultValue={currency ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1">
+                <option value="">any</option>
+                {currencies.map((c) => (
+                  <option key={c}>{c}</option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="f-mode" className="font-medium">
+                Release mode
+              </label>
+              <select id="f-mode" name="mode" defaultValue={mode ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1">
+                <option value="">any</option>
+                <option value="automatic">automatic (over the auto-approve limit)</option>
+                <option value="review">review</option>
+                <option value="manual">manual</option>
+              </select>
+            </div>
+            <div>
+              <label htmlFor="f-controller" className="font-medium">
+                Controller needed
+              </label>
+              <select id="f-controller" name="controller" defaultValue={controller ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1">
+                <option value="">either</option>
+                <option value="yes">yes</option>
+                <option value="no">no</option>
+              </select>
+            </div>
+            <button type="submit" className="rounded-md border border-slate-300 px-3 py-1">
+              Filter
+            </button>
+          </form>
+          <ReleaseQueue
+            canDecide={canDecide}
+            rows={releaseRows.map((r) => ({ id: r.id, clientId: r.clientId, clientName: r.clientName, currency: r.currency, asOf: r.asOf, amount: r.amount, approvedAmount: r.approvedAmount, releaseMode: r.releaseMode, needsController: r.needsController, firstApprovedBy: r.firstApprovedBy }))}
+          />
+        </section>
+      ) : null}
       <DataTable
         caption="Waiting for approval"
         csvName="approvals-pending.csv"

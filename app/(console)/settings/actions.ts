@@ -6,6 +6,7 @@ import { kickOutbox } from '@/jobs/queues';
 import { actionActor } from '@/lib/auth/session';
 import { runAction, type ActionState } from '@/lib/http/action';
 import { appUrl, queueEmail, retryEmail, sendTestEmail } from '@/lib/notifications';
+import { updateReleasePolicy } from '@/lib/settings';
 import { createApiKey, createUser, setUserDisabled } from '@/lib/users';
 
 const text = (form: FormData, name: string) => {
@@ -74,5 +75,22 @@ export async function retryEmailAction(_prev: ActionState, form: FormData): Prom
     await kickOutbox();
     revalidatePath('/settings');
     return { ok: true, message: 'Queued again.' };
+  });
+}
+
+/** Release policy: the form's tier rows (blank ones ignored) become the risk schedule. */
+export async function saveReleasePolicyAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const actor = await actionActor('admin');
+    const tiers: Record<string, string>[] = [];
+    for (const [name, value] of form.entries()) {
+      const m = /^tier\.(\d+)\.(minScore|maxScore|rate|holdDays|release)$/.exec(name);
+      if (!m || typeof value !== 'string') continue;
+      (tiers[Number(m[1])] ??= {})[m[2]!] = value.trim();
+    }
+    const filled = tiers.filter((t) => t && ['minScore', 'maxScore', 'rate', 'holdDays'].some((f) => (t[f] ?? '') !== ''));
+    const saved = await getDatabase().transaction((tx) => updateReleasePolicy(tx, { controllerThreshold: text(form, 'controllerThreshold') ?? '', riskSchedule: filled }, actor));
+    revalidatePath('/settings');
+    return { ok: true, message: `Release policy saved: ${saved.riskSchedule.length} risk tiers; releases above ${saved.controllerThreshold} need a controller.` };
   });
 }

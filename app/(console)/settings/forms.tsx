@@ -3,7 +3,7 @@
 import { useActionState, useId } from 'react';
 import { ROLES, ROLE_LABELS } from '@/lib/auth/roles';
 import type { ActionState } from '@/lib/http/action';
-import { createApiKeyAction, createUserAction, retryEmailAction, sendTestEmailAction, setDisabledAction } from './actions';
+import { createApiKeyAction, createUserAction, retryEmailAction, saveReleasePolicyAction, sendTestEmailAction, setDisabledAction } from './actions';
 
 const initial: ActionState = { ok: false, message: '' };
 
@@ -146,6 +146,79 @@ export function RetryEmailButton({ emailId }: { emailId: string }) {
         Retry
       </button>
       {state.message && !state.ok ? <span className="ml-2 text-xs text-red-700">{state.message}</span> : null}
+    </form>
+  );
+}
+
+export interface PolicyTier {
+  minScore: number;
+  maxScore: number;
+  rate: string;
+  holdDays: number;
+  release: string;
+}
+
+/** The release policy: controller threshold and the reserve schedule by risk score (seeds 004). */
+export function ReleasePolicyForm({ threshold, tiers, canEdit }: { threshold: string; tiers: PolicyTier[]; canEdit: boolean }) {
+  const [state, action, pending] = useActionState(saveReleasePolicyAction, initial);
+  const err = state.errors ?? {};
+  // One spare row for a new tier; rows left blank are ignored.
+  const rows = [...tiers, { minScore: '', maxScore: '', rate: '', holdDays: '', release: 'review' }];
+  const cell = 'w-full rounded border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-50';
+  return (
+    <form action={action} aria-label="Release policy">
+      <div className="max-w-xs">
+        <label htmlFor="controller-threshold" className="text-sm font-medium">
+          Controller approval above (amount per release)
+        </label>
+        <input id="controller-threshold" name="controllerThreshold" defaultValue={threshold} inputMode="decimal" disabled={!canEdit} className={input} aria-invalid={Boolean(err.controllerThreshold)} />
+        {err.controllerThreshold ? <p className="text-xs text-red-700">{err.controllerThreshold}</p> : null}
+      </div>
+      <table className="mt-4 w-full text-sm">
+        <caption className="mb-2 text-left font-medium">Reserve schedule by risk score</caption>
+        <thead>
+          <tr className="text-left text-slate-600">
+            <th className="pr-2 font-medium">Lowest score</th>
+            <th className="pr-2 font-medium">Highest score</th>
+            <th className="pr-2 font-medium">Reserve rate (0.10 = 10%)</th>
+            <th className="pr-2 font-medium">Holding period (days)</th>
+            <th className="font-medium">Release</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((t, i) => (
+            <tr key={i}>
+              {(['minScore', 'maxScore', 'rate', 'holdDays'] as const).map((field) => (
+                <td key={field} className="py-1 pr-2">
+                  <input
+                    name={`tier.${i}.${field}`}
+                    aria-label={`Tier ${i + 1} ${field === 'minScore' ? 'lowest score' : field === 'maxScore' ? 'highest score' : field === 'rate' ? 'reserve rate' : 'holding period'}`}
+                    defaultValue={String(t[field])}
+                    disabled={!canEdit}
+                    inputMode="decimal"
+                    className={cell}
+                    aria-invalid={Boolean(err[`${i}.${field}`])}
+                  />
+                  {err[`${i}.${field}`] ? <p className="text-xs text-red-700">{err[`${i}.${field}`]}</p> : null}
+                </td>
+              ))}
+              <td className="py-1">
+                <select name={`tier.${i}.release`} aria-label={`Tier ${i + 1} release`} defaultValue={t.release} disabled={!canEdit} className={cell}>
+                  <option value="automatic">automatic</option>
+                  <option value="review">review</option>
+                  <option value="manual">manual only</option>
+                </select>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {canEdit ? (
+        <button type="submit" disabled={pending} className="mt-3 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+          Save release policy
+        </button>
+      ) : null}
+      <Feedback state={state} />
     </form>
   );
 }

@@ -7,8 +7,9 @@ import { ROLE_LABELS } from '@/lib/auth/roles';
 import { listClients } from '@/lib/clients';
 import { listOutbox } from '@/lib/notifications/outbox';
 import { createTransport } from '@/lib/notifications/transport';
+import { releasePolicySettings } from '@/lib/settings';
 import { listUsers } from '@/lib/users';
-import { CreateUserForm, RetryEmailButton, TestEmailForm, UserActions } from './forms';
+import { CreateUserForm, ReleasePolicyForm, RetryEmailButton, TestEmailForm, UserActions } from './forms';
 
 export const metadata: Metadata = { title: 'Settings' };
 export const dynamic = 'force-dynamic';
@@ -17,11 +18,11 @@ export default async function SettingsPage() {
   const actor = await requireSection('settings');
   const canEdit = actor.role === 'admin';
   const db = getDatabase();
-  const [users, clients, outbox] = await Promise.all([listUsers(db), listClients(db, actor), listOutbox(db, { limit: 100 })]);
+  const [users, clients, outbox, policy] = await Promise.all([listUsers(db), listClients(db, actor), listOutbox(db, { limit: 100 }), releasePolicySettings(db)]);
   const mailVia = process.env.SMTP_URL ? `SMTP (${new URL(process.env.SMTP_URL).host})` : createTransport(null).describe;
   return (
     <div>
-      <PageHeader title="Settings" subtitle={canEdit ? 'Users, API keys and outgoing mail' : 'Read only: your role sees settings but cannot change them'} />
+      <PageHeader title="Settings" subtitle={canEdit ? 'Users, API keys, release policy and outgoing mail' : 'Read only: your role sees settings but cannot change them'} />
       {canEdit ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-3 font-semibold">Create a user</h2>
@@ -44,6 +45,15 @@ export default async function SettingsPage() {
           ...(canEdit ? [{ header: 'Actions', value: () => '', render: (u: (typeof users)[number]) => <UserActions userId={u.id} email={u.email} disabled={u.disabled} /> }] : []),
         ]}
       />
+      <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="font-semibold">Release policy</h2>
+        <p className="mt-1 text-sm text-slate-600">
+          A client&apos;s risk score picks its tier: the reserve rate and holding period, and whether its releases are approved automatically (within the client&apos;s auto-approve limit), wait for review, or are only ever released by hand.
+        </p>
+        <div className="mt-3">
+          <ReleasePolicyForm threshold={policy.controllerThreshold} tiers={policy.riskSchedule} canEdit={canEdit} />
+        </div>
+      </section>
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Outgoing mail</h2>
         <p className="mt-1 text-sm text-slate-600">Mail goes out through {mailVia}.</p>
