@@ -2,11 +2,13 @@ import { accountCreated, type AccountCreatedData } from './account-created';
 import { concentrationAlert, type ConcentrationAlertData } from './concentration-alert';
 import type { RenderedEmail } from './layout';
 import { rebateAdvice, type RebateAdviceData } from './rebate-advice';
+import { statementReady, type StatementReadyData } from './statement-ready';
 import { testMessage, type TestMessageData } from './test-message';
 
 /** Every template by name, with the data it needs. */
 export interface TemplateData {
   rebate_advice: RebateAdviceData;
+  statement_ready: StatementReadyData;
   account_created: AccountCreatedData;
   concentration_alert: ConcentrationAlertData;
   test_message: TestMessageData;
@@ -15,6 +17,7 @@ export type TemplateName = keyof TemplateData;
 
 const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail } = {
   rebate_advice: rebateAdvice,
+  statement_ready: statementReady,
   account_created: accountCreated,
   concentration_alert: concentrationAlert,
   test_message: testMessage,

@@ -12,3 +12,8 @@ export async function afterFunding(): Promise<void> {
 export async function afterRelease(): Promise<void> {
   await kickOutbox();
 }
+
+/** A statement issued queues its statement-ready emails: send them now. */
+export async function afterStatements(): Promise<void> {
+  await kickOutbox();
+}

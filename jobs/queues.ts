@@ -10,6 +10,7 @@ export const QUEUE_NAMES = {
   feeAccrual: 'fee-accrual',
   recourseSweep: 'recourse-sweep',
   releaseCycle: 'release-cycle',
+  statements: 'statements',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -22,6 +23,11 @@ export interface JobData {
   'recourse-sweep': { reason: 'schedule' | 'console'; asOf?: string };
   /** without asOf: today in FACTOR_TIMEZONE (weekends skipped for the schedule) */
   'release-cycle': { reason: 'schedule' | 'console'; asOf?: string };
+  /**
+   * without from/to: the month before today in FACTOR_TIMEZONE (the schedule runs only on the
+   * first business day of a month); without clientIds: every client with reserve activity
+   */
+  statements: { reason: 'schedule' | 'api' | 'console'; from?: string; to?: string; clientIds?: string[]; requestedBy?: string };
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -60,6 +66,9 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
   { queue: QUEUE_NAMES.recourseSweep, id: 'recourse-sweep-daily', pattern: '30 0 * * *', data: { reason: 'schedule' } },
   // SPEC 5.3/7: each business day, for the clients whose cadence falls due (biweekly by default).
   { queue: QUEUE_NAMES.releaseCycle, id: 'release-cycle-business-days', pattern: '0 6 * * 1-5', data: { reason: 'schedule' } },
+  // SPEC 7: monthly, for the month before. The first business day is the 1st, 2nd or 3rd: the
+  // schedule fires on each and the processor runs only on the first weekday of the month.
+  { queue: QUEUE_NAMES.statements, id: 'statements-monthly', pattern: '0 5 1-3 * *', data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };
@@ -108,6 +117,15 @@ export async function closeQueues(): Promise<void> {
   globalEvents.__holdbackQueueEvents = undefined;
   await Promise.all([...(queues?.values() ?? [])].map((q) => q.close()));
   await Promise.all([...(events?.values() ?? [])].map((e) => e.close()));
+}
+
+/**
+ * Statements on demand (one client, some or all), as a background job with progress: the same
+ * job the monthly schedule runs. Answers the BullMQ job id (the job_runs row is keyed by it).
+ */
+export async function enqueueStatements(data: JobData['statements']): Promise<string> {
+  const job = await getQueue(QUEUE_NAMES.statements).add(data.reason, data, { attempts: 3 });
+  return String(job.id);
 }
 
 /** After a command that queued email commits: send now rather than at the next sweep. */

@@ -7,6 +7,7 @@ import { emailOutboxProcessor } from './processors/email-outbox';
 import { feeAccrualProcessor } from './processors/fee-accrual';
 import { recourseSweepProcessor } from './processors/recourse-sweep';
 import { releaseCycleProcessor } from './processors/release-cycle';
+import { statementsProcessor } from './processors/statements';
 import { todayIn } from '../lib/dates';
 import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
 
@@ -38,6 +39,13 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
     }),
     new Worker(QUEUE_NAMES.recourseSweep, recourseSweepProcessor(database), { ...common, concurrency: 1 }),
     new Worker(QUEUE_NAMES.releaseCycle, releaseCycleProcessor(database), { ...common, concurrency: 1 }),
+    // One run at a time; inside a run, chunks of clients render with bounded concurrency.
+    new Worker(QUEUE_NAMES.statements, statementsProcessor(database, { concurrency: envInt('STATEMENTS_CONCURRENCY'), chunkSize: envInt('STATEMENTS_CHUNK') }), {
+      ...common,
+      concurrency: 1,
+      lockDuration: envInt('WORKER_LOCK_MS') ?? 30_000,
+      stalledInterval: envInt('WORKER_STALLED_MS') ?? 30_000,
+    }),
   ];
   for (const w of workers) {
     w.on('failed', (job, error) => log(`${w.name} job ${job?.id ?? '?'} failed: ${error.message}`));

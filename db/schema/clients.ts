@@ -2,6 +2,15 @@ import { sql } from 'drizzle-orm';
 import { bigint, bigserial, char, check, date, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { createdAt, money, rate } from './columns';
 
+export interface ClientContact {
+  name: string;
+  email: string;
+  /** monthly statement-ready emails (default yes) */
+  notifyStatements?: boolean;
+  /** rebate advice emails when a release is paid (default yes) */
+  notifyRebates?: boolean;
+}
+
 export const CLIENT_STATUSES = ['prospect', 'pending_review', 'active', 'suspended', 'closed'] as const;
 
 export const clients = pgTable(
@@ -14,7 +23,8 @@ export const clients = pgTable(
     status: text('status', { enum: CLIENT_STATUSES }).notNull().default('prospect'),
     /** KYB checklist: item → { done, by, at }. */
     kyb: jsonb('kyb').notNull().default({}),
-    contacts: jsonb('contacts').$type<{ name: string; email: string }[]>().notNull().default([]),
+    /** Who hears from the factor; each contact may opt out of statement and rebate emails (absent = yes). */
+    contacts: jsonb('contacts').$type<ClientContact[]>().notNull().default([]),
     /** Onboarding (SPEC 2): who submitted the client for review, and who reviewed it. */
     submittedBy: bigint('submitted_by', { mode: 'number' }),
     reviewedBy: bigint('reviewed_by', { mode: 'number' }),

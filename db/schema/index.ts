@@ -8,3 +8,4 @@ export * from './funding';
 export * from './fees';
 export * from './collections';
 export * from './releases';
+export * from './statements';

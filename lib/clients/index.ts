@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { and, desc, eq, lte } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import { agreements, clients } from '../../db/schema';
+import { agreements, clients, type ClientContact } from '../../db/schema';
 import { agreementTermsSchema, type AgreementTerms, type AgreementTermsInput } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import { assertClientScope, requireRole, type Actor } from '../auth/actor';
@@ -16,7 +16,16 @@ export const createClientSchema = z.object({
   name: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(200),
   currency: z.string({ error: 'is required' }).regex(/^[A-Z]{3}$/, { error: 'must be a currency code such as USD' }),
   status: z.enum(['prospect', 'pending_review', 'active', 'suspended', 'closed']).optional(),
-  contacts: z.array(z.object({ name: z.string().trim().min(1), email: z.email() })).optional(),
+  contacts: z
+    .array(
+      z.object({
+        name: z.string().trim().min(1),
+        email: z.email(),
+        notifyStatements: z.boolean({ error: 'must be true or false' }).default(true),
+        notifyRebates: z.boolean({ error: 'must be true or false' }).default(true),
+      }),
+    )
+    .optional(),
   agreement: agreementTermsSchema.optional(),
   effectiveFrom: z.string().optional(),
 });
@@ -36,7 +45,7 @@ export interface ClientView {
   status: string;
   statusReason: string | null;
   kyb: Record<string, { done: boolean; by: string; at: string }>;
-  contacts: { name: string; email: string }[];
+  contacts: ClientContact[];
   agreement: AgreementView | null;
   createdAt: string;
 }

@@ -92,15 +92,29 @@ export async function readJson(req: Request): Promise<unknown> {
 
 type RouteContext<P> = { params: Promise<P> };
 
+/**
+ * A GET that people open from the console or the portal too (a statement PDF): without an
+ * Authorization header the signed-in session stands in for the key; with one, the key decides.
+ */
+async function actorFromKeyOrSession(req: Request, requestId: string): Promise<Actor> {
+  if (req.headers.get('authorization')) return actorFromKey(req, requestId);
+  const { currentActor } = await import('../auth/session');
+  const actor = await currentActor();
+  if (!actor) throw new DomainError('unauthenticated', 'Sign in or send an API key as "Authorization: Bearer <key>"', { status: 401 });
+  return { ...actor, requestId };
+}
+
 /** Wraps a handler with authentication, the role check and errors; POSTs get Idempotency-Key. */
 export function apiRoute<P = Record<string, never>>(
   roles: readonly Role[],
   handler: (ctx: ApiContext<P> & { body: unknown }) => Promise<ApiResult>,
+  options: { session?: boolean } = {},
 ) {
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     const requestId = req.headers.get('x-request-id') || randomUUID();
     try {
-      const actor = requireRole(await actorFromKey(req, requestId), roles);
+      const isRead = req.method === 'GET' || req.method === 'HEAD';
+      const actor = requireRole(options.session && isRead ? await actorFromKeyOrSession(req, requestId) : await actorFromKey(req, requestId), roles);
       const params = (await context.params) ?? ({} as P);
       const url = new URL(req.url);
       const db = getDatabase();
@@ -156,6 +170,7 @@ export function apiRoute<P = Record<string, never>>(
             'content-type': result.raw.contentType,
             'x-request-id': requestId,
             ...(result.raw.filename ? { 'content-disposition': `attachment; filename="${result.raw.filename}"` } : {}),
+            ...(result.headers ?? {}),
           },
         });
       }

@@ -117,13 +117,18 @@ export function moneyOut(value: string | Big | null | undefined, currency: strin
   return formatMoney(value === null || value === undefined ? new Big(0) : new Big(value), currency);
 }
 
-/** For people: "8,000.00 USD". */
-export function displayMoney(value: Big | string, currency: string): string {
+/** For people, without the currency: "8,000.00" (thousands grouped, the currency's minor units). */
+export function groupedMoney(value: Big | string, currency: string): string {
   const text = formatMoney(typeof value === 'string' ? new Big(value) : value, currency);
   const negative = text.startsWith('-');
   const [whole, frac] = (negative ? text.slice(1) : text).split('.');
   const grouped = (whole ?? '0').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${negative ? '-' : ''}${grouped}${frac !== undefined ? `.${frac}` : ''} ${currency}`;
+  return `${negative ? '-' : ''}${grouped}${frac !== undefined ? `.${frac}` : ''}`;
+}
+
+/** For people: "8,000.00 USD". */
+export function displayMoney(value: Big | string, currency: string): string {
+  return `${groupedMoney(value, currency)} ${currency}`;
 }
 
 /** Rates at the edge: "0.80", "0.125", "1.00" — at least two decimals, no trailing noise. */

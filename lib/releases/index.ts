@@ -7,6 +7,8 @@ import { DomainError, notFound, refused } from '../errors';
 import { postEntries, type LineInput } from '../ledger/post';
 import { Big, ZERO, formatMoney, moneyOut, parseMoney } from '../money';
 import { queueEmail } from '../notifications/outbox';
+import { recipientsFor } from '../notifications/preferences';
+import type { ClientContact } from '../../db/schema/clients';
 import { toCsv } from '../csv';
 import { parseInput } from '../validation';
 import { computeReleasable, drawPlan, isReleaseDue, type BreakdownLine, type Releasable } from './releasable';
@@ -194,15 +196,15 @@ async function postAndPay(tx: Tx, release: { id: number; clientId: number; curre
   }
   const posted = await postEntries(tx, entries, by);
   await tx.sql`update releases set status = 'paid', approved_amount = ${amount.toString()}, entry_id = ${posted[0]!.id}, paid_at = now() where id = ${release.id}`;
-  // The rebate advice, to every contact of the client (once per release and address).
-  const [client] = await tx.sql<{ name: string; contacts: { name: string; email: string }[] }[]>`select name, contacts from clients where id = ${release.clientId}`;
+  // The rebate advice, to every contact of the client who wants it (once per release and address).
+  const [client] = await tx.sql<{ name: string; contacts: ClientContact[] }[]>`select name, contacts from clients where id = ${release.clientId}`;
   const sources = plan.map((p) => ({ label: state.sources.find((s) => s.id === p.sourceId && s.kind === p.kind)?.label ?? 'Reserve', amount: formatMoney(p.amount, c) }));
   const offsets = [
     ...(result.offsets.fees.gt(0) ? [{ label: 'Fees not covered at settlement', amount: formatMoney(result.offsets.fees, c) }] : []),
     ...(result.offsets.clientDue.gt(0) ? [{ label: 'Chargebacks owed', amount: formatMoney(result.offsets.clientDue, c) }] : []),
   ];
   const heldAfter = result.held.minus(plan.reduce((t, p) => t.plus(p.amount), ZERO));
-  for (const contact of client?.contacts ?? []) {
+  for (const contact of recipientsFor(client?.contacts, 'rebates')) {
     await queueEmail(tx, {
       to: contact.email,
       template: 'rebate_advice',

@@ -5,6 +5,9 @@ import { getDatabase } from '@/db/client';
 import { agreementFromForm } from '@/lib/agreements/form';
 import { actionActor } from '@/lib/auth/session';
 import { createClient } from '@/lib/clients';
+import { setContactPreferences } from '@/lib/clients/contacts';
+import { afterStatements } from '@/jobs/after-commit';
+import { issueStatement, STATEMENT_ISSUE_ROLES } from '@/lib/statements';
 import { proposeAgreementChange, reviewClient, setClientStatus, setKybItem, submitForReview } from '@/lib/clients/onboarding';
 import { recordNoa } from '@/lib/debtors';
 import { runAction, type ActionState } from '@/lib/http/action';
@@ -122,5 +125,41 @@ export async function proposeAgreementAction(_prev: ActionState, form: FormData)
     revalidateClient(id);
     revalidatePath('/approvals');
     return { ok: true, message: `Agreement version ${version.version} waits for approval by an approver.` };
+  });
+}
+
+/**
+ * SPEC 7/8: the client's reserve statement for a period — the stored one, or issued now from
+ * the ledger (the same lib command as the API's GET /clients/{id}/statements).
+ */
+export async function generateStatementAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const actor = await actionActor(...STATEMENT_ISSUE_ROLES);
+    const id = clientId(form);
+    const { statement, created, emailed } = await issueStatement(getDatabase(), { clientId: id, from: text(form, 'from'), to: text(form, 'to') }, actor, { roles: STATEMENT_ISSUE_ROLES });
+    if (emailed > 0) await afterStatements();
+    revalidateClient(id);
+    const closing = statement.currencies.map((c) => `${c.closing} ${c.currency}`).join(', ');
+    return {
+      ok: true,
+      message: created
+        ? `Statement for ${statement.periodLabel} issued: reserve held at the end ${closing}; ${emailed} contact(s) notified.`
+        : `The statement for ${statement.periodLabel} was issued before (${statement.generatedAt} UTC by ${statement.generatedBy}); download it below.`,
+    };
+  });
+}
+
+/** Which emails a contact receives (statement-ready, rebate advice). */
+export async function setContactPreferencesAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const actor = await actionActor('underwriter', 'admin');
+    const id = clientId(form);
+    const email = text(form, 'email') ?? '';
+    const notifyStatements = form.get('notifyStatements') === 'on';
+    const notifyRebates = form.get('notifyRebates') === 'on';
+    await getDatabase().transaction((tx) => setContactPreferences(tx, id, { email, notifyStatements, notifyRebates }, actor));
+    revalidateClient(id);
+    const said = (on: boolean, what: string) => `${on ? 'gets' : 'does not get'} ${what}`;
+    return { ok: true, message: `${email} ${said(notifyStatements, 'statement emails')} and ${said(notifyRebates, 'rebate advice')}.` };
   });
 }

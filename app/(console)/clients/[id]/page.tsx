@@ -16,8 +16,10 @@ import { DomainError } from '@/lib/errors';
 import { listInvoices } from '@/lib/invoices';
 import { clientLedger, currentBalances } from '@/lib/ledger';
 import { displayMoney, formatMoney } from '@/lib/money';
+import { listStatements, previousMonth, STATEMENT_ISSUE_ROLES } from '@/lib/statements';
 import { AgreementChangeForm, NoaForm } from './forms';
 import { KybChecklist, LifecycleActions } from './onboarding';
+import { ContactPreferencesForm, GenerateStatementForm } from './statements';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -32,13 +34,17 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     throw e;
   });
   const canOnboard = (CLIENT_WRITE_ROLES as readonly string[]).includes(actor.role);
-  const [versions, invoices, balances, ledger, noas, debtors] = await Promise.all([
+  const canIssueStatements = (STATEMENT_ISSUE_ROLES as readonly string[]).includes(actor.role);
+  const canSetPreferences = actor.role === 'underwriter' || actor.role === 'admin';
+  const lastMonth = previousMonth(todayIn());
+  const [versions, invoices, balances, ledger, noas, debtors, statements] = await Promise.all([
     agreementVersions(db, Number(id), actor),
     listInvoices(db, actor, { clientId: Number(id), limit: 200 }),
     currentBalances(db, { clientId: Number(id) }),
     clientLedger(db, Number(id), { accounts: ['reserve'], limit: 500 }),
     listNoas(db, Number(id)),
     canOnboard ? listDebtors(db) : Promise.resolve([]),
+    listStatements(db, Number(id), actor, { limit: 120 }),
   ]);
   const a = client.agreement;
   const kyb = client.kyb as KybState;
@@ -202,6 +208,69 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           { header: 'Reserve balance', value: (l) => formatMoney(l.runningBalance, l.currency), align: 'right' },
         ]}
       />
+      <DataTable
+        caption="Statements"
+        csvName={`client-${client.id}-statements.csv`}
+        rowKey={(st) => st.id}
+        rows={statements}
+        empty="No statement issued yet. Statements are issued monthly, on the first business day, for the month before."
+        columns={[
+          { header: 'Period', value: (st) => st.periodLabel },
+          { header: 'From', value: (st) => st.from },
+          { header: 'To', value: (st) => st.to },
+          { header: 'Reserve held at the end', value: (st) => st.currencies.map((c) => displayMoney(c.closing, c.currency)).join(', '), align: 'right' },
+          { header: 'Issued (UTC)', value: (st) => st.generatedAt },
+          { header: 'Issued by', value: (st) => st.generatedBy },
+          {
+            header: 'PDF',
+            value: (st) => st.downloadUrl,
+            render: (st) => (
+              <a className="text-brand-700 underline" href={st.downloadUrl} download>
+                Download<span className="sr-only"> statement for {st.periodLabel}</span>
+              </a>
+            ),
+          },
+        ]}
+      />
+      {canIssueStatements ? (
+        <section aria-labelledby="statement-heading" className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="statement-heading" className="font-semibold">
+            Generate statement
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">
+            The reserve statement of a period that has ended, as a PDF from the ledger. A period issued before is not issued again; its stored statement is kept.
+          </p>
+          <div className="mt-3">
+            <GenerateStatementForm clientId={client.id} from={lastMonth.from} to={lastMonth.to} />
+          </div>
+        </section>
+      ) : null}
+      {client.contacts.length > 0 ? (
+        <section aria-labelledby="contacts-heading" className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="contacts-heading" className="font-semibold">
+            Contact emails
+          </h2>
+          {canSetPreferences ? (
+            <div className="mt-2 divide-y divide-slate-100">
+              {client.contacts.map((c) => (
+                <ContactPreferencesForm
+                  key={c.email}
+                  clientId={client.id}
+                  contact={{ name: c.name, email: c.email, notifyStatements: c.notifyStatements !== false, notifyRebates: c.notifyRebates !== false }}
+                />
+              ))}
+            </div>
+          ) : (
+            <ul className="mt-2 text-sm">
+              {client.contacts.map((c) => (
+                <li key={c.email}>
+                  {c.name} &lt;{c.email}&gt;: statement emails {c.notifyStatements === false ? 'off' : 'on'}, rebate advice {c.notifyRebates === false ? 'off' : 'on'}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
       <DataTable
         caption="Invoices"
         csvName={`client-${client.id}-invoices.csv`}
