@@ -1,4 +1,5 @@
 import { accountCreated, type AccountCreatedData } from './account-created';
+import { clientInvite, type ClientInviteData } from './client-invite';
 import { concentrationAlert, type ConcentrationAlertData } from './concentration-alert';
 import type { RenderedEmail } from './layout';
 import { rebateAdvice, type RebateAdviceData } from './rebate-advice';
@@ -10,6 +11,7 @@ export interface TemplateData {
   rebate_advice: RebateAdviceData;
   statement_ready: StatementReadyData;
   account_created: AccountCreatedData;
+  client_invite: ClientInviteData;
   concentration_alert: ConcentrationAlertData;
   test_message: TestMessageData;
 }
@@ -19,6 +21,7 @@ const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail
   rebate_advice: rebateAdvice,
   statement_ready: statementReady,
   account_created: accountCreated,
+  client_invite: clientInvite,
   concentration_alert: concentrationAlert,
   test_message: testMessage,
 };

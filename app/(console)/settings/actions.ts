@@ -8,6 +8,7 @@ import { runAction, type ActionState } from '@/lib/http/action';
 import { appUrl, queueEmail, retryEmail, sendTestEmail } from '@/lib/notifications';
 import { updateReleasePolicy } from '@/lib/settings';
 import { createApiKey, createUser, setUserDisabled } from '@/lib/users';
+import { inviteClientUser } from '@/lib/users/invite';
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);
@@ -92,5 +93,16 @@ export async function saveReleasePolicyAction(_prev: ActionState, form: FormData
     const saved = await getDatabase().transaction((tx) => updateReleasePolicy(tx, { controllerThreshold: text(form, 'controllerThreshold') ?? '', riskSchedule: filled }, actor));
     revalidatePath('/settings');
     return { ok: true, message: `Release policy saved: ${saved.riskSchedule.length} risk tiers; releases above ${saved.controllerThreshold} need a controller.` };
+  });
+}
+
+/** Invite a client user: created without a password, emailed a one-time set-password link. */
+export async function inviteClientUserAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const actor = await actionActor('admin');
+    const { user, expires } = await getDatabase().transaction((tx) => inviteClientUser(tx, { email: text(form, 'email') ?? '', name: text(form, 'name'), clientId: text(form, 'clientId') }, actor));
+    await kickOutbox();
+    revalidatePath('/settings');
+    return { ok: true, message: `Invited ${user.email}: the set-password link is on its way (valid until ${expires}).` };
   });
 }

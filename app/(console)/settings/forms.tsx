@@ -3,7 +3,7 @@
 import { useActionState, useId } from 'react';
 import { ROLES, ROLE_LABELS } from '@/lib/auth/roles';
 import type { ActionState } from '@/lib/http/action';
-import { createApiKeyAction, createUserAction, retryEmailAction, saveReleasePolicyAction, sendTestEmailAction, setDisabledAction } from './actions';
+import { createApiKeyAction, createUserAction, inviteClientUserAction, retryEmailAction, saveReleasePolicyAction, sendTestEmailAction, setDisabledAction } from './actions';
 
 const initial: ActionState = { ok: false, message: '' };
 
@@ -219,6 +219,53 @@ export function ReleasePolicyForm({ threshold, tiers, canEdit }: { threshold: st
         </button>
       ) : null}
       <Feedback state={state} />
+    </form>
+  );
+}
+
+/** Invite a client's person to the portal: they choose their own password from the emailed link. */
+export function InviteClientUserForm({ clients }: { clients: { id: string; name: string }[] }) {
+  const [state, action, pending] = useActionState(inviteClientUserAction, initial);
+  const err = state.errors ?? {};
+  return (
+    <form action={action} className="grid gap-3 sm:grid-cols-3" aria-label="Invite a client user">
+      <div>
+        <label htmlFor="invite-email" className="text-sm font-medium">
+          Email
+        </label>
+        <input id="invite-email" name="email" type="email" required className={input} aria-invalid={Boolean(err.email)} />
+        {err.email ? <p className="text-xs text-red-700">{err.email}</p> : null}
+      </div>
+      <div>
+        <label htmlFor="invite-name" className="text-sm font-medium">
+          Name
+        </label>
+        <input id="invite-name" name="name" className={input} />
+      </div>
+      <div>
+        <label htmlFor="invite-client" className="text-sm font-medium">
+          Client
+        </label>
+        <select id="invite-client" name="clientId" required className={input} defaultValue="" aria-invalid={Boolean(err.clientId)}>
+          <option value="" disabled>
+            Choose the client
+          </option>
+          {clients.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        {err.clientId ? <p className="text-xs text-red-700">{err.clientId}</p> : null}
+      </div>
+      <div>
+        <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+          Send invitation
+        </button>
+      </div>
+      <div className="sm:col-span-3">
+        <Feedback state={state} />
+      </div>
     </form>
   );
 }

@@ -9,7 +9,7 @@ import { listOutbox } from '@/lib/notifications/outbox';
 import { createTransport } from '@/lib/notifications/transport';
 import { releasePolicySettings } from '@/lib/settings';
 import { listUsers } from '@/lib/users';
-import { CreateUserForm, ReleasePolicyForm, RetryEmailButton, TestEmailForm, UserActions } from './forms';
+import { CreateUserForm, InviteClientUserForm, ReleasePolicyForm, RetryEmailButton, TestEmailForm, UserActions } from './forms';
 
 export const metadata: Metadata = { title: 'Settings' };
 export const dynamic = 'force-dynamic';
@@ -27,6 +27,13 @@ export default async function SettingsPage() {
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-3 font-semibold">Create a user</h2>
           <CreateUserForm clients={clients.map((c) => ({ id: c.id, name: c.name }))} />
+        </section>
+      ) : null}
+      {canEdit ? (
+        <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 className="mb-1 font-semibold">Invite a client user</h2>
+          <p className="mb-3 text-sm text-slate-600">The person gets an email with a link to choose their password (valid {7} days, once) and then sees only their client in the portal.</p>
+          <InviteClientUserForm clients={clients.map((c) => ({ id: c.id, name: c.name }))} />
         </section>
       ) : null}
       <DataTable

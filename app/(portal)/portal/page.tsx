@@ -1,51 +1,149 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { BarChart, LineChart } from '@/app/_components/charts';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { requireSection } from '@/lib/auth/session';
 import { getClient } from '@/lib/clients';
+import { addDays, todayIn } from '@/lib/dates';
 import { listInvoices } from '@/lib/invoices';
-import { currentBalances } from '@/lib/ledger';
 import { displayMoney } from '@/lib/money';
+import { clientReleases, reserveForecast, reserveHistory } from '@/lib/portal';
+import { reserveReport } from '@/lib/releases';
+import { listStatements } from '@/lib/statements';
 
 export const metadata: Metadata = { title: 'Your reserves' };
 export const dynamic = 'force-dynamic';
 
-export default async function PortalPage() {
+const INVOICE_VIEWS = { open: ['funded', 'disputed'], settled: ['settled', 'charged_back', 'written_off'], all: null } as const;
+
+export default async function PortalPage({ searchParams }: { searchParams: Promise<{ invoices?: string }> }) {
   const actor = await requireSection('portal');
   const clientId = actor.clientId!;
+  const { invoices: view } = await searchParams;
+  const invoiceView = view === 'settled' || view === 'all' ? view : 'open';
   const db = getDatabase();
-  const [client, balances, invoices] = await Promise.all([
+  const today = todayIn();
+  const [client, reserve, history, forecast, releases, statements, invoices] = await Promise.all([
     getClient(db, clientId, actor),
-    currentBalances(db, { clientId, accounts: ['reserve', 'receivable', 'client_due'] }),
-    listInvoices(db, actor, { limit: 200 }),
+    reserveReport(db, clientId, today, actor),
+    reserveHistory(db, clientId, actor, { today }),
+    reserveForecast(db, clientId, actor, today),
+    clientReleases(db, clientId, actor),
+    listStatements(db, clientId, actor, { limit: 24 }),
+    listInvoices(db, actor, { limit: 500 }),
   ]);
-  const reserve = balances.filter((b) => b.account === 'reserve');
+  const lastMonthEnd = addDays(`${today.slice(0, 8)}01`, -1);
+  const wanted = INVOICE_VIEWS[invoiceView];
+  const shown = wanted === null ? invoices : invoices.filter((i) => (wanted as readonly string[]).includes(i.status));
+  const currencies = [...new Set([...reserve.balances.map((b) => b.currency), ...history.map((h) => h.currency)])];
   return (
     <div>
-      <PageHeader title={client.name} subtitle="Your reserve with your factor, and your invoices" />
-      <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
-        {reserve.length === 0 ? <Stat label="Reserve held" value={displayMoney('0', client.currency)} /> : null}
-        {reserve.map((b) => (
-          <Stat key={b.accountId} label={`Reserve held (${b.currency})`} value={displayMoney(b.balance, b.currency)} />
+      <PageHeader title={client.name} subtitle="Your reserve with your factor: what is held, what comes back and when" />
+      {reserve.balances.length === 0 ? (
+        <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
+          <Stat label="Reserve held" value={displayMoney('0', client.currency)} />
+        </div>
+      ) : null}
+      {reserve.balances.map((b) => (
+        <section key={b.currency} aria-label={`Balances in ${b.currency}`} className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
+          <Stat label={`Reserve held (${b.currency})`} value={displayMoney(b.held, b.currency)} />
+          <Stat label={`Releasable now (${b.currency})`} value={displayMoney(b.releasable, b.currency)} hint="paid at your next release cycle" />
+          <Stat label={`Fees due (${b.currency})`} value={displayMoney(b.feesDue, b.currency)} hint="taken from the reserve before release" />
+          <Stat label={`You owe (${b.currency})`} value={displayMoney(b.clientDue, b.currency)} hint="chargebacks not yet covered" />
+        </section>
+      ))}
+      <div className="mt-6 grid gap-4 lg:grid-cols-2">
+        {currencies.map((c) => (
+          <LineChart key={`h-${c}`} title={`Reserve held over the last 12 months (${c})`} currency={c} points={history.filter((h) => h.currency === c).map((h) => ({ label: h.date, value: h.held }))} />
         ))}
-        {balances
-          .filter((b) => b.account === 'receivable')
-          .map((b) => (
-            <Stat key={b.accountId} label={`Invoices outstanding (${b.currency})`} value={displayMoney(b.balance, b.currency)} />
-          ))}
+        {currencies.map((c) => (
+          <BarChart key={`f-${c}`} title={`Reserve expected back, by month (${c})`} currency={c} bars={forecast.buckets.filter((b) => b.currency === c).map((b) => ({ label: b.month, value: b.amount }))} />
+        ))}
       </div>
+      <p className="mt-2 text-sm text-slate-600">
+        Forecast from your invoices&apos; due dates, your debtors&apos; average days to pay, {forecast.holdDays > 0 ? `a ${forecast.holdDays}-day holding period, ` : ''}and your {forecast.schedule.cadence.replace('_', ' ')} release cycle.
+        {forecast.unscheduled.length > 0 ? ` Not dated (disputes, fixed reserve): ${forecast.unscheduled.map((u) => displayMoney(u.amount, u.currency)).join(', ')}.` : ''}
+      </p>
+      <DataTable
+        caption="When your reserve is expected back"
+        csvName="reserve-forecast.csv"
+        rowKey={(i) => `${i.label}-${i.currency}`}
+        rows={forecast.items}
+        empty="No reserve is held."
+        columns={[
+          { header: 'Reserve on', value: (i) => i.label },
+          { header: 'Held', value: (i) => `${i.held} ${i.currency}`, render: (i) => displayMoney(i.held, i.currency), align: 'right' },
+          { header: 'Expected back', value: (i) => i.expectedBack ?? 'not dated' },
+          { header: 'Why', value: (i) => i.why },
+        ]}
+      />
+      <DataTable
+        caption="Releases and rebate advices"
+        csvName="releases.csv"
+        rowKey={(r) => r.id}
+        rows={releases}
+        empty="No releases yet."
+        columns={[
+          { header: 'Release', value: (r) => r.id, render: (r) => (r.status === 'paid' ? <Link className="text-brand-700 underline" href={`/portal/releases/${r.id}`}>{`Rebate advice ${r.id}`}</Link> : `Release ${r.id}`) },
+          { header: 'Date', value: (r) => r.asOf },
+          { header: 'Paid to you', value: (r) => (r.paid ? `${r.paid} ${r.currency}` : ''), render: (r) => (r.paid ? displayMoney(r.paid, r.currency) : '—'), align: 'right' },
+          { header: 'Status', value: (r) => r.status },
+        ]}
+      />
+      <DataTable
+        caption="Statements"
+        csvName="statements.csv"
+        rowKey={(s) => s.id}
+        rows={statements}
+        empty="No statements yet: the monthly statement arrives on the first business day of the month."
+        columns={[
+          { header: 'Period', value: (s) => s.periodLabel },
+          { header: 'Closing reserve', value: (s) => s.currencies.map((c) => `${c.closing} ${c.currency}`).join('; ') },
+          { header: 'Download', value: (s) => s.downloadUrl, render: (s) => <a className="text-brand-700 underline" href={s.downloadUrl}>{`Download statement ${s.periodLabel} (PDF)`}</a> },
+        ]}
+      />
+      <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="font-semibold">A statement for any period</h2>
+        <form method="get" action={`/api/v1/clients/${clientId}/statements`} aria-label="Statement for a period" className="mt-2 flex flex-wrap items-end gap-3">
+          <div>
+            <label htmlFor="statement-from" className="text-sm font-medium">
+              From
+            </label>
+            <input id="statement-from" name="from" type="date" required defaultValue={`${lastMonthEnd.slice(0, 8)}01`} className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" />
+          </div>
+          <div>
+            <label htmlFor="statement-to" className="text-sm font-medium">
+              To
+            </label>
+            <input id="statement-to" name="to" type="date" required defaultValue={lastMonthEnd} className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" />
+          </div>
+          <button type="submit" className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white">
+            Download statement (PDF)
+          </button>
+        </form>
+      </section>
+      <nav aria-label="Which invoices" className="mt-6 flex gap-2 text-sm">
+        {(['open', 'settled', 'all'] as const).map((v) => (
+          <Link key={v} href={`/portal?invoices=${v}`} aria-current={invoiceView === v ? 'true' : undefined} className={`rounded-full border px-3 py-1 ${invoiceView === v ? 'border-brand-700 bg-brand-50 text-brand-800' : 'border-slate-300'}`}>
+            {v === 'open' ? 'Open invoices' : v === 'settled' ? 'Settled invoices' : 'All invoices'}
+          </Link>
+        ))}
+      </nav>
       <DataTable
         caption="Your invoices"
         csvName="invoices.csv"
         rowKey={(i) => i.id}
-        rows={invoices}
+        rows={shown}
+        empty="No invoices here."
         columns={[
           { header: 'Number', value: (i) => i.number },
           { header: 'Debtor', value: (i) => i.debtorName },
           { header: 'Face value', value: (i) => i.faceValue, render: (i) => displayMoney(i.faceValue, i.currency), align: 'right' },
-          { header: 'Status', value: (i) => i.status },
+          { header: 'Status', value: (i) => i.status.replace('_', ' ') },
           { header: 'Issued', value: (i) => i.issueDate },
+          { header: 'Due', value: (i) => i.dueDate },
           { header: 'Funded', value: (i) => i.fundingDate ?? '' },
         ]}
       />
