@@ -175,7 +175,7 @@ describe('parsing a schedule of accounts', () => {
     expect(errors).toEqual([]);
     expect(rows).toHaveLength(50_000);
     expect(rows[49_999]).toMatchObject({ line: 50_001, faceValue: '50000.25' });
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(30_000); // a guard against quadratic parsing, not a benchmark
     const over = parseSchedule(file(HEADER, ...data, 'X-1,Globex Retail,1.00,USD,2026-01-01,2026-02-01'));
     expect(over.errors).toEqual([{ line: 50_002, message: expect.stringContaining('more than 50000 invoices') }]);
   });
