@@ -14,11 +14,15 @@ import { CreateUserForm, InviteClientUserForm, ReleasePolicyForm, RetryEmailButt
 export const metadata: Metadata = { title: 'Settings' };
 export const dynamic = 'force-dynamic';
 
-export default async function SettingsPage() {
+const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+
+export default async function SettingsPage({ searchParams }: { searchParams: Promise<{ outbox?: string }> }) {
   const actor = await requireSection('settings');
+  const { outbox: outboxFilter } = await searchParams;
+  const outboxStatus = OUTBOX_STATUSES.find((s) => s === outboxFilter);
   const canEdit = actor.role === 'admin';
   const db = getDatabase();
-  const [users, clients, outbox, policy] = await Promise.all([listUsers(db), listClients(db, actor), listOutbox(db, { limit: 100 }), releasePolicySettings(db)]);
+  const [users, clients, outbox, policy] = await Promise.all([listUsers(db), listClients(db, actor), listOutbox(db, { status: outboxStatus, limit: 200 }), releasePolicySettings(db)]);
   const mailVia = process.env.SMTP_URL ? `SMTP (${new URL(process.env.SMTP_URL).host})` : createTransport(null).describe;
   return (
     <div>
@@ -70,6 +74,18 @@ export default async function SettingsPage() {
           </div>
         ) : null}
       </section>
+      <nav aria-label="Filter the outbox" className="mt-6 flex flex-wrap gap-2 text-sm">
+        {['all', ...OUTBOX_STATUSES].map((st) => (
+          <a
+            key={st}
+            href={st === 'all' ? '/settings' : `/settings?outbox=${st}`}
+            aria-current={(outboxStatus ?? 'all') === st ? 'true' : undefined}
+            className={`rounded-full border px-3 py-1 ${(outboxStatus ?? 'all') === st ? 'border-brand-700 bg-brand-50 text-brand-800' : 'border-slate-300'}`}
+          >
+            {st === 'all' ? 'All emails' : st}
+          </a>
+        ))}
+      </nav>
       <DataTable
         caption="Email outbox"
         csvName="outbox.csv"
@@ -79,6 +95,7 @@ export default async function SettingsPage() {
         columns={[
           { header: 'Queued', value: (m) => m.createdAt },
           { header: 'To', value: (m) => m.to },
+          { header: 'Kind', value: (m) => m.template.replace('_', ' ') },
           { header: 'Subject', value: (m) => m.subject },
           { header: 'Status', value: (m) => m.status },
           { header: 'Attempts', value: (m) => String(m.attempts), align: 'right' },
