@@ -1,4 +1,4 @@
-import { Big, ZERO, minorUnits } from '../money';
+import { Big, ZERO, fixed, minorUnits } from '../money';
 
 /**
  * SPEC 5.2 / API.md "Collections": matching a received payment to open invoices, as pure
@@ -718,5 +718,5 @@ function moneyFormatter(currency: string): (value: Big) => string {
   } catch {
     places = null;
   }
-  return (value) => `${places === null ? value.toString() : value.toFixed(places)} ${currency}`;
+  return (value) => `${places === null ? value.toString() : fixed(value, places)} ${currency}`;
 }

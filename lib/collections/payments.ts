@@ -7,7 +7,7 @@ import { isBusinessDate } from '../dates';
 import { DomainError, conflict, notFound, refused } from '../errors';
 import { markCredited, settleInvoice } from '../fees/settlement';
 import { postEntries } from '../ledger/post';
-import { Big, formatMoney, moneyOut, parseMoney } from '../money';
+import { Big, fixed, formatMoney, moneyOut, parseMoney } from '../money';
 import { parseInput } from '../validation';
 import { chargeToClient, type ChargeResult } from './charges';
 import { openDispute } from './disputes';
@@ -152,7 +152,7 @@ export async function autoMatch(tx: Tx, paymentIds: number[], actor: Actor): Pro
         id: paymentId,
         suggestions: JSON.stringify(
           result.suggestions.flatMap((s) =>
-            s.allocations.map((a) => ({ invoiceId: a.invoiceId, amount: formatMoney(a.amount, currency), confidence: s.confidence.toFixed(2), invoiceIds: s.invoiceIds, reason: s.reason })),
+            s.allocations.map((a) => ({ invoiceId: a.invoiceId, amount: formatMoney(a.amount, currency), confidence: fixed(s.confidence, 2), invoiceIds: s.invoiceIds, reason: s.reason })),
           ),
         ),
       });
