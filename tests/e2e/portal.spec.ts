@@ -90,6 +90,17 @@ test('a client user sees its balances and downloads its statement; the PDF closi
   // the stored statement is now listed in the portal for download again
   await page.reload();
   await expect(page.getByRole('link', { name: /Download statement .*\(PDF\)/ }).first()).toBeVisible();
+
+  // the client chooses which emails its contact gets; the choice is kept
+  const prefs = page.getByRole('form', { name: /^Email notices for / });
+  await prefs.getByLabel('Rebate paid').uncheck();
+  await prefs.getByRole('button', { name: 'Save' }).click();
+  await expect(prefs.getByRole('status')).toContainText('does not get rebate advices');
+  await page.reload();
+  await expect(page.getByRole('form', { name: /^Email notices for / }).getByLabel('Rebate paid')).not.toBeChecked();
+  await page.getByRole('form', { name: /^Email notices for / }).getByLabel('Rebate paid').check();
+  await page.getByRole('form', { name: /^Email notices for / }).getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('form', { name: /^Email notices for / }).getByRole('status')).toContainText('gets rebate advices');
 });
 
 test('every route and API with another client’s ids is 404 for a client user', async ({ page, request, browser }) => {

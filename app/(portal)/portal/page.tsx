@@ -12,6 +12,7 @@ import { displayMoney } from '@/lib/money';
 import { clientReleases, reserveForecast, reserveHistory } from '@/lib/portal';
 import { reserveReport } from '@/lib/releases';
 import { listStatements } from '@/lib/statements';
+import { PortalPreferences } from './preferences';
 
 export const metadata: Metadata = { title: 'Your reserves' };
 export const dynamic = 'force-dynamic';
@@ -123,6 +124,14 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
             Download statement (PDF)
           </button>
         </form>
+      </section>
+      <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 className="font-semibold">Email notices</h2>
+        <p className="mt-1 text-sm text-slate-600">Who among your contacts gets the statement-ready email and the rebate advice.</p>
+        {client.contacts.length === 0 ? <p className="mt-2 text-sm text-slate-500">No contacts on file: ask your factor to add one.</p> : null}
+        {client.contacts.map((c) => (
+          <PortalPreferences key={c.email} contact={{ name: c.name, email: c.email, notifyStatements: c.notifyStatements !== false, notifyRebates: c.notifyRebates !== false }} />
+        ))}
       </section>
       <nav aria-label="Which invoices" className="mt-6 flex gap-2 text-sm">
         {(['open', 'settled', 'all'] as const).map((v) => (
