@@ -60,6 +60,8 @@ test.describe('signing in and what each role sees', () => {
     await signInAs(page, 'client');
     await expect(page.getByRole('heading', { name: 'Acme Freight LLC' })).toBeVisible();
     // Acme's twelve demo invoices (other specs may add more of Acme's), and no other client's
+    await page.getByRole('link', { name: 'All invoices' }).click();
+    await expect(page).toHaveURL(/invoices=all/);
     const invoices = page.getByRole('table', { name: 'Your invoices' });
     await expect(invoices.getByRole('row', { name: /AF-1012/ })).toBeVisible();
     expect(await invoices.getByRole('row').count()).toBeGreaterThanOrEqual(13);
