@@ -263,6 +263,7 @@ async function main() {
     if (want('accrual')) await benchAccrual(database);
     if (want('matching')) await benchMatching(database, Number(flags.payments ?? 10_000));
     if (want('statements')) await (await import('./bench-statements')).benchStatements(database, flags);
+    if (want('release')) await (await import('./bench-release')).benchRelease(database, flags);
   } finally {
     await database.close();
   }

@@ -1,18 +1,33 @@
-import type { Database } from '../../db/client';
+import type { Database, Tx } from '../../db/client';
 import { agreementTermsSchema } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import { systemActor } from '../auth/actor';
+import { feeSql } from '../ledger/accrual';
+
+/**
+ * A release-cycle mix (bench `release`): agreements whose release cadences (weekly, biweekly,
+ * monthly, on collection) all fall due on `asOf`, risk scores across the tiers (automatic,
+ * review, manual; some unscored), auto-approve limits, a minimum reserve balance on some and a
+ * percent-of-open reserve on a few, one or two contacts per client for the rebate advice — and about
+ * `settledShare` of the invoices paid in full and settled before `asOf`.
+ */
+export interface ReleaseMix {
+  asOf: string;
+  /** the share of invoices paid in full 20–65 days after funding and no later than asOf (of those funded 20 days before asOf or earlier); default 0.35 */
+  settledShare?: number;
+}
 
 /**
  * A generated portfolio for benchmarks (`npm run seed -- --invoices N`): clients, debtors and N
  * funded, open invoices with their SPEC 5.1 postings — all in set-based SQL (INSERT … SELECT),
- * so a million invoices take seconds per statement, not a query per row. The ledger it writes
- * satisfies every invariant audit:verify checks.
+ * so a million invoices take seconds per statement, not a query per row. With `releaseMix`,
+ * part of them are paid and settled with the postings collections make (SPEC 5.2). The ledger
+ * it writes satisfies every invariant audit:verify checks.
  */
 export async function generatePortfolio(
   database: Database,
-  options: { invoices: number; clients?: number; debtors?: number; fundedFrom?: string; days?: number; log?: (line: string) => void },
-): Promise<{ clients: number; debtors: number; invoices: number; seconds: number }> {
+  options: { invoices: number; clients?: number; debtors?: number; fundedFrom?: string; days?: number; releaseMix?: ReleaseMix; log?: (line: string) => void },
+): Promise<{ clients: number; debtors: number; invoices: number; settled: number; seconds: number }> {
   const started = performance.now();
   const log = options.log ?? (() => {});
   const invoiceCount = options.invoices;
@@ -21,6 +36,7 @@ export async function generatePortfolio(
   const fundedFrom = options.fundedFrom ?? '2026-01-01';
   const days = options.days ?? 90;
   const terms = agreementTermsSchema.parse({ creditLimit: '1000000000.00', concentrationLimit: '1.00' });
+  let settled = 0;
   await database.transaction(async (tx) => {
     const sql = tx.sql;
     const [{ base }] = (await sql`select coalesce(max(id), 0) as base from clients`) as unknown as [{ base: string }];
@@ -98,6 +114,11 @@ export async function generatePortfolio(
        where i.id > ${invoiceBase}
        group by e.id, e.effective_date`;
     log('disbursements posted');
+    if (options.releaseMix) {
+      await releaseTerms(tx, base, options.releaseMix);
+      settled = await settleInvoices(tx, invoiceBase, options.releaseMix);
+      log(`settled invoices: ${settled}`);
+    }
     await sql`
       update ledger_accounts a set balance = s.total
         from (select account_id, sum(amount) as total from journal_lines group by account_id) s
@@ -105,9 +126,127 @@ export async function generatePortfolio(
     await recordAudit(tx, systemActor('seed:generate', 'seed'), {
       action: 'portfolio.generate',
       targetType: 'portfolio',
-      after: { clients: clientCount, debtors: debtorCount, invoices: invoiceCount },
+      after: { clients: clientCount, debtors: debtorCount, invoices: invoiceCount, ...(options.releaseMix ? { settled, releaseMix: options.releaseMix } : {}) },
     });
   });
   await database.sql`analyze`;
-  return { clients: clientCount, debtors: debtorCount, invoices: invoiceCount, seconds: (performance.now() - started) / 1000 };
+  return { clients: clientCount, debtors: debtorCount, invoices: invoiceCount, settled, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The generated clients' agreements and contacts for a release cycle on `mix.asOf` (see
+ * ReleaseMix). Every cadence is anchored so that it falls due on asOf.
+ */
+async function releaseTerms(tx: Tx, clientBase: string, mix: ReleaseMix): Promise<void> {
+  const sql = tx.sql;
+  await sql`
+    with c as (select id, row_number() over (order by id) as n from clients where id > ${clientBase})
+    update agreements a set terms = a.terms
+      || jsonb_build_object(
+           'releaseSchedule', case c.n % 4
+             when 0 then jsonb_build_object('cadence', 'weekly', 'anchorDate', to_char(${mix.asOf}::date - (7 * (1 + c.n % 8))::int, 'YYYY-MM-DD'))
+             when 1 then jsonb_build_object('cadence', 'biweekly', 'anchorDate', to_char(${mix.asOf}::date - (14 * (1 + c.n % 4))::int, 'YYYY-MM-DD'))
+             when 2 then jsonb_build_object('cadence', 'monthly', 'anchorDate', to_char(${mix.asOf}::date - make_interval(months => (1 + c.n % 3)::int), 'YYYY-MM-DD'))
+             else jsonb_build_object('cadence', 'on_collection', 'anchorDate', '2026-01-02') end,
+           'releaseAutoApproveUpTo', case when c.n % 7 = 0 then '100000.00' else '250000.00' end,
+           'minimumReserveBalance', case when c.n % 5 = 0 then '10000.00' else '0.00' end,
+           'reservePolicy', case when c.n % 50 = 0 then '{"kind": "percent_of_open", "rate": "0.10"}'::jsonb else '{"kind": "per_invoice"}'::jsonb end)
+      || case when c.n % 20 in (14, 15) then '{}'::jsonb
+              else jsonb_build_object('riskScore', case when c.n % 20 < 10 then 95 when c.n % 20 < 14 then 85 when c.n % 20 < 18 then 75 when c.n % 20 = 18 then 65 else 50 end) end
+      from c where a.client_id = c.id`;
+  await sql`
+    with c as (select id, row_number() over (order by id) as n from clients where id > ${clientBase})
+    update clients k set contacts = jsonb_build_array(jsonb_build_object('name', 'Accounts', 'email', 'ap@client-' || k.id || '.test'))
+      || case when c.n % 3 = 0 then jsonb_build_array(jsonb_build_object('name', 'Finance', 'email', 'finance@client-' || k.id || '.test')) else '[]'::jsonb end
+      from c where k.id = c.id`;
+}
+
+/**
+ * Pays in full and settles about `settledShare` of the generated invoices, with the postings
+ * lib/collections and lib/fees/settlement make for a payment applied to one invoice: the
+ * receipt (Dr cash, Cr unapplied_cash), the application (Dr unapplied_cash, Cr receivable), the
+ * fee frozen at fee(paid − funded) (Dr fees_receivable, Cr fee_income; nothing was accrued) and
+ * settled from the invoice's reserve (Dr reserve, Cr fees_receivable). Set-based: one statement
+ * per kind of row.
+ */
+async function settleInvoices(tx: Tx, invoiceBase: string, mix: ReleaseMix): Promise<number> {
+  const sql = tx.sql;
+  const share = Math.round((mix.settledShare ?? 0.35) * 1000);
+  const seq = (table: string) => sql`nextval(pg_get_serial_sequence(${table}, 'id'))`;
+  await sql`
+    create temp table gen_settle on commit drop as
+    select i.id as invoice_id, i.client_id, i.debtor_id, i.currency, i.number, i.face_value as face, p.paid, d.name as payer,
+           least(i.reserve, fee.fee) as settled, fee.fee,
+           0::bigint as payment_id, 0::bigint as application_id, 0::bigint as receipt_entry, 0::bigint as application_entry,
+           0::bigint as freeze_entry, 0::bigint as settlement_entry
+      from invoices i
+      join fee_accruals f on f.invoice_id = i.id
+      join debtors d on d.id = i.debtor_id
+      cross join lateral (select i.funding_date + (20 + abs(hashint8(i.id + 1)) % greatest(1, least(46, ${mix.asOf}::date - i.funding_date - 19)))::int as paid) p
+      cross join lateral (select ${feeSql(sql, sql`(p.paid - f.funding_date)`, sql`0`)} as fee) fee
+     where i.id > ${invoiceBase} and i.status = 'funded' and abs(hashint8(i.id)) % 1000 < ${share} and p.paid <= ${mix.asOf}::date
+     order by i.id`;
+  // Ids drawn in invoice order, one kind after the other, so each kind's entries (and their
+  // lines) are written in id order, as the BRIN index on entry ids expects.
+  await sql`update gen_settle set payment_id = ${seq('payments')}`;
+  await sql`update gen_settle set application_id = ${seq('payment_applications')}`;
+  for (const column of ['receipt_entry', 'application_entry', 'freeze_entry', 'settlement_entry']) {
+    await sql`update gen_settle set ${sql(column)} = ${seq('journal_entries')}`;
+  }
+  await sql`
+    insert into ledger_accounts (code, currency, client_id)
+    select distinct 'unapplied_cash', currency, null::bigint from gen_settle
+    on conflict do nothing`;
+  await sql`
+    insert into payments (id, currency, amount, unapplied, received_date, payer_name, reference, source, status, debtor_id)
+    select payment_id, currency, face, 0, paid, payer, 'INV ' || number, 'import', 'applied', debtor_id from gen_settle order by payment_id`;
+  await sql`
+    insert into journal_entries (id, effective_date, kind, idempotency_key, client_id, invoice_id, payment_id, memo, posted_by)
+    select receipt_entry, paid, 'receipt', 'receipt:' || payment_id, null::bigint, null::bigint, payment_id, 'Payment received from ' || payer, 'seed:generate'
+      from gen_settle order by 1`;
+  await sql`
+    insert into journal_entries (id, effective_date, kind, idempotency_key, client_id, invoice_id, payment_id, memo, posted_by)
+    select application_entry, paid, 'application', 'application:' || payment_id || ':' || application_id, client_id, invoice_id, payment_id,
+           'Payment ' || payment_id || ' applied to 1 invoice(s)', 'seed:generate'
+      from gen_settle order by 1`;
+  await sql`
+    insert into journal_entries (id, effective_date, kind, idempotency_key, client_id, invoice_id, memo, posted_by)
+    select freeze_entry, paid, 'accrual', 'fee-freeze:' || invoice_id, client_id, invoice_id,
+           'Fee of invoice ' || number || ' frozen at ' || fee || ' on ' || paid, 'seed:generate'
+      from gen_settle where fee <> 0 order by 1`;
+  await sql`
+    insert into journal_entries (id, effective_date, kind, idempotency_key, client_id, invoice_id, memo, posted_by)
+    select settlement_entry, paid, 'fee_settlement', 'fee-settlement:' || invoice_id, client_id, invoice_id,
+           'Fee of invoice ' || number || ' settled from its reserve', 'seed:generate'
+      from gen_settle where settled > 0 order by 1`;
+  const global = (code: string) => sql`(select id from ledger_accounts g where g.code = ${code} and g.currency = s.currency and g.client_id is null)`;
+  const own = (code: string) => sql`(select id from ledger_accounts k where k.code = ${code} and k.currency = s.currency and k.client_id = s.client_id)`;
+  // Each kind's lines in one statement: the balance trigger checks its entries together.
+  await sql`
+    insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id)
+    select s.receipt_entry, x.account_id, s.currency, x.amount, s.paid, null::bigint
+      from gen_settle s cross join lateral (values (${global('cash')}, s.face), (${global('unapplied_cash')}, -s.face)) x(account_id, amount)
+     order by 1`;
+  await sql`
+    insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id)
+    select s.application_entry, x.account_id, s.currency, x.amount, s.paid, x.invoice_id
+      from gen_settle s cross join lateral (values (${global('unapplied_cash')}, s.face, null::bigint), (${own('receivable')}, -s.face, s.invoice_id)) x(account_id, amount, invoice_id)
+     order by 1`;
+  await sql`
+    insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id)
+    select s.freeze_entry, x.account_id, s.currency, x.amount, s.paid, s.invoice_id
+      from gen_settle s cross join lateral (values (${own('fees_receivable')}, s.fee), (${global('fee_income')}, -s.fee)) x(account_id, amount)
+     where s.fee <> 0 order by 1`;
+  await sql`
+    insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id)
+    select s.settlement_entry, x.account_id, s.currency, x.amount, s.paid, s.invoice_id
+      from gen_settle s cross join lateral (values (${own('reserve')}, s.settled), (${own('fees_receivable')}, -s.settled)) x(account_id, amount)
+     where s.settled > 0 order by 1`;
+  await sql`
+    insert into payment_applications (id, payment_id, invoice_id, amount, applied_date, entry_id)
+    select application_id, payment_id, invoice_id, face, paid, application_entry from gen_settle order by 1`;
+  await sql`update invoices i set status = 'settled', settled_date = s.paid, outstanding = 0 from gen_settle s where i.id = s.invoice_id`;
+  await sql`update fee_accruals f set credited = true, accrued = s.fee, frozen_on = s.paid from gen_settle s where f.invoice_id = s.invoice_id`;
+  const [{ n }] = (await sql`select count(*)::int as n from gen_settle`) as unknown as [{ n: number }];
+  return n;
 }

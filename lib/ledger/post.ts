@@ -111,11 +111,16 @@ async function resolveAccounts(tx: Tx, lines: LineInput[]): Promise<Map<string, 
     insert into ledger_accounts (code, currency, client_id)
     select * from unnest(${codes}::text[], ${currencies}::text[], ${clientIds as never}::bigint[])
     on conflict do nothing`;
+  // Client accounts and the others apart: equality on every key column lets Postgres use the
+  // unique index (or hash) for thousands of keys, where "is not distinct from" compared each key
+  // with every account of its code and currency.
   const rows = await tx.sql<{ id: string; code: string; currency: string; client_id: string | null }[]>`
+    with k(code, currency, client_id) as (select * from unnest(${codes}::text[], ${currencies}::text[], ${clientIds as never}::bigint[]))
     select a.id, a.code, a.currency, a.client_id
-      from ledger_accounts a
-      join unnest(${codes}::text[], ${currencies}::text[], ${clientIds as never}::bigint[]) as k(code, currency, client_id)
-        on a.code = k.code and a.currency = k.currency and a.client_id is not distinct from k.client_id`;
+      from ledger_accounts a join k on a.code = k.code and a.currency = k.currency and a.client_id = k.client_id
+    union all
+    select a.id, a.code, a.currency, a.client_id
+      from ledger_accounts a join k on a.code = k.code and a.currency = k.currency and a.client_id is null and k.client_id is null`;
   const ids = new Map<string, number>();
   for (const r of rows) ids.set(accountKey(r.code, r.currency, r.client_id === null ? null : Number(r.client_id)), Number(r.id));
   return ids;

@@ -1,4 +1,5 @@
 import type { Database, Tx } from '../../db/client';
+import { copyRows } from '../../db/copy';
 import { renderEmail, type TemplateData, type TemplateName } from '../../emails';
 import { recordAudit } from '../audit';
 import { requireRole, systemActor, type Actor } from '../auth/actor';
@@ -28,6 +29,53 @@ export async function queueEmail<K extends TemplateName>(
     on conflict (dedupe_key) do nothing returning id`;
   return rows[0] ? Number(rows[0].id) : null;
 }
+
+export interface QueuedEmail<K extends TemplateName> {
+  to: string;
+  template: K;
+  data: TemplateData[K];
+  dedupeKey?: string;
+  clientId?: number | null;
+}
+
+/**
+ * queueEmail for many emails in one statement (a release cycle's rebate advices): each is
+ * rendered, then all are inserted together; those whose dedupe key was queued before are
+ * skipped. Returns how many were queued.
+ */
+export async function queueEmails<K extends TemplateName>(tx: Tx, emails: QueuedEmail<K>[]): Promise<number> {
+  if (emails.length === 0) return 0;
+  const rendered = emails.map((e) => ({ ...renderEmail(e.template, e.data), e }));
+  if (rendered.length < COPY_EMAILS) {
+    const c = <T>(f: (r: (typeof rendered)[number]) => T) => rendered.map(f);
+    const rows = await tx.sql<{ id: string }[]>`
+      insert into email_outbox (dedupe_key, "to", subject, template, html, text, client_id)
+      select * from unnest(${c((r) => r.e.dedupeKey ?? null) as never}::text[], ${c((r) => r.e.to)}::text[], ${c((r) => r.subject)}::text[],
+                           ${c((r) => r.e.template)}::text[], ${c((r) => r.html)}::text[], ${c((r) => r.text)}::text[], ${c((r) => r.e.clientId ?? null) as never}::bigint[])
+      on conflict (dedupe_key) do nothing returning id`;
+    return rows.length;
+  }
+  // Many (a few thousand rendered emails are megabytes of text): streamed with COPY into a
+  // scratch table, then inserted in one statement that skips the keys queued before.
+  await tx.sql`create temp table outbox_in (dedupe_key text, recipient text, subject text, template text, html text, text text, client_id bigint) on commit drop`;
+  await copyRows(
+    tx,
+    'outbox_in',
+    ['dedupe_key', 'recipient', 'subject', 'template', 'html', 'text', 'client_id'],
+    rendered.map((r) => [r.e.dedupeKey ?? null, r.e.to, r.subject, r.e.template, r.html, r.text, r.e.clientId ?? null]),
+  );
+  const [{ n }] = (await tx.sql`
+    with queued as (
+      insert into email_outbox (dedupe_key, "to", subject, template, html, text, client_id)
+      select dedupe_key, recipient, subject, template, html, text, client_id from outbox_in
+      on conflict (dedupe_key) do nothing returning 1)
+    select count(*)::int as n from queued`) as unknown as [{ n: number }];
+  await tx.sql`drop table outbox_in`;
+  return n;
+}
+
+/** From this many emails on, queueEmails streams them with COPY. */
+const COPY_EMAILS = 200;
 
 export interface SendReport {
   sent: number;

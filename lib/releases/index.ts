@@ -4,15 +4,15 @@ import { recordAudit } from '../audit';
 import { assertClientScope, requireRole, type Actor } from '../auth/actor';
 import { isBusinessDate, parseBusinessDate } from '../dates';
 import { DomainError, notFound, refused } from '../errors';
-import { postEntries, type LineInput } from '../ledger/post';
+import { postEntries, type EntryInput, type LineInput } from '../ledger/post';
 import { Big, ZERO, formatMoney, moneyOut, parseMoney } from '../money';
-import { queueEmail } from '../notifications/outbox';
+import { queueEmails, type QueuedEmail } from '../notifications/outbox';
 import { recipientsFor } from '../notifications/preferences';
 import type { ClientContact } from '../../db/schema/clients';
 import { toCsv } from '../csv';
 import { parseInput } from '../validation';
-import { computeReleasable, drawPlan, isReleaseDue, type BreakdownLine, type Releasable } from './releasable';
-import { loadReleaseStates, type ClientReleaseContext } from './state';
+import { computeReleasable, drawPlan, isReleaseDue, type BreakdownLine, type Releasable, type ReleaseState } from './releasable';
+import { groupedState, loadReleaseStates } from './state';
 
 export const CYCLE_ROLES = ['controller', 'approver', 'admin'] as const;
 export const APPROVER_ROLES = ['approver', 'controller'] as const;
@@ -151,68 +151,93 @@ export async function listReleases(tx: Tx, filter: { cycleId?: number; status?: 
   return (await loadReleases(tx, filter)).map(releaseView);
 }
 
+interface ReleaseToPay {
+  id: number;
+  clientId: number;
+  currency: string;
+  asOf: string;
+  amount: Big;
+  /** the client's reserve in this currency as of asOf, with every source the release may draw on */
+  state: ReleaseState | undefined;
+}
+
 /**
- * Posts and pays a release (SPEC 5.3): Dr reserve (drawn from the eligible invoices and
- * tranches, oldest first) for the amount and its offsets; Cr fees_receivable and client_due for
- * the offsets; Cr client_payable for the amount — then the payout, Dr client_payable, Cr cash —
- * and queues the rebate advice to the client's contacts.
+ * Posts and pays releases (SPEC 5.3) — one, or every auto-approved release of a cycle's chunk
+ * in one set of statements: Dr reserve (drawn from the eligible invoices and tranches, oldest
+ * first) for the amount and its offsets; Cr fees_receivable and client_due for the offsets;
+ * Cr client_payable for the amount — then the payout, Dr client_payable, Cr cash — and queues
+ * the rebate advice to each client's contacts (once per release and address).
  */
-async function postAndPay(tx: Tx, release: { id: number; clientId: number; currency: string; asOf: string }, ctx: ClientReleaseContext, amount: Big, by: Actor): Promise<void> {
-  const state = ctx.states.find((s) => s.currency === release.currency);
-  if (!state) throw refused('nothing_releasable', 'There is no reserve in this currency to release');
-  const result = computeReleasable(state);
-  if (amount.gt(result.releasable)) {
-    throw new DomainError('exceeds_releasable', `Only ${formatMoney(result.releasable, release.currency)} ${release.currency} is releasable now`, { status: 409, details: { releasable: formatMoney(result.releasable, release.currency) } });
-  }
-  const c = release.currency;
-  const plan = drawPlan(state, result, amount);
-  const tag = { currency: c, clientId: release.clientId };
-  const lines: LineInput[] = plan.map((p) => ({
-    account: 'reserve' as const,
-    ...tag,
-    amount: p.amount,
-    invoiceId: p.kind === 'invoice' ? Number(p.sourceId) : null,
-    trancheId: p.kind === 'tranche' ? Number(p.sourceId) : null,
-  }));
-  if (result.offsets.fees.gt(0)) lines.push({ account: 'fees_receivable', ...tag, amount: result.offsets.fees.times(-1) });
-  if (result.offsets.clientDue.gt(0)) lines.push({ account: 'client_due', ...tag, amount: result.offsets.clientDue.times(-1) });
-  if (amount.gt(0)) lines.push({ account: 'client_payable', ...tag, amount: amount.times(-1) });
-  const entries = [
-    { effectiveDate: release.asOf, kind: 'release', idempotencyKey: `release:${release.id}`, clientId: release.clientId, releaseId: release.id, memo: `Reserve release ${release.id}`, lines },
-  ];
-  if (amount.gt(0)) {
-    entries.push({
-      effectiveDate: release.asOf,
-      kind: 'payout',
-      idempotencyKey: `payout:${release.id}`,
-      clientId: release.clientId,
-      releaseId: release.id,
-      memo: `Rebate paid for release ${release.id}`,
-      lines: [
-        { account: 'client_payable', ...tag, amount },
-        { account: 'cash', currency: c, amount: amount.times(-1) },
-      ],
-    });
+async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor): Promise<void> {
+  if (releases.length === 0) return;
+  const entries: EntryInput[] = [];
+  const advices: { release: ReleaseToPay; result: Releasable; plan: ReturnType<typeof drawPlan>; state: ReleaseState }[] = [];
+  for (const release of releases) {
+    const { state, amount } = release;
+    if (!state) throw refused('nothing_releasable', 'There is no reserve in this currency to release');
+    const result = computeReleasable(state);
+    if (amount.gt(result.releasable)) {
+      throw new DomainError('exceeds_releasable', `Only ${formatMoney(result.releasable, release.currency)} ${release.currency} is releasable now`, { status: 409, details: { releasable: formatMoney(result.releasable, release.currency) } });
+    }
+    const c = release.currency;
+    const plan = drawPlan(state, result, amount);
+    const tag = { currency: c, clientId: release.clientId };
+    const lines: LineInput[] = plan.map((p) => ({
+      account: 'reserve' as const,
+      ...tag,
+      amount: p.amount,
+      invoiceId: p.kind === 'invoice' ? Number(p.sourceId) : null,
+      trancheId: p.kind === 'tranche' ? Number(p.sourceId) : null,
+    }));
+    if (result.offsets.fees.gt(0)) lines.push({ account: 'fees_receivable', ...tag, amount: result.offsets.fees.times(-1) });
+    if (result.offsets.clientDue.gt(0)) lines.push({ account: 'client_due', ...tag, amount: result.offsets.clientDue.times(-1) });
+    if (amount.gt(0)) lines.push({ account: 'client_payable', ...tag, amount: amount.times(-1) });
+    entries.push({ effectiveDate: release.asOf, kind: 'release', idempotencyKey: `release:${release.id}`, clientId: release.clientId, releaseId: release.id, memo: `Reserve release ${release.id}`, lines });
+    if (amount.gt(0)) {
+      entries.push({
+        effectiveDate: release.asOf,
+        kind: 'payout',
+        idempotencyKey: `payout:${release.id}`,
+        clientId: release.clientId,
+        releaseId: release.id,
+        memo: `Rebate paid for release ${release.id}`,
+        lines: [
+          { account: 'client_payable', ...tag, amount },
+          { account: 'cash', currency: c, amount: amount.times(-1) },
+        ],
+      });
+    }
+    advices.push({ release, result, plan, state });
   }
   const posted = await postEntries(tx, entries, by);
-  await tx.sql`update releases set status = 'paid', approved_amount = ${amount.toString()}, entry_id = ${posted[0]!.id}, paid_at = now() where id = ${release.id}`;
+  const entryOf = new Map(posted.map((p) => [p.idempotencyKey, p.id]));
+  await tx.sql`
+    update releases r set status = 'paid', approved_amount = u.amount, entry_id = u.entry_id, paid_at = now()
+      from unnest(${releases.map((r) => r.id)}::bigint[], ${releases.map((r) => r.amount.toString())}::numeric[], ${releases.map((r) => entryOf.get(`release:${r.id}`)!)}::bigint[]) as u(id, amount, entry_id)
+     where r.id = u.id`;
   // The rebate advice, to every contact of the client who wants it (once per release and address).
-  const [client] = await tx.sql<{ name: string; contacts: ClientContact[] }[]>`select name, contacts from clients where id = ${release.clientId}`;
-  const sources = plan.map((p) => ({ label: state.sources.find((s) => s.id === p.sourceId && s.kind === p.kind)?.label ?? 'Reserve', amount: formatMoney(p.amount, c) }));
-  const offsets = [
-    ...(result.offsets.fees.gt(0) ? [{ label: 'Fees not covered at settlement', amount: formatMoney(result.offsets.fees, c) }] : []),
-    ...(result.offsets.clientDue.gt(0) ? [{ label: 'Chargebacks owed', amount: formatMoney(result.offsets.clientDue, c) }] : []),
-  ];
-  const heldAfter = result.held.minus(plan.reduce((t, p) => t.plus(p.amount), ZERO));
-  for (const contact of recipientsFor(client?.contacts, 'rebates')) {
-    await queueEmail(tx, {
-      to: contact.email,
-      template: 'rebate_advice',
-      data: { clientName: client!.name, releaseId: String(release.id), date: release.asOf, currency: c, amount: formatMoney(amount, c), sources, offsets, held: formatMoney(heldAfter, c) },
-      dedupeKey: `rebate:${release.id}:${contact.email}`,
-      clientId: release.clientId,
-    });
+  const clients = await tx.sql<{ id: string; name: string; contacts: ClientContact[] }[]>`
+    select id, name, contacts from clients where id = any(${[...new Set(releases.map((r) => r.clientId))]}::bigint[])`;
+  const clientById = new Map(clients.map((k) => [Number(k.id), k]));
+  const emails: QueuedEmail<'rebate_advice'>[] = [];
+  for (const { release, result, plan, state } of advices) {
+    const client = clientById.get(release.clientId);
+    const recipients = recipientsFor(client?.contacts, 'rebates');
+    if (!client || recipients.length === 0) continue;
+    const c = release.currency;
+    const labels = new Map(state.sources.map((s) => [`${s.kind}:${s.id}`, s.label]));
+    const sources = plan.map((p) => ({ label: labels.get(`${p.kind}:${p.sourceId}`) ?? 'Reserve', amount: formatMoney(p.amount, c) }));
+    const offsets = [
+      ...(result.offsets.fees.gt(0) ? [{ label: 'Fees not covered at settlement', amount: formatMoney(result.offsets.fees, c) }] : []),
+      ...(result.offsets.clientDue.gt(0) ? [{ label: 'Chargebacks owed', amount: formatMoney(result.offsets.clientDue, c) }] : []),
+    ];
+    const heldAfter = result.held.minus(plan.reduce((t, p) => t.plus(p.amount), ZERO));
+    const data = { clientName: client.name, releaseId: String(release.id), date: release.asOf, currency: c, amount: formatMoney(release.amount, c), sources, offsets, held: formatMoney(heldAfter, c) };
+    for (const contact of recipients) {
+      emails.push({ to: contact.email, template: 'rebate_advice', data, dedupeKey: `rebate:${release.id}:${contact.email}`, clientId: release.clientId });
+    }
   }
+  await queueEmails(tx, emails);
 }
 
 export interface CycleView {
@@ -290,15 +315,21 @@ async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: nu
   const todo = clientIds.filter((id) => !doneSet.has(id));
   if (todo.length === 0) return;
   await tx.sql`select id from clients where id = any(${todo}::bigint[]) order by id for update`;
-  const contexts = await loadReleaseStates(tx, todo, asOf, { detail: false });
+  // Set-based reads over thousands of clients: JIT costs more than it saves; sorts fit in memory.
+  await tx.sql`set local jit = off`;
+  await tx.sql`set local work_mem = '64MB'`;
+  // One read, under the clients' locks, serves both the proposals and the postings.
+  const contexts = await loadReleaseStates(tx, todo, asOf, { detail: 'drawable' });
   const threshold = await controllerThreshold(tx);
   const rows: { clientId: number; currency: string; amount: Big; status: string; mode: string; needsController: boolean; breakdown: object }[] = [];
+  const stateOf = new Map<string, ReleaseState>();
   for (const ctx of contexts.values()) {
     for (const state of ctx.states) {
-      const r = computeReleasable(state);
+      const r = computeReleasable(groupedState(state));
       if (r.held.eq(0) && r.releasable.eq(0)) continue;
       const mode = ctx.tier?.release ?? 'automatic';
       const auto = mode === 'automatic' && r.releasable.gt(0) && r.releasable.lte(new Big(ctx.terms.releaseAutoApproveUpTo ?? '0'));
+      stateOf.set(`${ctx.clientId}|${state.currency}`, state);
       rows.push({
         clientId: ctx.clientId,
         currency: state.currency,
@@ -319,13 +350,14 @@ async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: nu
                   ${rows.map((r) => JSON.stringify(r.breakdown))}::text[]) as t(c, cur, a, s, m, nc, b)
     on conflict (client_id, currency, as_of) do nothing
     returning id, client_id, currency, status, amount`;
-  const approved = inserted.filter((r) => r.status === 'approved');
-  if (approved.length > 0) {
-    const detailed = await loadReleaseStates(tx, [...new Set(approved.map((r) => Number(r.client_id)))], asOf, { detail: true });
-    for (const r of approved) {
-      await postAndPay(tx, { id: Number(r.id), clientId: Number(r.client_id), currency: r.currency, asOf }, detailed.get(Number(r.client_id))!, new Big(r.amount), by);
-    }
-  }
+  // Every auto-approved release of the chunk posted, paid and advised together.
+  await postReleases(
+    tx,
+    inserted
+      .filter((r) => r.status === 'approved')
+      .map((r) => ({ id: Number(r.id), clientId: Number(r.client_id), currency: r.currency, asOf, amount: new Big(r.amount), state: stateOf.get(`${r.client_id}|${r.currency}`) })),
+    by,
+  );
   await recordAudit(
     tx,
     by,
@@ -367,9 +399,9 @@ export async function approveRelease(tx: Tx, releaseId: number, input: { amount?
     throw new DomainError('controller_required', `Releases above ${formatMoney(threshold, c)} ${c} need a controller's approval as well`, { status: 403 });
   }
   const amount = row.approved_amount !== null && needsController ? new Big(row.approved_amount) : requested;
-  const ctx = (await loadReleaseStates(tx, [Number(row.client_id)], row.as_of, { detail: true })).get(Number(row.client_id))!;
+  const ctx = (await loadReleaseStates(tx, [Number(row.client_id)], row.as_of, { detail: true })).get(Number(row.client_id));
   await tx.sql`update releases set ${needsController ? tx.sql`second_approved_by = ${actor.userId}` : tx.sql`first_approved_by = ${actor.userId}`}, decided_by = ${actor.userId}, status = 'approved' where id = ${releaseId}`;
-  await postAndPay(tx, { id: releaseId, clientId: Number(row.client_id), currency: c, asOf: row.as_of }, ctx, amount, actor);
+  await postReleases(tx, [{ id: releaseId, clientId: Number(row.client_id), currency: c, asOf: row.as_of, amount, state: ctx?.states.find((s) => s.currency === c) }], actor);
   await recordAudit(tx, actor, {
     action: 'release.approve',
     targetType: 'release',

@@ -7,8 +7,11 @@ import { DEFAULT_RISK_SCHEDULE, riskTier, type ReleaseState, type ReserveSource,
 /**
  * The state a release is computed from, for many clients at once and as of any business date
  * (SPEC 5.3: "any past asOf gives the figure as it was then"), in a fixed number of set-based
- * queries. `detail` lists every invoice and tranche (for a release's breakdown and its posting);
- * without it the sources are grouped by state (for a cycle over thousands of clients).
+ * queries. `detail: true` lists every invoice and tranche (for a release's breakdown and its
+ * posting); `false` groups the sources by state; `'drawable'` lists only the sources a release
+ * can draw on (settled invoices and matured tranches, or every source of a percent-of-open
+ * reserve) and groups the rest — what a cycle over thousands of clients needs to propose and
+ * post in one read.
  */
 export interface ClientReleaseContext {
   clientId: number;
@@ -24,7 +27,7 @@ export async function riskSchedule(tx: Tx): Promise<RiskTier[]> {
 
 type SourceRow = { client_id: string; currency: string; source_kind: ReserveSource['kind']; source_id: string | null; label: string; state: SourceState; held: string; n: number; ord: string | null };
 
-export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: string, options: { detail: boolean }): Promise<Map<number, ClientReleaseContext>> {
+export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: string, options: { detail: boolean | 'drawable' }): Promise<Map<number, ClientReleaseContext>> {
   const out = new Map<number, ClientReleaseContext>();
   if (clientIds.length === 0) return out;
   const schedule = await riskSchedule(tx);
@@ -42,11 +45,14 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
   }
   const ids = [...out.keys()];
   const holds = ids.map((id) => holdDays.get(id) ?? 0);
+  // Which clients' sources are listed one by one: all, none, or (drawable) every source of a
+  // percent-of-open reserve and the eligible ones of the others.
+  const every = ids.map((id) => (options.detail === true || (options.detail === 'drawable' && out.get(id)!.terms.reservePolicy?.kind === 'percent_of_open') ? 1 : 0));
+  const eligibleToo = options.detail === 'drawable';
 
   // Reserve held per invoice / tranche as of the date, each with its state then.
-  const grouping = options.detail ? tx.sql`h.source_kind, h.source_id, h.label, h.ord` : tx.sql`h.source_kind, null::text, null::text, null::text`;
   const sources = await tx.sql<SourceRow[]>`
-    with c(id, hold) as (select * from unnest(${ids}::bigint[], ${holds}::int[])),
+    with c(id, hold, every) as (select id, hold, every = 1 from unnest(${ids}::bigint[], ${holds}::int[], ${every}::int[]) as u(id, hold, every)),
     held as (
       select a.client_id, a.currency, l.invoice_id, l.tranche_id, sum(-l.amount) as held
         from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'reserve'
@@ -54,15 +60,9 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
        where l.effective_date <= ${asOf}::date and not l.accrual
        group by 1, 2, 3, 4 having sum(-l.amount) <> 0
     ),
-    classified as (
-      select h.client_id, h.currency, h.held,
-             case when h.tranche_id is not null then 'tranche' when h.invoice_id is not null then 'invoice' else 'pool' end as source_kind,
-             coalesce(h.tranche_id, h.invoice_id)::text as source_id,
-             case when h.tranche_id is not null then initcap(t.kind) || ' tranche funded ' || t.funded_on || coalesce(', matures ' || t.matures_on, '')
-                  when h.invoice_id is not null then 'Invoice ' || i.number || coalesce(' (settled ' || i.settled_date || ')', '')
-                  else 'Client reserve' end as label,
-             case when h.tranche_id is not null then coalesce(t.matures_on::text, '9999') || lpad(t.id::text, 20, '0')
-                  else coalesce(i.settled_date::text, '9999') || lpad(coalesce(h.invoice_id, 0)::text, 20, '0') end as ord,
+    classified as materialized (
+      select h.client_id, h.currency, h.held, h.invoice_id, h.tranche_id, c.every,
+             i.number, i.settled_date, t.kind as tranche_kind, t.funded_on, t.matures_on,
              case when h.tranche_id is not null then
                     case when t.kind = 'fixed' then 'fixed' when t.matures_on <= ${asOf}::date then 'matured' else 'immature' end
                   when h.invoice_id is null then 'pool'
@@ -74,14 +74,24 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
         from held h join c on c.id = h.client_id
         left join reserve_tranches t on t.id = h.tranche_id
         left join invoices i on i.id = h.invoice_id
+    ),
+    -- A source listed one by one is its own group (keyed by its id; 0 for the pool); the
+    -- others are grouped by state. Labels are built for the listed ones only.
+    listed as (
+      select h.*, case when h.every or (${eligibleToo}::boolean and h.state in ('closed', 'matured')) then coalesce(h.tranche_id, h.invoice_id, 0) end as one
+        from classified h
     )
     select h.client_id, h.currency, h.state, sum(h.held) as held, count(*)::int as n,
-           ${options.detail ? tx.sql`h.source_kind` : tx.sql`'group'`} as source_kind,
-           ${options.detail ? tx.sql`h.source_id` : tx.sql`null::text`} as source_id,
-           ${options.detail ? tx.sql`h.label` : tx.sql`null::text`} as label,
-           ${options.detail ? tx.sql`h.ord` : tx.sql`min(h.ord)`} as ord
-      from classified h
-     group by h.client_id, h.currency, h.state, ${grouping}
+           case when h.one is null then 'group' when min(h.tranche_id) is not null then 'tranche' when min(h.invoice_id) is not null then 'invoice' else 'pool' end as source_kind,
+           case when h.one is null then null else min(coalesce(h.tranche_id, h.invoice_id))::text end as source_id,
+           min(case when h.one is null then null
+                    when h.tranche_id is not null then initcap(h.tranche_kind) || ' tranche funded ' || h.funded_on || coalesce(', matures ' || h.matures_on, '')
+                    when h.invoice_id is not null then 'Invoice ' || h.number || coalesce(' (settled ' || h.settled_date || ')', '')
+                    else 'Client reserve' end) as label,
+           min(case when h.tranche_id is not null then coalesce(h.matures_on::text, '9999') || lpad(h.tranche_id::text, 20, '0')
+                    else coalesce(h.settled_date::text, '9999') || lpad(coalesce(h.invoice_id, 0)::text, 20, '0') end) as ord
+      from listed h
+     group by h.client_id, h.currency, h.state, h.one
      order by h.client_id, h.currency, ord`;
 
   // Balances as of the date: today's balance less what was posted for later dates.
@@ -152,6 +162,26 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
   }
   for (const ctx of out.values()) ctx.states.sort((a, b) => a.currency.localeCompare(b.currency));
   return out;
+}
+
+/**
+ * The same state with its sources grouped by state (as `detail: false` loads them): for a
+ * release's stored breakdown, which names groups, not every invoice.
+ */
+export function groupedState(state: ReleaseState): ReleaseState {
+  const groups = new Map<SourceState, ReserveSource>();
+  for (const s of state.sources) {
+    const g = groups.get(s.state);
+    if (!g) {
+      groups.set(s.state, { kind: 'group', id: null, label: groupLabel(s.state), state: s.state, held: s.held, count: s.count ?? 1, order: s.order });
+    } else {
+      g.held = g.held.plus(s.held);
+      g.count = (g.count ?? 1) + (s.count ?? 1);
+      if (s.order !== undefined && (g.order === undefined || s.order < g.order)) g.order = s.order;
+    }
+  }
+  const sources = [...groups.values()].sort((a, b) => (a.order ?? '').localeCompare(b.order ?? ''));
+  return { ...state, sources };
 }
 
 function groupLabel(state: SourceState): string {

@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../db/client';
 import { checkHealth } from '../../lib/health';
-import { queueEmail, sendDueEmails } from '../../lib/notifications/outbox';
+import { queueEmail, queueEmails, sendDueEmails } from '../../lib/notifications/outbox';
+import { renderEmail } from '../../emails';
 import { createTransport } from '../../lib/notifications/transport';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSmtpCatcher, type SmtpCatcher } from '../support/smtp';
@@ -125,5 +126,24 @@ describe('health', () => {
     const both = await checkHealth(deadDb.sql, 'redis://127.0.0.1:1');
     expect(both).toMatchObject({ db: 'down', redis: 'down' });
     await deadDb.close().catch(() => {});
+  });
+});
+
+describe('queueEmails', () => {
+  it('queues many emails together (streamed when there are many), exactly as rendered, and skips keys queued before', async () => {
+    const mail = (i: number) => ({ to: `bulk${i}@factor.test`, template: 'test_message' as const, data: { requestedBy: `bulk ${i}\ttab \\ backslash`, at: 'now\r\nnext' }, dedupeKey: `bulk-${i}` });
+    expect(await t.database.transaction((tx) => queueEmails(tx, [0, 1, 2].map(mail)))).toBe(3);
+    // twice in one transaction, the second time overlapping the first
+    const [first, second] = await t.database.transaction(async (tx) => [
+      await queueEmails(tx, Array.from({ length: 250 }, (_, i) => mail(i))),
+      await queueEmails(tx, Array.from({ length: 300 }, (_, i) => mail(i))),
+    ]);
+    expect([first, second]).toEqual([247, 50]);
+    const rows = await t.database.sql<{ to: string; subject: string; html: string; text: string }[]>`
+      select "to", subject, html, text from email_outbox where dedupe_key like 'bulk-%' order by id`;
+    expect(rows.length).toBe(300);
+    const sample = rows.find((r) => r.to === 'bulk150@factor.test')!;
+    const expected = renderEmail('test_message', mail(150).data);
+    expect(sample).toEqual({ to: 'bulk150@factor.test', subject: expected.subject, html: expected.html, text: expected.text });
   });
 });

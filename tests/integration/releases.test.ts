@@ -169,6 +169,55 @@ describe('approvals', () => {
     expect(n).toBe(1);
   });
 
+  it('a cycle over several clients posts and pays every auto-approved release together, each with its own entries and advices', async () => {
+    const FREE = { ...NAYA, fees: { kind: 'flat', rate: '0', deductFrom: 'reserve' }, releaseAutoApproveUpTo: '100000.00' } as const;
+    const debtor = await aDebtor(t.database, team, { creditLimit: '100000000.00' });
+    const a = await aClient(t.database, team, { agreement: FREE });
+    const b = await aClient(t.database, team, { agreement: { ...FREE, reservePolicy: { kind: 'percent_of_open', rate: '0.10' } } });
+    const review = await aClient(t.database, team, { agreement: { ...FREE, riskScore: 75 } });
+    const contacts = (id: string, n: number) => t.database.sql`
+      update clients set contacts = ${JSON.stringify(Array.from({ length: n }, (_, i) => ({ name: `Contact ${i}`, email: `c${i}@${id}.test` })))}::jsonb where id = ${id}`;
+    await contacts(a.id, 2);
+    await contacts(b.id, 1);
+    const fund = (client: typeof a, face: string) => aFundedInvoice(t.database, team, { client, debtor, faceValue: face, fundingDate: '2026-01-01' });
+    const a1 = await fund(a, '10000.00');
+    const a2 = await fund(a, '5000.00');
+    await fund(a, '20000.00'); // stays open
+    const b1 = await fund(b, '10000.00');
+    await fund(b, '10000.00'); // open: 10% of it stays required
+    const r1 = await fund(review, '10000.00');
+    for (const inv of [a1, a2, b1, r1]) await pay(inv.id, inv.faceValue, '2026-01-05');
+    // the review tier holds settled reserve 90 days
+    const run = await cycle([a.id, b.id, review.id], '2026-04-10');
+    const by = Object.fromEntries(run.releases.map((r) => [r.clientId, r]));
+    expect(by[a.id]).toMatchObject({ amount: '3000.00', status: 'paid' });
+    expect(by[b.id]).toMatchObject({ amount: '3000.00', status: 'paid' });
+    expect(by[review.id]).toMatchObject({ amount: '2000.00', status: 'pending_approval' });
+    expect(await balances(a.id)).toMatchObject({ reserve: '4000.00', client_payable: '0.00' });
+    expect(await balances(b.id)).toMatchObject({ reserve: '1000.00', client_payable: '0.00' });
+    // each release: its own release and payout entries, drawn from its own invoices
+    const entries = await t.database.sql<{ release_id: string; kind: string; invoices: string[] }[]>`
+      select e.release_id, e.kind, array_remove(array_agg(distinct l.invoice_id::text), null) as invoices
+        from journal_entries e join journal_lines l on l.entry_id = e.id
+       where e.release_id = any(${[by[a.id]!.id, by[b.id]!.id]}::bigint[]) group by e.id order by e.id`;
+    expect(entries.map((e) => [e.release_id, e.kind, e.invoices.sort()])).toEqual([
+      [by[a.id]!.id, 'release', [a1.id, a2.id].sort()],
+      [by[a.id]!.id, 'payout', []],
+      [by[b.id]!.id, 'release', expect.arrayContaining([b1.id])],
+      [by[b.id]!.id, 'payout', []],
+    ]);
+    const mails = await t.database.sql<{ dedupe_key: string; subject: string; text: string }[]>`
+      select dedupe_key, subject, text from email_outbox where client_id = any(${[a.id, b.id, review.id]}::bigint[]) and template = 'rebate_advice' order by dedupe_key`;
+    expect(mails.map((m) => m.dedupe_key)).toEqual([`rebate:${by[a.id]!.id}:c0@${a.id}.test`, `rebate:${by[a.id]!.id}:c1@${a.id}.test`, `rebate:${by[b.id]!.id}:c0@${b.id}.test`].sort());
+    expect(mails[0]!.subject).toContain('3000.00 USD');
+    expect(mails[0]!.text).toContain(`Invoice ${a1.number}`);
+    // again: nothing proposed, posted or emailed twice
+    const again = await cycle([a.id, b.id, review.id], '2026-04-10');
+    expect(again.releases.map((r) => r.id).sort()).toEqual(run.releases.map((r) => r.id).sort());
+    const [{ n }] = (await t.database.sql`select count(*)::int as n from email_outbox where client_id = any(${[a.id, b.id]}::bigint[])`) as unknown as [{ n: number }];
+    expect(n).toBe(3);
+  });
+
   it('leaves every invariant intact', async () => {
     expect((await verifyAll(t.database.sql)).breaks).toEqual([]);
   });
