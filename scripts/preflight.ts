@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { DEFAULT_DATABASE_URL } from '../db/client';
@@ -8,6 +9,7 @@ export const FIXES = {
   postgres: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
   redis: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
   chromium: 'apt-get update && apt-get install -y chromium',
+  pdftotext: 'apt-get update && apt-get install -y poppler-utils',
 } as const;
 
 function reachable(host: string, port: number, timeoutMs = 1500): Promise<boolean> {
@@ -40,6 +42,8 @@ export async function checkServices(options: { chromium?: boolean } = {}): Promi
   if (options.chromium) {
     const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
     if (!existsSync(chromium)) problems.push(`Chromium is missing at ${chromium} (the browser tests need it). Install it with: ${FIXES.chromium}`);
+    // the statement tests read the PDFs' text with pdftotext
+    if (spawnSync('pdftotext', ['-v']).error) problems.push(`pdftotext is missing (the statement tests read PDFs with it). Install it with: ${FIXES.pdftotext}`);
   }
   return problems;
 }
