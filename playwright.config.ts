@@ -42,6 +42,10 @@ export default defineConfig({
       // tests/e2e/serve.ts runs a real SMTP server here and keeps what it receives in E2E_SMTP_DIR
       E2E_SMTP_PORT: String(E2E_SMTP_PORT),
       E2E_SMTP_DIR: E2E_SMTP_DIR,
+      // the factor's bank for the NACHA payout file (a valid ABA test routing number)
+      NACHA_ORIGIN_ROUTING: '021000021',
+      NACHA_COMPANY_ID: '1234567890',
+      NACHA_COMPANY_NAME: 'Holdback E2E Factor',
       NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
       FACTOR_TIMEZONE: 'UTC',
       // The startup catch-up would accrue the tests' fresh invoices through today while they run.

@@ -11,6 +11,14 @@ export interface ClientContact {
   notifyRebates?: boolean;
 }
 
+/** Where the client's rebates are paid (the NACHA payout file's receiving account). */
+export interface PayoutAccount {
+  holderName: string;
+  routing: string;
+  account: string;
+  accountType: 'checking' | 'savings';
+}
+
 export const CLIENT_STATUSES = ['prospect', 'pending_review', 'active', 'suspended', 'closed'] as const;
 
 export const clients = pgTable(
@@ -25,6 +33,8 @@ export const clients = pgTable(
     kyb: jsonb('kyb').notNull().default({}),
     /** Who hears from the factor; each contact may opt out of statement and rebate emails (absent = yes). */
     contacts: jsonb('contacts').$type<ClientContact[]>().notNull().default([]),
+    /** The bank account rebates are paid to (NACHA payouts); null until the underwriter records it. */
+    payoutAccount: jsonb('payout_account').$type<PayoutAccount>(),
     /** Onboarding (SPEC 2): who submitted the client for review, and who reviewed it. */
     submittedBy: bigint('submitted_by', { mode: 'number' }),
     reviewedBy: bigint('reviewed_by', { mode: 'number' }),

@@ -129,6 +129,30 @@ test.describe('reserve releases through the API', () => {
     ]);
   });
 
+  test('the NACHA payout file: refused while a paid client has no payout account, then one credit per rebate', async ({ request }) => {
+    const who = await onboard(request, INSTAPAY);
+    await pay(request, await fund(request, who, '1000.00', '2026-03-02'), '1000.00', '2026-03-10');
+    const cycle = await post(request, keys.controller, '/release-cycles', { asOf: '2026-03-18', clientIds: [who.client.id] });
+    expect(cycle.body.releases).toEqual([expect.objectContaining({ amount: '70.00', status: 'paid' })]);
+    const missing = await get(request, keys.controller, '/payouts?from=2026-03-18&to=2026-03-18&format=nacha');
+    expect(missing.status).toBe(422);
+    expect(missing.body.error).toMatchObject({ code: 'payout_accounts_missing', details: { clients: [who.client.id] } });
+    const bad = await request.put(`/api/v1/clients/${who.client.id}/payout-account`, { headers: auth(keys.underwriter), data: { holderName: 'Insta', routing: '123456789', account: '1234' } });
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).error.details).toHaveProperty('routing');
+    const put = await request.put(`/api/v1/clients/${who.client.id}/payout-account`, { headers: auth(keys.underwriter), data: { holderName: 'InstaPay Payee', routing: '011000015', account: '55550001', accountType: 'checking' } });
+    expect(put.status()).toBe(200);
+    expect((await put.json()).payoutAccount).toMatchObject({ account: '••••0001', routing: '011000015' });
+    const res = await request.get('/api/v1/payouts?from=2026-03-18&to=2026-03-18&format=nacha', { headers: auth(keys.controller) });
+    expect(res.status()).toBe(200);
+    expect(res.headers()['x-payout-total']).toBe('70.00');
+    const lines = (await res.text()).trimEnd().split('\n');
+    expect(lines.length % 10).toBe(0);
+    expect(lines.every((l) => l.length === 94)).toBe(true);
+    expect(lines[0]).toMatch(/^101 021000021 021000021/);
+    expect(lines[2]).toBe(`622011000015${'55550001'.padEnd(17)}0000007000${`REL${cycle.body.releases[0].id}`.padEnd(15)}INSTAPAY PAYEE          0021000020000001`);
+  });
+
   test('bad input is 400 naming the field; a rejection needs a reason', async ({ request }) => {
     const bad = await post(request, keys.controller, '/release-cycles', { asOf: '13/02/2026' });
     expect(bad.status).toBe(400);

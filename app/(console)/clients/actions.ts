@@ -6,6 +6,7 @@ import { agreementFromForm } from '@/lib/agreements/form';
 import { actionActor } from '@/lib/auth/session';
 import { createClient } from '@/lib/clients';
 import { setContactPreferences } from '@/lib/clients/contacts';
+import { setPayoutAccount } from '@/lib/clients/payout-account';
 import { afterStatements } from '@/jobs/after-commit';
 import { issueStatement, STATEMENT_ISSUE_ROLES } from '@/lib/statements';
 import { proposeAgreementChange, reviewClient, setClientStatus, setKybItem, submitForReview } from '@/lib/clients/onboarding';
@@ -161,5 +162,18 @@ export async function setContactPreferencesAction(_prev: ActionState, form: Form
     revalidateClient(id);
     const said = (on: boolean, what: string) => `${on ? 'gets' : 'does not get'} ${what}`;
     return { ok: true, message: `${email} ${said(notifyStatements, 'statement emails')} and ${said(notifyRebates, 'rebate advice')}.` };
+  });
+}
+
+/** The bank account rebates are paid to (the NACHA payout file's receiving account). */
+export async function setPayoutAccountAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const actor = await actionActor('underwriter', 'admin');
+    const id = clientId(form);
+    const saved = await getDatabase().transaction((tx) =>
+      setPayoutAccount(tx, id, { holderName: text(form, 'holderName') ?? '', routing: text(form, 'routing') ?? '', account: text(form, 'account') ?? '', accountType: text(form, 'accountType') ?? 'checking' }, actor),
+    );
+    revalidateClient(id);
+    return { ok: true, message: `Rebates will be paid to ${saved.masked}.` };
   });
 }

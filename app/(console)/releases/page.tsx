@@ -100,8 +100,17 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
               </label>
               <input id="payout-to" name="to" type="date" required defaultValue={today} className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" />
             </div>
+            <div>
+              <label htmlFor="payout-format" className="text-sm font-medium">
+                Format
+              </label>
+              <select id="payout-format" name="format" defaultValue="csv" className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm">
+                <option value="csv">CSV (every currency)</option>
+                <option value="nacha">NACHA / ACH (USD, to the clients&apos; payout accounts)</option>
+              </select>
+            </div>
             <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm">
-              Download payout CSV
+              Download payout file
             </button>
           </form>
         </section>

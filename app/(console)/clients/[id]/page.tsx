@@ -19,7 +19,8 @@ import { displayMoney, formatMoney } from '@/lib/money';
 import { listStatements, previousMonth, STATEMENT_ISSUE_ROLES } from '@/lib/statements';
 import { AgreementChangeForm, NoaForm } from './forms';
 import { KybChecklist, LifecycleActions } from './onboarding';
-import { ContactPreferencesForm, GenerateStatementForm } from './statements';
+import { ContactPreferencesForm, GenerateStatementForm, PayoutAccountForm } from './statements';
+import { getPayoutAccount } from '@/lib/clients/payout-account';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -37,7 +38,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   const canIssueStatements = (STATEMENT_ISSUE_ROLES as readonly string[]).includes(actor.role);
   const canSetPreferences = actor.role === 'underwriter' || actor.role === 'admin';
   const lastMonth = previousMonth(todayIn());
-  const [versions, invoices, balances, ledger, noas, debtors, statements] = await Promise.all([
+  const [versions, invoices, balances, ledger, noas, debtors, statements, payoutAccount] = await Promise.all([
     agreementVersions(db, Number(id), actor),
     listInvoices(db, actor, { clientId: Number(id), limit: 200 }),
     currentBalances(db, { clientId: Number(id) }),
@@ -45,6 +46,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     listNoas(db, Number(id)),
     canOnboard ? listDebtors(db) : Promise.resolve([]),
     listStatements(db, Number(id), actor, { limit: 120 }),
+    getPayoutAccount(db, Number(id), actor),
   ]);
   const a = client.agreement;
   const kyb = client.kyb as KybState;
@@ -245,6 +247,17 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           </div>
         </section>
       ) : null}
+      <section aria-labelledby="payout-heading" className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="payout-heading" className="font-semibold">
+          Payout bank account
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">{payoutAccount ? `Rebates are paid to ${payoutAccount.holderName}, ${payoutAccount.masked}.` : 'None recorded: this client cannot be in a NACHA payout file yet.'}</p>
+        {canSetPreferences ? (
+          <div className="mt-3">
+            <PayoutAccountForm clientId={client.id} current={payoutAccount ? { holderName: payoutAccount.holderName, routing: payoutAccount.routing, accountType: payoutAccount.accountType } : null} />
+          </div>
+        ) : null}
+      </section>
       {client.contacts.length > 0 ? (
         <section aria-labelledby="contacts-heading" className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="contacts-heading" className="font-semibold">

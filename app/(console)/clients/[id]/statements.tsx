@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import { generateStatementAction, setContactPreferencesAction } from '../actions';
+import { generateStatementAction, setContactPreferencesAction, setPayoutAccountAction } from '../actions';
 import { Feedback, Field, fieldClass, initialState, primaryButton, secondaryButton, submitWith } from '../form-kit';
 
 const PERIOD_PLACED = new Set(['from', 'to']);
@@ -62,6 +62,39 @@ export function ContactPreferencesForm({
       </button>
       <div className="w-full">
         <Feedback state={state} />
+      </div>
+    </form>
+  );
+}
+
+/** The client's payout bank account for the NACHA file (underwriters and admins). */
+export function PayoutAccountForm({ clientId, current }: { clientId: string; current: { holderName: string; routing: string; accountType: string } | null }) {
+  const id = useId();
+  const [state, dispatch, pending] = useActionState(setPayoutAccountAction, initialState);
+  const err = state.ok ? {} : (state.errors ?? {});
+  return (
+    <form onSubmit={submitWith(dispatch)} aria-label="Payout bank account" className="grid gap-3 sm:grid-cols-4">
+      <input type="hidden" name="clientId" value={clientId} />
+      <Field id={`${id}-holder`} label="Account holder" error={err.holderName}>
+        <input id={`${id}-holder`} name="holderName" required defaultValue={current?.holderName ?? ''} className={fieldClass} />
+      </Field>
+      <Field id={`${id}-routing`} label="Routing number (ABA)" error={err.routing}>
+        <input id={`${id}-routing`} name="routing" required inputMode="numeric" defaultValue={current?.routing ?? ''} className={fieldClass} />
+      </Field>
+      <Field id={`${id}-account`} label="Account number" hint={current ? 'Enter it again to change the account' : undefined} error={err.account}>
+        <input id={`${id}-account`} name="account" required autoComplete="off" className={fieldClass} />
+      </Field>
+      <Field id={`${id}-type`} label="Account type" error={err.accountType}>
+        <select id={`${id}-type`} name="accountType" defaultValue={current?.accountType ?? 'checking'} className={fieldClass}>
+          <option value="checking">checking</option>
+          <option value="savings">savings</option>
+        </select>
+      </Field>
+      <div className="sm:col-span-4">
+        <button type="submit" disabled={pending} className={primaryButton}>
+          Save payout account
+        </button>
+        <Feedback state={state} placed={new Set(['holderName', 'routing', 'account', 'accountType'])} />
       </div>
     </form>
   );

@@ -2,7 +2,9 @@ import { getDatabase } from '@/db/client';
 import { canOpen } from '@/lib/auth/roles';
 import { currentActor } from '@/lib/auth/session';
 import { isBusinessDate } from '@/lib/dates';
+import { DomainError } from '@/lib/errors';
 import { payoutCsv } from '@/lib/releases';
+import { payoutNacha } from '@/lib/releases/payouts';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,6 +18,15 @@ export async function GET(request: Request) {
   const to = url.searchParams.get('to');
   if (!isBusinessDate(from) || !isBusinessDate(to)) return new Response('from and to must be dates written YYYY-MM-DD', { status: 400 });
   if (from > to) return new Response('from must not be after to', { status: 400 });
+  if (url.searchParams.get('format') === 'nacha') {
+    try {
+      const nacha = await payoutNacha(getDatabase(), { from, to });
+      return new Response(nacha.file, { headers: { 'content-type': 'text/plain; charset=us-ascii', 'content-disposition': `attachment; filename="payouts-${from}-${to}.ach"` } });
+    } catch (error) {
+      if (error instanceof DomainError) return new Response(error.message, { status: error.status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      throw error;
+    }
+  }
   const csv = await payoutCsv(getDatabase(), { from, to });
   return new Response(csv, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="payouts-${from}-${to}.csv"` } });
 }

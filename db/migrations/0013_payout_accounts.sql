@@ -1,0 +1,1 @@
+ALTER TABLE "clients" ADD COLUMN "payout_account" jsonb;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { Tx } from '../../db/client';
+import type { PayoutAccount } from '../../db/schema';
+import { recordAudit } from '../audit';
+import { assertClientScope, requireRole, type Actor } from '../auth/actor';
+import { notFound } from '../errors';
+import { isRoutingNumber } from '../releases/nacha';
+import { parseInput } from '../validation';
+
+/** Who records a client's payout bank account (onboarding data, like the agreement). */
+export const PAYOUT_ACCOUNT_ROLES = ['underwriter', 'admin'] as const;
+
+const schema = z.object({
+  holderName: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(100),
+  routing: z
+    .string({ error: 'is required' })
+    .trim()
+    .refine(isRoutingNumber, { error: 'must be a 9-digit ABA routing number (its check digit is wrong or it is not 9 digits)' }),
+  account: z
+    .string({ error: 'is required' })
+    .trim()
+    .regex(/^[0-9A-Za-z-]{4,17}$/, { error: 'must be 4 to 17 letters or digits' }),
+  accountType: z.enum(['checking', 'savings'], { error: 'must be checking or savings' }).default('checking'),
+});
+
+/** For screens and the audit log: never the whole account number. */
+export function maskAccount(a: PayoutAccount): PayoutAccount & { masked: string } {
+  return { ...a, account: `••••${a.account.slice(-4)}`, masked: `${a.accountType} ••••${a.account.slice(-4)} at ${a.routing}` };
+}
+
+export async function getPayoutAccount(tx: Tx, clientId: number, actor: Actor): Promise<(PayoutAccount & { masked: string }) | null> {
+  assertClientScope(actor, clientId);
+  const [row] = await tx.sql<{ payout_account: PayoutAccount | null }[]>`select payout_account from clients where id = ${clientId}`;
+  if (!row) throw notFound('Client', clientId);
+  return row.payout_account ? maskAccount(row.payout_account) : null;
+}
+
+export async function setPayoutAccount(tx: Tx, clientId: number, input: unknown, actor: Actor): Promise<PayoutAccount & { masked: string }> {
+  requireRole(actor, PAYOUT_ACCOUNT_ROLES);
+  const data = parseInput(schema, input);
+  const [row] = await tx.sql<{ payout_account: PayoutAccount | null }[]>`select payout_account from clients where id = ${clientId} for update`;
+  if (!row) throw notFound('Client', clientId);
+  const account: PayoutAccount = { holderName: data.holderName, routing: data.routing, account: data.account, accountType: data.accountType };
+  await tx.sql`update clients set payout_account = ${JSON.stringify(account)}::jsonb where id = ${clientId}`;
+  await recordAudit(tx, actor, {
+    action: 'client.payout_account',
+    targetType: 'client',
+    targetId: clientId,
+    before: row.payout_account ? maskAccount(row.payout_account) : null,
+    after: maskAccount(account),
+  });
+  return maskAccount(account);
+}
