@@ -102,8 +102,11 @@ export async function listApprovals(tx: Tx, filter: { status?: 'pending' | 'appr
   }));
 }
 
+/** Everything waiting for a decision: requests in the queue and releases proposed by cycles. */
 export async function countPendingApprovals(tx: Tx): Promise<number> {
-  const [row] = await tx.sql<{ n: number }[]>`select count(*)::int as n from approval_requests where status = 'pending'`;
+  const [row] = await tx.sql<{ n: number }[]>`
+    select (select count(*) from approval_requests where status = 'pending')::int
+         + (select count(*) from releases where status = 'pending_approval')::int as n`;
   return row!.n;
 }
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAll } from '../../lib/audit/verify';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
-import { runReleaseCycle } from '../../lib/releases';
+import { countPendingApprovals } from '../../lib/approvals';
+import { approveRelease, runReleaseCycle } from '../../lib/releases';
 import { aClient, aDebtor, aFundedInvoice, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -46,5 +47,19 @@ describe('a release cycle that crashes part way', () => {
              (select count(*)::int from email_outbox where template = 'rebate_advice' and client_id = any(${clients}::bigint[])) as advices`;
     expect(counts).toEqual({ releases: 3, payouts: 3, advices: 0 }); // no contacts on these clients: no advice
     expect((await verifyAll(t.database.sql)).breaks).toEqual([]);
+  });
+
+  it('a release waiting for approval counts on the dashboard until it is decided', async () => {
+    const client = await aClient(t.database, team, { agreement: { ...INSTAPAY, releaseAutoApproveUpTo: '0.00' } });
+    const debtor = await aDebtor(t.database, team);
+    const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '1000.00', fundingDate: '2026-01-01' });
+    const p = await t.database.transaction((x) => receivePayment(x, { amount: '1000.00', currency: 'USD', receivedDate: '2026-01-20' }, team.collections));
+    await t.database.transaction((x) => applyPayment(x, Number(p.id), { allocations: [{ invoiceId: inv.id, amount: '1000.00' }] }, team.collections));
+    const before = await countPendingApprovals(t.database);
+    const cycle = await runReleaseCycle(t.database, { asOf: '2026-01-30', clientIds: [client.id] }, team.controller);
+    expect(cycle.releases[0]).toMatchObject({ status: 'pending_approval' });
+    expect(await countPendingApprovals(t.database)).toBe(before + 1);
+    await t.database.transaction((x) => approveRelease(x, Number(cycle.releases[0]!.id), {}, team.approver));
+    expect(await countPendingApprovals(t.database)).toBe(before);
   });
 });
