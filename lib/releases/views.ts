@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/client';
 import { notFound } from '../errors';
+import { moneyOut } from '../money';
 import type { CycleSummary } from './index';
 
 /** One release cycle with its progress (clients done of due) and totals, for its screen. */
@@ -11,4 +12,30 @@ export async function getCycle(tx: Tx, id: number): Promise<CycleSummary & { fin
       from release_cycles where id = ${id}`;
   if (!r) throw notFound('Release cycle', id);
   return { id: r.id, asOf: r.as_of, kind: r.kind, status: r.status, clientsDue: r.clients_due, clientsDone: r.clients_done, totals: r.totals ?? {}, createdBy: r.created_by_label, createdAt: r.created_at, finishedAt: r.finished_at };
+}
+
+export interface ReleaseEntryLine {
+  entryId: string;
+  kind: string;
+  memo: string;
+  account: string;
+  invoiceNumber: string | null;
+  /** debit positive, credit negative, in the currency's minor units */
+  amount: string;
+}
+
+/**
+ * The journal entries a paid release posted (the release and its payout), line by line — found
+ * through the client's entries of the release's date (indexed), not a scan of the journal.
+ */
+export async function releaseEntries(tx: Tx, release: { id: string | number; clientId: string | number; asOf: string; currency: string }): Promise<ReleaseEntryLine[]> {
+  const rows = await tx.sql<{ entry_id: string; kind: string; memo: string; code: string; number: string | null; amount: string }[]>`
+    select e.id as entry_id, e.kind, e.memo, a.code, i.number, l.amount
+      from journal_entries e
+      join journal_lines l on l.entry_id = e.id
+      join ledger_accounts a on a.id = l.account_id
+      left join invoices i on i.id = l.invoice_id
+     where e.client_id = ${release.clientId} and e.effective_date = ${release.asOf}::date and e.release_id = ${release.id}
+     order by e.id, l.id`;
+  return rows.map((r) => ({ entryId: r.entry_id, kind: r.kind, memo: r.memo, account: r.code, invoiceNumber: r.number, amount: moneyOut(r.amount, release.currency) }));
 }

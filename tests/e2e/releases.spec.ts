@@ -92,6 +92,11 @@ test('a cycle proposes a release, the maker is refused, a second user approves, 
   await checker.goto(`/releases/${releaseId}`);
   await expect(checker.getByText('paid', { exact: true })).toBeVisible();
   await expect(checker.getByRole('main').getByText('approver@holdback.demo')).toBeVisible();
+  // the entries it posted: Dr reserve / Cr client payable, then Dr client payable / Cr cash
+  const entries = checker.getByRole('table', { name: 'Ledger entries posted' });
+  await expect(entries.getByRole('row')).toHaveCount(5);
+  await expect(entries.getByRole('row', { name: new RegExp(`release Reserve ${invoice.number} 1,900.00 USD`) })).toBeVisible();
+  await expect(entries.getByRole('row', { name: /payout Cash +1,900.00 USD/ })).toBeVisible();
   await checker.close();
 
   // The rebate advice went through the outbox to the client's contact over SMTP.

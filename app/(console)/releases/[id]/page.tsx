@@ -8,6 +8,8 @@ import { requireSection } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { Big, displayMoney } from '@/lib/money';
 import { APPROVER_ROLES, getRelease, reserveReport } from '@/lib/releases';
+import { releaseEntries } from '@/lib/releases/views';
+import { ACCOUNT_LABELS } from '@/app/_components/format';
 import { ReleaseDecision } from '../forms';
 
 export const metadata: Metadata = { title: 'Release' };
@@ -39,6 +41,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
   const live = pending ? (await reserveReport(db, Number(release.clientId), release.asOf, actor)).balances.find((b) => b.currency === c) : undefined;
   const lines = live?.breakdown ?? release.breakdown.lines ?? [];
   const canDecide = pending && (APPROVER_ROLES as readonly string[]).includes(actor.role);
+  const entries = release.status === 'paid' ? await releaseEntries(db, release) : [];
   return (
     <div>
       <PageHeader
@@ -93,6 +96,23 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
           { header: 'Amount', value: (l) => l.amount, render: (l) => displayMoney(l.amount, c), align: 'right' },
         ]}
       />
+      {release.status === 'paid' ? (
+        <DataTable
+          caption="Ledger entries posted"
+          csvName={`release-${release.id}-entries.csv`}
+          rowKey={(l) => `${l.entryId}-${l.account}-${l.invoiceNumber ?? ''}-${l.amount}`}
+          rows={entries}
+          empty="No entries found."
+          columns={[
+            { header: 'Entry', value: (l) => l.entryId },
+            { header: 'Kind', value: (l) => l.kind },
+            { header: 'Account', value: (l) => ACCOUNT_LABELS[l.account] ?? l.account },
+            { header: 'Invoice', value: (l) => l.invoiceNumber ?? '' },
+            { header: 'Debit', value: (l) => (l.amount.startsWith('-') ? '' : l.amount), render: (l) => (l.amount.startsWith('-') ? '' : displayMoney(l.amount, c)), align: 'right' },
+            { header: 'Credit', value: (l) => (l.amount.startsWith('-') ? l.amount.slice(1) : ''), render: (l) => (l.amount.startsWith('-') ? displayMoney(l.amount.slice(1), c) : ''), align: 'right' },
+          ]}
+        />
+      ) : null}
     </div>
   );
 }
