@@ -21,6 +21,7 @@ import { AgreementChangeForm, NoaForm } from './forms';
 import { KybChecklist, LifecycleActions } from './onboarding';
 import { ContactPreferencesForm, GenerateStatementForm, PayoutAccountForm } from './statements';
 import { getPayoutAccount } from '@/lib/clients/payout-account';
+import { statementDrift } from '@/lib/statements/drift';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -48,6 +49,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     listStatements(db, Number(id), actor, { limit: 120 }),
     getPayoutAccount(db, Number(id), actor),
   ]);
+  const drift = await statementDrift(db, Number(id), statements);
   const a = client.agreement;
   const kyb = client.kyb as KybState;
   const pendingVersion = versions.find((v) => v.status === 'pending_approval');
@@ -221,6 +223,18 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           { header: 'From', value: (st) => st.from },
           { header: 'To', value: (st) => st.to },
           { header: 'Reserve held at the end', value: (st) => st.currencies.map((c) => displayMoney(c.closing, c.currency)).join(', '), align: 'right' },
+          {
+            header: 'Against the ledger now',
+            value: (st) => (drift.get(st.id) ?? []).map((d) => `${d.currency}: statement ${d.statement}, ledger ${d.ledger}`).join('; ') || 'agrees',
+            render: (st) =>
+              drift.has(st.id) ? (
+                <span className="text-amber-800">
+                  Backdated postings since issue — {drift.get(st.id)!.map((d) => `${d.currency} ledger ${displayMoney(d.ledger, d.currency)} (statement ${displayMoney(d.statement, d.currency)})`).join('; ')}
+                </span>
+              ) : (
+                'agrees'
+              ),
+          },
           { header: 'Issued (UTC)', value: (st) => st.generatedAt },
           { header: 'Issued by', value: (st) => st.generatedBy },
           {
