@@ -22,7 +22,7 @@ export interface ForecastSource {
   dueDate?: string | null;
   settledDate?: string | null;
   maturesOn?: string | null;
-  /** the debtor's average days paid after the due date (negative: early); null without history */
+  /** the debtor's average whole days paid after the due date (negative: early); null without history */
   debtorDaysLate?: number | null;
 }
 
@@ -59,12 +59,12 @@ export function forecastReserve(sources: ForecastSource[], input: { today: strin
       let why: string;
       if (s.status === 'open' && s.dueDate) {
         const late = s.debtorDaysLate ?? 0;
-        const pays = maxDate(today, addDays(s.dueDate, Math.round(late)));
+        const pays = maxDate(today, addDays(s.dueDate, late));
         eligible = addDays(pays, holdDays);
         why =
           s.debtorDaysLate === null || s.debtorDaysLate === undefined
             ? `due ${s.dueDate}; no payment history for this debtor yet`
-            : `due ${s.dueDate}; this debtor pays ${Math.abs(Math.round(late))} days ${late < 0 ? 'early' : 'late'} on average`;
+            : `due ${s.dueDate}; this debtor pays ${Math.abs(late)} days ${late < 0 ? 'early' : 'late'} on average`;
       } else if (s.status === 'settled') {
         eligible = maxDate(today, addDays(s.settledDate ?? today, holdDays));
         why = `settled ${s.settledDate ?? ''}`.trim();

@@ -105,7 +105,7 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
   const schedule = (ctx?.terms.releaseSchedule ?? { cadence: 'biweekly', anchorDate: '2026-01-02' }) as Cadence;
   const holdDays = ctx?.tier?.holdDays ?? 0;
   const rows = await tx.sql<
-    { kind: 'invoice' | 'tranche' | 'pool'; label: string; currency: string; held: string; status: ForecastSource['status']; due_date: string | null; settled_date: string | null; matures_on: string | null; days_late: string | null }[]
+    { kind: 'invoice' | 'tranche' | 'pool'; label: string; currency: string; held: string; status: ForecastSource['status']; due_date: string | null; settled_date: string | null; matures_on: string | null; days_late: number | null }[]
   >`
     with held as (
       select a.currency, l.invoice_id, l.tranche_id, sum(-l.amount) as held
@@ -114,7 +114,7 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
        group by 1, 2, 3 having sum(-l.amount) > 0
     ),
     lateness as (
-      select i.debtor_id, avg(i.settled_date - i.due_date)::numeric(10, 1) as days_late
+      select i.debtor_id, round(avg(i.settled_date - i.due_date))::int as days_late
         from invoices i where i.settled_date is not null
          and i.debtor_id in (select debtor_id from invoices where client_id = ${clientId} and status in ('funded', 'disputed'))
        group by i.debtor_id
@@ -142,7 +142,7 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
     dueDate: r.due_date,
     settledDate: r.settled_date,
     maturesOn: r.matures_on,
-    debtorDaysLate: r.days_late === null ? null : Number(r.days_late),
+    debtorDaysLate: r.days_late,
   }));
   return { schedule, holdDays, ...forecastReserve(sources, { today, holdDays, schedule }) };
 }

@@ -15,7 +15,7 @@ describe('reserve forecast', () => {
   it('dates each source from due date, debtor lateness, holding period and cadence, and totals per month', () => {
     const result = forecastReserve(
       [
-        { kind: 'invoice', label: 'Invoice A', currency: 'USD', held: '2000.0000', status: 'open', dueDate: '2026-02-10', debtorDaysLate: 12.4 },
+        { kind: 'invoice', label: 'Invoice A', currency: 'USD', held: '2000.0000', status: 'open', dueDate: '2026-02-10', debtorDaysLate: 12 },
         { kind: 'invoice', label: 'Invoice B', currency: 'USD', held: '70.00', status: 'settled', settledDate: '2026-01-20' },
         { kind: 'invoice', label: 'Invoice C', currency: 'USD', held: '500.00', status: 'open', dueDate: '2026-01-05', debtorDaysLate: null },
         { kind: 'invoice', label: 'Invoice D', currency: 'USD', held: '300.00', status: 'disputed', dueDate: '2026-01-05' },

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DataTable } from '@/app/_components/data-table';
+import { FilterPills } from '@/app/_components/filter-pills';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import type { Hold } from '@/db/schema';
@@ -47,18 +48,12 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
   return (
     <div>
       <PageHeader title="Approvals" subtitle="Maker-checker: whoever requested an action never approves it" />
-      <nav aria-label="Filter by kind" className="mt-4 flex flex-wrap gap-2 text-sm">
-        {['all', ...Object.keys(KIND_LABELS)].map((k) => (
-          <Link
-            key={k}
-            href={k === 'all' ? '/approvals' : `/approvals?kind=${k}`}
-            aria-current={(filter ?? 'all') === k ? 'true' : undefined}
-            className={`rounded-full border px-3 py-1 ${(filter ?? 'all') === k ? 'border-brand-700 bg-brand-50 text-brand-800' : 'border-slate-300'}`}
-          >
-            {k === 'all' ? 'All' : KIND_LABELS[k]}
-          </Link>
-        ))}
-      </nav>
+      <FilterPills
+        label="Filter by kind"
+        className="mt-4"
+        current={filter ?? 'all'}
+        options={['all', ...Object.keys(KIND_LABELS)].map((k) => ({ value: k, label: k === 'all' ? 'All' : KIND_LABELS[k]!, href: k === 'all' ? '/approvals' : `/approvals?kind=${k}` }))}
+      />
       {showReleases ? (
         <section className="mt-6">
           <form method="get" action="/approvals" aria-label="Filter releases" className="mb-3 flex flex-wrap items-end gap-3 text-sm">

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DataTable } from '@/app/_components/data-table';
+import { FilterPills } from '@/app/_components/filter-pills';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { requireSection } from '@/lib/auth/session';
@@ -56,18 +57,11 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
           { header: 'Started', value: (c) => c.createdAt },
         ]}
       />
-      <nav aria-label="Filter releases by status" className="mt-6 flex flex-wrap gap-2 text-sm">
-        {['all', ...STATUSES].map((s) => (
-          <Link
-            key={s}
-            href={s === 'all' ? '/releases' : `/releases?status=${s}`}
-            aria-current={(filter ?? 'all') === s ? 'true' : undefined}
-            className={`rounded-full border px-3 py-1 ${(filter ?? 'all') === s ? 'border-brand-700 bg-brand-50 text-brand-800' : 'border-slate-300'}`}
-          >
-            {s === 'all' ? 'All' : statusLabel(s)}
-          </Link>
-        ))}
-      </nav>
+      <FilterPills
+        label="Filter releases by status"
+        current={filter ?? 'all'}
+        options={['all', ...STATUSES].map((s) => ({ value: s, label: s === 'all' ? 'All' : statusLabel(s), href: s === 'all' ? '/releases' : `/releases?status=${s}` }))}
+      />
       <DataTable
         caption="Releases"
         csvName="releases.csv"

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { DataTable } from '@/app/_components/data-table';
+import { FilterPills } from '@/app/_components/filter-pills';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { requireSection } from '@/lib/auth/session';
@@ -74,18 +75,11 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </div>
         ) : null}
       </section>
-      <nav aria-label="Filter the outbox" className="mt-6 flex flex-wrap gap-2 text-sm">
-        {['all', ...OUTBOX_STATUSES].map((st) => (
-          <a
-            key={st}
-            href={st === 'all' ? '/settings' : `/settings?outbox=${st}`}
-            aria-current={(outboxStatus ?? 'all') === st ? 'true' : undefined}
-            className={`rounded-full border px-3 py-1 ${(outboxStatus ?? 'all') === st ? 'border-brand-700 bg-brand-50 text-brand-800' : 'border-slate-300'}`}
-          >
-            {st === 'all' ? 'All emails' : st}
-          </a>
-        ))}
-      </nav>
+      <FilterPills
+        label="Filter the outbox"
+        current={outboxStatus ?? 'all'}
+        options={['all', ...OUTBOX_STATUSES].map((st) => ({ value: st, label: st === 'all' ? 'All emails' : st, href: st === 'all' ? '/settings' : `/settings?outbox=${st}` }))}
+      />
       <DataTable
         caption="Email outbox"
         csvName="outbox.csv"

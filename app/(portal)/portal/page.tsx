@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { BarChart, LineChart } from '@/app/_components/charts';
 import { DataTable } from '@/app/_components/data-table';
+import { FilterPills } from '@/app/_components/filter-pills';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { requireSection } from '@/lib/auth/session';
@@ -133,13 +134,15 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
           <PortalPreferences key={c.email} contact={{ name: c.name, email: c.email, notifyStatements: c.notifyStatements !== false, notifyRebates: c.notifyRebates !== false }} />
         ))}
       </section>
-      <nav aria-label="Which invoices" className="mt-6 flex gap-2 text-sm">
-        {(['open', 'settled', 'all'] as const).map((v) => (
-          <Link key={v} href={`/portal?invoices=${v}`} aria-current={invoiceView === v ? 'true' : undefined} className={`rounded-full border px-3 py-1 ${invoiceView === v ? 'border-brand-700 bg-brand-50 text-brand-800' : 'border-slate-300'}`}>
-            {v === 'open' ? 'Open invoices' : v === 'settled' ? 'Settled invoices' : 'All invoices'}
-          </Link>
-        ))}
-      </nav>
+      <FilterPills
+        label="Which invoices"
+        current={invoiceView}
+        options={[
+          { value: 'open', label: 'Open invoices', href: '/portal?invoices=open' },
+          { value: 'settled', label: 'Settled invoices', href: '/portal?invoices=settled' },
+          { value: 'all', label: 'All invoices', href: '/portal?invoices=all' },
+        ]}
+      />
       <DataTable
         caption="Your invoices"
         csvName="invoices.csv"
