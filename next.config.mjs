@@ -1,5 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A separate build directory lets two builds (e.g. two test runs) live side by side.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and Node-only packages stay outside the server bundle.
   serverExternalPackages: ['@node-rs/argon2', 'pdfkit', 'bullmq', 'ioredis', 'postgres'],
   poweredByHeader: false,

@@ -2,9 +2,9 @@ import { defineConfig } from '@playwright/test';
 
 export const E2E_PORT = Number(process.env.E2E_PORT || 3123);
 export const E2E_DATABASE_URL = process.env.E2E_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/holdback_e2e';
-export const E2E_QUEUE_PREFIX = 'holdback-e2e';
+export const E2E_QUEUE_PREFIX = process.env.E2E_QUEUE_PREFIX || 'holdback-e2e';
 export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT || 2526);
-export const E2E_SMTP_DIR = '.data/e2e-smtp';
+export const E2E_SMTP_DIR = process.env.E2E_SMTP_DIR || '.data/e2e-smtp';
 
 /**
  * Browser tests in Debian's chromium against the real `npm start` (tests/e2e/serve.ts starts it
@@ -38,7 +38,7 @@ export default defineConfig({
       DATABASE_URL: E2E_DATABASE_URL,
       QUEUE_PREFIX: E2E_QUEUE_PREFIX,
       SEED_DEMO: 'true',
-      MAIL_DIR: '.data/e2e-mail',
+      MAIL_DIR: `${E2E_SMTP_DIR}-mail`,
       // tests/e2e/serve.ts runs a real SMTP server here and keeps what it receives in E2E_SMTP_DIR
       E2E_SMTP_PORT: String(E2E_SMTP_PORT),
       E2E_SMTP_DIR: E2E_SMTP_DIR,

@@ -5,7 +5,8 @@ import { ROOT } from './env';
 
 /** What the Next build is made of: when any of it changes, the build is stale. */
 const INPUTS = ['app', 'lib', 'db', 'emails', 'jobs', 'public', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
-const STAMP = path.join(ROOT, '.next', 'holdback-build-stamp');
+const DIST = process.env.NEXT_DIST_DIR || '.next';
+const STAMP = path.join(ROOT, DIST, 'holdback-build-stamp');
 
 function walk(target: string, files: string[]): void {
   if (!existsSync(target)) return;
@@ -23,7 +24,7 @@ export function sourceStamp(): string {
 }
 
 export function buildIsCurrent(stamp: string): boolean {
-  return existsSync(path.join(ROOT, '.next', 'BUILD_ID')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp;
+  return existsSync(path.join(ROOT, DIST, 'BUILD_ID')) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp;
 }
 
 export function writeStamp(stamp: string): void {

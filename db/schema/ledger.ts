@@ -34,6 +34,9 @@ export const ledgerAccounts = pgTable(
   },
   (t) => [
     unique('ledger_accounts_key').on(t.code, t.currency, t.clientId).nullsNotDistinct(),
+    // Issue 11: the reserve and the client's payable are liabilities; the database refuses a
+    // balance in debit (debits positive), so no code path can release a reserve twice.
+    check('ledger_accounts_liability_not_in_debit', sql`${t.code} not in ('reserve', 'client_payable') or ${t.balance} <= 0`),
     check(
       'ledger_accounts_code_check',
       sql`${t.code} in ('cash','receivable','unapplied_cash','reserve','client_payable','client_due','fees_receivable','fee_income','credit_loss','fx_clearing')`,

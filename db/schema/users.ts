@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns';
 import { clients } from './clients';
 
@@ -16,6 +16,11 @@ export const users = pgTable(
     clientId: bigint('client_id', { mode: 'number' }).references(() => clients.id),
     disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * Sessions carry the version they were signed in under; sign-out and a password change bump
+     * it, so every older session cookie stops working at once (issue 11).
+     */
+    sessionVersion: integer('session_version').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
@@ -43,4 +48,26 @@ export const apiKeys = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('api_keys_user_idx').on(t.userId)],
+);
+
+/**
+ * Sign-in throttling (issue 11): failures counted per address and per account with a growing
+ * wait, instead of a lockout anyone could trigger. Counted here, not in the hash-chained audit
+ * log: once a key is throttled, further failures only raise `suppressed` (a flood cannot grow
+ * the audit log).
+ */
+export const authThrottle = pgTable(
+  'auth_throttle',
+  {
+    /** 'ip' or 'account' */
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    failures: integer('failures').notNull().default(0),
+    windowStartedAt: timestamp('window_started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    blockedUntil: timestamp('blocked_until', { withTimezone: true, mode: 'date' }),
+    /** failures while throttled: counted, not written to the audit log one by one */
+    suppressed: integer('suppressed').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
 );

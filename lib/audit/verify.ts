@@ -35,10 +35,25 @@ type EventRow = {
   hash: string;
 };
 
-/** Walks the audit chain in id order, in pages, recomputing every hash. */
-export async function verifyAuditChain(sql: RawSql, breaks: Break[], pageSize = 5000): Promise<number> {
-  let prev = GENESIS_HASH;
-  let lastId = '0';
+export interface ChainPoint {
+  /** the id of the last event checked ('0' before the first) */
+  lastId: string;
+  /** its hash (the genesis hash before the first) */
+  lastHash: string;
+}
+
+/**
+ * Walks the audit chain in id order, in pages, recomputing every hash — from the start, or
+ * from a point already checked (`from`), so a long chain can be followed as it grows.
+ */
+export async function verifyAuditChain(sql: RawSql, breaks: Break[], options: { pageSize?: number; from?: ChainPoint } = {}): Promise<number> {
+  return (await followAuditChain(sql, breaks, options)).count;
+}
+
+export async function followAuditChain(sql: RawSql, breaks: Break[], options: { pageSize?: number; from?: ChainPoint } = {}): Promise<ChainPoint & { count: number }> {
+  const pageSize = options.pageSize ?? 5000;
+  let prev = options.from?.lastHash ?? GENESIS_HASH;
+  let lastId = options.from?.lastId ?? '0';
   let count = 0;
   for (;;) {
     const rows = await sql<EventRow[]>`
@@ -78,7 +93,7 @@ export async function verifyAuditChain(sql: RawSql, breaks: Break[], pageSize = 
       lastId = r.id;
     }
   }
-  return count;
+  return { count, lastId, lastHash: prev };
 }
 
 const GUARDS = [

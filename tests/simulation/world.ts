@@ -1,0 +1,134 @@
+import type { Database } from '../../db/client';
+import type { AgreementTermsInput } from '../../lib/agreements/terms';
+import type { Actor } from '../../lib/auth/actor';
+import { Big, ZERO } from '../../lib/money';
+import { aClient, aDebtor, aUser } from '../support/builders';
+import type { Prng } from './prng';
+
+/**
+ * The simulated factor: one team of people (two of each approving role, so maker ≠ checker can
+ * be satisfied or broken), and per seed a few fresh clients and debtors under agreements drawn
+ * from the worked examples' shapes. Everything is created through the real commands.
+ */
+export interface Team {
+  underwriter: Actor;
+  funding: Actor;
+  collections: Actor;
+  approvers: Actor[];
+  controllers: Actor[];
+}
+
+export async function createTeam(database: Database): Promise<Team> {
+  return {
+    underwriter: await aUser(database, 'underwriter'),
+    funding: await aUser(database, 'funding'),
+    collections: await aUser(database, 'collections'),
+    approvers: [await aUser(database, 'approver'), await aUser(database, 'approver')],
+    controllers: [await aUser(database, 'controller'), await aUser(database, 'controller')],
+  };
+}
+
+export const PROFILES: Record<string, AgreementTermsInput> = {
+  // SPEC 6 example 1 (NAYA), with a short-pay tolerance so small short pays are accepted.
+  naya: { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' }, shortPayTolerance: { amount: '100.00', percent: '0' } } as AgreementTermsInput,
+  // SPEC 6 example 2 (InstaPay): a flat fee from the reserve; small releases approve themselves.
+  instapay: { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' }, releaseAutoApproveUpTo: '1500.00' } as AgreementTermsInput,
+  // Tiered fees on the outstanding, non-recourse (write-offs), a minimum reserve balance.
+  tieredNonRecourse: {
+    model: 'non_recourse',
+    advanceRate: '0.85',
+    reserveRate: '0.15',
+    fees: { kind: 'tiered', initialRate: '0.02', initialDays: 30, stepRate: '0.01', stepDays: 10 },
+    minimumReserveBalance: '250.00',
+  } as AgreementTermsInput,
+  // SPEC 6 example 3's shape: a rolling reserve (short hold so tranches mature inside a run).
+  rolling: { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'daily_rate', rate: '0.10', dayCount: 'actual/365', base: 'outstanding' }, reservePolicy: { kind: 'rolling', holdDays: 30 } } as AgreementTermsInput,
+};
+
+export interface SimClient {
+  name: string;
+  id: number;
+  currency: string;
+  profile: string;
+  model: string;
+}
+
+export interface SimInvoice {
+  name: string;
+  id: number;
+  client: SimClient;
+  face: Big;
+  status: 'verified' | 'pending_funding' | 'funded' | 'disputed' | 'settled' | 'charged_back' | 'written_off';
+  outstanding: Big;
+  fundingDate: string | null;
+  advance: Big;
+  reserve: Big;
+  fees: Big;
+}
+
+export interface SimDispute {
+  name: string;
+  id: number;
+  invoice: SimInvoice;
+}
+
+export interface SimRelease {
+  name: string;
+  id: number;
+  client: SimClient;
+  status: string;
+  amount: string;
+}
+
+/** What the seed has made so far and what the reference model expects of the ledger. */
+export interface World {
+  team: Team;
+  clients: SimClient[];
+  debtors: number[];
+  invoices: SimInvoice[];
+  disputes: SimDispute[];
+  releases: Map<number, SimRelease>;
+  pendingBatches: { id: number; client: SimClient; invoices: SimInvoice[]; date: string }[];
+  /** the reference model: cash expected to have moved, per currency (receipts − advances − payouts − refunds) */
+  expectedCash: Map<string, Big>;
+  /** reserve withheld at funding, per client */
+  withheld: Map<number, Big>;
+  /** rebates paid out, per client, as the commands reported them */
+  paidOut: Map<number, Big>;
+  paidReleaseIds: Set<number>;
+  /** unapplied cash per payment (what the model says is still to apply) */
+  payments: { id: number; currency: string; unapplied: Big }[];
+  counter: number;
+}
+
+export async function createWorld(database: Database, team: Team, rng: Prng): Promise<World> {
+  const profiles = Object.keys(PROFILES);
+  const count = rng.int(1, 3);
+  const clients: SimClient[] = [];
+  for (let i = 0; i < count; i++) {
+    const profile = i === 0 ? 'naya' : rng.pick(profiles);
+    const terms = PROFILES[profile]!;
+    const client = await aClient(database, team, { agreement: terms, effectiveFrom: '2025-01-01' });
+    clients.push({ name: `C${i + 1}`, id: Number(client.id), currency: client.currency, profile, model: (terms as { model?: string }).model ?? 'recourse' });
+  }
+  const debtors = [Number((await aDebtor(database, team)).id), Number((await aDebtor(database, team)).id)];
+  return {
+    team,
+    clients,
+    debtors,
+    invoices: [],
+    disputes: [],
+    releases: new Map(),
+    pendingBatches: [],
+    expectedCash: new Map(),
+    withheld: new Map(clients.map((c) => [c.id, ZERO])),
+    paidOut: new Map(clients.map((c) => [c.id, ZERO])),
+    paidReleaseIds: new Set(),
+    payments: [],
+    counter: 0,
+  };
+}
+
+export function addCash(world: World, currency: string, amount: Big): void {
+  world.expectedCash.set(currency, (world.expectedCash.get(currency) ?? ZERO).plus(amount));
+}
