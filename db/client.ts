@@ -44,14 +44,75 @@ const parsers = {
   numeric: { to: 1700, from: [1700], serialize: (x: string) => String(x), parse: (x: string) => x },
 };
 
-export function createDatabase(url: string = databaseUrl(), options: { max?: number } = {}): Database {
+/**
+ * Per-connection limits (issue 11), in milliseconds; 0 is none. A request never waits forever on
+ * a lock or a runaway statement, and a transaction left open by a bug does not hold its locks.
+ */
+export interface SessionLimits {
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
+
+/** What kind of process the pool serves: `web` answers requests; `batch` (the worker, bulk scripts) may run long. */
+export type DatabaseProfile = 'web' | 'batch';
+
+function envMs(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const v = env[name];
+  return v !== undefined && /^\d{1,9}$/.test(v.trim()) ? Number(v.trim()) : fallback;
+}
+
+/**
+ * The limits of a profile from the environment. web: `DB_STATEMENT_TIMEOUT_MS` (30 s),
+ * `DB_LOCK_TIMEOUT_MS` (10 s), `DB_IDLE_IN_TRANSACTION_TIMEOUT_MS` (60 s). batch (the worker:
+ * bulk accrual over a million invoices runs long): `WORKER_STATEMENT_TIMEOUT_MS` (none),
+ * `WORKER_LOCK_TIMEOUT_MS` (none: jobs wait for each other's client locks), and
+ * `WORKER_IDLE_IN_TRANSACTION_TIMEOUT_MS` (10 min).
+ */
+export function sessionLimits(profile: DatabaseProfile, env: Record<string, string | undefined> = process.env): SessionLimits {
+  if (profile === 'batch') {
+    return {
+      statementTimeoutMs: envMs(env, 'WORKER_STATEMENT_TIMEOUT_MS', 0),
+      lockTimeoutMs: envMs(env, 'WORKER_LOCK_TIMEOUT_MS', 0),
+      idleInTransactionTimeoutMs: envMs(env, 'WORKER_IDLE_IN_TRANSACTION_TIMEOUT_MS', 600_000),
+    };
+  }
+  return {
+    statementTimeoutMs: envMs(env, 'DB_STATEMENT_TIMEOUT_MS', 30_000),
+    lockTimeoutMs: envMs(env, 'DB_LOCK_TIMEOUT_MS', 10_000),
+    idleInTransactionTimeoutMs: envMs(env, 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
+  };
+}
+
+export interface DatabaseOptions {
+  max?: number;
+  /** statement, lock and idle-in-transaction timeouts of every connection; unset: none */
+  limits?: SessionLimits;
+  /** seconds to wait for a connection to open (postgres.js `connect_timeout`; default 30) */
+  connectTimeoutSeconds?: number;
+}
+
+export function createDatabase(url: string = databaseUrl(), options: DatabaseOptions = {}): Database {
+  const limits = options.limits;
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
     types: parsers,
+    ...(options.connectTimeoutSeconds ? { connect_timeout: options.connectTimeoutSeconds } : {}),
     // Room for the per-chunk scratch tables of bulk jobs (set at connection start: Postgres
-    // fixes temp_buffers before a session's first temporary table).
-    connection: { application_name: 'holdback', temp_buffers: '64MB' },
+    // fixes temp_buffers before a session's first temporary table). The limits are session
+    // settings sent in the startup message, so they hold for every statement of the pool.
+    connection: {
+      application_name: 'holdback',
+      temp_buffers: '64MB',
+      ...(limits
+        ? {
+            statement_timeout: limits.statementTimeoutMs,
+            lock_timeout: limits.lockTimeoutMs,
+            idle_in_transaction_session_timeout: limits.idleInTransactionTimeoutMs,
+          }
+        : {}),
+    },
   });
   const db = drizzle(sql, { schema });
   // drizzle marks the array types date[], timestamp[], timestamptz[] and numeric[] as
@@ -71,11 +132,22 @@ export function createDatabase(url: string = databaseUrl(), options: { max?: num
   };
 }
 
-const globalForDb = globalThis as unknown as { __holdbackDb?: Database };
+const globalForDb = globalThis as unknown as { __holdbackDb?: Database; __holdbackDbProfile?: DatabaseProfile };
+
+/**
+ * Says, before the pool's first use, what this process is: the worker and bulk scripts call
+ * `useDatabaseProfile('batch')`; everything else (the web server) gets the `web` limits.
+ */
+export function useDatabaseProfile(profile: DatabaseProfile): void {
+  globalForDb.__holdbackDbProfile = profile;
+}
 
 /** The process-wide pool, created on first use (never at import, so builds need no database). */
 export function getDatabase(): Database {
-  if (!globalForDb.__holdbackDb) globalForDb.__holdbackDb = createDatabase();
+  if (!globalForDb.__holdbackDb) {
+    const profile = globalForDb.__holdbackDbProfile ?? 'web';
+    globalForDb.__holdbackDb = createDatabase(databaseUrl(), { limits: sessionLimits(profile), connectTimeoutSeconds: profile === 'web' ? 10 : undefined });
+  }
   return globalForDb.__holdbackDb;
 }
 

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import { pathToFileURL } from 'node:url';
-import { closeDatabase, getDatabase } from '../db/client';
+import { closeDatabase, getDatabase, useDatabaseProfile } from '../db/client';
 import { createTransport } from '../lib/notifications/transport';
 import { concentrationAlertsProcessor } from './processors/concentration-alerts';
 import { emailOutboxProcessor } from './processors/email-outbox';
@@ -24,6 +24,8 @@ export interface WorkerHandle {
 /** Registers every processor and upserts the schedules. Safe to run on several machines. */
 export async function startWorkers(options: { schedules?: boolean; log?: (line: string) => void } = {}): Promise<WorkerHandle> {
   const log = options.log ?? ((line: string) => console.log(`[worker] ${line}`));
+  // Jobs run long (a day's accrual over a million invoices): no statement timeout (db/client).
+  useDatabaseProfile('batch');
   const database = getDatabase();
   const transport = createTransport();
   const common = { connection: redisConnection(), prefix: queuePrefix() };

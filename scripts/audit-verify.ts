@@ -1,7 +1,9 @@
-import { closeDatabase, getDatabase } from '../db/client';
+import { closeDatabase, getDatabase, useDatabaseProfile } from '../db/client';
 import { verifyAll } from '../lib/audit/verify';
 
 /** `npm run audit:verify`: the audit chain and the ledger invariants; non-zero on any break. */
+// A bulk script: no web statement timeout (db/client).
+useDatabaseProfile('batch');
 const database = getDatabase();
 try {
   const report = await verifyAll(database.sql);

@@ -1,4 +1,4 @@
-import { closeDatabase, databaseUrl, getDatabase } from '../db/client';
+import { closeDatabase, databaseUrl, getDatabase, useDatabaseProfile } from '../db/client';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { todayIn } from '../lib/dates';
 import { generatePortfolio } from '../lib/demo/generate';
@@ -14,6 +14,8 @@ const { flags } = parseArgs(process.argv.slice(2));
 const url = databaseUrl();
 await ensureDatabase(url);
 await migrateDatabase(url);
+// A bulk script: no web statement timeout (db/client).
+useDatabaseProfile('batch');
 const database = getDatabase();
 if (flags.invoices) {
   const invoices = Number(flags.invoices);
