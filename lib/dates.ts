@@ -72,3 +72,80 @@ export function minDate(a: string, b: string): string {
 export function maxDate(a: string, b: string): string {
   return a >= b ? a : b;
 }
+
+/**
+ * What a business date may be: `happened` for events that have taken place (received, funded,
+ * disputed, charged back, written off, refunded, accrued through) — not after today; `ahead` for
+ * dates that are naturally in the future (an invoice's due date, an agreement's effective date).
+ */
+export type BusinessDateKind = 'happened' | 'ahead';
+
+export interface BusinessDateWindow {
+  /** today in FACTOR_TIMEZONE */
+  today: string;
+  earliest: string;
+  latest: string;
+}
+
+/** Defaults of the window around today (days): environment BUSINESS_DATE_PAST_DAYS, … */
+export const BUSINESS_DATE_DEFAULTS = { pastDays: 3650, futureDays: 0, aheadDays: 366 } as const;
+
+function daysFromEnv(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d{1,6}$/.test(raw.trim())) throw new Error(`${name} must be a whole number of days (0 or more), not ${JSON.stringify(raw)}`);
+  return Number(raw.trim());
+}
+
+/**
+ * The business dates a command accepts, around today in FACTOR_TIMEZONE: from
+ * BUSINESS_DATE_PAST_DAYS (default 3650) ago to BUSINESS_DATE_FUTURE_DAYS (default 0) ahead for
+ * events that have happened, BUSINESS_DATE_AHEAD_DAYS (default 366) ahead for dates that are
+ * naturally in the future. A payment dated 2099 must not freeze a fee 73 years long.
+ */
+export function businessDateWindow(
+  kind: BusinessDateKind = 'happened',
+  options: { today?: string; env?: Record<string, string | undefined> } = {},
+): BusinessDateWindow {
+  const env = options.env ?? process.env;
+  const today = options.today ?? todayIn(env.FACTOR_TIMEZONE || 'UTC');
+  const past = daysFromEnv(env, 'BUSINESS_DATE_PAST_DAYS', BUSINESS_DATE_DEFAULTS.pastDays);
+  const ahead =
+    kind === 'happened'
+      ? daysFromEnv(env, 'BUSINESS_DATE_FUTURE_DAYS', BUSINESS_DATE_DEFAULTS.futureDays)
+      : daysFromEnv(env, 'BUSINESS_DATE_AHEAD_DAYS', BUSINESS_DATE_DEFAULTS.aheadDays);
+  return { today, earliest: addDays(today, -past), latest: addDays(today, ahead) };
+}
+
+/**
+ * Refuses a business date outside the window (422 `date_out_of_range`), the message naming the
+ * date as a person reads it: "Received date 2099-11-20 is in the future". `field` is the input's
+ * name for `details` (default: the label). A malformed date is a 400 first.
+ */
+export function assertBusinessDateInWindow(
+  date: unknown,
+  label: string,
+  kind: BusinessDateKind = 'happened',
+  options: { field?: string; today?: string; env?: Record<string, string | undefined> } = {},
+): string {
+  const field = options.field ?? label;
+  const value = parseBusinessDate(date, field);
+  const window = businessDateWindow(kind, options);
+  if (value > window.latest) {
+    const message =
+      window.latest === window.today
+        ? `${label} ${value} is in the future; today is ${window.today}`
+        : `${label} ${value} is too far ahead: it may be at most ${daysBetween(window.today, window.latest)} days after today (${window.latest} at the latest)`;
+    throw new DomainError('date_out_of_range', message, {
+      status: 422,
+      details: { [field]: window.latest === window.today ? `must not be after today (${window.today})` : `must be on or before ${window.latest}` },
+    });
+  }
+  if (value < window.earliest) {
+    throw new DomainError('date_out_of_range', `${label} ${value} is too far in the past: it may be at most ${daysBetween(window.earliest, window.today)} days before today (${window.earliest} at the earliest)`, {
+      status: 422,
+      details: { [field]: `must be on or after ${window.earliest}` },
+    });
+  }
+  return value;
+}

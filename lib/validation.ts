@@ -1,5 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError } from './errors';
+import { isIsoCurrency } from './money';
 
 /**
  * Parses input with a zod schema; a failure is a 400 whose `details` name each bad field
@@ -18,3 +19,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
     .join('; ');
   throw new DomainError('invalid_input', `Please correct: ${summary}`, { status: 400, details });
 }
+
+/** A currency where it enters (client, agreement, invoice, payment): an active ISO 4217 code. */
+export const currencyField = () =>
+  z.string({ error: 'is required' }).refine(isIsoCurrency, { error: 'must be an ISO 4217 currency code such as USD, EUR or JPY' });

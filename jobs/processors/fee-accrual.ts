@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Database } from '../../db/client';
 import { systemActor } from '../../lib/auth/actor';
-import { todayIn } from '../../lib/dates';
+import { assertBusinessDateInWindow, todayIn } from '../../lib/dates';
 import { accrualSummary, runAccrual } from '../../lib/fees/accrual';
 import { failRun, finishRun, progressRun, startRun } from '../../lib/job-runs';
 import type { JobData } from '../queues';
@@ -12,7 +12,8 @@ import type { JobData } from '../queues';
  */
 export function feeAccrualProcessor(database: Database, options: { chunkSize?: number } = {}) {
   return async (job: Job<JobData['fee-accrual']>) => {
-    const asOf = job.data.asOf ?? todayIn();
+    // Without asOf: today. With one (API, console): never a day that has not come (the routes check too).
+    const asOf = job.data.asOf === undefined ? todayIn() : assertBusinessDateInWindow(job.data.asOf, 'Accrual date', 'happened', { field: 'asOf' });
     const runId = await startRun(database, { job: 'fee-accrual', queueJobId: job.id ?? null, businessDate: asOf });
     try {
       const result = await runAccrual(database, {

@@ -5,16 +5,16 @@ import { agreements, clients, type ClientContact } from '../../db/schema';
 import { agreementTermsSchema, type AgreementTerms, type AgreementTermsInput } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import { assertClientScope, requireRole, type Actor } from '../auth/actor';
-import { todayIn } from '../dates';
+import { assertBusinessDateInWindow, todayIn } from '../dates';
 import { notFound } from '../errors';
 import { Big, moneyOut } from '../money';
-import { parseInput } from '../validation';
+import { currencyField, parseInput } from '../validation';
 
 export const CLIENT_WRITE_ROLES = ['underwriter'] as const;
 
 export const createClientSchema = z.object({
   name: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(200),
-  currency: z.string({ error: 'is required' }).regex(/^[A-Z]{3}$/, { error: 'must be a currency code such as USD' }),
+  currency: currencyField(),
   status: z.enum(['prospect', 'pending_review', 'active', 'suspended', 'closed']).optional(),
   contacts: z
     .array(
@@ -64,7 +64,7 @@ export async function createClient(tx: Tx, input: CreateClientInput, actor: Acto
   requireRole(actor, CLIENT_WRITE_ROLES);
   const data = parseInput(createClientSchema, input);
   const terms = parseInput(agreementTermsSchema, input.agreement ?? {});
-  const effectiveFrom = data.effectiveFrom ?? todayIn();
+  const effectiveFrom = data.effectiveFrom === undefined ? todayIn() : assertBusinessDateInWindow(data.effectiveFrom, 'Effective date', 'ahead', { field: 'effectiveFrom' });
   const [client] = await tx.db
     .insert(clients)
     .values({ name: data.name, currency: data.currency, status: data.status ?? options.defaultStatus ?? 'prospect', contacts: data.contacts ?? [], createdBy: actor.userId })
@@ -123,6 +123,28 @@ export async function agreementOn(tx: Tx, clientId: number, date: string): Promi
     .orderBy(agreements.effectiveFrom, agreements.version)
     .limit(1);
   return first ? agreementView(first) : null;
+}
+
+/**
+ * The currencies a client's invoices may be in: those of the agreement in force today and of any
+ * approved version that starts later (none listed: the client's home currency). An invoice in
+ * another currency is refused when it is entered, not only when someone tries to fund it.
+ */
+export async function fundableCurrencies(tx: Tx, client: { id: number; currency: string }, today: string = todayIn()): Promise<string[]> {
+  const rows = await tx.db
+    .select({ effectiveFrom: agreements.effectiveFrom, terms: agreements.terms })
+    .from(agreements)
+    .where(and(eq(agreements.clientId, client.id), eq(agreements.status, 'approved')))
+    .orderBy(desc(agreements.effectiveFrom), desc(agreements.version));
+  const inForce = rows.find((r) => r.effectiveFrom <= today) ?? rows[rows.length - 1];
+  const relevant = rows.filter((r) => r === inForce || r.effectiveFrom > today);
+  const currencies = new Set<string>();
+  for (const r of relevant) {
+    const listed = (r.terms as AgreementTerms).currencies;
+    for (const c of listed?.length ? listed : [client.currency]) currencies.add(c);
+  }
+  if (currencies.size === 0) currencies.add(client.currency);
+  return [...currencies].sort();
 }
 
 /** A client with its current agreement; a client user asking for another client gets 404. */

@@ -5,7 +5,7 @@ import { agreementTermsSchema, type AgreementTermsInput } from '../agreements/te
 import { decideRequest, lockPendingRequest, requestApproval } from '../approvals';
 import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
-import { parseBusinessDate } from '../dates';
+import { assertBusinessDateInWindow } from '../dates';
 import { DomainError, notFound, refused } from '../errors';
 import { parseInput } from '../validation';
 import { getClient, type ClientView } from './index';
@@ -118,7 +118,7 @@ export async function proposeAgreementChange(
 ): Promise<{ id: string; version: number; status: string }> {
   requireRole(actor, 'underwriter');
   const client = await lockClient(tx, clientId);
-  const effectiveFrom = parseBusinessDate(input.effectiveFrom, 'effectiveFrom');
+  const effectiveFrom = assertBusinessDateInWindow(input.effectiveFrom, 'Effective date', 'ahead', { field: 'effectiveFrom' });
   const terms = parseInput(agreementTermsSchema, input.agreement ?? {});
   const last = await lastFundingDate(tx, clientId);
   if (last && effectiveFrom <= last) {

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client';
 import type { AgreementTerms } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
-import { isBusinessDate, todayIn } from '../dates';
+import { assertBusinessDateInWindow, isBusinessDate, todayIn } from '../dates';
 import { DomainError, notFound, refused } from '../errors';
 import { freezeFee, settleInvoice } from '../fees/settlement';
 import { postEntries } from '../ledger/post';
@@ -36,6 +36,20 @@ async function lockInvoice(tx: Tx, invoiceId: number): Promise<OpenInvoice> {
   return { ...inv, outstanding: fresh!.outstanding, status: fresh!.status };
 }
 
+/**
+ * An event on an invoice is dated on or after the day the factor bought it: a dispute, a
+ * resolution, a chargeback or a write-off dated earlier would post before the purchase.
+ */
+function assertNotBeforeFunding(inv: OpenInvoice, date: string, label: string, what: string): void {
+  if (inv.funding_date !== null && date < inv.funding_date) {
+    throw refused('before_funding', `${label} ${date} is before invoice ${inv.number} was funded on ${inv.funding_date}; it cannot be ${what} before the factor bought it`, {
+      invoiceId: inv.id,
+      date: `must be on or after ${inv.funding_date}`,
+      fundingDate: inv.funding_date,
+    });
+  }
+}
+
 export interface DisputeView {
   id: string;
   invoiceId: string;
@@ -63,7 +77,9 @@ export async function openDispute(tx: Tx, invoiceId: number, input: unknown, act
   if (amount.lte(0) || amount.gt(inv.outstanding)) {
     throw new DomainError('invalid_input', `The disputed amount must be more than zero and at most the ${moneyOut(inv.outstanding, inv.currency)} still owed`, { status: 400, details: { amount: 'out of range' } });
   }
-  const openedDate = data.date ?? todayIn();
+  // A short pay disputed on application is dated with its payment, checked when it was received.
+  const openedDate = data.date === undefined ? todayIn() : options.skipRole ? data.date : assertBusinessDateInWindow(data.date, 'Dispute date', 'happened', { field: 'date' });
+  assertNotBeforeFunding(inv, openedDate, 'Dispute date', 'disputed');
   const [row] = await tx.sql<{ id: string }[]>`
     insert into disputes (invoice_id, amount, reason, opened_date, opened_by) values (${invoiceId}, ${amount.toString()}, ${data.reason}, ${openedDate}, ${actor.userId})
     returning id`;
@@ -97,7 +113,11 @@ export async function resolveDispute(tx: Tx, invoiceId: number, disputeId: numbe
   if (data.outcome !== 'paid' && (amount.lte(0) || amount.gt(inv.outstanding))) {
     throw new DomainError('invalid_input', `The amount must be more than zero and at most the ${moneyOut(inv.outstanding, c)} still owed`, { status: 400, details: { amount: 'out of range' } });
   }
-  const date = data.date ?? todayIn();
+  const date = data.date === undefined ? todayIn() : assertBusinessDateInWindow(data.date, 'Resolution date', 'happened', { field: 'date' });
+  assertNotBeforeFunding(inv, date, 'Resolution date', 'resolved');
+  if (date < d.opened_date) {
+    throw refused('before_dispute', `Resolution date ${date} is before dispute ${disputeId} was opened on ${d.opened_date}`, { date: `must be on or after ${d.opened_date}` });
+  }
   let charge: ChargeResult | null = null;
   if (data.outcome !== 'paid') {
     charge = await chargeToClient(
@@ -148,10 +168,11 @@ const dateSchema = z.object({ date: z.string({ error: 'is required' }).refine(is
 export async function chargebackInvoice(tx: Tx, invoiceId: number, input: unknown, actor: Actor): Promise<{ invoiceId: string; status: string; charge: ChargeResult }> {
   requireRole(actor, [...COLLECTIONS, 'controller']);
   const { date } = parseInput(dateSchema, input);
+  assertBusinessDateInWindow(date, 'Chargeback date', 'happened', { field: 'date' });
   const inv = await lockInvoice(tx, invoiceId);
   if (inv.terms?.model === 'non_recourse') throw refused('non_recourse', `Invoice ${inv.number} is non-recourse; write it off instead of charging it back`);
   if (inv.status !== 'funded' && inv.status !== 'disputed') throw refused('invoice_not_open', `Invoice ${inv.number} is ${inv.status}; only an open funded invoice can be charged back`);
-  if (inv.funding_date && date < inv.funding_date) throw refused('before_funding', `Invoice ${inv.number} was funded on ${inv.funding_date}`);
+  assertNotBeforeFunding(inv, date, 'Chargeback date', 'charged back');
   const outstanding = new Big(inv.outstanding);
   const charge = await chargeToClient(
     tx,
@@ -172,9 +193,11 @@ export async function chargebackInvoice(tx: Tx, invoiceId: number, input: unknow
 export async function writeOffInvoice(tx: Tx, invoiceId: number, input: unknown, actor: Actor): Promise<{ invoiceId: string; status: string; writtenOff: string; reserveLeft: string }> {
   requireRole(actor, [...COLLECTIONS, 'controller']);
   const { date } = parseInput(dateSchema, input);
+  assertBusinessDateInWindow(date, 'Write-off date', 'happened', { field: 'date' });
   const inv = await lockInvoice(tx, invoiceId);
   if (inv.terms?.model !== 'non_recourse') throw refused('recourse', `Invoice ${inv.number} is under a recourse agreement; charge it back to the client instead`);
   if (inv.status !== 'funded' && inv.status !== 'disputed') throw refused('invoice_not_open', `Invoice ${inv.number} is ${inv.status}; only an open funded invoice can be written off`);
+  assertNotBeforeFunding(inv, date, 'Write-off date', 'written off');
   const c = inv.currency;
   const outstanding = new Big(inv.outstanding);
   const clientId = Number(inv.client_id);

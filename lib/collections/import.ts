@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Tx } from '../../db/client';
 import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
+import { businessDateWindow } from '../dates';
 import { DomainError } from '../errors';
 import { postEntries } from '../ledger/post';
 import { Big } from '../money';
@@ -26,7 +27,7 @@ export interface ImportResult {
 export async function importBankFile(tx: Tx, input: { text: string; partial?: boolean; format?: BankFileFormat }, actor: Actor): Promise<ImportResult> {
   requireRole(actor, COLLECTIONS_ROLES);
   if (!input.text || input.text.trim() === '') throw new DomainError('empty_file', 'The bank file is empty', { status: 400, details: { body: 'send the file as the request body' } });
-  const parsed = parseBankFile(input.text, { format: input.format });
+  const parsed = withinDateWindow(parseBankFile(input.text, { format: input.format }));
   if (parsed.errors.length > 0 && !input.partial) {
     throw new DomainError('invalid_bank_file', `${parsed.errors.length} line(s) have errors; nothing was imported (fix them, or import with partial=true)`, {
       status: 422,
@@ -78,4 +79,28 @@ export async function importBankFile(tx: Tx, input: { text: string; partial?: bo
   const payments: PaymentView[] = [];
   for (const id of ids) payments.push(await paymentView(tx, id));
   return { format: parsed.format, payments, errors: parsed.errors, skipped: rows.length - inserted.length, applied };
+}
+
+/**
+ * A booking date outside the business-date window (in the future, or further back than
+ * BUSINESS_DATE_PAST_DAYS) is an error on its line like any other, not a payment: one line dated
+ * 2099 must not freeze fees for decades, nor fail the whole import with a crash.
+ */
+function withinDateWindow(parsed: ReturnType<typeof parseBankFile>): ReturnType<typeof parseBankFile> {
+  const window = businessDateWindow('happened');
+  const errors = [...parsed.errors];
+  const payments = parsed.payments.filter((p) => {
+    if (p.receivedDate > window.latest) {
+      const why = window.latest === window.today ? `is in the future; today is ${window.today}` : `is too far ahead (${window.latest} at the latest)`;
+      errors.push({ line: p.line, message: `received date ${p.receivedDate} ${why}` });
+      return false;
+    }
+    if (p.receivedDate < window.earliest) {
+      errors.push({ line: p.line, message: `received date ${p.receivedDate} is too far in the past (${window.earliest} at the earliest)` });
+      return false;
+    }
+    return true;
+  });
+  if (payments.length === parsed.payments.length) return parsed;
+  return { ...parsed, payments, errors: errors.map((e, i) => ({ e, i })).sort((a, b) => a.e.line - b.e.line || a.i - b.i).map(({ e }) => e) };
 }

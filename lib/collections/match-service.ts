@@ -6,7 +6,7 @@ import { extractInvoiceRefs, matchPayment, normalizeInvoiceNumber, normalizePaye
 /** Open invoices of one payer-debtor handed to the matcher (oldest due first). */
 export const CANDIDATES_PER_DEBTOR = 500;
 
-type InvoiceRow = { id: string; number: string; debtor_id: string; client_id: string; currency: string; outstanding: string; due_date: string };
+type InvoiceRow = { id: string; number: string; debtor_id: string; client_id: string; currency: string; outstanding: string; due_date: string; funding_date: string | null };
 
 const toOpen = (r: InvoiceRow): OpenInvoice => ({
   id: r.id,
@@ -24,13 +24,16 @@ const toOpen = (r: InvoiceRow): OpenInvoice => ({
  * and those debtors' open invoices — then runs the pure matcher on each payment.
  */
 export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<number, MatchResult & { currency: string }>> {
-  const payments = await tx.sql<{ id: string; amount: string; unapplied: string; currency: string; reference: string; payer_name: string }[]>`
-    select id, amount, unapplied, currency, reference, payer_name from payments where id = any(${paymentIds}::bigint[]) and unapplied > 0`;
+  const payments = await tx.sql<{ id: string; amount: string; unapplied: string; currency: string; reference: string; payer_name: string; received_date: string }[]>`
+    select id, amount, unapplied, currency, reference, payer_name, received_date from payments where id = any(${paymentIds}::bigint[]) and unapplied > 0`;
+  // A payment pays only invoices the factor had bought by the day it came in (applyAllocations refuses the rest).
+  const receivedOf = new Map(payments.map((p) => [p.id, p.received_date]));
+  const ownedBy = (paymentId: string) => (r: InvoiceRow) => r.funding_date === null || r.funding_date <= receivedOf.get(paymentId)!;
   const tokensOf = new Map(payments.map((p) => [p.id, extractInvoiceRefs(p.reference)]));
   const allTokens = [...new Set([...tokensOf.values()].flat())];
   const named = allTokens.length
     ? await tx.sql<InvoiceRow[]>`
-        select id, number, debtor_id, client_id, currency, outstanding, due_date from invoices
+        select id, number, debtor_id, client_id, currency, outstanding, due_date, funding_date from invoices
          where upper(number) = any(${allTokens}::text[]) and status in ('funded', 'disputed') and outstanding > 0`
     : [];
   const namedByKey = groupBy(named, (r) => normalizeInvoiceNumber(r.number));
@@ -39,7 +42,7 @@ export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<n
   // matched against their payer-debtors' open invoices.
   const results = new Map<number, MatchResult & { currency: string }>();
   const rest = payments.filter((p) => {
-    const byNumber = (tokensOf.get(p.id) ?? []).flatMap((t) => namedByKey.get(t) ?? []).map(toOpen);
+    const byNumber = (tokensOf.get(p.id) ?? []).flatMap((t) => namedByKey.get(t) ?? []).filter(ownedBy(p.id)).map(toOpen);
     if (byNumber.length === 0) return true;
     const quick = matchPayment({ amount: new Big(p.unapplied), currency: p.currency, reference: p.reference, payerName: p.payer_name }, { byNumber, payerDebtors: [], byDebtor: new Map() });
     if (quick.auto && quick.auto.length > 0) {
@@ -69,17 +72,17 @@ export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<n
   const debtorIds = [...wanted];
   const open = debtorIds.length
     ? await tx.sql<InvoiceRow[]>`
-        select id, number, debtor_id, client_id, currency, outstanding, due_date from (
+        select id, number, debtor_id, client_id, currency, outstanding, due_date, funding_date from (
           select i.*, row_number() over (partition by i.debtor_id order by i.due_date, i.id) as rn
             from invoices i where i.debtor_id = any(${debtorIds}::bigint[]) and i.status in ('funded', 'disputed') and i.outstanding > 0) x
          where rn <= ${CANDIDATES_PER_DEBTOR}`
     : [];
-  const openByDebtor = groupBy(open.map(toOpen), (i) => i.debtorId);
+  const openByDebtor = groupBy(open, (i) => i.debtor_id);
 
   for (const p of rest) {
-    const byNumber = (tokensOf.get(p.id) ?? []).flatMap((t) => namedByKey.get(t) ?? []).map(toOpen);
+    const byNumber = (tokensOf.get(p.id) ?? []).flatMap((t) => namedByKey.get(t) ?? []).filter(ownedBy(p.id)).map(toOpen);
     const payerDebtors = payerDebtorsOf.get(p.id) ?? [];
-    const byDebtor = new Map(payerDebtors.map((d) => [d.debtorId, openByDebtor.get(d.debtorId) ?? []]));
+    const byDebtor = new Map(payerDebtors.map((d) => [d.debtorId, (openByDebtor.get(d.debtorId) ?? []).filter(ownedBy(p.id)).map(toOpen)]));
     const result = matchPayment({ amount: new Big(p.unapplied), currency: p.currency, reference: p.reference, payerName: p.payer_name }, { byNumber, payerDebtors, byDebtor });
     results.set(Number(p.id), { ...result, currency: p.currency });
   }

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { Tx } from '../../db/client';
 import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
-import { isBusinessDate } from '../dates';
-import { DomainError, notFound, refused } from '../errors';
+import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
+import { DomainError, notFound, refused, unknownId } from '../errors';
 import { Big, formatMoney, moneyOut, parseMoney } from '../money';
-import { parseInput } from '../validation';
+import { currencyField, parseInput } from '../validation';
 import { COLLECTIONS_ROLES, applyAllocations, paymentView, receivePayment, type PaymentView } from './payments';
 
 /**
@@ -14,10 +14,10 @@ import { COLLECTIONS_ROLES, applyAllocations, paymentView, receivePayment, type 
  * received as a payment and applied to the invoices it paid.
  */
 const recordSchema = z.object({
-  clientId: z.union([z.string(), z.number()]).transform(Number),
-  debtorId: z.union([z.string(), z.number()]).transform(Number),
+  clientId: z.union([z.string(), z.number()], { error: 'is required' }).transform(Number).refine((v) => Number.isSafeInteger(v) && v > 0, { error: 'must be a client id' }),
+  debtorId: z.union([z.string(), z.number()], { error: 'is required' }).transform(Number).refine((v) => Number.isSafeInteger(v) && v > 0, { error: 'must be a debtor id' }),
   amount: z.string({ error: 'must be a decimal string' }),
-  currency: z.string().regex(/^[A-Z]{3}$/, { error: 'must be a currency code such as USD' }),
+  currency: currencyField(),
   paidDate: z.string().refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }),
   invoiceIds: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
   note: z.string().trim().max(1000).optional().default(''),
@@ -44,8 +44,11 @@ export async function recordMisdirected(tx: Tx, input: unknown, actor: Actor): P
   const data = parseInput(recordSchema, input);
   const amount = parseMoney(data.amount, data.currency, { field: 'amount' });
   if (amount.lte(0)) throw new DomainError('invalid_input', 'amount must be more than zero', { status: 400, details: { amount: 'must be more than zero' } });
+  assertBusinessDateInWindow(data.paidDate, 'Paid date', 'happened', { field: 'paidDate' });
   const [client] = await tx.sql`select id from clients where id = ${data.clientId}`;
-  if (!client) throw new DomainError('invalid_input', `No client ${data.clientId}`, { status: 400, details: { clientId: 'no such client' } });
+  if (!client) throw unknownId('clientId', 'Client', data.clientId);
+  const [debtor] = await tx.sql`select id from debtors where id = ${data.debtorId}`;
+  if (!debtor) throw unknownId('debtorId', 'Debtor', data.debtorId);
   const [row] = await tx.sql<{ id: string }[]>`
     insert into misdirected_payments (client_id, debtor_id, currency, amount, paid_date, invoice_ids, note, created_by)
     values (${data.clientId}, ${data.debtorId}, ${data.currency}, ${amount.toString()}, ${data.paidDate}, ${JSON.stringify(data.invoiceIds)}::jsonb, ${data.note}, ${actor.userId})

@@ -3,12 +3,12 @@ import type { Tx } from '../../db/client';
 import type { AgreementTerms } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
-import { isBusinessDate } from '../dates';
+import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
 import { DomainError, conflict, notFound, refused } from '../errors';
 import { markCredited, settleInvoice } from '../fees/settlement';
 import { postEntries } from '../ledger/post';
 import { Big, fixed, formatMoney, moneyOut, parseMoney } from '../money';
-import { parseInput } from '../validation';
+import { currencyField, parseInput } from '../validation';
 import { chargeToClient, type ChargeResult } from './charges';
 import { openDispute } from './disputes';
 import { matchPayments } from './match-service';
@@ -21,7 +21,7 @@ const date = z.string({ error: 'is required' }).refine(isBusinessDate, { error: 
 
 export const paymentInputSchema = z.object({
   amount: z.string({ error: 'must be a decimal string such as "50000.00"' }),
-  currency: z.string({ error: 'is required' }).regex(/^[A-Z]{3}$/, { error: 'must be a currency code such as USD' }),
+  currency: currencyField(),
   receivedDate: date,
   payerName: z.string().trim().max(300).optional().default(''),
   reference: z.string().trim().max(4000).optional().default(''),
@@ -105,6 +105,8 @@ export async function receivePayment(tx: Tx, input: unknown, actor: Actor, optio
   const data = parseInput(paymentInputSchema, input);
   const amount = parseMoney(data.amount, data.currency, { field: 'amount' });
   if (amount.lte(0)) throw new DomainError('invalid_input', 'amount must be more than zero', { status: 400, details: { amount: 'must be more than zero' } });
+  // A payment dated 2099 would freeze every fee it settles 73 years long (SPEC 3: business dates).
+  assertBusinessDateInWindow(data.receivedDate, 'Received date', 'happened', { field: 'receivedDate' });
   const [row] = await tx.sql<{ id: string }[]>`
     insert into payments (currency, amount, unapplied, received_date, payer_name, reference, source, created_by)
     values (${data.currency}, ${amount.toString()}, ${amount.toString()}, ${data.receivedDate}, ${data.payerName}, ${data.reference}, ${options.source ?? 'manual'}, ${actor.userId})
@@ -177,6 +179,7 @@ type InvoiceRow = {
   face_value: string;
   outstanding: string;
   status: string;
+  funding_date: string | null;
   terms: AgreementTerms | null;
 };
 
@@ -214,7 +217,7 @@ export async function applyAllocations(
   }
   const ids = allocations.map((a) => a.invoiceId).sort((a, b) => a - b);
   const invoices = await tx.sql<InvoiceRow[]>`
-    select i.id, i.number, i.client_id, i.debtor_id, i.currency, i.face_value, i.outstanding, i.status, a.terms
+    select i.id, i.number, i.client_id, i.debtor_id, i.currency, i.face_value, i.outstanding, i.status, i.funding_date, a.terms
       from invoices i left join agreements a on a.id = i.agreement_id
      where i.id = any(${ids}::bigint[]) order by i.id for update of i`;
   const byId = new Map(invoices.map((i) => [Number(i.id), i]));
@@ -224,6 +227,14 @@ export async function applyAllocations(
     if (a.amount.lte(0)) throw new DomainError('invalid_input', `The amount for invoice ${inv.number} must be more than zero`, { status: 400, details: { allocations: 'amounts must be more than zero' } });
     if (inv.currency !== c) throw refused('currency_mismatch', `Invoice ${inv.number} is in ${inv.currency}; payment ${paymentId} is in ${c}`);
     if (inv.status !== 'funded' && inv.status !== 'disputed') throw refused('invoice_not_open', `Invoice ${inv.number} is ${inv.status}; only funded invoices take payments`);
+    // The receivable credit is dated the day the money came in: never before the factor bought the invoice.
+    if (inv.funding_date !== null && payment.received_date < inv.funding_date) {
+      throw refused(
+        'payment_before_funding',
+        `Payment ${paymentId} was received on ${payment.received_date}, before invoice ${inv.number} was funded on ${inv.funding_date}; it cannot pay an invoice the factor had not bought yet`,
+        { invoiceId: String(a.invoiceId), receivedDate: payment.received_date, fundingDate: inv.funding_date },
+      );
+    }
     if (a.amount.gt(inv.outstanding)) {
       throw refused('exceeds_outstanding', `${formatMoney(a.amount, c)} is more than the ${moneyOut(inv.outstanding, c)} still owed on invoice ${inv.number}; the rest stays unapplied`, {
         invoiceId: String(a.invoiceId),
@@ -342,7 +353,12 @@ export async function refundPayment(tx: Tx, paymentId: number, input: { amount?:
   const [p] = await tx.sql<PaymentRow[]>`select * from payments where id = ${paymentId} for update`;
   if (!p) throw notFound('Payment', paymentId);
   const amount = input.amount === undefined ? new Big(p.unapplied) : parseMoney(input.amount, p.currency, { field: 'amount' });
-  const refundDate = input.date === undefined ? p.received_date : z.string().refine(isBusinessDate).parse(input.date);
+  const refundDate = input.date === undefined ? p.received_date : assertBusinessDateInWindow(input.date, 'Refund date', 'happened', { field: 'date' });
+  if (refundDate < p.received_date) {
+    throw refused('refund_before_receipt', `Refund date ${refundDate} is before payment ${paymentId} was received on ${p.received_date}; money is given back after it came in`, {
+      date: `must be on or after ${p.received_date}`,
+    });
+  }
   if (amount.lte(0) || amount.gt(p.unapplied)) throw conflict('exceeds_unapplied', `Only ${moneyOut(p.unapplied, p.currency)} ${p.currency} of payment ${paymentId} is unapplied`);
   await postEntries(
     tx,

@@ -7,8 +7,8 @@ import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
 import { moneyOut } from '../money';
 import { parseInput } from '../validation';
-import { isBusinessDate, parseBusinessDate } from '../dates';
-import { DomainError, notFound } from '../errors';
+import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
+import { DomainError, notFound, unknownId } from '../errors';
 
 export const createDebtorSchema = z.object({
   name: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(200),
@@ -70,10 +70,12 @@ export interface NoaView {
 export async function recordNoa(tx: Tx, clientId: number, input: unknown, actor: Actor): Promise<NoaView> {
   requireRole(actor, 'underwriter');
   const data = parseInput(noaSchema, input);
+  if (data.sentDate) assertBusinessDateInWindow(data.sentDate, 'Notice sent date', 'happened', { field: 'sentDate' });
+  if (data.acknowledgedDate) assertBusinessDateInWindow(data.acknowledgedDate, 'Notice acknowledged date', 'happened', { field: 'acknowledgedDate' });
   const [client] = await tx.db.select({ id: clients.id }).from(clients).where(eq(clients.id, clientId));
   if (!client) throw notFound('Client', clientId);
   const [debtor] = await tx.db.select().from(debtors).where(eq(debtors.id, data.debtorId));
-  if (!debtor) throw new DomainError('invalid_input', `No debtor ${data.debtorId}`, { status: 400, details: { debtorId: 'no such debtor' } });
+  if (!debtor) throw unknownId('debtorId', 'Debtor', data.debtorId);
   const [before] = await tx.db.select().from(clientDebtors).where(and(eq(clientDebtors.clientId, clientId), eq(clientDebtors.debtorId, data.debtorId)));
   await tx.db
     .insert(clientDebtors)
@@ -104,7 +106,7 @@ export async function listNoas(tx: Tx, clientId: number): Promise<NoaView[]> {
 /** `reverse` agreements: the debtor approved this invoice for payment (recorded before funding). */
 export async function recordDebtorApproval(tx: Tx, invoiceId: number, input: { date?: unknown }, actor: Actor): Promise<{ invoiceId: string; debtorApprovedDate: string }> {
   requireRole(actor, ['funding', 'underwriter']);
-  const date = parseBusinessDate(input.date, 'date');
+  const date = assertBusinessDateInWindow(input.date, 'Debtor approval date', 'happened', { field: 'date' });
   const [invoice] = await tx.db.select().from(invoices).where(eq(invoices.id, invoiceId)).for('update');
   if (!invoice) throw notFound('Invoice', invoiceId);
   if (invoice.fundingDate) throw new DomainError('already_funded', `Invoice ${invoice.number} is funded already`, { status: 409 });

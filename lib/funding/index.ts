@@ -8,7 +8,7 @@ import { requestApproval, decideRequest, lockPendingRequest } from '../approvals
 import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
 import { agreementOn, type AgreementView } from '../clients';
-import { isBusinessDate } from '../dates';
+import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
 import { DomainError, conflict, notFound, refused } from '../errors';
 import { postEntries } from '../ledger/post';
 import { Big, formatMoney, minorUnits, moneyOut } from '../money';
@@ -265,6 +265,7 @@ function batchView(
 export async function previewFunding(tx: Tx, input: FundingInput, actor: Actor): Promise<FundingBatchView> {
   requireRole(actor, [...FUNDING_ROLES, ...APPROVER_ROLES]);
   const data = parseInput(fundingInputSchema, input);
+  assertBusinessDateInWindow(data.fundingDate, 'Funding date', 'happened', { field: 'fundingDate' });
   const prepared = await prepare(tx, data, { lock: false });
   return batchView(prepared, { id: null, status: 'preview', fundingDate: data.fundingDate });
 }
@@ -366,6 +367,8 @@ async function insertBatch(tx: Tx, prepared: Prepared, fundingDate: string, stat
 export async function fundBatch(tx: Tx, input: FundingInput, actor: Actor): Promise<FundingBatchView> {
   requireRole(actor, FUNDING_ROLES);
   const data = parseInput(fundingInputSchema, input);
+  // SPEC 3: the business date of a purchase that has happened, not one decades ahead.
+  assertBusinessDateInWindow(data.fundingDate, 'Funding date', 'happened', { field: 'fundingDate' });
   const prepared = await prepare(tx, data, { lock: true });
   const status = prepared.holds.length > 0 ? 'pending_approval' : 'funded';
   const batchId = await insertBatch(tx, prepared, data.fundingDate, status, actor);

@@ -1,6 +1,6 @@
 import { isBusinessDate } from '../dates';
 import { DomainError } from '../errors';
-import { Big, formatMoney, parseMoney } from '../money';
+import { Big, formatMoney, isIsoCurrency, parseMoney } from '../money';
 
 /**
  * The schedule of accounts: the CSV a client sends with the invoices it sells (one row per
@@ -251,8 +251,8 @@ export function parseSchedule(text: string, options: ParseScheduleOptions = {}):
     if (currency === '') {
       problems.push('the currency is empty');
       currencyOk = false;
-    } else if (!/^[A-Z]{3}$/.test(currency)) {
-      problems.push(`currency "${value('currency')}" is not a currency code such as USD`);
+    } else if (!isIsoCurrency(currency)) {
+      problems.push(`currency "${value('currency')}" is not an ISO 4217 currency code such as USD`);
       currencyOk = false;
     }
 

@@ -5,7 +5,9 @@ import type { Tx } from '../../db/client';
 import { clients } from '../../db/schema';
 import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
-import { DomainError } from '../errors';
+import { businessDateWindow } from '../dates';
+import { DomainError, unknownId } from '../errors';
+import { fundableCurrencies } from '../clients';
 import { Big, formatMoney, moneyOut } from '../money';
 import { parseInput } from '../validation';
 import { INVOICE_WRITE_ROLES, type InvoiceListItem } from './index';
@@ -63,10 +65,12 @@ export async function importInvoices(tx: Tx, input: { clientId: unknown; csv: un
   requireRole(actor, INVOICE_WRITE_ROLES);
   const { clientId, csv } = parseInput(importInvoicesSchema, input);
   const [client] = await tx.db.select({ id: clients.id, name: clients.name, currency: clients.currency }).from(clients).where(eq(clients.id, clientId));
-  if (!client) throw new DomainError('invalid_input', `No client ${clientId}`, { status: 400, details: { clientId: 'no such client' } });
+  if (!client) throw unknownId('clientId', 'Client', clientId);
 
   // A row without a currency is in the client's home currency.
-  const { rows, errors } = parseSchedule(csv, { defaultCurrency: client.currency });
+  const parsed = parseSchedule(csv, { defaultCurrency: client.currency });
+  const errors = parsed.errors;
+  const rows = withinRules(parsed.rows, errors, await fundableCurrencies(tx, client), client.name);
   const resolved = await resolveDebtors(tx, rows, errors);
 
   // SPEC 5.1: a number is unique per client–debtor — within the file and against the database.
@@ -150,6 +154,26 @@ export async function importInvoices(tx: Tx, input: { clientId: unknown; csv: un
     },
   });
   return { invoices, count: invoices.length };
+}
+
+/**
+ * The rules createInvoice applies, line by line: an issue date that has happened, a due date in
+ * the business-date window, a currency the client's agreement funds. A row that breaks one is an
+ * error on its line.
+ */
+function withinRules(rows: ScheduleRow[], errors: ScheduleLineError[], currencies: string[], clientName: string): ScheduleRow[] {
+  const happened = businessDateWindow('happened');
+  const ahead = businessDateWindow('ahead');
+  return rows.filter((row) => {
+    const problems: string[] = [];
+    if (row.issueDate > happened.latest) problems.push(`issue date ${row.issueDate} is in the future; today is ${happened.today}`);
+    else if (row.issueDate < happened.earliest) problems.push(`issue date ${row.issueDate} is too far in the past (${happened.earliest} at the earliest)`);
+    if (row.dueDate > ahead.latest) problems.push(`due date ${row.dueDate} is too far ahead (${ahead.latest} at the latest)`);
+    else if (row.dueDate < ahead.earliest) problems.push(`due date ${row.dueDate} is too far in the past (${ahead.earliest} at the earliest)`);
+    if (!currencies.includes(row.currency)) problems.push(`currency ${row.currency} is not one ${clientName}'s agreement funds (${currencies.join(', ')})`);
+    for (const message of problems) errors.push({ line: row.line, message });
+    return problems.length === 0;
+  });
 }
 
 function duplicateMessage(row: ResolvedRow): string {

@@ -4,10 +4,11 @@ import type { Tx } from '../../db/client';
 import { clients, debtors, invoices } from '../../db/schema';
 import { recordAudit } from '../audit';
 import { assertClientScope, requireRole, type Actor } from '../auth/actor';
-import { isBusinessDate } from '../dates';
-import { DomainError, conflict, notFound, refused } from '../errors';
+import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
+import { DomainError, conflict, notFound, refused, unknownId } from '../errors';
+import { fundableCurrencies } from '../clients';
 import { Big, moneyOut, parseMoney } from '../money';
-import { parseInput } from '../validation';
+import { currencyField, parseInput } from '../validation';
 
 export const INVOICE_WRITE_ROLES = ['funding'] as const;
 
@@ -28,7 +29,7 @@ export const createInvoiceSchema = z
     debtorId: id('debtorId'),
     number: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(80),
     faceValue: z.string({ error: 'must be a decimal string such as "10000.00"' }),
-    currency: z.string({ error: 'is required' }).regex(/^[A-Z]{3}$/, { error: 'must be a currency code such as USD' }),
+    currency: currencyField(),
     issueDate: date,
     dueDate: date,
   })
@@ -101,10 +102,18 @@ export async function createInvoice(tx: Tx, input: unknown, actor: Actor): Promi
   const data = parseInput(createInvoiceSchema, input);
   const face = parseMoney(data.faceValue, data.currency, { field: 'faceValue' });
   if (face.lte(0)) throw new DomainError('invalid_input', 'faceValue must be more than zero', { status: 400, details: { faceValue: 'must be more than zero' } });
+  assertBusinessDateInWindow(data.issueDate, 'Issue date', 'happened', { field: 'issueDate' });
+  assertBusinessDateInWindow(data.dueDate, 'Due date', 'ahead', { field: 'dueDate' });
   const [client] = await tx.db.select().from(clients).where(eq(clients.id, data.clientId));
-  if (!client) throw new DomainError('invalid_input', `No client ${data.clientId}`, { status: 400, details: { clientId: 'no such client' } });
+  if (!client) throw unknownId('clientId', 'Client', data.clientId);
   const [debtor] = await tx.db.select({ id: debtors.id }).from(debtors).where(eq(debtors.id, data.debtorId));
-  if (!debtor) throw new DomainError('invalid_input', `No debtor ${data.debtorId}`, { status: 400, details: { debtorId: 'no such debtor' } });
+  if (!debtor) throw unknownId('debtorId', 'Debtor', data.debtorId);
+  const allowed = await fundableCurrencies(tx, client);
+  if (!allowed.includes(data.currency)) {
+    throw refused('currency_not_allowed', `Invoice ${data.number} is in ${data.currency}; ${client.name}'s agreement funds ${allowed.join(', ')}`, {
+      currency: `must be one of ${allowed.join(', ')}`,
+    });
+  }
   const inserted = await tx.db
     .insert(invoices)
     .values({

@@ -3,7 +3,7 @@ import { copyRows } from '../../db/copy';
 import type { Actor } from '../auth/actor';
 import { parseBusinessDate } from '../dates';
 import { DomainError, conflict, notFound, refused } from '../errors';
-import { Big, assertCurrency, formatMoney, isRounded } from '../money';
+import { Big, assertCurrencyCode, formatMoney, isRounded } from '../money';
 import { CHART_OF_ACCOUNTS, isAccountCode, type AccountCode } from './accounts';
 
 /**
@@ -72,7 +72,7 @@ export function validateEntry(entry: EntryInput): void {
   entry.lines.forEach((line, i) => {
     const where = `line ${i + 1} of ${entry.idempotencyKey}`;
     if (!isAccountCode(line.account)) throw refused('unknown_account', `${where}: no account "${String(line.account)}"`);
-    assertCurrency(line.currency);
+    assertCurrencyCode(line.currency); // books entered before ISO codes were checked still post; new money enters through assertCurrency
     const perClient = CHART_OF_ACCOUNTS[line.account].perClient;
     if (perClient && (line.clientId === null || line.clientId === undefined)) {
       throw refused('invalid_entry', `${where}: the ${line.account} account belongs to a client; give clientId`);

@@ -154,7 +154,7 @@ describe('importing a schedule of accounts', () => {
     const client = await aClient(t.database, team);
     const missing = await refusal(importAs(team.funding, client.id, 'number,debtor,face_value,issue_date\nE-1,1,1.00,2026-01-01\n'));
     expect(missing.details.errors).toEqual([{ line: 1, message: 'the column due_date is missing from the header row' }]);
-    await expect(importAs(team.funding, '999999', csv())).rejects.toMatchObject({ status: 400, details: { clientId: 'no such client' } });
+    await expect(importAs(team.funding, '999999', csv())).rejects.toMatchObject({ status: 422, code: 'unknown_client', details: { clientId: 'no such client' } });
     await expect(importAs(team.funding, 'abc', csv())).rejects.toMatchObject({ status: 400, details: { clientId: 'must be an id' } });
     for (const role of ['underwriter', 'collections', 'approver', 'controller', 'admin'] as const) {
       await expect(importAs(team[role], client.id, csv())).rejects.toMatchObject({ status: 403, code: 'forbidden' });

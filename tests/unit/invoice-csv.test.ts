@@ -139,13 +139,13 @@ describe('parsing a schedule of accounts', () => {
       { line: 2, message: 'faceValue "1e5" is not a plain decimal number (digits and one point, no exponent)' },
       { line: 3, message: 'the invoice number is empty' },
       { line: 3, message: 'the debtor is empty' },
-      { line: 3, message: 'currency "US" is not a currency code such as USD' },
+      { line: 3, message: 'currency "US" is not an ISO 4217 currency code such as USD' },
       { line: 3, message: 'issueDate "01/02/2026" must be a date written YYYY-MM-DD' },
       { line: 3, message: 'dueDate "2026-02-30" must be a date written YYYY-MM-DD' },
       { line: 4, message: 'faceValue "-5.00" must not be negative' },
       { line: 4, message: 'dueDate 2026-01-31 is before issueDate 2026-02-01' },
       { line: 5, message: 'faceValue "10,000.00" is not a plain decimal number (digits and one point, no exponent)' },
-      { line: 6, message: 'faceValue "12345678901234567.00" is too large' },
+      { line: 6, message: 'faceValue "12345678901234567.00" is too large: at most 15 digits before the decimal point' },
       { line: 7, message: 'faceValue "0.00" must be more than zero' },
     ]);
   });

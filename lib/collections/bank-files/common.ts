@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { Big, formatMoney, minorUnits } from '../../money';
+import { Big, formatMoney, isIsoCurrency, minorUnits } from '../../money';
 import type { BankFileFormat, ParsedPayment, PaymentWithoutKey } from './types';
 
 /** numeric(20,4) keeps 16 digits before the point. */
 const AMOUNT_LIMIT = new Big('10000000000000000');
-const CURRENCY_RE = /^[A-Z]{3}$/;
 const DECIMAL_RE = /^(\d+)(?:\.(\d+))?$/;
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problem: string };
 
-export const isCurrencyCode = (value: string): boolean => CURRENCY_RE.test(value);
+/** An active ISO 4217 code (not XXX, XTS or a made-up QQQ). */
+export const isCurrencyCode = (value: string): boolean => isIsoCurrency(value);
 
 /** Whitespace and control characters become single spaces; the ends are trimmed. */
 export function collapse(text: string | undefined | null): string {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { QUEUE_NAMES, runAndWait } from '@/jobs/queues';
-import { isBusinessDate } from '@/lib/dates';
+import { assertBusinessDateInWindow, isBusinessDate } from '@/lib/dates';
 import { DomainError } from '@/lib/errors';
 import { apiRoute } from '@/lib/http/api';
 import { parseInput } from '@/lib/validation';
@@ -15,6 +15,7 @@ const body = z.object({ asOf: z.string({ error: 'is required' }).refine(isBusine
  */
 export const POST = apiRoute(['controller', 'admin'], async ({ actor, body: raw }) => {
   const { asOf } = parseInput(body, raw);
+  assertBusinessDateInWindow(asOf, 'Accrual date', 'happened', { field: 'asOf' }); // fees accrue through days that have come
   try {
     const result = await runAndWait(QUEUE_NAMES.feeAccrual, 'api', { reason: 'api', asOf, requestedBy: actor.label });
     return { status: 200, body: result };
