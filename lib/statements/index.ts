@@ -23,10 +23,16 @@ export type { StatementPeriod } from './period';
 
 /** Reading and downloading: everyone who may read the client (a client user: its own only). */
 export const STATEMENT_READ_ROLES = ROLES;
-/** Issuing a statement from the console (the API's GET issues a missing one for any reader). */
-export const STATEMENT_ISSUE_ROLES = ['admin', 'controller', 'underwriter'] as const;
 /** Runs for many clients (the monthly job's work, on demand). */
 export const STATEMENT_RUN_ROLES = ['admin', 'controller'] as const;
+/**
+ * Issuing one client's statement — storing it for good and emailing the client's contacts —
+ * from the API (POST /clients/{id}/statements) or the console: those who run statements. Reading
+ * never issues: GET …/statements?from&to answers the PDF and writes nothing.
+ */
+export const STATEMENT_ISSUE_ROLES = STATEMENT_RUN_ROLES;
+/** A client user issues its own client's statement from the portal (and no other client's). */
+export const STATEMENT_PORTAL_ISSUE_ROLES = ['client'] as const;
 
 export interface StatementView {
   id: string;
@@ -209,32 +215,88 @@ async function storedFor(tx: Tx, clientId: number, period: StatementPeriod): Pro
   return row ? view(row) : null;
 }
 
+type IssueOptions = { today?: string; roles?: readonly Role[]; render?: Renderer };
+
+/** Who may issue, for which client and period: the checks before anything is read or written. */
+async function issuable(tx: Tx, input: { clientId: number; from: unknown; to: unknown }, actor: Actor, options: IssueOptions): Promise<StatementPeriod> {
+  requireRole(actor, options.roles ?? STATEMENT_ISSUE_ROLES);
+  assertClientScope(actor, input.clientId);
+  const [client] = await tx.sql<{ id: string }[]>`select id from clients where id = ${input.clientId}`;
+  if (!client) throw notFound('Client', input.clientId);
+  return parsePeriod({ from: input.from, to: input.to }, options.today ?? todayIn());
+}
+
 /**
- * API.md GET /clients/{id}/statements?from&to and the console's "Generate statement": the
- * stored statement of the period, or — the first time — one built from the ledger, rendered,
- * stored, audited and announced to the client's contacts. Deterministic: the same ledger gives
- * the same figures and the same PDF.
+ * Issues a statement in the caller's transaction (API POST /clients/{id}/statements): the stored
+ * statement of the period, or — the first time — one built from the ledger, rendered, stored,
+ * audited and announced to the client's contacts (the outbox, in this transaction).
+ * Deterministic: the same ledger gives the same figures and the same PDF.
+ */
+export async function issueStatementIn(
+  tx: Tx,
+  input: { clientId: number; from: unknown; to: unknown },
+  actor: Actor,
+  options: IssueOptions = {},
+): Promise<{ statement: StatementView; created: boolean; emailed: number }> {
+  const period = await issuable(tx, input, actor, options);
+  const existing = await storedFor(tx, input.clientId, period);
+  if (existing) return { statement: existing, created: false, emailed: 0 };
+  const rendered = await composeStatement(tx, input.clientId, period, { render: options.render });
+  const { stored, emailed } = await storeStatements(tx, [rendered], actor, null);
+  const statement = await storedFor(tx, input.clientId, period);
+  if (!statement) throw new DomainError('statement_not_stored', 'The statement could not be stored; try again', { status: 409 });
+  return { statement, created: stored.has(input.clientId), emailed };
+}
+
+/**
+ * The console's "Generate statement" and the portal's "Issue statement": issueStatementIn in its
+ * own transaction, after a quick look for the stored one (no transaction for a statement that
+ * exists). Controllers and admins by default; the portal passes `roles: ['client']`.
  */
 export async function issueStatement(
   database: Database,
   input: { clientId: number; from: unknown; to: unknown },
   actor: Actor,
-  options: { today?: string; roles?: readonly Role[]; render?: Renderer } = {},
+  options: IssueOptions = {},
 ): Promise<{ statement: StatementView; created: boolean; emailed: number }> {
-  requireRole(actor, options.roles ?? STATEMENT_READ_ROLES);
-  assertClientScope(actor, input.clientId);
-  const [client] = await database.sql<{ id: string }[]>`select id from clients where id = ${input.clientId}`;
-  if (!client) throw notFound('Client', input.clientId);
-  const period = parsePeriod({ from: input.from, to: input.to }, options.today ?? todayIn());
+  const period = await issuable(database, input, actor, options);
   const existing = await storedFor(database, input.clientId, period);
   if (existing) return { statement: existing, created: false, emailed: 0 };
-  return database.transaction(async (tx) => {
-    const rendered = await composeStatement(tx, input.clientId, period, { render: options.render });
-    const { stored, emailed } = await storeStatements(tx, [rendered], actor, null);
-    const statement = await storedFor(tx, input.clientId, period);
-    if (!statement) throw new DomainError('statement_not_stored', 'The statement could not be stored; try again', { status: 409 });
-    return { statement, created: stored.has(input.clientId), emailed };
-  });
+  return database.transaction((tx) => issueStatementIn(tx, input, actor, options));
+}
+
+/**
+ * API.md GET /clients/{id}/statements?from&to — read-only: the stored statement of exactly that
+ * period as issued, or else one rendered from the ledger now and not stored, audited or emailed
+ * (a GET never writes: an auditor's download or a link followed from another site changes nothing).
+ */
+export async function readStatementPdf(
+  tx: Tx,
+  input: { clientId: number; from: unknown; to: unknown },
+  actor: Actor,
+  options: { today?: string; render?: Renderer } = {},
+): Promise<{ filename: string; pdf: Buffer; sha256: string; statementId: string | null }> {
+  const period = await issuable(tx, input, actor, { ...options, roles: STATEMENT_READ_ROLES });
+  const stored = await storedFor(tx, input.clientId, period);
+  if (stored) {
+    const file = await statementPdf(tx, input.clientId, Number(stored.id), actor);
+    return { ...file, statementId: stored.id };
+  }
+  const rendered = await composeStatement(tx, input.clientId, period, { render: options.render });
+  return { filename: statementFilename(input.clientId, period), pdf: rendered.pdf, sha256: rendered.sha256, statementId: null };
+}
+
+/**
+ * Every client id named (a statement run's `clientIds`) exists: else a 404 naming the unknown
+ * ones — checked before a run is queued, so an unknown id is never an accepted job that does nothing.
+ */
+export async function assertClientsExist(tx: Tx, clientIds: readonly (number | string)[]): Promise<void> {
+  const ids = [...new Set(clientIds.map(Number))];
+  if (ids.length === 0) return;
+  const known = await tx.sql<{ id: string }[]>`select id from clients where id = any(${ids}::bigint[])`;
+  const knownSet = new Set(known.map((k) => Number(k.id)));
+  const unknown = ids.filter((id) => !knownSet.has(id));
+  if (unknown.length > 0) throw new DomainError('not_found', `No client ${unknown.slice(0, 20).join(', ')}`, { status: 404, details: { clientIds: unknown.slice(0, 100).map(String) } });
 }
 
 export interface StatementRunResult {
@@ -292,10 +354,7 @@ export async function runStatements(
   const period = data.from === undefined && data.to === undefined ? previousMonth(today) : parsePeriod({ from: data.from, to: data.to }, today);
   let clientIds = data.clientIds ?? (await clientsWithReserveActivity(database, period));
   if (data.clientIds) {
-    const known = await database.sql<{ id: string }[]>`select id from clients where id = any(${clientIds}::bigint[])`;
-    const knownSet = new Set(known.map((k) => Number(k.id)));
-    const unknown = clientIds.filter((id) => !knownSet.has(id));
-    if (unknown.length > 0) throw new DomainError('not_found', `No client ${unknown.join(', ')}`, { status: 404, details: { clientIds: unknown.map(String) } });
+    await assertClientsExist(database, clientIds);
     clientIds = [...new Set(clientIds)];
   }
   const result: StatementRunResult = { from: period.from, to: period.to, clients: clientIds.length, issued: 0, skipped: 0, failed: [], emailed: 0 };

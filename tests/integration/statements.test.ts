@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { balancesAsOf } from '../../lib/ledger';
 import { addDays, todayIn } from '../../lib/dates';
 import { formatMoney } from '../../lib/money';
 import { approveRelease, runReleaseCycle } from '../../lib/releases';
-import { composeStatement, issueStatement, listStatements, statementPdf } from '../../lib/statements';
+import { STATEMENT_PORTAL_ISSUE_ROLES, composeStatement, issueStatement, listStatements, statementPdf } from '../../lib/statements';
 import { createApiKey } from '../../lib/users';
 import { aClient, aDebtor, aFundedInvoice, aTeam, aUser, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -129,8 +129,12 @@ describe('a reserve statement from the ledger (worked example 1)', () => {
   it('is stored once: the same period returns the stored statement; rebuilt from the ledger it gives the same figures and bytes', async () => {
     const { client } = await nayaClient('Naya Stored');
     const period = { from: '2026-01-01', to: '2026-02-28' };
-    const first = await issueStatement(t.database, { clientId: Number(client.id), ...period }, team.underwriter);
-    const again = await issueStatement(t.database, { clientId: Number(client.id), ...period }, await aUser(t.database, 'auditor'));
+    const first = await issueStatement(t.database, { clientId: Number(client.id), ...period }, team.controller);
+    // Issuing stores for good and emails the client: controllers and admins only.
+    for (const who of [team.underwriter, team.funding, await aUser(t.database, 'auditor')]) {
+      await expect(issueStatement(t.database, { clientId: Number(client.id), ...period }, who)).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+    }
+    const again = await issueStatement(t.database, { clientId: Number(client.id), ...period }, team.admin);
     expect(again).toMatchObject({ created: false, statement: { id: first.statement.id, sha256: first.statement.sha256 } });
     expect((await composeStatement(t.database, Number(client.id), period)).sha256).toBe(first.statement.sha256);
     // Deleted and issued again: the same figures and the same document.
@@ -218,34 +222,93 @@ describe('the API', () => {
   async function keyFor(actor: { userId: number | null }): Promise<string> {
     return (await tx((x) => createApiKey(x, actor.userId!, 'test', actor as never))).key;
   }
-  const get = async (pathname: string, key: string) => {
-    const route = pathname.includes('/statements/')
-      ? await import('../../app/api/v1/clients/[id]/statements/[statementId]/route')
-      : await import('../../app/api/v1/clients/[id]/statements/route');
+  const route = async (pathname: string) =>
+    pathname.includes('/statements/') ? await import('../../app/api/v1/clients/[id]/statements/[statementId]/route') : await import('../../app/api/v1/clients/[id]/statements/route');
+  const paramsOf = (pathname: string) => {
     const m = /\/clients\/([^/?]+)\/statements(?:\/([^/?]+))?/.exec(pathname)!;
-    return route.GET(new Request(`http://holdback.test${pathname}`, { headers: { authorization: `Bearer ${key}` } }), {
-      params: Promise.resolve({ id: m[1]!, statementId: m[2] }),
-    } as never);
+    return { params: Promise.resolve({ id: m[1]!, statementId: m[2] }) } as never;
+  };
+  const get = async (pathname: string, key: string) =>
+    (await route(pathname)).GET(new Request(`http://holdback.test${pathname}`, { headers: { authorization: `Bearer ${key}` } }), paramsOf(pathname));
+  const post = async (pathname: string, key: string, body: unknown, idempotencyKey?: string) => {
+    const { POST } = await import('../../app/api/v1/clients/[id]/statements/route');
+    const headers: Record<string, string> = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+    return POST(new Request(`http://holdback.test${pathname}`, { method: 'POST', headers, body: JSON.stringify(body) }), paramsOf(pathname));
+  };
+  /** What issuing writes: stored statements, queued emails and audit events of the client. */
+  const writes = async (clientId: string) => {
+    const [row] = await t.database.sql<{ statements: number; emails: number; events: number }[]>`
+      select (select count(*)::int from statements where client_id = ${clientId}) as statements,
+             (select count(*)::int from email_outbox where client_id = ${clientId}) as emails,
+             (select count(*)::int from audit_events where action like 'statement.%') as events`;
+    return row!;
   };
 
-  it('GET /clients/{id}/statements?from&to answers the PDF; without them the stored list; the download route the same bytes', async () => {
+  it('POST /clients/{id}/statements issues once — stored and the statement-ready email queued; GET ?from&to then answers the stored PDF', async () => {
     const { client } = await nayaClient('Naya API');
     const key = await keyFor(team.admin);
+    const before = await writes(client.id);
+    const issued = await post(`/api/v1/clients/${client.id}/statements`, key, { from: '2026-01-01', to: '2026-01-31' }, `stmt-${client.id}`);
+    expect(issued.status).toBe(201);
+    const body = (await issued.json()) as { id: string; from: string; to: string; created: boolean; emailed: number; downloadUrl: string; currencies: { currency: string; closing: string }[] };
+    expect(body).toMatchObject({ from: '2026-01-01', to: '2026-01-31', created: true, emailed: 2, currencies: [expect.objectContaining({ currency: 'USD', closing: '1900.00' })] });
+    expect(await writes(client.id)).toEqual({ statements: before.statements + 1, emails: before.emails + 2, events: before.events + 1 });
+    const mails = await t.database.sql<{ template: string; to: string }[]>`select template, "to" from email_outbox where client_id = ${client.id} and template = 'statement_ready' order by "to"`;
+    expect(mails.map((m) => m.to)).toEqual([`ap@${client.id}.test`, `owner@${client.id}.test`]);
+
+    // The same key again replays the answer; another request for the period finds it stored: nothing twice.
+    expect((await post(`/api/v1/clients/${client.id}/statements`, key, { from: '2026-01-01', to: '2026-01-31' }, `stmt-${client.id}`)).status).toBe(201);
+    const again = await post(`/api/v1/clients/${client.id}/statements`, key, { from: '2026-01-01', to: '2026-01-31' });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ id: body.id, created: false, emailed: 0 });
+    expect(await writes(client.id)).toEqual({ statements: before.statements + 1, emails: before.emails + 2, events: before.events + 1 });
+
     const pdf = await get(`/api/v1/clients/${client.id}/statements?from=2026-01-01&to=2026-01-31`, key);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.headers.get('content-disposition')).toContain(`reserve-statement-${client.id}-2026-01-01-to-2026-01-31.pdf`);
+    expect(pdf.headers.get('x-statement-stored')).toBe('true');
+    expect(pdf.headers.get('x-statement-id')).toBe(body.id);
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect(pdfText(bytes, 'api')).toMatch(/Closing balance\s+[\d,.]+\s+1,900\.00/);
 
     const list = await get(`/api/v1/clients/${client.id}/statements`, key);
     expect(list.status).toBe(200);
-    const body = (await list.json()) as { items: { id: string; from: string; to: string; downloadUrl: string; currencies: { closing: string }[] }[]; nextCursor: string | null };
-    expect(body.nextCursor).toBeNull();
-    expect(body.items).toEqual([expect.objectContaining({ from: '2026-01-01', to: '2026-01-31', currencies: [expect.objectContaining({ closing: '1900.00' })] })]);
-    const download = await get(body.items[0]!.downloadUrl, key);
+    const listed = (await list.json()) as { items: { id: string; from: string; to: string; downloadUrl: string; currencies: { closing: string }[] }[]; nextCursor: string | null };
+    expect(listed.nextCursor).toBeNull();
+    expect(listed.items).toEqual([expect.objectContaining({ id: body.id, from: '2026-01-01', to: '2026-01-31', currencies: [expect.objectContaining({ closing: '1900.00' })] })]);
+    const download = await get(listed.items[0]!.downloadUrl, key);
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('GET ?from&to writes nothing: a period never issued is rendered on the fly — no statement stored, no email, no audit event', async () => {
+    const { client } = await nayaClient('Naya Read Only');
+    const auditor = await aUser(t.database, 'auditor');
+    const key = await keyFor(auditor);
+    const before = await writes(client.id);
+    const pdf = await get(`/api/v1/clients/${client.id}/statements?from=2026-01-01&to=2026-01-31`, key);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('x-statement-stored')).toBe('false');
+    expect(pdf.headers.get('x-statement-id')).toBeNull();
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(pdfText(bytes, 'on-the-fly')).toMatch(/Closing balance \(held at the end of 2026-01-31\)\s+1,900\.00 USD/);
+    // the same bytes a stored statement would have
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe((await composeStatement(t.database, Number(client.id), { from: '2026-01-01', to: '2026-01-31' })).sha256);
+    expect(pdf.headers.get('x-statement-sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(await get(`/api/v1/clients/${client.id}/statements?from=2026-01-01&to=2026-01-31`, key)).toMatchObject({ status: 200 });
+    expect(await writes(client.id)).toEqual(before);
+    expect(((await (await get(`/api/v1/clients/${client.id}/statements`, key)).json()) as { items: unknown[] }).items).toEqual([]);
+
+    // and the auditor may not issue one: 403, nothing written
+    const refused = await post(`/api/v1/clients/${client.id}/statements`, key, { from: '2026-01-01', to: '2026-01-31' });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.code).toBe('forbidden');
+    for (const who of [team.underwriter, team.collections]) {
+      expect((await post(`/api/v1/clients/${client.id}/statements`, await keyFor(who), { from: '2026-01-01', to: '2026-01-31' })).status).toBe(403);
+    }
+    expect(await writes(client.id)).toEqual(before);
   });
 
   it('validation errors in the API error shape; a client user reaches its own client only (404 otherwise)', async () => {
@@ -255,16 +318,25 @@ describe('the API', () => {
     const bad = await get(`/api/v1/clients/${client.id}/statements?from=2026-01-01&to=2026-13-01`, key);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: { code: 'invalid_input', message: expect.stringContaining('to must be a date written YYYY-MM-DD'), details: { to: 'to must be a date written YYYY-MM-DD' } } });
+    const badPost = await post(`/api/v1/clients/${client.id}/statements`, key, { from: '2026-02-10', to: '2026-02-01' });
+    expect(badPost.status).toBe(400);
+    expect((await badPost.json()).error.details).toEqual({ to: 'must not be before from' });
     const today = todayIn();
     const open = await get(`/api/v1/clients/${client.id}/statements?from=${addDays(today, -10)}&to=${today}`, key);
     expect(open.status).toBe(422);
     expect((await open.json()).error.code).toBe('period_not_closed');
+    const openPost = await post(`/api/v1/clients/${client.id}/statements`, key, { from: addDays(today, -10), to: today });
+    expect(openPost.status).toBe(422);
+    expect((await post('/api/v1/clients/999999/statements', key, { from: '2026-01-01', to: '2026-01-31' })).status).toBe(404);
+    expect((await post(`/api/v1/clients/${client.id}/statements`, key, { from: '2026-01-01', to: '2026-01-31' })).status).toBe(201);
 
     const clientUser = await aUser(t.database, 'client', { clientId: Number(client.id) });
     const clientKey = await keyFor(clientUser);
     expect((await get(`/api/v1/clients/${client.id}/statements?from=2026-01-01&to=2026-01-31`, clientKey)).status).toBe(200);
     const own = (await (await get(`/api/v1/clients/${client.id}/statements`, clientKey)).json()) as { items: { id: string }[] };
     expect(own.items).toHaveLength(1);
+    // a client key issues nothing through the API (the portal's own form does, for its own client)
+    expect((await post(`/api/v1/clients/${client.id}/statements`, clientKey, { from: '2026-02-01', to: '2026-02-28' })).status).toBe(403);
     for (const path of [`/api/v1/clients/${other.id}/statements`, `/api/v1/clients/${other.id}/statements?from=2026-01-01&to=2026-01-31`, `/api/v1/clients/${other.id}/statements/${own.items[0]!.id}`]) {
       const res = await get(path, clientKey);
       expect(res.status).toBe(404);
@@ -274,6 +346,17 @@ describe('the API', () => {
     const { statement } = await issueStatement(t.database, { clientId: Number(other.id), from: '2026-01-01', to: '2026-01-31' }, team.controller);
     expect((await get(`/api/v1/clients/${client.id}/statements/${statement.id}`, clientKey)).status).toBe(404);
     expect((await get(`/api/v1/clients/${client.id}/statements/${statement.id}`, key)).status).toBe(404);
+  });
+
+  it('a client user issues its own client’s statement (the portal’s command) and no other’s', async () => {
+    const { client } = await nayaClient('Naya Portal');
+    const other = await aClient(t.database, team, { name: 'Not Yours' });
+    const clientUser = await aUser(t.database, 'client', { clientId: Number(client.id) });
+    const mine = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, clientUser, { roles: STATEMENT_PORTAL_ISSUE_ROLES });
+    expect(mine).toMatchObject({ created: true, emailed: 2, statement: { generatedBy: clientUser.label } });
+    await expect(issueStatement(t.database, { clientId: Number(other.id), from: '2026-01-01', to: '2026-01-31' }, clientUser, { roles: STATEMENT_PORTAL_ISSUE_ROLES })).rejects.toMatchObject({ status: 404 });
+    // without the portal's roles, the default is controllers and admins
+    await expect(issueStatement(t.database, { clientId: Number(client.id), from: '2026-02-01', to: '2026-02-28' }, clientUser)).rejects.toMatchObject({ status: 403 });
   });
 
   it('leaves every invariant intact', async () => {

@@ -131,7 +131,7 @@ export async function proposeAgreementAction(_prev: ActionState, form: FormData)
 
 /**
  * SPEC 7/8: the client's reserve statement for a period — the stored one, or issued now from
- * the ledger (the same lib command as the API's GET /clients/{id}/statements).
+ * the ledger (the same lib command as the API's POST /clients/{id}/statements; a GET never issues).
  */
 export async function generateStatementAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return runAction(async () => {

@@ -14,6 +14,7 @@ import { clientReleases, reserveForecast, reserveHistory } from '@/lib/portal';
 import { reserveReport } from '@/lib/releases';
 import { listStatements } from '@/lib/statements';
 import { PortalPreferences } from './preferences';
+import { PortalStatementForm } from './statement-form';
 
 export const metadata: Metadata = { title: 'Your reserves' };
 export const dynamic = 'force-dynamic';
@@ -106,25 +107,10 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
           { header: 'Download', value: (s) => s.downloadUrl, render: (s) => <a className="text-brand-700 underline" href={s.downloadUrl}>{`Download statement ${s.periodLabel} (PDF)`}</a> },
         ]}
       />
-      <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+      <section aria-label="A statement for any period" data-client-id={clientId} className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">A statement for any period</h2>
-        <form method="get" action={`/api/v1/clients/${clientId}/statements`} aria-label="Statement for a period" className="mt-2 flex flex-wrap items-end gap-3">
-          <div>
-            <label htmlFor="statement-from" className="text-sm font-medium">
-              From
-            </label>
-            <input id="statement-from" name="from" type="date" required defaultValue={`${lastMonthEnd.slice(0, 8)}01`} className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" />
-          </div>
-          <div>
-            <label htmlFor="statement-to" className="text-sm font-medium">
-              To
-            </label>
-            <input id="statement-to" name="to" type="date" required defaultValue={lastMonthEnd} className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" />
-          </div>
-          <button type="submit" className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white">
-            Download statement (PDF)
-          </button>
-        </form>
+        <p className="mt-1 text-sm text-slate-600">Issued once from your reserve ledger and kept; it is then listed above for download.</p>
+        <PortalStatementForm from={`${lastMonthEnd.slice(0, 8)}01`} to={lastMonthEnd} />
       </section>
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Email notices</h2>

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { enqueueStatements } from '@/jobs/queues';
 import { isBusinessDate, todayIn } from '@/lib/dates';
 import { apiRoute } from '@/lib/http/api';
-import { STATEMENT_RUN_ROLES, parsePeriod, previousMonth } from '@/lib/statements';
+import { STATEMENT_RUN_ROLES, assertClientsExist, parsePeriod, previousMonth } from '@/lib/statements';
 import { parseInput } from '@/lib/validation';
 
 export const dynamic = 'force-dynamic';
@@ -18,9 +18,10 @@ const body = z.object({
  * for the clients named or every client with reserve activity, as the background `statements`
  * job (the monthly one, on demand) → 202 with the job id; progress in Reports → job runs.
  */
-export const POST = apiRoute(STATEMENT_RUN_ROLES, async ({ actor, body: raw }) => {
+export const POST = apiRoute(STATEMENT_RUN_ROLES, async ({ tx, actor, body: raw }) => {
   const data = parseInput(body, raw);
   const period = data.from === undefined && data.to === undefined ? previousMonth(todayIn()) : parsePeriod({ from: data.from, to: data.to }, todayIn());
+  if (data.clientIds) await assertClientsExist(tx, data.clientIds); // an unknown id is a 404, not a queued job that does nothing
   const jobId = await enqueueStatements({ reason: 'api', from: period.from, to: period.to, clientIds: data.clientIds, requestedBy: actor.label });
   return { status: 202, body: { jobId, from: period.from, to: period.to, clients: data.clientIds ?? 'all with reserve activity' } };
 });

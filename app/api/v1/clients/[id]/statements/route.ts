@@ -1,14 +1,14 @@
+import { afterStatements } from '@/jobs/after-commit';
 import { apiRoute, pathId } from '@/lib/http/api';
 import { parsePage, pageOf } from '@/lib/pagination';
-import { STATEMENT_READ_ROLES, issueStatement, listStatements, statementPdf, statementFilename } from '@/lib/statements';
-import { getDatabase } from '@/db/client';
-import { afterStatements } from '@/jobs/after-commit';
+import { STATEMENT_ISSUE_ROLES, STATEMENT_READ_ROLES, issueStatementIn, listStatements, readStatementPdf } from '@/lib/statements';
 
 export const dynamic = 'force-dynamic';
 
 /**
  * API.md: GET /clients/{id}/statements?from=YYYY-MM-DD&to=YYYY-MM-DD — the reserve statement as
- * application/pdf: the stored one, or (the first time) one issued from the ledger and stored.
+ * application/pdf: the stored one of exactly that period, or else one rendered from the ledger
+ * now. A GET writes nothing: it neither stores nor emails (issuing is the POST below).
  * Without from and to: the client's stored statements as JSON, newest first, paginated.
  * An API key, or the signed-in session of the console or the portal.
  */
@@ -23,14 +23,29 @@ export const GET = apiRoute<{ id: string }>(
       const rows = await listStatements(tx, clientId, actor, { limit: page.limit + 1, after: page.after });
       return { status: 200, body: pageOf(rows, page, (r) => Number(r.id)) };
     }
-    const issued = await issueStatement(getDatabase(), { clientId, from, to }, actor);
-    const file = await statementPdf(tx, clientId, Number(issued.statement.id), actor);
+    const file = await readStatementPdf(tx, { clientId, from, to }, actor);
     return {
       status: 200,
-      raw: { body: file.pdf, contentType: 'application/pdf', filename: statementFilename(clientId, issued.statement) },
-      headers: { 'x-statement-id': issued.statement.id, 'x-statement-sha256': file.sha256, 'x-statement-created': String(issued.created) },
-      after: issued.emailed > 0 ? afterStatements : undefined,
+      raw: { body: file.pdf, contentType: 'application/pdf', filename: file.filename },
+      headers: { 'x-statement-sha256': file.sha256, 'x-statement-stored': String(file.statementId !== null), ...(file.statementId ? { 'x-statement-id': file.statementId } : {}) },
     };
   },
   { session: true },
 );
+
+/**
+ * POST /clients/{id}/statements {"from","to"} — issues the statement of a period that has ended:
+ * stored once (201; a period issued before answers its stored statement, 200, `created: false`)
+ * and announced to the client's contacts ("statement ready", queued with the statement).
+ * Controllers and admins; Idempotency-Key as every POST.
+ */
+export const POST = apiRoute<{ id: string }>(STATEMENT_ISSUE_ROLES, async ({ tx, actor, params, body }) => {
+  const clientId = pathId(params.id, 'Client');
+  const input = (body ?? {}) as { from?: unknown; to?: unknown };
+  const issued = await issueStatementIn(tx, { clientId, from: input.from, to: input.to }, actor);
+  return {
+    status: issued.created ? 201 : 200,
+    body: { ...issued.statement, created: issued.created, emailed: issued.emailed },
+    after: issued.emailed > 0 ? afterStatements : undefined,
+  };
+});
