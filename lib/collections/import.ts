@@ -4,6 +4,7 @@ import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
 import { businessDateWindow } from '../dates';
 import { DomainError } from '../errors';
+import { assertRowLimit } from '../http/limits';
 import { postEntries } from '../ledger/post';
 import { Big } from '../money';
 import { parseBankFile, type BankFileFormat } from './bank-files';
@@ -27,6 +28,8 @@ export interface ImportResult {
 export async function importBankFile(tx: Tx, input: { text: string; partial?: boolean; format?: BankFileFormat }, actor: Actor): Promise<ImportResult> {
   requireRole(actor, COLLECTIONS_ROLES);
   if (!input.text || input.text.trim() === '') throw new DomainError('empty_file', 'The bank file is empty', { status: 400, details: { body: 'send the file as the request body' } });
+  // The row cap before parsing: a parsed payment costs far more memory than its line of text.
+  assertRowLimit(input.text);
   const parsed = withinDateWindow(parseBankFile(input.text, { format: input.format }));
   if (parsed.errors.length > 0 && !input.partial) {
     throw new DomainError('invalid_bank_file', `${parsed.errors.length} line(s) have errors; nothing was imported (fix them, or import with partial=true)`, {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { getDatabase, type Tx } from '../../db/client';
 import { apiKeys, users } from '../../db/schema';
@@ -8,17 +8,26 @@ import { requireRole, type Actor } from '../auth/actor';
 import { hashApiKey, looksLikeApiKey } from '../auth/api-keys';
 import type { Role } from '../auth/roles';
 import { DomainError } from '../errors';
+import { clientIp } from './client-ip';
+import { internalError, publicError } from './errors';
+import { bodyLimits, importRowLimit } from './limits';
+import { assertCleanText, boundedRequestId, hasBadCharacters, parseJsonBody, readBodyText } from './request';
 
 /**
  * Route handlers of the public API (API.md): the key → actor, the role check, JSON errors of
  * the documented shape, and Idempotency-Key replay. Handlers stay four steps long (STYLE).
+ *
+ * Bad input is never a 500 (issue 11): the body is read as a stream and cut at its limit (413),
+ * JSON that nests too deep or carries a NUL or a lone surrogate is a 400 naming the field, and
+ * database errors caused by the input, a lock, a timeout or an outage map to 400/409/503
+ * (lib/http/errors.ts) without a word about hosts or connection strings.
  */
 
 export interface ApiContext<P> {
   req: Request;
   actor: Actor;
   params: P;
-  /** inside a transaction for POSTs (with the idempotency record), the pool for reads */
+  /** inside a transaction for POSTs (with the idempotency record), the pool for reads and for `transaction: false` */
   tx: Tx;
   url: URL;
 }
@@ -32,6 +41,23 @@ export interface ApiResult {
   /** runs after the transaction commits (queue a job); its failure never fails the request */
   after?: () => Promise<void>;
 }
+
+export interface ApiRouteOptions {
+  /** GETs also accept the signed-in session instead of a key (PDF downloads from the console) */
+  session?: boolean;
+  /**
+   * false: the handler manages its own short transactions (a release cycle commits per chunk
+   * of clients; an accrual waits for the worker). It then runs on the pool without holding a
+   * connection, and an Idempotency-Key is claimed and answered in short transactions of its own:
+   * one request never needs two connections at once, so parallel requests cannot starve the pool.
+   */
+  transaction?: boolean;
+  /** 'file': the body is an imported file (the import size limit and the row cap) */
+  body?: 'json' | 'file';
+}
+
+/** A claim (status 0) older than this is taken to be a crashed request's and may be taken over. */
+const STALE_CLAIM = '15 minutes';
 
 export function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
   return { error: { code, message, details } };
@@ -66,28 +92,22 @@ async function actorFromKey(req: Request, requestId: string): Promise<Actor> {
     clientId: row.user.clientId,
     source: 'api',
     requestId,
-    ip: req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || null,
+    // the web server (scripts/web.ts) wrote the peer's address into X-Forwarded-For; TRUST_PROXY says whose to believe
+    ip: clientIp(req.headers),
   };
 }
 
 export function toErrorResponse(error: unknown, requestId: string): Response {
-  if (error instanceof DomainError) return json(error.status, errorBody(error.code, error.message, error.details), requestId);
-  const pg = error as { code?: string; message?: string };
-  if (pg?.code === '40P01' || pg?.code === '40001') {
-    return json(409, errorBody('concurrent_update', 'Another change touched the same records at the same moment; try again'), requestId);
-  }
+  const known = publicError(error);
+  if (known) return json(known.status, errorBody(known.code, known.message, known.details), requestId);
   console.error(`[${requestId}]`, error);
-  return json(500, errorBody('internal_error', `Something went wrong on our side (request ${requestId}); nothing was changed`), requestId);
+  const e = internalError(requestId);
+  return json(e.status, errorBody(e.code, e.message, e.details), requestId);
 }
 
+/** A JSON body read with the API's limits (for handlers outside apiRoute). */
 export async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new DomainError('invalid_json', 'The request body is not valid JSON', { status: 400 });
-  }
+  return parseJsonBody(await readBodyText(req, { maxBytes: bodyLimits().json }));
 }
 
 type RouteContext<P> = { params: Promise<P> };
@@ -104,64 +124,129 @@ async function actorFromKeyOrSession(req: Request, requestId: string): Promise<A
   return { ...actor, requestId };
 }
 
+/** The body of a write: JSON (checked) or, for other content types, text (a file). */
+async function readWriteBody(req: Request, kind: 'json' | 'file'): Promise<unknown> {
+  const limits = bodyLimits();
+  const contentType = req.headers.get('content-type') ?? '';
+  const text = await readBodyText(req, kind === 'file' ? { maxBytes: limits.import, maxLines: importRowLimit() } : { maxBytes: limits.json });
+  if (contentType.includes('json') || contentType === '') return parseJsonBody(text);
+  assertCleanText(text);
+  return text;
+}
+
+interface Replay {
+  status: number;
+  body: unknown;
+}
+
+/** The stored answer for a key, 409 for the key used with another request, or 409 while the first is still running. */
+function replayOf(stored: { request_hash: string; status: number; body: unknown } | undefined, requestHash: string): Replay | null {
+  if (!stored || stored.request_hash !== requestHash) {
+    throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used before with a different request', { status: 409 });
+  }
+  if (stored.status === 0) return null;
+  return { status: stored.status, body: stored.body };
+}
+
+const inProgress = () =>
+  new DomainError('request_in_progress', 'A request with this Idempotency-Key is still running; ask again when it has finished', { status: 409 });
+
+/**
+ * `transaction: false`: claims the key in a short statement of its own (status 0 = running).
+ * Answers the stored reply, or null when this request now owns the key.
+ */
+async function claimKey(userId: number, key: string, route: string, requestHash: string): Promise<Replay | null> {
+  const { sql } = getDatabase();
+  const claimed = await sql`
+    insert into api_idempotency (user_id, key, route, request_hash, status, body)
+    values (${userId}, ${key}, ${route}, ${requestHash}, 0, '{}'::jsonb)
+    on conflict do nothing returning key`;
+  if (claimed.length > 0) return null;
+  const [stored] = await sql<{ request_hash: string; status: number; body: unknown }[]>`
+    select request_hash, status, body from api_idempotency where user_id = ${userId} and key = ${key}`;
+  const replay = replayOf(stored, requestHash);
+  if (replay) return replay;
+  // A claim nobody finished for a long time belongs to a crashed process: take it over.
+  const taken = await sql`
+    update api_idempotency set created_at = now()
+     where user_id = ${userId} and key = ${key} and status = 0 and request_hash = ${requestHash}
+       and created_at < now() - ${STALE_CLAIM}::interval
+    returning key`;
+  if (taken.length > 0) return null;
+  throw inProgress();
+}
+
 /** Wraps a handler with authentication, the role check and errors; POSTs get Idempotency-Key. */
 export function apiRoute<P = Record<string, never>>(
   roles: readonly Role[],
   handler: (ctx: ApiContext<P> & { body: unknown }) => Promise<ApiResult>,
-  options: { session?: boolean } = {},
+  options: ApiRouteOptions = {},
 ) {
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
-    const requestId = req.headers.get('x-request-id') || randomUUID();
+    const requestId = boundedRequestId(req.headers.get('x-request-id'));
     try {
       const isRead = req.method === 'GET' || req.method === 'HEAD';
       const actor = requireRole(options.session && isRead ? await actorFromKeyOrSession(req, requestId) : await actorFromKey(req, requestId), roles);
       const params = (await context.params) ?? ({} as P);
       const url = new URL(req.url);
       const db = getDatabase();
-      const isWrite = req.method !== 'GET' && req.method !== 'HEAD';
-      const contentType = req.headers.get('content-type') ?? '';
-      const rawText = isWrite ? await req.text() : '';
-      let body: unknown = rawText;
-      if (isWrite && (contentType.includes('json') || contentType === '')) {
-        try {
-          body = rawText.trim() === '' ? {} : JSON.parse(rawText);
-        } catch {
-          throw new DomainError('invalid_json', 'The request body is not valid JSON', { status: 400 });
-        }
-      }
+      const isWrite = !isRead;
+      const body: unknown = isWrite ? await readWriteBody(req, options.body ?? 'json') : undefined;
       const idemKey = req.headers.get('idempotency-key');
       let result: ApiResult;
       if (isWrite && idemKey) {
         if (idemKey.length > 200) throw new DomainError('invalid_idempotency_key', 'Idempotency-Key is at most 200 characters', { status: 400 });
+        if (hasBadCharacters(idemKey)) throw new DomainError('invalid_idempotency_key', 'Idempotency-Key must be plain text', { status: 400 });
         const route = `${req.method} ${url.pathname}`;
         const requestHash = createHash('sha256').update(route).update('\n').update(typeof body === 'string' ? body : canonicalJson(body)).digest('hex');
-        result = await db.transaction(async (tx) => {
-          // The first request with a key holds its row until it commits; a racing twin waits here.
-          const claimed = await tx.sql`
-            insert into api_idempotency (user_id, key, route, request_hash, status, body)
-            values (${actor.userId}, ${idemKey}, ${route}, ${requestHash}, 0, '{}'::jsonb)
-            on conflict do nothing returning key`;
-          if (claimed.length === 0) {
-            const [stored] = await tx.sql<{ request_hash: string; status: number; body: unknown }[]>`
-              select request_hash, status, body from api_idempotency where user_id = ${actor.userId} and key = ${idemKey}`;
-            if (!stored || stored.request_hash !== requestHash) {
-              throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used before with a different request', { status: 409 });
+        if (options.transaction === false) {
+          const replay = await claimKey(actor.userId!, idemKey, route, requestHash);
+          if (replay) {
+            result = { status: replay.status, body: replay.body, headers: { 'idempotent-replayed': 'true' } };
+          } else {
+            try {
+              result = await handler({ req, actor, params, tx: db, url, body });
+            } catch (error) {
+              // Nothing to replay: free the key so the caller may try again.
+              await db.sql`delete from api_idempotency where user_id = ${actor.userId} and key = ${idemKey} and status = 0`.catch(() => {});
+              throw error;
             }
-            return { status: stored.status, body: stored.body, headers: { 'idempotent-replayed': 'true' } };
+            const stored = result;
+            await db.sql`
+              update api_idempotency set status = ${stored.status}, body = ${JSON.stringify(stored.body ?? null)}::jsonb
+               where user_id = ${actor.userId} and key = ${idemKey} and status = 0`.catch((error: unknown) =>
+              // The work is done and is answered; a replay will find the claim and say so (409).
+              console.warn(`[${requestId}] could not store the idempotent answer:`, publicError(error)?.code ?? error),
+            );
           }
-          const fresh = await handler({ req, actor, params, tx, url, body });
-          await tx.sql`
-            update api_idempotency set status = ${fresh.status}, body = ${JSON.stringify(fresh.body ?? null)}::jsonb
-             where user_id = ${actor.userId} and key = ${idemKey}`;
-          return fresh;
-        });
-      } else if (isWrite) {
+        } else {
+          result = await db.transaction(async (tx) => {
+            // The first request with a key holds its row until it commits; a racing twin waits here.
+            const claimed = await tx.sql`
+              insert into api_idempotency (user_id, key, route, request_hash, status, body)
+              values (${actor.userId}, ${idemKey}, ${route}, ${requestHash}, 0, '{}'::jsonb)
+              on conflict do nothing returning key`;
+            if (claimed.length === 0) {
+              const [stored] = await tx.sql<{ request_hash: string; status: number; body: unknown }[]>`
+                select request_hash, status, body from api_idempotency where user_id = ${actor.userId} and key = ${idemKey}`;
+              const replay = replayOf(stored, requestHash);
+              if (!replay) throw inProgress();
+              return { status: replay.status, body: replay.body, headers: { 'idempotent-replayed': 'true' } };
+            }
+            const fresh = await handler({ req, actor, params, tx, url, body });
+            await tx.sql`
+              update api_idempotency set status = ${fresh.status}, body = ${JSON.stringify(fresh.body ?? null)}::jsonb
+               where user_id = ${actor.userId} and key = ${idemKey}`;
+            return fresh;
+          });
+        }
+      } else if (isWrite && options.transaction !== false) {
         result = await db.transaction((tx) => handler({ req, actor, params, tx, url, body }));
       } else {
-        result = await handler({ req, actor, params, tx: db, url, body: undefined });
+        result = await handler({ req, actor, params, tx: db, url, body });
       }
       if (result.after) {
-        await result.after().catch((error: unknown) => console.warn(`[${requestId}] after-commit work failed:`, error));
+        await result.after().catch((error: unknown) => console.warn(`[${requestId}] after-commit work failed:`, error instanceof Error ? error.message : error));
       }
       if (result.raw) {
         return new Response(result.raw.body as BodyInit, {

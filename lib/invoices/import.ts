@@ -7,6 +7,7 @@ import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
 import { businessDateWindow } from '../dates';
 import { DomainError, unknownId } from '../errors';
+import { assertRowLimit } from '../http/limits';
 import { fundableCurrencies } from '../clients';
 import { Big, formatMoney, moneyOut } from '../money';
 import { parseInput } from '../validation';
@@ -64,6 +65,8 @@ export function invalidSchedule(errors: ScheduleLineError[]): DomainError {
 export async function importInvoices(tx: Tx, input: { clientId: unknown; csv: unknown }, actor: Actor): Promise<ImportResult> {
   requireRole(actor, INVOICE_WRITE_ROLES);
   const { clientId, csv } = parseInput(importInvoicesSchema, input);
+  // The row cap before parsing: a parsed row costs far more memory than its line of text.
+  assertRowLimit(csv);
   const [client] = await tx.db.select({ id: clients.id, name: clients.name, currency: clients.currency }).from(clients).where(eq(clients.id, clientId));
   if (!client) throw unknownId('clientId', 'Client', clientId);
 

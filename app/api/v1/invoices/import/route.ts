@@ -14,4 +14,4 @@ export const POST = apiRoute(INVOICE_WRITE_ROLES, async ({ tx, actor, url, body 
   const csv = typeof body === 'string' ? body : (body as { csv?: unknown } | null)?.csv;
   const result = await importInvoices(tx, { clientId: url.searchParams.get('clientId') ?? undefined, csv }, actor);
   return { status: 201, body: { invoices: result.invoices, count: result.count, errors: [] } };
-});
+}, { body: 'file' });

@@ -18,4 +18,4 @@ export const POST = apiRoute(COLLECTIONS_ROLES, async ({ tx, actor, body, url })
   const text = typeof body === 'string' ? body : typeof (body as { file?: unknown })?.file === 'string' ? (body as { file: string }).file : '';
   const result = await importBankFile(tx, { text, partial, format: (format as never) ?? undefined }, actor);
   return { status: 201, body: result };
-});
+}, { body: 'file' });
