@@ -2,7 +2,7 @@ import type { Tx } from '../../db/client';
 import type { Actor } from '../auth/actor';
 import { postEntries, type LineInput } from '../ledger/post';
 import { Big, formatMoney } from '../money';
-import { chargebackWaterfall, type ReserveSource } from './waterfall';
+import { chargebackWaterfall, drawFrom, type ReserveSource } from './waterfall';
 
 export type ChargeKind = 'short_pay' | 'chargeback' | 'credit_note';
 
@@ -14,12 +14,51 @@ export interface ChargeResult {
   clientDue: string;
 }
 
-/** What the reserve still holds on one invoice (its tagged reserve lines). */
+type SourceRow = { invoice_id: string; tranche_id: string | null; held: string };
+
+function toSources(rows: SourceRow[]): ReserveSource[] {
+  return rows.map((r) => ({ invoiceId: Number(r.invoice_id), trancheId: r.tranche_id === null ? null : Number(r.tranche_id), held: new Big(r.held) }));
+}
+
+/**
+ * What an invoice's reserve still holds, per source: its own reserve (lines tagged with the
+ * invoice and no tranche) and its share of each tranche it was funded into (lines tagged with
+ * both). A tranche's share is further capped by what the tranche still holds (see
+ * `trancheRemaining`): a matured tranche may have been released since.
+ */
+export async function invoiceReserveSources(tx: Tx, invoiceId: number): Promise<ReserveSource[]> {
+  const rows = await tx.sql<SourceRow[]>`
+    select l.invoice_id, l.tranche_id, -sum(l.amount) as held
+      from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'reserve'
+     where l.invoice_id = ${invoiceId} and not l.accrual
+     group by l.invoice_id, l.tranche_id
+    having -sum(l.amount) > 0
+     order by l.tranche_id nulls first`;
+  return toSources(rows);
+}
+
+/** What each tranche of a client still holds (all its lines, whichever invoice they name). */
+export async function trancheRemaining(tx: Tx, clientId: number, currency: string, trancheIds: readonly (number | null | undefined)[]): Promise<Map<number, Big>> {
+  const ids = [...new Set(trancheIds.filter((t): t is number => t !== null && t !== undefined))];
+  if (ids.length === 0) return new Map();
+  // One index range over the client's reserve account, not a scan of the ledger by tranche.
+  const rows = await tx.sql<{ tranche_id: string; held: string }[]>`
+    select l.tranche_id, -sum(l.amount) as held
+      from journal_lines l
+     where l.account_id = (select id from ledger_accounts where code = 'reserve' and client_id = ${clientId} and currency = ${currency})
+       and l.tranche_id = any(${ids}::bigint[])
+     group by l.tranche_id`;
+  return new Map(rows.map((r) => [Number(r.tranche_id), new Big(r.held)]));
+}
+
+/** What the reserve still holds on one invoice, all its sources together (tranche shares capped). */
 export async function reserveHeld(tx: Tx, invoiceId: number): Promise<Big> {
-  const [row] = await tx.sql<{ held: string }[]>`
-    select coalesce(-sum(l.amount), 0) as held from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'reserve'
-     where l.invoice_id = ${invoiceId} and not l.accrual`;
-  return new Big(row!.held);
+  const sources = await invoiceReserveSources(tx, invoiceId);
+  if (sources.length === 0) return new Big(0);
+  const [owner] = await tx.sql<{ client_id: string; currency: string }[]>`select client_id, currency from invoices where id = ${invoiceId}`;
+  const caps = await trancheRemaining(tx, Number(owner!.client_id), owner!.currency, sources.map((s) => s.trancheId));
+  const { draws } = drawFrom(sources.reduce((t, s) => t.plus(s.held), new Big(0)), sources, caps);
+  return draws.reduce((t, d) => t.plus(d.amount), new Big(0));
 }
 
 /**
@@ -27,17 +66,17 @@ export async function reserveHeld(tx: Tx, invoiceId: number): Promise<Big> {
  * dispute, oldest settlement first (SPEC 5.2 chargebacks draw on it after the invoice's own).
  */
 export async function otherReleasableReserves(tx: Tx, clientId: number, currency: string, exceptInvoiceId: number): Promise<ReserveSource[]> {
-  const rows = await tx.sql<{ invoice_id: string; held: string }[]>`
-    select l.invoice_id, -sum(l.amount) as held
+  const rows = await tx.sql<SourceRow[]>`
+    select l.invoice_id, l.tranche_id, -sum(l.amount) as held
       from journal_lines l
       join ledger_accounts a on a.id = l.account_id and a.code = 'reserve' and a.client_id = ${clientId} and a.currency = ${currency}
       join invoices i on i.id = l.invoice_id and i.status = 'settled' and i.id <> ${exceptInvoiceId}
      where not l.accrual
        and not exists (select 1 from disputes d where d.invoice_id = i.id and d.status = 'open')
-     group by l.invoice_id, i.settled_date
+     group by l.invoice_id, l.tranche_id, i.settled_date
     having -sum(l.amount) > 0
-     order by i.settled_date, l.invoice_id`;
-  return rows.map((r) => ({ invoiceId: Number(r.invoice_id), held: new Big(r.held) }));
+     order by i.settled_date, l.invoice_id, l.tranche_id nulls first`;
+  return toSources(rows);
 }
 
 /**
@@ -53,10 +92,15 @@ export async function chargeToClient(
 ): Promise<ChargeResult> {
   const { invoice, amount, date } = args;
   const c = invoice.currency;
-  const waterfall = chargebackWaterfall(amount, await reserveHeld(tx, invoice.id), await otherReleasableReserves(tx, invoice.clientId, c, invoice.id));
+  const own = await invoiceReserveSources(tx, invoice.id);
+  const others = await otherReleasableReserves(tx, invoice.clientId, c, invoice.id);
+  const caps = await trancheRemaining(tx, invoice.clientId, c, [...own, ...others].map((s) => s.trancheId));
+  const waterfall = chargebackWaterfall(amount, own, others, caps);
   const lines: LineInput[] = [{ account: 'receivable', currency: c, clientId: invoice.clientId, invoiceId: invoice.id, amount: amount.times(-1) }];
-  if (waterfall.fromInvoice.gt(0)) lines.push({ account: 'reserve', currency: c, clientId: invoice.clientId, invoiceId: invoice.id, amount: waterfall.fromInvoice });
-  for (const o of waterfall.fromOthers) lines.push({ account: 'reserve', currency: c, clientId: invoice.clientId, invoiceId: o.invoiceId, amount: o.amount });
+  // Each draw is posted to the sub-ledger it came from (the invoice's own reserve or its tranche).
+  for (const d of [...waterfall.ownDraws, ...waterfall.fromOthers]) {
+    lines.push({ account: 'reserve', currency: c, clientId: invoice.clientId, invoiceId: d.invoiceId, trancheId: d.trancheId, amount: d.amount });
+  }
   if (waterfall.clientDue.gt(0)) lines.push({ account: 'client_due', currency: c, clientId: invoice.clientId, invoiceId: invoice.id, amount: waterfall.clientDue });
   await postEntries(tx, [{ effectiveDate: date, kind: args.kind, idempotencyKey: args.key, clientId: invoice.clientId, invoiceId: invoice.id, memo: args.memo, lines }], by);
   await tx.sql`update invoices set outstanding = outstanding - ${amount.toString()}::numeric where id = ${invoice.id}`;

@@ -36,14 +36,24 @@ export const ACCRUAL_CHUNK = 200_000;
 
 export async function runAccrual(
   database: Database,
-  options: { asOf: string; by: Actor; onProgress?: (p: AccrualProgress) => void | Promise<void>; chunkSize?: number; afterChunk?: (p: AccrualProgress) => void | Promise<void> },
+  options: {
+    asOf: string;
+    by: Actor;
+    onProgress?: (p: AccrualProgress) => void | Promise<void>;
+    chunkSize?: number;
+    afterChunk?: (p: AccrualProgress) => void | Promise<void>;
+    /** only these clients (catching one client up, or a simulation's own clients); default every client */
+    clientIds?: number[];
+  },
 ): Promise<AccrualResult> {
   const asOf = parseBusinessDate(options.asOf, 'asOf');
   const chunkSize = options.chunkSize ?? ACCRUAL_CHUNK;
+  const only = (options.clientIds ?? null) as never;
   const [start] = await database.sql<{ start: string | null }[]>`
     select min(greatest(f.accrual_start, coalesce(ac.accrued_through + 1, f.accrual_start)))::text as start
       from fee_accruals f left join accrual_clients ac on ac.client_id = f.client_id
      where f.frozen_on is null and f.kind <> 'flat' and f.accrual_start <= ${asOf}::date
+       and (${only}::bigint[] is null or f.client_id = any(${only}::bigint[]))
        and (ac.accrued_through is null or ac.accrued_through < ${asOf}::date)`;
   const result: AccrualResult = { asOf, dates: [], invoices: 0, postings: 0, posted: new Map() };
   if (!start?.start) return result;
@@ -54,6 +64,7 @@ export async function runAccrual(
       select f.client_id, count(*)::int as n
         from fee_accruals f left join accrual_clients ac on ac.client_id = f.client_id
        where f.frozen_on is null and f.kind <> 'flat' and f.accrual_start <= ${date}::date
+         and (${only}::bigint[] is null or f.client_id = any(${only}::bigint[]))
          and (ac.accrued_through is null or ac.accrued_through < ${date}::date)
        group by f.client_id order by f.client_id`;
     const chunks: number[][] = [];

@@ -7,6 +7,8 @@ import { notFound, refused } from '../errors';
 import { postEntries, type EntryInput } from '../ledger/post';
 import { Big, formatMoney } from '../money';
 import { settledFee, type Credit } from './schedule';
+import { invoiceReserveSources, trancheRemaining } from '../collections/charges';
+import { drawFrom } from '../collections/waterfall';
 
 type AccrualRow = {
   invoice_id: string;
@@ -129,11 +131,12 @@ export async function freezeFee(
   }
   let settled = new Big(0);
   if (options.settleFromReserve && frozen.receivable.gt(0)) {
-    const [held] = await tx.sql<{ held: string }[]>`
-      select coalesce(-sum(l.amount), 0) as held from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'reserve'
-       where l.invoice_id = ${invoiceId}`;
-    const reserve = new Big(held!.held);
-    settled = reserve.lt(frozen.receivable) ? (reserve.gt(0) ? reserve : new Big(0)) : frozen.receivable;
+    // Drawn from the invoice's own reserve and its share of any tranche, each line posted to the
+    // sub-ledger it came from and never more than that sub-ledger (or its tranche) still holds.
+    const sources = await invoiceReserveSources(tx, invoiceId);
+    const caps = await trancheRemaining(tx, clientId, c, sources.map((x) => x.trancheId));
+    const { draws } = drawFrom(frozen.receivable, sources, caps);
+    settled = draws.reduce((t, d) => t.plus(d.amount), new Big(0));
     if (settled.gt(0)) {
       entries.push({
         effectiveDate: date,
@@ -143,7 +146,7 @@ export async function freezeFee(
         invoiceId,
         memo: `Fee of invoice ${row.number} settled from its reserve`,
         lines: [
-          { account: 'reserve', amount: settled, ...tag },
+          ...draws.map((d) => ({ account: 'reserve' as const, amount: d.amount, ...tag, trancheId: d.trancheId })),
           { account: 'fees_receivable', amount: settled.times(-1), ...tag },
         ],
       });

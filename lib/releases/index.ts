@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database, Tx } from '../../db/client';
 import { recordAudit } from '../audit';
 import { assertClientScope, requireRole, type Actor } from '../auth/actor';
-import { isBusinessDate, parseBusinessDate } from '../dates';
+import { isBusinessDate, parseBusinessDate, todayIn } from '../dates';
 import { DomainError, notFound, refused } from '../errors';
 import { postEntries, type EntryInput, type LineInput } from '../ledger/post';
 import { Big, ZERO, formatMoney, moneyOut, parseMoney } from '../money';
@@ -26,6 +26,8 @@ export interface ReserveBalance {
   onOpenInvoices: string;
   eligible: string;
   holdbacks: string;
+  /** an open proposal waiting for approval, already counted against `releasable` */
+  pendingApproval?: string;
   breakdown: BreakdownLine[];
 }
 
@@ -44,20 +46,62 @@ function balanceView(r: Releasable): ReserveBalance {
   };
 }
 
-/** API.md GET /clients/{id}/reserve?asOf — what a cycle on asOf would release, as it was then. */
+/**
+ * API.md GET /clients/{id}/reserve?asOf — the reserve as it was on asOf, and what a cycle on
+ * asOf, run now, would release: never more than the reserve still holds whatever the dates
+ * (a later release or chargeback may have used it since) and net of proposals still waiting
+ * for approval (SPEC 5.3: releases pending or approved count against what is releasable).
+ */
 export async function reserveReport(tx: Tx, clientId: number, asOf: string, actor: Actor): Promise<{ clientId: string; asOf: string; balances: ReserveBalance[]; releaseMode: string; riskScore: number | null }> {
   assertClientScope(actor, clientId);
   const date = parseBusinessDate(asOf, 'asOf');
   const [client] = await tx.sql`select id from clients where id = ${clientId}`;
   if (!client) throw notFound('Client', clientId);
   const ctx = (await loadReleaseStates(tx, [clientId], date, { detail: true })).get(clientId);
+  const now = (await loadReleaseStates(tx, [clientId], date, { detail: false, money: 'current' })).get(clientId);
+  const pending = await openProposals(tx, [clientId]);
   return {
     clientId: String(clientId),
     asOf: date,
-    balances: (ctx?.states ?? []).map((s) => balanceView(computeReleasable(s))),
+    balances: (ctx?.states ?? []).map((s) => {
+      const asThen = computeReleasable(s);
+      const nowState = now?.states.find((n) => n.currency === s.currency);
+      const decided = releasableNow(nowState ? computeReleasable(nowState).releasable : ZERO, asThen.releasable, s.currency, pending.get(`${clientId}|${s.currency}`));
+      const view = balanceView({ ...asThen, releasable: decided.releasable, lines: [...asThen.lines, ...decided.lines] });
+      return { ...view, pendingApproval: formatMoney(decided.pending, s.currency) };
+    }),
     releaseMode: ctx?.tier?.release ?? 'automatic',
     riskScore: ctx?.terms.riskScore ?? null,
   };
+}
+
+/** Open proposals (pending approval) per client and currency, to count against what is releasable. */
+async function openProposals(tx: Tx, clientIds: number[], exceptReleaseId?: number): Promise<Map<string, { id: number; amount: Big }>> {
+  const rows = await tx.sql<{ id: string; client_id: string; currency: string; amount: string }[]>`
+    select id, client_id, currency, amount from releases
+     where client_id = any(${clientIds}::bigint[]) and status = 'pending_approval' and id <> ${exceptReleaseId ?? 0}`;
+  return new Map(rows.map((r) => [`${r.client_id}|${r.currency}`, { id: Number(r.id), amount: new Big(r.amount) }]));
+}
+
+/**
+ * What may be released now for a cycle dated in the past: the lesser of what was releasable
+ * then and what the reserve holds for it now, less an open proposal — with the reasons as
+ * breakdown lines. Never below zero.
+ */
+export function releasableNow(now: Big, asThen: Big, currency: string, pending?: { id: number; amount: Big }): { releasable: Big; pending: Big; lines: BreakdownLine[] } {
+  const lines: BreakdownLine[] = [];
+  let releasable = asThen;
+  if (now.lt(releasable)) {
+    lines.push({ kind: 'holdback', label: 'Released or drawn since that date (later releases, chargebacks, fees)', amount: formatMoney(releasable.minus(now).times(-1), currency) });
+    releasable = now;
+  }
+  const pendingAmount = pending?.amount ?? ZERO;
+  if (pendingAmount.gt(0)) {
+    const counted = pendingAmount.lt(releasable) ? pendingAmount : releasable;
+    lines.push({ kind: 'holdback', label: `Proposed in release ${pending!.id}, waiting for approval`, amount: formatMoney(counted.times(-1), currency) });
+    releasable = releasable.minus(counted);
+  }
+  return { releasable: releasable.gt(0) ? releasable : ZERO, pending: pendingAmount, lines };
 }
 
 async function setting<T>(tx: Tx, key: string, fallback: T): Promise<T> {
@@ -246,87 +290,197 @@ export interface CycleView {
   kind: string;
   status: string;
   releases: { id: string; clientId: string; currency: string; amount: string; status: string }[];
+  /** clients and currencies left out because a proposal of theirs still waits for approval */
+  skipped: { clientId: string; currency: string; reason: 'open_proposal'; releaseId: string }[];
 }
+
+const cycleInput = z.object({
+  asOf: z.string({ error: 'is required' }).refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }),
+  clientIds: z
+    .array(z.union([z.string().regex(/^[1-9]\d{0,15}$/, { error: 'must be a client id' }), z.number().int().positive()]).transform(Number), { error: 'must be a list of client ids' })
+    .max(100_000)
+    .optional(),
+});
+
+/** A cycle whose run stopped touching its heartbeat this long ago has crashed. */
+export const CYCLE_STALE_MINUTES = 10;
+
+type Skipped = CycleView['skipped'][number];
 
 /**
  * A release cycle (SPEC 5.3, 7): for every client due on `asOf` (or the ones named), each
  * currency's releasable amount is proposed as one release — unique per client, currency and
- * date, so running it twice or on two workers proposes nothing twice. Releases within the
- * client's auto-approve limit and an automatic risk tier are approved, posted and paid at once;
- * the rest wait for approval. Clients are processed in chunks (a crash resumes with the rest).
+ * date, so running it twice or on two workers proposes nothing twice, and at most one proposal
+ * per client and currency is open at a time. Releases within the client's auto-approve limit and
+ * an automatic risk tier are approved, posted and paid at once; the rest wait for approval.
+ * Clients are processed in chunks, one short transaction each (a request never holds one
+ * connection while waiting for another); a crash leaves the cycle `failed` (or, if the process
+ * died, stale) and resuming it proposes the rest exactly once.
  */
 export async function runReleaseCycle(
   database: Database,
   input: { asOf: unknown; clientIds?: unknown },
   by: Actor,
-  options: { kind?: 'scheduled' | 'ad_hoc'; chunkSize?: number; onProgress?: (done: number, total: number) => Promise<void> | void } = {},
+  options: {
+    kind?: 'scheduled' | 'ad_hoc';
+    chunkSize?: number;
+    onProgress?: (done: number, total: number) => Promise<void> | void;
+    /** resume this failed (or stale) cycle instead of starting a new one */
+    resumeCycleId?: number;
+    /** told the cycle's id as soon as it exists (a job keeps it, so its retry resumes the same cycle) */
+    onCycle?: (cycleId: number) => Promise<void> | void;
+    /** test hook: runs after each committed chunk (a crash test kills the run here) */
+    afterChunk?: (done: number, total: number) => Promise<void> | void;
+  } = {},
 ): Promise<CycleView> {
   requireRole(by, CYCLE_ROLES);
-  const data = parseInput(
-    z.object({
-      asOf: z.string({ error: 'is required' }).refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }),
-      clientIds: z.array(z.union([z.string(), z.number()]).transform(Number)).optional(),
-    }),
-    input,
-  );
+  const data = parseInput(cycleInput, input);
   const asOf = data.asOf;
+  const today = todayIn();
+  if (asOf > today) {
+    throw new DomainError('future_date', `As of ${asOf} is after today (${today}); a release cycle releases what is settled, so it runs on today or an earlier date`, {
+      status: 422,
+      details: { asOf: 'is in the future' },
+    });
+  }
   let clientIds: number[];
   if (data.clientIds) {
-    clientIds = data.clientIds;
+    clientIds = [...new Set(data.clientIds)];
+    const found = await database.sql<{ id: string }[]>`select id from clients where id = any(${clientIds}::bigint[])`;
+    if (found.length !== clientIds.length) {
+      const known = new Set(found.map((f) => Number(f.id)));
+      const missing = clientIds.filter((id) => !known.has(id));
+      throw new DomainError('unknown_clients', `No client ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}: nothing was run`, {
+        status: 422,
+        details: { clientIds: `unknown: ${missing.slice(0, 20).join(', ')}` },
+      });
+    }
   } else {
-    const rows = await database.sql<{ id: string; schedule: { cadence: 'weekly' | 'biweekly' | 'monthly' | 'on_collection'; anchorDate: string } | null }[]>`
-      select c.id, (select a.terms->'releaseSchedule' from agreements a where a.client_id = c.id and a.status = 'approved' and a.effective_from <= ${asOf}::date
-                     order by a.effective_from desc, a.version desc limit 1) as schedule
-        from clients c where c.status in ('active', 'suspended')`;
-    clientIds = rows.filter((r) => isReleaseDue(r.schedule ?? { cadence: 'biweekly', anchorDate: '2026-01-02' }, asOf)).map((r) => Number(r.id));
+    clientIds = await clientsDue(database, asOf);
   }
-  const [cycle] = await database.sql<{ id: string }[]>`
-    insert into release_cycles (as_of, kind, clients_due, created_by, created_by_label)
-    values (${asOf}, ${options.kind ?? 'ad_hoc'}, ${clientIds.length}, ${by.userId}, ${by.label}) returning id`;
-  const cycleId = Number(cycle!.id);
+  let cycleId: number;
+  if (options.resumeCycleId !== undefined) {
+    const [resumed] = await database.sql<{ id: string }[]>`
+      update release_cycles set status = 'running', heartbeat_at = now(), error = null, finished_at = null, clients_done = 0, clients_due = ${clientIds.length}
+       where id = ${options.resumeCycleId} and as_of = ${asOf} and status <> 'completed' returning id`;
+    if (!resumed) throw new DomainError('not_resumable', `Release cycle ${options.resumeCycleId} is finished or is not for ${asOf}`, { status: 409 });
+    cycleId = Number(resumed.id);
+  } else {
+    const [cycle] = await database.sql<{ id: string }[]>`
+      insert into release_cycles (as_of, kind, clients_due, created_by, created_by_label, requested_client_ids, heartbeat_at)
+      values (${asOf}, ${options.kind ?? 'ad_hoc'}, ${clientIds.length}, ${by.userId}, ${by.label},
+              ${data.clientIds ? JSON.stringify(clientIds) : null}::jsonb, now()) returning id`;
+    cycleId = Number(cycle!.id);
+  }
+  await options.onCycle?.(cycleId);
   const chunkSize = options.chunkSize ?? 2000;
-  for (let i = 0; i < clientIds.length; i += chunkSize) {
-    const chunk = clientIds.slice(i, i + chunkSize);
-    await database.transaction(async (tx) => {
-      await proposeChunk(tx, cycleId, asOf, chunk, by);
-      await tx.sql`update release_cycles set clients_done = clients_done + ${chunk.length} where id = ${cycleId}`;
+  const skipped: Skipped[] = [];
+  try {
+    for (let i = 0; i < clientIds.length; i += chunkSize) {
+      const chunk = clientIds.slice(i, i + chunkSize);
+      skipped.push(
+        ...(await database.transaction(async (tx) => {
+          const left = await proposeChunk(tx, cycleId, asOf, chunk, by);
+          await tx.sql`update release_cycles set clients_done = clients_done + ${chunk.length}, heartbeat_at = now() where id = ${cycleId}`;
+          return left;
+        })),
+      );
+      const done = Math.min(i + chunkSize, clientIds.length);
+      await options.onProgress?.(done, clientIds.length);
+      await options.afterChunk?.(done, clientIds.length);
+    }
+  } catch (error) {
+    const message = error instanceof DomainError ? error.message : `The run failed (${error instanceof Error ? error.message : String(error)}); resume it to finish`;
+    await database.sql`update release_cycles set status = 'failed', error = ${message.slice(0, 2000)}, finished_at = now() where id = ${cycleId}`.catch((markError: unknown) => {
+      console.error(`release cycle ${cycleId}: could not mark it failed`, markError);
     });
-    await options.onProgress?.(Math.min(i + chunkSize, clientIds.length), clientIds.length);
+    throw error;
   }
   const releases = await database.sql<{ id: string; client_id: string; currency: string; amount: string; status: string }[]>`
     select id, client_id, currency, amount, status from releases
      where as_of = ${asOf} and client_id = any(${clientIds}::bigint[]) order by client_id, currency`;
-  const totals = { proposed: releases.length, paid: releases.filter((r) => r.status === 'paid').length, pending: releases.filter((r) => r.status === 'pending_approval').length };
-  await database.sql`update release_cycles set status = 'completed', finished_at = now(), totals = ${JSON.stringify(totals)}::jsonb where id = ${cycleId}`;
-  await database.transaction((tx) => recordAudit(tx, by, { action: 'release.cycle', targetType: 'release_cycle', targetId: cycleId, after: { asOf, clients: clientIds.length, ...totals } }));
+  const totals = {
+    proposed: releases.length,
+    paid: releases.filter((r) => r.status === 'paid').length,
+    pending: releases.filter((r) => r.status === 'pending_approval').length,
+    waitingOnOpenProposal: skipped.length,
+  };
+  await database.transaction(async (tx) => {
+    await tx.sql`update release_cycles set status = 'completed', finished_at = now(), heartbeat_at = now(), error = null, totals = ${JSON.stringify(totals)}::jsonb where id = ${cycleId}`;
+    await recordAudit(tx, by, { action: options.resumeCycleId !== undefined ? 'release.cycle_resume' : 'release.cycle', targetType: 'release_cycle', targetId: cycleId, after: { asOf, clients: clientIds.length, ...totals } });
+  });
   return {
     id: String(cycleId),
     asOf,
     kind: options.kind ?? 'ad_hoc',
     status: 'completed',
     releases: releases.map((r) => ({ id: r.id, clientId: r.client_id, currency: r.currency, amount: moneyOut(r.amount, r.currency), status: r.status })),
+    skipped: skipped.slice(0, 1000),
   };
 }
 
-async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: number[], by: Actor): Promise<void> {
+/** Resumes a failed (or stale) cycle: the same date and clients; what it proposed stays, the rest is proposed once. */
+export async function resumeReleaseCycle(database: Database, cycleId: number, by: Actor, options: { onProgress?: (done: number, total: number) => Promise<void> | void } = {}): Promise<CycleView> {
+  requireRole(by, CYCLE_ROLES);
+  const [cycle] = await database.sql<{ as_of: string; kind: 'scheduled' | 'ad_hoc'; status: string; requested_client_ids: number[] | null; stale: boolean }[]>`
+    select as_of, kind, status, requested_client_ids,
+           (status = 'running' and coalesce(heartbeat_at, created_at) < now() - make_interval(mins => ${CYCLE_STALE_MINUTES})) as stale
+      from release_cycles where id = ${cycleId}`;
+  if (!cycle) throw notFound('Release cycle', cycleId);
+  if (cycle.status === 'completed') throw new DomainError('not_resumable', `Release cycle ${cycleId} has finished; there is nothing to resume`, { status: 409 });
+  if (cycle.status === 'running' && !cycle.stale) throw new DomainError('still_running', `Release cycle ${cycleId} is still running`, { status: 409 });
+  return runReleaseCycle(database, { asOf: cycle.as_of, clientIds: cycle.requested_client_ids ?? undefined }, by, { ...options, kind: cycle.kind, resumeCycleId: cycleId });
+}
+
+/** Cycles left `running` by a process that died (no heartbeat for a while) are marked failed, to be resumed. */
+export async function markStaleCycles(database: Database | Tx): Promise<number> {
+  const rows = await database.sql`
+    update release_cycles set status = 'failed', finished_at = now(),
+           error = ${`The run stopped without finishing (no progress for ${CYCLE_STALE_MINUTES} minutes); resume it to propose the rest`}
+     where status = 'running' and coalesce(heartbeat_at, created_at) < now() - make_interval(mins => ${CYCLE_STALE_MINUTES})
+     returning id`;
+  return rows.length;
+}
+
+/** The clients whose cadence falls due on `asOf` (SPEC 2 release schedule), active or suspended. */
+async function clientsDue(database: Database, asOf: string): Promise<number[]> {
+  const rows = await database.sql<{ id: string; schedule: { cadence: 'weekly' | 'biweekly' | 'monthly' | 'on_collection'; anchorDate: string } | null }[]>`
+    select c.id, a.terms->'releaseSchedule' as schedule
+      from clients c
+      left join lateral (select terms from agreements a where a.client_id = c.id and a.status = 'approved' and a.effective_from <= ${asOf}::date
+                          order by a.effective_from desc, a.version desc limit 1) a on true
+     where c.status in ('active', 'suspended')`;
+  return rows.filter((r) => isReleaseDue(r.schedule ?? { cadence: 'biweekly', anchorDate: '2026-01-02' }, asOf)).map((r) => Number(r.id));
+}
+
+async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: number[], by: Actor): Promise<Skipped[]> {
   // Skip what an earlier (crashed or racing) run of this date proposed already.
   const done = await tx.sql<{ client_id: string }[]>`select distinct client_id from releases where as_of = ${asOf} and client_id = any(${clientIds}::bigint[])`;
   const doneSet = new Set(done.map((d) => Number(d.client_id)));
   const todo = clientIds.filter((id) => !doneSet.has(id));
-  if (todo.length === 0) return;
+  if (todo.length === 0) return [];
   await tx.sql`select id from clients where id = any(${todo}::bigint[]) order by id for update`;
   // Set-based reads over thousands of clients: JIT costs more than it saves; sorts fit in memory.
   await tx.sql`set local jit = off`;
   await tx.sql`set local work_mem = '64MB'`;
-  // One read, under the clients' locks, serves both the proposals and the postings.
-  const contexts = await loadReleaseStates(tx, todo, asOf, { detail: 'drawable' });
+  // One read, under the clients' locks, serves both the proposals and the postings: eligibility
+  // as of the cycle's date, money as it is now (issue 11: whatever the dates, never twice).
+  const contexts = await loadReleaseStates(tx, todo, asOf, { detail: 'drawable', money: 'current' });
+  const open = await openProposals(tx, todo);
   const threshold = await controllerThreshold(tx);
   const rows: { clientId: number; currency: string; amount: Big; status: string; mode: string; needsController: boolean; breakdown: object }[] = [];
+  const skipped: Skipped[] = [];
   const stateOf = new Map<string, ReleaseState>();
   for (const ctx of contexts.values()) {
     for (const state of ctx.states) {
       const r = computeReleasable(groupedState(state));
       if (r.held.eq(0) && r.releasable.eq(0)) continue;
+      const waiting = open.get(`${ctx.clientId}|${state.currency}`);
+      if (waiting) {
+        // SPEC 5.3: at most one open proposal per client and currency; the open one counts the reserve already.
+        skipped.push({ clientId: String(ctx.clientId), currency: state.currency, reason: 'open_proposal', releaseId: String(waiting.id) });
+        continue;
+      }
       const mode = ctx.tier?.release ?? 'automatic';
       const auto = mode === 'automatic' && r.releasable.gt(0) && r.releasable.lte(new Big(ctx.terms.releaseAutoApproveUpTo ?? '0'));
       stateOf.set(`${ctx.clientId}|${state.currency}`, state);
@@ -341,14 +495,16 @@ async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: nu
       });
     }
   }
-  if (rows.length === 0) return;
+  if (rows.length === 0) return skipped;
+  // "on conflict do nothing": the same client, currency and date proposed by a racing run, or an
+  // open proposal committed meanwhile (the partial unique index) — either way not twice.
   const inserted = await tx.sql<{ id: string; client_id: string; currency: string; status: string; amount: string }[]>`
     insert into releases (cycle_id, client_id, currency, as_of, amount, status, release_mode, needs_controller, breakdown, created_by)
     select ${cycleId}, c, cur, ${asOf}::date, a, s, m, nc, b::jsonb, ${by.userId}::bigint
       from unnest(${rows.map((r) => r.clientId)}::bigint[], ${rows.map((r) => r.currency)}::text[], ${rows.map((r) => r.amount.toString())}::numeric[],
                   ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.mode)}::text[], ${rows.map((r) => (r.needsController ? 'yes' : 'no'))}::text[],
                   ${rows.map((r) => JSON.stringify(r.breakdown))}::text[]) as t(c, cur, a, s, m, nc, b)
-    on conflict (client_id, currency, as_of) do nothing
+    on conflict do nothing
     returning id, client_id, currency, status, amount`;
   // Every auto-approved release of the chunk posted, paid and advised together.
   await postReleases(
@@ -363,17 +519,31 @@ async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: nu
     by,
     inserted.map((r) => ({ action: r.status === 'approved' ? 'release.auto_approve' : 'release.propose', targetType: 'release', targetId: r.id, after: { clientId: r.client_id, currency: r.currency, amount: moneyOut(r.amount, r.currency), status: r.status === 'approved' ? 'paid' : r.status } })),
   );
+  return skipped;
+}
+
+/**
+ * Locks a release for a decision, in the order every command that moves a client's reserve uses:
+ * the client first, then the release.
+ */
+async function lockRelease(tx: Tx, releaseId: number): Promise<ReleaseRow> {
+  const [peek] = await tx.sql<{ client_id: string }[]>`select client_id from releases where id = ${releaseId}`;
+  if (!peek) throw notFound('Release', releaseId);
+  await tx.sql`select id from clients where id = ${peek.client_id} for update`;
+  const [row] = await tx.sql<ReleaseRow[]>`select r.*, '' as client_name from releases r where r.id = ${releaseId} for update`;
+  return row!;
 }
 
 /**
  * Approves a proposed release (maker ≠ checker: not by whoever ran the cycle — 403). Above the
  * controller threshold a second approval by a controller (another person) is needed. An amount
- * below the proposal releases part; the rest stays for the next cycle. Posted and paid at once.
+ * below the proposal releases part; the rest stays for the next cycle. Each approval re-checks
+ * the amount against the client's whole current reserve under the client's lock, whatever the
+ * dates (issue 11), and the final one posts and pays it at once.
  */
 export async function approveRelease(tx: Tx, releaseId: number, input: { amount?: unknown }, actor: Actor): Promise<ReleaseView> {
   requireRole(actor, APPROVER_ROLES);
-  const [row] = await tx.sql<ReleaseRow[]>`select r.*, '' as client_name from releases r where r.id = ${releaseId} for update`;
-  if (!row) throw notFound('Release', releaseId);
+  const row = await lockRelease(tx, releaseId);
   if (row.status !== 'pending_approval') throw new DomainError('already_decided', `Release ${releaseId} is ${row.status.replace('_', ' ')}`, { status: 409 });
   if (actor.userId !== null && row.created_by !== null && Number(row.created_by) === actor.userId) {
     throw new DomainError('maker_checker', 'You ran the cycle that proposed this release, so someone else must approve it', { status: 403 });
@@ -382,26 +552,35 @@ export async function approveRelease(tx: Tx, releaseId: number, input: { amount?
     throw new DomainError('maker_checker', 'You approved this release already; the second approval must come from another person', { status: 403 });
   }
   const c = row.currency;
-  const requested = input.amount === undefined ? new Big(row.amount) : parseMoney(input.amount, c, { field: 'amount' });
-  if (requested.lte(0) || requested.gt(row.amount)) {
-    throw new DomainError('invalid_input', `The amount must be more than zero and at most the ${moneyOut(row.amount, c)} proposed`, { status: 400, details: { amount: 'out of range' } });
+  // A second approval may lower the first one's amount, never raise it.
+  const ceiling = row.first_approved_by !== null && row.approved_amount !== null ? new Big(row.approved_amount) : new Big(row.amount);
+  const amount = input.amount === undefined ? ceiling : parseMoney(input.amount, c, { field: 'amount' });
+  if (amount.lte(0) || amount.gt(ceiling)) {
+    throw new DomainError('invalid_input', `The amount must be more than zero and at most the ${formatMoney(ceiling, c)} ${row.first_approved_by !== null ? 'already approved' : 'proposed'}`, { status: 400, details: { amount: 'out of range' } });
   }
-  await tx.sql`select id from clients where id = ${row.client_id} for update`;
+  const clientId = Number(row.client_id);
+  const ctx = (await loadReleaseStates(tx, [clientId], row.as_of, { detail: true, money: 'current' })).get(clientId);
+  const state = ctx?.states.find((s) => s.currency === c);
+  const releasable = state ? computeReleasable(state).releasable : ZERO;
   const threshold = await controllerThreshold(tx);
-  const needsController = requested.gt(threshold);
+  const needsController = amount.gt(threshold);
+  if (amount.gt(releasable)) {
+    throw new DomainError('exceeds_releasable', `Only ${formatMoney(releasable, c)} ${c} of this client's reserve is releasable now (since the proposal, other releases, chargebacks or fees have used the rest); approve that amount in part or reject it`, {
+      status: 409,
+      details: { releasable: formatMoney(releasable, c), proposed: moneyOut(row.amount, c) },
+    });
+  }
   if (needsController && row.first_approved_by === null) {
     // First of two approvals: recorded; a controller (another person) completes it.
-    await tx.sql`update releases set first_approved_by = ${actor.userId}, approved_amount = ${requested.toString()}, needs_controller = 'yes' where id = ${releaseId}`;
-    await recordAudit(tx, actor, { action: 'release.first_approval', targetType: 'release', targetId: releaseId, after: { amount: formatMoney(requested, c), needs: 'a controller' } });
+    await tx.sql`update releases set first_approved_by = ${actor.userId}, approved_amount = ${amount.toString()}, needs_controller = 'yes' where id = ${releaseId}`;
+    await recordAudit(tx, actor, { action: 'release.first_approval', targetType: 'release', targetId: releaseId, after: { amount: formatMoney(amount, c), needs: 'a controller' } });
     return getRelease(tx, releaseId, actor);
   }
   if (needsController && actor.role !== 'controller' && actor.role !== 'system') {
     throw new DomainError('controller_required', `Releases above ${formatMoney(threshold, c)} ${c} need a controller's approval as well`, { status: 403 });
   }
-  const amount = row.approved_amount !== null && needsController ? new Big(row.approved_amount) : requested;
-  const ctx = (await loadReleaseStates(tx, [Number(row.client_id)], row.as_of, { detail: true })).get(Number(row.client_id));
-  await tx.sql`update releases set ${needsController ? tx.sql`second_approved_by = ${actor.userId}` : tx.sql`first_approved_by = ${actor.userId}`}, decided_by = ${actor.userId}, status = 'approved' where id = ${releaseId}`;
-  await postReleases(tx, [{ id: releaseId, clientId: Number(row.client_id), currency: c, asOf: row.as_of, amount, state: ctx?.states.find((s) => s.currency === c) }], actor);
+  await tx.sql`update releases set ${row.first_approved_by !== null ? tx.sql`second_approved_by = ${actor.userId}` : tx.sql`first_approved_by = ${actor.userId}`}, decided_by = ${actor.userId}, status = 'approved' where id = ${releaseId}`;
+  await postReleases(tx, [{ id: releaseId, clientId, currency: c, asOf: row.as_of, amount, state }], actor);
   await recordAudit(tx, actor, {
     action: 'release.approve',
     targetType: 'release',
@@ -416,8 +595,7 @@ export async function rejectRelease(tx: Tx, releaseId: number, input: { reason?:
   requireRole(actor, APPROVER_ROLES);
   const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
   if (!reason) throw new DomainError('reason_required', 'A rejection needs a reason', { status: 400, details: { reason: 'is required' } });
-  const [row] = await tx.sql<{ status: string; created_by: string | null }[]>`select status, created_by from releases where id = ${releaseId} for update`;
-  if (!row) throw notFound('Release', releaseId);
+  const row = await lockRelease(tx, releaseId);
   if (row.status !== 'pending_approval') throw new DomainError('already_decided', `Release ${releaseId} is ${row.status.replace('_', ' ')}`, { status: 409 });
   if (actor.userId !== null && row.created_by !== null && Number(row.created_by) === actor.userId) {
     throw new DomainError('maker_checker', 'You ran the cycle that proposed this release, so someone else must decide it', { status: 403 });
@@ -432,6 +610,8 @@ export interface CycleSummary {
   asOf: string;
   kind: string;
   status: string;
+  /** why a failed cycle stopped */
+  error: string | null;
   clientsDue: number;
   clientsDone: number;
   totals: Record<string, number>;
@@ -439,12 +619,24 @@ export interface CycleSummary {
   createdAt: string;
 }
 
+/**
+ * A cycle still `running` whose heartbeat stopped has crashed: shown as failed (with why) so a
+ * person can resume it, even before the next job marks it so. Read-only.
+ */
+const CYCLE_STATUS_SQL = `case when status = 'running' and coalesce(heartbeat_at, created_at) < now() - make_interval(mins => ${CYCLE_STALE_MINUTES}) then 'failed' else status end`;
+const CYCLE_ERROR_SQL = `case when status = 'running' and coalesce(heartbeat_at, created_at) < now() - make_interval(mins => ${CYCLE_STALE_MINUTES})
+  then 'The run stopped without finishing (no progress for ${CYCLE_STALE_MINUTES} minutes); resume it to propose the rest' else error end`;
+
 export async function listCycles(tx: Tx, limit = 50): Promise<CycleSummary[]> {
-  const rows = await tx.sql<{ id: string; as_of: string; kind: string; status: string; clients_due: number; clients_done: number; totals: Record<string, number>; created_by_label: string; created_at: string }[]>`
-    select id, as_of, kind, status, clients_due, clients_done, totals, created_by_label, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at
+  const rows = await tx.sql<{ id: string; as_of: string; kind: string; status: string; error: string | null; clients_due: number; clients_done: number; totals: Record<string, number>; created_by_label: string; created_at: string }[]>`
+    select id, as_of, kind, ${tx.sql.unsafe(CYCLE_STATUS_SQL)} as status, ${tx.sql.unsafe(CYCLE_ERROR_SQL)} as error, clients_due, clients_done, totals, created_by_label,
+           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at
       from release_cycles order by id desc limit ${limit}`;
-  return rows.map((r) => ({ id: r.id, asOf: r.as_of, kind: r.kind, status: r.status, clientsDue: r.clients_due, clientsDone: r.clients_done, totals: r.totals, createdBy: r.created_by_label, createdAt: r.created_at }));
+  return rows.map((r) => ({ id: r.id, asOf: r.as_of, kind: r.kind, status: r.status, error: r.error, clientsDue: r.clients_due, clientsDone: r.clients_done, totals: r.totals, createdBy: r.created_by_label, createdAt: r.created_at }));
 }
+
+export const cycleStatusSql = CYCLE_STATUS_SQL;
+export const cycleErrorSql = CYCLE_ERROR_SQL;
 
 /** The bank's payout file: paid releases in a date range (CSV). */
 export async function payoutCsv(tx: Tx, range: { from: string; to: string }): Promise<string> {

@@ -27,7 +27,20 @@ export async function riskSchedule(tx: Tx): Promise<RiskTier[]> {
 
 type SourceRow = { client_id: string; currency: string; source_kind: ReserveSource['kind']; source_id: string | null; label: string; state: SourceState; held: string; n: number; ord: string | null };
 
-export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: string, options: { detail: boolean | 'drawable' }): Promise<Map<number, ClientReleaseContext>> {
+/**
+ * Two views of the money (issue 11):
+ *  - `as_of` (the default): every figure as it was on `asOf` — what a statement or the reserve
+ *    report shows for that date.
+ *  - `current`: what a release decided now, for a cycle dated `asOf`, may draw on. Which
+ *    invoices and tranches are eligible is judged as of `asOf` (settled, matured, disputed then),
+ *    but what each one still holds, what the client owes and which disputes are open are taken
+ *    from the whole ledger, whatever the dates — so a release dated before another one already
+ *    paid (or a chargeback posted later) can never draw the same reserve again.
+ */
+export type MoneyView = 'as_of' | 'current';
+
+export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: string, options: { detail: boolean | 'drawable'; money?: MoneyView }): Promise<Map<number, ClientReleaseContext>> {
+  const current = options.money === 'current';
   const out = new Map<number, ClientReleaseContext>();
   if (clientIds.length === 0) return out;
   const schedule = await riskSchedule(tx);
@@ -57,7 +70,7 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
       select a.client_id, a.currency, l.invoice_id, l.tranche_id, sum(-l.amount) as held
         from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'reserve'
         join c on c.id = a.client_id
-       where l.effective_date <= ${asOf}::date and not l.accrual
+       where (${current}::boolean or l.effective_date <= ${asOf}::date) and not l.accrual
        group by 1, 2, 3, 4 having sum(-l.amount) <> 0
     ),
     classified as materialized (
@@ -94,14 +107,27 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
      group by h.client_id, h.currency, h.state, h.one
      order by h.client_id, h.currency, ord`;
 
-  // Balances as of the date: today's balance less what was posted for later dates.
+  // Balances: now (the kept balance), or as of the date — the kept balance less what was posted
+  // for later dates (one index range per account, in one grouped read).
   const balances = await tx.sql<{ client_id: string; currency: string; code: string; balance: string }[]>`
-    select a.client_id, a.currency, a.code,
-           a.balance - coalesce((select sum(l.amount) from journal_lines l where l.account_id = a.id and l.effective_date > ${asOf}::date), 0) as balance
+    select a.client_id, a.currency, a.code, a.balance - coalesce(later.total, 0) as balance
       from ledger_accounts a
+      left join (select l.account_id, sum(l.amount) as total from journal_lines l
+                  where not ${current}::boolean and l.effective_date > ${asOf}::date
+                    and l.account_id in (select id from ledger_accounts where client_id = any(${ids}::bigint[]) and code in ('fees_receivable', 'client_due', 'receivable'))
+                  group by l.account_id) later on later.account_id = a.id
      where a.client_id = any(${ids}::bigint[]) and a.code in ('fees_receivable', 'client_due', 'receivable')`;
-  // Fees accrued on invoices still open on that date: they settle from their own reserve later.
-  const openFees = await tx.sql<{ client_id: string; currency: string; fees: string }[]>`
+  // Fees accrued on invoices still open (on that date, or now): they settle from their own reserve later.
+  const openFees = current
+    ? await tx.sql<{ client_id: string; currency: string; fees: string }[]>`
+    select f.client_id, f.currency, sum(case when f.credited then f.accrued
+                                         when ac.accrued_through >= f.accrual_start then
+                                           ${feeSql(tx.sql, tx.sql`(ac.accrued_through - f.funding_date)`, tx.sql`0`)}
+                                         else 0 end) as fees
+      from fee_accruals f left join accrual_clients ac on ac.client_id = f.client_id
+     where f.client_id = any(${ids}::bigint[]) and f.kind <> 'flat' and f.frozen_on is null
+     group by f.client_id, f.currency`
+    : await tx.sql<{ client_id: string; currency: string; fees: string }[]>`
     select f.client_id, f.currency, sum(case when f.credited then f.accrued
                                          when ac.accrued_through >= f.accrual_start then
                                            ${feeSql(tx.sql, tx.sql`(least(ac.accrued_through, ${asOf}::date) - f.funding_date)`, tx.sql`0`)}
@@ -110,9 +136,12 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
      where f.client_id = any(${ids}::bigint[]) and f.kind <> 'flat' and f.funding_date <= ${asOf}::date
        and (f.frozen_on is null or f.frozen_on > ${asOf}::date)
      group by f.client_id, f.currency`;
+  // Disputes open on that date — and, for a decision now, those open now as well.
   const disputes = await tx.sql<{ client_id: string; currency: string; amount: string }[]>`
     select i.client_id, i.currency, sum(d.amount) as amount from disputes d join invoices i on i.id = d.invoice_id
-     where i.client_id = any(${ids}::bigint[]) and d.opened_date <= ${asOf}::date and (d.resolved_date is null or d.resolved_date > ${asOf}::date)
+     where i.client_id = any(${ids}::bigint[])
+       and ((d.opened_date <= ${asOf}::date and (d.resolved_date is null or d.resolved_date > ${asOf}::date))
+            or (${current}::boolean and d.status = 'open'))
      group by i.client_id, i.currency`;
 
   const key = (client: string | number, currency: string) => `${client}|${currency}`;

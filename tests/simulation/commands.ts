@@ -297,11 +297,12 @@ function chargeOff(rng: Prng, world: World): Command | null {
   };
 }
 
-function accrue(rng: Prng): Command {
+function accrue(rng: Prng, world: World): Command {
   const asOf = date(rng);
   return {
     label: `accrue fees through ${asOf}`,
-    run: (database) => attempt(async () => void (await runAccrual(database, { asOf, by: systemActor('job:fee-accrual') }))),
+    // The seed's own clients: earlier seeds' invoices on the same database are not its business.
+    run: (database, w) => attempt(async () => void (await runAccrual(database, { asOf, by: systemActor('job:fee-accrual'), clientIds: w.clients.map((c) => c.id) }))),
   };
 }
 
@@ -388,7 +389,7 @@ const WEIGHTS = {
   dispute: 4,
   resolve: 4,
   chargeOff: 3,
-  accrue: 4,
+  accrue: 3,
   cycle: 12,
   approve: 14,
   reject: 2,
@@ -417,7 +418,7 @@ export function nextCommand(rng: Prng, world: World): Command {
                     : kind === 'chargeOff'
                       ? chargeOff(rng, world)
                       : kind === 'accrue'
-                        ? accrue(rng)
+                        ? accrue(rng, world)
                         : kind === 'cycle'
                           ? cycle(rng, world)
                           : kind === 'approve'

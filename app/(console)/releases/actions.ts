@@ -6,7 +6,7 @@ import { afterRelease } from '@/jobs/after-commit';
 import { actionActor } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { runAction, type ActionState } from '@/lib/http/action';
-import { approveRelease, rejectRelease, runReleaseCycle } from '@/lib/releases';
+import { approveRelease, rejectRelease, resumeReleaseCycle, runReleaseCycle } from '@/lib/releases';
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);
@@ -28,7 +28,8 @@ export async function runCycleAction(_prev: ActionState, form: FormData): Promis
     refresh();
     const pending = cycle.releases.filter((r) => r.status === 'pending_approval').length;
     const paid = cycle.releases.filter((r) => r.status === 'paid').length;
-    return { ok: true, message: `Cycle ${cycle.id} for ${cycle.asOf}: ${cycle.releases.length} release(s) proposed, ${paid} paid automatically, ${pending} waiting for approval.` };
+    const skipped = cycle.skipped.length > 0 ? ` ${cycle.skipped.length} left out: an earlier proposal of theirs still waits for approval.` : '';
+    return { ok: true, message: `Cycle ${cycle.id} for ${cycle.asOf}: ${cycle.releases.length} release(s) proposed, ${paid} paid automatically, ${pending} waiting for approval.${skipped}` };
   });
 }
 
@@ -87,5 +88,21 @@ export async function bulkApproveAction(_prev: ActionState, form: FormData): Pro
       refused.length ? `Not approved — ${refused.join('; ')}` : '',
     ].filter(Boolean);
     return { ok: refused.length === 0, message: parts.join(' ') };
+  });
+}
+
+/** Resume a failed (or stalled) cycle: what it proposed stays, the rest is proposed once. */
+export async function resumeCycleAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const actor = await actionActor('controller', 'approver', 'admin');
+    const id = Number(form.get('cycleId'));
+    if (!Number.isSafeInteger(id) || id <= 0) return { ok: false, message: 'No release cycle was named.' };
+    const cycle = await resumeReleaseCycle(getDatabase(), id, actor);
+    await afterRelease().catch((error: unknown) => console.warn('could not nudge the email outbox after resuming a cycle:', error));
+    refresh();
+    revalidatePath(`/releases/cycles/${id}`);
+    const pending = cycle.releases.filter((r) => r.status === 'pending_approval').length;
+    const paid = cycle.releases.filter((r) => r.status === 'paid').length;
+    return { ok: true, message: `Cycle ${cycle.id} resumed and finished: ${cycle.releases.length} release(s) for ${cycle.asOf}, ${paid} paid automatically, ${pending} waiting for approval.` };
   });
 }

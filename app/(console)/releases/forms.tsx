@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useActionState, useId, useState } from 'react';
 import type { ActionState } from '@/lib/http/action';
 import { displayMoney } from '@/lib/money';
-import { approveReleaseAction, bulkApproveAction, rejectReleaseAction, runCycleAction } from './actions';
+import { approveReleaseAction, bulkApproveAction, rejectReleaseAction, resumeCycleAction, runCycleAction } from './actions';
 
 const initial: ActionState = { ok: false, message: '' };
 const input = 'mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm';
@@ -47,6 +47,20 @@ export function RunCycleForm({ today, clients }: { today: string; clients: { id:
       <div className="w-full">
         <Feedback state={state} />
       </div>
+    </form>
+  );
+}
+
+/** A failed or stalled cycle: resume it (the same date and clients; nothing is proposed twice). */
+export function ResumeCycleForm({ cycleId }: { cycleId: string }) {
+  const [state, action, pending] = useActionState(resumeCycleAction, initial);
+  return (
+    <form action={action} aria-label="Resume this release cycle" className="mt-3">
+      <input type="hidden" name="cycleId" value={cycleId} />
+      <button type="submit" disabled={pending || state.ok} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+        {pending ? 'Resuming…' : 'Resume this cycle'}
+      </button>
+      <Feedback state={state} />
     </form>
   );
 }

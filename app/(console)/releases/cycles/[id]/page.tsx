@@ -5,16 +5,17 @@ import { DataTable } from '@/app/_components/data-table';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { requireSection } from '@/lib/auth/session';
+import { CYCLE_ROLES, listReleases } from '@/lib/releases';
+import { ResumeCycleForm } from '../../forms';
 import { DomainError } from '@/lib/errors';
 import { displayMoney } from '@/lib/money';
-import { listReleases } from '@/lib/releases';
 import { getCycle } from '@/lib/releases/views';
 
 export const metadata: Metadata = { title: 'Release cycle' };
 export const dynamic = 'force-dynamic';
 
 export default async function CyclePage({ params }: { params: Promise<{ id: string }> }) {
-  await requireSection('releases');
+  const actor = await requireSection('releases');
   const { id } = await params;
   if (!/^\d{1,15}$/.test(id)) notFound();
   const db = getDatabase();
@@ -33,6 +34,20 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
         <Stat label="Paid" value={String(cycle.totals.paid ?? releases.filter((r) => r.status === 'paid').length)} />
         <Stat label="Waiting for approval" value={String(cycle.totals.pending ?? releases.filter((r) => r.status === 'pending_approval').length)} />
       </div>
+      {cycle.status === 'failed' ? (
+        <div role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+          <p>
+            <strong>This cycle did not finish.</strong> {cycle.error ?? ''}
+          </p>
+          <p className="mt-1">Resuming it runs the same date and clients again: releases already proposed or paid stay as they are, the rest is proposed once.</p>
+          {(CYCLE_ROLES as readonly string[]).includes(actor.role) ? <ResumeCycleForm cycleId={cycle.id} /> : null}
+        </div>
+      ) : null}
+      {cycle.totals.waitingOnOpenProposal ? (
+        <p className="mt-4 text-sm text-slate-700">
+          {cycle.totals.waitingOnOpenProposal} client currenc{cycle.totals.waitingOnOpenProposal === 1 ? 'y was' : 'ies were'} left out: an earlier proposal of theirs still waits for approval (one open proposal per client and currency).
+        </p>
+      ) : null}
       <progress className="mt-4 w-full" max={100} value={pct} aria-label="Cycle progress">
         {pct}%
       </progress>
