@@ -1,4 +1,6 @@
-import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import { DomainError } from '../lib/errors';
 
 /**
  * Every queue, its job data and its schedule in one place (STYLE). Queue names are the job
@@ -73,65 +75,159 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };
 
+/** How long adding a job may take before Redis counts as down (`QUEUE_TIMEOUT_MS`, 2 s). */
+export function queueTimeoutMs(): number {
+  const v = process.env.QUEUE_TIMEOUT_MS;
+  return v && /^\d{1,7}$/.test(v) ? Math.max(100, Number(v)) : 2_000;
+}
+
+/**
+ * A queue for adding jobs (the web and the worker's schedules). It fails fast: no offline queue
+ * and a short connect timeout, so a request never hangs on a Redis that is down (issue 11).
+ * Workers and their blocking connections use `redisConnection()` as it is.
+ */
 export function getQueue(name: QueueName): Queue {
   globalQueues.__holdbackQueues ??= new Map();
   let queue = globalQueues.__holdbackQueues.get(name);
   if (!queue) {
     queue = new Queue(name, {
-      connection: redisConnection(),
+      connection: { ...(redisConnection() as RedisOptions), enableOfflineQueue: false, connectTimeout: queueTimeoutMs(), maxRetriesPerRequest: 1 },
       prefix: queuePrefix(),
       defaultJobOptions: { removeOnComplete: { count: 200 }, removeOnFail: { count: 500 }, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
     });
+    // Errors surface on each call (queue_unavailable); an unhandled 'error' event would crash the process.
+    queue.on('error', () => {});
     globalQueues.__holdbackQueues.set(name, queue);
   }
   return queue;
 }
 
-const globalEvents = globalThis as unknown as { __holdbackQueueEvents?: Map<string, QueueEvents> };
+/** Forgets a queue whose connection never came up, so a call waiting on it fails now and the next one reconnects. */
+function dropQueue(name: QueueName, queue: Queue): void {
+  if (globalQueues.__holdbackQueues?.get(name) === queue) globalQueues.__holdbackQueues.delete(name);
+  void queue.disconnect().catch(() => {});
+}
 
-function queueEvents(name: QueueName): QueueEvents {
-  globalEvents.__holdbackQueueEvents ??= new Map();
-  let events = globalEvents.__holdbackQueueEvents.get(name);
-  if (!events) {
-    events = new QueueEvents(name, { connection: redisConnection(), prefix: queuePrefix() });
-    globalEvents.__holdbackQueueEvents.set(name, events);
-  }
-  return events;
+export const queueUnavailable = () =>
+  new DomainError('queue_unavailable', 'The job queue (Redis) is not available right now; nothing was queued. Try again in a moment.', { status: 503 });
+
+function withQueueTimeout<T>(promise: Promise<T>, onTimeout: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(queueUnavailable());
+    }, queueTimeoutMs());
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A job id that names its queue (`fee-accrual:123`): BullMQ numbers jobs per queue. */
+export function qualifiedJobId(queue: QueueName, id: string | number): string {
+  return `${queue}:${id}`;
+}
+
+export function parseJobId(value: string): { queue: QueueName; id: string } | null {
+  const at = value.indexOf(':');
+  if (at <= 0) return null;
+  const queue = value.slice(0, at) as QueueName;
+  const id = value.slice(at + 1);
+  if (!(Object.values(QUEUE_NAMES) as string[]).includes(queue) || !/^[A-Za-z0-9._:-]{1,200}$/.test(id)) return null;
+  return { queue, id };
 }
 
 /**
- * Adds a job and waits for a worker to finish it (API.md: POST /accruals runs "the same job the
- * scheduler runs, waited for"). Rejects with the job's error, or after `timeoutMs`.
+ * Adds a job, or throws 503 `queue_unavailable` within QUEUE_TIMEOUT_MS when Redis is down
+ * (never a hang). Answers the qualified job id. Call it after any transaction has committed.
  */
-export async function runAndWait<Q extends QueueName>(name: Q, jobName: string, data: JobData[Q], timeoutMs = 300_000): Promise<unknown> {
-  const events = queueEvents(name);
-  await events.waitUntilReady();
-  const job = await getQueue(name).add(jobName, data, { attempts: 1 });
-  return job.waitUntilFinished(events, timeoutMs);
+export async function enqueue<Q extends QueueName>(name: Q, jobName: string, data: JobData[Q], options?: JobsOptions): Promise<string> {
+  const queue = getQueue(name);
+  try {
+    const job = await withQueueTimeout(queue.add(jobName, data, options), () => dropQueue(name, queue));
+    return qualifiedJobId(name, job.id!);
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw queueUnavailable();
+  }
+}
+
+export type JobState = 'waiting' | 'running' | 'completed' | 'failed';
+
+export interface JobStatus {
+  jobId: string;
+  queue: QueueName;
+  status: JobState;
+  /** 0–100 */
+  progress: number;
+  result: unknown;
+  error: string | null;
+}
+
+/** A job as BullMQ knows it (null when unknown or already removed); 503 when Redis is down. */
+export async function jobStatus(jobId: string): Promise<JobStatus | null> {
+  const parsed = parseJobId(jobId);
+  if (!parsed) return null;
+  const queue = getQueue(parsed.queue);
+  const read = async (): Promise<JobStatus | null> => {
+    const job = await queue.getJob(parsed.id);
+    if (!job) return null;
+    const state = await job.getState();
+    const status: JobState = state === 'completed' ? 'completed' : state === 'failed' ? 'failed' : state === 'active' ? 'running' : 'waiting';
+    const raw = job.progress as unknown;
+    const percent = typeof raw === 'number' ? raw : typeof (raw as { percent?: unknown })?.percent === 'number' ? (raw as { percent: number }).percent : status === 'completed' ? 100 : 0;
+    return {
+      jobId: qualifiedJobId(parsed.queue, parsed.id),
+      queue: parsed.queue,
+      status,
+      progress: status === 'completed' ? 100 : Math.max(0, Math.min(100, Math.round(percent))),
+      result: status === 'completed' ? (job.returnvalue ?? null) : null,
+      error: status === 'failed' ? job.failedReason || 'failed' : null,
+    };
+  };
+  try {
+    return await withQueueTimeout(read(), () => dropQueue(parsed.queue, queue));
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw queueUnavailable();
+  }
+}
+
+/**
+ * Waits up to `timeoutMs` for a job to finish, asking Redis a few times a second (no blocking
+ * connection, nothing held in Postgres). Answers its last status: `completed`, `failed`, or
+ * still `waiting`/`running` when the time ran out.
+ */
+export async function waitForJob(jobId: string, timeoutMs: number): Promise<JobStatus | null> {
+  const deadline = Date.now() + timeoutMs;
+  let pause = 50;
+  for (;;) {
+    const status = await jobStatus(jobId);
+    if (!status || status.status === 'completed' || status.status === 'failed') return status;
+    const left = deadline - Date.now();
+    if (left <= 0) return status;
+    await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+    pause = Math.min(500, pause * 2);
+  }
 }
 
 export async function closeQueues(): Promise<void> {
   const queues = globalQueues.__holdbackQueues;
   globalQueues.__holdbackQueues = undefined;
-  const events = globalEvents.__holdbackQueueEvents;
-  globalEvents.__holdbackQueueEvents = undefined;
-  await Promise.all([...(queues?.values() ?? [])].map((q) => q.close()));
-  await Promise.all([...(events?.values() ?? [])].map((e) => e.close()));
+  await Promise.all([...(queues?.values() ?? [])].map((q) => q.close().catch(() => q.disconnect())));
 }
 
 /**
  * Statements on demand (one client, some or all), as a background job with progress: the same
- * job the monthly schedule runs. Answers the BullMQ job id (the job_runs row is keyed by it).
+ * job the monthly schedule runs. Answers the qualified job id (`statements:12`; job_runs is keyed by it).
  */
 export async function enqueueStatements(data: JobData['statements']): Promise<string> {
-  const job = await getQueue(QUEUE_NAMES.statements).add(data.reason, data, { attempts: 3 });
-  return String(job.id);
+  return enqueue(QUEUE_NAMES.statements, data.reason, data, { attempts: 3 });
 }
 
 /** After a command that queued email commits: send now rather than at the next sweep. */
 export async function kickOutbox(): Promise<void> {
   try {
-    await getQueue(QUEUE_NAMES.emailOutbox).add('send', { reason: 'queued' } satisfies JobData['email-outbox']);
+    await enqueue(QUEUE_NAMES.emailOutbox, 'send', { reason: 'queued' });
   } catch (error) {
     // The scheduled sweep sends it anyway; a Redis hiccup must not fail a committed command.
     console.warn('could not nudge the email outbox:', error instanceof Error ? error.message : error);
@@ -144,7 +240,7 @@ export async function kickOutbox(): Promise<void> {
  */
 export async function kickConcentration(): Promise<void> {
   try {
-    await getQueue(QUEUE_NAMES.concentrationAlerts).add('check', { reason: 'funding' } satisfies JobData['concentration-alerts']);
+    await enqueue(QUEUE_NAMES.concentrationAlerts, 'check', { reason: 'funding' });
   } catch (error) {
     // The hourly schedule checks anyway; a Redis hiccup must not fail a committed funding.
     console.warn('could not queue the concentration check:', error instanceof Error ? error.message : error);

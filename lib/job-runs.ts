@@ -1,13 +1,20 @@
-import type { Database } from '../db/client';
+import type { Database, Tx } from '../db/client';
 
 /**
  * The runs of background jobs (job_runs), for the console: status, progress, totals. A BullMQ
- * job retried after a crash continues its own row (keyed by the queue's job id).
+ * job retried after a crash continues its own row, keyed by `<queue>:<job id>` (a job's name
+ * here is its queue's name, and BullMQ numbers jobs per queue: `fee-accrual:7` and
+ * `statements:7` are two runs). GET /api/v1/jobs/{id} answers by the same id.
  */
+export function runKey(job: string, queueJobId: string | number): string {
+  return `${job}:${queueJobId}`;
+}
+
 export async function startRun(database: Database, run: { job: string; queueJobId?: string | null; businessDate?: string | null }): Promise<number> {
+  const key = run.queueJobId ? runKey(run.job, run.queueJobId) : null;
   const [row] = await database.sql<{ id: string }[]>`
     insert into job_runs (job, queue_job_id, business_date, status, started_at)
-    values (${run.job}, ${run.queueJobId ?? null}, ${run.businessDate ?? null}, 'running', now())
+    values (${run.job}, ${key}, ${run.businessDate ?? null}, 'running', now())
     on conflict (queue_job_id) do update set status = 'running', error = null, finished_at = null
     returning id`;
   return Number(row!.id);
@@ -48,4 +55,17 @@ export async function listJobRuns(database: Pick<Database, 'sql'>, filter: { job
       from job_runs where (${filter.job ?? null}::text is null or job = ${filter.job ?? null})
      order by id desc limit ${filter.limit ?? 50}`;
   return rows.map((r) => ({ id: r.id, job: r.job, businessDate: r.business_date, status: r.status, progress: r.progress, totals: r.totals, error: r.error, startedAt: r.started_at, finishedAt: r.finished_at }));
+}
+
+/** The run of a queued job, by its qualified id (`fee-accrual:12`), or null before a worker started it. */
+export async function jobRunByQueueJobId(database: Pick<Tx, 'sql'>, qualifiedId: string): Promise<JobRunView | null> {
+  const [r] = await database.sql<
+    { id: string; job: string; business_date: string | null; status: string; progress: number; totals: Record<string, unknown>; error: string | null; started_at: string; finished_at: string | null }[]
+  >`
+    select id, job, business_date, status, progress, totals, error,
+           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as started_at,
+           to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as finished_at
+      from job_runs where queue_job_id = ${qualifiedId}`;
+  if (!r) return null;
+  return { id: r.id, job: r.job, businessDate: r.business_date, status: r.status, progress: r.progress, totals: r.totals, error: r.error, startedAt: r.started_at, finishedAt: r.finished_at };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { QUEUE_NAMES, runAndWait } from '@/jobs/queues';
+import { QUEUE_NAMES, enqueue, waitForJob } from '@/jobs/queues';
+import { publicJobError } from '@/jobs/status';
 import { assertBusinessDateInWindow, isBusinessDate } from '@/lib/dates';
 import { DomainError } from '@/lib/errors';
 import { apiRoute } from '@/lib/http/api';
@@ -9,21 +10,30 @@ export const dynamic = 'force-dynamic';
 
 const body = z.object({ asOf: z.string({ error: 'is required' }).refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }) });
 
+/** How long POST /accruals waits for the worker before answering 202 (`ACCRUAL_WAIT_MS`, 20 s). */
+function accrualWaitMs(): number {
+  const v = process.env.ACCRUAL_WAIT_MS;
+  return v && /^\d{1,7}$/.test(v) ? Number(v) : 20_000;
+}
+
 /**
  * API.md: POST /accruals {"asOf"} runs the fee accrual through that date — the same job the
- * scheduler runs, waited for — → 200 {"asOf","invoices","posted"}; again for the same date posts "0.00".
+ * scheduler runs, waited for — → 200 {"asOf","invoices","posted"}; again for the same date posts
+ * "0.00". The job is queued and waited for a bounded time, holding no database connection: a
+ * long accrual answers 202 {"jobId","status":"running","poll"} and GET /jobs/{id} has the rest.
  */
-export const POST = apiRoute(['controller', 'admin'], async ({ actor, body: raw }) => {
-  const { asOf } = parseInput(body, raw);
-  assertBusinessDateInWindow(asOf, 'Accrual date', 'happened', { field: 'asOf' }); // fees accrue through days that have come
-  try {
-    const result = await runAndWait(QUEUE_NAMES.feeAccrual, 'api', { reason: 'api', asOf, requestedBy: actor.label });
-    return { status: 200, body: result };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/timed out|Job wait/i.test(message)) {
-      throw new DomainError('worker_unavailable', 'No worker finished the accrual in time; is `npm run worker` running?', { status: 503 });
+export const POST = apiRoute(
+  ['controller', 'admin'],
+  async ({ actor, body: raw }) => {
+    const { asOf } = parseInput(body, raw);
+    assertBusinessDateInWindow(asOf, 'Accrual date', 'happened', { field: 'asOf' }); // fees accrue through days that have come
+    const jobId = await enqueue(QUEUE_NAMES.feeAccrual, 'api', { reason: 'api', asOf, requestedBy: actor.label }, { attempts: 1 });
+    const job = await waitForJob(jobId, accrualWaitMs());
+    if (job?.status === 'completed') return { status: 200, body: job.result };
+    if (job?.status === 'failed') {
+      throw new DomainError('accrual_failed', `The accrual failed: ${publicJobError(job.error)}`, { status: 422, details: { jobId } });
     }
-    throw new DomainError('accrual_failed', `The accrual failed: ${message}`, { status: 422 });
-  }
-});
+    return { status: 202, body: { jobId, status: 'running', poll: `/api/v1/jobs/${jobId}` } };
+  },
+  { transaction: false },
+);

@@ -16,12 +16,18 @@ const body = z.object({
 /**
  * POST /statement-runs {"from","to","clientIds"} — statements for a period (default: last month)
  * for the clients named or every client with reserve activity, as the background `statements`
- * job (the monthly one, on demand) → 202 with the job id; progress in Reports → job runs.
+ * job (the monthly one, on demand) → 202 with the job id (`statements:3`); progress at GET /jobs/{id}
+ * and in Reports → job runs.
  */
-export const POST = apiRoute(STATEMENT_RUN_ROLES, async ({ tx, actor, body: raw }) => {
-  const data = parseInput(body, raw);
-  const period = data.from === undefined && data.to === undefined ? previousMonth(todayIn()) : parsePeriod({ from: data.from, to: data.to }, todayIn());
-  if (data.clientIds) await assertClientsExist(tx, data.clientIds); // an unknown id is a 404, not a queued job that does nothing
-  const jobId = await enqueueStatements({ reason: 'api', from: period.from, to: period.to, clientIds: data.clientIds, requestedBy: actor.label });
-  return { status: 202, body: { jobId, from: period.from, to: period.to, clients: data.clientIds ?? 'all with reserve activity' } };
-});
+export const POST = apiRoute(
+  STATEMENT_RUN_ROLES,
+  async ({ tx, actor, body: raw }) => {
+    const data = parseInput(body, raw);
+    const period = data.from === undefined && data.to === undefined ? previousMonth(todayIn()) : parsePeriod({ from: data.from, to: data.to }, todayIn());
+    if (data.clientIds) await assertClientsExist(tx, data.clientIds); // an unknown id is a 404, not a queued job that does nothing
+    const jobId = await enqueueStatements({ reason: 'api', from: period.from, to: period.to, clientIds: data.clientIds, requestedBy: actor.label });
+    return { status: 202, body: { jobId, status: 'queued', poll: `/api/v1/jobs/${jobId}`, from: period.from, to: period.to, clients: data.clientIds ?? 'all with reserve activity' } };
+  },
+  // Queued with no transaction open: Redis is never waited for while a connection is held.
+  { transaction: false },
+);
