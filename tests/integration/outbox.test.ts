@@ -118,14 +118,11 @@ describe('the email outbox job', () => {
 });
 
 describe('health', () => {
-  it('reports ok when Postgres and Redis answer, and names what is down', async () => {
-    expect(await checkHealth(t.database.sql, 'redis://127.0.0.1:6379')).toEqual({ status: 'ok', db: 'ok', redis: 'ok' });
-    const down = await checkHealth(t.database.sql, 'redis://127.0.0.1:1');
-    expect(down).toMatchObject({ status: 'degraded', db: 'ok', redis: 'down' });
-    const deadDb = createDatabase('postgres://postgres@127.0.0.1:1/none', { max: 1 });
-    const both = await checkHealth(deadDb.sql, 'redis://127.0.0.1:1');
-    expect(both).toMatchObject({ db: 'down', redis: 'down' });
-    await deadDb.close().catch(() => {});
+  it('reports ok when Postgres and Redis answer, and names what is down with ok/down only', async () => {
+    expect(await checkHealth({ databaseUrl: t.url, redisUrl: 'redis://127.0.0.1:6379' })).toEqual({ status: 'ok', db: 'ok', redis: 'ok' });
+    expect(await checkHealth({ databaseUrl: t.url, redisUrl: 'redis://127.0.0.1:1' })).toEqual({ status: 'down', db: 'ok', redis: 'down' });
+    // nothing about the connection (its host, port or error) is in the answer
+    expect(await checkHealth({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', redisUrl: 'redis://127.0.0.1:1' })).toEqual({ status: 'down', db: 'down', redis: 'down' });
   });
 });
 
