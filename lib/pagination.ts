@@ -7,15 +7,18 @@ export interface Page {
   after: number | null;
 }
 
-export function parsePage(url: URL): Page {
+/** `?limit=`: default 50, a whole number from 1 to 500 (400 naming the field otherwise). */
+export function parseLimit(url: URL): number {
   const rawLimit = url.searchParams.get('limit');
-  let limit = 50;
-  if (rawLimit !== null) {
-    if (!/^\d+$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > 500) {
-      throw new DomainError('invalid_input', 'limit must be a whole number from 1 to 500', { status: 400, details: { limit: 'from 1 to 500' } });
-    }
-    limit = Number(rawLimit);
+  if (rawLimit === null) return 50;
+  if (!/^\d{1,4}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > 500) {
+    throw new DomainError('invalid_input', 'limit must be a whole number from 1 to 500', { status: 400, details: { limit: 'from 1 to 500' } });
   }
+  return Number(rawLimit);
+}
+
+export function parsePage(url: URL): Page {
+  const limit = parseLimit(url);
   const cursor = url.searchParams.get('cursor');
   let after: number | null = null;
   if (cursor) {
