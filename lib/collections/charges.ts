@@ -62,15 +62,16 @@ export async function reserveHeld(tx: Tx, invoiceId: number): Promise<Big> {
 }
 
 /**
- * The client's other releasable reserve: what is held on its settled invoices with no open
- * dispute, oldest settlement first (SPEC 5.2 chargebacks draw on it after the invoice's own).
+ * The client's other releasable reserve: what is held on its invoices settled by `date` with no
+ * open dispute, oldest settlement first (SPEC 5.2 chargebacks draw on it after the invoice's
+ * own). An invoice settled (or bought) after the charge's date is not drawn on for it.
  */
-export async function otherReleasableReserves(tx: Tx, clientId: number, currency: string, exceptInvoiceId: number): Promise<ReserveSource[]> {
+export async function otherReleasableReserves(tx: Tx, clientId: number, currency: string, exceptInvoiceId: number, date: string): Promise<ReserveSource[]> {
   const rows = await tx.sql<SourceRow[]>`
     select l.invoice_id, l.tranche_id, -sum(l.amount) as held
       from journal_lines l
       join ledger_accounts a on a.id = l.account_id and a.code = 'reserve' and a.client_id = ${clientId} and a.currency = ${currency}
-      join invoices i on i.id = l.invoice_id and i.status = 'settled' and i.id <> ${exceptInvoiceId}
+      join invoices i on i.id = l.invoice_id and i.status = 'settled' and i.id <> ${exceptInvoiceId} and i.settled_date <= ${date}::date
      where not l.accrual
        and not exists (select 1 from disputes d where d.invoice_id = i.id and d.status = 'open')
      group by l.invoice_id, l.tranche_id, i.settled_date
@@ -93,7 +94,7 @@ export async function chargeToClient(
   const { invoice, amount, date } = args;
   const c = invoice.currency;
   const own = await invoiceReserveSources(tx, invoice.id);
-  const others = await otherReleasableReserves(tx, invoice.clientId, c, invoice.id);
+  const others = await otherReleasableReserves(tx, invoice.clientId, c, invoice.id, date);
   const caps = await trancheRemaining(tx, invoice.clientId, c, [...own, ...others].map((s) => s.trancheId));
   const waterfall = chargebackWaterfall(amount, own, others, caps);
   const lines: LineInput[] = [{ account: 'receivable', currency: c, clientId: invoice.clientId, invoiceId: invoice.id, amount: amount.times(-1) }];

@@ -1,0 +1,4 @@
+import { simulationShard } from '../simulation/shard';
+
+// Issue 11: seeded random command sequences against a reference model (see tests/simulation).
+simulationShard(3, 4);
