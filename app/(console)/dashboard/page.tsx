@@ -2,8 +2,6 @@ import type { Metadata } from 'next';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
-import { countPendingApprovals } from '@/lib/approvals';
-import { listOpenAlerts } from '@/lib/concentration';
 import { requireSection } from '@/lib/auth/session';
 import { Big, displayMoney } from '@/lib/money';
 import { dashboard, type AgingBucket } from '@/lib/reports/dashboard';
@@ -15,8 +13,8 @@ const BUCKETS: AgingBucket['bucket'][] = ['0–30', '31–60', '61–90', '90+']
 
 export default async function DashboardPage() {
   await requireSection('dashboard');
-  const db = getDatabase();
-  const [d, approvals, alerts] = await Promise.all([dashboard(db), countPendingApprovals(db), listOpenAlerts(db)]);
+  // On the pool, no transaction: each statement holds a connection only while it runs (two at most).
+  const d = await dashboard(getDatabase());
   const currencies = [...new Set(d.aging.map((a) => a.currency))];
   return (
     <div>
@@ -25,7 +23,7 @@ export default async function DashboardPage() {
         <Stat label="Active clients" value={`${d.counts.activeClients} of ${d.counts.clients}`} />
         <Stat label="Open invoices" value={d.counts.openInvoices} />
         <Stat label="Awaiting verification" value={d.counts.awaitingVerification} />
-        <Stat label="Approvals waiting" value={approvals} hint="Funding holds, agreement changes, releases" />
+        <Stat label="Approvals waiting" value={d.approvalsWaiting} hint="Funding holds, agreement changes, releases" />
       </div>
       <DataTable
         caption="Reserves and funds employed by currency"
@@ -84,7 +82,7 @@ export default async function DashboardPage() {
         caption="Alerts"
         csvName="concentration-alerts.csv"
         rowKey={(r) => r.id}
-        rows={alerts}
+        rows={d.alerts}
         empty="No open alerts: every debtor is under 90% of its concentration limits."
         columns={[
           {
