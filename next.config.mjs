@@ -8,8 +8,20 @@ const nextConfig = {
   typedRoutes: false,
   eslint: { ignoreDuringBuilds: true },
   // forbidden() renders app/forbidden.tsx with a real 403 for roles that may not open a page.
-  // Schedules of accounts of up to 50,000 lines are uploaded through a server action.
-  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: '20mb' } },
+  // Schedules of accounts of up to 50,000 lines are uploaded through a server action. The web
+  // server (scripts/web.ts) enforces MAX_ACTION_BODY and ALLOWED_ORIGINS first with 413/403;
+  // Next gets the same values so it never refuses what the server let through.
+  experimental: {
+    authInterrupts: true,
+    serverActions: {
+      bodySizeLimit: process.env.MAX_ACTION_BODY || '20mb',
+      allowedOrigins: (process.env.ALLOWED_ORIGINS || '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean)
+        .map((s) => (s.includes('://') ? s.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '') : s)),
+    },
+  },
 };
 
 export default nextConfig;

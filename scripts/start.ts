@@ -61,7 +61,8 @@ async function main(): Promise<void> {
   }
 
   const children: ChildProcess[] = [
-    spawn(bin('next'), ['start', '-p', port], { cwd: ROOT, env: process.env, stdio: 'inherit' }),
+    // scripts/web.ts: Next behind Holdback's own server (forwarded-for, request ids, body limits, headers).
+    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], { cwd: ROOT, env: { ...process.env, PORT: port }, stdio: 'inherit' }),
     spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'jobs', 'worker.ts')], { cwd: ROOT, env: process.env, stdio: 'inherit' }),
   ];
   let stopping = false;
