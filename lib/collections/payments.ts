@@ -216,6 +216,11 @@ export async function applyAllocations(
     });
   }
   const ids = allocations.map((a) => a.invoiceId).sort((a, b) => a - b);
+  // Charges and settlements draw on client reserves: lock the clients (in id order) before the
+  // invoices, the order every command that moves a reserve uses (disputes, chargebacks, releases),
+  // so two of them never wait for each other in a circle.
+  const owners = await tx.sql<{ client_id: string }[]>`select distinct client_id from invoices where id = any(${ids}::bigint[]) order by client_id`;
+  await tx.sql`select id from clients where id = any(${owners.map((o) => Number(o.client_id))}::bigint[]) order by id for update`;
   const invoices = await tx.sql<InvoiceRow[]>`
     select i.id, i.number, i.client_id, i.debtor_id, i.currency, i.face_value, i.outstanding, i.status, i.funding_date, a.terms
       from invoices i left join agreements a on a.id = i.agreement_id
@@ -241,9 +246,7 @@ export async function applyAllocations(
       });
     }
   }
-  // Charges and settlements draw on client reserves: lock the clients, in id order.
   const clientIds = [...new Set(invoices.map((i) => Number(i.client_id)))].sort((a, b) => a - b);
-  await tx.sql`select id from clients where id = any(${clientIds}::bigint[]) order by id for update`;
 
   const appRows = await tx.sql<{ id: string; invoice_id: string }[]>`
     insert into payment_applications (payment_id, invoice_id, amount, applied_date, created_by)

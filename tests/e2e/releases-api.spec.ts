@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { apiKeyFor } from './helpers';
 
 /** SPEC worked examples 1, 2 and 3 end to end through the public API, and the maker-checker refusal. */
-let keys: { underwriter: string; funding: string; collections: string; controller: string; approver: string };
+let keys: { underwriter: string; funding: string; collections: string; controller: string; approver: string; approver2: string };
 test.beforeAll(() => {
   keys = {
     underwriter: apiKeyFor('uw-release@api.test', 'underwriter'),
@@ -10,6 +10,7 @@ test.beforeAll(() => {
     collections: apiKeyFor('collector-release@api.test', 'collections'),
     controller: apiKeyFor('controller-release@api.test', 'controller'),
     approver: apiKeyFor('approver-release@api.test', 'approver'),
+    approver2: apiKeyFor('approver2-release@api.test', 'approver'),
   };
 });
 
@@ -163,5 +164,42 @@ test.describe('reserve releases through the API', () => {
     const id = cycle.body.releases[0].id;
     expect((await post(request, keys.approver, `/releases/${id}/reject`, {})).status).toBe(400);
     expect((await post(request, keys.approver, `/releases/${id}/reject`, { reason: 'Client asked to hold' })).body).toMatchObject({ status: 'rejected', reason: 'Client asked to hold' });
+  });
+
+  test('issue 11: a reserve is released once whatever the dates — a second cycle waits for the open proposal, parallel approvals pay once', async ({ request }) => {
+    const who = await onboard(request, NAYA);
+    await pay(request, await fund(request, who, '10000.00', '2026-02-23'), '10000.00', '2026-03-02');
+    const a = await post(request, keys.controller, '/release-cycles', { asOf: '2026-03-14', clientIds: [who.client.id] });
+    expect(a.body.releases).toEqual([expect.objectContaining({ amount: '1976.67', status: 'pending_approval' })]);
+    const b = await post(request, keys.controller, '/release-cycles', { asOf: '2026-03-15', clientIds: [who.client.id] });
+    expect(b.status).toBe(201);
+    expect(b.body.releases).toEqual([]);
+    expect(b.body.skipped).toEqual([{ clientId: who.client.id, currency: 'USD', reason: 'open_proposal', releaseId: a.body.releases[0].id }]);
+    expect(await reserve(request, who.client.id, '2026-03-15')).toMatchObject({ held: '1976.67', releasable: '0.00', pendingApproval: '1976.67' });
+    // two approvers press Approve at the same moment: one pays, the other is told it was decided
+    const id = a.body.releases[0].id;
+    const both = await Promise.all([post(request, keys.approver, `/releases/${id}/approve`, {}), post(request, keys.approver2, `/releases/${id}/approve`, {})]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(both.find((r) => r.status === 409)!.body.error.code).toBe('already_decided');
+    // a later cycle finds nothing left to release
+    const c = await post(request, keys.controller, '/release-cycles', { asOf: '2026-03-16', clientIds: [who.client.id] });
+    expect(c.body.releases.filter((r: { status: string }) => r.status !== 'nothing_due')).toEqual([]);
+    expect(await reserve(request, who.client.id, '2026-03-16')).toMatchObject({ held: '0.00', releasable: '0.00' });
+    const csv = (await get(request, keys.controller, '/payouts?from=2026-03-01&to=2026-03-31')).body as string;
+    expect(csv.split('\n').filter((l) => l.includes(`,${who.client.id},`))).toHaveLength(1);
+  });
+
+  test('issue 11: a cycle for an unknown client is 422 naming it, a future date is 422, and nothing is created', async ({ request }) => {
+    const unknown = await post(request, keys.controller, '/release-cycles', { asOf: '2026-03-14', clientIds: ['987654321'] });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toMatchObject({ code: 'unknown_clients', details: { clientIds: 'unknown: 987654321' } });
+    const future = await post(request, keys.controller, '/release-cycles', { asOf: '2099-01-01' });
+    expect(future.status).toBe(422);
+    expect(future.body.error.code).toBe('future_date');
+    const cycles = (await get(request, keys.controller, '/release-cycles')).body.items as { asOf: string }[];
+    expect(cycles.some((c) => c.asOf === '2099-01-01')).toBe(false);
+    // resuming a finished cycle is refused
+    const done = await post(request, keys.controller, '/release-cycles', { asOf: '2026-03-14', clientIds: [] });
+    expect((await post(request, keys.controller, `/release-cycles/${done.body.id}/resume`, {})).status).toBe(409);
   });
 });

@@ -189,7 +189,7 @@ async function applyTo(database: Database, w: World, payment: World['payments'][
       applyPayment(tx, payment.id, { allocations: [{ invoiceId: String(inv.id), amount: allocation.toFixed(2) }], shortPay }, w.team.collections),
     );
     payment.unapplied = payment.unapplied.minus(allocation);
-    if (!new Big(result.payment.unapplied).eq(payment.unapplied)) throw new ModelBreak(`payment ${payment.id}: unapplied ${result.payment.unapplied}, the model expected ${payment.unapplied.toFixed(2)}`);
+    if (w.strict && !new Big(result.payment.unapplied).eq(payment.unapplied)) throw new ModelBreak(`payment ${payment.id}: unapplied ${result.payment.unapplied}, the model expected ${payment.unapplied.toFixed(2)}`);
     inv.outstanding = inv.outstanding.minus(allocation);
     for (const o of result.invoices) {
       if (o.outcome === 'settled' || o.outcome === 'short_pay_accepted' || o.outcome === 'charged_back') {
@@ -380,7 +380,7 @@ function together(rng: Prng, world: World): Command | null {
   };
 }
 
-const WEIGHTS = {
+export const WEIGHTS = {
   fund: 14,
   approveFunding: 2,
   pay: 14,
@@ -397,9 +397,9 @@ const WEIGHTS = {
 };
 
 /** The next command, drawn from what the world allows (a kind with nothing to act on is redrawn). */
-export function nextCommand(rng: Prng, world: World): Command {
+export function nextCommand(rng: Prng, world: World, weights: Partial<typeof WEIGHTS> = WEIGHTS): Command {
   for (;;) {
-    const kind = rng.weighted(WEIGHTS);
+    const kind = rng.weighted(weights as typeof WEIGHTS);
     const command =
       kind === 'fund'
         ? fund(rng, world)

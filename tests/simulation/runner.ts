@@ -61,7 +61,7 @@ export async function runSeed(database: Database, team: Team, seed: number, comm
 }
 
 /** The releases the cycles proposed (names R1, R2 … in the order they appear). */
-async function syncReleases(database: Database, world: World): Promise<void> {
+export async function syncReleases(database: Database, world: World): Promise<void> {
   const rows = await database.sql<{ id: string; client_id: string; status: string; amount: string }[]>`
     select id, client_id, status, amount from releases where client_id = any(${world.clients.map((c) => c.id)}::bigint[]) order by id`;
   for (const r of rows) {

@@ -99,11 +99,16 @@ export interface World {
   /** unapplied cash per payment (what the model says is still to apply) */
   payments: { id: number; currency: string; unapplied: Big }[];
   counter: number;
+  /**
+   * One command at a time (the simulation): the model follows every status and balance exactly.
+   * Under concurrent callers (the stress run) only what adds up regardless of order is compared.
+   */
+  strict: boolean;
 }
 
-export async function createWorld(database: Database, team: Team, rng: Prng): Promise<World> {
+export async function createWorld(database: Database, team: Team, rng: Prng, options: { clients?: number; strict?: boolean } = {}): Promise<World> {
   const profiles = Object.keys(PROFILES);
-  const count = rng.int(1, 3);
+  const count = options.clients ?? rng.int(1, 3);
   const clients: SimClient[] = [];
   for (let i = 0; i < count; i++) {
     const profile = i === 0 ? 'naya' : rng.pick(profiles);
@@ -126,6 +131,7 @@ export async function createWorld(database: Database, team: Team, rng: Prng): Pr
     paidReleaseIds: new Set(),
     payments: [],
     counter: 0,
+    strict: options.strict ?? true,
   };
 }
 
