@@ -49,7 +49,7 @@ export function scheduleOf(row: Pick<AccrualRow, 'kind' | 'rate' | 'days_in_year
 async function creditsOf(tx: Tx, invoiceId: number, fundingDate: string): Promise<Credit[]> {
   const rows = await tx.sql<{ effective_date: string; amount: string }[]>`
     select l.effective_date, -l.amount as amount from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'receivable'
-     where l.invoice_id = ${invoiceId} and l.amount < 0 order by l.id`;
+     where l.invoice_id = ${invoiceId} and not l.accrual and l.amount < 0 order by l.id`;
   return rows.map((r) => ({ day: daysBetween(fundingDate, r.effective_date), amount: new Big(r.amount) }));
 }
 

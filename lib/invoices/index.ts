@@ -74,7 +74,7 @@ export async function invoiceView(tx: Tx, row: InvoiceRow): Promise<InvoiceView>
                       where fl.invoice_id = f.invoice_id), 0) end
               from fee_accruals f where f.invoice_id = ${row.id}) as fees
       from journal_lines l join ledger_accounts a on a.id = l.account_id
-     where l.invoice_id = ${row.id}`;
+     where l.invoice_id = ${row.id} and not l.accrual`;
   const funded = row.fundingDate !== null;
   const c = row.currency;
   return {

@@ -371,11 +371,16 @@ export async function loadEntry(tx: Tx, id: number): Promise<StoredEntry | null>
  * An invoice's sub-ledger, oldest first: the entries about it alone in full, and from entries
  * that cover many invoices (a funding batch) only the lines tagged with it.
  */
+/**
+ * An invoice's entries (its daily fee accruals aside: they are found through its client's
+ * fees_receivable account). `not l.accrual` lets Postgres use the partial invoice index rather
+ * than read the whole ledger.
+ */
 export async function entriesForInvoice(tx: Tx, invoiceId: number): Promise<StoredEntry[]> {
   const rows = await tx.sql<EntryRow[]>`
     select ${tx.sql.unsafe(ENTRY_COLUMNS)} from journal_entries e
      where e.invoice_id = ${invoiceId}
-        or e.id in (select l.entry_id from journal_lines l where l.invoice_id = ${invoiceId})
+        or e.id in (select l.entry_id from journal_lines l where l.invoice_id = ${invoiceId} and not l.accrual)
      order by e.effective_date, e.id`;
   const entries = await hydrate(tx, rows);
   return entries.map((e) => (e.invoiceId === invoiceId ? e : { ...e, lines: e.lines.filter((l) => l.invoiceId === invoiceId) }));
