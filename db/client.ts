@@ -2,11 +2,17 @@ import postgres from 'postgres';
 import { drizzle, type PostgresJsQueryResultHKT } from 'drizzle-orm/postgres-js';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
+import { appDatabaseUrl } from './urls';
 
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/holdback';
+export { DEFAULT_DATABASE_URL, adminDatabaseUrl } from './urls';
 
+/**
+ * The app's connection (web server, workers, CLI commands): APP_DATABASE_URL, or DATABASE_URL
+ * as the least-privileged `holdback_app` role (db/urls.ts). Creating, migrating and granting use
+ * `adminDatabaseUrl()`.
+ */
 export function databaseUrl(): string {
-  return process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  return appDatabaseUrl();
 }
 
 export type Schema = typeof schema;

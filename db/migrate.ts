@@ -3,6 +3,8 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureRoles, grantAppPrivileges, ident, prepareDatabaseForRoles, roleNames, type RoleNames } from './roles';
+import { appDatabaseUrl, urlDatabase } from './urls';
 
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -28,12 +30,27 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
-export async function migrateDatabase(url: string): Promise<void> {
+/**
+ * Prepares the database named in `url` (the operator's DATABASE_URL, db/urls.ts) for the app:
+ * the owner and app roles exist (db/roles.ts), what an earlier Holdback created is the owner's,
+ * the migrations run as the owner (`SET ROLE`), and the app role gets its privileges. Idempotent;
+ * answers what it changed about roles and ownership, one line each.
+ */
+export async function migrateDatabase(url: string, options: { roles?: RoleNames; appPassword?: string } = {}): Promise<string[]> {
+  const roles = options.roles ?? roleNames();
+  const appPassword = options.appPassword ?? (new URL(appDatabaseUrl()).password ? decodeURIComponent(new URL(appDatabaseUrl()).password) : undefined);
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    // Two starters at once must not both migrate.
+    // Two starters at once must not both migrate (nor grant: concurrent GRANTs on one table fail).
     await sql`select pg_advisory_lock(hashtext('holdback.migrate'))`;
+    const done = await ensureRoles(sql, roles, { appPassword });
+    done.push(...(await prepareDatabaseForRoles(sql, urlDatabase(url), roles)));
+    const [me] = await sql<{ user: string }[]>`select current_user as user`;
+    if (me!.user !== roles.owner) await sql.unsafe(`SET ROLE ${ident(roles.owner)}`);
     await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER });
+    await grantAppPrivileges(sql, roles);
+    await sql`RESET ROLE`;
+    return done;
   } finally {
     await sql.end({ timeout: 5 });
   }

@@ -1,5 +1,7 @@
 import postgres from 'postgres';
 import { createDatabase, type Database } from '../db/client';
+import { roleNames } from '../db/roles';
+import { urlAsRole } from '../db/urls';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { systemActor, type Actor } from '../lib/auth/actor';
 import { createClient } from '../lib/clients';
@@ -15,6 +17,8 @@ import { groupBy } from '../lib/group-by';
  * `npm run bench [-- funding] [--portfolio N]`: speed figures on a generated portfolio in its own
  * database (BENCH_DATABASE_URL, default holdback_bench, recreated each run). Each figure is
  * printed beside a floor measured in the same run: what Postgres itself takes for the same rows.
+ * Portfolios are generated as the operator (BENCH_DATABASE_URL: set-based writes and ANALYZE,
+ * which only a table's owner may); every measured command runs as the app role, as in production.
  */
 const { positional, flags } = parseArgs(process.argv.slice(2));
 const only = new Set(positional);
@@ -122,7 +126,7 @@ async function benchFunding(database: Database, size: number): Promise<void> {
  * Issue 4: one day's accrual over every open invoice of the portfolio, beside a single set-based
  * INSERT … SELECT of the same number of journal lines (with their entries) into the same table.
  */
-async function benchAccrual(database: Database): Promise<void> {
+async function benchAccrual(database: Database, owner: Database): Promise<void> {
   const { runAccrual } = await import('../lib/fees/accrual');
   const [open] = await database.sql<{ n: number; last: string }[]>`
     select count(*)::int as n, max(funding_date)::text as last from fee_accruals where frozen_on is null and kind <> 'flat'`;
@@ -133,7 +137,7 @@ async function benchAccrual(database: Database): Promise<void> {
     insert into accrual_clients (client_id, accrued_through)
     select distinct client_id, ${addDays(day, -1)}::date from fee_accruals
     on conflict (client_id) do update set accrued_through = excluded.accrued_through`;
-  await database.sql`analyze`;
+  await owner.sql`analyze`;
   const by = systemActor('bench:fee-accrual');
   const start = performance.now();
   const result = await runAccrual(database, { asOf: day, by });
@@ -249,24 +253,27 @@ async function benchMatching(database: Database, count: number): Promise<void> {
 class RollbackSignal extends Error {}
 
 async function main() {
-  const database = await freshDatabase();
+  const owner = await freshDatabase();
+  // What the web server and the workers connect as (db/roles.ts): the measured commands run as it.
+  const database = createDatabase(urlAsRole(benchUrl, roleNames().app), { max: 4 });
   try {
     if (flags.portfolio) {
-      const result = await generatePortfolio(database, { invoices: Number(flags.portfolio), log: (line) => console.log(`  [${new Date().toISOString().slice(11, 19)}] ${line}`) });
+      const result = await generatePortfolio(owner, { invoices: Number(flags.portfolio), log: (line) => console.log(`  [${new Date().toISOString().slice(11, 19)}] ${line}`) });
       console.log(`portfolio: ${fmt(result.invoices, 0)} funded invoices generated in ${fmt(result.seconds)} s`);
     }
     if (want('funding')) await benchFunding(database, Number(flags['batch'] ?? 10_000));
     if ((want('accrual') || want('matching')) && !flags.portfolio) {
-      const result = await generatePortfolio(database, { invoices: 1_000_000 });
+      const result = await generatePortfolio(owner, { invoices: 1_000_000 });
       console.log(`portfolio: ${fmt(result.invoices, 0)} funded invoices generated in ${fmt(result.seconds)} s`);
     }
-    if (want('accrual')) await benchAccrual(database);
+    if (want('accrual')) await benchAccrual(database, owner);
     if (want('matching')) await benchMatching(database, Number(flags.payments ?? 10_000));
-    if (want('statements')) await (await import('./bench-statements')).benchStatements(database, flags);
-    if (want('release')) await (await import('./bench-release')).benchRelease(database, flags);
-    if (want('dashboard')) await (await import('./bench-dashboard')).benchDashboard(database, flags);
+    if (want('statements')) await (await import('./bench-statements')).benchStatements(owner, flags, database);
+    if (want('release')) await (await import('./bench-release')).benchRelease(owner, flags, database);
+    if (want('dashboard')) await (await import('./bench-dashboard')).benchDashboard(owner, flags, database);
   } finally {
     await database.close();
+    await owner.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { closeDatabase, databaseUrl, getDatabase } from '../db/client';
+import { adminDatabaseUrl, closeDatabase, getDatabase } from '../db/client';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { users } from '../db/schema';
 import { systemActor } from '../lib/auth/actor';
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 1;
   }
-  const url = databaseUrl();
+  const url = adminDatabaseUrl();
   await ensureDatabase(url);
   await migrateDatabase(url);
   const database = getDatabase();

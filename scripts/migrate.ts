@@ -1,12 +1,12 @@
-import { databaseUrl } from '../db/client';
+import { adminDatabaseUrl } from '../db/client';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { describeConnectionError } from './preflight';
 
-const url = databaseUrl();
+const url = adminDatabaseUrl();
 try {
   if (await ensureDatabase(url)) console.log(`created database ${new URL(url).pathname.slice(1)}`);
-  await migrateDatabase(url);
-  console.log('migrations applied');
+  for (const line of await migrateDatabase(url)) console.log(line);
+  console.log('migrations applied (as holdback_owner); privileges of the app role granted');
 } catch (error) {
   console.error(describeConnectionError(error, url));
   process.exit(1);

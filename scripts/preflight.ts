@@ -52,5 +52,15 @@ export function describeConnectionError(error: unknown, url: string): string {
   const code = (error as { code?: string }).code;
   const target = new URL(url);
   if (code === 'ECONNREFUSED') return `PostgreSQL is not answering on ${target.host}. Start it with: ${FIXES.postgres}`;
+  // db/roles.ts: a role step DATABASE_URL's user may not do; the message names what to run.
+  if (error instanceof Error && error.name === 'RoleSetupError') return error.message;
+  if (code === '28000' || code === '28P01') {
+    const user = decodeURIComponent(target.username) || 'the app role';
+    return (
+      `PostgreSQL refused the sign-in of ${user} on ${target.host}: ${error instanceof Error ? error.message : String(error)}. ` +
+      `npm start creates the roles (holdback_owner, holdback_app) with DATABASE_URL; where PostgreSQL asks for passwords, ` +
+      `set one (ALTER ROLE ${user} PASSWORD '…') and give it in APP_DATABASE_URL (postgres://${user}:PASSWORD@${target.host}${target.pathname}).`
+    );
+  }
   return `Could not prepare the database ${target.pathname.slice(1)} on ${target.host}: ${error instanceof Error ? error.message : String(error)}`;
 }

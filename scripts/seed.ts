@@ -1,4 +1,4 @@
-import { closeDatabase, databaseUrl, getDatabase, useDatabaseProfile } from '../db/client';
+import { adminDatabaseUrl, closeDatabase, createDatabase, getDatabase, useDatabaseProfile } from '../db/client';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { todayIn } from '../lib/dates';
 import { generatePortfolio } from '../lib/demo/generate';
@@ -8,10 +8,12 @@ import { parseArgs } from './args';
 /**
  * `npm run seed`: migrates, then adds the demo portfolio to a database without clients.
  * `npm run seed -- --invoices N [--clients C]`: adds a generated portfolio of N funded, open
- * invoices (for `npm run bench`), whatever the database holds.
+ * invoices (for `npm run bench`), whatever the database holds — as the operator (DATABASE_URL):
+ * the generator writes set-based and ANALYZEs, which only a table's owner may. The demo seed runs
+ * as the app (its commands are the app's).
  */
 const { flags } = parseArgs(process.argv.slice(2));
-const url = databaseUrl();
+const url = adminDatabaseUrl();
 await ensureDatabase(url);
 await migrateDatabase(url);
 // A bulk script: no web statement timeout (db/client).
@@ -24,7 +26,9 @@ if (flags.invoices) {
     process.exit(1);
   }
   const clients = flags.clients ? Number(flags.clients) : undefined;
-  const result = await generatePortfolio(database, { invoices, clients, log: (line) => console.log(`  ${line}`) });
+  const owner = createDatabase(url, { max: 4 });
+  const result = await generatePortfolio(owner, { invoices, clients, log: (line) => console.log(`  ${line}`) });
+  await owner.close();
   console.log(`generated ${result.invoices} funded invoices for ${result.clients} clients and ${result.debtors} debtors in ${result.seconds.toFixed(1)} s`);
 } else {
   const result = await seedDemo(database, { today: todayIn() });

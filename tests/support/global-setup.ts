@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { ensureDatabase, migrateDatabase } from '../../db/migrate';
-import { urlFor, withAdmin } from './pg';
+import { createdAt, testDatabaseName, urlFor, withAdmin } from './pg';
+
+/** A test database left behind this long ago belongs to a run that crashed. */
+const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,17 +13,22 @@ declare module 'vitest' {
 
 /**
  * Migrates a template database once per run; every test file clones it. Leftovers of crashed
- * runs (databases nobody is connected to) are dropped first.
+ * runs (databases nobody is connected to, created hours ago) are dropped first — never those of
+ * a run going on beside this one, whose template sits idle between its migration and its clones.
  */
 export default async function setup(project: TestProject) {
-  const template = `holdback_tpl_${randomBytes(4).toString('hex')}`;
+  const template = testDatabaseName('holdback_tpl');
   await withAdmin(async (sql) => {
-    const stale = await sql<{ datname: string }[]>`
+    const idle = await sql<{ datname: string }[]>`
       select datname from pg_database d
        where (datname like 'holdback_t\\_%' or datname like 'holdback_tpl\\_%')
-         and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)
-         and (select count(*) from pg_stat_activity a where a.datname like 'holdback_t%') = 0`;
-    for (const { datname } of stale) await sql.unsafe(`drop database if exists "${datname}"`).catch(() => {});
+         and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`;
+    const connected = await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname like 'holdback_t%'`;
+    for (const { datname } of idle) {
+      const created = createdAt(datname);
+      const stale = created === null ? connected[0]!.n === 0 : Date.now() - created > STALE_AFTER_MS;
+      if (stale) await sql.unsafe(`drop database if exists "${datname}"`).catch(() => {});
+    }
   });
   await ensureDatabase(urlFor(template));
   await migrateDatabase(urlFor(template));

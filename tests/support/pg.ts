@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 
 /** The server the tests use (its databases are throwaway: holdback_t_*, holdback_tpl_*). */
@@ -16,4 +17,15 @@ export async function withAdmin<T>(fn: (sql: postgres.Sql) => Promise<T>): Promi
   } finally {
     await sql.end({ timeout: 5 });
   }
+}
+
+/** A throwaway database's name, with when it was made (base 36 ms), so a crashed run's are found later. */
+export function testDatabaseName(prefix: 'holdback_t' | 'holdback_tpl'): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+/** When testDatabaseName made `name`; null for names without the time (older runs). */
+export function createdAt(name: string): number | null {
+  const m = /^holdback_tp?l?_([0-9a-z]{8,9})_[0-9a-f]{8}$/.exec(name);
+  return m ? parseInt(m[1]!, 36) : null;
 }
