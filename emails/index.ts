@@ -1,4 +1,5 @@
 import { accountCreated, type AccountCreatedData } from './account-created';
+import { auditAnchor, type AuditAnchorData } from './audit-anchor';
 import { clientInvite, type ClientInviteData } from './client-invite';
 import { concentrationAlert, type ConcentrationAlertData } from './concentration-alert';
 import type { RenderedEmail } from './layout';
@@ -14,6 +15,7 @@ export interface TemplateData {
   client_invite: ClientInviteData;
   concentration_alert: ConcentrationAlertData;
   test_message: TestMessageData;
+  audit_anchor: AuditAnchorData;
 }
 export type TemplateName = keyof TemplateData;
 
@@ -24,6 +26,7 @@ const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail
   client_invite: clientInvite,
   concentration_alert: concentrationAlert,
   test_message: testMessage,
+  audit_anchor: auditAnchor,
 };
 
 export function renderEmail<K extends TemplateName>(template: K, data: TemplateData[K]): RenderedEmail {

@@ -13,6 +13,7 @@ export const QUEUE_NAMES = {
   recourseSweep: 'recourse-sweep',
   releaseCycle: 'release-cycle',
   statements: 'statements',
+  auditAnchor: 'audit-anchor',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -30,6 +31,7 @@ export interface JobData {
    * first business day of a month); without clientIds: every client with reserve activity
    */
   statements: { reason: 'schedule' | 'api' | 'console'; from?: string; to?: string; clientIds?: string[]; requestedBy?: string };
+  'audit-anchor': { reason: 'schedule' };
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -71,6 +73,9 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
   // SPEC 7: monthly, for the month before. The first business day is the 1st, 2nd or 3rd: the
   // schedule fires on each and the processor runs only on the first weekday of the month.
   { queue: QUEUE_NAMES.statements, id: 'statements-monthly', pattern: '0 5 1-3 * *', data: { reason: 'schedule' } },
+  // SPEC 9 / issue 11: hourly, the audit chain's length and tip appended to AUDIT_ANCHOR_FILE
+  // (and emailed to AUDIT_ANCHOR_EMAIL), so a deleted tail of the log is found later.
+  { queue: QUEUE_NAMES.auditAnchor, id: 'audit-anchor-hourly', pattern: '17 * * * *', data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };

@@ -8,6 +8,7 @@ import { feeAccrualProcessor } from './processors/fee-accrual';
 import { recourseSweepProcessor } from './processors/recourse-sweep';
 import { releaseCycleProcessor } from './processors/release-cycle';
 import { statementsProcessor } from './processors/statements';
+import { auditAnchorProcessor } from './processors/audit-anchor';
 import { todayIn } from '../lib/dates';
 import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
 
@@ -48,6 +49,8 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
       lockDuration: envInt('WORKER_LOCK_MS') ?? 30_000,
       stalledInterval: envInt('WORKER_STALLED_MS') ?? 30_000,
     }),
+    // Appends the audit chain's anchor to a file only this machine's worker writes: one at a time.
+    new Worker(QUEUE_NAMES.auditAnchor, auditAnchorProcessor(database), { ...common, concurrency: 1 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, error) => log(`${w.name} job ${job?.id ?? '?'} failed: ${error.message}`));

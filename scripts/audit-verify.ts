@@ -1,13 +1,19 @@
 import { closeDatabase, getDatabase, useDatabaseProfile } from '../db/client';
-import { verifyAll } from '../lib/audit/verify';
+import { verifyAndAnchor } from '../lib/audit/verify';
 
-/** `npm run audit:verify`: the audit chain and the ledger invariants; non-zero on any break. */
+/**
+ * `npm run audit:verify`: the audit chain, the ledger and reserve invariants, and the chain
+ * against the latest anchor in AUDIT_ANCHOR_FILE (written outside the database); appends a new
+ * anchor when the chain is intact (and emails it to AUDIT_ANCHOR_EMAIL). Non-zero on any break.
+ * Runs as the app role, like the web server (APP_DATABASE_URL, db/urls.ts).
+ */
 // A bulk script: no web statement timeout (db/client).
 useDatabaseProfile('batch');
 const database = getDatabase();
 try {
-  const report = await verifyAll(database.sql);
+  const report = await verifyAndAnchor(database);
   console.log(`audit chain: ${report.auditEvents} events checked`);
+  if (report.anchor) console.log(`anchor: ${report.anchor.note}`);
   console.log(`ledger: ${report.entries} entries, ${report.lines} lines, ${report.accounts} accounts checked`);
   if (report.ok) {
     console.log('OK: the audit chain is intact and every ledger invariant holds');

@@ -1,10 +1,26 @@
 import type { Database, RawSql } from '../../db/client';
 import { requireRole, type Actor } from '../auth/actor';
+import { Big, moneyOut } from '../money';
+import { anchorOptions, compareWithAnchor, currentDatabaseName, nextAnchor, readLatestAnchor, type AnchorOptions, type AnchorReport } from './anchor';
 import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash } from './hash';
 
 export interface Break {
-  kind: 'audit_chain' | 'audit_hash' | 'unbalanced_entry' | 'entry_without_lines' | 'account_balance' | 'currency_mismatch' | 'missing_guard' | 'invoice_outstanding' | 'fee_accrued';
+  kind:
+    | 'audit_chain'
+    | 'audit_hash'
+    | 'audit_anchor'
+    | 'unbalanced_entry'
+    | 'entry_without_lines'
+    | 'account_balance'
+    | 'currency_mismatch'
+    | 'missing_guard'
+    | 'invoice_outstanding'
+    | 'fee_accrued'
+    | 'liability_in_debit'
+    | 'reserve_movement'
+    | 'reserve_rollforward'
+    | 'release_unmatched';
   message: string;
 }
 
@@ -15,6 +31,8 @@ export interface VerifyReport {
   lines: number;
   accounts: number;
   breaks: Break[];
+  /** with verifyAndAnchor: the anchor compared with and the one written (lib/audit/anchor.ts) */
+  anchor?: AnchorReport;
 }
 
 type EventRow = {
@@ -164,10 +182,131 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
   for (const [table, name] of GUARDS) {
     if (!present.has(name)) breaks.push({ kind: 'missing_guard', message: `trigger ${name} on ${table} is missing or disabled: the table is no longer append-only` });
   }
+  const [constraint] = await sql<{ n: number }[]>`
+    select count(*)::int as n from pg_constraint where conname = 'ledger_accounts_liability_not_in_debit' and conrelid = 'ledger_accounts'::regclass`;
+  if (constraint!.n === 0) {
+    breaks.push({ kind: 'missing_guard', message: 'constraint ledger_accounts_liability_not_in_debit on ledger_accounts is missing: a reserve or client payable may go into debit' });
+  }
+  await verifyReserves(sql, breaks);
   const [counts] = await sql<{ entries: string; lines: string; accounts: string }[]>`
     select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines,
            (select count(*) from ledger_accounts) as accounts`;
   return { entries: Number(counts!.entries), lines: Number(counts!.lines), accounts: Number(counts!.accounts) };
+}
+
+/**
+ * Entry kinds that move a client's reserve, and which way (SPEC 5.1–5.3): funding withholds
+ * (credits); a fee settlement, a chargeback, short pay or credit note, and a release draw on it
+ * (debit). A reversal moves it back the other way, under its original's kind.
+ */
+const RESERVE_KINDS = {
+  funding: 'credit',
+  fee_settlement: 'debit',
+  short_pay: 'debit',
+  chargeback: 'debit',
+  credit_note: 'debit',
+  release: 'debit',
+} as const;
+const CHARGE_KINDS = ['short_pay', 'chargeback', 'credit_note'];
+
+/**
+ * The reserve's own invariants, beyond each balance equalling its lines (verifyLedger): no
+ * reserve or client payable in debit; only the entry kinds that may move a reserve do, each in
+ * its direction; per client and currency, what was released never exceeds the roll-forward of
+ * what was withheld at funding less fees settled and chargebacks drawn from it; and each
+ * release entry is the posting of an approved release, for its amount, once. Together with the
+ * balance check, a forged "balanced" payout that drains a reserve — whatever its stored balance
+ * was edited to — is named.
+ */
+export async function verifyReserves(sql: RawSql, breaks: Break[]): Promise<void> {
+  // (a) Liabilities in debit (stored balance, debits positive).
+  const inDebit = await sql<{ id: string; code: string; currency: string; client_id: string | null; name: string | null; balance: string }[]>`
+    select a.id, a.code, a.currency, a.client_id, c.name, a.balance
+      from ledger_accounts a left join clients c on c.id = a.client_id
+     where a.code in ('reserve', 'client_payable') and a.balance > 0 order by a.id limit 100`;
+  for (const a of inDebit) {
+    breaks.push({
+      kind: 'liability_in_debit',
+      message: `account ${a.id} (${a.code} ${a.currency}${a.client_id ? ` client ${a.client_id} ${a.name ?? ''}`.trimEnd() : ''}) is in debit by ${moneyOut(a.balance, a.currency)}: more was paid out of it than it ever held`,
+    });
+  }
+
+  // Every entry's net movement of each client's reserve, under its kind (a reversal under its original's).
+  const moves = await sql<{ entry_id: string; kind: string; reversal: boolean; client_id: string; currency: string; amount: string }[]>`
+    select l.entry_id, coalesce(o.kind, e.kind) as kind, e.reverses_entry_id is not null as reversal, a.client_id, a.currency, sum(l.amount) as amount
+      from journal_lines l
+      join ledger_accounts a on a.id = l.account_id and a.code = 'reserve'
+      join journal_entries e on e.id = l.entry_id
+      left join journal_entries o on o.id = e.reverses_entry_id
+     group by l.entry_id, coalesce(o.kind, e.kind), e.reverses_entry_id, a.client_id, a.currency
+    having sum(l.amount) <> 0
+     order by l.entry_id`;
+  let reported = 0;
+  for (const m of moves) {
+    const expected = (RESERVE_KINDS as Record<string, 'credit' | 'debit'>)[m.kind];
+    const debit = !m.amount.startsWith('-');
+    const way = m.reversal ? (debit ? 'credit' : 'debit') : debit ? 'debit' : 'credit';
+    const what = `journal entry ${m.entry_id} (${m.reversal ? `reversal of a ${m.kind}` : m.kind}) ${debit ? 'debits' : 'credits'} client ${m.client_id}'s ${m.currency} reserve by ${moneyOut(new Big(m.amount).abs(), m.currency)}`;
+    if (!expected) {
+      if (reported++ < 100) breaks.push({ kind: 'reserve_movement', message: `${what}: a ${m.kind} entry never moves a reserve` });
+    } else if (way !== expected) {
+      if (reported++ < 100) breaks.push({ kind: 'reserve_movement', message: `${what}: a ${m.kind} only ever ${expected}s it` });
+    }
+  }
+
+  // (b) The roll-forward per client and currency, by entry kind.
+  const rollForward = await sql<{ client_id: string; name: string | null; currency: string; withheld: string; fees: string; charges: string; released: string; other: string; available: string }[]>`
+    with m as (
+      select a.client_id, a.currency, coalesce(o.kind, e.kind) as kind, l.amount
+        from journal_lines l
+        join ledger_accounts a on a.id = l.account_id and a.code = 'reserve'
+        join journal_entries e on e.id = l.entry_id
+        left join journal_entries o on o.id = e.reverses_entry_id),
+    r as (
+      select client_id, currency,
+             -coalesce(sum(amount) filter (where kind = 'funding'), 0) as withheld,
+             coalesce(sum(amount) filter (where kind = 'fee_settlement'), 0) as fees,
+             coalesce(sum(amount) filter (where kind = any(${CHARGE_KINDS}::text[])), 0) as charges,
+             coalesce(sum(amount) filter (where kind = 'release'), 0) as released,
+             coalesce(sum(amount) filter (where kind <> all(${Object.keys(RESERVE_KINDS)}::text[])), 0) as other
+        from m group by client_id, currency)
+    select r.client_id, c.name, r.currency, r.withheld, r.fees, r.charges, r.released, r.other,
+           r.withheld - r.fees - r.charges as available
+      from r left join clients c on c.id = r.client_id
+     where r.released > r.withheld - r.fees - r.charges or r.withheld - r.fees - r.charges - r.released - r.other < 0
+     order by r.client_id, r.currency limit 100`;
+  for (const r of rollForward) {
+    const m = (x: string) => moneyOut(x, r.currency);
+    const other = !new Big(r.other).eq(0) ? `; entries of other kinds drew ${m(r.other)} more` : '';
+    breaks.push({
+      kind: 'reserve_rollforward',
+      message:
+        `client ${r.client_id}${r.name ? ` (${r.name})` : ''} ${r.currency}: released ${m(r.released)} from the reserve but only ${m(r.available)} was there to release — ` +
+        `withheld at funding ${m(r.withheld)} − fees settled ${m(r.fees)} − chargebacks and short pays ${m(r.charges)}${other}`,
+    });
+  }
+
+  // Each release entry posts an approved release of the same client, for its approved amount, once.
+  const releases = await sql<{ entry_id: string; release_id: string | null; client_id: string | null; r_id: string | null; r_client: string | null; status: string | null; approved: string | null; credited: string; postings: number }[]>`
+    with e as (select id, release_id, client_id from journal_entries where kind = 'release' and reverses_entry_id is null),
+    p as (select l.entry_id, -sum(l.amount) as credited
+            from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'client_payable'
+           where l.entry_id in (select id from e) group by l.entry_id)
+    select e.id as entry_id, e.release_id, e.client_id, r.id as r_id, r.client_id as r_client, r.status,
+           coalesce(r.approved_amount, r.amount) as approved, coalesce(p.credited, 0) as credited,
+           (count(*) over (partition by e.release_id))::int as postings
+      from e left join releases r on r.id = e.release_id left join p on p.entry_id = e.id
+     order by e.id`;
+  reported = 0;
+  for (const r of releases) {
+    let problem: string | null = null;
+    if (!r.r_id) problem = r.release_id ? `names release ${r.release_id}, which does not exist` : 'names no release';
+    else if (r.r_client !== r.client_id) problem = `is for client ${r.client_id} but release ${r.r_id} is client ${r.r_client}'s`;
+    else if (r.status !== 'approved' && r.status !== 'paid') problem = `posts release ${r.r_id}, which is ${r.status}`;
+    else if (r.postings > 1) problem = `is one of ${r.postings} postings of release ${r.r_id}`;
+    else if (r.approved === null || !new Big(r.approved).eq(r.credited)) problem = `pays ${r.credited} to the client for release ${r.r_id}, approved for ${r.approved ?? 'nothing'}`;
+    if (problem && reported++ < 100) breaks.push({ kind: 'release_unmatched', message: `release entry ${r.entry_id} ${problem}` });
+  }
 }
 
 export async function verifyAll(sql: RawSql): Promise<VerifyReport> {
@@ -177,10 +316,52 @@ export async function verifyAll(sql: RawSql): Promise<VerifyReport> {
   return { ok: breaks.length === 0, auditEvents, ...ledger, breaks };
 }
 
+/**
+ * audit:verify and the console's verify: every check of verifyAll, and the chain against the
+ * latest anchor kept outside the database (lib/audit/anchor.ts) — fewer events, the anchored
+ * event gone or changed is a break. When the chain is intact a new anchor is appended (and
+ * emailed); a first run with no anchor says so and writes one.
+ */
+export async function verifyAndAnchor(database: Database, options: AnchorOptions = anchorOptions()): Promise<VerifyReport> {
+  const sql = database.sql;
+  const breaks: Break[] = [];
+  const name = await currentDatabaseName(sql);
+  const previous = await readLatestAnchor(options.file, name);
+  const chain = await followAuditChain(sql, breaks);
+  if (previous) breaks.push(...(await compareWithAnchor(sql, previous)));
+  const chainBroken = breaks.length > 0;
+  const ledger = await verifyLedger(sql, breaks);
+  const anchor = await nextAnchor(database, options, { database: name, previous, tip: { events: chain.count, lastId: chain.lastId, tipHash: chain.lastHash }, chainBroken });
+  return { ok: breaks.length === 0, auditEvents: chain.count, ...ledger, breaks, anchor };
+}
+
+/**
+ * The scheduled `audit-anchor` job: incremental. The chain still holds the latest anchor
+ * unchanged, the events since chain onto it, and a new anchor is appended (and emailed). With no
+ * anchor yet, the whole chain is followed first. Answers the breaks (then nothing is written).
+ */
+export async function anchorAuditChain(database: Database, options: AnchorOptions = anchorOptions()): Promise<{ breaks: Break[]; anchor: AnchorReport }> {
+  const sql = database.sql;
+  const breaks: Break[] = [];
+  const name = await currentDatabaseName(sql);
+  const previous = await readLatestAnchor(options.file, name);
+  let tip: { events: number; lastId: string; tipHash: string };
+  if (previous) {
+    breaks.push(...(await compareWithAnchor(sql, previous)));
+    const next = await followAuditChain(sql, breaks, { from: { lastId: previous.lastId, lastHash: previous.tipHash } });
+    tip = { events: previous.events + next.count, lastId: next.lastId, tipHash: next.lastHash };
+  } else {
+    const chain = await followAuditChain(sql, breaks);
+    tip = { events: chain.count, lastId: chain.lastId, tipHash: chain.lastHash };
+  }
+  const anchor = await nextAnchor(database, options, { database: name, previous, tip, chainBroken: breaks.length > 0 });
+  return { breaks, anchor };
+}
+
 /** On demand from the console (admins, controllers, auditors): the same checks as audit:verify. */
 export async function verifyOnDemand(database: Database, actor: Actor): Promise<VerifyReport> {
   requireRole(actor, ['admin', 'controller', 'auditor']);
-  const report = await verifyAll(database.sql);
+  const report = await verifyAndAnchor(database);
   await database.transaction((tx) =>
     recordAudit(tx, actor, { action: 'audit.verify', targetType: 'audit_log', after: { ok: report.ok, events: report.auditEvents, entries: report.entries, breaks: report.breaks.length } }),
   );

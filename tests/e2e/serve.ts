@@ -17,6 +17,8 @@ const keys = await redis.keys(`${process.env.QUEUE_PREFIX}:*`);
 if (keys.length > 0) await redis.del(...keys);
 redis.disconnect();
 await rm(process.env.MAIL_DIR!, { recursive: true, force: true });
+// The database is new: anchors of the previous run's audit log would read as a lost log.
+if (process.env.AUDIT_ANCHOR_FILE) await rm(process.env.AUDIT_ANCHOR_FILE, { force: true });
 
 // A real SMTP server for the whole run: the worker sends every email to it, and it keeps each
 // message as an .eml file the browser tests read (e.g. the rebate advice of a release).

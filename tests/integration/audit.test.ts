@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../lib/audit';
 import { verifyAll } from '../../lib/audit/verify';
@@ -9,7 +12,10 @@ import { runScript } from '../support/run';
 
 describe('the audit chain and audit:verify', () => {
   let t: TestDatabase;
+  // audit:verify appends an anchor of the chain to this file (lib/audit/anchor.ts), one per run here
+  let anchors: string;
   beforeAll(async () => {
+    anchors = path.join(await mkdtemp(path.join(tmpdir(), 'holdback-anchor-')), 'audit-anchor.jsonl');
     t = await createTestDatabase();
     await seedDemo(t.database, { today: '2026-11-02' });
   });
@@ -43,7 +49,7 @@ describe('the audit chain and audit:verify', () => {
   });
 
   it('npm run audit:verify passes on the demo data', async () => {
-    const result = await runScript('audit:verify', [], { DATABASE_URL: t.url });
+    const result = await runScript('audit:verify', [], { DATABASE_URL: t.url, AUDIT_ANCHOR_FILE: anchors });
     expect(result.stdout).toContain('OK: the audit chain is intact');
     expect(result.code).toBe(0);
   });
@@ -53,13 +59,13 @@ describe('the audit chain and audit:verify', () => {
     try {
       await aTeam(tampered.database);
       const [victim] = await tampered.database.sql<{ id: string }[]>`select id from audit_events where action = 'user.create' order by id limit 1 offset 2`;
-      // An attacker with table rights drops the guard, edits history and puts the guard back.
-      await tampered.database.sql.begin(async (sql) => {
+      // An attacker with the database's superuser drops the guard, edits history and puts the guard back.
+      await tampered.admin.sql.begin(async (sql) => {
         await sql`drop trigger audit_events_append_only on audit_events`;
         await sql`update audit_events set after = jsonb_set(after, '{role}', '"admin"') where id = ${victim!.id}`;
         await sql`create trigger audit_events_append_only before update or delete on audit_events for each row execute function holdback_refuse_change()`;
       });
-      const result = await runScript('audit:verify', [], { DATABASE_URL: tampered.url });
+      const result = await runScript('audit:verify', [], { DATABASE_URL: tampered.url, AUDIT_ANCHOR_FILE: anchors });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`audit event ${victim!.id} (user.create`);
       expect(result.stderr).toContain('does not match its hash');
@@ -74,7 +80,7 @@ describe('the audit chain and audit:verify', () => {
       await seedDemo(tampered.database, { today: '2026-11-02' });
       const [event] = await tampered.database.sql<{ id: string }[]>`select id from audit_events order by id limit 1 offset 5`;
       const [line] = await tampered.database.sql<{ id: string; entry_id: string }[]>`select id, entry_id from journal_lines order by id limit 1`;
-      await tampered.database.sql.begin(async (sql) => {
+      await tampered.admin.sql.begin(async (sql) => {
         await sql`alter table audit_events disable trigger audit_events_append_only`;
         await sql`delete from audit_events where id = ${event!.id}`;
         await sql`alter table journal_lines disable trigger journal_lines_append_only`;

@@ -12,7 +12,10 @@ export async function verifyAction(): Promise<ActionState> {
     const report = await verifyOnDemand(getDatabase(), actor);
     revalidatePath('/audit');
     return report.ok
-      ? { ok: true, message: `Intact: ${report.auditEvents} audit events chained; ${report.entries} journal entries balanced; every account equals the sum of its lines.` }
+      ? {
+          ok: true,
+          message: `Intact: ${report.auditEvents} audit events chained; ${report.entries} journal entries balanced; every account equals the sum of its lines; every reserve rolls forward.${report.anchor ? ` Anchor: ${report.anchor.note}.` : ''}`,
+        }
       : { ok: false, message: `${report.breaks.length} break(s): ${report.breaks.map((b) => b.message).join(' | ')}` };
   });
 }
