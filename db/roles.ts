@@ -28,7 +28,10 @@ export interface RoleNames {
 
 /** The owner role, and the app role: the user of APP_DATABASE_URL (default `holdback_app`). */
 export function roleNames(env: Env = process.env): RoleNames {
-  return { owner: OWNER_ROLE, app: urlUser(appDatabaseUrl(env)) || APP_ROLE };
+  const url = appDatabaseUrl(env);
+  // Without a user the app would sign in as the OS user, which is not the role granted here.
+  if (!new URL(url).username) throw new RoleSetupError(`APP_DATABASE_URL must name the role the app signs in as (e.g. postgres://${APP_ROLE}:PASSWORD@host/holdback)`);
+  return { owner: OWNER_ROLE, app: urlUser(url) };
 }
 
 /** A setup step the connected user may not do: the message says what to run instead. */
@@ -120,11 +123,18 @@ export async function ensureRoles(sql: postgres.Sql, roles: RoleNames = roleName
   // or RLS bypass, and no membership of the owner or of any role that has those powers.
   const [app] = await sql<{ rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolreplication: boolean; rolbypassrls: boolean; rolcanlogin: boolean }[]>`
     select rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin from pg_roles where rolname = ${roles.app}`;
-  if (app!.rolsuper || app!.rolcreatedb || app!.rolcreaterole || app!.rolreplication || app!.rolbypassrls || !app!.rolcanlogin) {
-    const statement = `ALTER ROLE ${ident(roles.app)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`;
+  if (app!.rolsuper) {
+    // Never demote a superuser on our own: it may be someone's. Whoever set it up decides.
+    throw new RoleSetupError(
+      `The app role ${roles.app} (APP_DATABASE_URL) is a superuser: it could switch the ledger's guards off. ` +
+        `Give the app a role of its own (the default ${APP_ROLE}, created by npm start), or as a superuser run: ALTER ROLE ${ident(roles.app)} NOSUPERUSER;`,
+    );
+  }
+  if (app!.rolcreatedb || app!.rolcreaterole || app!.rolreplication || app!.rolbypassrls || !app!.rolcanlogin) {
+    const statement = `ALTER ROLE ${ident(roles.app)} LOGIN NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`;
     try {
       await sql.unsafe(statement);
-      done.push(`took superuser, CREATEDB, CREATEROLE, REPLICATION and BYPASSRLS away from ${roles.app}`);
+      done.push(`took CREATEDB, CREATEROLE, REPLICATION and BYPASSRLS away from ${roles.app}`);
     } catch {
       throw cannot(me, roles, `The app role ${roles.app} has powers it must not have`, [statement]);
     }

@@ -167,12 +167,24 @@ describe('creating the roles', () => {
       await sql.unsafe(`alter role ${ident(roles.app)} createdb`);
       await sql.unsafe(`grant ${ident(roles.owner)} to ${ident(roles.app)}`);
       const fixed = await ensureRoles(sql, roles);
-      expect(fixed).toContain(`took superuser, CREATEDB, CREATEROLE, REPLICATION and BYPASSRLS away from ${roles.app}`);
+      expect(fixed).toContain(`took CREATEDB, CREATEROLE, REPLICATION and BYPASSRLS away from ${roles.app}`);
       expect(fixed).toContain(`revoked ${roles.owner} from ${roles.app}`);
       const [r] = await sql<{ rolcreatedb: boolean; member: boolean }[]>`
         select rolcreatedb, pg_has_role(${roles.app}, ${roles.owner}, 'MEMBER') as member from pg_roles where rolname = ${roles.app}`;
       expect(r).toEqual({ rolcreatedb: false, member: false });
     });
+  });
+
+  it('refuses an app role that is a superuser, or an APP_DATABASE_URL naming no role', async () => {
+    await withAdmin(async (sql) => {
+      await sql.unsafe(`alter role ${ident(roles.app)} superuser`);
+      try {
+        await expect(ensureRoles(sql, roles)).rejects.toThrow(`The app role ${roles.app} (APP_DATABASE_URL) is a superuser: it could switch the ledger's guards off.`);
+      } finally {
+        await sql.unsafe(`alter role ${ident(roles.app)} nosuperuser`);
+      }
+    });
+    expect(() => roleNames({ APP_DATABASE_URL: 'postgres://127.0.0.1:5432/holdback' })).toThrow(RoleSetupError);
   });
 
   it('says what to run when DATABASE_URL may not create roles', async () => {
