@@ -163,8 +163,8 @@ export async function nextAnchor(
 ): Promise<AnchorReport> {
   const { previous, tip } = state;
   if (state.chainBroken) {
-    const against = previous ? `the chain does not match the anchor of ${previous.at} (${describe(previous)})` : 'the chain is broken';
-    return { file: options.file, previous, written: null, emailedTo: [], note: `${against}, so no new anchor was written` };
+    const kept = previous ? ` (the last one stays: ${previous.at}, ${describe(previous)})` : '';
+    return { file: options.file, previous, written: null, emailedTo: [], note: `the audit chain has breaks, so no new anchor was written${kept}` };
   }
   const compared = previous ? `the chain matches the anchor of ${previous.at} (${describe(previous)})` : `no anchor of ${state.database} in ${options.file} yet (first run)`;
   if (tip.events === 0) return { file: options.file, previous, written: null, emailedTo: [], note: `${compared}; the audit log is empty, nothing to anchor` };
