@@ -1,5 +1,7 @@
 import postgres from 'postgres';
-import { createDatabase } from '../db/client';
+import { createDatabase, sessionLimits } from '../db/client';
+import { ident, roleNames } from '../db/roles';
+import { urlAsRole } from '../db/urls';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { describeFailure, runSeeds, type SeedReport } from '../tests/simulation/runner';
 import { createTeam } from '../tests/simulation/world';
@@ -34,11 +36,15 @@ const started = performance.now();
 try {
   await ensureDatabase(url(template));
   await migrateDatabase(url(template));
-  for (const name of laneNames) await admin.unsafe(`create database "${name}" template "${template}"`);
+  for (const name of laneNames) {
+    await admin.unsafe(`create database "${name}" template "${template}"`);
+    await admin.unsafe(`grant connect, temporary on database ${ident(name)} to ${ident(roleNames().app)}`);
+  }
   let done = 0;
   const results = await Promise.all(
     laneNames.map(async (name, lane) => {
-      const database = createDatabase(url(name), { max: 6 });
+      // As the app connects: the restricted role (tests/support/db.ts does the same).
+      const database = createDatabase(urlAsRole(url(name), roleNames().app), { max: 6 });
       try {
         const team = await createTeam(database);
         return await runSeeds(database, team, seeds.filter((_, i) => i % lanes === lane), commands, {

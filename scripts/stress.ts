@@ -1,5 +1,7 @@
 import postgres from 'postgres';
-import { createDatabase } from '../db/client';
+import { createDatabase, sessionLimits } from '../db/client';
+import { ident, roleNames } from '../db/roles';
+import { urlAsRole } from '../db/urls';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { releaseSettings } from '../tests/simulation/runner';
 import { describeStress, runStress } from '../tests/simulation/stress';
@@ -20,8 +22,9 @@ const admin = postgres(url('postgres'), { max: 1, onnotice: () => {} });
 try {
   await ensureDatabase(url(name));
   await migrateDatabase(url(name));
-  // The web server's pool size: fewer connections than callers, as in production.
-  const database = createDatabase(url(name), { max: int('pool', 10) });
+  // The web server's pool: the app role, fewer connections than callers, its timeouts.
+  await admin.unsafe(`grant connect, temporary on database ${ident(name)} to ${ident(roleNames().app)}`);
+  const database = createDatabase(urlAsRole(url(name), roleNames().app), { max: int('pool', 10), limits: sessionLimits('web') });
   try {
     const team = await createTeam(database);
     await releaseSettings(database);

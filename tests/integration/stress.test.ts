@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../../db/client';
+import { createDatabase, sessionLimits, type Database } from '../../db/client';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { releaseSettings } from '../simulation/runner';
 import { describeStress, runStress } from '../simulation/stress';
@@ -14,7 +14,8 @@ let t: TestDatabase;
 let pool: Database;
 beforeAll(async () => {
   t = await createTestDatabase();
-  pool = createDatabase(t.url, { max: 10 });
+  // The web server's pool: the app role, ten connections, its statement and lock timeouts.
+  pool = createDatabase(t.appUrl, { max: 10, limits: sessionLimits('web') });
 });
 afterAll(async () => {
   await pool?.close();

@@ -44,7 +44,9 @@ const date = (rng: Prng) => addDays(FIRST_DAY, rng.int(0, DAYS));
 export function classify(error: unknown): Outcome {
   if (error instanceof DomainError && error.status < 500) return 'refused';
   const code = (error as { code?: string }).code;
-  if (code === '40P01' || code === '40001') return 'conflict';
+  // A deadlock or serialization failure (409, retry), or under load a lock or statement timeout
+  // of the web profile (409 / 503, retry): nothing was committed.
+  if (code === '40P01' || code === '40001' || code === '55P03' || code === '57014') return 'conflict';
   throw error;
 }
 
