@@ -2,7 +2,7 @@ import { adminDatabaseUrl, closeDatabase, createDatabase, getDatabase, useDataba
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { todayIn } from '../lib/dates';
 import { generatePortfolio } from '../lib/demo/generate';
-import { seedDemo } from '../lib/demo/seed';
+import { demoSeedRefusal, seedDemo } from '../lib/demo/seed';
 import { parseArgs } from './args';
 
 /**
@@ -10,7 +10,8 @@ import { parseArgs } from './args';
  * `npm run seed -- --invoices N [--clients C]`: adds a generated portfolio of N funded, open
  * invoices (for `npm run bench`), whatever the database holds — as the operator (DATABASE_URL):
  * the generator writes set-based and ANALYZEs, which only a table's owner may. The demo seed runs
- * as the app (its commands are the app's).
+ * as the app (its commands are the app's), and never under NODE_ENV=production unless
+ * SEED_DEMO=true (its sign-ins have published passwords).
  */
 const { flags } = parseArgs(process.argv.slice(2));
 const url = adminDatabaseUrl();
@@ -31,6 +32,12 @@ if (flags.invoices) {
   await owner.close();
   console.log(`generated ${result.invoices} funded invoices for ${result.clients} clients and ${result.debtors} debtors in ${result.seconds.toFixed(1)} s`);
 } else {
+  const refusal = demoSeedRefusal();
+  if (refusal) {
+    console.error(refusal);
+    await closeDatabase();
+    process.exit(1);
+  }
   const result = await seedDemo(database, { today: todayIn() });
   console.log(result.seeded ? 'demo portfolio seeded' : 'the database has clients already; nothing seeded');
 }

@@ -1,17 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { closeDatabase, databaseUrl, getDatabase } from '../db/client';
+import { adminDatabaseUrl, closeDatabase, databaseUrl, getDatabase } from '../db/client';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { todayIn } from '../lib/dates';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '../lib/demo/seed';
+import { demoSignInsExist } from '../lib/demo/banner';
+import { DEMO_PASSWORD, DEMO_USERS, demoSeedRefusal, seedDemo } from '../lib/demo/seed';
 import { buildIsCurrent, sourceStamp, writeStamp } from './build-stamp';
 import { ROOT, ensureAuthSecret, loadEnvLocal } from './env';
 import { checkServices, describeConnectionError } from './preflight';
+import { supervise } from './supervisor';
 
 /**
- * `npm start` (API.md Configuration): creates and migrates the database, seeds the demo portfolio
- * into an empty one, builds the app if the build is missing or stale, then runs the web server
- * and the workers together until Ctrl-C, which stops both cleanly.
+ * `npm start` (API.md Configuration): creates the database and its roles, migrates (as the owner
+ * role) and grants the app role its privileges, seeds the demo portfolio into an empty one (never
+ * under NODE_ENV=production unless SEED_DEMO=true), builds the app if the build is missing or
+ * stale, then runs the web server and the workers — as the app role — until Ctrl-C, which stops
+ * both cleanly. A worker that dies is started again with backoff; the web server dying stops all.
  */
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 
@@ -35,17 +39,31 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const url = databaseUrl();
+  // The operator's connection (DATABASE_URL) creates the database and the roles, migrates as
+  // holdback_owner and grants (db/roles.ts); everything after runs as the app role.
+  const url = adminDatabaseUrl();
   try {
     if (await ensureDatabase(url)) console.log(`created database ${new URL(url).pathname.slice(1)}`);
-    await migrateDatabase(url);
+    for (const line of await migrateDatabase(url)) console.log(line);
   } catch (error) {
     console.error(describeConnectionError(error, url));
     process.exit(1);
   }
-  if ((process.env.SEED_DEMO ?? 'true') !== 'false') {
-    const { seeded } = await seedDemo(getDatabase(), { today: todayIn() });
-    if (seeded) console.log('seeded the demo portfolio');
+  const appUrl = databaseUrl();
+  // The web server and the workers never see the operator's connection.
+  process.env.APP_DATABASE_URL = appUrl;
+  process.env.DATABASE_URL = appUrl;
+  let demo = false;
+  try {
+    if ((process.env.SEED_DEMO ?? 'true') !== 'false') {
+      const refusal = demoSeedRefusal();
+      if (refusal) console.log(refusal);
+      else if ((await seedDemo(getDatabase(), { today: todayIn() })).seeded) console.log('seeded the demo portfolio');
+    }
+    demo = await demoSignInsExist(getDatabase().sql);
+  } catch (error) {
+    console.error(describeConnectionError(error, appUrl));
+    process.exit(1);
   }
   await closeDatabase();
 
@@ -60,34 +78,45 @@ async function main(): Promise<void> {
     writeStamp(stamp);
   }
 
-  const children: ChildProcess[] = [
-    // scripts/web.ts: Next behind Holdback's own server (forwarded-for, request ids, body limits, headers).
-    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], { cwd: ROOT, env: { ...process.env, PORT: port }, stdio: 'inherit' }),
-    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'jobs', 'worker.ts')], { cwd: ROOT, env: process.env, stdio: 'inherit' }),
-  ];
+  // scripts/web.ts: Next behind Holdback's own server (forwarded-for, request ids, body limits, headers).
+  const web: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], { cwd: ROOT, env: { ...process.env, PORT: port }, stdio: 'inherit' });
+  const webRunning = () => web.exitCode === null && web.signalCode === null;
+  const webExited = new Promise<void>((resolve) => web.once('exit', () => resolve()));
+  // The worker is started again when it dies, with backoff (scripts/supervisor.ts); the web
+  // server dying stops everything, for the process manager to restart.
+  const worker = supervise('the worker', {
+    spawn: () => spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'jobs', 'worker.ts')], { cwd: ROOT, env: process.env, stdio: 'inherit' }),
+    now: () => Date.now(),
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (timer) => clearTimeout(timer as NodeJS.Timeout),
+    log: (line) => console.error(line),
+  });
   let stopping = false;
   const stop = (code: number) => {
     if (stopping) return;
     stopping = true;
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    if (webRunning()) web.kill('SIGTERM');
+    const workerStopped = worker.stop('SIGTERM');
     const force = setTimeout(() => {
-      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      if (webRunning()) web.kill('SIGKILL');
+      void worker.stop('SIGKILL');
     }, 35_000);
     force.unref();
-    Promise.all(children.map((c) => (c.exitCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
+    Promise.all([webExited, workerStopped]).then(() => process.exit(code));
   };
-  children.forEach((child, i) =>
-    child.on('exit', (code, signal) => {
-      if (stopping) return;
-      console.error(`${i === 0 ? 'the web server' : 'the worker'} stopped (${signal ?? `exit ${code}`}); stopping Holdback`);
-      stop(1);
-    }),
-  );
+  web.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`the web server stopped (${signal ?? `exit ${code}`}); stopping Holdback`);
+    stop(1);
+  });
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
   const admin = DEMO_USERS.find((u) => u.role === 'admin')!;
-  console.log(`\nHoldback is running at ${process.env.NEXTAUTH_URL}`);
-  console.log(`demo sign-in: ${admin.email} / ${DEMO_PASSWORD} (README lists one user per role). Ctrl-C stops web and workers.\n`);
+  console.log(`\nHoldback is running at ${process.env.NEXTAUTH_URL} (connected as ${new URL(appUrl).username || 'the app role'}). Ctrl-C stops web and workers.`);
+  if (demo) {
+    console.log(`Demo data — sign-ins with published passwords exist: ${admin.email} / ${DEMO_PASSWORD} (README lists one user per role).`);
+    console.log('Disable them (Settings → Users) before this instance holds real data.\n');
+  }
 }
 
 main().catch((error) => {

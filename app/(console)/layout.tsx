@@ -1,4 +1,5 @@
 import { redirect } from 'next/navigation';
+import { DemoBanner } from '@/app/_components/demo-banner';
 import { NavLink } from '@/app/_components/nav-link';
 import { SignOutButton } from '@/app/_components/sign-out-button';
 import { currentActor } from '@/lib/auth/session';
@@ -26,6 +27,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         </nav>
       </aside>
       <div className="flex-1">
+        <DemoBanner hint="Disable the demo users (Settings → Users) before this instance holds real data." />
         <header className="flex items-center justify-end gap-4 border-b border-slate-200 bg-white px-6 py-3">
           <p className="text-sm text-slate-600">
             <span className="font-medium text-slate-900">{actor.label}</span> · {ROLE_LABELS[role]}

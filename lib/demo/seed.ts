@@ -10,6 +10,7 @@ import { addDays } from '../dates';
 import { createDebtor } from '../debtors';
 import { fundBatch } from '../funding';
 import { createInvoice, verifyInvoice } from '../invoices';
+import { DomainError } from '../errors';
 import { createUser } from '../users';
 
 const CLIENTS: { name: string; currency: string; contact: string; agreement: AgreementTermsInput }[] = [
@@ -48,6 +49,17 @@ const DEBTORS = [
   { name: 'Soylent Foods', creditLimit: '100000.00' },
 ];
 
+/**
+ * The demo's sign-ins have published passwords (README): never seeded into a production
+ * deployment unless asked for by name. Answers why not, or null when seeding is allowed.
+ */
+export function demoSeedRefusal(env: Record<string, string | undefined> = process.env): string | null {
+  if (env.NODE_ENV === 'production' && env.SEED_DEMO !== 'true') {
+    return 'NODE_ENV=production: the demo portfolio is not seeded (its sign-ins have published passwords). Set SEED_DEMO=true to seed it anyway, e.g. for a demo server.';
+  }
+  return null;
+}
+
 export async function hasClients(database: Database): Promise<boolean> {
   const [row] = await database.sql<{ n: string }[]>`select count(*) as n from clients`;
   return Number(row!.n) > 0;
@@ -59,6 +71,8 @@ export async function hasClients(database: Database): Promise<boolean> {
  * and the audit chain are real. Runs only on a database without clients.
  */
 export async function seedDemo(database: Database, options: { today: string } = { today: '2026-11-02' }): Promise<{ seeded: boolean }> {
+  const refusal = demoSeedRefusal();
+  if (refusal) throw new DomainError('demo_refused', refusal, { status: 409 });
   if (await hasClients(database)) return { seeded: false };
   const as = (role: Role): Actor => ({ ...systemActor('seed', 'seed'), label: `seed:${role}`, role });
   const start = addDays(options.today, -75);

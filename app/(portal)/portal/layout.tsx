@@ -1,4 +1,5 @@
 import { redirect } from 'next/navigation';
+import { DemoBanner } from '@/app/_components/demo-banner';
 import { SignOutButton } from '@/app/_components/sign-out-button';
 import { currentActor } from '@/lib/auth/session';
 
@@ -11,6 +12,7 @@ export default async function PortalLayout({ children }: { children: React.React
   if (actor.role !== 'client') redirect('/dashboard');
   return (
     <div className="min-h-screen">
+      <DemoBanner hint="This portal shows demonstration data." />
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-6 py-3">
         <p className="text-lg font-semibold text-brand-700">Holdback · Client portal</p>
         <div className="flex items-center gap-4">
