@@ -2,18 +2,19 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { randomUUID } from 'node:crypto';
 import { getDatabase } from '../../db/client';
-import { recordAudit } from '../audit';
-import { DomainError } from '../errors';
+import { clientIp } from '../http/client-ip';
 import { isRole, type Role } from './roles';
-import { authenticate } from './sign-in';
+import { signOutEverywhere } from './sessions';
+import { attemptSignIn } from './sign-in';
 
 declare module 'next-auth' {
   interface Session {
-    user: { id: string; email: string; name: string; role: Role; clientId: string | null };
+    user: { id: string; email: string; name: string; role: Role; clientId: string | null; sessionVersion: number | null };
   }
   interface User {
     role: Role;
     clientId: string | null;
+    sessionVersion: number;
   }
 }
 
@@ -22,14 +23,29 @@ declare module 'next-auth/jwt' {
     uid?: string;
     role?: Role;
     clientId?: string | null;
+    /** users.session_version at sign-in (lib/auth/sessions.ts) */
+    sv?: number;
   }
 }
 
-function clientIp(headers: Record<string, string | string[] | undefined> | undefined): string | null {
-  const forwarded = headers?.['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  const real = headers?.['x-real-ip'];
-  return first || (Array.isArray(real) ? real[0] : real) || null;
+/** next-auth hands authorize() the request headers as a plain object; clientIp() reads them. */
+function headerReader(headers: Record<string, string | string[] | undefined> | undefined): { get(name: string): string | null } {
+  return {
+    get(name) {
+      const value = headers?.[name.toLowerCase()];
+      return (Array.isArray(value) ? value.join(', ') : value) ?? null;
+    },
+  };
+}
+
+/** The address of the request being handled (null outside one): for the sign-out's audit event. */
+async function requestIp(): Promise<string | null> {
+  try {
+    const { headers } = await import('next/headers');
+    return clientIp(await headers());
+  } catch {
+    return null;
+  }
 }
 
 /** next-auth: email + password, JWT sessions carrying the role (SPEC 1). */
@@ -42,34 +58,42 @@ export const authOptions: NextAuthOptions = {
       name: 'Email and password',
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
       async authorize(credentials, req) {
-        try {
-          const user = await authenticate(
-            getDatabase(),
-            credentials?.email ?? '',
-            credentials?.password ?? '',
-            clientIp(req?.headers as Record<string, string | string[] | undefined> | undefined),
-          );
-          if (!user) return null;
-          return { id: String(user.id), email: user.email, name: user.name, role: user.role, clientId: user.clientId === null ? null : String(user.clientId) };
-        } catch (error) {
-          // next-auth shows a thrown error's message to the person signing in.
-          if (error instanceof DomainError) throw new Error(error.message);
-          throw error;
-        }
+        // A throttled attempt or a database that is down throws an Error whose message the form shows.
+        const user = await attemptSignIn(
+          getDatabase,
+          credentials?.email ?? '',
+          credentials?.password ?? '',
+          clientIp(headerReader(req?.headers as Record<string, string | string[] | undefined> | undefined)),
+        );
+        if (!user) return null;
+        return {
+          id: String(user.id),
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          clientId: user.clientId === null ? null : String(user.clientId),
+          sessionVersion: user.sessionVersion,
+        };
       },
     }),
   ],
   events: {
+    // Sign-out ends every session of the user, not just this browser's cookie (issue 11): a
+    // copied cookie stops working too. next-auth logs a failure here and clears the cookie anyway.
     async signOut({ token }) {
       const uid = Number(token?.uid);
-      if (!Number.isSafeInteger(uid) || !isRole(token?.role)) return;
-      const database = getDatabase();
-      await database.transaction((tx) =>
-        recordAudit(
-          tx,
-          { userId: uid, label: token.email ?? String(uid), role: token.role!, clientId: token.clientId ? Number(token.clientId) : null, source: 'console', requestId: randomUUID(), ip: null },
-          { action: 'auth.sign_out', targetType: 'user', targetId: uid },
-        ),
+      if (!Number.isSafeInteger(uid) || uid <= 0 || !isRole(token?.role)) return;
+      const ip = await requestIp();
+      await getDatabase().transaction((tx) =>
+        signOutEverywhere(tx, uid, token.sv, {
+          userId: uid,
+          label: token.email ?? String(uid),
+          role: token.role!,
+          clientId: token.clientId ? Number(token.clientId) : null,
+          source: 'console',
+          requestId: randomUUID(),
+          ip,
+        }),
       );
     },
   },
@@ -79,6 +103,7 @@ export const authOptions: NextAuthOptions = {
         token.uid = user.id;
         token.role = user.role;
         token.clientId = user.clientId;
+        token.sv = user.sessionVersion;
       }
       return token;
     },
@@ -90,6 +115,7 @@ export const authOptions: NextAuthOptions = {
           name: token.name ?? '',
           role: token.role,
           clientId: token.clientId ?? null,
+          sessionVersion: typeof token.sv === 'number' ? token.sv : null,
         };
       }
       return session;

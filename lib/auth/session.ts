@@ -8,20 +8,25 @@ import { forbidden, redirect } from 'next/navigation';
 import { getDatabase } from '../../db/client';
 import { users } from '../../db/schema';
 import { DomainError } from '../errors';
+import { clientIp } from '../http/client-ip';
 import { requireRole, type Actor } from './actor';
 import { authOptions } from './options';
+import { sessionIsCurrent } from './sessions';
 import { canOpen, type Role, type Section } from './roles';
 
 /**
  * The signed-in person for this request, read fresh from the database so a disabled user or
- * a changed role takes effect at once (the session cookie alone is not trusted for that).
+ * a changed role takes effect at once (the session cookie alone is not trusted for that), and
+ * a session whose version is no longer the user's — signed out, password changed, disabled
+ * since — counts as signed out (lib/auth/sessions.ts). Pages, server actions and the
+ * session-or-key GETs of lib/http/api.ts all come through here.
  */
 export const currentActor = cache(async (): Promise<Actor | null> => {
   const session = await getServerSession(authOptions);
   const id = Number(session?.user?.id);
   if (!Number.isSafeInteger(id) || id <= 0) return null;
   const [user] = await getDatabase().db.select().from(users).where(eq(users.id, id));
-  if (!user || user.disabledAt) return null;
+  if (!user || user.disabledAt || !sessionIsCurrent(session?.user?.sessionVersion, user.sessionVersion)) return null;
   const h = await headers();
   return {
     userId: user.id,
@@ -30,7 +35,7 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
     clientId: user.clientId,
     source: 'console',
     requestId: h.get('x-request-id') ?? randomUUID(),
-    ip: h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || null,
+    ip: clientIp(h),
   };
 });
 

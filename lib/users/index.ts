@@ -5,6 +5,7 @@ import { apiKeys, clients, users } from '../../db/schema';
 import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
 import { generateApiKey } from '../auth/api-keys';
+import { bumpSessionVersion } from '../auth/sessions';
 import { MIN_PASSWORD_LENGTH, hashPassword } from '../auth/password';
 import { ROLES, type Role } from '../auth/roles';
 import { conflict, notFound, refused } from '../errors';
@@ -81,6 +82,10 @@ export async function createUser(
   return { user: view, created: true };
 }
 
+/**
+ * Sets a user's password (the person themself, an admin or the CLI, an invitation link) and
+ * ends every session the user has (issue 11): whoever knew the old password is out.
+ */
 export async function setPassword(tx: Tx, userId: number, password: string, actor: Actor): Promise<void> {
   if (actor.userId !== userId) requireRole(actor, 'admin');
   if (password.length < MIN_PASSWORD_LENGTH) {
@@ -88,7 +93,8 @@ export async function setPassword(tx: Tx, userId: number, password: string, acto
   }
   const updated = await tx.db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, userId)).returning({ id: users.id });
   if (updated.length === 0) throw notFound('User', userId);
-  await recordAudit(tx, actor, { action: 'user.set_password', targetType: 'user', targetId: userId });
+  await bumpSessionVersion(tx, userId);
+  await recordAudit(tx, actor, { action: 'user.set_password', targetType: 'user', targetId: userId, after: { sessionsEnded: true } });
 }
 
 export async function setUserDisabled(tx: Tx, userId: number, disabled: boolean, actor: Actor): Promise<UserView> {
@@ -101,7 +107,11 @@ export async function setUserDisabled(tx: Tx, userId: number, disabled: boolean,
     .set({ disabledAt: disabled ? new Date() : null })
     .where(eq(users.id, userId))
     .returning();
-  if (disabled) await tx.db.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
+  if (disabled) {
+    await tx.db.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
+    // Enabling the user again must not bring back the sessions it had before.
+    await bumpSessionVersion(tx, userId);
+  }
   await recordAudit(tx, actor, {
     action: disabled ? 'user.disable' : 'user.enable',
     targetType: 'user',

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { signIn, signInAs } from './helpers';
+import { dropSession, signIn, signInAs } from './helpers';
 
 test.describe('administration', () => {
   test('an admin creates a user who can then sign in; a key is shown once and works', async ({ page, request }) => {
@@ -25,8 +25,7 @@ test.describe('administration', () => {
       await expect(page.getByRole('table', { name: 'Email outbox' }).getByRole('row', { name: /new.collector@factor.test.*Your Holdback account.*sent/ })).toBeVisible({ timeout: 1000 });
     }).toPass({ timeout: 30_000 });
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page).toHaveURL(/\/signin/);
+    await dropSession(page);
     await signIn(page, 'new.collector@factor.test', 'a fine long password');
     await expect(page).toHaveURL(/\/dashboard$/);
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Collections' })).toBeVisible();

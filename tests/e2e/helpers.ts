@@ -21,6 +21,15 @@ export async function signInAs(page: Page, role: Role): Promise<void> {
   await expect(page).toHaveURL(role === 'client' ? /\/portal$/ : /\/dashboard$/);
 }
 
+/**
+ * Leaves this browser's session without signing out, to sign in as someone else: signing out
+ * ends every session of the user (issue 11), and the demo users are signed in by the test files
+ * running beside this one. Signing out itself is tested with users of its own (sessions.spec.ts).
+ */
+export async function dropSession(page: Page): Promise<void> {
+  await page.context().clearCookies();
+}
+
 /** `npm run cli` against the e2e database, as a script would bootstrap keys. */
 export function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('npm', ['run', '-s', 'cli', '--', ...args], { env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/holdback_e2e' }, encoding: 'utf8' });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { KYB_ITEMS } from '../../lib/clients/onboarding';
-import { cli, demoUser, signIn, signInAs } from './helpers';
+import { cli, demoUser, dropSession, signIn, signInAs } from './helpers';
 
 /** A second underwriter: the one who enters a client never activates it (SPEC 1, 2). */
 const SECOND = { email: 'second.uw@factor.test', password: 'second-underwriter-pw' };
@@ -77,8 +77,7 @@ test.describe('onboarding a client (SPEC 2)', () => {
     await page.getByRole('button', { name: 'Activate', exact: true }).click();
     await expect(page.getByRole('alert').filter({ hasText: 'another underwriter must review it' })).toBeVisible();
     await expect(page.getByRole('heading', { name: clientName })).toBeVisible();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page).toHaveURL(/\/signin/);
+    await dropSession(page);
 
     await signIn(page, SECOND.email, SECOND.password);
     await expect(page).toHaveURL(/\/dashboard$/);
@@ -122,8 +121,7 @@ test.describe('onboarding a client (SPEC 2)', () => {
     await edit.getByRole('button', { name: 'Save' }).click();
     await expect(edit.getByRole('status')).toContainText('Saved: 175000.00, watch');
     await expect(page.getByRole('table', { name: 'All debtors' }).getByRole('row', { name: new RegExp(`${name} watch 175000.00`) })).toBeVisible();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page).toHaveURL(/\/signin/);
+    await dropSession(page);
 
     await signInAs(page, 'auditor');
     await page.goto('/debtors');

@@ -38,7 +38,7 @@ test.describe('signing in and what each role sees', () => {
     });
   }
 
-  test('the admin sees the console with real figures and can sign out', async ({ page }) => {
+  test('the admin sees the console with real figures', async ({ page }) => {
     await signInAs(page, 'admin');
     await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
     await expect(page.getByText('admin@holdback.demo')).toBeVisible();
@@ -50,10 +50,9 @@ test.describe('signing in and what each role sees', () => {
     // The demo funds eight of Acme's invoices at 80/20: the reserve ledger's last running balance is their 20%.
     const ledger = page.getByRole('table', { name: 'Reserve ledger' });
     await expect(ledger.getByRole('row')).toHaveCount(9);
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect(page).toHaveURL(/\/signin/);
-    await page.goto('/dashboard');
-    await expect(page).toHaveURL(/\/signin/);
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    // Signing out ends every session of the user, so it is tested with a user of its own
+    // (sessions.spec.ts), not the demo admin that other test files are signed in as.
   });
 
   test('a client user lands in its portal and cannot open the staff console', async ({ page }) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../lib/auth/actor';
 import { hashApiKey } from '../../lib/auth/api-keys';
-import { SIGN_IN_LIMITS, authenticate } from '../../lib/auth/sign-in';
+import { ACCOUNT_POLICY, authenticate } from '../../lib/auth/sign-in';
 import { createUser, setUserDisabled } from '../../lib/users';
 import { aClient, aTeam, aUser, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -36,13 +36,18 @@ describe('sign-in', () => {
     expect(await authenticate(t.database, user.label, 'right password', '10.0.0.2')).toBeNull();
   });
 
-  it('rate-limits failed sign-ins per email, even with the right password afterwards', async () => {
+  it('makes an account wait after its free failures, even with the right password, then lets the owner in (no lockout)', async () => {
     const user = await aUser(t.database, 'approver', { password: 'right password' });
-    for (let i = 0; i < SIGN_IN_LIMITS.perEmail; i += 1) expect(await authenticate(t.database, user.label, `guess ${i}`, '10.0.0.3')).toBeNull();
-    await expect(authenticate(t.database, user.label, 'right password', '10.0.0.3')).rejects.toThrow(/Too many failed sign-ins/);
+    const now = new Date('2026-03-02T09:00:00Z');
+    const clock = { now: () => now };
+    for (let i = 0; i < ACCOUNT_POLICY.free; i += 1) expect(await authenticate(t.database, user.label, `guess ${i}`, '10.0.0.3', clock)).toBeNull();
+    await expect(authenticate(t.database, user.label, 'right password', '10.0.0.3', clock)).rejects.toThrow('Too many failed sign-ins for this account. Wait 1 second and try again.');
     // another user is not affected
     const other = await aUser(t.database, 'approver', { password: 'right password' });
-    expect(await authenticate(t.database, other.label, 'right password', '10.0.0.4')).toMatchObject({ id: other.userId });
+    expect(await authenticate(t.database, other.label, 'right password', '10.0.0.4', clock)).toMatchObject({ id: other.userId });
+    // a second later the owner is in
+    const later = { now: () => new Date(now.getTime() + 1000) };
+    expect(await authenticate(t.database, user.label, 'right password', '10.0.0.3', later)).toMatchObject({ id: user.userId });
   });
 });
 
