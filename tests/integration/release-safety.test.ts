@@ -155,8 +155,8 @@ describe('release cycles: bad input and crashes', () => {
       details: { clientIds: 'unknown: 987654321' },
     });
     await expect(runReleaseCycle(t.database, { asOf: '2099-01-01', clientIds: [client.id] }, team.controller)).rejects.toMatchObject({ status: 422, code: 'future_date' });
-    const [{ n }] = (await t.database.sql<{ n: number }[]>`select count(*)::int as n from release_cycles where as_of in ('2099-01-01')`) as [{ n: number }];
-    expect(n).toBe(0);
+    const [future] = await t.database.sql<{ n: number }[]>`select count(*)::int as n from release_cycles where as_of = '2099-01-01'`;
+    expect(future!.n).toBe(0);
   });
 
   it('a cycle that fails part way is marked failed; resuming it proposes the rest exactly once', async () => {
