@@ -12,6 +12,8 @@ export const E2E_SMTP_DIR = process.env.E2E_SMTP_DIR || '.data/e2e-smtp';
  */
 export default defineConfig({
   testDir: 'tests/e2e',
+  // Two runs side by side (e.g. on one development machine) keep their traces apart.
+  outputDir: process.env.E2E_OUTPUT_DIR || 'test-results',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
@@ -28,7 +30,8 @@ export default defineConfig({
   webServer: {
     command: 'node --import tsx tests/e2e/serve.ts',
     url: `http://127.0.0.1:${E2E_PORT}/api/health`,
-    timeout: 420_000,
+    // migrations, seed and a production build on a busy 2-core machine
+    timeout: 900_000,
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',

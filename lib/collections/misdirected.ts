@@ -19,7 +19,10 @@ const recordSchema = z.object({
   amount: z.string({ error: 'must be a decimal string' }),
   currency: currencyField(),
   paidDate: z.string().refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }),
-  invoiceIds: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
+  invoiceIds: z
+    .array(z.union([z.string().regex(/^[1-9]\d{0,15}$/, { error: 'must be invoice ids' }), z.number().int().positive()]).transform(String), { error: 'must be a list of invoice ids' })
+    .max(1000)
+    .default([]),
   note: z.string().trim().max(1000).optional().default(''),
 });
 
@@ -49,6 +52,15 @@ export async function recordMisdirected(tx: Tx, input: unknown, actor: Actor): P
   if (!client) throw unknownId('clientId', 'Client', data.clientId);
   const [debtor] = await tx.sql`select id from debtors where id = ${data.debtorId}`;
   if (!debtor) throw unknownId('debtorId', 'Debtor', data.debtorId);
+  if (data.invoiceIds.length > 0) {
+    const found = await tx.sql<{ id: string }[]>`
+      select id from invoices where id = any(${data.invoiceIds}::bigint[]) and client_id = ${data.clientId} and debtor_id = ${data.debtorId}`;
+    const known = new Set(found.map((f) => f.id));
+    const unknown = data.invoiceIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new DomainError('unknown_invoice', `No invoice ${unknown.slice(0, 10).join(', ')} of this client and debtor`, { status: 422, details: { invoiceIds: 'no such invoice of this client and debtor' } });
+    }
+  }
   const [row] = await tx.sql<{ id: string }[]>`
     insert into misdirected_payments (client_id, debtor_id, currency, amount, paid_date, invoice_ids, note, created_by)
     values (${data.clientId}, ${data.debtorId}, ${data.currency}, ${amount.toString()}, ${data.paidDate}, ${JSON.stringify(data.invoiceIds)}::jsonb, ${data.note}, ${actor.userId})

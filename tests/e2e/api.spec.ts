@@ -24,8 +24,15 @@ test.describe('API keys and the public API', () => {
     expect(client.status()).toBe(200);
     const body = await client.json();
     expect(body).toMatchObject({ id: '1', name: 'Acme Freight LLC', currency: 'USD', status: 'active', agreement: { model: 'recourse', advanceRate: '0.80', reserveRate: '0.20' } });
-    const ledger = await (await request.get('/api/v1/clients/1/ledger', { headers })).json();
-    const reserve = ledger.lines.filter((l: { account: string }) => l.account === 'reserve');
+    // every page of the ledger (API.md pagination: 50 lines a page by default)
+    const lines: { account: string; credit: string; runningBalance: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await (await request.get(`/api/v1/clients/1/ledger${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, { headers })).json();
+      lines.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const reserve = lines.filter((l) => l.account === 'reserve');
     expect(reserve.length).toBe(8);
     // Running balance = sum of the 20% held on each funded invoice so far.
     let held = 0n;

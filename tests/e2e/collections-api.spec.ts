@@ -63,7 +63,7 @@ test.describe('collections through the API', () => {
     const payment = await post(request, keys.collections, '/payments', { amount: '900.00', currency: 'USD', receivedDate: '2026-01-25', payerName: 'Any', reference: 'partial' });
     const applied = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, { allocations: [{ invoiceId: invoices[0].id, amount: '900.00' }], shortPay: 'chargeback' });
     expect(applied.body.invoices[0].charge).toMatchObject({ amount: '100.00', fromInvoiceReserve: '70.00', clientDue: '30.00' });
-    const ledger = await (await request.get(`/api/v1/clients/${client.id}/ledger`, { headers: auth(keys.collections) })).json();
+    const ledger = await (await request.get(`/api/v1/clients/${client.id}/ledger?limit=500`, { headers: auth(keys.collections) })).json();
     const due = ledger.lines.filter((l: { account: string }) => l.account === 'client_due');
     expect(due.map((l: { runningBalance: string }) => l.runningBalance)).toEqual(['30.00']);
   });

@@ -60,7 +60,7 @@ test.describe('funding through the API', () => {
     const { client, invoice } = await verifiedInvoice(request, { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } }, '1000.00');
     const funded = await post(request, keys.funding, '/fundings', { clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-01' });
     expect(funded.body).toMatchObject({ status: 'funded', totalAdvance: '900.00', invoices: [{ advance: '900.00', reserve: '70.00', fees: '30.00' }] });
-    const ledger = await (await request.get(`/api/v1/clients/${client.id}/ledger`, { headers: auth(keys.funding) })).json();
+    const ledger = await (await request.get(`/api/v1/clients/${client.id}/ledger?limit=500`, { headers: auth(keys.funding) })).json();
     expect(ledger.lines.filter((l: { account: string }) => l.account === 'reserve').map((l: { runningBalance: string }) => l.runningBalance)).toEqual(['70.00']);
   });
 

@@ -31,10 +31,9 @@ async function post(request: APIRequestContext, key: string, urlPath: string, da
   return res.json();
 }
 
-/** The signed-in client's id, read off the portal's statement form. */
+/** The signed-in client's id, read off the portal's statement section. */
 async function portalClientId(page: Page): Promise<string> {
-  const action = await page.getByRole('form', { name: 'Statement for a period' }).getAttribute('action');
-  return /\/clients\/(\d+)\/statements/.exec(action ?? '')![1]!;
+  return (await page.getByRole('region', { name: 'A statement for any period' }).getAttribute('data-client-id'))!;
 }
 
 /** Another client with an invoice, a paid release and a stored statement, all through the API. */
@@ -55,9 +54,8 @@ async function anotherClient(request: APIRequestContext) {
   const cycle = await post(request, keys.controller, '/release-cycles', { asOf: '2026-01-30', clientIds: [client.id] });
   const release = await post(request, keys.approver, `/releases/${cycle.releases[0].id}/approve`, {});
   expect(release.status).toBe('paid');
-  const pdf = await request.get(`/api/v1/clients/${client.id}/statements?from=2026-01-01&to=2026-01-31`, { headers: auth(keys.controller) });
-  expect(pdf.status()).toBe(200);
-  return { client, invoice, release, statementId: pdf.headers()['x-statement-id']! };
+  const statement = await post(request, keys.controller, `/clients/${client.id}/statements`, { from: '2026-01-01', to: '2026-01-31' });
+  return { client, invoice, release, statementId: statement.id as string };
 }
 
 test('a client user sees its balances and downloads its statement; the PDF closing balance equals the ledger', async ({ page, request }) => {
@@ -75,10 +73,13 @@ test('a client user sees its balances and downloads its statement; the PDF closi
   await expect(page.getByRole('img', { name: /Reserve held over the last 12 months \(USD\)/ })).toBeVisible();
   await expect(page.getByRole('img', { name: /Reserve expected back, by month \(USD\)/ })).toBeVisible();
 
+  // Issued by a POST (the form's server action), then downloaded through the stored statement's link.
   const form = page.getByRole('form', { name: 'Statement for a period' });
   await form.getByLabel('From').fill(period.from);
   await form.getByLabel('To').fill(period.to);
-  const [download] = await Promise.all([page.waitForEvent('download'), form.getByRole('button', { name: 'Download statement (PDF)' }).click()]);
+  await form.getByRole('button', { name: 'Issue statement' }).click();
+  await expect(form.getByRole('status')).toContainText('Your statement for October 2026');
+  const [download] = await Promise.all([page.waitForEvent('download'), form.getByRole('link', { name: 'Download statement October 2026 (PDF)' }).click()]);
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'holdback-statement-')), 'statement.pdf');
   await download.saveAs(file);
   expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');

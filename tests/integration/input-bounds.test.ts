@@ -9,6 +9,7 @@ import { proposeAgreementChange } from '../../lib/clients/onboarding';
 import { createClient } from '../../lib/clients';
 import { chargebackInvoice, openDispute, resolveDispute, writeOffInvoice } from '../../lib/collections/disputes';
 import { importBankFile } from '../../lib/collections/import';
+import { recordMisdirected } from '../../lib/collections/misdirected';
 import { applyPayment, receivePayment, refundPayment } from '../../lib/collections/payments';
 import { addDays, todayIn } from '../../lib/dates';
 import { createDebtor, recordNoa } from '../../lib/debtors';
@@ -71,7 +72,7 @@ async function call(
   key: string,
   body?: unknown,
 ): Promise<{ status: number; json: { error?: { code: string; message: string; details: Record<string, unknown> } } & Record<string, unknown> }> {
-  const mod = (await import(`../../app/api/v1/${module}/route.ts`)) as Record<string, (req: Request, ctx: unknown) => Promise<Response>>;
+  const mod = (await import(/* @vite-ignore */ `../../app/api/v1/${module}/route`)) as Record<string, (req: Request, ctx: unknown) => Promise<Response>>;
   const init: RequestInit = { method, headers: { authorization: `Bearer ${key}`, 'content-type': typeof body === 'string' ? 'text/csv' : 'application/json' } };
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
   const res = await mod[method]!(new Request(`http://holdback.test/api/v1${path}`, init), { params: Promise.resolve(params) });
@@ -363,6 +364,12 @@ describe('unknown ids are 404 or 422, never an empty success', () => {
     }
     expect(answers).toEqual(cases.map(([name, , status, field]) => [name, status, expect.any(String), field ? [field] : undefined]));
     expect({ invoices: await count('invoices'), entries: await count('journal_entries'), disputes: await count('disputes') }).toEqual(before);
+    // misdirected payments (console): unknown debtor or invoices, and a date to come, are refused
+    const misdirected = { clientId: client.id, debtorId: debtor.id, amount: '10.00', currency: 'USD', paidDate: '2026-01-20' };
+    await expect(tx((x) => recordMisdirected(x, { ...misdirected, debtorId: none }, team.collections))).rejects.toMatchObject({ status: 422, details: { debtorId: 'no such debtor' } });
+    await expect(tx((x) => recordMisdirected(x, { ...misdirected, invoiceIds: [invoice.id, none] }, team.collections))).rejects.toMatchObject({ status: 422, code: 'unknown_invoice', details: { invoiceIds: expect.any(String) } });
+    await expect(tx((x) => recordMisdirected(x, { ...misdirected, paidDate: '2099-01-01' }, team.collections))).rejects.toMatchObject({ status: 422, details: { paidDate: expect.any(String) } });
+    expect((await tx((x) => recordMisdirected(x, { ...misdirected, invoiceIds: [invoice.id] }, team.collections))).invoiceIds).toEqual([invoice.id]);
     // the NOA command itself: 422 naming the debtor
     await expect(tx((x) => recordNoa(x, Number(client.id), { debtorId: none, sentDate: '2026-01-02' }, team.underwriter))).rejects.toMatchObject({ status: 422, code: 'unknown_debtor', details: { debtorId: 'no such debtor' } });
   });
