@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   let stopping = false;
 
-  const server = createServer(async (req, res) => {
+  const onRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const pathname = pathnameOf(req.url);
     try {
       sanitize(req, res);
@@ -204,6 +204,22 @@ async function main(): Promise<void> {
         res.end(`Something went wrong on our side (request ${header(req.headers, 'x-request-id') ?? randomUUID()})\n`);
       } else res.destroy();
     }
+  };
+  const server = createServer(onRequest);
+  // `Expect: 100-continue` with a body over the limit: refuse before the client sends it.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = pathnameOf(req.url);
+    const declared = header(req.headers, 'content-length');
+    const limit = limits[bodyKindOf(req.method ?? 'POST', pathname, getter(req.headers))];
+    if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limit) {
+      // The client has not sent the body and will not: answer, then close the connection.
+      sanitize(req, res);
+      res.setHeader('Connection', 'close');
+      refuse(res, pathname, 413, 'payload_too_large', `The request body is larger than ${humanSize(limit)}; nothing was read or changed`, { limit });
+      return;
+    }
+    res.writeContinue();
+    void onRequest(req, res);
   });
   // A request (its headers and body) must arrive within two minutes; idle keep-alives close sooner.
   server.requestTimeout = 120_000;
