@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { apiKeyFor, signInAs } from './helpers';
 
 /**
@@ -111,9 +111,9 @@ test.describe('what the API accepts', () => {
     let cursor: string | null = null;
     let n = 0;
     do {
-      const res = await request.get(`/api/v1/clients/${client.id}/ledger?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth(keys.controller) });
+      const res: APIResponse = await request.get(`/api/v1/clients/${client.id}/ledger?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth(keys.controller) });
       expect(res.status()).toBe(200);
-      const page = await res.json();
+      const page: { items: { id: string; runningBalance: string }[]; nextCursor: string | null; total: number } = await res.json();
       expect(page.items.length).toBeLessThanOrEqual(3);
       expect(page.total).toBe(whole.total);
       pages.push(...page.items);
