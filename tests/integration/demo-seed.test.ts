@@ -28,7 +28,7 @@ describe('the demo seed', () => {
     expect(asked.code).toBe(0);
     const emails = (await t.database.sql<{ email: string }[]>`select email from users order by email`).map((u) => u.email);
     expect(emails).toEqual(DEMO_USERS.map((u) => u.email).sort());
-  });
+  }, 180_000); // two runs of npm run seed, each a process of its own
 
   it('the banner check sees enabled demo sign-ins, remembers the answer briefly, and forgets them once disabled', async () => {
     forgetDemoSignIns();

@@ -146,7 +146,7 @@ describe('npm start on an upgraded database', () => {
     } finally {
       await withAdmin((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`));
     }
-  });
+  }, 180_000); // every migration, twice
 });
 
 describe('creating the roles', () => {
