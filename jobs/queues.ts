@@ -25,7 +25,8 @@ export interface JobData {
   /** without asOf: today in FACTOR_TIMEZONE */
   'recourse-sweep': { reason: 'schedule' | 'console'; asOf?: string };
   /** without asOf: today in FACTOR_TIMEZONE (weekends skipped for the schedule) */
-  'release-cycle': { reason: 'schedule' | 'console'; asOf?: string };
+  /** cycleId: set by the job once its cycle exists, so a retry resumes that cycle */
+  'release-cycle': { reason: 'schedule' | 'console'; asOf?: string; cycleId?: string };
   /**
    * without from/to: the month before today in FACTOR_TIMEZONE (the schedule runs only on the
    * first business day of a month); without clientIds: every client with reserve activity
