@@ -10,6 +10,7 @@ import { users } from '../../db/schema';
 import { DomainError } from '../errors';
 import { clientIp } from '../http/client-ip';
 import { requireRole, type Actor } from './actor';
+import { boundedRequestId } from '../http/request';
 import { authOptions } from './options';
 import { sessionIsCurrent } from './sessions';
 import { canOpen, type Role, type Section } from './roles';
@@ -34,7 +35,8 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
     role: user.role,
     clientId: user.clientId,
     source: 'console',
-    requestId: h.get('x-request-id') ?? randomUUID(),
+    // bounded here too: `next dev` has no scripts/web.ts in front to bound it
+    requestId: boundedRequestId(h.get('x-request-id')),
     ip: clientIp(h),
   };
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database, Tx } from '../../db/client';
 import { recordAudit } from '../audit';
 import { assertClientScope, requireRole, type Actor } from '../auth/actor';
-import { isBusinessDate, parseBusinessDate, todayIn } from '../dates';
+import { assertBusinessDateInWindow, isBusinessDate, parseBusinessDate } from '../dates';
 import { DomainError, notFound, refused } from '../errors';
 import { postEntries, type EntryInput, type LineInput } from '../ledger/post';
 import { Big, ZERO, formatMoney, moneyOut, parseMoney } from '../money';
@@ -336,13 +336,8 @@ export async function runReleaseCycle(
   requireRole(by, CYCLE_ROLES);
   const data = parseInput(cycleInput, input);
   const asOf = data.asOf;
-  const today = todayIn();
-  if (asOf > today) {
-    throw new DomainError('future_date', `As of ${asOf} is after today (${today}); a release cycle releases what is settled, so it runs on today or an earlier date`, {
-      status: 422,
-      details: { asOf: 'is in the future' },
-    });
-  }
+  // A cycle releases what is settled: on today or an earlier date, within the business-date window.
+  assertBusinessDateInWindow(asOf, 'As of', 'happened', { field: 'asOf' });
   let clientIds: number[];
   if (data.clientIds) {
     clientIds = [...new Set(data.clientIds)];

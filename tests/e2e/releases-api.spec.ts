@@ -195,7 +195,7 @@ test.describe('reserve releases through the API', () => {
     expect(unknown.body.error).toMatchObject({ code: 'unknown_clients', details: { clientIds: 'unknown: 987654321' } });
     const future = await post(request, keys.controller, '/release-cycles', { asOf: '2099-01-01' });
     expect(future.status).toBe(422);
-    expect(future.body.error.code).toBe('future_date');
+    expect(future.body.error.code).toBe('date_out_of_range');
     const cycles = (await get(request, keys.controller, '/release-cycles')).body.items as { asOf: string }[];
     expect(cycles.some((c) => c.asOf === '2099-01-01')).toBe(false);
     // resuming a finished cycle is refused

@@ -154,7 +154,7 @@ describe('release cycles: bad input and crashes', () => {
       code: 'unknown_clients',
       details: { clientIds: 'unknown: 987654321' },
     });
-    await expect(runReleaseCycle(t.database, { asOf: '2099-01-01', clientIds: [client.id] }, team.controller)).rejects.toMatchObject({ status: 422, code: 'future_date' });
+    await expect(runReleaseCycle(t.database, { asOf: '2099-01-01', clientIds: [client.id] }, team.controller)).rejects.toMatchObject({ status: 422, code: 'date_out_of_range' });
     const [future] = await t.database.sql<{ n: number }[]>`select count(*)::int as n from release_cycles where as_of = '2099-01-01'`;
     expect(future!.n).toBe(0);
   });
