@@ -29,125 +29,113 @@ export async function mark(database: Database): Promise<Mark> {
   };
 }
 
-const money = (v: Big | string) => new Big(v).toFixed(2);
-
+/**
+ * Every check below in one statement (one round trip per step), fed with what the reference
+ * model expects; each row is a break, in words.
+ */
 export async function checkStep(database: Database, world: World, since: Mark, chain: ChainPoint): Promise<{ breaks: string[]; chain: ChainPoint }> {
-  const breaks: string[] = [];
   const ids = world.clients.map((c) => c.id);
   const sql = database.sql;
-
-  // 1. No reserve, client_payable (liabilities: credit balances) in debit; no invoice's or
-  //    tranche's reserve below zero.
-  const debit = await sql<{ id: string; code: string; client_id: string; currency: string; balance: string }[]>`
-    select id, code, client_id, currency, balance from ledger_accounts
-     where client_id = any(${ids}::bigint[]) and code in ('reserve', 'client_payable') and balance > 0`;
-  for (const d of debit) breaks.push(`${d.code} account of client ${d.client_id} (${d.currency}) is in debit by ${money(d.balance)}`);
-  // A reserve sub-ledger is a tranche (every line tagged with it) or an invoice's own reserve
-  // (lines tagged with the invoice and no tranche); within a tranche, no invoice's share either.
-  const sub = await sql<{ what: string; total: string }[]>`
-    select case when l.tranche_id is not null then 'tranche ' || l.tranche_id else 'invoice ' || l.invoice_id end as what, sum(l.amount) as total
-      from journal_lines l join ledger_accounts a on a.id = l.account_id
-     where a.code = 'reserve' and a.client_id = any(${ids}::bigint[]) and not l.accrual and (l.tranche_id is not null or l.invoice_id is not null)
-     group by 1 having sum(l.amount) > 0
+  const currencies = [...world.expectedCash.keys()];
+  const funded = world.invoices.filter((i) => i.fundingDate);
+  const sharedIds = [...since.shared.keys()];
+  const rows = await sql<{ message: string }[]>`
+    with seed_lines as (
+      select l.* from journal_lines l where l.entry_id > ${since.entryId}::bigint
+    ),
+    client_accounts as (
+      select * from ledger_accounts where client_id = any(${ids}::bigint[])
+    ),
+    reserve_lines as (
+      select l.* from journal_lines l join client_accounts a on a.id = l.account_id and a.code = 'reserve' where not l.accrual
+    ),
+    expected_cash(currency, amount) as (
+      select * from unnest(${currencies}::text[], ${currencies.map((c) => world.expectedCash.get(c)!.toString())}::numeric[])
+    ),
+    moved_cash as (
+      select a.currency, sum(l.amount) as amount from seed_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'cash' group by a.currency
+    ),
+    expected_paid(client_id, name, paid, withheld) as (
+      select * from unnest(${ids}::bigint[], ${world.clients.map((c) => c.name)}::text[],
+                           ${world.clients.map((c) => (world.paidOut.get(c.id) ?? ZERO).toString())}::numeric[],
+                           ${world.clients.map((c) => (world.withheld.get(c.id) ?? ZERO).toString())}::numeric[])
+    ),
+    expected_invoices(id, name, outstanding, status) as (
+      select * from unnest(${world.invoices.map((i) => i.id)}::bigint[], ${world.invoices.map((i) => i.name)}::text[],
+                           ${world.invoices.map((i) => (i.fundingDate ? i.outstanding.toString() : null)) as never}::numeric[],
+                           ${world.invoices.map((i) => (i.status === 'pending_funding' ? 'verified' : i.status))}::text[])
+    ),
+    shared_start(id, balance) as (
+      select * from unnest(${sharedIds}::bigint[], ${sharedIds.map((id) => since.shared.get(id)!.toString())}::numeric[])
+    )
+    -- 1. No reserve or client payable in debit; no tranche, invoice reserve or invoice's share of a tranche in debit.
+    select a.code || ' account of client ' || a.client_id || ' (' || a.currency || ') is in debit by ' || a.balance as message
+      from client_accounts a where a.code in ('reserve', 'client_payable') and a.balance > 0
     union all
-    select 'invoice ' || l.invoice_id || ' (its share of tranche ' || l.tranche_id || ')', sum(l.amount)
-      from journal_lines l join ledger_accounts a on a.id = l.account_id
-     where a.code = 'reserve' and a.client_id = any(${ids}::bigint[]) and not l.accrual and l.tranche_id is not null and l.invoice_id is not null
-     group by l.invoice_id, l.tranche_id having sum(l.amount) > 0`;
-  for (const s of sub) breaks.push(`the reserve of ${s.what} is in debit by ${money(s.total)}`);
-
-  // 2. Stored balances equal the sum of their lines: the seed's accounts in full; the shared ones
-  //    (cash, fee income …) by what changed since the seed started.
-  const drift = await sql<{ id: string; code: string; balance: string; total: string }[]>`
-    select a.id, a.code, a.balance, coalesce(s.total, 0) as total
+    select 'the reserve of ' || case when l.tranche_id is not null then 'tranche ' || l.tranche_id else 'invoice ' || l.invoice_id end || ' is in debit by ' || sum(l.amount)
+      from reserve_lines l where l.tranche_id is not null or l.invoice_id is not null
+     group by case when l.tranche_id is not null then 'tranche ' || l.tranche_id else 'invoice ' || l.invoice_id end having sum(l.amount) > 0
+    union all
+    select 'the reserve of invoice ' || l.invoice_id || ' (its share of tranche ' || l.tranche_id || ') is in debit by ' || sum(l.amount)
+      from reserve_lines l where l.tranche_id is not null and l.invoice_id is not null
+     group by l.invoice_id, l.tranche_id having sum(l.amount) > 0
+    -- 2. Stored balances = their lines: the seed's accounts in full, the shared ones by what changed since the seed began.
+    union all
+    select 'account ' || a.id || ' (' || a.code || ') stores ' || a.balance || ' but its lines sum to ' || coalesce(s.total, 0)
+      from client_accounts a left join (select account_id, sum(amount) as total from journal_lines where account_id in (select id from client_accounts) group by account_id) s on s.account_id = a.id
+     where a.balance <> coalesce(s.total, 0)
+    union all
+    select 'account ' || a.id || ' (' || a.code || ') moved by ' || (a.balance - coalesce(st.balance, 0)) || ' but its new lines sum to ' || coalesce(d.total, 0)
       from ledger_accounts a
-      left join lateral (select sum(l.amount) as total from journal_lines l where l.account_id = a.id) s on true
-     where a.client_id = any(${ids}::bigint[])`;
-  for (const d of drift) if (!new Big(d.balance).eq(d.total)) breaks.push(`account ${d.id} (${d.code}) stores ${d.balance} but its lines sum to ${d.total}`);
-  const shared = await sql<{ id: string; code: string; balance: string; delta: string }[]>`
-    select a.id, a.code, a.balance, coalesce(d.total, 0) as delta
-      from ledger_accounts a
-      left join (select account_id, sum(amount) as total from journal_lines where entry_id > ${since.entryId}::bigint group by account_id) d on d.account_id = a.id
-     where a.client_id is null`;
-  for (const d of shared) {
-    const moved = new Big(d.balance).minus(since.shared.get(d.id) ?? ZERO);
-    if (!moved.eq(d.delta)) breaks.push(`account ${d.id} (${d.code}) moved by ${money(moved)} but its new lines sum to ${money(d.delta)}`);
-  }
-  // 3. No money created or destroyed: cash moved by this seed's entries = receipts − advances − payouts − refunds.
-  const cash = await sql<{ currency: string; total: string }[]>`
-    select a.currency, sum(l.amount) as total from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'cash'
-     where l.entry_id > ${since.entryId}::bigint group by a.currency`;
-  const moved = new Map(cash.map((c) => [c.currency, new Big(c.total)]));
-  for (const currency of new Set([...moved.keys(), ...world.expectedCash.keys()])) {
-    const got = moved.get(currency) ?? ZERO;
-    const want = world.expectedCash.get(currency) ?? ZERO;
-    if (!got.eq(want)) breaks.push(`cash in ${currency} moved by ${money(got)} but the commands account for ${money(want)} (money created or destroyed)`);
-  }
-  // Every entry balances per currency (the trigger refuses otherwise; checked as a second line).
-  const unbalanced = await sql<{ entry_id: string }[]>`
-    select entry_id from journal_lines where entry_id > ${since.entryId}::bigint group by entry_id, currency having sum(amount) <> 0 limit 5`;
-  for (const u of unbalanced) breaks.push(`journal entry ${u.entry_id} does not balance`);
-
-  // 4. Rebates: what the commands reported paid = what the releases table says paid, never more
-  //    than was withheld, each release posted and paid at most once.
-  const paid = await sql<{ client_id: string; total: string }[]>`
-    select client_id, sum(approved_amount) as total from releases where client_id = any(${ids}::bigint[]) and status = 'paid' group by client_id`;
-  const paidBy = new Map(paid.map((p) => [Number(p.client_id), new Big(p.total)]));
-  for (const c of world.clients) {
-    const db = paidBy.get(c.id) ?? ZERO;
-    const reported = world.paidOut.get(c.id) ?? ZERO;
-    const withheld = world.withheld.get(c.id) ?? ZERO;
-    if (!db.eq(reported)) breaks.push(`${c.name}: releases marked paid total ${money(db)} but the commands reported ${money(reported)} paid`);
-    if (reported.gt(withheld)) breaks.push(`${c.name}: ${money(reported)} paid out in rebates but only ${money(withheld)} was ever withheld (a reserve paid twice)`);
-  }
-  const postings = await sql<{ id: string; status: string; approved_amount: string | null; releases: number; payouts: number; payout: string | null }[]>`
-    select r.id, r.status, r.approved_amount, count(distinct e.id) filter (where e.kind = 'release')::int as releases, count(distinct e.id) filter (where e.kind = 'payout')::int as payouts,
-           sum(l.amount) filter (where e.kind = 'payout' and a.code = 'client_payable') as payout
+      left join shared_start st on st.id = a.id
+      left join (select account_id, sum(amount) as total from seed_lines group by account_id) d on d.account_id = a.id
+     where a.client_id is null and a.balance - coalesce(st.balance, 0) <> coalesce(d.total, 0)
+    -- 3. No money created or destroyed: cash moved = receipts − advances − rebates − refunds as the commands reported them.
+    union all
+    select 'cash in ' || coalesce(e.currency, m.currency) || ' moved by ' || coalesce(m.amount, 0) || ' but the commands account for ' || coalesce(e.amount, 0) || ' (money created or destroyed)'
+      from expected_cash e full join moved_cash m on m.currency = e.currency
+     where coalesce(m.amount, 0) <> coalesce(e.amount, 0)
+    union all
+    select 'journal entry ' || entry_id || ' does not balance in ' || currency from seed_lines group by entry_id, currency having sum(amount) <> 0
+    -- 4. Rebates: paid as reported, never more than withheld, each release posted and paid once and as marked.
+    union all
+    select e.name || ': releases marked paid total ' || coalesce(p.total, 0) || ' but the commands reported ' || e.paid || ' paid'
+      from expected_paid e left join (select client_id, sum(approved_amount) as total from releases where status = 'paid' group by client_id) p on p.client_id = e.client_id
+     where coalesce(p.total, 0) <> e.paid
+    union all
+    select e.name || ': ' || e.paid || ' paid out in rebates but only ' || e.withheld || ' was ever withheld (a reserve paid twice)' from expected_paid e where e.paid > e.withheld
+    union all
+    select 'release ' || r.id || ' (' || r.status || ') was posted ' || x.releases || ' and paid ' || x.payouts || ' time(s)' || coalesce(', paying ' || x.payout, '') || ' for ' || coalesce(r.approved_amount, 0)
       from releases r
-      left join journal_entries e on e.release_id = r.id
-      left join journal_lines l on l.entry_id = e.id
-      left join ledger_accounts a on a.id = l.account_id
+      join lateral (select count(distinct e.id) filter (where e.kind = 'release') as releases, count(distinct e.id) filter (where e.kind = 'payout') as payouts,
+                           sum(l.amount) filter (where e.kind = 'payout' and a.code = 'client_payable') as payout
+                      from journal_entries e join journal_lines l on l.entry_id = e.id join ledger_accounts a on a.id = l.account_id
+                     where e.release_id = r.id) x on true
      where r.client_id = any(${ids}::bigint[])
-     group by r.id`;
-  for (const p of postings) {
-    if (p.releases > 1 || p.payouts > 1) breaks.push(`release ${p.id} was posted ${p.releases} and paid ${p.payouts} times`);
-    if (p.status === 'paid' && (p.payout === null ? !new Big(p.approved_amount ?? 0).eq(0) : !new Big(p.payout).eq(p.approved_amount ?? '0'))) {
-      breaks.push(`release ${p.id} is paid ${p.approved_amount} but its payout entry moved ${p.payout ?? 'nothing'}`);
-    }
-    if (p.status !== 'paid' && p.payout !== null) breaks.push(`release ${p.id} is ${p.status} but a payout was posted`);
-  }
-
-  // 5. Each invoice: the model's outstanding and status = the table's = its receivable lines.
-  const invIds = world.invoices.map((i) => i.id);
-  const invoices = await sql<{ id: string; status: string; outstanding: string; funding_date: string | null; ledger: string }[]>`
-    select i.id, i.status, i.outstanding, i.funding_date,
-           coalesce((select sum(l.amount) from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'receivable'
-                      where l.invoice_id = i.id and not l.accrual), 0) as ledger
-      from invoices i where i.id = any(${invIds}::bigint[])`;
-  const byId = new Map(invoices.map((i) => [Number(i.id), i]));
-  for (const inv of world.invoices) {
-    const row = byId.get(inv.id);
-    if (!row) {
-      breaks.push(`${inv.name} vanished`);
-      continue;
-    }
-    if (inv.fundingDate) {
-      if (!new Big(row.outstanding).eq(inv.outstanding)) breaks.push(`${inv.name}: outstanding ${money(row.outstanding)}, the model expects ${money(inv.outstanding)}`);
-      if (!new Big(row.ledger).eq(row.outstanding)) breaks.push(`${inv.name}: outstanding ${money(row.outstanding)} but its receivable lines sum to ${money(row.ledger)}`);
-    }
-    const modelStatus = inv.status === 'pending_funding' ? 'verified' : inv.status;
-    if (world.strict && row.status !== modelStatus) breaks.push(`${inv.name}: status ${row.status}, the model expects ${modelStatus}`);
-  }
-
-  // Nothing moves an invoice's receivable or reserve before the invoice was bought.
-  const early = await sql<{ id: string; number: string; funding_date: string; first: string }[]>`
-    select i.id, i.number, i.funding_date, min(l.effective_date) as first
+       and (x.releases > 1 or x.payouts > 1
+            or (r.status = 'paid' and coalesce(x.payout, 0) <> coalesce(r.approved_amount, 0))
+            or (r.status <> 'paid' and x.payout is not null))
+    -- 5. Each invoice: outstanding = the model's = its receivable lines; status as the model says; nothing before it was bought.
+    union all
+    select e.name || ': outstanding ' || i.outstanding || ', the model expects ' || e.outstanding
+      from expected_invoices e join invoices i on i.id = e.id where e.outstanding is not null and i.outstanding <> e.outstanding
+    union all
+    select e.name || ': outstanding ' || i.outstanding || ' but its receivable lines sum to ' || coalesce(r.total, 0)
+      from expected_invoices e join invoices i on i.id = e.id
+      left join (select l.invoice_id, sum(l.amount) as total from journal_lines l join client_accounts a on a.id = l.account_id and a.code = 'receivable' where not l.accrual group by l.invoice_id) r on r.invoice_id = i.id
+     where i.funding_date is not null and i.outstanding <> coalesce(r.total, 0)
+    union all
+    select e.name || ': status ' || i.status || ', the model expects ' || e.status
+      from expected_invoices e join invoices i on i.id = e.id where ${world.strict}::boolean and i.status <> e.status
+    union all
+    select e.name || ' vanished' from expected_invoices e where not exists (select 1 from invoices i where i.id = e.id)
+    union all
+    select 'invoice ' || i.number || ' was funded on ' || i.funding_date || ' but has a ledger line dated ' || min(l.effective_date)
       from invoices i join journal_lines l on l.invoice_id = i.id and not l.accrual
-     where i.id = any(${invIds}::bigint[]) and i.funding_date is not null
-     group by i.id having min(l.effective_date) < i.funding_date`;
-  for (const e of early) breaks.push(`invoice ${e.number} was funded on ${e.funding_date} but has a ledger line dated ${e.first}`);
-
-  // 7. The audit chain, followed from where the last step left it.
+     where i.id = any(${funded.map((i) => i.id)}::bigint[])
+     group by i.id, i.number, i.funding_date having min(l.effective_date) < i.funding_date`;
+  const breaks = rows.map((r) => r.message);
+  // 6. The audit chain, followed from where the last step left it.
   const chainBreaks: Break[] = [];
   const next = await followAuditChain(sql, chainBreaks, { from: chain });
   for (const b of chainBreaks) breaks.push(`audit: ${b.message}`);
