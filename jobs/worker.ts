@@ -1,4 +1,5 @@
 import { Worker } from 'bullmq';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { closeDatabase, getDatabase, useDatabaseProfile } from '../db/client';
 import { createTransport } from '../lib/notifications/transport';
@@ -10,6 +11,7 @@ import { releaseCycleProcessor } from './processors/release-cycle';
 import { statementsProcessor } from './processors/statements';
 import { auditAnchorProcessor } from './processors/audit-anchor';
 import { todayIn } from '../lib/dates';
+import { failAbandonedRun } from '../lib/job-runs';
 import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
 
 function envInt(name: string): number | undefined {
@@ -29,31 +31,36 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
   useDatabaseProfile('batch');
   const database = getDatabase();
   const transport = createTransport();
-  const common = { connection: redisConnection(), prefix: queuePrefix() };
+  // The worker's name is stored on each job it takes (BullMQ `processedBy`): which process runs it.
+  const common = { connection: redisConnection(), prefix: queuePrefix(), name: process.env.WORKER_NAME || `${hostname()}:${process.pid}` };
+  // The long jobs (accrual, release cycle, statements) are idempotent and resume after a crash, so
+  // a killed worker's job is picked up again once its lock lapses (stalled-job check), and may be
+  // so several times: BullMQ's default (1) fails a job for good the second time its worker dies.
+  const longJob = {
+    concurrency: 1,
+    lockDuration: envInt('WORKER_LOCK_MS') ?? 30_000,
+    stalledInterval: envInt('WORKER_STALLED_MS') ?? 30_000,
+    maxStalledCount: envInt('WORKER_MAX_STALLED') ?? 5,
+  };
   const workers = [
     new Worker(QUEUE_NAMES.emailOutbox, emailOutboxProcessor(database, transport), { ...common, concurrency: 1 }),
     new Worker(QUEUE_NAMES.concentrationAlerts, concentrationAlertsProcessor(database), { ...common, concurrency: 1 }),
-    // A killed worker's accrual job is picked up again once its lock lapses (stalled-job check).
-    new Worker(QUEUE_NAMES.feeAccrual, feeAccrualProcessor(database, { chunkSize: envInt('FEE_ACCRUAL_CHUNK') }), {
-      ...common,
-      concurrency: 1,
-      lockDuration: envInt('WORKER_LOCK_MS') ?? 30_000,
-      stalledInterval: envInt('WORKER_STALLED_MS') ?? 30_000,
-    }),
+    new Worker(QUEUE_NAMES.feeAccrual, feeAccrualProcessor(database, { chunkSize: envInt('FEE_ACCRUAL_CHUNK') }), { ...common, ...longJob }),
     new Worker(QUEUE_NAMES.recourseSweep, recourseSweepProcessor(database), { ...common, concurrency: 1 }),
-    new Worker(QUEUE_NAMES.releaseCycle, releaseCycleProcessor(database), { ...common, concurrency: 1 }),
+    new Worker(QUEUE_NAMES.releaseCycle, releaseCycleProcessor(database, { chunkSize: envInt('RELEASE_CYCLE_CHUNK') }), { ...common, ...longJob }),
     // One run at a time; inside a run, chunks of clients render with bounded concurrency.
-    new Worker(QUEUE_NAMES.statements, statementsProcessor(database, { concurrency: envInt('STATEMENTS_CONCURRENCY'), chunkSize: envInt('STATEMENTS_CHUNK') }), {
-      ...common,
-      concurrency: 1,
-      lockDuration: envInt('WORKER_LOCK_MS') ?? 30_000,
-      stalledInterval: envInt('WORKER_STALLED_MS') ?? 30_000,
-    }),
+    new Worker(QUEUE_NAMES.statements, statementsProcessor(database, { concurrency: envInt('STATEMENTS_CONCURRENCY'), chunkSize: envInt('STATEMENTS_CHUNK') }), { ...common, ...longJob }),
     // Appends the audit chain's anchor to a file only this machine's worker writes: one at a time.
     new Worker(QUEUE_NAMES.auditAnchor, auditAnchorProcessor(database), { ...common, concurrency: 1 }),
   ];
   for (const w of workers) {
-    w.on('failed', (job, error) => log(`${w.name} job ${job?.id ?? '?'} failed: ${error.message}`));
+    w.on('failed', (job, error) => {
+      log(`${w.name} job ${job?.id ?? '?'} failed: ${error.message}`);
+      // Given up without running (it stalled too often): its run would stay `running` for ever.
+      if (job?.id && /more than allowable limit/.test(error.message)) {
+        failAbandonedRun(database, w.name, job.id, error.message).catch((e: unknown) => log(`${w.name} job ${job.id}: could not mark its run failed: ${e instanceof Error ? e.message : e}`));
+      }
+    });
     w.on('error', (error) => log(`${w.name}: ${error.message}`));
   }
   if (options.schedules !== false) {
@@ -83,7 +90,8 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
 }
 
 async function main() {
-  const handle = await startWorkers();
+  // WORKER_SCHEDULES=false: only the jobs queued by others (a chaos run's isolated worker), no timetable.
+  const handle = await startWorkers({ schedules: process.env.WORKER_SCHEDULES !== 'false' });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -33,6 +33,18 @@ export async function failRun(database: Database, id: number, error: unknown): P
   await database.sql`update job_runs set status = 'failed', error = ${message.slice(0, 2000)}, finished_at = now() where id = ${id}`;
 }
 
+/**
+ * A job BullMQ failed for good without running it — its worker died more than WORKER_MAX_STALLED
+ * times (jobs/worker.ts) — cannot record that itself: its last attempt's run would stay
+ * `running` for ever. The worker marks it failed, with why (the scheduler or an operator runs
+ * the job again). Only a run still `running`: one that recorded its own end keeps it.
+ */
+export async function failAbandonedRun(database: Database, job: string, queueJobId: string | number, reason: string): Promise<void> {
+  await database.sql`
+    update job_runs set status = 'failed', error = ${`The job was given up: ${reason}`.slice(0, 2000)}, finished_at = now()
+     where queue_job_id = ${runKey(job, queueJobId)} and status = 'running'`;
+}
+
 export interface JobRunView {
   id: string;
   job: string;

@@ -12,7 +12,7 @@ import { kickOutbox, type JobData } from '../queues';
  * proposed stays, the rest is proposed once) rather than starting another; cycles left running
  * by a dead process are marked failed first.
  */
-export function releaseCycleProcessor(database: Database) {
+export function releaseCycleProcessor(database: Database, options: { chunkSize?: number } = {}) {
   return async (job: Job<JobData['release-cycle']>) => {
     const asOf = job.data.asOf ?? todayIn();
     const runId = await startRun(database, { job: 'release-cycle', queueJobId: job.id ?? null, businessDate: asOf });
@@ -29,6 +29,8 @@ export function releaseCycleProcessor(database: Database) {
       }
       const cycle = await runReleaseCycle(database, { asOf }, { ...systemActor('job:release-cycle'), requestId: `job-${job.id}` }, {
         kind: job.data.reason === 'schedule' ? 'scheduled' : 'ad_hoc',
+        // clients per transaction (RELEASE_CYCLE_CHUNK; lib/releases' default when unset)
+        chunkSize: options.chunkSize,
         resumeCycleId: resume,
         onCycle: async (cycleId) => {
           if (job.data.cycleId !== String(cycleId)) await job.updateData({ ...job.data, asOf, cycleId: String(cycleId) });
