@@ -10,6 +10,7 @@ import { users } from '../../db/schema';
 import { DomainError } from '../errors';
 import { clientIp } from '../http/client-ip';
 import { requireRole, type Actor } from './actor';
+import { requirePermission, type Permission } from './permissions';
 import { boundedRequestId } from '../http/request';
 import { authOptions } from './options';
 import { sessionIsCurrent } from './sessions';
@@ -54,6 +55,17 @@ export async function actionActor(...roles: Role[]): Promise<Actor> {
   const actor = await currentActor();
   try {
     return requireRole(actor, roles);
+  } catch (error) {
+    if (error instanceof DomainError && error.status === 401) redirect('/signin');
+    throw error;
+  }
+}
+
+/** For server actions (formAction): the signed-in actor holding `permission`; signed out → the sign-in page, otherwise 403's message. */
+export async function actionActorFor(permission: Permission): Promise<Actor> {
+  const actor = await currentActor();
+  try {
+    return requirePermission(actor, permission);
   } catch (error) {
     if (error instanceof DomainError && error.status === 401) redirect('/signin');
     throw error;

@@ -2,16 +2,8 @@ import 'server-only';
 import { DomainError } from '../errors';
 import { publicError } from './errors';
 
-/** What a server action answers a form: a message, per-field errors, and any payload. */
-export interface ActionState {
-  ok: boolean;
-  message: string;
-  errors?: Record<string, string>;
-  /** e.g. a new API key, shown once */
-  secret?: string;
-}
-
-export const initialActionState: ActionState = { ok: false, message: '' };
+export { initialActionState, typedChecked, typedValue, type ActionState } from './action-state';
+import type { ActionState } from './action-state';
 
 /**
  * Runs a server action's command and turns domain errors into a readable form state. Errors of

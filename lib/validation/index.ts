@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DomainError } from './errors';
-import { isIsoCurrency } from './money';
+import { DomainError } from '../errors';
+import { isIsoCurrency } from '../money';
 
 /**
  * Parses input with a zod schema; a failure is a 400 whose `details` name each bad field

@@ -1,0 +1,114 @@
+import { DomainError } from '../errors';
+import type { Actor } from './actor';
+import { ROLES, ROLE_LABELS, STAFF_ROLES, type Role } from './roles';
+
+/**
+ * SPEC 1: who may do what — the one permission table. Server actions (`formAction`), API routes
+ * (`apiRoute`), pages (`can`, to decide which buttons show) and `lib` commands
+ * (`requirePermission`) all read it; no role list or role comparison lives anywhere else
+ * (tests/unit/permissions-usage.test.ts walks app/ and lib/ and fails on one). README's role ×
+ * permission matrix is generated from it (`npm run permissions:matrix`).
+ *
+ * Separation of duties (the maker never approves their own request, large amounts need a
+ * controller) is a rule of the command, in lib/approvals, not a permission.
+ */
+const STAFF: readonly Role[] = STAFF_ROLES;
+const EVERYONE: readonly Role[] = ROLES;
+const APPROVERS: readonly Role[] = ['approver', 'controller'];
+
+export const PERMISSIONS = {
+  // reading
+  'staff.read': { roles: STAFF, label: 'Read the console (staff)' },
+  'portfolio.read': { roles: EVERYONE, label: 'Read clients, invoices, releases and statements (a client user: its own)' },
+  // clients and agreements (SPEC 2)
+  'client.create': { roles: ['underwriter'], label: 'Create a client (a prospect with its first agreement)' },
+  'client.onboard': { roles: ['underwriter'], label: 'Work the KYB checklist, submit for review, suspend or close' },
+  'client.activate': { roles: ['underwriter'], label: 'Review a client another underwriter entered and activate it' },
+  'client.contacts': { roles: ['underwriter', 'admin'], label: "Set a client's contacts' email preferences" },
+  'client.own_contacts': { roles: ['underwriter', 'admin', 'client'], label: 'Set contact email preferences (a client user: its own)' },
+  'client.payout_account': { roles: ['underwriter', 'admin'], label: "Set a client's payout bank account" },
+  'agreement.propose': { roles: ['underwriter'], label: 'Propose a new agreement version' },
+  'agreement.approve': { roles: APPROVERS, label: 'Approve or reject an agreement version' },
+  // debtors
+  'debtor.edit': { roles: ['underwriter'], label: 'Create and edit debtors, credit limits and notices of assignment' },
+  'debtor.approval': { roles: ['funding', 'underwriter'], label: "Record a debtor's approval of an invoice (reverse factoring)" },
+  // invoices and funding (SPEC 3)
+  'invoice.create': { roles: ['funding'], label: 'Submit and import invoices' },
+  'invoice.verify': { roles: ['funding'], label: 'Verify invoices' },
+  'funding.preview': { roles: ['funding', 'approver', 'controller'], label: 'Preview a funding batch' },
+  'funding.fund': { roles: ['funding'], label: 'Build and fund a funding batch' },
+  'funding.approve': { roles: APPROVERS, label: 'Approve or reject a held funding batch' },
+  // collections (SPEC 4, 5)
+  'payment.apply': { roles: ['collections'], label: 'Receive, import, apply and refund payments' },
+  'dispute.open': { roles: ['collections'], label: 'Open and resolve disputes' },
+  'invoice.chargeback': { roles: ['collections', 'controller'], label: 'Charge back or write off an invoice' },
+  // fees
+  'accrual.run': { roles: ['controller', 'admin'], label: 'Run the fee accrual' },
+  // releases (SPEC 6)
+  'release.run_cycle': { roles: ['controller', 'approver', 'admin'], label: 'Run or resume a release cycle' },
+  'release.approve': { roles: APPROVERS, label: 'Approve or reject a release' },
+  'release.approve_large': { roles: ['controller'], label: 'Approve a release above the controller threshold' },
+  'payout.download': { roles: ['controller', 'admin', 'approver', 'auditor'], label: 'Download payout files' },
+  // statements (SPEC 7)
+  'statement.read': { roles: EVERYONE, label: 'Read and download statements (a client user: its own)' },
+  'statement.issue': { roles: ['admin', 'controller'], label: "Issue a client's statement for a period" },
+  'statement.run': { roles: ['admin', 'controller'], label: 'Run the statement job for many clients' },
+  'statement.issue_own': { roles: ['client'], label: 'Issue its own statement in the portal' },
+  // audit, settings, users
+  'audit.verify': { roles: ['admin', 'controller', 'auditor'], label: 'Verify the ledger and the audit chain' },
+  'settings.edit': { roles: ['admin'], label: 'Edit settings' },
+  'user.manage': { roles: ['admin'], label: 'Invite, edit and disable users; issue API keys' },
+  'outbox.manage': { roles: ['admin'], label: 'Retry or cancel emails in the outbox' },
+} as const satisfies Record<string, { roles: readonly Role[]; label: string }>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && Object.hasOwn(PERMISSIONS, value);
+}
+
+/** The roles that hold a permission (for messages and the README matrix). */
+export function rolesWith(permission: Permission): readonly Role[] {
+  return PERMISSIONS[permission].roles;
+}
+
+/** Whether a role holds a permission — for tests and the matrix; code asks with `can(actor, …)`. */
+export function roleCan(role: Role | 'system', permission: Permission): boolean {
+  return role === 'system' || (PERMISSIONS[permission].roles as readonly string[]).includes(role);
+}
+
+/** Pages ask this to decide what to show. Jobs and the command line (`system`) may do anything. */
+export function can(actor: Pick<Actor, 'role'> | null | undefined, permission: Permission): boolean {
+  return !!actor && roleCan(actor.role, permission);
+}
+
+/** Whether the actor is a client user (whose reads are scoped to its own client). */
+export function isClientUser(actor: Pick<Actor, 'role'> | null | undefined): boolean {
+  return actor?.role === 'client';
+}
+
+/** Whether the actor is a person who may use the staff console. */
+export function isStaff(actor: Pick<Actor, 'role'> | null | undefined): boolean {
+  return !!actor && actor.role !== 'system' && (STAFF_ROLES as readonly string[]).includes(actor.role);
+}
+
+/** Whether the actor is a job or the command line rather than a person. */
+export function isSystem(actor: Pick<Actor, 'role'> | null | undefined): boolean {
+  return actor?.role === 'system';
+}
+
+/**
+ * The one authorisation check: no actor → 401; an actor without the permission → 403 naming
+ * what is needed in a person's words.
+ */
+export function requirePermission(actor: Actor | null | undefined, permission: Permission): Actor {
+  if (!actor) throw new DomainError('unauthenticated', 'Sign in or send a valid API key', { status: 401 });
+  if (roleCan(actor.role, permission)) return actor;
+  const allowed = PERMISSIONS[permission].roles;
+  const who = allowed.map((r) => ROLE_LABELS[r].toLowerCase()).join(' or ');
+  const role = actor.role === 'system' ? actor.role : ROLE_LABELS[actor.role].toLowerCase();
+  throw new DomainError('forbidden', `The ${role} role may not ${PERMISSIONS[permission].label.charAt(0).toLowerCase()}${PERMISSIONS[permission].label.slice(1)} (needs ${who})`, {
+    status: 403,
+    details: { role: actor.role, permission, allowed: [...allowed] },
+  });
+}

@@ -1,0 +1,100 @@
+import 'server-only';
+import type { z } from 'zod';
+import { getDatabase, type Database, type Tx } from '../../db/client';
+import type { Actor } from '../auth/actor';
+import type { Permission } from '../auth/permissions';
+import { actionActorFor } from '../auth/session';
+import { fieldErrors, formValues } from '../validation/fields';
+import { runAction, type ActionState } from './action';
+
+/** Work after the commit (enqueue a job, kick the outbox): its failure is logged, never swallowed, and never undoes the command. */
+export type AfterCommit = (label: string, work: () => Promise<unknown>) => void;
+
+export interface FormCommandContext<I> {
+  /** the transaction (or, with `transaction: false`, the database for commands that manage their own) */
+  tx: Tx;
+  input: I;
+  actor: Actor;
+  /** registers work to run after the commit */
+  after: AfterCommit;
+}
+
+export interface FormActionOptions {
+  /**
+   * `false` for commands that manage their own transactions or wait on a worker (a statement
+   * issued with its emails, the accrual): they get the database, not an open transaction, so a
+   * request never holds a connection while it waits (issue 11).
+   */
+  transaction?: boolean;
+}
+
+/** What a form command answers: the person's message (and e.g. a secret shown once). */
+export type FormResult = Omit<ActionState, 'ok' | 'values'> & { ok?: boolean };
+
+/**
+ * Runs after the commit, one by one; a failure is logged with what it was and the request id,
+ * and the person is told the saved part stands (issue 12: no `.catch(() => {})`).
+ */
+export async function runAfterCommit(works: { label: string; work: () => Promise<unknown> }[], actor: Pick<Actor, 'requestId'>): Promise<string[]> {
+  const failed: string[] = [];
+  for (const { label, work } of works) {
+    try {
+      await work();
+    } catch (error) {
+      failed.push(label);
+      console.error(JSON.stringify({ level: 'error', msg: 'after-commit work failed', work: label, requestId: actor.requestId, error: error instanceof Error ? error.message : String(error) }));
+    }
+  }
+  return failed;
+}
+
+/**
+ * The one shape of a server action (STYLE "How a command flows"): FormData → zod (the shared
+ * field schemas, errors naming each field's label) → the signed-in actor and its permission →
+ * the command in one transaction → after-commit work → the form's state. A failed action
+ * answers `{ ok: false, message, errors }` with `values`, what the person typed, so the form
+ * shows it again instead of losing it.
+ *
+ * Use as `export const createClientAction = formAction('client.create', schema, async ({ tx, input, actor }) => …)`.
+ */
+export function formAction<S extends z.ZodType>(
+  permission: Permission,
+  schema: S,
+  command: (ctx: FormCommandContext<z.output<S>>) => Promise<FormResult>,
+  options: FormActionOptions = {},
+): (prev: ActionState, form: FormData) => Promise<ActionState> {
+  return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
+    const raw = formValues(form);
+    const values = typedValues(raw);
+    const state = await runAction(async () => {
+      const actor = await actionActorFor(permission);
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        const errors = fieldErrors(parsed.error);
+        const count = Object.keys(errors).length;
+        return { ok: false, message: count === 1 ? Object.values(errors)[0]! : `Please correct the ${count} fields marked below.`, errors };
+      }
+      const afterWork: { label: string; work: () => Promise<unknown> }[] = [];
+      const after: AfterCommit = (label, work) => afterWork.push({ label, work });
+      const db: Database = getDatabase();
+      const result =
+        options.transaction === false
+          ? await command({ tx: db, input: parsed.data, actor, after })
+          : await db.transaction((tx) => command({ tx, input: parsed.data, actor, after }));
+      const failed = await runAfterCommit(afterWork, actor);
+      const note = failed.length > 0 ? ` (Saved; ${failed.join(' and ')} did not start and will be retried by the scheduler — logged.)` : '';
+      return { ...result, ok: result.ok ?? true, message: `${result.message}${note}` };
+    });
+    return state.ok ? state : { ...state, values };
+  };
+}
+
+/** What the person typed, to put back in the form (secrets never echoed). */
+function typedValues(raw: Record<string, string | string[]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (/password|secret|token/i.test(k)) continue;
+    out[k] = v;
+  }
+  return out;
+}
