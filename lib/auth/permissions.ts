@@ -1,6 +1,6 @@
 import { DomainError } from '../errors';
 import type { Actor } from './actor';
-import { ROLES, ROLE_LABELS, STAFF_ROLES, type Role } from './roles';
+import { ROLES, ROLE_LABELS, STAFF_ROLES, type Role, type Section } from './roles';
 
 /**
  * SPEC 1: who may do what — the one permission table. Server actions (`formAction`), API routes
@@ -17,6 +17,20 @@ const EVERYONE: readonly Role[] = ROLES;
 const APPROVERS: readonly Role[] = ['approver', 'controller'];
 
 export const PERMISSIONS = {
+  // screens (SPEC 8): who may open each section of the console, and the portal; the navigation
+  // shows a section's link only to those who may open it (lib/auth/roles.ts NAVIGATION)
+  'section.dashboard': { roles: STAFF, label: 'Open the dashboard' },
+  'section.clients': { roles: STAFF, label: 'Open Clients' },
+  'section.debtors': { roles: STAFF, label: 'Open Debtors' },
+  'section.invoices': { roles: STAFF, label: 'Open Invoices' },
+  'section.fundings': { roles: ['admin', 'underwriter', 'funding', 'approver', 'controller', 'auditor'], label: 'Open Fundings' },
+  'section.collections': { roles: ['admin', 'collections', 'controller', 'auditor'], label: 'Open Collections' },
+  'section.approvals': { roles: ['admin', 'approver', 'controller', 'auditor'], label: 'Open Approvals' },
+  'section.releases': { roles: ['admin', 'underwriter', 'approver', 'controller', 'auditor'], label: 'Open Releases' },
+  'section.reports': { roles: STAFF, label: 'Open Reports' },
+  'section.audit': { roles: ['admin', 'controller', 'auditor'], label: 'Open the audit log' },
+  'section.settings': { roles: ['admin', 'auditor'], label: 'Open Settings (an auditor reads them)' },
+  'section.portal': { roles: ['client'], label: 'Open the client portal' },
   // reading
   'staff.read': { roles: STAFF, label: 'Read the console (staff)' },
   'portfolio.read': { roles: EVERYONE, label: 'Read clients, invoices, releases and statements (a client user: its own)' },
@@ -80,6 +94,20 @@ export function roleCan(role: Role | 'system', permission: Permission): boolean 
 /** Pages ask this to decide what to show. Jobs and the command line (`system`) may do anything. */
 export function can(actor: Pick<Actor, 'role'> | null | undefined, permission: Permission): boolean {
   return !!actor && roleCan(actor.role, permission);
+}
+
+/** Whether the actor may open a section of the console (or the portal): its `section.<name>` permission. */
+export function canOpen(actor: Pick<Actor, 'role'> | null | undefined, section: Section): boolean {
+  return can(actor, sectionPermission(section));
+}
+
+export function sectionPermission(section: Section): Permission {
+  return `section.${section}`;
+}
+
+/** Where a person lands after signing in: a client user in the portal, staff on the dashboard. */
+export function homeFor(actor: Pick<Actor, 'role'>): string {
+  return isClientUser(actor) ? '/portal' : '/dashboard';
 }
 
 /** Whether the actor is a client user (whose reads are scoped to its own client). */
