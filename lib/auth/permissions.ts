@@ -115,8 +115,8 @@ export function isClientUser(actor: Pick<Actor, 'role'> | null | undefined): boo
   return actor?.role === 'client';
 }
 
-/** Whether the actor is a person who may use the staff console. */
-export function isStaff(actor: Pick<Actor, 'role'> | null | undefined): boolean {
+/** Whether the actor is a person who may use the staff console (narrows `role` to a person's role). */
+export function isStaff<A extends Pick<Actor, 'role'>>(actor: A | null | undefined): actor is A & { role: Role } {
   return !!actor && actor.role !== 'system' && (STAFF_ROLES as readonly string[]).includes(actor.role);
 }
 
