@@ -73,7 +73,7 @@ describe('funding (SPEC 5.1)', () => {
     const pi = await anInvoice(t.database, team, { client: prospect, debtor });
     await expect(fund({ clientId: prospect.id, invoiceIds: [pi.id], fundingDate: '2026-02-01' })).rejects.toMatchObject({ status: 422, code: 'client_not_active' });
     expect(await balancesOf(client.id)).toEqual({});
-    await expect(fund({ clientId: client.id, invoiceIds: [], fundingDate: '2026-02-01' })).rejects.toMatchObject({ status: 400, details: { invoiceIds: 'needs at least one invoice' } });
+    await expect(fund({ clientId: client.id, invoiceIds: [], fundingDate: '2026-02-01' })).rejects.toMatchObject({ status: 400, details: { invoiceIds: 'Choose at least one invoice' } });
     await expect(fund({ clientId: client.id, invoiceIds: [unverified.id], fundingDate: '2026-02-30' })).rejects.toMatchObject({ status: 400, details: { fundingDate: expect.any(String) } });
   });
 
