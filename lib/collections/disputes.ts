@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Tx } from '../../db/client';
 import type { AgreementTerms } from '../agreements/terms';
 import { recordAudit } from '../audit';
-import { requireRole, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { assertBusinessDateInWindow, isBusinessDate, todayIn } from '../dates';
 import { DomainError, notFound, refused } from '../errors';
 import { freezeFee, settleInvoice } from '../fees/settlement';
@@ -10,8 +11,6 @@ import { postEntries } from '../ledger/post';
 import { Big, formatMoney, moneyOut, parseMoney } from '../money';
 import { parseInput } from '../validation';
 import { chargeToClient, reserveHeld, type ChargeResult } from './charges';
-
-const COLLECTIONS = ['collections'] as const;
 
 type OpenInvoice = {
   id: string;
@@ -69,7 +68,7 @@ const disputeSchema = z.object({
 
 /** SPEC 5.2: a disputed invoice is held and its reserve locked from release until resolved. */
 export async function openDispute(tx: Tx, invoiceId: number, input: unknown, actor: Actor, options: { skipRole?: boolean } = {}): Promise<DisputeView> {
-  if (!options.skipRole) requireRole(actor, COLLECTIONS);
+  if (!options.skipRole) requirePermission(actor, 'dispute.open');
   const data = parseInput(disputeSchema, input);
   const inv = await lockInvoice(tx, invoiceId);
   const amount = parseMoney(data.amount, inv.currency, { field: 'amount' });
@@ -101,7 +100,7 @@ const resolveSchema = z.object({
  * `chargeback` (charged back to the client). The reserve is unlocked either way.
  */
 export async function resolveDispute(tx: Tx, invoiceId: number, disputeId: number, input: unknown, actor: Actor): Promise<{ dispute: DisputeView; charge: ChargeResult | null; invoiceStatus: string }> {
-  requireRole(actor, COLLECTIONS);
+  requirePermission(actor, 'dispute.open');
   const data = parseInput(resolveSchema, input);
   const inv = await lockInvoice(tx, invoiceId);
   const [d] = await tx.sql<{ id: string; amount: string; reason: string; status: string; opened_date: string }[]>`
@@ -166,7 +165,7 @@ const dateSchema = z.object({ date: z.string({ error: 'is required' }).refine(is
  * its fee frozen at that date. Not for non-recourse agreements (they write off instead).
  */
 export async function chargebackInvoice(tx: Tx, invoiceId: number, input: unknown, actor: Actor): Promise<{ invoiceId: string; status: string; charge: ChargeResult }> {
-  requireRole(actor, [...COLLECTIONS, 'controller']);
+  requirePermission(actor, 'invoice.chargeback');
   const { date } = parseInput(dateSchema, input);
   assertBusinessDateInWindow(date, 'Chargeback date', 'happened', { field: 'date' });
   const inv = await lockInvoice(tx, invoiceId);
@@ -191,7 +190,7 @@ export async function chargebackInvoice(tx: Tx, invoiceId: number, input: unknow
  * the invoice, less its fees, is still the client's (releasable).
  */
 export async function writeOffInvoice(tx: Tx, invoiceId: number, input: unknown, actor: Actor): Promise<{ invoiceId: string; status: string; writtenOff: string; reserveLeft: string }> {
-  requireRole(actor, [...COLLECTIONS, 'controller']);
+  requirePermission(actor, 'invoice.chargeback');
   const { date } = parseInput(dateSchema, input);
   assertBusinessDateInWindow(date, 'Write-off date', 'happened', { field: 'date' });
   const inv = await lockInvoice(tx, invoiceId);

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Tx } from '../../db/client';
 import { recordAudit } from '../audit';
-import { requireRole, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { businessDateWindow } from '../dates';
 import { DomainError } from '../errors';
 import { assertRowLimit } from '../http/limits';
 import { postEntries } from '../ledger/post';
 import { Big } from '../money';
 import { parseBankFile, type BankFileFormat } from './bank-files';
-import { COLLECTIONS_ROLES, autoMatch, paymentView, type PaymentView } from './payments';
+import { autoMatch, paymentView, type PaymentView } from './payments';
 
 export interface ImportResult {
   format: BankFileFormat;
@@ -26,7 +27,7 @@ export interface ImportResult {
  * payment carries the bank's own reference).
  */
 export async function importBankFile(tx: Tx, input: { text: string; partial?: boolean; format?: BankFileFormat }, actor: Actor): Promise<ImportResult> {
-  requireRole(actor, COLLECTIONS_ROLES);
+  requirePermission(actor, 'payment.apply');
   if (!input.text || input.text.trim() === '') throw new DomainError('empty_file', 'The bank file is empty', { status: 400, details: { body: 'send the file as the request body' } });
   // The row cap before parsing: a parsed payment costs far more memory than its line of text.
   assertRowLimit(input.text);

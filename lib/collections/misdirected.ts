@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { Tx } from '../../db/client';
 import { recordAudit } from '../audit';
-import { requireRole, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
 import { DomainError, notFound, refused, unknownId } from '../errors';
 import { Big, formatMoney, moneyOut, parseMoney } from '../money';
 import { currencyField, parseInput } from '../validation';
-import { COLLECTIONS_ROLES, applyAllocations, paymentView, receivePayment, type PaymentView } from './payments';
+import { applyAllocations, paymentView, receivePayment, type PaymentView } from './payments';
 
 /**
  * Misdirected payments (SPEC 5.2 inbox): the debtor paid the client instead of the factor. The
@@ -43,7 +44,7 @@ export interface MisdirectedView {
 }
 
 export async function recordMisdirected(tx: Tx, input: unknown, actor: Actor): Promise<MisdirectedView> {
-  requireRole(actor, COLLECTIONS_ROLES);
+  requirePermission(actor, 'payment.apply');
   const data = parseInput(recordSchema, input);
   const amount = parseMoney(data.amount, data.currency, { field: 'amount' });
   if (amount.lte(0)) throw new DomainError('invalid_input', 'amount must be more than zero', { status: 400, details: { amount: 'must be more than zero' } });
@@ -72,7 +73,7 @@ export async function recordMisdirected(tx: Tx, input: unknown, actor: Actor): P
 
 /** The client remitted the money: received as a payment and applied to the invoices it paid. */
 export async function remitMisdirected(tx: Tx, id: number, input: { receivedDate: unknown }, actor: Actor): Promise<{ misdirected: MisdirectedView; payment: PaymentView }> {
-  requireRole(actor, COLLECTIONS_ROLES);
+  requirePermission(actor, 'payment.apply');
   const [m] = await tx.sql<{ id: string; client_id: string; currency: string; amount: string; invoice_ids: string[]; status: string; client_name: string }[]>`
     select m.*, c.name as client_name from misdirected_payments m join clients c on c.id = m.client_id where m.id = ${id} for update of m`;
   if (!m) throw notFound('Misdirected payment', id);

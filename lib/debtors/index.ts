@@ -4,7 +4,8 @@ import type { Tx } from '../../db/client';
 import { clientDebtors, clients, debtors, invoices } from '../../db/schema';
 import { moneyString } from '../agreements/terms';
 import { recordAudit } from '../audit';
-import { requireRole, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { moneyOut } from '../money';
 import { parseInput } from '../validation';
 import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
@@ -24,7 +25,7 @@ export interface DebtorView {
 }
 
 export async function createDebtor(tx: Tx, input: z.input<typeof createDebtorSchema>, actor: Actor): Promise<DebtorView> {
-  requireRole(actor, 'underwriter');
+  requirePermission(actor, 'debtor.edit');
   const data = parseInput(createDebtorSchema, input);
   const [row] = await tx.db.insert(debtors).values({ name: data.name, creditLimit: data.creditLimit, riskRating: data.riskRating ?? 'unrated' }).returning();
   const view = { id: String(row!.id), name: row!.name, creditLimit: moneyOut(row!.creditLimit, 'USD'), riskRating: row!.riskRating };
@@ -68,7 +69,7 @@ export interface NoaView {
 
 /** Notice of assignment for a client–debtor pair (SPEC 2): sent and acknowledged dates. */
 export async function recordNoa(tx: Tx, clientId: number, input: unknown, actor: Actor): Promise<NoaView> {
-  requireRole(actor, 'underwriter');
+  requirePermission(actor, 'debtor.edit');
   const data = parseInput(noaSchema, input);
   if (data.sentDate) assertBusinessDateInWindow(data.sentDate, 'Notice sent date', 'happened', { field: 'sentDate' });
   if (data.acknowledgedDate) assertBusinessDateInWindow(data.acknowledgedDate, 'Notice acknowledged date', 'happened', { field: 'acknowledgedDate' });
@@ -105,7 +106,7 @@ export async function listNoas(tx: Tx, clientId: number): Promise<NoaView[]> {
 
 /** `reverse` agreements: the debtor approved this invoice for payment (recorded before funding). */
 export async function recordDebtorApproval(tx: Tx, invoiceId: number, input: { date?: unknown }, actor: Actor): Promise<{ invoiceId: string; debtorApprovedDate: string }> {
-  requireRole(actor, ['funding', 'underwriter']);
+  requirePermission(actor, 'debtor.approval');
   const date = assertBusinessDateInWindow(input.date, 'Debtor approval date', 'happened', { field: 'date' });
   const [invoice] = await tx.db.select().from(invoices).where(eq(invoices.id, invoiceId)).for('update');
   if (!invoice) throw notFound('Invoice', invoiceId);
@@ -116,7 +117,7 @@ export async function recordDebtorApproval(tx: Tx, invoiceId: number, input: { d
 }
 
 export async function updateDebtor(tx: Tx, debtorId: number, input: { creditLimit?: unknown; riskRating?: unknown }, actor: Actor): Promise<DebtorView> {
-  requireRole(actor, 'underwriter');
+  requirePermission(actor, 'debtor.edit');
   const data = parseInput(z.object({ creditLimit: moneyString('250000.00').optional(), riskRating: z.string().trim().min(1).max(40).optional() }), input);
   const [before] = await tx.db.select().from(debtors).where(eq(debtors.id, debtorId)).for('update');
   if (!before) throw notFound('Debtor', debtorId);

@@ -4,14 +4,15 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { clients } from '../../db/schema';
 import { recordAudit } from '../audit';
-import { requireRole, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { businessDateWindow } from '../dates';
 import { DomainError, unknownId } from '../errors';
 import { assertRowLimit } from '../http/limits';
 import { fundableCurrencies } from '../clients';
 import { Big, formatMoney, moneyOut } from '../money';
 import { parseInput } from '../validation';
-import { INVOICE_WRITE_ROLES, type InvoiceListItem } from './index';
+import type { InvoiceListItem } from './index';
 import { parseSchedule, type ScheduleLineError, type ScheduleRow } from './csv';
 import { groupBy } from '../group-by';
 
@@ -63,7 +64,7 @@ export function invalidSchedule(errors: ScheduleLineError[]): DomainError {
 }
 
 export async function importInvoices(tx: Tx, input: { clientId: unknown; csv: unknown }, actor: Actor): Promise<ImportResult> {
-  requireRole(actor, INVOICE_WRITE_ROLES);
+  requirePermission(actor, 'invoice.create');
   const { clientId, csv } = parseInput(importInvoicesSchema, input);
   // The row cap before parsing: a parsed row costs far more memory than its line of text.
   assertRowLimit(csv);
