@@ -10,11 +10,11 @@ import { users } from '../../db/schema';
 import { DomainError } from '../errors';
 import { clientIp } from '../http/client-ip';
 import { requireRole, type Actor } from './actor';
-import { requirePermission, type Permission } from './permissions';
+import { canOpen, requirePermission, type Permission } from './permissions';
 import { boundedRequestId } from '../http/request';
 import { authOptions } from './options';
 import { sessionIsCurrent } from './sessions';
-import { canOpen, type Role, type Section } from './roles';
+import type { Role, Section } from './roles';
 
 /**
  * The signed-in person for this request, read fresh from the database so a disabled user or
@@ -42,11 +42,11 @@ export const currentActor = cache(async (): Promise<Actor | null> => {
   };
 });
 
-/** For pages: signed out → the sign-in page; a role that may not open the section → 403. */
+/** For pages: signed out → the sign-in page; without the section's permission (`section.<name>`) → 403. */
 export async function requireSection(section: Section): Promise<Actor> {
   const actor = await currentActor();
   if (!actor) redirect('/signin');
-  if (actor.role === 'system' || !canOpen(actor.role, section)) forbidden();
+  if (!canOpen(actor, section)) forbidden();
   return actor;
 }
 

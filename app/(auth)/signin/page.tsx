@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { currentActor } from '@/lib/auth/session';
-import { homeFor } from '@/lib/auth/roles';
+import { homeFor, isSystem } from '@/lib/auth/permissions';
 import { SIGN_IN_UNAVAILABLE } from '@/lib/auth/sign-in';
 import { SignInForm } from './sign-in-form';
 
@@ -15,7 +15,7 @@ export default async function SignInPage() {
     console.error('[sign-in] unavailable:', error);
     return 'unavailable' as const;
   });
-  if (actor && actor !== 'unavailable' && actor.role !== 'system') redirect(homeFor(actor.role));
+  if (actor && actor !== 'unavailable' && !isSystem(actor)) redirect(homeFor(actor));
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-sm">

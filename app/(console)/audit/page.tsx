@@ -4,6 +4,7 @@ import { DataTable } from '@/app/_components/data-table';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { listAuditEvents } from '@/lib/audit';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { VerifyButton } from './verify-button';
 
@@ -19,7 +20,7 @@ function summary(value: unknown): string {
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; before?: string }> }) {
-  await requireSection('audit');
+  const actor = await requireSection('audit');
   const { action, before } = await searchParams;
   const beforeId = before && /^\d{1,15}$/.test(before) ? Number(before) : null;
   const events = await listAuditEvents(getDatabase(), { action: action?.slice(0, 60), before: beforeId, limit: PAGE });
@@ -27,7 +28,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const query = (extra: Record<string, string>) => `/audit?${new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString()}`;
   return (
     <div>
-      <PageHeader title="Audit log" subtitle="Every command, hash-chained: each event carries the hash of the one before" actions={<VerifyButton />} />
+      <PageHeader title="Audit log" subtitle="Every command, hash-chained: each event carries the hash of the one before" actions={can(actor, 'audit.verify') ? <VerifyButton /> : undefined} />
       <form className="mt-4 flex items-end gap-2" action="/audit">
         <div>
           <label htmlFor="action-filter" className="text-sm font-medium">

@@ -5,8 +5,9 @@ import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { agreementToForm } from '@/lib/agreements/form';
 import { agreementTermsSchema } from '@/lib/agreements/terms';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { CLIENT_WRITE_ROLES, listClients } from '@/lib/clients';
+import { listClients } from '@/lib/clients';
 import { displayMoney } from '@/lib/money';
 import { NewClientForm } from './new-client-form';
 
@@ -16,11 +17,11 @@ export const dynamic = 'force-dynamic';
 export default async function ClientsPage() {
   const actor = await requireSection('clients');
   const clients = await listClients(getDatabase(), actor);
-  const canOnboard = (CLIENT_WRITE_ROLES as readonly string[]).includes(actor.role);
+  const canCreate = can(actor, 'client.create');
   return (
     <div>
       <PageHeader title="Clients" subtitle="The sellers whose invoices the factor buys" />
-      {canOnboard ? (
+      {canCreate ? (
         <details className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <summary className="cursor-pointer font-semibold">New client</summary>
           <p className="mt-2 text-sm text-slate-600">

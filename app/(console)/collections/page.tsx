@@ -5,6 +5,7 @@ import { DataTable } from '@/app/_components/data-table';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { listClients } from '@/lib/clients';
 import { listDisputes } from '@/lib/collections/disputes';
@@ -36,25 +37,27 @@ export default async function CollectionsPage({ searchParams }: { searchParams: 
   const actor = await requireSection('collections');
   const { tab: asked } = await searchParams;
   const tab: Tab = TABS.find((t) => t.key === asked)?.key ?? 'inbox';
-  // Only collectors act; admins, controllers and auditors read (the lib commands check it too).
-  const canAct = actor.role === 'collections';
+  // What each tab offers is the permission table's; the rest read (the lib commands check it too).
+  const canApply = can(actor, 'payment.apply');
+  const canDispute = can(actor, 'dispute.open');
+  const canChargeBack = can(actor, 'invoice.chargeback');
   const today = todayIn();
   let body: ReactNode;
   switch (tab) {
     case 'inbox':
-      body = await InboxTab({ canAct, today });
+      body = await InboxTab({ canAct: canApply, today });
       break;
     case 'disputes':
-      body = await DisputesTab({ canAct, today });
+      body = await DisputesTab({ canAct: canDispute, today });
       break;
     case 'aging':
       body = await AgingTab({ today });
       break;
     case 'misdirected':
-      body = await MisdirectedTab({ canAct, today, actor });
+      body = await MisdirectedTab({ canAct: canApply, today, actor });
       break;
     case 'recourse':
-      body = <RecourseTab canAct={canAct} today={today} />;
+      body = <RecourseTab canAct={canChargeBack} today={today} />;
       break;
   }
   return (
@@ -72,7 +75,7 @@ export default async function CollectionsPage({ searchParams }: { searchParams: 
           </Link>
         ))}
       </nav>
-      {!canAct ? <p className="mt-3 text-sm text-slate-600">Read only: the collections team records and applies payments.</p> : null}
+      {!{ inbox: canApply, disputes: canDispute, aging: canApply, misdirected: canApply, recourse: canChargeBack }[tab] ? <p className="mt-3 text-sm text-slate-600">Read only: the collections team records and applies payments.</p> : null}
       {body}
     </div>
   );

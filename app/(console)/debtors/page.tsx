@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { listDebtors } from '@/lib/debtors';
 import { EditDebtorForm, NewDebtorForm } from './forms';
@@ -11,8 +12,8 @@ export const dynamic = 'force-dynamic';
 
 export default async function DebtorsPage() {
   const actor = await requireSection('debtors');
-  // The debtor commands are the underwriter's (lib/debtors); everyone else reads.
-  const canEdit = actor.role === 'underwriter';
+  // Who edits debtors is the permission table's (debtor.edit); everyone else reads.
+  const canEdit = can(actor, 'debtor.edit');
   const debtors = await listDebtors(getDatabase());
   return (
     <div>

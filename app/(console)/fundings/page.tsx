@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { listClients } from '@/lib/clients';
 import { todayIn } from '@/lib/dates';
@@ -17,7 +18,7 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
   const actor = await requireSection('fundings');
   const { client } = await searchParams;
   const db = getDatabase();
-  const canFund = actor.role === 'funding';
+  const canFund = can(actor, 'funding.fund');
   const [clients, batches] = await Promise.all([listClients(db, actor), listFundingBatches(db, { limit: 100 })]);
   const active = clients.filter((c) => c.status === 'active');
   const chosen = canFund && client && /^\d{1,15}$/.test(client) ? active.find((c) => c.id === client) : undefined;

@@ -4,6 +4,7 @@ import { DataTable } from '@/app/_components/data-table';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { INVOICE_STATUSES } from '@/db/schema';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { listInvoices } from '@/lib/invoices';
 import { displayMoney } from '@/lib/money';
@@ -22,7 +23,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         title="Invoices"
         subtitle="Purchased and submitted invoices, newest first"
         actions={
-          actor.role === 'funding' ? (
+          can(actor, 'invoice.create') ? (
             <Link href="/invoices/new" className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white">
               Enter invoices
             </Link>

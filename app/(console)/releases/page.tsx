@@ -4,11 +4,12 @@ import { DataTable } from '@/app/_components/data-table';
 import { FilterPills } from '@/app/_components/filter-pills';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { listClients } from '@/lib/clients';
 import { addDays, todayIn } from '@/lib/dates';
 import { displayMoney } from '@/lib/money';
-import { CYCLE_ROLES, listCycles, listReleases } from '@/lib/releases';
+import { listCycles, listReleases } from '@/lib/releases';
 import { RunCycleForm } from './forms';
 
 export const metadata: Metadata = { title: 'Releases' };
@@ -22,10 +23,10 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
   const { status } = await searchParams;
   const filter = STATUSES.find((s) => s === status);
   const db = getDatabase();
-  const canRun = (CYCLE_ROLES as readonly string[]).includes(actor.role);
+  const canRun = can(actor, 'release.run_cycle');
   const today = todayIn();
   const [cycles, releases, clients] = await Promise.all([listCycles(db, 50), listReleases(db, { status: filter, limit: 200 }), canRun ? listClients(db, actor) : Promise.resolve([])]);
-  const canExport = ['controller', 'admin', 'approver', 'auditor'].includes(actor.role);
+  const canExport = can(actor, 'payout.download');
   return (
     <div>
       <PageHeader title="Releases" subtitle="Release cycles on each client's cadence; what each proposed, paid automatically or left for approval" />

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { todayIn } from '@/lib/dates';
 import { listJobRuns } from '@/lib/job-runs';
@@ -58,7 +59,7 @@ export default async function ReportsPage() {
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Fee accrual</h2>
         <p className="mt-1 text-sm text-slate-600">Runs daily after midnight ({process.env.FACTOR_TIMEZONE || 'UTC'}) and catches up missed days.</p>
-        {actor.role === 'controller' || actor.role === 'admin' ? (
+        {can(actor, 'accrual.run') ? (
           <div className="mt-3">
             <RunAccrualForm today={todayIn()} />
           </div>

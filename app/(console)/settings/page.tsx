@@ -3,6 +3,7 @@ import { DataTable } from '@/app/_components/data-table';
 import { FilterPills } from '@/app/_components/filter-pills';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { ROLE_LABELS } from '@/lib/auth/roles';
 import { listClients } from '@/lib/clients';
@@ -21,20 +22,22 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const actor = await requireSection('settings');
   const { outbox: outboxFilter } = await searchParams;
   const outboxStatus = OUTBOX_STATUSES.find((s) => s === outboxFilter);
-  const canEdit = actor.role === 'admin';
+  const canEdit = can(actor, 'settings.edit');
+  const canManageUsers = can(actor, 'user.manage');
+  const canManageOutbox = can(actor, 'outbox.manage');
   const db = getDatabase();
   const [users, clients, outbox, policy] = await Promise.all([listUsers(db), listClients(db, actor), listOutbox(db, { status: outboxStatus, limit: 200 }), releasePolicySettings(db)]);
   const mailVia = process.env.SMTP_URL ? `SMTP (${new URL(process.env.SMTP_URL).host})` : createTransport(null).describe;
   return (
     <div>
       <PageHeader title="Settings" subtitle={canEdit ? 'Users, API keys, release policy and outgoing mail' : 'Read only: your role sees settings but cannot change them'} />
-      {canEdit ? (
+      {canManageUsers ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-3 font-semibold">Create a user</h2>
           <CreateUserForm clients={clients.map((c) => ({ id: c.id, name: c.name }))} />
         </section>
       ) : null}
-      {canEdit ? (
+      {canManageUsers ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-1 font-semibold">Invite a client user</h2>
           <p className="mb-3 text-sm text-slate-600">The person gets an email with a link to choose their password (valid {7} days, once) and then sees only their client in the portal.</p>
@@ -54,7 +57,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           { header: 'Status', value: (u) => (u.disabled ? 'disabled' : 'active') },
           { header: 'Last sign-in', value: (u) => (u.lastSignInAt ? u.lastSignInAt.replace('T', ' ').slice(0, 16) : 'never') },
           { header: 'API keys', value: (u) => String(u.activeKeys), align: 'right' },
-          ...(canEdit ? [{ header: 'Actions', value: () => '', render: (u: (typeof users)[number]) => <UserActions userId={u.id} email={u.email} disabled={u.disabled} /> }] : []),
+          ...(canManageUsers ? [{ header: 'Actions', value: () => '', render: (u: (typeof users)[number]) => <UserActions userId={u.id} email={u.email} disabled={u.disabled} /> }] : []),
         ]}
       />
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
@@ -69,7 +72,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Outgoing mail</h2>
         <p className="mt-1 text-sm text-slate-600">Mail goes out through {mailVia}.</p>
-        {canEdit ? (
+        {canManageOutbox ? (
           <div className="mt-3">
             <TestEmailForm />
           </div>
@@ -95,7 +98,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           { header: 'Attempts', value: (m) => String(m.attempts), align: 'right' },
           { header: 'Sent', value: (m) => m.sentAt ?? '' },
           { header: 'Last error', value: (m) => m.lastError ?? '' },
-          ...(canEdit ? [{ header: 'Retry', value: () => '', render: (m: (typeof outbox)[number]) => (m.status === 'failed' ? <RetryEmailButton emailId={m.id} /> : null) }] : []),
+          ...(canManageOutbox ? [{ header: 'Retry', value: () => '', render: (m: (typeof outbox)[number]) => (m.status === 'failed' ? <RetryEmailButton emailId={m.id} /> : null) }] : []),
         ]}
       />
     </div>

@@ -5,6 +5,7 @@ import { DataTable } from '@/app/_components/data-table';
 import { FilterPills } from '@/app/_components/filter-pills';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { getClient } from '@/lib/clients';
 import { addDays, todayIn } from '@/lib/dates';
@@ -107,18 +108,26 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
           { header: 'Download', value: (s) => s.downloadUrl, render: (s) => <a className="text-brand-700 underline" href={s.downloadUrl}>{`Download statement ${s.periodLabel} (PDF)`}</a> },
         ]}
       />
-      <section aria-label="A statement for any period" data-client-id={clientId} className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
-        <h2 className="font-semibold">A statement for any period</h2>
-        <p className="mt-1 text-sm text-slate-600">Issued once from your reserve ledger and kept; it is then listed above for download.</p>
-        <PortalStatementForm from={`${lastMonthEnd.slice(0, 8)}01`} to={lastMonthEnd} />
-      </section>
+      {can(actor, 'statement.issue_own') ? (
+        <section aria-label="A statement for any period" data-client-id={clientId} className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 className="font-semibold">A statement for any period</h2>
+          <p className="mt-1 text-sm text-slate-600">Issued once from your reserve ledger and kept; it is then listed above for download.</p>
+          <PortalStatementForm from={`${lastMonthEnd.slice(0, 8)}01`} to={lastMonthEnd} />
+        </section>
+      ) : null}
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Email notices</h2>
         <p className="mt-1 text-sm text-slate-600">Who among your contacts gets the statement-ready email and the rebate advice.</p>
         {client.contacts.length === 0 ? <p className="mt-2 text-sm text-slate-500">No contacts on file: ask your factor to add one.</p> : null}
-        {client.contacts.map((c) => (
-          <PortalPreferences key={c.email} contact={{ name: c.name, email: c.email, notifyStatements: c.notifyStatements !== false, notifyRebates: c.notifyRebates !== false }} />
-        ))}
+        {client.contacts.map((c) =>
+          can(actor, 'client.own_contacts') ? (
+            <PortalPreferences key={c.email} contact={{ name: c.name, email: c.email, notifyStatements: c.notifyStatements !== false, notifyRebates: c.notifyRebates !== false }} />
+          ) : (
+            <p key={c.email} className="mt-2 text-sm">
+              {c.name} &lt;{c.email}&gt;: statement emails {c.notifyStatements === false ? 'off' : 'on'}, rebate advice {c.notifyRebates === false ? 'off' : 'on'}
+            </p>
+          ),
+        )}
       </section>
       <FilterPills
         label="Which invoices"

@@ -7,8 +7,9 @@ import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { agreementToForm } from '@/lib/agreements/form';
 import { agreementTermsSchema } from '@/lib/agreements/terms';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { agreementVersions, CLIENT_WRITE_ROLES, getClient } from '@/lib/clients';
+import { agreementVersions, getClient } from '@/lib/clients';
 import { KYB_ITEMS, type KybState } from '@/lib/clients/onboarding';
 import { todayIn } from '@/lib/dates';
 import { listDebtors, listNoas } from '@/lib/debtors';
@@ -16,7 +17,7 @@ import { DomainError } from '@/lib/errors';
 import { listInvoices } from '@/lib/invoices';
 import { clientLedger, currentBalances } from '@/lib/ledger';
 import { displayMoney, formatMoney } from '@/lib/money';
-import { listStatements, previousMonth, STATEMENT_ISSUE_ROLES } from '@/lib/statements';
+import { listStatements, previousMonth } from '@/lib/statements';
 import { AgreementChangeForm, NoaForm } from './forms';
 import { KybChecklist, LifecycleActions } from './onboarding';
 import { ContactPreferencesForm, GenerateStatementForm, PayoutAccountForm } from './statements';
@@ -35,9 +36,12 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     if (e instanceof DomainError && e.status === 404) notFound();
     throw e;
   });
-  const canOnboard = (CLIENT_WRITE_ROLES as readonly string[]).includes(actor.role);
-  const canIssueStatements = (STATEMENT_ISSUE_ROLES as readonly string[]).includes(actor.role);
-  const canSetPreferences = actor.role === 'underwriter' || actor.role === 'admin';
+  const canOnboard = can(actor, 'client.onboard');
+  const canProposeAgreement = can(actor, 'agreement.propose');
+  const canRecordNoa = can(actor, 'debtor.edit');
+  const canIssueStatements = can(actor, 'statement.issue');
+  const canSetPayoutAccount = can(actor, 'client.payout_account');
+  const canSetContacts = can(actor, 'client.contacts');
   const lastMonth = previousMonth(todayIn());
   const [versions, invoices, balances, ledger, noas, debtors, statements, payoutAccount] = await Promise.all([
     agreementVersions(db, Number(id), actor),
@@ -45,7 +49,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     currentBalances(db, { clientId: Number(id) }),
     clientLedger(db, Number(id), { accounts: ['reserve'], limit: 500 }),
     listNoas(db, Number(id)),
-    canOnboard ? listDebtors(db) : Promise.resolve([]),
+    canRecordNoa ? listDebtors(db) : Promise.resolve([]),
     listStatements(db, Number(id), actor, { limit: 120 }),
     getPayoutAccount(db, Number(id), actor),
   ]);
@@ -165,7 +169,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           { header: 'Reserve policy', value: (v) => describePolicy(v.reservePolicy) },
         ]}
       />
-      {canOnboard && client.status !== 'closed' ? (
+      {canProposeAgreement && client.status !== 'closed' ? (
         <details className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <summary className="cursor-pointer font-semibold">Change agreement</summary>
           <p className="mt-2 text-sm text-slate-600">
@@ -188,7 +192,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           { header: 'Acknowledged', value: (n) => n.acknowledgedDate ?? '' },
         ]}
       />
-      {canOnboard ? (
+      {canRecordNoa ? (
         <section className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="font-semibold">Record a notice of assignment</h2>
           {a?.model === 'invoice_discounting' ? <p className="mt-1 text-sm text-slate-600">Invoice discounting is confidential: debtors are normally not notified.</p> : null}
@@ -266,7 +270,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           Payout bank account
         </h2>
         <p className="mt-1 text-sm text-slate-600">{payoutAccount ? `Rebates are paid to ${payoutAccount.holderName}, ${payoutAccount.masked}.` : 'None recorded: this client cannot be in a NACHA payout file yet.'}</p>
-        {canSetPreferences ? (
+        {canSetPayoutAccount ? (
           <div className="mt-3">
             <PayoutAccountForm clientId={client.id} current={payoutAccount ? { holderName: payoutAccount.holderName, routing: payoutAccount.routing, accountType: payoutAccount.accountType } : null} />
           </div>
@@ -277,7 +281,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           <h2 id="contacts-heading" className="font-semibold">
             Contact emails
           </h2>
-          {canSetPreferences ? (
+          {canSetContacts ? (
             <div className="mt-2 divide-y divide-slate-100">
               {client.contacts.map((c) => (
                 <ContactPreferencesForm

@@ -4,6 +4,7 @@ import { DataTable } from '@/app/_components/data-table';
 import { ACCOUNT_LABELS } from '@/app/_components/format';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { getInvoice } from '@/lib/invoices';
@@ -37,7 +38,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
       <PageHeader
         title={`Invoice ${invoice.number}`}
         subtitle={`${invoice.status} · issued ${invoice.issueDate} · due ${invoice.dueDate}`}
-        actions={actor.role === 'funding' && invoice.status === 'submitted' ? <VerifyInvoiceButton invoiceId={invoice.id} /> : undefined}
+        actions={can(actor, 'invoice.verify') && invoice.status === 'submitted' ? <VerifyInvoiceButton invoiceId={invoice.id} /> : undefined}
       />
       <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-5">
         <Stat label="Face value" value={displayMoney(invoice.faceValue, c)} />
@@ -49,7 +50,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
       {needsDebtorApproval ? (
         invoice.debtorApprovedDate ? (
           <p className="mt-4 text-sm">Debtor approved this invoice on {invoice.debtorApprovedDate} (reverse factoring).</p>
-        ) : actor.role === 'funding' || actor.role === 'underwriter' ? (
+        ) : can(actor, 'debtor.approval') ? (
           <DebtorApprovalForm invoiceId={invoice.id} today={todayIn()} />
         ) : (
           <p className="mt-4 text-sm text-amber-800">Reverse factoring: the debtor has not approved this invoice yet.</p>

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { forbidden } from 'next/navigation';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { listClients } from '@/lib/clients';
 import { listDebtors } from '@/lib/debtors';
@@ -14,7 +15,7 @@ export const dynamic = 'force-dynamic';
 /** The funding team submits invoices: one by hand, or a client's schedule of accounts as CSV. */
 export default async function NewInvoicesPage() {
   const actor = await requireSection('invoices');
-  if (actor.role !== 'funding') forbidden();
+  if (!can(actor, 'invoice.create')) forbidden();
   const db = getDatabase();
   const [clients, debtors] = await Promise.all([listClients(db, actor), listDebtors(db)]);
   const clientOptions = clients.filter((c) => c.status !== 'closed').map((c) => ({ id: c.id, name: c.name, currency: c.currency }));

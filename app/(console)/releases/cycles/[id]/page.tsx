@@ -4,8 +4,9 @@ import { notFound } from 'next/navigation';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { CYCLE_ROLES, listReleases } from '@/lib/releases';
+import { listReleases } from '@/lib/releases';
 import { ResumeCycleForm } from '../../forms';
 import { DomainError } from '@/lib/errors';
 import { displayMoney } from '@/lib/money';
@@ -40,7 +41,7 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
             <strong>This cycle did not finish.</strong> {cycle.error ?? ''}
           </p>
           <p className="mt-1">Resuming it runs the same date and clients again: releases already proposed or paid stay as they are, the rest is proposed once.</p>
-          {(CYCLE_ROLES as readonly string[]).includes(actor.role) ? <ResumeCycleForm cycleId={cycle.id} /> : null}
+          {can(actor, 'release.run_cycle') ? <ResumeCycleForm cycleId={cycle.id} /> : null}
         </div>
       ) : null}
       {cycle.totals.waitingOnOpenProposal ? (
