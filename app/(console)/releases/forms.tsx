@@ -112,6 +112,8 @@ export interface QueueRow {
   releaseMode: string;
   needsController: boolean;
   firstApprovedBy: string | null;
+  /** why the person looking may not approve it (they ran its cycle…): no checkbox, this sentence instead */
+  blocked?: string | null;
 }
 
 /** The release approval queue with bulk approve: every ticked release is still approved one by one. */
@@ -119,8 +121,9 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
   const [state, action, pending] = useActionState(bulkApproveAction, initial);
   const [ticked, setTicked] = useState<Set<string>>(new Set());
   const toggle = (id: string) => setTicked((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
-  const selected = rows.filter((r) => ticked.has(r.id)).length;
-  const all = rows.length > 0 && selected === rows.length;
+  const open = rows.filter((r) => !r.blocked);
+  const selected = open.filter((r) => ticked.has(r.id)).length;
+  const all = open.length > 0 && selected === open.length;
   return (
     <form action={action} aria-label="Releases waiting for approval">
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -130,7 +133,7 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
             <tr>
               {canDecide ? (
                 <th className="px-3 py-2">
-                  <input type="checkbox" aria-label="Select every release shown" checked={all} onChange={() => setTicked(all ? new Set() : new Set(rows.map((r) => r.id)))} />
+                  {open.length > 0 ? <input type="checkbox" aria-label="Select every release shown" checked={all} onChange={() => setTicked(all ? new Set() : new Set(open.map((r) => r.id)))} /> : null}
                 </th>
               ) : null}
               <th className="px-3 py-2 font-medium">Release</th>
@@ -153,7 +156,7 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
               <tr key={r.id} className="border-t border-slate-100">
                 {canDecide ? (
                   <td className="px-3 py-2">
-                    <input type="checkbox" name="releaseId" value={r.id} aria-label={`Select release ${r.id}`} checked={ticked.has(r.id)} onChange={() => toggle(r.id)} />
+                    {r.blocked ? null : <input type="checkbox" name="releaseId" value={r.id} aria-label={`Select release ${r.id}`} checked={ticked.has(r.id)} onChange={() => toggle(r.id)} />}
                   </td>
                 ) : null}
                 <td className="px-3 py-2">
@@ -163,13 +166,16 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
                 <td className="px-3 py-2">{r.asOf}</td>
                 <td className="num px-3 py-2 text-right">{displayMoney(r.amount, r.currency)}</td>
                 <td className="px-3 py-2">{r.releaseMode}</td>
-                <td className="px-3 py-2">{r.needsController ? (r.firstApprovedBy ? `approved by ${r.firstApprovedBy}; a controller must approve` : 'two: an approver and a controller') : 'one'}</td>
+                <td className="px-3 py-2">
+                  {r.needsController ? (r.firstApprovedBy ? `approved by ${r.firstApprovedBy}; a controller must approve` : 'two: an approver and a controller') : 'one'}
+                  {canDecide && r.blocked ? <p className="text-amber-800">{r.blocked}</p> : null}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      {canDecide && rows.length > 0 ? (
+      {canDecide && open.length > 0 ? (
         <button type="submit" disabled={pending || selected === 0} className="mt-3 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
           {pending ? 'Approving…' : `Approve selected (${selected})`}
         </button>
