@@ -2,7 +2,7 @@ import { and, desc, eq, max } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { agreements, clients, invoices } from '../../db/schema';
 import { agreementTermsSchema, type AgreementTermsInput } from '../agreements/terms';
-import { decideRequest, lockPendingRequest, requestApproval } from '../approvals';
+import { assertNotMaker, decideRequest, lockPendingRequest, requestApproval } from '../approvals';
 import { recordAudit } from '../audit';
 import { requireRole, type Actor } from '../auth/actor';
 import { assertBusinessDateInWindow } from '../dates';
@@ -65,9 +65,7 @@ export async function reviewClient(tx: Tx, clientId: number, decision: 'activate
   requireRole(actor, 'underwriter');
   const client = await lockClient(tx, clientId);
   if (client.status !== 'pending_review') throw new DomainError('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}, not waiting for review`, { status: 409 });
-  if (actor.userId !== null && (client.createdBy === actor.userId || client.submittedBy === actor.userId)) {
-    throw new DomainError('maker_checker', 'You entered or submitted this client, so another underwriter must review it', { status: 403 });
-  }
+  assertNotMaker(actor, { makers: [client.createdBy, client.submittedBy], did: 'entered or submitted this client', checker: 'another underwriter', decide: 'review' });
   const request = await lockPendingRequest(tx, 'client_activation', clientId, actor);
   if (decision === 'activate') {
     const missing = missingKyb(client.kyb as KybState);
