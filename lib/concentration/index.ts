@@ -4,6 +4,7 @@ import { systemActor } from '../auth/actor';
 import { todayIn } from '../dates';
 import { Big, displayMoney, moneyOut, parseRate } from '../money';
 import { appUrl, queueEmail } from '../notifications';
+import { SETTINGS } from '../settings';
 
 /**
  * SPEC 7 "concentration alerts": hourly and after each funding, every debtor's share of each
@@ -17,7 +18,7 @@ export type AlertScope = 'client' | 'portfolio';
 export type AlertLevel = 'near' | 'breach';
 
 export const JOB_NAME = 'concentration-alerts';
-export const PORTFOLIO_LIMIT_SETTING = 'concentration.portfolio_limit';
+export const PORTFOLIO_LIMIT_SETTING = SETTINGS.portfolioConcentrationLimit;
 export const DEFAULT_PORTFOLIO_LIMIT = '0.25';
 /** A share at or above this fraction of the limit is "near" the limit. */
 export const NEAR_FRACTION = new Big('0.9');

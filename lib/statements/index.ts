@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Database, Tx } from '../../db/client';
 import { recordAudit } from '../audit';
-import { assertClientScope, requireRole, type Actor } from '../auth/actor';
-import { ROLES, type Role } from '../auth/roles';
+import { assertClientScope, type Actor } from '../auth/actor';
+import { requirePermission, type Permission } from '../auth/permissions';
+import { ROLES } from '../auth/roles';
 import { todayIn } from '../dates';
 import { DomainError, notFound } from '../errors';
 import { groupedMoney } from '../money';
@@ -11,6 +12,7 @@ import { appUrl } from '../notifications';
 import { queueEmail } from '../notifications/outbox';
 import { recipientsFor } from '../notifications/preferences';
 import { parseInput } from '../validation';
+import { SETTINGS } from '../settings';
 import { clientsWithReserveActivity, loadStatementData, type ClientStatementData } from './data';
 import { buildStatement, statementFigures, type CurrencyFigures, type Statement } from './model';
 import { describePeriod, parsePeriod, previousMonth, type StatementPeriod } from './period';
@@ -21,18 +23,24 @@ export { describePeriod, firstBusinessDayOfMonth, isFirstBusinessDayOfMonth, par
 export type { Statement, CurrencyFigures } from './model';
 export type { StatementPeriod } from './period';
 
-/** Reading and downloading: everyone who may read the client (a client user: its own only). */
-export const STATEMENT_READ_ROLES = ROLES;
-/** Runs for many clients (the monthly job's work, on demand). */
-export const STATEMENT_RUN_ROLES = ['admin', 'controller'] as const;
-/**
- * Issuing one client's statement — storing it for good and emailing the client's contacts —
- * from the API (POST /clients/{id}/statements) or the console: those who run statements. Reading
- * never issues: GET …/statements?from&to answers the PDF and writes nothing.
+/*
+ * Who may (lib/auth/permissions.ts): `statement.read` — reading and downloading, everyone who may
+ * read the client (a client user: its own only); `statement.run` — runs for many clients (the
+ * monthly job's work, on demand); `statement.issue` — issuing one client's statement, storing it
+ * for good and emailing the client's contacts, from the API (POST /clients/{id}/statements) or
+ * the console; `statement.issue_own` — a client user issues its own client's statement from the
+ * portal (and no other client's). Reading never issues: GET …/statements?from&to answers the PDF
+ * and writes nothing.
  */
+/** @deprecated `statement.read`; kept until the API routes stop importing it (issue 12). */
+export const STATEMENT_READ_ROLES = ROLES;
+/** @deprecated `statement.run`; kept until the API routes stop importing it (issue 12). */
+export const STATEMENT_RUN_ROLES = ['admin', 'controller'] as const;
+/** @deprecated `statement.issue`; kept until the API routes stop importing it (issue 12). */
 export const STATEMENT_ISSUE_ROLES = STATEMENT_RUN_ROLES;
-/** A client user issues its own client's statement from the portal (and no other client's). */
-export const STATEMENT_PORTAL_ISSUE_ROLES = ['client'] as const;
+
+/** Which issuing permission a caller acts under: staff (`statement.issue`) or the portal (`statement.issue_own`). */
+export type IssuePermission = Extract<Permission, 'statement.issue' | 'statement.issue_own'>;
 
 export interface StatementView {
   id: string;
@@ -60,7 +68,7 @@ export function statementFilename(clientId: number | string, period: StatementPe
 
 /** The factor's name on every statement: setting `factor.name`, else FACTOR_NAME, else "Holdback". */
 export async function factorName(tx: Tx): Promise<string> {
-  const [row] = await tx.sql<{ value: string | null }[]>`select value #>> '{}' as value from settings where key = 'factor.name'`;
+  const [row] = await tx.sql<{ value: string | null }[]>`select value #>> '{}' as value from settings where key = ${SETTINGS.factorName}`;
   return (row?.value ?? '').trim() || process.env.FACTOR_NAME?.trim() || 'Holdback';
 }
 
@@ -91,7 +99,7 @@ const COLUMNS = (tx: Tx) =>
  * for the API; the console and the portal take the first page.
  */
 export async function listStatements(tx: Tx, clientId: number, actor: Actor, page: { limit?: number; after?: number | null } = {}): Promise<StatementView[]> {
-  requireRole(actor, STATEMENT_READ_ROLES);
+  requirePermission(actor, 'statement.read');
   assertClientScope(actor, clientId);
   const rows = await tx.sql<Row[]>`
     select ${COLUMNS(tx)} from statements
@@ -101,7 +109,7 @@ export async function listStatements(tx: Tx, clientId: number, actor: Actor, pag
 }
 
 export async function getStatement(tx: Tx, clientId: number, statementId: number, actor: Actor): Promise<StatementView> {
-  requireRole(actor, STATEMENT_READ_ROLES);
+  requirePermission(actor, 'statement.read');
   assertClientScope(actor, clientId, 'Statement');
   const [row] = await tx.sql<Row[]>`select ${COLUMNS(tx)} from statements where id = ${statementId} and client_id = ${clientId}`;
   if (!row) throw notFound('Statement', statementId);
@@ -110,7 +118,7 @@ export async function getStatement(tx: Tx, clientId: number, statementId: number
 
 /** The stored PDF of a statement, as issued (a client user: its own client's only, else 404). */
 export async function statementPdf(tx: Tx, clientId: number, statementId: number, actor: Actor): Promise<{ filename: string; pdf: Buffer; sha256: string }> {
-  requireRole(actor, STATEMENT_READ_ROLES);
+  requirePermission(actor, 'statement.read');
   assertClientScope(actor, clientId, 'Statement');
   const [row] = await tx.sql<{ period_from: string; period_to: string; pdf: Buffer; sha256: string }[]>`
     select period_from, period_to, pdf, sha256 from statements where id = ${statementId} and client_id = ${clientId}`;
@@ -215,11 +223,11 @@ async function storedFor(tx: Tx, clientId: number, period: StatementPeriod): Pro
   return row ? view(row) : null;
 }
 
-type IssueOptions = { today?: string; roles?: readonly Role[]; render?: Renderer };
+type IssueOptions = { today?: string; permission?: IssuePermission; render?: Renderer };
 
 /** Who may issue, for which client and period: the checks before anything is read or written. */
-async function issuable(tx: Tx, input: { clientId: number; from: unknown; to: unknown }, actor: Actor, options: IssueOptions): Promise<StatementPeriod> {
-  requireRole(actor, options.roles ?? STATEMENT_ISSUE_ROLES);
+async function issuable(tx: Tx, input: { clientId: number; from: unknown; to: unknown }, actor: Actor, options: { today?: string; permission: Permission }): Promise<StatementPeriod> {
+  requirePermission(actor, options.permission);
   assertClientScope(actor, input.clientId);
   const [client] = await tx.sql<{ id: string }[]>`select id from clients where id = ${input.clientId}`;
   if (!client) throw notFound('Client', input.clientId);
@@ -238,7 +246,7 @@ export async function issueStatementIn(
   actor: Actor,
   options: IssueOptions = {},
 ): Promise<{ statement: StatementView; created: boolean; emailed: number }> {
-  const period = await issuable(tx, input, actor, options);
+  const period = await issuable(tx, input, actor, { today: options.today, permission: options.permission ?? 'statement.issue' });
   const existing = await storedFor(tx, input.clientId, period);
   if (existing) return { statement: existing, created: false, emailed: 0 };
   const rendered = await composeStatement(tx, input.clientId, period, { render: options.render });
@@ -251,7 +259,7 @@ export async function issueStatementIn(
 /**
  * The console's "Generate statement" and the portal's "Issue statement": issueStatementIn in its
  * own transaction, after a quick look for the stored one (no transaction for a statement that
- * exists). Controllers and admins by default; the portal passes `roles: ['client']`.
+ * exists). `statement.issue` (controllers and admins) by default; the portal passes `permission: 'statement.issue_own'`.
  */
 export async function issueStatement(
   database: Database,
@@ -259,7 +267,7 @@ export async function issueStatement(
   actor: Actor,
   options: IssueOptions = {},
 ): Promise<{ statement: StatementView; created: boolean; emailed: number }> {
-  const period = await issuable(database, input, actor, options);
+  const period = await issuable(database, input, actor, { today: options.today, permission: options.permission ?? 'statement.issue' });
   const existing = await storedFor(database, input.clientId, period);
   if (existing) return { statement: existing, created: false, emailed: 0 };
   return database.transaction((tx) => issueStatementIn(tx, input, actor, options));
@@ -276,7 +284,7 @@ export async function readStatementPdf(
   actor: Actor,
   options: { today?: string; render?: Renderer } = {},
 ): Promise<{ filename: string; pdf: Buffer; sha256: string; statementId: string | null }> {
-  const period = await issuable(tx, input, actor, { ...options, roles: STATEMENT_READ_ROLES });
+  const period = await issuable(tx, input, actor, { today: options.today, permission: 'statement.read' });
   const stored = await storedFor(tx, input.clientId, period);
   if (stored) {
     const file = await statementPdf(tx, input.clientId, Number(stored.id), actor);
@@ -348,7 +356,7 @@ export async function runStatements(
     onProgress?: (done: number, total: number, result: StatementRunResult) => Promise<void> | void;
   } = {},
 ): Promise<StatementRunResult> {
-  requireRole(by, STATEMENT_RUN_ROLES);
+  requirePermission(by, 'statement.run');
   const today = options.today ?? todayIn();
   const data = parseInput(runSchema, input);
   const period = data.from === undefined && data.to === undefined ? previousMonth(today) : parsePeriod({ from: data.from, to: data.to }, today);
