@@ -1,48 +1,114 @@
 import { z } from 'zod';
 import type { Tx } from '../db/client';
 import { recordAudit } from './audit';
-import { requireRole, type Actor } from './auth/actor';
+import type { Actor } from './auth/actor';
+import { requirePermission } from './auth/permissions';
 import { DomainError } from './errors';
-import { Big, fixed, parseDecimal } from './money';
+import { Big, fixed } from './money';
 import { DEFAULT_RISK_SCHEDULE, type RiskTier } from './releases/releasable';
-import { parseInput } from './validation';
+import { choice, days, formMoney, rate, wholeNumber } from './validation/fields';
+
+/**
+ * The settings table, read through these constants and readers only — no raw key strings
+ * elsewhere. Each key names what it holds; `readSetting` answers its stored JSON typed, or null
+ * when it was never set (the reader of each setting says what then applies).
+ */
+export const SETTINGS = {
+  /** SPEC 1: above this amount a release needs a controller's approval as well (a decimal string) */
+  controllerThreshold: 'release.controller_threshold',
+  /** SPEC 5.4 / seeds 004: the reserve schedule by risk score (RiskTier[]) */
+  riskSchedule: 'reserve.risk_schedule',
+  /** SPEC 7: a debtor's largest share of the whole portfolio before an alert (a fraction, "0.25") */
+  portfolioConcentrationLimit: 'concentration.portfolio_limit',
+  /** the factor's name on statements (a string) */
+  factorName: 'factor.name',
+} as const;
+export type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
+
+/** What each setting stores (its JSON). */
+export interface SettingValues {
+  'release.controller_threshold': string;
+  'reserve.risk_schedule': RiskTier[];
+  'concentration.portfolio_limit': string;
+  'factor.name': string;
+}
+
+/** A setting's stored value, or null when it was never set. */
+export async function readSetting<K extends SettingKey>(tx: Pick<Tx, 'sql'>, key: K): Promise<SettingValues[K] | null> {
+  const [row] = await tx.sql<{ value: SettingValues[K] | null }[]>`select value from settings where key = ${key}`;
+  return row?.value ?? null;
+}
+
+/** @deprecated use SETTINGS.riskSchedule */
+export const RISK_SCHEDULE_KEY = SETTINGS.riskSchedule;
+/** @deprecated use SETTINGS.controllerThreshold */
+export const CONTROLLER_THRESHOLD_KEY = SETTINGS.controllerThreshold;
+export const DEFAULT_CONTROLLER_THRESHOLD = '50000.00';
+export const RELEASE_MODES = ['automatic', 'review', 'manual'] as const;
+
+/** SPEC 1: above this a controller must approve a release as well (50,000.00 until an admin sets it). */
+export async function controllerThreshold(tx: Pick<Tx, 'sql'>): Promise<Big> {
+  return new Big(String((await readSetting(tx, SETTINGS.controllerThreshold)) ?? DEFAULT_CONTROLLER_THRESHOLD));
+}
+
+/** SPEC 5.4: the reserve schedule by risk score (seeds 004 until an admin sets one). */
+export async function riskSchedule(tx: Pick<Tx, 'sql'>): Promise<RiskTier[]> {
+  return (await readSetting(tx, SETTINGS.riskSchedule)) ?? DEFAULT_RISK_SCHEDULE;
+}
 
 /**
  * The release policy settings (SPEC 1, 5.4, seeds 004): the controller threshold above which a
  * release needs a controller's approval as well, and the reserve schedule by risk score (rate,
  * holding period, automatic / review / manual release). Edited by admins; every change audited.
  */
-export const RISK_SCHEDULE_KEY = 'reserve.risk_schedule';
-export const CONTROLLER_THRESHOLD_KEY = 'release.controller_threshold';
-export const DEFAULT_CONTROLLER_THRESHOLD = '50000.00';
-export const RELEASE_MODES = ['automatic', 'review', 'manual'] as const;
-
 export interface ReleasePolicySettings {
   controllerThreshold: string;
   riskSchedule: RiskTier[];
 }
 
-const tierSchema = z.object({
-  minScore: z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 to 100' }).max(100, { error: 'must be 0 to 100' }),
-  maxScore: z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 to 100' }).max(100, { error: 'must be 0 to 100' }),
-  rate: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }),
-  holdDays: z.coerce.number({ error: 'must be a whole number of days' }).int({ error: 'must be a whole number of days' }).min(0, { error: 'cannot be negative' }).max(3650, { error: 'is at most 3650 days' }),
-  release: z.enum(RELEASE_MODES, { error: 'must be automatic, review or manual' }),
-});
+/** One tier of the form, its fields named by the tier's number ("Tier 2 reserve rate …"). */
+function tierSchema(n: number) {
+  return z.object({
+    minScore: wholeNumber(`Tier ${n} lowest score`, { min: 0, max: 100 }),
+    maxScore: wholeNumber(`Tier ${n} highest score`, { min: 0, max: 100 }),
+    // a fraction, as stored ("0.10"); the form reads what people write (formRate) before this
+    rate: rate(`Tier ${n} reserve rate`, { min: '0', max: '1' }),
+    holdDays: days(`Tier ${n} holding period`, { min: 0, max: 3650 }),
+    release: choice(`Tier ${n} release`, RELEASE_MODES, { automatic: 'automatic', review: 'review', manual: 'manual' }),
+  });
+}
 
 /**
- * Validates a risk schedule: every tier well formed (rate a fraction 0–1), score bands not
+ * Validates a risk schedule: every tier well formed (its rate a fraction 0–1, "0.10" is 10%), score bands not
  * overlapping and together covering 0–100 so that every score has exactly one tier. Returns the
- * tiers sorted from the best score down, rates normalised.
+ * tiers sorted from the best score down, rates as fractions. Errors name the tier's field
+ * (`details` keyed `<index>.<field>`, `_` for the bands).
  */
 export function validateRiskSchedule(input: unknown): RiskTier[] {
-  const tiers = parseInput(z.array(tierSchema, { error: 'must be a list of tiers' }).min(1, { error: 'needs at least one tier' }), input);
-  const out: RiskTier[] = tiers.map((t, i) => {
-    const rate = parseDecimal(t.rate, { field: `${i}.rate`, maxDecimals: 6 });
-    if (rate.lt(0) || rate.gt(1)) throw invalid(`${i}.rate`, 'must be a fraction between 0 and 1 (0.10 is 10%)');
-    if (t.minScore > t.maxScore) throw invalid(`${i}.minScore`, `must not be above the tier's highest score (${t.maxScore})`);
-    return { minScore: t.minScore, maxScore: t.maxScore, rate: rate.toString(), holdDays: t.holdDays, release: t.release };
+  if (!Array.isArray(input)) throw invalid('_', 'The risk schedule must be a list of tiers');
+  if (input.length === 0) throw invalid('_', 'The risk schedule needs at least one tier');
+  if (input.length > 100) throw invalid('_', 'The risk schedule has at most 100 tiers');
+  const details: Record<string, string> = {};
+  const out: RiskTier[] = [];
+  input.forEach((raw, i) => {
+    const parsed = tierSchema(i + 1).safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const key = `${i}.${issue.path.join('.') || '_'}`;
+        if (!(key in details)) details[key] = issue.message;
+      }
+      return;
+    }
+    const t = parsed.data;
+    if (t.minScore > t.maxScore) {
+      details[`${i}.minScore`] = `Tier ${i + 1} lowest score must not be above its highest score (${t.maxScore})`;
+      return;
+    }
+    out.push({ minScore: t.minScore, maxScore: t.maxScore, rate: new Big(t.rate).toString(), holdDays: t.holdDays, release: t.release });
   });
+  if (Object.keys(details).length > 0) {
+    throw new DomainError('invalid_input', `Please correct: ${Object.values(details).join('; ')}`, { status: 400, details });
+  }
   const sorted = [...out].sort((a, b) => a.minScore - b.minScore);
   let next = 0;
   for (const t of sorted) {
@@ -54,36 +120,44 @@ export function validateRiskSchedule(input: unknown): RiskTier[] {
   return sorted.reverse();
 }
 
-/** The controller threshold: a positive amount (in the release's currency units). */
+const THRESHOLD = formMoney('Controller threshold', { allowZero: false });
+
+/** The controller threshold: a positive amount with at most cents ("25,000" or "25000.00"), kept with cents. */
 export function validateThreshold(input: unknown): string {
-  const value = parseDecimal(input, { field: 'controllerThreshold', maxDecimals: 2 });
-  if (value.lte(0)) throw invalid('controllerThreshold', 'must be more than zero');
+  const parsed = THRESHOLD.safeParse(input);
+  if (!parsed.success) throw invalid('controllerThreshold', parsed.error.issues[0]?.message ?? 'Controller threshold must be an amount');
+  if ((parsed.data.split('.')[1] ?? '').length > 2) throw invalid('controllerThreshold', 'Controller threshold may have at most 2 decimal places');
+  const value = new Big(parsed.data);
+  if (value.lte(0)) throw invalid('controllerThreshold', 'Controller threshold must be more than 0');
   return fixed(value, 2);
 }
 
 function invalid(field: string, message: string): DomainError {
-  return new DomainError('invalid_input', `Please correct: ${field === '_' ? message : `${field}: ${message}`}`, { status: 400, details: { [field]: message } });
+  return new DomainError('invalid_input', message, { status: 400, details: { [field]: message } });
 }
 
-export async function releasePolicySettings(tx: Tx): Promise<ReleasePolicySettings> {
-  const rows = await tx.sql<{ key: string; value: unknown }[]>`select key, value from settings where key in (${RISK_SCHEDULE_KEY}, ${CONTROLLER_THRESHOLD_KEY})`;
-  const byKey = new Map(rows.map((r) => [r.key, r.value]));
+export async function releasePolicySettings(tx: Pick<Tx, 'sql'>): Promise<ReleasePolicySettings> {
   return {
-    controllerThreshold: fixed(new Big(String(byKey.get(CONTROLLER_THRESHOLD_KEY) ?? DEFAULT_CONTROLLER_THRESHOLD)), 2),
-    riskSchedule: (byKey.get(RISK_SCHEDULE_KEY) as RiskTier[] | undefined) ?? DEFAULT_RISK_SCHEDULE,
+    controllerThreshold: fixed(await controllerThreshold(tx), 2),
+    riskSchedule: await riskSchedule(tx),
   };
 }
 
-/** Saves the release policy (admin only); the before and after go to the audit log. */
+/**
+ * Saves the release policy; the before and after go to the audit log.
+ *
+ * Errors: 401 `unauthenticated`, 403 `forbidden` (needs `settings.edit`); 400 `invalid_input`
+ * naming the field (`controllerThreshold`, `<tier index>.<field>`, `_` for the score bands).
+ */
 export async function updateReleasePolicy(tx: Tx, input: { controllerThreshold?: unknown; riskSchedule?: unknown }, actor: Actor): Promise<ReleasePolicySettings> {
-  requireRole(actor, ['admin']);
+  requirePermission(actor, 'settings.edit');
   const before = await releasePolicySettings(tx);
   const threshold = input.controllerThreshold === undefined ? before.controllerThreshold : validateThreshold(input.controllerThreshold);
   const schedule = input.riskSchedule === undefined ? before.riskSchedule : validateRiskSchedule(input.riskSchedule);
   await tx.sql`
     insert into settings (key, value, updated_by, updated_at)
-    values (${CONTROLLER_THRESHOLD_KEY}, ${JSON.stringify(threshold)}::jsonb, ${actor.userId}, now()),
-           (${RISK_SCHEDULE_KEY}, ${JSON.stringify(schedule)}::jsonb, ${actor.userId}, now())
+    values (${SETTINGS.controllerThreshold}, ${JSON.stringify(threshold)}::jsonb, ${actor.userId}, now()),
+           (${SETTINGS.riskSchedule}, ${JSON.stringify(schedule)}::jsonb, ${actor.userId}, now())
     on conflict (key) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`;
   const after = { controllerThreshold: threshold, riskSchedule: schedule };
   await recordAudit(tx, actor, { action: 'settings.release_policy', targetType: 'settings', targetId: 'release_policy', before, after });

@@ -1,4 +1,4 @@
-import { Big, formatMoney } from '../money';
+import { type Big, formatMoney } from '../money';
 import type { Prepared } from './prepare';
 import type { FundingBatchView } from './types';
 

@@ -27,7 +27,13 @@ export type SourceState =
   /** reserve not tied to an invoice or tranche */
   | 'pool';
 
-export interface ReserveSource {
+/**
+ * A part of a client's reserve as a release sees it: an invoice's own reserve, a tranche, the
+ * pool not tied to either, or (for a cycle over many clients) a group of them — with its state
+ * under the release rules. (Not lib/collections' waterfall source, which is a sub-ledger a
+ * chargeback draws on.)
+ */
+export interface ReleaseSource {
   kind: 'invoice' | 'tranche' | 'pool' | 'group';
   id: string | null;
   label: string;
@@ -49,7 +55,7 @@ export interface ReleaseState {
   openReceivables: Big;
   /** open disputes' amounts beyond the disputed invoices' own reserve */
   disputedExposure: Big;
-  sources: ReserveSource[];
+  sources: ReleaseSource[];
 }
 
 export interface BreakdownLine {
@@ -77,7 +83,7 @@ const max0 = (b: Big) => (b.gt(0) ? b : ZERO);
 const min = (a: Big, b: Big) => (a.lt(b) ? a : b);
 
 /** Whether a source's reserve may be released under the policy (good standing: no client_due). */
-export function isEligible(source: ReserveSource, policy: ReservePolicy, goodStanding: boolean): boolean {
+export function isEligible(source: ReleaseSource, policy: ReservePolicy, goodStanding: boolean): boolean {
   switch (source.state) {
     case 'closed':
       return policy.kind !== 'percent_of_open';
@@ -166,14 +172,14 @@ export function computeReleasable(state: ReleaseState): Releasable {
  * so what stays held is the most recent. Percent-of-open draws from settled invoices first, then
  * open ones and the pool — the requirement is on the total.
  */
-export function drawPlan(state: ReleaseState, result: Releasable, amount: Big): { sourceId: string | null; kind: ReserveSource['kind']; amount: Big }[] {
+export function drawPlan(state: ReleaseState, result: Releasable, amount: Big): { sourceId: string | null; kind: ReleaseSource['kind']; amount: Big }[] {
   let left = amount.plus(result.offsets.fees).plus(result.offsets.clientDue);
   const goodStanding = state.clientDue.lte(0);
   const candidates =
     state.policy.kind === 'percent_of_open'
       ? [...state.sources].sort((a, b) => rank(a) - rank(b) || (a.order ?? '').localeCompare(b.order ?? ''))
       : state.sources.filter((s) => isEligible(s, state.policy, goodStanding)).sort((a, b) => (a.order ?? '').localeCompare(b.order ?? ''));
-  const plan: { sourceId: string | null; kind: ReserveSource['kind']; amount: Big }[] = [];
+  const plan: { sourceId: string | null; kind: ReleaseSource['kind']; amount: Big }[] = [];
   for (const s of candidates) {
     if (left.lte(0)) break;
     if (s.held.lte(0)) continue;
@@ -184,7 +190,7 @@ export function drawPlan(state: ReleaseState, result: Releasable, amount: Big): 
   return plan;
 }
 
-function rank(s: ReserveSource): number {
+function rank(s: ReleaseSource): number {
   return s.state === 'closed' ? 0 : s.state === 'pool' ? 1 : 2;
 }
 

@@ -2,7 +2,8 @@ import type { Tx } from '../../db/client';
 import type { AgreementTerms } from '../agreements/terms';
 import { feeSql } from '../ledger/accrual';
 import { Big, ZERO } from '../money';
-import { DEFAULT_RISK_SCHEDULE, riskTier, type ReleaseState, type ReserveSource, type RiskTier, type SourceState } from './releasable';
+import { riskSchedule } from '../settings';
+import { riskTier, type ReleaseSource, type ReleaseState, type RiskTier, type SourceState } from './releasable';
 
 /**
  * The state a release is computed from, for many clients at once and as of any business date
@@ -20,12 +21,7 @@ export interface ClientReleaseContext {
   states: ReleaseState[];
 }
 
-export async function riskSchedule(tx: Tx): Promise<RiskTier[]> {
-  const [row] = await tx.sql<{ value: RiskTier[] }[]>`select value from settings where key = 'reserve.risk_schedule'`;
-  return row?.value ?? DEFAULT_RISK_SCHEDULE;
-}
-
-type SourceRow = { client_id: string; currency: string; source_kind: ReserveSource['kind']; source_id: string | null; label: string; state: SourceState; held: string; n: number; ord: string | null };
+type SourceRow = { client_id: string; currency: string; source_kind: ReleaseSource['kind']; source_id: string | null; label: string; state: SourceState; held: string; n: number; ord: string | null };
 
 /**
  * Two views of the money (issue 11):
@@ -162,7 +158,7 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
     v.fees = v.fees.minus(f.fees);
   }
   const disputed = new Map(disputes.map((d) => [key(d.client_id, d.currency), new Big(d.amount)]));
-  const sourcesBy = new Map<string, ReserveSource[]>();
+  const sourcesBy = new Map<string, ReleaseSource[]>();
   for (const s of sources) {
     const k = key(s.client_id, s.currency);
     const list = sourcesBy.get(k) ?? [];
@@ -198,7 +194,7 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
  * release's stored breakdown, which names groups, not every invoice.
  */
 export function groupedState(state: ReleaseState): ReleaseState {
-  const groups = new Map<SourceState, ReserveSource>();
+  const groups = new Map<SourceState, ReleaseSource>();
   for (const s of state.sources) {
     const g = groups.get(s.state);
     if (!g) {

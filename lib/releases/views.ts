@@ -1,7 +1,8 @@
 import type { Tx } from '../../db/client';
 import { notFound } from '../errors';
 import { moneyOut } from '../money';
-import { cycleErrorSql, cycleStatusSql, type CycleSummary } from './index';
+import { cycleErrorSql, cycleStatusSql } from './cycle-status';
+import type { CycleSummary } from './queries';
 
 /** One release cycle with its progress (clients done of due) and totals, for its screen. */
 export async function getCycle(tx: Tx, id: number): Promise<CycleSummary & { finishedAt: string | null }> {

@@ -28,19 +28,25 @@ describe('release policy settings', () => {
     expect(errorOf(() => validateRiskSchedule(top)).message).toContain('Scores 96–100 have no tier');
   });
 
-  it('names the bad field of a tier', () => {
-    const badRate = DEFAULT_RISK_SCHEDULE.map((t, i) => (i === 1 ? { ...t, rate: '10' } : t));
-    expect(errorOf(() => validateRiskSchedule(badRate)).details).toEqual({ '1.rate': 'must be a fraction between 0 and 1 (0.10 is 10%)' });
+  it('names the bad field of a tier by its label', () => {
+    const badRate = DEFAULT_RISK_SCHEDULE.map((t, i) => (i === 1 ? { ...t, rate: '1.5' } : t));
+    const rateError = errorOf(() => validateRiskSchedule(badRate));
+    expect(Object.keys(rateError.details)).toEqual(['1.rate']);
+    expect(rateError.details['1.rate']).toMatch(/^Tier 2 reserve rate /);
     const badMode = DEFAULT_RISK_SCHEDULE.map((t, i) => (i === 2 ? { ...t, release: 'sometimes' } : t));
-    expect(Object.keys(errorOf(() => validateRiskSchedule(badMode)).details)).toEqual(['2.release']);
+    expect(errorOf(() => validateRiskSchedule(badMode)).details).toEqual({ '2.release': 'Tier 3 release must be one of: automatic, review, manual' });
     const badDays = DEFAULT_RISK_SCHEDULE.map((t, i) => (i === 0 ? { ...t, holdDays: -1 } : t));
-    expect(errorOf(() => validateRiskSchedule(badDays)).details).toEqual({ '0.holdDays': 'cannot be negative' });
+    expect(errorOf(() => validateRiskSchedule(badDays)).details).toEqual({ '0.holdDays': 'Tier 1 holding period must be a whole number of days, such as 30' });
+    const upsideDown = DEFAULT_RISK_SCHEDULE.map((t, i) => (i === 0 ? { ...t, minScore: 100, maxScore: 90 } : t));
+    expect(errorOf(() => validateRiskSchedule(upsideDown)).details).toEqual({ '0.minScore': 'Tier 1 lowest score must not be above its highest score (90)' });
   });
 
   it('keeps the controller threshold as a positive amount with cents', () => {
     expect(validateThreshold('25000')).toBe('25000.00');
     expect(validateThreshold('1234.5')).toBe('1234.50');
-    expect(errorOf(() => validateThreshold('0')).details).toEqual({ controllerThreshold: 'must be more than zero' });
+    expect(validateThreshold('25,000')).toBe('25000.00');
+    expect(errorOf(() => validateThreshold('0')).details).toEqual({ controllerThreshold: 'Controller threshold must be more than 0' });
+    expect(errorOf(() => validateThreshold('1e5')).details.controllerThreshold).toMatch(/^Controller threshold /);
     expect(errorOf(() => validateThreshold('12.345')).status).toBe(400);
   });
 });

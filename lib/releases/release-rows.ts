@@ -1,0 +1,87 @@
+import type { Tx } from '../../db/client';
+import { notFound } from '../errors';
+import { moneyOut } from '../money';
+import type { BreakdownLine } from './releasable';
+
+export interface ReleaseView {
+  id: string;
+  cycleId: string;
+  clientId: string;
+  clientName: string;
+  currency: string;
+  asOf: string;
+  amount: string;
+  approvedAmount: string | null;
+  status: string;
+  releaseMode: string;
+  needsController: boolean;
+  firstApprovedBy: string | null;
+  secondApprovedBy: string | null;
+  reason: string | null;
+  breakdown: { lines?: BreakdownLine[]; summary?: Record<string, string> };
+}
+
+export type ReleaseRow = {
+  id: string;
+  cycle_id: string;
+  client_id: string;
+  client_name: string;
+  currency: string;
+  as_of: string;
+  amount: string;
+  approved_amount: string | null;
+  status: string;
+  release_mode: string;
+  needs_controller: string;
+  first_approved_by: string | null;
+  second_approved_by: string | null;
+  first_email: string | null;
+  second_email: string | null;
+  reason: string | null;
+  breakdown: ReleaseView['breakdown'];
+  created_by: string | null;
+};
+
+export async function loadReleases(tx: Tx, filter: { id?: number; cycleId?: number; status?: string; limit?: number }): Promise<ReleaseRow[]> {
+  return tx.sql<ReleaseRow[]>`
+    select r.*, c.name as client_name, u1.email as first_email, u2.email as second_email
+      from releases r join clients c on c.id = r.client_id
+      left join users u1 on u1.id = r.first_approved_by left join users u2 on u2.id = r.second_approved_by
+     where (${filter.id ?? null}::bigint is null or r.id = ${filter.id ?? null})
+       and (${filter.cycleId ?? null}::bigint is null or r.cycle_id = ${filter.cycleId ?? null})
+       and (${filter.status ?? null}::text is null or r.status = ${filter.status ?? null})
+     order by r.id desc limit ${filter.limit ?? 1000}`;
+}
+
+export function releaseView(r: ReleaseRow): ReleaseView {
+  return {
+    id: r.id,
+    cycleId: r.cycle_id,
+    clientId: r.client_id,
+    clientName: r.client_name,
+    currency: r.currency,
+    asOf: r.as_of,
+    amount: moneyOut(r.amount, r.currency),
+    approvedAmount: r.approved_amount === null ? null : moneyOut(r.approved_amount, r.currency),
+    status: r.status,
+    releaseMode: r.release_mode,
+    needsController: r.needs_controller === 'yes',
+    firstApprovedBy: r.first_email,
+    secondApprovedBy: r.second_email,
+    reason: r.reason,
+    breakdown: r.breakdown,
+  };
+}
+
+/**
+ * Locks a release for a decision, in the order every command that moves a client's reserve uses:
+ * the client first, then the release.
+ */
+export async function lockRelease(tx: Tx, releaseId: number): Promise<ReleaseRow> {
+  const [peek] = await tx.sql<{ client_id: string }[]>`select client_id from releases where id = ${releaseId}`;
+  if (!peek) throw notFound('Release', releaseId);
+  await tx.sql`select id from clients where id = ${peek.client_id} for update`;
+  const [row] = await tx.sql<ReleaseRow[]>`select r.*, '' as client_name from releases r where r.id = ${releaseId} for update`;
+  return row!;
+}
+
