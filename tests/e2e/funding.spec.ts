@@ -74,7 +74,7 @@ test.describe('funding through the API', () => {
     expect(byFunder.status).toBe(403);
     const noReason = await post(request, keys.approver, `/fundings/${held.body.id}/reject`, {});
     expect(noReason.status).toBe(400);
-    expect(noReason.body.error.details).toEqual({ reason: 'is required' });
+    expect(noReason.body.error.details).toEqual({ reason: 'Reason is required' });
     const approved = await post(request, keys.approver, `/fundings/${held.body.id}/approve`, {});
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'funded', totalAdvance: '8000.00' });
