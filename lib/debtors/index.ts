@@ -2,19 +2,26 @@ import { z } from 'zod';
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { clientDebtors, clients, debtors, invoices } from '../../db/schema';
-import { moneyString } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
 import { moneyOut } from '../money';
 import { parseInput } from '../validation';
-import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
+import { businessDate, id, money, optional, text } from '../validation/fields';
+import { assertBusinessDateInWindow } from '../dates';
 import { DomainError, notFound, unknownId } from '../errors';
 
+/** A debtor as API.md POST /debtors sends it; each error names its field's label. */
 export const createDebtorSchema = z.object({
-  name: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(200),
-  creditLimit: moneyString('250000.00'),
-  riskRating: z.string().trim().max(40).optional(),
+  name: text('Debtor name', { max: 200 }),
+  creditLimit: money('Credit limit'),
+  riskRating: optional(text('Risk rating', { max: 40 })),
+});
+
+/** A debtor's credit limit and risk rating; an absent field stays as it is. */
+export const updateDebtorSchema = z.object({
+  creditLimit: optional(money('Credit limit')),
+  riskRating: optional(text('Risk rating', { max: 40 })),
 });
 
 export interface DebtorView {
@@ -50,13 +57,13 @@ export async function listDebtors(tx: Tx): Promise<DebtorSummary[]> {
 
 export const noaSchema = z
   .object({
-    debtorId: z.union([z.string(), z.number()]).transform((v) => Number(v)).refine((v) => Number.isSafeInteger(v) && v > 0, { error: 'must be a debtor id' }),
-    sentDate: z.string().refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }).nullable().optional(),
-    acknowledgedDate: z.string().refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }).nullable().optional(),
+    debtorId: id('Debtor'),
+    sentDate: optional(businessDate('Notice sent date')),
+    acknowledgedDate: optional(businessDate('Notice acknowledged date')),
   })
   .superRefine((v, ctx) => {
-    if (v.acknowledgedDate && !v.sentDate) ctx.addIssue({ code: 'custom', path: ['sentDate'], message: 'a notice is sent before it is acknowledged' });
-    if (v.acknowledgedDate && v.sentDate && v.acknowledgedDate < v.sentDate) ctx.addIssue({ code: 'custom', path: ['acknowledgedDate'], message: 'must not be before sentDate' });
+    if (v.acknowledgedDate && !v.sentDate) ctx.addIssue({ code: 'custom', path: ['sentDate'], message: 'Notice sent date is required: a notice is sent before it is acknowledged' });
+    if (v.acknowledgedDate && v.sentDate && v.acknowledgedDate < v.sentDate) ctx.addIssue({ code: 'custom', path: ['acknowledgedDate'], message: `Notice acknowledged date must not be before the sent date (${v.sentDate})` });
   });
 
 export interface NoaView {
@@ -118,7 +125,7 @@ export async function recordDebtorApproval(tx: Tx, invoiceId: number, input: { d
 
 export async function updateDebtor(tx: Tx, debtorId: number, input: { creditLimit?: unknown; riskRating?: unknown }, actor: Actor): Promise<DebtorView> {
   requirePermission(actor, 'debtor.edit');
-  const data = parseInput(z.object({ creditLimit: moneyString('250000.00').optional(), riskRating: z.string().trim().min(1).max(40).optional() }), input);
+  const data = parseInput(updateDebtorSchema, input);
   const [before] = await tx.db.select().from(debtors).where(eq(debtors.id, debtorId)).for('update');
   if (!before) throw notFound('Debtor', debtorId);
   const [row] = await tx.db

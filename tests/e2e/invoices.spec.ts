@@ -24,7 +24,7 @@ test.describe('entering and verifying invoices', () => {
     await one.getByLabel('Issue date').fill('2026-01-05');
     await one.getByLabel('Due date').fill('2026-02-04');
     await one.getByRole('button', { name: 'Enter invoice' }).click();
-    await expect(page.getByRole('status').filter({ hasText: `Invoice ${typed} is entered (submitted) for 1234.56 USD.` })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: `Invoice ${typed} is entered (submitted) for 1,234.56 USD.` })).toBeVisible();
 
     // The same number again for the same client and debtor is refused at the field, keeping what was typed.
     await one.getByLabel('Invoice number').fill(typed);

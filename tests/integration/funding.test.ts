@@ -182,7 +182,7 @@ describe('agreement models and notices', () => {
     expect((await fund({ clientId: client.id, invoiceIds: [two.id], fundingDate: '2026-03-04' })).warnings).toEqual([]);
     await expect(
       t.database.transaction((tx) => recordNoa(tx, Number(client.id), { debtorId: debtor.id, sentDate: '2026-03-05', acknowledgedDate: '2026-03-01' }, team.underwriter)),
-    ).rejects.toMatchObject({ status: 400, details: { acknowledgedDate: 'must not be before sentDate' } });
+    ).rejects.toMatchObject({ status: 400, details: { acknowledgedDate: 'Notice acknowledged date must not be before the sent date (2026-03-05)' } });
     const confidential = await aClient(t.database, team, { agreement: { model: 'invoice_discounting' } });
     const three = await anInvoice(t.database, team, { client: confidential, debtor });
     expect((await fund({ clientId: confidential.id, invoiceIds: [three.id], fundingDate: '2026-03-04' })).warnings).toEqual([]);

@@ -1,35 +1,37 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { getDatabase } from '@/db/client';
-import { actionActor } from '@/lib/auth/session';
+import { z } from 'zod';
 import { createDebtor, updateDebtor } from '@/lib/debtors';
-import { runAction, type ActionState } from '@/lib/http/action';
+import { formAction } from '@/lib/http/form-action';
+import { displayMoney } from '@/lib/money';
+import { formMoney, id, optional, text } from '@/lib/validation/fields';
 
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
+/** Debtors' credit limits are kept in the base currency (lib/debtors shows them as USD). */
+const LIMIT_CURRENCY = 'USD';
+
+const newDebtorForm = z.object({
+  name: text('Debtor name', { max: 200 }),
+  creditLimit: formMoney('Credit limit', { currency: LIMIT_CURRENCY }),
+  riskRating: optional(text('Risk rating', { max: 40 })),
+});
 
 /** SPEC 2: a debtor with its credit limit and risk rating (underwriters). */
-export async function createDebtorAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter');
-    const debtor = await getDatabase().transaction((tx) =>
-      createDebtor(tx, { name: text(form, 'name') ?? '', creditLimit: text(form, 'creditLimit') ?? '', riskRating: text(form, 'riskRating') }, actor),
-    );
-    revalidatePath('/debtors');
-    return { ok: true, message: `${debtor.name} is added with a credit limit of ${debtor.creditLimit}.` };
-  });
-}
+export const createDebtorAction = formAction('debtor.edit', newDebtorForm, async ({ tx, input, actor }) => {
+  const debtor = await createDebtor(tx, input, actor);
+  revalidatePath('/debtors');
+  return { message: `${debtor.name} is added with a credit limit of ${displayMoney(debtor.creditLimit, LIMIT_CURRENCY)}.` };
+});
 
-export async function updateDebtorAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter');
-    const debtor = await getDatabase().transaction((tx) =>
-      updateDebtor(tx, Number(form.get('debtorId')), { creditLimit: text(form, 'creditLimit'), riskRating: text(form, 'riskRating') }, actor),
-    );
-    revalidatePath('/debtors');
-    return { ok: true, message: `Saved: ${debtor.creditLimit}, ${debtor.riskRating}.` };
-  });
-}
+const editDebtorForm = z.object({
+  debtorId: id('Debtor'),
+  creditLimit: optional(formMoney('Credit limit', { currency: LIMIT_CURRENCY })),
+  riskRating: optional(text('Risk rating', { max: 40 })),
+});
+
+/** One row's credit limit and risk rating; an empty field leaves it as it is. */
+export const updateDebtorAction = formAction('debtor.edit', editDebtorForm, async ({ tx, input, actor }) => {
+  const debtor = await updateDebtor(tx, input.debtorId, { creditLimit: input.creditLimit, riskRating: input.riskRating }, actor);
+  revalidatePath('/debtors');
+  return { message: `Saved: ${displayMoney(debtor.creditLimit, LIMIT_CURRENCY)}, ${debtor.riskRating}.` };
+});

@@ -1,8 +1,9 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import type { ActionState } from '@/lib/http/action';
-import { Feedback, Field, fieldClass, initialState, primaryButton, secondaryButton, submitWith } from '../clients/form-kit';
+import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
+import { MONEY_HINT } from '@/lib/validation/fields';
+import { Feedback, Field, fieldClass, primaryButton, secondaryButton, submitWith } from '../clients/form-kit';
 import { createDebtorAction, updateDebtorAction } from './actions';
 
 const PLACED = new Set(['name', 'creditLimit', 'riskRating']);
@@ -20,18 +21,19 @@ export function NewDebtorForm() {
     { ok: false, message: '', created: 0 },
   );
   const err = state.ok ? {} : (state.errors ?? {});
+  const invalid = (name: string) => (err[name] ? { 'aria-invalid': true, 'aria-describedby': `${id}-${name}-error` } : {});
   return (
     <div>
       {/* a blank form after each debtor added; a refused one keeps what was typed */}
       <form key={state.created} onSubmit={submitWith(dispatch)} aria-label="New debtor" className="grid gap-3 sm:grid-cols-4">
         <Field id={`${id}-name`} label="Debtor name" error={err.name}>
-          <input id={`${id}-name`} name="name" required className={fieldClass} aria-invalid={Boolean(err.name)} />
+          <input id={`${id}-name`} name="name" required defaultValue={typedValue(state, 'name')} className={fieldClass} {...invalid('name')} />
         </Field>
-        <Field id={`${id}-limit`} label="Credit limit" hint="e.g. 250000.00" error={err.creditLimit}>
-          <input id={`${id}-limit`} name="creditLimit" inputMode="decimal" required className={fieldClass} aria-invalid={Boolean(err.creditLimit)} />
+        <Field id={`${id}-creditLimit`} label="Credit limit" hint={`In USD. ${MONEY_HINT}`} error={err.creditLimit}>
+          <input id={`${id}-creditLimit`} name="creditLimit" inputMode="decimal" required defaultValue={typedValue(state, 'creditLimit')} className={fieldClass} {...invalid('creditLimit')} />
         </Field>
-        <Field id={`${id}-rating`} label="Risk rating" hint="e.g. A, B, watch; empty: unrated" error={err.riskRating}>
-          <input id={`${id}-rating`} name="riskRating" className={fieldClass} aria-invalid={Boolean(err.riskRating)} />
+        <Field id={`${id}-riskRating`} label="Risk rating" hint="e.g. A, B, watch; empty: unrated" error={err.riskRating}>
+          <input id={`${id}-riskRating`} name="riskRating" defaultValue={typedValue(state, 'riskRating')} className={fieldClass} {...invalid('riskRating')} />
         </Field>
         <div className="flex items-end">
           <button type="submit" disabled={pending} className={primaryButton}>
@@ -47,7 +49,7 @@ export function NewDebtorForm() {
 /** One row's credit limit and risk rating. */
 export function EditDebtorForm({ debtor }: { debtor: { id: string; name: string; creditLimit: string; riskRating: string } }) {
   const id = useId();
-  const [state, dispatch, pending] = useActionState(updateDebtorAction, initialState);
+  const [state, dispatch, pending] = useActionState<ActionState, FormData>(updateDebtorAction, initialActionState);
   const err = state.ok ? {} : (state.errors ?? {});
   return (
     <form onSubmit={submitWith(dispatch)} aria-label={`Edit ${debtor.name}`} className="flex flex-wrap items-end gap-2">
@@ -56,13 +58,38 @@ export function EditDebtorForm({ debtor }: { debtor: { id: string; name: string;
         <label htmlFor={`${id}-limit`} className="text-xs font-medium">
           Credit limit
         </label>
-        <input id={`${id}-limit`} name="creditLimit" inputMode="decimal" defaultValue={debtor.creditLimit} className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-xs" aria-invalid={Boolean(err.creditLimit)} />
+        <input
+          id={`${id}-limit`}
+          name="creditLimit"
+          inputMode="decimal"
+          defaultValue={typedValue(state, 'creditLimit', debtor.creditLimit)}
+          className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-xs"
+          aria-invalid={err.creditLimit ? true : undefined}
+          aria-describedby={err.creditLimit ? `${id}-limit-error` : undefined}
+        />
+        {err.creditLimit ? (
+          <p id={`${id}-limit-error`} className="mt-0.5 text-xs text-red-700">
+            {err.creditLimit}
+          </p>
+        ) : null}
       </div>
       <div className="w-28">
         <label htmlFor={`${id}-rating`} className="text-xs font-medium">
           Risk rating
         </label>
-        <input id={`${id}-rating`} name="riskRating" defaultValue={debtor.riskRating} className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-xs" aria-invalid={Boolean(err.riskRating)} />
+        <input
+          id={`${id}-rating`}
+          name="riskRating"
+          defaultValue={typedValue(state, 'riskRating', debtor.riskRating)}
+          className="mt-0.5 w-full rounded border border-slate-300 px-2 py-1 text-xs"
+          aria-invalid={err.riskRating ? true : undefined}
+          aria-describedby={err.riskRating ? `${id}-rating-error` : undefined}
+        />
+        {err.riskRating ? (
+          <p id={`${id}-rating-error`} className="mt-0.5 text-xs text-red-700">
+            {err.riskRating}
+          </p>
+        ) : null}
       </div>
       <button type="submit" disabled={pending} className={`${secondaryButton} py-1 text-xs`}>
         Save

@@ -1,110 +1,95 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { getDatabase } from '@/db/client';
-import { actionActor } from '@/lib/auth/session';
-import { DomainError } from '@/lib/errors';
-import { runAction, type ActionState } from '@/lib/http/action';
-import { createInvoice, verifyInvoice } from '@/lib/invoices';
-import { importInvoices } from '@/lib/invoices/import';
+import { z } from 'zod';
 import { recordDebtorApproval } from '@/lib/debtors';
+import { DomainError } from '@/lib/errors';
+import { formAction } from '@/lib/http/form-action';
+import { createInvoice, verifyInvoice } from '@/lib/invoices';
 import type { ScheduleLineError } from '@/lib/invoices/csv';
+import { importInvoices } from '@/lib/invoices/import';
+import { displayMoney } from '@/lib/money';
+import { businessDate, checkMinorUnits, currency, formMoney, id, optional, text } from '@/lib/validation/fields';
+import type { ActionState } from '@/lib/http/action-state';
 
-/** The one-invoice form: what was typed comes back, so a refused form keeps it. */
-export type InvoiceFormState = ActionState & {
-  values?: Record<string, string>;
-  invoice?: { id: string; number: string };
-  /** changes on every answer, so the form re-mounts with `values` */
-  seq?: number;
-};
+/** The one-invoice form's answer: the invoice entered, for the link to it. */
+export type InvoiceFormState = ActionState & { invoice?: { id: string; number: string } };
 
-/** The upload form: every line error of a refused file, or what was imported. */
-export type ImportFormState = ActionState & {
-  lineErrors?: ScheduleLineError[];
-  count?: number;
-  clientId?: string;
-  /** changes on every answer, so the form re-mounts with the client chosen */
-  seq?: number;
-};
+/** The upload form: every line error of a refused file, or how many were imported. */
+export type ImportFormState = ActionState & { lineErrors?: ScheduleLineError[]; count?: number };
 
-const INVOICE_FIELDS = ['clientId', 'debtorId', 'number', 'faceValue', 'currency', 'issueDate', 'dueDate'] as const;
-
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v.trim() : '';
-};
-
-export async function createInvoiceAction(_prev: InvoiceFormState, form: FormData): Promise<InvoiceFormState> {
-  const values = Object.fromEntries(INVOICE_FIELDS.map((f) => [f, text(form, f)]));
-  const state: InvoiceFormState = await runAction(async () => {
-    const actor = await actionActor('funding');
-    try {
-      const invoice = await getDatabase().transaction((tx) => createInvoice(tx, values, actor));
-      revalidatePath('/invoices');
-      return {
-        ok: true,
-        message: `Invoice ${invoice.number} is entered (submitted) for ${invoice.faceValue} ${invoice.currency}.`,
-        invoice: { id: invoice.id, number: invoice.number },
-        // Keep client, debtor, currency and dates for the next invoice of the same schedule.
-        values: { ...values, number: '', faceValue: '' },
-      } satisfies InvoiceFormState;
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'duplicate_invoice') {
-        return { ok: false, message: error.message, errors: { number: 'exists already for this client and debtor' } };
-      }
-      throw error;
-    }
+const invoiceForm = z
+  .object({
+    clientId: id('Client'),
+    debtorId: id('Debtor'),
+    number: text('Invoice number', { max: 80 }),
+    faceValue: formMoney('Face value', { allowZero: false }),
+    currency: currency('Currency'),
+    issueDate: businessDate('Issue date'),
+    dueDate: businessDate('Due date'),
+  })
+  .superRefine((v, ctx) => {
+    checkMinorUnits(ctx, ['faceValue'], 'Face value', v.faceValue, v.currency);
+    if (v.dueDate < v.issueDate) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: `Due date must not be before the issue date (${v.issueDate})` });
   });
-  return { values, ...state, seq: Date.now() };
-}
 
-export async function importScheduleAction(_prev: ImportFormState, form: FormData): Promise<ImportFormState> {
-  const clientId = text(form, 'clientId');
-  const state: ImportFormState = await runAction(async () => {
-    const actor = await actionActor('funding');
-    const file = form.get('file');
-    if (file === null || typeof file === 'string' || file.size === 0) {
-      return { ok: false, message: 'Choose the CSV file of the schedule of accounts.', errors: { file: 'choose a CSV file' } };
-    }
-    let csv: string;
-    try {
-      csv = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
-    } catch {
-      return { ok: false, message: `${file.name} is not UTF-8 text; save it as "CSV UTF-8" and upload it again.`, errors: { file: 'not UTF-8 text' } };
-    }
-    try {
-      const result = await getDatabase().transaction((tx) => importInvoices(tx, { clientId, csv }, actor));
-      revalidatePath('/invoices');
-      return { ok: true, message: `Imported ${result.count} invoice${result.count === 1 ? '' : 's'} from ${file.name}; they are submitted and wait for verification.`, count: result.count } satisfies ImportFormState;
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'invalid_schedule') {
-        return { ok: false, message: `${file.name}: ${error.message}.`, lineErrors: error.details.errors as ScheduleLineError[] } satisfies ImportFormState;
-      }
-      throw error;
-    }
-  });
-  return { ...state, clientId, seq: Date.now() };
-}
-
-export async function verifyInvoiceAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('funding');
-    const invoiceId = text(form, 'invoiceId');
-    if (!/^[1-9]\d{0,15}$/.test(invoiceId)) return { ok: false, message: 'No such invoice.' };
-    const invoice = await getDatabase().transaction((tx) => verifyInvoice(tx, Number(invoiceId), actor));
+/** One invoice by hand (API.md POST /invoices): submitted, waiting for verification. */
+export const createInvoiceAction = formAction('invoice.create', invoiceForm, async ({ tx, input, actor }) => {
+  try {
+    const invoice = await createInvoice(tx, input, actor);
     revalidatePath('/invoices');
-    revalidatePath(`/invoices/${invoice.id}`);
-    return { ok: true, message: `Invoice ${invoice.number} is verified and can be funded.` };
-  });
-}
+    return {
+      message: `Invoice ${invoice.number} is entered (submitted) for ${displayMoney(invoice.faceValue, invoice.currency)}.`,
+      invoice: { id: invoice.id, number: invoice.number },
+    };
+  } catch (error) {
+    // SPEC 5.1: a number is unique per client and debtor — said under the number.
+    if (error instanceof DomainError && error.code === 'duplicate_invoice') return { ok: false, message: error.message, errors: { number: 'exists already for this client and debtor' } };
+    throw error;
+  }
+});
+
+/**
+ * The schedule of accounts as the form sends it: the CSV's text, read in the browser (so the
+ * action reads no file by hand; a file that is not UTF-8 is refused there), and its name.
+ * At most what a server action takes (1 MB); larger files go to POST /api/v1/invoices/import.
+ */
+const scheduleForm = z.object({
+  clientId: id('Client'),
+  csv: z.string({ error: 'Schedule of accounts (CSV): choose the CSV file' }).min(1, { error: 'Schedule of accounts (CSV): choose the CSV file' }).max(1_048_576, { error: 'Schedule of accounts (CSV) is larger than 1 MB; split it, or send it to the API (POST /api/v1/invoices/import)' }),
+  fileName: optional(text('File name', { max: 255 })),
+});
+
+/** A schedule of accounts for one client: every row imported, or nothing and every bad line listed. */
+export const importScheduleAction = formAction('invoice.create', scheduleForm, async ({ tx, input, actor }) => {
+  const name = input.fileName ?? 'The file';
+  try {
+    const result = await importInvoices(tx, { clientId: String(input.clientId), csv: input.csv }, actor);
+    revalidatePath('/invoices');
+    return { message: `Imported ${result.count} invoice${result.count === 1 ? '' : 's'} from ${name}; they are submitted and wait for verification.`, count: result.count };
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'invalid_schedule') {
+      return { ok: false, message: `${name}: ${error.message}.`, lineErrors: error.details.errors as ScheduleLineError[] };
+    }
+    throw error;
+  }
+});
+
+/** Verifies a submitted invoice, so it can go into a funding batch. */
+export const verifyInvoiceAction = formAction('invoice.verify', z.object({ invoiceId: id('Invoice') }), async ({ tx, input, actor }) => {
+  const invoice = await verifyInvoice(tx, input.invoiceId, actor);
+  revalidatePath('/invoices');
+  revalidatePath(`/invoices/${invoice.id}`);
+  return { message: `Invoice ${invoice.number} is verified and can be funded.` };
+});
 
 /** `reverse` agreements: record the debtor's approval of an invoice before it is funded. */
-export async function debtorApprovalAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('funding', 'underwriter');
-    const invoiceId = Number(form.get('invoiceId'));
-    const result = await getDatabase().transaction((tx) => recordDebtorApproval(tx, invoiceId, { date: String(form.get('date') ?? '') }, actor));
-    revalidatePath(`/invoices/${invoiceId}`);
-    return { ok: true, message: `Debtor approval recorded for ${result.debtorApprovedDate}.` };
-  });
-}
+export const debtorApprovalAction = formAction(
+  'debtor.approval',
+  z.object({ invoiceId: id('Invoice'), date: businessDate('Debtor approval date') }),
+  async ({ tx, input, actor }) => {
+    const result = await recordDebtorApproval(tx, input.invoiceId, { date: input.date }, actor);
+    revalidatePath(`/invoices/${input.invoiceId}`);
+    return { message: `Debtor approval recorded for ${result.debtorApprovedDate}.` };
+  },
+);

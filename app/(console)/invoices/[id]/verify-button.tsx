@@ -1,12 +1,12 @@
 'use client';
 
 import { useActionState } from 'react';
-import type { ActionState } from '@/lib/http/action';
+import { initialActionState, type ActionState } from '@/lib/http/action-state';
 import { verifyInvoiceAction } from '../actions';
 
 /** Verifies a submitted invoice (the funding role), so it can go into a funding batch. */
 export function VerifyInvoiceButton({ invoiceId }: { invoiceId: string }) {
-  const [state, action, pending] = useActionState(verifyInvoiceAction, { ok: false, message: '' } as ActionState);
+  const [state, action, pending] = useActionState<ActionState, FormData>(verifyInvoiceAction, initialActionState);
   return (
     <form action={action} className="flex flex-col items-end">
       <input type="hidden" name="invoiceId" value={invoiceId} />

@@ -1,7 +1,9 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState, useState } from 'react';
+import { startTransition, useActionState, useState, type FormEvent } from 'react';
+import { typedValue } from '@/lib/http/action-state';
+import { MONEY_HINT } from '@/lib/validation/fields';
 import { createInvoiceAction, importScheduleAction, type ImportFormState, type InvoiceFormState } from '../actions';
 
 export interface ClientOption {
@@ -26,13 +28,25 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
+/** Kept after an invoice went in: the next one of a schedule has the same client, debtor, currency and dates. */
+const KEPT = ['clientId', 'debtorId', 'currency', 'issueDate', 'dueDate'] as const;
+
+type InvoiceState = InvoiceFormState & { seq: number; kept?: Record<string, string> };
+
 /** One invoice by hand (API.md POST /invoices). */
 export function InvoiceForm({ clients, debtors }: { clients: ClientOption[]; debtors: DebtorOption[] }) {
-  const [state, action, pending] = useActionState(createInvoiceAction, { ok: false, message: '' } as InvoiceFormState);
+  const [state, dispatch, pending] = useActionState(
+    async (prev: InvoiceState, form: FormData): Promise<InvoiceState> => {
+      const next = (await createInvoiceAction(prev, form)) as InvoiceFormState;
+      const kept = next.ok ? Object.fromEntries(KEPT.map((k) => [k, String(form.get(k) ?? '')])) : prev.kept;
+      return { ...next, seq: prev.seq + 1, kept };
+    },
+    { ok: false, message: '', seq: 0 },
+  );
   return (
     <div>
-      {/* Re-mounted on every answer, so a refused form shows what was typed (React resets forms after an action). */}
-      <InvoiceFields key={state.seq ?? 0} state={state} action={action} pending={pending} clients={clients} debtors={debtors} />
+      {/* Re-mounted on every answer: a refused form shows what was typed, an accepted one keeps client, debtor, currency and dates. */}
+      <InvoiceFields key={state.seq} state={state} dispatch={dispatch} pending={pending} clients={clients} debtors={debtors} />
       {state.message ? (
         <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
           <p>{state.message}</p>
@@ -51,29 +65,35 @@ export function InvoiceForm({ clients, debtors }: { clients: ClientOption[]; deb
 
 function InvoiceFields({
   state,
-  action,
+  dispatch,
   pending,
   clients,
   debtors,
 }: {
-  state: InvoiceFormState;
-  action: (form: FormData) => void;
+  state: InvoiceState;
+  dispatch: (form: FormData) => void;
   pending: boolean;
   clients: ClientOption[];
   debtors: DebtorOption[];
 }) {
-  const values = state.values ?? {};
-  const err = state.errors ?? {};
-  const firstClient = clients.find((c) => c.id === values.clientId) ?? clients[0];
-  const [currency, setCurrency] = useState(values.currency || firstClient?.currency || '');
+  const err = state.ok ? {} : (state.errors ?? {});
+  // What was typed (refused), else what is kept for the next invoice (accepted), else the default.
+  const value = (name: string, fallback = '') => typedValue(state, name, state.kept?.[name] ?? fallback);
+  const firstClient = clients.find((c) => c.id === value('clientId')) ?? clients[0];
+  const [currency, setCurrency] = useState(value('currency', firstClient?.currency ?? ''));
   const field = (name: string) => ({
     id: `invoice-${name}`,
     name,
     'aria-invalid': err[name] ? true : undefined,
     'aria-describedby': err[name] ? `invoice-${name}-error` : undefined,
   });
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => dispatch(data));
+  };
   return (
-    <form action={action} aria-label="Enter an invoice" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+    <form onSubmit={onSubmit} aria-label="Enter an invoice" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
       <div className="sm:col-span-2">
         <label htmlFor="invoice-clientId" className="text-sm font-medium">
           Client
@@ -98,7 +118,7 @@ function InvoiceFields({
         <label htmlFor="invoice-debtorId" className="text-sm font-medium">
           Debtor
         </label>
-        <select {...field('debtorId')} required className={input} defaultValue={values.debtorId || ''}>
+        <select {...field('debtorId')} required className={input} defaultValue={value('debtorId')}>
           <option value="" disabled>
             Choose the debtor
           </option>
@@ -114,14 +134,22 @@ function InvoiceFields({
         <label htmlFor="invoice-number" className="text-sm font-medium">
           Invoice number
         </label>
-        <input {...field('number')} required maxLength={80} className={input} defaultValue={values.number} />
+        <input {...field('number')} required maxLength={80} className={input} defaultValue={state.ok ? '' : value('number')} />
         <FieldError id="invoice-number-error" message={err.number} />
       </div>
       <div>
         <label htmlFor="invoice-faceValue" className="text-sm font-medium">
           Face value
         </label>
-        <input {...field('faceValue')} required inputMode="decimal" placeholder="10000.00" className={`${input} num`} defaultValue={values.faceValue} />
+        <input
+          {...field('faceValue')}
+          required
+          inputMode="decimal"
+          placeholder="10,000.00"
+          title={MONEY_HINT}
+          className={`${input} num`}
+          defaultValue={state.ok ? '' : value('faceValue')}
+        />
         <FieldError id="invoice-faceValue-error" message={err.faceValue} />
       </div>
       <div>
@@ -136,14 +164,14 @@ function InvoiceFields({
         <label htmlFor="invoice-issueDate" className="text-sm font-medium">
           Issue date
         </label>
-        <input {...field('issueDate')} type="date" required className={input} defaultValue={values.issueDate} />
+        <input {...field('issueDate')} type="date" required className={input} defaultValue={value('issueDate')} />
         <FieldError id="invoice-issueDate-error" message={err.issueDate} />
       </div>
       <div>
         <label htmlFor="invoice-dueDate" className="text-sm font-medium">
           Due date
         </label>
-        <input {...field('dueDate')} type="date" required className={input} defaultValue={values.dueDate} />
+        <input {...field('dueDate')} type="date" required className={input} defaultValue={value('dueDate')} />
         <FieldError id="invoice-dueDate-error" message={err.dueDate} />
       </div>
       <div className="flex items-end sm:col-span-2">
@@ -162,28 +190,55 @@ function InvoiceFields({
  */
 const MAX_UPLOAD_BYTES = 1024 * 1024 - 16 * 1024;
 
-/** A schedule of accounts for one client: every row imported, or nothing and every bad line listed. */
+type ImportState = ImportFormState & { imports: number };
+
+/** The file as text, or why it cannot be read (not UTF-8, too large). */
+async function readSchedule(file: File): Promise<{ text: string } | { error: string }> {
+  if (file.size > MAX_UPLOAD_BYTES) return { error: `${file.name} is larger than 1 MB; split it, or send it to the API (POST /api/v1/invoices/import)` };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer()) };
+  } catch {
+    return { error: `${file.name} is not UTF-8 text; save it as "CSV UTF-8" and upload it again` };
+  }
+}
+
+/**
+ * A schedule of accounts for one client: every row imported, or nothing and every bad line
+ * listed. The browser reads the file and sends its text (the action reads no file by hand).
+ */
 export function ScheduleUploadForm({ clients }: { clients: ClientOption[] }) {
-  const [state, action, pending] = useActionState(importScheduleAction, { ok: false, message: '' } as ImportFormState);
-  const [tooLarge, setTooLarge] = useState<string | null>(null);
-  const err = tooLarge ? { file: tooLarge } : (state.errors ?? {});
+  const [state, dispatch, pending] = useActionState(
+    async (prev: ImportState, form: FormData): Promise<ImportState> => {
+      const next = (await importScheduleAction(prev, form)) as ImportFormState;
+      return { ...next, imports: prev.imports + (next.ok ? 1 : 0) };
+    },
+    { ok: false, message: '', imports: 0 },
+  );
+  const [unreadable, setUnreadable] = useState<string | null>(null);
+  const serverErrors = state.ok ? {} : (state.errors ?? {});
+  const err = unreadable ? { file: unreadable } : { clientId: serverErrors.clientId, file: serverErrors.csv ?? serverErrors.fileName };
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const file = (formElement.elements.namedItem('file') as HTMLInputElement | null)?.files?.[0];
+    const data = new FormData();
+    data.set('clientId', String(new FormData(formElement).get('clientId') ?? ''));
+    if (file) {
+      const read = await readSchedule(file);
+      if ('error' in read) {
+        setUnreadable(read.error);
+        return;
+      }
+      data.set('csv', read.text);
+      data.set('fileName', file.name);
+    }
+    setUnreadable(null);
+    startTransition(() => dispatch(data));
+  };
   return (
     <div>
-      <form
-        key={state.seq ?? 0}
-        action={action}
-        onSubmit={(e) => {
-          const file = (e.currentTarget.elements.namedItem('file') as HTMLInputElement | null)?.files?.[0];
-          if (file && file.size > MAX_UPLOAD_BYTES) {
-            e.preventDefault();
-            setTooLarge(`${file.name} is larger than 1 MB; split it, or send it to the API (POST /api/v1/invoices/import)`);
-          } else {
-            setTooLarge(null);
-          }
-        }}
-        aria-label="Import a schedule of accounts"
-        className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4"
-      >
+      {/* a blank form after each import; a refused one keeps the client and the file chosen */}
+      <form key={state.imports} onSubmit={onSubmit} aria-label="Import a schedule of accounts" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <div className="sm:col-span-2">
           <label htmlFor="schedule-client" className="text-sm font-medium">
             Client
@@ -193,7 +248,7 @@ export function ScheduleUploadForm({ clients }: { clients: ClientOption[] }) {
             name="clientId"
             required
             className={input}
-            defaultValue={state.clientId ?? clients[0]?.id ?? ''}
+            defaultValue={typedValue(state, 'clientId', clients[0]?.id ?? '')}
             aria-invalid={err.clientId ? true : undefined}
             aria-describedby={err.clientId ? 'schedule-client-error' : undefined}
           >
@@ -214,7 +269,6 @@ export function ScheduleUploadForm({ clients }: { clients: ClientOption[] }) {
             name="file"
             type="file"
             accept=".csv,text/csv"
-            required
             className={`${input} bg-white`}
             aria-invalid={err.file ? true : undefined}
             aria-describedby={err.file ? 'schedule-file-error schedule-help' : 'schedule-help'}
@@ -231,7 +285,7 @@ export function ScheduleUploadForm({ clients }: { clients: ClientOption[] }) {
           </button>
         </div>
       </form>
-      {state.message && !tooLarge ? (
+      {state.message && !unreadable ? (
         <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
           <p>{state.message}</p>
           {state.ok ? (
