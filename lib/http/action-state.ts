@@ -25,4 +25,3 @@ export function typedChecked(state: Pick<ActionState, 'values'> | undefined, nam
 }
 
 export const initialActionState: ActionState = { ok: false, message: '' };
-

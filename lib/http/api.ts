@@ -1,21 +1,27 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import { getDatabase, type Tx } from '../../db/client';
+import type { z } from 'zod';
+import { getDatabase, type Database, type Tx } from '../../db/client';
 import { apiKeys, users } from '../../db/schema';
 import { canonicalJson } from '../audit/hash';
-import { requireRole, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { hashApiKey, looksLikeApiKey } from '../auth/api-keys';
-import type { Role } from '../auth/roles';
+import { requirePermission, type Permission } from '../auth/permissions';
 import { DomainError } from '../errors';
+import { issueCode } from '../validation/fields';
+import { runAfterCommit } from './after-commit';
 import { clientIp } from './client-ip';
 import { internalError, publicError } from './errors';
 import { bodyLimits, importRowLimit } from './limits';
 import { assertCleanText, boundedRequestId, hasBadCharacters, parseJsonBody, readBodyText } from './request';
 
 /**
- * Route handlers of the public API (API.md): the key → actor, the role check, JSON errors of
- * the documented shape, and Idempotency-Key replay. Handlers stay four steps long (STYLE).
+ * Route handlers of the public API (API.md): the key → actor, the permission check
+ * (lib/auth/permissions.ts), the body parsed with the route's zod schema (the shared field
+ * schemas of lib/validation/fields.ts: a failure is a 400 whose `details` name each JSON field
+ * and whose messages name its label), JSON errors of the documented shape, and Idempotency-Key
+ * replay. Handlers stay four steps long (STYLE "How a command flows").
  *
  * Bad input is never a 500 (issue 11): the body is read as a stream and cut at its limit (413),
  * JSON that nests too deep or carries a NUL or a lone surrogate is a 400 naming the field, and
@@ -23,12 +29,21 @@ import { assertCleanText, boundedRequestId, hasBadCharacters, parseJsonBody, rea
  * (lib/http/errors.ts) without a word about hosts or connection strings.
  */
 
-export interface ApiContext<P> {
+/** A route's path parameters as Next passes them (`{ id: "12" }`); read ids with `pathId`. */
+export type PathParams = Record<string, string | undefined>;
+
+export interface ApiContext {
   req: Request;
   actor: Actor;
-  params: P;
-  /** inside a transaction for POSTs (with the idempotency record), the pool for reads and for `transaction: false` */
+  params: PathParams;
+  /** inside a transaction for writes (with the idempotency record); the pool for reads and for `transaction: false` */
   tx: Tx;
+  /**
+   * The pool, for a handler declared `transaction: false` whose command opens its own short
+   * transactions (a release cycle per chunk of clients): no transaction is open around it, so
+   * the request never holds one connection while it waits for another (issue 11).
+   */
+  db: Database;
   url: URL;
 }
 
@@ -54,6 +69,37 @@ export interface ApiRouteOptions {
   transaction?: boolean;
   /** 'file': the body is an imported file (the import size limit and the row cap) */
   body?: 'json' | 'file';
+}
+
+/**
+ * The user an API key acts for. Every key belongs to a user (api_keys.user_id is not null), so an
+ * actor without one here is a bug, not a caller to serve: refused rather than filed under a
+ * made-up user id.
+ */
+function keyOwner(actor: Actor): number {
+  if (actor.userId === null) throw new DomainError('unauthenticated', 'This request has no user to act for', { status: 401 });
+  return actor.userId;
+}
+
+/**
+ * A body that does not parse: 400 `invalid_input` (or, when every bad field is an amount that
+ * says so, the amount's own code: `too_large`, `too_many_decimals`, `negative_amount`,
+ * `invalid_decimal`), `details` keyed by the JSON field ("agreement.fees.rate",
+ * "allocations.0.amount"), each message naming the field's label.
+ */
+export function invalidBody(error: z.ZodError): DomainError {
+  const details: Record<string, string> = {};
+  const codes = new Set<string>();
+  for (const issue of error.issues) {
+    const field = issue.path.length > 0 ? issue.path.join('.') : '_';
+    if (field in details) continue;
+    details[field] = issue.message;
+    codes.add(issueCode(issue) ?? 'invalid_input');
+  }
+  // A message of a schema that does not name its label ("must be …") gets the field's name.
+  const said = Object.entries(details).map(([field, message]) => (field === '_' || /^[A-Z]/.test(message) ? message : `${field} ${message}`));
+  const message = said.length === 1 ? said[0]! : `Please correct: ${said.join('; ')}`;
+  return new DomainError(codes.size === 1 ? [...codes][0]! : 'invalid_input', message, { status: 400, details });
 }
 
 /** A claim (status 0) older than this is taken to be a crashed request's and may be taken over. */
@@ -82,9 +128,13 @@ async function actorFromKey(req: Request, requestId: string): Promise<Actor> {
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(and(eq(apiKeys.keyHash, hashApiKey(match[1]!)), isNull(apiKeys.revokedAt)));
-  if (!row || row.user.disabledAt) throw new DomainError('unauthenticated', 'The API key is not valid (unknown, revoked, or its user is disabled)', { status: 401 });
-  // Fire-and-forget is wrong for an audit trail but right for a usage timestamp.
-  void db.sql`update api_keys set last_used_at = now() where id = ${row.keyId} and (last_used_at is null or last_used_at < now() - interval '1 minute')`.catch(() => {});
+  if (!row || row.user.disabledAt)
+    throw new DomainError('unauthenticated', 'The API key is not valid (unknown, revoked, or its user is disabled)', { status: 401 });
+  // Fire-and-forget is wrong for an audit trail but right for a usage timestamp (a failure is logged, the request goes on).
+  void db.sql`update api_keys set last_used_at = now() where id = ${row.keyId} and (last_used_at is null or last_used_at < now() - interval '1 minute')`.catch(
+    (error: unknown) =>
+      console.warn(`[${requestId}] could not record the API key's last use:`, publicError(error)?.code ?? (error instanceof Error ? error.message : error)),
+  );
   return {
     userId: row.user.id,
     label: row.user.email,
@@ -105,12 +155,7 @@ export function toErrorResponse(error: unknown, requestId: string): Response {
   return json(e.status, errorBody(e.code, e.message, e.details), requestId);
 }
 
-/** A JSON body read with the API's limits (for handlers outside apiRoute). */
-export async function readJson(req: Request): Promise<unknown> {
-  return parseJsonBody(await readBodyText(req, { maxBytes: bodyLimits().json }));
-}
-
-type RouteContext<P> = { params: Promise<P> };
+type RouteContext = { params: Promise<PathParams> };
 
 /**
  * A GET that people open from the console or the portal too (a statement PDF): without an
@@ -176,45 +221,92 @@ async function claimKey(userId: number, key: string, route: string, requestHash:
   throw inProgress();
 }
 
-/** Wraps a handler with authentication, the role check and errors; POSTs get Idempotency-Key. */
-export function apiRoute<P = Record<string, never>>(
-  roles: readonly Role[],
-  handler: (ctx: ApiContext<P> & { body: unknown }) => Promise<ApiResult>,
-  options: ApiRouteOptions = {},
-) {
-  return async (req: Request, context: RouteContext<P>): Promise<Response> => {
+/** A route handler as Next calls it; `permission` and `schema` stay readable (tests generate inputs from them). */
+export interface ApiRouteHandler {
+  (req: Request, context: RouteContext): Promise<Response>;
+  readonly permission: Permission;
+  /** the JSON body's schema (null: the handler reads the query string or a file body itself) */
+  readonly schema: z.ZodType | null;
+  readonly options: Readonly<ApiRouteOptions>;
+}
+
+/** A handler without a body schema: a GET (it reads `url`'s query), a POST with no body, or a file import (`body` is its text). */
+export type RawApiHandler = (ctx: ApiContext & { body: unknown }) => Promise<ApiResult>;
+/** A handler of a JSON body parsed with the route's schema: `input` is its typed output. */
+export type ApiHandler<I> = (ctx: ApiContext & { input: I }) => Promise<ApiResult>;
+
+/**
+ * The one shape of an API route (STYLE "How a command flows"): the key's actor holding
+ * `permission` (401/403) → the JSON body parsed with `schema` (400 naming each field) → the
+ * handler in one transaction with Idempotency-Key replay → the answer; after-commit work runs
+ * after it, logged if it fails.
+ *
+ *   export const POST = apiRoute('invoice.create', createInvoiceBody, async ({ tx, input, actor }) => …)
+ *
+ * Without a schema (`apiRoute(permission, handler, options)`) the handler gets the raw `body`:
+ * GETs with query strings, POSTs without a body, and file imports (`body: 'file'`).
+ */
+export function apiRoute(permission: Permission, handler: RawApiHandler, options?: ApiRouteOptions): ApiRouteHandler;
+export function apiRoute<S extends z.ZodType>(permission: Permission, schema: S, handler: ApiHandler<z.output<S>>, options?: ApiRouteOptions): ApiRouteHandler;
+export function apiRoute(
+  permission: Permission,
+  schemaOrHandler: z.ZodType | RawApiHandler,
+  handlerOrOptions?: ApiHandler<unknown> | ApiRouteOptions,
+  maybeOptions?: ApiRouteOptions,
+): ApiRouteHandler {
+  const schema = typeof schemaOrHandler === 'function' ? null : schemaOrHandler;
+  const options: ApiRouteOptions = (schema ? maybeOptions : (handlerOrOptions as ApiRouteOptions | undefined)) ?? {};
+  const run: (ctx: ApiContext, body: unknown) => Promise<ApiResult> = schema
+    ? (ctx, body) => (handlerOrOptions as ApiHandler<unknown>)({ ...ctx, input: body })
+    : (ctx, body) => (schemaOrHandler as RawApiHandler)({ ...ctx, body });
+  const route = async (req: Request, context: RouteContext): Promise<Response> => {
     const requestId = boundedRequestId(req.headers.get('x-request-id'));
     try {
       const isRead = req.method === 'GET' || req.method === 'HEAD';
-      const actor = requireRole(options.session && isRead ? await actorFromKeyOrSession(req, requestId) : await actorFromKey(req, requestId), roles);
-      const params = (await context.params) ?? ({} as P);
+      const actor = requirePermission(options.session && isRead ? await actorFromKeyOrSession(req, requestId) : await actorFromKey(req, requestId), permission);
+      const params: PathParams = (await context?.params) ?? {};
       const url = new URL(req.url);
       const db = getDatabase();
       const isWrite = !isRead;
-      const body: unknown = isWrite ? await readWriteBody(req, options.body ?? 'json') : undefined;
+      const raw: unknown = isWrite ? await readWriteBody(req, options.body ?? 'json') : undefined;
+      // Parsed before any transaction opens: a bad body holds no connection and stores nothing.
+      let body: unknown = raw;
+      if (schema) {
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) throw invalidBody(parsed.error);
+        body = parsed.data;
+      }
       const idemKey = req.headers.get('idempotency-key');
       let result: ApiResult;
       if (isWrite && idemKey) {
         if (idemKey.length > 200) throw new DomainError('invalid_idempotency_key', 'Idempotency-Key is at most 200 characters', { status: 400 });
         if (hasBadCharacters(idemKey)) throw new DomainError('invalid_idempotency_key', 'Idempotency-Key must be plain text', { status: 400 });
+        const userId = keyOwner(actor);
         const route = `${req.method} ${url.pathname}`;
-        const requestHash = createHash('sha256').update(route).update('\n').update(typeof body === 'string' ? body : canonicalJson(body)).digest('hex');
+        // The hash is of what was sent, so "the same key with another body" means what the caller sent.
+        const requestHash = createHash('sha256')
+          .update(route)
+          .update('\n')
+          .update(typeof raw === 'string' ? raw : canonicalJson(raw))
+          .digest('hex');
         if (options.transaction === false) {
-          const replay = await claimKey(actor.userId!, idemKey, route, requestHash);
+          const replay = await claimKey(userId, idemKey, route, requestHash);
           if (replay) {
             result = { status: replay.status, body: replay.body, headers: { 'idempotent-replayed': 'true' } };
           } else {
             try {
-              result = await handler({ req, actor, params, tx: db, url, body });
+              result = await run({ req, actor, params, tx: db, db, url }, body);
             } catch (error) {
               // Nothing to replay: free the key so the caller may try again.
-              await db.sql`delete from api_idempotency where user_id = ${actor.userId} and key = ${idemKey} and status = 0`.catch(() => {});
+              await db.sql`delete from api_idempotency where user_id = ${userId} and key = ${idemKey} and status = 0`.catch((freeError: unknown) =>
+                console.warn(`[${requestId}] could not free the Idempotency-Key after a failure:`, publicError(freeError)?.code ?? freeError),
+              );
               throw error;
             }
             const stored = result;
             await db.sql`
               update api_idempotency set status = ${stored.status}, body = ${JSON.stringify(stored.body ?? null)}::jsonb
-               where user_id = ${actor.userId} and key = ${idemKey} and status = 0`.catch((error: unknown) =>
+               where user_id = ${userId} and key = ${idemKey} and status = 0`.catch((error: unknown) =>
               // The work is done and is answered; a replay will find the claim and say so (409).
               console.warn(`[${requestId}] could not store the idempotent answer:`, publicError(error)?.code ?? error),
             );
@@ -224,30 +316,29 @@ export function apiRoute<P = Record<string, never>>(
             // The first request with a key holds its row until it commits; a racing twin waits here.
             const claimed = await tx.sql`
               insert into api_idempotency (user_id, key, route, request_hash, status, body)
-              values (${actor.userId}, ${idemKey}, ${route}, ${requestHash}, 0, '{}'::jsonb)
+              values (${userId}, ${idemKey}, ${route}, ${requestHash}, 0, '{}'::jsonb)
               on conflict do nothing returning key`;
             if (claimed.length === 0) {
               const [stored] = await tx.sql<{ request_hash: string; status: number; body: unknown }[]>`
-                select request_hash, status, body from api_idempotency where user_id = ${actor.userId} and key = ${idemKey}`;
+                select request_hash, status, body from api_idempotency where user_id = ${userId} and key = ${idemKey}`;
               const replay = replayOf(stored, requestHash);
               if (!replay) throw inProgress();
               return { status: replay.status, body: replay.body, headers: { 'idempotent-replayed': 'true' } };
             }
-            const fresh = await handler({ req, actor, params, tx, url, body });
+            const fresh = await run({ req, actor, params, tx, db, url }, body);
             await tx.sql`
               update api_idempotency set status = ${fresh.status}, body = ${JSON.stringify(fresh.body ?? null)}::jsonb
-               where user_id = ${actor.userId} and key = ${idemKey}`;
+               where user_id = ${userId} and key = ${idemKey}`;
             return fresh;
           });
         }
       } else if (isWrite && options.transaction !== false) {
-        result = await db.transaction((tx) => handler({ req, actor, params, tx, url, body }));
+        result = await db.transaction((tx) => run({ req, actor, params, tx, db, url }, body));
       } else {
-        result = await handler({ req, actor, params, tx: db, url, body });
+        result = await run({ req, actor, params, tx: db, db, url }, body);
       }
-      if (result.after) {
-        await result.after().catch((error: unknown) => console.warn(`[${requestId}] after-commit work failed:`, error instanceof Error ? error.message : error));
-      }
+      // The work is committed and is answered; a failure here is logged (runAfterCommit), the scheduler retries it.
+      if (result.after) await runAfterCommit([{ label: 'after-commit work', work: result.after }], { requestId });
       if (result.raw) {
         return new Response(result.raw.body as BodyInit, {
           status: result.status,
@@ -264,6 +355,7 @@ export function apiRoute<P = Record<string, never>>(
       return toErrorResponse(error, requestId);
     }
   };
+  return Object.assign(route, { permission, schema, options: Object.freeze({ ...options }) });
 }
 
 /** Parses a path id ("123"); anything else is a 404 like an unknown id. */

@@ -14,7 +14,13 @@ export function forwardedFor(sent: string | string[] | undefined, peer: string |
   if (hops <= 0) return peerAddress || undefined;
   const existing = (Array.isArray(sent) ? sent.join(', ') : (sent ?? '')).trim();
   // A chain longer than any real one is an attack on whatever reads it; keep its tail.
-  const kept = existing.length > 2048 ? existing.slice(existing.length - 2048).replace(/^[^,]*,?/, '').trim() : existing;
+  const kept =
+    existing.length > 2048
+      ? existing
+          .slice(existing.length - 2048)
+          .replace(/^[^,]*,?/, '')
+          .trim()
+      : existing;
   if (!kept) return peerAddress || undefined;
   return peerAddress ? `${kept}, ${peerAddress}` : kept;
 }

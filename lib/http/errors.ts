@@ -69,7 +69,12 @@ export function publicError(error: unknown): PublicError | null {
       return { status: 400, code: 'number_out_of_range', message: 'A number is too large (or has too many digits) to be stored', details: {} };
     case '22021':
     case '22P05':
-      return { status: 400, code: 'invalid_characters', message: 'The input contains characters that cannot be stored (a NUL byte or broken Unicode)', details: {} };
+      return {
+        status: 400,
+        code: 'invalid_characters',
+        message: 'The input contains characters that cannot be stored (a NUL byte or broken Unicode)',
+        details: {},
+      };
     case '22P02':
       return { status: 400, code: 'invalid_input', message: 'A value is not in the form expected (a number, a date or an id)', details: {} };
     case '54001':
@@ -84,7 +89,8 @@ export function publicError(error: unknown): PublicError | null {
   if (code.startsWith('08')) return unavailable();
   // Any other data exception (a bad date, too long a text): the input, not the server.
   if (code.startsWith('22')) return { status: 400, code: 'invalid_input', message: 'A value is not valid for the field it was given for', details: {} };
-  if (code.startsWith('53')) return { status: 503, code: 'database_busy', message: 'The database is out of resources right now; try again in a moment.', details: {} };
+  if (code.startsWith('53'))
+    return { status: 503, code: 'database_busy', message: 'The database is out of resources right now; try again in a moment.', details: {} };
   return null;
 }
 

@@ -6,9 +6,9 @@ import type { Permission } from '../auth/permissions';
 import { actionActorFor } from '../auth/session';
 import { fieldErrors, formValues } from '../validation/fields';
 import { runAction, type ActionState } from './action';
+import { runAfterCommit, type AfterCommit } from './after-commit';
 
-/** Work after the commit (enqueue a job, kick the outbox): its failure is logged, never swallowed, and never undoes the command. */
-export type AfterCommit = (label: string, work: () => Promise<unknown>) => void;
+export { runAfterCommit, type AfterCommit } from './after-commit';
 
 export interface FormCommandContext<I> {
   /** the transaction (or, with `transaction: false`, the database for commands that manage their own) */
@@ -28,25 +28,17 @@ export interface FormActionOptions {
   transaction?: boolean;
 }
 
+/**
+ * A server action made by formAction. Its permission and schema stay readable on the function
+ * (tests/integration/hostile-actions.test.ts generates inputs per field from them).
+ */
+export type FormActionHandler<S extends z.ZodType = z.ZodType> = ((prev: ActionState, form: FormData) => Promise<ActionState>) & {
+  readonly permission: Permission;
+  readonly schema: S;
+};
+
 /** What a form command answers: the person's message (and e.g. a secret shown once). */
 export type FormResult = Omit<ActionState, 'ok' | 'values'> & { ok?: boolean };
-
-/**
- * Runs after the commit, one by one; a failure is logged with what it was and the request id,
- * and the person is told the saved part stands (issue 12: no `.catch(() => {})`).
- */
-export async function runAfterCommit(works: { label: string; work: () => Promise<unknown> }[], actor: Pick<Actor, 'requestId'>): Promise<string[]> {
-  const failed: string[] = [];
-  for (const { label, work } of works) {
-    try {
-      await work();
-    } catch (error) {
-      failed.push(label);
-      console.error(JSON.stringify({ level: 'error', msg: 'after-commit work failed', work: label, requestId: actor.requestId, error: error instanceof Error ? error.message : String(error) }));
-    }
-  }
-  return failed;
-}
 
 /**
  * The one shape of a server action (STYLE "How a command flows"): FormData → zod (the shared
@@ -62,8 +54,8 @@ export function formAction<S extends z.ZodType>(
   schema: S,
   command: (ctx: FormCommandContext<z.output<S>>) => Promise<FormResult>,
   options: FormActionOptions = {},
-): (prev: ActionState, form: FormData) => Promise<ActionState> {
-  return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
+): FormActionHandler<S> {
+  const action = async (_prev: ActionState, form: FormData): Promise<ActionState> => {
     const raw = formValues(form);
     const values = typedValues(raw);
     const state = await runAction(async () => {
@@ -87,6 +79,7 @@ export function formAction<S extends z.ZodType>(
     });
     return state.ok ? state : { ...state, values };
   };
+  return Object.assign(action, { permission, schema });
 }
 
 /** What the person typed, to put back in the form (secrets never echoed). */

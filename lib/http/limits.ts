@@ -70,7 +70,10 @@ export function humanSize(bytes: number): string {
 }
 
 export function payloadTooLarge(limit: number): DomainError {
-  return new DomainError('payload_too_large', `The request body is larger than ${humanSize(limit)}; nothing was read or changed`, { status: 413, details: { limit } });
+  return new DomainError('payload_too_large', `The request body is larger than ${humanSize(limit)}; nothing was read or changed`, {
+    status: 413,
+    details: { limit },
+  });
 }
 
 /** XML bank statements (camt.053) count entries; everything else counts lines. */
@@ -90,10 +93,14 @@ export function countRows(text: string): number {
 }
 
 export function tooManyRows(limit: number, unit: 'lines' | 'entries' = 'lines'): DomainError {
-  return new DomainError('too_many_rows', `The file has more than ${limit.toLocaleString('en-US')} ${unit}, the most one import takes (IMPORT_MAX_ROWS); split it and import each part`, {
-    status: 413,
-    details: { limit, unit },
-  });
+  return new DomainError(
+    'too_many_rows',
+    `The file has more than ${limit.toLocaleString('en-US')} ${unit}, the most one import takes (IMPORT_MAX_ROWS); split it and import each part`,
+    {
+      status: 413,
+      details: { limit, unit },
+    },
+  );
 }
 
 /** Refuses a file over the row cap before it is parsed (a parsed row costs far more than its text). */

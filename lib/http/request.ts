@@ -89,7 +89,8 @@ export function jsonDepthExceeds(text: string, max: number = MAX_JSON_DEPTH): bo
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i += 1; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -142,7 +143,10 @@ export function assertCleanJson(value: unknown): void {
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return {};
   if (jsonDepthExceeds(text)) {
-    throw new DomainError('too_deeply_nested', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, { status: 400, details: { _: `at most ${MAX_JSON_DEPTH} levels of nesting`, limit: MAX_JSON_DEPTH } });
+    throw new DomainError('too_deeply_nested', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, {
+      status: 400,
+      details: { _: `at most ${MAX_JSON_DEPTH} levels of nesting`, limit: MAX_JSON_DEPTH },
+    });
   }
   let value: unknown;
   try {
@@ -160,5 +164,8 @@ export function assertCleanText(text: string): void {
   if (at === -1) return;
   let line = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line += 1;
-  throw new DomainError('invalid_characters', `The file contains a NUL character (line ${line}); send it as UTF-8 text`, { status: 400, details: { body: `NUL character on line ${line}`, line } });
+  throw new DomainError('invalid_characters', `The file contains a NUL character (line ${line}); send it as UTF-8 text`, {
+    status: 400,
+    details: { body: `NUL character on line ${line}`, line },
+  });
 }

@@ -128,7 +128,8 @@ describe('bad input is a 400 of API.md’s shape, never a 500', () => {
     const { POST } = await routes.debtors();
     const res = await call(POST, 'POST', '/api/v1/debtors', keys.underwriter!, { body: JSON.stringify({ name: `Huge ${randomBytes(3).toString('hex')}`, creditLimit: '9'.repeat(30) + '.00' }) });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: expect.stringMatching(/^(number_out_of_range|invalid_input)$/), message: expect.any(String) });
+    expect(res.body.error).toMatchObject({ code: expect.stringMatching(/^(number_out_of_range|invalid_input|too_large)$/), message: expect.any(String) });
+    expect(res.body.error.details).toEqual({ creditLimit: 'Credit limit is too large: at most 15 digits before the decimal point' });
   });
 
   it('a body over the JSON limit → 413 payload_too_large with the limit; an import over its row cap → 413 too_many_rows', async () => {
@@ -272,7 +273,7 @@ describe('Idempotency-Key of a route without a transaction (transaction: false)'
     let runs = 0;
     let fail = false;
     const route = apiRoute(
-      ['controller'],
+      'release.run_cycle',
       async ({ body }) => {
         runs += 1;
         if (fail) throw Object.assign(new Error('boom'), { code: 'ECONNREFUSED' });

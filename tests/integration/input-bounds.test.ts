@@ -244,11 +244,11 @@ describe('currencies are real ISO 4217 codes, and amounts fit their columns', ()
     expect(await count('clients')).toBe(clients);
     const api = await call('POST', 'clients', '/clients', {}, await keyFor(team.underwriter), { name: 'Fake Money Ltd', currency: 'XXX' });
     expect(api.status).toBe(400);
-    expect(api.json.error).toMatchObject({ code: 'invalid_input', details: { currency: 'must be an ISO 4217 currency code such as USD, EUR or JPY' } });
+    expect(api.json.error).toMatchObject({ code: 'invalid_input', details: { currency: 'Currency must be an ISO 4217 currency code such as USD, EUR or JPY' } });
 
     const payment = await call('POST', 'payments', '/payments', {}, await keyFor(team.collections), { amount: '10.00', currency: 'XYZ', receivedDate: '2026-01-15' });
     expect(payment.status).toBe(400);
-    expect(payment.json.error!.details).toEqual({ currency: 'must be an ISO 4217 currency code such as USD, EUR or JPY' });
+    expect(payment.json.error!.details).toEqual({ currency: 'Currency must be an ISO 4217 currency code such as USD, EUR or JPY' });
     await expect(tx((x) => importBankFile(x, { text: 'date,amount,currency\n2026-01-15,10.00,QQQ' }, team.collections))).rejects.toMatchObject({
       details: { errors: [{ line: 2, message: 'currency "QQQ" is not a currency code such as USD' }] },
     });
@@ -303,14 +303,14 @@ describe('currencies are real ISO 4217 codes, and amounts fit their columns', ()
       dueDate: '2026-02-01',
     });
     expect(res.status).toBe(400);
-    expect(res.json.error).toMatchObject({ code: 'too_large', details: { faceValue: 'at most 15 digits before the decimal point' } });
+    expect(res.json.error).toMatchObject({ code: 'too_large', details: { faceValue: 'Face value is too large: at most 15 digits before the decimal point' } });
     const pay = await call('POST', 'payments', '/payments', {}, await keyFor(team.collections), { amount: huge, currency: 'USD', receivedDate: '2026-01-15' });
     expect(pay.status).toBe(400);
-    expect(pay.json.error!.details).toEqual({ amount: 'at most 15 digits before the decimal point' });
+    expect(pay.json.error!.details).toEqual({ amount: 'Amount is too large: at most 15 digits before the decimal point' });
     await expect(tx((x) => createDebtor(x, { name: 'Huge Debtor', creditLimit: huge }, team.underwriter))).rejects.toMatchObject({ status: 400, details: { creditLimit: expect.stringContaining('too large') } });
     const agreement = await call('POST', 'clients', '/clients', {}, await keyFor(team.underwriter), { name: 'Huge Limit', currency: 'USD', agreement: { creditLimit: huge } });
     expect(agreement.status).toBe(400);
-    expect(agreement.json.error!.details).toEqual({ 'agreement.creditLimit': 'is too large: at most 15 digits before the decimal point' });
+    expect(agreement.json.error!.details).toEqual({ 'agreement.creditLimit': 'Credit limit is too large: at most 15 digits before the decimal point' });
   });
 });
 

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { QUEUE_NAMES, enqueue, waitForJob } from '@/jobs/queues';
 import { publicJobError } from '@/jobs/status';
-import { assertBusinessDateInWindow, isBusinessDate } from '@/lib/dates';
+import { assertBusinessDateInWindow } from '@/lib/dates';
 import { DomainError } from '@/lib/errors';
 import { apiRoute } from '@/lib/http/api';
-import { parseInput } from '@/lib/validation';
+import { businessDate } from '@/lib/validation/fields';
 
 export const dynamic = 'force-dynamic';
 
-const body = z.object({ asOf: z.string({ error: 'is required' }).refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }) });
+const body = z.object({ asOf: businessDate('Accrual date') });
 
 /** How long POST /accruals waits for the worker before answering 202 (`ACCRUAL_WAIT_MS`, 20 s). */
 function accrualWaitMs(): number {
@@ -23,9 +23,9 @@ function accrualWaitMs(): number {
  * long accrual answers 202 {"jobId","status":"running","poll"} and GET /jobs/{id} has the rest.
  */
 export const POST = apiRoute(
-  ['controller', 'admin'],
-  async ({ actor, body: raw }) => {
-    const { asOf } = parseInput(body, raw);
+  'accrual.run',
+  body,
+  async ({ actor, input: { asOf } }) => {
     assertBusinessDateInWindow(asOf, 'Accrual date', 'happened', { field: 'asOf' }); // fees accrue through days that have come
     const jobId = await enqueue(QUEUE_NAMES.feeAccrual, 'api', { reason: 'api', asOf, requestedBy: actor.label }, { attempts: 1 });
     const job = await waitForJob(jobId, accrualWaitMs());
@@ -35,5 +35,6 @@ export const POST = apiRoute(
     }
     return { status: 202, body: { jobId, status: 'running', poll: `/api/v1/jobs/${jobId}` } };
   },
+  // Waits for the worker: no transaction is held open meanwhile (a request never waits on a worker with a connection).
   { transaction: false },
 );

@@ -1,10 +1,30 @@
-import { createClient, CLIENT_WRITE_ROLES } from '@/lib/clients';
+import { z } from 'zod';
+import { agreementTermsSchema } from '@/lib/agreements/terms';
+import { createClient } from '@/lib/clients';
 import { apiRoute } from '@/lib/http/api';
+import { array, boolean, businessDate, choice, currency, email, optional, text } from '@/lib/validation/fields';
 
 export const dynamic = 'force-dynamic';
 
+const contact = z.object({
+  name: text('Contact name', { max: 200 }),
+  email: email('Contact email'),
+  notifyStatements: boolean('Statement emails').default(true),
+  notifyRebates: boolean('Rebate emails').default(true),
+});
+
+/** API.md POST /clients: a name, the home currency, optional contacts and agreement terms (omitted terms take the defaults). */
+const body = z.object({
+  name: text('Name', { max: 200 }),
+  currency: currency('Currency'),
+  status: optional(choice('Status', ['prospect', 'pending_review', 'active', 'suspended', 'closed'])),
+  contacts: optional(array('Contacts', contact, { max: 100 })),
+  agreement: optional(agreementTermsSchema),
+  effectiveFrom: optional(businessDate('Effective date')),
+});
+
 /** API.md: POST /clients — a client created through the API is `active`. */
-export const POST = apiRoute(CLIENT_WRITE_ROLES, async ({ tx, actor, body }) => ({
+export const POST = apiRoute('client.create', body, async ({ tx, actor, input }) => ({
   status: 201,
-  body: await createClient(tx, body as never, actor, { defaultStatus: 'active' }),
+  body: await createClient(tx, input, actor, { defaultStatus: 'active' }),
 }));

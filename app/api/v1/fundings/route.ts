@@ -1,14 +1,26 @@
+import { z } from 'zod';
 import { afterFunding } from '@/jobs/after-commit';
-import { FUNDING_ROLES, fundBatch } from '@/lib/funding';
+import { fundBatch } from '@/lib/funding';
 import { apiRoute } from '@/lib/http/api';
+import { array, businessDate, id } from '@/lib/validation/fields';
 
 export const dynamic = 'force-dynamic';
+
+/** API.md POST /fundings {"clientId","invoiceIds":[...],"fundingDate"}: each invoice once, at most 50,000. */
+const body = z.object({
+  clientId: id('Client'),
+  invoiceIds: array('Invoices', id('Invoice'), { min: 1, max: 50_000 }).refine((ids) => new Set(ids).size === ids.length, {
+    error: 'Invoices: the same invoice is listed twice',
+  }),
+  fundingDate: businessDate('Funding date'),
+});
 
 /**
  * API.md: POST /fundings → 201, `funded` or `pending_approval` with its holds (nothing posted
  * until approved).
  */
-export const POST = apiRoute(FUNDING_ROLES, async ({ tx, actor, body }) => {
-  const batch = await fundBatch(tx, body as never, actor);
-  return { status: 201, body: batch, after: afterFunding };
-});
+export const POST = apiRoute('funding.fund', body, async ({ tx, actor, input }) => ({
+  status: 201,
+  body: await fundBatch(tx, input, actor),
+  after: afterFunding,
+}));

@@ -1,24 +1,33 @@
+import { z } from 'zod';
 import { afterRelease } from '@/jobs/after-commit';
-import { CYCLE_ROLES, listCycles, runReleaseCycle } from '@/lib/releases';
-import { STAFF_ROLES } from '@/lib/auth/roles';
 import { apiRoute } from '@/lib/http/api';
-import { getDatabase } from '@/db/client';
+import { listCycles, runReleaseCycle } from '@/lib/releases';
+import { array, businessDate, id, optional } from '@/lib/validation/fields';
 
 export const dynamic = 'force-dynamic';
 
+/** {"asOf","clientIds"?}: omit clientIds for every client due on that date by cadence. */
+const body = z.object({
+  asOf: businessDate('As of'),
+  clientIds: optional(array('Clients', id('Client'), { max: 100_000 })),
+});
+
 /**
  * API.md: POST /release-cycles {"asOf","clientIds"?} → 201 with the releases (omit clientIds for
- * every client due on that date by cadence). Runs in its own transactions (per chunk of clients),
- * so the route holds none (`transaction: false`): a request never waits for a second connection.
+ * every client due on that date by cadence). The cycle commits per chunk of clients in its own
+ * short transactions, so the route opens none (`transaction: false`) and hands the command the
+ * pool (`db`): a request never holds a transaction while the cycle waits for a second connection
+ * (issue 11).
  */
 export const POST = apiRoute(
-  CYCLE_ROLES,
-  async ({ actor, body }) => ({
+  'release.run_cycle',
+  body,
+  async ({ db, actor, input }) => ({
     status: 201,
-    body: await runReleaseCycle(getDatabase(), body as never, actor, { kind: 'ad_hoc' }),
+    body: await runReleaseCycle(db, input, actor, { kind: 'ad_hoc' }),
     after: afterRelease,
   }),
   { transaction: false },
 );
 
-export const GET = apiRoute(STAFF_ROLES, async ({ tx }) => ({ status: 200, body: { items: await listCycles(tx), nextCursor: null } }));
+export const GET = apiRoute('staff.read', async ({ tx }) => ({ status: 200, body: { items: await listCycles(tx), nextCursor: null } }));

@@ -1,10 +1,9 @@
-import { STAFF_ROLES } from '@/lib/auth/roles';
 import { getFundingBatch } from '@/lib/funding';
 import { apiRoute, pathId } from '@/lib/http/api';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute<{ id: string }>(STAFF_ROLES, async ({ tx, actor, params }) => ({
+export const GET = apiRoute('staff.read', async ({ tx, actor, params }) => ({
   status: 200,
   body: await getFundingBatch(tx, pathId(params.id, 'Funding batch'), actor),
 }));

@@ -1,5 +1,4 @@
 import { describeJob } from '@/jobs/status';
-import { STAFF_ROLES } from '@/lib/auth/roles';
 import { apiRoute } from '@/lib/http/api';
 
 export const dynamic = 'force-dynamic';
@@ -9,7 +8,7 @@ export const dynamic = 'force-dynamic';
  * /accruals' 202, `statements:3` from POST /statement-runs): {"jobId","queue","status":
  * "waiting|running|completed|failed","progress","result","error","run"}.
  */
-export const GET = apiRoute<{ id: string }>(STAFF_ROLES, async ({ tx, params }) => ({
+export const GET = apiRoute('staff.read', async ({ tx, params }) => ({
   status: 200,
-  body: await describeJob(tx, params.id),
+  body: await describeJob(tx, params.id ?? ''),
 }));

@@ -1,4 +1,3 @@
-import { ROLES } from '@/lib/auth/roles';
 import { getClient } from '@/lib/clients';
 import { apiRoute, pathId } from '@/lib/http/api';
 import { clientLedger } from '@/lib/ledger';
@@ -13,7 +12,7 @@ export const dynamic = 'force-dynamic';
  * paginated (`?limit=` default 50, max 500, `?cursor=`): `{"items","nextCursor","total"}` with
  * `lines` (the same page) and the opening balances at `from`. `from` after `to` is a 400.
  */
-export const GET = apiRoute<{ id: string }>(ROLES, async ({ tx, actor, params, url }) => {
+export const GET = apiRoute('portfolio.read', async ({ tx, actor, params, url }) => {
   const clientId = pathId(params.id, 'Client');
   await getClient(tx, clientId, actor); // 404 for unknown ids and for other clients' ids
   const ledger = await clientLedger(tx, clientId, {

@@ -1,9 +1,14 @@
+import { z } from 'zod';
 import { afterStatements } from '@/jobs/after-commit';
 import { apiRoute, pathId } from '@/lib/http/api';
 import { parsePage, pageOf } from '@/lib/pagination';
-import { STATEMENT_ISSUE_ROLES, STATEMENT_READ_ROLES, issueStatementIn, listStatements, readStatementPdf } from '@/lib/statements';
+import { issueStatementIn, listStatements, readStatementPdf } from '@/lib/statements';
+import { businessDate } from '@/lib/validation/fields';
 
 export const dynamic = 'force-dynamic';
+
+/** The period of a statement to issue: {"from","to"} (whether it has ended is the command's rule: 422). */
+const body = z.object({ from: businessDate('Period start'), to: businessDate('Period end') });
 
 /**
  * API.md: GET /clients/{id}/statements?from=YYYY-MM-DD&to=YYYY-MM-DD — the reserve statement as
@@ -12,8 +17,8 @@ export const dynamic = 'force-dynamic';
  * Without from and to: the client's stored statements as JSON, newest first, paginated.
  * An API key, or the signed-in session of the console or the portal.
  */
-export const GET = apiRoute<{ id: string }>(
-  STATEMENT_READ_ROLES,
+export const GET = apiRoute(
+  'statement.read',
   async ({ tx, actor, params, url }) => {
     const clientId = pathId(params.id, 'Client');
     const from = url.searchParams.get('from');
@@ -27,7 +32,11 @@ export const GET = apiRoute<{ id: string }>(
     return {
       status: 200,
       raw: { body: file.pdf, contentType: 'application/pdf', filename: file.filename },
-      headers: { 'x-statement-sha256': file.sha256, 'x-statement-stored': String(file.statementId !== null), ...(file.statementId ? { 'x-statement-id': file.statementId } : {}) },
+      headers: {
+        'x-statement-sha256': file.sha256,
+        'x-statement-stored': String(file.statementId !== null),
+        ...(file.statementId ? { 'x-statement-id': file.statementId } : {}),
+      },
     };
   },
   { session: true },
@@ -39,10 +48,8 @@ export const GET = apiRoute<{ id: string }>(
  * and announced to the client's contacts ("statement ready", queued with the statement).
  * Controllers and admins; Idempotency-Key as every POST.
  */
-export const POST = apiRoute<{ id: string }>(STATEMENT_ISSUE_ROLES, async ({ tx, actor, params, body }) => {
-  const clientId = pathId(params.id, 'Client');
-  const input = (body ?? {}) as { from?: unknown; to?: unknown };
-  const issued = await issueStatementIn(tx, { clientId, from: input.from, to: input.to }, actor);
+export const POST = apiRoute('statement.issue', body, async ({ tx, actor, params, input }) => {
+  const issued = await issueStatementIn(tx, { clientId: pathId(params.id, 'Client'), from: input.from, to: input.to }, actor);
   return {
     status: issued.created ? 201 : 200,
     body: { ...issued.statement, created: issued.created, emailed: issued.emailed },

@@ -1,5 +1,5 @@
 import { apiRoute, pathId } from '@/lib/http/api';
-import { STATEMENT_READ_ROLES, statementPdf } from '@/lib/statements';
+import { statementPdf } from '@/lib/statements';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,8 +8,8 @@ export const dynamic = 'force-dynamic';
  * key or a signed-in person (the console's and the portal's download links). A client user
  * reaches its own client's statements only; anything else is 404.
  */
-export const GET = apiRoute<{ id: string; statementId: string }>(
-  STATEMENT_READ_ROLES,
+export const GET = apiRoute(
+  'statement.read',
   async ({ tx, actor, params }) => {
     const file = await statementPdf(tx, pathId(params.id, 'Client'), pathId(params.statementId, 'Statement'), actor);
     return { status: 200, raw: { body: file.pdf, contentType: 'application/pdf', filename: file.filename }, headers: { 'x-statement-sha256': file.sha256 } };
