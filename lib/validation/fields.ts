@@ -456,8 +456,8 @@ export function array<S extends z.ZodType>(label: string, item: S, options: { mi
   return described(
     z
       .array(item, { error: (issue) => (issue.input === undefined || issue.input === null ? `${label} is required` : `${label} must be a list`) })
-      .min(min, { error: min === 1 ? `${label} needs at least one entry` : `${label} needs at least ${min} entries` })
-      .max(max, { error: `${label} may have at most ${max} entries` }),
+      .min(min, { error: min === 1 ? `${label} must have at least one entry` : `${label} must have at least ${min} entries` })
+      .max(max, { error: `${label} must have at most ${max} entries` }),
     { kind: 'array', label, item },
   );
 }
