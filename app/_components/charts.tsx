@@ -1,4 +1,4 @@
-import { Big } from '@/lib/money';
+import { Big, displayMoney } from '@/lib/money';
 
 /** Server-rendered SVG charts (no client JS): amounts stay strings/Big; only pixels are numbers. */
 const px = (value: Big) => Number(value.round(2, Big.roundHalfUp).toString());
@@ -18,13 +18,13 @@ export function LineChart({ title, points, currency }: { title: string; points: 
   return (
     <figure className="rounded-lg border border-slate-200 bg-white p-4">
       <figcaption className="mb-2 text-sm font-semibold">{title}</figcaption>
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${title}: ${points.map((p) => `${p.label} ${p.value} ${currency}`).join(', ')}`} className="h-auto w-full">
+      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${title}: ${points.map((p) => `${p.label} ${displayMoney(p.value, currency)}`).join(', ')}`} className="h-auto w-full">
         <line x1={pad} y1={h - pad} x2={w - pad} y2={h - pad} stroke="#cbd5e1" />
         <polyline fill="none" stroke="#0f766e" strokeWidth="2" points={xy.map((p) => `${p.x},${p.y}`).join(' ')} />
         {xy.map((p) => (
           <g key={p.label}>
             <circle cx={p.x} cy={p.y} r="3" fill="#0f766e">
-              <title>{`${p.label}: ${p.value} ${currency}`}</title>
+              <title>{`${p.label}: ${displayMoney(p.value, currency)}`}</title>
             </circle>
             <text x={p.x} y={h - 10} fontSize="9" textAnchor="middle" fill="#64748b">
               {p.label.slice(2, 7)}
@@ -32,7 +32,7 @@ export function LineChart({ title, points, currency }: { title: string; points: 
           </g>
         ))}
         <text x={pad} y={14} fontSize="10" fill="#64748b">
-          {`max ${max.toString()} ${currency}`}
+          {`max ${displayMoney(max, currency)}`}
         </text>
       </svg>
     </figure>
@@ -48,14 +48,14 @@ export function BarChart({ title, bars, currency }: { title: string; bars: { lab
   return (
     <figure className="rounded-lg border border-slate-200 bg-white p-4">
       <figcaption className="mb-2 text-sm font-semibold">{title}</figcaption>
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${title}: ${bars.map((b) => `${b.label} ${b.value} ${currency}`).join(', ')}`} className="h-auto w-full">
+      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${title}: ${bars.map((b) => `${b.label} ${displayMoney(b.value, currency)}`).join(', ')}`} className="h-auto w-full">
         <line x1={pad} y1={h - pad} x2={w - pad} y2={h - pad} stroke="#cbd5e1" />
         {bars.map((b, i) => {
           const bh = px(new Big(b.value).div(max).times(h - 2 * pad));
           return (
             <g key={b.label}>
               <rect x={pad + i * slot + slot * 0.15} y={h - pad - bh} width={slot * 0.7} height={bh} fill="#0f766e">
-                <title>{`${b.label}: ${b.value} ${currency}`}</title>
+                <title>{`${b.label}: ${displayMoney(b.value, currency)}`}</title>
               </rect>
               <text x={pad + i * slot + slot / 2} y={h - 10} fontSize="9" textAnchor="middle" fill="#64748b">
                 {b.label}

@@ -1,4 +1,5 @@
 import type { AgreementTerms } from '@/lib/agreements/terms';
+import { displayMoney } from '@/lib/money';
 
 /** Agreement terms in words, for the client page and the portal. */
 export function describeFees(fees: AgreementTerms['fees']): string {
@@ -12,16 +13,17 @@ export function describeFees(fees: AgreementTerms['fees']): string {
   }
 }
 
-export function describePolicy(policy: AgreementTerms['reservePolicy']): string {
+/** The reserve policy in words; its amounts in the client's currency ("Capped at 50,000.00 USD"). */
+export function describePolicy(policy: AgreementTerms['reservePolicy'], currency: string): string {
   switch (policy.kind) {
     case 'per_invoice':
       return 'Per invoice';
     case 'rolling':
       return `Rolling, ${policy.holdDays}-day hold`;
     case 'capped':
-      return `Capped at ${policy.cap}, ${policy.holdDays}-day hold`;
+      return `Capped at ${displayMoney(policy.cap, currency)}, ${policy.holdDays}-day hold`;
     case 'fixed':
-      return `Fixed target ${policy.target}, built at ${policy.buildRate}`;
+      return `Fixed target ${displayMoney(policy.target, currency)}, built at ${policy.buildRate}`;
     case 'percent_of_open':
       return `${policy.rate} of open receivables`;
   }

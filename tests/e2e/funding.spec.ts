@@ -120,7 +120,7 @@ test.describe('funding in the console', () => {
     await form.getByRole('button', { name: 'Fund batch' }).click();
     await expect(form.getByRole('status')).toContainText('is funded: 7950.00 USD advanced');
     await page.goto(`/invoices/${invoice.id}`);
-    await expect(page.getByText('7,950.00 USD')).toBeVisible();
+    await expect(page.getByRole('group', { name: 'Advance' })).toContainText('7,950.00 USD');
     await expect(page.getByRole('table', { name: 'Ledger entries' }).getByRole('row')).toHaveCount(7);
   });
 
@@ -136,7 +136,7 @@ test.describe('funding in the console', () => {
     await expect(form.getByRole('status')).toContainText('is funded: 900.00 USD advanced');
     await page.goto(`/clients/${client.id}`);
     const ledger = page.getByRole('table', { name: 'Reserve ledger' });
-    await expect(ledger.getByRole('row', { name: new RegExp(`${invoice.number}.* 70.00 70.00`) })).toBeVisible();
+    await expect(ledger.getByRole('row', { name: new RegExp(`${invoice.number}.* 70.00 USD 70.00 USD`) })).toBeVisible();
   });
 
   test('reverse factoring: the debtor approval recorded on the invoice page lets the invoice be funded', async ({ page, request }) => {

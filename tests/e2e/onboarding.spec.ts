@@ -120,7 +120,7 @@ test.describe('onboarding a client (SPEC 2)', () => {
     await edit.getByLabel('Risk rating').fill('watch');
     await edit.getByRole('button', { name: 'Save' }).click();
     await expect(edit.getByRole('status')).toContainText('Saved: 175,000.00 USD, watch');
-    await expect(page.getByRole('table', { name: 'All debtors' }).getByRole('row', { name: new RegExp(`${name} watch 175000.00`) })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'All debtors' }).getByRole('row', { name: new RegExp(`${name} watch 175,000.00 USD`) })).toBeVisible();
     await dropSession(page);
 
     await signInAs(page, 'auditor');

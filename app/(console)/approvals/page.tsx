@@ -5,9 +5,11 @@ import { FilterPills } from '@/app/_components/filter-pills';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import type { Hold } from '@/db/schema';
-import { listApprovals, type ApprovalItem } from '@/lib/approvals';
+import { listApprovals, type ApprovalItem, type ApprovalKind } from '@/lib/approvals';
+import { can, type Permission } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { listReleases } from '@/lib/releases';
+import { agreementRefusal, fundingBatchRefusal, releaseMakers, releaseRefusal, requestMakers } from '@/lib/reports/makers';
 import { ReleaseQueue } from '../releases/forms';
 import { DecisionForm } from './decision-form';
 
@@ -22,6 +24,9 @@ const KIND_LABELS: Record<string, string> = {
   adjustment: 'Adjustment',
 };
 
+/** What this queue decides, and the permission each needs; client activations are reviewed on the client page. */
+const DECIDED_HERE: Partial<Record<ApprovalKind, Permission>> = { funding_batch: 'funding.approve', agreement_change: 'agreement.approve' };
+
 function targetLink(a: ApprovalItem) {
   if (a.kind === 'funding_batch') return <Link className="text-brand-700 underline" href={`/fundings/${a.targetId}`}>{`Batch ${a.targetId}`}</Link>;
   if (a.clientId) return <Link className="text-brand-700 underline" href={`/clients/${a.clientId}`}>{a.clientName}</Link>;
@@ -34,9 +39,17 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
   const filter = kind && kind in KIND_LABELS ? (kind as ApprovalItem['kind']) : undefined;
   const db = getDatabase();
   const [pending, decided] = await Promise.all([listApprovals(db, { status: 'pending', kind: filter }), listApprovals(db, { kind: filter, limit: 50 })]);
-  const canDecide = actor.role === 'approver' || actor.role === 'controller';
+  const canDecideReleases = can(actor, 'release.approve');
   const showReleases = !filter || filter === 'release';
   const waiting = showReleases ? await listReleases(db, { status: 'pending_approval', limit: 1000 }) : [];
+  // Who made each pending item: Approve is offered only to someone else (SPEC 1, maker ≠ checker).
+  const idsOf = (kind: ApprovalKind) => pending.filter((a) => a.kind === kind).map((a) => a.targetId);
+  const [releaseMade, batchMade, agreementMade] = await Promise.all([
+    canDecideReleases ? releaseMakers(db, waiting.map((r) => r.id)) : Promise.resolve(new Map()),
+    requestMakers(db, 'funding_batch', idsOf('funding_batch')),
+    requestMakers(db, 'agreement_change', idsOf('agreement_change')),
+  ]);
+  const refusal = (a: ApprovalItem) => (a.kind === 'funding_batch' ? fundingBatchRefusal(actor, batchMade.get(a.targetId)) : a.kind === 'agreement_change' ? agreementRefusal(actor, agreementMade.get(a.targetId)) : null);
   const releaseRows = waiting.filter(
     (r) =>
       (!client || r.clientName.toLowerCase().includes(client.trim().toLowerCase())) &&
@@ -101,8 +114,20 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
             </button>
           </form>
           <ReleaseQueue
-            canDecide={canDecide}
-            rows={releaseRows.map((r) => ({ id: r.id, clientId: r.clientId, clientName: r.clientName, currency: r.currency, asOf: r.asOf, amount: r.amount, approvedAmount: r.approvedAmount, releaseMode: r.releaseMode, needsController: r.needsController, firstApprovedBy: r.firstApprovedBy }))}
+            canDecide={canDecideReleases}
+            rows={releaseRows.map((r) => ({
+              id: r.id,
+              clientId: r.clientId,
+              clientName: r.clientName,
+              currency: r.currency,
+              asOf: r.asOf,
+              amount: r.amount,
+              approvedAmount: r.approvedAmount,
+              releaseMode: r.releaseMode,
+              needsController: r.needsController,
+              firstApprovedBy: r.firstApprovedBy,
+              blocked: canDecideReleases ? releaseRefusal(actor, releaseMade.get(r.id)) : null,
+            }))}
           />
         </section>
       ) : null}
@@ -130,14 +155,15 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
           {
             header: 'Decision',
             value: () => '',
-            render: (a) =>
-              a.kind === 'client_activation' ? (
-                <span className="text-sm text-slate-600">Reviewed by a second underwriter on the client page</span>
-              ) : canDecide ? (
-                <DecisionForm kind={a.kind} targetId={a.targetId} label={`${KIND_LABELS[a.kind]} ${a.targetId}`} />
-              ) : (
-                <span className="text-sm text-slate-500">Approvers and controllers decide</span>
-              ),
+            render: (a) => {
+              const permission = DECIDED_HERE[a.kind];
+              if (a.kind === 'client_activation') return <span className="text-sm text-slate-600">Reviewed by a second underwriter on the client page</span>;
+              if (!permission) return <span className="text-sm text-slate-600">Decided on its own page</span>;
+              if (!can(actor, permission)) return <span className="text-sm text-slate-500">Approvers and controllers decide</span>;
+              const why = refusal(a);
+              if (why) return <span className="text-sm text-amber-800">{why}</span>;
+              return <DecisionForm kind={a.kind} targetId={a.targetId} label={`${KIND_LABELS[a.kind]} ${a.targetId}`} />;
+            },
           },
         ]}
       />

@@ -110,7 +110,7 @@ async function InboxTab({ canAct, today }: { canAct: boolean; today: string }) {
         <Stat label="With suggestions" value={withSuggestions} />
         <Stat
           label="Unapplied cash"
-          value={unapplied.length === 0 ? '0.00' : unapplied.map(([c, v]) => <div key={c}>{displayMoney(v, c)}</div>)}
+          value={unapplied.length === 0 ? 'None' : unapplied.map(([c, v]) => <div key={c}>{displayMoney(v, c)}</div>)}
           hint="stays until applied or refunded"
         />
       </div>
@@ -204,7 +204,7 @@ function AgingBar({ row, max }: { row: AgingRow; max: Big }) {
         <div className="flex h-3 overflow-hidden rounded" style={{ width: `${width}%` }}>
           {BUCKETS.map((b, i) => {
             const share = total.gt(0) ? Number(new Big(row.buckets[b]).div(total).times(100).round(1).toString()) : 0;
-            return share > 0 ? <div key={b} className={`h-3 ${BUCKET_COLORS[i]}`} style={{ width: `${share}%` }} title={`${b}: ${row.buckets[b]}`} /> : null;
+            return share > 0 ? <div key={b} className={`h-3 ${BUCKET_COLORS[i]}`} style={{ width: `${share}%` }} title={`${b}: ${displayMoney(row.buckets[b], row.currency)}`} /> : null;
           })}
         </div>
       </div>
@@ -234,7 +234,7 @@ function AgingTable({ caption, csvName, rows, by }: { caption: string; csvName: 
         },
         { header: 'Currency', value: (r) => r.currency },
         { header: 'Invoices', value: (r) => String(r.invoices), align: 'right' },
-        ...BUCKETS.map((b) => ({ header: b, value: (r: AgingRow) => r.buckets[b], align: 'right' as const })),
+        ...BUCKETS.map((b) => ({ header: b, value: (r: AgingRow) => r.buckets[b], render: (r: AgingRow) => displayMoney(r.buckets[b], r.currency), align: 'right' as const })),
         { header: 'Total', value: (r) => r.total, render: (r) => <AgingBar row={r} max={max.get(r.currency) ?? new Big(0)} />, align: 'right' },
       ]}
     />
@@ -287,7 +287,7 @@ async function MisdirectedTab({ canAct, today, actor }: { canAct: boolean; today
               {
                 header: 'Remitted',
                 value: () => '',
-                render: (m: (typeof open)[number]) => <RemitForm misdirectedId={m.id} label={`${m.amount} ${m.currency} from ${m.clientName}`} today={today} />,
+                render: (m: (typeof open)[number]) => <RemitForm misdirectedId={m.id} label={`${displayMoney(m.amount, m.currency)} from ${m.clientName}`} today={today} />,
               },
             ]
           : []),

@@ -75,7 +75,7 @@ export default async function DashboardPage() {
         columns={[
           { header: 'Debtor', value: (r) => r.name },
           { header: 'Outstanding', value: (r) => r.outstanding, render: (r) => displayMoney(r.outstanding, r.currency), align: 'right' },
-          { header: 'Credit limit', value: (r) => r.creditLimit, align: 'right' },
+          { header: 'Credit limit', value: (r) => r.creditLimit, render: (r) => displayMoney(r.creditLimit, r.currency), align: 'right' },
         ]}
       />
       <DataTable

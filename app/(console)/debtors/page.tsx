@@ -5,6 +5,7 @@ import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { listDebtors } from '@/lib/debtors';
+import { displayMoney } from '@/lib/money';
 import { EditDebtorForm, NewDebtorForm } from './forms';
 
 export const metadata: Metadata = { title: 'Debtors' };
@@ -32,7 +33,8 @@ export default async function DebtorsPage() {
         columns={[
           { header: 'Debtor', value: (d) => d.name },
           { header: 'Risk rating', value: (d) => d.riskRating },
-          { header: 'Credit limit', value: (d) => d.creditLimit, align: 'right' },
+          // debtors' credit limits are kept in USD (lib/debtors; the debtor form says so)
+          { header: 'Credit limit', value: (d) => d.creditLimit, render: (d) => displayMoney(d.creditLimit, 'USD'), align: 'right' },
           { header: 'Clients', value: (d) => String(d.clients), align: 'right' },
           { header: 'Open invoices', value: (d) => String(d.openInvoices), align: 'right' },
           ...(canEdit ? [{ header: 'Edit limit and rating', value: () => '', render: (d: (typeof debtors)[number]) => <EditDebtorForm debtor={d} /> }] : []),

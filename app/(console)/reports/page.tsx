@@ -53,7 +53,7 @@ export default async function ReportsPage() {
           { header: 'Month', value: (r) => r.month },
           { header: 'Client', value: (r) => r.clientName },
           { header: 'Currency', value: (r) => r.currency },
-          { header: 'Fee income', value: (r) => r.income, align: 'right' },
+          { header: 'Fee income', value: (r) => r.income, render: (r) => displayMoney(r.income, r.currency), align: 'right' },
         ]}
       />
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">

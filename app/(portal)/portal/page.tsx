@@ -104,7 +104,7 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
         empty="No statements yet: the monthly statement arrives on the first business day of the month."
         columns={[
           { header: 'Period', value: (s) => s.periodLabel },
-          { header: 'Closing reserve', value: (s) => s.currencies.map((c) => `${c.closing} ${c.currency}`).join('; ') },
+          { header: 'Closing reserve', value: (s) => s.currencies.map((c) => `${c.closing} ${c.currency}`).join('; '), render: (s) => s.currencies.map((c) => displayMoney(c.closing, c.currency)).join(' · ') || '—' },
           { header: 'Download', value: (s) => s.downloadUrl, render: (s) => <a className="text-brand-700 underline" href={s.downloadUrl}>{`Download statement ${s.periodLabel} (PDF)`}</a> },
         ]}
       />

@@ -17,6 +17,7 @@ import { DomainError } from '@/lib/errors';
 import { listInvoices } from '@/lib/invoices';
 import { clientLedger, currentBalances } from '@/lib/ledger';
 import { displayMoney, formatMoney } from '@/lib/money';
+import { clientActivationRefusal, clientMakers } from '@/lib/reports/makers';
 import { listStatements, previousMonth } from '@/lib/statements';
 import { AgreementChangeForm, NoaForm } from './forms';
 import { KybChecklist, LifecycleActions } from './onboarding';
@@ -54,6 +55,8 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
     getPayoutAccount(db, Number(id), actor),
   ]);
   const drift = await statementDrift(db, Number(id), statements);
+  // SPEC 2: whoever entered or submitted the client never activates it — they read why instead.
+  const reviewRefusal = client.status === 'pending_review' && can(actor, 'client.activate') ? clientActivationRefusal(actor, await clientMakers(db, Number(id))) : null;
   const a = client.agreement;
   const kyb = client.kyb as KybState;
   const pendingVersion = versions.find((v) => v.status === 'pending_approval');
@@ -82,7 +85,9 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           items={KYB_ITEMS.map((item) => ({ key: item.key, label: item.label, done: Boolean(kyb[item.key]?.done), by: kyb[item.key]?.by ?? null, at: kyb[item.key]?.at ?? null }))}
         />
         {client.status !== 'prospect' ? <p className="mt-2 text-xs text-slate-500">The checklist is edited while the client is a prospect.</p> : null}
-        {canOnboard ? (
+        {canOnboard && reviewRefusal ? (
+          <p className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{reviewRefusal}</p>
+        ) : canOnboard ? (
           <LifecycleActions clientId={client.id} status={client.status} />
         ) : (
           <p className="mt-3 text-sm text-slate-500">Read only: underwriters onboard clients.</p>
@@ -103,10 +108,10 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
               <dd>{describeFees(a.fees)}</dd>
               <dt className="text-slate-500">Service fee / minimum fee</dt>
               <dd>
-                {a.serviceFee} / {a.minimumFee}
+                {displayMoney(a.serviceFee, client.currency)} / {displayMoney(a.minimumFee, client.currency)}
               </dd>
               <dt className="text-slate-500">Reserve policy</dt>
-              <dd>{describePolicy(a.reservePolicy)}</dd>
+              <dd>{describePolicy(a.reservePolicy, client.currency)}</dd>
               <dt className="text-slate-500">Releases</dt>
               <dd>
                 {a.releaseSchedule.cadence} from {a.releaseSchedule.anchorDate}
@@ -115,18 +120,18 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
               <dd>{a.recourseDays}</dd>
               <dt className="text-slate-500">Credit / concentration limit</dt>
               <dd>
-                {a.creditLimit} / {a.concentrationLimit}
+                {displayMoney(a.creditLimit, client.currency)} / {a.concentrationLimit}
               </dd>
               <dt className="text-slate-500">Funding currencies</dt>
               <dd>{(a.currencies ?? [client.currency]).join(', ')}</dd>
               <dt className="text-slate-500">Short-pay tolerance</dt>
               <dd>
-                {a.shortPayTolerance.amount} or {a.shortPayTolerance.percent}%
+                {displayMoney(a.shortPayTolerance.amount, client.currency)} or {a.shortPayTolerance.percent}%
               </dd>
               <dt className="text-slate-500">Minimum reserve balance</dt>
-              <dd>{a.minimumReserveBalance}</dd>
+              <dd>{displayMoney(a.minimumReserveBalance, client.currency)}</dd>
               <dt className="text-slate-500">Auto-approve releases up to</dt>
-              <dd>{a.releaseAutoApproveUpTo}</dd>
+              <dd>{displayMoney(a.releaseAutoApproveUpTo, client.currency)}</dd>
               <dt className="text-slate-500">Risk score</dt>
               <dd>{a.riskScore ?? 'unscored'}</dd>
             </dl>
@@ -166,7 +171,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           { header: 'Advance', value: (v) => v.advanceRate, align: 'right' },
           { header: 'Reserve', value: (v) => v.reserveRate, align: 'right' },
           { header: 'Fees', value: (v) => describeFees(v.fees) },
-          { header: 'Reserve policy', value: (v) => describePolicy(v.reservePolicy) },
+          { header: 'Reserve policy', value: (v) => describePolicy(v.reservePolicy, client.currency) },
         ]}
       />
       {canProposeAgreement && client.status !== 'closed' ? (
@@ -212,8 +217,8 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           { header: 'Entry', value: (l) => `${l.entryId} ${l.kind}` },
           { header: 'Invoice', value: (l) => l.invoiceNumber ?? '' },
           { header: 'Memo', value: (l) => l.memo },
-          { header: 'Movement', value: (l) => formatMoney(l.amount.times(-1), l.currency), align: 'right' },
-          { header: 'Reserve balance', value: (l) => formatMoney(l.runningBalance, l.currency), align: 'right' },
+          { header: 'Movement', value: (l) => formatMoney(l.amount.times(-1), l.currency), render: (l) => displayMoney(l.amount.times(-1), l.currency), align: 'right' },
+          { header: 'Reserve balance', value: (l) => formatMoney(l.runningBalance, l.currency), render: (l) => displayMoney(l.runningBalance, l.currency), align: 'right' },
         ]}
       />
       <DataTable

@@ -5,10 +5,12 @@ import { DecisionForm } from '@/app/(console)/approvals/decision-form';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { getFundingBatch } from '@/lib/funding';
 import { displayMoney } from '@/lib/money';
+import { fundingBatchRefusal, requestMakers } from '@/lib/reports/makers';
 
 export const metadata: Metadata = { title: 'Funding batch' };
 export const dynamic = 'force-dynamic';
@@ -22,6 +24,9 @@ export default async function FundingBatchPage({ params }: { params: Promise<{ i
     throw e;
   });
   const c = batch.currency;
+  const canDecide = batch.status === 'pending_approval' && can(actor, 'funding.approve');
+  // SPEC 1: whoever built the batch never approves it — they read why instead of an Approve button.
+  const refusal = canDecide ? fundingBatchRefusal(actor, (await requestMakers(getDatabase(), 'funding_batch', [batch.id!])).get(batch.id!)) : null;
   return (
     <div>
       <PageHeader
@@ -49,7 +54,8 @@ export default async function FundingBatchPage({ params }: { params: Promise<{ i
               <li key={h.message}>{h.message}</li>
             ))}
           </ul>
-          {batch.status === 'pending_approval' && (actor.role === 'approver' || actor.role === 'controller') ? (
+          {canDecide && refusal ? <p className="mt-3 text-sm text-amber-900">{refusal}</p> : null}
+          {canDecide && !refusal ? (
             <div className="mt-3">
               <DecisionForm kind="funding_batch" targetId={batch.id!} label={`Funding batch ${batch.id}`} />
             </div>
@@ -64,10 +70,10 @@ export default async function FundingBatchPage({ params }: { params: Promise<{ i
         rows={batch.invoices}
         columns={[
           { header: 'Invoice', value: (i) => i.number, render: (i) => <Link className="text-brand-700 underline" href={`/invoices/${i.invoiceId}`}>{i.number}</Link> },
-          { header: 'Face', value: (i) => i.face, align: 'right' },
-          { header: 'Advance', value: (i) => i.advance, align: 'right' },
-          { header: 'Reserve', value: (i) => i.reserve, align: 'right' },
-          { header: 'Fees', value: (i) => i.fees, align: 'right' },
+          { header: 'Face', value: (i) => i.face, render: (i) => displayMoney(i.face, c), align: 'right' },
+          { header: 'Advance', value: (i) => i.advance, render: (i) => displayMoney(i.advance, c), align: 'right' },
+          { header: 'Reserve', value: (i) => i.reserve, render: (i) => displayMoney(i.reserve, c), align: 'right' },
+          { header: 'Fees', value: (i) => i.fees, render: (i) => displayMoney(i.fees, c), align: 'right' },
         ]}
       />
     </div>

@@ -64,8 +64,8 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
         empty="No fee has accrued yet (flat fees are taken at funding)."
         columns={[
           { header: 'Date', value: (f) => f.date },
-          { header: 'Accrued', value: (f) => f.amount, align: 'right' },
-          { header: 'Fee to date', value: (f) => f.cumulative, align: 'right' },
+          { header: 'Accrued', value: (f) => f.amount, render: (f) => displayMoney(f.amount, c), align: 'right' },
+          { header: 'Fee to date', value: (f) => f.cumulative, render: (f) => displayMoney(f.cumulative, c), align: 'right' },
         ]}
       />
       <DataTable
@@ -78,8 +78,8 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           { header: 'Date', value: (l) => l.entry.effectiveDate },
           { header: 'Entry', value: (l) => `${l.entry.id} ${l.entry.kind}` },
           { header: 'Account', value: (l) => ACCOUNT_LABELS[l.account] ?? l.account },
-          { header: 'Debit', value: (l) => (l.amount.gt(0) ? formatMoney(l.amount, l.currency) : ''), align: 'right' },
-          { header: 'Credit', value: (l) => (l.amount.lt(0) ? formatMoney(l.amount.abs(), l.currency) : ''), align: 'right' },
+          { header: 'Debit', value: (l) => (l.amount.gt(0) ? formatMoney(l.amount, l.currency) : ''), render: (l) => (l.amount.gt(0) ? displayMoney(l.amount, l.currency) : ''), align: 'right' },
+          { header: 'Credit', value: (l) => (l.amount.lt(0) ? formatMoney(l.amount.abs(), l.currency) : ''), render: (l) => (l.amount.lt(0) ? displayMoney(l.amount.abs(), l.currency) : ''), align: 'right' },
           { header: 'Memo', value: (l) => l.entry.memo },
         ]}
       />

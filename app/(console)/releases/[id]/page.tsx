@@ -4,10 +4,12 @@ import { notFound } from 'next/navigation';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { DataTable } from '@/app/_components/data-table';
 import { getDatabase } from '@/db/client';
+import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { Big, displayMoney } from '@/lib/money';
-import { APPROVER_ROLES, getRelease, reserveReport } from '@/lib/releases';
+import { getRelease, reserveReport } from '@/lib/releases';
+import { releaseMakers, releaseRefusal } from '@/lib/reports/makers';
 import { releaseEntries } from '@/lib/releases/views';
 import { ACCOUNT_LABELS } from '@/app/_components/format';
 import { ReleaseDecision } from '../forms';
@@ -40,7 +42,9 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
   // While it waits, the figure as it stands now (collections since the proposal may change it).
   const live = pending ? (await reserveReport(db, Number(release.clientId), release.asOf, actor)).balances.find((b) => b.currency === c) : undefined;
   const lines = live?.breakdown ?? release.breakdown.lines ?? [];
-  const canDecide = pending && (APPROVER_ROLES as readonly string[]).includes(actor.role);
+  const canDecide = pending && can(actor, 'release.approve');
+  // SPEC 1: whoever ran the cycle never approves its releases — they read why instead of Approve.
+  const refusal = canDecide ? releaseRefusal(actor, (await releaseMakers(db, [release.id])).get(release.id)) : null;
   const entries = release.status === 'paid' ? await releaseEntries(db, release) : [];
   return (
     <div>
@@ -66,7 +70,13 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
         />
       </div>
       {release.reason ? <p className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">Rejected: {release.reason}</p> : null}
-      {canDecide ? (
+      {canDecide && refusal ? (
+        <section className="mt-6">
+          <h2 className="mb-2 font-semibold">Decide</h2>
+          <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{refusal}</p>
+        </section>
+      ) : null}
+      {canDecide && !refusal ? (
         <section className="mt-6">
           <h2 className="mb-2 font-semibold">Decide</h2>
           <ReleaseDecision releaseId={release.id} amount={live && new Big(live.releasable).lt(release.amount) ? live.releasable : release.amount} currency={c} />

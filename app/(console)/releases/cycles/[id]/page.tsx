@@ -10,6 +10,8 @@ import { listReleases } from '@/lib/releases';
 import { ResumeCycleForm } from '../../forms';
 import { DomainError } from '@/lib/errors';
 import { displayMoney } from '@/lib/money';
+import { isSamePerson } from '@/lib/approvals/maker-checker';
+import { releaseMakers } from '@/lib/reports/makers';
 import { getCycle } from '@/lib/releases/views';
 
 export const metadata: Metadata = { title: 'Release cycle' };
@@ -25,6 +27,10 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
     throw error;
   });
   const releases = await listReleases(db, { cycleId: Number(id), limit: 5000 });
+  // SPEC 1: whoever ran the cycle never approves what it proposed — say so where they look.
+  const waiting = releases.filter((r) => r.status === 'pending_approval');
+  const makers = can(actor, 'release.approve') && waiting.length > 0 ? await releaseMakers(db, waiting.map((r) => r.id)) : new Map<string, { ranCycle: string | number | null }>();
+  const ranIt = waiting.some((r) => isSamePerson(actor, makers.get(r.id)?.ranCycle));
   const pct = cycle.clientsDue === 0 ? 100 : Math.round((cycle.clientsDone / cycle.clientsDue) * 100);
   return (
     <div>
@@ -43,6 +49,11 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
           <p className="mt-1">Resuming it runs the same date and clients again: releases already proposed or paid stay as they are, the rest is proposed once.</p>
           {can(actor, 'release.run_cycle') ? <ResumeCycleForm cycleId={cycle.id} /> : null}
         </div>
+      ) : null}
+      {ranIt ? (
+        <p className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          You ran this cycle, so another approver must approve the releases it left waiting for approval.
+        </p>
       ) : null}
       {cycle.totals.waitingOnOpenProposal ? (
         <p className="mt-4 text-sm text-slate-700">
