@@ -70,7 +70,7 @@ type Intent = 'submit' | 'activate' | 'return' | 'suspend' | 'reactivate' | 'clo
  * The lifecycle buttons of SPEC 2 for the client's current status, with one outcome line that
  * stays visible when the status (and so the buttons) change.
  */
-export function LifecycleActions({ clientId, status }: { clientId: string; status: string }) {
+export function LifecycleActions({ clientId, status, reviewBlocked }: { clientId: string; status: string; /** why this person may not review it (they entered or submitted it): said instead of Activate / Return */ reviewBlocked?: string | null }) {
   const reviewReasonId = useId();
   const statusReasonId = useId();
   const [state, dispatch, pending] = useActionState(async (prev: ActionState, form: FormData): Promise<ActionState> => {
@@ -95,7 +95,8 @@ export function LifecycleActions({ clientId, status }: { clientId: string; statu
           <p className="mt-1 text-xs text-slate-500">Another underwriter then activates the client or returns it with a reason.</p>
         </form>
       ) : null}
-      {status === 'pending_review' ? (
+      {status === 'pending_review' && reviewBlocked ? <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{reviewBlocked}</p> : null}
+      {status === 'pending_review' && !reviewBlocked ? (
         // Separate forms, so Enter in the reason field returns the client and never activates it.
         <div className="flex flex-wrap items-end gap-3">
           <form action={dispatch} aria-label="Activate">
