@@ -85,10 +85,8 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           items={KYB_ITEMS.map((item) => ({ key: item.key, label: item.label, done: Boolean(kyb[item.key]?.done), by: kyb[item.key]?.by ?? null, at: kyb[item.key]?.at ?? null }))}
         />
         {client.status !== 'prospect' ? <p className="mt-2 text-xs text-slate-500">The checklist is edited while the client is a prospect.</p> : null}
-        {canOnboard && reviewRefusal ? (
-          <p className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{reviewRefusal}</p>
-        ) : canOnboard ? (
-          <LifecycleActions clientId={client.id} status={client.status} />
+        {canOnboard ? (
+          <LifecycleActions clientId={client.id} status={client.status} reviewBlocked={reviewRefusal} />
         ) : (
           <p className="mt-3 text-sm text-slate-500">Read only: underwriters onboard clients.</p>
         )}
