@@ -1,6 +1,8 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
+import { z } from 'zod';
 import { DomainError } from '../lib/errors';
+import { businessDate } from '../lib/validation/fields';
 
 /**
  * Every queue, its job data and its schedule in one place (STYLE). Queue names are the job
@@ -17,23 +19,40 @@ export const QUEUE_NAMES = {
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
-export interface JobData {
-  'email-outbox': { reason: 'schedule' | 'queued' };
-  'concentration-alerts': { reason: 'schedule' | 'funding' };
+const clientIdText = z.string().regex(/^[1-9]\d{0,15}$/, { error: 'Client must be a client id such as 12' });
+
+/**
+ * Each queue's job data, as a schema: a processor parses its job's data with it before anything
+ * runs (jobs/processor.ts), so a job with bad data fails at once, naming the field, and is not
+ * retried. Dates are business dates (YYYY-MM-DD); whether one is in range is the command's rule.
+ */
+export const JOB_DATA = {
+  'email-outbox': z.object({ reason: z.enum(['schedule', 'queued']) }),
+  'concentration-alerts': z.object({ reason: z.enum(['schedule', 'funding']) }),
   /** without asOf: through today in FACTOR_TIMEZONE */
-  'fee-accrual': { reason: 'schedule' | 'startup' | 'api' | 'console'; asOf?: string; requestedBy?: string };
+  'fee-accrual': z.object({ reason: z.enum(['schedule', 'startup', 'api', 'console']), asOf: businessDate('Accrual date').optional(), requestedBy: z.string().max(320).optional() }),
   /** without asOf: today in FACTOR_TIMEZONE */
-  'recourse-sweep': { reason: 'schedule' | 'console'; asOf?: string };
-  /** without asOf: today in FACTOR_TIMEZONE (weekends skipped for the schedule) */
-  /** cycleId: set by the job once its cycle exists, so a retry resumes that cycle */
-  'release-cycle': { reason: 'schedule' | 'console'; asOf?: string; cycleId?: string };
+  'recourse-sweep': z.object({ reason: z.enum(['schedule', 'console']), asOf: businessDate('Sweep date').optional() }),
+  /**
+   * without asOf: today in FACTOR_TIMEZONE (weekends skipped for the schedule); cycleId: set by
+   * the job once its cycle exists, so a retry resumes that cycle
+   */
+  'release-cycle': z.object({ reason: z.enum(['schedule', 'console']), asOf: businessDate('As of').optional(), cycleId: z.string().regex(/^[1-9]\d{0,15}$/, { error: 'Cycle must be a cycle id' }).optional() }),
   /**
    * without from/to: the month before today in FACTOR_TIMEZONE (the schedule runs only on the
    * first business day of a month); without clientIds: every client with reserve activity
    */
-  statements: { reason: 'schedule' | 'api' | 'console'; from?: string; to?: string; clientIds?: string[]; requestedBy?: string };
-  'audit-anchor': { reason: 'schedule' };
-}
+  statements: z.object({
+    reason: z.enum(['schedule', 'api', 'console']),
+    from: businessDate('From').optional(),
+    to: businessDate('To').optional(),
+    clientIds: z.array(clientIdText).max(100_000).optional(),
+    requestedBy: z.string().max(320).optional(),
+  }),
+  'audit-anchor': z.object({ reason: z.enum(['schedule']) }),
+} as const satisfies Record<QueueName, z.ZodType>;
+
+export type JobData = { [Q in QueueName]: z.output<(typeof JOB_DATA)[Q]> };
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 

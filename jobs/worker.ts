@@ -28,6 +28,7 @@ export interface WorkerHandle {
 export async function startWorkers(options: { schedules?: boolean; log?: (line: string) => void } = {}): Promise<WorkerHandle> {
   const log = options.log ?? ((line: string) => console.log(`[worker] ${line}`));
   // Jobs run long (a day's accrual over a million invoices): no statement timeout (db/client).
+  // eslint-disable-next-line react-hooks/rules-of-hooks -- db/client's pool profile, not a React hook
   useDatabaseProfile('batch');
   const database = getDatabase();
   const transport = createTransport();

@@ -1,30 +1,21 @@
-import type { Job } from 'bullmq';
 import type { Database } from '../../db/client';
-import { systemActor } from '../../lib/auth/actor';
 import { recourseSweep } from '../../lib/collections/recourse';
 import { todayIn } from '../../lib/dates';
-import { failRun, finishRun, progressRun, startRun } from '../../lib/job-runs';
-import type { JobData } from '../queues';
+import { defineProcessor } from '../processor';
+import { JOB_DATA, QUEUE_NAMES } from '../queues';
 
 /** SPEC 7 "recourse sweep": daily, charges back invoices past recourseDays. */
 export function recourseSweepProcessor(database: Database) {
-  return async (job: Job<JobData['recourse-sweep']>) => {
-    const asOf = job.data.asOf ?? todayIn();
-    const runId = await startRun(database, { job: 'recourse-sweep', queueJobId: job.id ?? null, businessDate: asOf });
-    try {
-      const result = await recourseSweep(database, {
-        asOf,
-        by: { ...systemActor('job:recourse-sweep'), requestId: `job-${job.id}` },
-        onProgress: async (done, total) => {
-          await job.updateProgress({ done, total });
-          if (done % 50 === 0 || done === total) await progressRun(database, runId, (done / total) * 100);
-        },
-      });
-      await finishRun(database, runId, { chargedBack: result.chargedBack });
-      return result;
-    } catch (error) {
-      await failRun(database, runId, error);
-      throw error;
-    }
-  };
+  return defineProcessor({
+    name: QUEUE_NAMES.recourseSweep,
+    data: JOB_DATA['recourse-sweep'],
+    record: { businessDate: (data) => data.asOf ?? todayIn(), totals: (result: Awaited<ReturnType<typeof recourseSweep>>) => ({ chargedBack: result.chargedBack }) },
+    run: ({ businessDate, actor, report }) =>
+      recourseSweep(database, {
+        asOf: businessDate!,
+        by: actor,
+        // the run's row every 50 invoices; BullMQ's at each
+        onProgress: (done, total) => report({ job: { done, total }, percent: done % 50 === 0 || done === total ? (done / total) * 100 : undefined }),
+      }),
+  })(database);
 }

@@ -24,3 +24,17 @@ export async function markStaleCycles(database: Database | Tx): Promise<number> 
   return rows.length;
 }
 
+
+/**
+ * A release-cycle job retried after its worker died takes its cycle over: the cycle, still
+ * `running` (its process is gone — the job's lock lapsed), is marked failed so the retry resumes
+ * it. Answers the cycle to resume, or undefined when there is none to resume (the earlier
+ * attempt finished it just before dying, or it does not exist). Raises nothing of its own.
+ */
+export async function takeOverCycle(database: Database | Tx, cycleId: number): Promise<number | undefined> {
+  const [earlier] = await database.sql<{ status: string }[]>`
+    update release_cycles set status = case when status = 'running' then 'failed' else status end,
+           error = case when status = 'running' then 'The worker stopped; resumed by the job retry' else error end
+     where id = ${cycleId} returning status`;
+  return !earlier || earlier.status === 'completed' ? undefined : cycleId;
+}

@@ -7,7 +7,7 @@
  */
 export { runReleaseCycle, runCycleInputSchema, type CycleView, type RunCycleInput } from './run-cycle';
 export { resumeReleaseCycle } from './resume-cycle';
-export { CYCLE_STALE_MINUTES, cycleErrorSql, cycleStatusSql, markStaleCycles } from './cycle-status';
+export { CYCLE_STALE_MINUTES, cycleErrorSql, cycleStatusSql, markStaleCycles, takeOverCycle } from './cycle-status';
 export { approveRelease } from './approve-release';
 export { rejectRelease } from './reject-release';
 export { getRelease, listCycles, listReleases, payoutCsv, type CycleSummary } from './queries';

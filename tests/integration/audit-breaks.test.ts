@@ -113,7 +113,7 @@ describe('a deleted tail of the audit log', () => {
     process.env.AUDIT_ANCHOR_FILE = file;
     process.env.AUDIT_ANCHOR_EMAIL = 'ops@factor.test';
     const run = auditAnchorProcessor(t.database);
-    const job = {} as Job;
+    const job = { data: { reason: 'schedule' } } as Job;
 
     const first = await run(job);
     const [count] = await t.admin.sql<{ n: number }[]>`select count(*)::int as n from audit_events`;
