@@ -46,6 +46,7 @@ export type FieldKind =
   | 'email'
   | 'choice'
   | 'checkbox'
+  | 'boolean'
   | 'list'
   | 'array';
 
@@ -60,18 +61,31 @@ export interface FieldInfo {
   optional?: boolean;
   /** text: at most this many characters */
   max?: number;
+  /** money: negative amounts are allowed */
+  negative?: boolean;
 }
 
 const fieldInfos = new WeakMap<z.ZodType, FieldInfo>();
 
+/** The schema a preprocess pipes into: kept by the copies `.refine()` makes, so the info survives a refinement. */
+function pipedInto(schema: z.ZodType): z.ZodType | undefined {
+  const def = (schema as unknown as { _zod: { def: { type: string; in?: { _zod: { def: { type: string } } }; out?: z.ZodType } } })._zod.def;
+  return def.type === 'pipe' && def.in?._zod.def.type === 'transform' ? def.out : undefined;
+}
+
 function described<S extends z.ZodType>(schema: S, info: FieldInfo): S {
   fieldInfos.set(schema, info);
+  const inner = pipedInto(schema);
+  if (inner) fieldInfos.set(inner, info);
   return schema;
 }
 
-/** The kind and label of a schema made here (undefined for any other schema, or one refined afterwards). */
+/** The kind and label of a schema made here, also after `.refine()` (undefined for any other schema). */
 export function fieldInfo(schema: z.ZodType): FieldInfo | undefined {
-  return fieldInfos.get(schema);
+  const own = fieldInfos.get(schema);
+  if (own) return own;
+  const inner = pipedInto(schema);
+  return inner ? fieldInfos.get(inner) : undefined;
 }
 
 /**
@@ -217,7 +231,7 @@ function moneySchema(label: string, grouped: boolean, options: MoneyOptions) {
           return (negative && !value.eq(0) ? value.neg() : value).toFixed();
         }),
     ),
-    { kind: grouped ? 'formMoney' : 'money', label },
+    { kind: grouped ? 'formMoney' : 'money', label, ...(options.allowNegative ? { negative: true } : {}) },
   );
 }
 
@@ -426,7 +440,7 @@ export function checkbox(label = 'Checkbox') {
 export function boolean(label: string) {
   return described(
     z.boolean({ error: (issue) => (issue.input === undefined || issue.input === null ? `${label} is required` : `${label} must be true or false`) }),
-    { kind: 'checkbox', label },
+    { kind: 'boolean', label },
   );
 }
 
@@ -483,8 +497,9 @@ export function invoiceNumber(label = 'Invoice number', options: { max?: number 
 export function formValues(form: FormData): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [key, value] of form.entries()) {
-    if (typeof value !== 'string' || key.startsWith('$ACTION')) continue;
-    const existing = out[key];
+    // Next's own fields, files, and names that would reach the object's prototype ("__proto__") are not input.
+    if (typeof value !== 'string' || key.startsWith('$ACTION') || key === '__proto__') continue;
+    const existing = Object.hasOwn(out, key) ? out[key] : undefined;
     if (existing === undefined) out[key] = value;
     else if (Array.isArray(existing)) existing.push(value);
     else out[key] = [existing, value];

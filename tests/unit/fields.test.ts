@@ -318,6 +318,15 @@ describe('field errors name the label, keyed by the field', () => {
     form.append('file', new Blob(['x']), 'x.csv');
     form.append('$ACTION_ID_abc', '');
     expect(formValues(form)).toEqual({ name: 'Acme', invoiceIds: ['1', '2'] });
+    // names that would reach the prototype are not input; "constructor" is a name like any other
+    const sly = new FormData();
+    sly.append('__proto__', 'x');
+    sly.append('__proto__', 'y');
+    sly.append('constructor', 'a');
+    sly.append('constructor', 'b');
+    const values = formValues(sly);
+    expect(values).toEqual({ constructor: ['a', 'b'] });
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
   });
 
   it('fieldInfo tells the kind and label of a field schema (for tests that generate inputs), optional ones marked', () => {
@@ -326,6 +335,7 @@ describe('field errors name the label, keyed by the field', () => {
     expect(fieldInfo(optional(businessDate('Refund date')))).toEqual({ kind: 'businessDate', label: 'Refund date', optional: true });
     expect(fieldInfo(choice('Outcome', ['a', 'b']))).toMatchObject({ kind: 'choice', values: ['a', 'b'] });
     expect(fieldInfo(text('Name', { max: 40 }))).toEqual({ kind: 'text', label: 'Name', max: 40 });
+    expect(fieldInfo(text('Routing number').refine((v) => v.length === 9))).toMatchObject({ kind: 'text', label: 'Routing number' });
     expect(fieldInfo(z.string())).toBeUndefined();
   });
 });
