@@ -1,24 +1,27 @@
 'use client';
 
-import { useActionState, useId } from 'react';
-import type { ActionState } from '@/lib/http/action';
-import { decideAction } from './actions';
+import { useId } from 'react';
+import { Cancelled, ConfirmStep, useConfirmableAction, type ConfirmableState } from '@/app/_components/confirm-step';
+import { typedValue } from '@/lib/http/action-state';
+import { decideAgreementChangeAction, decideFundingBatchAction } from './actions';
 
-const initial: ActionState = { ok: false, message: '' };
+const initial: ConfirmableState = { ok: false, message: '' };
+type Act = (prev: ConfirmableState, form: FormData) => Promise<ConfirmableState>;
 
-export function DecisionForm({ kind, targetId, label }: { kind: string; targetId: string; label: string }) {
-  const [state, action, pending] = useActionState(decideAction, initial);
+/** Approve (a funding batch: after confirming its advance) or reject with a reason. */
+export function DecisionForm({ kind, targetId, label }: { kind: 'funding_batch' | 'agreement_change' | string; targetId: string; label: string }) {
+  const { state, pending, onSubmit, asking, confirm, cancel, cancelled } = useConfirmableAction((kind === 'funding_batch' ? decideFundingBatchAction : decideAgreementChangeAction) as Act, initial);
   const reasonId = useId();
-  if (state.ok) {
+  if (state.ok && !state.confirm) {
     return (
       <p role="status" className="text-sm text-emerald-800">
         {state.message}
       </p>
     );
   }
+  const err = state.ok ? {} : (state.errors ?? {});
   return (
-    <form action={action} aria-label={`Decide ${label}`} className="flex flex-wrap items-end gap-2">
-      <input type="hidden" name="kind" value={kind} />
+    <form onSubmit={onSubmit} aria-label={`Decide ${label}`} className="flex flex-wrap items-end gap-2">
       <input type="hidden" name="targetId" value={targetId} />
       <button type="submit" name="decision" value="approve" disabled={pending} className="rounded-md bg-brand-700 px-3 py-1 text-sm font-medium text-white disabled:opacity-60">
         Approve
@@ -27,12 +30,29 @@ export function DecisionForm({ kind, targetId, label }: { kind: string; targetId
         <label htmlFor={reasonId} className="sr-only">
           Reason for rejecting {label}
         </label>
-        <input id={reasonId} name="reason" placeholder="Reason (to reject)" className="rounded-md border border-slate-300 px-2 py-1 text-sm" />
+        <input
+          id={reasonId}
+          name="reason"
+          placeholder="Reason (to reject)"
+          defaultValue={typedValue(state, 'reason')}
+          aria-invalid={err.reason ? true : undefined}
+          aria-describedby={err.reason ? `${reasonId}-error` : undefined}
+          className="rounded-md border border-slate-300 px-2 py-1 text-sm"
+        />
+        {err.reason ? (
+          <p id={`${reasonId}-error`} className="mt-1 text-xs text-red-700">
+            {err.reason}
+          </p>
+        ) : null}
       </div>
       <button type="submit" name="decision" value="reject" disabled={pending} className="rounded-md border border-red-300 px-3 py-1 text-sm text-red-800">
         Reject
       </button>
-      {state.message ? (
+      <div className="w-full">
+        <ConfirmStep request={asking} onConfirm={confirm} onCancel={cancel} pending={pending} />
+        <Cancelled show={cancelled} what="nothing was approved." />
+      </div>
+      {state.message && !state.ok ? (
         <p role="alert" className="w-full text-sm text-red-800">
           {state.message}
         </p>

@@ -1,25 +1,43 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState } from 'react';
+import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
 import type { FundableInvoice } from '@/lib/funding';
+import { typedChecked, typedValue } from '@/lib/http/action-state';
+import { displayMoney } from '@/lib/money';
 import { builderAction, type BuilderState } from './actions';
 
 const initial: BuilderState = { ok: false, message: '' };
 
 export function BatchBuilder({ clientId, clientName, invoices, today }: { clientId: string; clientName: string; invoices: FundableInvoice[]; today: string }) {
-  const [state, action, pending] = useActionState(builderAction, initial);
+  const { state, pending, onSubmit, asking, confirm, cancel, cancelled } = useConfirmableAction(builderAction as (prev: BuilderState, form: FormData) => Promise<BuilderState>, initial);
   const batch = state.batch;
   const funded = batch && batch.id !== null;
+  const err = state.ok ? {} : (state.errors ?? {});
+  const money = (amount: string) => displayMoney(amount, batch?.currency ?? 'USD');
   return (
-    <form action={action} aria-label="Funding batch" className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
+    <form onSubmit={onSubmit} aria-label="Funding batch" className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
       <input type="hidden" name="clientId" value={clientId} />
       <div className="flex flex-wrap items-end gap-4">
         <div>
           <label htmlFor="funding-date" className="text-sm font-medium">
             Funding date
           </label>
-          <input id="funding-date" name="fundingDate" type="date" defaultValue={today} required className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" />
+          <input
+            id="funding-date"
+            name="fundingDate"
+            type="date"
+            defaultValue={typedValue(state, 'fundingDate', today)}
+            required
+            aria-invalid={err.fundingDate ? true : undefined}
+            aria-describedby={err.fundingDate ? 'funding-date-error' : undefined}
+            className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
+          />
+          {err.fundingDate ? (
+            <p id="funding-date-error" className="mt-1 text-xs text-red-700">
+              {err.fundingDate}
+            </p>
+          ) : null}
         </div>
         <button type="submit" name="intent" value="preview" disabled={pending} className="rounded-md border border-slate-300 px-4 py-2 text-sm">
           Preview
@@ -28,8 +46,15 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
           Fund batch
         </button>
       </div>
+      <ConfirmStep request={asking} onConfirm={confirm} onCancel={cancel} pending={pending} />
+      <Cancelled show={cancelled} what="nothing was funded." />
       {invoices.length === 0 ? <p className="mt-4 text-sm text-slate-600">{clientName} has no verified invoices waiting to be funded.</p> : null}
-      <table className="mt-4 min-w-full text-sm">
+      {err.invoiceIds ? (
+        <p id="funding-invoices-error" className="mt-3 text-sm text-red-700">
+          {err.invoiceIds}
+        </p>
+      ) : null}
+      <table className="mt-4 min-w-full text-sm" aria-describedby={err.invoiceIds ? 'funding-invoices-error' : undefined}>
         <caption className="sr-only">Verified invoices</caption>
         <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
           <tr>
@@ -45,13 +70,11 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
           {invoices.map((i) => (
             <tr key={i.id}>
               <td className="px-3 py-2">
-                <input type="checkbox" name="invoiceId" value={i.id} defaultChecked aria-label={`Include invoice ${i.number}`} />
+                <input type="checkbox" name="invoiceIds" value={i.id} defaultChecked={typedChecked(state, 'invoiceIds', i.id, true)} aria-label={`Include invoice ${i.number}`} />
               </td>
               <td className="px-3 py-2">{i.number}</td>
               <td className="px-3 py-2">{i.debtorName}</td>
-              <td className="num px-3 py-2 text-right">
-                {i.faceValue} {i.currency}
-              </td>
+              <td className="num px-3 py-2 text-right">{displayMoney(i.faceValue, i.currency)}</td>
               <td className="px-3 py-2">{i.issueDate}</td>
               <td className="px-3 py-2">{i.dueDate}</td>
             </tr>
@@ -102,18 +125,18 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
               {batch.invoices.map((i) => (
                 <tr key={i.invoiceId}>
                   <td className="px-3 py-2">{i.number}</td>
-                  <td className="num px-3 py-2 text-right">{i.face}</td>
-                  <td className="num px-3 py-2 text-right">{i.advance}</td>
-                  <td className="num px-3 py-2 text-right">{i.reserve}</td>
-                  <td className="num px-3 py-2 text-right">{i.fees}</td>
+                  <td className="num px-3 py-2 text-right">{money(i.face)}</td>
+                  <td className="num px-3 py-2 text-right">{money(i.advance)}</td>
+                  <td className="num px-3 py-2 text-right">{money(i.reserve)}</td>
+                  <td className="num px-3 py-2 text-right">{money(i.fees)}</td>
                 </tr>
               ))}
               <tr className="font-semibold">
-                <td className="px-3 py-2">Total ({batch.currency})</td>
-                <td className="num px-3 py-2 text-right">{batch.totalFace}</td>
-                <td className="num px-3 py-2 text-right">{batch.totalAdvance}</td>
-                <td className="num px-3 py-2 text-right">{batch.totalReserve}</td>
-                <td className="num px-3 py-2 text-right">{batch.totalFees}</td>
+                <td className="px-3 py-2">Total</td>
+                <td className="num px-3 py-2 text-right">{money(batch.totalFace)}</td>
+                <td className="num px-3 py-2 text-right">{money(batch.totalAdvance)}</td>
+                <td className="num px-3 py-2 text-right">{money(batch.totalReserve)}</td>
+                <td className="num px-3 py-2 text-right">{money(batch.totalFees)}</td>
               </tr>
             </tbody>
           </table>

@@ -1,86 +1,129 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { askToConfirm, count } from '@/app/_components/confirm';
 import { getDatabase } from '@/db/client';
 import { afterRelease } from '@/jobs/after-commit';
-import { actionActor } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
-import { runAction, type ActionState } from '@/lib/http/action';
-import { approveRelease, rejectRelease, resumeReleaseCycle, runReleaseCycle } from '@/lib/releases';
-
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
+import { formAction } from '@/lib/http/form-action';
+import { Big, displayMoney } from '@/lib/money';
+import { approveRelease, getRelease, rejectRelease, resumeReleaseCycle, runReleaseCycle, type ReleaseView } from '@/lib/releases';
+import { businessDate, formMoney, id, list, optional, text } from '@/lib/validation/fields';
 
 function refresh() {
   revalidatePath('/releases');
   revalidatePath('/approvals');
 }
 
-/** An ad hoc cycle from the console: every client due on the date, or the one chosen. */
-export async function runCycleAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('controller', 'approver', 'admin');
-    const clientId = text(form, 'clientId');
-    const cycle = await runReleaseCycle(getDatabase(), { asOf: text(form, 'asOf'), clientIds: clientId ? [clientId] : undefined }, actor, { kind: 'ad_hoc' });
-    await afterRelease().catch(() => {});
+/** What a release approval pays: the amount asked for, else what a first approval fixed, else the proposal. */
+const payable = (r: ReleaseView) => (r.firstApprovedBy !== null && r.approvedAmount !== null ? r.approvedAmount : r.amount);
+
+/** An ad hoc cycle from the console: every client due on the date, or the one chosen. Manages its own transactions (one per chunk of clients). */
+export const runCycleAction = formAction(
+  'release.run_cycle',
+  z.object({ asOf: businessDate('As of'), clientId: optional(id('Client')) }),
+  async ({ input, actor, after }) => {
+    const cycle = await runReleaseCycle(getDatabase(), { asOf: input.asOf, clientIds: input.clientId ? [input.clientId] : undefined }, actor, { kind: 'ad_hoc' });
+    after('the email outbox', afterRelease);
     refresh();
     const pending = cycle.releases.filter((r) => r.status === 'pending_approval').length;
     const paid = cycle.releases.filter((r) => r.status === 'paid').length;
     const skipped = cycle.skipped.length > 0 ? ` ${cycle.skipped.length} left out: an earlier proposal of theirs still waits for approval.` : '';
-    return { ok: true, message: `Cycle ${cycle.id} for ${cycle.asOf}: ${cycle.releases.length} release(s) proposed, ${paid} paid automatically, ${pending} waiting for approval.${skipped}` };
-  });
-}
+    return { message: `Cycle ${cycle.id} for ${cycle.asOf}: ${cycle.releases.length} release(s) proposed, ${paid} paid automatically, ${pending} waiting for approval.${skipped}` };
+  },
+  { transaction: false },
+);
 
-/** Approve one release, in full or (with an amount) in part; posted and paid at once. */
-export async function approveReleaseAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('approver', 'controller');
-    const id = Number(form.get('releaseId'));
-    const release = await getDatabase().transaction((tx) => approveRelease(tx, id, { amount: text(form, 'amount') }, actor));
-    await afterRelease().catch(() => {});
-    refresh();
-    revalidatePath(`/releases/${id}`);
-    if (release.status === 'pending_approval') return { ok: true, message: `Release ${release.id}: first approval recorded; a controller must approve it as well.` };
-    return { ok: true, message: `Release ${release.id} approved and paid: ${release.approvedAmount} ${release.currency}. The rebate advice is on its way.` };
-  });
-}
+const approveForm = z.object({
+  releaseId: id('Release'),
+  amount: optional(formMoney('Amount to release', { allowZero: false })),
+  confirmed: optional(text('Confirmation', { max: 200 })),
+});
 
-export async function rejectReleaseAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('approver', 'controller');
-    const id = Number(form.get('releaseId'));
-    const release = await getDatabase().transaction((tx) => rejectRelease(tx, id, { reason: text(form, 'reason') ?? '' }, actor));
+/**
+ * Approve one release, in full or (with an amount) in part; posted and paid at once. First it
+ * asks "Approve release 12: pay 1,900.00 USD to Acme?"; confirmed, it approves exactly that amount.
+ */
+export const approveReleaseAction = formAction('release.approve', approveForm, async ({ tx, input, actor, after }) => {
+  const release = await getRelease(tx, input.releaseId, actor);
+  const amount = input.amount ?? payable(release);
+  const token = `${release.id}:${new Big(amount).toFixed()}`;
+  if (input.confirmed !== token) {
+    const second = release.needsController && release.firstApprovedBy === null ? ' Above the controller threshold, a controller approves it as well.' : '';
+    return askToConfirm(`Approve release ${release.id}: pay ${displayMoney(amount, release.currency)} to ${release.clientName}?${second}`, token);
+  }
+  const approved = await approveRelease(tx, input.releaseId, { amount }, actor);
+  after('the rebate advice email', afterRelease);
+  refresh();
+  revalidatePath(`/releases/${input.releaseId}`);
+  if (approved.status === 'pending_approval') return { message: `Release ${approved.id}: first approval recorded for ${displayMoney(approved.approvedAmount ?? amount, approved.currency)}; a controller must approve it as well.` };
+  return { message: `Release ${approved.id} approved and paid: ${displayMoney(approved.approvedAmount ?? amount, approved.currency)}. The rebate advice is on its way.` };
+});
+
+/** Reject a proposed release, with a reason. */
+export const rejectReleaseAction = formAction(
+  'release.approve',
+  z.object({ releaseId: id('Release'), reason: text('Reason for rejecting', { max: 2000 }) }),
+  async ({ tx, input, actor }) => {
+    const release = await rejectRelease(tx, input.releaseId, { reason: input.reason }, actor);
     refresh();
-    revalidatePath(`/releases/${id}`);
-    return { ok: true, message: `Release ${release.id} rejected.` };
-  });
+    revalidatePath(`/releases/${input.releaseId}`);
+    return { message: `Release ${release.id} rejected.` };
+  },
+);
+
+const bulkForm = z.object({
+  releaseIds: list('Release', id('Release'), { min: 1, max: 1000 }),
+  confirmed: optional(text('Confirmation', { max: 20_000 })),
+});
+
+/** "1,900.00 USD and 500.00 EUR": totals per currency, said as people read them. */
+function totals(releases: ReleaseView[]): string {
+  const byCurrency = new Map<string, Big>();
+  for (const r of releases) byCurrency.set(r.currency, (byCurrency.get(r.currency) ?? new Big(0)).plus(payable(r)));
+  const parts = [...byCurrency.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, v]) => displayMoney(v, c));
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
 /**
- * Bulk approve from the queue: each release is approved in its own transaction with every check
+ * Bulk approve from the queue. First it asks "Approve 3 releases: pay 5,700.00 USD?"; confirmed,
+ * each release is approved for the amount confirmed, in its own transaction with every check
  * (maker ≠ checker, controller threshold, still releasable); one refusal does not stop the rest.
  */
-export async function bulkApproveAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('approver', 'controller');
-    const ids = form.getAll('releaseId').map((v) => Number(v)).filter((n) => Number.isSafeInteger(n) && n > 0);
-    if (ids.length === 0) return { ok: false, message: 'Tick the releases to approve first.' };
+export const bulkApproveAction = formAction(
+  'release.approve',
+  bulkForm,
+  async ({ input, actor, after }) => {
     const database = getDatabase();
-    const paid: string[] = [];
-    const waiting: string[] = [];
-    const refused: string[] = [];
+    const ids = [...new Set(input.releaseIds)].sort((a, b) => a - b);
+    const releases: ReleaseView[] = [];
+    const missing: string[] = [];
     for (const id of ids) {
       try {
-        const r = await database.transaction((tx) => approveRelease(tx, id, {}, actor));
-        (r.status === 'paid' ? paid : waiting).push(`${r.id}`);
+        releases.push(await getRelease(database, id, actor));
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        refused.push(`${id}: ${error.message}`);
+        missing.push(`${id}: ${error.message}`);
       }
     }
-    if (paid.length > 0) await afterRelease().catch(() => {});
+    const token = releases.map((r) => `${r.id}:${new Big(payable(r)).toFixed()}`).join(',');
+    if (releases.length > 0 && input.confirmed !== token) {
+      return askToConfirm(`Approve ${count(releases.length, 'release')}: pay ${totals(releases)}?`, token);
+    }
+    const paid: string[] = [];
+    const waiting: string[] = [];
+    const refused: string[] = [...missing];
+    for (const r of releases) {
+      try {
+        const approved = await database.transaction((tx) => approveRelease(tx, Number(r.id), { amount: payable(r) }, actor));
+        (approved.status === 'paid' ? paid : waiting).push(approved.id);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        refused.push(`${r.id}: ${error.message}`);
+      }
+    }
+    if (paid.length > 0) after('the rebate advice emails', afterRelease);
     refresh();
     const parts = [
       paid.length ? `Approved and paid: ${paid.join(', ')}.` : '',
@@ -88,21 +131,22 @@ export async function bulkApproveAction(_prev: ActionState, form: FormData): Pro
       refused.length ? `Not approved — ${refused.join('; ')}` : '',
     ].filter(Boolean);
     return { ok: refused.length === 0, message: parts.join(' ') };
-  });
-}
+  },
+  { transaction: false },
+);
 
 /** Resume a failed (or stalled) cycle: what it proposed stays, the rest is proposed once. */
-export async function resumeCycleAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('controller', 'approver', 'admin');
-    const id = Number(form.get('cycleId'));
-    if (!Number.isSafeInteger(id) || id <= 0) return { ok: false, message: 'No release cycle was named.' };
-    const cycle = await resumeReleaseCycle(getDatabase(), id, actor);
-    await afterRelease().catch((error: unknown) => console.warn('could not nudge the email outbox after resuming a cycle:', error));
+export const resumeCycleAction = formAction(
+  'release.run_cycle',
+  z.object({ cycleId: id('Release cycle') }),
+  async ({ input, actor, after }) => {
+    const cycle = await resumeReleaseCycle(getDatabase(), input.cycleId, actor);
+    after('the email outbox', afterRelease);
     refresh();
-    revalidatePath(`/releases/cycles/${id}`);
+    revalidatePath(`/releases/cycles/${input.cycleId}`);
     const pending = cycle.releases.filter((r) => r.status === 'pending_approval').length;
     const paid = cycle.releases.filter((r) => r.status === 'paid').length;
-    return { ok: true, message: `Cycle ${cycle.id} resumed and finished: ${cycle.releases.length} release(s) for ${cycle.asOf}, ${paid} paid automatically, ${pending} waiting for approval.` };
-  });
-}
+    return { message: `Cycle ${cycle.id} resumed and finished: ${cycle.releases.length} release(s) for ${cycle.asOf}, ${paid} paid automatically, ${pending} waiting for approval.` };
+  },
+  { transaction: false },
+);

@@ -2,12 +2,26 @@
 
 import Link from 'next/link';
 import { useActionState, useId, useState } from 'react';
-import type { ActionState } from '@/lib/http/action';
+import { submitWith } from '@/app/(console)/clients/form-kit';
+import { Cancelled, ConfirmStep, useConfirmableAction, type ConfirmableState } from '@/app/_components/confirm-step';
+import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
 import { displayMoney } from '@/lib/money';
+import { MONEY_HINT } from '@/lib/validation/fields';
 import { approveReleaseAction, bulkApproveAction, rejectReleaseAction, resumeCycleAction, runCycleAction } from './actions';
 
-const initial: ActionState = { ok: false, message: '' };
+const initial: ActionState = initialActionState;
 const input = 'mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm';
+type Confirmable = (prev: ConfirmableState, form: FormData) => Promise<ConfirmableState>;
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p id={id} className="mt-1 text-xs text-red-700">
+      {message}
+    </p>
+  ) : null;
+}
+
+const invalid = (id: string, message: string | undefined) => (message ? { 'aria-invalid': true as const, 'aria-describedby': id } : {});
 
 function Feedback({ state }: { state: ActionState }) {
   if (!state.message) return null;
@@ -19,20 +33,22 @@ function Feedback({ state }: { state: ActionState }) {
 }
 
 export function RunCycleForm({ today, clients }: { today: string; clients: { id: string; name: string }[] }) {
-  const [state, action, pending] = useActionState(runCycleAction, initial);
+  const [state, action, pending] = useActionState<ActionState, FormData>(runCycleAction, initial);
+  const err = state.ok ? {} : (state.errors ?? {});
   return (
-    <form action={action} aria-label="Run a release cycle" className="flex flex-wrap items-end gap-3">
+    <form onSubmit={submitWith(action)} aria-label="Run a release cycle" className="flex flex-wrap items-end gap-3">
       <div>
         <label htmlFor="cycle-as-of" className="text-sm font-medium">
           As of
         </label>
-        <input id="cycle-as-of" name="asOf" type="date" required defaultValue={today} className={input} />
+        <input id="cycle-as-of" name="asOf" type="date" required defaultValue={typedValue(state, 'asOf', today)} className={input} {...invalid('cycle-as-of-error', err.asOf)} />
+        <FieldError id="cycle-as-of-error" message={err.asOf} />
       </div>
       <div>
         <label htmlFor="cycle-client" className="text-sm font-medium">
           Clients
         </label>
-        <select id="cycle-client" name="clientId" defaultValue="" className={input}>
+        <select id="cycle-client" name="clientId" defaultValue={typedValue(state, 'clientId')} className={input} {...invalid('cycle-client-error', err.clientId ?? err.clientIds)}>
           <option value="">Every client due on that date (cadence)</option>
           {clients.map((c) => (
             <option key={c.id} value={c.id}>
@@ -40,6 +56,7 @@ export function RunCycleForm({ today, clients }: { today: string; clients: { id:
             </option>
           ))}
         </select>
+        <FieldError id="cycle-client-error" message={err.clientId ?? err.clientIds} />
       </div>
       <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
         {pending ? 'Running…' : 'Run release cycle'}
@@ -53,9 +70,9 @@ export function RunCycleForm({ today, clients }: { today: string; clients: { id:
 
 /** A failed or stalled cycle: resume it (the same date and clients; nothing is proposed twice). */
 export function ResumeCycleForm({ cycleId }: { cycleId: string }) {
-  const [state, action, pending] = useActionState(resumeCycleAction, initial);
+  const [state, action, pending] = useActionState<ActionState, FormData>(resumeCycleAction, initial);
   return (
-    <form action={action} aria-label="Resume this release cycle" className="mt-3">
+    <form onSubmit={submitWith(action)} aria-label="Resume this release cycle" className="mt-3">
       <input type="hidden" name="cycleId" value={cycleId} />
       <button type="submit" disabled={pending || state.ok} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
         {pending ? 'Resuming…' : 'Resume this cycle'}
@@ -65,33 +82,40 @@ export function ResumeCycleForm({ cycleId }: { cycleId: string }) {
   );
 }
 
-/** Approve (all, or part with an amount) or reject with a reason. */
+/** Approve (all, or part with an amount: after confirming the amount) or reject with a reason. */
 export function ReleaseDecision({ releaseId, amount, currency }: { releaseId: string; amount: string; currency: string }) {
-  const [approveState, approve, approving] = useActionState(approveReleaseAction, initial);
-  const [rejectState, reject, rejecting] = useActionState(rejectReleaseAction, initial);
+  const approve = useConfirmableAction(approveReleaseAction as Confirmable, initial as ConfirmableState);
+  const [rejectState, reject, rejecting] = useActionState<ActionState, FormData>(rejectReleaseAction, initial);
   const amountId = useId();
   const reasonId = useId();
-  const done = approveState.ok ? approveState : rejectState.ok ? rejectState : null;
+  const approveState = approve.state;
+  const done = approveState.ok && !approveState.confirm ? approveState : rejectState.ok ? rejectState : null;
   if (done) return <Feedback state={done} />;
+  const approveErr = approveState.ok ? {} : (approveState.errors ?? {});
+  const rejectErr = rejectState.ok ? {} : (rejectState.errors ?? {});
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <form action={approve} aria-label={`Approve release ${releaseId}`} className="rounded-md border border-slate-200 p-3">
+      <form onSubmit={approve.onSubmit} aria-label={`Approve release ${releaseId}`} className="rounded-md border border-slate-200 p-3">
         <input type="hidden" name="releaseId" value={releaseId} />
         <label htmlFor={amountId} className="text-sm font-medium">
-          Amount to release ({currency}); less than {amount} releases part and keeps the rest for the next cycle
+          Amount to release ({currency}); less than {displayMoney(amount, currency)} releases part and keeps the rest for the next cycle
         </label>
-        <input id={amountId} name="amount" defaultValue={amount} inputMode="decimal" className={input} />
-        <button type="submit" disabled={approving} className="mt-2 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+        <input id={amountId} name="amount" defaultValue={typedValue(approveState, 'amount', amount)} inputMode="decimal" title={MONEY_HINT} className={input} {...invalid(`${amountId}-error`, approveErr.amount)} />
+        <FieldError id={`${amountId}-error`} message={approveErr.amount} />
+        <button type="submit" disabled={approve.pending} className="mt-2 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
           Approve release
         </button>
-        <Feedback state={approveState} />
+        <ConfirmStep request={approve.asking} onConfirm={approve.confirm} onCancel={approve.cancel} pending={approve.pending} />
+        <Cancelled show={approve.cancelled} what="nothing was approved." />
+        {approveState.ok ? null : <Feedback state={approveState} />}
       </form>
-      <form action={reject} aria-label={`Reject release ${releaseId}`} className="rounded-md border border-slate-200 p-3">
+      <form onSubmit={submitWith(reject)} aria-label={`Reject release ${releaseId}`} className="rounded-md border border-slate-200 p-3">
         <input type="hidden" name="releaseId" value={releaseId} />
         <label htmlFor={reasonId} className="text-sm font-medium">
           Reason for rejecting
         </label>
-        <input id={reasonId} name="reason" className={`${input} w-full`} />
+        <input id={reasonId} name="reason" defaultValue={typedValue(rejectState, 'reason')} className={`${input} w-full`} {...invalid(`${reasonId}-error`, rejectErr.reason)} />
+        <FieldError id={`${reasonId}-error`} message={rejectErr.reason} />
         <button type="submit" disabled={rejecting} className="mt-2 rounded-md border border-red-300 px-4 py-2 text-sm text-red-800">
           Reject release
         </button>
@@ -112,20 +136,24 @@ export interface QueueRow {
   releaseMode: string;
   needsController: boolean;
   firstApprovedBy: string | null;
-  /** why the person looking may not approve it (they ran its cycle…): no checkbox, this sentence instead */
+  /** why this person may not approve it (they ran the cycle, or gave the first approval): no checkbox then */
   blocked?: string | null;
 }
 
-/** The release approval queue with bulk approve: every ticked release is still approved one by one. */
+/**
+ * The release approval queue with bulk approve: "Approve selected" first asks "Approve 3
+ * releases: pay 5,700.00 USD?"; confirmed, every ticked release is still approved one by one.
+ */
 export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide: boolean }) {
-  const [state, action, pending] = useActionState(bulkApproveAction, initial);
+  const { state, pending, onSubmit, asking, confirm, cancel, cancelled } = useConfirmableAction(bulkApproveAction as Confirmable, initial as ConfirmableState);
   const [ticked, setTicked] = useState<Set<string>>(new Set());
   const toggle = (id: string) => setTicked((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
-  const open = rows.filter((r) => !r.blocked);
-  const selected = open.filter((r) => ticked.has(r.id)).length;
-  const all = open.length > 0 && selected === open.length;
+  const choosable = rows.filter((r) => !r.blocked);
+  const selected = choosable.filter((r) => ticked.has(r.id)).length;
+  const all = choosable.length > 0 && selected === choosable.length;
+  const err = state.ok ? {} : (state.errors ?? {});
   return (
-    <form action={action} aria-label="Releases waiting for approval">
+    <form onSubmit={onSubmit} aria-label="Releases waiting for approval">
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-sm">
           <caption className="px-3 py-2 text-left font-semibold">Releases waiting for approval</caption>
@@ -133,7 +161,9 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
             <tr>
               {canDecide ? (
                 <th className="px-3 py-2">
-                  {open.length > 0 ? <input type="checkbox" aria-label="Select every release shown" checked={all} onChange={() => setTicked(all ? new Set() : new Set(open.map((r) => r.id)))} /> : null}
+                  {choosable.length > 0 ? (
+                    <input type="checkbox" aria-label="Select every release shown" checked={all} onChange={() => setTicked(all ? new Set() : new Set(choosable.map((r) => r.id)))} />
+                  ) : null}
                 </th>
               ) : null}
               <th className="px-3 py-2 font-medium">Release</th>
@@ -156,7 +186,7 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
               <tr key={r.id} className="border-t border-slate-100">
                 {canDecide ? (
                   <td className="px-3 py-2">
-                    {r.blocked ? null : <input type="checkbox" name="releaseId" value={r.id} aria-label={`Select release ${r.id}`} checked={ticked.has(r.id)} onChange={() => toggle(r.id)} />}
+                    {r.blocked ? null : <input type="checkbox" name="releaseIds" value={r.id} aria-label={`Select release ${r.id}`} checked={ticked.has(r.id)} onChange={() => toggle(r.id)} />}
                   </td>
                 ) : null}
                 <td className="px-3 py-2">
@@ -164,23 +194,26 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
                 </td>
                 <td className="px-3 py-2">{r.clientName}</td>
                 <td className="px-3 py-2">{r.asOf}</td>
-                <td className="num px-3 py-2 text-right">{displayMoney(r.amount, r.currency)}</td>
+                <td className="num px-3 py-2 text-right">{displayMoney(r.approvedAmount ?? r.amount, r.currency)}</td>
                 <td className="px-3 py-2">{r.releaseMode}</td>
                 <td className="px-3 py-2">
                   {r.needsController ? (r.firstApprovedBy ? `approved by ${r.firstApprovedBy}; a controller must approve` : 'two: an approver and a controller') : 'one'}
-                  {canDecide && r.blocked ? <p className="text-amber-800">{r.blocked}</p> : null}
+                  {r.blocked ? <span className="block text-xs text-amber-800">{r.blocked}</span> : null}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      {canDecide && open.length > 0 ? (
+      {canDecide && choosable.length > 0 ? (
         <button type="submit" disabled={pending || selected === 0} className="mt-3 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
           {pending ? 'Approving…' : `Approve selected (${selected})`}
         </button>
       ) : null}
-      <Feedback state={state} />
+      {err.releaseIds ? <FieldError id="release-queue-error" message={err.releaseIds} /> : null}
+      <ConfirmStep request={asking} onConfirm={confirm} onCancel={cancel} pending={pending} />
+      <Cancelled show={cancelled} what="nothing was approved." />
+      {state.confirm ? null : <Feedback state={state} />}
     </form>
   );
 }
