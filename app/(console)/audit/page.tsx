@@ -19,6 +19,11 @@ function summary(value: unknown): string {
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
+/** Long JSON, ids and addresses wrap inside a bounded cell instead of widening the page. */
+function Wrap({ children }: { children: string }) {
+  return <span className="block max-w-xs break-all">{children}</span>;
+}
+
 export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; before?: string }> }) {
   const actor = await requireSection('audit');
   const { action, before } = await searchParams;
@@ -29,7 +34,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <div>
       <PageHeader title="Audit log" subtitle="Every command, hash-chained: each event carries the hash of the one before" actions={can(actor, 'audit.verify') ? <VerifyButton /> : undefined} />
-      <form className="mt-4 flex items-end gap-2" action="/audit">
+      <form className="mt-4 flex flex-wrap items-end gap-2" action="/audit">
         <div>
           <label htmlFor="action-filter" className="text-sm font-medium">
             Action starts with
@@ -51,11 +56,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           { header: 'Who', value: (e) => e.actor },
           { header: 'Role', value: (e) => e.role },
           { header: 'Action', value: (e) => e.action },
-          { header: 'Target', value: (e) => `${e.targetType} ${e.targetId ?? ''}` },
-          { header: 'Before', value: (e) => summary(e.before) },
-          { header: 'After', value: (e) => summary(e.after) },
-          { header: 'From', value: (e) => `${e.source}${e.ip ? ` ${e.ip}` : ''}` },
-          { header: 'Hash', value: (e) => e.hash.slice(0, 12) },
+          { header: 'Target', value: (e) => `${e.targetType} ${e.targetId ?? ''}`, render: (e) => <Wrap>{`${e.targetType} ${e.targetId ?? ''}`}</Wrap> },
+          { header: 'Before', value: (e) => summary(e.before), render: (e) => <Wrap>{summary(e.before)}</Wrap> },
+          { header: 'After', value: (e) => summary(e.after), render: (e) => <Wrap>{summary(e.after)}</Wrap> },
+          { header: 'From', value: (e) => `${e.source}${e.ip ? ` ${e.ip}` : ''}`, render: (e) => <Wrap>{`${e.source}${e.ip ? ` ${e.ip}` : ''}`}</Wrap> },
+          { header: 'Hash', value: (e) => e.hash.slice(0, 12), render: (e) => <span className="font-mono">{e.hash.slice(0, 12)}</span> },
         ]}
       />
       {events.length === PAGE && last ? (
