@@ -61,7 +61,8 @@ describe('defineProcessor', () => {
   });
 
   it('acts as a system actor named after the job, its request id the job id; a skip answers without running', async () => {
-    const processor = defineProcessor({
+    type Answer = { skipped: string } | { actor: string; role: string; requestId: string; userId: number | null };
+    const processor = defineProcessor<typeof JOB_DATA.statements, Answer>({
       name: QUEUE_NAMES.statements,
       data: JOB_DATA.statements,
       record: false,
