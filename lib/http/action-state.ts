@@ -7,6 +7,8 @@ export interface ActionState {
   errors?: Record<string, string>;
   /** e.g. a new API key, shown once */
   secret?: string;
+  /** e.g. the download of what the action made (a statement issued in the portal) */
+  link?: { href: string; label: string };
   /** after a failure: what the person typed, field by field (a list for repeated names), so the form keeps it */
   values?: Record<string, string | string[]>;
 }
