@@ -11,8 +11,3 @@ export { fundBatch } from './fund-batch';
 export { approveFundingBatch } from './approve-batch';
 export { rejectFundingBatch } from './reject-batch';
 export { getFundingBatch, listFundableInvoices, listFundingBatches } from './queries';
-
-/** @deprecated ask `can(actor, 'funding.fund')` — kept while app/ still imports it */
-export const FUNDING_ROLES = ['funding'] as const;
-/** @deprecated ask `can(actor, 'funding.approve')` — kept while app/ still imports it */
-export const APPROVER_ROLES = ['approver', 'controller'] as const;

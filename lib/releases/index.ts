@@ -14,8 +14,3 @@ export { getRelease, listCycles, listReleases, payoutCsv, type CycleSummary } fr
 export type { ReleaseView } from './release-rows';
 export { releasableNow, reserveReport, type ReserveBalance } from './reserve-report';
 export { controllerThreshold } from '../settings';
-
-/** @deprecated ask `can(actor, 'release.run_cycle')` — kept while app/ still imports it */
-export const CYCLE_ROLES = ['controller', 'approver', 'admin'] as const;
-/** @deprecated ask `can(actor, 'release.approve')` — kept while app/ still imports it */
-export const APPROVER_ROLES = ['approver', 'controller'] as const;
