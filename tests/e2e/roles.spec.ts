@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { NAVIGATION, SECTION_ACCESS, STAFF_ROLES } from '../../lib/auth/roles';
+import { roleCan } from '../../lib/auth/permissions';
+import { NAVIGATION, STAFF_ROLES } from '../../lib/auth/roles';
 import { demoUser, signIn, signInAs } from './helpers';
 
 test.describe('signing in and what each role sees', () => {
@@ -21,10 +22,10 @@ test.describe('signing in and what each role sees', () => {
       const nav = page.getByRole('navigation', { name: 'Main' });
       for (const item of NAVIGATION) {
         const link = nav.getByRole('link', { name: item.label, exact: true });
-        if (SECTION_ACCESS[item.section].includes(role)) await expect(link).toBeVisible();
+        if (roleCan(role, `section.${item.section}`)) await expect(link).toBeVisible();
         else await expect(link).toHaveCount(0);
       }
-      const refused = NAVIGATION.find((item) => !SECTION_ACCESS[item.section].includes(role));
+      const refused = NAVIGATION.find((item) => !roleCan(role, `section.${item.section}`));
       if (refused) {
         const response = await page.goto(refused.href);
         expect(response?.status()).toBe(403);
