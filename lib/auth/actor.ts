@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../errors';
+import { isClientUser } from './permissions';
 import type { Role } from './roles';
 
 /** Who is doing something, from where. Every command takes one and audits it. */
@@ -41,7 +42,7 @@ export function requireRole(actor: Actor | null | undefined, ...roles: readonly 
  * else's data (API.md Conventions).
  */
 export function assertClientScope(actor: Actor, clientId: number, what = 'Client'): void {
-  if (actor.role === 'client' && actor.clientId !== clientId) {
+  if (isClientUser(actor) && actor.clientId !== clientId) {
     throw new DomainError('not_found', `${what} not found`, { status: 404 });
   }
 }
