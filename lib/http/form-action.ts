@@ -61,11 +61,7 @@ export function formAction<S extends z.ZodType>(
     const state = await runAction(async () => {
       const actor = await actionActorFor(permission);
       const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        const errors = fieldErrors(parsed.error);
-        const count = Object.keys(errors).length;
-        return { ok: false, message: count === 1 ? Object.values(errors)[0]! : `Please correct the ${count} fields marked below.`, errors };
-      }
+      if (!parsed.success) return refusedInput(parsed.error);
       const afterWork: { label: string; work: () => Promise<unknown> }[] = [];
       const after: AfterCommit = (label, work) => afterWork.push({ label, work });
       const db: Database = getDatabase();
@@ -80,6 +76,50 @@ export function formAction<S extends z.ZodType>(
     return state.ok ? state : { ...state, values };
   };
   return Object.assign(action, { permission, schema });
+}
+
+/** A form the schema refused: one message (the field's own when only one is wrong) and each field's error. */
+function refusedInput(error: z.ZodError): ActionState {
+  const errors = fieldErrors(error);
+  const count = Object.keys(errors).length;
+  return { ok: false, message: count === 1 ? Object.values(errors)[0]! : `Please correct the ${count} fields marked below.`, errors };
+}
+
+/** What a public form's command gets: no actor — the credential is in the form itself. */
+export interface PublicFormCommandContext<I> {
+  tx: Tx;
+  input: I;
+  after: AfterCommit;
+}
+
+/** A server action made by publicFormAction (`permission: null`: nobody is signed in). */
+export type PublicFormActionHandler<S extends z.ZodType = z.ZodType> = ((prev: ActionState, form: FormData) => Promise<ActionState>) & {
+  readonly permission: null;
+  readonly schema: S;
+};
+
+/**
+ * formAction for a person who is not signed in and whose credential is in the form itself (the
+ * set-password form's signed invitation token, which the command checks): the same FormData →
+ * zod → one transaction → after-commit work → form state, without an actor or a permission.
+ */
+export function publicFormAction<S extends z.ZodType>(schema: S, command: (ctx: PublicFormCommandContext<z.output<S>>) => Promise<FormResult>): PublicFormActionHandler<S> {
+  const action = async (_prev: ActionState, form: FormData): Promise<ActionState> => {
+    const raw = formValues(form);
+    const values = typedValues(raw);
+    const state = await runAction(async () => {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) return refusedInput(parsed.error);
+      const afterWork: { label: string; work: () => Promise<unknown> }[] = [];
+      const after: AfterCommit = (label, work) => afterWork.push({ label, work });
+      const result = await getDatabase().transaction((tx) => command({ tx, input: parsed.data, after }));
+      const failed = await runAfterCommit(afterWork, { requestId: 'public-form' });
+      const note = failed.length > 0 ? ` (Saved; ${failed.join(' and ')} did not start and will be retried by the scheduler — logged.)` : '';
+      return { ...result, ok: result.ok ?? true, message: `${result.message}${note}` };
+    });
+    return state.ok ? state : { ...state, values };
+  };
+  return Object.assign(action, { permission: null, schema });
 }
 
 /** What the person typed, to put back in the form (secrets never echoed). */
