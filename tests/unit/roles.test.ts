@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assertClientScope, requireRole, type Actor } from '../../lib/auth/actor';
+import { assertClientScope, type Actor } from '../../lib/auth/actor';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from '../../lib/auth/api-keys';
-import { NAVIGATION, ROLES, canOpen, homeFor } from '../../lib/auth/roles';
+import { can, canOpen, homeFor, isClientUser, isStaff, isSystem, requirePermission } from '../../lib/auth/permissions';
+import { NAVIGATION } from '../../lib/auth/roles';
 
 const actor = (role: Actor['role'], clientId: number | null = null): Actor => ({
   userId: 1,
@@ -14,27 +15,40 @@ const actor = (role: Actor['role'], clientId: number | null = null): Actor => ({
 });
 
 describe('roles', () => {
-  it('refuses a missing actor with 401 and a wrong role with 403', () => {
-    expect(() => requireRole(null, 'admin')).toThrow(expect.objectContaining({ status: 401 }));
-    expect(() => requireRole(actor('auditor'), 'funding')).toThrow(expect.objectContaining({ status: 403, code: 'forbidden' }));
-    expect(requireRole(actor('funding'), ['funding', 'controller']).role).toBe('funding');
-  });
-
   it('scopes a client user to its own client with a 404, never a 403', () => {
     expect(() => assertClientScope(actor('client', 5), 6)).toThrow(expect.objectContaining({ status: 404 }));
     expect(() => assertClientScope(actor('client', 5), 5)).not.toThrow();
     expect(() => assertClientScope(actor('auditor'), 6)).not.toThrow();
   });
 
-  it('shows each role its screens: auditors read everything staff see, clients only the portal', () => {
-    for (const item of NAVIGATION) expect(canOpen('auditor', item.section)).toBe(true);
-    for (const item of NAVIGATION) expect(canOpen('client', item.section)).toBe(false);
-    expect(canOpen('client', 'portal')).toBe(true);
-    expect(canOpen('funding', 'collections')).toBe(false);
-    expect(canOpen('collections', 'fundings')).toBe(false);
-    expect(canOpen('funding', 'settings')).toBe(false);
-    expect(canOpen('admin', 'settings')).toBe(true);
-    expect(ROLES.map(homeFor)).toContain('/portal');
+  it('shows each role its screens (section.* permissions): auditors read everything staff see, clients only the portal', () => {
+    for (const item of NAVIGATION) expect(canOpen(actor('auditor'), item.section)).toBe(true);
+    for (const item of NAVIGATION) expect(canOpen(actor('client', 5), item.section)).toBe(false);
+    expect(canOpen(actor('client', 5), 'portal')).toBe(true);
+    expect(canOpen(actor('funding'), 'collections')).toBe(false);
+    expect(canOpen(actor('collections'), 'fundings')).toBe(false);
+    expect(canOpen(actor('funding'), 'settings')).toBe(false);
+    expect(canOpen(actor('admin'), 'settings')).toBe(true);
+    expect(canOpen(null, 'dashboard')).toBe(false);
+    expect(homeFor(actor('client', 5))).toBe('/portal');
+    expect(homeFor(actor('controller'))).toBe('/dashboard');
+  });
+
+  it('asks the permission table: can() for pages, requirePermission() naming who may', () => {
+    expect(can(actor('controller'), 'release.approve')).toBe(true);
+    expect(can(actor('admin'), 'release.approve')).toBe(false);
+    expect(can(undefined, 'staff.read')).toBe(false);
+    expect(can(actor('system'), 'release.approve_large')).toBe(true);
+    expect(() => requirePermission(null, 'release.approve')).toThrow(expect.objectContaining({ status: 401 }));
+    expect(() => requirePermission(actor('auditor'), 'funding.fund')).toThrow(
+      expect.objectContaining({ status: 403, code: 'forbidden', message: 'The auditor role may not build and fund a funding batch (needs funding)' }),
+    );
+    expect(isStaff(actor('auditor'))).toBe(true);
+    expect(isStaff(actor('client', 5))).toBe(false);
+    expect(isStaff(actor('system'))).toBe(false);
+    expect(isSystem(actor('system'))).toBe(true);
+    expect(isClientUser(actor('client', 5))).toBe(true);
+    expect(isClientUser(actor('underwriter'))).toBe(false);
   });
 });
 
