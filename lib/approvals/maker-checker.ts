@@ -48,6 +48,17 @@ export interface MakerRule {
   decide?: string;
 }
 
+/**
+ * How the maker of each kind of decision is told — the commands refuse with these words and pages
+ * say them instead of offering Approve, so both say the same.
+ */
+export const MAKER_RULES = {
+  release: { did: 'ran the cycle that proposed this release', checker: 'another approver', decide: 'approve' },
+  fundingBatch: { did: 'built this batch', checker: 'another approver', decide: 'approve or reject' },
+  agreementChange: { did: 'proposed this agreement version', checker: 'another approver', decide: 'approve or reject' },
+  clientActivation: { did: 'entered or submitted this client', checker: 'another underwriter', decide: 'review' },
+} as const satisfies Record<string, Omit<MakerRule, 'makers'>>;
+
 /** Why the actor may not decide this as its maker, or null when they may. */
 export function makerRefusal(actor: Pick<Actor, 'userId'>, rule: MakerRule): string | null {
   if (!rule.makers.some((m) => isSamePerson(actor, m))) return null;

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client';
 import { approvalRequests } from '../../db/schema';
 import type { Actor } from '../auth/actor';
 import { DomainError, notFound } from '../errors';
-import { assertNotMaker, requesterId, requireReason, type MakerRule } from './maker-checker';
+import { MAKER_RULES, assertNotMaker, requesterId, requireReason, type MakerRule } from './maker-checker';
 
 /**
  * The maker-checker queue shared by fundings, agreement changes, client activations, releases
@@ -30,12 +30,19 @@ export interface PendingDecision {
   requestedBy: number;
 }
 
+/** How the requester of each kind is told they may not decide it (MAKER_RULES). */
+const REQUESTER: Partial<Record<ApprovalKind, Omit<MakerRule, 'makers'>>> = {
+  funding_batch: MAKER_RULES.fundingBatch,
+  agreement_change: MAKER_RULES.agreementChange,
+  client_activation: MAKER_RULES.clientActivation,
+};
+
 /**
  * Locks the pending request for a target and checks the deciding person: not its requester
- * (403 `maker_checker`; `maker` says it in the target's words), and the request still pending
- * (409 `already_decided`).
+ * (403 `maker_checker`, in the words of MAKER_RULES), and the request still pending (409
+ * `already_decided`).
  */
-export async function lockPendingRequest(tx: Tx, kind: ApprovalKind, targetId: number, actor: Actor, maker: Omit<MakerRule, 'makers'> = { did: 'requested this' }): Promise<PendingDecision> {
+export async function lockPendingRequest(tx: Tx, kind: ApprovalKind, targetId: number, actor: Actor): Promise<PendingDecision> {
   const [row] = await tx.db
     .select()
     .from(approvalRequests)
@@ -45,7 +52,7 @@ export async function lockPendingRequest(tx: Tx, kind: ApprovalKind, targetId: n
     .for('update');
   if (!row) throw notFound('Approval request for', `${kind} ${targetId}`);
   if (row.status !== 'pending') throw new DomainError('already_decided', `This ${kind.replace('_', ' ')} was ${row.status} already`, { status: 409 });
-  assertNotMaker(actor, { ...maker, makers: [row.requestedBy] });
+  assertNotMaker(actor, { ...(REQUESTER[kind] ?? { did: 'requested this' }), makers: [row.requestedBy] });
   return { id: row.id, requestedBy: row.requestedBy };
 }
 

@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/client';
-import { approvalStep, assertNotMaker, assertSecondApprover } from '../approvals';
+import { MAKER_RULES, approvalStep, assertNotMaker, assertSecondApprover } from '../approvals';
 import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
@@ -30,7 +30,7 @@ export async function approveRelease(tx: Tx, releaseId: number, input: { amount?
   requirePermission(actor, 'release.approve');
   const row = await lockRelease(tx, releaseId);
   if (row.status !== 'pending_approval') throw new DomainError('already_decided', `Release ${releaseId} is ${row.status.replace('_', ' ')}`, { status: 409 });
-  assertNotMaker(actor, { makers: [row.created_by], did: 'ran the cycle that proposed this release', decide: 'approve' });
+  assertNotMaker(actor, { ...MAKER_RULES.release, makers: [row.created_by] });
   assertSecondApprover(actor, row.first_approved_by, 'this release');
   const c = row.currency;
   // A second approval may lower the first one's amount, never raise it.

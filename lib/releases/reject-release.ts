@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/client';
-import { assertNotMaker, requireReason } from '../approvals';
+import { MAKER_RULES, assertNotMaker, requireReason } from '../approvals';
 import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
@@ -20,7 +20,7 @@ export async function rejectRelease(tx: Tx, releaseId: number, input: { reason?:
   const reason = requireReason(input.reason);
   const row = await lockRelease(tx, releaseId);
   if (row.status !== 'pending_approval') throw new DomainError('already_decided', `Release ${releaseId} is ${row.status.replace('_', ' ')}`, { status: 409 });
-  assertNotMaker(actor, { makers: [row.created_by], did: 'ran the cycle that proposed this release', decide: 'decide' });
+  assertNotMaker(actor, { ...MAKER_RULES.release, decide: 'decide', makers: [row.created_by] });
   await tx.sql`update releases set status = 'rejected', reason = ${reason}, decided_by = ${actor.userId} where id = ${releaseId}`;
   await recordAudit(tx, actor, { action: 'release.reject', targetType: 'release', targetId: releaseId, after: { status: 'rejected', reason } });
   return getRelease(tx, releaseId, actor);

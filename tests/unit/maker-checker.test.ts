@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MAKER_RULES,
   NO_PERSON,
   approvalStep,
   assertNotMaker,
@@ -30,12 +31,12 @@ function refusal(fn: () => unknown): DomainError {
   throw new Error('expected a DomainError');
 }
 
-const cycle = { did: 'ran the cycle that proposed this release', decide: 'approve' };
+const cycle = MAKER_RULES.release;
 
 describe('the maker may not decide', () => {
   it('refuses the maker with 403 maker_checker, in the words of what they did', () => {
     const e = refusal(() => assertNotMaker(person(7, 'controller'), { makers: [7], ...cycle }));
-    expect(e).toMatchObject({ status: 403, code: 'maker_checker', message: 'You ran the cycle that proposed this release, so someone else must approve it' });
+    expect(e).toMatchObject({ status: 403, code: 'maker_checker', message: 'You ran the cycle that proposed this release, so another approver must approve it' });
   });
 
   it('lets anyone else decide, and names who must when the checker is particular', () => {
@@ -44,6 +45,9 @@ describe('the maker may not decide', () => {
       'You entered or submitted this client, so another underwriter must review it',
     );
     expect(makerRefusal(person(3, 'approver'), { makers: [3], did: 'requested this' })).toBe('You requested this, so someone else must approve or reject it');
+    expect(makerRefusal(person(3, 'funding'), { ...MAKER_RULES.fundingBatch, makers: ['3'] })).toBe('You built this batch, so another approver must approve or reject it');
+    expect(makerRefusal(person(3, 'underwriter'), { ...MAKER_RULES.agreementChange, makers: [3] })).toBe('You proposed this agreement version, so another approver must approve or reject it');
+    expect(makerRefusal(person(3, 'underwriter'), { ...MAKER_RULES.clientActivation, makers: [null, 3] })).toBe('You entered or submitted this client, so another underwriter must review it');
   });
 
   it('matches ids as rows carry them (bigint strings) and never matches nobody', () => {
