@@ -4,7 +4,8 @@ import type { Database, Tx } from '../db/client';
  * The runs of background jobs (job_runs), for the console: status, progress, totals. A BullMQ
  * job retried after a crash continues its own row, keyed by `<queue>:<job id>` (a job's name
  * here is its queue's name, and BullMQ numbers jobs per queue: `fee-accrual:7` and
- * `statements:7` are two runs). GET /api/v1/jobs/{id} answers by the same id.
+ * `statements:7` are two runs). GET /api/v1/jobs/{id} answers by the same id. Processors do not
+ * call start/progress/finish/fail themselves: jobs/processor.ts (`defineProcessor`) does, once.
  */
 export function runKey(job: string, queueJobId: string | number): string {
   return `${job}:${queueJobId}`;

@@ -41,6 +41,9 @@ function balanceView(r: Releasable): ReserveBalance {
  * asOf, run now, would release: never more than the reserve still holds whatever the dates
  * (a later release or chargeback may have used it since) and net of proposals still waiting
  * for approval (SPEC 5.3: releases pending or approved count against what is releasable).
+ *
+ * Errors: 400 `invalid_date` (asOf); 404 `not_found` (no such client, or another client's for a
+ * client user).
  */
 export async function reserveReport(tx: Tx, clientId: number, asOf: string, actor: Actor): Promise<{ clientId: string; asOf: string; balances: ReserveBalance[]; releaseMode: string; riskScore: number | null }> {
   assertClientScope(actor, clientId);
