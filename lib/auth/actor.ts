@@ -21,23 +21,6 @@ export function systemActor(label: string, source: Actor['source'] = 'job'): Act
 }
 
 /**
- * The one authorisation helper (STYLE: every page, action and route calls it).
- * No actor → 401; a role outside `roles` → 403.
- */
-export function requireRole(actor: Actor | null | undefined, ...roles: readonly (Role | readonly Role[])[]): Actor {
-  if (!actor) throw new DomainError('unauthenticated', 'Sign in or send a valid API key', { status: 401 });
-  const allowed = roles.flat() as Role[];
-  if (actor.role === 'system') return actor;
-  if (!allowed.includes(actor.role)) {
-    throw new DomainError('forbidden', `The ${actor.role} role may not do this (needs ${allowed.join(' or ')})`, {
-      status: 403,
-      details: { role: actor.role, allowed },
-    });
-  }
-  return actor;
-}
-
-/**
  * A client user sees only its own client: anything else is "not found", never someone
  * else's data (API.md Conventions).
  */

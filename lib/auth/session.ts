@@ -9,12 +9,12 @@ import { getDatabase } from '../../db/client';
 import { users } from '../../db/schema';
 import { DomainError } from '../errors';
 import { clientIp } from '../http/client-ip';
-import { requireRole, type Actor } from './actor';
+import type { Actor } from './actor';
 import { canOpen, requirePermission, type Permission } from './permissions';
 import { boundedRequestId } from '../http/request';
 import { authOptions } from './options';
 import { sessionIsCurrent } from './sessions';
-import type { Role, Section } from './roles';
+import type { Section } from './roles';
 
 /**
  * The signed-in person for this request, read fresh from the database so a disabled user or
@@ -48,17 +48,6 @@ export async function requireSection(section: Section): Promise<Actor> {
   if (!actor) redirect('/signin');
   if (!canOpen(actor, section)) forbidden();
   return actor;
-}
-
-/** For server actions: the same helper as routes use, with the console's session. */
-export async function actionActor(...roles: Role[]): Promise<Actor> {
-  const actor = await currentActor();
-  try {
-    return requireRole(actor, roles);
-  } catch (error) {
-    if (error instanceof DomainError && error.status === 401) redirect('/signin');
-    throw error;
-  }
 }
 
 /** For server actions (formAction): the signed-in actor holding `permission`; signed out → the sign-in page, otherwise 403's message. */
