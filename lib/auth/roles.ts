@@ -19,7 +19,10 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   client: 'Client user',
 };
 
-/** The screens of SPEC 8 and who may open them. Admins and auditors see everything staff see. */
+/**
+ * The screens of SPEC 8. Who may open each is the permission table's (`section.<name>` in
+ * lib/auth/permissions.ts; `canOpen(actor, section)`), so it is written in one place.
+ */
 export type Section =
   | 'dashboard'
   | 'clients'
@@ -34,21 +37,6 @@ export type Section =
   | 'settings'
   | 'portal';
 
-export const SECTION_ACCESS: Readonly<Record<Section, readonly Role[]>> = {
-  dashboard: STAFF_ROLES,
-  clients: STAFF_ROLES,
-  debtors: STAFF_ROLES,
-  invoices: STAFF_ROLES,
-  fundings: ['admin', 'underwriter', 'funding', 'approver', 'controller', 'auditor'],
-  collections: ['admin', 'collections', 'controller', 'auditor'],
-  approvals: ['admin', 'approver', 'controller', 'auditor'],
-  releases: ['admin', 'underwriter', 'approver', 'controller', 'auditor'],
-  reports: STAFF_ROLES,
-  audit: ['admin', 'controller', 'auditor'],
-  settings: ['admin', 'auditor'],
-  portal: ['client'],
-};
-
 export const NAVIGATION: readonly { section: Exclude<Section, 'portal'>; label: string; href: string }[] = [
   { section: 'dashboard', label: 'Dashboard', href: '/dashboard' },
   { section: 'clients', label: 'Clients', href: '/clients' },
@@ -62,12 +50,3 @@ export const NAVIGATION: readonly { section: Exclude<Section, 'portal'>; label: 
   { section: 'audit', label: 'Audit', href: '/audit' },
   { section: 'settings', label: 'Settings', href: '/settings' },
 ];
-
-export function canOpen(role: Role, section: Section): boolean {
-  return SECTION_ACCESS[section].includes(role);
-}
-
-/** Where a role lands after signing in. */
-export function homeFor(role: Role): string {
-  return role === 'client' ? '/portal' : '/dashboard';
-}
