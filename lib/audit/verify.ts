@@ -1,5 +1,6 @@
 import type { Database, RawSql } from '../../db/client';
-import { requireRole, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { Big, moneyOut } from '../money';
 import { anchorOptions, compareWithAnchor, currentDatabaseName, nextAnchor, readLatestAnchor, type AnchorOptions, type AnchorReport } from './anchor';
 import { recordAudit } from './index';
@@ -360,7 +361,7 @@ export async function anchorAuditChain(database: Database, options: AnchorOption
 
 /** On demand from the console (admins, controllers, auditors): the same checks as audit:verify. */
 export async function verifyOnDemand(database: Database, actor: Actor): Promise<VerifyReport> {
-  requireRole(actor, ['admin', 'controller', 'auditor']);
+  requirePermission(actor, 'audit.verify');
   const report = await verifyAndAnchor(database);
   await database.transaction((tx) =>
     recordAudit(tx, actor, { action: 'audit.verify', targetType: 'audit_log', after: { ok: report.ok, events: report.auditEvents, entries: report.entries, breaks: report.breaks.length } }),

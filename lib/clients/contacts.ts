@@ -2,17 +2,17 @@ import { z } from 'zod';
 import type { Tx } from '../../db/client';
 import type { ClientContact } from '../../db/schema';
 import { recordAudit } from '../audit';
-import { assertClientScope, requireRole, type Actor } from '../auth/actor';
+import { assertClientScope, type Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { notFound } from '../errors';
 import { parseInput } from '../validation';
+import { email } from '../validation/fields';
 
-/** Underwriters keep a client's contacts; a client user may choose its own emails (own client only). */
-export const CONTACT_PREFERENCE_ROLES = ['underwriter', 'admin', 'client'] as const;
-
-const preferencesSchema = z.object({
-  email: z.email({ error: 'must be the email address of one of the client’s contacts' }),
-  notifyStatements: z.boolean({ error: 'must be true or false' }),
-  notifyRebates: z.boolean({ error: 'must be true or false' }),
+/** One contact's choices (JSON true/false); the console's forms send checkboxes with the same names. */
+export const preferencesSchema = z.object({
+  email: email('Contact email'),
+  notifyStatements: z.boolean({ error: 'Statement emails must be true or false' }),
+  notifyRebates: z.boolean({ error: 'Rebate advice must be true or false' }),
 });
 
 /**
@@ -20,7 +20,8 @@ const preferencesSchema = z.object({
  * advice (both on unless turned off). Audited with the before and after.
  */
 export async function setContactPreferences(tx: Tx, clientId: number, input: unknown, actor: Actor): Promise<ClientContact[]> {
-  requireRole(actor, CONTACT_PREFERENCE_ROLES);
+  // Underwriters and admins keep a client's contacts; a client user chooses its own (own client only).
+  requirePermission(actor, 'client.own_contacts');
   assertClientScope(actor, clientId);
   const data = parseInput(preferencesSchema, input);
   const [client] = await tx.sql<{ contacts: ClientContact[] }[]>`select contacts from clients where id = ${clientId} for update`;

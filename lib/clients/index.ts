@@ -4,32 +4,45 @@ import type { Tx } from '../../db/client';
 import { agreements, clients, type ClientContact } from '../../db/schema';
 import { agreementTermsSchema, type AgreementTerms, type AgreementTermsInput } from '../agreements/terms';
 import { recordAudit } from '../audit';
-import { assertClientScope, requireRole, type Actor } from '../auth/actor';
+import { assertClientScope, type Actor } from '../auth/actor';
+import { isClientUser, requirePermission } from '../auth/permissions';
 import { assertBusinessDateInWindow, todayIn } from '../dates';
 import { notFound } from '../errors';
 import { Big, moneyOut } from '../money';
-import { currencyField, parseInput } from '../validation';
+import { parseInput } from '../validation';
+import { choice, currency, email, optional, text } from '../validation/fields';
 
-export const CLIENT_WRITE_ROLES = ['underwriter'] as const;
+/** JSON true/false (API.md), said with the field's label. */
+const flag = (label: string) => z.boolean({ error: `${label} must be true or false` });
 
+/** A new client (API.md POST /clients; the console's New client form gives the same input). */
 export const createClientSchema = z.object({
-  name: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(200),
-  currency: currencyField(),
-  status: z.enum(['prospect', 'pending_review', 'active', 'suspended', 'closed']).optional(),
+  name: text('Name', { max: 200 }),
+  currency: currency('Currency'),
+  status: optional(choice('Status', ['prospect', 'pending_review', 'active', 'suspended', 'closed'])),
   contacts: z
     .array(
       z.object({
-        name: z.string().trim().min(1),
-        email: z.email(),
-        notifyStatements: z.boolean({ error: 'must be true or false' }).default(true),
-        notifyRebates: z.boolean({ error: 'must be true or false' }).default(true),
+        name: text('Contact name', { max: 200 }),
+        email: email('Contact email'),
+        notifyStatements: flag('Statement emails').default(true),
+        notifyRebates: flag('Rebate advice').default(true),
       }),
+      { error: 'Contacts must be a list such as [{"name": "Accounts", "email": "ap@example.com"}]' },
     )
+    .max(50, { error: 'Contacts: at most 50' })
     .optional(),
   agreement: agreementTermsSchema.optional(),
-  effectiveFrom: z.string().optional(),
+  effectiveFrom: z.string({ error: 'Effective date must be a date written YYYY-MM-DD' }).optional(),
 });
-export type CreateClientInput = z.input<typeof createClientSchema> & { agreement?: AgreementTermsInput };
+export type CreateClientInput = {
+  name: string;
+  currency: string;
+  status?: 'prospect' | 'pending_review' | 'active' | 'suspended' | 'closed';
+  contacts?: { name: string; email: string; notifyStatements?: boolean; notifyRebates?: boolean }[];
+  agreement?: AgreementTermsInput;
+  effectiveFrom?: string;
+};
 
 export interface AgreementView extends AgreementTerms {
   id: string;
@@ -61,7 +74,7 @@ function agreementView(row: AgreementRow): AgreementView {
  * `active` (API.md); the console's onboarding starts them as `prospect`.
  */
 export async function createClient(tx: Tx, input: CreateClientInput, actor: Actor, options: { defaultStatus?: 'prospect' | 'active' } = {}): Promise<ClientView> {
-  requireRole(actor, CLIENT_WRITE_ROLES);
+  requirePermission(actor, 'client.create');
   const data = parseInput(createClientSchema, input);
   const terms = parseInput(agreementTermsSchema, input.agreement ?? {});
   const effectiveFrom = data.effectiveFrom === undefined ? todayIn() : assertBusinessDateInWindow(data.effectiveFrom, 'Effective date', 'ahead', { field: 'effectiveFrom' });
@@ -179,7 +192,7 @@ export interface ClientSummary {
 
 /** Every client with its ledger balances (one query), for the clients list. */
 export async function listClients(tx: Tx, actor: Actor): Promise<ClientSummary[]> {
-  const scope = actor.role === 'client' ? actor.clientId : null;
+  const scope = isClientUser(actor) ? actor.clientId : null;
   const rows = await tx.sql<
     { id: string; name: string; currency: string; status: string; model: string | null; balances: { currency: string; reserve: string; receivable: string }[] | null; open: number }[]
   >`

@@ -4,7 +4,8 @@ import { agreements, clients, invoices } from '../../db/schema';
 import { agreementTermsSchema, type AgreementTermsInput } from '../agreements/terms';
 import { assertNotMaker, decideRequest, lockPendingRequest, requestApproval } from '../approvals';
 import { recordAudit } from '../audit';
-import { requireRole, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { assertBusinessDateInWindow } from '../dates';
 import { DomainError, notFound, refused } from '../errors';
 import { parseInput } from '../validation';
@@ -36,9 +37,9 @@ async function lockClient(tx: Tx, clientId: number) {
 }
 
 export async function setKybItem(tx: Tx, clientId: number, key: string, done: boolean, actor: Actor): Promise<KybState> {
-  requireRole(actor, 'underwriter');
+  requirePermission(actor, 'client.onboard');
   const item = KYB_ITEMS.find((i) => i.key === key);
-  if (!item) throw new DomainError('invalid_input', `No KYB item "${key}"`, { status: 400, details: { item: 'unknown checklist item' } });
+  if (!item) throw new DomainError('invalid_input', `No KYB item "${key}"`, { status: 400, details: { item: 'Checklist item is not one of the KYB checklist' } });
   const client = await lockClient(tx, clientId);
   if (client.status !== 'prospect') throw refused('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}; the checklist is edited while it is a prospect`);
   const before = client.kyb as KybState;
@@ -49,7 +50,7 @@ export async function setKybItem(tx: Tx, clientId: number, key: string, done: bo
 }
 
 export async function submitForReview(tx: Tx, clientId: number, actor: Actor): Promise<ClientView> {
-  requireRole(actor, 'underwriter');
+  requirePermission(actor, 'client.onboard');
   const client = await lockClient(tx, clientId);
   if (client.status !== 'prospect') throw refused('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}; only a prospect is submitted for review`);
   const missing = missingKyb(client.kyb as KybState);
@@ -62,7 +63,7 @@ export async function submitForReview(tx: Tx, clientId: number, actor: Actor): P
 
 /** The second underwriter's review: activate, or return to prospect with a reason. */
 export async function reviewClient(tx: Tx, clientId: number, decision: 'activate' | 'return', reason: string | undefined, actor: Actor): Promise<ClientView> {
-  requireRole(actor, 'underwriter');
+  requirePermission(actor, 'client.activate');
   const client = await lockClient(tx, clientId);
   if (client.status !== 'pending_review') throw new DomainError('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}, not waiting for review`, { status: 409 });
   assertNotMaker(actor, { makers: [client.createdBy, client.submittedBy], did: 'entered or submitted this client', checker: 'another underwriter', decide: 'review' });
@@ -86,12 +87,12 @@ const TRANSITIONS: Record<string, string[]> = {
 
 /** Suspend an active client, reactivate a suspended one, or close one for good. */
 export async function setClientStatus(tx: Tx, clientId: number, status: 'active' | 'suspended' | 'closed', reason: string | undefined, actor: Actor): Promise<ClientView> {
-  requireRole(actor, 'underwriter');
+  requirePermission(actor, 'client.onboard');
   const client = await lockClient(tx, clientId);
   if (!TRANSITIONS[status]?.includes(client.status)) {
     throw new DomainError('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}; it cannot become ${status}`, { status: 409 });
   }
-  if (status !== 'active' && !reason?.trim()) throw new DomainError('reason_required', `Say why the client is ${status}`, { status: 400, details: { reason: 'is required' } });
+  if (status !== 'active' && !reason?.trim()) throw new DomainError('reason_required', `Say why the client is ${status}`, { status: 400, details: { reason: `Reason is required: say why the client is ${status}` } });
   await tx.db.update(clients).set({ status, statusReason: reason?.trim() || null }).where(eq(clients.id, clientId));
   await recordAudit(tx, actor, { action: `client.${status === 'active' ? 'reactivate' : status === 'suspended' ? 'suspend' : 'close'}`, targetType: 'client', targetId: clientId, before: { status: client.status }, after: { status, reason: reason ?? null } });
   return getClient(tx, clientId, actor);
@@ -114,7 +115,7 @@ export async function proposeAgreementChange(
   input: { effectiveFrom: unknown; agreement: AgreementTermsInput },
   actor: Actor,
 ): Promise<{ id: string; version: number; status: string }> {
-  requireRole(actor, 'underwriter');
+  requirePermission(actor, 'agreement.propose');
   const client = await lockClient(tx, clientId);
   const effectiveFrom = assertBusinessDateInWindow(input.effectiveFrom, 'Effective date', 'ahead', { field: 'effectiveFrom' });
   const terms = parseInput(agreementTermsSchema, input.agreement ?? {});
@@ -148,7 +149,7 @@ export async function proposeAgreementChange(
 }
 
 export async function decideAgreementChange(tx: Tx, agreementId: number, decision: 'approve' | 'reject', reason: string | undefined, actor: Actor): Promise<{ id: string; version: number; status: string }> {
-  requireRole(actor, ['approver', 'controller']);
+  requirePermission(actor, 'agreement.approve');
   const [row] = await tx.db.select().from(agreements).where(eq(agreements.id, agreementId)).for('update');
   if (!row) throw notFound('Agreement version', agreementId);
   if (row.status !== 'pending_approval') throw new DomainError('already_decided', `Agreement version ${row.version} is ${row.status}`, { status: 409 });

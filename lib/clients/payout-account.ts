@@ -2,25 +2,19 @@ import { z } from 'zod';
 import type { Tx } from '../../db/client';
 import type { PayoutAccount } from '../../db/schema';
 import { recordAudit } from '../audit';
-import { assertClientScope, requireRole, type Actor } from '../auth/actor';
+import { assertClientScope, type Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { notFound } from '../errors';
 import { isRoutingNumber } from '../releases/nacha';
 import { parseInput } from '../validation';
+import { choice, optional, text } from '../validation/fields';
 
-/** Who records a client's payout bank account (onboarding data, like the agreement). */
-export const PAYOUT_ACCOUNT_ROLES = ['underwriter', 'admin'] as const;
-
-const schema = z.object({
-  holderName: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).max(100),
-  routing: z
-    .string({ error: 'is required' })
-    .trim()
-    .refine(isRoutingNumber, { error: 'must be a 9-digit ABA routing number (its check digit is wrong or it is not 9 digits)' }),
-  account: z
-    .string({ error: 'is required' })
-    .trim()
-    .regex(/^[0-9A-Za-z-]{4,17}$/, { error: 'must be 4 to 17 letters or digits' }),
-  accountType: z.enum(['checking', 'savings'], { error: 'must be checking or savings' }).default('checking'),
+/** A client's payout bank account (API.md PUT …/payout-account and the console's form alike). */
+export const payoutAccountSchema = z.object({
+  holderName: text('Account holder', { max: 100 }),
+  routing: text('Routing number', { max: 20 }).refine(isRoutingNumber, { error: 'Routing number must be a 9-digit ABA routing number (its check digit is wrong or it is not 9 digits)' }),
+  account: text('Account number', { max: 40 }).refine((v) => /^[0-9A-Za-z-]{4,17}$/.test(v), { error: 'Account number must be 4 to 17 letters or digits' }),
+  accountType: optional(choice('Account type', ['checking', 'savings'])).transform((v) => v ?? 'checking'),
 });
 
 /** For screens and the audit log: never the whole account number. */
@@ -36,8 +30,9 @@ export async function getPayoutAccount(tx: Tx, clientId: number, actor: Actor): 
 }
 
 export async function setPayoutAccount(tx: Tx, clientId: number, input: unknown, actor: Actor): Promise<PayoutAccount & { masked: string }> {
-  requireRole(actor, PAYOUT_ACCOUNT_ROLES);
-  const data = parseInput(schema, input);
+  // onboarding data, like the agreement
+  requirePermission(actor, 'client.payout_account');
+  const data = parseInput(payoutAccountSchema, input);
   const [row] = await tx.sql<{ payout_account: PayoutAccount | null }[]>`select payout_account from clients where id = ${clientId} for update`;
   if (!row) throw notFound('Client', clientId);
   const account: PayoutAccount = { holderName: data.holderName, routing: data.routing, account: data.account, accountType: data.accountType };

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client';
 import type { AgreementTermsInput } from '../agreements/terms';
 import { systemActor, type Actor } from '../auth/actor';
+import { isClientUser } from '../auth/permissions';
 import type { Role } from '../auth/roles';
 import { DEMO_PASSWORD, DEMO_USERS } from './users';
 
@@ -89,7 +90,7 @@ export async function seedDemo(database: Database, options: { today: string } = 
     const debtorIds: number[] = [];
     for (const d of DEBTORS) debtorIds.push(Number((await createDebtor(tx, d, as('underwriter'))).id));
     for (const u of DEMO_USERS) {
-      await createUser(tx, { email: u.email, name: u.name, role: u.role, password: DEMO_PASSWORD, clientId: u.role === 'client' ? clientIds[0] : undefined }, as('admin'));
+      await createUser(tx, { email: u.email, name: u.name, role: u.role, password: DEMO_PASSWORD, clientId: isClientUser(u) ? clientIds[0] : undefined }, as('admin'));
     }
     // Twelve invoices per client; the older eight are funded in one batch, two verified, two submitted.
     for (const [ci, clientId] of clientIds.entries()) {

@@ -2,7 +2,8 @@ import type { Database, Tx } from '../../db/client';
 import { copyRows } from '../../db/copy';
 import { renderEmail, type TemplateData, type TemplateName } from '../../emails';
 import { recordAudit } from '../audit';
-import { requireRole, systemActor, type Actor } from '../auth/actor';
+import { systemActor, type Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { refused } from '../errors';
 import type { MailTransport } from './transport';
 
@@ -136,7 +137,7 @@ export async function sendDueEmails(database: Database, transport: MailTransport
 
 /** Staff retry of a failed email: back to pending with a fresh set of attempts. */
 export async function retryEmail(tx: Tx, id: number, actor: Actor): Promise<void> {
-  requireRole(actor, 'admin');
+  requirePermission(actor, 'outbox.manage');
   const rows = await tx.sql`
     update email_outbox set status = 'pending', attempts = 0, next_attempt_at = now(), last_error = null
      where id = ${id} and status = 'failed' returning id`;

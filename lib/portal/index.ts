@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/client';
-import { assertClientScope, requireRole, type Actor } from '../auth/actor';
-import { ROLES } from '../auth/roles';
+import { assertClientScope, type Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { addMonths, todayIn } from '../dates';
 import { notFound } from '../errors';
 import { moneyOut } from '../money';
@@ -24,7 +24,7 @@ export interface ClientRelease {
 }
 
 export async function clientReleases(tx: Tx, clientId: number, actor: Actor, limit = 100): Promise<ClientRelease[]> {
-  requireRole(actor, ROLES);
+  requirePermission(actor, 'portfolio.read');
   assertClientScope(actor, clientId);
   const rows = await tx.sql<{ id: string; as_of: string; currency: string; amount: string; approved_amount: string | null; status: string; paid_at: string | null }[]>`
     select id, as_of, currency, amount, approved_amount, status, to_char(paid_at at time zone 'UTC', 'YYYY-MM-DD') as paid_at
@@ -53,7 +53,7 @@ export interface RebateAdvice {
 
 /** The rebate advice of one of the client's paid releases, as emailed to its contacts. */
 export async function rebateAdvice(tx: Tx, clientId: number, releaseId: number, actor: Actor): Promise<RebateAdvice> {
-  requireRole(actor, ROLES);
+  requirePermission(actor, 'portfolio.read');
   assertClientScope(actor, clientId, 'Release');
   const [release] = await tx.sql<{ id: string }[]>`select id from releases where id = ${releaseId} and client_id = ${clientId} and status = 'paid'`;
   if (!release) throw notFound('Release', releaseId);
@@ -72,7 +72,7 @@ export interface ReservePoint {
 
 /** The reserve held at the end of each of the last `months` months and today, per currency. */
 export async function reserveHistory(tx: Tx, clientId: number, actor: Actor, options: { today?: string; months?: number } = {}): Promise<ReservePoint[]> {
-  requireRole(actor, ROLES);
+  requirePermission(actor, 'portfolio.read');
   assertClientScope(actor, clientId);
   const today = options.today ?? todayIn();
   const months = options.months ?? 12;
@@ -99,7 +99,7 @@ function dayBefore(date: string): string {
  * period and the client's release cadence (lib/portal/forecast.ts does the dating).
  */
 export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, today: string = todayIn()) {
-  requireRole(actor, ROLES);
+  requirePermission(actor, 'portfolio.read');
   assertClientScope(actor, clientId);
   const ctx = (await loadReleaseStates(tx, [clientId], today, { detail: false })).get(clientId);
   const schedule = (ctx?.terms.releaseSchedule ?? { cadence: 'biweekly', anchorDate: '2026-01-02' }) as Cadence;

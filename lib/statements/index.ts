@@ -4,7 +4,6 @@ import type { Database, Tx } from '../../db/client';
 import { recordAudit } from '../audit';
 import { assertClientScope, type Actor } from '../auth/actor';
 import { requirePermission, type Permission } from '../auth/permissions';
-import { ROLES } from '../auth/roles';
 import { todayIn } from '../dates';
 import { DomainError, notFound } from '../errors';
 import { groupedMoney } from '../money';
@@ -32,13 +31,6 @@ export type { StatementPeriod } from './period';
  * portal (and no other client's). Reading never issues: GET …/statements?from&to answers the PDF
  * and writes nothing.
  */
-/** @deprecated `statement.read`; kept until the API routes stop importing it (issue 12). */
-export const STATEMENT_READ_ROLES = ROLES;
-/** @deprecated `statement.run`; kept until the API routes stop importing it (issue 12). */
-export const STATEMENT_RUN_ROLES = ['admin', 'controller'] as const;
-/** @deprecated `statement.issue`; kept until the API routes stop importing it (issue 12). */
-export const STATEMENT_ISSUE_ROLES = STATEMENT_RUN_ROLES;
-
 /** Which issuing permission a caller acts under: staff (`statement.issue`) or the portal (`statement.issue_own`). */
 export type IssuePermission = Extract<Permission, 'statement.issue' | 'statement.issue_own'>;
 

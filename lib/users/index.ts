@@ -3,13 +3,15 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { apiKeys, clients, users } from '../../db/schema';
 import { recordAudit } from '../audit';
-import { requireRole, type Actor } from '../auth/actor';
+import type { Actor } from '../auth/actor';
 import { generateApiKey } from '../auth/api-keys';
 import { bumpSessionVersion } from '../auth/sessions';
 import { MIN_PASSWORD_LENGTH, hashPassword } from '../auth/password';
-import { ROLES, type Role } from '../auth/roles';
+import { isClientUser, requirePermission } from '../auth/permissions';
+import { ROLES, ROLE_LABELS, type Role } from '../auth/roles';
 import { conflict, notFound, refused } from '../errors';
 import { parseInput } from '../validation';
+import { choice, email, id, optional, text } from '../validation/fields';
 
 export interface UserView {
   id: string;
@@ -37,19 +39,29 @@ export function userView(u: UserRow): UserView {
   };
 }
 
+/** A password as typed: never trimmed, at least MIN_PASSWORD_LENGTH characters. */
+export function passwordField(label = 'Password') {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be text`) })
+    .min(MIN_PASSWORD_LENGTH, { error: `${label} must be at least ${MIN_PASSWORD_LENGTH} characters` })
+    .max(200, { error: `${label} must be at most 200 characters` });
+}
+
+/** A new user (the console's Create a user form and the command line), each error naming its field. */
 export const createUserSchema = z
   .object({
-    email: z.email({ error: 'must be an email address' }).transform((v) => v.trim().toLowerCase()),
-    name: z.string().trim().max(200).optional(),
-    role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
-    clientId: z.coerce.number().int().positive().optional().nullable(),
-    password: z.string().min(MIN_PASSWORD_LENGTH, { error: `must be at least ${MIN_PASSWORD_LENGTH} characters` }).max(200).optional(),
+    email: email('Email'),
+    name: optional(text('Name', { max: 200 })),
+    role: choice('Role', ROLES, ROLE_LABELS),
+    clientId: optional(id('Client')),
+    password: optional(passwordField('Password')),
   })
   .superRefine((v, ctx) => {
-    if (v.role === 'client' && !v.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'a client user needs the client it belongs to' });
-    if (v.role !== 'client' && v.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'only client users belong to a client' });
+    const client = isClientUser({ role: v.role });
+    if (client && !v.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'Client is required for a client user: choose the client it belongs to' });
+    if (!client && v.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'Client: only client users belong to a client' });
   });
-export type CreateUserInput = z.input<typeof createUserSchema>;
+export type CreateUserInput = { email: string; role: Role; name?: string; clientId?: number | string | null; password?: string };
 
 /** Creates a user (admins only). With `reuse`, an existing user of that email is returned instead of a conflict. */
 export async function createUser(
@@ -58,7 +70,7 @@ export async function createUser(
   actor: Actor,
   options: { reuse?: boolean } = {},
 ): Promise<{ user: UserView; created: boolean }> {
-  requireRole(actor, 'admin');
+  requirePermission(actor, 'user.manage');
   const data = parseInput(createUserSchema, input);
   if (data.clientId) {
     const [client] = await tx.db.select({ id: clients.id }).from(clients).where(eq(clients.id, data.clientId));
@@ -87,9 +99,9 @@ export async function createUser(
  * ends every session the user has (issue 11): whoever knew the old password is out.
  */
 export async function setPassword(tx: Tx, userId: number, password: string, actor: Actor): Promise<void> {
-  if (actor.userId !== userId) requireRole(actor, 'admin');
+  if (actor.userId !== userId) requirePermission(actor, 'user.manage');
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw refused('weak_password', `A password needs at least ${MIN_PASSWORD_LENGTH} characters`, { password: 'too short' });
+    throw refused('weak_password', `A password needs at least ${MIN_PASSWORD_LENGTH} characters`, { password: `Password must be at least ${MIN_PASSWORD_LENGTH} characters` });
   }
   const updated = await tx.db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, userId)).returning({ id: users.id });
   if (updated.length === 0) throw notFound('User', userId);
@@ -98,7 +110,7 @@ export async function setPassword(tx: Tx, userId: number, password: string, acto
 }
 
 export async function setUserDisabled(tx: Tx, userId: number, disabled: boolean, actor: Actor): Promise<UserView> {
-  requireRole(actor, 'admin');
+  requirePermission(actor, 'user.manage');
   if (actor.userId === userId && disabled) throw refused('self_disable', 'You cannot disable your own account');
   const [before] = await tx.db.select().from(users).where(eq(users.id, userId));
   if (!before) throw notFound('User', userId);
@@ -124,7 +136,7 @@ export async function setUserDisabled(tx: Tx, userId: number, disabled: boolean,
 
 /** Issues an API key for a user; the key is returned once and only its hash is kept. */
 export async function createApiKey(tx: Tx, userId: number, label: string, actor: Actor): Promise<{ id: string; key: string; prefix: string }> {
-  if (actor.userId !== userId) requireRole(actor, 'admin');
+  if (actor.userId !== userId) requirePermission(actor, 'user.manage');
   const [user] = await tx.db.select().from(users).where(eq(users.id, userId));
   if (!user) throw notFound('User', userId);
   if (user.disabledAt) throw refused('user_disabled', `${user.email} is disabled`);
@@ -137,7 +149,7 @@ export async function createApiKey(tx: Tx, userId: number, label: string, actor:
 export async function revokeApiKey(tx: Tx, keyId: number, actor: Actor): Promise<void> {
   const [key] = await tx.db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
   if (!key) throw notFound('API key', keyId);
-  if (actor.userId !== key.userId) requireRole(actor, 'admin');
+  if (actor.userId !== key.userId) requirePermission(actor, 'user.manage');
   await tx.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, keyId));
   await recordAudit(tx, actor, { action: 'api_key.revoke', targetType: 'user', targetId: key.userId, after: { keyId: String(keyId), prefix: key.prefix } });
 }

@@ -3,13 +3,17 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
 import { clients, users } from '../../db/schema';
 import { recordAudit } from '../audit';
-import { requireRole, type Actor } from '../auth/actor';
+import { z } from 'zod';
+import type { Actor } from '../auth/actor';
+import { requirePermission } from '../auth/permissions';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
 import { DomainError, notFound, refused } from '../errors';
 import { appUrl } from '../notifications';
 import { queueEmail } from '../notifications/outbox';
 import { factorName } from '../statements';
-import { createUser, setPassword, type UserView } from './index';
+import { parseInput } from '../validation';
+import { email, id, optional, text } from '../validation/fields';
+import { createUser, passwordField, setPassword, type UserView } from './index';
 
 /**
  * Inviting a client user (issue 7): the user is created without a password and emailed a link
@@ -54,14 +58,20 @@ export async function readInvite(tx: Tx, token: unknown, now: Date = new Date())
   return { id: user.id, email: user.email, name: user.name, passwordHash: user.passwordHash };
 }
 
-export const INVITE_ROLES = ['admin'] as const;
+/** Who is invited: a client's person, by email, to that client's portal. */
+export const inviteSchema = z.object({
+  email: email('Email'),
+  name: optional(text('Name', { max: 200 })),
+  clientId: id('Client'),
+});
 
 /** Creates the client user (no password yet) and queues the invitation with its link. */
-export async function inviteClientUser(tx: Tx, input: { email?: unknown; name?: unknown; clientId?: unknown }, actor: Actor, now: Date = new Date()): Promise<{ user: UserView; expires: string }> {
-  requireRole(actor, INVITE_ROLES);
-  const { user } = await createUser(tx, { email: String(input.email ?? ''), name: typeof input.name === 'string' ? input.name : undefined, role: 'client', clientId: input.clientId as never }, actor);
+export async function inviteClientUser(tx: Tx, input: unknown, actor: Actor, now: Date = new Date()): Promise<{ user: UserView; expires: string }> {
+  requirePermission(actor, 'user.manage');
+  const data = parseInput(inviteSchema, input);
+  const { user } = await createUser(tx, { email: data.email, name: data.name, role: 'client', clientId: data.clientId }, actor);
   const [client] = await tx.db.select({ name: clients.name }).from(clients).where(eq(clients.id, Number(user.clientId)));
-  if (!client) throw notFound('Client', String(input.clientId));
+  if (!client) throw notFound('Client', data.clientId);
   const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86_400_000);
   const token = inviteToken({ id: Number(user.id), passwordHash: null }, expiresAt);
   const expires = `${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -75,12 +85,26 @@ export async function inviteClientUser(tx: Tx, input: { email?: unknown; name?: 
   return { user, expires };
 }
 
+/**
+ * The set-password form: the link's token, the new password and the same again. The token is
+ * checked by `readInvite`, the password's length and the match again by `acceptInvite`.
+ */
+export const setPasswordSchema = z
+  .object({
+    token: text('Invitation link', { max: 2000 }),
+    password: passwordField('New password'),
+    confirm: passwordField('The same password again'),
+  })
+  .superRefine((v, ctx) => {
+    if (typeof v.password === 'string' && typeof v.confirm === 'string' && v.password !== v.confirm) ctx.addIssue({ code: 'custom', path: ['confirm'], message: 'The two passwords differ: type the same password twice' });
+  });
+
 /** Sets the first password from an invitation link (the invited person, not signed in). */
 export async function acceptInvite(tx: Tx, input: { token?: unknown; password?: unknown; confirm?: unknown }): Promise<{ email: string }> {
   const user = await readInvite(tx, input.token);
   const password = typeof input.password === 'string' ? input.password : '';
-  if (password.length < MIN_PASSWORD_LENGTH) throw refused('weak_password', `A password needs at least ${MIN_PASSWORD_LENGTH} characters`, { password: `at least ${MIN_PASSWORD_LENGTH} characters` });
-  if (input.confirm !== undefined && input.confirm !== password) throw refused('password_mismatch', 'The two passwords differ', { confirm: 'does not match' });
+  if (password.length < MIN_PASSWORD_LENGTH) throw refused('weak_password', `A password needs at least ${MIN_PASSWORD_LENGTH} characters`, { password: `New password must be at least ${MIN_PASSWORD_LENGTH} characters` });
+  if (input.confirm !== undefined && input.confirm !== password) throw refused('password_mismatch', 'The two passwords differ', { confirm: 'The two passwords differ: type the same password twice' });
   const self: Actor = { userId: user.id, label: user.email, role: 'client', clientId: null, source: 'console', requestId: `invite-${user.id}`, ip: null };
   await setPassword(tx, user.id, password, self);
   return { email: user.email };

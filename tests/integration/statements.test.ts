@@ -14,7 +14,7 @@ import { balancesAsOf } from '../../lib/ledger';
 import { addDays, todayIn } from '../../lib/dates';
 import { formatMoney } from '../../lib/money';
 import { approveRelease, runReleaseCycle } from '../../lib/releases';
-import { STATEMENT_PORTAL_ISSUE_ROLES, composeStatement, issueStatement, listStatements, statementPdf } from '../../lib/statements';
+import { composeStatement, issueStatement, listStatements, statementPdf } from '../../lib/statements';
 import { createApiKey } from '../../lib/users';
 import { aClient, aDebtor, aFundedInvoice, aTeam, aUser, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -352,9 +352,9 @@ describe('the API', () => {
     const { client } = await nayaClient('Naya Portal');
     const other = await aClient(t.database, team, { name: 'Not Yours' });
     const clientUser = await aUser(t.database, 'client', { clientId: Number(client.id) });
-    const mine = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, clientUser, { roles: STATEMENT_PORTAL_ISSUE_ROLES });
+    const mine = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, clientUser, { permission: 'statement.issue_own' });
     expect(mine).toMatchObject({ created: true, emailed: 2, statement: { generatedBy: clientUser.label } });
-    await expect(issueStatement(t.database, { clientId: Number(other.id), from: '2026-01-01', to: '2026-01-31' }, clientUser, { roles: STATEMENT_PORTAL_ISSUE_ROLES })).rejects.toMatchObject({ status: 404 });
+    await expect(issueStatement(t.database, { clientId: Number(other.id), from: '2026-01-01', to: '2026-01-31' }, clientUser, { permission: 'statement.issue_own' })).rejects.toMatchObject({ status: 404 });
     // without the portal's roles, the default is controllers and admins
     await expect(issueStatement(t.database, { clientId: Number(client.id), from: '2026-02-01', to: '2026-02-28' }, clientUser)).rejects.toMatchObject({ status: 403 });
   });

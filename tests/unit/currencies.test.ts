@@ -56,7 +56,7 @@ describe('ISO 4217 currencies', () => {
     expect(isCurrencyCode('QQQ')).toBe(false);
     const terms = agreementTermsSchema.safeParse({ currencies: ['USD', 'ABC'] });
     expect(terms.success).toBe(false);
-    expect(terms.error!.issues[0]).toMatchObject({ path: ['currencies', 1], message: 'must be an ISO 4217 currency code such as USD' });
+    expect(terms.error!.issues[0]).toMatchObject({ path: ['currencies', 1], message: 'Funding currencies must be ISO 4217 currency codes such as USD' });
     expect(agreementTermsSchema.parse({ currencies: ['USD', 'EUR'] }).currencies).toEqual(['USD', 'EUR']);
   });
 });
@@ -89,12 +89,14 @@ describe('money amounts are bounded before they reach numeric(20,4)', () => {
   it('agreement terms refuse money and rates too large for their columns', () => {
     const big = agreementTermsSchema.safeParse({ creditLimit: '1000000000000000000000000000000' });
     expect(big.success).toBe(false);
-    expect(big.error!.issues[0]).toMatchObject({ path: ['creditLimit'], message: 'is too large: at most 15 digits before the decimal point' });
+    expect(big.error!.issues[0]).toMatchObject({ path: ['creditLimit'], message: 'Credit limit is too large: at most 15 digits before the decimal point' });
     const fee = agreementTermsSchema.safeParse({ fees: { kind: 'daily_rate', rate: '120000' } });
     expect(fee.success).toBe(false);
     expect(fee.error!.issues[0]!.path).toEqual(['fees', 'rate']);
     const abc = agreementTermsSchema.safeParse({ advanceRate: 'abc' });
     expect(abc.success).toBe(false);
-    expect(abc.error!.issues[0]).toMatchObject({ path: ['advanceRate'], message: 'must be a plain decimal number such as "0.80"' });
+    expect(abc.error!.issues[0]).toMatchObject({ path: ['advanceRate'], message: 'Advance rate must be a plain decimal number such as "0.80" (digits and one point; no %, commas, exponent or letters)' });
+    const over = agreementTermsSchema.safeParse({ advanceRate: '1.5' });
+    expect(over.error!.issues[0]).toMatchObject({ path: ['advanceRate'], message: 'Advance rate must be between 0 and 1 (a fraction such as 0.80)' });
   });
 });

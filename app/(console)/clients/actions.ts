@@ -1,179 +1,152 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
 import { getDatabase } from '@/db/client';
-import { agreementFromForm } from '@/lib/agreements/form';
-import { actionActor } from '@/lib/auth/session';
+import { afterStatements } from '@/jobs/after-commit';
+import { agreementFormSchema } from '@/lib/agreements/form';
 import { createClient } from '@/lib/clients';
 import { setContactPreferences } from '@/lib/clients/contacts';
-import { setPayoutAccount } from '@/lib/clients/payout-account';
-import { afterStatements } from '@/jobs/after-commit';
-import { issueStatement, STATEMENT_ISSUE_ROLES } from '@/lib/statements';
-import { proposeAgreementChange, reviewClient, setClientStatus, setKybItem, submitForReview } from '@/lib/clients/onboarding';
+import { KYB_ITEMS, proposeAgreementChange, reviewClient, setClientStatus, setKybItem, submitForReview } from '@/lib/clients/onboarding';
+import { payoutAccountSchema, setPayoutAccount } from '@/lib/clients/payout-account';
 import { recordNoa } from '@/lib/debtors';
-import { runAction, type ActionState } from '@/lib/http/action';
-
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
-
-/** The string fields of a form, for `agreementFromForm`. */
-const fields = (form: FormData): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (const [k, v] of form.entries()) if (typeof v === 'string') out[k] = v;
-  return out;
-};
-
-const clientId = (form: FormData) => Number(form.get('clientId'));
+import { formAction } from '@/lib/http/form-action';
+import { displayMoney } from '@/lib/money';
+import { issueStatement } from '@/lib/statements';
+import { businessDate, checkbox, choice, currency, email, id, optional, text } from '@/lib/validation/fields';
 
 function revalidateClient(id: number) {
   revalidatePath('/clients');
   revalidatePath(`/clients/${id}`);
 }
 
+const clientId = id('Client');
+
+/** The New client form: the client, its first contact and its first agreement (SPEC 2). */
+const newClientSchema = agreementFormSchema(
+  {
+    name: text('Client name', { max: 200 }),
+    currency: currency('Home currency'),
+    contactName: optional(text('Contact name', { max: 200 })),
+    contactEmail: optional(email('Contact email')),
+  },
+  (v, ctx) => {
+    // a contact is a name and an email: one without the other is half a contact
+    if (typeof v.contactName === 'string' && !v.contactEmail) ctx.addIssue({ code: 'custom', path: ['contactEmail'], message: 'Contact email is required with a contact name' });
+    if (typeof v.contactEmail === 'string' && !v.contactName) ctx.addIssue({ code: 'custom', path: ['contactName'], message: 'Contact name is required with a contact email' });
+  },
+);
+
 /** SPEC 2: a new client starts as a prospect with its first agreement version. */
-export async function createClientAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter');
-    const contactName = text(form, 'contactName');
-    const contactEmail = text(form, 'contactEmail');
-    const client = await getDatabase().transaction((tx) =>
-      createClient(
-        tx,
-        {
-          name: text(form, 'name') ?? '',
-          currency: text(form, 'currency') ?? '',
-          contacts: contactName || contactEmail ? [{ name: contactName ?? '', email: contactEmail ?? '' }] : undefined,
-          agreement: agreementFromForm(fields(form)),
-        },
-        actor,
-      ),
-    );
-    revalidatePath('/clients');
-    return { ok: true, message: `${client.name} is created as a prospect (client ${client.id}). Open it to work through the KYB checklist.` };
-  });
-}
+export const createClientAction = formAction('client.create', newClientSchema, async ({ tx, input, actor }) => {
+  const contacts = input.contactName && input.contactEmail ? [{ name: input.contactName, email: input.contactEmail }] : undefined;
+  const client = await createClient(tx, { name: input.name, currency: input.currency, contacts, agreement: input.agreement }, actor);
+  revalidatePath('/clients');
+  return { message: `${client.name} is created as a prospect (client ${client.id}). Open it to work through the KYB checklist.` };
+});
 
-export async function setKybAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter');
-    const id = clientId(form);
-    const key = String(form.get('item') ?? '');
-    const done = form.get('done') === 'true';
-    await getDatabase().transaction((tx) => setKybItem(tx, id, key, done, actor));
-    revalidateClient(id);
-    return { ok: true, message: done ? 'Saved: done' : 'Saved: not done' };
-  });
-}
+export const setKybAction = formAction(
+  'client.onboard',
+  z.object({ clientId, item: choice('Checklist item', KYB_ITEMS.map((i) => i.key) as [string, ...string[]]), done: checkbox('Done') }),
+  async ({ tx, input, actor }) => {
+    await setKybItem(tx, input.clientId, input.item, input.done, actor);
+    revalidateClient(input.clientId);
+    return { message: input.done ? 'Saved: done' : 'Saved: not done' };
+  },
+);
 
-export async function submitForReviewAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter');
-    const id = clientId(form);
-    const client = await getDatabase().transaction((tx) => submitForReview(tx, id, actor));
-    revalidateClient(id);
-    revalidatePath('/approvals');
-    return { ok: true, message: `${client.name} waits for review by another underwriter.` };
-  });
-}
+export const submitForReviewAction = formAction('client.onboard', z.object({ clientId }), async ({ tx, input, actor }) => {
+  const client = await submitForReview(tx, input.clientId, actor);
+  revalidateClient(input.clientId);
+  revalidatePath('/approvals');
+  return { message: `${client.name} waits for review by another underwriter.` };
+});
 
 /** The second underwriter's review; the lib refuses the one who entered or submitted the client. */
-export async function reviewClientAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter');
-    const id = clientId(form);
-    const decision = form.get('decision') === 'activate' ? 'activate' : 'return';
-    const client = await getDatabase().transaction((tx) => reviewClient(tx, id, decision, text(form, 'reason'), actor));
-    revalidateClient(id);
+export const reviewClientAction = formAction(
+  'client.activate',
+  z.object({ clientId, decision: choice('Decision', ['activate', 'return'] as const), reason: optional(text('Reason for returning', { max: 1000 })) }),
+  async ({ tx, input, actor }) => {
+    const client = await reviewClient(tx, input.clientId, input.decision, input.reason, actor);
+    revalidateClient(input.clientId);
     revalidatePath('/approvals');
-    return { ok: true, message: decision === 'activate' ? `${client.name} is active.` : `${client.name} is returned to prospect.` };
-  });
-}
+    return { message: input.decision === 'activate' ? `${client.name} is active.` : `${client.name} is returned to prospect.` };
+  },
+);
 
-export async function setClientStatusAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter');
-    const id = clientId(form);
-    const requested = String(form.get('status'));
-    const status = requested === 'active' ? 'active' : requested === 'closed' ? 'closed' : 'suspended';
-    const client = await getDatabase().transaction((tx) => setClientStatus(tx, id, status, text(form, 'reason'), actor));
-    revalidateClient(id);
-    return { ok: true, message: `${client.name} is ${client.status}.` };
-  });
-}
+export const setClientStatusAction = formAction(
+  'client.onboard',
+  z.object({ clientId, status: choice('Status', ['active', 'suspended', 'closed'] as const), reason: optional(text('Reason', { max: 1000 })) }),
+  async ({ tx, input, actor }) => {
+    const client = await setClientStatus(tx, input.clientId, input.status, input.reason, actor);
+    revalidateClient(input.clientId);
+    return { message: `${client.name} is ${client.status}.` };
+  },
+);
 
 /** SPEC 2: notice of assignment per client–debtor pair. */
-export async function recordNoaAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter');
-    const id = clientId(form);
-    const noa = await getDatabase().transaction((tx) =>
-      recordNoa(tx, id, { debtorId: text(form, 'debtorId') ?? '', sentDate: text(form, 'sentDate') ?? null, acknowledgedDate: text(form, 'acknowledgedDate') ?? null }, actor),
-    );
-    revalidateClient(id);
+export const recordNoaAction = formAction(
+  'debtor.edit',
+  z.object({ clientId, debtorId: id('Debtor'), sentDate: optional(businessDate('Notice sent on')), acknowledgedDate: optional(businessDate('Acknowledged on')) }),
+  async ({ tx, input, actor }) => {
+    const noa = await recordNoa(tx, input.clientId, { debtorId: input.debtorId, sentDate: input.sentDate, acknowledgedDate: input.acknowledgedDate }, actor);
+    revalidateClient(input.clientId);
     const dates = [noa.sentDate ? `sent ${noa.sentDate}` : 'not sent', noa.acknowledgedDate ? `acknowledged ${noa.acknowledgedDate}` : null].filter(Boolean).join(', ');
-    return { ok: true, message: `Notice of assignment to ${noa.debtorName}: ${dates}.` };
-  });
-}
+    return { message: `Notice of assignment to ${noa.debtorName}: ${dates}.` };
+  },
+);
 
 /** SPEC 2: a change of terms is a new effective-dated version that waits for approval. */
-export async function proposeAgreementAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter');
-    const id = clientId(form);
-    const version = await getDatabase().transaction((tx) => proposeAgreementChange(tx, id, { effectiveFrom: text(form, 'effectiveFrom') ?? '', agreement: agreementFromForm(fields(form)) }, actor));
-    revalidateClient(id);
+export const proposeAgreementAction = formAction(
+  'agreement.propose',
+  // `currency`: the client's home currency, so amounts are checked against its minor units
+  agreementFormSchema({ clientId, effectiveFrom: businessDate('Effective from'), currency: optional(currency('Currency')) }),
+  async ({ tx, input, actor }) => {
+    const version = await proposeAgreementChange(tx, input.clientId, { effectiveFrom: input.effectiveFrom, agreement: input.agreement }, actor);
+    revalidateClient(input.clientId);
     revalidatePath('/approvals');
-    return { ok: true, message: `Agreement version ${version.version} waits for approval by an approver.` };
-  });
-}
+    return { message: `Agreement version ${version.version} waits for approval by an approver.` };
+  },
+);
 
 /**
  * SPEC 7/8: the client's reserve statement for a period — the stored one, or issued now from
- * the ledger (the same lib command as the API's POST /clients/{id}/statements; a GET never issues).
+ * the ledger (the same lib command as the API's POST /clients/{id}/statements; a GET never
+ * issues). No surrounding transaction: the command looks for the stored one first and then
+ * issues in its own; the statement-ready emails are sent after the commit.
  */
-export async function generateStatementAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor(...STATEMENT_ISSUE_ROLES);
-    const id = clientId(form);
-    const { statement, created, emailed } = await issueStatement(getDatabase(), { clientId: id, from: text(form, 'from'), to: text(form, 'to') }, actor, { roles: STATEMENT_ISSUE_ROLES });
-    if (emailed > 0) await afterStatements();
-    revalidateClient(id);
-    const closing = statement.currencies.map((c) => `${c.closing} ${c.currency}`).join(', ');
+export const generateStatementAction = formAction(
+  'statement.issue',
+  z.object({ clientId, from: businessDate('Period from'), to: businessDate('Period to') }),
+  async ({ input, actor, after }) => {
+    const { statement, created, emailed } = await issueStatement(getDatabase(), { clientId: input.clientId, from: input.from, to: input.to }, actor, { permission: 'statement.issue' });
+    if (emailed > 0) after('sending the statement emails now', afterStatements);
+    revalidateClient(input.clientId);
+    const closing = statement.currencies.map((c) => displayMoney(c.closing, c.currency)).join(', ');
     return {
-      ok: true,
       message: created
-        ? `Statement for ${statement.periodLabel} issued: reserve held at the end ${closing}; ${emailed} contact(s) notified.`
+        ? `Statement for ${statement.periodLabel} issued: reserve held at the end ${closing || 'nothing'}; ${emailed} contact(s) notified.`
         : `The statement for ${statement.periodLabel} was issued before (${statement.generatedAt} UTC by ${statement.generatedBy}); download it below.`,
     };
-  });
-}
+  },
+  { transaction: false },
+);
 
 /** Which emails a contact receives (statement-ready, rebate advice). */
-export async function setContactPreferencesAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter', 'admin');
-    const id = clientId(form);
-    const email = text(form, 'email') ?? '';
-    const notifyStatements = form.get('notifyStatements') === 'on';
-    const notifyRebates = form.get('notifyRebates') === 'on';
-    await getDatabase().transaction((tx) => setContactPreferences(tx, id, { email, notifyStatements, notifyRebates }, actor));
-    revalidateClient(id);
+export const setContactPreferencesAction = formAction(
+  'client.contacts',
+  z.object({ clientId, email: email('Contact email'), notifyStatements: checkbox('Statement emails'), notifyRebates: checkbox('Rebate advice') }),
+  async ({ tx, input, actor }) => {
+    await setContactPreferences(tx, input.clientId, { email: input.email, notifyStatements: input.notifyStatements, notifyRebates: input.notifyRebates }, actor);
+    revalidateClient(input.clientId);
     const said = (on: boolean, what: string) => `${on ? 'gets' : 'does not get'} ${what}`;
-    return { ok: true, message: `${email} ${said(notifyStatements, 'statement emails')} and ${said(notifyRebates, 'rebate advice')}.` };
-  });
-}
+    return { message: `${input.email} ${said(input.notifyStatements, 'statement emails')} and ${said(input.notifyRebates, 'rebate advice')}.` };
+  },
+);
 
 /** The bank account rebates are paid to (the NACHA payout file's receiving account). */
-export async function setPayoutAccountAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('underwriter', 'admin');
-    const id = clientId(form);
-    const saved = await getDatabase().transaction((tx) =>
-      setPayoutAccount(tx, id, { holderName: text(form, 'holderName') ?? '', routing: text(form, 'routing') ?? '', account: text(form, 'account') ?? '', accountType: text(form, 'accountType') ?? 'checking' }, actor),
-    );
-    revalidateClient(id);
-    return { ok: true, message: `Rebates will be paid to ${saved.masked}.` };
-  });
-}
+export const setPayoutAccountAction = formAction('client.payout_account', payoutAccountSchema.extend({ clientId }), async ({ tx, input, actor }) => {
+  const saved = await setPayoutAccount(tx, input.clientId, { holderName: input.holderName, routing: input.routing, account: input.account, accountType: input.accountType }, actor);
+  revalidateClient(input.clientId);
+  return { message: `Rebates will be paid to ${saved.masked}.` };
+});

@@ -1,106 +1,36 @@
 'use client';
 
-import { useId, useState } from 'react';
-import type { AgreementForm, AgreementFormField } from '@/lib/agreements/form';
-import { Field, fieldClass } from './form-kit';
-
-type Option = readonly [value: string, label: string];
-
-const MODELS: Option[] = [
-  ['recourse', 'Recourse'],
-  ['non_recourse', 'Non-recourse'],
-  ['invoice_discounting', 'Invoice discounting (confidential)'],
-  ['reverse', 'Reverse (buyer-approved payables)'],
-  ['export', 'Export (cross-border)'],
-];
-const FEE_KINDS: Option[] = [
-  ['flat', 'Flat, taken at funding'],
-  ['tiered', 'Tiered by days outstanding'],
-  ['daily_rate', 'Daily rate (annual rate per day)'],
-];
-const DEDUCT_FROM: Option[] = [
-  ['reserve', 'The reserve'],
-  ['advance', 'The advance'],
-];
-const DAY_COUNTS: Option[] = [
-  ['actual/360', 'actual/360'],
-  ['actual/365', 'actual/365'],
-];
-const BASES: Option[] = [
-  ['face', 'Face value'],
-  ['advance', 'Advance'],
-  ['outstanding', 'Outstanding (lowered by partial payments)'],
-];
-const POLICIES: Option[] = [
-  ['per_invoice', 'Per invoice'],
-  ['rolling', 'Rolling'],
-  ['capped', 'Capped rolling'],
-  ['fixed', 'Fixed target'],
-  ['percent_of_open', 'Percent of open receivables'],
-];
-const CADENCES: Option[] = [
-  ['weekly', 'Weekly'],
-  ['biweekly', 'Every two weeks'],
-  ['monthly', 'Monthly'],
-  ['on_collection', 'On collection'],
-];
+import { useState } from 'react';
+import { AGREEMENT_FIELD_LABELS, AGREEMENT_OPTIONS, type AgreementForm, type AgreementFormField } from '@/lib/agreements/form';
+import type { ActionState } from '@/lib/http/action-state';
+import { typedValue } from '@/lib/http/action-state';
+import { MONEY_HINT, RATE_HINT } from '@/lib/validation/fields';
+import { SelectInput, TextInput } from './form-kit';
 
 /**
  * Every field of an agreement (SPEC 2), prefilled from `agreementToForm`; only the parameters
- * of the chosen fee kind and reserve policy are shown (and submitted). Field names are those
- * `agreementFromForm` reads; `errors` are keyed by them (`agreementErrorsByField`).
+ * of the chosen fee kind and reserve policy are shown (and submitted). Field names are those of
+ * `AGREEMENT_FORM_SHAPE` (lib/agreements/form.ts), so a refused submit shows each error under its
+ * field and keeps what was typed (`typedValue`). Rates take 80, 80% or 0.80 (RATE_HINT), amounts
+ * thousands separators (MONEY_HINT).
  */
-export function AgreementFields({ values, errors = {} }: { values: AgreementForm; errors?: Record<string, string> }) {
-  const prefix = useId();
-  const [form, setForm] = useState<AgreementForm>(values);
+export function AgreementFields({ values, state }: { values: AgreementForm; state: ActionState }) {
+  const [feeKind, setFeeKind] = useState(() => typedValue(state, 'feeKind', values.feeKind || 'daily_rate'));
+  const [policyKind, setPolicyKind] = useState(() => typedValue(state, 'policyKind', values.policyKind || 'per_invoice'));
 
-  const describedBy = (name: AgreementFormField, hint?: string) => [hint ? `${prefix}-${name}-hint` : '', errors[name] ? `${prefix}-${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const label = (name: AgreementFormField) => AGREEMENT_FIELD_LABELS[name];
+  const hint = (...parts: (string | undefined)[]) => parts.filter(Boolean).join(' ') || undefined;
+  const rate = (name: AgreementFormField, extra?: string) => (
+    <TextInput state={state} name={name} label={label(name)} fallback={values[name]} inputMode="decimal" hint={hint(extra, RATE_HINT)} />
+  );
+  const money = (name: AgreementFormField, extra?: string) => (
+    <TextInput state={state} name={name} label={label(name)} fallback={values[name]} inputMode="decimal" hint={hint(extra, MONEY_HINT)} />
+  );
+  const count = (name: AgreementFormField, extra?: string) => <TextInput state={state} name={name} label={label(name)} fallback={values[name]} inputMode="numeric" hint={extra} />;
+  const select = (name: keyof typeof AGREEMENT_OPTIONS, onChange?: (value: string) => void) => (
+    <SelectInput state={state} name={name} label={label(name)} options={AGREEMENT_OPTIONS[name]} fallback={values[name] || AGREEMENT_OPTIONS[name][0][0]} onChange={onChange} />
+  );
 
-  const text = (name: AgreementFormField, label: string, options: { hint?: string; type?: 'text' | 'date'; placeholder?: string; numeric?: boolean } = {}) => {
-    const id = `${prefix}-${name}`;
-    return (
-      <Field id={id} label={label} hint={options.hint} error={errors[name]}>
-        <input
-          id={id}
-          name={name}
-          type={options.type ?? 'text'}
-          inputMode={options.type === 'date' ? undefined : options.numeric === false ? 'text' : 'decimal'}
-          value={form[name]}
-          placeholder={options.placeholder}
-          onChange={(e) => setForm((f) => ({ ...f, [name]: e.target.value }))}
-          aria-invalid={Boolean(errors[name])}
-          aria-describedby={describedBy(name, options.hint)}
-          className={fieldClass}
-        />
-      </Field>
-    );
-  };
-
-  const select = (name: AgreementFormField, label: string, options: Option[], hint?: string) => {
-    const id = `${prefix}-${name}`;
-    return (
-      <Field id={id} label={label} hint={hint} error={errors[name]}>
-        <select
-          id={id}
-          name={name}
-          value={form[name] || options[0]![0]}
-          onChange={(e) => setForm((f) => ({ ...f, [name]: e.target.value }))}
-          aria-invalid={Boolean(errors[name])}
-          aria-describedby={describedBy(name, hint)}
-          className={fieldClass}
-        >
-          {options.map(([value, optionLabel]) => (
-            <option key={value} value={value}>
-              {optionLabel}
-            </option>
-          ))}
-        </select>
-      </Field>
-    );
-  };
-
-  const feeKind = form.feeKind || 'daily_rate';
-  const policyKind = form.policyKind || 'per_invoice';
   const legend = 'text-sm font-semibold text-slate-700';
   const grid = 'mt-2 grid gap-3 sm:grid-cols-2 lg:grid-cols-4';
 
@@ -109,74 +39,74 @@ export function AgreementFields({ values, errors = {} }: { values: AgreementForm
       <fieldset>
         <legend className={legend}>Terms</legend>
         <div className={grid}>
-          {select('model', 'Model', MODELS)}
-          {text('currencies', 'Funding currencies', { hint: 'Codes such as USD, EUR; empty: the home currency', numeric: false })}
-          {text('advanceRate', 'Advance rate', { placeholder: '0.80' })}
-          {text('reserveRate', 'Reserve rate', { placeholder: '0.20', hint: 'Advance + reserve = 1, or 1 less a flat fee' })}
+          {select('model')}
+          <TextInput state={state} name="currencies" label={label('currencies')} fallback={values.currencies} hint="Codes such as USD, EUR; empty: the home currency" />
+          {rate('advanceRate')}
+          {rate('reserveRate', 'Advance + reserve = 100%, or 100% less a flat fee.')}
         </div>
       </fieldset>
       <fieldset>
         <legend className={legend}>Fees</legend>
         <div className={grid}>
-          {select('feeKind', 'Fee kind', FEE_KINDS)}
+          {select('feeKind', setFeeKind)}
           {feeKind === 'flat' ? (
             <>
-              {text('feeRate', 'Flat fee rate', { placeholder: '0.03', hint: 'Share of face value' })}
-              {select('deductFrom', 'Flat fee taken from', DEDUCT_FROM)}
+              {rate('flatRate', 'Share of face value.')}
+              {select('deductFrom')}
             </>
           ) : null}
           {feeKind === 'tiered' ? (
             <>
-              {text('initialRate', 'Initial fee rate', { placeholder: '0.03' })}
-              {text('initialDays', 'Initial period (days)', { placeholder: '30' })}
-              {text('stepRate', 'Step fee rate', { placeholder: '0.01' })}
-              {text('stepDays', 'Step period (days)', { placeholder: '15' })}
+              {rate('initialRate')}
+              {count('initialDays')}
+              {rate('stepRate')}
+              {count('stepDays')}
             </>
           ) : null}
           {feeKind === 'daily_rate' ? (
             <>
-              {text('feeRate', 'Annual fee rate', { placeholder: '0.12' })}
-              {select('dayCount', 'Day count', DAY_COUNTS)}
-              {select('base', 'Fee base', BASES)}
+              {rate('annualRate', 'A year’s rate, charged per day.')}
+              {select('dayCount')}
+              {select('base')}
             </>
           ) : null}
-          {text('serviceFee', 'Service fee per invoice', { placeholder: '0.00', hint: 'Taken from the advance' })}
-          {text('minimumFee', 'Minimum fee per invoice', { placeholder: '0.00' })}
+          {money('serviceFee', 'Taken from the advance.')}
+          {money('minimumFee')}
         </div>
       </fieldset>
       <fieldset>
         <legend className={legend}>Reserve</legend>
         <div className={grid}>
-          {select('policyKind', 'Reserve policy', POLICIES)}
-          {policyKind === 'rolling' || policyKind === 'capped' ? text('holdDays', 'Holding period (days)', { placeholder: '180' }) : null}
-          {policyKind === 'capped' ? text('cap', 'Reserve cap', { placeholder: '50000.00' }) : null}
+          {select('policyKind', setPolicyKind)}
+          {policyKind === 'rolling' || policyKind === 'capped' ? count('holdDays') : null}
+          {policyKind === 'capped' ? money('cap') : null}
           {policyKind === 'fixed' ? (
             <>
-              {text('target', 'Reserve target', { placeholder: '50000.00' })}
-              {text('buildRate', 'Build rate', { placeholder: '0.05', hint: 'Share of each funded face until the target is reached' })}
+              {money('target')}
+              {rate('buildRate', 'Share of each funded face until the target is reached.')}
             </>
           ) : null}
-          {policyKind === 'percent_of_open' ? text('policyRate', 'Share of open receivables', { placeholder: '0.10' }) : null}
-          {text('minimumReserveBalance', 'Minimum reserve balance', { placeholder: '0.00' })}
+          {policyKind === 'percent_of_open' ? rate('policyRate') : null}
+          {money('minimumReserveBalance')}
         </div>
       </fieldset>
       <fieldset>
         <legend className={legend}>Releases</legend>
         <div className={grid}>
-          {select('cadence', 'Release cadence', CADENCES)}
-          {text('anchorDate', 'Release anchor date', { type: 'date' })}
-          {text('releaseAutoApproveUpTo', 'Auto-approve releases up to', { placeholder: '0.00' })}
+          {select('cadence')}
+          <TextInput state={state} name="anchorDate" label={label('anchorDate')} fallback={values.anchorDate} type="date" />
+          {money('releaseAutoApproveUpTo')}
         </div>
       </fieldset>
       <fieldset>
         <legend className={legend}>Limits and risk</legend>
         <div className={grid}>
-          {text('creditLimit', 'Credit limit', { placeholder: '1000000.00', hint: 'Maximum funds employed' })}
-          {text('concentrationLimit', 'Concentration limit', { placeholder: '0.25', hint: 'Largest share one debtor may make up' })}
-          {text('recourseDays', 'Recourse days', { placeholder: '90' })}
-          {text('riskScore', 'Risk score (0–100)', { placeholder: 'unscored' })}
-          {text('toleranceAmount', 'Short-pay tolerance amount', { placeholder: '0.00' })}
-          {text('tolerancePercent', 'Short-pay tolerance percent', { placeholder: '0' })}
+          {money('creditLimit', 'Maximum funds employed, in the home currency.')}
+          {rate('concentrationLimit', 'Largest share one debtor may make up.')}
+          {count('recourseDays')}
+          <TextInput state={state} name="riskScore" label={label('riskScore')} fallback={values.riskScore} inputMode="numeric" placeholder="unscored" />
+          {money('toleranceAmount')}
+          {rate('tolerancePercent', 'Of the invoice’s face.')}
         </div>
       </fieldset>
     </div>

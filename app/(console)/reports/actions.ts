@@ -1,11 +1,13 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
 import { QUEUE_NAMES, enqueue, waitForJob } from '@/jobs/queues';
 import { publicJobError } from '@/jobs/status';
-import { actionActor } from '@/lib/auth/session';
 import { assertBusinessDateInWindow } from '@/lib/dates';
-import { runAction, type ActionState } from '@/lib/http/action';
+import { formAction } from '@/lib/http/form-action';
+import { displayMoney } from '@/lib/money';
+import { businessDate } from '@/lib/validation/fields';
 
 /** How long the form waits for the worker before saying the accrual runs on (`ACCRUAL_WAIT_MS`, 20 s). */
 function accrualWaitMs(): number {
@@ -16,21 +18,27 @@ function accrualWaitMs(): number {
 /**
  * Runs the fee accrual through a date now (the scheduled job): queued, then waited for a bounded
  * time; a long one goes on in the worker and shows under job runs. Redis down is a message
- * within seconds (queue_unavailable), never a form that spins forever.
+ * within seconds (queue_unavailable), never a form that spins forever. No transaction: the
+ * request holds no connection while it waits on the worker.
  */
-export async function runAccrualAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('controller', 'admin');
-    const asOf = assertBusinessDateInWindow(String(form.get('asOf') ?? ''), 'Accrual date', 'happened', { field: 'asOf' });
+export const runAccrualAction = formAction(
+  'accrual.run',
+  z.object({ asOf: businessDate('Accrue fees through') }),
+  async ({ input, actor }) => {
+    const asOf = assertBusinessDateInWindow(input.asOf, 'Accrual date', 'happened', { field: 'asOf' });
     const jobId = await enqueue(QUEUE_NAMES.feeAccrual, 'console', { reason: 'console', asOf, requestedBy: actor.label }, { attempts: 1 });
     const job = await waitForJob(jobId, accrualWaitMs());
     revalidatePath('/reports');
     if (job?.status === 'failed') return { ok: false, message: `The accrual failed: ${publicJobError(job.error)}` };
-    if (job?.status !== 'completed') return { ok: true, message: `The accrual through ${asOf} is running (job ${jobId}); its progress is under job runs below.` };
-    const result = job.result as { posted: string; invoices: number; dates: string[] };
+    if (job?.status !== 'completed') return { message: `The accrual through ${asOf} is running (job ${jobId}); its progress is under job runs below.` };
+    const result = job.result as { postedByCurrency?: Record<string, string>; dates: string[] };
+    const posted = Object.entries(result.postedByCurrency ?? {}).map(([currency, amount]) => displayMoney(amount, currency));
     return {
-      ok: true,
-      message: result.dates.length === 0 ? `Everything was accrued through ${asOf} already; nothing posted.` : `Accrued ${result.dates.length} day(s) through ${asOf}: ${result.posted} posted.`,
+      message:
+        result.dates.length === 0
+          ? `Everything was accrued through ${asOf} already; nothing posted.`
+          : `Accrued ${result.dates.length} day(s) through ${asOf}: ${posted.length > 0 ? posted.join(', ') : 'nothing'} posted.`,
     };
-  });
-}
+  },
+  { transaction: false },
+);

@@ -1,20 +1,18 @@
 'use client';
 
 import { useActionState } from 'react';
-import type { ActionState } from '@/lib/http/action';
+import { TextInput, primaryButton, submitWith } from '@/app/(console)/clients/form-kit';
+import { initialActionState, type ActionState } from '@/lib/http/action-state';
 import { runAccrualAction } from './actions';
 
 export function RunAccrualForm({ today }: { today: string }) {
-  const [state, action, pending] = useActionState(runAccrualAction, { ok: false, message: '' } as ActionState);
+  const [state, action, pending] = useActionState<ActionState, FormData>(runAccrualAction, initialActionState);
   return (
-    <form action={action} aria-label="Run the fee accrual" className="flex flex-wrap items-end gap-3">
+    <form onSubmit={submitWith(action)} aria-label="Run the fee accrual" className="flex flex-wrap items-end gap-3">
       <div>
-        <label htmlFor="accrual-as-of" className="text-sm font-medium">
-          Accrue fees through
-        </label>
-        <input id="accrual-as-of" name="asOf" type="date" defaultValue={today} required className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" />
+        <TextInput state={state} name="asOf" label="Accrue fees through" type="date" required fallback={today} />
       </div>
-      <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+      <button type="submit" disabled={pending} className={primaryButton}>
         {pending ? 'Accruing…' : 'Run accrual'}
       </button>
       {state.message ? (

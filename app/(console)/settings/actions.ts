@@ -1,108 +1,131 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { getDatabase } from '@/db/client';
+import { z } from 'zod';
 import { kickOutbox } from '@/jobs/queues';
-import { actionActor } from '@/lib/auth/session';
-import { runAction, type ActionState } from '@/lib/http/action';
-import { appUrl, queueEmail, retryEmail, sendTestEmail } from '@/lib/notifications';
-import { updateReleasePolicy } from '@/lib/settings';
-import { createApiKey, createUser, setUserDisabled } from '@/lib/users';
-import { inviteClientUser } from '@/lib/users/invite';
+import { DomainError } from '@/lib/errors';
+import { formAction } from '@/lib/http/form-action';
+import { groupedMoney } from '@/lib/money';
+import { appUrl, queueEmail, retryEmail, sendTestEmail, testEmailSchema } from '@/lib/notifications';
+import { RELEASE_MODES, updateReleasePolicy, validateRiskSchedule } from '@/lib/settings';
+import { createApiKey, createUser, createUserSchema, setUserDisabled } from '@/lib/users';
+import { inviteClientUser, inviteSchema } from '@/lib/users/invite';
+import { checkbox, choice, days, formMoney, formRate, id, optional, text, wholeNumber } from '@/lib/validation/fields';
 
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
+const SENDING = 'sending the email now';
 
-export async function createUserAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('admin');
-    const role = text(form, 'role');
-    const { user } = await getDatabase().transaction(async (tx) => {
-      const created = await createUser(
-        tx,
-        { email: text(form, 'email') ?? '', name: text(form, 'name'), role: role as never, clientId: role === 'client' ? (text(form, 'clientId') as never) : undefined, password: text(form, 'password') },
-        actor,
-      );
-      await queueEmail(tx, {
-        to: created.user.email,
-        template: 'account_created',
-        data: { name: created.user.name, email: created.user.email, role: created.user.role, signInUrl: `${appUrl()}/signin` },
-        clientId: created.user.clientId ? Number(created.user.clientId) : null,
-      });
-      return created;
-    });
-    await kickOutbox();
-    revalidatePath('/settings');
-    return { ok: true, message: `Created ${user.email} (${user.role}); a welcome email is on its way.` };
+export const createUserAction = formAction('user.manage', createUserSchema, async ({ tx, input, actor, after }) => {
+  const { user } = await createUser(tx, input, actor);
+  await queueEmail(tx, {
+    to: user.email,
+    template: 'account_created',
+    data: { name: user.name, email: user.email, role: user.role, signInUrl: `${appUrl()}/signin` },
+    clientId: user.clientId ? Number(user.clientId) : null,
+  });
+  after(SENDING, kickOutbox);
+  revalidatePath('/settings');
+  return { message: `Created ${user.email} (${user.role}); a welcome email is on its way.` };
+});
+
+export const setDisabledAction = formAction('user.manage', z.object({ userId: id('User'), disabled: checkbox('Disabled') }), async ({ tx, input, actor }) => {
+  const user = await setUserDisabled(tx, input.userId, input.disabled, actor);
+  revalidatePath('/settings');
+  return { message: `${user.email} is ${input.disabled ? 'disabled; its API keys are revoked' : 'enabled'}.` };
+});
+
+export const createApiKeyAction = formAction('user.manage', z.object({ userId: id('User'), label: optional(text('Key label', { max: 100 })) }), async ({ tx, input, actor }) => {
+  const key = await createApiKey(tx, input.userId, input.label ?? 'console', actor);
+  revalidatePath('/settings');
+  return { message: 'New API key. Copy it now: it is not shown again.', secret: key.key };
+});
+
+export const sendTestEmailAction = formAction('outbox.manage', testEmailSchema, async ({ tx, input, actor, after }) => {
+  await sendTestEmail(tx, input, actor);
+  after(SENDING, kickOutbox);
+  revalidatePath('/settings');
+  return { message: `A test email to ${input.to} is queued.` };
+});
+
+export const retryEmailAction = formAction('outbox.manage', z.object({ emailId: id('Email') }), async ({ tx, input, actor, after }) => {
+  await retryEmail(tx, input.emailId, actor);
+  after(SENDING, kickOutbox);
+  revalidatePath('/settings');
+  return { message: 'Queued again.' };
+});
+
+const TIER_FIELD = /^tier\.(\d{1,3})\.(minScore|maxScore|rate|holdDays|release)$/;
+const TIER_FIELDS = ['minScore', 'maxScore', 'rate', 'holdDays', 'release'] as const;
+
+/** One row of the form's risk schedule, as people write it (a rate as 10, 10% or 0.10). */
+function tierRow(n: number) {
+  return z.object({
+    minScore: wholeNumber(`Tier ${n} lowest score`, { min: 0, max: 100 }),
+    maxScore: wholeNumber(`Tier ${n} highest score`, { min: 0, max: 100 }),
+    rate: formRate(`Tier ${n} reserve rate`),
+    holdDays: days(`Tier ${n} holding period`),
+    release: choice(`Tier ${n} release`, RELEASE_MODES),
   });
 }
 
-export async function setDisabledAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('admin');
-    const disabled = form.get('disabled') === 'true';
-    const user = await getDatabase().transaction((tx) => setUserDisabled(tx, Number(form.get('userId')), disabled, actor));
-    revalidatePath('/settings');
-    return { ok: true, message: `${user.email} is ${disabled ? 'disabled; its API keys are revoked' : 'enabled'}.` };
-  });
+type TierRow = z.output<ReturnType<typeof tierRow>>;
+
+/** The form's tier rows by their number (blank rows left out). */
+function tierRows(values: Record<string, unknown>): Map<number, Record<string, string>> {
+  const rows = new Map<number, Record<string, string>>();
+  for (const [name, value] of Object.entries(values)) {
+    const m = TIER_FIELD.exec(name);
+    if (!m || typeof value !== 'string') continue;
+    const row = rows.get(Number(m[1])) ?? {};
+    row[m[2]!] = value;
+    rows.set(Number(m[1]), row);
+  }
+  for (const [i, row] of rows) if (!['minScore', 'maxScore', 'rate', 'holdDays'].some((f) => (row[f] ?? '').trim() !== '')) rows.delete(i);
+  return rows;
 }
 
-export async function createApiKeyAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('admin');
-    const key = await getDatabase().transaction((tx) => createApiKey(tx, Number(form.get('userId')), text(form, 'label') ?? 'console', actor));
-    revalidatePath('/settings');
-    return { ok: true, message: 'New API key. Copy it now: it is not shown again.', secret: key.key };
+/**
+ * The release policy form: the controller threshold and the tier rows (`tier.<n>.<field>`,
+ * blank rows ignored). Every error is keyed by the input it concerns, the score bands' by `_`.
+ */
+const releasePolicySchema = z
+  .object({ controllerThreshold: formMoney('Controller threshold', { allowZero: false }) })
+  .catchall(z.union([z.string(), z.array(z.string())]))
+  .transform((values, ctx) => {
+    const parsed: { index: number; tier: TierRow }[] = [];
+    for (const [index, row] of [...tierRows(values)].sort(([a], [b]) => a - b)) {
+      const result = tierRow(index + 1).safeParse(row);
+      if (result.success) parsed.push({ index, tier: result.data });
+      else for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', path: [issue.path.length > 0 ? `tier.${index}.${issue.path.join('.')}` : '_'], message: issue.message });
+    }
+    if (parsed.length !== tierRows(values).size) return z.NEVER;
+    const riskSchedule = parsed.map(({ tier }) => tier);
+    try {
+      // the bands (no overlaps, 0–100 covered) and each tier's own order, as the command checks them
+      validateRiskSchedule(riskSchedule);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      for (const [key, message] of Object.entries(error.details)) {
+        const m = /^(\d+)\.(\w+)$/.exec(key);
+        const row = m ? parsed[Number(m[1])] : undefined;
+        ctx.addIssue({ code: 'custom', path: [row && (TIER_FIELDS as readonly string[]).includes(m![2]!) ? `tier.${row.index}.${m![2]}` : '_'], message: String(message) });
+      }
+      return z.NEVER;
+    }
+    return { controllerThreshold: values.controllerThreshold, riskSchedule };
   });
-}
-
-export async function sendTestEmailAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('admin');
-    const to = text(form, 'to') ?? '';
-    await getDatabase().transaction((tx) => sendTestEmail(tx, { to }, actor));
-    await kickOutbox();
-    revalidatePath('/settings');
-    return { ok: true, message: `A test email to ${to} is queued.` };
-  });
-}
-
-export async function retryEmailAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('admin');
-    await getDatabase().transaction((tx) => retryEmail(tx, Number(form.get('emailId')), actor));
-    await kickOutbox();
-    revalidatePath('/settings');
-    return { ok: true, message: 'Queued again.' };
-  });
-}
 
 /** Release policy: the form's tier rows (blank ones ignored) become the risk schedule. */
-export async function saveReleasePolicyAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('admin');
-    const tiers: Record<string, string>[] = [];
-    for (const [name, value] of form.entries()) {
-      const m = /^tier\.(\d+)\.(minScore|maxScore|rate|holdDays|release)$/.exec(name);
-      if (!m || typeof value !== 'string') continue;
-      (tiers[Number(m[1])] ??= {})[m[2]!] = value.trim();
-    }
-    const filled = tiers.filter((t) => t && ['minScore', 'maxScore', 'rate', 'holdDays'].some((f) => (t[f] ?? '') !== ''));
-    const saved = await getDatabase().transaction((tx) => updateReleasePolicy(tx, { controllerThreshold: text(form, 'controllerThreshold') ?? '', riskSchedule: filled }, actor));
-    revalidatePath('/settings');
-    return { ok: true, message: `Release policy saved: ${saved.riskSchedule.length} risk tiers; releases above ${saved.controllerThreshold} need a controller.` };
-  });
-}
+export const saveReleasePolicyAction = formAction('settings.edit', releasePolicySchema, async ({ tx, input, actor }) => {
+  const saved = await updateReleasePolicy(tx, input, actor);
+  revalidatePath('/settings');
+  // the threshold is one amount with cents, compared with each release in its own currency
+  return { message: `Release policy saved: ${saved.riskSchedule.length} risk tiers; releases above ${groupedMoney(saved.controllerThreshold, 'USD')} (in their currency) need a controller.` };
+});
 
 /** Invite a client user: created without a password, emailed a one-time set-password link. */
-export async function inviteClientUserAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('admin');
-    const { user, expires } = await getDatabase().transaction((tx) => inviteClientUser(tx, { email: text(form, 'email') ?? '', name: text(form, 'name'), clientId: text(form, 'clientId') }, actor));
-    await kickOutbox();
-    revalidatePath('/settings');
-    return { ok: true, message: `Invited ${user.email}: the set-password link is on its way (valid until ${expires}).` };
-  });
-}
+export const inviteClientUserAction = formAction('user.manage', inviteSchema, async ({ tx, input, actor, after }) => {
+  const { user, expires } = await inviteClientUser(tx, input, actor);
+  after(SENDING, kickOutbox);
+  revalidatePath('/settings');
+  return { message: `Invited ${user.email}: the set-password link is on its way (valid until ${expires}).` };
+});

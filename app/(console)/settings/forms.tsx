@@ -1,18 +1,22 @@
 'use client';
 
 import { useActionState, useId } from 'react';
+import { Feedback as FormFeedback, SelectInput, TextInput, describedBy, fieldError, primaryButton, submitWith } from '@/app/(console)/clients/form-kit';
 import { ROLES, ROLE_LABELS } from '@/lib/auth/roles';
-import type { ActionState } from '@/lib/http/action';
+import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
+import { Big } from '@/lib/money';
+import { MONEY_HINT, RATE_HINT } from '@/lib/validation/fields';
 import { createApiKeyAction, createUserAction, inviteClientUserAction, retryEmailAction, saveReleasePolicyAction, sendTestEmailAction, setDisabledAction } from './actions';
 
-const initial: ActionState = { ok: false, message: '' };
+const initial: ActionState = initialActionState;
 
-function Feedback({ state }: { state: ActionState }) {
+/** The outcome, and a new API key shown once. */
+function Feedback({ state, placed }: { state: ActionState; placed?: ReadonlySet<string> }) {
   const keyId = useId();
   if (!state.message) return null;
   return (
-    <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
-      <p>{state.message}</p>
+    <div>
+      <FormFeedback state={state} placed={placed} />
       {state.secret ? (
         <p className="mt-2">
           <label className="block text-xs font-medium" htmlFor={keyId}>
@@ -25,66 +29,37 @@ function Feedback({ state }: { state: ActionState }) {
   );
 }
 
-const input = 'mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm';
+type Counted = ActionState & { done: number };
+
+/** A form that starts blank again after each success and keeps what was typed after a refusal. */
+function useCountedAction(action: (prev: ActionState, form: FormData) => Promise<ActionState>) {
+  return useActionState(
+    async (prev: Counted, form: FormData): Promise<Counted> => {
+      const next = await action(prev, form);
+      return { ...next, done: prev.done + (next.ok ? 1 : 0) };
+    },
+    { ...initial, done: 0 },
+  );
+}
+
+const USER_PLACED = new Set(['email', 'name', 'role', 'clientId', 'password']);
 
 export function CreateUserForm({ clients }: { clients: { id: string; name: string }[] }) {
-  const [state, action, pending] = useActionState(createUserAction, initial);
-  const err = state.errors ?? {};
+  const [state, action, pending] = useCountedAction(createUserAction);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-2" aria-label="Create a user">
-      <div>
-        <label htmlFor="new-email" className="text-sm font-medium">
-          Email
-        </label>
-        <input id="new-email" name="email" type="email" required className={input} aria-invalid={Boolean(err.email)} />
-        {err.email ? <p className="text-xs text-red-700">{err.email}</p> : null}
-      </div>
-      <div>
-        <label htmlFor="new-name" className="text-sm font-medium">
-          Name
-        </label>
-        <input id="new-name" name="name" className={input} />
-      </div>
-      <div>
-        <label htmlFor="new-role" className="text-sm font-medium">
-          Role
-        </label>
-        <select id="new-role" name="role" className={input} defaultValue="funding">
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {ROLE_LABELS[r]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="new-client" className="text-sm font-medium">
-          Client (client users only)
-        </label>
-        <select id="new-client" name="clientId" className={input} defaultValue="">
-          <option value="">—</option>
-          {clients.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        {err.clientId ? <p className="text-xs text-red-700">{err.clientId}</p> : null}
-      </div>
-      <div>
-        <label htmlFor="new-password" className="text-sm font-medium">
-          Password
-        </label>
-        <input id="new-password" name="password" type="password" autoComplete="new-password" className={input} />
-        {err.password ? <p className="text-xs text-red-700">{err.password}</p> : null}
-      </div>
+    <form key={state.done} onSubmit={submitWith(action)} className="grid gap-3 sm:grid-cols-2" aria-label="Create a user">
+      <TextInput state={state} name="email" label="Email" type="email" inputMode="email" required />
+      <TextInput state={state} name="name" label="Name" />
+      <SelectInput state={state} name="role" label="Role" fallback="funding" options={ROLES.map((r) => [r, ROLE_LABELS[r]] as const)} />
+      <SelectInput state={state} name="clientId" label="Client (client users only)" placeholder="—" options={clients.map((c) => [c.id, c.name] as const)} />
+      <TextInput state={state} name="password" label="Password" type="password" autoComplete="new-password" hint="At least 8 characters" />
       <div className="flex items-end">
-        <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+        <button type="submit" disabled={pending} className={primaryButton}>
           Create user
         </button>
       </div>
       <div className="sm:col-span-2">
-        <Feedback state={state} />
+        <Feedback state={state} placed={USER_PLACED} />
       </div>
     </form>
   );
@@ -120,18 +95,15 @@ export function UserActions({ userId, email, disabled }: { userId: string; email
 export function TestEmailForm() {
   const [state, action, pending] = useActionState(sendTestEmailAction, initial);
   return (
-    <form action={action} className="flex flex-wrap items-end gap-3" aria-label="Send a test email">
+    <form onSubmit={submitWith(action)} className="flex flex-wrap items-end gap-3" aria-label="Send a test email">
       <div className="min-w-64 flex-1">
-        <label htmlFor="test-to" className="text-sm font-medium">
-          Send a test email to
-        </label>
-        <input id="test-to" name="to" type="email" required className={input} />
+        <TextInput state={state} name="to" id="test-to" label="Send a test email to" type="email" inputMode="email" required />
       </div>
-      <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+      <button type="submit" disabled={pending} className={primaryButton}>
         Send test email
       </button>
       <div className="w-full">
-        <Feedback state={state} />
+        <Feedback state={state} placed={new Set(['to'])} />
       </div>
     </form>
   );
@@ -145,7 +117,11 @@ export function RetryEmailButton({ emailId }: { emailId: string }) {
       <button type="submit" disabled={pending} className="rounded border border-slate-300 px-2 py-1 text-xs">
         Retry
       </button>
-      {state.message && !state.ok ? <span className="ml-2 text-xs text-red-700">{state.message}</span> : null}
+      {state.message && !state.ok ? (
+        <span role="alert" className="ml-2 text-xs text-red-700">
+          {state.message}
+        </span>
+      ) : null}
     </form>
   );
 }
@@ -158,113 +134,115 @@ export interface PolicyTier {
   release: string;
 }
 
+const TIER_LABELS = { minScore: 'lowest score', maxScore: 'highest score', rate: 'reserve rate', holdDays: 'holding period' } as const;
+
+/** A stored rate (a fraction) as the form shows it: "10%" (a bare "1" would read as 1%). */
+const percent = (fraction: string) => (/^\d+(\.\d+)?$/.test(fraction) ? `${new Big(fraction).times(100).toFixed()}%` : fraction);
+
 /** The release policy: controller threshold and the reserve schedule by risk score (seeds 004). */
 export function ReleasePolicyForm({ threshold, tiers, canEdit }: { threshold: string; tiers: PolicyTier[]; canEdit: boolean }) {
   const [state, action, pending] = useActionState(saveReleasePolicyAction, initial);
-  const err = state.errors ?? {};
+  const rateHintId = useId();
   // One spare row for a new tier; rows left blank are ignored.
-  const rows = [...tiers, { minScore: '', maxScore: '', rate: '', holdDays: '', release: 'review' }];
+  const rows = [...tiers.map((t) => ({ ...t, rate: percent(t.rate) })), { minScore: '', maxScore: '', rate: '', holdDays: '', release: 'review' }];
   const cell = 'w-full rounded border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-50';
+  const placed = new Set(['controllerThreshold', ...rows.flatMap((_, i) => [...Object.keys(TIER_LABELS), 'release'].map((f) => `tier.${i}.${f}`))]);
   return (
-    <form action={action} aria-label="Release policy">
+    <form onSubmit={submitWith(action)} aria-label="Release policy">
       <div className="max-w-xs">
-        <label htmlFor="controller-threshold" className="text-sm font-medium">
-          Controller approval above (amount per release)
-        </label>
-        <input id="controller-threshold" name="controllerThreshold" defaultValue={threshold} inputMode="decimal" disabled={!canEdit} className={input} aria-invalid={Boolean(err.controllerThreshold)} />
-        {err.controllerThreshold ? <p className="text-xs text-red-700">{err.controllerThreshold}</p> : null}
+        <TextInput
+          state={state}
+          name="controllerThreshold"
+          label="Controller approval above (amount per release)"
+          fallback={threshold}
+          inputMode="decimal"
+          disabled={!canEdit}
+          hint={`In the release's currency. ${MONEY_HINT}`}
+        />
       </div>
-      <table className="mt-4 w-full text-sm">
-        <caption className="mb-2 text-left font-medium">Reserve schedule by risk score</caption>
-        <thead>
-          <tr className="text-left text-slate-600">
-            <th className="pr-2 font-medium">Lowest score</th>
-            <th className="pr-2 font-medium">Highest score</th>
-            <th className="pr-2 font-medium">Reserve rate (0.10 = 10%)</th>
-            <th className="pr-2 font-medium">Holding period (days)</th>
-            <th className="font-medium">Release</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((t, i) => (
-            <tr key={i}>
-              {(['minScore', 'maxScore', 'rate', 'holdDays'] as const).map((field) => (
-                <td key={field} className="py-1 pr-2">
-                  <input
-                    name={`tier.${i}.${field}`}
-                    aria-label={`Tier ${i + 1} ${field === 'minScore' ? 'lowest score' : field === 'maxScore' ? 'highest score' : field === 'rate' ? 'reserve rate' : 'holding period'}`}
-                    defaultValue={String(t[field])}
-                    disabled={!canEdit}
-                    inputMode="decimal"
-                    className={cell}
-                    aria-invalid={Boolean(err[`${i}.${field}`])}
-                  />
-                  {err[`${i}.${field}`] ? <p className="text-xs text-red-700">{err[`${i}.${field}`]}</p> : null}
-                </td>
-              ))}
-              <td className="py-1">
-                <select name={`tier.${i}.release`} aria-label={`Tier ${i + 1} release`} defaultValue={t.release} disabled={!canEdit} className={cell}>
-                  <option value="automatic">automatic</option>
-                  <option value="review">review</option>
-                  <option value="manual">manual only</option>
-                </select>
-              </td>
+      <div className="mt-4 overflow-x-auto">
+        <table className="w-full text-sm">
+          <caption className="mb-2 text-left font-medium">Reserve schedule by risk score</caption>
+          <thead>
+            <tr className="text-left text-slate-600">
+              <th className="pr-2 font-medium">Lowest score</th>
+              <th className="pr-2 font-medium">Highest score</th>
+              <th className="pr-2 font-medium">Reserve rate</th>
+              <th className="pr-2 font-medium">Holding period (days)</th>
+              <th className="font-medium">Release</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((t, i) => (
+              <tr key={i}>
+                {(['minScore', 'maxScore', 'rate', 'holdDays'] as const).map((field) => {
+                  const name = `tier.${i}.${field}`;
+                  const error = fieldError(state, name);
+                  const id = `${rateHintId}-${i}-${field}`;
+                  return (
+                    <td key={field} className="py-1 pr-2 align-top">
+                      <input
+                        id={id}
+                        name={name}
+                        aria-label={`Tier ${i + 1} ${TIER_LABELS[field]}`}
+                        defaultValue={typedValue(state, name, String(t[field]))}
+                        disabled={!canEdit}
+                        inputMode="decimal"
+                        className={cell}
+                        aria-invalid={error ? true : undefined}
+                        aria-describedby={[field === 'rate' ? rateHintId : '', describedBy(id, undefined, error) ?? ''].filter(Boolean).join(' ') || undefined}
+                      />
+                      {error ? (
+                        <p id={`${id}-error`} className="text-xs text-red-700">
+                          {error}
+                        </p>
+                      ) : null}
+                    </td>
+                  );
+                })}
+                <td className="py-1 align-top">
+                  <select name={`tier.${i}.release`} aria-label={`Tier ${i + 1} release`} defaultValue={typedValue(state, `tier.${i}.release`, t.release)} disabled={!canEdit} className={cell}>
+                    <option value="automatic">automatic</option>
+                    <option value="review">review</option>
+                    <option value="manual">manual only</option>
+                  </select>
+                  {fieldError(state, `tier.${i}.release`) ? <p className="text-xs text-red-700">{fieldError(state, `tier.${i}.release`)}</p> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p id={rateHintId} className="mt-1 text-xs text-slate-500">
+        Reserve rate: {RATE_HINT}
+      </p>
       {canEdit ? (
-        <button type="submit" disabled={pending} className="mt-3 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+        <button type="submit" disabled={pending} className={`mt-3 ${primaryButton}`}>
           Save release policy
         </button>
       ) : null}
-      <Feedback state={state} />
+      <Feedback state={state} placed={placed} />
     </form>
   );
 }
 
+const INVITE_PLACED = new Set(['email', 'name', 'clientId']);
+
 /** Invite a client's person to the portal: they choose their own password from the emailed link. */
 export function InviteClientUserForm({ clients }: { clients: { id: string; name: string }[] }) {
-  const [state, action, pending] = useActionState(inviteClientUserAction, initial);
-  const err = state.errors ?? {};
+  const [state, action, pending] = useCountedAction(inviteClientUserAction);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-3" aria-label="Invite a client user">
+    <form key={state.done} onSubmit={submitWith(action)} className="grid gap-3 sm:grid-cols-3" aria-label="Invite a client user">
+      <TextInput state={state} name="email" label="Email" type="email" inputMode="email" required />
+      <TextInput state={state} name="name" label="Name" />
+      <SelectInput state={state} name="clientId" label="Client" required placeholder="Choose the client" options={clients.map((c) => [c.id, c.name] as const)} />
       <div>
-        <label htmlFor="invite-email" className="text-sm font-medium">
-          Email
-        </label>
-        <input id="invite-email" name="email" type="email" required className={input} aria-invalid={Boolean(err.email)} />
-        {err.email ? <p className="text-xs text-red-700">{err.email}</p> : null}
-      </div>
-      <div>
-        <label htmlFor="invite-name" className="text-sm font-medium">
-          Name
-        </label>
-        <input id="invite-name" name="name" className={input} />
-      </div>
-      <div>
-        <label htmlFor="invite-client" className="text-sm font-medium">
-          Client
-        </label>
-        <select id="invite-client" name="clientId" required className={input} defaultValue="" aria-invalid={Boolean(err.clientId)}>
-          <option value="" disabled>
-            Choose the client
-          </option>
-          {clients.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        {err.clientId ? <p className="text-xs text-red-700">{err.clientId}</p> : null}
-      </div>
-      <div>
-        <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+        <button type="submit" disabled={pending} className={primaryButton}>
           Send invitation
         </button>
       </div>
       <div className="sm:col-span-3">
-        <Feedback state={state} />
+        <Feedback state={state} placed={INVITE_PLACED} />
       </div>
     </form>
   );

@@ -1,49 +1,51 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
 import { getDatabase } from '@/db/client';
-import { actionActor } from '@/lib/auth/session';
-import { setContactPreferences } from '@/lib/clients/contacts';
-import { runAction, type ActionState } from '@/lib/http/action';
 import { afterStatements } from '@/jobs/after-commit';
-import { issueStatement, STATEMENT_PORTAL_ISSUE_ROLES } from '@/lib/statements';
+import type { Actor } from '@/lib/auth/actor';
+import { isClientUser } from '@/lib/auth/permissions';
+import { setContactPreferences } from '@/lib/clients/contacts';
+import { DomainError } from '@/lib/errors';
+import { formAction } from '@/lib/http/form-action';
+import { issueStatement } from '@/lib/statements';
+import { businessDate, checkbox, email } from '@/lib/validation/fields';
 
-/** The answer to "Issue statement": where the stored PDF is downloaded. */
-export interface PortalStatementState extends ActionState {
-  downloadUrl?: string;
-  periodLabel?: string;
+/** The portal acts for the signed-in client user's own client, never one named in the form. */
+function ownClient(actor: Actor): number {
+  if (!isClientUser(actor) || actor.clientId === null) throw new DomainError('forbidden', 'The portal is for a client’s own users; staff change this in the console', { status: 403 });
+  return actor.clientId;
 }
 
 /** A client user chooses which emails its own contacts get (statement ready, rebate advice). */
-export async function portalPreferencesAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction(async () => {
-    const actor = await actionActor('client');
-    const email = String(form.get('email') ?? '');
-    const notifyStatements = form.get('notifyStatements') === 'on';
-    const notifyRebates = form.get('notifyRebates') === 'on';
-    await getDatabase().transaction((tx) => setContactPreferences(tx, actor.clientId!, { email, notifyStatements, notifyRebates }, actor));
+export const portalPreferencesAction = formAction(
+  'client.own_contacts',
+  z.object({ email: email('Contact email'), notifyStatements: checkbox('Statement ready'), notifyRebates: checkbox('Rebate paid') }),
+  async ({ tx, input, actor }) => {
+    await setContactPreferences(tx, ownClient(actor), input, actor);
     revalidatePath('/portal');
-    return { ok: true, message: `Saved: ${email} ${notifyStatements ? 'gets' : 'does not get'} statement emails and ${notifyRebates ? 'gets' : 'does not get'} rebate advices.` };
-  });
-}
+    return { message: `Saved: ${input.email} ${input.notifyStatements ? 'gets' : 'does not get'} statement emails and ${input.notifyRebates ? 'gets' : 'does not get'} rebate advices.` };
+  },
+);
 
 /**
  * A client user issues its own client's statement for a period (a POST, never a GET): stored
- * once, announced to its contacts, then downloaded through the stored statement's link.
+ * once, announced to its contacts after the commit, then downloaded through the stored
+ * statement's link. No surrounding transaction: the command looks for the stored one first and
+ * issues in its own.
  */
-export async function portalStatementAction(_prev: PortalStatementState, form: FormData): Promise<PortalStatementState> {
-  return runAction(async () => {
-    const actor = await actionActor(...STATEMENT_PORTAL_ISSUE_ROLES);
-    const from = String(form.get('from') ?? '').trim() || undefined;
-    const to = String(form.get('to') ?? '').trim() || undefined;
-    const { statement, created, emailed } = await issueStatement(getDatabase(), { clientId: actor.clientId!, from, to }, actor, { roles: STATEMENT_PORTAL_ISSUE_ROLES });
-    if (emailed > 0) await afterStatements();
+export const portalStatementAction = formAction(
+  'statement.issue_own',
+  z.object({ from: businessDate('From'), to: businessDate('To') }),
+  async ({ input, actor, after }) => {
+    const { statement, created, emailed } = await issueStatement(getDatabase(), { clientId: ownClient(actor), from: input.from, to: input.to }, actor, { permission: 'statement.issue_own' });
+    if (emailed > 0) after('sending the statement emails now', afterStatements);
     revalidatePath('/portal');
     return {
-      ok: true,
       message: created ? `Your statement for ${statement.periodLabel} is ready.` : `Your statement for ${statement.periodLabel} was issued on ${statement.generatedAt} UTC.`,
-      downloadUrl: statement.downloadUrl,
-      periodLabel: statement.periodLabel,
+      link: { href: statement.downloadUrl, label: `Download statement ${statement.periodLabel} (PDF)` },
     };
-  }) as Promise<PortalStatementState>;
-}
+  },
+  { transaction: false },
+);

@@ -1,39 +1,23 @@
 'use client';
 
-import { useActionState, useId } from 'react';
-import { AGREEMENT_FORM_FIELDS, agreementErrorsByField, type AgreementForm } from '@/lib/agreements/form';
+import { useActionState } from 'react';
+import { AGREEMENT_FORM_FIELDS, type AgreementForm } from '@/lib/agreements/form';
+import { initialActionState, type ActionState } from '@/lib/http/action-state';
 import { proposeAgreementAction, recordNoaAction } from '../actions';
 import { AgreementFields } from '../agreement-fields';
-import { Feedback, Field, fieldClass, initialState, primaryButton, submitWith } from '../form-kit';
+import { Feedback, SelectInput, TextInput, primaryButton, submitWith } from '../form-kit';
 
 const NOA_PLACED = new Set(['debtorId', 'sentDate', 'acknowledgedDate']);
 
 /** SPEC 2: the notice of assignment for one client–debtor pair, sent and acknowledged dates. */
 export function NoaForm({ clientId, debtors }: { clientId: string; debtors: { id: string; name: string }[] }) {
-  const id = useId();
-  const [state, dispatch, pending] = useActionState(recordNoaAction, initialState);
-  const err = state.ok ? {} : (state.errors ?? {});
+  const [state, dispatch, pending] = useActionState<ActionState, FormData>(recordNoaAction, initialActionState);
   return (
     <form onSubmit={submitWith(dispatch)} aria-label="Record a notice of assignment" className="grid gap-3 sm:grid-cols-4">
       <input type="hidden" name="clientId" value={clientId} />
-      <Field id={`${id}-debtor`} label="Debtor" error={err.debtorId}>
-        <select id={`${id}-debtor`} name="debtorId" required defaultValue="" className={fieldClass} aria-invalid={Boolean(err.debtorId)}>
-          <option value="" disabled>
-            Choose a debtor
-          </option>
-          {debtors.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field id={`${id}-sent`} label="Notice sent on" error={err.sentDate}>
-        <input id={`${id}-sent`} name="sentDate" type="date" className={fieldClass} aria-invalid={Boolean(err.sentDate)} />
-      </Field>
-      <Field id={`${id}-ack`} label="Acknowledged on" error={err.acknowledgedDate}>
-        <input id={`${id}-ack`} name="acknowledgedDate" type="date" className={fieldClass} aria-invalid={Boolean(err.acknowledgedDate)} />
-      </Field>
+      <SelectInput state={state} name="debtorId" label="Debtor" required placeholder="Choose a debtor" options={debtors.map((d) => [d.id, d.name] as const)} />
+      <TextInput state={state} name="sentDate" label="Notice sent on" type="date" />
+      <TextInput state={state} name="acknowledgedDate" label="Acknowledged on" type="date" />
       <div className="flex items-end">
         <button type="submit" disabled={pending} className={primaryButton}>
           Record notice
@@ -48,29 +32,37 @@ export function NoaForm({ clientId, debtors }: { clientId: string; debtors: { id
 
 const CHANGE_PLACED = new Set<string>(['effectiveFrom', ...AGREEMENT_FORM_FIELDS]);
 
+type ChangeState = ActionState & { proposed: number };
+
 /**
  * SPEC 2: a change of terms is a new effective-dated version; it waits for an approver and
- * never rewrites the version funded invoices were bought under.
+ * never rewrites the version funded invoices were bought under. `currency` (the client's home
+ * currency) lets the form refuse cents a currency does not have.
  */
-export function AgreementChangeForm({ clientId, current, effectiveFrom }: { clientId: string; current: AgreementForm; effectiveFrom: string }) {
-  const id = useId();
-  const [state, dispatch, pending] = useActionState(proposeAgreementAction, initialState);
-  const errors = state.ok ? {} : agreementErrorsByField(state.errors);
+export function AgreementChangeForm({ clientId, current, effectiveFrom, currency }: { clientId: string; current: AgreementForm; effectiveFrom: string; currency?: string }) {
+  const [state, dispatch, pending] = useActionState(
+    async (prev: ChangeState, form: FormData): Promise<ChangeState> => {
+      const next = await proposeAgreementAction(prev, form);
+      return { ...next, proposed: prev.proposed + (next.ok ? 1 : 0) };
+    },
+    { ...initialActionState, proposed: 0 },
+  );
   return (
-    <form onSubmit={submitWith(dispatch)} aria-label="Change agreement" className="space-y-4">
-      <input type="hidden" name="clientId" value={clientId} />
-      <AgreementFields values={current} errors={errors} />
-      <div className="flex flex-wrap items-end gap-3">
-        <div>
-          <Field id={`${id}-from`} label="Effective from" hint="After the client's last funding date" error={errors.effectiveFrom}>
-            <input id={`${id}-from`} name="effectiveFrom" type="date" required defaultValue={effectiveFrom} className={fieldClass} aria-invalid={Boolean(errors.effectiveFrom)} />
-          </Field>
+    <div>
+      <form key={state.proposed} onSubmit={submitWith(dispatch)} aria-label="Change agreement" className="space-y-4">
+        <input type="hidden" name="clientId" value={clientId} />
+        {currency ? <input type="hidden" name="currency" value={currency} /> : null}
+        <AgreementFields values={current} state={state} />
+        <div className="flex flex-wrap items-end gap-3">
+          <div>
+            <TextInput state={state} name="effectiveFrom" label="Effective from" type="date" required fallback={effectiveFrom} hint="After the client's last funding date" />
+          </div>
+          <button type="submit" disabled={pending} className={primaryButton}>
+            Propose change
+          </button>
         </div>
-        <button type="submit" disabled={pending} className={primaryButton}>
-          Propose change
-        </button>
-      </div>
-      <Feedback state={{ ...state, errors }} placed={CHANGE_PLACED} />
-    </form>
+        <Feedback state={state} placed={CHANGE_PLACED} />
+      </form>
+    </div>
   );
 }

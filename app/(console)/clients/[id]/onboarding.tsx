@@ -1,9 +1,9 @@
 'use client';
 
 import { startTransition, useActionState, useId, useState } from 'react';
-import type { ActionState } from '@/lib/http/action';
+import { initialActionState, type ActionState } from '@/lib/http/action-state';
 import { reviewClientAction, setClientStatusAction, setKybAction, submitForReviewAction } from '../actions';
-import { Feedback, fieldClass, initialState, primaryButton, secondaryButton } from '../form-kit';
+import { Feedback, TextInput, initialState, primaryButton, secondaryButton } from '../form-kit';
 
 export interface KybRow {
   key: string;
@@ -71,18 +71,18 @@ type Intent = 'submit' | 'activate' | 'return' | 'suspend' | 'reactivate' | 'clo
  * stays visible when the status (and so the buttons) change.
  */
 export function LifecycleActions({ clientId, status, reviewBlocked }: { clientId: string; status: string; /** why this person may not review it (they entered or submitted it): said instead of Activate / Return */ reviewBlocked?: string | null }) {
-  const reviewReasonId = useId();
-  const statusReasonId = useId();
-  const [state, dispatch, pending] = useActionState(async (prev: ActionState, form: FormData): Promise<ActionState> => {
+  const [state, dispatch, pending] = useActionState(async (prev: ActionState & { form?: string }, form: FormData): Promise<ActionState & { form?: string }> => {
     const intent = form.get('intent') as Intent;
-    if (intent === 'submit') return submitForReviewAction(prev, form);
+    if (intent === 'submit') return { ...(await submitForReviewAction(prev, form)), form: 'submit' };
     if (intent === 'activate' || intent === 'return') {
       form.set('decision', intent);
-      return reviewClientAction(prev, form);
+      return { ...(await reviewClientAction(prev, form)), form: 'review' };
     }
     form.set('status', intent === 'reactivate' ? 'active' : intent === 'close' ? 'closed' : 'suspended');
-    return setClientStatusAction(prev, form);
-  }, initialState);
+    return { ...(await setClientStatusAction(prev, form)), form: 'status' };
+  }, initialState as ActionState & { form?: string });
+  // each reason field shows what was typed and its error only for the form that was sent
+  const stateOf = (form: string): ActionState => (state.form === form ? state : initialActionState);
 
   return (
     <div className="mt-4 space-y-4">
@@ -108,10 +108,7 @@ export function LifecycleActions({ clientId, status, reviewBlocked }: { clientId
           <form action={dispatch} aria-label="Return to prospect" className="flex flex-1 flex-wrap items-end gap-3">
             <input type="hidden" name="clientId" value={clientId} />
             <div className="min-w-64 flex-1">
-              <label htmlFor={reviewReasonId} className="text-sm font-medium">
-                Reason for returning
-              </label>
-              <input id={reviewReasonId} name="reason" className={fieldClass} />
+              <TextInput state={stateOf('review')} name="reason" label="Reason for returning" />
             </div>
             <button type="submit" name="intent" value="return" disabled={pending} className={secondaryButton}>
               Return to prospect
@@ -131,10 +128,7 @@ export function LifecycleActions({ clientId, status, reviewBlocked }: { clientId
         <form action={dispatch} aria-label="Suspend or close" className="flex flex-wrap items-end gap-3">
           <input type="hidden" name="clientId" value={clientId} />
           <div className="min-w-64 flex-1">
-            <label htmlFor={statusReasonId} className="text-sm font-medium">
-              {status === 'active' ? 'Reason for suspending or closing' : 'Reason for closing'}
-            </label>
-            <input id={statusReasonId} name="reason" className={fieldClass} />
+            <TextInput state={stateOf('status')} name="reason" label={status === 'active' ? 'Reason for suspending or closing' : 'Reason for closing'} />
           </div>
           {status === 'active' ? (
             <button type="submit" name="intent" value="suspend" disabled={pending} className={secondaryButton}>
