@@ -45,7 +45,17 @@ export function useConfirmableAction<S extends ConfirmableState>(action: (prev: 
  * The question in the page (not a browser dialog): Confirm and Cancel, Confirm focused. Its
  * accessible name is the question, so a test finds it as `getByRole('alertdialog', { name })`.
  */
-export function ConfirmStep({ request, onConfirm, onCancel, pending }: { request: ConfirmRequest | null; onConfirm: () => void; onCancel: () => void; pending?: boolean }) {
+export function ConfirmStep({
+  request,
+  onConfirm,
+  onCancel,
+  pending,
+}: {
+  request: ConfirmRequest | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+  pending?: boolean;
+}) {
   const id = useId();
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -58,10 +68,21 @@ export function ConfirmStep({ request, onConfirm, onCancel, pending }: { request
         {request.question}
       </p>
       <div className="mt-2 flex flex-wrap gap-2">
-        <button ref={button} type="button" onClick={onConfirm} disabled={pending} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+        <button
+          ref={button}
+          type="button"
+          onClick={onConfirm}
+          disabled={pending}
+          className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60"
+        >
           {request.confirmLabel ?? 'Confirm'}
         </button>
-        <button type="button" onClick={onCancel} disabled={pending} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm disabled:opacity-60">
+        <button
+          type="button"
+          onClick={onCancel}
+          disabled={pending}
+          className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm disabled:opacity-60"
+        >
           Cancel
         </button>
       </div>

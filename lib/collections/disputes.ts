@@ -227,6 +227,26 @@ export async function writeOffInvoice(tx: Tx, invoiceId: number, input: unknown,
   return { invoiceId: String(invoiceId), status: 'written_off', writtenOff: formatMoney(outstanding, c), reserveLeft: formatMoney(left, c) };
 }
 
+/** One dispute of an invoice (404 when the invoice has no such dispute), amount in the invoice's currency. */
+export async function getDispute(tx: Tx, invoiceId: number, disputeId: number): Promise<DisputeView & { currency: string; number: string }> {
+  const [d] = await tx.sql<{ id: string; invoice_id: string; number: string; currency: string; amount: string; reason: string; status: string; outcome: string | null; opened_date: string; resolved_date: string | null }[]>`
+    select d.id, d.invoice_id, i.number, i.currency, d.amount, d.reason, d.status, d.outcome, d.opened_date, d.resolved_date
+      from disputes d join invoices i on i.id = d.invoice_id where d.id = ${disputeId} and d.invoice_id = ${invoiceId}`;
+  if (!d) throw notFound('Dispute', disputeId);
+  return {
+    id: d.id,
+    invoiceId: d.invoice_id,
+    number: d.number,
+    currency: d.currency,
+    amount: moneyOut(d.amount, d.currency),
+    reason: d.reason,
+    status: d.status,
+    outcome: d.outcome,
+    openedDate: d.opened_date,
+    resolvedDate: d.resolved_date,
+  };
+}
+
 export async function listDisputes(tx: Tx, filter: { status?: 'open' | 'resolved'; limit?: number } = {}) {
   return tx.sql<{ id: string; invoice_id: string; number: string; client_name: string; debtor_name: string; currency: string; amount: string; reason: string; status: string; outcome: string | null; opened_date: string; resolved_date: string | null }[]>`
     select d.id, d.invoice_id, i.number, c.name as client_name, db.name as debtor_name, i.currency, d.amount, d.reason, d.status, d.outcome, d.opened_date, d.resolved_date

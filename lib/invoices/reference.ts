@@ -34,7 +34,15 @@ function names(list: string[]): string {
   return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
 }
 
-type Match = { id: string; client_id: string; client_name: string; debtor_name: string };
+type Match = { id: string; number: string; client_id: string; client_name: string; debtor_name: string };
+
+/** The invoice a reference named, with its client (for the questions and messages that name it). */
+export interface ResolvedInvoice {
+  id: number;
+  number: string;
+  clientId: number;
+  clientName: string;
+}
 
 /**
  * An invoice as people name it (issue 12): by its number — people do not know ids — with the
@@ -46,6 +54,11 @@ type Match = { id: string; client_id: string; client_name: string; debtor_name: 
  * client" — both with details keyed by the form's field, so the message shows under it.
  */
 export async function resolveInvoiceRef(tx: Tx, ref: InvoiceRef, actor: Actor, fields: InvoiceRefFields = {}): Promise<number> {
+  return (await resolveInvoice(tx, ref, actor, fields)).id;
+}
+
+/** resolveInvoiceRef, answering the invoice's number and client as well. */
+export async function resolveInvoice(tx: Tx, ref: InvoiceRef, actor: Actor, fields: InvoiceRefFields = {}): Promise<ResolvedInvoice> {
   const field = fields.field ?? 'invoiceNumber';
   const clientField = fields.clientField ?? 'clientId';
   const number = ref.number.trim();
@@ -53,7 +66,7 @@ export async function resolveInvoiceRef(tx: Tx, ref: InvoiceRef, actor: Actor, f
   const scope = isClientUser(actor) ? (actor.clientId ?? -1) : (ref.clientId ?? null);
   if (isClientUser(actor) && ref.clientId !== undefined && ref.clientId !== actor.clientId) return unknown(number, field);
   const find = (exact: boolean) => tx.sql<Match[]>`
-    select i.id, i.client_id, c.name as client_name, d.name as debtor_name
+    select i.id, i.number, i.client_id, c.name as client_name, d.name as debtor_name
       from invoices i join clients c on c.id = i.client_id join debtors d on d.id = i.debtor_id
      where ${exact ? tx.sql`i.number = ${number}` : tx.sql`upper(i.number) = upper(${number})`}
        and (${scope}::bigint is null or i.client_id = ${scope})
@@ -71,7 +84,10 @@ export async function resolveInvoiceRef(tx: Tx, ref: InvoiceRef, actor: Actor, f
     }
     return unknown(number, field);
   }
-  if (matches.length === 1) return Number(matches[0]!.id);
+  if (matches.length === 1) {
+    const m = matches[0]!;
+    return { id: Number(m.id), number: m.number, clientId: Number(m.client_id), clientName: m.client_name };
+  }
   const clients = [...new Map(matches.map((m) => [m.client_id, m.client_name])).entries()].map(([id, name]) => ({ id, name }));
   if (clients.length > 1) {
     const message = `Invoice number ${number} exists for ${names(clients.map((c) => c.name))}: choose the client`;

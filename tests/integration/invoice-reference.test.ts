@@ -37,7 +37,12 @@ describe('resolveInvoiceRef: an invoice named by its number (issue 12)', () => {
   it('an unknown number is a 422 keyed by the form field', async () => {
     const number = `NW-${tag()}`;
     const error = await refusal(resolveInvoiceRef(t.database, { number }, team.collections));
-    expect(error).toMatchObject({ code: 'unknown_invoice', status: 422, message: `No invoice numbered ${number}`, details: { invoiceNumber: `No invoice numbered ${number}` } });
+    expect(error).toMatchObject({
+      code: 'unknown_invoice',
+      status: 422,
+      message: `No invoice numbered ${number}`,
+      details: { invoiceNumber: `No invoice numbered ${number}` },
+    });
     const keyed = await refusal(resolveInvoiceRef(t.database, { number }, team.collections, { field: 'number' }));
     expect(keyed.details).toEqual({ number: `No invoice numbered ${number}` });
   });
@@ -79,9 +84,15 @@ describe('resolveInvoiceRef: an invoice named by its number (issue 12)', () => {
     const user = await aUser(t.database, 'client', { clientId: Number(mine.id) });
 
     expect(await resolveInvoiceRef(t.database, { number: shared }, user)).toBe(Number(own.id));
-    expect(await refusal(resolveInvoiceRef(t.database, { number: onlyTheirs }, user))).toMatchObject({ code: 'unknown_invoice', message: `No invoice numbered ${onlyTheirs}` });
+    expect(await refusal(resolveInvoiceRef(t.database, { number: onlyTheirs }, user))).toMatchObject({
+      code: 'unknown_invoice',
+      message: `No invoice numbered ${onlyTheirs}`,
+    });
     // naming the other client does not widen the scope
-    expect(await refusal(resolveInvoiceRef(t.database, { number: onlyTheirs, clientId: Number(theirs.id) }, user))).toMatchObject({ code: 'unknown_invoice', message: `No invoice numbered ${onlyTheirs}` });
+    expect(await refusal(resolveInvoiceRef(t.database, { number: onlyTheirs, clientId: Number(theirs.id) }, user))).toMatchObject({
+      code: 'unknown_invoice',
+      message: `No invoice numbered ${onlyTheirs}`,
+    });
   });
 
   it('one client with the number for two debtors says so, naming the debtors', async () => {

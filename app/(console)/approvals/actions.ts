@@ -44,13 +44,20 @@ export const decideFundingBatchAction = formAction('funding.approve', decisionFo
   }
   if (input.confirmed === undefined) {
     const held = await getFundingBatch(tx, input.targetId, actor);
-    return askToConfirm(`Approve funding batch ${input.targetId}: fund ${count(held.invoices.length, 'invoice')}, advance ${displayMoney(held.totalAdvance, held.currency)}?`, batchToken(held));
+    return askToConfirm(
+      `Approve funding batch ${input.targetId}: fund ${count(held.invoices.length, 'invoice')}, advance ${displayMoney(held.totalAdvance, held.currency)}?`,
+      batchToken(held),
+    );
   }
   const batch = await approveFundingBatch(tx, input.targetId, actor);
   if (batchToken(batch) !== input.confirmed) {
-    throw new DomainError('changed_since_confirmed', `Nothing was funded: funding batch ${batch.id} now comes to ${displayMoney(batch.totalAdvance, batch.currency)} for ${count(batch.invoices.length, 'invoice')}, not what you confirmed. Approve it again to see the new figure.`, {
-      status: 409,
-    });
+    throw new DomainError(
+      'changed_since_confirmed',
+      `Nothing was funded: funding batch ${batch.id} now comes to ${displayMoney(batch.totalAdvance, batch.currency)} for ${count(batch.invoices.length, 'invoice')}, not what you confirmed. Approve it again to see the new figure.`,
+      {
+        status: 409,
+      },
+    );
   }
   after('the concentration check', afterFunding);
   refresh();

@@ -10,7 +10,10 @@ type Act = (prev: ConfirmableState, form: FormData) => Promise<ConfirmableState>
 
 /** Approve (a funding batch: after confirming its advance) or reject with a reason. */
 export function DecisionForm({ kind, targetId, label }: { kind: 'funding_batch' | 'agreement_change' | string; targetId: string; label: string }) {
-  const { state, pending, onSubmit, asking, confirm, cancel, cancelled } = useConfirmableAction((kind === 'funding_batch' ? decideFundingBatchAction : decideAgreementChangeAction) as Act, initial);
+  const { state, pending, onSubmit, asking, confirm, cancel, cancelled } = useConfirmableAction(
+    (kind === 'funding_batch' ? decideFundingBatchAction : decideAgreementChangeAction) as Act,
+    initial,
+  );
   const reasonId = useId();
   if (state.ok && !state.confirm) {
     return (
@@ -23,7 +26,13 @@ export function DecisionForm({ kind, targetId, label }: { kind: 'funding_batch' 
   return (
     <form onSubmit={onSubmit} aria-label={`Decide ${label}`} className="flex flex-wrap items-end gap-2">
       <input type="hidden" name="targetId" value={targetId} />
-      <button type="submit" name="decision" value="approve" disabled={pending} className="rounded-md bg-brand-700 px-3 py-1 text-sm font-medium text-white disabled:opacity-60">
+      <button
+        type="submit"
+        name="decision"
+        value="approve"
+        disabled={pending}
+        className="rounded-md bg-brand-700 px-3 py-1 text-sm font-medium text-white disabled:opacity-60"
+      >
         Approve
       </button>
       <div>

@@ -1,25 +1,31 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { getDatabase, type Tx } from '@/db/client';
+import { z } from 'zod';
+import { askToConfirm, count, type ConfirmRequest } from '@/app/_components/confirm';
+import type { Tx } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
-import { actionActor } from '@/lib/auth/session';
 import type { ChargeResult } from '@/lib/collections/charges';
-import { chargebackInvoice, openDispute, resolveDispute, writeOffInvoice } from '@/lib/collections/disputes';
+import { chargebackInvoice, getDispute, openDispute, resolveDispute, writeOffInvoice } from '@/lib/collections/disputes';
 import { importBankFile } from '@/lib/collections/import';
 import { recordMisdirected, remitMisdirected } from '@/lib/collections/misdirected';
-import { applyPayment, receivePayment, refundPayment, type ApplicationOutcome, type PaymentView } from '@/lib/collections/payments';
+import { applyPayment, paymentView, receivePayment, refundPayment, type ApplicationOutcome, type PaymentView } from '@/lib/collections/payments';
 import { DomainError } from '@/lib/errors';
-import { runAction, type ActionState } from '@/lib/http/action';
+import type { ActionState } from '@/lib/http/action-state';
+import { formAction, type FormResult } from '@/lib/http/form-action';
 import { getInvoice } from '@/lib/invoices';
+import { AmbiguousInvoiceError, resolveInvoice, type InvoiceRefFields, type ResolvedInvoice } from '@/lib/invoices/reference';
+import { Big, displayMoney } from '@/lib/money';
+import { businessDate, checkbox, checkMinorUnits, choice, currency, formMoney, id, invoiceNumber, list, optional, text } from '@/lib/validation/fields';
 
 /** A form's answer with, for the longer outcomes, one line per invoice or payment. */
 export interface CollectionsState extends ActionState {
   lines?: string[];
   /** the payment the answer is about (the inbox shows it beside that payment while it is listed) */
   paymentId?: string;
-  /** changes on every answer */
-  seq?: number;
+  /** an invoice number two clients use: the clients to choose from */
+  choices?: { id: string; name: string }[];
+  confirm?: ConfirmRequest;
 }
 
 /** The bank file form: every line error of a refused file. */
@@ -27,24 +33,36 @@ export interface ImportState extends CollectionsState {
   lineErrors?: { line: number; message: string }[];
 }
 
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v.trim() : '';
-};
+type Answer = FormResult & Omit<CollectionsState, 'ok' | 'message' | 'values'>;
 
-const ID_RE = /^[1-9]\d{0,15}$/;
+const confirmation = () => optional(text('Confirmation', { max: 20_000 }));
 
-/** An id typed into a form: a refusal that names the field, instead of a lookup of "abc". */
-function idFrom(form: FormData, name: string, what: string): number {
-  const value = text(form, name);
-  if (!ID_RE.test(value)) throw new DomainError('invalid_input', `Enter the ${what} id (a number).`, { status: 400, details: { [name]: `must be a ${what} id` } });
-  return Number(value);
+/**
+ * The invoice a form named by its number (and client, when two clients use it). An ambiguous
+ * number answers the form with the clients to choose from instead of throwing.
+ */
+async function invoiceNamed(
+  tx: Tx,
+  ref: { invoiceNumber: string; clientId?: number },
+  actor: Actor,
+  fields?: InvoiceRefFields,
+): Promise<ResolvedInvoice | Answer> {
+  try {
+    return await resolveInvoice(tx, { number: ref.invoiceNumber, clientId: ref.clientId }, actor, fields);
+  } catch (error) {
+    if (error instanceof AmbiguousInvoiceError) {
+      return {
+        ok: false,
+        message: error.message,
+        errors: Object.fromEntries(Object.entries(error.details).map(([k, v]) => [k, String(v)])),
+        choices: error.clients,
+      };
+    }
+    throw error;
+  }
 }
 
-/** runAction, keeping the form's own state type. */
-const run = <S extends ActionState>(fn: () => Promise<S>): Promise<S> => runAction(fn) as Promise<S>;
-
-const optional = (value: string) => (value === '' ? undefined : value);
+const isAnswer = (v: ResolvedInvoice | Answer): v is Answer => 'message' in v;
 
 /** Invoice numbers for the messages, read in the command's transaction. */
 async function numbersOf(tx: Tx, ids: string[], actor: Actor): Promise<Map<string, string>> {
@@ -53,123 +71,217 @@ async function numbersOf(tx: Tx, ids: string[], actor: Actor): Promise<Map<strin
   return out;
 }
 
-const isZero = (amount: string) => /^-?0(\.0+)?$/.test(amount);
+const isZero = (amount: string) => new Big(amount).eq(0);
 
 /** SPEC 5.2 waterfall in words: the invoice's reserve, the client's other reserves, then client_due. */
 function describeCharge(charge: ChargeResult | undefined, currency: string): string {
   if (!charge) return '';
   const parts: string[] = [];
-  if (!isZero(charge.fromInvoiceReserve)) parts.push(`${charge.fromInvoiceReserve} ${currency} from its reserve`);
-  for (const o of charge.fromOtherReserves) parts.push(`${o.amount} ${currency} from the reserve of invoice ${o.invoiceId}`);
-  if (!isZero(charge.clientDue)) parts.push(`${charge.clientDue} ${currency} now due from the client`);
+  if (!isZero(charge.fromInvoiceReserve)) parts.push(`${displayMoney(charge.fromInvoiceReserve, currency)} from its reserve`);
+  for (const o of charge.fromOtherReserves) parts.push(`${displayMoney(o.amount, currency)} from the reserve of invoice ${o.invoiceId}`);
+  if (!isZero(charge.clientDue)) parts.push(`${displayMoney(charge.clientDue, currency)} now due from the client`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function describeOutcome(o: ApplicationOutcome, number: string, currency: string): string {
-  const head = `${o.applied} ${currency} to invoice ${number}: `;
+  const head = `${displayMoney(o.applied, currency)} to invoice ${number}: `;
+  const short = displayMoney(o.shortfall, currency);
   switch (o.outcome) {
     case 'settled':
       return `${head}settled`;
     case 'short_pay_accepted':
-      return `${head}short by ${o.shortfall}, accepted within tolerance and settled${describeCharge(o.charge, currency)}`;
+      return `${head}short by ${short}, accepted within tolerance and settled${describeCharge(o.charge, currency)}`;
     case 'charged_back':
-      return `${head}short by ${o.shortfall}, charged back and settled${describeCharge(o.charge, currency)}`;
+      return `${head}short by ${short}, charged back and settled${describeCharge(o.charge, currency)}`;
     case 'disputed':
-      return `${head}short by ${o.shortfall}, disputed (the invoice is held and its reserve locked)`;
+      return `${head}short by ${short}, disputed (the invoice is held and its reserve locked)`;
     case 'open':
-      return `${head}${o.shortfall} ${currency} still owed; it stays open`;
+      return `${head}${short} still owed; it stays open`;
   }
 }
 
-/** The inbox's forms: confirm a suggestion, apply a split, refund what is unapplied. */
-export async function inboxAction(_prev: CollectionsState, form: FormData): Promise<CollectionsState> {
-  const paymentId = text(form, 'paymentId');
-  const state: CollectionsState = await run(async (): Promise<CollectionsState> => {
-    const actor = await actionActor('collections');
-    const id = idFrom(form, 'paymentId', 'payment');
-    const intent = text(form, 'intent');
-    const db = getDatabase();
-    if (intent === 'refund') {
-      const payment = await db.transaction((tx) => refundPayment(tx, id, { amount: optional(text(form, 'amount')), date: optional(text(form, 'date')) }, actor));
-      revalidatePath('/collections');
-      return { ok: true, message: `Payment ${payment.id}: refunded; ${payment.unapplied} ${payment.currency} is left unapplied.` };
-    }
-    const invoiceIds = form.getAll('invoiceId').map((v) => String(v).trim());
-    const amounts = form.getAll('amount').map((v) => String(v).trim());
-    const rows = invoiceIds.map((invoiceId, i) => ({ invoiceId, amount: amounts[i] ?? '' })).filter((r) => r.invoiceId !== '' || r.amount !== '');
-    if (rows.length === 0) return { ok: false, message: 'Add at least one invoice and amount.', errors: { allocations: 'needs at least one invoice' } };
-    const bad = rows.find((r) => !ID_RE.test(r.invoiceId));
-    if (bad) return { ok: false, message: `"${bad.invoiceId}" is not an invoice id; pick an invoice or type its id.`, errors: { invoiceId: 'must be an invoice id' } };
-    const shortPay = intent === 'apply' ? optional(text(form, 'shortPay')) : undefined;
-    const { payment, outcomes, numbers } = await db.transaction(async (tx) => {
-      const result = await applyPayment(tx, id, { allocations: rows, shortPay }, actor);
-      return { payment: result.payment, outcomes: result.invoices, numbers: await numbersOf(tx, result.invoices.map((o) => o.invoiceId), actor) };
-    });
-    revalidatePath('/collections');
-    const left = isZero(payment.unapplied) ? 'nothing is left unapplied' : `${payment.unapplied} ${payment.currency} is still unapplied`;
-    return {
-      ok: true,
-      message: `Payment ${payment.id} applied; ${left}.`,
-      lines: outcomes.map((o) => describeOutcome(o, numbers.get(o.invoiceId) ?? o.invoiceId, payment.currency)),
-    };
-  });
-  return { ...state, paymentId, seq: Date.now() };
-}
+/** One row's raw text of a split (each row is parsed on its own below, its errors keyed by row). */
+const rowText = (label: string, max: number) => z.string({ error: `${label} must be text` }).max(max, { error: `${label} must be at most ${max} characters` });
 
-function describeReceipt(payment: PaymentView, numbers: Map<string, string>): CollectionsState {
-  const head = `Payment ${payment.id} of ${payment.amount} ${payment.currency} received`;
-  if (payment.applications.length > 0) {
-    const left = isZero(payment.unapplied) ? '' : `; ${payment.unapplied} ${payment.currency} waits in the inbox`;
+/**
+ * The inbox's forms, one state for the whole list: confirm a suggestion, apply a split by hand
+ * (rows of an invoice — picked from the suggestions by id, or typed by number with its client —
+ * and an amount), refund what is unapplied. Rows come as parallel lists, one entry per row.
+ */
+const inboxForm = z
+  .object({
+    intent: choice('Action', ['confirm', 'apply', 'refund'], { confirm: 'Confirm', apply: 'Apply', refund: 'Refund unapplied' }),
+    paymentId: id('Payment'),
+    invoiceId: list('Invoice', rowText('Invoice', 40), { max: 500 }),
+    invoiceNumber: list('Invoice number', rowText('Invoice number', 200), { max: 500 }),
+    invoiceClientId: list('Client', rowText('Client', 40), { max: 500 }),
+    amount: list('Amount', rowText('Amount', 60), { max: 500 }),
+    shortPay: optional(
+      choice('If an invoice is left short', ['accept', 'dispute', 'chargeback'], { accept: 'accept', dispute: 'dispute', chargeback: 'chargeback' }),
+    ),
+    refundAmount: optional(formMoney('Refund amount', { allowZero: false })),
+    refundDate: optional(businessDate('Refund date')),
+    confirmed: confirmation(),
+  })
+  .transform((v, ctx) => {
+    type Row = { index: number; invoiceId?: number; invoiceNumber?: string; clientId?: number; amount: string };
+    const rows: Row[] = [];
+    if (v.intent === 'refund') return { ...v, rows };
+    const n = Math.max(v.invoiceId.length, v.invoiceNumber.length, v.amount.length);
+    let filled = 0;
+    for (let i = 0; i < n; i += 1) {
+      const picked = (v.invoiceId[i] ?? '').trim();
+      const typed = (v.invoiceNumber[i] ?? '').trim();
+      const amountText = (v.amount[i] ?? '').trim();
+      if (picked === '' && typed === '' && amountText === '') continue;
+      filled += 1;
+      const row = `${i + 1}`;
+      const amount = formMoney(`Amount ${row}`, { allowZero: false }).safeParse(amountText);
+      if (!amount.success) ctx.addIssue({ code: 'custom', path: [`amount.${i}`], message: amount.error.issues[0]!.message });
+      let invoiceId: number | undefined;
+      let clientId: number | undefined;
+      if (picked !== '') {
+        const parsed = id(`Invoice ${row}`).safeParse(picked);
+        if (parsed.success) invoiceId = parsed.data;
+        else ctx.addIssue({ code: 'custom', path: [`invoiceId.${i}`], message: parsed.error.issues[0]!.message });
+      } else if (typed === '') {
+        ctx.addIssue({ code: 'custom', path: [`invoiceNumber.${i}`], message: `Invoice number ${row} is required` });
+      } else {
+        const number = invoiceNumber(`Invoice number ${row}`).safeParse(typed);
+        if (!number.success) ctx.addIssue({ code: 'custom', path: [`invoiceNumber.${i}`], message: number.error.issues[0]!.message });
+        const client = (v.invoiceClientId[i] ?? '').trim();
+        if (client !== '') {
+          const parsed = id(`Client ${row}`).safeParse(client);
+          if (parsed.success) clientId = parsed.data;
+          else ctx.addIssue({ code: 'custom', path: [`invoiceClientId.${i}`], message: parsed.error.issues[0]!.message });
+        }
+      }
+      if (amount.success) rows.push({ index: i, invoiceId, invoiceNumber: picked === '' ? typed : undefined, clientId, amount: amount.data });
+    }
+    if (filled === 0) ctx.addIssue({ code: 'custom', path: ['allocations'], message: 'Add at least one invoice and amount' });
+    return { ...v, rows };
+  });
+
+/** The inbox: confirm a suggestion, apply a split, refund what is unapplied. */
+export const inboxAction = formAction('payment.apply', inboxForm, async ({ tx, input, actor }): Promise<Answer> => {
+  const paymentId = String(input.paymentId);
+  if (input.intent === 'refund') {
+    const before = await paymentView(tx, input.paymentId);
+    const amount = input.refundAmount ?? before.unapplied;
+    const token = `refund:${paymentId}:${new Big(amount).toFixed()}`;
+    if (input.confirmed !== token) {
+      const to = before.payerName ? ` to ${before.payerName}` : ' to the payer';
+      return { ...askToConfirm(`Refund ${displayMoney(amount, before.currency)} of payment ${paymentId}${to}?`, token), paymentId };
+    }
+    const payment = await refundPayment(tx, input.paymentId, { amount, date: input.refundDate }, actor);
+    revalidatePath('/collections');
     return {
-      ok: true,
+      message: `Payment ${payment.id}: refunded ${displayMoney(amount, payment.currency)}; ${displayMoney(payment.unapplied, payment.currency)} is left unapplied.`,
+      paymentId,
+    };
+  }
+  // Rows typed by number: the invoice they name (an ambiguous one answers with the clients to choose from).
+  const allocations: { invoiceId: number; amount: string }[] = [];
+  for (const row of input.rows) {
+    if (row.invoiceId !== undefined) {
+      allocations.push({ invoiceId: row.invoiceId, amount: row.amount });
+      continue;
+    }
+    const found = await invoiceNamed(tx, { invoiceNumber: row.invoiceNumber!, clientId: row.clientId }, actor, {
+      field: `invoiceNumber.${row.index}`,
+      clientField: `invoiceClientId.${row.index}`,
+    });
+    if (isAnswer(found)) return { ...found, paymentId };
+    allocations.push({ invoiceId: found.id, amount: row.amount });
+  }
+  const shortPay = input.intent === 'apply' ? input.shortPay : undefined;
+  if (shortPay === 'chargeback') {
+    // Charge back asks first, naming what each invoice left short would cost the client.
+    const shortfalls: { number: string; amount: Big; currency: string; invoiceId: number }[] = [];
+    for (const a of allocations) {
+      const invoice = await getInvoice(tx, a.invoiceId, actor);
+      const left = new Big(invoice.outstanding).minus(a.amount);
+      if (left.gt(0)) shortfalls.push({ number: invoice.number, amount: left, currency: invoice.currency, invoiceId: a.invoiceId });
+    }
+    const token = `chargeback:${paymentId}:${shortfalls.map((s) => `${s.invoiceId}=${s.amount.toFixed()}`).join(',')}`;
+    if (shortfalls.length > 0 && input.confirmed !== token) {
+      const said = shortfalls.map((s) => `${displayMoney(s.amount, s.currency)} on invoice ${s.number}`).join(', ');
+      return { ...askToConfirm(`Apply payment ${paymentId} and charge back to the client what is left short: ${said}?`, token), paymentId };
+    }
+  }
+  const result = await applyPayment(tx, input.paymentId, { allocations, shortPay }, actor);
+  const numbers = await numbersOf(
+    tx,
+    result.invoices.map((o) => o.invoiceId),
+    actor,
+  );
+  revalidatePath('/collections');
+  const payment = result.payment;
+  const left = isZero(payment.unapplied) ? 'nothing is left unapplied' : `${displayMoney(payment.unapplied, payment.currency)} is still unapplied`;
+  return {
+    message: `Payment ${payment.id} applied; ${left}.`,
+    lines: result.invoices.map((o) => describeOutcome(o, numbers.get(o.invoiceId) ?? o.invoiceId, payment.currency)),
+    paymentId,
+  };
+});
+
+function describeReceipt(payment: PaymentView, numbers: Map<string, string>): Answer {
+  const head = `Payment ${payment.id} of ${displayMoney(payment.amount, payment.currency)} received`;
+  if (payment.applications.length > 0) {
+    const left = isZero(payment.unapplied) ? '' : `; ${displayMoney(payment.unapplied, payment.currency)} waits in the inbox`;
+    return {
       message: `${head} and applied automatically${left}.`,
-      lines: payment.applications.map((a) => `${a.amount} ${payment.currency} to invoice ${numbers.get(a.invoiceId) ?? a.invoiceId}`),
+      lines: payment.applications.map((a) => `${displayMoney(a.amount, payment.currency)} to invoice ${numbers.get(a.invoiceId) ?? a.invoiceId}`),
     };
   }
   const ids = [...new Set(payment.suggestions.map((s) => s.invoiceId))];
-  if (ids.length === 0) return { ok: true, message: `${head}; nothing matched it, so it waits in the inbox below to be applied by hand.` };
+  if (ids.length === 0) return { message: `${head}; nothing matched it, so it waits in the inbox below to be applied by hand.` };
   return {
-    ok: true,
     message: `${head}; it waits in the inbox below with ${ids.length === 1 ? 'a suggestion' : 'suggestions'}:`,
     lines: ids.map((id) => `invoice ${numbers.get(id) ?? id}`),
   };
 }
 
-/** Record a payment by hand (SPEC 5.2): into unapplied cash, applied at once when it matches exactly. */
-export async function recordPaymentAction(_prev: CollectionsState, form: FormData): Promise<CollectionsState> {
-  const state: CollectionsState = await run(async (): Promise<CollectionsState> => {
-    const actor = await actionActor('collections');
-    const input = { amount: text(form, 'amount'), currency: text(form, 'currency').toUpperCase(), receivedDate: text(form, 'receivedDate'), payerName: text(form, 'payerName'), reference: text(form, 'reference') };
-    const { payment, numbers } = await getDatabase().transaction(async (tx) => {
-      const payment = await receivePayment(tx, input, actor);
-      const ids = [...payment.applications.map((a) => a.invoiceId), ...payment.suggestions.map((s) => s.invoiceId)];
-      return { payment, numbers: await numbersOf(tx, ids, actor) };
-    });
-    revalidatePath('/collections');
-    return { ...describeReceipt(payment, numbers), paymentId: payment.id };
-  });
-  return { ...state, seq: Date.now() };
-}
+const paymentForm = z
+  .object({
+    amount: formMoney('Amount', { allowZero: false }),
+    currency: currency('Currency'),
+    receivedDate: businessDate('Received date'),
+    payerName: optional(text('Payer name', { max: 300 })),
+    reference: optional(text('Reference', { max: 4000 })),
+  })
+  .superRefine((v, ctx) => checkMinorUnits(ctx, ['amount'], 'Amount', v.amount, v.currency));
 
-const FORMATS = ['csv', 'camt053', 'bai2'] as const;
+/** Record a payment by hand (SPEC 5.2): into unapplied cash, applied at once when it matches exactly. */
+export const recordPaymentAction = formAction('payment.apply', paymentForm, async ({ tx, input, actor }): Promise<Answer> => {
+  const payment = await receivePayment(tx, { ...input, payerName: input.payerName ?? '', reference: input.reference ?? '' }, actor);
+  const numbers = await numbersOf(tx, [...payment.applications.map((a) => a.invoiceId), ...payment.suggestions.map((s) => s.invoiceId)], actor);
+  revalidatePath('/collections');
+  return { ...describeReceipt(payment, numbers), paymentId: payment.id };
+});
+
+/**
+ * A bank statement as the form sends it: the file's text, read in the browser (a file that is not
+ * UTF-8 is refused there), its name, the format and whether to import the good lines of a bad file.
+ */
+const bankFileForm = z.object({
+  content: z
+    .string({ error: 'Bank file: choose the file to import' })
+    .min(1, { error: 'Bank file: choose the file to import' })
+    .max(1_048_576, { error: 'Bank file is larger than 1 MB; send it to the API (POST /api/v1/payments/import)' }),
+  fileName: optional(text('File name', { max: 255 })),
+  format: optional(choice('Format', ['csv', 'camt053', 'bai2'], { csv: 'CSV', camt053: 'camt.053', bai2: 'BAI2' })),
+  partial: checkbox(),
+});
 
 /** A bank statement (CSV, camt.053, BAI2): every credit a payment, matched at once; a bad file imports nothing unless partial. */
-export async function importBankFileAction(_prev: ImportState, form: FormData): Promise<ImportState> {
-  const state: ImportState = await run(async (): Promise<ImportState> => {
-    const actor = await actionActor('collections');
-    const file = form.get('file');
-    if (file === null || typeof file === 'string' || file.size === 0) return { ok: false, message: 'Choose the bank file to import.', errors: { file: 'choose a file' } };
-    let content: string;
+export const importBankFileAction = formAction(
+  'payment.apply',
+  bankFileForm,
+  async ({ tx, input, actor }): Promise<Answer & { lineErrors?: ImportState['lineErrors'] }> => {
+    const name = input.fileName ?? 'The bank file';
     try {
-      content = new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer());
-    } catch {
-      return { ok: false, message: `${file.name} is not UTF-8 text; export the statement as UTF-8 and import it again.`, errors: { file: 'not UTF-8 text' } };
-    }
-    const partial = form.get('partial') === 'on';
-    const chosen = text(form, 'format');
-    const format = FORMATS.find((f) => f === chosen);
-    try {
-      const result = await getDatabase().transaction((tx) => importBankFile(tx, { text: content, partial, format }, actor));
+      const result = await importBankFile(tx, { text: input.content, partial: input.partial, format: input.format }, actor);
       revalidatePath('/collections');
       const n = result.payments.length;
       const parts = [
@@ -177,112 +289,156 @@ export async function importBankFileAction(_prev: ImportState, form: FormData): 
         `${result.skipped} skipped as already imported`,
         ...(result.errors.length > 0 ? [`${result.errors.length} line error${result.errors.length === 1 ? '' : 's'} left out`] : []),
       ];
-      return {
-        ok: true,
-        message: `Imported ${n} payment${n === 1 ? '' : 's'} from ${file.name} (${result.format}): ${parts.join(', ')}.`,
-        lineErrors: result.errors,
-      } satisfies ImportState;
+      return { message: `Imported ${n} payment${n === 1 ? '' : 's'} from ${name} (${result.format}): ${parts.join(', ')}.`, lineErrors: result.errors };
     } catch (error) {
       if (error instanceof DomainError && error.code === 'invalid_bank_file') {
-        return { ok: false, message: `${file.name}: ${error.message}.`, lineErrors: error.details.errors as { line: number; message: string }[] } satisfies ImportState;
+        return { ok: false, message: `${name}: ${error.message}.`, lineErrors: error.details.errors as { line: number; message: string }[] };
       }
       throw error;
     }
-  });
-  return { ...state, seq: Date.now() };
-}
+  },
+);
 
-export async function openDisputeAction(_prev: CollectionsState, form: FormData): Promise<CollectionsState> {
-  const state: CollectionsState = await run(async (): Promise<CollectionsState> => {
-    const actor = await actionActor('collections');
-    const invoiceId = idFrom(form, 'invoiceId', 'invoice');
-    const { dispute, number } = await getDatabase().transaction(async (tx) => {
-      const dispute = await openDispute(tx, invoiceId, { amount: text(form, 'amount'), reason: text(form, 'reason'), date: optional(text(form, 'date')) }, actor);
-      return { dispute, number: (await numbersOf(tx, [dispute.invoiceId], actor)).get(dispute.invoiceId) };
-    });
+const invoiceRef = {
+  invoiceNumber: invoiceNumber('Invoice number'),
+  clientId: optional(id('Client')),
+};
+
+const disputeForm = z.object({
+  ...invoiceRef,
+  amount: formMoney('Disputed amount', { allowZero: false }),
+  reason: text('Reason', { max: 2000 }),
+  date: optional(businessDate('Opened on')),
+});
+
+/** SPEC 5.2: a dispute on an invoice named by its number: the invoice is held and its reserve locked. */
+export const openDisputeAction = formAction('dispute.open', disputeForm, async ({ tx, input, actor }): Promise<Answer> => {
+  const found = await invoiceNamed(tx, input, actor);
+  if (isAnswer(found)) return found;
+  const dispute = await openDispute(tx, found.id, { amount: input.amount, reason: input.reason, date: input.date }, actor);
+  const invoice = await getInvoice(tx, found.id, actor);
+  revalidatePath('/collections');
+  return {
+    message: `Dispute ${dispute.id} opened on invoice ${found.number} for ${displayMoney(dispute.amount, invoice.currency)}; the invoice is held and its reserve locked.`,
+  };
+});
+
+const resolveForm = z.object({
+  disputeId: id('Dispute'),
+  invoiceId: id('Invoice'),
+  outcome: choice('Outcome', ['paid', 'credit_note', 'chargeback'], { paid: 'paid', credit_note: 'credit note', chargeback: 'chargeback' }),
+  amount: optional(formMoney('Amount', { allowZero: false })),
+  date: optional(businessDate('Date')),
+  confirmed: confirmation(),
+});
+
+/** In a row of the open disputes: paid, credit note, or chargeback (which asks first, naming the amount). */
+export const resolveDisputeAction = formAction('dispute.open', resolveForm, async ({ tx, input, actor }): Promise<Answer> => {
+  const amount = input.amount;
+  if (input.outcome === 'chargeback') {
+    const dispute = await getDispute(tx, input.invoiceId, input.disputeId);
+    const charged = amount ?? dispute.amount;
+    const token = `chargeback:${input.disputeId}:${new Big(charged).toFixed()}`;
+    if (input.confirmed !== token)
+      return askToConfirm(`Resolve the dispute on invoice ${dispute.number} by charging ${displayMoney(charged, dispute.currency)} back to the client?`, token);
+    const result = await resolveDispute(tx, input.invoiceId, input.disputeId, { outcome: 'chargeback', amount: charged, date: input.date }, actor);
     revalidatePath('/collections');
-    return { ok: true, message: `Dispute ${dispute.id} opened on invoice ${number} for ${dispute.amount}; the invoice is held and its reserve locked.` };
-  });
-  return { ...state, seq: Date.now() };
-}
+    return {
+      message: `Dispute ${result.dispute.id} resolved (chargeback of ${displayMoney(charged, dispute.currency)}${describeCharge(result.charge ?? undefined, dispute.currency)}); the invoice is ${result.invoiceStatus.replace('_', ' ')}.`,
+    };
+  }
+  const result = await resolveDispute(tx, input.invoiceId, input.disputeId, { outcome: input.outcome, amount, date: input.date }, actor);
+  revalidatePath('/collections');
+  return {
+    message: `Dispute ${result.dispute.id} resolved (${(result.dispute.outcome ?? '').replace('_', ' ')}); the invoice is ${result.invoiceStatus.replace('_', ' ')}.`,
+  };
+});
 
-export async function resolveDisputeAction(_prev: CollectionsState, form: FormData): Promise<CollectionsState> {
-  const state: CollectionsState = await run(async (): Promise<CollectionsState> => {
-    const actor = await actionActor('collections');
-    const invoiceId = idFrom(form, 'invoiceId', 'invoice');
-    const disputeId = idFrom(form, 'disputeId', 'dispute');
-    const result = await getDatabase().transaction((tx) =>
-      resolveDispute(tx, invoiceId, disputeId, { outcome: text(form, 'outcome'), amount: optional(text(form, 'amount')), date: optional(text(form, 'date')) }, actor),
+const misdirectedForm = z
+  .object({
+    clientId: id('Client (who was paid)'),
+    debtorId: id('Debtor (who paid)'),
+    amount: formMoney('Amount', { allowZero: false }),
+    currency: currency('Currency'),
+    paidDate: businessDate('Paid on'),
+    invoiceNumbers: optional(text('Invoice numbers', { max: 4000 })),
+    note: optional(text('Note', { max: 1000 })),
+  })
+  .superRefine((v, ctx) => checkMinorUnits(ctx, ['amount'], 'Amount', v.amount, v.currency));
+
+/** The debtor paid the client: tracked against the client until remitted; the invoices it paid named by number. */
+export const recordMisdirectedAction = formAction('payment.apply', misdirectedForm, async ({ tx, input, actor }): Promise<Answer> => {
+  const numbers = (input.invoiceNumbers ?? '')
+    .split(/[,;\n]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const invoiceIds: string[] = [];
+  for (const number of numbers) {
+    const found = await invoiceNamed(tx, { invoiceNumber: number, clientId: input.clientId }, actor, { field: 'invoiceNumbers' });
+    if (isAnswer(found)) return found;
+    invoiceIds.push(String(found.id));
+  }
+  const view = await recordMisdirected(tx, { ...input, invoiceIds, note: input.note ?? '' }, actor);
+  revalidatePath('/collections');
+  return {
+    message: `Misdirected payment ${view.id} recorded: ${displayMoney(view.amount, view.currency)} that ${view.debtorName} paid to ${view.clientName}.`,
+  };
+});
+
+/** The client passed the money on: received as a payment and applied to the invoices it paid. */
+export const remitMisdirectedAction = formAction(
+  'payment.apply',
+  z.object({ id: id('Misdirected payment'), receivedDate: businessDate('Received date') }),
+  async ({ tx, input, actor }): Promise<Answer> => {
+    const { misdirected, payment } = await remitMisdirected(tx, input.id, { receivedDate: input.receivedDate }, actor);
+    revalidatePath('/collections');
+    const left = isZero(payment.unapplied) ? '' : ` ${displayMoney(payment.unapplied, payment.currency)} waits in the inbox.`;
+    return {
+      message: `${misdirected.clientName} remitted ${displayMoney(misdirected.amount, misdirected.currency)}: received as payment ${payment.id} and applied to ${count(payment.applications.length, 'invoice')}.${left}`,
+    };
+  },
+);
+
+const recourseForm = z.object({
+  ...invoiceRef,
+  date: businessDate('Date'),
+  intent: choice('Action', ['chargeback', 'write_off'], { chargeback: 'Charge back', write_off: 'Write off' }),
+  confirmed: confirmation(),
+});
+
+/**
+ * Recourse: charge an unpaid invoice back to the client; non-recourse: write it off (SPEC 5.2).
+ * The invoice is named by its number; either asks first, naming what is still owed.
+ */
+export const recourseAction = formAction('invoice.chargeback', recourseForm, async ({ tx, input, actor }): Promise<Answer> => {
+  const found = await invoiceNamed(tx, input, actor);
+  if (isAnswer(found)) return found;
+  const invoice = await getInvoice(tx, found.id, actor);
+  const owed = displayMoney(invoice.outstanding, invoice.currency);
+  const token = `${input.intent}:${found.id}:${new Big(invoice.outstanding).toFixed()}`;
+  if (input.confirmed !== token) {
+    return input.intent === 'write_off'
+      ? askToConfirm(`Write off invoice ${found.number} of ${found.clientName}: ${owed} still owed goes to credit loss?`, token)
+      : askToConfirm(`Charge back invoice ${found.number} to ${found.clientName}: ${owed} still owed?`, token);
+  }
+  const changed = (done: string) =>
+    new DomainError(
+      'changed_since_confirmed',
+      `Nothing was ${done}: invoice ${found.number} now owes ${displayMoney(invoice.outstanding, invoice.currency)}, not what you confirmed. Try again to see the new figure.`,
+      { status: 409 },
     );
+  if (input.intent === 'write_off') {
+    const result = await writeOffInvoice(tx, found.id, { date: input.date }, actor);
+    if (!new Big(result.writtenOff).eq(invoice.outstanding)) throw changed('written off');
     revalidatePath('/collections');
-    return { ok: true, message: `Dispute ${result.dispute.id} resolved (${(result.dispute.outcome ?? '').replace('_', ' ')}); the invoice is ${result.invoiceStatus.replace('_', ' ')}.` };
-  });
-  return { ...state, seq: Date.now() };
-}
-
-export async function recordMisdirectedAction(_prev: CollectionsState, form: FormData): Promise<CollectionsState> {
-  const state: CollectionsState = await run(async (): Promise<CollectionsState> => {
-    const actor = await actionActor('collections');
-    const invoiceIds = text(form, 'invoiceIds')
-      .split(/[\s,;]+/)
-      .filter((s) => s !== '');
-    const bad = invoiceIds.find((s) => !ID_RE.test(s));
-    if (bad) return { ok: false, message: `"${bad}" is not an invoice id; list invoice ids separated by commas.`, errors: { invoiceIds: 'must be invoice ids separated by commas' } };
-    const view = await getDatabase().transaction((tx) =>
-      recordMisdirected(
-        tx,
-        {
-          clientId: text(form, 'clientId'),
-          debtorId: text(form, 'debtorId'),
-          amount: text(form, 'amount'),
-          currency: text(form, 'currency').toUpperCase(),
-          paidDate: text(form, 'paidDate'),
-          invoiceIds,
-          note: text(form, 'note'),
-        },
-        actor,
-      ),
-    );
-    revalidatePath('/collections');
-    return { ok: true, message: `Misdirected payment ${view.id} recorded: ${view.amount} ${view.currency} that ${view.debtorName} paid to ${view.clientName}.` };
-  });
-  return { ...state, seq: Date.now() };
-}
-
-export async function remitMisdirectedAction(_prev: CollectionsState, form: FormData): Promise<CollectionsState> {
-  const state: CollectionsState = await run(async (): Promise<CollectionsState> => {
-    const actor = await actionActor('collections');
-    const id = idFrom(form, 'id', 'misdirected payment');
-    const { misdirected, payment } = await getDatabase().transaction((tx) => remitMisdirected(tx, id, { receivedDate: text(form, 'receivedDate') }, actor));
-    revalidatePath('/collections');
-    const left = isZero(payment.unapplied) ? '' : ` ${payment.unapplied} ${payment.currency} waits in the inbox.`;
-    return { ok: true, message: `${misdirected.clientName} remitted ${misdirected.amount} ${misdirected.currency}: received as payment ${payment.id} and applied to ${payment.applications.length} invoice(s).${left}` };
-  });
-  return { ...state, seq: Date.now() };
-}
-
-/** Recourse: charge an unpaid invoice back to the client; non-recourse: write it off (SPEC 5.2). */
-export async function recourseAction(_prev: CollectionsState, form: FormData): Promise<CollectionsState> {
-  const state: CollectionsState = await run(async (): Promise<CollectionsState> => {
-    const actor = await actionActor('collections');
-    const invoiceId = idFrom(form, 'invoiceId', 'invoice');
-    const input = { date: text(form, 'date') };
-    const db = getDatabase();
-    if (text(form, 'intent') === 'write_off') {
-      const { result, number } = await db.transaction(async (tx) => {
-        const result = await writeOffInvoice(tx, invoiceId, input, actor);
-        return { result, number: (await numbersOf(tx, [result.invoiceId], actor)).get(result.invoiceId) };
-      });
-      revalidatePath('/collections');
-      return { ok: true, message: `Invoice ${number} written off: ${result.writtenOff} to credit loss; ${result.reserveLeft} of its reserve is still the client's.` };
-    }
-    const { result, number, currency } = await db.transaction(async (tx) => {
-      const result = await chargebackInvoice(tx, invoiceId, input, actor);
-      const invoice = await getInvoice(tx, invoiceId, actor);
-      return { result, number: invoice.number, currency: invoice.currency };
-    });
-    revalidatePath('/collections');
-    return { ok: true, message: `Invoice ${number} charged back to the client: ${result.charge.amount} ${currency}${describeCharge(result.charge, currency)}.` };
-  });
-  return { ...state, seq: Date.now() };
-}
+    return {
+      message: `Invoice ${found.number} written off: ${displayMoney(result.writtenOff, invoice.currency)} to credit loss; ${displayMoney(result.reserveLeft, invoice.currency)} of its reserve is still the client's.`,
+    };
+  }
+  const result = await chargebackInvoice(tx, found.id, { date: input.date }, actor);
+  if (!new Big(result.charge.amount).eq(invoice.outstanding)) throw changed('charged back');
+  revalidatePath('/collections');
+  return {
+    message: `Invoice ${found.number} charged back to ${found.clientName}: ${displayMoney(result.charge.amount, invoice.currency)}${describeCharge(result.charge, invoice.currency)}.`,
+  };
+});

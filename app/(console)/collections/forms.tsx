@@ -1,7 +1,10 @@
 'use client';
 
-import { createContext, useActionState, useContext, useEffect, useId, useRef, type ReactNode } from 'react';
-import { Field, fieldClass, primaryButton, secondaryButton, submitWith } from '@/app/(console)/clients/form-kit';
+import { createContext, useContext, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Field, fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
+import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
+import { typedValue } from '@/lib/http/action-state';
+import { MONEY_HINT } from '@/lib/validation/fields';
 import {
   importBankFileAction,
   openDisputeAction,
@@ -16,41 +19,140 @@ import { Answer } from './inbox';
 const initial: CollectionsState = { ok: false, message: '' };
 const smallField = 'mt-1 block rounded-md border border-slate-300 px-2 py-1 text-sm';
 
+type Act<S> = (prev: S, form: FormData) => Promise<S>;
+/** formAction's answers carry the collections extras (lines, choices, confirm) at run time. */
+const typed = <S extends CollectionsState>(action: unknown) => action as Act<S>;
+
+/** aria attributes of a field with an error (described by the error under it). */
+const invalid = (errorId: string, message: string | undefined) => (message ? { 'aria-invalid': true as const, 'aria-describedby': errorId } : {});
+
 /**
- * An action's state for a form that keeps what was typed when refused (submitWith does not reset
- * the form) and empties itself when the command went through.
+ * An action's state for a form that keeps what was typed when refused (the form is not reset),
+ * empties itself when the command went through, and shows a confirm step when the action asks.
  */
-function useCollectionsForm<S extends CollectionsState>(fn: (prev: S, form: FormData) => Promise<S>, init: S) {
-  const [state, action, pending] = useActionState<S, FormData>(fn, init as Awaited<S>);
+function useCollectionsForm<S extends CollectionsState>(action: Act<S>, init: S) {
+  const form = useConfirmableAction<S>(action, init);
   const ref = useRef<HTMLFormElement>(null);
+  const { state } = form;
   useEffect(() => {
-    if (state.ok) ref.current?.reset();
+    if (state.ok && !state.confirm) ref.current?.reset();
   }, [state]);
-  return { state, pending, ref, onSubmit: submitWith(action), err: state.errors ?? {} };
+  return { ...form, ref, err: state.ok ? {} : (state.errors ?? {}) };
+}
+
+/** The question and the Cancelled note of a form that asks before acting. */
+function ConfirmArea({
+  form,
+  what,
+}: {
+  form: Pick<ReturnType<typeof useConfirmableAction>, 'asking' | 'confirm' | 'cancel' | 'cancelled' | 'pending'>;
+  what: string;
+}) {
+  return (
+    <>
+      <ConfirmStep request={form.asking} onConfirm={form.confirm} onCancel={form.cancel} pending={form.pending} />
+      <Cancelled show={form.cancelled} what={what} />
+    </>
+  );
+}
+
+/**
+ * The client of an invoice named by its number: only needed when two clients use the number. The
+ * options are the clients the page lists, or — after an ambiguous number — the clients that use it.
+ */
+function InvoiceClientSelect({
+  id,
+  name,
+  state,
+  clients,
+  error,
+}: {
+  id: string;
+  name: string;
+  state: CollectionsState;
+  clients?: { id: string; name: string }[];
+  error?: string;
+}) {
+  const options = new Map((clients ?? []).map((c) => [c.id, c.name]));
+  for (const c of state.choices ?? []) options.set(c.id, c.name);
+  if (options.size === 0) return null;
+  return (
+    <Field id={id} label="Client (when two clients use the number)" error={error}>
+      <select id={id} name={name} defaultValue={typedValue(state, name)} className={fieldClass} {...invalid(`${id}-error`, error)}>
+        <option value="">Any client</option>
+        {[...options.entries()].map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
 }
 
 /** SPEC 5.2: a payment into unapplied cash; an exact match is applied at once. */
 export function RecordPaymentForm({ today }: { today: string }) {
-  const { state, pending, ref, onSubmit, err } = useCollectionsForm(recordPaymentAction, initial);
+  const form = useCollectionsForm(typed<CollectionsState>(recordPaymentAction), initial);
+  const { state, pending, ref, onSubmit, err } = form;
   const id = useId();
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Record a payment" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-        <Field id={`${id}-amount`} label="Amount" error={err.amount}>
-          <input id={`${id}-amount`} name="amount" required inputMode="decimal" placeholder="950.00" className={`${fieldClass} num`} aria-invalid={err.amount ? true : undefined} />
+        <Field id={`${id}-amount`} label="Amount" hint={MONEY_HINT} error={err.amount}>
+          <input
+            id={`${id}-amount`}
+            name="amount"
+            required
+            inputMode="decimal"
+            placeholder="950.00"
+            defaultValue={typedValue(state, 'amount')}
+            className={`${fieldClass} num`}
+            {...invalid(`${id}-amount-error`, err.amount)}
+          />
         </Field>
         <Field id={`${id}-currency`} label="Currency" error={err.currency}>
-          <input id={`${id}-currency`} name="currency" required maxLength={3} defaultValue="USD" className={fieldClass} aria-invalid={err.currency ? true : undefined} />
+          <input
+            id={`${id}-currency`}
+            name="currency"
+            required
+            maxLength={3}
+            defaultValue={typedValue(state, 'currency', 'USD')}
+            className={fieldClass}
+            {...invalid(`${id}-currency-error`, err.currency)}
+          />
         </Field>
         <Field id={`${id}-date`} label="Received date" error={err.receivedDate}>
-          <input id={`${id}-date`} name="receivedDate" type="date" required defaultValue={today} className={fieldClass} aria-invalid={err.receivedDate ? true : undefined} />
+          <input
+            id={`${id}-date`}
+            name="receivedDate"
+            type="date"
+            required
+            defaultValue={typedValue(state, 'receivedDate', today)}
+            className={fieldClass}
+            {...invalid(`${id}-date-error`, err.receivedDate)}
+          />
         </Field>
         <Field id={`${id}-payer`} label="Payer name" error={err.payerName}>
-          <input id={`${id}-payer`} name="payerName" maxLength={300} className={fieldClass} />
+          <input
+            id={`${id}-payer`}
+            name="payerName"
+            maxLength={300}
+            defaultValue={typedValue(state, 'payerName')}
+            className={fieldClass}
+            {...invalid(`${id}-payer-error`, err.payerName)}
+          />
         </Field>
         <div className="sm:col-span-2">
           <Field id={`${id}-reference`} label="Reference" hint="The remittance text: invoice numbers in it are matched" error={err.reference}>
-            <input id={`${id}-reference`} name="reference" maxLength={4000} className={fieldClass} aria-describedby={`${id}-reference-hint`} />
+            <input
+              id={`${id}-reference`}
+              name="reference"
+              maxLength={4000}
+              defaultValue={typedValue(state, 'reference')}
+              className={fieldClass}
+              aria-describedby={err.reference ? `${id}-reference-error` : `${id}-reference-hint`}
+              aria-invalid={err.reference ? true : undefined}
+            />
           </Field>
         </div>
         <div className="flex items-end">
@@ -64,26 +166,63 @@ export function RecordPaymentForm({ today }: { today: string }) {
   );
 }
 
-/** CSV, camt.053 or BAI2: every credit a payment; a file with errors imports nothing unless asked. */
+/** Next refuses server action bodies over 1 MB: larger statements go to POST /api/v1/payments/import. */
+const MAX_UPLOAD_BYTES = 1024 * 1024 - 16 * 1024;
+
+/** CSV, camt.053 or BAI2: every credit a payment; a file with errors imports nothing unless asked. The browser reads the file and sends its text. */
 export function ImportBankFileForm() {
-  const { state, pending, ref, onSubmit, err } = useCollectionsForm<ImportState>(importBankFileAction, initial);
+  const form = useCollectionsForm(typed<ImportState>(importBankFileAction), initial as ImportState);
+  const { state, pending, ref, submit } = form;
+  const [unreadable, setUnreadable] = useState<string | null>(null);
   const id = useId();
+  const fileError = unreadable ?? form.err.content ?? form.err.fileName;
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const element = event.currentTarget;
+    const typedIn = new FormData(element);
+    const file = typedIn.get('file');
+    const data = new FormData();
+    for (const name of ['format', 'partial']) {
+      const value = typedIn.get(name);
+      if (typeof value === 'string') data.set(name, value);
+    }
+    if (file instanceof File && file.size > 0) {
+      if (file.size > MAX_UPLOAD_BYTES) {
+        setUnreadable(`${file.name} is larger than 1 MB; send it to the API (POST /api/v1/payments/import)`);
+        return;
+      }
+      try {
+        data.set('content', new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer()));
+      } catch {
+        setUnreadable(`${file.name} is not UTF-8 text; export the statement as UTF-8 and import it again`);
+        return;
+      }
+      data.set('fileName', file.name);
+    }
+    setUnreadable(null);
+    submit(data);
+  };
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Import a bank file" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-        <Field id={`${id}-file`} label="Bank file" error={err.file}>
+        <Field id={`${id}-file`} label="Bank file" error={fileError}>
           <input
             id={`${id}-file`}
             name="file"
             type="file"
-            required
             accept=".csv,.txt,.xml,.bai,.bai2,text/csv,text/plain,application/xml,text/xml"
             className={`${fieldClass} bg-white`}
-            aria-invalid={err.file ? true : undefined}
+            {...invalid(`${id}-file-error`, fileError)}
           />
         </Field>
-        <Field id={`${id}-format`} label="Format">
-          <select id={`${id}-format`} name="format" defaultValue="" className={fieldClass}>
+        <Field id={`${id}-format`} label="Format" error={form.err.format}>
+          <select
+            id={`${id}-format`}
+            name="format"
+            defaultValue={typedValue(state, 'format')}
+            className={fieldClass}
+            {...invalid(`${id}-format-error`, form.err.format)}
+          >
             <option value="">Detect from the file</option>
             <option value="csv">CSV</option>
             <option value="camt053">camt.053 (ISO 20022 XML)</option>
@@ -91,13 +230,14 @@ export function ImportBankFileForm() {
           </select>
         </Field>
         <div className="flex items-end gap-2">
-          <input id={`${id}-partial`} name="partial" type="checkbox" className="mb-2" />
+          <input id={`${id}-partial`} name="partial" type="checkbox" defaultChecked={typedValue(state, 'partial') === 'on'} className="mb-2" />
           <label htmlFor={`${id}-partial`} className="mb-1 text-sm">
             Import the good lines even if some have errors
           </label>
         </div>
         <p className="text-xs text-slate-600 sm:col-span-2">
-          Credits only; each becomes a payment and is matched at once. Importing the same file again adds nothing (each payment keeps the bank&apos;s reference).
+          Credits only; each becomes a payment and is matched at once. Importing the same file again adds nothing (each payment keeps the bank&apos;s
+          reference).
         </p>
         <div className="flex items-end">
           <button type="submit" disabled={pending} className={primaryButton}>
@@ -105,8 +245,11 @@ export function ImportBankFileForm() {
           </button>
         </div>
       </form>
-      {state.message ? (
-        <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+      {state.message && !unreadable ? (
+        <div
+          role={state.ok ? 'status' : 'alert'}
+          className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}
+        >
           <p>{state.message}</p>
           {state.lineErrors && state.lineErrors.length > 0 ? (
             <ul aria-label="Line errors" className="mt-2 max-h-96 list-none space-y-1 overflow-y-auto">
@@ -123,25 +266,60 @@ export function ImportBankFileForm() {
   );
 }
 
-export function OpenDisputeForm({ today }: { today: string }) {
-  const { state, pending, ref, onSubmit, err } = useCollectionsForm(openDisputeAction, initial);
+/** SPEC 5.2: a dispute on an invoice named by its number (the client only when two clients use it). */
+export function OpenDisputeForm({ today, clients }: { today: string; clients?: { id: string; name: string }[] }) {
+  const form = useCollectionsForm(typed<CollectionsState>(openDisputeAction), initial);
+  const { state, pending, ref, onSubmit, err } = form;
   const id = useId();
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Open a dispute" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <Field id={`${id}-invoice`} label="Invoice id" error={err.invoiceId}>
-          <input id={`${id}-invoice`} name="invoiceId" required inputMode="numeric" className={fieldClass} aria-invalid={err.invoiceId ? true : undefined} />
+        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber}>
+          <input
+            id={`${id}-invoice`}
+            name="invoiceNumber"
+            required
+            maxLength={100}
+            defaultValue={typedValue(state, 'invoiceNumber')}
+            className={fieldClass}
+            {...invalid(`${id}-invoice-error`, err.invoiceNumber)}
+          />
         </Field>
+        <InvoiceClientSelect id={`${id}-client`} name="clientId" state={state} clients={clients} error={err.clientId} />
         <Field id={`${id}-amount`} label="Disputed amount" error={err.amount}>
-          <input id={`${id}-amount`} name="amount" required inputMode="decimal" className={`${fieldClass} num`} aria-invalid={err.amount ? true : undefined} />
+          <input
+            id={`${id}-amount`}
+            name="amount"
+            required
+            inputMode="decimal"
+            title={MONEY_HINT}
+            defaultValue={typedValue(state, 'amount')}
+            className={`${fieldClass} num`}
+            {...invalid(`${id}-amount-error`, err.amount)}
+          />
         </Field>
         <div className="sm:col-span-2">
           <Field id={`${id}-reason`} label="Reason" error={err.reason}>
-            <input id={`${id}-reason`} name="reason" required maxLength={2000} className={fieldClass} aria-invalid={err.reason ? true : undefined} />
+            <input
+              id={`${id}-reason`}
+              name="reason"
+              required
+              maxLength={2000}
+              defaultValue={typedValue(state, 'reason')}
+              className={fieldClass}
+              {...invalid(`${id}-reason-error`, err.reason)}
+            />
           </Field>
         </div>
         <Field id={`${id}-date`} label="Opened on" error={err.date}>
-          <input id={`${id}-date`} name="date" type="date" defaultValue={today} className={fieldClass} />
+          <input
+            id={`${id}-date`}
+            name="date"
+            type="date"
+            defaultValue={typedValue(state, 'date', today)}
+            className={fieldClass}
+            {...invalid(`${id}-date-error`, err.date)}
+          />
         </Field>
         <div className="flex items-end">
           <button type="submit" disabled={pending} className={primaryButton}>
@@ -156,15 +334,17 @@ export function OpenDisputeForm({ today }: { today: string }) {
 
 /**
  * One answer area for the forms in a table's rows: a row leaves the table once its command went
- * through (a resolved dispute, a remitted payment), so the answer is shown above the table instead.
+ * through (a resolved dispute, a remitted payment), so the answer — and a question to confirm — is
+ * shown above the table instead.
  */
-const RowAction = createContext<{ submit: ReturnType<typeof submitWith>; pending: boolean } | null>(null);
+const RowAction = createContext<{ submit: (event: FormEvent<HTMLFormElement>) => void; pending: boolean; state: CollectionsState } | null>(null);
 
 export function RowActions({ action, children }: { action: (prev: CollectionsState, form: FormData) => Promise<CollectionsState>; children: ReactNode }) {
-  const [state, dispatch, pending] = useActionState(action, initial);
+  const form = useConfirmableAction<CollectionsState>(typed<CollectionsState>(action), initial);
   return (
-    <RowAction.Provider value={{ submit: submitWith(dispatch), pending }}>
-      <Answer state={state} />
+    <RowAction.Provider value={{ submit: form.onSubmit, pending: form.pending, state: form.state }}>
+      <ConfirmArea form={form} what="nothing was done." />
+      {form.state.confirm ? null : <Answer state={form.state} />}
       {children}
     </RowAction.Provider>
   );
@@ -176,10 +356,24 @@ function useRowAction() {
   return ctx;
 }
 
-/** In a row of the open disputes: paid (the invoice is open again), credit note or chargeback. */
-export function ResolveDisputeForm({ disputeId, invoiceId, number, amount, today }: { disputeId: string; invoiceId: string; number: string; amount: string; today: string }) {
-  const { submit, pending } = useRowAction();
+/** In a row of the open disputes: paid (the invoice is open again), credit note or chargeback (asks first, naming the amount). */
+export function ResolveDisputeForm({
+  disputeId,
+  invoiceId,
+  number,
+  amount,
+  today,
+}: {
+  disputeId: string;
+  invoiceId: string;
+  number: string;
+  amount: string;
+  today: string;
+}) {
+  const { submit, pending, state } = useRowAction();
   const id = useId();
+  // The shared answer is this row's when what was sent back names this dispute.
+  const err = !state.ok && typedValue(state, 'disputeId') === disputeId ? (state.errors ?? {}) : {};
   return (
     <form onSubmit={submit} aria-label={`Resolve the dispute on ${number}`} className="flex flex-wrap items-end gap-2">
       <input type="hidden" name="disputeId" value={disputeId} />
@@ -188,23 +382,33 @@ export function ResolveDisputeForm({ disputeId, invoiceId, number, amount, today
         <label htmlFor={`${id}-outcome`} className="text-xs font-medium">
           Outcome
         </label>
-        <select id={`${id}-outcome`} name="outcome" defaultValue="paid" className={smallField}>
+        <select id={`${id}-outcome`} name="outcome" defaultValue="paid" className={smallField} {...invalid(`${id}-outcome-error`, err.outcome)}>
           <option value="paid">paid: the debtor pays after all</option>
           <option value="credit_note">credit_note: the client credited the debtor</option>
           <option value="chargeback">chargeback: charge it back to the client</option>
         </select>
+        <RowError id={`${id}-outcome-error`} message={err.outcome} />
       </div>
       <div>
         <label htmlFor={`${id}-amount`} className="text-xs font-medium">
           Amount
         </label>
-        <input id={`${id}-amount`} name="amount" inputMode="decimal" defaultValue={amount} className={`${smallField} num w-28`} />
+        <input
+          id={`${id}-amount`}
+          name="amount"
+          inputMode="decimal"
+          defaultValue={amount}
+          className={`${smallField} num w-28`}
+          {...invalid(`${id}-amount-error`, err.amount)}
+        />
+        <RowError id={`${id}-amount-error`} message={err.amount} />
       </div>
       <div>
         <label htmlFor={`${id}-date`} className="text-xs font-medium">
           Date
         </label>
-        <input id={`${id}-date`} name="date" type="date" defaultValue={today} className={smallField} />
+        <input id={`${id}-date`} name="date" type="date" defaultValue={today} className={smallField} {...invalid(`${id}-date-error`, err.date)} />
+        <RowError id={`${id}-date-error`} message={err.date} />
       </div>
       <button type="submit" disabled={pending} className={secondaryButton}>
         Resolve
@@ -213,14 +417,38 @@ export function ResolveDisputeForm({ disputeId, invoiceId, number, amount, today
   );
 }
 
-export function MisdirectedForm({ clients, debtors, today }: { clients: { id: string; name: string; currency: string }[]; debtors: { id: string; name: string }[]; today: string }) {
-  const { state, pending, ref, onSubmit, err } = useCollectionsForm(recordMisdirectedAction, initial);
+function RowError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p id={id} className="mt-0.5 max-w-xs text-xs text-red-700">
+      {message}
+    </p>
+  ) : null;
+}
+
+export function MisdirectedForm({
+  clients,
+  debtors,
+  today,
+}: {
+  clients: { id: string; name: string; currency: string }[];
+  debtors: { id: string; name: string }[];
+  today: string;
+}) {
+  const form = useCollectionsForm(typed<CollectionsState>(recordMisdirectedAction), initial);
+  const { state, pending, ref, onSubmit, err } = form;
   const id = useId();
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Record a misdirected payment" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <Field id={`${id}-client`} label="Client (who was paid)" error={err.clientId}>
-          <select id={`${id}-client`} name="clientId" required defaultValue="" className={fieldClass}>
+          <select
+            id={`${id}-client`}
+            name="clientId"
+            required
+            defaultValue={typedValue(state, 'clientId')}
+            className={fieldClass}
+            {...invalid(`${id}-client-error`, err.clientId)}
+          >
             <option value="" disabled>
               Choose the client
             </option>
@@ -232,7 +460,14 @@ export function MisdirectedForm({ clients, debtors, today }: { clients: { id: st
           </select>
         </Field>
         <Field id={`${id}-debtor`} label="Debtor (who paid)" error={err.debtorId}>
-          <select id={`${id}-debtor`} name="debtorId" required defaultValue="" className={fieldClass}>
+          <select
+            id={`${id}-debtor`}
+            name="debtorId"
+            required
+            defaultValue={typedValue(state, 'debtorId')}
+            className={fieldClass}
+            {...invalid(`${id}-debtor-error`, err.debtorId)}
+          >
             <option value="" disabled>
               Choose the debtor
             </option>
@@ -244,19 +479,58 @@ export function MisdirectedForm({ clients, debtors, today }: { clients: { id: st
           </select>
         </Field>
         <Field id={`${id}-amount`} label="Amount" error={err.amount}>
-          <input id={`${id}-amount`} name="amount" required inputMode="decimal" className={`${fieldClass} num`} aria-invalid={err.amount ? true : undefined} />
+          <input
+            id={`${id}-amount`}
+            name="amount"
+            required
+            inputMode="decimal"
+            title={MONEY_HINT}
+            defaultValue={typedValue(state, 'amount')}
+            className={`${fieldClass} num`}
+            {...invalid(`${id}-amount-error`, err.amount)}
+          />
         </Field>
         <Field id={`${id}-currency`} label="Currency" error={err.currency}>
-          <input id={`${id}-currency`} name="currency" required maxLength={3} defaultValue="USD" className={fieldClass} />
+          <input
+            id={`${id}-currency`}
+            name="currency"
+            required
+            maxLength={3}
+            defaultValue={typedValue(state, 'currency', 'USD')}
+            className={fieldClass}
+            {...invalid(`${id}-currency-error`, err.currency)}
+          />
         </Field>
         <Field id={`${id}-date`} label="Paid on" error={err.paidDate}>
-          <input id={`${id}-date`} name="paidDate" type="date" required defaultValue={today} className={fieldClass} />
+          <input
+            id={`${id}-date`}
+            name="paidDate"
+            type="date"
+            required
+            defaultValue={typedValue(state, 'paidDate', today)}
+            className={fieldClass}
+            {...invalid(`${id}-date-error`, err.paidDate)}
+          />
         </Field>
-        <Field id={`${id}-invoices`} label="Invoice ids (comma-separated)" error={err.invoiceIds}>
-          <input id={`${id}-invoices`} name="invoiceIds" placeholder="101, 102" className={fieldClass} aria-invalid={err.invoiceIds ? true : undefined} />
+        <Field id={`${id}-invoices`} label="Invoice numbers (comma-separated)" error={err.invoiceNumbers}>
+          <input
+            id={`${id}-invoices`}
+            name="invoiceNumbers"
+            placeholder="NW-1001, NW-1002"
+            defaultValue={typedValue(state, 'invoiceNumbers')}
+            className={fieldClass}
+            {...invalid(`${id}-invoices-error`, err.invoiceNumbers)}
+          />
         </Field>
         <Field id={`${id}-note`} label="Note" error={err.note}>
-          <input id={`${id}-note`} name="note" maxLength={1000} className={fieldClass} />
+          <input
+            id={`${id}-note`}
+            name="note"
+            maxLength={1000}
+            defaultValue={typedValue(state, 'note')}
+            className={fieldClass}
+            {...invalid(`${id}-note-error`, err.note)}
+          />
         </Field>
         <div className="flex items-end">
           <button type="submit" disabled={pending} className={primaryButton}>
@@ -271,8 +545,9 @@ export function MisdirectedForm({ clients, debtors, today }: { clients: { id: st
 
 /** The client passed the money on: received as a payment and applied to the invoices it paid. */
 export function RemitForm({ misdirectedId, label, today }: { misdirectedId: string; label: string; today: string }) {
-  const { submit, pending } = useRowAction();
+  const { submit, pending, state } = useRowAction();
   const id = useId();
+  const err = !state.ok && typedValue(state, 'id') === misdirectedId ? (state.errors ?? {}) : {};
   return (
     <form onSubmit={submit} aria-label={`Client remitted ${label}`} className="flex flex-wrap items-end gap-2">
       <input type="hidden" name="id" value={misdirectedId} />
@@ -280,7 +555,16 @@ export function RemitForm({ misdirectedId, label, today }: { misdirectedId: stri
         <label htmlFor={`${id}-date`} className="text-xs font-medium">
           Received date
         </label>
-        <input id={`${id}-date`} name="receivedDate" type="date" required defaultValue={today} className={smallField} />
+        <input
+          id={`${id}-date`}
+          name="receivedDate"
+          type="date"
+          required
+          defaultValue={today}
+          className={smallField}
+          {...invalid(`${id}-date-error`, err.receivedDate)}
+        />
+        <RowError id={`${id}-date-error`} message={err.receivedDate} />
       </div>
       <button type="submit" disabled={pending} className={secondaryButton}>
         Client remitted
@@ -289,29 +573,57 @@ export function RemitForm({ misdirectedId, label, today }: { misdirectedId: stri
   );
 }
 
-/** Recourse → charge back; non-recourse → write off. The lib refuses the wrong one and says why. */
-export function RecourseForm({ today }: { today: string }) {
-  const { state, pending, ref, onSubmit, err } = useCollectionsForm(recourseAction, initial);
+/**
+ * Recourse → charge back; non-recourse → write off; the invoice named by its number. Either asks
+ * first, naming what is still owed. The lib refuses the wrong one and says why.
+ */
+export function RecourseForm({ today, clients }: { today: string; clients?: { id: string; name: string }[] }) {
+  const form = useCollectionsForm(typed<CollectionsState>(recourseAction), initial);
+  const { state, pending, ref, onSubmit, err } = form;
   const id = useId();
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Charge back or write off an invoice" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id={`${id}-invoice`} label="Invoice id" error={err.invoiceId}>
-          <input id={`${id}-invoice`} name="invoiceId" required inputMode="numeric" className={fieldClass} aria-invalid={err.invoiceId ? true : undefined} />
+        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber}>
+          <input
+            id={`${id}-invoice`}
+            name="invoiceNumber"
+            required
+            maxLength={100}
+            defaultValue={typedValue(state, 'invoiceNumber')}
+            className={fieldClass}
+            {...invalid(`${id}-invoice-error`, err.invoiceNumber)}
+          />
         </Field>
+        <InvoiceClientSelect id={`${id}-client`} name="clientId" state={state} clients={clients} error={err.clientId} />
         <Field id={`${id}-date`} label="Date" error={err.date}>
-          <input id={`${id}-date`} name="date" type="date" required defaultValue={today} className={fieldClass} aria-invalid={err.date ? true : undefined} />
+          <input
+            id={`${id}-date`}
+            name="date"
+            type="date"
+            required
+            defaultValue={typedValue(state, 'date', today)}
+            className={fieldClass}
+            {...invalid(`${id}-date-error`, err.date)}
+          />
         </Field>
         <div className="flex items-end gap-2 sm:col-span-2">
           <button type="submit" name="intent" value="chargeback" disabled={pending} className={primaryButton}>
             Charge back (recourse)
           </button>
-          <button type="submit" name="intent" value="write_off" disabled={pending} className="rounded-md border border-red-300 px-3 py-2 text-sm text-red-800 disabled:opacity-60">
+          <button
+            type="submit"
+            name="intent"
+            value="write_off"
+            disabled={pending}
+            className="rounded-md border border-red-300 px-3 py-2 text-sm text-red-800 disabled:opacity-60"
+          >
             Write off (non-recourse)
           </button>
         </div>
       </form>
-      <Answer state={state} />
+      <ConfirmArea form={form} what="nothing was charged back or written off." />
+      {state.confirm ? null : <Answer state={state} />}
     </div>
   );
 }

@@ -1,18 +1,33 @@
 'use client';
 
-import { useActionState, useId, useState } from 'react';
-import { fieldClass, primaryButton, secondaryButton, submitWith } from '@/app/(console)/clients/form-kit';
-import { Big, formatMoney } from '@/lib/money';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
+import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
+import { typedValue } from '@/lib/http/action-state';
+import { Big, displayMoney } from '@/lib/money';
 import { inboxAction, type CollectionsState } from './actions';
 import type { InboxCard } from './suggestions';
 
 const initial: CollectionsState = { ok: false, message: '' };
+
+function RowError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p id={id} className="mt-0.5 max-w-xs text-xs text-red-700">
+      {message}
+    </p>
+  ) : null;
+}
+
+const invalid = (errorId: string, message: string | undefined) => (message ? { 'aria-invalid': true as const, 'aria-describedby': errorId } : {});
 const smallField = 'mt-1 block rounded-md border border-slate-300 px-2 py-1 text-sm';
 
 export function Answer({ state }: { state: CollectionsState }) {
   if (!state.message) return null;
   return (
-    <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+    <div
+      role={state.ok ? 'status' : 'alert'}
+      className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}
+    >
       <p>{state.message}</p>
       {state.lines && state.lines.length > 0 ? (
         <ul className="mt-1 list-disc pl-5">
@@ -27,37 +42,76 @@ export function Answer({ state }: { state: CollectionsState }) {
 
 /**
  * The collections inbox: payments with money left to apply, each with its suggestions. One action
- * state for the whole list, so the answer stays on screen when an applied payment leaves the list.
+ * state for the whole list, so the answer stays on screen when an applied payment leaves the list;
+ * a refund, or a short pay charged back, asks first beside its payment, naming the amount.
  */
 export function Inbox({ payments, canAct, today }: { payments: InboxCard[]; canAct: boolean; today: string }) {
-  const [state, action, pending] = useActionState(inboxAction, initial);
-  const submit = submitWith(action);
-  const listed = payments.some((p) => p.id === state.paymentId);
+  const form = useConfirmableAction(inboxAction as (prev: CollectionsState, form: FormData) => Promise<CollectionsState>, initial);
+  const { state } = form;
+  // The payment the answer is about: named by the command, or — a refused form — by what was sent back.
+  const about = state.paymentId ?? typedValue(state, 'paymentId');
+  const listed = payments.some((p) => p.id === about);
+  const confirmArea = (
+    <>
+      <ConfirmStep request={form.asking} onConfirm={form.confirm} onCancel={form.cancel} pending={form.pending} />
+      <Cancelled show={form.cancelled} what="nothing was applied or refunded." />
+    </>
+  );
   return (
     <div>
-      {!listed ? <Answer state={state} /> : null}
-      {payments.length === 0 ? <p className="mt-4 rounded-lg border border-slate-200 bg-white px-4 py-6 text-sm text-slate-500">Every payment is applied: the inbox is empty.</p> : null}
+      {!listed ? confirmArea : null}
+      {!listed && !state.confirm ? <Answer state={state} /> : null}
+      {payments.length === 0 ? (
+        <p className="mt-4 rounded-lg border border-slate-200 bg-white px-4 py-6 text-sm text-slate-500">Every payment is applied: the inbox is empty.</p>
+      ) : null}
       <div className="mt-4 space-y-4">
         {payments.map((p) => (
-          <PaymentCard key={p.id} payment={p} canAct={canAct} today={today} submit={submit} pending={pending} state={p.id === state.paymentId ? state : null} />
+          <PaymentCard
+            key={p.id}
+            payment={p}
+            canAct={canAct}
+            today={today}
+            submit={form.onSubmit}
+            pending={form.pending}
+            state={p.id === about ? state : null}
+            confirmArea={p.id === about ? confirmArea : null}
+          />
         ))}
       </div>
     </div>
   );
 }
 
-type Submit = ReturnType<typeof submitWith>;
+type Submit = (event: FormEvent<HTMLFormElement>) => void;
 
-function PaymentCard({ payment: p, canAct, today, submit, pending, state }: { payment: InboxCard; canAct: boolean; today: string; submit: Submit; pending: boolean; state: CollectionsState | null }) {
+function PaymentCard({
+  payment: p,
+  canAct,
+  today,
+  submit,
+  pending,
+  state,
+  confirmArea,
+}: {
+  payment: InboxCard;
+  canAct: boolean;
+  today: string;
+  submit: Submit;
+  pending: boolean;
+  state: CollectionsState | null;
+  confirmArea: ReactNode;
+}) {
   const headingId = useId();
+  const errors = state && !state.ok ? (state.errors ?? {}) : {};
+  const intent = state ? typedValue(state, 'intent') : '';
   return (
     <article aria-labelledby={headingId} className="rounded-lg border border-slate-200 bg-white p-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h3 id={headingId} className="font-semibold">
-          Payment {p.id} · <span className="num">{p.amount}</span> {p.currency}
+          Payment {p.id} · <span className="num">{displayMoney(p.amount, p.currency)}</span>
         </h3>
         <p className="text-sm text-slate-600">
-          Unapplied <span className="num font-medium text-slate-900">{p.unapplied}</span> {p.currency}
+          Unapplied <span className="num font-medium text-slate-900">{displayMoney(p.unapplied, p.currency)}</span>
         </p>
       </div>
       <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2 lg:grid-cols-4">
@@ -78,15 +132,16 @@ function PaymentCard({ payment: p, canAct, today, submit, pending, state }: { pa
           <dd className="inline">{p.source}</dd>
         </div>
       </dl>
-      {state ? <Answer state={state} /> : null}
+      {confirmArea}
+      {state && !state.confirm ? <Answer state={state} /> : null}
       <Suggestions payment={p} canAct={canAct} submit={submit} pending={pending} />
       {canAct ? (
         <div className="mt-4 grid gap-4 lg:grid-cols-3">
           <div className="lg:col-span-2">
             {/* Re-mounted when the unapplied amount changes, so a partly applied payment starts a fresh split. */}
-            <SplitForm key={p.unapplied} payment={p} submit={submit} pending={pending} />
+            <SplitForm key={p.unapplied} payment={p} submit={submit} pending={pending} errors={intent === 'refund' ? {} : errors} choices={state?.choices} />
           </div>
-          <RefundForm payment={p} today={today} submit={submit} pending={pending} />
+          <RefundForm payment={p} today={today} submit={submit} pending={pending} errors={intent === 'refund' ? errors : {}} />
         </div>
       ) : null}
     </article>
@@ -94,21 +149,41 @@ function PaymentCard({ payment: p, canAct, today, submit, pending, state }: { pa
 }
 
 function Suggestions({ payment: p, canAct, submit, pending }: { payment: InboxCard; canAct: boolean; submit: Submit; pending: boolean }) {
-  if (p.groups.length === 0) return <p className="mt-3 text-sm text-slate-600">No suggestions: nothing open matches this payment. Apply it by hand below, or refund it.</p>;
+  const money = (amount: string) => displayMoney(amount, p.currency);
+  if (p.groups.length === 0)
+    return <p className="mt-3 text-sm text-slate-600">No suggestions: nothing open matches this payment. Apply it by hand below, or refund it.</p>;
   return (
     <div className="mt-3 overflow-x-auto">
       <table className="min-w-full text-sm">
         <caption className="py-1 text-left text-sm font-medium">Suggestions for payment {p.id}</caption>
         <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
           <tr>
-            <th scope="col" className="px-3 py-2">Invoice</th>
-            <th scope="col" className="px-3 py-2">Debtor</th>
-            <th scope="col" className="px-3 py-2">Client</th>
-            <th scope="col" className="px-3 py-2 text-right">Outstanding</th>
-            <th scope="col" className="px-3 py-2 text-right">Suggested</th>
-            <th scope="col" className="px-3 py-2 text-right">Confidence</th>
-            <th scope="col" className="px-3 py-2">Why</th>
-            {canAct ? <th scope="col" className="px-3 py-2">Apply</th> : null}
+            <th scope="col" className="px-3 py-2">
+              Invoice
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Debtor
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Client
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Outstanding
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Suggested
+            </th>
+            <th scope="col" className="px-3 py-2 text-right">
+              Confidence
+            </th>
+            <th scope="col" className="px-3 py-2">
+              Why
+            </th>
+            {canAct ? (
+              <th scope="col" className="px-3 py-2">
+                Apply
+              </th>
+            ) : null}
           </tr>
         </thead>
         {p.groups.map((g) => {
@@ -124,8 +199,8 @@ function Suggestions({ payment: p, canAct, submit, pending }: { payment: InboxCa
                   </td>
                   <td className="px-3 py-2">{r.debtorName}</td>
                   <td className="px-3 py-2">{r.clientName}</td>
-                  <td className="num px-3 py-2 text-right">{r.outstanding}</td>
-                  <td className="num px-3 py-2 text-right">{r.amount}</td>
+                  <td className="num px-3 py-2 text-right">{money(r.outstanding)}</td>
+                  <td className="num px-3 py-2 text-right">{money(r.amount)}</td>
                   {i === 0 ? (
                     <>
                       <td rowSpan={g.rows.length} className="num px-3 py-2 text-right align-top">
@@ -145,7 +220,11 @@ function Suggestions({ payment: p, canAct, submit, pending }: { payment: InboxCa
                                 <input type="hidden" name="amount" value={row.amount} />
                               </span>
                             ))}
-                            <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-3 py-1 text-sm font-medium text-white disabled:opacity-60">
+                            <button
+                              type="submit"
+                              disabled={pending}
+                              className="rounded-md bg-brand-700 px-3 py-1 text-sm font-medium text-white disabled:opacity-60"
+                            >
                               Confirm
                             </button>
                           </form>
@@ -165,28 +244,45 @@ function Suggestions({ payment: p, canAct, submit, pending }: { payment: InboxCa
 
 interface Row {
   key: number;
-  /** an invoice id from the suggestions, or 'other' (typed below) */
+  /** an invoice id from the suggestions, or 'other' (typed by number below) */
   choice: string;
-  typedId: string;
+  typedNumber: string;
+  clientId: string;
   amount: string;
 }
 
 function totalOf(rows: Row[]): Big | null {
   try {
-    return rows.reduce((s, r) => (r.amount.trim() === '' ? s : s.plus(new Big(r.amount.trim()))), new Big(0));
+    return rows.reduce((s, r) => (r.amount.trim() === '' ? s : s.plus(new Big(r.amount.trim().replace(/,/g, '')))), new Big(0));
   } catch {
     return null;
   }
 }
 
-/** Allocations by hand: invoice + amount rows, and what to do with an invoice left short. */
-function SplitForm({ payment: p, submit, pending }: { payment: InboxCard; submit: Submit; pending: boolean }) {
+/**
+ * Allocations by hand: invoice + amount rows, and what to do with an invoice left short. An
+ * invoice not among the suggestions is typed by its number (with its client when two clients use
+ * the number). Every row sends all four fields, so the action reads them as parallel lists.
+ */
+function SplitForm({
+  payment: p,
+  submit,
+  pending,
+  errors,
+  choices,
+}: {
+  payment: InboxCard;
+  submit: Submit;
+  pending: boolean;
+  errors: Record<string, string>;
+  choices?: { id: string; name: string }[];
+}) {
   const base = useId();
   const best = p.groups[0];
   const [rows, setRows] = useState<Row[]>(() =>
     best
-      ? best.rows.map((r, i) => ({ key: i, choice: r.invoiceId, typedId: '', amount: r.amount }))
-      : [{ key: 0, choice: p.invoices[0]?.invoiceId ?? 'other', typedId: '', amount: p.unapplied }],
+      ? best.rows.map((r, i) => ({ key: i, choice: r.invoiceId, typedNumber: '', clientId: '', amount: r.amount }))
+      : [{ key: 0, choice: p.invoices[0]?.invoiceId ?? 'other', typedNumber: '', clientId: '', amount: p.unapplied }],
   );
   const [next, setNext] = useState(rows.length);
   const update = (key: number, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)));
@@ -200,32 +296,76 @@ function SplitForm({ payment: p, submit, pending }: { payment: InboxCard; submit
         {rows.map((r, i) => {
           const n = i + 1;
           const other = r.choice === 'other' || p.invoices.length === 0;
+          const err = (name: string) => errors[`${name}.${i}`];
+          const askClient = other && (err('invoiceClientId') !== undefined || r.clientId !== '') && (choices?.length ?? 0) > 0;
           return (
             <div key={r.key} className="flex flex-wrap items-end gap-2">
-              <input type="hidden" name="invoiceId" value={other ? r.typedId.trim() : r.choice} />
+              <input type="hidden" name="invoiceId" value={other ? '' : r.choice} />
               {p.invoices.length > 0 ? (
                 <div>
                   <label htmlFor={`${base}-pick-${r.key}`} className="text-xs font-medium">
                     Invoice<span className="sr-only"> {n}</span>
                   </label>
-                  <select id={`${base}-pick-${r.key}`} value={r.choice} onChange={(e) => update(r.key, { choice: e.target.value })} className={smallField}>
+                  <select
+                    id={`${base}-pick-${r.key}`}
+                    value={r.choice}
+                    onChange={(e) => update(r.key, { choice: e.target.value })}
+                    className={smallField}
+                    {...invalid(`${base}-pick-${r.key}-error`, err('invoiceId'))}
+                  >
                     {p.invoices.map((inv) => (
                       <option key={inv.invoiceId} value={inv.invoiceId}>
-                        {inv.number} · {inv.debtorName} · owes {inv.outstanding}
+                        {inv.number} · {inv.debtorName} · owes {displayMoney(inv.outstanding, p.currency)}
                       </option>
                     ))}
-                    <option value="other">Another invoice (type its id)</option>
+                    <option value="other">Another invoice (type its number)</option>
                   </select>
+                  <RowError id={`${base}-pick-${r.key}-error`} message={err('invoiceId')} />
                 </div>
               ) : null}
               {other ? (
                 <div>
-                  <label htmlFor={`${base}-id-${r.key}`} className="text-xs font-medium">
-                    Invoice id<span className="sr-only"> {n}</span>
+                  <label htmlFor={`${base}-number-${r.key}`} className="text-xs font-medium">
+                    Invoice number<span className="sr-only"> {n}</span>
                   </label>
-                  <input id={`${base}-id-${r.key}`} inputMode="numeric" value={r.typedId} onChange={(e) => update(r.key, { typedId: e.target.value })} className={`${smallField} w-28`} />
+                  <input
+                    id={`${base}-number-${r.key}`}
+                    name="invoiceNumber"
+                    value={r.typedNumber}
+                    onChange={(e) => update(r.key, { typedNumber: e.target.value })}
+                    className={`${smallField} w-36`}
+                    {...invalid(`${base}-number-${r.key}-error`, err('invoiceNumber'))}
+                  />
+                  <RowError id={`${base}-number-${r.key}-error`} message={err('invoiceNumber')} />
                 </div>
-              ) : null}
+              ) : (
+                <input type="hidden" name="invoiceNumber" value="" />
+              )}
+              {askClient ? (
+                <div>
+                  <label htmlFor={`${base}-client-${r.key}`} className="text-xs font-medium">
+                    Client<span className="sr-only"> {n}</span>
+                  </label>
+                  <select
+                    id={`${base}-client-${r.key}`}
+                    name="invoiceClientId"
+                    value={r.clientId}
+                    onChange={(e) => update(r.key, { clientId: e.target.value })}
+                    className={smallField}
+                    {...invalid(`${base}-client-${r.key}-error`, err('invoiceClientId'))}
+                  >
+                    <option value="">Choose the client</option>
+                    {(choices ?? []).map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.name}
+                      </option>
+                    ))}
+                  </select>
+                  <RowError id={`${base}-client-${r.key}-error`} message={err('invoiceClientId')} />
+                </div>
+              ) : (
+                <input type="hidden" name="invoiceClientId" value={other ? r.clientId : ''} />
+              )}
               <div>
                 <label htmlFor={`${base}-amount-${r.key}`} className="text-xs font-medium">
                   Amount<span className="sr-only"> {n}</span>
@@ -237,10 +377,17 @@ function SplitForm({ payment: p, submit, pending }: { payment: InboxCard; submit
                   value={r.amount}
                   onChange={(e) => update(r.key, { amount: e.target.value })}
                   className={`${smallField} num w-32`}
+                  {...invalid(`${base}-amount-${r.key}-error`, err('amount'))}
                 />
+                <RowError id={`${base}-amount-${r.key}-error`} message={err('amount')} />
               </div>
               {rows.length > 1 ? (
-                <button type="button" onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))} className={secondaryButton} aria-label={`Remove row ${n}`}>
+                <button
+                  type="button"
+                  onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}
+                  className={secondaryButton}
+                  aria-label={`Remove row ${n}`}
+                >
                   Remove
                 </button>
               ) : null}
@@ -248,14 +395,15 @@ function SplitForm({ payment: p, submit, pending }: { payment: InboxCard; submit
           );
         })}
       </div>
+      <RowError id={`${base}-allocations-error`} message={errors.allocations} />
       <p className="mt-2 text-xs text-slate-600" aria-live="polite">
-        {total ? `Total ${formatMoney(total, p.currency)} of ${p.unapplied} ${p.currency} unapplied` : 'Write amounts like 950.00'}
+        {total ? `Total ${displayMoney(total, p.currency)} of ${displayMoney(p.unapplied, p.currency)} unapplied` : 'Write amounts like 950.00'}
       </p>
       <div className="mt-2 flex flex-wrap items-end gap-2">
         <button
           type="button"
           onClick={() => {
-            setRows((rs) => [...rs, { key: next, choice: p.invoices[0]?.invoiceId ?? 'other', typedId: '', amount: '' }]);
+            setRows((rs) => [...rs, { key: next, choice: p.invoices[0]?.invoiceId ?? 'other', typedNumber: '', clientId: '', amount: '' }]);
             setNext((k) => k + 1);
           }}
           className={secondaryButton}
@@ -266,12 +414,13 @@ function SplitForm({ payment: p, submit, pending }: { payment: InboxCard; submit
           <label htmlFor={`${base}-short`} className="text-xs font-medium">
             If an invoice is left short
           </label>
-          <select id={`${base}-short`} name="shortPay" defaultValue="" className={smallField}>
+          <select id={`${base}-short`} name="shortPay" defaultValue="" className={smallField} {...invalid(`${base}-short-error`, errors.shortPay)}>
             <option value="">none: leave it open</option>
             <option value="accept">accept (within tolerance)</option>
             <option value="dispute">dispute</option>
             <option value="chargeback">chargeback</option>
           </select>
+          <RowError id={`${base}-short-error`} message={errors.shortPay} />
         </div>
         <button type="submit" disabled={pending} className={primaryButton}>
           Apply
@@ -281,7 +430,19 @@ function SplitForm({ payment: p, submit, pending }: { payment: InboxCard; submit
   );
 }
 
-function RefundForm({ payment: p, today, submit, pending }: { payment: InboxCard; today: string; submit: Submit; pending: boolean }) {
+function RefundForm({
+  payment: p,
+  today,
+  submit,
+  pending,
+  errors,
+}: {
+  payment: InboxCard;
+  today: string;
+  submit: Submit;
+  pending: boolean;
+  errors: Record<string, string>;
+}) {
   const base = useId();
   return (
     <form onSubmit={submit} aria-label={`Refund payment ${p.id}`} className="rounded-md border border-slate-200 p-3">
@@ -293,13 +454,29 @@ function RefundForm({ payment: p, today, submit, pending }: { payment: InboxCard
           <label htmlFor={`${base}-amount`} className="text-xs font-medium">
             Refund amount
           </label>
-          <input id={`${base}-amount`} name="amount" inputMode="decimal" defaultValue={p.unapplied} className={`${fieldClass} num`} />
+          <input
+            id={`${base}-amount`}
+            name="refundAmount"
+            inputMode="decimal"
+            defaultValue={p.unapplied}
+            className={`${fieldClass} num`}
+            {...invalid(`${base}-amount-error`, errors.refundAmount)}
+          />
+          <RowError id={`${base}-amount-error`} message={errors.refundAmount} />
         </div>
         <div>
           <label htmlFor={`${base}-date`} className="text-xs font-medium">
             Refund date
           </label>
-          <input id={`${base}-date`} name="date" type="date" defaultValue={today < p.receivedDate ? p.receivedDate : today} className={fieldClass} />
+          <input
+            id={`${base}-date`}
+            name="refundDate"
+            type="date"
+            defaultValue={today < p.receivedDate ? p.receivedDate : today}
+            className={fieldClass}
+            {...invalid(`${base}-date-error`, errors.refundDate)}
+          />
+          <RowError id={`${base}-date-error`} message={errors.refundDate} />
         </div>
       </div>
       <button type="submit" disabled={pending} className={`${secondaryButton} mt-2`}>

@@ -30,7 +30,15 @@ export function NewDebtorForm() {
           <input id={`${id}-name`} name="name" required defaultValue={typedValue(state, 'name')} className={fieldClass} {...invalid('name')} />
         </Field>
         <Field id={`${id}-creditLimit`} label="Credit limit" hint={`In USD. ${MONEY_HINT}`} error={err.creditLimit}>
-          <input id={`${id}-creditLimit`} name="creditLimit" inputMode="decimal" required defaultValue={typedValue(state, 'creditLimit')} className={fieldClass} {...invalid('creditLimit')} />
+          <input
+            id={`${id}-creditLimit`}
+            name="creditLimit"
+            inputMode="decimal"
+            required
+            defaultValue={typedValue(state, 'creditLimit')}
+            className={fieldClass}
+            {...invalid('creditLimit')}
+          />
         </Field>
         <Field id={`${id}-riskRating`} label="Risk rating" hint="e.g. A, B, watch; empty: unrated" error={err.riskRating}>
           <input id={`${id}-riskRating`} name="riskRating" defaultValue={typedValue(state, 'riskRating')} className={fieldClass} {...invalid('riskRating')} />

@@ -1,7 +1,6 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
 import { askToConfirm, count, type ConfirmRequest } from '@/app/_components/confirm';
 import { afterFunding } from '@/jobs/after-commit';
 import { requirePermission } from '@/lib/auth/permissions';
@@ -40,7 +39,10 @@ export const builderAction = formAction('funding.preview', builderForm, async ({
   const { intent, confirmed, ...batchInput } = input;
   if (intent === 'preview') {
     const batch = await previewFunding(tx, batchInput, actor);
-    return { message: batch.holds.length > 0 ? 'This batch would wait for approval: see the holds below.' : 'Preview: nothing is posted until you fund the batch.', batch };
+    return {
+      message: batch.holds.length > 0 ? 'This batch would wait for approval: see the holds below.' : 'Preview: nothing is posted until you fund the batch.',
+      batch,
+    };
   }
   requirePermission(actor, 'funding.fund');
   if (confirmed === undefined) {
@@ -50,9 +52,13 @@ export const builderAction = formAction('funding.preview', builderForm, async ({
   const batch = await fundBatch(tx, batchInput, actor);
   if (confirmToken(batch) !== confirmed) {
     // Thrown, so the transaction rolls back: nothing is funded that was not confirmed.
-    throw new DomainError('changed_since_confirmed', `Nothing was funded: the batch is now ${count(batch.invoices.length, 'invoice')} with an advance of ${displayMoney(batch.totalAdvance, batch.currency)}, not what you confirmed. Preview it and fund again.`, {
-      status: 409,
-    });
+    throw new DomainError(
+      'changed_since_confirmed',
+      `Nothing was funded: the batch is now ${count(batch.invoices.length, 'invoice')} with an advance of ${displayMoney(batch.totalAdvance, batch.currency)}, not what you confirmed. Preview it and fund again.`,
+      {
+        status: 409,
+      },
+    );
   }
   if (batch.status === 'funded') after('the concentration check', afterFunding);
   revalidatePath('/fundings');

@@ -10,7 +10,10 @@ import { builderAction, type BuilderState } from './actions';
 const initial: BuilderState = { ok: false, message: '' };
 
 export function BatchBuilder({ clientId, clientName, invoices, today }: { clientId: string; clientName: string; invoices: FundableInvoice[]; today: string }) {
-  const { state, pending, onSubmit, asking, confirm, cancel, cancelled } = useConfirmableAction(builderAction as (prev: BuilderState, form: FormData) => Promise<BuilderState>, initial);
+  const { state, pending, onSubmit, asking, confirm, cancel, cancelled } = useConfirmableAction(
+    builderAction as (prev: BuilderState, form: FormData) => Promise<BuilderState>,
+    initial,
+  );
   const batch = state.batch;
   const funded = batch && batch.id !== null;
   const err = state.ok ? {} : (state.errors ?? {});
@@ -42,7 +45,13 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
         <button type="submit" name="intent" value="preview" disabled={pending} className="rounded-md border border-slate-300 px-4 py-2 text-sm">
           Preview
         </button>
-        <button type="submit" name="intent" value="fund" disabled={pending} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+        <button
+          type="submit"
+          name="intent"
+          value="fund"
+          disabled={pending}
+          className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60"
+        >
           Fund batch
         </button>
       </div>
@@ -70,7 +79,13 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
           {invoices.map((i) => (
             <tr key={i.id}>
               <td className="px-3 py-2">
-                <input type="checkbox" name="invoiceIds" value={i.id} defaultChecked={typedChecked(state, 'invoiceIds', i.id, true)} aria-label={`Include invoice ${i.number}`} />
+                <input
+                  type="checkbox"
+                  name="invoiceIds"
+                  value={i.id}
+                  defaultChecked={typedChecked(state, 'invoiceIds', i.id, true)}
+                  aria-label={`Include invoice ${i.number}`}
+                />
               </td>
               <td className="px-3 py-2">{i.number}</td>
               <td className="px-3 py-2">{i.debtorName}</td>
@@ -82,7 +97,10 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
         </tbody>
       </table>
       {state.message ? (
-        <div role={state.ok ? 'status' : 'alert'} className={`mt-4 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+        <div
+          role={state.ok ? 'status' : 'alert'}
+          className={`mt-4 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}
+        >
           {state.message}
           {funded ? (
             <>

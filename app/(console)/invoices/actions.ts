@@ -44,7 +44,8 @@ export const createInvoiceAction = formAction('invoice.create', invoiceForm, asy
     };
   } catch (error) {
     // SPEC 5.1: a number is unique per client and debtor — said under the number.
-    if (error instanceof DomainError && error.code === 'duplicate_invoice') return { ok: false, message: error.message, errors: { number: 'exists already for this client and debtor' } };
+    if (error instanceof DomainError && error.code === 'duplicate_invoice')
+      return { ok: false, message: error.message, errors: { number: 'exists already for this client and debtor' } };
     throw error;
   }
 });
@@ -56,7 +57,10 @@ export const createInvoiceAction = formAction('invoice.create', invoiceForm, asy
  */
 const scheduleForm = z.object({
   clientId: id('Client'),
-  csv: z.string({ error: 'Schedule of accounts (CSV): choose the CSV file' }).min(1, { error: 'Schedule of accounts (CSV): choose the CSV file' }).max(1_048_576, { error: 'Schedule of accounts (CSV) is larger than 1 MB; split it, or send it to the API (POST /api/v1/invoices/import)' }),
+  csv: z
+    .string({ error: 'Schedule of accounts (CSV): choose the CSV file' })
+    .min(1, { error: 'Schedule of accounts (CSV): choose the CSV file' })
+    .max(1_048_576, { error: 'Schedule of accounts (CSV) is larger than 1 MB; split it, or send it to the API (POST /api/v1/invoices/import)' }),
   fileName: optional(text('File name', { max: 255 })),
 });
 
@@ -66,7 +70,10 @@ export const importScheduleAction = formAction('invoice.create', scheduleForm, a
   try {
     const result = await importInvoices(tx, { clientId: String(input.clientId), csv: input.csv }, actor);
     revalidatePath('/invoices');
-    return { message: `Imported ${result.count} invoice${result.count === 1 ? '' : 's'} from ${name}; they are submitted and wait for verification.`, count: result.count };
+    return {
+      message: `Imported ${result.count} invoice${result.count === 1 ? '' : 's'} from ${name}; they are submitted and wait for verification.`,
+      count: result.count,
+    };
   } catch (error) {
     if (error instanceof DomainError && error.code === 'invalid_schedule') {
       return { ok: false, message: `${name}: ${error.message}.`, lineErrors: error.details.errors as ScheduleLineError[] };

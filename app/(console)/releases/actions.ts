@@ -24,13 +24,17 @@ export const runCycleAction = formAction(
   'release.run_cycle',
   z.object({ asOf: businessDate('As of'), clientId: optional(id('Client')) }),
   async ({ input, actor, after }) => {
-    const cycle = await runReleaseCycle(getDatabase(), { asOf: input.asOf, clientIds: input.clientId ? [input.clientId] : undefined }, actor, { kind: 'ad_hoc' });
+    const cycle = await runReleaseCycle(getDatabase(), { asOf: input.asOf, clientIds: input.clientId ? [input.clientId] : undefined }, actor, {
+      kind: 'ad_hoc',
+    });
     after('the email outbox', afterRelease);
     refresh();
     const pending = cycle.releases.filter((r) => r.status === 'pending_approval').length;
     const paid = cycle.releases.filter((r) => r.status === 'paid').length;
     const skipped = cycle.skipped.length > 0 ? ` ${cycle.skipped.length} left out: an earlier proposal of theirs still waits for approval.` : '';
-    return { message: `Cycle ${cycle.id} for ${cycle.asOf}: ${cycle.releases.length} release(s) proposed, ${paid} paid automatically, ${pending} waiting for approval.${skipped}` };
+    return {
+      message: `Cycle ${cycle.id} for ${cycle.asOf}: ${cycle.releases.length} release(s) proposed, ${paid} paid automatically, ${pending} waiting for approval.${skipped}`,
+    };
   },
   { transaction: false },
 );
@@ -57,8 +61,13 @@ export const approveReleaseAction = formAction('release.approve', approveForm, a
   after('the rebate advice email', afterRelease);
   refresh();
   revalidatePath(`/releases/${input.releaseId}`);
-  if (approved.status === 'pending_approval') return { message: `Release ${approved.id}: first approval recorded for ${displayMoney(approved.approvedAmount ?? amount, approved.currency)}; a controller must approve it as well.` };
-  return { message: `Release ${approved.id} approved and paid: ${displayMoney(approved.approvedAmount ?? amount, approved.currency)}. The rebate advice is on its way.` };
+  if (approved.status === 'pending_approval')
+    return {
+      message: `Release ${approved.id}: first approval recorded for ${displayMoney(approved.approvedAmount ?? amount, approved.currency)}; a controller must approve it as well.`,
+    };
+  return {
+    message: `Release ${approved.id} approved and paid: ${displayMoney(approved.approvedAmount ?? amount, approved.currency)}. The rebate advice is on its way.`,
+  };
 });
 
 /** Reject a proposed release, with a reason. */
@@ -146,7 +155,9 @@ export const resumeCycleAction = formAction(
     revalidatePath(`/releases/cycles/${input.cycleId}`);
     const pending = cycle.releases.filter((r) => r.status === 'pending_approval').length;
     const paid = cycle.releases.filter((r) => r.status === 'paid').length;
-    return { message: `Cycle ${cycle.id} resumed and finished: ${cycle.releases.length} release(s) for ${cycle.asOf}, ${paid} paid automatically, ${pending} waiting for approval.` };
+    return {
+      message: `Cycle ${cycle.id} resumed and finished: ${cycle.releases.length} release(s) for ${cycle.asOf}, ${paid} paid automatically, ${pending} waiting for approval.`,
+    };
   },
   { transaction: false },
 );

@@ -26,7 +26,10 @@ const invalid = (id: string, message: string | undefined) => (message ? { 'aria-
 function Feedback({ state }: { state: ActionState }) {
   if (!state.message) return null;
   return (
-    <p role={state.ok ? 'status' : 'alert'} className={`mt-2 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+    <p
+      role={state.ok ? 'status' : 'alert'}
+      className={`mt-2 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}
+    >
       {state.message}
     </p>
   );
@@ -41,14 +44,28 @@ export function RunCycleForm({ today, clients }: { today: string; clients: { id:
         <label htmlFor="cycle-as-of" className="text-sm font-medium">
           As of
         </label>
-        <input id="cycle-as-of" name="asOf" type="date" required defaultValue={typedValue(state, 'asOf', today)} className={input} {...invalid('cycle-as-of-error', err.asOf)} />
+        <input
+          id="cycle-as-of"
+          name="asOf"
+          type="date"
+          required
+          defaultValue={typedValue(state, 'asOf', today)}
+          className={input}
+          {...invalid('cycle-as-of-error', err.asOf)}
+        />
         <FieldError id="cycle-as-of-error" message={err.asOf} />
       </div>
       <div>
         <label htmlFor="cycle-client" className="text-sm font-medium">
           Clients
         </label>
-        <select id="cycle-client" name="clientId" defaultValue={typedValue(state, 'clientId')} className={input} {...invalid('cycle-client-error', err.clientId ?? err.clientIds)}>
+        <select
+          id="cycle-client"
+          name="clientId"
+          defaultValue={typedValue(state, 'clientId')}
+          className={input}
+          {...invalid('cycle-client-error', err.clientId ?? err.clientIds)}
+        >
           <option value="">Every client due on that date (cadence)</option>
           {clients.map((c) => (
             <option key={c.id} value={c.id}>
@@ -100,7 +117,15 @@ export function ReleaseDecision({ releaseId, amount, currency }: { releaseId: st
         <label htmlFor={amountId} className="text-sm font-medium">
           Amount to release ({currency}); less than {displayMoney(amount, currency)} releases part and keeps the rest for the next cycle
         </label>
-        <input id={amountId} name="amount" defaultValue={typedValue(approveState, 'amount', amount)} inputMode="decimal" title={MONEY_HINT} className={input} {...invalid(`${amountId}-error`, approveErr.amount)} />
+        <input
+          id={amountId}
+          name="amount"
+          defaultValue={typedValue(approveState, 'amount', amount)}
+          inputMode="decimal"
+          title={MONEY_HINT}
+          className={input}
+          {...invalid(`${amountId}-error`, approveErr.amount)}
+        />
         <FieldError id={`${amountId}-error`} message={approveErr.amount} />
         <button type="submit" disabled={approve.pending} className="mt-2 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
           Approve release
@@ -114,7 +139,13 @@ export function ReleaseDecision({ releaseId, amount, currency }: { releaseId: st
         <label htmlFor={reasonId} className="text-sm font-medium">
           Reason for rejecting
         </label>
-        <input id={reasonId} name="reason" defaultValue={typedValue(rejectState, 'reason')} className={`${input} w-full`} {...invalid(`${reasonId}-error`, rejectErr.reason)} />
+        <input
+          id={reasonId}
+          name="reason"
+          defaultValue={typedValue(rejectState, 'reason')}
+          className={`${input} w-full`}
+          {...invalid(`${reasonId}-error`, rejectErr.reason)}
+        />
         <FieldError id={`${reasonId}-error`} message={rejectErr.reason} />
         <button type="submit" disabled={rejecting} className="mt-2 rounded-md border border-red-300 px-4 py-2 text-sm text-red-800">
           Reject release
@@ -162,7 +193,12 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
               {canDecide ? (
                 <th className="px-3 py-2">
                   {choosable.length > 0 ? (
-                    <input type="checkbox" aria-label="Select every release shown" checked={all} onChange={() => setTicked(all ? new Set() : new Set(choosable.map((r) => r.id)))} />
+                    <input
+                      type="checkbox"
+                      aria-label="Select every release shown"
+                      checked={all}
+                      onChange={() => setTicked(all ? new Set() : new Set(choosable.map((r) => r.id)))}
+                    />
                   ) : null}
                 </th>
               ) : null}
@@ -186,7 +222,16 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
               <tr key={r.id} className="border-t border-slate-100">
                 {canDecide ? (
                   <td className="px-3 py-2">
-                    {r.blocked ? null : <input type="checkbox" name="releaseIds" value={r.id} aria-label={`Select release ${r.id}`} checked={ticked.has(r.id)} onChange={() => toggle(r.id)} />}
+                    {r.blocked ? null : (
+                      <input
+                        type="checkbox"
+                        name="releaseIds"
+                        value={r.id}
+                        aria-label={`Select release ${r.id}`}
+                        checked={ticked.has(r.id)}
+                        onChange={() => toggle(r.id)}
+                      />
+                    )}
                   </td>
                 ) : null}
                 <td className="px-3 py-2">
@@ -197,7 +242,11 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
                 <td className="num px-3 py-2 text-right">{displayMoney(r.approvedAmount ?? r.amount, r.currency)}</td>
                 <td className="px-3 py-2">{r.releaseMode}</td>
                 <td className="px-3 py-2">
-                  {r.needsController ? (r.firstApprovedBy ? `approved by ${r.firstApprovedBy}; a controller must approve` : 'two: an approver and a controller') : 'one'}
+                  {r.needsController
+                    ? r.firstApprovedBy
+                      ? `approved by ${r.firstApprovedBy}; a controller must approve`
+                      : 'two: an approver and a controller'
+                    : 'one'}
                   {r.blocked ? <span className="block text-xs text-amber-800">{r.blocked}</span> : null}
                 </td>
               </tr>
@@ -206,7 +255,11 @@ export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide:
         </table>
       </div>
       {canDecide && choosable.length > 0 ? (
-        <button type="submit" disabled={pending || selected === 0} className="mt-3 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={pending || selected === 0}
+          className="mt-3 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60"
+        >
           {pending ? 'Approving…' : `Approve selected (${selected})`}
         </button>
       ) : null}

@@ -10,7 +10,11 @@ export function DebtorApprovalForm({ invoiceId, today }: { invoiceId: string; to
   const [state, action, pending] = useActionState<ActionState, FormData>(debtorApprovalAction, initialActionState);
   const err = state.ok ? {} : (state.errors ?? {});
   return (
-    <form onSubmit={submitWith(action)} aria-label="Debtor approval" className="mt-6 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4">
+    <form
+      onSubmit={submitWith(action)}
+      aria-label="Debtor approval"
+      className="mt-6 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
+    >
       <input type="hidden" name="invoiceId" value={invoiceId} />
       <div>
         <label htmlFor="debtor-approval-date" className="text-sm font-medium">

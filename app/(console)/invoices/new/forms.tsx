@@ -48,7 +48,10 @@ export function InvoiceForm({ clients, debtors }: { clients: ClientOption[]; deb
       {/* Re-mounted on every answer: a refused form shows what was typed, an accepted one keeps client, debtor, currency and dates. */}
       <InvoiceFields key={state.seq} state={state} dispatch={dispatch} pending={pending} clients={clients} debtors={debtors} />
       {state.message ? (
-        <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+        <div
+          role={state.ok ? 'status' : 'alert'}
+          className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}
+        >
           <p>{state.message}</p>
           {state.ok && state.invoice ? (
             <p className="mt-1">
@@ -276,8 +279,8 @@ export function ScheduleUploadForm({ clients }: { clients: ClientOption[] }) {
           <FieldError id="schedule-file-error" message={err.file} />
         </div>
         <p id="schedule-help" className="text-xs text-slate-600 sm:col-span-2 lg:col-span-3">
-          A header row, then one invoice per row: <code>number, debtor, face_value, currency, issue_date, due_date</code>. The debtor is its id or its exact name; an
-          empty currency is the client&apos;s; dates are YYYY-MM-DD. A file with any bad line imports nothing.
+          A header row, then one invoice per row: <code>number, debtor, face_value, currency, issue_date, due_date</code>. The debtor is its id or its exact
+          name; an empty currency is the client&apos;s; dates are YYYY-MM-DD. A file with any bad line imports nothing.
         </p>
         <div className="flex items-end">
           <button type="submit" disabled={pending} className={button}>
@@ -286,7 +289,10 @@ export function ScheduleUploadForm({ clients }: { clients: ClientOption[] }) {
         </div>
       </form>
       {state.message && !unreadable ? (
-        <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+        <div
+          role={state.ok ? 'status' : 'alert'}
+          className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}
+        >
           <p>{state.message}</p>
           {state.ok ? (
             <p className="mt-1">

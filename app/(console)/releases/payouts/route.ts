@@ -44,10 +44,14 @@ export async function GET(request: Request) {
   try {
     if (format === 'nacha') {
       const nacha = await payoutNacha(getDatabase(), { from, to });
-      return new Response(nacha.file, { headers: { 'content-type': 'text/plain; charset=us-ascii', 'content-disposition': `attachment; filename="payouts-${from}-${to}.ach"` } });
+      return new Response(nacha.file, {
+        headers: { 'content-type': 'text/plain; charset=us-ascii', 'content-disposition': `attachment; filename="payouts-${from}-${to}.ach"` },
+      });
     }
     const csv = await payoutCsv(getDatabase(), { from, to });
-    return new Response(csv, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="payouts-${from}-${to}.csv"` } });
+    return new Response(csv, {
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="payouts-${from}-${to}.csv"` },
+    });
   } catch (error) {
     const known = publicError(error);
     if (known) return refusal(known.status, 'The payout file could not be made', [known.message]);
