@@ -118,7 +118,9 @@ describe('daily postings never drift from the formula (property)', () => {
       ),
       { numRuns: 300 },
     );
-  });
+    // 300 runs of up to 400 days in Big arithmetic: the run count is the bound, not vitest's 5 s
+    // default (timed out on a loaded 2-core machine)
+  }, 60_000);
 
   it('catching up several days at once posts what daily runs would have posted in total', () => {
     fc.assert(
