@@ -8,7 +8,7 @@ import { generateApiKey } from '../auth/api-keys';
 import { bumpSessionVersion } from '../auth/sessions';
 import { MIN_PASSWORD_LENGTH, hashPassword } from '../auth/password';
 import { isClientUser, requirePermission } from '../auth/permissions';
-import { ROLES, ROLE_LABELS, type Role } from '../auth/roles';
+import { ROLES, type Role } from '../auth/roles';
 import { conflict, notFound, refused } from '../errors';
 import { parseInput } from '../validation';
 import { choice, email, id, optional, text } from '../validation/fields';
@@ -52,7 +52,7 @@ export const createUserSchema = z
   .object({
     email: email('Email'),
     name: optional(text('Name', { max: 200 })),
-    role: choice('Role', ROLES, ROLE_LABELS),
+    role: choice('Role', ROLES),
     clientId: optional(id('Client')),
     password: optional(passwordField('Password')),
   })

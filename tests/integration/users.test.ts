@@ -56,11 +56,11 @@ describe('users and keys', () => {
     await expect(t.database.transaction((tx) => createUser(tx, { email: 'x@test.holdback', role: 'funding' }, team.funding))).rejects.toMatchObject({ status: 403 });
     await expect(t.database.transaction((tx) => createUser(tx, { email: 'c@test.holdback', role: 'client' }, team.admin))).rejects.toMatchObject({
       status: 400,
-      details: { clientId: 'a client user needs the client it belongs to' },
+      details: { clientId: 'Client is required for a client user: choose the client it belongs to' },
     });
     await expect(t.database.transaction((tx) => createUser(tx, { email: 'not-an-email', role: 'auditor' }, team.admin))).rejects.toMatchObject({
       status: 400,
-      details: { email: 'must be an email address' },
+      details: { email: 'Email must be an email address such as ap@example.com' },
     });
   });
 
@@ -81,7 +81,7 @@ describe('users and keys', () => {
     expect(secondKey).not.toBe(key);
     const bad = await runScript('cli', ['create-user', '--email', 'x@y.test', '--role', 'wizard'], { DATABASE_URL: t.url });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('role: must be one of');
+    expect(bad.stderr).toContain('role: Role must be one of: admin, underwriter');
   });
 
   it('disabling a user revokes its API keys', async () => {
