@@ -44,31 +44,59 @@ async function verifiedInvoice(request: APIRequestContext, agreement: Record<str
 
 test.describe('funding through the API', () => {
   test('worked example 1 (NAYA) to the cent, with and without the service fee', async ({ request }) => {
-    const naya = { model: 'recourse', advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } };
+    const naya = {
+      model: 'recourse',
+      advanceRate: '0.80',
+      reserveRate: '0.20',
+      fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
+    };
     const plain = await verifiedInvoice(request, naya, '10000.00');
     const funded = await post(request, keys.funding, '/fundings', { clientId: plain.client.id, invoiceIds: [plain.invoice.id], fundingDate: '2026-01-01' });
     expect(funded.status).toBe(201);
-    expect(funded.body).toMatchObject({ status: 'funded', totalAdvance: '8000.00', holds: [], invoices: [{ invoiceId: plain.invoice.id, advance: '8000.00', reserve: '2000.00', fees: '0.00' }] });
+    expect(funded.body).toMatchObject({
+      status: 'funded',
+      totalAdvance: '8000.00',
+      holds: [],
+      invoices: [{ invoiceId: plain.invoice.id, advance: '8000.00', reserve: '2000.00', fees: '0.00' }],
+    });
     const withFee = await verifiedInvoice(request, { ...naya, serviceFee: '50.00' }, '10000.00');
     const second = await post(request, keys.funding, '/fundings', { clientId: withFee.client.id, invoiceIds: [withFee.invoice.id], fundingDate: '2026-01-01' });
     expect(second.body).toMatchObject({ status: 'funded', totalAdvance: '7950.00', invoices: [{ advance: '7950.00', reserve: '2000.00', fees: '50.00' }] });
     const invoice = await (await request.get(`/api/v1/invoices/${withFee.invoice.id}`, { headers: auth(keys.funding) })).json();
-    expect(invoice).toMatchObject({ status: 'funded', faceValue: '10000.00', advance: '7950.00', reserve: '2000.00', outstanding: '10000.00', feesAccrued: '0.00', fundingDate: '2026-01-01', settledDate: null });
+    expect(invoice).toMatchObject({
+      status: 'funded',
+      faceValue: '10000.00',
+      advance: '7950.00',
+      reserve: '2000.00',
+      outstanding: '10000.00',
+      feesAccrued: '0.00',
+      fundingDate: '2026-01-01',
+      settledDate: null,
+    });
   });
 
   test('worked example 2 (InstaPay): advance 900, fee 30, reserve 70', async ({ request }) => {
-    const { client, invoice } = await verifiedInvoice(request, { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } }, '1000.00');
+    const { client, invoice } = await verifiedInvoice(
+      request,
+      { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } },
+      '1000.00',
+    );
     const funded = await post(request, keys.funding, '/fundings', { clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-01' });
     expect(funded.body).toMatchObject({ status: 'funded', totalAdvance: '900.00', invoices: [{ advance: '900.00', reserve: '70.00', fees: '30.00' }] });
     const ledger = await (await request.get(`/api/v1/clients/${client.id}/ledger?limit=500`, { headers: auth(keys.funding) })).json();
-    expect(ledger.lines.filter((l: { account: string }) => l.account === 'reserve').map((l: { runningBalance: string }) => l.runningBalance)).toEqual(['70.00']);
+    expect(ledger.lines.filter((l: { account: string }) => l.account === 'reserve').map((l: { runningBalance: string }) => l.runningBalance)).toEqual([
+      '70.00',
+    ]);
   });
 
   test('a breached limit holds the batch; the funder cannot approve it, an approver can', async ({ request }) => {
     const { client, invoice } = await verifiedInvoice(request, { creditLimit: '5000.00' }, '10000.00');
     const held = await post(request, keys.funding, '/fundings', { clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-02-01' });
     expect(held.status).toBe(201);
-    expect(held.body).toMatchObject({ status: 'pending_approval', holds: [{ code: 'client_credit_limit', message: expect.stringContaining('above its credit limit of 5000.00 USD') }] });
+    expect(held.body).toMatchObject({
+      status: 'pending_approval',
+      holds: [{ code: 'client_credit_limit', message: expect.stringContaining('above its credit limit of 5000.00 USD') }],
+    });
     expect((await (await request.get(`/api/v1/invoices/${invoice.id}`, { headers: auth(keys.funding) })).json()).status).toBe('verified');
     const byFunder = await post(request, keys.funding, `/fundings/${held.body.id}/approve`, {});
     expect(byFunder.status).toBe(403);
@@ -82,10 +110,26 @@ test.describe('funding through the API', () => {
 
   test('duplicates are 409, bad input is 400 naming the field, and Idempotency-Key replays', async ({ request }) => {
     const { client, debtor, invoice } = await verifiedInvoice(request, {}, '2500.00');
-    const again = await post(request, keys.funding, '/invoices', { clientId: client.id, debtorId: debtor.id, number: invoice.number, faceValue: '1.00', currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-01-31' });
+    const again = await post(request, keys.funding, '/invoices', {
+      clientId: client.id,
+      debtorId: debtor.id,
+      number: invoice.number,
+      faceValue: '1.00',
+      currency: 'USD',
+      issueDate: '2026-01-01',
+      dueDate: '2026-01-31',
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('duplicate_invoice');
-    const bad = await post(request, keys.funding, '/invoices', { clientId: client.id, debtorId: debtor.id, number: 'X-1', faceValue: '1e5', currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-01-31' });
+    const bad = await post(request, keys.funding, '/invoices', {
+      clientId: client.id,
+      debtorId: debtor.id,
+      number: 'X-1',
+      faceValue: '1e5',
+      currency: 'USD',
+      issueDate: '2026-01-01',
+      dueDate: '2026-01-31',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details).toHaveProperty('faceValue');
     const body = { name: `Idempotent ${Date.now()}`, currency: 'USD' };
@@ -116,27 +160,60 @@ test.describe('funding in the console', () => {
     await form.getByLabel('Funding date').fill('2026-01-01');
     await form.getByRole('button', { name: 'Preview' }).click();
     const preview = form.getByRole('table', { name: 'Advance, reserve and fees per invoice' });
-    await expect(preview.getByRole('row', { name: new RegExp(`${invoice.number} 10000.00 7950.00 2000.00 50.00`) })).toBeVisible();
+    await expect(preview.getByRole('row', { name: new RegExp(`${invoice.number} 10,000.00 USD 7,950.00 USD 2,000.00 USD 50.00 USD`) })).toBeVisible();
     await form.getByRole('button', { name: 'Fund batch' }).click();
-    await expect(form.getByRole('status')).toContainText('is funded: 7950.00 USD advanced');
+    await form.getByRole('alertdialog', { name: 'Fund 1 invoice: advance 7,950.00 USD?' }).getByRole('button', { name: 'Confirm' }).click();
+    await expect(form.getByRole('status')).toContainText('is funded: 7,950.00 USD advanced');
     await page.goto(`/invoices/${invoice.id}`);
     await expect(page.getByRole('group', { name: 'Advance' })).toContainText('7,950.00 USD');
     await expect(page.getByRole('table', { name: 'Ledger entries' }).getByRole('row')).toHaveCount(7);
   });
 
   test('worked example 2 (InstaPay) in the batch builder: 900 advanced, 70 held, 30 fee', async ({ page, request }) => {
-    const { client, invoice } = await verifiedInvoice(request, { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } }, '1000.00');
+    const { client, invoice } = await verifiedInvoice(
+      request,
+      { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } },
+      '1000.00',
+    );
     await signInAs(page, 'funding');
     await page.goto(`/fundings?client=${client.id}`);
     const form = page.getByRole('form', { name: 'Funding batch' });
     await form.getByLabel('Funding date').fill('2026-01-01');
     await form.getByRole('button', { name: 'Preview' }).click();
-    await expect(form.getByRole('table', { name: 'Advance, reserve and fees per invoice' }).getByRole('row', { name: new RegExp(`${invoice.number} 1000.00 900.00 70.00 30.00`) })).toBeVisible();
+    await expect(
+      form
+        .getByRole('table', { name: 'Advance, reserve and fees per invoice' })
+        .getByRole('row', { name: new RegExp(`${invoice.number} 1,000.00 USD 900.00 USD 70.00 USD 30.00 USD`) }),
+    ).toBeVisible();
     await form.getByRole('button', { name: 'Fund batch' }).click();
+    await form.getByRole('alertdialog', { name: 'Fund 1 invoice: advance 900.00 USD?' }).getByRole('button', { name: 'Confirm' }).click();
     await expect(form.getByRole('status')).toContainText('is funded: 900.00 USD advanced');
     await page.goto(`/clients/${client.id}`);
     const ledger = page.getByRole('table', { name: 'Reserve ledger' });
     await expect(ledger.getByRole('row', { name: new RegExp(`${invoice.number}.* 70.00 USD 70.00 USD`) })).toBeVisible();
+  });
+
+  test('Fund asks first, naming the advance: Cancel funds nothing, Confirm funds', async ({ page, request }) => {
+    const { client, invoice } = await verifiedInvoice(request, { advanceRate: '0.80', reserveRate: '0.20' }, '5000.00');
+    await signInAs(page, 'funding');
+    await page.goto(`/fundings?client=${client.id}`);
+    const form = page.getByRole('form', { name: 'Funding batch' });
+    await form.getByLabel('Funding date').fill('2026-01-02');
+    await form.getByRole('button', { name: 'Fund batch' }).click();
+    const ask = form.getByRole('alertdialog', { name: 'Fund 1 invoice: advance 4,000.00 USD?' });
+    await expect(ask).toBeVisible();
+    // Cancel: the question goes, nothing is funded.
+    await ask.getByRole('button', { name: 'Cancel' }).click();
+    await expect(form.getByRole('alertdialog')).toHaveCount(0);
+    await expect(form.getByRole('status')).toContainText('Cancelled: nothing was funded.');
+    const still = await (await request.get(`/api/v1/invoices/${invoice.id}`, { headers: auth(keys.funding) })).json();
+    expect(still).toMatchObject({ status: 'verified', fundingDate: null });
+    // Fund again, and confirm this time.
+    await form.getByRole('button', { name: 'Fund batch' }).click();
+    await form.getByRole('alertdialog', { name: 'Fund 1 invoice: advance 4,000.00 USD?' }).getByRole('button', { name: 'Confirm' }).click();
+    await expect(form.getByRole('status')).toContainText('is funded: 4,000.00 USD advanced');
+    const funded = await (await request.get(`/api/v1/invoices/${invoice.id}`, { headers: auth(keys.funding) })).json();
+    expect(funded).toMatchObject({ status: 'funded', advance: '4000.00', fundingDate: '2026-01-02' });
   });
 
   test('reverse factoring: the debtor approval recorded on the invoice page lets the invoice be funded', async ({ page, request }) => {
@@ -160,6 +237,9 @@ test.describe('funding in the console', () => {
     await page.goto(`/fundings?client=${client.id}`);
     const form = page.getByRole('form', { name: 'Funding batch' });
     await form.getByRole('button', { name: 'Fund batch' }).click();
+    // The question says the batch will wait for an approver.
+    const ask = form.getByRole('alertdialog', { name: /^Fund 1 invoice: advance [\d,]+\.\d\d USD\? It breaches a limit, so it will wait for an approver/ });
+    await ask.getByRole('button', { name: 'Confirm' }).click();
     await expect(form.getByRole('status')).toContainText('waits for approval (client_credit_limit)');
     await expect(form.getByRole('list', { name: 'Holds' })).toContainText('above its credit limit of 1000.00 USD');
 
@@ -169,6 +249,11 @@ test.describe('funding in the console', () => {
     const row = approver.getByRole('table', { name: 'Waiting for approval' }).getByRole('row', { name: new RegExp(client.name) });
     await expect(row).toContainText('above its credit limit');
     await row.getByRole('button', { name: 'Approve' }).click();
+    // Approve asks first, naming the advance it will pay out.
+    await row
+      .getByRole('alertdialog', { name: /^Approve funding batch \d+: fund 1 invoice, advance [\d,]+\.\d\d USD\?$/ })
+      .getByRole('button', { name: 'Confirm' })
+      .click();
     await expect(approver.getByRole('table', { name: 'Recent requests' }).getByRole('row', { name: new RegExp(`${client.name}.*approved`) })).toBeVisible();
     await expect(approver.getByRole('table', { name: 'Waiting for approval' }).getByRole('row', { name: new RegExp(client.name) })).toHaveCount(0);
     const inv = await (await request.get(`/api/v1/invoices/${invoice.id}`, { headers: auth(keys.funding) })).json();

@@ -30,7 +30,10 @@ async function mailTo(address: string, timeoutMs = 30_000): Promise<ParsedMail> 
   while (Date.now() < deadline) {
     for (const name of await readdir(E2E_SMTP_DIR).catch(() => [] as string[])) {
       const mail = await simpleParser(await readFile(path.join(E2E_SMTP_DIR, name)));
-      const to = [mail.to].flat().flatMap((a) => a?.value ?? []).map((v) => v.address);
+      const to = [mail.to]
+        .flat()
+        .flatMap((a) => a?.value ?? [])
+        .map((v) => v.address);
       if (to.includes(address)) return mail;
     }
     await new Promise((r) => setTimeout(r, 500));
@@ -49,10 +52,24 @@ test('a cycle proposes a release, the maker is refused, a second user approves, 
     agreement: { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } },
   });
   const debtor = await post(request, keys.underwriter, '/debtors', { name: `Debtor ${tag}`, creditLimit: '100000.00' });
-  const invoice = await post(request, keys.funding, '/invoices', { clientId: client.id, debtorId: debtor.id, number: `RB-${tag}`, faceValue: '10000.00', currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-01-31' });
+  const invoice = await post(request, keys.funding, '/invoices', {
+    clientId: client.id,
+    debtorId: debtor.id,
+    number: `RB-${tag}`,
+    faceValue: '10000.00',
+    currency: 'USD',
+    issueDate: '2026-01-01',
+    dueDate: '2026-01-31',
+  });
   await post(request, keys.funding, `/invoices/${invoice.id}/verify`, {});
   await post(request, keys.funding, '/fundings', { clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-01' });
-  const payment = await post(request, keys.collections, '/payments', { amount: '10000.00', currency: 'USD', receivedDate: '2026-01-31', payerName: 'Debtor', reference: 'wire' });
+  const payment = await post(request, keys.collections, '/payments', {
+    amount: '10000.00',
+    currency: 'USD',
+    receivedDate: '2026-01-31',
+    payerName: 'Debtor',
+    reference: 'wire',
+  });
   await post(request, keys.collections, `/payments/${payment.id}/applications`, { allocations: [{ invoiceId: invoice.id, amount: '10000.00' }] });
 
   // The controller runs a cycle for the client on 2026-02-13.
@@ -88,6 +105,8 @@ test('a cycle proposes a release, the maker is refused, a second user approves, 
   await checker.goto(`/approvals?kind=release&client=${encodeURIComponent(name)}`);
   await checker.getByLabel(`Select release ${releaseId}`).check();
   await checker.getByRole('button', { name: 'Approve selected (1)' }).click();
+  // Approve asks first, naming the amount.
+  await checker.getByRole('alertdialog', { name: 'Approve 1 release: pay 1,900.00 USD?' }).getByRole('button', { name: 'Confirm' }).click();
   await expect(checker.getByRole('form', { name: 'Releases waiting for approval' }).getByRole('status')).toContainText(`Approved and paid: ${releaseId}.`);
   await checker.goto(`/releases/${releaseId}`);
   await expect(checker.getByText('paid', { exact: true })).toBeVisible();

@@ -73,8 +73,14 @@ function InvoiceClientSelect({
   clients?: { id: string; name: string }[];
   error?: string;
 }) {
+  // The clients an ambiguous number named stay offered while the person confirms or corrects.
+  const [named, setNamed] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => {
+    if (state.choices && state.choices.length > 0) setNamed(state.choices);
+    else if (state.ok && !state.confirm) setNamed([]);
+  }, [state]);
   const options = new Map((clients ?? []).map((c) => [c.id, c.name]));
-  for (const c of state.choices ?? []) options.set(c.id, c.name);
+  for (const c of [...named, ...(state.choices ?? [])]) options.set(c.id, c.name);
   if (options.size === 0) return null;
   return (
     <Field id={id} label="Client (when two clients use the number)" error={error}>
