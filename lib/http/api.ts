@@ -9,7 +9,7 @@ import type { Actor } from '../auth/actor';
 import { hashApiKey, looksLikeApiKey } from '../auth/api-keys';
 import { requirePermission, type Permission } from '../auth/permissions';
 import { DomainError } from '../errors';
-import { issueCode } from '../validation/fields';
+import { inPlainWords, issueCode } from '../validation/fields';
 import { runAfterCommit } from './after-commit';
 import { clientIp } from './client-ip';
 import { internalError, publicError } from './errors';
@@ -93,7 +93,10 @@ export function invalidBody(error: z.ZodError): DomainError {
   for (const issue of error.issues) {
     const field = issue.path.length > 0 ? issue.path.join('.') : '_';
     if (field in details) continue;
-    details[field] = issue.message;
+    details[field] =
+      field === '_' && issue.code === 'invalid_type'
+        ? 'The request body must be a JSON object of the fields API.md lists for this request'
+        : inPlainWords(issue);
     codes.add(issueCode(issue) ?? 'invalid_input');
   }
   // A message of a schema that does not name its label ("must be …") gets the field's name.
@@ -272,6 +275,12 @@ export function apiRoute(
       // Parsed before any transaction opens: a bad body holds no connection and stores nothing.
       let body: unknown = raw;
       if (schema) {
+        // A body sent as text/plain or a form is not this route's JSON object, whatever it contains.
+        if (typeof raw === 'string')
+          throw new DomainError('invalid_json', 'Send the request body as a JSON object with "Content-Type: application/json"', {
+            status: 400,
+            details: { _: 'a JSON object' },
+          });
         const parsed = schema.safeParse(raw);
         if (!parsed.success) throw invalidBody(parsed.error);
         body = parsed.data;

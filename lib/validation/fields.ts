@@ -508,6 +508,21 @@ export function formValues(form: FormData): Record<string, string | string[]> {
 }
 
 /**
+ * An issue's message as a person reads it. The field schemas here name their labels already;
+ * what is left is zod's own wording where a schema gave none — an object or a list that is
+ * something else ("Invalid input: expected object, received string") — said in words instead
+ * (issue 12: never zod's text).
+ */
+export function inPlainWords(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_type' || !/^Invalid input/.test(issue.message)) return issue.message;
+  return issue.expected === 'object'
+    ? 'must be an object with its fields'
+    : issue.expected === 'array'
+      ? 'must be a list'
+      : `must be a ${String(issue.expected)}`;
+}
+
+/**
  * Field errors of a failed parse: the first message per field, keyed by the field's path
  * ("fees.rate" for nested JSON, the input's name on a form), each already naming its label.
  */
@@ -515,7 +530,7 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.length > 0 ? issue.path.join('.') : '_';
-    if (!(key in out)) out[key] = issue.message;
+    if (!(key in out)) out[key] = inPlainWords(issue);
   }
   return out;
 }
