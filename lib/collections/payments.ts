@@ -16,9 +16,6 @@ import { matchPayments } from './match-service';
 import { normalizePayerName } from './matching';
 import { withinTolerance } from './waterfall';
 
-/** @deprecated the API routes' role list until they check the permission 'payment.apply'; drop it then. */
-export const COLLECTIONS_ROLES = ['collections'] as const;
-
 const date = z.string({ error: 'is required' }).refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' });
 
 export const paymentInputSchema = z.object({

@@ -11,9 +11,6 @@ import { fundableCurrencies } from '../clients';
 import { Big, moneyOut, parseMoney } from '../money';
 import { currencyField, parseInput } from '../validation';
 
-/** @deprecated the API routes' role list until they check the permissions 'invoice.create' / 'invoice.verify'; drop it then. */
-export const INVOICE_WRITE_ROLES = ['funding'] as const;
-
 const id = (field: string) =>
   z.union([z.string(), z.number()], { error: `${field} is required` }).transform((v, ctx) => {
     const text = String(v);
