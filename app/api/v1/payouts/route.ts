@@ -1,18 +1,16 @@
-import { DomainError } from '@/lib/errors';
-import { isBusinessDate } from '@/lib/dates';
 import { apiRoute } from '@/lib/http/api';
 import { payoutCsv } from '@/lib/releases';
+import { payoutPeriodSchema } from '@/lib/releases/payout-period';
 import { payoutNacha } from '@/lib/releases/payouts';
+import { parseInput } from '@/lib/validation';
 
 export const dynamic = 'force-dynamic';
 
 /** The payout file for the bank: paid releases between ?from and ?to, as CSV (or NACHA with ?format=nacha). */
 export const GET = apiRoute('payout.download', async ({ tx, url }) => {
-  const from = url.searchParams.get('from');
-  const to = url.searchParams.get('to');
-  if (!isBusinessDate(from) || !isBusinessDate(to))
-    throw new DomainError('invalid_input', 'from and to must be dates written YYYY-MM-DD', { status: 400, details: { from: 'YYYY-MM-DD', to: 'YYYY-MM-DD' } });
-  if (url.searchParams.get('format') === 'nacha') {
+  // The same period as the console's download reads (lib/releases/payout-period): 400 naming the field.
+  const { from, to, format } = parseInput(payoutPeriodSchema, Object.fromEntries(url.searchParams));
+  if (format === 'nacha') {
     const nacha = await payoutNacha(tx, { from, to });
     return {
       status: 200,
