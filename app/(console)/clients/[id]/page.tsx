@@ -179,7 +179,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
             The change becomes a new version from its effective date once an approver approves it; the versions before it are kept as they are.
           </p>
           <div className="mt-4">
-            <AgreementChangeForm clientId={client.id} current={a ? agreementToForm(a) : agreementToForm(agreementTermsSchema.parse({}))} effectiveFrom={todayIn()} />
+            <AgreementChangeForm clientId={client.id} current={a ? agreementToForm(a) : agreementToForm(agreementTermsSchema.parse({}))} effectiveFrom={todayIn()} currency={client.currency} />
           </div>
         </details>
       ) : null}
