@@ -14,6 +14,7 @@ import { displayMoney } from '@/lib/money';
 import { clientReleases, reserveForecast, reserveHistory } from '@/lib/portal';
 import { reserveReport } from '@/lib/releases';
 import { listStatements } from '@/lib/statements';
+import { DownloadLink } from './download-link';
 import { PortalPreferences } from './preferences';
 import { PortalStatementForm } from './statement-form';
 
@@ -105,7 +106,7 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
         columns={[
           { header: 'Period', value: (s) => s.periodLabel },
           { header: 'Closing reserve', value: (s) => s.currencies.map((c) => `${c.closing} ${c.currency}`).join('; '), render: (s) => s.currencies.map((c) => displayMoney(c.closing, c.currency)).join(' · ') || '—' },
-          { header: 'Download', value: (s) => s.downloadUrl, render: (s) => <a className="text-brand-700 underline" href={s.downloadUrl}>{`Download statement ${s.periodLabel} (PDF)`}</a> },
+          { header: 'Download', value: (s) => s.downloadUrl, render: (s) => <DownloadLink href={s.downloadUrl}>{`Download statement ${s.periodLabel} (PDF)`}</DownloadLink> },
         ]}
       />
       {can(actor, 'statement.issue_own') ? (
