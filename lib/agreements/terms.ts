@@ -20,7 +20,9 @@ const decimal = (label: string, what: string, maxDecimals: number, maxIntegerDig
   z
     .string({ error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be a decimal string such as "${what}"`) })
     .trim()
-    .refine((v) => DECIMAL.test(v), { error: `${label} must be a plain decimal ${kind} such as "${what}" (digits and one point; no %, commas, exponent or letters)` })
+    // abort: no later check (and no `new Big`) ever sees text that is not a plain decimal — zod 4
+    // runs refinements on after a failed one, which is how "0.8x" once crashed a page (issue 12)
+    .refine((v) => DECIMAL.test(v), { error: `${label} must be a plain decimal ${kind} such as "${what}" (digits and one point; no %, commas, exponent or letters)`, abort: true })
     .refine((v) => !DECIMAL.test(v) || v.split('.')[0]!.length <= maxIntegerDigits, { error: `${label} is too large: at most ${maxIntegerDigits} digits before the decimal point` })
     .refine((v) => !v.includes('.') || v.split('.')[1]!.length <= maxDecimals, { error: `${label} may have at most ${maxDecimals} decimal places` });
 

@@ -155,4 +155,22 @@ describe('the agreement form (SPEC 2): what people type, the terms the API takes
     });
     expect(fieldErrors(agreementTermsSchema.safeParse({ advanceRate: '0.85', reserveRate: '0.25' }).error!)).toEqual({ reserveRate: 'Advance rate + reserve rate must be 1; they make 1.1' });
   });
+
+  it('no text typed into any field of either schema throws (once "0.8x" and "25%" crashed a page in big.js)', () => {
+    const hostile = ['0.8x', '25%', '25x', '1e5', '-5', 'NaN', 'Infinity', '0x10', '١٢', ' ', '', '.5', '5.', '1,0', '9'.repeat(400), '0.8\u0000'];
+    const fields = { advanceRate: 'x', reserveRate: 'x', creditLimit: 'x', concentrationLimit: 'x', serviceFee: 'x', minimumFee: 'x', minimumReserveBalance: 'x', releaseAutoApproveUpTo: 'x' };
+    for (const text of hostile) {
+      for (const key of Object.keys(fields)) {
+        expect(() => agreementTermsSchema.safeParse({ [key]: text })).not.toThrow();
+        expect(() => agreementTermsSchema.safeParse({ [key]: text, fees: { kind: 'flat', rate: text } })).not.toThrow();
+        expect(() => schema.safeParse({ [key]: text, feeKind: 'flat', flatRate: text, currency: 'JPY' })).not.toThrow();
+      }
+      for (const kind of ['tiered', 'daily_rate', 'capped', 'fixed', 'percent_of_open']) {
+        expect(() => schema.safeParse({ feeKind: kind, policyKind: kind, initialRate: text, initialDays: text, stepRate: text, stepDays: text, annualRate: text, cap: text, target: text, buildRate: text, policyRate: text, holdDays: text })).not.toThrow();
+      }
+    }
+    expect(fieldErrors(agreementTermsSchema.safeParse({ concentrationLimit: '25%' }).error!)).toEqual({
+      concentrationLimit: 'Concentration limit must be a plain decimal number such as "0.25" (digits and one point; no %, commas, exponent or letters)',
+    });
+  });
 });
