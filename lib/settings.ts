@@ -39,10 +39,6 @@ export async function readSetting<K extends SettingKey>(tx: Pick<Tx, 'sql'>, key
   return row?.value ?? null;
 }
 
-/** @deprecated use SETTINGS.riskSchedule */
-export const RISK_SCHEDULE_KEY = SETTINGS.riskSchedule;
-/** @deprecated use SETTINGS.controllerThreshold */
-export const CONTROLLER_THRESHOLD_KEY = SETTINGS.controllerThreshold;
 export const DEFAULT_CONTROLLER_THRESHOLD = '50000.00';
 export const RELEASE_MODES = ['automatic', 'review', 'manual'] as const;
 
