@@ -1,5 +1,5 @@
 import { DomainError } from '../errors';
-import { Big, ZERO, formatMoney } from '../money';
+import { type Big, ZERO, formatMoney } from '../money';
 import type { StatementPeriod } from './period';
 
 /**
