@@ -45,9 +45,12 @@ export const createClientAction = formAction('client.create', newClientSchema, a
   return { message: `${client.name} is created as a prospect (client ${client.id}). Open it to work through the KYB checklist.` };
 });
 
+// (schemas stay outside the exports: in a 'use server' module every function there must be async)
+const kybSchema = z.object({ clientId, item: choice('Checklist item', KYB_ITEMS.map((i) => i.key) as [string, ...string[]]), done: checkbox('Done') });
+
 export const setKybAction = formAction(
   'client.onboard',
-  z.object({ clientId, item: choice('Checklist item', KYB_ITEMS.map((i) => i.key) as [string, ...string[]]), done: checkbox('Done') }),
+  kybSchema,
   async ({ tx, input, actor }) => {
     await setKybItem(tx, input.clientId, input.item, input.done, actor);
     revalidateClient(input.clientId);
