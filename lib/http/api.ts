@@ -9,7 +9,7 @@ import type { Actor } from '../auth/actor';
 import { hashApiKey, looksLikeApiKey } from '../auth/api-keys';
 import { requirePermission, type Permission } from '../auth/permissions';
 import { DomainError } from '../errors';
-import { inPlainWords, issueCode } from '../validation/fields';
+import { invalidInput } from '../validation';
 import { runAfterCommit } from './after-commit';
 import { clientIp } from './client-ip';
 import { internalError, publicError } from './errors';
@@ -81,28 +81,9 @@ function keyOwner(actor: Actor): number {
   return actor.userId;
 }
 
-/**
- * A body that does not parse: 400 `invalid_input` (or, when every bad field is an amount that
- * says so, the amount's own code: `too_large`, `too_many_decimals`, `negative_amount`,
- * `invalid_decimal`), `details` keyed by the JSON field ("agreement.fees.rate",
- * "allocations.0.amount"), each message naming the field's label.
- */
+/** A JSON body that does not parse: lib/validation's `invalidInput`, the body named as such. */
 export function invalidBody(error: z.ZodError): DomainError {
-  const details: Record<string, string> = {};
-  const codes = new Set<string>();
-  for (const issue of error.issues) {
-    const field = issue.path.length > 0 ? issue.path.join('.') : '_';
-    if (field in details) continue;
-    details[field] =
-      field === '_' && issue.code === 'invalid_type'
-        ? 'The request body must be a JSON object of the fields API.md lists for this request'
-        : inPlainWords(issue);
-    codes.add(issueCode(issue) ?? 'invalid_input');
-  }
-  // A message of a schema that does not name its label ("must be …") gets the field's name.
-  const said = Object.entries(details).map(([field, message]) => (field === '_' || /^[A-Z]/.test(message) ? message : `${field} ${message}`));
-  const message = said.length === 1 ? said[0]! : `Please correct: ${said.join('; ')}`;
-  return new DomainError(codes.size === 1 ? [...codes][0]! : 'invalid_input', message, { status: 400, details });
+  return invalidInput(error, { whole: 'The request body must be a JSON object of the fields API.md lists for this request' });
 }
 
 /** A claim (status 0) older than this is taken to be a crashed request's and may be taken over. */
