@@ -89,7 +89,7 @@ test.describe('what the API accepts', () => {
     expect(Object.keys(xyz.body.error.details)).toEqual(['currency']);
     const huge = await post(request, keys.collections, '/payments', { amount: '1000000000000000000000000000000', currency: 'USD', receivedDate: '2026-01-15' });
     expect(huge.status).toBe(400);
-    expect(huge.body.error.details).toEqual({ amount: 'at most 15 digits before the decimal point' });
+    expect(huge.body.error.details).toEqual({ amount: 'Amount is too large: at most 15 digits before the decimal point' });
   });
 
   test('the ledger pages with limit and cursor into exactly the whole ledger, and refuses from after to', async ({ request }) => {
