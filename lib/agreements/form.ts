@@ -116,16 +116,27 @@ export const AGREEMENT_OPTIONS = {
 
 type OptionField = keyof typeof AGREEMENT_OPTIONS;
 const names = <F extends OptionField>(field: F) => Object.fromEntries(AGREEMENT_OPTIONS[field]) as Record<(typeof AGREEMENT_OPTIONS)[F][number][0], string>;
-const select = <const T extends readonly [string, ...string[]], F extends OptionField>(field: F, values: T) => optional(choice(said(field), values, names(field) as Partial<Record<T[number], string>>));
+const select = <const T extends readonly [string, ...string[]], F extends OptionField>(field: F, values: T) =>
+  optional(choice(said(field), values, names(field) as Partial<Record<T[number], string>>));
 
 /** "usd, EUR gbp" → ["USD", "EUR", "GBP"], each an ISO 4217 code; one error under the field. */
 function currencyList(label: string) {
   return text(label, { max: 400 }).transform((value, ctx) => {
-    const codes = [...new Set(value.split(/[\s,;]+/).filter(Boolean).map((c) => c.toUpperCase()))];
+    const codes = [
+      ...new Set(
+        value
+          .split(/[\s,;]+/)
+          .filter(Boolean)
+          .map((c) => c.toUpperCase()),
+      ),
+    ];
     const bad = codes.filter((c) => !isIsoCurrency(c));
     if (bad.length > 0) {
       const shown = bad.slice(0, 5).join(', ');
-      ctx.addIssue({ code: 'custom', message: `${label}: ${shown} ${bad.length === 1 ? 'is not an ISO 4217 currency code' : 'are not ISO 4217 currency codes'} (such as USD, EUR or JPY)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${label}: ${shown} ${bad.length === 1 ? 'is not an ISO 4217 currency code' : 'are not ISO 4217 currency codes'} (such as USD, EUR or JPY)`,
+      });
       return z.NEVER;
     }
     if (codes.length > 50) {
@@ -176,7 +187,16 @@ export const AGREEMENT_FORM_SHAPE = {
 
 type Parsed = Partial<z.output<z.ZodObject<typeof AGREEMENT_FORM_SHAPE>>> & { currency?: unknown };
 
-const MONEY_FIELDS = ['serviceFee', 'minimumFee', 'cap', 'target', 'toleranceAmount', 'creditLimit', 'minimumReserveBalance', 'releaseAutoApproveUpTo'] as const;
+const MONEY_FIELDS = [
+  'serviceFee',
+  'minimumFee',
+  'cap',
+  'target',
+  'toleranceAmount',
+  'creditLimit',
+  'minimumReserveBalance',
+  'releaseAutoApproveUpTo',
+] as const;
 
 /** The parameters each fee kind and reserve policy needs (the others are not submitted). */
 const REQUIRED: Record<string, readonly AgreementFormField[]> = {
@@ -315,8 +335,16 @@ export function agreementFromForm(values: Parsed): AgreementTermsInput {
   // SPEC 4: only the parameters of the chosen fee kind belong to the schedule.
   const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
   if (values.feeKind === 'flat') terms.fees = strip({ kind: 'flat', rate: r(values.flatRate), deductFrom: values.deductFrom });
-  else if (values.feeKind === 'tiered') terms.fees = strip({ kind: 'tiered', initialRate: r(values.initialRate), initialDays: values.initialDays, stepRate: r(values.stepRate), stepDays: values.stepDays });
-  else if (values.feeKind === 'daily_rate') terms.fees = strip({ kind: 'daily_rate', rate: r(values.annualRate), dayCount: values.dayCount, base: values.base });
+  else if (values.feeKind === 'tiered')
+    terms.fees = strip({
+      kind: 'tiered',
+      initialRate: r(values.initialRate),
+      initialDays: values.initialDays,
+      stepRate: r(values.stepRate),
+      stepDays: values.stepDays,
+    });
+  else if (values.feeKind === 'daily_rate')
+    terms.fees = strip({ kind: 'daily_rate', rate: r(values.annualRate), dayCount: values.dayCount, base: values.base });
 
   // SPEC 5.4: likewise for the reserve policy.
   const policy = values.policyKind;

@@ -22,18 +22,27 @@ const decimal = (label: string, what: string, maxDecimals: number, maxIntegerDig
     .trim()
     // abort: no later check (and no `new Big`) ever sees text that is not a plain decimal — zod 4
     // runs refinements on after a failed one, which is how "0.8x" once crashed a page (issue 12)
-    .refine((v) => DECIMAL.test(v), { error: `${label} must be a plain decimal ${kind} such as "${what}" (digits and one point; no %, commas, exponent or letters)`, abort: true })
-    .refine((v) => !DECIMAL.test(v) || v.split('.')[0]!.length <= maxIntegerDigits, { error: `${label} is too large: at most ${maxIntegerDigits} digits before the decimal point` })
+    .refine((v) => DECIMAL.test(v), {
+      error: `${label} must be a plain decimal ${kind} such as "${what}" (digits and one point; no %, commas, exponent or letters)`,
+      abort: true,
+    })
+    .refine((v) => !DECIMAL.test(v) || v.split('.')[0]!.length <= maxIntegerDigits, {
+      error: `${label} is too large: at most ${maxIntegerDigits} digits before the decimal point`,
+    })
     .refine((v) => !v.includes('.') || v.split('.')[1]!.length <= maxDecimals, { error: `${label} may have at most ${maxDecimals} decimal places` });
 
 /** A rate 0…1 written as a fraction ("0.80"). */
 export const rateString = (label: string, example = '0.80') =>
-  decimal(label, example, 10, MAX_RATE_INTEGER_DIGITS).refine((v) => !DECIMAL.test(v) || new Big(v).lte(1), { error: `${label} must be between 0 and 1 (a fraction such as ${example})` });
+  decimal(label, example, 10, MAX_RATE_INTEGER_DIGITS).refine((v) => !DECIMAL.test(v) || new Big(v).lte(1), {
+    error: `${label} must be between 0 and 1 (a fraction such as ${example})`,
+  });
 /** An annual rate, may exceed 1 for very short-term pricing. */
 const annualRate = (label: string) => decimal(label, '0.12', 10, MAX_RATE_INTEGER_DIGITS);
 export const moneyString = (label: string, example = '0.00') => decimal(label, example, 4, MAX_MONEY_INTEGER_DIGITS, 'amount');
 const businessDate = (label: string) =>
-  z.string({ error: `${label} must be a date written YYYY-MM-DD` }).refine(isBusinessDate, { error: `${label} must be a real date written YYYY-MM-DD, such as 2026-01-02` });
+  z
+    .string({ error: `${label} must be a date written YYYY-MM-DD` })
+    .refine(isBusinessDate, { error: `${label} must be a real date written YYYY-MM-DD, such as 2026-01-02` });
 const days = (label: string, options: { min?: number; max?: number } = {}) => {
   const min = options.min ?? 0;
   const max = options.max ?? 3650;
@@ -54,7 +63,11 @@ export const FLAT_FEE_FROM = ['advance', 'reserve'] as const;
 export const feeScheduleSchema = z.discriminatedUnion(
   'kind',
   [
-    z.object({ kind: z.literal('flat'), rate: rateString('Flat fee rate', '0.03'), deductFrom: oneOf('Flat fee taken from', FLAT_FEE_FROM).default('reserve') }),
+    z.object({
+      kind: z.literal('flat'),
+      rate: rateString('Flat fee rate', '0.03'),
+      deductFrom: oneOf('Flat fee taken from', FLAT_FEE_FROM).default('reserve'),
+    }),
     z.object({
       kind: z.literal('tiered'),
       initialRate: rateString('Initial fee rate', '0.03'),
@@ -87,46 +100,57 @@ export const reservePolicySchema = z.discriminatedUnion(
 export type ReservePolicy = z.output<typeof reservePolicySchema>;
 
 export const agreementTermsSchema = z
-  .object({
-    model: oneOf('Model', AGREEMENT_MODELS).default('recourse'),
-    currencies: z
-      .array(z.string({ error: 'Funding currencies must be currency codes such as USD' }).refine(isIsoCurrency, { error: 'Funding currencies must be ISO 4217 currency codes such as USD' }), {
-        error: 'Funding currencies must be a list of ISO 4217 currency codes such as ["USD", "EUR"]',
-      })
-      .max(50, { error: 'Funding currencies: at most 50' })
-      .optional(),
-    advanceRate: rateString('Advance rate', '0.80').default('0.80'),
-    reserveRate: rateString('Reserve rate', '0.20').default('0.20'),
-    fees: feeScheduleSchema.default({ kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' }),
-    serviceFee: moneyString('Service fee per invoice').default('0.00'),
-    minimumFee: moneyString('Minimum fee per invoice').default('0.00'),
-    reservePolicy: reservePolicySchema.default({ kind: 'per_invoice' }),
-    releaseSchedule: z
-      .object({ cadence: oneOf('Release cadence', RELEASE_CADENCES).default('biweekly'), anchorDate: businessDate('Release anchor date').default('2026-01-02') }, { error: 'Release schedule must be an object such as {"cadence": "biweekly"}' })
-      .default({ cadence: 'biweekly', anchorDate: '2026-01-02' }),
-    recourseDays: days('Recourse days').default(90),
-    shortPayTolerance: z
-      .object(
-        {
-          amount: moneyString('Short-pay tolerance amount').default('0.00'),
-          percent: decimal('Short-pay tolerance percent', '0.5', 6, 3)
-            .refine((v) => !DECIMAL.test(v) || new Big(v).lte(100), { error: 'Short-pay tolerance percent must be at most 100' })
-            .default('0'),
-        },
-        { error: 'Short-pay tolerance must be an object such as {"amount": "100.00", "percent": "0.5"}' },
-      )
-      .default({ amount: '0.00', percent: '0' }),
-    creditLimit: moneyString('Credit limit', '1000000.00').default('1000000.00'),
-    concentrationLimit: rateString('Concentration limit', '0.25').default('1.00'),
-    minimumReserveBalance: moneyString('Minimum reserve balance').default('0.00'),
-    releaseAutoApproveUpTo: moneyString('Auto-approve releases up to').default('0.00'),
-    riskScore: z
-      .number({ error: 'Risk score must be a whole number between 0 and 100' })
-      .int({ error: 'Risk score must be a whole number between 0 and 100' })
-      .min(0, { error: 'Risk score must be a whole number between 0 and 100' })
-      .max(100, { error: 'Risk score must be a whole number between 0 and 100' })
-      .optional(),
-  }, { error: 'The agreement must be an object of terms such as {"advanceRate": "0.80"}' })
+  .object(
+    {
+      model: oneOf('Model', AGREEMENT_MODELS).default('recourse'),
+      currencies: z
+        .array(
+          z
+            .string({ error: 'Funding currencies must be currency codes such as USD' })
+            .refine(isIsoCurrency, { error: 'Funding currencies must be ISO 4217 currency codes such as USD' }),
+          {
+            error: 'Funding currencies must be a list of ISO 4217 currency codes such as ["USD", "EUR"]',
+          },
+        )
+        .max(50, { error: 'Funding currencies: at most 50' })
+        .optional(),
+      advanceRate: rateString('Advance rate', '0.80').default('0.80'),
+      reserveRate: rateString('Reserve rate', '0.20').default('0.20'),
+      fees: feeScheduleSchema.default({ kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' }),
+      serviceFee: moneyString('Service fee per invoice').default('0.00'),
+      minimumFee: moneyString('Minimum fee per invoice').default('0.00'),
+      reservePolicy: reservePolicySchema.default({ kind: 'per_invoice' }),
+      releaseSchedule: z
+        .object(
+          { cadence: oneOf('Release cadence', RELEASE_CADENCES).default('biweekly'), anchorDate: businessDate('Release anchor date').default('2026-01-02') },
+          { error: 'Release schedule must be an object such as {"cadence": "biweekly"}' },
+        )
+        .default({ cadence: 'biweekly', anchorDate: '2026-01-02' }),
+      recourseDays: days('Recourse days').default(90),
+      shortPayTolerance: z
+        .object(
+          {
+            amount: moneyString('Short-pay tolerance amount').default('0.00'),
+            percent: decimal('Short-pay tolerance percent', '0.5', 6, 3)
+              .refine((v) => !DECIMAL.test(v) || new Big(v).lte(100), { error: 'Short-pay tolerance percent must be at most 100' })
+              .default('0'),
+          },
+          { error: 'Short-pay tolerance must be an object such as {"amount": "100.00", "percent": "0.5"}' },
+        )
+        .default({ amount: '0.00', percent: '0' }),
+      creditLimit: moneyString('Credit limit', '1000000.00').default('1000000.00'),
+      concentrationLimit: rateString('Concentration limit', '0.25').default('1.00'),
+      minimumReserveBalance: moneyString('Minimum reserve balance').default('0.00'),
+      releaseAutoApproveUpTo: moneyString('Auto-approve releases up to').default('0.00'),
+      riskScore: z
+        .number({ error: 'Risk score must be a whole number between 0 and 100' })
+        .int({ error: 'Risk score must be a whole number between 0 and 100' })
+        .min(0, { error: 'Risk score must be a whole number between 0 and 100' })
+        .max(100, { error: 'Risk score must be a whole number between 0 and 100' })
+        .optional(),
+    },
+    { error: 'The agreement must be an object of terms such as {"advanceRate": "0.80"}' },
+  )
   .superRefine((t, ctx) => {
     // SPEC 2: advance + reserve = 1 unless an upfront fee is taken from one of them. (A rate that
     // is no number is reported on its own field already; it must not crash this check.)

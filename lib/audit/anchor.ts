@@ -54,7 +54,14 @@ export function anchorOptions(env: NodeJS.ProcessEnv = process.env): AnchorOptio
 
 function isAnchor(value: unknown): value is Anchor {
   const a = value as Anchor;
-  return !!a && typeof a.at === 'string' && typeof a.database === 'string' && Number.isSafeInteger(a.events) && typeof a.lastId === 'string' && typeof a.tipHash === 'string';
+  return (
+    !!a &&
+    typeof a.at === 'string' &&
+    typeof a.database === 'string' &&
+    Number.isSafeInteger(a.events) &&
+    typeof a.lastId === 'string' &&
+    typeof a.tipHash === 'string'
+  );
 }
 
 /** The last anchor of `database` in the file; null when the file or such a line does not exist. */
@@ -122,10 +129,20 @@ export async function compareWithAnchor(sql: RawSql, anchor: Anchor): Promise<Br
     ];
   }
   if (upTo < anchor.events) {
-    return [{ kind: 'audit_anchor', message: `the audit log lost ${anchor.events - upTo} event(s) at or before ${anchor.lastId}: ${seen}, now ${upTo} lead up to it` }];
+    return [
+      {
+        kind: 'audit_anchor',
+        message: `the audit log lost ${anchor.events - upTo} event(s) at or before ${anchor.lastId}: ${seen}, now ${upTo} lead up to it`,
+      },
+    ];
   }
   if (upTo > anchor.events) {
-    return [{ kind: 'audit_anchor', message: `the audit log gained ${upTo - anchor.events} event(s) before ${anchor.lastId} after it was anchored: ${seen}, now ${upTo} lead up to it` }];
+    return [
+      {
+        kind: 'audit_anchor',
+        message: `the audit log gained ${upTo - anchor.events} event(s) before ${anchor.lastId} after it was anchored: ${seen}, now ${upTo} lead up to it`,
+      },
+    ];
   }
   return [];
 }
@@ -166,9 +183,17 @@ export async function nextAnchor(
     const kept = previous ? ` (the last one stays: ${previous.at}, ${describe(previous)})` : '';
     return { file: options.file, previous, written: null, emailedTo: [], note: `the audit chain has breaks, so no new anchor was written${kept}` };
   }
-  const compared = previous ? `the chain matches the anchor of ${previous.at} (${describe(previous)})` : `no anchor of ${state.database} in ${options.file} yet (first run)`;
+  const compared = previous
+    ? `the chain matches the anchor of ${previous.at} (${describe(previous)})`
+    : `no anchor of ${state.database} in ${options.file} yet (first run)`;
   if (tip.events === 0) return { file: options.file, previous, written: null, emailedTo: [], note: `${compared}; the audit log is empty, nothing to anchor` };
-  const written: Anchor = { at: (state.now ?? new Date()).toISOString(), database: state.database, events: tip.events, lastId: tip.lastId, tipHash: tip.tipHash };
+  const written: Anchor = {
+    at: (state.now ?? new Date()).toISOString(),
+    database: state.database,
+    events: tip.events,
+    lastId: tip.lastId,
+    tipHash: tip.tipHash,
+  };
   const emailedTo = await recordAnchor(database, written, options);
   return {
     file: options.file,

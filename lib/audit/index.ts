@@ -87,7 +87,21 @@ export async function listAuditEvents(
 ): Promise<AuditEventView[]> {
   const action = filter.action ? `${filter.action}%` : null;
   const rows = await tx.sql<
-    { id: string; occurred_at: string; actor: string; role: string; action: string; target_type: string; target_id: string | null; before: unknown; after: unknown; request_id: string | null; source: string; ip: string | null; hash: string }[]
+    {
+      id: string;
+      occurred_at: string;
+      actor: string;
+      role: string;
+      action: string;
+      target_type: string;
+      target_id: string | null;
+      before: unknown;
+      after: unknown;
+      request_id: string | null;
+      source: string;
+      ip: string | null;
+      hash: string;
+    }[]
   >`
     select id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as occurred_at, actor, role, action, target_type, target_id,
            before, after, request_id, source, ip, hash

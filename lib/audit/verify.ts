@@ -69,7 +69,11 @@ export async function verifyAuditChain(sql: RawSql, breaks: Break[], options: { 
   return (await followAuditChain(sql, breaks, options)).count;
 }
 
-export async function followAuditChain(sql: RawSql, breaks: Break[], options: { pageSize?: number; from?: ChainPoint } = {}): Promise<ChainPoint & { count: number }> {
+export async function followAuditChain(
+  sql: RawSql,
+  breaks: Break[],
+  options: { pageSize?: number; from?: ChainPoint } = {},
+): Promise<ChainPoint & { count: number }> {
   const pageSize = options.pageSize ?? 5000;
   let prev = options.from?.lastHash ?? GENESIS_HASH;
   let lastId = options.from?.lastId ?? '0';
@@ -165,7 +169,10 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
      where i.funding_date is not null and i.outstanding is distinct from coalesce(r.total, 0)
      order by i.id limit 100`;
   for (const d of drift) {
-    breaks.push({ kind: 'invoice_outstanding', message: `invoice ${d.id} (${d.number}): outstanding ${d.outstanding} but its receivable lines sum to ${d.ledger}` });
+    breaks.push({
+      kind: 'invoice_outstanding',
+      message: `invoice ${d.id} (${d.number}): outstanding ${d.outstanding} but its receivable lines sum to ${d.ledger}`,
+    });
   }
   const accruals = await sql<{ invoice_id: string; accrued: string; ledger: string }[]>`
     select f.invoice_id, f.accrued, coalesce(s.total, 0) as ledger
@@ -181,12 +188,16 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
   const triggers = await sql<{ tgname: string }[]>`select tgname from pg_trigger where not tgisinternal and tgenabled <> 'D'`;
   const present = new Set(triggers.map((t) => t.tgname));
   for (const [table, name] of GUARDS) {
-    if (!present.has(name)) breaks.push({ kind: 'missing_guard', message: `trigger ${name} on ${table} is missing or disabled: the table is no longer append-only` });
+    if (!present.has(name))
+      breaks.push({ kind: 'missing_guard', message: `trigger ${name} on ${table} is missing or disabled: the table is no longer append-only` });
   }
   const [constraint] = await sql<{ n: number }[]>`
     select count(*)::int as n from pg_constraint where conname = 'ledger_accounts_liability_not_in_debit' and conrelid = 'ledger_accounts'::regclass`;
   if (constraint!.n === 0) {
-    breaks.push({ kind: 'missing_guard', message: 'constraint ledger_accounts_liability_not_in_debit on ledger_accounts is missing: a reserve or client payable may go into debit' });
+    breaks.push({
+      kind: 'missing_guard',
+      message: 'constraint ledger_accounts_liability_not_in_debit on ledger_accounts is missing: a reserve or client payable may go into debit',
+    });
   }
   await verifyReserves(sql, breaks);
   const [counts] = await sql<{ entries: string; lines: string; accounts: string }[]>`
@@ -256,7 +267,19 @@ export async function verifyReserves(sql: RawSql, breaks: Break[]): Promise<void
   }
 
   // (b) The roll-forward per client and currency, by entry kind.
-  const rollForward = await sql<{ client_id: string; name: string | null; currency: string; withheld: string; fees: string; charges: string; released: string; other: string; available: string }[]>`
+  const rollForward = await sql<
+    {
+      client_id: string;
+      name: string | null;
+      currency: string;
+      withheld: string;
+      fees: string;
+      charges: string;
+      released: string;
+      other: string;
+      available: string;
+    }[]
+  >`
     with m as (
       select a.client_id, a.currency, coalesce(o.kind, e.kind) as kind, l.amount
         from journal_lines l
@@ -288,7 +311,19 @@ export async function verifyReserves(sql: RawSql, breaks: Break[]): Promise<void
   }
 
   // Each release entry posts an approved release of the same client, for its approved amount, once.
-  const releases = await sql<{ entry_id: string; release_id: string | null; client_id: string | null; r_id: string | null; r_client: string | null; status: string | null; approved: string | null; credited: string; postings: number }[]>`
+  const releases = await sql<
+    {
+      entry_id: string;
+      release_id: string | null;
+      client_id: string | null;
+      r_id: string | null;
+      r_client: string | null;
+      status: string | null;
+      approved: string | null;
+      credited: string;
+      postings: number;
+    }[]
+  >`
     with e as (select id, release_id, client_id from journal_entries where kind = 'release' and reverses_entry_id is null),
     p as (select l.entry_id, -sum(l.amount) as credited
             from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'client_payable'
@@ -305,7 +340,8 @@ export async function verifyReserves(sql: RawSql, breaks: Break[]): Promise<void
     else if (r.r_client !== r.client_id) problem = `is for client ${r.client_id} but release ${r.r_id} is client ${r.r_client}'s`;
     else if (r.status !== 'approved' && r.status !== 'paid') problem = `posts release ${r.r_id}, which is ${r.status}`;
     else if (r.postings > 1) problem = `is one of ${r.postings} postings of release ${r.r_id}`;
-    else if (r.approved === null || !new Big(r.approved).eq(r.credited)) problem = `pays ${r.credited} to the client for release ${r.r_id}, approved for ${r.approved ?? 'nothing'}`;
+    else if (r.approved === null || !new Big(r.approved).eq(r.credited))
+      problem = `pays ${r.credited} to the client for release ${r.r_id}, approved for ${r.approved ?? 'nothing'}`;
     if (problem && reported++ < 100) breaks.push({ kind: 'release_unmatched', message: `release entry ${r.entry_id} ${problem}` });
   }
 }
@@ -332,7 +368,12 @@ export async function verifyAndAnchor(database: Database, options: AnchorOptions
   if (previous) breaks.push(...(await compareWithAnchor(sql, previous)));
   const chainBroken = breaks.length > 0;
   const ledger = await verifyLedger(sql, breaks);
-  const anchor = await nextAnchor(database, options, { database: name, previous, tip: { events: chain.count, lastId: chain.lastId, tipHash: chain.lastHash }, chainBroken });
+  const anchor = await nextAnchor(database, options, {
+    database: name,
+    previous,
+    tip: { events: chain.count, lastId: chain.lastId, tipHash: chain.lastHash },
+    chainBroken,
+  });
   return { ok: breaks.length === 0, auditEvents: chain.count, ...ledger, breaks, anchor };
 }
 
@@ -364,7 +405,11 @@ export async function verifyOnDemand(database: Database, actor: Actor): Promise<
   requirePermission(actor, 'audit.verify');
   const report = await verifyAndAnchor(database);
   await database.transaction((tx) =>
-    recordAudit(tx, actor, { action: 'audit.verify', targetType: 'audit_log', after: { ok: report.ok, events: report.auditEvents, entries: report.entries, breaks: report.breaks.length } }),
+    recordAudit(tx, actor, {
+      action: 'audit.verify',
+      targetType: 'audit_log',
+      after: { ok: report.ok, events: report.auditEvents, entries: report.entries, breaks: report.breaks.length },
+    }),
   );
   return report;
 }

@@ -73,14 +73,26 @@ function agreementView(row: AgreementRow): AgreementView {
  * Creates a client with its first agreement version. Clients created through the API are
  * `active` (API.md); the console's onboarding starts them as `prospect`.
  */
-export async function createClient(tx: Tx, input: CreateClientInput, actor: Actor, options: { defaultStatus?: 'prospect' | 'active' } = {}): Promise<ClientView> {
+export async function createClient(
+  tx: Tx,
+  input: CreateClientInput,
+  actor: Actor,
+  options: { defaultStatus?: 'prospect' | 'active' } = {},
+): Promise<ClientView> {
   requirePermission(actor, 'client.create');
   const data = parseInput(createClientSchema, input);
   const terms = parseInput(agreementTermsSchema, input.agreement ?? {});
-  const effectiveFrom = data.effectiveFrom === undefined ? todayIn() : assertBusinessDateInWindow(data.effectiveFrom, 'Effective date', 'ahead', { field: 'effectiveFrom' });
+  const effectiveFrom =
+    data.effectiveFrom === undefined ? todayIn() : assertBusinessDateInWindow(data.effectiveFrom, 'Effective date', 'ahead', { field: 'effectiveFrom' });
   const [client] = await tx.db
     .insert(clients)
-    .values({ name: data.name, currency: data.currency, status: data.status ?? options.defaultStatus ?? 'prospect', contacts: data.contacts ?? [], createdBy: actor.userId })
+    .values({
+      name: data.name,
+      currency: data.currency,
+      status: data.status ?? options.defaultStatus ?? 'prospect',
+      contacts: data.contacts ?? [],
+      createdBy: actor.userId,
+    })
     .returning();
   const [agreement] = await tx.db
     .insert(agreements)
@@ -194,7 +206,15 @@ export interface ClientSummary {
 export async function listClients(tx: Tx, actor: Actor): Promise<ClientSummary[]> {
   const scope = isClientUser(actor) ? actor.clientId : null;
   const rows = await tx.sql<
-    { id: string; name: string; currency: string; status: string; model: string | null; balances: { currency: string; reserve: string; receivable: string }[] | null; open: number }[]
+    {
+      id: string;
+      name: string;
+      currency: string;
+      status: string;
+      model: string | null;
+      balances: { currency: string; reserve: string; receivable: string }[] | null;
+      open: number;
+    }[]
   >`
     select c.id, c.name, c.currency, c.status,
            (select a.model from agreements a where a.client_id = c.id and a.status = 'approved' order by a.version desc limit 1) as model,

@@ -39,25 +39,40 @@ async function lockClient(tx: Tx, clientId: number) {
 export async function setKybItem(tx: Tx, clientId: number, key: string, done: boolean, actor: Actor): Promise<KybState> {
   requirePermission(actor, 'client.onboard');
   const item = KYB_ITEMS.find((i) => i.key === key);
-  if (!item) throw new DomainError('invalid_input', `No KYB item "${key}"`, { status: 400, details: { item: 'Checklist item is not one of the KYB checklist' } });
+  if (!item)
+    throw new DomainError('invalid_input', `No KYB item "${key}"`, { status: 400, details: { item: 'Checklist item is not one of the KYB checklist' } });
   const client = await lockClient(tx, clientId);
-  if (client.status !== 'prospect') throw refused('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}; the checklist is edited while it is a prospect`);
+  if (client.status !== 'prospect')
+    throw refused('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}; the checklist is edited while it is a prospect`);
   const before = client.kyb as KybState;
   const after: KybState = { ...before, [key]: { done, by: actor.label, at: new Date().toISOString() } };
   await tx.db.update(clients).set({ kyb: after }).where(eq(clients.id, clientId));
-  await recordAudit(tx, actor, { action: 'client.kyb', targetType: 'client', targetId: clientId, before: { [key]: before[key as KybKey] ?? null }, after: { [key]: after[key as KybKey] } });
+  await recordAudit(tx, actor, {
+    action: 'client.kyb',
+    targetType: 'client',
+    targetId: clientId,
+    before: { [key]: before[key as KybKey] ?? null },
+    after: { [key]: after[key as KybKey] },
+  });
   return after;
 }
 
 export async function submitForReview(tx: Tx, clientId: number, actor: Actor): Promise<ClientView> {
   requirePermission(actor, 'client.onboard');
   const client = await lockClient(tx, clientId);
-  if (client.status !== 'prospect') throw refused('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}; only a prospect is submitted for review`);
+  if (client.status !== 'prospect')
+    throw refused('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}; only a prospect is submitted for review`);
   const missing = missingKyb(client.kyb as KybState);
   if (missing.length > 0) throw refused('kyb_incomplete', `The KYB checklist is not complete: ${missing.join(', ')}`, { missing });
   await tx.db.update(clients).set({ status: 'pending_review', submittedBy: actor.userId, statusReason: null }).where(eq(clients.id, clientId));
   await requestApproval(tx, { kind: 'client_activation', targetId: clientId, clientId, summary: `Activate ${client.name} (KYB complete)` }, actor);
-  await recordAudit(tx, actor, { action: 'client.submit_for_review', targetType: 'client', targetId: clientId, before: { status: client.status }, after: { status: 'pending_review' } });
+  await recordAudit(tx, actor, {
+    action: 'client.submit_for_review',
+    targetType: 'client',
+    targetId: clientId,
+    before: { status: client.status },
+    after: { status: 'pending_review' },
+  });
   return getClient(tx, clientId, actor);
 }
 
@@ -65,8 +80,14 @@ export async function submitForReview(tx: Tx, clientId: number, actor: Actor): P
 export async function reviewClient(tx: Tx, clientId: number, decision: 'activate' | 'return', reason: string | undefined, actor: Actor): Promise<ClientView> {
   requirePermission(actor, 'client.activate');
   const client = await lockClient(tx, clientId);
-  if (client.status !== 'pending_review') throw new DomainError('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}, not waiting for review`, { status: 409 });
-  assertNotMaker(actor, { makers: [client.createdBy, client.submittedBy], did: 'entered or submitted this client', checker: 'another underwriter', decide: 'review' });
+  if (client.status !== 'pending_review')
+    throw new DomainError('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}, not waiting for review`, { status: 409 });
+  assertNotMaker(actor, {
+    makers: [client.createdBy, client.submittedBy],
+    did: 'entered or submitted this client',
+    checker: 'another underwriter',
+    decide: 'review',
+  });
   const request = await lockPendingRequest(tx, 'client_activation', clientId, actor);
   if (decision === 'activate') {
     const missing = missingKyb(client.kyb as KybState);
@@ -74,8 +95,17 @@ export async function reviewClient(tx: Tx, clientId: number, decision: 'activate
   }
   const status = decision === 'activate' ? 'active' : 'prospect';
   await decideRequest(tx, request.id, decision === 'activate' ? 'approved' : 'rejected', actor, reason);
-  await tx.db.update(clients).set({ status, reviewedBy: actor.userId, statusReason: decision === 'return' ? reason!.trim() : null }).where(eq(clients.id, clientId));
-  await recordAudit(tx, actor, { action: `client.${decision === 'activate' ? 'activate' : 'return_to_prospect'}`, targetType: 'client', targetId: clientId, before: { status: client.status }, after: { status, reason: reason ?? null } });
+  await tx.db
+    .update(clients)
+    .set({ status, reviewedBy: actor.userId, statusReason: decision === 'return' ? reason!.trim() : null })
+    .where(eq(clients.id, clientId));
+  await recordAudit(tx, actor, {
+    action: `client.${decision === 'activate' ? 'activate' : 'return_to_prospect'}`,
+    targetType: 'client',
+    targetId: clientId,
+    before: { status: client.status },
+    after: { status, reason: reason ?? null },
+  });
   return getClient(tx, clientId, actor);
 }
 
@@ -86,21 +116,43 @@ const TRANSITIONS: Record<string, string[]> = {
 };
 
 /** Suspend an active client, reactivate a suspended one, or close one for good. */
-export async function setClientStatus(tx: Tx, clientId: number, status: 'active' | 'suspended' | 'closed', reason: string | undefined, actor: Actor): Promise<ClientView> {
+export async function setClientStatus(
+  tx: Tx,
+  clientId: number,
+  status: 'active' | 'suspended' | 'closed',
+  reason: string | undefined,
+  actor: Actor,
+): Promise<ClientView> {
   requirePermission(actor, 'client.onboard');
   const client = await lockClient(tx, clientId);
   if (!TRANSITIONS[status]?.includes(client.status)) {
     throw new DomainError('invalid_state', `${client.name} is ${client.status.replace('_', ' ')}; it cannot become ${status}`, { status: 409 });
   }
-  if (status !== 'active' && !reason?.trim()) throw new DomainError('reason_required', `Say why the client is ${status}`, { status: 400, details: { reason: `Reason is required: say why the client is ${status}` } });
-  await tx.db.update(clients).set({ status, statusReason: reason?.trim() || null }).where(eq(clients.id, clientId));
-  await recordAudit(tx, actor, { action: `client.${status === 'active' ? 'reactivate' : status === 'suspended' ? 'suspend' : 'close'}`, targetType: 'client', targetId: clientId, before: { status: client.status }, after: { status, reason: reason ?? null } });
+  if (status !== 'active' && !reason?.trim())
+    throw new DomainError('reason_required', `Say why the client is ${status}`, {
+      status: 400,
+      details: { reason: `Reason is required: say why the client is ${status}` },
+    });
+  await tx.db
+    .update(clients)
+    .set({ status, statusReason: reason?.trim() || null })
+    .where(eq(clients.id, clientId));
+  await recordAudit(tx, actor, {
+    action: `client.${status === 'active' ? 'reactivate' : status === 'suspended' ? 'suspend' : 'close'}`,
+    targetType: 'client',
+    targetId: clientId,
+    before: { status: client.status },
+    after: { status, reason: reason ?? null },
+  });
   return getClient(tx, clientId, actor);
 }
 
 /** The last business date the client was funded on: a new agreement version must start after it. */
 async function lastFundingDate(tx: Tx, clientId: number): Promise<string | null> {
-  const [row] = await tx.db.select({ last: max(invoices.fundingDate) }).from(invoices).where(eq(invoices.clientId, clientId));
+  const [row] = await tx.db
+    .select({ last: max(invoices.fundingDate) })
+    .from(invoices)
+    .where(eq(invoices.clientId, clientId));
   return row?.last ?? null;
 }
 
@@ -121,11 +173,21 @@ export async function proposeAgreementChange(
   const terms = parseInput(agreementTermsSchema, input.agreement ?? {});
   const last = await lastFundingDate(tx, clientId);
   if (last && effectiveFrom <= last) {
-    throw refused('rewrites_history', `${client.name} was last funded on ${last}; a new agreement version must start after that`, { effectiveFrom: `after ${last}` });
+    throw refused('rewrites_history', `${client.name} was last funded on ${last}; a new agreement version must start after that`, {
+      effectiveFrom: `after ${last}`,
+    });
   }
-  const pending = await tx.db.select({ id: agreements.id }).from(agreements).where(and(eq(agreements.clientId, clientId), eq(agreements.status, 'pending_approval')));
+  const pending = await tx.db
+    .select({ id: agreements.id })
+    .from(agreements)
+    .where(and(eq(agreements.clientId, clientId), eq(agreements.status, 'pending_approval')));
   if (pending.length > 0) throw new DomainError('change_pending', `Agreement version ${pending[0]!.id} already waits for approval`, { status: 409 });
-  const [latest] = await tx.db.select({ version: agreements.version }).from(agreements).where(eq(agreements.clientId, clientId)).orderBy(desc(agreements.version)).limit(1);
+  const [latest] = await tx.db
+    .select({ version: agreements.version })
+    .from(agreements)
+    .where(eq(agreements.clientId, clientId))
+    .orderBy(desc(agreements.version))
+    .limit(1);
   const version = (latest?.version ?? 0) + 1;
   const [row] = await tx.db
     .insert(agreements)
@@ -143,12 +205,27 @@ export async function proposeAgreementChange(
       createdBy: actor.userId,
     })
     .returning({ id: agreements.id });
-  await requestApproval(tx, { kind: 'agreement_change', targetId: row!.id, clientId, summary: `${client.name}: agreement v${version} from ${effectiveFrom}`, details: { terms } }, actor);
-  await recordAudit(tx, actor, { action: 'agreement.propose', targetType: 'agreement', targetId: row!.id, after: { clientId: String(clientId), version, effectiveFrom, terms } });
+  await requestApproval(
+    tx,
+    { kind: 'agreement_change', targetId: row!.id, clientId, summary: `${client.name}: agreement v${version} from ${effectiveFrom}`, details: { terms } },
+    actor,
+  );
+  await recordAudit(tx, actor, {
+    action: 'agreement.propose',
+    targetType: 'agreement',
+    targetId: row!.id,
+    after: { clientId: String(clientId), version, effectiveFrom, terms },
+  });
   return { id: String(row!.id), version, status: 'pending_approval' };
 }
 
-export async function decideAgreementChange(tx: Tx, agreementId: number, decision: 'approve' | 'reject', reason: string | undefined, actor: Actor): Promise<{ id: string; version: number; status: string }> {
+export async function decideAgreementChange(
+  tx: Tx,
+  agreementId: number,
+  decision: 'approve' | 'reject',
+  reason: string | undefined,
+  actor: Actor,
+): Promise<{ id: string; version: number; status: string }> {
   requirePermission(actor, 'agreement.approve');
   const [row] = await tx.db.select().from(agreements).where(eq(agreements.id, agreementId)).for('update');
   if (!row) throw notFound('Agreement version', agreementId);
@@ -164,6 +241,12 @@ export async function decideAgreementChange(tx: Tx, agreementId: number, decisio
     .update(agreements)
     .set({ status, approvedBy: decision === 'approve' ? actor.userId : null, approvedAt: decision === 'approve' ? new Date() : null })
     .where(eq(agreements.id, agreementId));
-  await recordAudit(tx, actor, { action: `agreement.${decision}`, targetType: 'agreement', targetId: agreementId, before: { status: row.status }, after: { status, reason: reason ?? null } });
+  await recordAudit(tx, actor, {
+    action: `agreement.${decision}`,
+    targetType: 'agreement',
+    targetId: agreementId,
+    before: { status: row.status },
+    after: { status, reason: reason ?? null },
+  });
   return { id: String(row.id), version: row.version, status };
 }

@@ -12,7 +12,9 @@ import { choice, optional, text } from '../validation/fields';
 /** A client's payout bank account (API.md PUT …/payout-account and the console's form alike). */
 export const payoutAccountSchema = z.object({
   holderName: text('Account holder', { max: 100 }),
-  routing: text('Routing number', { max: 20 }).refine(isRoutingNumber, { error: 'Routing number must be a 9-digit ABA routing number (its check digit is wrong or it is not 9 digits)' }),
+  routing: text('Routing number', { max: 20 }).refine(isRoutingNumber, {
+    error: 'Routing number must be a 9-digit ABA routing number (its check digit is wrong or it is not 9 digits)',
+  }),
   account: text('Account number', { max: 40 }).refine((v) => /^[0-9A-Za-z-]{4,17}$/.test(v), { error: 'Account number must be 4 to 17 letters or digits' }),
   accountType: optional(choice('Account type', ['checking', 'savings'])).transform((v) => v ?? 'checking'),
 });

@@ -19,13 +19,27 @@ const CLIENTS: { name: string; currency: string; contact: string; agreement: Agr
     name: 'Acme Freight LLC',
     currency: 'USD',
     contact: 'ap@acme-freight.example',
-    agreement: { model: 'recourse', advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' }, creditLimit: '500000.00', concentrationLimit: '0.60' },
+    agreement: {
+      model: 'recourse',
+      advanceRate: '0.80',
+      reserveRate: '0.20',
+      fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
+      creditLimit: '500000.00',
+      concentrationLimit: '0.60',
+    },
   },
   {
     name: 'Northwind Staffing Inc.',
     currency: 'USD',
     contact: 'finance@northwind.example',
-    agreement: { model: 'recourse', advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' }, creditLimit: '250000.00', concentrationLimit: '0.75' },
+    agreement: {
+      model: 'recourse',
+      advanceRate: '0.90',
+      reserveRate: '0.10',
+      fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' },
+      creditLimit: '250000.00',
+      concentrationLimit: '0.75',
+    },
   },
   {
     name: 'Globex Export GmbH',
@@ -82,7 +96,14 @@ export async function seedDemo(database: Database, options: { today: string } = 
     for (const c of CLIENTS) {
       const view = await createClient(
         tx,
-        { name: c.name, currency: c.currency, status: 'active', contacts: [{ name: 'Accounts', email: c.contact }], agreement: c.agreement, effectiveFrom: start },
+        {
+          name: c.name,
+          currency: c.currency,
+          status: 'active',
+          contacts: [{ name: 'Accounts', email: c.contact }],
+          agreement: c.agreement,
+          effectiveFrom: start,
+        },
         as('underwriter'),
       );
       clientIds.push(Number(view.id));
@@ -90,7 +111,11 @@ export async function seedDemo(database: Database, options: { today: string } = 
     const debtorIds: number[] = [];
     for (const d of DEBTORS) debtorIds.push(Number((await createDebtor(tx, d, as('underwriter'))).id));
     for (const u of DEMO_USERS) {
-      await createUser(tx, { email: u.email, name: u.name, role: u.role, password: DEMO_PASSWORD, clientId: isClientUser(u) ? clientIds[0] : undefined }, as('admin'));
+      await createUser(
+        tx,
+        { email: u.email, name: u.name, role: u.role, password: DEMO_PASSWORD, clientId: isClientUser(u) ? clientIds[0] : undefined },
+        as('admin'),
+      );
     }
     // Twelve invoices per client; the older eight are funded in one batch, two verified, two submitted.
     for (const [ci, clientId] of clientIds.entries()) {
@@ -101,7 +126,15 @@ export async function seedDemo(database: Database, options: { today: string } = 
         const face = `${(4 + ((n * 7 + ci * 3) % 11)) * 1250}.00`;
         const invoice = await createInvoice(
           tx,
-          { clientId, debtorId: debtorIds[(n + ci) % debtorIds.length]!, number: `${['AF', 'NW', 'GX'][ci]}-${1000 + n}`, faceValue: face, currency, issueDate, dueDate: addDays(issueDate, 45) },
+          {
+            clientId,
+            debtorId: debtorIds[(n + ci) % debtorIds.length]!,
+            number: `${['AF', 'NW', 'GX'][ci]}-${1000 + n}`,
+            faceValue: face,
+            currency,
+            issueDate,
+            dueDate: addDays(issueDate, 45),
+          },
           as('funding'),
         );
         if (n <= 10) await verifyInvoice(tx, Number(invoice.id), as('funding'));

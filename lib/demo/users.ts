@@ -12,4 +12,3 @@ export const DEMO_USERS: { email: string; role: Role; name: string }[] = [
   { email: 'auditor@holdback.demo', role: 'auditor', name: 'Audrey Auditor' },
   { email: 'client@holdback.demo', role: 'client', name: 'Carl Client (Acme Freight)' },
 ];
-

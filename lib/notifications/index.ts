@@ -20,7 +20,11 @@ export const testEmailSchema = z.object({ to: email('Send a test email to') });
 export async function sendTestEmail(tx: Tx, input: { to: unknown }, actor: Actor): Promise<number> {
   requirePermission(actor, 'outbox.manage');
   const { to } = parseInput(testEmailSchema, input);
-  const id = await queueEmail(tx, { to, template: 'test_message', data: { requestedBy: actor.label, at: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC' } });
+  const id = await queueEmail(tx, {
+    to,
+    template: 'test_message',
+    data: { requestedBy: actor.label, at: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC' },
+  });
   await recordAudit(tx, actor, { action: 'email.test', targetType: 'email', targetId: id, after: { to } });
   return id!;
 }

@@ -128,7 +128,12 @@ export async function sendDueEmails(database: Database, transport: MailTransport
       recordAudit(
         tx,
         systemActor('job:email-outbox'),
-        outcomes.map((o) => ({ action: `email.${o.outcome}`, targetType: 'email', targetId: o.id, after: { to: o.to, via: transport.describe, error: o.error } })),
+        outcomes.map((o) => ({
+          action: `email.${o.outcome}`,
+          targetType: 'email',
+          targetId: o.id,
+          after: { to: o.to, via: transport.describe, error: o.error },
+        })),
       ),
     );
   }
@@ -159,12 +164,32 @@ export interface OutboxItem {
 
 export async function listOutbox(tx: Tx, filter: { status?: string; limit?: number } = {}): Promise<OutboxItem[]> {
   const rows = await tx.sql<
-    { id: string; to: string; subject: string; template: string; status: string; attempts: number; last_error: string | null; created_at: string; sent_at: string | null }[]
+    {
+      id: string;
+      to: string;
+      subject: string;
+      template: string;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      created_at: string;
+      sent_at: string | null;
+    }[]
   >`
     select id, "to", subject, template, status, attempts, last_error,
            to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at,
            to_char(sent_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as sent_at
       from email_outbox where (${filter.status ?? null}::text is null or status = ${filter.status ?? null})
      order by id desc limit ${filter.limit ?? 100}`;
-  return rows.map((r) => ({ id: r.id, to: r.to, subject: r.subject, template: r.template, status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    to: r.to,
+    subject: r.subject,
+    template: r.template,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  }));
 }

@@ -8,7 +8,10 @@ export function wantsEmail(contact: Pick<ClientContact, 'notifyStatements' | 'no
 }
 
 /** The contacts who want emails on `topic`, each address once (case-insensitive), in their order. */
-export function recipientsFor<C extends Pick<ClientContact, 'email' | 'notifyStatements' | 'notifyRebates'>>(contacts: readonly C[] | null | undefined, topic: ContactTopic): C[] {
+export function recipientsFor<C extends Pick<ClientContact, 'email' | 'notifyStatements' | 'notifyRebates'>>(
+  contacts: readonly C[] | null | undefined,
+  topic: ContactTopic,
+): C[] {
   const seen = new Set<string>();
   const out: C[] = [];
   for (const contact of contacts ?? []) {

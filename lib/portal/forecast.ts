@@ -50,7 +50,10 @@ export function nextCycleOnOrAfter(schedule: Cadence, date: string): string {
   return d;
 }
 
-export function forecastReserve(sources: ForecastSource[], input: { today: string; holdDays: number; schedule: Cadence }): { items: ForecastItem[]; buckets: ForecastBucket[]; unscheduled: { currency: string; amount: string }[] } {
+export function forecastReserve(
+  sources: ForecastSource[],
+  input: { today: string; holdDays: number; schedule: Cadence },
+): { items: ForecastItem[]; buckets: ForecastBucket[]; unscheduled: { currency: string; amount: string }[] } {
   const { today, holdDays, schedule } = input;
   const items: ForecastItem[] = sources
     .filter((s) => new Big(s.held).gt(0))
@@ -77,7 +80,13 @@ export function forecastReserve(sources: ForecastSource[], input: { today: strin
         why = 'held for the agreement (released by review)';
       }
       if (eligible && holdDays > 0 && s.status !== 'tranche') why += `, then a ${holdDays}-day holding period`;
-      return { label: s.label, currency: s.currency, held: formatMoney(new Big(s.held), s.currency), expectedBack: eligible ? nextCycleOnOrAfter(schedule, eligible) : null, why };
+      return {
+        label: s.label,
+        currency: s.currency,
+        held: formatMoney(new Big(s.held), s.currency),
+        expectedBack: eligible ? nextCycleOnOrAfter(schedule, eligible) : null,
+        why,
+      };
     })
     .sort((a, b) => (a.expectedBack ?? '9999').localeCompare(b.expectedBack ?? '9999') || a.label.localeCompare(b.label));
   const byMonth = new Map<string, Big>();

@@ -26,7 +26,9 @@ export interface ClientRelease {
 export async function clientReleases(tx: Tx, clientId: number, actor: Actor, limit = 100): Promise<ClientRelease[]> {
   requirePermission(actor, 'portfolio.read');
   assertClientScope(actor, clientId);
-  const rows = await tx.sql<{ id: string; as_of: string; currency: string; amount: string; approved_amount: string | null; status: string; paid_at: string | null }[]>`
+  const rows = await tx.sql<
+    { id: string; as_of: string; currency: string; amount: string; approved_amount: string | null; status: string; paid_at: string | null }[]
+  >`
     select id, as_of, currency, amount, approved_amount, status, to_char(paid_at at time zone 'UTC', 'YYYY-MM-DD') as paid_at
       from releases where client_id = ${clientId} and status <> 'nothing_due'
      order by as_of desc, id desc limit ${limit}`;
@@ -61,7 +63,14 @@ export async function rebateAdvice(tx: Tx, clientId: number, releaseId: number, 
     select "to", subject, html, text, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at
       from email_outbox where template = 'rebate_advice' and client_id = ${clientId} and dedupe_key like ${`rebate:${releaseId}:%`} order by id`;
   if (mails.length === 0) throw notFound('Rebate advice', releaseId);
-  return { releaseId: String(releaseId), subject: mails[0]!.subject, html: mails[0]!.html, text: mails[0]!.text, sentTo: mails.map((m) => m.to), queuedAt: mails[0]!.created_at };
+  return {
+    releaseId: String(releaseId),
+    subject: mails[0]!.subject,
+    html: mails[0]!.html,
+    text: mails[0]!.text,
+    sentTo: mails.map((m) => m.to),
+    queuedAt: mails[0]!.created_at,
+  };
 }
 
 export interface ReservePoint {
@@ -105,7 +114,17 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
   const schedule = (ctx?.terms.releaseSchedule ?? { cadence: 'biweekly', anchorDate: '2026-01-02' }) as Cadence;
   const holdDays = ctx?.tier?.holdDays ?? 0;
   const rows = await tx.sql<
-    { kind: 'invoice' | 'tranche' | 'pool'; label: string; currency: string; held: string; status: ForecastSource['status']; due_date: string | null; settled_date: string | null; matures_on: string | null; days_late: number | null }[]
+    {
+      kind: 'invoice' | 'tranche' | 'pool';
+      label: string;
+      currency: string;
+      held: string;
+      status: ForecastSource['status'];
+      due_date: string | null;
+      settled_date: string | null;
+      matures_on: string | null;
+      days_late: number | null;
+    }[]
   >`
     with held as (
       select a.currency, l.invoice_id, l.tranche_id, sum(-l.amount) as held

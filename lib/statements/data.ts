@@ -34,7 +34,19 @@ export async function loadStatementData(tx: Tx, clientIds: number[], period: Sta
      where a.code = 'reserve' and a.client_id = any(${clientIds}::bigint[])
      group by a.client_id, a.currency`;
   const lines = await tx.sql<
-    { client_id: string; currency: string; id: string; entry_id: string; effective_date: string; amount: string; number: string | null; tranche_id: string | null; kind: string; memo: string; release_id: string | null }[]
+    {
+      client_id: string;
+      currency: string;
+      id: string;
+      entry_id: string;
+      effective_date: string;
+      amount: string;
+      number: string | null;
+      tranche_id: string | null;
+      kind: string;
+      memo: string;
+      release_id: string | null;
+    }[]
   >`
     select a.client_id, l.currency, l.id, l.entry_id, l.effective_date, l.amount, i.number, l.tranche_id, e.kind, e.memo, e.release_id
       from ledger_accounts a

@@ -64,7 +64,17 @@ export async function factorName(tx: Tx): Promise<string> {
   return (row?.value ?? '').trim() || process.env.FACTOR_NAME?.trim() || 'Holdback';
 }
 
-type Row = { id: string; client_id: string; period_from: string; period_to: string; figures: CurrencyFigures[]; sha256: string; bytes: number; generated_at: string; generated_by: string };
+type Row = {
+  id: string;
+  client_id: string;
+  period_from: string;
+  period_to: string;
+  figures: CurrencyFigures[];
+  sha256: string;
+  bytes: number;
+  generated_at: string;
+  generated_by: string;
+};
 
 function view(r: Row): StatementView {
   const period = { from: r.period_from, to: r.period_to };
@@ -154,7 +164,12 @@ export async function composeStatement(tx: Tx, clientId: number, period: Stateme
  * someone else wins and this one is dropped), audits each, and queues the statement-ready
  * email to each contact who wants it — all in the caller's transaction.
  */
-async function storeStatements(tx: Tx, rendered: RenderedStatement[], by: Actor, jobRunId: number | null): Promise<{ stored: Map<number, number>; emailed: number }> {
+async function storeStatements(
+  tx: Tx,
+  rendered: RenderedStatement[],
+  by: Actor,
+  jobRunId: number | null,
+): Promise<{ stored: Map<number, number>; emailed: number }> {
   const stored = new Map<number, number>();
   if (rendered.length === 0) return { stored, emailed: 0 };
   const c = <T>(f: (r: RenderedStatement) => T) => rendered.map(f);
@@ -184,7 +199,14 @@ async function storeStatements(tx: Tx, rendered: RenderedStatement[], by: Actor,
       action: 'statement.issue',
       targetType: 'statement',
       targetId: id,
-      after: { clientId: String(clientId), from: r.period.from, to: r.period.to, closing: Object.fromEntries(f.map((x) => [x.currency, x.closing])), sha256: r.sha256, bytes: r.pdf.length },
+      after: {
+        clientId: String(clientId),
+        from: r.period.from,
+        to: r.period.to,
+        closing: Object.fromEntries(f.map((x) => [x.currency, x.closing])),
+        sha256: r.sha256,
+        bytes: r.pdf.length,
+      },
     });
     for (const contact of recipientsFor(r.contacts, 'statements')) {
       const queued = await queueEmail(tx, {
@@ -196,7 +218,11 @@ async function storeStatements(tx: Tx, rendered: RenderedStatement[], by: Actor,
           periodLabel: describePeriod(r.period),
           from: r.period.from,
           to: r.period.to,
-          balances: r.statement.currencies.map((s) => ({ currency: s.currency, opening: groupedMoney(s.opening, s.currency), closing: groupedMoney(s.closing, s.currency) })),
+          balances: r.statement.currencies.map((s) => ({
+            currency: s.currency,
+            opening: groupedMoney(s.opening, s.currency),
+            closing: groupedMoney(s.closing, s.currency),
+          })),
           url: `${appUrl()}/portal`,
         },
         dedupeKey: `statement:${id}:${contact.email.toLowerCase()}`,
@@ -218,7 +244,12 @@ async function storedFor(tx: Tx, clientId: number, period: StatementPeriod): Pro
 type IssueOptions = { today?: string; permission?: IssuePermission; render?: Renderer };
 
 /** Who may issue, for which client and period: the checks before anything is read or written. */
-async function issuable(tx: Tx, input: { clientId: number; from: unknown; to: unknown }, actor: Actor, options: { today?: string; permission: Permission }): Promise<StatementPeriod> {
+async function issuable(
+  tx: Tx,
+  input: { clientId: number; from: unknown; to: unknown },
+  actor: Actor,
+  options: { today?: string; permission: Permission },
+): Promise<StatementPeriod> {
   requirePermission(actor, options.permission);
   assertClientScope(actor, input.clientId);
   const [client] = await tx.sql<{ id: string }[]>`select id from clients where id = ${input.clientId}`;
@@ -296,7 +327,11 @@ export async function assertClientsExist(tx: Tx, clientIds: readonly (number | s
   const known = await tx.sql<{ id: string }[]>`select id from clients where id = any(${ids}::bigint[])`;
   const knownSet = new Set(known.map((k) => Number(k.id)));
   const unknown = ids.filter((id) => !knownSet.has(id));
-  if (unknown.length > 0) throw new DomainError('not_found', `No client ${unknown.slice(0, 20).join(', ')}`, { status: 404, details: { clientIds: unknown.slice(0, 100).map(String) } });
+  if (unknown.length > 0)
+    throw new DomainError('not_found', `No client ${unknown.slice(0, 20).join(', ')}`, {
+      status: 404,
+      details: { clientIds: unknown.slice(0, 100).map(String) },
+    });
 }
 
 export interface StatementRunResult {
@@ -312,7 +347,11 @@ export interface StatementRunResult {
 const runSchema = z.object({
   from: z.unknown().optional(),
   to: z.unknown().optional(),
-  clientIds: z.array(z.union([z.string().regex(/^\d+$/, { error: 'must be client ids' }), z.number().int().positive()]).transform(Number), { error: 'must be a list of client ids' }).optional(),
+  clientIds: z
+    .array(z.union([z.string().regex(/^\d+$/, { error: 'must be client ids' }), z.number().int().positive()]).transform(Number), {
+      error: 'must be a list of client ids',
+    })
+    .optional(),
 });
 
 /** Runs `count` tasks with at most `limit` at once; a task's failure is its own to handle. */
@@ -369,7 +408,8 @@ export async function runStatements(
   const chunks: number[][] = [];
   for (let i = 0; i < todo.length; i += chunkSize) chunks.push(todo.slice(i, i + chunkSize));
   let processed = result.skipped;
-  const fail = (clientId: number, error: unknown) => result.failed.push({ clientId: String(clientId), error: error instanceof Error ? error.message : String(error) });
+  const fail = (clientId: number, error: unknown) =>
+    result.failed.push({ clientId: String(clientId), error: error instanceof Error ? error.message : String(error) });
   await options.onProgress?.(processed, clientIds.length, result);
 
   await inParallel(chunks.length, options.concurrency ?? 3, async (index) => {

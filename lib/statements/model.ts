@@ -158,7 +158,9 @@ function currencyStatement(period: StatementPeriod, input: CurrencyInput): Curre
   const movements: StatementMovement[] = [];
   for (const line of [...input.lines].sort(byLedgerOrder)) {
     if (line.date < period.from || line.date > period.to) {
-      throw new DomainError('statement_line_outside_period', `Reserve line ${line.lineId} of ${line.date} is outside ${period.from} – ${period.to}`, { status: 409 });
+      throw new DomainError('statement_line_outside_period', `Reserve line ${line.lineId} of ${line.date} is outside ${period.from} – ${period.to}`, {
+        status: 409,
+      });
     }
     // The reserve is a liability: a credit (negative ledger amount) adds to what is held.
     const amount = line.ledgerAmount.times(-1);
@@ -168,7 +170,17 @@ function currencyStatement(period: StatementPeriod, input: CurrencyInput): Curre
     if (amount.gt(0)) totals.added = totals.added.plus(amount);
     else totals.taken = totals.taken.plus(amount);
     totals.net = totals.net.plus(amount);
-    movements.push({ date: line.date, entryId: line.entryId, lineId: line.lineId, kind: line.kind, category, description: describeMovement(line), reference: referenceOf(line), amount, balance });
+    movements.push({
+      date: line.date,
+      entryId: line.entryId,
+      lineId: line.lineId,
+      kind: line.kind,
+      category,
+      description: describeMovement(line),
+      reference: referenceOf(line),
+      amount,
+      balance,
+    });
   }
   const closing = input.opening.plus(totals.net);
   if (!closing.eq(input.ledgerClosing)) {

@@ -77,7 +77,12 @@ class Writer {
     private readonly statement: Statement,
   ) {}
 
-  private text(value: string, x: number, y: number, options: { width: number; align?: 'left' | 'right' | 'center'; font?: string; size?: number; color?: string }) {
+  private text(
+    value: string,
+    x: number,
+    y: number,
+    options: { width: number; align?: 'left' | 'right' | 'center'; font?: string; size?: number; color?: string },
+  ) {
     // One line placed by hand (no width: pdfkit's line wrapper is most of a row's cost).
     this.doc
       .font(options.font ?? 'Helvetica')
@@ -96,7 +101,12 @@ class Writer {
   }
 
   private rule(y: number, color = RULE, width = 0.5) {
-    this.doc.moveTo(MARGIN.left, y).lineTo(PAGE.width - MARGIN.right, y).lineWidth(width).strokeColor(color).stroke();
+    this.doc
+      .moveTo(MARGIN.left, y)
+      .lineTo(PAGE.width - MARGIN.right, y)
+      .lineWidth(width)
+      .strokeColor(color)
+      .stroke();
   }
 
   /** Starts a new page when `height` does not fit; repeats the current table's header there. */
@@ -132,7 +142,9 @@ class Writer {
       this.y += 13;
     }
     this.y += 6;
-    this.paragraph('This statement shows the reserve we hold back for you: what was held at the start of the period, every movement in it and what is held at its end. A positive amount adds to your reserve; a negative amount takes from it.');
+    this.paragraph(
+      'This statement shows the reserve we hold back for you: what was held at the start of the period, every movement in it and what is held at its end. A positive amount adds to your reserve; a negative amount takes from it.',
+    );
   }
 
   paragraph(value: string) {
@@ -165,7 +177,11 @@ class Writer {
       if (row.strong) this.rule(this.y - 2);
       const font = row.strong ? 'Helvetica-Bold' : 'Helvetica';
       this.text(row.label, MARGIN.left, this.y, { width: labelWidth, font });
-      this.text(`${groupedMoney(row.amount, currency)} ${currency}`, MARGIN.left + labelWidth, this.y, { width: CONTENT_WIDTH - labelWidth, align: 'right', font });
+      this.text(`${groupedMoney(row.amount, currency)} ${currency}`, MARGIN.left + labelWidth, this.y, {
+        width: CONTENT_WIDTH - labelWidth,
+        align: 'right',
+        font,
+      });
       this.y += 14;
     }
     this.y += 4;
@@ -174,13 +190,22 @@ class Writer {
   private tableRow(values: Record<ColumnKey, string>, options: { font?: string; color?: string } = {}) {
     let x = MARGIN.left;
     for (const c of COLUMNS) {
-      this.text(values[c.key], x, this.y, { width: c.width - (c.align === 'right' ? 0 : 4), align: c.align, font: options.font, size: 8.5, color: options.color });
+      this.text(values[c.key], x, this.y, {
+        width: c.width - (c.align === 'right' ? 0 : 4),
+        align: c.align,
+        font: options.font,
+        size: 8.5,
+        color: options.color,
+      });
       x += c.width;
     }
   }
 
   private movementHeader(currency: string) {
-    this.tableRow({ date: 'Date', description: 'Description', reference: 'Invoice', amount: `Amount ${currency}`, balance: `Balance ${currency}` }, { font: 'Helvetica-Bold', color: MUTED });
+    this.tableRow(
+      { date: 'Date', description: 'Description', reference: 'Invoice', amount: `Amount ${currency}`, balance: `Balance ${currency}` },
+      { font: 'Helvetica-Bold', color: MUTED },
+    );
     this.y += 12;
     this.rule(this.y - 2);
   }
@@ -206,20 +231,34 @@ class Writer {
     this.y += 12;
     for (const m of s.movements) {
       this.ensure(12);
-      this.tableRow({ date: m.date, description: m.description, reference: m.reference ?? '', amount: groupedMoney(m.amount, c), balance: groupedMoney(m.balance, c) });
+      this.tableRow({
+        date: m.date,
+        description: m.description,
+        reference: m.reference ?? '',
+        amount: groupedMoney(m.amount, c),
+        balance: groupedMoney(m.balance, c),
+      });
       this.y += 12;
     }
     this.ensure(30);
     this.rule(this.y - 1);
     this.y += 2;
-    this.tableRow({ date: period.to, description: 'Closing balance', reference: '', amount: groupedMoney(s.totals.net, c), balance: groupedMoney(s.closing, c) }, { font: 'Helvetica-Bold' });
+    this.tableRow(
+      { date: period.to, description: 'Closing balance', reference: '', amount: groupedMoney(s.totals.net, c), balance: groupedMoney(s.closing, c) },
+      { font: 'Helvetica-Bold' },
+    );
     this.y += 12;
     this.repeatHeader = null;
-    this.text(`Added to the reserve ${groupedMoney(s.totals.added, c)} · taken from it ${groupedMoney(s.totals.taken, c)} · net ${groupedMoney(s.totals.net, c)} ${c}`, MARGIN.left, this.y, {
-      width: CONTENT_WIDTH,
-      size: 8,
-      color: MUTED,
-    });
+    this.text(
+      `Added to the reserve ${groupedMoney(s.totals.added, c)} · taken from it ${groupedMoney(s.totals.taken, c)} · net ${groupedMoney(s.totals.net, c)} ${c}`,
+      MARGIN.left,
+      this.y,
+      {
+        width: CONTENT_WIDTH,
+        size: 8,
+        color: MUTED,
+      },
+    );
     this.y += 16;
 
     this.subheading('Fees');
@@ -264,12 +303,22 @@ class Writer {
       // Writing inside the bottom margin must not start another page.
       const bottom = this.doc.page.margins.bottom;
       this.doc.page.margins.bottom = 0;
-      this.text(`${this.statement.factorName} · reserve statement ${this.statement.period.from} to ${this.statement.period.to}`, MARGIN.left, PAGE.height - 38, {
-        width: CONTENT_WIDTH * 0.7,
+      this.text(
+        `${this.statement.factorName} · reserve statement ${this.statement.period.from} to ${this.statement.period.to}`,
+        MARGIN.left,
+        PAGE.height - 38,
+        {
+          width: CONTENT_WIDTH * 0.7,
+          size: 7.5,
+          color: MUTED,
+        },
+      );
+      this.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN.left + CONTENT_WIDTH * 0.7, PAGE.height - 38, {
+        width: CONTENT_WIDTH * 0.3,
+        align: 'right',
         size: 7.5,
         color: MUTED,
       });
-      this.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN.left + CONTENT_WIDTH * 0.7, PAGE.height - 38, { width: CONTENT_WIDTH * 0.3, align: 'right', size: 7.5, color: MUTED });
       this.doc.page.margins.bottom = bottom;
     }
   }

@@ -58,7 +58,8 @@ export const createUserSchema = z
   })
   .superRefine((v, ctx) => {
     const client = isClientUser({ role: v.role });
-    if (client && !v.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'Client is required for a client user: choose the client it belongs to' });
+    if (client && !v.clientId)
+      ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'Client is required for a client user: choose the client it belongs to' });
     if (!client && v.clientId) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'Client: only client users belong to a client' });
   });
 export type CreateUserInput = { email: string; role: Role; name?: string; clientId?: number | string | null; password?: string };
@@ -101,9 +102,15 @@ export async function createUser(
 export async function setPassword(tx: Tx, userId: number, password: string, actor: Actor): Promise<void> {
   if (actor.userId !== userId) requirePermission(actor, 'user.manage');
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw refused('weak_password', `A password needs at least ${MIN_PASSWORD_LENGTH} characters`, { password: `Password must be at least ${MIN_PASSWORD_LENGTH} characters` });
+    throw refused('weak_password', `A password needs at least ${MIN_PASSWORD_LENGTH} characters`, {
+      password: `Password must be at least ${MIN_PASSWORD_LENGTH} characters`,
+    });
   }
-  const updated = await tx.db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, userId)).returning({ id: users.id });
+  const updated = await tx.db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password) })
+    .where(eq(users.id, userId))
+    .returning({ id: users.id });
   if (updated.length === 0) throw notFound('User', userId);
   await bumpSessionVersion(tx, userId);
   await recordAudit(tx, actor, { action: 'user.set_password', targetType: 'user', targetId: userId, after: { sessionsEnded: true } });
@@ -120,7 +127,10 @@ export async function setUserDisabled(tx: Tx, userId: number, disabled: boolean,
     .where(eq(users.id, userId))
     .returning();
   if (disabled) {
-    await tx.db.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
+    await tx.db
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
     // Enabling the user again must not bring back the sessions it had before.
     await bumpSessionVersion(tx, userId);
   }

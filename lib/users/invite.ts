@@ -29,18 +29,31 @@ function secret(): string {
   return s;
 }
 
-const fingerprint = (passwordHash: string | null) => createHash('sha256').update(passwordHash ?? 'no-password').digest('base64url').slice(0, 16);
+const fingerprint = (passwordHash: string | null) =>
+  createHash('sha256')
+    .update(passwordHash ?? 'no-password')
+    .digest('base64url')
+    .slice(0, 16);
 const sign = (payload: string) => createHmac('sha256', secret()).update(`invite:${payload}`).digest('base64url');
 
 export function inviteToken(user: { id: number; passwordHash: string | null }, expiresAt: Date): string {
-  const payload = Buffer.from(JSON.stringify({ u: user.id, x: Math.floor(expiresAt.getTime() / 1000), f: fingerprint(user.passwordHash) })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ u: user.id, x: Math.floor(expiresAt.getTime() / 1000), f: fingerprint(user.passwordHash) })).toString(
+    'base64url',
+  );
   return `${payload}.${sign(payload)}`;
 }
 
-const invalidLink = () => new DomainError('invalid_link', 'This link is not valid any more: it was used already, has expired, or was changed. Ask your factor for a new invitation.', { status: 400 });
+const invalidLink = () =>
+  new DomainError('invalid_link', 'This link is not valid any more: it was used already, has expired, or was changed. Ask your factor for a new invitation.', {
+    status: 400,
+  });
 
 /** The user an invitation link is for, if the link is genuine, unused and unexpired. */
-export async function readInvite(tx: Tx, token: unknown, now: Date = new Date()): Promise<{ id: number; email: string; name: string; passwordHash: string | null }> {
+export async function readInvite(
+  tx: Tx,
+  token: unknown,
+  now: Date = new Date(),
+): Promise<{ id: number; email: string; name: string; passwordHash: string | null }> {
   if (typeof token !== 'string' || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) throw invalidLink();
   const [payload, mac] = token.split('.') as [string, string];
   const expected = Buffer.from(sign(payload));
@@ -70,7 +83,10 @@ export async function inviteClientUser(tx: Tx, input: unknown, actor: Actor, now
   requirePermission(actor, 'user.manage');
   const data = parseInput(inviteSchema, input);
   const { user } = await createUser(tx, { email: data.email, name: data.name, role: 'client', clientId: data.clientId }, actor);
-  const [client] = await tx.db.select({ name: clients.name }).from(clients).where(eq(clients.id, Number(user.clientId)));
+  const [client] = await tx.db
+    .select({ name: clients.name })
+    .from(clients)
+    .where(eq(clients.id, Number(user.clientId)));
   if (!client) throw notFound('Client', data.clientId);
   const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86_400_000);
   const token = inviteToken({ id: Number(user.id), passwordHash: null }, expiresAt);
@@ -78,10 +94,22 @@ export async function inviteClientUser(tx: Tx, input: unknown, actor: Actor, now
   await queueEmail(tx, {
     to: user.email,
     template: 'client_invite',
-    data: { name: user.name, email: user.email, clientName: client.name, factorName: await factorName(tx), setPasswordUrl: `${appUrl()}/set-password?token=${token}`, expires },
+    data: {
+      name: user.name,
+      email: user.email,
+      clientName: client.name,
+      factorName: await factorName(tx),
+      setPasswordUrl: `${appUrl()}/set-password?token=${token}`,
+      expires,
+    },
     clientId: Number(user.clientId),
   });
-  await recordAudit(tx, actor, { action: 'user.invite', targetType: 'user', targetId: user.id, after: { email: user.email, clientId: user.clientId, expires } });
+  await recordAudit(tx, actor, {
+    action: 'user.invite',
+    targetType: 'user',
+    targetId: user.id,
+    after: { email: user.email, clientId: user.clientId, expires },
+  });
   return { user, expires };
 }
 
@@ -96,15 +124,20 @@ export const setPasswordSchema = z
     confirm: passwordField('The same password again'),
   })
   .superRefine((v, ctx) => {
-    if (typeof v.password === 'string' && typeof v.confirm === 'string' && v.password !== v.confirm) ctx.addIssue({ code: 'custom', path: ['confirm'], message: 'The two passwords differ: type the same password twice' });
+    if (typeof v.password === 'string' && typeof v.confirm === 'string' && v.password !== v.confirm)
+      ctx.addIssue({ code: 'custom', path: ['confirm'], message: 'The two passwords differ: type the same password twice' });
   });
 
 /** Sets the first password from an invitation link (the invited person, not signed in). */
 export async function acceptInvite(tx: Tx, input: { token?: unknown; password?: unknown; confirm?: unknown }): Promise<{ email: string }> {
   const user = await readInvite(tx, input.token);
   const password = typeof input.password === 'string' ? input.password : '';
-  if (password.length < MIN_PASSWORD_LENGTH) throw refused('weak_password', `A password needs at least ${MIN_PASSWORD_LENGTH} characters`, { password: `New password must be at least ${MIN_PASSWORD_LENGTH} characters` });
-  if (input.confirm !== undefined && input.confirm !== password) throw refused('password_mismatch', 'The two passwords differ', { confirm: 'The two passwords differ: type the same password twice' });
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw refused('weak_password', `A password needs at least ${MIN_PASSWORD_LENGTH} characters`, {
+      password: `New password must be at least ${MIN_PASSWORD_LENGTH} characters`,
+    });
+  if (input.confirm !== undefined && input.confirm !== password)
+    throw refused('password_mismatch', 'The two passwords differ', { confirm: 'The two passwords differ: type the same password twice' });
   const self: Actor = { userId: user.id, label: user.email, role: 'client', clientId: null, source: 'console', requestId: `invite-${user.id}`, ip: null };
   await setPassword(tx, user.id, password, self);
   return { email: user.email };

@@ -85,13 +85,21 @@ describe('the agreement form (SPEC 2): what people type, the terms the API takes
   });
 
   it('each fee kind and reserve policy takes only its own parameters, and needs them', () => {
-    expect(terms({ feeKind: 'tiered', initialRate: '3%', initialDays: '30', stepRate: '1%', stepDays: '15', annualRate: '12%' }).fees).toEqual({ kind: 'tiered', initialRate: '0.03', initialDays: 30, stepRate: '0.01', stepDays: 15 });
+    expect(terms({ feeKind: 'tiered', initialRate: '3%', initialDays: '30', stepRate: '1%', stepDays: '15', annualRate: '12%' }).fees).toEqual({
+      kind: 'tiered',
+      initialRate: '0.03',
+      initialDays: 30,
+      stepRate: '0.01',
+      stepDays: 15,
+    });
     expect(errors({ feeKind: 'tiered', initialRate: '3%' })).toEqual({
       initialDays: 'Initial period is required for this fee kind',
       stepRate: 'Step fee rate is required for this fee kind',
       stepDays: 'Step period is required for this fee kind',
     });
-    expect(errors({ feeKind: 'tiered', initialRate: '3%', initialDays: '0', stepRate: '1%', stepDays: '15' })).toEqual({ initialDays: 'Initial period must be between 1 and 3650 days' });
+    expect(errors({ feeKind: 'tiered', initialRate: '3%', initialDays: '0', stepRate: '1%', stepDays: '15' })).toEqual({
+      initialDays: 'Initial period must be between 1 and 3650 days',
+    });
     expect(terms({ policyKind: 'per_invoice', holdDays: '180' }).reservePolicy).toEqual({ kind: 'per_invoice' });
     expect(terms({ policyKind: 'rolling', holdDays: '180', cap: '5' }).reservePolicy).toEqual({ kind: 'rolling', holdDays: 180 });
     expect(terms({ policyKind: 'capped', holdDays: '90', cap: '50,000.00' }).reservePolicy).toEqual({ kind: 'capped', holdDays: 90, cap: '50000.00' });
@@ -113,8 +121,18 @@ describe('the agreement form (SPEC 2): what people type, the terms the API takes
   it('round trip: every kind of fee and policy survives terms → form → terms', () => {
     const cases: AgreementTermsInput[] = [
       { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } },
-      { model: 'export', currencies: ['USD', 'EUR'], fees: { kind: 'tiered', initialRate: '0.03', initialDays: 30, stepRate: '0.01', stepDays: 15 }, reservePolicy: { kind: 'rolling', holdDays: 180 } },
-      { model: 'non_recourse', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/365', base: 'outstanding' }, reservePolicy: { kind: 'capped', holdDays: 90, cap: '50000.00' }, riskScore: 0 },
+      {
+        model: 'export',
+        currencies: ['USD', 'EUR'],
+        fees: { kind: 'tiered', initialRate: '0.03', initialDays: 30, stepRate: '0.01', stepDays: 15 },
+        reservePolicy: { kind: 'rolling', holdDays: 180 },
+      },
+      {
+        model: 'non_recourse',
+        fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/365', base: 'outstanding' },
+        reservePolicy: { kind: 'capped', holdDays: 90, cap: '50000.00' },
+        riskScore: 0,
+      },
       {
         model: 'reverse',
         reservePolicy: { kind: 'fixed', target: '25000.00', buildRate: '0.05' },
@@ -142,7 +160,23 @@ describe('the agreement form (SPEC 2): what people type, the terms the API takes
   it('the default terms fill the form, and the form gives them back', () => {
     const defaults = agreementTermsSchema.parse({});
     const form = agreementToForm(defaults);
-    expect(form).toMatchObject({ model: 'recourse', advanceRate: '80%', reserveRate: '20%', concentrationLimit: '100%', feeKind: 'daily_rate', annualRate: '12%', dayCount: 'actual/360', base: 'face', policyKind: 'per_invoice', cadence: 'biweekly', anchorDate: '2026-01-02', recourseDays: '90', riskScore: '', currencies: '', tolerancePercent: '0%' });
+    expect(form).toMatchObject({
+      model: 'recourse',
+      advanceRate: '80%',
+      reserveRate: '20%',
+      concentrationLimit: '100%',
+      feeKind: 'daily_rate',
+      annualRate: '12%',
+      dayCount: 'actual/360',
+      base: 'face',
+      policyKind: 'per_invoice',
+      cadence: 'biweekly',
+      anchorDate: '2026-01-02',
+      recourseDays: '90',
+      riskScore: '',
+      currencies: '',
+      tolerancePercent: '0%',
+    });
     expect(agreementTermsSchema.parse(terms(form))).toEqual(defaults);
   });
 
@@ -153,12 +187,23 @@ describe('the agreement form (SPEC 2): what people type, the terms the API takes
       'fees.rate': 'Flat fee rate must be a plain decimal number such as "0.03" (digits and one point; no %, commas, exponent or letters)',
       riskScore: 'Risk score must be a whole number between 0 and 100',
     });
-    expect(fieldErrors(agreementTermsSchema.safeParse({ advanceRate: '0.85', reserveRate: '0.25' }).error!)).toEqual({ reserveRate: 'Advance rate + reserve rate must be 1; they make 1.1' });
+    expect(fieldErrors(agreementTermsSchema.safeParse({ advanceRate: '0.85', reserveRate: '0.25' }).error!)).toEqual({
+      reserveRate: 'Advance rate + reserve rate must be 1; they make 1.1',
+    });
   });
 
   it('no text typed into any field of either schema throws (once "0.8x" and "25%" crashed a page in big.js)', () => {
     const hostile = ['0.8x', '25%', '25x', '1e5', '-5', 'NaN', 'Infinity', '0x10', '١٢', ' ', '', '.5', '5.', '1,0', '9'.repeat(400), '0.8\u0000'];
-    const fields = { advanceRate: 'x', reserveRate: 'x', creditLimit: 'x', concentrationLimit: 'x', serviceFee: 'x', minimumFee: 'x', minimumReserveBalance: 'x', releaseAutoApproveUpTo: 'x' };
+    const fields = {
+      advanceRate: 'x',
+      reserveRate: 'x',
+      creditLimit: 'x',
+      concentrationLimit: 'x',
+      serviceFee: 'x',
+      minimumFee: 'x',
+      minimumReserveBalance: 'x',
+      releaseAutoApproveUpTo: 'x',
+    };
     for (const text of hostile) {
       for (const key of Object.keys(fields)) {
         expect(() => agreementTermsSchema.safeParse({ [key]: text })).not.toThrow();
@@ -166,7 +211,22 @@ describe('the agreement form (SPEC 2): what people type, the terms the API takes
         expect(() => schema.safeParse({ [key]: text, feeKind: 'flat', flatRate: text, currency: 'JPY' })).not.toThrow();
       }
       for (const kind of ['tiered', 'daily_rate', 'capped', 'fixed', 'percent_of_open']) {
-        expect(() => schema.safeParse({ feeKind: kind, policyKind: kind, initialRate: text, initialDays: text, stepRate: text, stepDays: text, annualRate: text, cap: text, target: text, buildRate: text, policyRate: text, holdDays: text })).not.toThrow();
+        expect(() =>
+          schema.safeParse({
+            feeKind: kind,
+            policyKind: kind,
+            initialRate: text,
+            initialDays: text,
+            stepRate: text,
+            stepDays: text,
+            annualRate: text,
+            cap: text,
+            target: text,
+            buildRate: text,
+            policyRate: text,
+            holdDays: text,
+          }),
+        ).not.toThrow();
       }
     }
     expect(fieldErrors(agreementTermsSchema.safeParse({ concentrationLimit: '25%' }).error!)).toEqual({

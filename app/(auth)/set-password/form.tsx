@@ -24,7 +24,16 @@ export function SetPasswordForm({ token, email }: { token: string; email: string
     <form onSubmit={submitWith(action)} className="mt-4 space-y-3" aria-label="Choose your password">
       <input type="hidden" name="token" value={token} />
       <p className="text-sm text-slate-600">For {email}</p>
-      <TextInput state={state} name="password" id="new-password" label="New password" type="password" autoComplete="new-password" required hint="At least 8 characters" />
+      <TextInput
+        state={state}
+        name="password"
+        id="new-password"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 8 characters"
+      />
       <TextInput state={state} name="confirm" id="confirm-password" label="The same password again" type="password" autoComplete="new-password" required />
       <button type="submit" disabled={pending} className={`w-full ${primaryButton}`}>
         Set password

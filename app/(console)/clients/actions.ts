@@ -32,8 +32,10 @@ const newClientSchema = agreementFormSchema(
   },
   (v, ctx) => {
     // a contact is a name and an email: one without the other is half a contact
-    if (typeof v.contactName === 'string' && !v.contactEmail) ctx.addIssue({ code: 'custom', path: ['contactEmail'], message: 'Contact email is required with a contact name' });
-    if (typeof v.contactEmail === 'string' && !v.contactName) ctx.addIssue({ code: 'custom', path: ['contactName'], message: 'Contact name is required with a contact email' });
+    if (typeof v.contactName === 'string' && !v.contactEmail)
+      ctx.addIssue({ code: 'custom', path: ['contactEmail'], message: 'Contact email is required with a contact name' });
+    if (typeof v.contactEmail === 'string' && !v.contactName)
+      ctx.addIssue({ code: 'custom', path: ['contactName'], message: 'Contact name is required with a contact email' });
   },
 );
 
@@ -48,15 +50,11 @@ export const createClientAction = formAction('client.create', newClientSchema, a
 // (schemas stay outside the exports: in a 'use server' module every function there must be async)
 const kybSchema = z.object({ clientId, item: choice('Checklist item', KYB_ITEMS.map((i) => i.key) as [string, ...string[]]), done: checkbox('Done') });
 
-export const setKybAction = formAction(
-  'client.onboard',
-  kybSchema,
-  async ({ tx, input, actor }) => {
-    await setKybItem(tx, input.clientId, input.item, input.done, actor);
-    revalidateClient(input.clientId);
-    return { message: input.done ? 'Saved: done' : 'Saved: not done' };
-  },
-);
+export const setKybAction = formAction('client.onboard', kybSchema, async ({ tx, input, actor }) => {
+  await setKybItem(tx, input.clientId, input.item, input.done, actor);
+  revalidateClient(input.clientId);
+  return { message: input.done ? 'Saved: done' : 'Saved: not done' };
+});
 
 export const submitForReviewAction = formAction('client.onboard', z.object({ clientId }), async ({ tx, input, actor }) => {
   const client = await submitForReview(tx, input.clientId, actor);
@@ -90,11 +88,18 @@ export const setClientStatusAction = formAction(
 /** SPEC 2: notice of assignment per client–debtor pair. */
 export const recordNoaAction = formAction(
   'debtor.edit',
-  z.object({ clientId, debtorId: id('Debtor'), sentDate: optional(businessDate('Notice sent on')), acknowledgedDate: optional(businessDate('Acknowledged on')) }),
+  z.object({
+    clientId,
+    debtorId: id('Debtor'),
+    sentDate: optional(businessDate('Notice sent on')),
+    acknowledgedDate: optional(businessDate('Acknowledged on')),
+  }),
   async ({ tx, input, actor }) => {
     const noa = await recordNoa(tx, input.clientId, { debtorId: input.debtorId, sentDate: input.sentDate, acknowledgedDate: input.acknowledgedDate }, actor);
     revalidateClient(input.clientId);
-    const dates = [noa.sentDate ? `sent ${noa.sentDate}` : 'not sent', noa.acknowledgedDate ? `acknowledged ${noa.acknowledgedDate}` : null].filter(Boolean).join(', ');
+    const dates = [noa.sentDate ? `sent ${noa.sentDate}` : 'not sent', noa.acknowledgedDate ? `acknowledged ${noa.acknowledgedDate}` : null]
+      .filter(Boolean)
+      .join(', ');
     return { message: `Notice of assignment to ${noa.debtorName}: ${dates}.` };
   },
 );
@@ -122,7 +127,9 @@ export const generateStatementAction = formAction(
   'statement.issue',
   z.object({ clientId, from: businessDate('Period from'), to: businessDate('Period to') }),
   async ({ input, actor, after }) => {
-    const { statement, created, emailed } = await issueStatement(getDatabase(), { clientId: input.clientId, from: input.from, to: input.to }, actor, { permission: 'statement.issue' });
+    const { statement, created, emailed } = await issueStatement(getDatabase(), { clientId: input.clientId, from: input.from, to: input.to }, actor, {
+      permission: 'statement.issue',
+    });
     if (emailed > 0) after('sending the statement emails now', afterStatements);
     revalidateClient(input.clientId);
     const closing = statement.currencies.map((c) => displayMoney(c.closing, c.currency)).join(', ');
@@ -140,7 +147,12 @@ export const setContactPreferencesAction = formAction(
   'client.contacts',
   z.object({ clientId, email: email('Contact email'), notifyStatements: checkbox('Statement emails'), notifyRebates: checkbox('Rebate advice') }),
   async ({ tx, input, actor }) => {
-    await setContactPreferences(tx, input.clientId, { email: input.email, notifyStatements: input.notifyStatements, notifyRebates: input.notifyRebates }, actor);
+    await setContactPreferences(
+      tx,
+      input.clientId,
+      { email: input.email, notifyStatements: input.notifyStatements, notifyRebates: input.notifyRebates },
+      actor,
+    );
     revalidateClient(input.clientId);
     const said = (on: boolean, what: string) => `${on ? 'gets' : 'does not get'} ${what}`;
     return { message: `${input.email} ${said(input.notifyStatements, 'statement emails')} and ${said(input.notifyRebates, 'rebate advice')}.` };
@@ -149,7 +161,12 @@ export const setContactPreferencesAction = formAction(
 
 /** The bank account rebates are paid to (the NACHA payout file's receiving account). */
 export const setPayoutAccountAction = formAction('client.payout_account', payoutAccountSchema.extend({ clientId }), async ({ tx, input, actor }) => {
-  const saved = await setPayoutAccount(tx, input.clientId, { holderName: input.holderName, routing: input.routing, account: input.account, accountType: input.accountType }, actor);
+  const saved = await setPayoutAccount(
+    tx,
+    input.clientId,
+    { holderName: input.holderName, routing: input.routing, account: input.account, accountType: input.accountType },
+    actor,
+  );
   revalidateClient(input.clientId);
   return { message: `Rebates will be paid to ${saved.masked}.` };
 });

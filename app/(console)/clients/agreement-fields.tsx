@@ -26,9 +26,18 @@ export function AgreementFields({ values, state }: { values: AgreementForm; stat
   const money = (name: AgreementFormField, extra?: string) => (
     <TextInput state={state} name={name} label={label(name)} fallback={values[name]} inputMode="decimal" hint={hint(extra, MONEY_HINT)} />
   );
-  const count = (name: AgreementFormField, extra?: string) => <TextInput state={state} name={name} label={label(name)} fallback={values[name]} inputMode="numeric" hint={extra} />;
+  const count = (name: AgreementFormField, extra?: string) => (
+    <TextInput state={state} name={name} label={label(name)} fallback={values[name]} inputMode="numeric" hint={extra} />
+  );
   const select = (name: keyof typeof AGREEMENT_OPTIONS, onChange?: (value: string) => void) => (
-    <SelectInput state={state} name={name} label={label(name)} options={AGREEMENT_OPTIONS[name]} fallback={values[name] || AGREEMENT_OPTIONS[name][0][0]} onChange={onChange} />
+    <SelectInput
+      state={state}
+      name={name}
+      label={label(name)}
+      options={AGREEMENT_OPTIONS[name]}
+      fallback={values[name] || AGREEMENT_OPTIONS[name][0][0]}
+      onChange={onChange}
+    />
   );
 
   const legend = 'text-sm font-semibold text-slate-700';
@@ -40,7 +49,13 @@ export function AgreementFields({ values, state }: { values: AgreementForm; stat
         <legend className={legend}>Terms</legend>
         <div className={grid}>
           {select('model')}
-          <TextInput state={state} name="currencies" label={label('currencies')} fallback={values.currencies} hint="Codes such as USD, EUR; empty: the home currency" />
+          <TextInput
+            state={state}
+            name="currencies"
+            label={label('currencies')}
+            fallback={values.currencies}
+            hint="Codes such as USD, EUR; empty: the home currency"
+          />
           {rate('advanceRate')}
           {rate('reserveRate', 'Advance + reserve = 100%, or 100% less a flat fee.')}
         </div>

@@ -62,7 +62,20 @@ interface InputProps {
  * A text input wired to its action's state: after a refused submit it shows what was typed
  * (`typedValue`) and its error under it (named in its accessible description).
  */
-export function TextInput({ state, name, label, fallback = '', hint, type = 'text', inputMode, placeholder, required, autoComplete, disabled, id: fixedId }: InputProps) {
+export function TextInput({
+  state,
+  name,
+  label,
+  fallback = '',
+  hint,
+  type = 'text',
+  inputMode,
+  placeholder,
+  required,
+  autoComplete,
+  disabled,
+  id: fixedId,
+}: InputProps) {
   const generated = useId();
   const id = fixedId ?? generated;
   const error = fieldError(state, name);
@@ -98,7 +111,10 @@ export function SelectInput({
   required,
   disabled,
   onChange,
-}: Omit<InputProps, 'type' | 'inputMode' | 'autoComplete' | 'id'> & { options: readonly (readonly [value: string, label: string])[]; onChange?: (value: string) => void }) {
+}: Omit<InputProps, 'type' | 'inputMode' | 'autoComplete' | 'id'> & {
+  options: readonly (readonly [value: string, label: string])[];
+  onChange?: (value: string) => void;
+}) {
   const id = useId();
   const error = fieldError(state, name);
   return (
@@ -138,13 +154,33 @@ export function checkedAfter(state: ActionState, name: string, fallback: boolean
 }
 
 /** A checkbox wired to its action's state. */
-export function CheckboxInput({ state, name, label, fallback = false, disabled }: { state: ActionState; name: string; label: string; fallback?: boolean; disabled?: boolean }) {
+export function CheckboxInput({
+  state,
+  name,
+  label,
+  fallback = false,
+  disabled,
+}: {
+  state: ActionState;
+  name: string;
+  label: string;
+  fallback?: boolean;
+  disabled?: boolean;
+}) {
   const id = useId();
   const error = fieldError(state, name);
   return (
     <span className="inline-flex flex-col">
       <label htmlFor={id} className="flex items-center gap-2">
-        <input id={id} type="checkbox" name={name} defaultChecked={checkedAfter(state, name, fallback)} disabled={disabled} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+        <input
+          id={id}
+          type="checkbox"
+          name={name}
+          defaultChecked={checkedAfter(state, name, fallback)}
+          disabled={disabled}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
         {label}
       </label>
       {error ? (
@@ -165,7 +201,10 @@ export function Feedback({ state, placed }: { state: ActionState; placed?: Reado
   if (!state.message) return null;
   const others = placed ? Object.entries(state.errors ?? {}).filter(([k, m]) => !placed.has(k) && m !== state.message) : [];
   return (
-    <div role={state.ok ? 'status' : 'alert'} className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}>
+    <div
+      role={state.ok ? 'status' : 'alert'}
+      className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}
+    >
       <p>{state.message}</p>
       {others.length > 0 ? (
         <ul className="mt-1 list-disc pl-5 text-xs">

@@ -33,11 +33,15 @@ export const setDisabledAction = formAction('user.manage', z.object({ userId: id
   return { message: `${user.email} is ${input.disabled ? 'disabled; its API keys are revoked' : 'enabled'}.` };
 });
 
-export const createApiKeyAction = formAction('user.manage', z.object({ userId: id('User'), label: optional(text('Key label', { max: 100 })) }), async ({ tx, input, actor }) => {
-  const key = await createApiKey(tx, input.userId, input.label ?? 'console', actor);
-  revalidatePath('/settings');
-  return { message: 'New API key. Copy it now: it is not shown again.', secret: key.key };
-});
+export const createApiKeyAction = formAction(
+  'user.manage',
+  z.object({ userId: id('User'), label: optional(text('Key label', { max: 100 })) }),
+  async ({ tx, input, actor }) => {
+    const key = await createApiKey(tx, input.userId, input.label ?? 'console', actor);
+    revalidatePath('/settings');
+    return { message: 'New API key. Copy it now: it is not shown again.', secret: key.key };
+  },
+);
 
 export const sendTestEmailAction = formAction('outbox.manage', testEmailSchema, async ({ tx, input, actor, after }) => {
   await sendTestEmail(tx, input, actor);
@@ -95,7 +99,9 @@ const releasePolicySchema = z
     for (const [index, row] of [...tierRows(values)].sort(([a], [b]) => a - b)) {
       const result = tierRow(index + 1).safeParse(row);
       if (result.success) parsed.push({ index, tier: result.data });
-      else for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', path: [issue.path.length > 0 ? `tier.${index}.${issue.path.join('.')}` : '_'], message: issue.message });
+      else
+        for (const issue of result.error.issues)
+          ctx.addIssue({ code: 'custom', path: [issue.path.length > 0 ? `tier.${index}.${issue.path.join('.')}` : '_'], message: issue.message });
     }
     if (parsed.length !== tierRows(values).size) return z.NEVER;
     const riskSchedule = parsed.map(({ tier }) => tier);
@@ -107,7 +113,11 @@ const releasePolicySchema = z
       for (const [key, message] of Object.entries(error.details)) {
         const m = /^(\d+)\.(\w+)$/.exec(key);
         const row = m ? parsed[Number(m[1])] : undefined;
-        ctx.addIssue({ code: 'custom', path: [row && (TIER_FIELDS as readonly string[]).includes(m![2]!) ? `tier.${row.index}.${m![2]}` : '_'], message: String(message) });
+        ctx.addIssue({
+          code: 'custom',
+          path: [row && (TIER_FIELDS as readonly string[]).includes(m![2]!) ? `tier.${row.index}.${m![2]}` : '_'],
+          message: String(message),
+        });
       }
       return z.NEVER;
     }
@@ -119,7 +129,9 @@ export const saveReleasePolicyAction = formAction('settings.edit', releasePolicy
   const saved = await updateReleasePolicy(tx, input, actor);
   revalidatePath('/settings');
   // the threshold is one amount with cents, compared with each release in its own currency
-  return { message: `Release policy saved: ${saved.riskSchedule.length} risk tiers; releases above ${groupedMoney(saved.controllerThreshold, 'USD')} (in their currency) need a controller.` };
+  return {
+    message: `Release policy saved: ${saved.riskSchedule.length} risk tiers; releases above ${groupedMoney(saved.controllerThreshold, 'USD')} (in their currency) need a controller.`,
+  };
 });
 
 /** Invite a client user: created without a password, emailed a one-time set-password link. */

@@ -6,7 +6,15 @@ import { ROLES, ROLE_LABELS } from '@/lib/auth/roles';
 import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
 import { Big } from '@/lib/money';
 import { MONEY_HINT, RATE_HINT } from '@/lib/validation/fields';
-import { createApiKeyAction, createUserAction, inviteClientUserAction, retryEmailAction, saveReleasePolicyAction, sendTestEmailAction, setDisabledAction } from './actions';
+import {
+  createApiKeyAction,
+  createUserAction,
+  inviteClientUserAction,
+  retryEmailAction,
+  saveReleasePolicyAction,
+  sendTestEmailAction,
+  setDisabledAction,
+} from './actions';
 
 const initial: ActionState = initialActionState;
 
@@ -74,7 +82,12 @@ export function UserActions({ userId, email, disabled }: { userId: string; email
         <form action={toggle}>
           <input type="hidden" name="userId" value={userId} />
           <input type="hidden" name="disabled" value={disabled ? 'false' : 'true'} />
-          <button type="submit" disabled={togglePending} aria-label={`${disabled ? 'Enable' : 'Disable'} ${email}`} className="rounded border border-slate-300 px-2 py-1 text-xs">
+          <button
+            type="submit"
+            disabled={togglePending}
+            aria-label={`${disabled ? 'Enable' : 'Disable'} ${email}`}
+            className="rounded border border-slate-300 px-2 py-1 text-xs"
+          >
             {disabled ? 'Enable' : 'Disable'}
           </button>
         </form>
@@ -201,7 +214,13 @@ export function ReleasePolicyForm({ threshold, tiers, canEdit }: { threshold: st
                   );
                 })}
                 <td className="py-1 align-top">
-                  <select name={`tier.${i}.release`} aria-label={`Tier ${i + 1} release`} defaultValue={typedValue(state, `tier.${i}.release`, t.release)} disabled={!canEdit} className={cell}>
+                  <select
+                    name={`tier.${i}.release`}
+                    aria-label={`Tier ${i + 1} release`}
+                    defaultValue={typedValue(state, `tier.${i}.release`, t.release)}
+                    disabled={!canEdit}
+                    className={cell}
+                  >
                     <option value="automatic">automatic</option>
                     <option value="review">review</option>
                     <option value="manual">manual only</option>
@@ -235,7 +254,14 @@ export function InviteClientUserForm({ clients }: { clients: { id: string; name:
     <form key={state.done} onSubmit={submitWith(action)} className="grid gap-3 sm:grid-cols-3" aria-label="Invite a client user">
       <TextInput state={state} name="email" label="Email" type="email" inputMode="email" required />
       <TextInput state={state} name="name" label="Name" />
-      <SelectInput state={state} name="clientId" label="Client" required placeholder="Choose the client" options={clients.map((c) => [c.id, c.name] as const)} />
+      <SelectInput
+        state={state}
+        name="clientId"
+        label="Client"
+        required
+        placeholder="Choose the client"
+        options={clients.map((c) => [c.id, c.name] as const)}
+      />
       <div>
         <button type="submit" disabled={pending} className={primaryButton}>
           Send invitation

@@ -14,7 +14,8 @@ import { businessDate, checkbox, email } from '@/lib/validation/fields';
 
 /** The portal acts for the signed-in client user's own client, never one named in the form. */
 function ownClient(actor: Actor): number {
-  if (!isClientUser(actor) || actor.clientId === null) throw new DomainError('forbidden', 'The portal is for a client’s own users; staff change this in the console', { status: 403 });
+  if (!isClientUser(actor) || actor.clientId === null)
+    throw new DomainError('forbidden', 'The portal is for a client’s own users; staff change this in the console', { status: 403 });
   return actor.clientId;
 }
 
@@ -25,7 +26,9 @@ export const portalPreferencesAction = formAction(
   async ({ tx, input, actor }) => {
     await setContactPreferences(tx, ownClient(actor), input, actor);
     revalidatePath('/portal');
-    return { message: `Saved: ${input.email} ${input.notifyStatements ? 'gets' : 'does not get'} statement emails and ${input.notifyRebates ? 'gets' : 'does not get'} rebate advices.` };
+    return {
+      message: `Saved: ${input.email} ${input.notifyStatements ? 'gets' : 'does not get'} statement emails and ${input.notifyRebates ? 'gets' : 'does not get'} rebate advices.`,
+    };
   },
 );
 
@@ -39,11 +42,15 @@ export const portalStatementAction = formAction(
   'statement.issue_own',
   z.object({ from: businessDate('From'), to: businessDate('To') }),
   async ({ input, actor, after }) => {
-    const { statement, created, emailed } = await issueStatement(getDatabase(), { clientId: ownClient(actor), from: input.from, to: input.to }, actor, { permission: 'statement.issue_own' });
+    const { statement, created, emailed } = await issueStatement(getDatabase(), { clientId: ownClient(actor), from: input.from, to: input.to }, actor, {
+      permission: 'statement.issue_own',
+    });
     if (emailed > 0) after('sending the statement emails now', afterStatements);
     revalidatePath('/portal');
     return {
-      message: created ? `Your statement for ${statement.periodLabel} is ready.` : `Your statement for ${statement.periodLabel} was issued on ${statement.generatedAt} UTC.`,
+      message: created
+        ? `Your statement for ${statement.periodLabel} is ready.`
+        : `Your statement for ${statement.periodLabel} was issued on ${statement.generatedAt} UTC.`,
       link: { href: statement.downloadUrl, label: `Download statement ${statement.periodLabel} (PDF)` },
     };
   },

@@ -24,8 +24,7 @@ export function PortalStatementForm({ from, to }: { from: string; to: string }) 
       </button>
       {state.message ? (
         <div role={state.ok ? 'status' : 'alert'} className={`w-full text-sm ${state.ok ? 'text-emerald-800' : 'text-red-800'}`}>
-          {state.message}{' '}
-          {state.ok && state.link ? <DownloadLink href={state.link.href}>{state.link.label}</DownloadLink> : null}
+          {state.message} {state.ok && state.link ? <DownloadLink href={state.link.href}>{state.link.label}</DownloadLink> : null}
           {others.map(([k, m]) => (
             <p key={k}>{m}</p>
           ))}

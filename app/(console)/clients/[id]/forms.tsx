@@ -39,7 +39,17 @@ type ChangeState = ActionState & { proposed: number };
  * never rewrites the version funded invoices were bought under. `currency` (the client's home
  * currency) lets the form refuse cents a currency does not have.
  */
-export function AgreementChangeForm({ clientId, current, effectiveFrom, currency }: { clientId: string; current: AgreementForm; effectiveFrom: string; currency?: string }) {
+export function AgreementChangeForm({
+  clientId,
+  current,
+  effectiveFrom,
+  currency,
+}: {
+  clientId: string;
+  current: AgreementForm;
+  effectiveFrom: string;
+  currency?: string;
+}) {
   const [state, dispatch, pending] = useActionState(
     async (prev: ChangeState, form: FormData): Promise<ChangeState> => {
       const next = await proposeAgreementAction(prev, form);
@@ -55,7 +65,15 @@ export function AgreementChangeForm({ clientId, current, effectiveFrom, currency
         <AgreementFields values={current} state={state} />
         <div className="flex flex-wrap items-end gap-3">
           <div>
-            <TextInput state={state} name="effectiveFrom" label="Effective from" type="date" required fallback={effectiveFrom} hint="After the client's last funding date" />
+            <TextInput
+              state={state}
+              name="effectiveFrom"
+              label="Effective from"
+              type="date"
+              required
+              fallback={effectiveFrom}
+              hint="After the client's last funding date"
+            />
           </div>
           <button type="submit" disabled={pending} className={primaryButton}>
             Propose change

@@ -70,17 +70,28 @@ type Intent = 'submit' | 'activate' | 'return' | 'suspend' | 'reactivate' | 'clo
  * The lifecycle buttons of SPEC 2 for the client's current status, with one outcome line that
  * stays visible when the status (and so the buttons) change.
  */
-export function LifecycleActions({ clientId, status, reviewBlocked }: { clientId: string; status: string; /** why this person may not review it (they entered or submitted it): said instead of Activate / Return */ reviewBlocked?: string | null }) {
-  const [state, dispatch, pending] = useActionState(async (prev: ActionState & { form?: string }, form: FormData): Promise<ActionState & { form?: string }> => {
-    const intent = form.get('intent') as Intent;
-    if (intent === 'submit') return { ...(await submitForReviewAction(prev, form)), form: 'submit' };
-    if (intent === 'activate' || intent === 'return') {
-      form.set('decision', intent);
-      return { ...(await reviewClientAction(prev, form)), form: 'review' };
-    }
-    form.set('status', intent === 'reactivate' ? 'active' : intent === 'close' ? 'closed' : 'suspended');
-    return { ...(await setClientStatusAction(prev, form)), form: 'status' };
-  }, initialState as ActionState & { form?: string });
+export function LifecycleActions({
+  clientId,
+  status,
+  reviewBlocked,
+}: {
+  clientId: string;
+  status: string;
+  /** why this person may not review it (they entered or submitted it): said instead of Activate / Return */ reviewBlocked?: string | null;
+}) {
+  const [state, dispatch, pending] = useActionState(
+    async (prev: ActionState & { form?: string }, form: FormData): Promise<ActionState & { form?: string }> => {
+      const intent = form.get('intent') as Intent;
+      if (intent === 'submit') return { ...(await submitForReviewAction(prev, form)), form: 'submit' };
+      if (intent === 'activate' || intent === 'return') {
+        form.set('decision', intent);
+        return { ...(await reviewClientAction(prev, form)), form: 'review' };
+      }
+      form.set('status', intent === 'reactivate' ? 'active' : intent === 'close' ? 'closed' : 'suspended');
+      return { ...(await setClientStatusAction(prev, form)), form: 'status' };
+    },
+    initialState as ActionState & { form?: string },
+  );
   // each reason field shows what was typed and its error only for the form that was sent
   const stateOf = (form: string): ActionState => (state.form === form ? state : initialActionState);
 
@@ -135,7 +146,13 @@ export function LifecycleActions({ clientId, status, reviewBlocked }: { clientId
               Suspend
             </button>
           ) : null}
-          <button type="submit" name="intent" value="close" disabled={pending} className="rounded-md border border-red-300 px-3 py-2 text-sm text-red-800 disabled:opacity-60">
+          <button
+            type="submit"
+            name="intent"
+            value="close"
+            disabled={pending}
+            className="rounded-md border border-red-300 px-3 py-2 text-sm text-red-800 disabled:opacity-60"
+          >
             Close
           </button>
         </form>

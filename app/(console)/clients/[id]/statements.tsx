@@ -65,7 +65,14 @@ export function PayoutAccountForm({ clientId, current }: { clientId: string; cur
       <input type="hidden" name="clientId" value={clientId} />
       <TextInput state={state} name="holderName" label="Account holder" required fallback={current?.holderName ?? ''} />
       <TextInput state={state} name="routing" label="Routing number (ABA)" required inputMode="numeric" fallback={current?.routing ?? ''} />
-      <TextInput state={state} name="account" label="Account number" required autoComplete="off" hint={current ? 'Enter it again to change the account' : undefined} />
+      <TextInput
+        state={state}
+        name="account"
+        label="Account number"
+        required
+        autoComplete="off"
+        hint={current ? 'Enter it again to change the account' : undefined}
+      />
       <SelectInput
         state={state}
         name="accountType"
