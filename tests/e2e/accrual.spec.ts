@@ -68,7 +68,7 @@ test('a controller runs the accrual in the console; the invoice shows its fee to
   const form = page.getByRole('form', { name: 'Run the fee accrual' });
   await form.getByLabel('Accrue fees through').fill('2025-07-16');
   await form.getByRole('button', { name: 'Run accrual' }).click();
-  await expect(form.getByRole('status')).toContainText('Accrued 15 day(s) through 2025-07-16: 50.00 posted.');
+  await expect(form.getByRole('status')).toContainText('Accrued 15 day(s) through 2025-07-16: 50.00 USD posted.');
   await expect(page.getByRole('table', { name: 'Job runs' }).getByRole('row', { name: /fee-accrual 2025-07-16 completed 100%/ })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Fee income by client and month' }).getByRole('row', { name: new RegExp(`2025-07 ${clientName} USD 53.33 USD`) })).toBeVisible();
   await page.goto(`/invoices/${invoiceId}`);

@@ -38,7 +38,11 @@ test.describe('administration', () => {
     await form.getByLabel('Email').fill('portal@client.test');
     await form.getByLabel('Role').selectOption('client');
     await form.getByRole('button', { name: 'Create user' }).click();
-    await expect(form.getByRole('alert')).toContainText('clientId: a client user needs the client it belongs to');
+    await expect(form.getByRole('alert')).toContainText('Client is required for a client user');
+    // under the Client field, and what was typed is kept
+    await expect(form.getByLabel('Client (client users only)')).toHaveAccessibleDescription(/Client is required for a client user/);
+    await expect(form.getByLabel('Email')).toHaveValue('portal@client.test');
+    await expect(form.getByLabel('Role')).toHaveValue('client');
   });
 
   test('the test email is delivered by the worker', async ({ page }) => {

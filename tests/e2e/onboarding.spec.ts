@@ -12,6 +12,9 @@ test.beforeAll(() => {
 
 const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 
+/** A credit limit typed as 250000.00, shown in the one money format: 250,000.00 USD. */
+const shownLimit = (typed: string) => `${typed.replace(/\B(?=(\d{3})+(?!\d))/g, ',')} USD`;
+
 async function addDebtor(page: Page, name: string, creditLimit: string) {
   await page.goto('/debtors');
   const form = page.getByRole('form', { name: 'New debtor' });
@@ -20,7 +23,7 @@ async function addDebtor(page: Page, name: string, creditLimit: string) {
   await form.getByLabel('Risk rating').fill('B');
   await form.getByRole('button', { name: 'Add debtor' }).click();
   await expect(page.getByRole('status').filter({ hasText: `${name} is added` })).toBeVisible();
-  await expect(page.getByRole('table', { name: 'All debtors' }).getByRole('row', { name: new RegExp(name) })).toContainText(creditLimit);
+  await expect(page.getByRole('table', { name: 'All debtors' }).getByRole('row', { name: new RegExp(name) })).toContainText(shownLimit(creditLimit));
 }
 
 test.describe('onboarding a client (SPEC 2)', () => {
@@ -46,9 +49,10 @@ test.describe('onboarding a client (SPEC 2)', () => {
     await form.getByLabel('Flat fee rate', { exact: true }).fill('0.03');
     await form.getByLabel('Flat fee taken from', { exact: true }).selectOption('reserve');
     await form.getByRole('button', { name: 'Create client' }).click();
-    // advance + reserve + fee is not 1: refused, the error is next to the field, nothing typed is lost
-    await expect(page.getByRole('alert').filter({ hasText: 'Please correct' })).toBeVisible();
-    await expect(form.getByText('advanceRate + reserveRate must be 1')).toBeVisible();
+    // advance + reserve + fee is not 100%: refused, the error is under Reserve rate, nothing typed is lost
+    const sum = 'Advance rate and reserve rate must add up to 100%, or to 100% less the flat fee rate (3%); they make 110%';
+    await expect(page.getByRole('alert').filter({ hasText: sum })).toBeVisible();
+    await expect(form.getByLabel('Reserve rate', { exact: true })).toHaveAccessibleDescription(new RegExp(sum.replace(/[()%]/g, '.')));
     await expect(form.getByLabel('Client name', { exact: true })).toHaveValue(clientName);
     await expect(form.getByLabel('Fee kind', { exact: true })).toHaveValue('flat');
     await form.getByLabel('Reserve rate', { exact: true }).fill('0.07');
@@ -99,8 +103,9 @@ test.describe('onboarding a client (SPEC 2)', () => {
     // A change of terms is a new version waiting for approval; version 1 stays in force.
     await page.getByText('Change agreement', { exact: true }).click();
     const change = page.getByRole('form', { name: 'Change agreement' });
-    await expect(change.getByLabel('Advance rate', { exact: true })).toHaveValue('0.90');
-    await expect(change.getByLabel('Flat fee rate', { exact: true })).toHaveValue('0.03');
+    // rates shown as percentages: a bare "1.00" would read as 1% on a form
+    await expect(change.getByLabel('Advance rate', { exact: true })).toHaveValue('90%');
+    await expect(change.getByLabel('Flat fee rate', { exact: true })).toHaveValue('3%');
     await change.getByLabel('Advance rate', { exact: true }).fill('0.85');
     await change.getByLabel('Reserve rate', { exact: true }).fill('0.12');
     await change.getByRole('button', { name: 'Propose change' }).click();
