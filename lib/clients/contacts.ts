@@ -6,13 +6,13 @@ import { assertClientScope, type Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
 import { notFound } from '../errors';
 import { parseInput } from '../validation';
-import { email } from '../validation/fields';
+import { boolean, email } from '../validation/fields';
 
 /** One contact's choices (JSON true/false); the console's forms send checkboxes with the same names. */
 export const preferencesSchema = z.object({
   email: email('Contact email'),
-  notifyStatements: z.boolean({ error: 'Statement emails must be true or false' }),
-  notifyRebates: z.boolean({ error: 'Rebate advice must be true or false' }),
+  notifyStatements: boolean('Statement emails'),
+  notifyRebates: boolean('Rebate advice'),
 });
 
 /**

@@ -10,28 +10,25 @@ import { assertBusinessDateInWindow, todayIn } from '../dates';
 import { notFound } from '../errors';
 import { Big, moneyOut } from '../money';
 import { parseInput } from '../validation';
-import { choice, currency, email, optional, text } from '../validation/fields';
-
-/** JSON true/false (API.md), said with the field's label. */
-const flag = (label: string) => z.boolean({ error: `${label} must be true or false` });
+import { array, boolean, choice, currency, email, optional, text } from '../validation/fields';
 
 /** A new client (API.md POST /clients; the console's New client form gives the same input). */
 export const createClientSchema = z.object({
   name: text('Name', { max: 200 }),
   currency: currency('Currency'),
   status: optional(choice('Status', ['prospect', 'pending_review', 'active', 'suspended', 'closed'])),
-  contacts: z
-    .array(
+  contacts: optional(
+    array(
+      'Contacts',
       z.object({
         name: text('Contact name', { max: 200 }),
         email: email('Contact email'),
-        notifyStatements: flag('Statement emails').default(true),
-        notifyRebates: flag('Rebate advice').default(true),
+        notifyStatements: boolean('Statement emails').default(true),
+        notifyRebates: boolean('Rebate advice').default(true),
       }),
-      { error: 'Contacts must be a list such as [{"name": "Accounts", "email": "ap@example.com"}]' },
-    )
-    .max(50, { error: 'Contacts: at most 50' })
-    .optional(),
+      { max: 50 },
+    ),
+  ),
   agreement: agreementTermsSchema.optional(),
   effectiveFrom: z.string({ error: 'Effective date must be a date written YYYY-MM-DD' }).optional(),
 });
