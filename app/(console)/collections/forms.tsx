@@ -379,7 +379,9 @@ export function ResolveDisputeForm({
   const { submit, pending, state } = useRowAction();
   const id = useId();
   // The shared answer is this row's when what was sent back names this dispute.
-  const err = !state.ok && typedValue(state, 'disputeId') === disputeId ? (state.errors ?? {}) : {};
+  const mine = !state.ok && typedValue(state, 'disputeId') === disputeId;
+  const err = mine ? (state.errors ?? {}) : {};
+  const typed = (name: string, fallback: string) => (mine ? typedValue(state, name, fallback) : fallback);
   return (
     <form onSubmit={submit} aria-label={`Resolve the dispute on ${number}`} className="flex flex-wrap items-end gap-2">
       <input type="hidden" name="disputeId" value={disputeId} />
@@ -388,7 +390,13 @@ export function ResolveDisputeForm({
         <label htmlFor={`${id}-outcome`} className="text-xs font-medium">
           Outcome
         </label>
-        <select id={`${id}-outcome`} name="outcome" defaultValue="paid" className={smallField} {...invalid(`${id}-outcome-error`, err.outcome)}>
+        <select
+          id={`${id}-outcome`}
+          name="outcome"
+          defaultValue={typed('outcome', 'paid')}
+          className={smallField}
+          {...invalid(`${id}-outcome-error`, err.outcome)}
+        >
           <option value="paid">paid: the debtor pays after all</option>
           <option value="credit_note">credit_note: the client credited the debtor</option>
           <option value="chargeback">chargeback: charge it back to the client</option>
@@ -403,7 +411,7 @@ export function ResolveDisputeForm({
           id={`${id}-amount`}
           name="amount"
           inputMode="decimal"
-          defaultValue={amount}
+          defaultValue={typed('amount', amount)}
           className={`${smallField} num w-28`}
           {...invalid(`${id}-amount-error`, err.amount)}
         />
@@ -413,7 +421,14 @@ export function ResolveDisputeForm({
         <label htmlFor={`${id}-date`} className="text-xs font-medium">
           Date
         </label>
-        <input id={`${id}-date`} name="date" type="date" defaultValue={today} className={smallField} {...invalid(`${id}-date-error`, err.date)} />
+        <input
+          id={`${id}-date`}
+          name="date"
+          type="date"
+          defaultValue={typed('date', today)}
+          className={smallField}
+          {...invalid(`${id}-date-error`, err.date)}
+        />
         <RowError id={`${id}-date-error`} message={err.date} />
       </div>
       <button type="submit" disabled={pending} className={secondaryButton}>

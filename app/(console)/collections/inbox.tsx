@@ -141,7 +141,14 @@ function PaymentCard({
             {/* Re-mounted when the unapplied amount changes, so a partly applied payment starts a fresh split. */}
             <SplitForm key={p.unapplied} payment={p} submit={submit} pending={pending} errors={intent === 'refund' ? {} : errors} choices={state?.choices} />
           </div>
-          <RefundForm payment={p} today={today} submit={submit} pending={pending} errors={intent === 'refund' ? errors : {}} />
+          <RefundForm
+            payment={p}
+            today={today}
+            submit={submit}
+            pending={pending}
+            errors={intent === 'refund' ? errors : {}}
+            state={intent === 'refund' ? state : null}
+          />
         </div>
       ) : null}
     </article>
@@ -436,14 +443,18 @@ function RefundForm({
   submit,
   pending,
   errors,
+  state,
 }: {
   payment: InboxCard;
   today: string;
   submit: Submit;
   pending: boolean;
   errors: Record<string, string>;
+  state: CollectionsState | null;
 }) {
   const base = useId();
+  // A refused refund keeps what was typed (the form re-mounts when the unapplied amount changes).
+  const typed = (name: string, fallback: string) => (state && !state.ok ? typedValue(state, name, fallback) : fallback);
   return (
     <form onSubmit={submit} aria-label={`Refund payment ${p.id}`} className="rounded-md border border-slate-200 p-3">
       <p className="text-sm font-medium">Give it back to the payer</p>
@@ -458,7 +469,7 @@ function RefundForm({
             id={`${base}-amount`}
             name="refundAmount"
             inputMode="decimal"
-            defaultValue={p.unapplied}
+            defaultValue={typed('refundAmount', p.unapplied)}
             className={`${fieldClass} num`}
             {...invalid(`${base}-amount-error`, errors.refundAmount)}
           />
@@ -472,7 +483,7 @@ function RefundForm({
             id={`${base}-date`}
             name="refundDate"
             type="date"
-            defaultValue={today < p.receivedDate ? p.receivedDate : today}
+            defaultValue={typed('refundDate', today < p.receivedDate ? p.receivedDate : today)}
             className={fieldClass}
             {...invalid(`${base}-date-error`, errors.refundDate)}
           />
