@@ -77,13 +77,21 @@ async function call(handler: Handler, method: string, path: string, key: string,
     { params: Promise.resolve(options.params ?? {}) },
   );
   const text = await res.text();
-  let body: any = text;
+  let body = text as unknown as Answer;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as Answer;
   } catch {
     /* a raw body */
   }
   return { status: res.status, body, headers: res.headers };
+}
+
+/** An answer as these tests read it: API.md's error, or the fields of a success. */
+interface Answer {
+  error: { code: string; message: string; details: Record<string, unknown> };
+  id: string;
+  jobId: string;
+  [field: string]: unknown;
 }
 
 const routes = {
@@ -98,7 +106,7 @@ const routes = {
   paymentsImport: () => import('../../app/api/v1/payments/import/route') as unknown as Promise<{ POST: Handler }>,
 };
 
-function expectErrorShape(body: any, code: string) {
+function expectErrorShape(body: unknown, code: string) {
   expect(body).toEqual({ error: { code, message: expect.any(String), details: expect.any(Object) } });
 }
 
