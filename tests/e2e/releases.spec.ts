@@ -137,7 +137,7 @@ test('an admin edits the release policy; bad tiers are refused with a clear mess
   await page.getByLabel('Tier 2 lowest score').fill('80');
   await page.getByLabel('Controller approval above (amount per release)').fill('75000');
   await form.getByRole('button', { name: 'Save release policy' }).click();
-  await expect(form.getByRole('status')).toContainText('releases above 75000.00 need a controller');
+  await expect(form.getByRole('status')).toContainText('releases above 75,000.00 (in their currency) need a controller');
   await page.reload();
   await expect(page.getByLabel('Controller approval above (amount per release)')).toHaveValue('75000.00');
   // put the default back for the other tests
