@@ -18,7 +18,12 @@ export function LineChart({ title, points, currency }: { title: string; points: 
   return (
     <figure className="rounded-lg border border-slate-200 bg-white p-4">
       <figcaption className="mb-2 text-sm font-semibold">{title}</figcaption>
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${title}: ${points.map((p) => `${p.label} ${displayMoney(p.value, currency)}`).join(', ')}`} className="h-auto w-full">
+      <svg
+        viewBox={`0 0 ${w} ${h}`}
+        role="img"
+        aria-label={`${title}: ${points.map((p) => `${p.label} ${displayMoney(p.value, currency)}`).join(', ')}`}
+        className="h-auto w-full"
+      >
         <line x1={pad} y1={h - pad} x2={w - pad} y2={h - pad} stroke="#cbd5e1" />
         <polyline fill="none" stroke="#0f766e" strokeWidth="2" points={xy.map((p) => `${p.x},${p.y}`).join(' ')} />
         {xy.map((p) => (
@@ -48,7 +53,12 @@ export function BarChart({ title, bars, currency }: { title: string; bars: { lab
   return (
     <figure className="rounded-lg border border-slate-200 bg-white p-4">
       <figcaption className="mb-2 text-sm font-semibold">{title}</figcaption>
-      <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-label={`${title}: ${bars.map((b) => `${b.label} ${displayMoney(b.value, currency)}`).join(', ')}`} className="h-auto w-full">
+      <svg
+        viewBox={`0 0 ${w} ${h}`}
+        role="img"
+        aria-label={`${title}: ${bars.map((b) => `${b.label} ${displayMoney(b.value, currency)}`).join(', ')}`}
+        className="h-auto w-full"
+      >
         <line x1={pad} y1={h - pad} x2={w - pad} y2={h - pad} stroke="#cbd5e1" />
         {bars.map((b, i) => {
           const bh = px(new Big(b.value).div(max).times(h - 2 * pad));

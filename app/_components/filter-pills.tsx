@@ -1,7 +1,17 @@
 import Link from 'next/link';
 
 /** A row of links that filter a list; the current one is marked for people and screen readers. */
-export function FilterPills({ label, current, options, className = 'mt-6' }: { label: string; current: string; options: { value: string; label: string; href: string }[]; className?: string }) {
+export function FilterPills({
+  label,
+  current,
+  options,
+  className = 'mt-6',
+}: {
+  label: string;
+  current: string;
+  options: { value: string; label: string; href: string }[];
+  className?: string;
+}) {
   return (
     <nav aria-label={label} className={`${className} flex flex-wrap gap-2 text-sm`}>
       {options.map((o) => (

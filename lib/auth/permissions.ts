@@ -135,8 +135,12 @@ export function requirePermission(actor: Actor | null | undefined, permission: P
   const allowed = PERMISSIONS[permission].roles;
   const who = allowed.map((r) => ROLE_LABELS[r].toLowerCase()).join(' or ');
   const role = actor.role === 'system' ? actor.role : ROLE_LABELS[actor.role].toLowerCase();
-  throw new DomainError('forbidden', `The ${role} role may not ${PERMISSIONS[permission].label.charAt(0).toLowerCase()}${PERMISSIONS[permission].label.slice(1)} (needs ${who})`, {
-    status: 403,
-    details: { role: actor.role, permission, allowed: [...allowed] },
-  });
+  throw new DomainError(
+    'forbidden',
+    `The ${role} role may not ${PERMISSIONS[permission].label.charAt(0).toLowerCase()}${PERMISSIONS[permission].label.slice(1)} (needs ${who})`,
+    {
+      status: 403,
+      details: { role: actor.role, permission, allowed: [...allowed] },
+    },
+  );
 }

@@ -24,18 +24,7 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
  * lib/auth/permissions.ts; `canOpen(actor, section)`), so it is written in one place.
  */
 export type Section =
-  | 'dashboard'
-  | 'clients'
-  | 'debtors'
-  | 'invoices'
-  | 'fundings'
-  | 'collections'
-  | 'approvals'
-  | 'releases'
-  | 'reports'
-  | 'audit'
-  | 'settings'
-  | 'portal';
+  'dashboard' | 'clients' | 'debtors' | 'invoices' | 'fundings' | 'collections' | 'approvals' | 'releases' | 'reports' | 'audit' | 'settings' | 'portal';
 
 export const NAVIGATION: readonly { section: Exclude<Section, 'portal'>; label: string; href: string }[] = [
   { section: 'dashboard', label: 'Dashboard', href: '/dashboard' },

@@ -1,5 +1,4 @@
 import 'server-only';
-import { randomUUID } from 'node:crypto';
 import { cache } from 'react';
 import { eq } from 'drizzle-orm';
 import { getServerSession } from 'next-auth';

@@ -58,7 +58,15 @@ function anonymous(email: string, ip: string | null): Actor {
   return { userId: null, label: email || 'anonymous', role: 'system', clientId: null, source: 'console', requestId: randomUUID(), ip };
 }
 
-const throttleActor = (): Actor => ({ userId: null, label: 'sign-in throttle', role: 'system', clientId: null, source: 'console', requestId: randomUUID(), ip: null });
+const throttleActor = (): Actor => ({
+  userId: null,
+  label: 'sign-in throttle',
+  role: 'system',
+  clientId: null,
+  source: 'console',
+  requestId: randomUUID(),
+  ip: null,
+});
 
 /** Creates the keys' rows if missing and locks them, in (scope, key) order so attempts never deadlock. */
 async function lockKeys(tx: Tx, keys: Key[], now: Date): Promise<Row[]> {
@@ -88,7 +96,11 @@ async function saveRows(tx: Tx, rows: Row[]): Promise<void> {
 }
 
 const targetOf = (row: Key): Pick<AuditInput, 'targetType' | 'targetId'> =>
-  row.scope === 'account' ? { targetType: 'user', targetId: row.key } : row.scope === 'ip' ? { targetType: 'address', targetId: row.key } : { targetType: 'sign_in', targetId: null };
+  row.scope === 'account'
+    ? { targetType: 'user', targetId: row.key }
+    : row.scope === 'ip'
+      ? { targetType: 'address', targetId: row.key }
+      : { targetType: 'sign_in', targetId: null };
 
 /** One audit event for the failures of a key that were counted rather than audited one by one. */
 function suppressedSummary(row: Row, why: 'window ended' | 'signed in'): AuditInput {
@@ -131,9 +143,7 @@ async function sweepEndedWindows(tx: Tx, now: Date, limit = 500): Promise<AuditI
               limit ${limit}
               for update skip locked)
     returning t.scope, t.key, t.failures, t.window_started_at, t.blocked_until, t.suppressed, t.updated_at`;
-  return ended
-    .filter((r) => r.suppressed > 0)
-    .map((r) => suppressedSummary(rowOf(r), 'window ended'));
+  return ended.filter((r) => r.suppressed > 0).map((r) => suppressedSummary(rowOf(r), 'window ended'));
 }
 
 type RowRecord = { scope: Scope; key: string; failures: number; window_started_at: Date; blocked_until: Date | null; suppressed: number; updated_at: Date };
@@ -193,9 +203,17 @@ function throttledError(row: Row, waitMs: number): DomainError {
  *    the window ends, or at the next successful sign-in). A success clears the account's
  *    failures and takes back the address's advance count.
  */
-export async function authenticate(database: Database, rawEmail: string, password: string, ip: string | null, options: SignInOptions = {}): Promise<SignedInUser | null> {
+export async function authenticate(
+  database: Database,
+  rawEmail: string,
+  password: string,
+  ip: string | null,
+  options: SignInOptions = {},
+): Promise<SignedInUser | null> {
   const clock = options.now ?? (() => new Date());
-  const email = String(rawEmail ?? '').trim().toLowerCase();
+  const email = String(rawEmail ?? '')
+    .trim()
+    .toLowerCase();
   const actor = anonymous(email, ip);
   const keys: Key[] = [{ scope: 'account', key: email }];
   if (ip) keys.push({ scope: 'ip', key: ip });

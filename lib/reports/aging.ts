@@ -42,7 +42,12 @@ export async function agingBy(tx: Tx, by: 'debtor' | 'client', asOf: string = to
     name: r.name,
     currency: r.currency,
     invoices: r.invoices,
-    buckets: { '0–30': moneyOut(r.b1, r.currency), '31–60': moneyOut(r.b2, r.currency), '61–90': moneyOut(r.b3, r.currency), '90+': moneyOut(r.b4, r.currency) },
+    buckets: {
+      '0–30': moneyOut(r.b1, r.currency),
+      '31–60': moneyOut(r.b2, r.currency),
+      '61–90': moneyOut(r.b3, r.currency),
+      '90+': moneyOut(r.b4, r.currency),
+    },
     total: moneyOut(r.total, r.currency),
   }));
 }

@@ -201,7 +201,13 @@ export async function dashboard(tx: Tx, asOf: string = todayIn(), options: { dea
     aging: aging.map((a) => ({ bucket: a.bucket!, currency: a.currency, invoices: a.invoices!, outstanding: moneyOut(a.outstanding, a.currency) })),
     topDebtors: open
       .filter((r) => r.part === 'debtor')
-      .map((d) => ({ debtorId: d.debtor_id!, name: d.name!, currency: d.currency, outstanding: moneyOut(d.outstanding, d.currency), creditLimit: moneyOut(d.credit_limit, d.currency) })),
+      .map((d) => ({
+        debtorId: d.debtor_id!,
+        name: d.name!,
+        currency: d.currency,
+        outstanding: moneyOut(d.outstanding, d.currency),
+        creditLimit: moneyOut(d.credit_limit, d.currency),
+      })),
     counts: { clients: c.clients, activeClients: c.active, openInvoices: aging.reduce((n, a) => n + a.invoices!, 0), awaitingVerification: c.submitted },
     approvalsWaiting,
     alerts,

@@ -51,7 +51,9 @@ export function releaseRefusal(actor: Who, makers: ReleaseMakers | undefined): s
   return (
     makerRefusal(actor, { makers: [makers.ranCycle], did: 'ran the cycle that proposed this release', checker: 'another approver', decide: 'approve' }) ??
     secondApprovalRefusal(actor, makers.firstApprover, 'this release') ??
-    (makers.needsController && makers.firstApprover !== null && !can(actor, 'release.approve_large') ? 'Approved once already; above the controller threshold the second approval must come from a controller' : null)
+    (makers.needsController && makers.firstApprover !== null && !can(actor, 'release.approve_large')
+      ? 'Approved once already; above the controller threshold the second approval must come from a controller'
+      : null)
   );
 }
 

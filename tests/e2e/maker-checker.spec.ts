@@ -29,10 +29,24 @@ async function paidClient(request: APIRequestContext, tag: string) {
     agreement: { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } },
   });
   const debtor = await post(request, keys.underwriter, '/debtors', { name: `Maker Debtor ${tag}`, creditLimit: '100000.00' });
-  const invoice = await post(request, keys.funding, '/invoices', { clientId: client.id, debtorId: debtor.id, number: `MK-${tag}`, faceValue: '10000.00', currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-01-31' });
+  const invoice = await post(request, keys.funding, '/invoices', {
+    clientId: client.id,
+    debtorId: debtor.id,
+    number: `MK-${tag}`,
+    faceValue: '10000.00',
+    currency: 'USD',
+    issueDate: '2026-01-01',
+    dueDate: '2026-01-31',
+  });
   await post(request, keys.funding, `/invoices/${invoice.id}/verify`, {});
   await post(request, keys.funding, '/fundings', { clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-01' });
-  const payment = await post(request, keys.collections, '/payments', { amount: '10000.00', currency: 'USD', receivedDate: '2026-01-31', payerName: 'Debtor', reference: 'wire' });
+  const payment = await post(request, keys.collections, '/payments', {
+    amount: '10000.00',
+    currency: 'USD',
+    receivedDate: '2026-01-31',
+    payerName: 'Debtor',
+    reference: 'wire',
+  });
   await post(request, keys.collections, `/payments/${payment.id}/applications`, { allocations: [{ invoiceId: invoice.id, amount: '10000.00' }] });
   return { name };
 }

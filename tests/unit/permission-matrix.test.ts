@@ -16,7 +16,11 @@ describe("README's role × permission matrix", () => {
     const lines = permissionMatrix().split('\n');
     expect(lines).toHaveLength(2 + Object.keys(PERMISSIONS).length);
     expect(lines[0]).toBe(`| Permission | What it allows | ${ROLES.map((r) => `\`${r}\``).join(' | ')} |`);
-    const row = (p: string) => lines.find((l) => l.startsWith(`| \`${p}\` |`))!.split(' | ').slice(2);
+    const row = (p: string) =>
+      lines
+        .find((l) => l.startsWith(`| \`${p}\` |`))!
+        .split(' | ')
+        .slice(2);
     // release.approve: approvers and controllers only
     expect(row('release.approve').map((c) => c.replace(' |', '').trim())).toEqual(ROLES.map((r) => (r === 'approver' || r === 'controller' ? '✓' : '')));
     expect(row('section.portal').map((c) => c.replace(' |', '').trim())).toEqual(ROLES.map((r) => (r === 'client' ? '✓' : '')));

@@ -52,7 +52,12 @@ function isStringLike(node: ts.Expression): boolean {
   return ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n);
 }
 
-const COMPARISONS = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+const COMPARISONS = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
 
 /** The ways of deciding by role in one file's source (exported for the detector's own tests). */
 export function findViolations(file: string, source: string): Violation[] {
@@ -65,13 +70,18 @@ export function findViolations(file: string, source: string): Violation[] {
   const visit = (node: ts.Node): void => {
     if (ts.isArrayLiteralExpression(node) && node.elements.length > 0 && node.elements.every((e) => ts.isStringLiteral(e) && ROLE_NAMES.has(e.text))) {
       report(node, 'role list');
-    } else if (ts.isBinaryExpression(node) && COMPARISONS.has(node.operatorToken.kind) && ((isRoleRef(node.left) && isStringLike(node.right)) || (isRoleRef(node.right) && isStringLike(node.left)))) {
+    } else if (
+      ts.isBinaryExpression(node) &&
+      COMPARISONS.has(node.operatorToken.kind) &&
+      ((isRoleRef(node.left) && isStringLike(node.right)) || (isRoleRef(node.right) && isStringLike(node.left)))
+    ) {
       report(node, 'role comparison');
     } else if (ts.isSwitchStatement(node) && isRoleRef(node.expression)) {
       report(node.expression, 'role comparison');
     } else if (ts.isCallExpression(node)) {
       const callee = unwrap(node.expression);
-      if (ts.isPropertyAccessExpression(callee) && ['includes', 'indexOf', 'has'].includes(callee.name.text) && node.arguments.some((a) => isRoleRef(a))) report(node, 'role lookup');
+      if (ts.isPropertyAccessExpression(callee) && ['includes', 'indexOf', 'has'].includes(callee.name.text) && node.arguments.some((a) => isRoleRef(a)))
+        report(node, 'role lookup');
       if (ts.isIdentifier(callee) && (callee.text === 'requireRole' || callee.text === 'actionActor')) report(node, 'role check');
     } else if (ts.isIdentifier(node) && /^[A-Z][A-Z_]*_ROLES$/.test(node.text) && !ts.isImportSpecifier(node.parent)) {
       report(node, 'role constant');

@@ -29,11 +29,20 @@ const DECIDED_HERE: Partial<Record<ApprovalKind, Permission>> = { funding_batch:
 
 function targetLink(a: ApprovalItem) {
   if (a.kind === 'funding_batch') return <Link className="text-brand-700 underline" href={`/fundings/${a.targetId}`}>{`Batch ${a.targetId}`}</Link>;
-  if (a.clientId) return <Link className="text-brand-700 underline" href={`/clients/${a.clientId}`}>{a.clientName}</Link>;
+  if (a.clientId)
+    return (
+      <Link className="text-brand-700 underline" href={`/clients/${a.clientId}`}>
+        {a.clientName}
+      </Link>
+    );
   return a.targetId;
 }
 
-export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<{ kind?: string; client?: string; currency?: string; mode?: string; controller?: string }> }) {
+export default async function ApprovalsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ kind?: string; client?: string; currency?: string; mode?: string; controller?: string }>;
+}) {
   const actor = await requireSection('approvals');
   const { kind, client, currency, mode, controller } = await searchParams;
   const filter = kind && kind in KIND_LABELS ? (kind as ApprovalItem['kind']) : undefined;
@@ -45,11 +54,21 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
   // Who made each pending item: Approve is offered only to someone else (SPEC 1, maker ≠ checker).
   const idsOf = (kind: ApprovalKind) => pending.filter((a) => a.kind === kind).map((a) => a.targetId);
   const [releaseMade, batchMade, agreementMade] = await Promise.all([
-    canDecideReleases ? releaseMakers(db, waiting.map((r) => r.id)) : Promise.resolve(new Map()),
+    canDecideReleases
+      ? releaseMakers(
+          db,
+          waiting.map((r) => r.id),
+        )
+      : Promise.resolve(new Map()),
     requestMakers(db, 'funding_batch', idsOf('funding_batch')),
     requestMakers(db, 'agreement_change', idsOf('agreement_change')),
   ]);
-  const refusal = (a: ApprovalItem) => (a.kind === 'funding_batch' ? fundingBatchRefusal(actor, batchMade.get(a.targetId)) : a.kind === 'agreement_change' ? agreementRefusal(actor, agreementMade.get(a.targetId)) : null);
+  const refusal = (a: ApprovalItem) =>
+    a.kind === 'funding_batch'
+      ? fundingBatchRefusal(actor, batchMade.get(a.targetId))
+      : a.kind === 'agreement_change'
+        ? agreementRefusal(actor, agreementMade.get(a.targetId))
+        : null;
   const releaseRows = waiting.filter(
     (r) =>
       (!client || r.clientName.toLowerCase().includes(client.trim().toLowerCase())) &&
@@ -65,7 +84,11 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
         label="Filter by kind"
         className="mt-4"
         current={filter ?? 'all'}
-        options={['all', ...Object.keys(KIND_LABELS)].map((k) => ({ value: k, label: k === 'all' ? 'All' : KIND_LABELS[k]!, href: k === 'all' ? '/approvals' : `/approvals?kind=${k}` }))}
+        options={['all', ...Object.keys(KIND_LABELS)].map((k) => ({
+          value: k,
+          label: k === 'all' ? 'All' : KIND_LABELS[k]!,
+          href: k === 'all' ? '/approvals' : `/approvals?kind=${k}`,
+        }))}
       />
       {showReleases ? (
         <section className="mt-6">
@@ -139,7 +162,15 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
         empty="Nothing waits for approval."
         columns={[
           { header: 'Kind', value: (a) => KIND_LABELS[a.kind] ?? a.kind },
-          { header: 'What', value: (a) => a.summary, render: (a) => <span>{a.summary} · {targetLink(a)}</span> },
+          {
+            header: 'What',
+            value: (a) => a.summary,
+            render: (a) => (
+              <span>
+                {a.summary} · {targetLink(a)}
+              </span>
+            ),
+          },
           {
             header: 'Why it waits',
             value: (a) => ((a.details.holds as Hold[] | undefined) ?? []).map((h) => h.message).join('; '),

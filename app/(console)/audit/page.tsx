@@ -33,13 +33,23 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const query = (extra: Record<string, string>) => `/audit?${new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString()}`;
   return (
     <div>
-      <PageHeader title="Audit log" subtitle="Every command, hash-chained: each event carries the hash of the one before" actions={can(actor, 'audit.verify') ? <VerifyButton /> : undefined} />
+      <PageHeader
+        title="Audit log"
+        subtitle="Every command, hash-chained: each event carries the hash of the one before"
+        actions={can(actor, 'audit.verify') ? <VerifyButton /> : undefined}
+      />
       <form className="mt-4 flex flex-wrap items-end gap-2" action="/audit">
         <div>
           <label htmlFor="action-filter" className="text-sm font-medium">
             Action starts with
           </label>
-          <input id="action-filter" name="action" defaultValue={action ?? ''} placeholder="e.g. invoice." className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm" />
+          <input
+            id="action-filter"
+            name="action"
+            defaultValue={action ?? ''}
+            placeholder="e.g. invoice."
+            className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm"
+          />
         </div>
         <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm">
           Filter

@@ -25,7 +25,8 @@ export default async function ClientsPage() {
         <details className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <summary className="cursor-pointer font-semibold">New client</summary>
           <p className="mt-2 text-sm text-slate-600">
-            A new client starts as a prospect with this agreement as its first version; it is funded once its KYB checklist is complete and another underwriter has activated it.
+            A new client starts as a prospect with this agreement as its first version; it is funded once its KYB checklist is complete and another underwriter
+            has activated it.
           </p>
           <div className="mt-4">
             {/* The schema's defaults, as the form's starting values. */}
@@ -40,7 +41,15 @@ export default async function ClientsPage() {
         rows={clients}
         empty="No clients yet."
         columns={[
-          { header: 'Client', value: (c) => c.name, render: (c) => <Link className="text-brand-700 underline" href={`/clients/${c.id}`}>{c.name}</Link> },
+          {
+            header: 'Client',
+            value: (c) => c.name,
+            render: (c) => (
+              <Link className="text-brand-700 underline" href={`/clients/${c.id}`}>
+                {c.name}
+              </Link>
+            ),
+          },
           { header: 'Status', value: (c) => c.status },
           { header: 'Model', value: (c) => c.model ?? '' },
           { header: 'Open invoices', value: (c) => String(c.openInvoices), align: 'right' },

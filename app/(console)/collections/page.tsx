@@ -75,7 +75,9 @@ export default async function CollectionsPage({ searchParams }: { searchParams: 
           </Link>
         ))}
       </nav>
-      {!{ inbox: canApply, disputes: canDispute, aging: canApply, misdirected: canApply, recourse: canChargeBack }[tab] ? <p className="mt-3 text-sm text-slate-600">Read only: the collections team records and applies payments.</p> : null}
+      {!{ inbox: canApply, disputes: canDispute, aging: canApply, misdirected: canApply, recourse: canChargeBack }[tab] ? (
+        <p className="mt-3 text-sm text-slate-600">Read only: the collections team records and applies payments.</p>
+      ) : null}
       {body}
     </div>
   );
@@ -145,7 +147,15 @@ async function DisputesTab({ canAct, today }: { canAct: boolean; today: string }
       rows={open}
       empty="No open disputes."
       columns={[
-        { header: 'Invoice', value: (d) => d.number, render: (d) => <Link className="text-brand-700 underline" href={`/invoices/${d.invoice_id}`}>{d.number}</Link> },
+        {
+          header: 'Invoice',
+          value: (d) => d.number,
+          render: (d) => (
+            <Link className="text-brand-700 underline" href={`/invoices/${d.invoice_id}`}>
+              {d.number}
+            </Link>
+          ),
+        },
         { header: 'Invoice id', value: (d) => d.invoice_id },
         { header: 'Client', value: (d) => d.client_name },
         { header: 'Debtor', value: (d) => d.debtor_name },
@@ -157,7 +167,9 @@ async function DisputesTab({ canAct, today }: { canAct: boolean; today: string }
               {
                 header: 'Resolve',
                 value: () => '',
-                render: (d: (typeof open)[number]) => <ResolveDisputeForm disputeId={d.id} invoiceId={d.invoice_id} number={d.number} amount={moneyOut(d.amount, d.currency)} today={today} />,
+                render: (d: (typeof open)[number]) => (
+                  <ResolveDisputeForm disputeId={d.id} invoiceId={d.invoice_id} number={d.number} amount={moneyOut(d.amount, d.currency)} today={today} />
+                ),
               },
             ]
           : []),
@@ -179,7 +191,15 @@ async function DisputesTab({ canAct, today }: { canAct: boolean; today: string }
         rows={resolved}
         empty="No dispute resolved yet."
         columns={[
-          { header: 'Invoice', value: (d) => d.number, render: (d) => <Link className="text-brand-700 underline" href={`/invoices/${d.invoice_id}`}>{d.number}</Link> },
+          {
+            header: 'Invoice',
+            value: (d) => d.number,
+            render: (d) => (
+              <Link className="text-brand-700 underline" href={`/invoices/${d.invoice_id}`}>
+                {d.number}
+              </Link>
+            ),
+          },
           { header: 'Client', value: (d) => d.client_name },
           { header: 'Debtor', value: (d) => d.debtor_name },
           { header: 'Amount', value: (d) => moneyOut(d.amount, d.currency), render: (d) => displayMoney(d.amount, d.currency), align: 'right' },
@@ -204,7 +224,9 @@ function AgingBar({ row, max }: { row: AgingRow; max: Big }) {
         <div className="flex h-3 overflow-hidden rounded" style={{ width: `${width}%` }}>
           {BUCKETS.map((b, i) => {
             const share = total.gt(0) ? Number(new Big(row.buckets[b]).div(total).times(100).round(1).toString()) : 0;
-            return share > 0 ? <div key={b} className={`h-3 ${BUCKET_COLORS[i]}`} style={{ width: `${share}%` }} title={`${b}: ${displayMoney(row.buckets[b], row.currency)}`} /> : null;
+            return share > 0 ? (
+              <div key={b} className={`h-3 ${BUCKET_COLORS[i]}`} style={{ width: `${share}%` }} title={`${b}: ${displayMoney(row.buckets[b], row.currency)}`} />
+            ) : null;
           })}
         </div>
       </div>
@@ -230,11 +252,23 @@ function AgingTable({ caption, csvName, rows, by }: { caption: string; csvName: 
         {
           header: by === 'debtor' ? 'Debtor' : 'Client',
           value: (r) => r.name,
-          render: (r) => (by === 'client' ? <Link className="text-brand-700 underline" href={`/clients/${r.id}`}>{r.name}</Link> : r.name),
+          render: (r) =>
+            by === 'client' ? (
+              <Link className="text-brand-700 underline" href={`/clients/${r.id}`}>
+                {r.name}
+              </Link>
+            ) : (
+              r.name
+            ),
         },
         { header: 'Currency', value: (r) => r.currency },
         { header: 'Invoices', value: (r) => String(r.invoices), align: 'right' },
-        ...BUCKETS.map((b) => ({ header: b, value: (r: AgingRow) => r.buckets[b], render: (r: AgingRow) => displayMoney(r.buckets[b], r.currency), align: 'right' as const })),
+        ...BUCKETS.map((b) => ({
+          header: b,
+          value: (r: AgingRow) => r.buckets[b],
+          render: (r: AgingRow) => displayMoney(r.buckets[b], r.currency),
+          align: 'right' as const,
+        })),
         { header: 'Total', value: (r) => r.total, render: (r) => <AgingBar row={r} max={max.get(r.currency) ?? new Big(0)} />, align: 'right' },
       ]}
     />
@@ -246,7 +280,9 @@ async function AgingTab({ today }: { today: string }) {
   const [byDebtor, byClient] = await Promise.all([agingBy(db, 'debtor', today), agingBy(db, 'client', today)]);
   return (
     <>
-      <p className="mt-4 text-sm text-slate-600">What debtors still owe on open invoices on {today}, by days since the invoice date. The bar is each total against the largest in its currency.</p>
+      <p className="mt-4 text-sm text-slate-600">
+        What debtors still owe on open invoices on {today}, by days since the invoice date. The bar is each total against the largest in its currency.
+      </p>
       <ul aria-label="Aging buckets" className="mt-2 flex flex-wrap gap-4 text-xs text-slate-600">
         {BUCKETS.map((b, i) => (
           <li key={b} className="flex items-center gap-1">
@@ -287,7 +323,9 @@ async function MisdirectedTab({ canAct, today, actor }: { canAct: boolean; today
               {
                 header: 'Remitted',
                 value: () => '',
-                render: (m: (typeof open)[number]) => <RemitForm misdirectedId={m.id} label={`${displayMoney(m.amount, m.currency)} from ${m.clientName}`} today={today} />,
+                render: (m: (typeof open)[number]) => (
+                  <RemitForm misdirectedId={m.id} label={`${displayMoney(m.amount, m.currency)} from ${m.clientName}`} today={today} />
+                ),
               },
             ]
           : []),
@@ -329,9 +367,9 @@ function RecourseTab({ canAct, today }: { canAct: boolean; today: string }) {
   return (
     <Panel id="recourse" title="Charge back or write off an unpaid invoice">
       <p className="mb-3 text-sm text-slate-600">
-        Under a recourse agreement an unpaid invoice is charged back to the client: the shortfall comes from its reserve, then the client&apos;s other releasable
-        reserves, and the rest becomes due from the client. Under a non-recourse agreement a debtor default is written off to credit loss; the reserve, less
-        fees, stays the client&apos;s.
+        Under a recourse agreement an unpaid invoice is charged back to the client: the shortfall comes from its reserve, then the client&apos;s other
+        releasable reserves, and the rest becomes due from the client. Under a non-recourse agreement a debtor default is written off to credit loss; the
+        reserve, less fees, stays the client&apos;s.
       </p>
       {canAct ? <RecourseForm today={today} /> : <p className="text-sm text-slate-500">The collections team charges back and writes off.</p>}
     </Panel>

@@ -88,7 +88,9 @@ export default async function DashboardPage() {
           {
             header: 'Level',
             value: (r) => (r.level === 'breach' ? 'Breach' : 'Near limit'),
-            render: (r) => <span className={r.level === 'breach' ? 'font-medium text-red-700' : 'text-amber-700'}>{r.level === 'breach' ? 'Breach' : 'Near limit'}</span>,
+            render: (r) => (
+              <span className={r.level === 'breach' ? 'font-medium text-red-700' : 'text-amber-700'}>{r.level === 'breach' ? 'Breach' : 'Near limit'}</span>
+            ),
           },
           { header: 'Debtor', value: (r) => r.debtorName },
           { header: 'Of', value: (r) => (r.scope === 'client' ? (r.clientName ?? '') : `Portfolio (${r.currency})`) },

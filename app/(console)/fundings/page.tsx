@@ -34,7 +34,12 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
               <label htmlFor="builder-client" className="text-sm font-medium">
                 Client
               </label>
-              <select id="builder-client" name="client" defaultValue={chosen?.id ?? ''} className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm">
+              <select
+                id="builder-client"
+                name="client"
+                defaultValue={chosen?.id ?? ''}
+                className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
+              >
                 <option value="">Choose an active client</option>
                 {active.map((c) => (
                   <option key={c.id} value={c.id}>
@@ -57,7 +62,11 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
         rows={batches}
         empty="No funding batches yet."
         columns={[
-          { header: 'Batch', value: (b) => b.id, render: (b) => <Link className="text-brand-700 underline" href={`/fundings/${b.id}`}>{`Batch ${b.id}`}</Link> },
+          {
+            header: 'Batch',
+            value: (b) => b.id,
+            render: (b) => <Link className="text-brand-700 underline" href={`/fundings/${b.id}`}>{`Batch ${b.id}`}</Link>,
+          },
           { header: 'Client', value: (b) => b.clientName },
           { header: 'Funding date', value: (b) => b.fundingDate },
           { header: 'Status', value: (b) => b.status.replace('_', ' ') },

@@ -48,7 +48,15 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         rowKey={(i) => i.id}
         rows={invoices}
         columns={[
-          { header: 'Number', value: (i) => i.number, render: (i) => <Link className="text-brand-700 underline" href={`/invoices/${i.id}`}>{i.number}</Link> },
+          {
+            header: 'Number',
+            value: (i) => i.number,
+            render: (i) => (
+              <Link className="text-brand-700 underline" href={`/invoices/${i.id}`}>
+                {i.number}
+              </Link>
+            ),
+          },
           { header: 'Client', value: (i) => i.clientName },
           { header: 'Debtor', value: (i) => i.debtorName },
           { header: 'Face value', value: (i) => i.faceValue, render: (i) => displayMoney(i.faceValue, i.currency), align: 'right' },

@@ -25,7 +25,11 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
   const db = getDatabase();
   const canRun = can(actor, 'release.run_cycle');
   const today = todayIn();
-  const [cycles, releases, clients] = await Promise.all([listCycles(db, 50), listReleases(db, { status: filter, limit: 200 }), canRun ? listClients(db, actor) : Promise.resolve([])]);
+  const [cycles, releases, clients] = await Promise.all([
+    listCycles(db, 50),
+    listReleases(db, { status: filter, limit: 200 }),
+    canRun ? listClients(db, actor) : Promise.resolve([]),
+  ]);
   const canExport = can(actor, 'payout.download');
   return (
     <div>
@@ -36,7 +40,10 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
           <p className="mb-3 text-sm text-slate-600">
             A cycle also runs every business day at 06:00 for the clients due by cadence. Running one again for the same date proposes nothing twice.
           </p>
-          <RunCycleForm today={today} clients={clients.filter((c) => c.status === 'active' || c.status === 'suspended').map((c) => ({ id: c.id, name: c.name }))} />
+          <RunCycleForm
+            today={today}
+            clients={clients.filter((c) => c.status === 'active' || c.status === 'suspended').map((c) => ({ id: c.id, name: c.name }))}
+          />
         </section>
       ) : null}
       <DataTable
@@ -46,7 +53,11 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
         rows={cycles}
         empty="No release cycle has run yet."
         columns={[
-          { header: 'Cycle', value: (c) => c.id, render: (c) => <Link className="text-brand-700 underline" href={`/releases/cycles/${c.id}`}>{`Cycle ${c.id}`}</Link> },
+          {
+            header: 'Cycle',
+            value: (c) => c.id,
+            render: (c) => <Link className="text-brand-700 underline" href={`/releases/cycles/${c.id}`}>{`Cycle ${c.id}`}</Link>,
+          },
           { header: 'As of', value: (c) => c.asOf },
           { header: 'Kind', value: (c) => c.kind.replace('_', ' ') },
           { header: 'Status', value: (c) => c.status },
@@ -61,7 +72,11 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
       <FilterPills
         label="Filter releases by status"
         current={filter ?? 'all'}
-        options={['all', ...STATUSES].map((s) => ({ value: s, label: s === 'all' ? 'All' : statusLabel(s), href: s === 'all' ? '/releases' : `/releases?status=${s}` }))}
+        options={['all', ...STATUSES].map((s) => ({
+          value: s,
+          label: s === 'all' ? 'All' : statusLabel(s),
+          href: s === 'all' ? '/releases' : `/releases?status=${s}`,
+        }))}
       />
       <DataTable
         caption="Releases"
@@ -70,11 +85,28 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
         rows={releases}
         empty="No releases."
         columns={[
-          { header: 'Release', value: (r) => r.id, render: (r) => <Link className="text-brand-700 underline" href={`/releases/${r.id}`}>{`Release ${r.id}`}</Link> },
-          { header: 'Client', value: (r) => r.clientName, render: (r) => <Link className="underline" href={`/clients/${r.clientId}`}>{r.clientName}</Link> },
+          {
+            header: 'Release',
+            value: (r) => r.id,
+            render: (r) => <Link className="text-brand-700 underline" href={`/releases/${r.id}`}>{`Release ${r.id}`}</Link>,
+          },
+          {
+            header: 'Client',
+            value: (r) => r.clientName,
+            render: (r) => (
+              <Link className="underline" href={`/clients/${r.clientId}`}>
+                {r.clientName}
+              </Link>
+            ),
+          },
           { header: 'As of', value: (r) => r.asOf },
           { header: 'Proposed', value: (r) => `${r.amount} ${r.currency}`, render: (r) => displayMoney(r.amount, r.currency), align: 'right' },
-          { header: 'Released', value: (r) => (r.approvedAmount && r.status === 'paid' ? `${r.approvedAmount} ${r.currency}` : ''), render: (r) => (r.approvedAmount && r.status === 'paid' ? displayMoney(r.approvedAmount, r.currency) : ''), align: 'right' },
+          {
+            header: 'Released',
+            value: (r) => (r.approvedAmount && r.status === 'paid' ? `${r.approvedAmount} ${r.currency}` : ''),
+            render: (r) => (r.approvedAmount && r.status === 'paid' ? displayMoney(r.approvedAmount, r.currency) : ''),
+            align: 'right',
+          },
           { header: 'Status', value: (r) => statusLabel(r.status) },
           { header: 'Mode', value: (r) => r.releaseMode },
         ]}
@@ -87,13 +119,27 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
               <label htmlFor="payout-from" className="text-sm font-medium">
                 Paid from
               </label>
-              <input id="payout-from" name="from" type="date" required defaultValue={addDays(today, -14)} className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" />
+              <input
+                id="payout-from"
+                name="from"
+                type="date"
+                required
+                defaultValue={addDays(today, -14)}
+                className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
+              />
             </div>
             <div>
               <label htmlFor="payout-to" className="text-sm font-medium">
                 to
               </label>
-              <input id="payout-to" name="to" type="date" required defaultValue={today} className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" />
+              <input
+                id="payout-to"
+                name="to"
+                type="date"
+                required
+                defaultValue={today}
+                className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
+              />
             </div>
             <div>
               <label htmlFor="payout-format" className="text-sm font-medium">

@@ -76,7 +76,10 @@ export default async function ReportsPage() {
           { header: 'Business date', value: (r) => r.businessDate ?? '' },
           { header: 'Status', value: (r) => r.status },
           { header: 'Progress', value: (r) => `${r.progress}%`, align: 'right' },
-          { header: 'Totals', value: (r) => JSON.stringify(Object.fromEntries(Object.entries(r.totals).map(([k, v]) => [k, Array.isArray(v) ? `${v.length} item(s)` : v]))) },
+          {
+            header: 'Totals',
+            value: (r) => JSON.stringify(Object.fromEntries(Object.entries(r.totals).map(([k, v]) => [k, Array.isArray(v) ? `${v.length} item(s)` : v]))),
+          },
           { header: 'Started (UTC)', value: (r) => r.startedAt },
           { header: 'Finished', value: (r) => r.finishedAt ?? '' },
           { header: 'Error', value: (r) => r.error ?? '' },

@@ -26,11 +26,19 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const canManageUsers = can(actor, 'user.manage');
   const canManageOutbox = can(actor, 'outbox.manage');
   const db = getDatabase();
-  const [users, clients, outbox, policy] = await Promise.all([listUsers(db), listClients(db, actor), listOutbox(db, { status: outboxStatus, limit: 200 }), releasePolicySettings(db)]);
+  const [users, clients, outbox, policy] = await Promise.all([
+    listUsers(db),
+    listClients(db, actor),
+    listOutbox(db, { status: outboxStatus, limit: 200 }),
+    releasePolicySettings(db),
+  ]);
   const mailVia = process.env.SMTP_URL ? `SMTP (${new URL(process.env.SMTP_URL).host})` : createTransport(null).describe;
   return (
     <div>
-      <PageHeader title="Settings" subtitle={canEdit ? 'Users, API keys, release policy and outgoing mail' : 'Read only: your role sees settings but cannot change them'} />
+      <PageHeader
+        title="Settings"
+        subtitle={canEdit ? 'Users, API keys, release policy and outgoing mail' : 'Read only: your role sees settings but cannot change them'}
+      />
       {canManageUsers ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-3 font-semibold">Create a user</h2>
@@ -40,7 +48,9 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       {canManageUsers ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-1 font-semibold">Invite a client user</h2>
-          <p className="mb-3 text-sm text-slate-600">The person gets an email with a link to choose their password (valid {7} days, once) and then sees only their client in the portal.</p>
+          <p className="mb-3 text-sm text-slate-600">
+            The person gets an email with a link to choose their password (valid {7} days, once) and then sees only their client in the portal.
+          </p>
           <InviteClientUserForm clients={clients.map((c) => ({ id: c.id, name: c.name }))} />
         </section>
       ) : null}
@@ -57,13 +67,22 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           { header: 'Status', value: (u) => (u.disabled ? 'disabled' : 'active') },
           { header: 'Last sign-in', value: (u) => (u.lastSignInAt ? u.lastSignInAt.replace('T', ' ').slice(0, 16) : 'never') },
           { header: 'API keys', value: (u) => String(u.activeKeys), align: 'right' },
-          ...(canManageUsers ? [{ header: 'Actions', value: () => '', render: (u: (typeof users)[number]) => <UserActions userId={u.id} email={u.email} disabled={u.disabled} /> }] : []),
+          ...(canManageUsers
+            ? [
+                {
+                  header: 'Actions',
+                  value: () => '',
+                  render: (u: (typeof users)[number]) => <UserActions userId={u.id} email={u.email} disabled={u.disabled} />,
+                },
+              ]
+            : []),
         ]}
       />
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Release policy</h2>
         <p className="mt-1 text-sm text-slate-600">
-          A client&apos;s risk score picks its tier: the reserve rate and holding period, and whether its releases are approved automatically (within the client&apos;s auto-approve limit), wait for review, or are only ever released by hand.
+          A client&apos;s risk score picks its tier: the reserve rate and holding period, and whether its releases are approved automatically (within the
+          client&apos;s auto-approve limit), wait for review, or are only ever released by hand.
         </p>
         <div className="mt-3">
           <ReleasePolicyForm threshold={policy.controllerThreshold} tiers={policy.riskSchedule} canEdit={canEdit} />
@@ -81,7 +100,11 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       <FilterPills
         label="Filter the outbox"
         current={outboxStatus ?? 'all'}
-        options={['all', ...OUTBOX_STATUSES].map((st) => ({ value: st, label: st === 'all' ? 'All emails' : st, href: st === 'all' ? '/settings' : `/settings?outbox=${st}` }))}
+        options={['all', ...OUTBOX_STATUSES].map((st) => ({
+          value: st,
+          label: st === 'all' ? 'All emails' : st,
+          href: st === 'all' ? '/settings' : `/settings?outbox=${st}`,
+        }))}
       />
       <DataTable
         caption="Email outbox"
@@ -98,7 +121,15 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           { header: 'Attempts', value: (m) => String(m.attempts), align: 'right' },
           { header: 'Sent', value: (m) => m.sentAt ?? '' },
           { header: 'Last error', value: (m) => m.lastError ?? '' },
-          ...(canManageOutbox ? [{ header: 'Retry', value: () => '', render: (m: (typeof outbox)[number]) => (m.status === 'failed' ? <RetryEmailButton emailId={m.id} /> : null) }] : []),
+          ...(canManageOutbox
+            ? [
+                {
+                  header: 'Retry',
+                  value: () => '',
+                  render: (m: (typeof outbox)[number]) => (m.status === 'failed' ? <RetryEmailButton emailId={m.id} /> : null),
+                },
+              ]
+            : []),
         ]}
       />
     </div>

@@ -61,15 +61,28 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
       ))}
       <div className="mt-6 grid gap-4 lg:grid-cols-2">
         {currencies.map((c) => (
-          <LineChart key={`h-${c}`} title={`Reserve held over the last 12 months (${c})`} currency={c} points={history.filter((h) => h.currency === c).map((h) => ({ label: h.date, value: h.held }))} />
+          <LineChart
+            key={`h-${c}`}
+            title={`Reserve held over the last 12 months (${c})`}
+            currency={c}
+            points={history.filter((h) => h.currency === c).map((h) => ({ label: h.date, value: h.held }))}
+          />
         ))}
         {currencies.map((c) => (
-          <BarChart key={`f-${c}`} title={`Reserve expected back, by month (${c})`} currency={c} bars={forecast.buckets.filter((b) => b.currency === c).map((b) => ({ label: b.month, value: b.amount }))} />
+          <BarChart
+            key={`f-${c}`}
+            title={`Reserve expected back, by month (${c})`}
+            currency={c}
+            bars={forecast.buckets.filter((b) => b.currency === c).map((b) => ({ label: b.month, value: b.amount }))}
+          />
         ))}
       </div>
       <p className="mt-2 text-sm text-slate-600">
-        Forecast from your invoices&apos; due dates, your debtors&apos; average days to pay, {forecast.holdDays > 0 ? `a ${forecast.holdDays}-day holding period, ` : ''}and your {forecast.schedule.cadence.replace('_', ' ')} release cycle.
-        {forecast.unscheduled.length > 0 ? ` Not dated (disputes, fixed reserve): ${forecast.unscheduled.map((u) => displayMoney(u.amount, u.currency)).join(', ')}.` : ''}
+        Forecast from your invoices&apos; due dates, your debtors&apos; average days to pay,{' '}
+        {forecast.holdDays > 0 ? `a ${forecast.holdDays}-day holding period, ` : ''}and your {forecast.schedule.cadence.replace('_', ' ')} release cycle.
+        {forecast.unscheduled.length > 0
+          ? ` Not dated (disputes, fixed reserve): ${forecast.unscheduled.map((u) => displayMoney(u.amount, u.currency)).join(', ')}.`
+          : ''}
       </p>
       <DataTable
         caption="When your reserve is expected back"
@@ -91,9 +104,23 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
         rows={releases}
         empty="No releases yet."
         columns={[
-          { header: 'Release', value: (r) => r.id, render: (r) => (r.status === 'paid' ? <Link className="text-brand-700 underline" href={`/portal/releases/${r.id}`}>{`Rebate advice ${r.id}`}</Link> : `Release ${r.id}`) },
+          {
+            header: 'Release',
+            value: (r) => r.id,
+            render: (r) =>
+              r.status === 'paid' ? (
+                <Link className="text-brand-700 underline" href={`/portal/releases/${r.id}`}>{`Rebate advice ${r.id}`}</Link>
+              ) : (
+                `Release ${r.id}`
+              ),
+          },
           { header: 'Date', value: (r) => r.asOf },
-          { header: 'Paid to you', value: (r) => (r.paid ? `${r.paid} ${r.currency}` : ''), render: (r) => (r.paid ? displayMoney(r.paid, r.currency) : '—'), align: 'right' },
+          {
+            header: 'Paid to you',
+            value: (r) => (r.paid ? `${r.paid} ${r.currency}` : ''),
+            render: (r) => (r.paid ? displayMoney(r.paid, r.currency) : '—'),
+            align: 'right',
+          },
           { header: 'Status', value: (r) => r.status },
         ]}
       />
@@ -105,8 +132,16 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
         empty="No statements yet: the monthly statement arrives on the first business day of the month."
         columns={[
           { header: 'Period', value: (s) => s.periodLabel },
-          { header: 'Closing reserve', value: (s) => s.currencies.map((c) => `${c.closing} ${c.currency}`).join('; '), render: (s) => s.currencies.map((c) => displayMoney(c.closing, c.currency)).join(' · ') || '—' },
-          { header: 'Download', value: (s) => s.downloadUrl, render: (s) => <DownloadLink href={s.downloadUrl}>{`Download statement ${s.periodLabel} (PDF)`}</DownloadLink> },
+          {
+            header: 'Closing reserve',
+            value: (s) => s.currencies.map((c) => `${c.closing} ${c.currency}`).join('; '),
+            render: (s) => s.currencies.map((c) => displayMoney(c.closing, c.currency)).join(' · ') || '—',
+          },
+          {
+            header: 'Download',
+            value: (s) => s.downloadUrl,
+            render: (s) => <DownloadLink href={s.downloadUrl}>{`Download statement ${s.periodLabel} (PDF)`}</DownloadLink>,
+          },
         ]}
       />
       {can(actor, 'statement.issue_own') ? (
@@ -122,10 +157,14 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
         {client.contacts.length === 0 ? <p className="mt-2 text-sm text-slate-500">No contacts on file: ask your factor to add one.</p> : null}
         {client.contacts.map((c) =>
           can(actor, 'client.own_contacts') ? (
-            <PortalPreferences key={c.email} contact={{ name: c.name, email: c.email, notifyStatements: c.notifyStatements !== false, notifyRebates: c.notifyRebates !== false }} />
+            <PortalPreferences
+              key={c.email}
+              contact={{ name: c.name, email: c.email, notifyStatements: c.notifyStatements !== false, notifyRebates: c.notifyRebates !== false }}
+            />
           ) : (
             <p key={c.email} className="mt-2 text-sm">
-              {c.name} &lt;{c.email}&gt;: statement emails {c.notifyStatements === false ? 'off' : 'on'}, rebate advice {c.notifyRebates === false ? 'off' : 'on'}
+              {c.name} &lt;{c.email}&gt;: statement emails {c.notifyStatements === false ? 'off' : 'on'}, rebate advice{' '}
+              {c.notifyRebates === false ? 'off' : 'on'}
             </p>
           ),
         )}

@@ -56,7 +56,8 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   ]);
   const drift = await statementDrift(db, Number(id), statements);
   // SPEC 2: whoever entered or submitted the client never activates it — they read why instead.
-  const reviewRefusal = client.status === 'pending_review' && can(actor, 'client.activate') ? clientActivationRefusal(actor, await clientMakers(db, Number(id))) : null;
+  const reviewRefusal =
+    client.status === 'pending_review' && can(actor, 'client.activate') ? clientActivationRefusal(actor, await clientMakers(db, Number(id))) : null;
   const a = client.agreement;
   const kyb = client.kyb as KybState;
   const pendingVersion = versions.find((v) => v.status === 'pending_approval');
@@ -82,7 +83,13 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
         <KybChecklist
           clientId={client.id}
           editable={canOnboard && client.status === 'prospect'}
-          items={KYB_ITEMS.map((item) => ({ key: item.key, label: item.label, done: Boolean(kyb[item.key]?.done), by: kyb[item.key]?.by ?? null, at: kyb[item.key]?.at ?? null }))}
+          items={KYB_ITEMS.map((item) => ({
+            key: item.key,
+            label: item.label,
+            done: Boolean(kyb[item.key]?.done),
+            by: kyb[item.key]?.by ?? null,
+            at: kyb[item.key]?.at ?? null,
+          }))}
         />
         {client.status !== 'prospect' ? <p className="mt-2 text-xs text-slate-500">The checklist is edited while the client is a prospect.</p> : null}
         {canOnboard ? (
@@ -179,7 +186,12 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
             The change becomes a new version from its effective date once an approver approves it; the versions before it are kept as they are.
           </p>
           <div className="mt-4">
-            <AgreementChangeForm clientId={client.id} current={a ? agreementToForm(a) : agreementToForm(agreementTermsSchema.parse({}))} effectiveFrom={todayIn()} currency={client.currency} />
+            <AgreementChangeForm
+              clientId={client.id}
+              current={a ? agreementToForm(a) : agreementToForm(agreementTermsSchema.parse({}))}
+              effectiveFrom={todayIn()}
+              currency={client.currency}
+            />
           </div>
         </details>
       ) : null}
@@ -198,7 +210,9 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
       {canRecordNoa ? (
         <section className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="font-semibold">Record a notice of assignment</h2>
-          {a?.model === 'invoice_discounting' ? <p className="mt-1 text-sm text-slate-600">Invoice discounting is confidential: debtors are normally not notified.</p> : null}
+          {a?.model === 'invoice_discounting' ? (
+            <p className="mt-1 text-sm text-slate-600">Invoice discounting is confidential: debtors are normally not notified.</p>
+          ) : null}
           <div className="mt-3">
             <NoaForm clientId={client.id} debtors={debtors.map((d) => ({ id: d.id, name: d.name }))} />
           </div>
@@ -215,8 +229,18 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           { header: 'Entry', value: (l) => `${l.entryId} ${l.kind}` },
           { header: 'Invoice', value: (l) => l.invoiceNumber ?? '' },
           { header: 'Memo', value: (l) => l.memo },
-          { header: 'Movement', value: (l) => formatMoney(l.amount.times(-1), l.currency), render: (l) => displayMoney(l.amount.times(-1), l.currency), align: 'right' },
-          { header: 'Reserve balance', value: (l) => formatMoney(l.runningBalance, l.currency), render: (l) => displayMoney(l.runningBalance, l.currency), align: 'right' },
+          {
+            header: 'Movement',
+            value: (l) => formatMoney(l.amount.times(-1), l.currency),
+            render: (l) => displayMoney(l.amount.times(-1), l.currency),
+            align: 'right',
+          },
+          {
+            header: 'Reserve balance',
+            value: (l) => formatMoney(l.runningBalance, l.currency),
+            render: (l) => displayMoney(l.runningBalance, l.currency),
+            align: 'right',
+          },
         ]}
       />
       <DataTable
@@ -236,7 +260,11 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
             render: (st) =>
               drift.has(st.id) ? (
                 <span className="text-amber-800">
-                  Backdated postings since issue — {drift.get(st.id)!.map((d) => `${d.currency} ledger ${displayMoney(d.ledger, d.currency)} (statement ${displayMoney(d.statement, d.currency)})`).join('; ')}
+                  Backdated postings since issue —{' '}
+                  {drift
+                    .get(st.id)!
+                    .map((d) => `${d.currency} ledger ${displayMoney(d.ledger, d.currency)} (statement ${displayMoney(d.statement, d.currency)})`)
+                    .join('; ')}
                 </span>
               ) : (
                 'agrees'
@@ -261,7 +289,8 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
             Generate statement
           </h2>
           <p className="mt-1 text-sm text-slate-600">
-            The reserve statement of a period that has ended, as a PDF from the ledger. A period issued before is not issued again; its stored statement is kept.
+            The reserve statement of a period that has ended, as a PDF from the ledger. A period issued before is not issued again; its stored statement is
+            kept.
           </p>
           <div className="mt-3">
             <GenerateStatementForm clientId={client.id} from={lastMonth.from} to={lastMonth.to} />
@@ -272,10 +301,17 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
         <h2 id="payout-heading" className="font-semibold">
           Payout bank account
         </h2>
-        <p className="mt-1 text-sm text-slate-600">{payoutAccount ? `Rebates are paid to ${payoutAccount.holderName}, ${payoutAccount.masked}.` : 'None recorded: this client cannot be in a NACHA payout file yet.'}</p>
+        <p className="mt-1 text-sm text-slate-600">
+          {payoutAccount
+            ? `Rebates are paid to ${payoutAccount.holderName}, ${payoutAccount.masked}.`
+            : 'None recorded: this client cannot be in a NACHA payout file yet.'}
+        </p>
         {canSetPayoutAccount ? (
           <div className="mt-3">
-            <PayoutAccountForm clientId={client.id} current={payoutAccount ? { holderName: payoutAccount.holderName, routing: payoutAccount.routing, accountType: payoutAccount.accountType } : null} />
+            <PayoutAccountForm
+              clientId={client.id}
+              current={payoutAccount ? { holderName: payoutAccount.holderName, routing: payoutAccount.routing, accountType: payoutAccount.accountType } : null}
+            />
           </div>
         ) : null}
       </section>
@@ -298,7 +334,8 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
             <ul className="mt-2 text-sm">
               {client.contacts.map((c) => (
                 <li key={c.email}>
-                  {c.name} &lt;{c.email}&gt;: statement emails {c.notifyStatements === false ? 'off' : 'on'}, rebate advice {c.notifyRebates === false ? 'off' : 'on'}
+                  {c.name} &lt;{c.email}&gt;: statement emails {c.notifyStatements === false ? 'off' : 'on'}, rebate advice{' '}
+                  {c.notifyRebates === false ? 'off' : 'on'}
                 </li>
               ))}
             </ul>
@@ -311,7 +348,15 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
         rowKey={(i) => i.id}
         rows={invoices}
         columns={[
-          { header: 'Number', value: (i) => i.number, render: (i) => <Link className="text-brand-700 underline" href={`/invoices/${i.id}`}>{i.number}</Link> },
+          {
+            header: 'Number',
+            value: (i) => i.number,
+            render: (i) => (
+              <Link className="text-brand-700 underline" href={`/invoices/${i.id}`}>
+                {i.number}
+              </Link>
+            ),
+          },
           { header: 'Debtor', value: (i) => i.debtorName },
           { header: 'Face value', value: (i) => i.faceValue, render: (i) => displayMoney(i.faceValue, i.currency), align: 'right' },
           { header: 'Status', value: (i) => i.status },

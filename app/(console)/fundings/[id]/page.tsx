@@ -69,7 +69,15 @@ export default async function FundingBatchPage({ params }: { params: Promise<{ i
         rowKey={(i) => i.invoiceId}
         rows={batch.invoices}
         columns={[
-          { header: 'Invoice', value: (i) => i.number, render: (i) => <Link className="text-brand-700 underline" href={`/invoices/${i.invoiceId}`}>{i.number}</Link> },
+          {
+            header: 'Invoice',
+            value: (i) => i.number,
+            render: (i) => (
+              <Link className="text-brand-700 underline" href={`/invoices/${i.invoiceId}`}>
+                {i.number}
+              </Link>
+            ),
+          },
           { header: 'Face', value: (i) => i.face, render: (i) => displayMoney(i.face, c), align: 'right' },
           { header: 'Advance', value: (i) => i.advance, render: (i) => displayMoney(i.advance, c), align: 'right' },
           { header: 'Reserve', value: (i) => i.reserve, render: (i) => displayMoney(i.reserve, c), align: 'right' },

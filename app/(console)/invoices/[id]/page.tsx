@@ -45,7 +45,11 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
         <Stat label="Advance" value={displayMoney(invoice.advance, c)} />
         <Stat label="Reserve held" value={displayMoney(invoice.reserve, c)} />
         <Stat label="Outstanding" value={displayMoney(invoice.outstanding, c)} />
-        <Stat label="Fee to date" value={displayMoney(invoice.feesAccrued, c)} hint={invoice.settledDate ? `frozen at settlement on ${invoice.settledDate}` : undefined} />
+        <Stat
+          label="Fee to date"
+          value={displayMoney(invoice.feesAccrued, c)}
+          hint={invoice.settledDate ? `frozen at settlement on ${invoice.settledDate}` : undefined}
+        />
       </div>
       {needsDebtorApproval ? (
         invoice.debtorApprovedDate ? (
@@ -78,8 +82,18 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           { header: 'Date', value: (l) => l.entry.effectiveDate },
           { header: 'Entry', value: (l) => `${l.entry.id} ${l.entry.kind}` },
           { header: 'Account', value: (l) => ACCOUNT_LABELS[l.account] ?? l.account },
-          { header: 'Debit', value: (l) => (l.amount.gt(0) ? formatMoney(l.amount, l.currency) : ''), render: (l) => (l.amount.gt(0) ? displayMoney(l.amount, l.currency) : ''), align: 'right' },
-          { header: 'Credit', value: (l) => (l.amount.lt(0) ? formatMoney(l.amount.abs(), l.currency) : ''), render: (l) => (l.amount.lt(0) ? displayMoney(l.amount.abs(), l.currency) : ''), align: 'right' },
+          {
+            header: 'Debit',
+            value: (l) => (l.amount.gt(0) ? formatMoney(l.amount, l.currency) : ''),
+            render: (l) => (l.amount.gt(0) ? displayMoney(l.amount, l.currency) : ''),
+            align: 'right',
+          },
+          {
+            header: 'Credit',
+            value: (l) => (l.amount.lt(0) ? formatMoney(l.amount.abs(), l.currency) : ''),
+            render: (l) => (l.amount.lt(0) ? displayMoney(l.amount.abs(), l.currency) : ''),
+            align: 'right',
+          },
           { header: 'Memo', value: (l) => l.entry.memo },
         ]}
       />

@@ -55,7 +55,8 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
             <Link className="underline" href={`/clients/${release.clientId}`}>
               {release.clientName}
             </Link>{' '}
-            · as of {release.asOf} · <Link className="underline" href={`/releases/cycles/${release.cycleId}`}>{`cycle ${release.cycleId}`}</Link> · release mode {release.releaseMode}
+            · as of {release.asOf} · <Link className="underline" href={`/releases/cycles/${release.cycleId}`}>{`cycle ${release.cycleId}`}</Link> · release mode{' '}
+            {release.releaseMode}
           </>
         }
       />
@@ -65,7 +66,10 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
         <Stat label="Released" value={release.status === 'paid' && release.approvedAmount ? displayMoney(release.approvedAmount, c) : '—'} />
         <Stat
           label="Approvals"
-          value={[release.firstApprovedBy, release.secondApprovedBy].filter(Boolean).join(', ') || (release.status === 'paid' ? 'automatic (within policy)' : 'none yet')}
+          value={
+            [release.firstApprovedBy, release.secondApprovedBy].filter(Boolean).join(', ') ||
+            (release.status === 'paid' ? 'automatic (within policy)' : 'none yet')
+          }
           hint={release.needsController ? 'Above the controller threshold: an approver and a controller' : undefined}
         />
       </div>
@@ -79,13 +83,28 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
       {canDecide && !refusal ? (
         <section className="mt-6">
           <h2 className="mb-2 font-semibold">Decide</h2>
-          <ReleaseDecision releaseId={release.id} amount={live && new Big(live.releasable).lt(release.amount) ? live.releasable : release.amount} currency={c} />
+          <ReleaseDecision
+            releaseId={release.id}
+            amount={live && new Big(live.releasable).lt(release.amount) ? live.releasable : release.amount}
+            currency={c}
+          />
         </section>
       ) : null}
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">How the amount was reached</h2>
         <dl className="mt-3 grid gap-2 text-sm sm:grid-cols-3">
-          {Object.entries(live ? { held: live.held, eligible: live.eligible, feesDue: live.feesDue, clientDue: live.clientDue, holdbacks: live.holdbacks, onOpenInvoices: live.onOpenInvoices } : (release.breakdown.summary ?? {})).map(([k, v]) => (
+          {Object.entries(
+            live
+              ? {
+                  held: live.held,
+                  eligible: live.eligible,
+                  feesDue: live.feesDue,
+                  clientDue: live.clientDue,
+                  holdbacks: live.holdbacks,
+                  onOpenInvoices: live.onOpenInvoices,
+                }
+              : (release.breakdown.summary ?? {}),
+          ).map(([k, v]) => (
             <div key={k}>
               <dt className="text-slate-500">{SUMMARY_LABELS[k] ?? k}</dt>
               <dd className="num font-medium">{displayMoney(v, c)}</dd>
@@ -118,8 +137,18 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
             { header: 'Kind', value: (l) => l.kind },
             { header: 'Account', value: (l) => ACCOUNT_LABELS[l.account] ?? l.account },
             { header: 'Invoice', value: (l) => l.invoiceNumber ?? '' },
-            { header: 'Debit', value: (l) => (l.amount.startsWith('-') ? '' : l.amount), render: (l) => (l.amount.startsWith('-') ? '' : displayMoney(l.amount, c)), align: 'right' },
-            { header: 'Credit', value: (l) => (l.amount.startsWith('-') ? l.amount.slice(1) : ''), render: (l) => (l.amount.startsWith('-') ? displayMoney(l.amount.slice(1), c) : ''), align: 'right' },
+            {
+              header: 'Debit',
+              value: (l) => (l.amount.startsWith('-') ? '' : l.amount),
+              render: (l) => (l.amount.startsWith('-') ? '' : displayMoney(l.amount, c)),
+              align: 'right',
+            },
+            {
+              header: 'Credit',
+              value: (l) => (l.amount.startsWith('-') ? l.amount.slice(1) : ''),
+              render: (l) => (l.amount.startsWith('-') ? displayMoney(l.amount.slice(1), c) : ''),
+              align: 'right',
+            },
           ]}
         />
       ) : null}

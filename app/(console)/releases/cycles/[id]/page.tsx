@@ -29,12 +29,21 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
   const releases = await listReleases(db, { cycleId: Number(id), limit: 5000 });
   // SPEC 1: whoever ran the cycle never approves what it proposed — say so where they look.
   const waiting = releases.filter((r) => r.status === 'pending_approval');
-  const makers = can(actor, 'release.approve') && waiting.length > 0 ? await releaseMakers(db, waiting.map((r) => r.id)) : new Map<string, { ranCycle: string | number | null }>();
+  const makers =
+    can(actor, 'release.approve') && waiting.length > 0
+      ? await releaseMakers(
+          db,
+          waiting.map((r) => r.id),
+        )
+      : new Map<string, { ranCycle: string | number | null }>();
   const ranIt = waiting.some((r) => isSamePerson(actor, makers.get(r.id)?.ranCycle));
   const pct = cycle.clientsDue === 0 ? 100 : Math.round((cycle.clientsDone / cycle.clientsDue) * 100);
   return (
     <div>
-      <PageHeader title={`Release cycle ${cycle.id}`} subtitle={`As of ${cycle.asOf} · ${cycle.kind.replace('_', ' ')} · run by ${cycle.createdBy} at ${cycle.createdAt}${cycle.finishedAt ? `, finished ${cycle.finishedAt}` : ''}`} />
+      <PageHeader
+        title={`Release cycle ${cycle.id}`}
+        subtitle={`As of ${cycle.asOf} · ${cycle.kind.replace('_', ' ')} · run by ${cycle.createdBy} at ${cycle.createdAt}${cycle.finishedAt ? `, finished ${cycle.finishedAt}` : ''}`}
+      />
       <div className="mt-6 grid gap-4 sm:grid-cols-4">
         <Stat label="Status" value={cycle.status} />
         <Stat label="Clients done" value={`${cycle.clientsDone} of ${cycle.clientsDue}`} hint={`${pct}%`} />
@@ -46,7 +55,9 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
           <p>
             <strong>This cycle did not finish.</strong> {cycle.error ?? ''}
           </p>
-          <p className="mt-1">Resuming it runs the same date and clients again: releases already proposed or paid stay as they are, the rest is proposed once.</p>
+          <p className="mt-1">
+            Resuming it runs the same date and clients again: releases already proposed or paid stay as they are, the rest is proposed once.
+          </p>
           {can(actor, 'release.run_cycle') ? <ResumeCycleForm cycleId={cycle.id} /> : null}
         </div>
       ) : null}
@@ -57,7 +68,8 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
       ) : null}
       {cycle.totals.waitingOnOpenProposal ? (
         <p className="mt-4 text-sm text-slate-700">
-          {cycle.totals.waitingOnOpenProposal} client currenc{cycle.totals.waitingOnOpenProposal === 1 ? 'y was' : 'ies were'} left out: an earlier proposal of theirs still waits for approval (one open proposal per client and currency).
+          {cycle.totals.waitingOnOpenProposal} client currenc{cycle.totals.waitingOnOpenProposal === 1 ? 'y was' : 'ies were'} left out: an earlier proposal of
+          theirs still waits for approval (one open proposal per client and currency).
         </p>
       ) : null}
       <progress className="mt-4 w-full" max={100} value={pct} aria-label="Cycle progress">
@@ -70,10 +82,19 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
         rows={releases}
         empty="This cycle proposed nothing new (nothing due, or proposed earlier for the same date)."
         columns={[
-          { header: 'Release', value: (r) => r.id, render: (r) => <Link className="text-brand-700 underline" href={`/releases/${r.id}`}>{`Release ${r.id}`}</Link> },
+          {
+            header: 'Release',
+            value: (r) => r.id,
+            render: (r) => <Link className="text-brand-700 underline" href={`/releases/${r.id}`}>{`Release ${r.id}`}</Link>,
+          },
           { header: 'Client', value: (r) => r.clientName },
           { header: 'Proposed', value: (r) => `${r.amount} ${r.currency}`, render: (r) => displayMoney(r.amount, r.currency), align: 'right' },
-          { header: 'Released', value: (r) => (r.status === 'paid' && r.approvedAmount ? `${r.approvedAmount} ${r.currency}` : ''), render: (r) => (r.status === 'paid' && r.approvedAmount ? displayMoney(r.approvedAmount, r.currency) : ''), align: 'right' },
+          {
+            header: 'Released',
+            value: (r) => (r.status === 'paid' && r.approvedAmount ? `${r.approvedAmount} ${r.currency}` : ''),
+            render: (r) => (r.status === 'paid' && r.approvedAmount ? displayMoney(r.approvedAmount, r.currency) : ''),
+            align: 'right',
+          },
           { header: 'Status', value: (r) => r.status.replace('_', ' ') },
           { header: 'Mode', value: (r) => r.releaseMode },
         ]}

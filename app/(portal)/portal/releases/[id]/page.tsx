@@ -21,8 +21,21 @@ export default async function RebateAdvicePage({ params }: { params: Promise<{ i
   });
   return (
     <div>
-      <PageHeader title={advice.subject} subtitle={`Sent to ${advice.sentTo.join(', ')} on ${advice.queuedAt}`} actions={<Link className="text-sm underline" href="/portal">Back to your reserves</Link>} />
-      <iframe title={`Rebate advice ${advice.releaseId}`} sandbox="" srcDoc={advice.html} className="mt-6 h-[32rem] w-full rounded-lg border border-slate-200 bg-white" />
+      <PageHeader
+        title={advice.subject}
+        subtitle={`Sent to ${advice.sentTo.join(', ')} on ${advice.queuedAt}`}
+        actions={
+          <Link className="text-sm underline" href="/portal">
+            Back to your reserves
+          </Link>
+        }
+      />
+      <iframe
+        title={`Rebate advice ${advice.releaseId}`}
+        sandbox=""
+        srcDoc={advice.html}
+        className="mt-6 h-[32rem] w-full rounded-lg border border-slate-200 bg-white"
+      />
       <details className="mt-4 text-sm">
         <summary>Plain text</summary>
         <pre className="mt-2 whitespace-pre-wrap rounded bg-slate-50 p-3">{advice.text}</pre>
