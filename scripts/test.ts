@@ -4,7 +4,7 @@ import { ROOT } from './env';
 import { checkServices } from './preflight';
 
 /**
- * `npm test`: every test — unit and integration (vitest, real Postgres and Redis on throwaway
+ * `npm test`: lint and format check (eslint, prettier), then every test — unit and integration (vitest, real Postgres and Redis on throwaway
  * databases and prefixes), then end-to-end (Playwright in Debian chromium against `npm start`).
  * Missing services or chromium give one clear line each, saying what to run.
  */
@@ -25,6 +25,7 @@ const only = process.argv[2];
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 const results: { name: string; code: number }[] = [];
 const started = Date.now();
+if (!only || only === 'lint') results.push({ name: 'lint (eslint) and format (prettier --check)', code: (await run(bin('eslint'), ['.', '--max-warnings', '0'])) || (await run(bin('prettier'), ['--check', '--log-level', 'warn', '.'])) });
 if (!only || only === 'vitest') results.push({ name: 'unit + integration (vitest)', code: await run(bin('vitest'), ['run']) });
 if (!only || only === 'e2e') results.push({ name: 'end-to-end (playwright, chromium)', code: await run(bin('playwright'), ['test']) });
 

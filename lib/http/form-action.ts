@@ -123,10 +123,15 @@ export function publicFormAction<S extends z.ZodType>(schema: S, command: (ctx: 
 }
 
 /** What the person typed, to put back in the form (secrets never echoed). */
+/** Longer values than a person types into a field are not echoed back to the form. */
+const MAX_ECHOED_CHARACTERS = 10_000;
+
 function typedValues(raw: Record<string, string | string[]>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (/password|secret|token/i.test(k)) continue;
+    // an uploaded file's text (up to 1 MB) is not sent back: the browser still holds the file
+    if ((Array.isArray(v) ? v.join('') : v).length > MAX_ECHOED_CHARACTERS) continue;
     out[k] = v;
   }
   return out;
