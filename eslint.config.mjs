@@ -10,7 +10,7 @@ import prettier from 'eslint-config-prettier';
  */
 const compat = new FlatCompat({ baseDirectory: dirname(fileURLToPath(import.meta.url)) });
 
-export default [
+const config = [
   {
     ignores: ['.next*/**', 'node_modules/**', 'test-results*/**', 'playwright-report/**', '.data/**', 'db/migrations/**', 'next-env.d.ts', 'coverage/**'],
   },
@@ -31,3 +31,5 @@ export default [
     },
   },
 ];
+
+export default config;

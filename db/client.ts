@@ -148,9 +148,9 @@ const globalForDb = globalThis as unknown as { __holdbackDb?: Database; __holdba
 
 /**
  * Says, before the pool's first use, what this process is: the worker and bulk scripts call
- * `useDatabaseProfile('batch')`; everything else (the web server) gets the `web` limits.
+ * `selectDatabaseProfile('batch')`; everything else (the web server) gets the `web` limits.
  */
-export function useDatabaseProfile(profile: DatabaseProfile): void {
+export function selectDatabaseProfile(profile: DatabaseProfile): void {
   globalForDb.__holdbackDbProfile = profile;
 }
 
@@ -158,7 +158,11 @@ export function useDatabaseProfile(profile: DatabaseProfile): void {
 export function getDatabase(): Database {
   if (!globalForDb.__holdbackDb) {
     const profile = globalForDb.__holdbackDbProfile ?? 'web';
-    globalForDb.__holdbackDb = createDatabase(databaseUrl(), { limits: sessionLimits(profile), connectTimeoutSeconds: profile === 'web' ? 10 : undefined, jit: profile === 'web' ? false : undefined });
+    globalForDb.__holdbackDb = createDatabase(databaseUrl(), {
+      limits: sessionLimits(profile),
+      connectTimeoutSeconds: profile === 'web' ? 10 : undefined,
+      jit: profile === 'web' ? false : undefined,
+    });
   }
   return globalForDb.__holdbackDb;
 }

@@ -9,7 +9,12 @@ type Cell = string | number | null;
  */
 export async function copyRows(tx: Tx, table: string, columns: string[], rows: Cell[][]): Promise<void> {
   if (!/^[a-z_]+$/.test(table) || !columns.every((c) => /^[a-z_]+$/.test(c))) throw new Error('copyRows: bad identifier');
-  const cell = (v: Cell) => (v === null ? '\\N' : typeof v === 'number' ? String(v) : v.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r')));
+  const cell = (v: Cell) =>
+    v === null
+      ? '\\N'
+      : typeof v === 'number'
+        ? String(v)
+        : v.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
   const stream = await tx.sql.unsafe(`copy ${table} (${columns.join(', ')}) from stdin`).writable();
   const chunk = 2000;
   for (let i = 0; i < rows.length; i += chunk) {

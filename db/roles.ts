@@ -30,7 +30,8 @@ export interface RoleNames {
 export function roleNames(env: Env = process.env): RoleNames {
   const url = appDatabaseUrl(env);
   // Without a user the app would sign in as the OS user, which is not the role granted here.
-  if (!new URL(url).username) throw new RoleSetupError(`APP_DATABASE_URL must name the role the app signs in as (e.g. postgres://${APP_ROLE}:PASSWORD@host/holdback)`);
+  if (!new URL(url).username)
+    throw new RoleSetupError(`APP_DATABASE_URL must name the role the app signs in as (e.g. postgres://${APP_ROLE}:PASSWORD@host/holdback)`);
   return { owner: OWNER_ROLE, app: urlUser(url) };
 }
 
@@ -94,14 +95,16 @@ export async function ensureRoles(sql: postgres.Sql, roles: RoleNames = roleName
 
   if (!(await exists(roles.owner))) {
     const statement = `CREATE ROLE ${ident(roles.owner)} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS`;
-    if (!canCreate) throw cannot(me, roles, `The role ${roles.owner} (owns the schema) does not exist`, [statement, `GRANT ${ident(roles.owner)} TO ${ident(me.user)}`]);
+    if (!canCreate)
+      throw cannot(me, roles, `The role ${roles.owner} (owns the schema) does not exist`, [statement, `GRANT ${ident(roles.owner)} TO ${ident(me.user)}`]);
     await createRole(sql, statement);
     done.push(`created role ${roles.owner} (owns the schema; migrations run as it)`);
   }
   if (!(await exists(roles.app))) {
     const password = options.appPassword ? ` PASSWORD ${literal(options.appPassword)}` : '';
     const statement = `CREATE ROLE ${ident(roles.app)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS${password}`;
-    if (!canCreate) throw cannot(me, roles, `The role ${roles.app} (the app connects as it) does not exist`, [statement.replace(/PASSWORD '.*'$/, "PASSWORD '…'")]);
+    if (!canCreate)
+      throw cannot(me, roles, `The role ${roles.app} (the app connects as it) does not exist`, [statement.replace(/PASSWORD '.*'$/, "PASSWORD '…'")]);
     await createRole(sql, statement);
     done.push(`created role ${roles.app} (the web server and workers connect as it)`);
   }
@@ -121,7 +124,9 @@ export async function ensureRoles(sql: postgres.Sql, roles: RoleNames = roleName
 
   // The app role must stay powerless: no superuser, no role or database creation, no replication
   // or RLS bypass, and no membership of the owner or of any role that has those powers.
-  const [app] = await sql<{ rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolreplication: boolean; rolbypassrls: boolean; rolcanlogin: boolean }[]>`
+  const [app] = await sql<
+    { rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolreplication: boolean; rolbypassrls: boolean; rolcanlogin: boolean }[]
+  >`
     select rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin from pg_roles where rolname = ${roles.app}`;
   if (app!.rolsuper) {
     // Never demote a superuser on our own: it may be someone's. Whoever set it up decides.

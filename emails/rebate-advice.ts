@@ -17,7 +17,12 @@ export interface RebateAdviceData {
 export function rebateAdvice(d: RebateAdviceData): RenderedEmail {
   const subject = `Rebate of ${d.amount} ${d.currency} paid — release ${d.releaseId}`;
   const rows = (list: { label: string; amount: string }[]) =>
-    list.map((s) => `<tr><td style="padding:4px 8px;border-bottom:1px solid #e2e8f0">${escapeHtml(s.label)}</td><td style="padding:4px 8px;border-bottom:1px solid #e2e8f0;text-align:right">${escapeHtml(s.amount)} ${escapeHtml(d.currency)}</td></tr>`).join('');
+    list
+      .map(
+        (s) =>
+          `<tr><td style="padding:4px 8px;border-bottom:1px solid #e2e8f0">${escapeHtml(s.label)}</td><td style="padding:4px 8px;border-bottom:1px solid #e2e8f0;text-align:right">${escapeHtml(s.amount)} ${escapeHtml(d.currency)}</td></tr>`,
+      )
+      .join('');
   const html = frame(
     subject,
     `<p>Dear ${escapeHtml(d.clientName)},</p>

@@ -30,14 +30,25 @@ export const JOB_DATA = {
   'email-outbox': z.object({ reason: z.enum(['schedule', 'queued']) }),
   'concentration-alerts': z.object({ reason: z.enum(['schedule', 'funding']) }),
   /** without asOf: through today in FACTOR_TIMEZONE */
-  'fee-accrual': z.object({ reason: z.enum(['schedule', 'startup', 'api', 'console']), asOf: businessDate('Accrual date').optional(), requestedBy: z.string().max(320).optional() }),
+  'fee-accrual': z.object({
+    reason: z.enum(['schedule', 'startup', 'api', 'console']),
+    asOf: businessDate('Accrual date').optional(),
+    requestedBy: z.string().max(320).optional(),
+  }),
   /** without asOf: today in FACTOR_TIMEZONE */
   'recourse-sweep': z.object({ reason: z.enum(['schedule', 'console']), asOf: businessDate('Sweep date').optional() }),
   /**
    * without asOf: today in FACTOR_TIMEZONE (weekends skipped for the schedule); cycleId: set by
    * the job once its cycle exists, so a retry resumes that cycle
    */
-  'release-cycle': z.object({ reason: z.enum(['schedule', 'console']), asOf: businessDate('As of').optional(), cycleId: z.string().regex(/^[1-9]\d{0,15}$/, { error: 'Cycle must be a cycle id' }).optional() }),
+  'release-cycle': z.object({
+    reason: z.enum(['schedule', 'console']),
+    asOf: businessDate('As of').optional(),
+    cycleId: z
+      .string()
+      .regex(/^[1-9]\d{0,15}$/, { error: 'Cycle must be a cycle id' })
+      .optional(),
+  }),
   /**
    * without from/to: the month before today in FACTOR_TIMEZONE (the schedule runs only on the
    * first business day of a month); without clientIds: every client with reserve activity
@@ -199,7 +210,14 @@ export async function jobStatus(jobId: string): Promise<JobStatus | null> {
     const state = await job.getState();
     const status: JobState = state === 'completed' ? 'completed' : state === 'failed' ? 'failed' : state === 'active' ? 'running' : 'waiting';
     const raw = job.progress as unknown;
-    const percent = typeof raw === 'number' ? raw : typeof (raw as { percent?: unknown })?.percent === 'number' ? (raw as { percent: number }).percent : status === 'completed' ? 100 : 0;
+    const percent =
+      typeof raw === 'number'
+        ? raw
+        : typeof (raw as { percent?: unknown })?.percent === 'number'
+          ? (raw as { percent: number }).percent
+          : status === 'completed'
+            ? 100
+            : 0;
     return {
       jobId: qualifiedJobId(parsed.queue, parsed.id),
       queue: parsed.queue,

@@ -31,7 +31,13 @@ export function publicJobError(message: string | null): string | null {
 export async function describeJob(database: Pick<Tx, 'sql'>, jobId: string): Promise<JobView> {
   const parsed = parseJobId(jobId);
   if (!parsed) throw new DomainError('not_found', `Job ${jobId.slice(0, 80)} not found (a job id looks like fee-accrual:12)`, { status: 404 });
-  const [queued, run] = await Promise.all([jobStatus(jobId).then((status) => ({ status }), (failure: unknown) => ({ failure })), jobRunByQueueJobId(database, jobId)]);
+  const [queued, run] = await Promise.all([
+    jobStatus(jobId).then(
+      (status) => ({ status }),
+      (failure: unknown) => ({ failure }),
+    ),
+    jobRunByQueueJobId(database, jobId),
+  ]);
   const runView = run ? (({ error: _error, ...rest }) => rest)(run) : null;
   if ('status' in queued && queued.status) {
     return { ...queued.status, error: publicJobError(queued.status.error), run: runView };

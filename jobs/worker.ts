@@ -1,7 +1,7 @@
 import { Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { closeDatabase, getDatabase, useDatabaseProfile } from '../db/client';
+import { closeDatabase, getDatabase, selectDatabaseProfile } from '../db/client';
 import { createTransport } from '../lib/notifications/transport';
 import { concentrationAlertsProcessor } from './processors/concentration-alerts';
 import { emailOutboxProcessor } from './processors/email-outbox';
@@ -28,8 +28,7 @@ export interface WorkerHandle {
 export async function startWorkers(options: { schedules?: boolean; log?: (line: string) => void } = {}): Promise<WorkerHandle> {
   const log = options.log ?? ((line: string) => console.log(`[worker] ${line}`));
   // Jobs run long (a day's accrual over a million invoices): no statement timeout (db/client).
-  // eslint-disable-next-line react-hooks/rules-of-hooks -- db/client's pool profile, not a React hook
-  useDatabaseProfile('batch');
+  selectDatabaseProfile('batch');
   const database = getDatabase();
   const transport = createTransport();
   // The worker's name is stored on each job it takes (BullMQ `processedBy`): which process runs it.
@@ -50,7 +49,11 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
     new Worker(QUEUE_NAMES.recourseSweep, recourseSweepProcessor(database), { ...common, concurrency: 1 }),
     new Worker(QUEUE_NAMES.releaseCycle, releaseCycleProcessor(database, { chunkSize: envInt('RELEASE_CYCLE_CHUNK') }), { ...common, ...longJob }),
     // One run at a time; inside a run, chunks of clients render with bounded concurrency.
-    new Worker(QUEUE_NAMES.statements, statementsProcessor(database, { concurrency: envInt('STATEMENTS_CONCURRENCY'), chunkSize: envInt('STATEMENTS_CHUNK') }), { ...common, ...longJob }),
+    new Worker(
+      QUEUE_NAMES.statements,
+      statementsProcessor(database, { concurrency: envInt('STATEMENTS_CONCURRENCY'), chunkSize: envInt('STATEMENTS_CHUNK') }),
+      { ...common, ...longJob },
+    ),
     // Appends the audit chain's anchor to a file only this machine's worker writes: one at a time.
     new Worker(QUEUE_NAMES.auditAnchor, auditAnchorProcessor(database), { ...common, concurrency: 1 }),
   ];
@@ -59,7 +62,9 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
       log(`${w.name} job ${job?.id ?? '?'} failed: ${error.message}`);
       // Given up without running (it stalled too often): its run would stay `running` for ever.
       if (job?.id && /more than allowable limit/.test(error.message)) {
-        failAbandonedRun(database, w.name, job.id, error.message).catch((e: unknown) => log(`${w.name} job ${job.id}: could not mark its run failed: ${e instanceof Error ? e.message : e}`));
+        failAbandonedRun(database, w.name, job.id, error.message).catch((e: unknown) =>
+          log(`${w.name} job ${job.id}: could not mark its run failed: ${e instanceof Error ? e.message : e}`),
+        );
       }
     });
     w.on('error', (error) => log(`${w.name}: ${error.message}`));

@@ -142,10 +142,14 @@ export function assertBusinessDateInWindow(
     });
   }
   if (value < window.earliest) {
-    throw new DomainError('date_out_of_range', `${label} ${value} is too far in the past: it may be at most ${daysBetween(window.earliest, window.today)} days before today (${window.earliest} at the earliest)`, {
-      status: 422,
-      details: { [field]: `must be on or after ${window.earliest}` },
-    });
+    throw new DomainError(
+      'date_out_of_range',
+      `${label} ${value} is too far in the past: it may be at most ${daysBetween(window.earliest, window.today)} days before today (${window.earliest} at the earliest)`,
+      {
+        status: 422,
+        details: { [field]: `must be on or after ${window.earliest}` },
+      },
+    );
   }
   return value;
 }

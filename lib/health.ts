@@ -48,7 +48,9 @@ export async function closeHealthChecks(): Promise<void> {
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 async function databaseUp(url: string, timeoutMs: number): Promise<boolean> {
@@ -63,10 +65,21 @@ async function databaseUp(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 async function redisUp(url: string, timeoutMs: number): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   try {
-    return (await withTimeout(client.connect().then(() => client.ping()), timeoutMs)) === 'PONG';
+    return (
+      (await withTimeout(
+        client.connect().then(() => client.ping()),
+        timeoutMs,
+      )) === 'PONG'
+    );
   } catch {
     return false;
   } finally {

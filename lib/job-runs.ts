@@ -60,25 +60,65 @@ export interface JobRunView {
 
 export async function listJobRuns(database: Pick<Database, 'sql'>, filter: { job?: string; limit?: number } = {}): Promise<JobRunView[]> {
   const rows = await database.sql<
-    { id: string; job: string; business_date: string | null; status: string; progress: number; totals: Record<string, unknown>; error: string | null; started_at: string; finished_at: string | null }[]
+    {
+      id: string;
+      job: string;
+      business_date: string | null;
+      status: string;
+      progress: number;
+      totals: Record<string, unknown>;
+      error: string | null;
+      started_at: string;
+      finished_at: string | null;
+    }[]
   >`
     select id, job, business_date, status, progress, totals, error,
            to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as started_at,
            to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as finished_at
       from job_runs where (${filter.job ?? null}::text is null or job = ${filter.job ?? null})
      order by id desc limit ${filter.limit ?? 50}`;
-  return rows.map((r) => ({ id: r.id, job: r.job, businessDate: r.business_date, status: r.status, progress: r.progress, totals: r.totals, error: r.error, startedAt: r.started_at, finishedAt: r.finished_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    job: r.job,
+    businessDate: r.business_date,
+    status: r.status,
+    progress: r.progress,
+    totals: r.totals,
+    error: r.error,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  }));
 }
 
 /** The run of a queued job, by its qualified id (`fee-accrual:12`), or null before a worker started it. */
 export async function jobRunByQueueJobId(database: Pick<Tx, 'sql'>, qualifiedId: string): Promise<JobRunView | null> {
   const [r] = await database.sql<
-    { id: string; job: string; business_date: string | null; status: string; progress: number; totals: Record<string, unknown>; error: string | null; started_at: string; finished_at: string | null }[]
+    {
+      id: string;
+      job: string;
+      business_date: string | null;
+      status: string;
+      progress: number;
+      totals: Record<string, unknown>;
+      error: string | null;
+      started_at: string;
+      finished_at: string | null;
+    }[]
   >`
     select id, job, business_date, status, progress, totals, error,
            to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as started_at,
            to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as finished_at
       from job_runs where queue_job_id = ${qualifiedId}`;
   if (!r) return null;
-  return { id: r.id, job: r.job, businessDate: r.business_date, status: r.status, progress: r.progress, totals: r.totals, error: r.error, startedAt: r.started_at, finishedAt: r.finished_at };
+  return {
+    id: r.id,
+    job: r.job,
+    businessDate: r.business_date,
+    status: r.status,
+    progress: r.progress,
+    totals: r.totals,
+    error: r.error,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
 }

@@ -145,7 +145,11 @@ export async function releasePolicySettings(tx: Pick<Tx, 'sql'>): Promise<Releas
  * Errors: 401 `unauthenticated`, 403 `forbidden` (needs `settings.edit`); 400 `invalid_input`
  * naming the field (`controllerThreshold`, `<tier index>.<field>`, `_` for the score bands).
  */
-export async function updateReleasePolicy(tx: Tx, input: { controllerThreshold?: unknown; riskSchedule?: unknown }, actor: Actor): Promise<ReleasePolicySettings> {
+export async function updateReleasePolicy(
+  tx: Tx,
+  input: { controllerThreshold?: unknown; riskSchedule?: unknown },
+  actor: Actor,
+): Promise<ReleasePolicySettings> {
   requirePermission(actor, 'settings.edit');
   const before = await releasePolicySettings(tx);
   const threshold = input.controllerThreshold === undefined ? before.controllerThreshold : validateThreshold(input.controllerThreshold);

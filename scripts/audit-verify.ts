@@ -1,4 +1,4 @@
-import { closeDatabase, getDatabase, useDatabaseProfile } from '../db/client';
+import { closeDatabase, getDatabase, selectDatabaseProfile } from '../db/client';
 import { verifyAndAnchor } from '../lib/audit/verify';
 
 /**
@@ -8,7 +8,7 @@ import { verifyAndAnchor } from '../lib/audit/verify';
  * Runs as the app role, like the web server (APP_DATABASE_URL, db/urls.ts).
  */
 // A bulk script: no web statement timeout (db/client).
-useDatabaseProfile('batch');
+selectDatabaseProfile('batch');
 const database = getDatabase();
 try {
   const report = await verifyAndAnchor(database);

@@ -73,7 +73,9 @@ export async function benchDashboard(owner: Database, flags: Record<string, stri
     select (select count(*)::int from invoices where status in ('funded', 'disputed')) as open, (select count(*)::int from invoices) as all,
            (select count(*)::int from journal_lines) as lines, (select count(*)::int from journal_lines where accrual) as accrual`;
 
-  console.log(`dashboard: ${fmt(size!.all, 0)} invoices (${fmt(size!.open, 0)} open), ${fmt(size!.lines, 0)} journal lines (${fmt(size!.accrual, 0)} accrual lines), as of ${AS_OF}`);
+  console.log(
+    `dashboard: ${fmt(size!.all, 0)} invoices (${fmt(size!.open, 0)} open), ${fmt(size!.lines, 0)} journal lines (${fmt(size!.accrual, 0)} accrual lines), as of ${AS_OF}`,
+  );
   for (const [name, statement] of Object.entries(dashboardStatements(database, AS_OF))) {
     const [row] = await database.sql<{ 'QUERY PLAN': [{ Plan: PlanNode; 'Execution Time': number }] }[]>`explain (analyze, buffers, format json) ${statement}`;
     const plan = row!['QUERY PLAN'][0];
@@ -81,10 +83,15 @@ export async function benchDashboard(owner: Database, flags: Record<string, stri
       .filter((n) => n['Relation Name'])
       .map((n) => `${n['Node Type']} on ${n['Relation Name']}`);
     const subplans = nodesOf(plan.Plan).filter((n) => n['Parent Relationship'] === 'SubPlan').length;
-    console.log(`  ${name.padEnd(14)} ${fmt(plan['Execution Time'], 1).padStart(9)} ms   ${scans.join(', ')}${subplans ? `   (${subplans} correlated SubPlan!)` : ''}`);
+    console.log(
+      `  ${name.padEnd(14)} ${fmt(plan['Execution Time'], 1).padStart(9)} ms   ${scans.join(', ')}${subplans ? `   (${subplans} correlated SubPlan!)` : ''}`,
+    );
   }
   const view = await median(7, () => dashboard(database, AS_OF));
-  const floor = await median(7, () => database.sql`select currency, count(*), sum(outstanding) from invoices where status in ('funded', 'disputed') group by currency`);
+  const floor = await median(
+    7,
+    () => database.sql`select currency, count(*), sum(outstanding) from invoices where status in ('funded', 'disputed') group by currency`,
+  );
   console.log(`  a whole view (5 statements, 2 connections, no transaction): ${fmt(view, 0)} ms, median of 7 (target < 1,000 ms at 100,000 invoices)`);
   console.log(`  floor: Postgres reading every open invoice's outstanding once (count, sum per currency): ${fmt(floor, 0)} ms`);
   console.log(`  ratio: ${fmt(view / floor)}× the floor`);
@@ -110,5 +117,7 @@ export async function benchDashboard(owner: Database, flags: Record<string, stri
     having sum(l.amount) > 0
      order by sum(l.amount) desc limit 5`;
   const hours = (perInvoice * size!.open) / 3_600_000;
-  console.log(`  before (the statements replaced, same ledger): aging ${fmt(perInvoice, 0)} ms per open invoice (measured on ${sample}) ≈ ${hours >= 1 ? `${fmt(hours, 1)} h` : `${fmt(hours * 60, 1)} min`} for ${fmt(size!.open, 0)}; top debtors ${fmt(debtors!['QUERY PLAN'][0]['Execution Time'] / 1000)} s (every journal line)`);
+  console.log(
+    `  before (the statements replaced, same ledger): aging ${fmt(perInvoice, 0)} ms per open invoice (measured on ${sample}) ≈ ${hours >= 1 ? `${fmt(hours, 1)} h` : `${fmt(hours * 60, 1)} min`} for ${fmt(size!.open, 0)}; top debtors ${fmt(debtors!['QUERY PLAN'][0]['Execution Time'] / 1000)} s (every journal line)`,
+  );
 }

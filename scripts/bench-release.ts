@@ -47,7 +47,9 @@ async function verify(database: Database, when: string): Promise<void> {
     for (const b of report.breaks.slice(0, 20)) console.error(`  BREAK [${b.kind}] ${b.message}`);
     throw new Error(`audit:verify found ${report.breaks.length} break(s) ${when}`);
   }
-  console.log(`         audit:verify ${when}: OK (${fmt(report.entries, 0)} entries, ${fmt(report.lines, 0)} lines, ${fmt(report.auditEvents, 0)} audit events) in ${fmt(took)} s`);
+  console.log(
+    `         audit:verify ${when}: OK (${fmt(report.entries, 0)} entries, ${fmt(report.lines, 0)} lines, ${fmt(report.auditEvents, 0)} audit events) in ${fmt(took)} s`,
+  );
 }
 
 export async function benchRelease(database: Database, flags: Record<string, string | true>, app: Database = database): Promise<void> {
@@ -90,7 +92,10 @@ export async function measureReleaseCycle(database: Database, flags: Record<stri
     [...new Set(byStatus.map((r) => r.currency))]
       .map((c) => {
         const rows = byStatus.filter((r) => r.currency === c && (!only || r.status === only));
-        return displayMoney(rows.reduce((t, r) => t.plus(r[field]), ZERO), c);
+        return displayMoney(
+          rows.reduce((t, r) => t.plus(r[field]), ZERO),
+          c,
+        );
       })
       .join(', ');
   const proposed = cycle.releases.length;

@@ -22,7 +22,9 @@ export async function benchStatements(database: Database, flags: Record<string, 
   const invoiceCount = Number(flags.invoices ?? 100_000);
   const [{ base }] = (await database.sql`select coalesce(max(id), 0) as base from clients`) as unknown as [{ base: string }];
   const generated = await generatePortfolio(database, { invoices: invoiceCount, clients: clientCount, fundedFrom: '2026-01-01', days: 90 });
-  console.log(`statements: portfolio of ${fmt(generated.clients, 0)} clients and ${fmt(generated.invoices, 0)} funded invoices generated in ${fmt(generated.seconds)} s`);
+  console.log(
+    `statements: portfolio of ${fmt(generated.clients, 0)} clients and ${fmt(generated.invoices, 0)} funded invoices generated in ${fmt(generated.seconds)} s`,
+  );
   const ids = (await database.sql<{ id: string }[]>`select id from clients where id > ${base} order by id`).map((r) => r.id);
   const by = systemActor('bench:statements');
   const period = { from: '2026-02-01', to: '2026-02-28' };
@@ -53,5 +55,7 @@ export async function benchStatements(database: Database, flags: Record<string, 
     await renderStatementPdf(buildStatement({ factorName: 'Holdback', client: { id: data.clientId, name: data.name }, period, currencies: data.currencies }));
   }
   const renderTook = seconds(renderStart);
-  console.log(`  parts: loading every client's ledger data in one pass ${fmt(loadTook)} s; building and rendering the ${fmt(loaded.size, 0)} PDFs ${fmt(renderTook)} s (${fmt(loaded.size / renderTook, 0)}/s)`);
+  console.log(
+    `  parts: loading every client's ledger data in one pass ${fmt(loadTook)} s; building and rendering the ${fmt(loaded.size, 0)} PDFs ${fmt(renderTook)} s (${fmt(loaded.size / renderTook, 0)}/s)`,
+  );
 }

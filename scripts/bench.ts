@@ -37,7 +37,11 @@ async function freshDatabase(): Promise<Database> {
   await admin.end();
   await ensureDatabase(benchUrl);
   await migrateDatabase(benchUrl);
-  if (process.env.BENCH_LOG) { const a = postgres(benchUrl, { max: 1 }); await a.unsafe(`alter database "${name}" set log_min_duration_statement = 30`); await a.end(); }
+  if (process.env.BENCH_LOG) {
+    const a = postgres(benchUrl, { max: 1 });
+    await a.unsafe(`alter database "${name}" set log_min_duration_statement = 30`);
+    await a.end();
+  }
   return createDatabase(benchUrl, { max: 4 });
 }
 
@@ -51,7 +55,17 @@ async function benchFunding(database: Database, size: number): Promise<void> {
   const underwriter = await person(database, 'underwriter');
   const funder = await person(database, 'funding');
   const client = await database.transaction((tx) =>
-    createClient(tx, { name: 'Bench Freight', currency: 'USD', status: 'active', agreement: { creditLimit: '100000000000.00', serviceFee: '5.00' }, effectiveFrom: '2025-01-01' }, underwriter),
+    createClient(
+      tx,
+      {
+        name: 'Bench Freight',
+        currency: 'USD',
+        status: 'active',
+        agreement: { creditLimit: '100000000000.00', serviceFee: '5.00' },
+        effectiveFrom: '2025-01-01',
+      },
+      underwriter,
+    ),
   );
   await database.sql`insert into debtors (name, credit_limit) select 'Bench Debtor ' || g, 100000000000 from generate_series(1, 50) g`;
   await database.sql`
@@ -62,20 +76,28 @@ async function benchFunding(database: Database, size: number): Promise<void> {
   const ids = (await database.sql<{ id: string }[]>`select id from invoices where client_id = ${client.id} order by id`).map((r) => r.id);
   // Warm up the JIT and the caches with a small batch of another client, as a running server would be.
   const warm = await database.transaction((tx) =>
-    createClient(tx, { name: 'Warm-up', currency: 'USD', status: 'active', agreement: { creditLimit: '100000000000.00' }, effectiveFrom: '2025-01-01' }, underwriter),
+    createClient(
+      tx,
+      { name: 'Warm-up', currency: 'USD', status: 'active', agreement: { creditLimit: '100000000000.00' }, effectiveFrom: '2025-01-01' },
+      underwriter,
+    ),
   );
   await database.sql`
     insert into invoices (client_id, debtor_id, number, currency, face_value, issue_date, due_date, status, verified_at)
     select ${warm.id}, (select min(id) from debtors) + (g % 50), 'W-' || g, 'USD', 1000, '2026-01-01', '2026-02-15', 'verified', now() from generate_series(1, 300) g`;
   const warmIds = (await database.sql<{ id: string }[]>`select id from invoices where client_id = ${warm.id}`).map((r) => r.id);
   await database.transaction((tx) => fundBatch(tx, { clientId: warm.id, invoiceIds: warmIds, fundingDate: '2026-01-02' }, funder));
-  const [before] = await database.sql<{ entries: string; lines: string }[]>`select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines`;
+  const [before] = await database.sql<
+    { entries: string; lines: string }[]
+  >`select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines`;
 
   const start = performance.now();
   const batch = await database.transaction((tx) => fundBatch(tx, { clientId: client.id, invoiceIds: ids, fundingDate: '2026-01-02' }, funder));
   const took = seconds(start);
   if (batch.status !== 'funded') throw new Error(`bench batch was not funded: ${batch.holds.map((h) => h.message).join('; ')}`);
-  const [after] = await database.sql<{ entries: string; lines: string }[]>`select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines`;
+  const [after] = await database.sql<
+    { entries: string; lines: string }[]
+  >`select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines`;
   const entries = Number(after!.entries) - Number(before!.entries);
   const lines = Number(after!.lines) - Number(before!.lines);
 
@@ -83,7 +105,9 @@ async function benchFunding(database: Database, size: number): Promise<void> {
   // transactions (rolled back, so the ledger stays as fundBatch left it).
   const posted = await database.sql<{ id: string; effective_date: string; kind: string; client_id: string; invoice_id: string | null; memo: string }[]>`
     select id, effective_date, kind, client_id, invoice_id, memo from journal_entries order by id desc limit ${entries}`;
-  const postedLines = await database.sql<{ entry_id: string; account_id: string; currency: string; amount: string; effective_date: string; invoice_id: string | null; tranche_id: string | null }[]>`
+  const postedLines = await database.sql<
+    { entry_id: string; account_id: string; currency: string; amount: string; effective_date: string; invoice_id: string | null; tranche_id: string | null }[]
+  >`
     select entry_id, account_id, currency, amount, effective_date, invoice_id, tranche_id from journal_lines where entry_id = any(${posted.map((p) => p.id)}::bigint[])`;
   const linesByEntry = groupBy(postedLines, (l) => l.entry_id);
   const raw = postgres(benchUrl, { max: 1, onnotice: () => {} });
@@ -117,8 +141,12 @@ async function benchFunding(database: Database, size: number): Promise<void> {
   await raw.end();
   const rate = size / took;
   console.log(`funding: ${fmt(size, 0)} invoices in one batch in ${fmt(took)} s = ${fmt(rate, 0)} invoices/s (target ≥ 5,000/s)`);
-  console.log(`         ${fmt(entries, 0)} journal entries, ${fmt(lines, 0)} lines, one hash-chained audit event naming every invoice; limits and concentration checked`);
-  console.log(`  floor: the same ${fmt(entries, 0)} entries + ${fmt(lines, 0)} lines inserted by postgres.js directly (multi-row INSERT of entries, one unnest INSERT per entry's lines): ${fmt(floor)} s`);
+  console.log(
+    `         ${fmt(entries, 0)} journal entries, ${fmt(lines, 0)} lines, one hash-chained audit event naming every invoice; limits and concentration checked`,
+  );
+  console.log(
+    `  floor: the same ${fmt(entries, 0)} entries + ${fmt(lines, 0)} lines inserted by postgres.js directly (multi-row INSERT of entries, one unnest INSERT per entry's lines): ${fmt(floor)} s`,
+  );
   console.log(`  ratio: ${fmt(took / floor)}× the floor (target ≤ 4×)`);
 }
 
@@ -183,10 +211,14 @@ async function benchAccrual(database: Database, owner: Database): Promise<void> 
     });
   await raw.end();
   console.log(`accrual: one day (${day}) over ${fmt(open.n, 0)} open invoices in ${fmt(took)} s (target < 10 s)`);
-  console.log(`         ${fmt(Number(rows!.entries), 0)} entries, ${fmt(Number(rows!.lines), 0)} lines; ${fmt(result.postings, 0)} invoices accrued; ${fmt(open.n / took, 0)} invoices/s`);
+  console.log(
+    `         ${fmt(Number(rows!.entries), 0)} entries, ${fmt(Number(rows!.lines), 0)} lines; ${fmt(result.postings, 0)} invoices accrued; ${fmt(open.n / took, 0)} invoices/s`,
+  );
   console.log(`  floor: one INSERT … SELECT of the same ${fmt(Number(rows!.entries), 0)} entries and ${fmt(Number(rows!.lines), 0)} lines: ${fmt(floor)} s`);
   console.log(`  ratio: ${fmt(took / floor)}× the floor (target ≤ 3×)`);
-  console.log(`  (the same lines into a plain table without indexes or triggers: ${fmt(plain)} s — what the ledger's indexes and checks add is the difference)`);
+  console.log(
+    `  (the same lines into a plain table without indexes or triggers: ${fmt(plain)} s — what the ledger's indexes and checks add is the difference)`,
+  );
 }
 
 /**
@@ -246,8 +278,12 @@ async function benchMatching(database: Database, count: number): Promise<void> {
   const auto = [...results.values()].filter((r) => r.auto && r.auto.length > 0).length;
   const suggested = [...results.values()].filter((r) => !(r.auto && r.auto.length > 0) && r.suggestions.length > 0).length;
   const [open] = await database.sql<{ n: number }[]>`select count(*)::int as n from invoices where status in ('funded', 'disputed')`;
-  console.log(`matching: ${fmt(ids.length, 0)} payments against ${fmt(open!.n, 0)} open invoices in ${fmt(stored + matched)} s (parse + store ${fmt(stored)} s, candidates + matching ${fmt(matched)} s)`);
-  console.log(`          applied automatically: ${fmt(auto, 0)} (${fmt((auto / ids.length) * 100, 1)}%); suggested: ${fmt(suggested, 0)}; the file: ${JSON.stringify(kinds)}`);
+  console.log(
+    `matching: ${fmt(ids.length, 0)} payments against ${fmt(open!.n, 0)} open invoices in ${fmt(stored + matched)} s (parse + store ${fmt(stored)} s, candidates + matching ${fmt(matched)} s)`,
+  );
+  console.log(
+    `          applied automatically: ${fmt(auto, 0)} (${fmt((auto / ids.length) * 100, 1)}%); suggested: ${fmt(suggested, 0)}; the file: ${JSON.stringify(kinds)}`,
+  );
 }
 
 class RollbackSignal extends Error {}
@@ -258,7 +294,10 @@ async function main() {
   const database = createDatabase(urlAsRole(benchUrl, roleNames().app), { max: 4 });
   try {
     if (flags.portfolio) {
-      const result = await generatePortfolio(owner, { invoices: Number(flags.portfolio), log: (line) => console.log(`  [${new Date().toISOString().slice(11, 19)}] ${line}`) });
+      const result = await generatePortfolio(owner, {
+        invoices: Number(flags.portfolio),
+        log: (line) => console.log(`  [${new Date().toISOString().slice(11, 19)}] ${line}`),
+      });
       console.log(`portfolio: ${fmt(result.invoices, 0)} funded invoices generated in ${fmt(result.seconds)} s`);
     }
     if (want('funding')) await benchFunding(database, Number(flags['batch'] ?? 10_000));

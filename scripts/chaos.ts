@@ -27,33 +27,51 @@ const int = (name: string, fallback: number) => {
 function print(report: ChaosReport): void {
   const out = (line = '') => console.log(line);
   out();
-  out(`portfolio: ${report.portfolio.clients} clients, ${report.portfolio.invoices} funded invoices (${report.portfolio.settled} paid and settled by the generator; ` +
-    `${report.portfolio.commandClients} clients, ${report.portfolio.commandInvoices} invoices and ${report.portfolio.commandPayments} payments through the commands)`);
-  out(`jobs: fee-accrual ${report.dates.preparedThrough}..${report.dates.asOf}, release-cycle ${report.dates.asOf}, statements ${report.dates.period.from}..${report.dates.period.to}`);
+  out(
+    `portfolio: ${report.portfolio.clients} clients, ${report.portfolio.invoices} funded invoices (${report.portfolio.settled} paid and settled by the generator; ` +
+      `${report.portfolio.commandClients} clients, ${report.portfolio.commandInvoices} invoices and ${report.portfolio.commandPayments} payments through the commands)`,
+  );
+  out(
+    `jobs: fee-accrual ${report.dates.preparedThrough}..${report.dates.asOf}, release-cycle ${report.dates.asOf}, statements ${report.dates.period.from}..${report.dates.period.to}`,
+  );
   out();
   const mean = (xs: number[]) => (xs.length === 0 ? '-' : (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1));
   out('job            kills  starts  stalls  failed attempts  enqueued again  kill→running again (mean s)  seconds');
   for (const j of report.jobs) {
-    out(`${j.kind.padEnd(14)} ${String(j.kills).padStart(5)}  ${String(j.attemptsStarted).padStart(6)}  ${String(j.stalls).padStart(6)}  ${String(j.failedAttempts).padStart(15)}  ${String(j.reenqueued.length).padStart(14)}  ${mean(j.recoveries).padStart(28)}  ${j.seconds.toFixed(1).padStart(7)}`);
+    out(
+      `${j.kind.padEnd(14)} ${String(j.kills).padStart(5)}  ${String(j.attemptsStarted).padStart(6)}  ${String(j.stalls).padStart(6)}  ${String(j.failedAttempts).padStart(15)}  ${String(j.reenqueued.length).padStart(14)}  ${mean(j.recoveries).padStart(28)}  ${j.seconds.toFixed(1).padStart(7)}`,
+    );
     for (const r of j.reenqueued) out(`    job ${r.jobId} given up by BullMQ ("${r.reason}"): enqueued again as job ${r.newJobId}`);
   }
   out();
-  out(`kills: ${report.kills} (${report.jobs.map((j) => `${j.kind} ${j.kills}`).join(', ')}); restarts: ${report.restarts}; ` +
-    `job retries: ${report.jobs.reduce((n, j) => n + j.attemptsStarted - 1, 0)} (starts after the first, per job)`);
+  out(
+    `kills: ${report.kills} (${report.jobs.map((j) => `${j.kind} ${j.kills}`).join(', ')}); restarts: ${report.restarts}; ` +
+      `job retries: ${report.jobs.reduce((n, j) => n + j.attemptsStarted - 1, 0)} (starts after the first, per job)`,
+  );
   if (report.workerFailures.length > 0) {
     out(`attempts that threw (${report.workerFailures.length}):`);
     for (const f of report.workerFailures.slice(0, 10)) out(`    ${f}`);
   }
-  out(`control: ${report.control.accrualPostings} accrual postings, ${report.control.releases} releases (${report.control.paid} paid), ${report.control.statements} statements in ${report.control.seconds.toFixed(1)} s (in-process, beside the chaos run)`);
+  out(
+    `control: ${report.control.accrualPostings} accrual postings, ${report.control.releases} releases (${report.control.paid} paid), ${report.control.statements} statements in ${report.control.seconds.toFixed(1)} s (in-process, beside the chaos run)`,
+  );
   out(`chaos: release cycles ${JSON.stringify(report.cycles)}; job runs ${JSON.stringify(report.runs)}`);
-  out(`compared: ${Object.entries(report.comparison.rows).map(([k, n]) => `${k} ${n}`).join(', ')}; identical statement PDFs ${report.comparison.identicalPdfs} of ${report.comparison.statements}`);
-  out(`verifyAll: control ${report.comparison.verify.control.length === 0 ? 'no breaks' : `${report.comparison.verify.control.length} break(s)`}, chaos ${report.comparison.verify.chaos.length === 0 ? 'no breaks' : `${report.comparison.verify.chaos.length} break(s)`}`);
+  out(
+    `compared: ${Object.entries(report.comparison.rows)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}; identical statement PDFs ${report.comparison.identicalPdfs} of ${report.comparison.statements}`,
+  );
+  out(
+    `verifyAll: control ${report.comparison.verify.control.length === 0 ? 'no breaks' : `${report.comparison.verify.control.length} break(s)`}, chaos ${report.comparison.verify.chaos.length === 0 ? 'no breaks' : `${report.comparison.verify.chaos.length} break(s)`}`,
+  );
   for (const d of report.comparison.differences) {
     out(`  DIFFERENT ${d.section}: ${d.missing.length} only in control, ${d.extra.length} only in chaos`);
     for (const m of d.missing.slice(0, 5)) out(`    - ${m.slice(0, 300)}`);
     for (const x of d.extra.slice(0, 5)) out(`    + ${x.slice(0, 300)}`);
   }
-  out(`time: ${report.seconds.total.toFixed(1)} s (prepare ${report.seconds.prepare.toFixed(1)} s, chaos ${report.seconds.chaos.toFixed(1)} s, compare ${report.seconds.compare.toFixed(1)} s)`);
+  out(
+    `time: ${report.seconds.total.toFixed(1)} s (prepare ${report.seconds.prepare.toFixed(1)} s, chaos ${report.seconds.chaos.toFixed(1)} s, compare ${report.seconds.compare.toFixed(1)} s)`,
+  );
   out(`differences: ${report.differences}`);
 }
 

@@ -43,7 +43,8 @@ export async function checkServices(options: { chromium?: boolean } = {}): Promi
     const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
     if (!existsSync(chromium)) problems.push(`Chromium is missing at ${chromium} (the browser tests need it). Install it with: ${FIXES.chromium}`);
     // the statement tests read the PDFs' text with pdftotext
-    if (spawnSync('pdftotext', ['-v']).error) problems.push(`pdftotext is missing (the statement tests read PDFs with it). Install it with: ${FIXES.pdftotext}`);
+    if (spawnSync('pdftotext', ['-v']).error)
+      problems.push(`pdftotext is missing (the statement tests read PDFs with it). Install it with: ${FIXES.pdftotext}`);
   }
   return problems;
 }

@@ -1,4 +1,4 @@
-import { adminDatabaseUrl, closeDatabase, createDatabase, getDatabase, useDatabaseProfile } from '../db/client';
+import { adminDatabaseUrl, closeDatabase, createDatabase, getDatabase, selectDatabaseProfile } from '../db/client';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
 import { todayIn } from '../lib/dates';
 import { generatePortfolio } from '../lib/demo/generate';
@@ -18,7 +18,7 @@ const url = adminDatabaseUrl();
 await ensureDatabase(url);
 await migrateDatabase(url);
 // A bulk script: no web statement timeout (db/client).
-useDatabaseProfile('batch');
+selectDatabaseProfile('batch');
 const database = getDatabase();
 if (flags.invoices) {
   const invoices = Number(flags.invoices);

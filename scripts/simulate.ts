@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { createDatabase, sessionLimits } from '../db/client';
+import { createDatabase } from '../db/client';
 import { ident, roleNames } from '../db/roles';
 import { urlAsRole } from '../db/urls';
 import { ensureDatabase, migrateDatabase } from '../db/migrate';
@@ -47,13 +47,19 @@ try {
       const database = createDatabase(urlAsRole(url(name), roleNames().app), { max: 6 });
       try {
         const team = await createTeam(database);
-        return await runSeeds(database, team, seeds.filter((_, i) => i % lanes === lane), commands, {
-          onSeed: (r) => {
-            done += 1;
-            if (r.failure) console.log(`\n${describeFailure(r)}\n`);
-            else if (done % 10 === 0 || done === seeds.length) console.log(`… ${done}/${seeds.length} seeds`);
+        return await runSeeds(
+          database,
+          team,
+          seeds.filter((_, i) => i % lanes === lane),
+          commands,
+          {
+            onSeed: (r) => {
+              done += 1;
+              if (r.failure) console.log(`\n${describeFailure(r)}\n`);
+              else if (done % 10 === 0 || done === seeds.length) console.log(`… ${done}/${seeds.length} seeds`);
+            },
           },
-        });
+        );
       } finally {
         await database.close();
       }
@@ -61,10 +67,16 @@ try {
   );
   const reports: SeedReport[] = results.flat();
   const failed = reports.filter((r) => r.failure);
-  const total = reports.reduce((t, r) => ({ ok: t.ok + r.outcomes.ok, refused: t.refused + r.outcomes.refused, conflict: t.conflict + r.outcomes.conflict }), { ok: 0, refused: 0, conflict: 0 });
+  const total = reports.reduce((t, r) => ({ ok: t.ok + r.outcomes.ok, refused: t.refused + r.outcomes.refused, conflict: t.conflict + r.outcomes.conflict }), {
+    ok: 0,
+    refused: 0,
+    conflict: 0,
+  });
   const steps = reports.reduce((t, r) => t + r.steps, 0);
   console.log('\n──── simulation summary ────');
-  console.log(`seeds ${reports.length} × up to ${commands} commands: ${steps} commands run (${total.ok} done, ${total.refused} refused as a person would be, ${total.conflict} retried conflicts)`);
+  console.log(
+    `seeds ${reports.length} × up to ${commands} commands: ${steps} commands run (${total.ok} done, ${total.refused} refused as a person would be, ${total.conflict} retried conflicts)`,
+  );
   console.log(`invariant breaks: ${failed.length === 0 ? 0 : `${failed.length} seed(s): ${failed.map((f) => f.seed).join(', ')}`}`);
   console.log(`time ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.exitCode = failed.length === 0 ? 0 : 1;

@@ -79,7 +79,11 @@ async function main(): Promise<void> {
   }
 
   // scripts/web.ts: Next behind Holdback's own server (forwarded-for, request ids, body limits, headers).
-  const web: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], { cwd: ROOT, env: { ...process.env, PORT: port }, stdio: 'inherit' });
+  const web: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: port },
+    stdio: 'inherit',
+  });
   const webRunning = () => web.exitCode === null && web.signalCode === null;
   const webExited = new Promise<void>((resolve) => web.once('exit', () => resolve()));
   // The worker is started again when it dies, with backoff (scripts/supervisor.ts); the web
@@ -112,7 +116,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
   const admin = DEMO_USERS.find((u) => u.role === 'admin')!;
-  console.log(`\nHoldback is running at ${process.env.NEXTAUTH_URL} (connected as ${new URL(appUrl).username || 'the app role'}). Ctrl-C stops web and workers.`);
+  console.log(
+    `\nHoldback is running at ${process.env.NEXTAUTH_URL} (connected as ${new URL(appUrl).username || 'the app role'}). Ctrl-C stops web and workers.`,
+  );
   if (demo) {
     console.log(`Demo data — sign-ins with published passwords exist: ${admin.email} / ${DEMO_PASSWORD} (README lists one user per role).`);
     console.log('Disable them (Settings → Users) before this instance holds real data.\n');

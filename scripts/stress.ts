@@ -28,7 +28,12 @@ try {
   try {
     const team = await createTeam(database);
     await releaseSettings(database);
-    const report = await runStress(database, team, { seed: int('seed', 1), callers: int('callers', 32), commands: int('commands', 2000), clients: int('clients', 3) });
+    const report = await runStress(database, team, {
+      seed: int('seed', 1),
+      callers: int('callers', 32),
+      commands: int('commands', 2000),
+      clients: int('clients', 3),
+    });
     console.log('\n──── stress summary ────');
     console.log(describeStress(report));
     process.exitCode = report.errors.length === 0 && report.breaks.length === 0 ? 0 : 1;

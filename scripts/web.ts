@@ -13,7 +13,7 @@
  * `npm start` runs it (scripts/start.ts); `npm run web` alone after a build.
  */
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage, ServerResponse, createServer } from 'node:http';
+import { IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { closeDatabase } from '../db/client';
 import { closeQueues } from '../jobs/queues';
 import { trustedProxyHops } from '../lib/http/client-ip';
@@ -229,7 +229,9 @@ async function main(): Promise<void> {
     server.once('error', reject);
     server.listen(port, bindAddress, () => resolve());
   });
-  console.log(`[web] listening on ${bindAddress ?? '*'}:${port} (trusted proxies: ${hops}; body limits: JSON ${humanSize(limits.json)}, imports ${humanSize(limits.import)}, server actions ${humanSize(limits.action)})`);
+  console.log(
+    `[web] listening on ${bindAddress ?? '*'}:${port} (trusted proxies: ${hops}; body limits: JSON ${humanSize(limits.json)}, imports ${humanSize(limits.import)}, server actions ${humanSize(limits.action)})`,
+  );
 
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -22,8 +22,5 @@ export const auditEvents = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull().unique(),
   },
-  (t) => [
-    index('audit_events_target_idx').on(t.targetType, t.targetId),
-    index('audit_events_action_idx').on(t.action, t.occurredAt),
-  ],
+  (t) => [index('audit_events_target_idx').on(t.targetType, t.targetId), index('audit_events_action_idx').on(t.action, t.occurredAt)],
 );

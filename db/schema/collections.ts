@@ -22,7 +22,9 @@ export const payments = pgTable(
     /** a bank file's own key for the transaction: importing a file twice adds nothing */
     externalRef: text('external_ref').unique(),
     source: text('source', { enum: ['manual', 'api', 'import', 'misdirected'] }).notNull(),
-    status: text('status', { enum: ['unapplied', 'partially_applied', 'applied', 'refunded'] }).notNull().default('unapplied'),
+    status: text('status', { enum: ['unapplied', 'partially_applied', 'applied', 'refunded'] })
+      .notNull()
+      .default('unapplied'),
     /** the debtor the payer was identified as (by a confirmed match) */
     debtorId: bigint('debtor_id', { mode: 'number' }).references(() => debtors.id),
     /** matching suggestions computed on receipt, shown in the inbox */
@@ -32,7 +34,9 @@ export const payments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index('payments_open_idx').on(t.status, t.receivedDate).where(sql`${t.status} in ('unapplied', 'partially_applied')`),
+    index('payments_open_idx')
+      .on(t.status, t.receivedDate)
+      .where(sql`${t.status} in ('unapplied', 'partially_applied')`),
     check('payments_amount_positive', sql`${t.amount} > 0`),
     check('payments_unapplied_range', sql`${t.unapplied} >= 0 and ${t.unapplied} <= ${t.amount}`),
   ],
@@ -81,7 +85,9 @@ export const disputes = pgTable(
       .references(() => invoices.id),
     amount: money('amount').notNull(),
     reason: text('reason').notNull(),
-    status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'resolved'] })
+      .notNull()
+      .default('open'),
     outcome: text('outcome', { enum: ['paid', 'credit_note', 'chargeback'] }),
     resolvedAmount: money('resolved_amount'),
     openedDate: date('opened_date', { mode: 'string' }).notNull(),
@@ -90,7 +96,11 @@ export const disputes = pgTable(
     resolvedBy: bigint('resolved_by', { mode: 'number' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('disputes_one_open').on(t.invoiceId).where(sql`${t.status} = 'open'`)],
+  (t) => [
+    uniqueIndex('disputes_one_open')
+      .on(t.invoiceId)
+      .where(sql`${t.status} = 'open'`),
+  ],
 );
 
 /** The debtor paid the client instead of the factor: tracked until the client remits it. */
@@ -107,7 +117,9 @@ export const misdirectedPayments = pgTable('misdirected_payments', {
   paidDate: date('paid_date', { mode: 'string' }).notNull(),
   invoiceIds: jsonb('invoice_ids').$type<string[]>().notNull().default([]),
   note: text('note').notNull().default(''),
-  status: text('status', { enum: ['open', 'remitted'] }).notNull().default('open'),
+  status: text('status', { enum: ['open', 'remitted'] })
+    .notNull()
+    .default('open'),
   remittedPaymentId: bigint('remitted_payment_id', { mode: 'number' }),
   remittedDate: date('remitted_date', { mode: 'string' }),
   createdBy: bigint('created_by', { mode: 'number' }),

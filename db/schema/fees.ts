@@ -55,7 +55,11 @@ export const feeAccruals = pgTable(
     /** the date the fee was frozen (settled, charged back, written off); null while it accrues */
     frozenOn: date('frozen_on', { mode: 'string' }),
   },
-  (t) => [index('fee_accruals_open_idx').on(t.clientId).where(sql`${t.frozenOn} is null`)],
+  (t) => [
+    index('fee_accruals_open_idx')
+      .on(t.clientId)
+      .where(sql`${t.frozenOn} is null`),
+  ],
 );
 
 /** How far each client's invoices have been accrued: a run for date D takes clients behind D. */

@@ -65,7 +65,9 @@ export const fundingBatchInvoices = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.batchId, t.invoiceId] }),
-    uniqueIndex('funding_batch_invoices_live').on(t.invoiceId).where(sql`${t.active}`),
+    uniqueIndex('funding_batch_invoices_live')
+      .on(t.invoiceId)
+      .where(sql`${t.active}`),
   ],
 );
 
@@ -103,7 +105,9 @@ export const approvalRequests = pgTable(
     kind: text('kind', { enum: ['funding_batch', 'agreement_change', 'client_activation', 'release', 'adjustment'] }).notNull(),
     targetId: bigint('target_id', { mode: 'number' }).notNull(),
     clientId: bigint('client_id', { mode: 'number' }).references(() => clients.id),
-    status: text('status', { enum: ['pending', 'approved', 'rejected'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'approved', 'rejected'] })
+      .notNull()
+      .default('pending'),
     summary: text('summary').notNull(),
     details: jsonb('details').notNull().default({}),
     requestedBy: bigint('requested_by', { mode: 'number' }).notNull(),
@@ -114,7 +118,9 @@ export const approvalRequests = pgTable(
   },
   (t) => [
     index('approval_requests_status_idx').on(t.status, t.kind),
-    uniqueIndex('approval_requests_one_pending').on(t.kind, t.targetId).where(sql`${t.status} = 'pending'`),
+    uniqueIndex('approval_requests_one_pending')
+      .on(t.kind, t.targetId)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 
@@ -133,7 +139,9 @@ export const concentrationAlerts = pgTable(
     share: rate('share').notNull(),
     limit: rate('limit').notNull(),
     exposure: money('exposure').notNull(),
-    status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'resolved'] })
+      .notNull()
+      .default('open'),
     openedAt: timestamp('opened_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true, mode: 'date' }),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

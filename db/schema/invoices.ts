@@ -51,9 +51,6 @@ export const invoices = pgTable(
     // payment matching looks invoices up by the numbers found in remittance text
     index('invoices_number_key_idx').on(sql`upper(${t.number})`),
     check('invoices_face_positive', sql`${t.faceValue} > 0`),
-    check(
-      'invoices_status_check',
-      sql`${t.status} in ('submitted','verified','funded','disputed','settled','charged_back','written_off')`,
-    ),
+    check('invoices_status_check', sql`${t.status} in ('submitted','verified','funded','disputed','settled','charged_back','written_off')`),
   ],
 );

@@ -93,6 +93,8 @@ export const journalLines = pgTable(
     // finds an entry's lines for a fraction of a b-tree's upkeep.
     index('journal_lines_entry_brin').using('brin', t.entryId).with({ autosummarize: 'on' }),
     index('journal_lines_account_date_idx').on(t.accountId, t.effectiveDate),
-    index('journal_lines_invoice_idx').on(t.invoiceId).where(sql`${t.invoiceId} is not null and not ${t.accrual}`),
+    index('journal_lines_invoice_idx')
+      .on(t.invoiceId)
+      .where(sql`${t.invoiceId} is not null and not ${t.accrual}`),
   ],
 );

@@ -8,7 +8,9 @@ export const releaseCycles = pgTable('release_cycles', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   asOf: date('as_of', { mode: 'string' }).notNull(),
   kind: text('kind', { enum: ['scheduled', 'ad_hoc'] }).notNull(),
-  status: text('status', { enum: ['running', 'completed', 'failed'] }).notNull().default('running'),
+  status: text('status', { enum: ['running', 'completed', 'failed'] })
+    .notNull()
+    .default('running'),
   /** what was asked: the client ids named (null: every client due), so a failed cycle can be resumed as it was */
   requestedClientIds: jsonb('requested_client_ids'),
   /** touched by the run as it goes: a `running` cycle whose heartbeat stopped has crashed */
@@ -50,7 +52,9 @@ export const releases = pgTable(
     breakdown: jsonb('breakdown').notNull().default({}),
     firstApprovedBy: bigint('first_approved_by', { mode: 'number' }),
     secondApprovedBy: bigint('second_approved_by', { mode: 'number' }),
-    needsController: text('needs_controller', { enum: ['yes', 'no'] }).notNull().default('no'),
+    needsController: text('needs_controller', { enum: ['yes', 'no'] })
+      .notNull()
+      .default('no'),
     decidedBy: bigint('decided_by', { mode: 'number' }),
     reason: text('reason'),
     entryId: bigint('entry_id', { mode: 'number' }),
@@ -61,8 +65,12 @@ export const releases = pgTable(
   (t) => [
     uniqueIndex('releases_client_currency_date').on(t.clientId, t.currency, t.asOf),
     // SPEC 5.3 / issue 11: at most one open proposal per client and currency.
-    uniqueIndex('releases_one_open_per_client_currency').on(t.clientId, t.currency).where(sql`${t.status} = 'pending_approval'`),
-    index('releases_status_idx').on(t.status).where(sql`${t.status} = 'pending_approval'`),
+    uniqueIndex('releases_one_open_per_client_currency')
+      .on(t.clientId, t.currency)
+      .where(sql`${t.status} = 'pending_approval'`),
+    index('releases_status_idx')
+      .on(t.status)
+      .where(sql`${t.status} = 'pending_approval'`),
     index('releases_cycle_idx').on(t.cycleId),
   ],
 );

@@ -41,7 +41,10 @@ export const statements = pgTable(
     uniqueIndex('statements_client_period').on(t.clientId, t.periodFrom, t.periodTo),
     index('statements_period_idx').on(t.periodFrom, t.periodTo),
     check('statements_period_check', sql`${t.periodFrom} <= ${t.periodTo}`),
-    check('statements_figures_check', sql`cardinality(${t.currencies}) = cardinality(${t.closingBalances}) and cardinality(${t.currencies}) = cardinality(${t.openingBalances})`),
+    check(
+      'statements_figures_check',
+      sql`cardinality(${t.currencies}) = cardinality(${t.closingBalances}) and cardinality(${t.currencies}) = cardinality(${t.openingBalances})`,
+    ),
     check('statements_sha256_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
   ],
 );

@@ -14,7 +14,9 @@ export function feeAccrualProcessor(database: Database, options: { chunkSize?: n
     name: QUEUE_NAMES.feeAccrual,
     data: JOB_DATA['fee-accrual'],
     // Without asOf: today. With one (API, console): never a day that has not come (the routes check too).
-    record: { businessDate: (data) => (data.asOf === undefined ? todayIn() : assertBusinessDateInWindow(data.asOf, 'Accrual date', 'happened', { field: 'asOf' })) },
+    record: {
+      businessDate: (data) => (data.asOf === undefined ? todayIn() : assertBusinessDateInWindow(data.asOf, 'Accrual date', 'happened', { field: 'asOf' })),
+    },
     run: async ({ businessDate, actor, report }) => {
       const result = await runAccrual(database, {
         asOf: businessDate!,

@@ -9,7 +9,10 @@ export function recourseSweepProcessor(database: Database) {
   return defineProcessor({
     name: QUEUE_NAMES.recourseSweep,
     data: JOB_DATA['recourse-sweep'],
-    record: { businessDate: (data) => data.asOf ?? todayIn(), totals: (result: Awaited<ReturnType<typeof recourseSweep>>) => ({ chargedBack: result.chargedBack }) },
+    record: {
+      businessDate: (data) => data.asOf ?? todayIn(),
+      totals: (result: Awaited<ReturnType<typeof recourseSweep>>) => ({ chargedBack: result.chargedBack }),
+    },
     run: ({ businessDate, actor, report }) =>
       recourseSweep(database, {
         asOf: businessDate!,

@@ -110,7 +110,11 @@ export function approvalStep(actor: Pick<Actor, 'role'>, rule: ThresholdRule): '
   if (!needsController(rule.amount, rule.threshold)) return 'final';
   if (rule.firstApprover === null || rule.firstApprover === undefined) return 'first';
   if (!can(actor, rule.permission ?? 'release.approve_large')) {
-    throw new DomainError('controller_required', `${rule.what} above ${formatMoney(rule.threshold, rule.currency)} ${rule.currency} need a controller's approval as well`, { status: 403 });
+    throw new DomainError(
+      'controller_required',
+      `${rule.what} above ${formatMoney(rule.threshold, rule.currency)} ${rule.currency} need a controller's approval as well`,
+      { status: 403 },
+    );
   }
   return 'final';
 }

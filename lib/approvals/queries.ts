@@ -16,9 +16,25 @@ export interface ApprovalItem {
   reason: string | null;
 }
 
-export async function listApprovals(tx: Tx, filter: { status?: 'pending' | 'approved' | 'rejected'; kind?: ApprovalKind; limit?: number } = {}): Promise<ApprovalItem[]> {
+export async function listApprovals(
+  tx: Tx,
+  filter: { status?: 'pending' | 'approved' | 'rejected'; kind?: ApprovalKind; limit?: number } = {},
+): Promise<ApprovalItem[]> {
   const rows = await tx.sql<
-    { id: string; kind: ApprovalKind; target_id: string; client_id: string | null; client_name: string | null; summary: string; details: Record<string, unknown>; status: string; requested_by: string; requested_at: string; decided_by: string | null; reason: string | null }[]
+    {
+      id: string;
+      kind: ApprovalKind;
+      target_id: string;
+      client_id: string | null;
+      client_name: string | null;
+      summary: string;
+      details: Record<string, unknown>;
+      status: string;
+      requested_by: string;
+      requested_at: string;
+      decided_by: string | null;
+      reason: string | null;
+    }[]
   >`
     select r.id, r.kind, r.target_id, r.client_id, c.name as client_name, r.summary, r.details, r.status,
            u.email as requested_by, to_char(r.requested_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as requested_at,
@@ -53,4 +69,3 @@ export async function countPendingApprovals(tx: Tx): Promise<number> {
          + (select count(*) from releases where status = 'pending_approval')::int as n`;
   return row!.n;
 }
-

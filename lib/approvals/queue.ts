@@ -20,7 +20,14 @@ export async function requestApproval(
 ): Promise<number> {
   const [row] = await tx.db
     .insert(approvalRequests)
-    .values({ kind: request.kind, targetId: request.targetId, clientId: request.clientId ?? null, summary: request.summary, details: request.details ?? {}, requestedBy: requesterId(actor) })
+    .values({
+      kind: request.kind,
+      targetId: request.targetId,
+      clientId: request.clientId ?? null,
+      summary: request.summary,
+      details: request.details ?? {},
+      requestedBy: requesterId(actor),
+    })
     .returning({ id: approvalRequests.id });
   return row!.id;
 }
@@ -59,5 +66,8 @@ export async function lockPendingRequest(tx: Tx, kind: ApprovalKind, targetId: n
 /** Records the decision on a request; a rejection needs a reason (400 `reason_required`). */
 export async function decideRequest(tx: Tx, requestId: number, decision: 'approved' | 'rejected', actor: Actor, reason?: string): Promise<void> {
   const why = decision === 'rejected' ? requireReason(reason) : reason?.trim() || null;
-  await tx.db.update(approvalRequests).set({ status: decision, decidedBy: actor.userId, decidedAt: new Date(), reason: why }).where(eq(approvalRequests.id, requestId));
+  await tx.db
+    .update(approvalRequests)
+    .set({ status: decision, decidedBy: actor.userId, decidedAt: new Date(), reason: why })
+    .where(eq(approvalRequests.id, requestId));
 }

@@ -38,7 +38,12 @@ export async function invoiceReserveSources(tx: Tx, invoiceId: number): Promise<
 }
 
 /** What each tranche of a client still holds (all its lines, whichever invoice they name). */
-export async function trancheRemaining(tx: Tx, clientId: number, currency: string, trancheIds: readonly (number | null | undefined)[]): Promise<Map<number, Big>> {
+export async function trancheRemaining(
+  tx: Tx,
+  clientId: number,
+  currency: string,
+  trancheIds: readonly (number | null | undefined)[],
+): Promise<Map<number, Big>> {
   const ids = [...new Set(trancheIds.filter((t): t is number => t !== null && t !== undefined))];
   if (ids.length === 0) return new Map();
   // One index range over the client's reserve account, not a scan of the ledger by tranche.
@@ -56,8 +61,17 @@ export async function reserveHeld(tx: Tx, invoiceId: number): Promise<Big> {
   const sources = await invoiceReserveSources(tx, invoiceId);
   if (sources.length === 0) return new Big(0);
   const [owner] = await tx.sql<{ client_id: string; currency: string }[]>`select client_id, currency from invoices where id = ${invoiceId}`;
-  const caps = await trancheRemaining(tx, Number(owner!.client_id), owner!.currency, sources.map((s) => s.trancheId));
-  const { draws } = drawFrom(sources.reduce((t, s) => t.plus(s.held), new Big(0)), sources, caps);
+  const caps = await trancheRemaining(
+    tx,
+    Number(owner!.client_id),
+    owner!.currency,
+    sources.map((s) => s.trancheId),
+  );
+  const { draws } = drawFrom(
+    sources.reduce((t, s) => t.plus(s.held), new Big(0)),
+    sources,
+    caps,
+  );
   return draws.reduce((t, d) => t.plus(d.amount), new Big(0));
 }
 
@@ -95,15 +109,25 @@ export async function chargeToClient(
   const c = invoice.currency;
   const own = await invoiceReserveSources(tx, invoice.id);
   const others = await otherReleasableReserves(tx, invoice.clientId, c, invoice.id, date);
-  const caps = await trancheRemaining(tx, invoice.clientId, c, [...own, ...others].map((s) => s.trancheId));
+  const caps = await trancheRemaining(
+    tx,
+    invoice.clientId,
+    c,
+    [...own, ...others].map((s) => s.trancheId),
+  );
   const waterfall = chargebackWaterfall(amount, own, others, caps);
   const lines: LineInput[] = [{ account: 'receivable', currency: c, clientId: invoice.clientId, invoiceId: invoice.id, amount: amount.times(-1) }];
   // Each draw is posted to the sub-ledger it came from (the invoice's own reserve or its tranche).
   for (const d of [...waterfall.ownDraws, ...waterfall.fromOthers]) {
     lines.push({ account: 'reserve', currency: c, clientId: invoice.clientId, invoiceId: d.invoiceId, trancheId: d.trancheId, amount: d.amount });
   }
-  if (waterfall.clientDue.gt(0)) lines.push({ account: 'client_due', currency: c, clientId: invoice.clientId, invoiceId: invoice.id, amount: waterfall.clientDue });
-  await postEntries(tx, [{ effectiveDate: date, kind: args.kind, idempotencyKey: args.key, clientId: invoice.clientId, invoiceId: invoice.id, memo: args.memo, lines }], by);
+  if (waterfall.clientDue.gt(0))
+    lines.push({ account: 'client_due', currency: c, clientId: invoice.clientId, invoiceId: invoice.id, amount: waterfall.clientDue });
+  await postEntries(
+    tx,
+    [{ effectiveDate: date, kind: args.kind, idempotencyKey: args.key, clientId: invoice.clientId, invoiceId: invoice.id, memo: args.memo, lines }],
+    by,
+  );
   await tx.sql`update invoices set outstanding = outstanding - ${amount.toString()}::numeric where id = ${invoice.id}`;
   return {
     invoiceId: invoice.id,

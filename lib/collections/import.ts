@@ -28,7 +28,8 @@ export interface ImportResult {
  */
 export async function importBankFile(tx: Tx, input: { text: string; partial?: boolean; format?: BankFileFormat }, actor: Actor): Promise<ImportResult> {
   requirePermission(actor, 'payment.apply');
-  if (!input.text || input.text.trim() === '') throw new DomainError('empty_file', 'The bank file is empty', { status: 400, details: { body: 'send the file as the request body' } });
+  if (!input.text || input.text.trim() === '')
+    throw new DomainError('empty_file', 'The bank file is empty', { status: 400, details: { body: 'send the file as the request body' } });
   // The row cap before parsing: a parsed payment costs far more memory than its line of text.
   assertRowLimit(input.text);
   const parsed = withinDateWindow(parseBankFile(input.text, { format: input.format }));
@@ -76,7 +77,14 @@ export async function importBankFile(tx: Tx, input: { text: string; partial?: bo
     action: 'payment.import',
     targetType: 'bank_file',
     targetId: fileSha.slice(0, 16),
-    after: { format: parsed.format, fileSha256: fileSha, payments: inserted.length, skipped: rows.length - inserted.length, errors: parsed.errors.length, paymentIds: inserted.map((p) => p.id) },
+    after: {
+      format: parsed.format,
+      fileSha256: fileSha,
+      payments: inserted.length,
+      skipped: rows.length - inserted.length,
+      errors: parsed.errors.length,
+      paymentIds: inserted.map((p) => p.id),
+    },
   });
   const ids = inserted.map((p) => Number(p.id));
   const { applied } = await autoMatch(tx, ids, actor);
@@ -106,5 +114,12 @@ function withinDateWindow(parsed: ReturnType<typeof parseBankFile>): ReturnType<
     return true;
   });
   if (payments.length === parsed.payments.length) return parsed;
-  return { ...parsed, payments, errors: errors.map((e, i) => ({ e, i })).sort((a, b) => a.e.line - b.e.line || a.i - b.i).map(({ e }) => e) };
+  return {
+    ...parsed,
+    payments,
+    errors: errors
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => a.e.line - b.e.line || a.i - b.i)
+      .map(({ e }) => e),
+  };
 }

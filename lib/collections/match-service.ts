@@ -6,7 +6,16 @@ import { extractInvoiceRefs, matchPayment, normalizeInvoiceNumber, normalizePaye
 /** Open invoices of one payer-debtor handed to the matcher (oldest due first). */
 export const CANDIDATES_PER_DEBTOR = 500;
 
-type InvoiceRow = { id: string; number: string; debtor_id: string; client_id: string; currency: string; outstanding: string; due_date: string; funding_date: string | null };
+type InvoiceRow = {
+  id: string;
+  number: string;
+  debtor_id: string;
+  client_id: string;
+  currency: string;
+  outstanding: string;
+  due_date: string;
+  funding_date: string | null;
+};
 
 const toOpen = (r: InvoiceRow): OpenInvoice => ({
   id: r.id,
@@ -24,7 +33,9 @@ const toOpen = (r: InvoiceRow): OpenInvoice => ({
  * and those debtors' open invoices — then runs the pure matcher on each payment.
  */
 export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<number, MatchResult & { currency: string }>> {
-  const payments = await tx.sql<{ id: string; amount: string; unapplied: string; currency: string; reference: string; payer_name: string; received_date: string }[]>`
+  const payments = await tx.sql<
+    { id: string; amount: string; unapplied: string; currency: string; reference: string; payer_name: string; received_date: string }[]
+  >`
     select id, amount, unapplied, currency, reference, payer_name, received_date from payments where id = any(${paymentIds}::bigint[]) and unapplied > 0`;
   // A payment pays only invoices the factor had bought by the day it came in (applyAllocations refuses the rest).
   const receivedOf = new Map(payments.map((p) => [p.id, p.received_date]));
@@ -42,9 +53,15 @@ export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<n
   // matched against their payer-debtors' open invoices.
   const results = new Map<number, MatchResult & { currency: string }>();
   const rest = payments.filter((p) => {
-    const byNumber = (tokensOf.get(p.id) ?? []).flatMap((t) => namedByKey.get(t) ?? []).filter(ownedBy(p.id)).map(toOpen);
+    const byNumber = (tokensOf.get(p.id) ?? [])
+      .flatMap((t) => namedByKey.get(t) ?? [])
+      .filter(ownedBy(p.id))
+      .map(toOpen);
     if (byNumber.length === 0) return true;
-    const quick = matchPayment({ amount: new Big(p.unapplied), currency: p.currency, reference: p.reference, payerName: p.payer_name }, { byNumber, payerDebtors: [], byDebtor: new Map() });
+    const quick = matchPayment(
+      { amount: new Big(p.unapplied), currency: p.currency, reference: p.reference, payerName: p.payer_name },
+      { byNumber, payerDebtors: [], byDebtor: new Map() },
+    );
     if (quick.auto && quick.auto.length > 0) {
       results.set(Number(p.id), { ...quick, currency: p.currency });
       return false;
@@ -52,7 +69,9 @@ export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<n
     return true;
   });
   const names = [...new Set(rest.map((p) => normalizePayerName(p.payer_name)).filter(Boolean))];
-  const aliases = names.length ? await tx.sql<{ debtor_id: string; name: string }[]>`select debtor_id, name from payer_aliases where name = any(${names}::text[])` : [];
+  const aliases = names.length
+    ? await tx.sql<{ debtor_id: string; name: string }[]>`select debtor_id, name from payer_aliases where name = any(${names}::text[])`
+    : [];
   const aliasDebtors = groupBy(aliases, (a) => a.name);
   const debtors = names.length ? await tx.sql<{ id: string; name: string }[]>`select id, name from debtors` : [];
   const debtorsByName = groupBy(debtors, (d) => normalizePayerName(d.name));
@@ -80,10 +99,16 @@ export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<n
   const openByDebtor = groupBy(open, (i) => i.debtor_id);
 
   for (const p of rest) {
-    const byNumber = (tokensOf.get(p.id) ?? []).flatMap((t) => namedByKey.get(t) ?? []).filter(ownedBy(p.id)).map(toOpen);
+    const byNumber = (tokensOf.get(p.id) ?? [])
+      .flatMap((t) => namedByKey.get(t) ?? [])
+      .filter(ownedBy(p.id))
+      .map(toOpen);
     const payerDebtors = payerDebtorsOf.get(p.id) ?? [];
     const byDebtor = new Map(payerDebtors.map((d) => [d.debtorId, (openByDebtor.get(d.debtorId) ?? []).filter(ownedBy(p.id)).map(toOpen)]));
-    const result = matchPayment({ amount: new Big(p.unapplied), currency: p.currency, reference: p.reference, payerName: p.payer_name }, { byNumber, payerDebtors, byDebtor });
+    const result = matchPayment(
+      { amount: new Big(p.unapplied), currency: p.currency, reference: p.reference, payerName: p.payer_name },
+      { byNumber, payerDebtors, byDebtor },
+    );
     results.set(Number(p.id), { ...result, currency: p.currency });
   }
   return results;

@@ -165,9 +165,47 @@ export function extractInvoiceRefs(text: string): string[] {
 // Payer names
 
 const LEGAL_SUFFIXES = new Set([
-  'INC', 'INCORPORATED', 'LLC', 'LLP', 'LP', 'LTD', 'LTDA', 'LIMITED', 'GMBH', 'MBH', 'CORP', 'CORPORATION', 'CO', 'COMPANY', 'CIE',
-  'PLC', 'PLLC', 'PC', 'ULC', 'SA', 'SAS', 'SARL', 'SRL', 'SPA', 'SL', 'SE', 'AG', 'KG', 'KGAA', 'OHG', 'UG', 'BV', 'NV', 'PTY',
-  'AB', 'OY', 'OYJ', 'AS', 'ASA', 'APS', 'KK',
+  'INC',
+  'INCORPORATED',
+  'LLC',
+  'LLP',
+  'LP',
+  'LTD',
+  'LTDA',
+  'LIMITED',
+  'GMBH',
+  'MBH',
+  'CORP',
+  'CORPORATION',
+  'CO',
+  'COMPANY',
+  'CIE',
+  'PLC',
+  'PLLC',
+  'PC',
+  'ULC',
+  'SA',
+  'SAS',
+  'SARL',
+  'SRL',
+  'SPA',
+  'SL',
+  'SE',
+  'AG',
+  'KG',
+  'KGAA',
+  'OHG',
+  'UG',
+  'BV',
+  'NV',
+  'PTY',
+  'AB',
+  'OY',
+  'OYJ',
+  'AS',
+  'ASA',
+  'APS',
+  'KK',
 ]);
 
 /**
@@ -665,7 +703,11 @@ export function matchPayment(payment: PaymentToMatch, context: MatchContext): Ma
       running = running.plus(oldest[i]!.outstanding);
       if (running.eq(amount)) {
         const first = oldest.slice(0, i + 1);
-        suggestions.add(inFull(first), CONFIDENCE.oldestExact.times(p), `The ${first.length === 1 ? 'oldest open invoice' : `${first.length} oldest open invoices`} ${whose} (${describe(first)}) total the payment exactly`);
+        suggestions.add(
+          inFull(first),
+          CONFIDENCE.oldestExact.times(p),
+          `The ${first.length === 1 ? 'oldest open invoice' : `${first.length} oldest open invoices`} ${whose} (${describe(first)}) total the payment exactly`,
+        );
       }
     }
 
@@ -673,7 +715,12 @@ export function matchPayment(payment: PaymentToMatch, context: MatchContext): Ma
     if (namedHere.length > 1) {
       const outcome = combinationOf(amount, namedHere, DEFAULT_MAX_INVOICES, Math.floor(Math.max(0, nodesLeft) / 2));
       nodesLeft -= outcome.nodes;
-      if (outcome.found) suggestions.add(inFull(outcome.found), CONFIDENCE.combination.times(p), `Of the invoices the reference names, ${describe(outcome.found)} total the payment exactly`);
+      if (outcome.found)
+        suggestions.add(
+          inFull(outcome.found),
+          CONFIDENCE.combination.times(p),
+          `Of the invoices the reference names, ${describe(outcome.found)} total the payment exactly`,
+        );
     }
     const share = Math.floor(Math.max(0, nodesLeft) / (searched.length - index));
     const outcome = combinationOf(amount, oldest, DEFAULT_MAX_INVOICES, share);
@@ -683,7 +730,9 @@ export function matchPayment(payment: PaymentToMatch, context: MatchContext): Ma
       suggestions.add(
         inFull(combo),
         CONFIDENCE.combination.times(p),
-        combo.length === 1 ? `Invoice ${combo[0]!.number} ${whose} equals the payment` : `${combo.length} open invoices ${whose} (${describe(combo)}) total the payment exactly`,
+        combo.length === 1
+          ? `Invoice ${combo[0]!.number} ${whose} equals the payment`
+          : `${combo.length} open invoices ${whose} (${describe(combo)}) total the payment exactly`,
       );
     }
 

@@ -15,13 +15,21 @@ import { applyAllocations, paymentView, receivePayment, type PaymentView } from 
  * received as a payment and applied to the invoices it paid.
  */
 const recordSchema = z.object({
-  clientId: z.union([z.string(), z.number()], { error: 'is required' }).transform(Number).refine((v) => Number.isSafeInteger(v) && v > 0, { error: 'must be a client id' }),
-  debtorId: z.union([z.string(), z.number()], { error: 'is required' }).transform(Number).refine((v) => Number.isSafeInteger(v) && v > 0, { error: 'must be a debtor id' }),
+  clientId: z
+    .union([z.string(), z.number()], { error: 'is required' })
+    .transform(Number)
+    .refine((v) => Number.isSafeInteger(v) && v > 0, { error: 'must be a client id' }),
+  debtorId: z
+    .union([z.string(), z.number()], { error: 'is required' })
+    .transform(Number)
+    .refine((v) => Number.isSafeInteger(v) && v > 0, { error: 'must be a debtor id' }),
   amount: z.string({ error: 'must be a decimal string' }),
   currency: currencyField(),
   paidDate: z.string().refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' }),
   invoiceIds: z
-    .array(z.union([z.string().regex(/^[1-9]\d{0,15}$/, { error: 'must be invoice ids' }), z.number().int().positive()]).transform(String), { error: 'must be a list of invoice ids' })
+    .array(z.union([z.string().regex(/^[1-9]\d{0,15}$/, { error: 'must be invoice ids' }), z.number().int().positive()]).transform(String), {
+      error: 'must be a list of invoice ids',
+    })
     .max(1000)
     .default([]),
   note: z.string().trim().max(1000).optional().default(''),
@@ -59,7 +67,10 @@ export async function recordMisdirected(tx: Tx, input: unknown, actor: Actor): P
     const known = new Set(found.map((f) => f.id));
     const unknown = data.invoiceIds.filter((id) => !known.has(id));
     if (unknown.length > 0) {
-      throw new DomainError('unknown_invoice', `No invoice ${unknown.slice(0, 10).join(', ')} of this client and debtor`, { status: 422, details: { invoiceIds: 'no such invoice of this client and debtor' } });
+      throw new DomainError('unknown_invoice', `No invoice ${unknown.slice(0, 10).join(', ')} of this client and debtor`, {
+        status: 422,
+        details: { invoiceIds: 'no such invoice of this client and debtor' },
+      });
     }
   }
   const [row] = await tx.sql<{ id: string }[]>`
@@ -72,16 +83,28 @@ export async function recordMisdirected(tx: Tx, input: unknown, actor: Actor): P
 }
 
 /** The client remitted the money: received as a payment and applied to the invoices it paid. */
-export async function remitMisdirected(tx: Tx, id: number, input: { receivedDate: unknown }, actor: Actor): Promise<{ misdirected: MisdirectedView; payment: PaymentView }> {
+export async function remitMisdirected(
+  tx: Tx,
+  id: number,
+  input: { receivedDate: unknown },
+  actor: Actor,
+): Promise<{ misdirected: MisdirectedView; payment: PaymentView }> {
   requirePermission(actor, 'payment.apply');
   const [m] = await tx.sql<{ id: string; client_id: string; currency: string; amount: string; invoice_ids: string[]; status: string; client_name: string }[]>`
     select m.*, c.name as client_name from misdirected_payments m join clients c on c.id = m.client_id where m.id = ${id} for update of m`;
   if (!m) throw notFound('Misdirected payment', id);
   if (m.status !== 'open') throw refused('already_remitted', `Misdirected payment ${id} was remitted already`);
-  if (!isBusinessDate(input.receivedDate)) throw new DomainError('invalid_input', 'receivedDate must be a date written YYYY-MM-DD', { status: 400, details: { receivedDate: 'YYYY-MM-DD' } });
+  if (!isBusinessDate(input.receivedDate))
+    throw new DomainError('invalid_input', 'receivedDate must be a date written YYYY-MM-DD', { status: 400, details: { receivedDate: 'YYYY-MM-DD' } });
   const payment = await receivePayment(
     tx,
-    { amount: moneyOut(m.amount, m.currency), currency: m.currency, receivedDate: input.receivedDate, payerName: m.client_name, reference: `Remittance of misdirected payment ${id}` },
+    {
+      amount: moneyOut(m.amount, m.currency),
+      currency: m.currency,
+      receivedDate: input.receivedDate,
+      payerName: m.client_name,
+      reference: `Remittance of misdirected payment ${id}`,
+    },
     actor,
     { source: 'misdirected' },
   );
@@ -101,13 +124,33 @@ export async function remitMisdirected(tx: Tx, id: number, input: { receivedDate
   }
   await tx.sql`update misdirected_payments set status = 'remitted', remitted_payment_id = ${payment.id}, remitted_date = ${input.receivedDate as string}, updated_at = now() where id = ${id}`;
   const view = (await listMisdirected(tx, { id }))[0]!;
-  await recordAudit(tx, actor, { action: 'misdirected.remit', targetType: 'misdirected_payment', targetId: id, before: { status: 'open' }, after: { status: 'remitted', paymentId: payment.id, amount: formatMoney(new Big(m.amount), m.currency) } });
+  await recordAudit(tx, actor, {
+    action: 'misdirected.remit',
+    targetType: 'misdirected_payment',
+    targetId: id,
+    before: { status: 'open' },
+    after: { status: 'remitted', paymentId: payment.id, amount: formatMoney(new Big(m.amount), m.currency) },
+  });
   return { misdirected: view, payment: await paymentView(tx, Number(payment.id)) };
 }
 
 export async function listMisdirected(tx: Tx, filter: { id?: number; status?: 'open' | 'remitted' } = {}): Promise<MisdirectedView[]> {
   const rows = await tx.sql<
-    { id: string; client_id: string; client_name: string; debtor_id: string; debtor_name: string; currency: string; amount: string; paid_date: string; invoice_ids: string[]; note: string; status: string; remitted_payment_id: string | null; remitted_date: string | null }[]
+    {
+      id: string;
+      client_id: string;
+      client_name: string;
+      debtor_id: string;
+      debtor_name: string;
+      currency: string;
+      amount: string;
+      paid_date: string;
+      invoice_ids: string[];
+      note: string;
+      status: string;
+      remitted_payment_id: string | null;
+      remitted_date: string | null;
+    }[]
   >`
     select m.id, m.client_id, c.name as client_name, m.debtor_id, d.name as debtor_name, m.currency, m.amount, m.paid_date, m.invoice_ids, m.note, m.status,
            m.remitted_payment_id, m.remitted_date

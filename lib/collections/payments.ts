@@ -128,7 +128,18 @@ export async function receivePayment(tx: Tx, input: unknown, actor: Actor, optio
     ],
     actor,
   );
-  await recordAudit(tx, actor, { action: 'payment.receive', targetType: 'payment', targetId: paymentId, after: { amount: formatMoney(amount, data.currency), currency: data.currency, receivedDate: data.receivedDate, payerName: data.payerName, reference: data.reference } });
+  await recordAudit(tx, actor, {
+    action: 'payment.receive',
+    targetType: 'payment',
+    targetId: paymentId,
+    after: {
+      amount: formatMoney(amount, data.currency),
+      currency: data.currency,
+      receivedDate: data.receivedDate,
+      payerName: data.payerName,
+      reference: data.reference,
+    },
+  });
   await autoMatch(tx, [paymentId], actor);
   return paymentView(tx, paymentId);
 }
@@ -145,7 +156,13 @@ export async function autoMatch(tx: Tx, paymentIds: number[], actor: Actor): Pro
   const suggestionRows: { id: number; suggestions: string }[] = [];
   for (const [paymentId, result] of results) {
     if (result.auto && result.auto.length > 0) {
-      await applyAllocations(tx, paymentId, result.auto.map((a) => ({ invoiceId: Number(a.invoiceId), amount: a.amount })), { learn: false, automatic: true }, actor);
+      await applyAllocations(
+        tx,
+        paymentId,
+        result.auto.map((a) => ({ invoiceId: Number(a.invoiceId), amount: a.amount })),
+        { learn: false, automatic: true },
+        actor,
+      );
       applied += 1;
     } else {
       const currency = result.currency;
@@ -153,7 +170,13 @@ export async function autoMatch(tx: Tx, paymentIds: number[], actor: Actor): Pro
         id: paymentId,
         suggestions: JSON.stringify(
           result.suggestions.flatMap((s) =>
-            s.allocations.map((a) => ({ invoiceId: a.invoiceId, amount: formatMoney(a.amount, currency), confidence: fixed(s.confidence, 2), invoiceIds: s.invoiceIds, reason: s.reason })),
+            s.allocations.map((a) => ({
+              invoiceId: a.invoiceId,
+              amount: formatMoney(a.amount, currency),
+              confidence: fixed(s.confidence, 2),
+              invoiceIds: s.invoiceIds,
+              reason: s.reason,
+            })),
           ),
         ),
       });
@@ -209,10 +232,14 @@ export async function applyAllocations(
   const c = payment.currency;
   const total = allocations.reduce((s, a) => s.plus(a.amount), new Big(0));
   if (total.gt(payment.unapplied)) {
-    throw conflict('exceeds_unapplied', `The allocations total ${formatMoney(total, c)} ${c} but only ${moneyOut(payment.unapplied, c)} ${c} of payment ${paymentId} is unapplied`, {
-      unapplied: moneyOut(payment.unapplied, c),
-      allocated: formatMoney(total, c),
-    });
+    throw conflict(
+      'exceeds_unapplied',
+      `The allocations total ${formatMoney(total, c)} ${c} but only ${moneyOut(payment.unapplied, c)} ${c} of payment ${paymentId} is unapplied`,
+      {
+        unapplied: moneyOut(payment.unapplied, c),
+        allocated: formatMoney(total, c),
+      },
+    );
   }
   const ids = allocations.map((a) => a.invoiceId).sort((a, b) => a - b);
   // Charges and settlements draw on client reserves: lock the clients (in id order) before the
@@ -228,9 +255,14 @@ export async function applyAllocations(
   for (const a of allocations) {
     const inv = byId.get(a.invoiceId);
     if (!inv) throw notFound('Invoice', a.invoiceId);
-    if (a.amount.lte(0)) throw new DomainError('invalid_input', `The amount for invoice ${inv.number} must be more than zero`, { status: 400, details: { allocations: 'amounts must be more than zero' } });
+    if (a.amount.lte(0))
+      throw new DomainError('invalid_input', `The amount for invoice ${inv.number} must be more than zero`, {
+        status: 400,
+        details: { allocations: 'amounts must be more than zero' },
+      });
     if (inv.currency !== c) throw refused('currency_mismatch', `Invoice ${inv.number} is in ${inv.currency}; payment ${paymentId} is in ${c}`);
-    if (inv.status !== 'funded' && inv.status !== 'disputed') throw refused('invoice_not_open', `Invoice ${inv.number} is ${inv.status}; only funded invoices take payments`);
+    if (inv.status !== 'funded' && inv.status !== 'disputed')
+      throw refused('invoice_not_open', `Invoice ${inv.number} is ${inv.status}; only funded invoices take payments`);
     // The receivable credit is dated the day the money came in: never before the factor bought the invoice.
     if (inv.funding_date !== null && payment.received_date < inv.funding_date) {
       throw refused(
@@ -240,9 +272,13 @@ export async function applyAllocations(
       );
     }
     if (a.amount.gt(inv.outstanding)) {
-      throw refused('exceeds_outstanding', `${formatMoney(a.amount, c)} is more than the ${moneyOut(inv.outstanding, c)} still owed on invoice ${inv.number}; the rest stays unapplied`, {
-        invoiceId: String(a.invoiceId),
-      });
+      throw refused(
+        'exceeds_outstanding',
+        `${formatMoney(a.amount, c)} is more than the ${moneyOut(inv.outstanding, c)} still owed on invoice ${inv.number}; the rest stays unapplied`,
+        {
+          invoiceId: String(a.invoiceId),
+        },
+      );
     }
   }
   const clientIds = [...new Set(invoices.map((i) => Number(i.client_id)))].sort((a, b) => a - b);
@@ -283,7 +319,10 @@ export async function applyAllocations(
   const unapplied = new Big(payment.unapplied).minus(total);
   await tx.sql`
     update payments set unapplied = ${unapplied.toString()}, status = ${unapplied.eq(0) ? 'applied' : 'partially_applied'} where id = ${paymentId}`;
-  await markCredited(tx, allocations.map((a) => a.invoiceId));
+  await markCredited(
+    tx,
+    allocations.map((a) => a.invoiceId),
+  );
 
   // A collector's confirmed match teaches the payer's name for the debtor (SPEC: learned payer names).
   const debtorIds = new Set(invoices.map((i) => i.debtor_id));
@@ -310,19 +349,50 @@ export async function applyAllocations(
     const tolerance = inv.terms?.shortPayTolerance ?? { amount: '0', percent: '0' };
     const tolerated = withinTolerance(remaining, new Big(inv.face_value), tolerance);
     if (options.shortPay === 'accept' && !tolerated) {
-      throw refused('beyond_tolerance', `Invoice ${inv.number} is short by ${formatMoney(remaining, c)} ${c}, beyond the agreement's tolerance; dispute it or charge it back`);
+      throw refused(
+        'beyond_tolerance',
+        `Invoice ${inv.number} is short by ${formatMoney(remaining, c)} ${c}, beyond the agreement's tolerance; dispute it or charge it back`,
+      );
     }
     if (tolerated && options.shortPay !== 'dispute' && options.shortPay !== 'chargeback') {
       // SPEC 5.2: a short pay within tolerance is accepted at once (the client's reserve bears it).
-      const charge = await chargeToClient(tx, { kind: 'short_pay', invoice: ref, amount: remaining, date: payment.received_date, key: `short_pay:${a.invoiceId}:${paymentId}`, memo: `Short pay of ${formatMoney(remaining, c)} on invoice ${inv.number} accepted (within tolerance)` }, actor);
+      const charge = await chargeToClient(
+        tx,
+        {
+          kind: 'short_pay',
+          invoice: ref,
+          amount: remaining,
+          date: payment.received_date,
+          key: `short_pay:${a.invoiceId}:${paymentId}`,
+          memo: `Short pay of ${formatMoney(remaining, c)} on invoice ${inv.number} accepted (within tolerance)`,
+        },
+        actor,
+      );
       await settleInvoice(tx, a.invoiceId, payment.received_date, actor);
       outcomes.push({ ...base, outcome: 'short_pay_accepted', charge });
     } else if (options.shortPay === 'chargeback') {
-      const charge = await chargeToClient(tx, { kind: 'chargeback', invoice: ref, amount: remaining, date: payment.received_date, key: `chargeback:${a.invoiceId}:${paymentId}`, memo: `Short pay of ${formatMoney(remaining, c)} on invoice ${inv.number} charged back` }, actor);
+      const charge = await chargeToClient(
+        tx,
+        {
+          kind: 'chargeback',
+          invoice: ref,
+          amount: remaining,
+          date: payment.received_date,
+          key: `chargeback:${a.invoiceId}:${paymentId}`,
+          memo: `Short pay of ${formatMoney(remaining, c)} on invoice ${inv.number} charged back`,
+        },
+        actor,
+      );
       await settleInvoice(tx, a.invoiceId, payment.received_date, actor);
       outcomes.push({ ...base, outcome: 'charged_back', charge });
     } else if (options.shortPay === 'dispute') {
-      await openDispute(tx, a.invoiceId, { amount: formatMoney(remaining, c), reason: `Short pay of ${formatMoney(remaining, c)} ${c} on payment ${paymentId}`, date: payment.received_date }, actor, { skipRole: true });
+      await openDispute(
+        tx,
+        a.invoiceId,
+        { amount: formatMoney(remaining, c), reason: `Short pay of ${formatMoney(remaining, c)} ${c} on payment ${paymentId}`, date: payment.received_date },
+        actor,
+        { skipRole: true },
+      );
       outcomes.push({ ...base, outcome: 'disputed' });
     } else {
       outcomes.push({ ...base, outcome: 'open' });
@@ -344,7 +414,10 @@ export async function applyPayment(tx: Tx, paymentId: number, input: unknown, ac
   const data = parseInput(applicationInputSchema, input);
   const [p] = await tx.sql<{ currency: string }[]>`select currency from payments where id = ${paymentId}`;
   if (!p) throw notFound('Payment', paymentId);
-  const allocations = data.allocations.map((a, i) => ({ invoiceId: a.invoiceId, amount: parseMoney(a.amount, p.currency, { field: `allocations.${i}.amount` }) }));
+  const allocations = data.allocations.map((a, i) => ({
+    invoiceId: a.invoiceId,
+    amount: parseMoney(a.amount, p.currency, { field: `allocations.${i}.amount` }),
+  }));
   const outcomes = await applyAllocations(tx, paymentId, allocations, { shortPay: data.shortPay, learn: true }, actor);
   return { payment: await paymentView(tx, paymentId), invoices: outcomes };
 }
@@ -357,11 +430,16 @@ export async function refundPayment(tx: Tx, paymentId: number, input: { amount?:
   const amount = input.amount === undefined ? new Big(p.unapplied) : parseMoney(input.amount, p.currency, { field: 'amount' });
   const refundDate = input.date === undefined ? p.received_date : assertBusinessDateInWindow(input.date, 'Refund date', 'happened', { field: 'date' });
   if (refundDate < p.received_date) {
-    throw refused('refund_before_receipt', `Refund date ${refundDate} is before payment ${paymentId} was received on ${p.received_date}; money is given back after it came in`, {
-      date: `must be on or after ${p.received_date}`,
-    });
+    throw refused(
+      'refund_before_receipt',
+      `Refund date ${refundDate} is before payment ${paymentId} was received on ${p.received_date}; money is given back after it came in`,
+      {
+        date: `must be on or after ${p.received_date}`,
+      },
+    );
   }
-  if (amount.lte(0) || amount.gt(p.unapplied)) throw conflict('exceeds_unapplied', `Only ${moneyOut(p.unapplied, p.currency)} ${p.currency} of payment ${paymentId} is unapplied`);
+  if (amount.lte(0) || amount.gt(p.unapplied))
+    throw conflict('exceeds_unapplied', `Only ${moneyOut(p.unapplied, p.currency)} ${p.currency} of payment ${paymentId} is unapplied`);
   await postEntries(
     tx,
     [
@@ -382,13 +460,27 @@ export async function refundPayment(tx: Tx, paymentId: number, input: { amount?:
   const left = new Big(p.unapplied).minus(amount);
   const applied = new Big(p.amount).minus(p.unapplied);
   await tx.sql`update payments set unapplied = ${left.toString()}, status = ${left.gt(0) ? p.status : applied.gt(0) ? 'applied' : 'refunded'} where id = ${paymentId}`;
-  await recordAudit(tx, actor, { action: 'payment.refund', targetType: 'payment', targetId: paymentId, after: { amount: formatMoney(amount, p.currency), date: refundDate } });
+  await recordAudit(tx, actor, {
+    action: 'payment.refund',
+    targetType: 'payment',
+    targetId: paymentId,
+    after: { amount: formatMoney(amount, p.currency), date: refundDate },
+  });
   return paymentView(tx, paymentId);
 }
 
 export interface InboxPayment extends PaymentView {
   /** suggestions with the invoice's number, debtor and what it still owes, for the inbox */
-  candidates: { invoiceId: string; number: string; debtorName: string; clientName: string; outstanding: string; amount: string; confidence: string; reason: string }[];
+  candidates: {
+    invoiceId: string;
+    number: string;
+    debtorName: string;
+    clientName: string;
+    outstanding: string;
+    amount: string;
+    confidence: string;
+    reason: string;
+  }[];
 }
 
 /** The collections inbox: payments with money left to apply, oldest first, with their suggestions. */
@@ -411,7 +503,16 @@ export async function listUnapplied(tx: Tx, options: { limit?: number } = {}): P
         .filter((s) => byId.get(s.invoiceId)?.status === 'funded' || byId.get(s.invoiceId)?.status === 'disputed')
         .map((s) => {
           const d = byId.get(s.invoiceId)!;
-          return { invoiceId: s.invoiceId, number: d.number, debtorName: d.debtor_name, clientName: d.client_name, outstanding: moneyOut(d.outstanding, d.currency), amount: s.amount, confidence: s.confidence, reason: s.reason ?? '' };
+          return {
+            invoiceId: s.invoiceId,
+            number: d.number,
+            debtorName: d.debtor_name,
+            clientName: d.client_name,
+            outstanding: moneyOut(d.outstanding, d.currency),
+            amount: s.amount,
+            confidence: s.confidence,
+            reason: s.reason ?? '',
+          };
         }),
     });
   }

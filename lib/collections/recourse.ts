@@ -8,7 +8,10 @@ import { chargebackInvoice } from './disputes';
  * `recourseDays` after funding is charged back, each in its own transaction. Running it again
  * finds nothing left to do (charged-back invoices are no longer open): idempotent.
  */
-export async function recourseSweep(database: Database, options: { asOf: string; by: Actor; onProgress?: (done: number, total: number) => Promise<void> | void }): Promise<{ asOf: string; chargedBack: number; invoiceIds: string[] }> {
+export async function recourseSweep(
+  database: Database,
+  options: { asOf: string; by: Actor; onProgress?: (done: number, total: number) => Promise<void> | void },
+): Promise<{ asOf: string; chargedBack: number; invoiceIds: string[] }> {
   const asOf = parseBusinessDate(options.asOf, 'asOf');
   const due = await database.sql<{ id: string }[]>`
     select i.id from invoices i join agreements a on a.id = i.agreement_id

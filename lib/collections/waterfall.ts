@@ -53,7 +53,12 @@ export function drawFrom(wanted: Big, sources: readonly ReserveSource[], tranche
   return { draws, left };
 }
 
-export function chargebackWaterfall(shortfall: Big, own: readonly ReserveSource[], others: readonly ReserveSource[], trancheLeft: Map<number, Big> = new Map()): Waterfall {
+export function chargebackWaterfall(
+  shortfall: Big,
+  own: readonly ReserveSource[],
+  others: readonly ReserveSource[],
+  trancheLeft: Map<number, Big> = new Map(),
+): Waterfall {
   if (shortfall.lte(0)) return { fromInvoice: ZERO, ownDraws: [], fromOthers: [], clientDue: ZERO };
   const caps = new Map(trancheLeft);
   const first = drawFrom(shortfall, own, caps);

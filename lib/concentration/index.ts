@@ -137,7 +137,17 @@ async function portfolioLimit(tx: Tx): Promise<Big> {
  */
 async function currentExposures(tx: Tx, today: string, portfolio: Big): Promise<ExposureRow[]> {
   const rows = await tx.sql<
-    { scope: AlertScope; client_id: string | null; client_name: string | null; debtor_id: string; debtor_name: string; currency: string; exposure: string; total: string; lim: string }[]
+    {
+      scope: AlertScope;
+      client_id: string | null;
+      client_name: string | null;
+      debtor_id: string;
+      debtor_name: string;
+      currency: string;
+      exposure: string;
+      total: string;
+      lim: string;
+    }[]
   >`
     with open as (
       select client_id, debtor_id, currency, sum(outstanding) as exposure
@@ -214,7 +224,17 @@ export async function runConcentrationCheck(database: Database, options: { now?:
       await tx.sql`select pg_advisory_xact_lock(hashtext('holdback.concentration_alerts'))`;
       const flagged = classifyExposures(await currentExposures(tx, today, await portfolioLimit(tx)));
       const stored = await tx.sql<
-        { id: string; scope: AlertScope; client_id: string | null; debtor_id: string; currency: string; level: AlertLevel; share: string; limit: string; exposure: string }[]
+        {
+          id: string;
+          scope: AlertScope;
+          client_id: string | null;
+          debtor_id: string;
+          currency: string;
+          level: AlertLevel;
+          share: string;
+          limit: string;
+          exposure: string;
+        }[]
       >`select id, scope, client_id, debtor_id, currency, level, share, "limit", exposure from concentration_alerts where status = 'open' order by id`;
       const openAlerts: StoredAlert[] = stored.map((a) => ({
         id: Number(a.id),
@@ -270,14 +290,25 @@ export async function runConcentrationCheck(database: Database, options: { now?:
           action: 'concentration.resolve',
           targetType: 'concentration_alert',
           targetId: alert.id,
-          before: { status: 'open', level: alert.level, share: new Big(alert.share).toString(), limit: new Big(alert.limit).toString(), exposure: moneyOut(alert.exposure, alert.currency) },
+          before: {
+            status: 'open',
+            level: alert.level,
+            share: new Big(alert.share).toString(),
+            limit: new Big(alert.limit).toString(),
+            exposure: moneyOut(alert.exposure, alert.currency),
+          },
           after: {
             status: 'resolved',
             reason: current ? (current.level === 'breach' ? 'escalated to breach' : 'back under the limit, still near it') : 'under 90% of the limit',
             share: current?.share.toString() ?? null,
           },
         })),
-        ...opened.map(({ alert, id }) => ({ action: 'concentration.open', targetType: 'concentration_alert', targetId: id, after: { status: 'open', ...alertFacts(alert) } })),
+        ...opened.map(({ alert, id }) => ({
+          action: 'concentration.open',
+          targetType: 'concentration_alert',
+          targetId: id,
+          after: { status: 'open', ...alertFacts(alert) },
+        })),
       ];
       await recordAudit(tx, actor, events);
 

@@ -34,7 +34,10 @@ export interface DebtorView {
 export async function createDebtor(tx: Tx, input: z.input<typeof createDebtorSchema>, actor: Actor): Promise<DebtorView> {
   requirePermission(actor, 'debtor.edit');
   const data = parseInput(createDebtorSchema, input);
-  const [row] = await tx.db.insert(debtors).values({ name: data.name, creditLimit: data.creditLimit, riskRating: data.riskRating ?? 'unrated' }).returning();
+  const [row] = await tx.db
+    .insert(debtors)
+    .values({ name: data.name, creditLimit: data.creditLimit, riskRating: data.riskRating ?? 'unrated' })
+    .returning();
   const view = { id: String(row!.id), name: row!.name, creditLimit: moneyOut(row!.creditLimit, 'USD'), riskRating: row!.riskRating };
   await recordAudit(tx, actor, { action: 'debtor.create', targetType: 'debtor', targetId: row!.id, after: view });
   return view;
@@ -52,7 +55,14 @@ export async function listDebtors(tx: Tx): Promise<DebtorSummary[]> {
            count(distinct i.client_id)::int as clients
       from debtors d left join invoices i on i.debtor_id = d.id
      group by d.id order by d.name`;
-  return rows.map((r) => ({ id: r.id, name: r.name, creditLimit: moneyOut(r.credit_limit, 'USD'), riskRating: r.risk_rating, openInvoices: r.open, clients: r.clients }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    creditLimit: moneyOut(r.credit_limit, 'USD'),
+    riskRating: r.risk_rating,
+    openInvoices: r.open,
+    clients: r.clients,
+  }));
 }
 
 export const noaSchema = z
@@ -62,8 +72,10 @@ export const noaSchema = z
     acknowledgedDate: optional(businessDate('Notice acknowledged date')),
   })
   .superRefine((v, ctx) => {
-    if (v.acknowledgedDate && !v.sentDate) ctx.addIssue({ code: 'custom', path: ['sentDate'], message: 'Notice sent date is required: a notice is sent before it is acknowledged' });
-    if (v.acknowledgedDate && v.sentDate && v.acknowledgedDate < v.sentDate) ctx.addIssue({ code: 'custom', path: ['acknowledgedDate'], message: `Notice acknowledged date must not be before the sent date (${v.sentDate})` });
+    if (v.acknowledgedDate && !v.sentDate)
+      ctx.addIssue({ code: 'custom', path: ['sentDate'], message: 'Notice sent date is required: a notice is sent before it is acknowledged' });
+    if (v.acknowledgedDate && v.sentDate && v.acknowledgedDate < v.sentDate)
+      ctx.addIssue({ code: 'custom', path: ['acknowledgedDate'], message: `Notice acknowledged date must not be before the sent date (${v.sentDate})` });
   });
 
 export interface NoaView {
@@ -84,12 +96,24 @@ export async function recordNoa(tx: Tx, clientId: number, input: unknown, actor:
   if (!client) throw notFound('Client', clientId);
   const [debtor] = await tx.db.select().from(debtors).where(eq(debtors.id, data.debtorId));
   if (!debtor) throw unknownId('debtorId', 'Debtor', data.debtorId);
-  const [before] = await tx.db.select().from(clientDebtors).where(and(eq(clientDebtors.clientId, clientId), eq(clientDebtors.debtorId, data.debtorId)));
+  const [before] = await tx.db
+    .select()
+    .from(clientDebtors)
+    .where(and(eq(clientDebtors.clientId, clientId), eq(clientDebtors.debtorId, data.debtorId)));
   await tx.db
     .insert(clientDebtors)
     .values({ clientId, debtorId: data.debtorId, noaSentDate: data.sentDate ?? null, noaAcknowledgedDate: data.acknowledgedDate ?? null })
-    .onConflictDoUpdate({ target: [clientDebtors.clientId, clientDebtors.debtorId], set: { noaSentDate: data.sentDate ?? null, noaAcknowledgedDate: data.acknowledgedDate ?? null } });
-  const view: NoaView = { clientId: String(clientId), debtorId: String(debtor.id), debtorName: debtor.name, sentDate: data.sentDate ?? null, acknowledgedDate: data.acknowledgedDate ?? null };
+    .onConflictDoUpdate({
+      target: [clientDebtors.clientId, clientDebtors.debtorId],
+      set: { noaSentDate: data.sentDate ?? null, noaAcknowledgedDate: data.acknowledgedDate ?? null },
+    });
+  const view: NoaView = {
+    clientId: String(clientId),
+    debtorId: String(debtor.id),
+    debtorName: debtor.name,
+    sentDate: data.sentDate ?? null,
+    acknowledgedDate: data.acknowledgedDate ?? null,
+  };
   await recordAudit(tx, actor, {
     action: 'debtor.noa',
     targetType: 'client',
@@ -112,14 +136,25 @@ export async function listNoas(tx: Tx, clientId: number): Promise<NoaView[]> {
 }
 
 /** `reverse` agreements: the debtor approved this invoice for payment (recorded before funding). */
-export async function recordDebtorApproval(tx: Tx, invoiceId: number, input: { date?: unknown }, actor: Actor): Promise<{ invoiceId: string; debtorApprovedDate: string }> {
+export async function recordDebtorApproval(
+  tx: Tx,
+  invoiceId: number,
+  input: { date?: unknown },
+  actor: Actor,
+): Promise<{ invoiceId: string; debtorApprovedDate: string }> {
   requirePermission(actor, 'debtor.approval');
   const date = assertBusinessDateInWindow(input.date, 'Debtor approval date', 'happened', { field: 'date' });
   const [invoice] = await tx.db.select().from(invoices).where(eq(invoices.id, invoiceId)).for('update');
   if (!invoice) throw notFound('Invoice', invoiceId);
   if (invoice.fundingDate) throw new DomainError('already_funded', `Invoice ${invoice.number} is funded already`, { status: 409 });
   await tx.db.update(invoices).set({ debtorApprovedDate: date }).where(eq(invoices.id, invoiceId));
-  await recordAudit(tx, actor, { action: 'invoice.debtor_approval', targetType: 'invoice', targetId: invoiceId, before: { debtorApprovedDate: invoice.debtorApprovedDate }, after: { debtorApprovedDate: date } });
+  await recordAudit(tx, actor, {
+    action: 'invoice.debtor_approval',
+    targetType: 'invoice',
+    targetId: invoiceId,
+    before: { debtorApprovedDate: invoice.debtorApprovedDate },
+    after: { debtorApprovedDate: date },
+  });
   return { invoiceId: String(invoiceId), debtorApprovedDate: date };
 }
 
@@ -134,6 +169,12 @@ export async function updateDebtor(tx: Tx, debtorId: number, input: { creditLimi
     .where(eq(debtors.id, debtorId))
     .returning();
   const view = { id: String(row!.id), name: row!.name, creditLimit: moneyOut(row!.creditLimit, 'USD'), riskRating: row!.riskRating };
-  await recordAudit(tx, actor, { action: 'debtor.update', targetType: 'debtor', targetId: debtorId, before: { creditLimit: moneyOut(before.creditLimit, 'USD'), riskRating: before.riskRating }, after: view });
+  await recordAudit(tx, actor, {
+    action: 'debtor.update',
+    targetType: 'debtor',
+    targetId: debtorId,
+    before: { creditLimit: moneyOut(before.creditLimit, 'USD'), riskRating: before.riskRating },
+    after: view,
+  });
   return view;
 }

@@ -114,7 +114,14 @@ export async function runAccrual(
 }
 
 /** The API's figure: what was posted, summed (per currency it is in `postedByCurrency`). */
-export function accrualSummary(result: AccrualResult): { asOf: string; invoices: number; posted: string; postedByCurrency: Record<string, string>; dates: string[]; postings: number } {
+export function accrualSummary(result: AccrualResult): {
+  asOf: string;
+  invoices: number;
+  posted: string;
+  postedByCurrency: Record<string, string>;
+  dates: string[];
+  postings: number;
+} {
   const total = [...result.posted.values()].reduce((t, v) => t.plus(v), new Big(0));
   return {
     asOf: result.asOf,

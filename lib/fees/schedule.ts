@@ -82,7 +82,13 @@ export function accrualDelta(schedule: FeeSchedule, inputs: FeeInputs, d: number
  * agreement's minimum fee. Returns what the fees_receivable account must hold for it in the end
  * (the flat fee, taken at funding, counts toward the minimum but is not receivable).
  */
-export function settledFee(schedule: FeeSchedule, inputs: FeeInputs, d: number, currency: string, minimumFee: Big): { total: Big; receivable: Big; minimumTopUp: Big } {
+export function settledFee(
+  schedule: FeeSchedule,
+  inputs: FeeInputs,
+  d: number,
+  currency: string,
+  minimumFee: Big,
+): { total: Big; receivable: Big; minimumTopUp: Big } {
   const scheduleFee = fee(schedule, inputs, d, currency);
   const floor = minimumFee.round(minorUnits(currency), Big.roundHalfUp);
   const total = scheduleFee.gt(floor) ? scheduleFee : floor;

@@ -102,7 +102,14 @@ export async function freezeFee(
   if (!row) throw notFound('Funded invoice', invoiceId);
   const c = row.currency;
   if (row.frozen_on) {
-    return { invoiceId: String(invoiceId), frozenOn: row.frozen_on, fee: formatMoney(new Big(row.accrued), c), adjustment: '0.00', settledFromReserve: '0.00', unsettled: '0.00' };
+    return {
+      invoiceId: String(invoiceId),
+      frozenOn: row.frozen_on,
+      fee: formatMoney(new Big(row.accrued), c),
+      adjustment: '0.00',
+      settledFromReserve: '0.00',
+      unsettled: '0.00',
+    };
   }
   if (date < row.funding_date) throw refused('before_funding', `Invoice ${row.number} was funded on ${row.funding_date}; its fee cannot freeze on ${date}`);
   const schedule = scheduleOf(row);
@@ -134,7 +141,12 @@ export async function freezeFee(
     // Drawn from the invoice's own reserve and its share of any tranche, each line posted to the
     // sub-ledger it came from and never more than that sub-ledger (or its tranche) still holds.
     const sources = await invoiceReserveSources(tx, invoiceId);
-    const caps = await trancheRemaining(tx, clientId, c, sources.map((x) => x.trancheId));
+    const caps = await trancheRemaining(
+      tx,
+      clientId,
+      c,
+      sources.map((x) => x.trancheId),
+    );
     const { draws } = drawFrom(frozen.receivable, sources, caps);
     settled = draws.reduce((t, d) => t.plus(d.amount), new Big(0));
     if (settled.gt(0)) {
@@ -162,7 +174,13 @@ export async function freezeFee(
     settledFromReserve: formatMoney(settled, c),
     unsettled: formatMoney(frozen.receivable.minus(settled), c),
   };
-  await recordAudit(tx, by, { action: 'fee.freeze', targetType: 'invoice', targetId: invoiceId, before: { accrued: formatMoney(accrued, c) }, after: { ...result, reason: options.reason } });
+  await recordAudit(tx, by, {
+    action: 'fee.freeze',
+    targetType: 'invoice',
+    targetId: invoiceId,
+    before: { accrued: formatMoney(accrued, c) },
+    after: { ...result, reason: options.reason },
+  });
   return result;
 }
 

@@ -36,7 +36,13 @@ export async function fundBatch(tx: Tx, input: FundingInput, actor: Actor): Prom
       action: 'funding.hold',
       targetType: 'funding_batch',
       targetId: batchId,
-      after: { status, clientId: String(prepared.client.id), invoices: prepared.rows.length, totalAdvance: formatMoney(prepared.plan.totals.advance, prepared.currency), holds: prepared.holds },
+      after: {
+        status,
+        clientId: String(prepared.client.id),
+        invoices: prepared.rows.length,
+        totalAdvance: formatMoney(prepared.plan.totals.advance, prepared.currency),
+        holds: prepared.holds,
+      },
     });
     return batchView(prepared, { id: batchId, status, fundingDate: data.fundingDate });
   }

@@ -8,7 +8,9 @@ import { businessDate, id, list } from '../validation/fields';
  */
 export const fundingInputSchema = z.object({
   clientId: id('Client'),
-  invoiceIds: list('Invoice', id('Invoice'), { min: 1, max: 50_000 }).refine((ids) => new Set(ids).size === ids.length, { error: 'The same invoice is listed twice' }),
+  invoiceIds: list('Invoice', id('Invoice'), { min: 1, max: 50_000 }).refine((ids) => new Set(ids).size === ids.length, {
+    error: 'The same invoice is listed twice',
+  }),
   fundingDate: businessDate('Funding date'),
 });
 export type FundingInput = z.input<typeof fundingInputSchema>;

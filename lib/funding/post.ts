@@ -68,7 +68,12 @@ export async function postBatch(tx: Tx, batchId: number, prepared: Prepared, fun
       fundingDate,
       totalAdvance: formatMoney(plan.totals.advance, currency),
       warnings: prepared.warnings,
-      invoices: plan.invoices.map((p) => [String(p.invoice.id), formatMoney(p.advance, currency), formatMoney(p.reserve, currency), formatMoney(p.fees, currency)]),
+      invoices: plan.invoices.map((p) => [
+        String(p.invoice.id),
+        formatMoney(p.advance, currency),
+        formatMoney(p.reserve, currency),
+        formatMoney(p.fees, currency),
+      ]),
       columns: ['invoiceId', 'advance', 'reserve', 'fees'],
     },
   });
@@ -98,7 +103,15 @@ export async function insertBatch(tx: Tx, prepared: Prepared, fundingDate: strin
     tx,
     'funding_batch_invoices',
     ['batch_id', 'invoice_id', 'face', 'advance', 'reserve', 'fixed_build', 'fees'],
-    plan.invoices.map((p) => [batch!.id, p.invoice.id, p.face.toString(), p.advance.toString(), p.reserve.minus(p.fixedBuild).toString(), p.fixedBuild.toString(), p.fees.toString()]),
+    plan.invoices.map((p) => [
+      batch!.id,
+      p.invoice.id,
+      p.face.toString(),
+      p.advance.toString(),
+      p.reserve.minus(p.fixedBuild).toString(),
+      p.fixedBuild.toString(),
+      p.fees.toString(),
+    ]),
   );
   return batch!.id;
 }

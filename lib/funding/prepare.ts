@@ -63,15 +63,20 @@ export async function prepare(tx: Tx, input: FundingData, options: { lock: boole
   if (rows.length !== input.invoiceIds.length) {
     const found = new Set(rows.map((r) => Number(r.id)));
     const missing = input.invoiceIds.filter((id) => !found.has(id));
-    throw new DomainError('not_found', `Invoice ${missing[0]} not found for ${client.name}`, { status: 404, details: { invoiceIds: missing.slice(0, 20).join(', ') } });
+    throw new DomainError('not_found', `Invoice ${missing[0]} not found for ${client.name}`, {
+      status: 404,
+      details: { invoiceIds: missing.slice(0, 20).join(', ') },
+    });
   }
   const allowed = new Set(agreement.currencies?.length ? agreement.currencies : [client.currency]);
   const currency = rows[0]!.currency;
   for (const r of rows) {
-    if (r.funding_date !== null || r.status === 'funded' || r.status === 'settled') throw conflict('already_funded', `Invoice ${r.number} was funded before${r.funding_date ? ` (${r.funding_date})` : ''}`);
+    if (r.funding_date !== null || r.status === 'funded' || r.status === 'settled')
+      throw conflict('already_funded', `Invoice ${r.number} was funded before${r.funding_date ? ` (${r.funding_date})` : ''}`);
     if (r.pending_batch !== null) throw conflict('in_pending_batch', `Invoice ${r.number} waits for approval in funding batch ${r.pending_batch}`);
     if (r.status !== 'verified') throw refused('not_verified', `Invoice ${r.number} is ${r.status}; only verified invoices are funded`);
-    if (!allowed.has(r.currency)) throw refused('currency_not_allowed', `Invoice ${r.number} is in ${r.currency}; ${client.name} is funded in ${[...allowed].join(', ')}`);
+    if (!allowed.has(r.currency))
+      throw refused('currency_not_allowed', `Invoice ${r.number} is in ${r.currency}; ${client.name} is funded in ${[...allowed].join(', ')}`);
     if (r.currency !== currency) throw refused('mixed_currencies', 'A funding batch is in one currency; fund each currency in its own batch');
     if (agreement.model === 'reverse' && !r.debtor_approved_date) {
       throw refused('debtor_approval_missing', `Invoice ${r.number}: a reverse agreement needs the debtor's approval recorded before funding`);
@@ -170,4 +175,3 @@ async function limitHolds(
   }
   return holds;
 }
-

@@ -45,7 +45,19 @@ export async function getFundingBatch(tx: Tx, batchId: number, actor: Actor): Pr
 /** The console's list of batches, newest first. */
 export async function listFundingBatches(tx: Tx, filter: { status?: string; limit?: number } = {}): Promise<FundingBatchSummary[]> {
   const rows = await tx.sql<
-    { id: string; client_id: string; client_name: string; status: string; funding_date: string; currency: string; n: number; total_advance: string; holds: number; requested_by: string; created_at: string }[]
+    {
+      id: string;
+      client_id: string;
+      client_name: string;
+      status: string;
+      funding_date: string;
+      currency: string;
+      n: number;
+      total_advance: string;
+      holds: number;
+      requested_by: string;
+      created_at: string;
+    }[]
   >`
     select b.id, b.client_id, c.name as client_name, b.status, b.funding_date, b.currency,
            (select count(*)::int from funding_batch_invoices x where x.batch_id = b.id) as n,
@@ -77,5 +89,13 @@ export async function listFundableInvoices(tx: Tx, clientId: number, limit = 100
      where i.client_id = ${clientId} and i.status = 'verified'
        and not exists (select 1 from funding_batch_invoices b where b.invoice_id = i.id and b.active)
      order by i.issue_date, i.id limit ${limit}`;
-  return rows.map((r) => ({ id: r.id, number: r.number, debtorName: r.debtor_name, currency: r.currency, faceValue: moneyOut(r.face_value, r.currency), issueDate: r.issue_date, dueDate: r.due_date }));
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    debtorName: r.debtor_name,
+    currency: r.currency,
+    faceValue: moneyOut(r.face_value, r.currency),
+    issueDate: r.issue_date,
+    dueDate: r.due_date,
+  }));
 }

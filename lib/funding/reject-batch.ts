@@ -21,9 +21,18 @@ export async function rejectFundingBatch(tx: Tx, batchId: number, reason: unknow
   const text = requireReason(reason);
   await lockHeldBatch(tx, batchId);
   const request = await lockPendingRequest(tx, 'funding_batch', batchId, actor);
-  await tx.db.update(fundingBatches).set({ status: 'rejected', decidedBy: actor.userId, decidedAt: new Date(), reason: text }).where(eq(fundingBatches.id, batchId));
+  await tx.db
+    .update(fundingBatches)
+    .set({ status: 'rejected', decidedBy: actor.userId, decidedAt: new Date(), reason: text })
+    .where(eq(fundingBatches.id, batchId));
   await tx.sql`update funding_batch_invoices set active = false where batch_id = ${batchId}`;
   await decideRequest(tx, request.id, 'rejected', actor, text);
-  await recordAudit(tx, actor, { action: 'funding.reject', targetType: 'funding_batch', targetId: batchId, before: { status: 'pending_approval' }, after: { status: 'rejected', reason: text } });
+  await recordAudit(tx, actor, {
+    action: 'funding.reject',
+    targetType: 'funding_batch',
+    targetId: batchId,
+    before: { status: 'pending_approval' },
+    after: { status: 'rejected', reason: text },
+  });
   return getFundingBatch(tx, batchId, actor);
 }

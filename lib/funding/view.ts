@@ -34,4 +34,3 @@ export function batchView(
     reason: meta.reason ?? null,
   };
 }
-

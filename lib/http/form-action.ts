@@ -103,7 +103,10 @@ export type PublicFormActionHandler<S extends z.ZodType = z.ZodType> = ((prev: A
  * set-password form's signed invitation token, which the command checks): the same FormData →
  * zod → one transaction → after-commit work → form state, without an actor or a permission.
  */
-export function publicFormAction<S extends z.ZodType>(schema: S, command: (ctx: PublicFormCommandContext<z.output<S>>) => Promise<FormResult>): PublicFormActionHandler<S> {
+export function publicFormAction<S extends z.ZodType>(
+  schema: S,
+  command: (ctx: PublicFormCommandContext<z.output<S>>) => Promise<FormResult>,
+): PublicFormActionHandler<S> {
   const action = async (_prev: ActionState, form: FormData): Promise<ActionState> => {
     const raw = formValues(form);
     const values = typedValues(raw);

@@ -159,7 +159,10 @@ export function* csvRecords(text: string): Generator<CsvRecord> {
 }
 
 function normalizeHeader(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_-]+/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 }
 
 const isBlank = (fields: string[]) => fields.every((f) => f.trim() === '');
@@ -189,13 +192,27 @@ export function parseSchedule(text: string, options: ParseScheduleOptions = {}):
     }
   }
   if (!header) {
-    return { rows, errors: [{ line: 1, message: `the file is empty: it needs a header row naming the columns ${Object.values(COLUMN_NAMES).join(', ')}, and a row per invoice` }] };
+    return {
+      rows,
+      errors: [
+        { line: 1, message: `the file is empty: it needs a header row naming the columns ${Object.values(COLUMN_NAMES).join(', ')}, and a row per invoice` },
+      ],
+    };
   }
   if (header.error) return { rows, errors: [{ line: header.line, message: `the header row cannot be read: ${header.error}` }] };
 
   const only = header.fields.length === 1 ? header.fields[0]! : '';
   const separator = only.includes(';') ? ';' : only.includes('\t') ? 'tab' : null;
-  if (separator) return { rows, errors: [{ line: header.line, message: `the columns are separated by ${separator === ';' ? '";"' : 'tabs'}, not commas; save the file as CSV (comma delimited)` }] };
+  if (separator)
+    return {
+      rows,
+      errors: [
+        {
+          line: header.line,
+          message: `the columns are separated by ${separator === ';' ? '";"' : 'tabs'}, not commas; save the file as CSV (comma delimited)`,
+        },
+      ],
+    };
 
   const columns = new Map<ScheduleField, { index: number; name: string; debtorIs?: DebtorRefKind }>();
   header.fields.forEach((raw, index) => {
@@ -239,7 +256,8 @@ export function parseSchedule(text: string, options: ParseScheduleOptions = {}):
     const number = value('number');
     if (number === '') problems.push('the invoice number is empty');
     else if (number.length > 80) problems.push(`the invoice number "${number.slice(0, 20)}…" is longer than 80 characters`);
-    else if (/[\u0000-\u001f\u007f]/.test(number)) problems.push(`the invoice number ${JSON.stringify(number)} holds a line break or another control character`);
+    else if (/[\u0000-\u001f\u007f]/.test(number))
+      problems.push(`the invoice number ${JSON.stringify(number)} holds a line break or another control character`);
 
     const debtor = value('debtor');
     if (debtor === '') problems.push('the debtor is empty');

@@ -210,9 +210,15 @@ async function resolveDebtors(tx: Tx, rows: ScheduleRow[], errors: ScheduleLineE
     if (named.length === 1) {
       resolved.push({ ...row, debtorId: Number(named[0]!.id), debtorName: named[0]!.name });
     } else if (named.length > 1) {
-      errors.push({ line: row.line, message: `debtor "${row.debtor}" matches ${named.length} debtors (ids ${named.map((d) => d.id).join(', ')}); give the debtor id instead` });
+      errors.push({
+        line: row.line,
+        message: `debtor "${row.debtor}" matches ${named.length} debtors (ids ${named.map((d) => d.id).join(', ')}); give the debtor id instead`,
+      });
     } else {
-      errors.push({ line: row.line, message: row.debtorIs === 'id' ? `there is no debtor with id ${row.debtor}` : `there is no debtor "${row.debtor}" (give its id or its exact name)` });
+      errors.push({
+        line: row.line,
+        message: row.debtorIs === 'id' ? `there is no debtor with id ${row.debtor}` : `there is no debtor "${row.debtor}" (give its id or its exact name)`,
+      });
     }
   }
   return resolved;

@@ -100,7 +100,8 @@ export async function createInvoice(tx: Tx, input: unknown, actor: Actor): Promi
   requirePermission(actor, 'invoice.create');
   const data = parseInput(createInvoiceSchema, input);
   const face = parseMoney(data.faceValue, data.currency, { field: 'faceValue' });
-  if (face.lte(0)) throw new DomainError('invalid_input', 'faceValue must be more than zero', { status: 400, details: { faceValue: 'must be more than zero' } });
+  if (face.lte(0))
+    throw new DomainError('invalid_input', 'faceValue must be more than zero', { status: 400, details: { faceValue: 'must be more than zero' } });
   assertBusinessDateInWindow(data.issueDate, 'Issue date', 'happened', { field: 'issueDate' });
   assertBusinessDateInWindow(data.dueDate, 'Due date', 'ahead', { field: 'dueDate' });
   const [client] = await tx.db.select().from(clients).where(eq(clients.id, data.clientId));
@@ -155,7 +156,13 @@ export async function verifyInvoice(tx: Tx, invoiceId: number, actor: Actor): Pr
     .where(and(eq(invoices.id, invoiceId), eq(invoices.status, 'submitted')))
     .returning();
   const view = await invoiceView(tx, after!);
-  await recordAudit(tx, actor, { action: 'invoice.verify', targetType: 'invoice', targetId: invoiceId, before: { status: before.status }, after: { status: 'verified' } });
+  await recordAudit(tx, actor, {
+    action: 'invoice.verify',
+    targetType: 'invoice',
+    targetId: invoiceId,
+    before: { status: before.status },
+    after: { status: 'verified' },
+  });
   return view;
 }
 
@@ -181,7 +188,19 @@ export async function listInvoices(
 ): Promise<InvoiceListItem[]> {
   const clientId = isClientUser(actor) ? actor.clientId : (filter.clientId ?? null);
   const rows = await tx.sql<
-    { id: string; number: string; client_id: string; client_name: string; debtor_name: string; currency: string; face_value: string; status: string; issue_date: string; due_date: string; funding_date: string | null }[]
+    {
+      id: string;
+      number: string;
+      client_id: string;
+      client_name: string;
+      debtor_name: string;
+      currency: string;
+      face_value: string;
+      status: string;
+      issue_date: string;
+      due_date: string;
+      funding_date: string | null;
+    }[]
   >`
     select i.id, i.number, i.client_id, c.name as client_name, d.name as debtor_name, i.currency, i.face_value, i.status,
            i.issue_date, i.due_date, i.funding_date

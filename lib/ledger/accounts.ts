@@ -2,16 +2,7 @@ import type { Big } from '../money';
 
 /** SPEC 3: the chart of accounts, one set per currency. */
 export type AccountCode =
-  | 'cash'
-  | 'receivable'
-  | 'unapplied_cash'
-  | 'reserve'
-  | 'client_payable'
-  | 'client_due'
-  | 'fees_receivable'
-  | 'fee_income'
-  | 'credit_loss'
-  | 'fx_clearing';
+  'cash' | 'receivable' | 'unapplied_cash' | 'reserve' | 'client_payable' | 'client_due' | 'fees_receivable' | 'fee_income' | 'credit_loss' | 'fx_clearing';
 
 export type AccountKind = 'asset' | 'liability' | 'income' | 'expense' | 'clearing';
 

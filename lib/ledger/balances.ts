@@ -126,7 +126,10 @@ const FALLBACK_CURSOR_SECRET = randomBytes(32).toString('hex');
 
 function cursorKey(): Buffer {
   // AUTH_SECRET is the deployment's secret (npm start writes one); a process without it signs with its own.
-  return createHash('sha256').update('holdback ledger cursor\u0000').update(process.env.AUTH_SECRET || FALLBACK_CURSOR_SECRET).digest();
+  return createHash('sha256')
+    .update('holdback ledger cursor\u0000')
+    .update(process.env.AUTH_SECRET || FALLBACK_CURSOR_SECRET)
+    .digest();
 }
 
 function signature(payload: string): string {
@@ -138,7 +141,8 @@ function encodeCursor(cursor: LedgerCursor): string {
   return `${payload}.${signature(payload)}`;
 }
 
-const badCursor = () => new DomainError('invalid_input', 'cursor is not one this API gave out for this ledger', { status: 400, details: { cursor: 'unknown cursor' } });
+const badCursor = () =>
+  new DomainError('invalid_input', 'cursor is not one this API gave out for this ledger', { status: 400, details: { cursor: 'unknown cursor' } });
 
 function decodeCursor(text: string, expect: { clientId: number; from: string | null; to: string | null; accounts: string[] | null }): LedgerCursor {
   const [payload, sig, extra] = text.split('.');
@@ -154,7 +158,10 @@ function decodeCursor(text: string, expect: { clientId: number; from: string | n
   }
   const sameAccounts = JSON.stringify(cursor.a ?? null) === JSON.stringify(expect.accounts);
   if (cursor.v !== 1 || cursor.c !== expect.clientId || cursor.f !== expect.from || cursor.t !== expect.to || !sameAccounts) {
-    throw new DomainError('invalid_input', 'cursor belongs to another client or date range; ask again without it', { status: 400, details: { cursor: 'for another client or range' } });
+    throw new DomainError('invalid_input', 'cursor belongs to another client or date range; ask again without it', {
+      status: 400,
+      details: { cursor: 'for another client or range' },
+    });
   }
   return cursor;
 }
@@ -191,7 +198,8 @@ export async function clientLedger(
     throw new DomainError('invalid_input', `from (${from}) is after to (${to})`, { status: 400, details: { to: 'must not be before from' } });
   }
   const limit = range.limit ?? LEDGER_PAGE_DEFAULT;
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new DomainError('invalid_input', 'limit must be a whole number from 1 to 500', { status: 400, details: { limit: 'from 1 to 500' } });
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000)
+    throw new DomainError('invalid_input', 'limit must be a whole number from 1 to 500', { status: 400, details: { limit: 'from 1 to 500' } });
   const accountsFilter = range.accounts ? [...range.accounts].sort() : null;
   const cursor = range.cursor ? decodeCursor(range.cursor, { clientId, from, to, accounts: accountsFilter }) : null;
 

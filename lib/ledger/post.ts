@@ -88,10 +88,14 @@ export function validateEntry(entry: EntryInput): void {
   });
   for (const [currency, total] of totals) {
     if (!total.eq(0)) {
-      throw new DomainError('unbalanced_entry', `Journal entry ${entry.idempotencyKey} does not balance in ${currency}: lines sum to ${formatMoney(total, currency)}`, {
-        status: 422,
-        details: { currency, total: formatMoney(total, currency) },
-      });
+      throw new DomainError(
+        'unbalanced_entry',
+        `Journal entry ${entry.idempotencyKey} does not balance in ${currency}: lines sum to ${formatMoney(total, currency)}`,
+        {
+          status: 422,
+          details: { currency, total: formatMoney(total, currency) },
+        },
+      );
     }
   }
 }
@@ -126,7 +130,9 @@ async function resolveAccounts(tx: Tx, lines: LineInput[]): Promise<Map<string, 
   return ids;
 }
 
-function lineSignature(lines: { account: string; currency: string; clientId: number | null; amount: Big; invoiceId: number | null; trancheId: number | null }[]): string {
+function lineSignature(
+  lines: { account: string; currency: string; clientId: number | null; amount: Big; invoiceId: number | null; trancheId: number | null }[],
+): string {
   return lines
     .map((l) => `${l.account}|${l.currency}|${l.clientId ?? ''}|${l.amount.toString()}|${l.invoiceId ?? ''}|${l.trancheId ?? ''}`)
     .sort()
@@ -168,12 +174,20 @@ export async function postEntries(tx: Tx, entries: EntryInput[], by: Actor): Pro
   const newIds = new Map(inserted.map((r) => [r.idempotency_key, Number(r.id)]));
 
   const duplicates = entries.filter((e) => !newIds.has(e.idempotencyKey));
-  const existing = duplicates.length > 0 ? await loadEntriesByKey(tx, duplicates.map((e) => e.idempotencyKey)) : new Map<string, StoredEntry>();
+  const existing =
+    duplicates.length > 0
+      ? await loadEntriesByKey(
+          tx,
+          duplicates.map((e) => e.idempotencyKey),
+        )
+      : new Map<string, StoredEntry>();
   if (duplicates.length > 0) {
     for (const entry of duplicates) {
       const found = existing.get(entry.idempotencyKey);
       if (!found) throw new Error(`journal entry ${entry.idempotencyKey} vanished`);
-      const asked = lineSignature(entry.lines.map((l) => ({ ...l, clientId: l.clientId ?? null, invoiceId: l.invoiceId ?? null, trancheId: l.trancheId ?? null })));
+      const asked = lineSignature(
+        entry.lines.map((l) => ({ ...l, clientId: l.clientId ?? null, invoiceId: l.invoiceId ?? null, trancheId: l.trancheId ?? null })),
+      );
       if (asked !== lineSignature(found.lines)) {
         throw conflict('idempotency_key_reused', `Journal entry ${entry.idempotencyKey} was posted before with other lines`, {
           entryId: String(found.id),
@@ -390,12 +404,7 @@ export async function entriesForInvoice(tx: Tx, invoiceId: number): Promise<Stor
  * Corrects an entry by posting its exact opposite, pointing at it (SPEC 3). An entry is
  * reversed at most once, and a reversal is not itself reversed (post a new entry instead).
  */
-export async function reverse(
-  tx: Tx,
-  entryId: number,
-  options: { effectiveDate: string; memo?: string },
-  by: Actor,
-): Promise<PostedEntry> {
+export async function reverse(tx: Tx, entryId: number, options: { effectiveDate: string; memo?: string }, by: Actor): Promise<PostedEntry> {
   const original = await loadEntry(tx, entryId);
   if (!original) throw notFound('Journal entry', entryId);
   if (original.reversesEntryId !== null) {

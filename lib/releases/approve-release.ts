@@ -37,23 +37,36 @@ export async function approveRelease(tx: Tx, releaseId: number, input: { amount?
   const ceiling = row.first_approved_by !== null && row.approved_amount !== null ? new Big(row.approved_amount) : new Big(row.amount);
   const amount = input.amount === undefined ? ceiling : parseMoney(input.amount, c, { field: 'amount' });
   if (amount.lte(0) || amount.gt(ceiling)) {
-    throw new DomainError('invalid_input', `The amount must be more than zero and at most the ${formatMoney(ceiling, c)} ${row.first_approved_by !== null ? 'already approved' : 'proposed'}`, { status: 400, details: { amount: 'out of range' } });
+    throw new DomainError(
+      'invalid_input',
+      `The amount must be more than zero and at most the ${formatMoney(ceiling, c)} ${row.first_approved_by !== null ? 'already approved' : 'proposed'}`,
+      { status: 400, details: { amount: 'out of range' } },
+    );
   }
   const clientId = Number(row.client_id);
   const ctx = (await loadReleaseStates(tx, [clientId], row.as_of, { detail: true, money: 'current' })).get(clientId);
   const state = ctx?.states.find((s) => s.currency === c);
   const releasable = state ? computeReleasable(state).releasable : ZERO;
   if (amount.gt(releasable)) {
-    throw new DomainError('exceeds_releasable', `Only ${formatMoney(releasable, c)} ${c} of this client's reserve is releasable now (since the proposal, other releases, chargebacks or fees have used the rest); approve that amount in part or reject it`, {
-      status: 409,
-      details: { releasable: formatMoney(releasable, c), proposed: moneyOut(row.amount, c) },
-    });
+    throw new DomainError(
+      'exceeds_releasable',
+      `Only ${formatMoney(releasable, c)} ${c} of this client's reserve is releasable now (since the proposal, other releases, chargebacks or fees have used the rest); approve that amount in part or reject it`,
+      {
+        status: 409,
+        details: { releasable: formatMoney(releasable, c), proposed: moneyOut(row.amount, c) },
+      },
+    );
   }
   const step = approvalStep(actor, { amount, threshold: await controllerThreshold(tx), currency: c, firstApprover: row.first_approved_by, what: 'Releases' });
   if (step === 'first') {
     // First of two approvals: recorded; a controller (another person) completes it.
     await tx.sql`update releases set first_approved_by = ${actor.userId}, approved_amount = ${amount.toString()}, needs_controller = 'yes' where id = ${releaseId}`;
-    await recordAudit(tx, actor, { action: 'release.first_approval', targetType: 'release', targetId: releaseId, after: { amount: formatMoney(amount, c), needs: 'a controller' } });
+    await recordAudit(tx, actor, {
+      action: 'release.first_approval',
+      targetType: 'release',
+      targetId: releaseId,
+      after: { amount: formatMoney(amount, c), needs: 'a controller' },
+    });
     return getRelease(tx, releaseId, actor);
   }
   await tx.sql`update releases set ${row.first_approved_by !== null ? tx.sql`second_approved_by = ${actor.userId}` : tx.sql`first_approved_by = ${actor.userId}`}, decided_by = ${actor.userId}, status = 'approved' where id = ${releaseId}`;

@@ -24,7 +24,6 @@ export async function markStaleCycles(database: Database | Tx): Promise<number> 
   return rows.length;
 }
 
-
 /**
  * A release-cycle job retried after its worker died takes its cycle over: the cycle, still
  * `running` (its process is gone — the job's lock lapsed), is marked failed so the retry resumes

@@ -139,10 +139,24 @@ export function nachaFile(input: NachaInput): string {
   });
   const entryHash = (hash % 10_000_000_000n).toString();
   records.push(
-    ['8', '220', num(input.entries.length, 6), num(entryHash, 10), num(0, 12), num(credit.toString(), 12), alpha(o.companyId, 10), alpha('', 19), alpha('', 6), odfi, num(1, 7)].join(''),
+    [
+      '8',
+      '220',
+      num(input.entries.length, 6),
+      num(entryHash, 10),
+      num(0, 12),
+      num(credit.toString(), 12),
+      alpha(o.companyId, 10),
+      alpha('', 19),
+      alpha('', 6),
+      odfi,
+      num(1, 7),
+    ].join(''),
   );
   const blocks = Math.ceil((records.length + 1) / 10);
-  records.push(['9', num(1, 6), num(blocks, 6), num(input.entries.length, 8), num(entryHash, 10), num(0, 12), num(credit.toString(), 12), alpha('', 39)].join(''));
+  records.push(
+    ['9', num(1, 6), num(blocks, 6), num(input.entries.length, 8), num(entryHash, 10), num(0, 12), num(credit.toString(), 12), alpha('', 39)].join(''),
+  );
   while (records.length % 10 !== 0) records.push('9'.repeat(94));
   for (const r of records) if (r.length !== 94) throw new Error(`NACHA record of ${r.length} characters: ${r}`);
   return `${records.join('\n')}\n`;

@@ -8,4 +8,3 @@ export async function openProposals(tx: Tx, clientIds: number[], exceptReleaseId
      where client_id = any(${clientIds}::bigint[]) and status = 'pending_approval' and id <> ${exceptReleaseId ?? 0}`;
   return new Map(rows.map((r) => [`${r.client_id}|${r.currency}`, { id: Number(r.id), amount: new Big(r.amount) }]));
 }
-

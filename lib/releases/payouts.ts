@@ -15,7 +15,11 @@ export function nachaOriginatorFromEnv(env: Record<string, string | undefined> =
   const need = ['NACHA_ORIGIN_ROUTING', 'NACHA_COMPANY_ID', 'NACHA_COMPANY_NAME'] as const;
   const missing = need.filter((k) => !env[k]?.trim());
   if (missing.length > 0) {
-    throw new DomainError('nacha_not_configured', `The NACHA file needs the factor's bank details: set ${missing.join(', ')} in the environment (README → Configuration)`, { status: 422, details: { missing } });
+    throw new DomainError(
+      'nacha_not_configured',
+      `The NACHA file needs the factor's bank details: set ${missing.join(', ')} in the environment (README → Configuration)`,
+      { status: 422, details: { missing } },
+    );
   }
   return {
     originRouting: env.NACHA_ORIGIN_ROUTING!.trim(),
@@ -26,7 +30,11 @@ export function nachaOriginatorFromEnv(env: Record<string, string | undefined> =
   };
 }
 
-export async function payoutNacha(tx: Tx, range: { from: string; to: string }, options: { originator?: NachaOriginator; now?: Date; effectiveDate?: string } = {}): Promise<{ file: string; count: number; total: string }> {
+export async function payoutNacha(
+  tx: Tx,
+  range: { from: string; to: string },
+  options: { originator?: NachaOriginator; now?: Date; effectiveDate?: string } = {},
+): Promise<{ file: string; count: number; total: string }> {
   const originator = options.originator ?? nachaOriginatorFromEnv();
   const rows = await tx.sql<{ id: string; as_of: string; client_id: string; name: string; approved_amount: string; payout_account: PayoutAccount | null }[]>`
     select r.id, r.as_of, r.client_id, c.name, r.approved_amount, c.payout_account
@@ -36,10 +44,14 @@ export async function payoutNacha(tx: Tx, range: { from: string; to: string }, o
   if (rows.length === 0) throw new DomainError('nothing_to_pay', `No USD rebates were paid from ${range.from} to ${range.to}`, { status: 422 });
   const missing = [...new Map(rows.filter((r) => !r.payout_account).map((r) => [r.client_id, r.name])).entries()];
   if (missing.length > 0) {
-    throw new DomainError('payout_accounts_missing', `Record a payout bank account first for: ${missing.map(([id, name]) => `${name} (client ${id})`).join(', ')}`, {
-      status: 422,
-      details: { clients: missing.map(([id]) => id) },
-    });
+    throw new DomainError(
+      'payout_accounts_missing',
+      `Record a payout bank account first for: ${missing.map(([id, name]) => `${name} (client ${id})`).join(', ')}`,
+      {
+        status: 422,
+        details: { clients: missing.map(([id]) => id) },
+      },
+    );
   }
   const entries = rows.map((r) => ({
     routing: r.payout_account!.routing,
@@ -50,6 +62,9 @@ export async function payoutNacha(tx: Tx, range: { from: string; to: string }, o
     id: `REL${r.id}`,
   }));
   const file = nachaFile({ originator, effectiveDate: options.effectiveDate ?? todayIn(), createdAt: options.now ?? new Date(), entries });
-  const total = moneyOut(rows.reduce((t, r) => t.plus(r.approved_amount), ZERO), 'USD');
+  const total = moneyOut(
+    rows.reduce((t, r) => t.plus(r.approved_amount), ZERO),
+    'USD',
+  );
   return { file, count: rows.length, total };
 }

@@ -34,7 +34,10 @@ export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor):
     if (!state) throw refused('nothing_releasable', 'There is no reserve in this currency to release');
     const result = computeReleasable(state);
     if (amount.gt(result.releasable)) {
-      throw new DomainError('exceeds_releasable', `Only ${formatMoney(result.releasable, release.currency)} ${release.currency} is releasable now`, { status: 409, details: { releasable: formatMoney(result.releasable, release.currency) } });
+      throw new DomainError('exceeds_releasable', `Only ${formatMoney(result.releasable, release.currency)} ${release.currency} is releasable now`, {
+        status: 409,
+        details: { releasable: formatMoney(result.releasable, release.currency) },
+      });
     }
     const c = release.currency;
     const plan = drawPlan(state, result, amount);
@@ -49,7 +52,15 @@ export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor):
     if (result.offsets.fees.gt(0)) lines.push({ account: 'fees_receivable', ...tag, amount: result.offsets.fees.times(-1) });
     if (result.offsets.clientDue.gt(0)) lines.push({ account: 'client_due', ...tag, amount: result.offsets.clientDue.times(-1) });
     if (amount.gt(0)) lines.push({ account: 'client_payable', ...tag, amount: amount.times(-1) });
-    entries.push({ effectiveDate: release.asOf, kind: 'release', idempotencyKey: `release:${release.id}`, clientId: release.clientId, releaseId: release.id, memo: `Reserve release ${release.id}`, lines });
+    entries.push({
+      effectiveDate: release.asOf,
+      kind: 'release',
+      idempotencyKey: `release:${release.id}`,
+      clientId: release.clientId,
+      releaseId: release.id,
+      memo: `Reserve release ${release.id}`,
+      lines,
+    });
     if (amount.gt(0)) {
       entries.push({
         effectiveDate: release.asOf,
@@ -89,11 +100,19 @@ export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor):
       ...(result.offsets.clientDue.gt(0) ? [{ label: 'Chargebacks owed', amount: formatMoney(result.offsets.clientDue, c) }] : []),
     ];
     const heldAfter = result.held.minus(plan.reduce((t, p) => t.plus(p.amount), ZERO));
-    const data = { clientName: client.name, releaseId: String(release.id), date: release.asOf, currency: c, amount: formatMoney(release.amount, c), sources, offsets, held: formatMoney(heldAfter, c) };
+    const data = {
+      clientName: client.name,
+      releaseId: String(release.id),
+      date: release.asOf,
+      currency: c,
+      amount: formatMoney(release.amount, c),
+      sources,
+      offsets,
+      held: formatMoney(heldAfter, c),
+    };
     for (const contact of recipients) {
       emails.push({ to: contact.email, template: 'rebate_advice', data, dedupeKey: `rebate:${release.id}:${contact.email}`, clientId: release.clientId });
     }
   }
   await queueEmails(tx, emails);
 }
-

@@ -105,7 +105,11 @@ export function computeReleasable(state: ReleaseState): Releasable {
   if (state.policy.kind === 'percent_of_open') {
     const required = state.openReceivables.times(state.policy.rate).round(2, Big.roundUp);
     eligible = max0(held.minus(required));
-    lines.push({ kind: 'held', label: `Required: ${state.policy.rate} of open receivables ${money(state.openReceivables)}`, amount: money(min(held, required)) });
+    lines.push({
+      kind: 'held',
+      label: `Required: ${state.policy.rate} of open receivables ${money(state.openReceivables)}`,
+      amount: money(min(held, required)),
+    });
     if (eligible.gt(0)) lines.push({ kind: 'eligible', label: 'Reserve above the percent-of-open requirement', amount: money(eligible) });
   } else {
     for (const s of state.sources) {
@@ -129,7 +133,12 @@ export function computeReleasable(state: ReleaseState): Releasable {
                     : s.state === 'fixed'
                       ? 'fixed reserve: released by manual review only'
                       : 'held';
-      lines.push({ kind: ok ? 'eligible' : 'held', label: `${s.label} — ${why}${s.count && s.count > 1 ? ` (${s.count})` : ''}`, amount: money(s.held), sourceId: s.id });
+      lines.push({
+        kind: ok ? 'eligible' : 'held',
+        label: `${s.label} — ${why}${s.count && s.count > 1 ? ` (${s.count})` : ''}`,
+        amount: money(s.held),
+        sourceId: s.id,
+      });
     }
   }
   // Offsets come out of the eligible reserve first (SPEC 5.3).
@@ -205,7 +214,8 @@ export function isReleaseDue(schedule: { cadence: 'weekly' | 'biweekly' | 'month
   if (days < 0) return false;
   if (schedule.cadence === 'weekly') return days % 7 === 0;
   if (schedule.cadence === 'biweekly') return days % 14 === 0;
-  const months = (Number(asOf.slice(0, 4)) - Number(schedule.anchorDate.slice(0, 4))) * 12 + (Number(asOf.slice(5, 7)) - Number(schedule.anchorDate.slice(5, 7)));
+  const months =
+    (Number(asOf.slice(0, 4)) - Number(schedule.anchorDate.slice(0, 4))) * 12 + (Number(asOf.slice(5, 7)) - Number(schedule.anchorDate.slice(5, 7)));
   return months >= 0 && addMonths(schedule.anchorDate, months) === asOf;
 }
 

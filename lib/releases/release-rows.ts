@@ -84,4 +84,3 @@ export async function lockRelease(tx: Tx, releaseId: number): Promise<ReleaseRow
   const [row] = await tx.sql<ReleaseRow[]>`select r.*, '' as client_name from releases r where r.id = ${releaseId} for update`;
   return row!;
 }
-

@@ -45,7 +45,12 @@ function balanceView(r: Releasable): ReserveBalance {
  * Errors: 400 `invalid_date` (asOf); 404 `not_found` (no such client, or another client's for a
  * client user).
  */
-export async function reserveReport(tx: Tx, clientId: number, asOf: string, actor: Actor): Promise<{ clientId: string; asOf: string; balances: ReserveBalance[]; releaseMode: string; riskScore: number | null }> {
+export async function reserveReport(
+  tx: Tx,
+  clientId: number,
+  asOf: string,
+  actor: Actor,
+): Promise<{ clientId: string; asOf: string; balances: ReserveBalance[]; releaseMode: string; riskScore: number | null }> {
   assertClientScope(actor, clientId);
   const date = parseBusinessDate(asOf, 'asOf');
   const [client] = await tx.sql`select id from clients where id = ${clientId}`;
@@ -59,7 +64,12 @@ export async function reserveReport(tx: Tx, clientId: number, asOf: string, acto
     balances: (ctx?.states ?? []).map((s) => {
       const asThen = computeReleasable(s);
       const nowState = now?.states.find((n) => n.currency === s.currency);
-      const decided = releasableNow(nowState ? computeReleasable(nowState).releasable : ZERO, asThen.releasable, s.currency, pending.get(`${clientId}|${s.currency}`));
+      const decided = releasableNow(
+        nowState ? computeReleasable(nowState).releasable : ZERO,
+        asThen.releasable,
+        s.currency,
+        pending.get(`${clientId}|${s.currency}`),
+      );
       const view = balanceView({ ...asThen, releasable: decided.releasable, lines: [...asThen.lines, ...decided.lines] });
       return { ...view, pendingApproval: formatMoney(decided.pending, s.currency) };
     }),
@@ -73,11 +83,20 @@ export async function reserveReport(tx: Tx, clientId: number, asOf: string, acto
  * then and what the reserve holds for it now, less an open proposal — with the reasons as
  * breakdown lines. Never below zero.
  */
-export function releasableNow(now: Big, asThen: Big, currency: string, pending?: { id: number; amount: Big }): { releasable: Big; pending: Big; lines: BreakdownLine[] } {
+export function releasableNow(
+  now: Big,
+  asThen: Big,
+  currency: string,
+  pending?: { id: number; amount: Big },
+): { releasable: Big; pending: Big; lines: BreakdownLine[] } {
   const lines: BreakdownLine[] = [];
   let releasable = asThen;
   if (now.lt(releasable)) {
-    lines.push({ kind: 'holdback', label: 'Released or drawn since that date (later releases, chargebacks, fees)', amount: formatMoney(releasable.minus(now).times(-1), currency) });
+    lines.push({
+      kind: 'holdback',
+      label: 'Released or drawn since that date (later releases, chargebacks, fees)',
+      amount: formatMoney(releasable.minus(now).times(-1), currency),
+    });
     releasable = now;
   }
   const pendingAmount = pending?.amount ?? ZERO;
@@ -88,4 +107,3 @@ export function releasableNow(now: Big, asThen: Big, currency: string, pending?:
   }
   return { releasable: releasable.gt(0) ? releasable : ZERO, pending: pendingAmount, lines };
 }
-

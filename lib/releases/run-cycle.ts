@@ -80,10 +80,14 @@ export async function runReleaseCycle(
     if (found.length !== clientIds.length) {
       const known = new Set(found.map((f) => Number(f.id)));
       const missing = clientIds.filter((id) => !known.has(id));
-      throw new DomainError('unknown_clients', `No client ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}: nothing was run`, {
-        status: 422,
-        details: { clientIds: `unknown: ${missing.slice(0, 20).join(', ')}` },
-      });
+      throw new DomainError(
+        'unknown_clients',
+        `No client ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}: nothing was run`,
+        {
+          status: 422,
+          details: { clientIds: `unknown: ${missing.slice(0, 20).join(', ')}` },
+        },
+      );
     }
   } else {
     clientIds = await clientsDue(database, asOf);
@@ -120,10 +124,13 @@ export async function runReleaseCycle(
       await options.afterChunk?.(done, clientIds.length);
     }
   } catch (error) {
-    const message = error instanceof DomainError ? error.message : `The run failed (${error instanceof Error ? error.message : String(error)}); resume it to finish`;
-    await database.sql`update release_cycles set status = 'failed', error = ${message.slice(0, 2000)}, finished_at = now() where id = ${cycleId}`.catch((markError: unknown) => {
-      console.error(`release cycle ${cycleId}: could not mark it failed`, markError);
-    });
+    const message =
+      error instanceof DomainError ? error.message : `The run failed (${error instanceof Error ? error.message : String(error)}); resume it to finish`;
+    await database.sql`update release_cycles set status = 'failed', error = ${message.slice(0, 2000)}, finished_at = now() where id = ${cycleId}`.catch(
+      (markError: unknown) => {
+        console.error(`release cycle ${cycleId}: could not mark it failed`, markError);
+      },
+    );
     throw error;
   }
   const releases = await database.sql<{ id: string; client_id: string; currency: string; amount: string; status: string }[]>`
@@ -137,7 +144,12 @@ export async function runReleaseCycle(
   };
   await database.transaction(async (tx) => {
     await tx.sql`update release_cycles set status = 'completed', finished_at = now(), heartbeat_at = now(), error = null, totals = ${JSON.stringify(totals)}::jsonb where id = ${cycleId}`;
-    await recordAudit(tx, by, { action: options.resumeCycleId !== undefined ? 'release.cycle_resume' : 'release.cycle', targetType: 'release_cycle', targetId: cycleId, after: { asOf, clients: clientIds.length, ...totals } });
+    await recordAudit(tx, by, {
+      action: options.resumeCycleId !== undefined ? 'release.cycle_resume' : 'release.cycle',
+      targetType: 'release_cycle',
+      targetId: cycleId,
+      after: { asOf, clients: clientIds.length, ...totals },
+    });
   });
   return {
     id: String(cycleId),
@@ -198,7 +210,17 @@ async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: nu
         status: r.releasable.eq(0) ? 'nothing_due' : auto ? 'approved' : 'pending_approval',
         mode,
         needsController: needsController(r.releasable, threshold),
-        breakdown: { summary: { held: formatMoney(r.held, state.currency), eligible: formatMoney(r.eligible, state.currency), feesDue: formatMoney(r.feesDue, state.currency), clientDue: formatMoney(r.clientDue, state.currency), holdbacks: formatMoney(r.holdbacks, state.currency), onOpenInvoices: formatMoney(r.onOpenInvoices, state.currency) }, lines: r.lines.slice(0, 50) },
+        breakdown: {
+          summary: {
+            held: formatMoney(r.held, state.currency),
+            eligible: formatMoney(r.eligible, state.currency),
+            feesDue: formatMoney(r.feesDue, state.currency),
+            clientDue: formatMoney(r.clientDue, state.currency),
+            holdbacks: formatMoney(r.holdbacks, state.currency),
+            onOpenInvoices: formatMoney(r.onOpenInvoices, state.currency),
+          },
+          lines: r.lines.slice(0, 50),
+        },
       });
     }
   }
@@ -218,14 +240,25 @@ async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: nu
     tx,
     inserted
       .filter((r) => r.status === 'approved')
-      .map((r) => ({ id: Number(r.id), clientId: Number(r.client_id), currency: r.currency, asOf, amount: new Big(r.amount), state: stateOf.get(`${r.client_id}|${r.currency}`) })),
+      .map((r) => ({
+        id: Number(r.id),
+        clientId: Number(r.client_id),
+        currency: r.currency,
+        asOf,
+        amount: new Big(r.amount),
+        state: stateOf.get(`${r.client_id}|${r.currency}`),
+      })),
     by,
   );
   await recordAudit(
     tx,
     by,
-    inserted.map((r) => ({ action: r.status === 'approved' ? 'release.auto_approve' : 'release.propose', targetType: 'release', targetId: r.id, after: { clientId: r.client_id, currency: r.currency, amount: moneyOut(r.amount, r.currency), status: r.status === 'approved' ? 'paid' : r.status } })),
+    inserted.map((r) => ({
+      action: r.status === 'approved' ? 'release.auto_approve' : 'release.propose',
+      targetType: 'release',
+      targetId: r.id,
+      after: { clientId: r.client_id, currency: r.currency, amount: moneyOut(r.amount, r.currency), status: r.status === 'approved' ? 'paid' : r.status },
+    })),
   );
   return skipped;
 }
-

@@ -21,7 +21,17 @@ export interface ClientReleaseContext {
   states: ReleaseState[];
 }
 
-type SourceRow = { client_id: string; currency: string; source_kind: ReleaseSource['kind']; source_id: string | null; label: string; state: SourceState; held: string; n: number; ord: string | null };
+type SourceRow = {
+  client_id: string;
+  currency: string;
+  source_kind: ReleaseSource['kind'];
+  source_id: string | null;
+  label: string;
+  state: SourceState;
+  held: string;
+  n: number;
+  ord: string | null;
+};
 
 /**
  * Two views of the money (issue 11):
@@ -35,7 +45,12 @@ type SourceRow = { client_id: string; currency: string; source_kind: ReleaseSour
  */
 export type MoneyView = 'as_of' | 'current';
 
-export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: string, options: { detail: boolean | 'drawable'; money?: MoneyView }): Promise<Map<number, ClientReleaseContext>> {
+export async function loadReleaseStates(
+  tx: Tx,
+  clientIds: number[],
+  asOf: string,
+  options: { detail: boolean | 'drawable'; money?: MoneyView },
+): Promise<Map<number, ClientReleaseContext>> {
   const current = options.money === 'current';
   const out = new Map<number, ClientReleaseContext>();
   if (clientIds.length === 0) return out;
@@ -56,7 +71,9 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
   const holds = ids.map((id) => holdDays.get(id) ?? 0);
   // Which clients' sources are listed one by one: all, none, or (drawable) every source of a
   // percent-of-open reserve and the eligible ones of the others.
-  const every = ids.map((id) => (options.detail === true || (options.detail === 'drawable' && out.get(id)!.terms.reservePolicy?.kind === 'percent_of_open') ? 1 : 0));
+  const every = ids.map((id) =>
+    options.detail === true || (options.detail === 'drawable' && out.get(id)!.terms.reservePolicy?.kind === 'percent_of_open') ? 1 : 0,
+  );
   const eligibleToo = options.detail === 'drawable';
 
   // Reserve held per invoice / tranche as of the date, each with its state then.
@@ -162,7 +179,15 @@ export async function loadReleaseStates(tx: Tx, clientIds: number[], asOf: strin
   for (const s of sources) {
     const k = key(s.client_id, s.currency);
     const list = sourcesBy.get(k) ?? [];
-    list.push({ kind: s.source_kind, id: s.source_id, label: s.label ?? groupLabel(s.state), state: s.state, held: new Big(s.held), count: s.n, order: s.ord ?? undefined });
+    list.push({
+      kind: s.source_kind,
+      id: s.source_id,
+      label: s.label ?? groupLabel(s.state),
+      state: s.state,
+      held: new Big(s.held),
+      count: s.n,
+      order: s.ord ?? undefined,
+    });
     sourcesBy.set(k, list);
   }
   const currencies = new Set([...sourcesBy.keys(), ...bal.keys()]);

@@ -6,13 +6,39 @@ import type { CycleSummary } from './queries';
 
 /** One release cycle with its progress (clients done of due) and totals, for its screen. */
 export async function getCycle(tx: Tx, id: number): Promise<CycleSummary & { finishedAt: string | null }> {
-  const [r] = await tx.sql<{ id: string; as_of: string; kind: string; status: string; error: string | null; clients_due: number; clients_done: number; totals: Record<string, number> | null; created_by_label: string; created_at: string; finished_at: string | null }[]>`
+  const [r] = await tx.sql<
+    {
+      id: string;
+      as_of: string;
+      kind: string;
+      status: string;
+      error: string | null;
+      clients_due: number;
+      clients_done: number;
+      totals: Record<string, number> | null;
+      created_by_label: string;
+      created_at: string;
+      finished_at: string | null;
+    }[]
+  >`
     select id, as_of, kind, ${tx.sql.unsafe(cycleStatusSql)} as status, ${tx.sql.unsafe(cycleErrorSql)} as error, clients_due, clients_done, totals, created_by_label,
            to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at,
            to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as finished_at
       from release_cycles where id = ${id}`;
   if (!r) throw notFound('Release cycle', id);
-  return { id: r.id, asOf: r.as_of, kind: r.kind, status: r.status, error: r.error, clientsDue: r.clients_due, clientsDone: r.clients_done, totals: r.totals ?? {}, createdBy: r.created_by_label, createdAt: r.created_at, finishedAt: r.finished_at };
+  return {
+    id: r.id,
+    asOf: r.as_of,
+    kind: r.kind,
+    status: r.status,
+    error: r.error,
+    clientsDue: r.clients_due,
+    clientsDone: r.clients_done,
+    totals: r.totals ?? {},
+    createdBy: r.created_by_label,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
 }
 
 export interface ReleaseEntryLine {
@@ -29,7 +55,10 @@ export interface ReleaseEntryLine {
  * The journal entries a paid release posted (the release and its payout), line by line — found
  * through the client's entries of the release's date (indexed), not a scan of the journal.
  */
-export async function releaseEntries(tx: Tx, release: { id: string | number; clientId: string | number; asOf: string; currency: string }): Promise<ReleaseEntryLine[]> {
+export async function releaseEntries(
+  tx: Tx,
+  release: { id: string | number; clientId: string | number; asOf: string; currency: string },
+): Promise<ReleaseEntryLine[]> {
   const rows = await tx.sql<{ entry_id: string; kind: string; memo: string; code: string; number: string | null; amount: string }[]>`
     select e.id as entry_id, e.kind, e.memo, a.code, i.number, l.amount
       from journal_entries e
@@ -38,5 +67,12 @@ export async function releaseEntries(tx: Tx, release: { id: string | number; cli
       left join invoices i on i.id = l.invoice_id
      where e.client_id = ${release.clientId} and e.effective_date = ${release.asOf}::date and e.release_id = ${release.id}
      order by e.id, l.id`;
-  return rows.map((r) => ({ entryId: r.entry_id, kind: r.kind, memo: r.memo, account: r.code, invoiceNumber: r.number, amount: moneyOut(r.amount, release.currency) }));
+  return rows.map((r) => ({
+    entryId: r.entry_id,
+    kind: r.kind,
+    memo: r.memo,
+    account: r.code,
+    invoiceNumber: r.number,
+    amount: moneyOut(r.amount, release.currency),
+  }));
 }

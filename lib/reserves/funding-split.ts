@@ -21,11 +21,7 @@ export interface FundingSplit {
  * SPEC 5.1: how one invoice's face value splits at funding. Each part is rounded half-up to the
  * currency's minor unit and the parts always add back to the face value exactly.
  */
-export function fundingSplit(
-  face: Big,
-  currency: string,
-  terms: { advanceRate: string; serviceFee: string; fees: FeeSchedule },
-): FundingSplit {
+export function fundingSplit(face: Big, currency: string, terms: { advanceRate: string; serviceFee: string; fees: FeeSchedule }): FundingSplit {
   return splitter(currency, terms)(face);
 }
 
@@ -49,10 +45,16 @@ export function splitter(currency: string, terms: { advanceRate: string; service
     const advance = gross.minus(serviceFee).minus(fromAdvance);
     const reserve = face.minus(gross).minus(fromReserve);
     if (advance.lt(0)) {
-      throw refused('fees_exceed_advance', `Fees of ${formatMoney(serviceFee.plus(fromAdvance), currency)} exceed the advance of ${formatMoney(gross, currency)}`);
+      throw refused(
+        'fees_exceed_advance',
+        `Fees of ${formatMoney(serviceFee.plus(fromAdvance), currency)} exceed the advance of ${formatMoney(gross, currency)}`,
+      );
     }
     if (reserve.lt(0)) {
-      throw refused('fees_exceed_reserve', `A flat fee of ${formatMoney(fromReserve, currency)} exceeds the reserve of ${formatMoney(face.minus(gross), currency)}`);
+      throw refused(
+        'fees_exceed_reserve',
+        `A flat fee of ${formatMoney(fromReserve, currency)} exceeds the reserve of ${formatMoney(face.minus(gross), currency)}`,
+      );
     }
     return { face, advance, reserve, serviceFee, flatFee, fees: fixedFees ?? serviceFee.plus(flatFee) };
   };

@@ -34,9 +34,11 @@ type Row = { k: string };
 export async function snapshot(database: Database, baseline: { entryId: number }): Promise<{ sections: Snapshot; pdfs: Map<string, string> }> {
   const sql = database.sql;
   const releaseKey = new Map<string, string>();
-  for (const r of await sql<{ id: string; k: string }[]>`select id, client_id || '/' || currency || '/' || as_of as k from releases`) releaseKey.set(r.id, `R[${r.k}]`);
+  for (const r of await sql<{ id: string; k: string }[]>`select id, client_id || '/' || currency || '/' || as_of as k from releases`)
+    releaseKey.set(r.id, `R[${r.k}]`);
   const statementKey = new Map<string, string>();
-  for (const s of await sql<{ id: string; k: string }[]>`select id, client_id || '/' || period_from || '..' || period_to as k from statements`) statementKey.set(s.id, `S[${s.k}]`);
+  for (const s of await sql<{ id: string; k: string }[]>`select id, client_id || '/' || period_from || '..' || period_to as k from statements`)
+    statementKey.set(s.id, `S[${s.k}]`);
   const rel = (id: string | null) => (id === null ? '-' : (releaseKey.get(id) ?? `R?${id}`));
   // release 123 / statement 45 → their natural keys, in keys, subjects and bodies alike
   const naturalText = (text: string) =>
@@ -49,11 +51,15 @@ export async function snapshot(database: Database, baseline: { entryId: number }
   const sections: Snapshot = {};
 
   // Per account (by its natural key): the kept balance, and what its lines sum to and count.
-  sections['account balances'] = lines(await sql<Row[]>`
+  sections['account balances'] = lines(
+    await sql<Row[]>`
     select concat_ws('|', a.code, a.currency, coalesce(a.client_id::text, '-'), a.balance, coalesce(s.total, 0), coalesce(s.n, 0)) as k
-      from ledger_accounts a left join (select account_id, sum(amount) as total, count(*) as n from journal_lines group by account_id) s on s.account_id = a.id`);
+      from ledger_accounts a left join (select account_id, sum(amount) as total, count(*) as n from journal_lines group by account_id) s on s.account_id = a.id`,
+  );
   sections['journal entries by kind'] = lines(await sql<Row[]>`select kind || '|' || count(*) as k from journal_entries group by kind`);
-  sections['idempotency keys'] = (await sql<Row[]>`select idempotency_key as k from journal_entries where id > ${baseline.entryId}`).map((r) => naturalText(r.k));
+  sections['idempotency keys'] = (await sql<Row[]>`select idempotency_key as k from journal_entries where id > ${baseline.entryId}`).map((r) =>
+    naturalText(r.k),
+  );
   // Every line posted by the run, with its entry (by idempotency key) and account (natural key).
   sections['journal lines posted by the run'] = (
     await sql<{ key: string; rest: string; release_id: string | null }[]>`
@@ -64,8 +70,10 @@ export async function snapshot(database: Database, baseline: { entryId: number }
         from journal_lines l join journal_entries e on e.id = l.entry_id join ledger_accounts a on a.id = l.account_id
        where e.id > ${baseline.entryId}`
   ).map((r) => `${naturalText(r.key)}|${rel(r.release_id)}|${r.rest}`);
-  sections['fee accruals'] = lines(await sql<Row[]>`
-    select concat_ws('|', invoice_id, client_id, currency, funding_date, accrual_start, kind, base, accrued, credited, coalesce(frozen_on::text, '-')) as k from fee_accruals`);
+  sections['fee accruals'] = lines(
+    await sql<Row[]>`
+    select concat_ws('|', invoice_id, client_id, currency, funding_date, accrual_start, kind, base, accrued, credited, coalesce(frozen_on::text, '-')) as k from fee_accruals`,
+  );
   sections['accrued through'] = lines(await sql<Row[]>`select client_id || '|' || accrued_through as k from accrual_clients`);
   sections['releases'] = (
     await sql<{ id: string; rest: string }[]>`
@@ -81,16 +89,20 @@ export async function snapshot(database: Database, baseline: { entryId: number }
         from releases r`
   ).map((r) => `${rel(r.id)}|${r.rest}`);
   // The figures, not the PDF: its text names the releases by id ("Reserve released (release 12)").
-  sections['statements'] = lines(await sql<Row[]>`
-    select concat_ws('|', client_id, period_from, period_to, currencies::text, opening_balances::text, closing_balances::text, figures::text) as k from statements`);
+  sections['statements'] = lines(
+    await sql<Row[]>`
+    select concat_ws('|', client_id, period_from, period_to, currencies::text, opening_balances::text, closing_balances::text, figures::text) as k from statements`,
+  );
   sections['email outbox'] = (
     await sql<{ key: string | null; rest: string; subject: string; text: string }[]>`
       select dedupe_key as key, concat_ws('|', "to", template, coalesce(client_id::text, '-')) as rest, subject, text from email_outbox`
   ).map((r) => `${r.key === null ? '-' : naturalText(r.key)}|${r.rest}|${naturalText(r.subject)}|${naturalText(r.text)}`);
   // What each release and statement audited, once (the runs' own events differ by design:
   // a killed run's chunks roll back theirs, a resumed cycle says so).
-  sections['audit events of releases and statements'] = lines(await sql<Row[]>`
-    select action || '|' || count(*) as k from audit_events where action in ('release.propose', 'release.auto_approve', 'statement.issue') group by action`);
+  sections['audit events of releases and statements'] = lines(
+    await sql<Row[]>`
+    select action || '|' || count(*) as k from audit_events where action in ('release.propose', 'release.auto_approve', 'statement.issue') group by action`,
+  );
 
   for (const rows of Object.values(sections)) rows.sort();
   const pdfs = new Map<string, string>();

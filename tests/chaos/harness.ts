@@ -119,10 +119,13 @@ class JobWatch {
     const e = this.events.shift();
     if (e) return Promise.resolve(e);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        resolve(null);
-      }, Math.max(0, timeoutMs));
+      const timer = setTimeout(
+        () => {
+          this.waiter = null;
+          resolve(null);
+        },
+        Math.max(0, timeoutMs),
+      );
       this.waiter = (ev) => {
         clearTimeout(timer);
         resolve(ev);
@@ -130,8 +133,6 @@ class JobWatch {
     });
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Clones `source` (which nobody may be connected to) as `name`, with the app role's database grants. */
 async function cloneDatabase(source: string, name: string): Promise<void> {
@@ -171,7 +172,12 @@ async function runControl(database: Database, dates: ChaosDates) {
   const started = performance.now();
   const accrual = await runAccrual(database, { asOf: dates.asOf, by: { ...systemActor('job:fee-accrual'), requestId: 'control' } });
   const cycle = await runReleaseCycle(database, { asOf: dates.asOf }, { ...systemActor('job:release-cycle'), requestId: 'control' }, { kind: 'ad_hoc' });
-  const statements = await runStatements(database, { from: dates.period.from, to: dates.period.to }, { ...systemActor('job:statements'), requestId: 'control' }, { today: todayIn() });
+  const statements = await runStatements(
+    database,
+    { from: dates.period.from, to: dates.period.to },
+    { ...systemActor('job:statements'), requestId: 'control' },
+    { today: todayIn() },
+  );
   if (statements.failed.length > 0) throw new Error(`control statements failed for ${statements.failed.length} client(s): ${statements.failed[0]!.error}`);
   return {
     seconds: (performance.now() - started) / 1000,
@@ -267,14 +273,25 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       // Inside the project, so the bundle's imports of packages resolve to its node_modules.
       bundleFile = path.join(ROOT, 'node_modules', '.cache', 'holdback-chaos', `worker-${prefix}.mjs`);
       const esbuild = await import('esbuild');
-      await esbuild.build({ entryPoints: [path.join(ROOT, 'jobs', 'worker.ts')], outfile: bundleFile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+      await esbuild.build({
+        entryPoints: [path.join(ROOT, 'jobs', 'worker.ts')],
+        outfile: bundleFile,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        packages: 'external',
+        logLevel: 'warning',
+      });
       launcher = { kind: 'bundle', file: bundleFile };
     }
     pool = new WorkerPool(env, prefix, workerLog, launcher);
     for (let i = 0; i < poolSize; i += 1) pool.spawn();
 
     // 1. The portfolio, once, in a base database that both runs are cloned from.
-    log(`seed ${seed}; dates: accrual caught up from ${dates.preparedThrough} to ${dates.asOf}, release cycle on ${dates.asOf}, statements ${dates.period.from}..${dates.period.to}`);
+    log(
+      `seed ${seed}; dates: accrual caught up from ${dates.preparedThrough} to ${dates.asOf}, release cycle on ${dates.asOf}, statements ${dates.period.from}..${dates.period.to}`,
+    );
     if (options.template) await cloneDatabase(options.template, names.base);
     else {
       await ensureDatabase(urlFor(names.base));
@@ -296,7 +313,9 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     await cloneDatabase(names.base, names.chaos);
     await dropDatabase(names.base);
     const prepareSeconds = (performance.now() - started) / 1000;
-    log(`prepared ${portfolio.clients} clients, ${portfolio.invoices} invoices in ${prepareSeconds.toFixed(1)} s; cloned into CONTROL ${names.control} and CHAOS ${names.chaos}`);
+    log(
+      `prepared ${portfolio.clients} clients, ${portfolio.invoices} invoices in ${prepareSeconds.toFixed(1)} s; cloned into CONTROL ${names.control} and CHAOS ${names.chaos}`,
+    );
 
     // 2. CONTROL runs beside the chaos run (its own database), with no kill.
     controlDb = createDatabase(appUrl(names.control), { max: 4 });
@@ -307,13 +326,19 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     // 3. CHAOS: the real worker processes, killed and restarted.
     await Promise.all(pool.processes.map((p) => p.ready));
     if (pool.live().length < poolSize) throw new Error(`a worker did not start; see ${workerLog}`);
-    log(`${poolSize} worker process(es) started (${options.launcher === 'bundle' ? 'bundled jobs/worker.ts' : 'node --import tsx jobs/worker.ts'}; chunks: accrual ${env.FEE_ACCRUAL_CHUNK} invoices, cycle ${env.RELEASE_CYCLE_CHUNK} clients, statements ${env.STATEMENTS_CHUNK} × ${env.STATEMENTS_CONCURRENCY})`);
+    log(
+      `${poolSize} worker process(es) started (${options.launcher === 'bundle' ? 'bundled jobs/worker.ts' : 'node --import tsx jobs/worker.ts'}; chunks: accrual ${env.FEE_ACCRUAL_CHUNK} invoices, cycle ${env.RELEASE_CYCLE_CHUNK} clients, statements ${env.STATEMENTS_CHUNK} × ${env.STATEMENTS_CONCURRENCY})`,
+    );
     const connection = redisConnection();
     const watches = new Map<string, JobWatch>();
     const queueOf = new Map<JobKind, Queue>();
     for (const kind of JOB_KINDS) {
       // As the app queues them (jobs/queues.ts getQueue's defaults): 3 attempts, exponential backoff.
-      const queue = new Queue(kind, { connection, prefix, defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: false, removeOnFail: false } });
+      const queue = new Queue(kind, {
+        connection,
+        prefix,
+        defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: false, removeOnFail: false },
+      });
       const qe = new QueueEvents(kind, { connection, prefix });
       await qe.waitUntilReady();
       const push = (jobId: string, e: JobEvent) => watches.get(`${kind}:${jobId}`)?.push(e);
@@ -365,7 +390,18 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       const queue = queueOf.get(kind)!;
       const target = quota[kind] + deficit;
       const jobStarted = performance.now();
-      const report: JobReport = { kind, jobIds: [], kills: 0, attemptsStarted: 0, stalls: 0, failedAttempts: 0, reenqueued: [], recoveries: [], seconds: 0, result: null };
+      const report: JobReport = {
+        kind,
+        jobIds: [],
+        kills: 0,
+        attemptsStarted: 0,
+        stalls: 0,
+        failedAttempts: 0,
+        reenqueued: [],
+        recoveries: [],
+        seconds: 0,
+        result: null,
+      };
       const track = async (data: JobData[JobKind]) => {
         const watch = new JobWatch();
         const job = await queue.add(kind === 'statements' ? 'api' : 'chaos', data, {});
@@ -429,8 +465,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
           if (plan.then === 'at once') {
             due = `right after progress ${JSON.stringify(e.data)}`;
             dueSince = Date.now();
-          }
-          else killAt = Date.now() + rng.between(0, 1.5 * meanGap());
+          } else killAt = Date.now() + rng.between(0, 1.5 * meanGap());
         } else if (e.type === 'stalled') {
           report.stalls += 1;
           lastProgress = 0;
@@ -451,7 +486,9 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
           ({ job, watch } = await track(data));
           report.reenqueued.push({ jobId: oldId, reason, newJobId: job.id! });
           const cycle = (data as { cycleId?: string }).cycleId;
-          log(`  ${kind} job ${oldId} failed ("${reason}"): enqueued again as job ${job.id} with the same data${cycle ? ` (resuming cycle ${cycle})` : ''}, as an operator would`);
+          log(
+            `  ${kind} job ${oldId} failed ("${reason}"): enqueued again as job ${job.id} with the same data${cycle ? ` (resuming cycle ${cycle})` : ''}, as an operator would`,
+          );
           dropPlan();
         }
       }
@@ -459,12 +496,16 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
       report.seconds = (performance.now() - jobStarted) / 1000;
       deficit = Math.max(0, target - report.kills);
       reports.push(report);
-      log(`${kind}: completed after ${report.kills} kill(s), ${report.attemptsStarted} start(s), ${report.stalls} stall(s) in ${report.seconds.toFixed(1)} s: ${JSON.stringify(report.result).slice(0, 200)}`);
+      log(
+        `${kind}: completed after ${report.kills} kill(s), ${report.attemptsStarted} start(s), ${report.stalls} stall(s) in ${report.seconds.toFixed(1)} s: ${JSON.stringify(report.result).slice(0, 200)}`,
+      );
     }
     const chaosSeconds = (performance.now() - chaosStarted) / 1000;
     await pool.stopAll();
     const controlResult = await control;
-    log(`CONTROL finished in ${controlResult.seconds.toFixed(1)} s (${controlResult.accrualPostings} accrual postings, ${controlResult.releases} releases of which ${controlResult.paid} paid, ${controlResult.statements} statements)`);
+    log(
+      `CONTROL finished in ${controlResult.seconds.toFixed(1)} s (${controlResult.accrualPostings} accrual postings, ${controlResult.releases} releases of which ${controlResult.paid} paid, ${controlResult.statements} statements)`,
+    );
 
     // 4. Exactly once: CHAOS holds what CONTROL holds.
     const compareStarted = performance.now();
@@ -472,7 +513,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     opened.push(chaosDb);
     const comparison = await compareDatabases(controlDb, chaosDb, baseline);
     const cycles: Record<string, number> = {};
-    for (const r of await chaosDb.sql<{ status: string; n: number }[]>`select status, count(*)::int as n from release_cycles group by status`) cycles[r.status] = r.n;
+    for (const r of await chaosDb.sql<{ status: string; n: number }[]>`select status, count(*)::int as n from release_cycles group by status`)
+      cycles[r.status] = r.n;
     const runs: Record<string, number> = {};
     for (const r of await chaosDb.sql<{ status: string; n: number }[]>`select status, count(*)::int as n from job_runs group by status`) runs[r.status] = r.n;
     const compareSeconds = (performance.now() - compareStarted) / 1000;

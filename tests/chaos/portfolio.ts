@@ -100,7 +100,9 @@ export async function preparePortfolio(
           agreement: {
             advanceRate: '0.85',
             reserveRate: '0.15',
-            fees: outstanding ? { kind: 'daily_rate', rate: '0.18', dayCount: 'actual/365', base: 'outstanding' } : { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
+            fees: outstanding
+              ? { kind: 'daily_rate', rate: '0.18', dayCount: 'actual/365', base: 'outstanding' }
+              : { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
             releaseSchedule: { cadence: 'biweekly', anchorDate: addDays(dates.asOf, -28) },
             // one client's releases wait for an approver; the others post and pay in the cycle
             releaseAutoApproveUpTo: c === 0 ? '0.00' : '500000.00',

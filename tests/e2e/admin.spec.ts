@@ -22,7 +22,9 @@ test.describe('administration', () => {
     // the welcome email went through the outbox and the worker
     await expect(async () => {
       await page.reload();
-      await expect(page.getByRole('table', { name: 'Email outbox' }).getByRole('row', { name: /new.collector@factor.test.*Your Holdback account.*sent/ })).toBeVisible({ timeout: 1000 });
+      await expect(
+        page.getByRole('table', { name: 'Email outbox' }).getByRole('row', { name: /new.collector@factor.test.*Your Holdback account.*sent/ }),
+      ).toBeVisible({ timeout: 1000 });
     }).toPass({ timeout: 30_000 });
 
     await dropSession(page);
@@ -60,7 +62,12 @@ test.describe('administration', () => {
   test('an auditor reads the audit log, verifies the chain and cannot change settings', async ({ page }) => {
     await signInAs(page, 'auditor');
     await page.goto('/audit');
-    await expect(page.getByRole('table', { name: 'Audit events, newest first' }).getByRole('row', { name: /auth.sign_in/ }).first()).toBeVisible();
+    await expect(
+      page
+        .getByRole('table', { name: 'Audit events, newest first' })
+        .getByRole('row', { name: /auth.sign_in/ })
+        .first(),
+    ).toBeVisible();
     await page.getByRole('button', { name: 'Verify the chain and the ledger' }).click();
     await expect(page.getByRole('status')).toContainText('Intact:');
     await page.goto('/settings');

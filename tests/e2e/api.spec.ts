@@ -17,13 +17,19 @@ test.describe('API keys and the public API', () => {
     expect(bad.status()).toBe(401);
   });
 
-  test("a staff key reads a client, its current agreement and its ledger with running balances", async ({ request }) => {
+  test('a staff key reads a client, its current agreement and its ledger with running balances', async ({ request }) => {
     const key = apiKeyFor('warehouse@api.test', 'auditor');
     const headers = { authorization: `Bearer ${key}` };
     const client = await request.get('/api/v1/clients/1', { headers });
     expect(client.status()).toBe(200);
     const body = await client.json();
-    expect(body).toMatchObject({ id: '1', name: 'Acme Freight LLC', currency: 'USD', status: 'active', agreement: { model: 'recourse', advanceRate: '0.80', reserveRate: '0.20' } });
+    expect(body).toMatchObject({
+      id: '1',
+      name: 'Acme Freight LLC',
+      currency: 'USD',
+      status: 'active',
+      agreement: { model: 'recourse', advanceRate: '0.80', reserveRate: '0.20' },
+    });
     // every page of the ledger (API.md pagination: 50 lines a page by default)
     const lines: { account: string; credit: string; runningBalance: string }[] = [];
     let cursor: string | null = null;

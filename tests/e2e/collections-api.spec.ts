@@ -27,7 +27,17 @@ async function funded(request: APIRequestContext, agreement: Record<string, unkn
   const debtor = (await post(request, keys.underwriter, '/debtors', { name: `Payer ${tag}`, creditLimit: '1000000.00' })).body;
   const invoices = [];
   for (const [i, faceValue] of faces.entries()) {
-    const inv = (await post(request, keys.funding, '/invoices', { clientId: client.id, debtorId: debtor.id, number: `C${tag}-${i + 1}`, faceValue, currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-01-31' })).body;
+    const inv = (
+      await post(request, keys.funding, '/invoices', {
+        clientId: client.id,
+        debtorId: debtor.id,
+        number: `C${tag}-${i + 1}`,
+        faceValue,
+        currency: 'USD',
+        issueDate: '2026-01-01',
+        dueDate: '2026-01-31',
+      })
+    ).body;
     await post(request, keys.funding, `/invoices/${inv.id}/verify`, {});
     invoices.push(inv);
   }
@@ -41,7 +51,13 @@ const INSTAPAY = { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat
 test.describe('collections through the API', () => {
   test('worked example 2, paid in full: the invoice settles with its 70 reserve', async ({ request }) => {
     const { invoices } = await funded(request, INSTAPAY, ['1000.00']);
-    const payment = await post(request, keys.collections, '/payments', { amount: '1000.00', currency: 'USD', receivedDate: '2026-01-25', payerName: 'Any', reference: `Invoice ${invoices[0].number}` });
+    const payment = await post(request, keys.collections, '/payments', {
+      amount: '1000.00',
+      currency: 'USD',
+      receivedDate: '2026-01-25',
+      payerName: 'Any',
+      reference: `Invoice ${invoices[0].number}`,
+    });
     expect(payment.status).toBe(201);
     expect(payment.body).toMatchObject({ status: 'applied', unapplied: '0.00' });
     expect(await invoice(request, invoices[0].id)).toMatchObject({ status: 'settled', outstanding: '0.00', reserve: '70.00' });
@@ -49,9 +65,18 @@ test.describe('collections through the API', () => {
 
   test('worked example 2, short by 50 and charged back: 20 of the reserve is left', async ({ request }) => {
     const { invoices } = await funded(request, INSTAPAY, ['1000.00']);
-    const payment = await post(request, keys.collections, '/payments', { amount: '950.00', currency: 'USD', receivedDate: '2026-01-25', payerName: 'Any', reference: 'partial' });
+    const payment = await post(request, keys.collections, '/payments', {
+      amount: '950.00',
+      currency: 'USD',
+      receivedDate: '2026-01-25',
+      payerName: 'Any',
+      reference: 'partial',
+    });
     expect(payment.body.status).toBe('unapplied');
-    const applied = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, { allocations: [{ invoiceId: invoices[0].id, amount: '950.00' }], shortPay: 'chargeback' });
+    const applied = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, {
+      allocations: [{ invoiceId: invoices[0].id, amount: '950.00' }],
+      shortPay: 'chargeback',
+    });
     expect(applied.status).toBe(201);
     expect(applied.body.payment).toMatchObject({ status: 'applied', unapplied: '0.00' });
     expect(applied.body.invoices[0]).toMatchObject({ outcome: 'charged_back', charge: { fromInvoiceReserve: '50.00', clientDue: '0.00' } });
@@ -60,8 +85,17 @@ test.describe('collections through the API', () => {
 
   test('worked example 2, short by 100 and charged back: the 70 is kept and 30 becomes client_due', async ({ request }) => {
     const { client, invoices } = await funded(request, INSTAPAY, ['1000.00']);
-    const payment = await post(request, keys.collections, '/payments', { amount: '900.00', currency: 'USD', receivedDate: '2026-01-25', payerName: 'Any', reference: 'partial' });
-    const applied = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, { allocations: [{ invoiceId: invoices[0].id, amount: '900.00' }], shortPay: 'chargeback' });
+    const payment = await post(request, keys.collections, '/payments', {
+      amount: '900.00',
+      currency: 'USD',
+      receivedDate: '2026-01-25',
+      payerName: 'Any',
+      reference: 'partial',
+    });
+    const applied = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, {
+      allocations: [{ invoiceId: invoices[0].id, amount: '900.00' }],
+      shortPay: 'chargeback',
+    });
     expect(applied.body.invoices[0].charge).toMatchObject({ amount: '100.00', fromInvoiceReserve: '70.00', clientDue: '30.00' });
     const ledger = await (await request.get(`/api/v1/clients/${client.id}/ledger?limit=500`, { headers: auth(keys.collections) })).json();
     const due = ledger.lines.filter((l: { account: string }) => l.account === 'client_due');
@@ -70,8 +104,16 @@ test.describe('collections through the API', () => {
 
   test('allocating more than is unapplied is 409', async ({ request }) => {
     const { invoices } = await funded(request, INSTAPAY, ['1000.00']);
-    const payment = await post(request, keys.collections, '/payments', { amount: '500.00', currency: 'USD', receivedDate: '2026-01-25', payerName: 'Any', reference: 'x' });
-    const over = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, { allocations: [{ invoiceId: invoices[0].id, amount: '600.00' }] });
+    const payment = await post(request, keys.collections, '/payments', {
+      amount: '500.00',
+      currency: 'USD',
+      receivedDate: '2026-01-25',
+      payerName: 'Any',
+      reference: 'x',
+    });
+    const over = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, {
+      allocations: [{ invoiceId: invoices[0].id, amount: '600.00' }],
+    });
     expect(over.status).toBe(409);
     expect(over.body.error.code).toBe('exceeds_unapplied');
   });
@@ -90,10 +132,20 @@ test.describe('collections through the API', () => {
   });
 
   test('worked example 5: 9,950 paid on 10,000 with a 100.00 tolerance is accepted and the invoice settles', async ({ request }) => {
-    const { invoices } = await funded(request, { advanceRate: '0.80', reserveRate: '0.20', shortPayTolerance: { amount: '100.00', percent: '0' } }, ['10000.00']);
-    const payment = await post(request, keys.collections, '/payments', { amount: '9950.00', currency: 'USD', receivedDate: '2026-01-31', payerName: 'Any', reference: invoices[0].number });
+    const { invoices } = await funded(request, { advanceRate: '0.80', reserveRate: '0.20', shortPayTolerance: { amount: '100.00', percent: '0' } }, [
+      '10000.00',
+    ]);
+    const payment = await post(request, keys.collections, '/payments', {
+      amount: '9950.00',
+      currency: 'USD',
+      receivedDate: '2026-01-31',
+      payerName: 'Any',
+      reference: invoices[0].number,
+    });
     expect(payment.body.suggestions[0]).toMatchObject({ invoiceId: invoices[0].id, amount: '9950.00' });
-    const applied = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, { allocations: [{ invoiceId: invoices[0].id, amount: '9950.00' }] });
+    const applied = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, {
+      allocations: [{ invoiceId: invoices[0].id, amount: '9950.00' }],
+    });
     expect(applied.body.invoices[0]).toMatchObject({ outcome: 'short_pay_accepted', shortfall: '50.00' });
     expect(await invoice(request, invoices[0].id)).toMatchObject({ status: 'settled', outstanding: '0.00' });
   });

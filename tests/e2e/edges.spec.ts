@@ -42,7 +42,8 @@ const securityHeaders = {
 function expectSecurityHeaders(headers: Record<string, string>) {
   expect(headers).toMatchObject(securityHeaders);
   const csp = headers['content-security-policy']!;
-  for (const directive of ["default-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'self'", "img-src 'self' data: blob:"]) expect(csp).toContain(directive);
+  for (const directive of ["default-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'self'", "img-src 'self' data: blob:"])
+    expect(csp).toContain(directive);
   expect(headers['permissions-policy']).toContain('camera=()');
 }
 
@@ -86,7 +87,9 @@ test('a server action from a foreign Origin is refused with 403, not a 500', asy
 });
 
 test('deep JSON with an Idempotency-Key, a number too large, a NUL and a lone surrogate are 400s', async ({ request }) => {
-  const deep = await postRaw(request, keys.underwriter, '/debtors', `{"name":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, { 'idempotency-key': `deep-${tag()}` });
+  const deep = await postRaw(request, keys.underwriter, '/debtors', `{"name":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, {
+    'idempotency-key': `deep-${tag()}`,
+  });
   expect(deep.status).toBe(400);
   expect(deep.body.error.code).toBe('too_deeply_nested');
 
@@ -114,10 +117,14 @@ test('a forged X-Forwarded-For and an 8,000-character X-Request-Id do not reach 
   const requestId = res.headers['x-request-id']!;
   expect(requestId).toMatch(UUID);
   // The e2e server runs without TRUST_PROXY: the address recorded is the peer's (this machine).
-  const [event] = await sql<{ ip: string | null; request_id: string }[]>`select ip, request_id from audit_events where action = 'debtor.create' and target_id = ${res.body.id}`;
+  const [event] = await sql<
+    { ip: string | null; request_id: string }[]
+  >`select ip, request_id from audit_events where action = 'debtor.create' and target_id = ${res.body.id}`;
   expect(event).toEqual({ ip: '127.0.0.1', request_id: requestId });
 
-  const plain = await postRaw(request, keys.underwriter, '/debtors', JSON.stringify({ name: `Traced ${tag()}`, creditLimit: '10.00' }), { 'x-request-id': 'trace-edges-1' });
+  const plain = await postRaw(request, keys.underwriter, '/debtors', JSON.stringify({ name: `Traced ${tag()}`, creditLimit: '10.00' }), {
+    'x-request-id': 'trace-edges-1',
+  });
   expect(plain.headers['x-request-id']).toBe('trace-edges-1');
   const [traced] = await sql<{ request_id: string }[]>`select request_id from audit_events where action = 'debtor.create' and target_id = ${plain.body.id}`;
   expect(traced!.request_id).toBe('trace-edges-1');
@@ -136,7 +143,13 @@ test('twelve parallel POST /release-cycles all answer, and /api/health stays 200
   })();
   const answers = await Promise.all(
     Array.from({ length: 12 }, (_, i) =>
-      postRaw(request, keys.controller, '/release-cycles', JSON.stringify({ asOf: '2026-02-13', clientIds: [client.body.id] }), i % 2 === 0 ? { 'idempotency-key': `edges-cycle-${tag()}-${i}` } : {}),
+      postRaw(
+        request,
+        keys.controller,
+        '/release-cycles',
+        JSON.stringify({ asOf: '2026-02-13', clientIds: [client.body.id] }),
+        i % 2 === 0 ? { 'idempotency-key': `edges-cycle-${tag()}-${i}` } : {},
+      ),
     ),
   );
   cyclesDone = true;

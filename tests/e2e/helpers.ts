@@ -32,7 +32,10 @@ export async function dropSession(page: Page): Promise<void> {
 
 /** `npm run cli` against the e2e database, as a script would bootstrap keys. */
 export function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('npm', ['run', '-s', 'cli', '--', ...args], { env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/holdback_e2e' }, encoding: 'utf8' });
+  const result = spawnSync('npm', ['run', '-s', 'cli', '--', ...args], {
+    env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/holdback_e2e' },
+    encoding: 'utf8',
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -30,11 +30,25 @@ async function get(request: APIRequestContext, key: string, path: string) {
 /** A client with one funded 10,000.00 invoice (January 2026), paid in full, numbers unique per run. */
 async function fundedClient(request: APIRequestContext) {
   const tag = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-  const client = (await post(request, keys.underwriter, '/clients', { name: `Inputs ${tag}`, currency: 'USD', contacts: [{ name: 'AP', email: `ap-${tag}@inputs.test` }] })).body;
+  const client = (
+    await post(request, keys.underwriter, '/clients', { name: `Inputs ${tag}`, currency: 'USD', contacts: [{ name: 'AP', email: `ap-${tag}@inputs.test` }] })
+  ).body;
   const debtor = (await post(request, keys.underwriter, '/debtors', { name: `Inputs debtor ${tag}`, creditLimit: '1000000.00' })).body;
-  const invoice = (await post(request, keys.funding, '/invoices', { clientId: client.id, debtorId: debtor.id, number: `IN-${tag}`, faceValue: '10000.00', currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-01-31' })).body;
+  const invoice = (
+    await post(request, keys.funding, '/invoices', {
+      clientId: client.id,
+      debtorId: debtor.id,
+      number: `IN-${tag}`,
+      faceValue: '10000.00',
+      currency: 'USD',
+      issueDate: '2026-01-01',
+      dueDate: '2026-01-31',
+    })
+  ).body;
   expect((await post(request, keys.funding, `/invoices/${invoice.id}/verify`, {})).status).toBe(200);
-  expect((await post(request, keys.funding, '/fundings', { clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-02' })).body.status).toBe('funded');
+  expect((await post(request, keys.funding, '/fundings', { clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-02' })).body.status).toBe(
+    'funded',
+  );
   return { client, invoice, tag };
 }
 
@@ -45,7 +59,9 @@ async function storedStatements(request: APIRequestContext, clientId: string): P
 }
 
 test.describe('what the API accepts', () => {
-  test('an auditor downloads a statement with GET ?from&to and nothing is stored; it cannot issue one (403); a controller issues it once with POST', async ({ request }) => {
+  test('an auditor downloads a statement with GET ?from&to and nothing is stored; it cannot issue one (403); a controller issues it once with POST', async ({
+    request,
+  }) => {
     const { client } = await fundedClient(request);
     const period = { from: '2026-01-01', to: '2026-01-31' };
     const read = await get(request, keys.auditor, `/clients/${client.id}/statements?from=${period.from}&to=${period.to}`);
@@ -62,7 +78,13 @@ test.describe('what the API accepts', () => {
 
     const issued = await post(request, keys.controller, `/clients/${client.id}/statements`, period, { 'idempotency-key': `issue-${client.id}` });
     expect(issued.status).toBe(201);
-    expect(issued.body).toMatchObject({ from: period.from, to: period.to, created: true, emailed: 1, currencies: [expect.objectContaining({ currency: 'USD', closing: '2000.00' })] });
+    expect(issued.body).toMatchObject({
+      from: period.from,
+      to: period.to,
+      created: true,
+      emailed: 1,
+      currencies: [expect.objectContaining({ currency: 'USD', closing: '2000.00' })],
+    });
     const again = await post(request, keys.controller, `/clients/${client.id}/statements`, period);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: issued.body.id, created: false, emailed: 0 });
@@ -78,9 +100,19 @@ test.describe('what the API accepts', () => {
 
   test('a payment received in 2099 is refused with 422 naming receivedDate; nothing is received', async ({ request }) => {
     const tag = `${Date.now()}`;
-    const refused = await post(request, keys.collections, '/payments', { amount: '5729.31', currency: 'USD', receivedDate: '2099-11-20', payerName: `Future ${tag}`, reference: 'INV 1' });
+    const refused = await post(request, keys.collections, '/payments', {
+      amount: '5729.31',
+      currency: 'USD',
+      receivedDate: '2099-11-20',
+      payerName: `Future ${tag}`,
+      reference: 'INV 1',
+    });
     expect(refused.status).toBe(422);
-    expect(refused.body.error).toMatchObject({ code: 'date_out_of_range', message: expect.stringMatching(/^Received date 2099-11-20 is in the future/), details: { receivedDate: expect.any(String) } });
+    expect(refused.body.error).toMatchObject({
+      code: 'date_out_of_range',
+      message: expect.stringMatching(/^Received date 2099-11-20 is in the future/),
+      details: { receivedDate: expect.any(String) },
+    });
     const list = await request.get('/api/v1/payments?limit=500', { headers: auth(keys.collections) });
     expect(((await list.json()).items as { payerName: string }[]).filter((p) => p.payerName === `Future ${tag}`)).toEqual([]);
     // and a currency that is no ISO 4217 code, and an amount no column holds, are 400s naming the field
@@ -97,7 +129,9 @@ test.describe('what the API accepts', () => {
     // a few more movements: paid in part on two dates, charged back
     const pay = async (amount: string, receivedDate: string) => {
       const p = await post(request, keys.collections, '/payments', { amount, currency: 'USD', receivedDate, payerName: 'x', reference: 'partial' });
-      expect((await post(request, keys.collections, `/payments/${p.body.id}/applications`, { allocations: [{ invoiceId: invoice.id, amount }] })).status).toBe(201);
+      expect((await post(request, keys.collections, `/payments/${p.body.id}/applications`, { allocations: [{ invoiceId: invoice.id, amount }] })).status).toBe(
+        201,
+      );
     };
     await pay('1000.00', '2026-01-10');
     await pay('2000.00', '2026-01-20');
@@ -111,7 +145,9 @@ test.describe('what the API accepts', () => {
     let cursor: string | null = null;
     let n = 0;
     do {
-      const res: APIResponse = await request.get(`/api/v1/clients/${client.id}/ledger?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: auth(keys.controller) });
+      const res: APIResponse = await request.get(`/api/v1/clients/${client.id}/ledger?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+        headers: auth(keys.controller),
+      });
       expect(res.status()).toBe(200);
       const page: { items: { id: string; runningBalance: string }[]; nextCursor: string | null; total: number } = await res.json();
       expect(page.items.length).toBeLessThanOrEqual(3);

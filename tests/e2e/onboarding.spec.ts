@@ -62,7 +62,11 @@ test.describe('onboarding a client (SPEC 2)', () => {
     await page.getByRole('table', { name: 'All clients' }).getByRole('link', { name: clientName }).click();
     await expect(page.getByRole('heading', { name: clientName })).toBeVisible();
     const clientUrl = page.url();
-    await expect(page.getByRole('table', { name: 'Agreement versions' }).getByRole('row', { name: /^1 .*approved 0\.90 0\.07 Flat 0\.03 of face, taken from the reserve/ })).toBeVisible();
+    await expect(
+      page
+        .getByRole('table', { name: 'Agreement versions' })
+        .getByRole('row', { name: /^1 .*approved 0\.90 0\.07 Flat 0\.03 of face, taken from the reserve/ }),
+    ).toBeVisible();
 
     // The checklist must be complete before review.
     await page.getByRole('button', { name: 'Submit for review' }).click();
@@ -98,7 +102,9 @@ test.describe('onboarding a client (SPEC 2)', () => {
     await noa.getByLabel('Acknowledged on').fill('2026-01-07');
     await noa.getByRole('button', { name: 'Record notice' }).click();
     await expect(noa.getByRole('status')).toContainText(`Notice of assignment to ${debtorName}: sent 2026-01-05, acknowledged 2026-01-07`);
-    await expect(page.getByRole('table', { name: 'Notices of assignment' }).getByRole('row', { name: new RegExp(`${debtorName} 2026-01-05 2026-01-07`) })).toBeVisible();
+    await expect(
+      page.getByRole('table', { name: 'Notices of assignment' }).getByRole('row', { name: new RegExp(`${debtorName} 2026-01-05 2026-01-07`) }),
+    ).toBeVisible();
 
     // A change of terms is a new version waiting for approval; version 1 stays in force.
     await page.getByText('Change agreement', { exact: true }).click();

@@ -46,10 +46,24 @@ async function anotherClient(request: APIRequestContext) {
     agreement: { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'flat', rate: '0.01', deductFrom: 'reserve' } },
   });
   const debtor = await post(request, keys.underwriter, '/debtors', { name: `Other debtor ${tag}`, creditLimit: '100000.00' });
-  const invoice = await post(request, keys.funding, '/invoices', { clientId: client.id, debtorId: debtor.id, number: `OT-${tag}`, faceValue: '1000.00', currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-01-31' });
+  const invoice = await post(request, keys.funding, '/invoices', {
+    clientId: client.id,
+    debtorId: debtor.id,
+    number: `OT-${tag}`,
+    faceValue: '1000.00',
+    currency: 'USD',
+    issueDate: '2026-01-01',
+    dueDate: '2026-01-31',
+  });
   await post(request, keys.funding, `/invoices/${invoice.id}/verify`, {});
   await post(request, keys.funding, '/fundings', { clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-01' });
-  const payment = await post(request, keys.collections, '/payments', { amount: '1000.00', currency: 'USD', receivedDate: '2026-01-20', payerName: 'x', reference: 'y' });
+  const payment = await post(request, keys.collections, '/payments', {
+    amount: '1000.00',
+    currency: 'USD',
+    receivedDate: '2026-01-20',
+    payerName: 'x',
+    reference: 'y',
+  });
   await post(request, keys.collections, `/payments/${payment.id}/applications`, { allocations: [{ invoiceId: invoice.id, amount: '1000.00' }] });
   const cycle = await post(request, keys.controller, '/release-cycles', { asOf: '2026-01-30', clientIds: [client.id] });
   const release = await post(request, keys.approver, `/releases/${cycle.releases[0].id}/approve`, {});
@@ -63,7 +77,9 @@ test('a client user sees its balances and downloads its statement; the PDF closi
   const clientId = await portalClientId(page);
   const period = { from: '2026-10-01', to: '2026-10-31' };
   const ledger = (await (await request.get(`/api/v1/clients/${clientId}/reserve?asOf=${period.to}`, { headers: auth(keys.controller) })).json()).balances[0];
-  const today = (await (await request.get(`/api/v1/clients/${clientId}/reserve?asOf=${new Date().toISOString().slice(0, 10)}`, { headers: auth(keys.controller) })).json()).balances[0];
+  const today = (
+    await (await request.get(`/api/v1/clients/${clientId}/reserve?asOf=${new Date().toISOString().slice(0, 10)}`, { headers: auth(keys.controller) })).json()
+  ).balances[0];
 
   const usd = page.getByRole('region', { name: 'Balances in USD' });
   const grouped = (v: string) => v.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -99,8 +115,14 @@ test('a client user sees its balances and downloads its statement; the PDF closi
   await expect(prefs.getByRole('status')).toContainText('does not get rebate advices');
   await page.reload();
   await expect(page.getByRole('form', { name: /^Email notices for / }).getByLabel('Rebate paid')).not.toBeChecked();
-  await page.getByRole('form', { name: /^Email notices for / }).getByLabel('Rebate paid').check();
-  await page.getByRole('form', { name: /^Email notices for / }).getByRole('button', { name: 'Save' }).click();
+  await page
+    .getByRole('form', { name: /^Email notices for / })
+    .getByLabel('Rebate paid')
+    .check();
+  await page
+    .getByRole('form', { name: /^Email notices for / })
+    .getByRole('button', { name: 'Save' })
+    .click();
   await expect(page.getByRole('form', { name: /^Email notices for / }).getByRole('status')).toContainText('gets rebate advices');
 });
 
@@ -168,7 +190,8 @@ test('an admin invites a client user; the emailed link sets a password once and 
   for (let i = 0; i < 60 && !link; i += 1) {
     for (const name of await readdir(E2E_SMTP_DIR).catch(() => [] as string[])) {
       const mail = await simpleParser(await readFile(path.join(E2E_SMTP_DIR, name)));
-      if ([mail.to].flat().some((a) => a?.value.some((v) => v.address === email))) link = /https?:\/\/\S+\/set-password\?token=\S+/.exec(mail.text ?? '')?.[0] ?? '';
+      if ([mail.to].flat().some((a) => a?.value.some((v) => v.address === email)))
+        link = /https?:\/\/\S+\/set-password\?token=\S+/.exec(mail.text ?? '')?.[0] ?? '';
     }
     if (!link) await new Promise((r) => setTimeout(r, 500));
   }

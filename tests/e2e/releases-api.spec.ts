@@ -23,26 +23,53 @@ async function get(request: APIRequestContext, key: string, path: string) {
   const res = await request.get(`/api/v1${path}`, { headers: auth(key) });
   return { status: res.status(), body: res.headers()['content-type']?.includes('json') ? await res.json() : await res.text() };
 }
-const reserve = async (request: APIRequestContext, clientId: string, asOf: string) => (await get(request, keys.approver, `/clients/${clientId}/reserve?asOf=${asOf}`)).body.balances[0];
+const reserve = async (request: APIRequestContext, clientId: string, asOf: string) =>
+  (await get(request, keys.approver, `/clients/${clientId}/reserve?asOf=${asOf}`)).body.balances[0];
 
 let seq = 0;
 async function onboard(request: APIRequestContext, agreement: Record<string, unknown>) {
   const tag = `${Date.now()}${(seq += 1)}`;
-  const client = (await post(request, keys.underwriter, '/clients', { name: `Release ${tag}`, currency: 'USD', agreement, contacts: [{ name: 'Accounts', email: `ap-${tag}@client.test` }] })).body;
+  const client = (
+    await post(request, keys.underwriter, '/clients', {
+      name: `Release ${tag}`,
+      currency: 'USD',
+      agreement,
+      contacts: [{ name: 'Accounts', email: `ap-${tag}@client.test` }],
+    })
+  ).body;
   const debtor = (await post(request, keys.underwriter, '/debtors', { name: `Payer ${tag}`, creditLimit: '100000000.00' })).body;
   return { client, debtor, tag };
 }
 async function fund(request: APIRequestContext, who: { client: { id: string }; debtor: { id: string }; tag: string }, faceValue: string, date: string) {
-  const inv = (await post(request, keys.funding, '/invoices', { clientId: who.client.id, debtorId: who.debtor.id, number: `R${who.tag}-${date}-${faceValue}`, faceValue, currency: 'USD', issueDate: date, dueDate: date })).body;
+  const inv = (
+    await post(request, keys.funding, '/invoices', {
+      clientId: who.client.id,
+      debtorId: who.debtor.id,
+      number: `R${who.tag}-${date}-${faceValue}`,
+      faceValue,
+      currency: 'USD',
+      issueDate: date,
+      dueDate: date,
+    })
+  ).body;
   expect((await post(request, keys.funding, `/invoices/${inv.id}/verify`, {})).status).toBe(200);
   const batch = await post(request, keys.funding, '/fundings', { clientId: who.client.id, invoiceIds: [inv.id], fundingDate: date });
   expect(batch.body.status).toBe('funded');
   return inv;
 }
 async function pay(request: APIRequestContext, invoice: { id: string; number: string }, amount: string, date: string, shortPay?: 'chargeback') {
-  const payment = await post(request, keys.collections, '/payments', { amount, currency: 'USD', receivedDate: date, payerName: 'Payer', reference: 'remittance' });
+  const payment = await post(request, keys.collections, '/payments', {
+    amount,
+    currency: 'USD',
+    receivedDate: date,
+    payerName: 'Payer',
+    reference: 'remittance',
+  });
   expect(payment.status).toBe(201);
-  const applied = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, { allocations: [{ invoiceId: invoice.id, amount }], shortPay });
+  const applied = await post(request, keys.collections, `/payments/${payment.body.id}/applications`, {
+    allocations: [{ invoiceId: invoice.id, amount }],
+    shortPay,
+  });
   expect(applied.status).toBe(201);
 }
 
@@ -55,7 +82,12 @@ test.describe('reserve releases through the API', () => {
     const inv = await fund(request, who, '10000.00', '2026-01-01');
     expect(await reserve(request, who.client.id, '2026-01-15')).toMatchObject({ held: '2000.00', releasable: '0.00', onOpenInvoices: '2000.00' });
     await pay(request, inv, '10000.00', '2026-01-31');
-    expect(await reserve(request, who.client.id, '2026-02-13')).toMatchObject({ held: '1900.00', releasable: '1900.00', clientDue: '0.00', onOpenInvoices: '0.00' });
+    expect(await reserve(request, who.client.id, '2026-02-13')).toMatchObject({
+      held: '1900.00',
+      releasable: '1900.00',
+      clientDue: '0.00',
+      onOpenInvoices: '0.00',
+    });
     // any past asOf gives the figure as it was then
     expect(await reserve(request, who.client.id, '2026-01-30')).toMatchObject({ held: '2000.00', releasable: '0.00' });
 
@@ -138,10 +170,16 @@ test.describe('reserve releases through the API', () => {
     const missing = await get(request, keys.controller, '/payouts?from=2026-03-18&to=2026-03-18&format=nacha');
     expect(missing.status).toBe(422);
     expect(missing.body.error).toMatchObject({ code: 'payout_accounts_missing', details: { clients: [who.client.id] } });
-    const bad = await request.put(`/api/v1/clients/${who.client.id}/payout-account`, { headers: auth(keys.underwriter), data: { holderName: 'Insta', routing: '123456789', account: '1234' } });
+    const bad = await request.put(`/api/v1/clients/${who.client.id}/payout-account`, {
+      headers: auth(keys.underwriter),
+      data: { holderName: 'Insta', routing: '123456789', account: '1234' },
+    });
     expect(bad.status()).toBe(400);
     expect((await bad.json()).error.details).toHaveProperty('routing');
-    const put = await request.put(`/api/v1/clients/${who.client.id}/payout-account`, { headers: auth(keys.underwriter), data: { holderName: 'InstaPay Payee', routing: '011000015', account: '55550001', accountType: 'checking' } });
+    const put = await request.put(`/api/v1/clients/${who.client.id}/payout-account`, {
+      headers: auth(keys.underwriter),
+      data: { holderName: 'InstaPay Payee', routing: '011000015', account: '55550001', accountType: 'checking' },
+    });
     expect(put.status()).toBe(200);
     expect((await put.json()).payoutAccount).toMatchObject({ account: '••••0001', routing: '011000015' });
     const res = await request.get('/api/v1/payouts?from=2026-03-18&to=2026-03-18&format=nacha', { headers: auth(keys.controller) });
@@ -151,7 +189,9 @@ test.describe('reserve releases through the API', () => {
     expect(lines.length % 10).toBe(0);
     expect(lines.every((l) => l.length === 94)).toBe(true);
     expect(lines[0]).toMatch(/^101 021000021 021000021/);
-    expect(lines[2]).toBe(`622011000015${'55550001'.padEnd(17)}0000007000${`REL${cycle.body.releases[0].id}`.padEnd(15)}INSTAPAY PAYEE          0021000020000001`);
+    expect(lines[2]).toBe(
+      `622011000015${'55550001'.padEnd(17)}0000007000${`REL${cycle.body.releases[0].id}`.padEnd(15)}INSTAPAY PAYEE          0021000020000001`,
+    );
   });
 
   test('bad input is 400 naming the field; a rejection needs a reason', async ({ request }) => {
@@ -163,10 +203,15 @@ test.describe('reserve releases through the API', () => {
     const cycle = await post(request, keys.controller, '/release-cycles', { asOf: '2026-01-09', clientIds: [who.client.id] });
     const id = cycle.body.releases[0].id;
     expect((await post(request, keys.approver, `/releases/${id}/reject`, {})).status).toBe(400);
-    expect((await post(request, keys.approver, `/releases/${id}/reject`, { reason: 'Client asked to hold' })).body).toMatchObject({ status: 'rejected', reason: 'Client asked to hold' });
+    expect((await post(request, keys.approver, `/releases/${id}/reject`, { reason: 'Client asked to hold' })).body).toMatchObject({
+      status: 'rejected',
+      reason: 'Client asked to hold',
+    });
   });
 
-  test('issue 11: a reserve is released once whatever the dates — a second cycle waits for the open proposal, parallel approvals pay once', async ({ request }) => {
+  test('issue 11: a reserve is released once whatever the dates — a second cycle waits for the open proposal, parallel approvals pay once', async ({
+    request,
+  }) => {
     const who = await onboard(request, NAYA);
     await pay(request, await fund(request, who, '10000.00', '2026-02-23'), '10000.00', '2026-03-02');
     const a = await post(request, keys.controller, '/release-cycles', { asOf: '2026-03-14', clientIds: [who.client.id] });

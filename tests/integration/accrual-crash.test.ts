@@ -91,7 +91,9 @@ describe('a worker killed in the middle of an accrual run', () => {
       const expected = new Big(10000 + i * 1000).times(58).times('0.12').div(360);
       expect(view.feesAccrued).toBe(formatMoney(expected, 'USD'));
     }
-    const [run] = await t.database.sql<{ status: string; progress: number }[]>`select status, progress from job_runs where job = 'fee-accrual' and queue_job_id = ${`fee-accrual:${job.id!}`}`;
+    const [run] = await t.database.sql<
+      { status: string; progress: number }[]
+    >`select status, progress from job_runs where job = 'fee-accrual' and queue_job_id = ${`fee-accrual:${job.id!}`}`;
     expect(run).toEqual({ status: 'completed', progress: 100 });
     expect((await verifyAll(t.database.sql)).breaks).toEqual([]);
   });

@@ -45,8 +45,16 @@ describe('the daily accrual (SPEC 4)', () => {
     await aCollection(t.database, invoice, '10000.00', '2026-01-31');
     const frozen = await t.database.transaction((tx) => settleInvoice(tx, Number(invoice.id), '2026-01-31', team.collections));
     expect(frozen).toMatchObject({ fee: '100.00', adjustment: '0.00', settledFromReserve: '100.00', unsettled: '0.00' });
-    expect(await getInvoice(t.database, Number(invoice.id), team.funding)).toMatchObject({ status: 'settled', reserve: '1900.00', outstanding: '0.00', feesAccrued: '100.00', settledDate: '2026-01-31' });
-    const balances = Object.fromEntries((await currentBalances(t.database, { clientId: Number(client.id) })).map((b) => [b.account, formatMoney(b.balance, 'USD')]));
+    expect(await getInvoice(t.database, Number(invoice.id), team.funding)).toMatchObject({
+      status: 'settled',
+      reserve: '1900.00',
+      outstanding: '0.00',
+      feesAccrued: '100.00',
+      settledDate: '2026-01-31',
+    });
+    const balances = Object.fromEntries(
+      (await currentBalances(t.database, { clientId: Number(client.id) })).map((b) => [b.account, formatMoney(b.balance, 'USD')]),
+    );
     expect(balances).toMatchObject({ reserve: '1900.00', fees_receivable: '0.00', receivable: '0.00' });
     // frozen: later accruals post nothing for it
     await accrue('2026-02-28');
@@ -64,12 +72,15 @@ describe('the daily accrual (SPEC 4)', () => {
     expect(await accruedOf(invoice.id)).toBe(expected);
     const total = [...a.posted.values(), ...b.posted.values()].reduce((s, v) => s.plus(v), new Big(0));
     expect(total.gte(expected)).toBe(true); // both runs together posted this invoice's fee exactly once
-    const [{ n }] = (await t.database.sql`select count(*)::int as n from journal_lines where invoice_id = ${invoice.id} and effective_date = '2026-03-20'`) as unknown as [{ n: number }];
+    const [{ n }] = (await t.database
+      .sql`select count(*)::int as n from journal_lines where invoice_id = ${invoice.id} and effective_date = '2026-03-20'`) as unknown as [{ n: number }];
     expect(n).toBe(1);
   });
 
   it('catches up missed days, each posted on its own date', async () => {
-    const client = await aClient(t.database, team, { agreement: { fees: { kind: 'tiered', initialRate: '0.03', initialDays: 30, stepRate: '0.01', stepDays: 10 } } });
+    const client = await aClient(t.database, team, {
+      agreement: { fees: { kind: 'tiered', initialRate: '0.03', initialDays: 30, stepRate: '0.01', stepDays: 10 } },
+    });
     const debtor = await aDebtor(t.database, team);
     const invoice = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-04-01' });
     await accrue('2026-04-05');
@@ -110,7 +121,9 @@ describe('the daily accrual (SPEC 4)', () => {
     // 5 days = 16.67, raised to the 150.00 minimum: +116.67
     expect(frozen).toMatchObject({ fee: '150.00', adjustment: '116.67', settledFromReserve: '150.00' });
     expect(await accruedOf(invoice.id)).toBe('150.00');
-    const again = await t.database.transaction((tx) => freezeFee(tx, Number(invoice.id), { date: '2026-07-20', settleFromReserve: true, reason: 'settled' }, team.collections));
+    const again = await t.database.transaction((tx) =>
+      freezeFee(tx, Number(invoice.id), { date: '2026-07-20', settleFromReserve: true, reason: 'settled' }, team.collections),
+    );
     expect(again.frozenOn).toBe('2026-07-06');
   });
 
@@ -160,7 +173,11 @@ describe('the daily accrual (SPEC 4)', () => {
       const d = daysBetween(m.fundingDate, asOf);
       const credits = m.credit ? [{ day: m.credit.day, amount: new Big(m.credit.amount) }] : [];
       const expected = accruedFee(m.fees, { face: new Big(m.face), advance: new Big(m.advance), credits }, d, 'USD');
-      expect({ invoice: m.invoiceId, fees: m.fees, accrued: await accruedOf(m.invoiceId) }).toEqual({ invoice: m.invoiceId, fees: m.fees, accrued: formatMoney(expected, 'USD') });
+      expect({ invoice: m.invoiceId, fees: m.fees, accrued: await accruedOf(m.invoiceId) }).toEqual({
+        invoice: m.invoiceId,
+        fees: m.fees,
+        accrued: formatMoney(expected, 'USD'),
+      });
     }
   });
 

@@ -67,7 +67,13 @@ afterAll(async () => {
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-async function call(handler: Handler, method: string, path: string, key: string, options: { body?: string; headers?: Record<string, string>; params?: Record<string, string> } = {}) {
+async function call(
+  handler: Handler,
+  method: string,
+  path: string,
+  key: string,
+  options: { body?: string; headers?: Record<string, string>; params?: Record<string, string> } = {},
+) {
   const res = await handler(
     new Request(`http://holdback.test${path}`, {
       method,
@@ -134,7 +140,9 @@ describe('bad input is a 400 of API.md’s shape, never a 500', () => {
 
   it('a number too large for its column → 400 (number_out_of_range or the field’s own check), not 500', async () => {
     const { POST } = await routes.debtors();
-    const res = await call(POST, 'POST', '/api/v1/debtors', keys.underwriter!, { body: JSON.stringify({ name: `Huge ${randomBytes(3).toString('hex')}`, creditLimit: '9'.repeat(30) + '.00' }) });
+    const res = await call(POST, 'POST', '/api/v1/debtors', keys.underwriter!, {
+      body: JSON.stringify({ name: `Huge ${randomBytes(3).toString('hex')}`, creditLimit: '9'.repeat(30) + '.00' }),
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: expect.stringMatching(/^(number_out_of_range|invalid_input|too_large)$/), message: expect.any(String) });
     expect(res.body.error.details).toEqual({ creditLimit: 'Credit limit is too large: at most 15 digits before the decimal point' });
@@ -153,7 +161,9 @@ describe('bad input is a 400 of API.md’s shape, never a 500', () => {
     setEnv('IMPORT_MAX_ROWS', '5');
     try {
       const { POST } = await routes.paymentsImport();
-      const lines = ['date,amount,currency,payer,reference', ...Array.from({ length: 9 }, (_, i) => `2026-01-0${i + 1},10.00,USD,Payer ${i},REF-${i}`)].join('\n');
+      const lines = ['date,amount,currency,payer,reference', ...Array.from({ length: 9 }, (_, i) => `2026-01-0${i + 1},10.00,USD,Payer ${i},REF-${i}`)].join(
+        '\n',
+      );
       const res = await call(POST, 'POST', '/api/v1/payments/import', keys.collections!, { body: lines, headers: { 'content-type': 'text/csv' } });
       expect(res.status).toBe(413);
       expect(res.body).toEqual({ error: { code: 'too_many_rows', message: expect.stringContaining('5 lines'), details: { limit: 5, unit: 'lines' } } });
@@ -166,7 +176,10 @@ describe('bad input is a 400 of API.md’s shape, never a 500', () => {
 
   it('a NUL byte in an imported file → 400 naming its line', async () => {
     const { POST } = await routes.paymentsImport();
-    const res = await call(POST, 'POST', '/api/v1/payments/import', keys.collections!, { body: 'date,amount,currency,payer,reference\n2026-01-02,1.00,USD,A\u0000B,R-1\n', headers: { 'content-type': 'text/csv' } });
+    const res = await call(POST, 'POST', '/api/v1/payments/import', keys.collections!, {
+      body: 'date,amount,currency,payer,reference\n2026-01-02,1.00,USD,A\u0000B,R-1\n',
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'invalid_characters', details: { line: 2 } });
   });
@@ -182,11 +195,18 @@ describe('what the audit log keeps of a request', () => {
     expect(long.status).toBe(201);
     const uuid = long.headers.get('x-request-id')!;
     expect(uuid).toMatch(/^[0-9a-f-]{36}$/);
-    const [event] = await t.database.sql<{ request_id: string; ip: string | null }[]>`select request_id, ip from audit_events where action = 'debtor.create' and target_id = ${long.body.id}`;
+    const [event] = await t.database.sql<
+      { request_id: string; ip: string | null }[]
+    >`select request_id, ip from audit_events where action = 'debtor.create' and target_id = ${long.body.id}`;
     expect(event).toEqual({ request_id: uuid, ip: '198.51.100.7' });
 
-    const short = await call(POST, 'POST', '/api/v1/debtors', keys.underwriter!, { body: JSON.stringify({ name: `Short Id ${randomBytes(3).toString('hex')}`, creditLimit: '10.00' }), headers: { 'x-request-id': 'trace-123' } });
-    const [kept] = await t.database.sql<{ request_id: string }[]>`select request_id from audit_events where action = 'debtor.create' and target_id = ${short.body.id}`;
+    const short = await call(POST, 'POST', '/api/v1/debtors', keys.underwriter!, {
+      body: JSON.stringify({ name: `Short Id ${randomBytes(3).toString('hex')}`, creditLimit: '10.00' }),
+      headers: { 'x-request-id': 'trace-123' },
+    });
+    const [kept] = await t.database.sql<
+      { request_id: string }[]
+    >`select request_id from audit_events where action = 'debtor.create' and target_id = ${short.body.id}`;
     expect(kept!.request_id).toBe('trace-123');
   });
 });
@@ -196,7 +216,9 @@ describe('the pool: one connection per request', () => {
     const web = createDatabase(t.url, { max: 1, limits: sessionLimits('web', {}) });
     const batch = createDatabase(t.url, { max: 1, limits: sessionLimits('batch', {}) });
     try {
-      const [w] = await web.sql<{ s: string; l: string; i: string }[]>`select current_setting('statement_timeout') as s, current_setting('lock_timeout') as l, current_setting('idle_in_transaction_session_timeout') as i`;
+      const [w] = await web.sql<
+        { s: string; l: string; i: string }[]
+      >`select current_setting('statement_timeout') as s, current_setting('lock_timeout') as l, current_setting('idle_in_transaction_session_timeout') as i`;
       expect(w).toEqual({ s: '30s', l: '10s', i: '1min' });
       const [b] = await batch.sql<{ s: string; l: string }[]>`select current_setting('statement_timeout') as s, current_setting('lock_timeout') as l`;
       expect(b).toEqual({ s: '0', l: '0' });
@@ -218,7 +240,12 @@ describe('the pool: one connection per request', () => {
   });
 
   it('twelve parallel POST /release-cycles (more than the pool’s ten connections) all answer, none 500', async () => {
-    const INSTAPAY = { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' }, releaseAutoApproveUpTo: '1000.00' } as const;
+    const INSTAPAY = {
+      advanceRate: '0.90',
+      reserveRate: '0.10',
+      fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' },
+      releaseAutoApproveUpTo: '1000.00',
+    } as const;
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const client = await aClient(t.database, team, { agreement: INSTAPAY as never });
@@ -231,18 +258,26 @@ describe('the pool: one connection per request', () => {
     const { POST } = await routes.cycles();
     const answers = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        call(POST, 'POST', '/api/v1/release-cycles', keys.controller!, { body: JSON.stringify({ asOf: '2026-01-30', clientIds: ids }), headers: i % 2 === 0 ? { 'idempotency-key': `cycle-${i}` } : {} }),
+        call(POST, 'POST', '/api/v1/release-cycles', keys.controller!, {
+          body: JSON.stringify({ asOf: '2026-01-30', clientIds: ids }),
+          headers: i % 2 === 0 ? { 'idempotency-key': `cycle-${i}` } : {},
+        }),
       ),
     );
     for (const a of answers) expect([201, 409]).toContain(a.status);
     expect(answers.filter((a) => a.status === 201).length).toBeGreaterThan(0);
     // paid once per client, whatever the race
-    const { n } = (await t.database.sql<{ n: number }[]>`select count(*)::int as n from releases where client_id = any(${ids}::bigint[]) and status = 'paid'`)[0]!;
+    const { n } = (
+      await t.database.sql<{ n: number }[]>`select count(*)::int as n from releases where client_id = any(${ids}::bigint[]) and status = 'paid'`
+    )[0]!;
     expect(n).toBe(3);
     // the same key again replays the stored answer (or, had it failed, may run again)
     const first = answers[0]!;
     if (first.status === 201) {
-      const again = await call(POST, 'POST', '/api/v1/release-cycles', keys.controller!, { body: JSON.stringify({ asOf: '2026-01-30', clientIds: ids }), headers: { 'idempotency-key': 'cycle-0' } });
+      const again = await call(POST, 'POST', '/api/v1/release-cycles', keys.controller!, {
+        body: JSON.stringify({ asOf: '2026-01-30', clientIds: ids }),
+        headers: { 'idempotency-key': 'cycle-0' },
+      });
       expect(again.status).toBe(201);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(again.body).toEqual(first.body);
@@ -318,10 +353,13 @@ describe('Idempotency-Key of a route without a transaction (transaction: false)'
 
     // a claim left by a crashed process 20 minutes ago is taken over; a fresh one is not
     const userId = team.controller.userId!;
-    const hashOf = async (k: string) => (await t.database.sql<{ request_hash: string }[]>`select request_hash from api_idempotency where user_id = ${userId} and key = ${k}`)[0]!.request_hash;
+    const hashOf = async (k: string) =>
+      (await t.database.sql<{ request_hash: string }[]>`select request_hash from api_idempotency where user_id = ${userId} and key = ${k}`)[0]!.request_hash;
     const hash = await hashOf('k-1');
-    await t.database.sql`insert into api_idempotency (user_id, key, route, request_hash, status, body, created_at) values (${userId}, 'k-stale', 'POST /api/v1/test-route', ${hash}, 0, '{}'::jsonb, now() - interval '20 minutes')`;
-    await t.database.sql`insert into api_idempotency (user_id, key, route, request_hash, status, body) values (${userId}, 'k-fresh', 'POST /api/v1/test-route', ${hash}, 0, '{}'::jsonb)`;
+    await t.database
+      .sql`insert into api_idempotency (user_id, key, route, request_hash, status, body, created_at) values (${userId}, 'k-stale', 'POST /api/v1/test-route', ${hash}, 0, '{}'::jsonb, now() - interval '20 minutes')`;
+    await t.database
+      .sql`insert into api_idempotency (user_id, key, route, request_hash, status, body) values (${userId}, 'k-fresh', 'POST /api/v1/test-route', ${hash}, 0, '{}'::jsonb)`;
     expect((await send('k-stale')).status).toBe(201);
     expect((await send('k-fresh')).status).toBe(409);
     const [stored] = await t.database.sql<{ status: number }[]>`select status from api_idempotency where user_id = ${userId} and key = 'k-stale'`;
@@ -361,7 +399,10 @@ describe('locks, timeouts and outages', () => {
     setEnv('QUEUE_TIMEOUT_MS', '500');
     try {
       const runs = await (await routes.statementRuns()).POST;
-      const res = await call(runs, 'POST', '/api/v1/statement-runs', keys.controller!, { body: JSON.stringify({ from: '2026-01-01', to: '2026-01-31' }), headers: { 'idempotency-key': 'runs-down' } });
+      const res = await call(runs, 'POST', '/api/v1/statement-runs', keys.controller!, {
+        body: JSON.stringify({ from: '2026-01-01', to: '2026-01-31' }),
+        headers: { 'idempotency-key': 'runs-down' },
+      });
       expect(res.status).toBe(503);
       expectErrorShape(res.body, 'queue_unavailable');
       // the key is free again: the same request may be retried once Redis is back
@@ -411,7 +452,13 @@ describe('locks, timeouts and outages', () => {
       await vi.waitFor(
         async () => {
           const polled = await call(jobs, 'GET', `/api/v1/jobs/${jobId}`, keys.funding!, { params: { id: jobId } });
-          expect(polled.body).toMatchObject({ jobId, status: 'completed', progress: 100, result: { asOf: '2026-01-31' }, run: { job: 'fee-accrual', status: 'completed' } });
+          expect(polled.body).toMatchObject({
+            jobId,
+            status: 'completed',
+            progress: 100,
+            result: { asOf: '2026-01-31' },
+            run: { job: 'fee-accrual', status: 'completed' },
+          });
         },
         { timeout: 30_000, interval: 100 },
       );
@@ -429,7 +476,12 @@ describe('locks, timeouts and outages', () => {
     const runs = (await routes.statementRuns()).POST;
     const res = await call(runs, 'POST', '/api/v1/statement-runs', keys.controller!, { body: JSON.stringify({ from: '2026-01-01', to: '2026-01-31' }) });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ jobId: expect.stringMatching(/^statements:\d+$/), poll: `/api/v1/jobs/${res.body.jobId}`, from: '2026-01-01', to: '2026-01-31' });
+    expect(res.body).toMatchObject({
+      jobId: expect.stringMatching(/^statements:\d+$/),
+      poll: `/api/v1/jobs/${res.body.jobId}`,
+      from: '2026-01-01',
+      to: '2026-01-31',
+    });
   });
 
   it('the database down → 503 database_unavailable naming no host or connection string (API and server actions)', async () => {

@@ -22,7 +22,14 @@ let t: TestDatabase;
 let dir: string;
 const opened: TestDatabase[] = [];
 
-async function aDatabaseWithAReserve(): Promise<{ t: TestDatabase; clientId: string; clientName: string; reserveAccount: string; cashAccount: string; held: string }> {
+async function aDatabaseWithAReserve(): Promise<{
+  t: TestDatabase;
+  clientId: string;
+  clientName: string;
+  reserveAccount: string;
+  cashAccount: string;
+  held: string;
+}> {
   const db = await createTestDatabase();
   opened.push(db);
   const team = await aTeam(db.database);
@@ -33,7 +40,14 @@ async function aDatabaseWithAReserve(): Promise<{ t: TestDatabase; clientId: str
   const [reserve] = await db.admin.sql<{ id: string; balance: string }[]>`
     select id, balance from ledger_accounts where code = 'reserve' and client_id = ${client.id} and currency = 'USD'`;
   const [cash] = await db.admin.sql<{ id: string }[]>`select id from ledger_accounts where code = 'cash' and currency = 'USD' and client_id is null`;
-  return { t: db, clientId: client.id, clientName: client.name, reserveAccount: reserve!.id, cashAccount: cash!.id, held: moneyOut(reserve!.balance.replace(/^-/, ''), 'USD') };
+  return {
+    t: db,
+    clientId: client.id,
+    clientName: client.name,
+    reserveAccount: reserve!.id,
+    cashAccount: cash!.id,
+    held: moneyOut(reserve!.balance.replace(/^-/, ''), 'USD'),
+  };
 }
 
 /**
@@ -41,7 +55,10 @@ async function aDatabaseWithAReserve(): Promise<{ t: TestDatabase; clientId: str
  * satisfied) moving `amount` out of the reserve to cash, and the stored balances edited so each
  * still equals the sum of its lines — or, with `leaveReserveAt`, to whatever looks plausible.
  */
-async function forge(db: TestDatabase, args: { kind: string; clientId: string; reserveAccount: string; cashAccount: string; amount: string; leaveReserveAt?: string }): Promise<string> {
+async function forge(
+  db: TestDatabase,
+  args: { kind: string; clientId: string; reserveAccount: string; cashAccount: string; amount: string; leaveReserveAt?: string },
+): Promise<string> {
   return db.admin.sql.begin(async (sql) => {
     const [entry] = await sql<{ id: string }[]>`
       insert into journal_entries (effective_date, kind, idempotency_key, client_id, memo, posted_by)
@@ -80,7 +97,10 @@ describe('a deleted tail of the audit log', () => {
     const [tip] = await t.admin.sql<{ id: string; hash: string; n: number }[]>`
       select id, hash, (select count(*)::int from audit_events) as n from audit_events order by id desc limit 1`;
     expect(first.stdout).toContain(`anchor: no anchor of ${t.name} in ${file} yet (first run); wrote ${tip!.n} events up to id ${tip!.id}`);
-    const written = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Anchor);
+    const written = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Anchor);
     expect(written).toEqual([{ at: expect.any(String), database: t.name, events: tip!.n, lastId: tip!.id, tipHash: tip!.hash }]);
 
     // The same check in-process (what the console's Verify runs): the chain matches its anchor.
@@ -118,14 +138,24 @@ describe('a deleted tail of the audit log', () => {
     const first = await run(job);
     const [count] = await t.admin.sql<{ n: number }[]>`select count(*)::int as n from audit_events`;
     expect(first.events).toBe(count!.n);
-    await t.database.transaction((tx) => recordAudit(tx, systemActor('test'), [{ action: 'test.one', targetType: 'test' }, { action: 'test.two', targetType: 'test' }]));
+    await t.database.transaction((tx) =>
+      recordAudit(tx, systemActor('test'), [
+        { action: 'test.one', targetType: 'test' },
+        { action: 'test.two', targetType: 'test' },
+      ]),
+    );
     const second = await run(job);
     expect(second.events).toBe(count!.n + 2);
     expect(second.note).toContain(`the chain matches the anchor of`);
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Anchor);
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Anchor);
     expect(lines.map((a) => a.events)).toEqual([count!.n, count!.n + 2]);
 
-    const emails = await t.admin.sql<{ to: string; subject: string; text: string }[]>`select "to", subject, text from email_outbox where template = 'audit_anchor' order by id`;
+    const emails = await t.admin.sql<
+      { to: string; subject: string; text: string }[]
+    >`select "to", subject, text from email_outbox where template = 'audit_anchor' order by id`;
     expect(emails).toHaveLength(2);
     expect(emails[1]!.to).toBe('ops@factor.test');
     expect(emails[1]!.subject).toBe(`Holdback audit anchor: ${t.name}, ${count!.n + 2} events up to ${lines[1]!.lastId}`);
@@ -151,7 +181,9 @@ describe('a forged balanced payout out of a reserve, its balance edited to match
     expect(report.ok).toBe(false);
     // Every entry balances and every stored balance equals its lines: the old checks saw nothing.
     expect(report.breaks.filter((b) => ['unbalanced_entry', 'account_balance'].includes(b.kind))).toEqual([]);
-    expect(messages(report.breaks)).toContain(`reserve_movement: journal entry ${entry} (payout) debits client ${s.clientId}'s USD reserve by ${s.held}: a payout entry never moves a reserve`);
+    expect(messages(report.breaks)).toContain(
+      `reserve_movement: journal entry ${entry} (payout) debits client ${s.clientId}'s USD reserve by ${s.held}: a payout entry never moves a reserve`,
+    );
   });
 
   it('a "release" entry with no approved release behind it is named', async () => {
@@ -180,9 +212,23 @@ describe('a forged balanced payout out of a reserve, its balance edited to match
 
   it('the same drain with the stored balance left looking drained is named too', async () => {
     const s = await aDatabaseWithAReserve();
-    await forge(s.t, { kind: 'release', clientId: s.clientId, reserveAccount: s.reserveAccount, cashAccount: s.cashAccount, amount: '99999.00', leaveReserveAt: '0' });
+    await forge(s.t, {
+      kind: 'release',
+      clientId: s.clientId,
+      reserveAccount: s.reserveAccount,
+      cashAccount: s.cashAccount,
+      amount: '99999.00',
+      leaveReserveAt: '0',
+    });
     const text = messages((await verifyAll(s.t.database.sql)).breaks);
-    expect(text).toMatch(new RegExp(`account_balance: account ${s.reserveAccount} \\(reserve USD client ${s.clientId}\\): stored balance 0(\\.0+)? but its lines sum to 96999(\\.0+)?$`, 'm'));
-    expect(text).toContain(`reserve_rollforward: client ${s.clientId} (${s.clientName}) USD: released 99999.00 from the reserve but only ${s.held} was there to release`);
+    expect(text).toMatch(
+      new RegExp(
+        `account_balance: account ${s.reserveAccount} \\(reserve USD client ${s.clientId}\\): stored balance 0(\\.0+)? but its lines sum to 96999(\\.0+)?$`,
+        'm',
+      ),
+    );
+    expect(text).toContain(
+      `reserve_rollforward: client ${s.clientId} (${s.clientName}) USD: released 99999.00 from the reserve but only ${s.held} was there to release`,
+    );
   });
 });

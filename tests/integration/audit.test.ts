@@ -29,7 +29,17 @@ describe('the audit chain and audit:verify', () => {
   });
 
   it('records who did what with before and after', async () => {
-    const [event] = await t.database.sql<{ actor: string; role: string; action: string; target_type: string; after: { status: string; invoices: string[][] }; source: string; request_id: string }[]>`
+    const [event] = await t.database.sql<
+      {
+        actor: string;
+        role: string;
+        action: string;
+        target_type: string;
+        after: { status: string; invoices: string[][] };
+        source: string;
+        request_id: string;
+      }[]
+    >`
       select actor, role, action, target_type, after, source, request_id from audit_events where action = 'funding.fund' limit 1`;
     expect(event).toMatchObject({ actor: 'seed:funding', role: 'funding', action: 'funding.fund', target_type: 'funding_batch', source: 'seed' });
     expect(event!.after.status).toBe('funded');
@@ -42,7 +52,9 @@ describe('the audit chain and audit:verify', () => {
   it('keeps the chain intact under concurrent commands', async () => {
     const actor = systemActor('test');
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => t.database.transaction((tx) => recordAudit(tx, actor, { action: 'test.concurrent', targetType: 'test', targetId: i }))),
+      Array.from({ length: 20 }, (_, i) =>
+        t.database.transaction((tx) => recordAudit(tx, actor, { action: 'test.concurrent', targetType: 'test', targetId: i })),
+      ),
     );
     const report = await verifyAll(t.database.sql);
     expect(report.breaks).toEqual([]);

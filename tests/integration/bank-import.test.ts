@@ -64,7 +64,13 @@ describe('bank file import (SPEC 5.2)', () => {
     expect(result.format).toBe('camt053');
     expect(result.errors).toEqual([]);
     expect(result.payments.length).toBeGreaterThanOrEqual(4);
-    expect(result.payments[0]).toMatchObject({ currency: 'EUR', amount: '50000.00', receivedDate: '2026-01-15', payerName: 'Globex Retail GmbH', reference: expect.stringContaining('INV 2026-0041') });
+    expect(result.payments[0]).toMatchObject({
+      currency: 'EUR',
+      amount: '50000.00',
+      receivedDate: '2026-01-15',
+      payerName: 'Globex Retail GmbH',
+      reference: expect.stringContaining('INV 2026-0041'),
+    });
     expect(result.payments.some((p) => p.reference.includes('RENT'))).toBe(false);
   });
 
@@ -74,7 +80,11 @@ describe('bank file import (SPEC 5.2)', () => {
     lines[1] = lines[1]!.replace(',50000.00,', ',12A4,');
     const bad = lines.join('\n');
     const before = await countPayments();
-    await expect(importFile(bad)).rejects.toMatchObject({ status: 422, code: 'invalid_bank_file', details: { errors: [expect.objectContaining({ line: 2 })] } });
+    await expect(importFile(bad)).rejects.toMatchObject({
+      status: 422,
+      code: 'invalid_bank_file',
+      details: { errors: [expect.objectContaining({ line: 2 })] },
+    });
     expect(await countPayments()).toBe(before);
     const partial = await importFile(bad, true);
     expect(partial.errors).toEqual([expect.objectContaining({ line: 2, message: expect.stringContaining('12A4') })]);

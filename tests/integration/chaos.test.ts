@@ -35,7 +35,12 @@ describe('the chaos run', () => {
       `starts ${report.jobs.map((j) => `${j.kind} ${j.attemptsStarted}`).join(', ')}, enqueued again ${report.jobs.reduce((n, j) => n + j.reenqueued.length, 0)}, ` +
       `release cycles ${JSON.stringify(report.cycles)}, job runs ${JSON.stringify(report.runs)}, ${report.seconds.total.toFixed(0)} s, differences: ${report.differences}`;
     console.log(summary);
-    if (report.differences > 0) console.log([...lines, ...report.comparison.differences.map((d) => `${d.section}: -${d.missing.slice(0, 3).join(' / ')} +${d.extra.slice(0, 3).join(' / ')}`)].join('\n'));
+    if (report.differences > 0)
+      console.log(
+        [...lines, ...report.comparison.differences.map((d) => `${d.section}: -${d.missing.slice(0, 3).join(' / ')} +${d.extra.slice(0, 3).join(' / ')}`)].join(
+          '\n',
+        ),
+      );
 
     expect(report.kills).toBeGreaterThanOrEqual(20);
     for (const kind of JOB_KINDS) expect(report.jobs.find((j) => j.kind === kind)!.kills, kind).toBeGreaterThanOrEqual(5);

@@ -74,7 +74,11 @@ describe('worked example 2 (InstaPay): 1,000 at 90% with a flat 3% from the rese
     await apply(p1.id, { allocations: [{ invoiceId: paid.id, amount: '1000.00' }] });
     const p2 = await receive({ amount: '900.00', receivedDate: '2026-01-25' });
     const result = await apply(p2.id, { allocations: [{ invoiceId: short.id, amount: '900.00' }], shortPay: 'chargeback' });
-    expect(result.invoices[0]!.charge).toMatchObject({ fromInvoiceReserve: '70.00', fromOtherReserves: [{ invoiceId: paid.id, amount: '30.00' }], clientDue: '0.00' });
+    expect(result.invoices[0]!.charge).toMatchObject({
+      fromInvoiceReserve: '70.00',
+      fromOtherReserves: [{ invoiceId: paid.id, amount: '30.00' }],
+      clientDue: '0.00',
+    });
     expect(usd(await reserveHeld(t.database, Number(paid.id)))).toBe('40.00');
     const after = await balances(client.id);
     expect(after.reserve).toBe('40.00');
@@ -84,13 +88,20 @@ describe('worked example 2 (InstaPay): 1,000 at 90% with a flat 3% from the rese
 
 describe('worked example 4: a bulk wire', () => {
   it('one 50,000 wire naming five 10,000 invoices of one debtor is applied automatically and settles them all', async () => {
-    const client = await aClient(t.database, team, { agreement: { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } } });
+    const client = await aClient(t.database, team, {
+      agreement: { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } },
+    });
     const debtor = await aDebtor(t.database, team);
     const numbers = ['BW-1001', 'BW-1002', 'BW-1003', 'BW-1004', 'BW-1005'].map((n) => `${n}-${client.id}`);
     const invs: Awaited<ReturnType<typeof anInvoice>>[] = [];
     for (const number of numbers) invs.push(await anInvoice(t.database, team, { client, debtor, faceValue: '10000.00', number }));
     await tx((x) => fundBatch(x, { clientId: client.id, invoiceIds: invs.map((i) => i.id), fundingDate: '2026-02-01' }, team.funding));
-    const payment = await receive({ amount: '50000.00', receivedDate: '2026-03-03', payerName: debtor.name, reference: `Payment for invoices ${numbers.join(', ')}` });
+    const payment = await receive({
+      amount: '50000.00',
+      receivedDate: '2026-03-03',
+      payerName: debtor.name,
+      reference: `Payment for invoices ${numbers.join(', ')}`,
+    });
     expect(payment).toMatchObject({ status: 'applied', unapplied: '0.00' });
     expect(payment.applications.map((a) => a.amount)).toEqual(['10000.00', '10000.00', '10000.00', '10000.00', '10000.00']);
     for (const inv of invs) expect(await invoice(inv.id)).toMatchObject({ status: 'settled', outstanding: '0.00', feesAccrued: '100.00', reserve: '1900.00' });
@@ -114,7 +125,9 @@ describe('worked example 4: a bulk wire', () => {
 
 describe('worked example 5: a small short pay', () => {
   it('9,950 paid on 10,000 with a 100.00 tolerance: accepted, invoice settled', async () => {
-    const client = await aClient(t.database, team, { agreement: { shortPayTolerance: { amount: '100.00', percent: '0' }, fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } } });
+    const client = await aClient(t.database, team, {
+      agreement: { shortPayTolerance: { amount: '100.00', percent: '0' }, fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } },
+    });
     const debtor = await aDebtor(t.database, team);
     const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-01-01' });
     const payment = await receive({ amount: '9950.00', receivedDate: '2026-01-31', reference: inv.number });
@@ -130,7 +143,10 @@ describe('worked example 5: a small short pay', () => {
     const debtor = await aDebtor(t.database, team);
     const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-01-01' });
     const payment = await receive({ amount: '9950.00', receivedDate: '2026-01-31' });
-    await expect(apply(payment.id, { allocations: [{ invoiceId: inv.id, amount: '9950.00' }], shortPay: 'accept' })).rejects.toMatchObject({ status: 422, code: 'beyond_tolerance' });
+    await expect(apply(payment.id, { allocations: [{ invoiceId: inv.id, amount: '9950.00' }], shortPay: 'accept' })).rejects.toMatchObject({
+      status: 422,
+      code: 'beyond_tolerance',
+    });
     const result = await apply(payment.id, { allocations: [{ invoiceId: inv.id, amount: '9950.00' }] });
     expect(result.invoices[0]!.outcome).toBe('open');
     expect(await invoice(inv.id)).toMatchObject({ status: 'funded', outstanding: '50.00' });
@@ -144,9 +160,24 @@ describe('applying payments', () => {
     const a = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '1000.00' });
     const b = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '500.00' });
     const payment = await receive({ amount: '1600.00', receivedDate: '2026-02-01' });
-    await expect(apply(payment.id, { allocations: [{ invoiceId: a.id, amount: '1000.00' }, { invoiceId: b.id, amount: '700.00' }] })).rejects.toMatchObject({ status: 409, code: 'exceeds_unapplied' });
-    await expect(apply(payment.id, { allocations: [{ invoiceId: b.id, amount: '600.00' }] })).rejects.toMatchObject({ status: 422, code: 'exceeds_outstanding' });
-    const result = await apply(payment.id, { allocations: [{ invoiceId: a.id, amount: '1000.00' }, { invoiceId: b.id, amount: '500.00' }] });
+    await expect(
+      apply(payment.id, {
+        allocations: [
+          { invoiceId: a.id, amount: '1000.00' },
+          { invoiceId: b.id, amount: '700.00' },
+        ],
+      }),
+    ).rejects.toMatchObject({ status: 409, code: 'exceeds_unapplied' });
+    await expect(apply(payment.id, { allocations: [{ invoiceId: b.id, amount: '600.00' }] })).rejects.toMatchObject({
+      status: 422,
+      code: 'exceeds_outstanding',
+    });
+    const result = await apply(payment.id, {
+      allocations: [
+        { invoiceId: a.id, amount: '1000.00' },
+        { invoiceId: b.id, amount: '500.00' },
+      ],
+    });
     expect(result.payment).toMatchObject({ status: 'partially_applied', unapplied: '100.00' });
     const [unapplied] = await currentBalances(t.database, { accounts: ['unapplied_cash'] });
     expect(unapplied).toBeDefined();
@@ -158,7 +189,11 @@ describe('applying payments', () => {
     const client = await aClient(t.database, team);
     const debtor = await aDebtor(t.database, team);
     const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '3000.00' });
-    for (const [amount, day] of [['1000.00', '10'], ['1000.00', '11'], ['1000.00', '12']] as const) {
+    for (const [amount, day] of [
+      ['1000.00', '10'],
+      ['1000.00', '11'],
+      ['1000.00', '12'],
+    ] as const) {
       const p = await receive({ amount, receivedDate: `2026-02-${day}` });
       await apply(p.id, { allocations: [{ invoiceId: inv.id, amount }] });
     }
@@ -197,14 +232,19 @@ describe('disputes, chargebacks and write-offs', () => {
 
   it('a dispute resolved as paid reopens the invoice; a dispute needs a reason', async () => {
     const { inv } = await instapayInvoice();
-    await expect(tx((x) => openDispute(x, Number(inv.id), { amount: '100.00', reason: '' }, team.collections))).rejects.toMatchObject({ status: 400, details: { reason: 'is required' } });
+    await expect(tx((x) => openDispute(x, Number(inv.id), { amount: '100.00', reason: '' }, team.collections))).rejects.toMatchObject({
+      status: 400,
+      details: { reason: 'is required' },
+    });
     const dispute = await tx((x) => openDispute(x, Number(inv.id), { amount: '100.00', reason: 'Goods damaged' }, team.collections));
     const resolved = await tx((x) => resolveDispute(x, Number(inv.id), Number(dispute.id), { outcome: 'paid' }, team.collections));
     expect(resolved.invoiceStatus).toBe('funded');
   });
 
   it('recourse: the sweep charges back invoices unpaid recourseDays after funding, once', async () => {
-    const client = await aClient(t.database, team, { agreement: { recourseDays: 60, fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } } });
+    const client = await aClient(t.database, team, {
+      agreement: { recourseDays: 60, fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } },
+    });
     const debtor = await aDebtor(t.database, team);
     const old = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2025-06-01' });
     const young = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2025-07-15' });
@@ -221,7 +261,9 @@ describe('disputes, chargebacks and write-offs', () => {
   });
 
   it('non-recourse: a default is written off to credit_loss; the reserve less fees stays the client\u2019s', async () => {
-    const client = await aClient(t.database, team, { agreement: { model: 'non_recourse', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } } });
+    const client = await aClient(t.database, team, {
+      agreement: { model: 'non_recourse', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } },
+    });
     const debtor = await aDebtor(t.database, team);
     const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-01-01' });
     await expect(tx((x) => chargebackInvoice(x, Number(inv.id), { date: '2026-03-02' }, team.collections))).rejects.toMatchObject({ code: 'non_recourse' });

@@ -39,10 +39,24 @@ async function fundedPortfolio(client: ClientView, faces: string[]) {
 }
 
 /** An underwriter lowers (or raises) the limit: here straight on the approved agreement row. */
-const setClientLimit = (client: ClientView, limit: string) => t.database.sql`update agreements set concentration_limit = ${limit} where client_id = ${client.id}`;
+const setClientLimit = (client: ClientView, limit: string) =>
+  t.database.sql`update agreements set concentration_limit = ${limit} where client_id = ${client.id}`;
 
 const alertsOf = (client: ClientView) =>
-  t.database.sql<{ id: string; scope: string; debtor_id: string; level: string; share: string; limit: string; exposure: string; status: string; resolved_at: string | null; seen_since_opened: boolean }[]>`
+  t.database.sql<
+    {
+      id: string;
+      scope: string;
+      debtor_id: string;
+      level: string;
+      share: string;
+      limit: string;
+      exposure: string;
+      status: string;
+      resolved_at: string | null;
+      seen_since_opened: boolean;
+    }[]
+  >`
     select id, scope, debtor_id, level, share, "limit", exposure, status, resolved_at, last_seen_at > opened_at as seen_since_opened
       from concentration_alerts where client_id = ${client.id} order by id`;
 
@@ -80,7 +94,15 @@ describe('concentration alerts (SPEC 7)', () => {
     expect(first).toEqual({ opened: 1, resolved: 0, open: 1, emailed: 2 });
     const [alert, ...others] = await alertsOf(client);
     expect(others).toEqual([]);
-    expect(alert).toMatchObject({ scope: 'client', debtor_id: big!.id, level: 'breach', share: '0.6000000000', limit: '0.5000000000', exposure: '6000.0000', status: 'open' });
+    expect(alert).toMatchObject({
+      scope: 'client',
+      debtor_id: big!.id,
+      level: 'breach',
+      share: '0.6000000000',
+      limit: '0.5000000000',
+      exposure: '6000.0000',
+      status: 'open',
+    });
     expect(small).toBeDefined();
 
     const emails = await emailsOf(alert!.id);
@@ -104,7 +126,16 @@ describe('concentration alerts (SPEC 7)', () => {
     expect(await emailsOf(alert!.id)).toHaveLength(2);
 
     const view = (await t.database.transaction((tx) => listOpenAlerts(tx))).find((a) => a.id === alert!.id);
-    expect(view).toMatchObject({ scope: 'client', level: 'breach', clientName: client.name, debtorName: big!.name, share: '60%', limit: '50%', exposure: '6000.00', currency: 'USD' });
+    expect(view).toMatchObject({
+      scope: 'client',
+      level: 'breach',
+      clientName: client.name,
+      debtorName: big!.name,
+      share: '60%',
+      limit: '50%',
+      exposure: '6000.00',
+      currency: 'USD',
+    });
 
     // Fixing the exposure (a higher limit) resolves the alert; nothing else changes.
     await setClientLimit(client, '0.75');
@@ -151,7 +182,9 @@ describe('concentration alerts (SPEC 7)', () => {
         select debtor_id, client_id, level, share, "limit", exposure from concentration_alerts
          where scope = 'portfolio' and currency = 'EUR' and status = 'open'`;
       // 2,000 of 5,000 (40%) breaches 25%; 1,000 (20%) is under 90% of it (22.5%).
-      expect(rows).toEqual([{ debtor_id: debtors[3]!.id, client_id: null, level: 'breach', share: '0.4000000000', limit: '0.2500000000', exposure: '2000.0000' }]);
+      expect(rows).toEqual([
+        { debtor_id: debtors[3]!.id, client_id: null, level: 'breach', share: '0.4000000000', limit: '0.2500000000', exposure: '2000.0000' },
+      ]);
       const view = (await t.database.transaction((tx) => listOpenAlerts(tx))).find((v) => v.scope === 'portfolio' && v.currency === 'EUR');
       expect(view).toMatchObject({ clientName: null, share: '40%', limit: '25%', exposure: '2000.00' });
     } finally {

@@ -34,7 +34,13 @@ beforeAll(async () => {
   t = await createTestDatabase();
   setup = createDatabase(t.url, { max: 4 });
   const started = performance.now();
-  const generated = await generatePortfolio(setup, { invoices: INVOICES, clients: 1_000, fundedFrom: '2026-01-05', days: 100, releaseMix: { asOf: AS_OF, settledShare: 0.3 } });
+  const generated = await generatePortfolio(setup, {
+    invoices: INVOICES,
+    clients: 1_000,
+    fundedFrom: '2026-01-05',
+    days: 100,
+    releaseMix: { asOf: AS_OF, settledShare: 0.3 },
+  });
   const generatedIn = (performance.now() - started) / 1000;
   // Accrual history through the real daily run: every client as accrued through five days before,
   // then each day posted by the run (one fees_receivable line per open invoice per day, tagged with it).
@@ -83,7 +89,8 @@ afterAll(async () => {
   await t?.drop();
 });
 
-const days = (from: string, to: string) => (Date.UTC(+to.slice(0, 4), +to.slice(5, 7) - 1, +to.slice(8, 10)) - Date.UTC(+from.slice(0, 4), +from.slice(5, 7) - 1, +from.slice(8, 10))) / 86_400_000;
+const days = (from: string, to: string) =>
+  (Date.UTC(+to.slice(0, 4), +to.slice(5, 7) - 1, +to.slice(8, 10)) - Date.UTC(+from.slice(0, 4), +from.slice(5, 7) - 1, +from.slice(8, 10))) / 86_400_000;
 const bucketOf = (age: number): AgingBucket['bucket'] => (age <= 30 ? '0–30' : age <= 60 ? '31–60' : age <= 90 ? '61–90' : '90+');
 
 /** The dashboard's figures the slow, obvious way: from the journal lines, not from any kept figure. */
@@ -104,7 +111,8 @@ async function fromTheLedger(): Promise<Omit<Dashboard, 'asOf' | 'alerts'>> {
            (select count(*)::int from approval_requests where status = 'pending') + (select count(*)::int from releases where status = 'pending_approval') as approvals`;
 
   const currencies = [...new Set(accounts.map((a) => a.currency))].sort();
-  const sum = (code: string, currency: string) => accounts.filter((a) => a.code === code && a.currency === currency).reduce((s, a) => s.plus(a.total), new Big(0));
+  const sum = (code: string, currency: string) =>
+    accounts.filter((a) => a.code === code && a.currency === currency).reduce((s, a) => s.plus(a.total), new Big(0));
   const totals = currencies.map((currency) => {
     const reserve = sum('reserve', currency).times(-1);
     const receivable = sum('receivable', currency);
@@ -193,7 +201,12 @@ describe('the dashboard at 100,000 invoices', () => {
   it('reads no journal line and runs no correlated subplan, on the pool with at most two connections and no transaction', async () => {
     // Every statement the dashboard sends, captured with its parameters from a pool of its own.
     const sent: { connection: number; query: string; params: unknown[] }[] = [];
-    const capture = postgres(t.url, { max: 10, fetch_types: false, onnotice: () => {}, debug: (connection, query, params) => void sent.push({ connection, query, params: params as unknown[] }) });
+    const capture = postgres(t.url, {
+      max: 10,
+      fetch_types: false,
+      onnotice: () => {},
+      debug: (connection, query, params) => void sent.push({ connection, query, params: params as unknown[] }),
+    });
     try {
       await dashboard({ sql: capture, db: undefined as never } satisfies Tx, AS_OF);
     } finally {
@@ -213,12 +226,20 @@ describe('the dashboard at 100,000 invoices', () => {
       const nodes = nodesOf(plan.Plan);
       const first = s.query.replace(/\s+/g, ' ').trim().slice(0, 70);
       // Journal lines grow by a line per open invoice per day: no dashboard statement may read them.
-      expect(nodes.filter((n) => n['Relation Name'] === 'journal_lines' || n['Relation Name'] === 'journal_entries'), first).toEqual([]);
+      expect(
+        nodes.filter((n) => n['Relation Name'] === 'journal_lines' || n['Relation Name'] === 'journal_entries'),
+        first,
+      ).toEqual([]);
       // A SubPlan is re-run per outer row (the old per-invoice subquery); InitPlans run once.
-      expect(nodes.filter((n) => n['Parent Relationship'] === 'SubPlan'), first).toEqual([]);
+      expect(
+        nodes.filter((n) => n['Parent Relationship'] === 'SubPlan'),
+        first,
+      ).toEqual([]);
       const scans = nodes.filter((n) => n['Relation Name']).map((n) => `${n['Node Type']} on ${n['Relation Name']}`);
       const blocks = (plan.Plan['Shared Hit Blocks'] ?? 0) + (plan.Plan['Shared Read Blocks'] ?? 0);
-      report.push(`  ${plan['Execution Time'].toFixed(1).padStart(8)} ms  ${String(blocks).padStart(6)} blocks  ${first}…\n${' '.repeat(30)}${scans.join(', ')}`);
+      report.push(
+        `  ${plan['Execution Time'].toFixed(1).padStart(8)} ms  ${String(blocks).padStart(6)} blocks  ${first}…\n${' '.repeat(30)}${scans.join(', ')}`,
+      );
     }
     // What a person sees: one warm-up, then the median of five views.
     await dashboard(t.database, AS_OF);
@@ -229,7 +250,9 @@ describe('the dashboard at 100,000 invoices', () => {
       times.push(performance.now() - start);
     }
     times.sort((a, b) => a - b);
-    console.log(`[dashboard at volume] plans of its ${sent.length} statements (EXPLAIN ANALYZE):\n${report.join('\n')}\n  a whole dashboard view: median ${times[2]!.toFixed(0)} ms of 5 (min ${times[0]!.toFixed(0)}, max ${times[4]!.toFixed(0)})`);
+    console.log(
+      `[dashboard at volume] plans of its ${sent.length} statements (EXPLAIN ANALYZE):\n${report.join('\n')}\n  a whole dashboard view: median ${times[2]!.toFixed(0)} ms of 5 (min ${times[0]!.toFixed(0)}, max ${times[4]!.toFixed(0)})`,
+    );
   });
 
   it('cancels a statement past its deadline, so a stuck view does not keep a pooled connection', async () => {

@@ -22,11 +22,23 @@ const balancesOf = async (clientId: string) =>
 
 describe('funding (SPEC 5.1)', () => {
   it('worked example 1 (NAYA): 10,000 at 80% with a 50.00 service fee advances 7,950.00 and holds 2,000.00', async () => {
-    const client = await aClient(t.database, team, { agreement: { advanceRate: '0.80', reserveRate: '0.20', serviceFee: '50.00', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } } });
+    const client = await aClient(t.database, team, {
+      agreement: {
+        advanceRate: '0.80',
+        reserveRate: '0.20',
+        serviceFee: '50.00',
+        fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
+      },
+    });
     const debtor = await aDebtor(t.database, team);
     const invoice = await anInvoice(t.database, team, { client, debtor, faceValue: '10000.00' });
     const batch = await fund({ clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-01' });
-    expect(batch).toMatchObject({ status: 'funded', totalAdvance: '7950.00', holds: [], invoices: [{ invoiceId: invoice.id, advance: '7950.00', reserve: '2000.00', fees: '50.00' }] });
+    expect(batch).toMatchObject({
+      status: 'funded',
+      totalAdvance: '7950.00',
+      holds: [],
+      invoices: [{ invoiceId: invoice.id, advance: '7950.00', reserve: '2000.00', fees: '50.00' }],
+    });
     expect(await getInvoice(t.database, Number(invoice.id), team.funding)).toMatchObject({
       status: 'funded',
       advance: '7950.00',
@@ -41,7 +53,9 @@ describe('funding (SPEC 5.1)', () => {
   });
 
   it('worked example 2 (InstaPay): 1,000 at 90% with a flat 3% from the reserve: advance 900, fee 30, reserve 70', async () => {
-    const client = await aClient(t.database, team, { agreement: { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } } });
+    const client = await aClient(t.database, team, {
+      agreement: { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } },
+    });
     const debtor = await aDebtor(t.database, team);
     const invoice = await anInvoice(t.database, team, { client, debtor, faceValue: '1000.00' });
     const batch = await fund({ clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-01' });
@@ -58,7 +72,10 @@ describe('funding (SPEC 5.1)', () => {
     const invoices = await Promise.all(['1000.00', '2000.00', '3000.00'].map((faceValue) => anInvoice(t.database, team, { client, debtor, faceValue })));
     const batch = await fund({ clientId: client.id, invoiceIds: invoices.map((i) => i.id), fundingDate: '2026-02-01' });
     expect(batch).toMatchObject({ status: 'funded', totalFace: '6000.00', totalAdvance: '4800.00', totalReserve: '1200.00' });
-    await expect(fund({ clientId: client.id, invoiceIds: [invoices[0]!.id], fundingDate: '2026-02-02' })).rejects.toMatchObject({ status: 409, code: 'already_funded' });
+    await expect(fund({ clientId: client.id, invoiceIds: [invoices[0]!.id], fundingDate: '2026-02-02' })).rejects.toMatchObject({
+      status: 409,
+      code: 'already_funded',
+    });
   });
 
   it('refuses unverified invoices, inactive clients and another client\u2019s invoices, posting nothing', async () => {
@@ -66,15 +83,27 @@ describe('funding (SPEC 5.1)', () => {
     const other = await aClient(t.database, team);
     const debtor = await aDebtor(t.database, team);
     const unverified = await anInvoice(t.database, team, { client, debtor, verified: false });
-    await expect(fund({ clientId: client.id, invoiceIds: [unverified.id], fundingDate: '2026-02-01' })).rejects.toMatchObject({ status: 422, code: 'not_verified' });
+    await expect(fund({ clientId: client.id, invoiceIds: [unverified.id], fundingDate: '2026-02-01' })).rejects.toMatchObject({
+      status: 422,
+      code: 'not_verified',
+    });
     const theirs = await anInvoice(t.database, team, { client: other, debtor });
     await expect(fund({ clientId: client.id, invoiceIds: [theirs.id], fundingDate: '2026-02-01' })).rejects.toMatchObject({ status: 404 });
     const prospect = await aClient(t.database, team, { status: 'prospect' });
     const pi = await anInvoice(t.database, team, { client: prospect, debtor });
-    await expect(fund({ clientId: prospect.id, invoiceIds: [pi.id], fundingDate: '2026-02-01' })).rejects.toMatchObject({ status: 422, code: 'client_not_active' });
+    await expect(fund({ clientId: prospect.id, invoiceIds: [pi.id], fundingDate: '2026-02-01' })).rejects.toMatchObject({
+      status: 422,
+      code: 'client_not_active',
+    });
     expect(await balancesOf(client.id)).toEqual({});
-    await expect(fund({ clientId: client.id, invoiceIds: [], fundingDate: '2026-02-01' })).rejects.toMatchObject({ status: 400, details: { invoiceIds: 'Choose at least one invoice' } });
-    await expect(fund({ clientId: client.id, invoiceIds: [unverified.id], fundingDate: '2026-02-30' })).rejects.toMatchObject({ status: 400, details: { fundingDate: expect.any(String) } });
+    await expect(fund({ clientId: client.id, invoiceIds: [], fundingDate: '2026-02-01' })).rejects.toMatchObject({
+      status: 400,
+      details: { invoiceIds: 'Choose at least one invoice' },
+    });
+    await expect(fund({ clientId: client.id, invoiceIds: [unverified.id], fundingDate: '2026-02-30' })).rejects.toMatchObject({
+      status: 400,
+      details: { fundingDate: expect.any(String) },
+    });
   });
 
   it('only the funding role funds', async () => {
@@ -94,7 +123,9 @@ describe('limits put the batch on hold for approval, posting nothing', () => {
     // funds employed after = 15,000 − 3,000 reserve = 12,000 > 10,000
     const batch = await fund({ clientId: client.id, invoiceIds: [a.id, b.id], fundingDate: '2026-03-01' });
     expect(batch.status).toBe('pending_approval');
-    expect(batch.holds).toEqual([expect.objectContaining({ code: 'client_credit_limit', message: expect.stringContaining('12000.00 USD, above its credit limit of 10000.00 USD') })]);
+    expect(batch.holds).toEqual([
+      expect.objectContaining({ code: 'client_credit_limit', message: expect.stringContaining('12000.00 USD, above its credit limit of 10000.00 USD') }),
+    ]);
     expect(await balancesOf(client.id)).toEqual({});
     expect((await getInvoice(t.database, Number(a.id), team.funding)).status).toBe('verified');
     // the requester cannot approve their own batch; a funding user cannot approve at all
@@ -132,8 +163,16 @@ describe('limits put the batch on hold for approval, posting nothing', () => {
     const b = await anInvoice(t.database, team, { client: second, debtor, faceValue: '6000.00' });
     const batch = await fund({ clientId: second.id, invoiceIds: [b.id], fundingDate: '2026-03-02' });
     expect(batch.status).toBe('pending_approval');
-    expect(batch.holds).toEqual([expect.objectContaining({ code: 'debtor_credit_limit', message: expect.stringContaining('16000.00 USD across the portfolio, above its credit limit of 15000.00 USD') })]);
-    await expect(t.database.transaction((tx) => rejectFundingBatch(tx, Number(batch.id), '  ', team.approver))).rejects.toMatchObject({ status: 400, code: 'reason_required' });
+    expect(batch.holds).toEqual([
+      expect.objectContaining({
+        code: 'debtor_credit_limit',
+        message: expect.stringContaining('16000.00 USD across the portfolio, above its credit limit of 15000.00 USD'),
+      }),
+    ]);
+    await expect(t.database.transaction((tx) => rejectFundingBatch(tx, Number(batch.id), '  ', team.approver))).rejects.toMatchObject({
+      status: 400,
+      code: 'reason_required',
+    });
     const rejected = await t.database.transaction((tx) => rejectFundingBatch(tx, Number(batch.id), 'Debtor exposure too high', team.approver));
     expect(rejected).toMatchObject({ status: 'rejected', reason: 'Debtor exposure too high' });
     expect(await balancesOf(second.id)).toEqual({});
@@ -150,7 +189,9 @@ describe('limits put the batch on hold for approval, posting nothing', () => {
     const y = await anInvoice(t.database, team, { client, debtor: small, faceValue: '5000.00' });
     expect((await fund({ clientId: client.id, invoiceIds: [x.id, y.id], fundingDate: '2026-03-01' })).status).toBe('funded');
     const z = await anInvoice(t.database, team, { client, debtor: big, faceValue: '1000.00' });
-    const preview = await t.database.transaction((tx) => previewFunding(tx, { clientId: client.id, invoiceIds: [z.id], fundingDate: '2026-03-02' }, team.funding));
+    const preview = await t.database.transaction((tx) =>
+      previewFunding(tx, { clientId: client.id, invoiceIds: [z.id], fundingDate: '2026-03-02' }, team.funding),
+    );
     expect(preview.status).toBe('preview');
     expect(preview.holds).toEqual([expect.objectContaining({ code: 'concentration_limit', details: expect.objectContaining({ share: '0.5455' }) })]);
     const batch = await fund({ clientId: client.id, invoiceIds: [z.id], fundingDate: '2026-03-02' });
@@ -177,11 +218,15 @@ describe('agreement models and notices', () => {
     const one = await anInvoice(t.database, team, { client, debtor });
     const warned = await fund({ clientId: client.id, invoiceIds: [one.id], fundingDate: '2026-03-01' });
     expect(warned.warnings).toEqual([expect.objectContaining({ code: 'noa_not_sent' })]);
-    await t.database.transaction((tx) => recordNoa(tx, Number(client.id), { debtorId: debtor.id, sentDate: '2026-03-01', acknowledgedDate: '2026-03-03' }, team.underwriter));
+    await t.database.transaction((tx) =>
+      recordNoa(tx, Number(client.id), { debtorId: debtor.id, sentDate: '2026-03-01', acknowledgedDate: '2026-03-03' }, team.underwriter),
+    );
     const two = await anInvoice(t.database, team, { client, debtor });
     expect((await fund({ clientId: client.id, invoiceIds: [two.id], fundingDate: '2026-03-04' })).warnings).toEqual([]);
     await expect(
-      t.database.transaction((tx) => recordNoa(tx, Number(client.id), { debtorId: debtor.id, sentDate: '2026-03-05', acknowledgedDate: '2026-03-01' }, team.underwriter)),
+      t.database.transaction((tx) =>
+        recordNoa(tx, Number(client.id), { debtorId: debtor.id, sentDate: '2026-03-05', acknowledgedDate: '2026-03-01' }, team.underwriter),
+      ),
     ).rejects.toMatchObject({ status: 400, details: { acknowledgedDate: 'Notice acknowledged date must not be before the sent date (2026-03-05)' } });
     const confidential = await aClient(t.database, team, { agreement: { model: 'invoice_discounting' } });
     const three = await anInvoice(t.database, team, { client: confidential, debtor });
@@ -189,7 +234,9 @@ describe('agreement models and notices', () => {
   });
 
   it('rolling reserve: the batch records its tranche maturing after the hold', async () => {
-    const client = await aClient(t.database, team, { agreement: { advanceRate: '0.90', reserveRate: '0.10', reservePolicy: { kind: 'rolling', holdDays: 180 } } });
+    const client = await aClient(t.database, team, {
+      agreement: { advanceRate: '0.90', reserveRate: '0.10', reservePolicy: { kind: 'rolling', holdDays: 180 } },
+    });
     const debtor = await aDebtor(t.database, team);
     const invoice = await anInvoice(t.database, team, { client, debtor, faceValue: '100000.00' });
     const batch = await fund({ clientId: client.id, invoiceIds: [invoice.id], fundingDate: '2026-01-01' });

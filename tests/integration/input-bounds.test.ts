@@ -83,13 +83,19 @@ async function call(
 describe('business dates stay in a window around today', () => {
   it('refuses a payment received in 2099 — nothing stored, nothing posted — and the API answers 422 naming receivedDate', async () => {
     const [payments, entries] = [await count('payments'), await count('journal_entries')];
-    await expect(tx((x) => receivePayment(x, { amount: '5729.31', currency: 'USD', receivedDate: '2099-11-20', payerName: 'Far Future Ltd' }, team.collections))).rejects.toMatchObject({
+    await expect(
+      tx((x) => receivePayment(x, { amount: '5729.31', currency: 'USD', receivedDate: '2099-11-20', payerName: 'Far Future Ltd' }, team.collections)),
+    ).rejects.toMatchObject({
       status: 422,
       code: 'date_out_of_range',
       message: expect.stringMatching(/^Received date 2099-11-20 is in the future; today is \d{4}-\d{2}-\d{2}$/),
       details: { receivedDate: expect.stringContaining('must not be after today') },
     });
-    const res = await call('POST', 'payments', '/payments', {}, await keyFor(team.collections), { amount: '5729.31', currency: 'USD', receivedDate: '2099-11-20' });
+    const res = await call('POST', 'payments', '/payments', {}, await keyFor(team.collections), {
+      amount: '5729.31',
+      currency: 'USD',
+      receivedDate: '2099-11-20',
+    });
     expect(res.status).toBe(422);
     expect(res.json.error).toMatchObject({ code: 'date_out_of_range', details: { receivedDate: expect.any(String) } });
     expect(res.json.error!.message).toContain('Received date 2099-11-20 is in the future');
@@ -100,7 +106,11 @@ describe('business dates stay in a window around today', () => {
   });
 
   it('a bank file line dated in the future is an error on its line; with partial=true the rest imports', async () => {
-    const file = ['date,amount,currency,payer,reference,bank_reference', `2026-01-15,100.00,USD,Acme,ref one,BND-${randomBytes(3).toString('hex')}`, `2099-11-20,200.00,USD,Acme,ref two,BND-${randomBytes(3).toString('hex')}`].join('\n');
+    const file = [
+      'date,amount,currency,payer,reference,bank_reference',
+      `2026-01-15,100.00,USD,Acme,ref one,BND-${randomBytes(3).toString('hex')}`,
+      `2099-11-20,200.00,USD,Acme,ref two,BND-${randomBytes(3).toString('hex')}`,
+    ].join('\n');
     await expect(tx((x) => importBankFile(x, { text: file }, team.collections))).rejects.toMatchObject({
       status: 422,
       code: 'invalid_bank_file',
@@ -121,7 +131,9 @@ describe('business dates stay in a window around today', () => {
       message: expect.stringContaining('Funding date 2099-01-01 is in the future'),
     });
     const base = { clientId: client.id, debtorId: debtor.id, number: `F-${randomBytes(3).toString('hex')}`, faceValue: '100.00', currency: 'USD' };
-    await expect(tx((x) => createInvoice(x, { ...base, issueDate: addDays(todayIn(), 1), dueDate: addDays(todayIn(), 30) }, team.funding))).rejects.toMatchObject({ status: 422, details: { issueDate: expect.any(String) } });
+    await expect(
+      tx((x) => createInvoice(x, { ...base, issueDate: addDays(todayIn(), 1), dueDate: addDays(todayIn(), 30) }, team.funding)),
+    ).rejects.toMatchObject({ status: 422, details: { issueDate: expect.any(String) } });
     await expect(tx((x) => createInvoice(x, { ...base, issueDate: '2026-01-01', dueDate: '2099-01-01' }, team.funding))).rejects.toMatchObject({
       status: 422,
       message: expect.stringContaining('Due date 2099-01-01 is too far ahead'),
@@ -131,14 +143,21 @@ describe('business dates stay in a window around today', () => {
     const ahead = await tx((x) => createInvoice(x, { ...base, issueDate: todayIn(), dueDate: addDays(todayIn(), 90) }, team.funding));
     expect(ahead.dueDate).toBe(addDays(todayIn(), 90));
     const funded = await aFundedInvoice(t.database, team, { client, debtor, fundingDate: '2026-02-01' });
-    await expect(tx((x) => openDispute(x, Number(funded.id), { amount: '10.00', reason: 'x', date: '2099-01-01' }, team.collections))).rejects.toMatchObject({ status: 422, details: { date: expect.any(String) } });
+    await expect(tx((x) => openDispute(x, Number(funded.id), { amount: '10.00', reason: 'x', date: '2099-01-01' }, team.collections))).rejects.toMatchObject({
+      status: 422,
+      details: { date: expect.any(String) },
+    });
   });
 
   it('refuses an accrual through a date that has not come: the API, the job, and nothing posted', async () => {
     const entries = await count('journal_entries');
     const res = await call('POST', 'accruals', '/accruals', {}, await keyFor(team.controller), { asOf: '2099-01-01' });
     expect(res.status).toBe(422);
-    expect(res.json.error).toMatchObject({ code: 'date_out_of_range', message: expect.stringContaining('Accrual date 2099-01-01 is in the future'), details: { asOf: expect.any(String) } });
+    expect(res.json.error).toMatchObject({
+      code: 'date_out_of_range',
+      message: expect.stringContaining('Accrual date 2099-01-01 is in the future'),
+      details: { asOf: expect.any(String) },
+    });
     const tomorrow = await call('POST', 'accruals', '/accruals', {}, await keyFor(team.controller), { asOf: addDays(todayIn(), 1) });
     expect(tomorrow.status).toBe(422);
     const job = { id: 'test-1', data: { reason: 'api' as const, asOf: '2099-01-01' }, updateProgress: async () => {} };
@@ -148,11 +167,16 @@ describe('business dates stay in a window around today', () => {
 
   it('refuses an agreement version or a client effective more than a year ahead', async () => {
     const client = await aClient(t.database, team);
-    await expect(tx((x) => proposeAgreementChange(x, Number(client.id), { effectiveFrom: '2099-01-01', agreement: {} }, team.underwriter))).rejects.toMatchObject({
+    await expect(
+      tx((x) => proposeAgreementChange(x, Number(client.id), { effectiveFrom: '2099-01-01', agreement: {} }, team.underwriter)),
+    ).rejects.toMatchObject({
       status: 422,
       details: { effectiveFrom: expect.any(String) },
     });
-    await expect(tx((x) => createClient(x, { name: 'Later Inc', currency: 'USD', effectiveFrom: '2099-01-01' }, team.underwriter))).rejects.toMatchObject({ status: 422, details: { effectiveFrom: expect.any(String) } });
+    await expect(tx((x) => createClient(x, { name: 'Later Inc', currency: 'USD', effectiveFrom: '2099-01-01' }, team.underwriter))).rejects.toMatchObject({
+      status: 422,
+      details: { effectiveFrom: expect.any(String) },
+    });
   });
 });
 
@@ -166,7 +190,9 @@ describe('nothing is dated before the factor bought the invoice', () => {
 
   it('refuses a payment received before the invoice was funded (422 naming the invoice and both dates); nothing is applied', async () => {
     const { invoice, client } = await fundedOn('2026-03-10');
-    const payment = await tx((x) => receivePayment(x, { amount: '1000.00', currency: 'USD', receivedDate: '2026-03-01', payerName: 'Early Bird' }, team.collections));
+    const payment = await tx((x) =>
+      receivePayment(x, { amount: '1000.00', currency: 'USD', receivedDate: '2026-03-01', payerName: 'Early Bird' }, team.collections),
+    );
     const entries = await count('journal_entries');
     const refusal = tx((x) => applyPayment(x, Number(payment.id), { allocations: [{ invoiceId: invoice.id, amount: '1000.00' }] }, team.collections));
     await expect(refusal).rejects.toMatchObject({
@@ -183,7 +209,10 @@ describe('nothing is dated before the factor bought the invoice', () => {
       allocations: [{ invoiceId: invoice.id, amount: '1000.00' }],
     });
     expect(res.status).toBe(422);
-    expect(res.json.error).toMatchObject({ code: 'payment_before_funding', details: { invoiceId: invoice.id, receivedDate: '2026-03-01', fundingDate: '2026-03-10' } });
+    expect(res.json.error).toMatchObject({
+      code: 'payment_before_funding',
+      details: { invoiceId: invoice.id, receivedDate: '2026-03-01', fundingDate: '2026-03-10' },
+    });
     // received on the funding date or later it applies
     const onTime = await tx((x) => receivePayment(x, { amount: '1000.00', currency: 'USD', receivedDate: '2026-03-10' }, team.collections));
     const applied = await tx((x) => applyPayment(x, Number(onTime.id), { allocations: [{ invoiceId: invoice.id, amount: '1000.00' }] }, team.collections));
@@ -192,27 +221,38 @@ describe('nothing is dated before the factor bought the invoice', () => {
 
   it('a payment naming an invoice funded after it came in is not applied automatically (and does not fail the receipt)', async () => {
     const { invoice } = await fundedOn('2026-04-10');
-    const payment = await tx((x) => receivePayment(x, { amount: '1000.00', currency: 'USD', receivedDate: '2026-04-01', reference: invoice.number }, team.collections));
+    const payment = await tx((x) =>
+      receivePayment(x, { amount: '1000.00', currency: 'USD', receivedDate: '2026-04-01', reference: invoice.number }, team.collections),
+    );
     expect(payment).toMatchObject({ status: 'unapplied', unapplied: '1000.00' });
     expect(payment.suggestions.map((s) => s.invoiceId)).not.toContain(invoice.id);
   });
 
   it('refuses a dispute, a resolution, a chargeback and a write-off dated before the funding, and a refund before the receipt', async () => {
     const { invoice } = await fundedOn('2026-05-10');
-    await expect(tx((x) => openDispute(x, Number(invoice.id), { amount: '10.00', reason: 'Damaged', date: '2026-05-09' }, team.collections))).rejects.toMatchObject({
+    await expect(
+      tx((x) => openDispute(x, Number(invoice.id), { amount: '10.00', reason: 'Damaged', date: '2026-05-09' }, team.collections)),
+    ).rejects.toMatchObject({
       status: 422,
       code: 'before_funding',
       message: `Dispute date 2026-05-09 is before invoice ${invoice.number} was funded on 2026-05-10; it cannot be disputed before the factor bought it`,
       details: { date: 'must be on or after 2026-05-10', fundingDate: '2026-05-10' },
     });
     const dispute = await tx((x) => openDispute(x, Number(invoice.id), { amount: '10.00', reason: 'Damaged', date: '2026-05-20' }, team.collections));
-    await expect(tx((x) => resolveDispute(x, Number(invoice.id), Number(dispute.id), { outcome: 'credit_note', date: '2026-05-01' }, team.collections))).rejects.toMatchObject({ status: 422, code: 'before_funding' });
-    await expect(tx((x) => resolveDispute(x, Number(invoice.id), Number(dispute.id), { outcome: 'credit_note', date: '2026-05-15' }, team.collections))).rejects.toMatchObject({
+    await expect(
+      tx((x) => resolveDispute(x, Number(invoice.id), Number(dispute.id), { outcome: 'credit_note', date: '2026-05-01' }, team.collections)),
+    ).rejects.toMatchObject({ status: 422, code: 'before_funding' });
+    await expect(
+      tx((x) => resolveDispute(x, Number(invoice.id), Number(dispute.id), { outcome: 'credit_note', date: '2026-05-15' }, team.collections)),
+    ).rejects.toMatchObject({
       status: 422,
       code: 'before_dispute',
       message: `Resolution date 2026-05-15 is before dispute ${dispute.id} was opened on 2026-05-20`,
     });
-    await expect(tx((x) => chargebackInvoice(x, Number(invoice.id), { date: '2026-05-01' }, team.collections))).rejects.toMatchObject({ status: 422, code: 'before_funding' });
+    await expect(tx((x) => chargebackInvoice(x, Number(invoice.id), { date: '2026-05-01' }, team.collections))).rejects.toMatchObject({
+      status: 422,
+      code: 'before_funding',
+    });
 
     const nonRecourse = await fundedOn('2026-05-10', { model: 'non_recourse' });
     await expect(tx((x) => writeOffInvoice(x, Number(nonRecourse.invoice.id), { date: '2026-05-01' }, team.collections))).rejects.toMatchObject({
@@ -227,7 +267,10 @@ describe('nothing is dated before the factor bought the invoice', () => {
       code: 'refund_before_receipt',
       details: { date: 'must be on or after 2026-05-10' },
     });
-    await expect(tx((x) => refundPayment(x, Number(payment.id), { date: '2026-5-11' }, team.collections))).rejects.toMatchObject({ status: 400, details: { date: expect.any(String) } });
+    await expect(tx((x) => refundPayment(x, Number(payment.id), { date: '2026-5-11' }, team.collections))).rejects.toMatchObject({
+      status: 400,
+      details: { date: expect.any(String) },
+    });
     const refunded = await tx((x) => refundPayment(x, Number(payment.id), { date: '2026-05-11' }, team.collections));
     expect(refunded).toMatchObject({ status: 'refunded', unapplied: '0.00' });
   });
@@ -236,17 +279,29 @@ describe('nothing is dated before the factor bought the invoice', () => {
 describe('currencies are real ISO 4217 codes, and amounts fit their columns', () => {
   it('refuses XYZ, XXX and QQQ wherever a currency enters, naming the field', async () => {
     const clients = await count('clients');
-    await expect(tx((x) => createClient(x, { name: 'Fake Money Ltd', currency: 'XYZ' }, team.underwriter))).rejects.toMatchObject({ status: 400, details: { currency: expect.stringContaining('ISO 4217') } });
-    await expect(tx((x) => createClient(x, { name: 'Fake Money Ltd', currency: 'USD', agreement: { currencies: ['USD', 'QQQ'] } }, team.underwriter))).rejects.toMatchObject({
+    await expect(tx((x) => createClient(x, { name: 'Fake Money Ltd', currency: 'XYZ' }, team.underwriter))).rejects.toMatchObject({
+      status: 400,
+      details: { currency: expect.stringContaining('ISO 4217') },
+    });
+    await expect(
+      tx((x) => createClient(x, { name: 'Fake Money Ltd', currency: 'USD', agreement: { currencies: ['USD', 'QQQ'] } }, team.underwriter)),
+    ).rejects.toMatchObject({
       status: 400,
       details: { 'agreement.currencies.1': expect.stringContaining('ISO 4217') },
     });
     expect(await count('clients')).toBe(clients);
     const api = await call('POST', 'clients', '/clients', {}, await keyFor(team.underwriter), { name: 'Fake Money Ltd', currency: 'XXX' });
     expect(api.status).toBe(400);
-    expect(api.json.error).toMatchObject({ code: 'invalid_input', details: { currency: 'Currency must be an ISO 4217 currency code such as USD, EUR or JPY' } });
+    expect(api.json.error).toMatchObject({
+      code: 'invalid_input',
+      details: { currency: 'Currency must be an ISO 4217 currency code such as USD, EUR or JPY' },
+    });
 
-    const payment = await call('POST', 'payments', '/payments', {}, await keyFor(team.collections), { amount: '10.00', currency: 'XYZ', receivedDate: '2026-01-15' });
+    const payment = await call('POST', 'payments', '/payments', {}, await keyFor(team.collections), {
+      amount: '10.00',
+      currency: 'XYZ',
+      receivedDate: '2026-01-15',
+    });
     expect(payment.status).toBe(400);
     expect(payment.json.error!.details).toEqual({ currency: 'Currency must be an ISO 4217 currency code such as USD, EUR or JPY' });
     await expect(tx((x) => importBankFile(x, { text: 'date,amount,currency\n2026-01-15,10.00,QQQ' }, team.collections))).rejects.toMatchObject({
@@ -256,14 +311,25 @@ describe('currencies are real ISO 4217 codes, and amounts fit their columns', ()
     const client = await aClient(t.database, team);
     const debtor = await aDebtor(t.database, team);
     const invoice = { clientId: client.id, debtorId: debtor.id, number: 'CUR-1', faceValue: '100.00', issueDate: '2026-01-01', dueDate: '2026-02-01' };
-    await expect(tx((x) => createInvoice(x, { ...invoice, currency: 'XYZ' }, team.funding))).rejects.toMatchObject({ status: 400, details: { currency: expect.stringContaining('ISO 4217') } });
+    await expect(tx((x) => createInvoice(x, { ...invoice, currency: 'XYZ' }, team.funding))).rejects.toMatchObject({
+      status: 400,
+      details: { currency: expect.stringContaining('ISO 4217') },
+    });
   });
 
   it('refuses at entry an invoice in a currency the client’s agreement does not fund', async () => {
     const usdOnly = await aClient(t.database, team);
     const both = await aClient(t.database, team, { agreement: { currencies: ['USD', 'EUR'] } });
     const debtor = await aDebtor(t.database, team);
-    const invoice = (clientId: string, number: string) => ({ clientId, debtorId: debtor.id, number, faceValue: '100.00', currency: 'EUR', issueDate: '2026-01-01', dueDate: '2026-02-01' });
+    const invoice = (clientId: string, number: string) => ({
+      clientId,
+      debtorId: debtor.id,
+      number,
+      faceValue: '100.00',
+      currency: 'EUR',
+      issueDate: '2026-01-01',
+      dueDate: '2026-02-01',
+    });
     const invoices = await count('invoices');
     await expect(tx((x) => createInvoice(x, invoice(usdOnly.id, 'EU-1'), team.funding))).rejects.toMatchObject({
       status: 422,
@@ -274,7 +340,12 @@ describe('currencies are real ISO 4217 codes, and amounts fit their columns', ()
     expect(await count('invoices')).toBe(invoices);
     expect((await tx((x) => createInvoice(x, invoice(both.id, 'EU-2'), team.funding))).currency).toBe('EUR');
     // a schedule of accounts likewise, line by line
-    const csv = ['number,debtor_id,face_value,currency,issue_date,due_date', `S-1,${debtor.id},100.00,USD,2026-01-01,2026-02-01`, `S-2,${debtor.id},100.00,EUR,2026-01-01,2026-02-01`, `S-3,${debtor.id},100.00,USD,2099-01-01,2099-02-01`].join('\n');
+    const csv = [
+      'number,debtor_id,face_value,currency,issue_date,due_date',
+      `S-1,${debtor.id},100.00,USD,2026-01-01,2026-02-01`,
+      `S-2,${debtor.id},100.00,EUR,2026-01-01,2026-02-01`,
+      `S-3,${debtor.id},100.00,USD,2099-01-01,2099-02-01`,
+    ].join('\n');
     await expect(tx((x) => importInvoices(x, { clientId: usdOnly.id, csv }, team.funding))).rejects.toMatchObject({
       status: 422,
       code: 'invalid_schedule',
@@ -307,8 +378,15 @@ describe('currencies are real ISO 4217 codes, and amounts fit their columns', ()
     const pay = await call('POST', 'payments', '/payments', {}, await keyFor(team.collections), { amount: huge, currency: 'USD', receivedDate: '2026-01-15' });
     expect(pay.status).toBe(400);
     expect(pay.json.error!.details).toEqual({ amount: 'Amount is too large: at most 15 digits before the decimal point' });
-    await expect(tx((x) => createDebtor(x, { name: 'Huge Debtor', creditLimit: huge }, team.underwriter))).rejects.toMatchObject({ status: 400, details: { creditLimit: expect.stringContaining('too large') } });
-    const agreement = await call('POST', 'clients', '/clients', {}, await keyFor(team.underwriter), { name: 'Huge Limit', currency: 'USD', agreement: { creditLimit: huge } });
+    await expect(tx((x) => createDebtor(x, { name: 'Huge Debtor', creditLimit: huge }, team.underwriter))).rejects.toMatchObject({
+      status: 400,
+      details: { creditLimit: expect.stringContaining('too large') },
+    });
+    const agreement = await call('POST', 'clients', '/clients', {}, await keyFor(team.underwriter), {
+      name: 'Huge Limit',
+      currency: 'USD',
+      agreement: { creditLimit: huge },
+    });
     expect(agreement.status).toBe(400);
     expect(agreement.json.error!.details).toEqual({ 'agreement.creditLimit': 'Credit limit is too large: at most 15 digits before the decimal point' });
   });
@@ -330,32 +408,176 @@ describe('unknown ids are 404 or 422, never an empty success', () => {
     const none = '999999';
     const before = { invoices: await count('invoices'), entries: await count('journal_entries'), disputes: await count('disputes') };
     const cases: [string, () => ReturnType<typeof call>, number, string?][] = [
-      ['invoice for an unknown client', () => call('POST', 'invoices', '/invoices', {}, keys.funding, { clientId: none, debtorId: debtor.id, number: 'U-1', faceValue: '10.00', currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-02-01' }), 422, 'clientId'],
-      ['invoice for an unknown debtor', () => call('POST', 'invoices', '/invoices', {}, keys.funding, { clientId: client.id, debtorId: none, number: 'U-2', faceValue: '10.00', currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-02-01' }), 422, 'debtorId'],
-      ['schedule for an unknown client', () => call('POST', 'invoices/import', `/invoices/import?clientId=${none}`, {}, keys.funding, 'number,debtor,face_value,currency,issue_date,due_date\nA-1,1,1.00,USD,2026-01-01,2026-02-01'), 422, 'clientId'],
-      ['funding an unknown client', () => call('POST', 'fundings', '/fundings', {}, keys.funding, { clientId: none, invoiceIds: [invoice.id], fundingDate: '2026-01-05' }), 404],
-      ['funding unknown invoices', () => call('POST', 'fundings', '/fundings', {}, keys.funding, { clientId: client.id, invoiceIds: [none], fundingDate: '2026-01-05' }), 404, 'invoiceIds'],
+      [
+        'invoice for an unknown client',
+        () =>
+          call('POST', 'invoices', '/invoices', {}, keys.funding, {
+            clientId: none,
+            debtorId: debtor.id,
+            number: 'U-1',
+            faceValue: '10.00',
+            currency: 'USD',
+            issueDate: '2026-01-01',
+            dueDate: '2026-02-01',
+          }),
+        422,
+        'clientId',
+      ],
+      [
+        'invoice for an unknown debtor',
+        () =>
+          call('POST', 'invoices', '/invoices', {}, keys.funding, {
+            clientId: client.id,
+            debtorId: none,
+            number: 'U-2',
+            faceValue: '10.00',
+            currency: 'USD',
+            issueDate: '2026-01-01',
+            dueDate: '2026-02-01',
+          }),
+        422,
+        'debtorId',
+      ],
+      [
+        'schedule for an unknown client',
+        () =>
+          call(
+            'POST',
+            'invoices/import',
+            `/invoices/import?clientId=${none}`,
+            {},
+            keys.funding,
+            'number,debtor,face_value,currency,issue_date,due_date\nA-1,1,1.00,USD,2026-01-01,2026-02-01',
+          ),
+        422,
+        'clientId',
+      ],
+      [
+        'funding an unknown client',
+        () => call('POST', 'fundings', '/fundings', {}, keys.funding, { clientId: none, invoiceIds: [invoice.id], fundingDate: '2026-01-05' }),
+        404,
+      ],
+      [
+        'funding unknown invoices',
+        () => call('POST', 'fundings', '/fundings', {}, keys.funding, { clientId: client.id, invoiceIds: [none], fundingDate: '2026-01-05' }),
+        404,
+        'invoiceIds',
+      ],
       ['approving an unknown funding batch', () => call('POST', 'fundings/[id]/approve', `/fundings/${none}/approve`, { id: none }, keys.approver, {}), 404],
-      ['rejecting an unknown funding batch', () => call('POST', 'fundings/[id]/reject', `/fundings/${none}/reject`, { id: none }, keys.approver, { reason: 'no' }), 404],
-      ['allocating to an unknown invoice', () => call('POST', 'payments/[id]/applications', `/payments/${payment.id}/applications`, { id: payment.id }, keys.collections, { allocations: [{ invoiceId: none, amount: '10.00' }] }), 404],
-      ['applying an unknown payment', () => call('POST', 'payments/[id]/applications', `/payments/${none}/applications`, { id: none }, keys.collections, { allocations: [{ invoiceId: invoice.id, amount: '10.00' }] }), 404],
+      [
+        'rejecting an unknown funding batch',
+        () => call('POST', 'fundings/[id]/reject', `/fundings/${none}/reject`, { id: none }, keys.approver, { reason: 'no' }),
+        404,
+      ],
+      [
+        'allocating to an unknown invoice',
+        () =>
+          call('POST', 'payments/[id]/applications', `/payments/${payment.id}/applications`, { id: payment.id }, keys.collections, {
+            allocations: [{ invoiceId: none, amount: '10.00' }],
+          }),
+        404,
+      ],
+      [
+        'applying an unknown payment',
+        () =>
+          call('POST', 'payments/[id]/applications', `/payments/${none}/applications`, { id: none }, keys.collections, {
+            allocations: [{ invoiceId: invoice.id, amount: '10.00' }],
+          }),
+        404,
+      ],
       ['refunding an unknown payment', () => call('POST', 'payments/[id]/refund', `/payments/${none}/refund`, { id: none }, keys.collections, {}), 404],
       ['verifying an unknown invoice', () => call('POST', 'invoices/[id]/verify', `/invoices/${none}/verify`, { id: none }, keys.funding, {}), 404],
-      ['disputing an unknown invoice', () => call('POST', 'invoices/[id]/disputes', `/invoices/${none}/disputes`, { id: none }, keys.collections, { amount: '1.00', reason: 'x' }), 404],
-      ['resolving an unknown dispute', () => call('POST', 'invoices/[id]/disputes/[disputeId]/resolve', `/invoices/${invoice.id}/disputes/${none}/resolve`, { id: invoice.id, disputeId: none }, keys.collections, { outcome: 'paid' }), 404],
-      ['charging back an unknown invoice', () => call('POST', 'invoices/[id]/chargeback', `/invoices/${none}/chargeback`, { id: none }, keys.collections, { date: '2026-02-01' }), 404],
-      ['writing off an unknown invoice', () => call('POST', 'invoices/[id]/write-off', `/invoices/${none}/write-off`, { id: none }, keys.collections, { date: '2026-02-01' }), 404],
-      ['debtor approval of an unknown invoice', () => call('POST', 'invoices/[id]/debtor-approval', `/invoices/${none}/debtor-approval`, { id: none }, keys.funding, { date: '2026-01-02' }), 404],
-      ['notice of assignment for an unknown client', () => call('POST', 'clients/[id]/noa', `/clients/${none}/noa`, { id: none }, keys.underwriter, { debtorId: debtor.id, sentDate: '2026-01-02' }), 404],
-      ['notice of assignment to an unknown debtor', () => call('POST', 'clients/[id]/noa', `/clients/${client.id}/noa`, { id: client.id }, keys.underwriter, { debtorId: none, sentDate: '2026-01-02' }), 422, 'debtorId'],
-      ['an agreement version for an unknown client', () => call('POST', 'clients/[id]/agreement-versions', `/clients/${none}/agreement-versions`, { id: none }, keys.underwriter, { effectiveFrom: '2026-12-01', agreement: {} }), 404],
-      ['approving an unknown agreement version', () => call('POST', 'agreement-versions/[id]/approve', `/agreement-versions/${none}/approve`, { id: none }, keys.approver, {}), 404],
-      ['rejecting an unknown agreement version', () => call('POST', 'agreement-versions/[id]/reject', `/agreement-versions/${none}/reject`, { id: none }, keys.approver, { reason: 'no' }), 404],
-      ['a statement of an unknown client', () => call('POST', 'clients/[id]/statements', `/clients/${none}/statements`, { id: none }, keys.controller, { from: '2026-01-01', to: '2026-01-31' }), 404],
-      ['a statement run for unknown clients', () => call('POST', 'statement-runs', '/statement-runs', {}, keys.controller, { from: '2026-01-01', to: '2026-01-31', clientIds: [none] }), 404, 'clientIds'],
-      ['the payout account of an unknown client', () => call('PUT', 'clients/[id]/payout-account', `/clients/${none}/payout-account`, { id: none }, keys.underwriter, { holderName: 'X', routing: '021000021', account: '123456789', accountType: 'checking' }), 404],
+      [
+        'disputing an unknown invoice',
+        () => call('POST', 'invoices/[id]/disputes', `/invoices/${none}/disputes`, { id: none }, keys.collections, { amount: '1.00', reason: 'x' }),
+        404,
+      ],
+      [
+        'resolving an unknown dispute',
+        () =>
+          call(
+            'POST',
+            'invoices/[id]/disputes/[disputeId]/resolve',
+            `/invoices/${invoice.id}/disputes/${none}/resolve`,
+            { id: invoice.id, disputeId: none },
+            keys.collections,
+            { outcome: 'paid' },
+          ),
+        404,
+      ],
+      [
+        'charging back an unknown invoice',
+        () => call('POST', 'invoices/[id]/chargeback', `/invoices/${none}/chargeback`, { id: none }, keys.collections, { date: '2026-02-01' }),
+        404,
+      ],
+      [
+        'writing off an unknown invoice',
+        () => call('POST', 'invoices/[id]/write-off', `/invoices/${none}/write-off`, { id: none }, keys.collections, { date: '2026-02-01' }),
+        404,
+      ],
+      [
+        'debtor approval of an unknown invoice',
+        () => call('POST', 'invoices/[id]/debtor-approval', `/invoices/${none}/debtor-approval`, { id: none }, keys.funding, { date: '2026-01-02' }),
+        404,
+      ],
+      [
+        'notice of assignment for an unknown client',
+        () => call('POST', 'clients/[id]/noa', `/clients/${none}/noa`, { id: none }, keys.underwriter, { debtorId: debtor.id, sentDate: '2026-01-02' }),
+        404,
+      ],
+      [
+        'notice of assignment to an unknown debtor',
+        () => call('POST', 'clients/[id]/noa', `/clients/${client.id}/noa`, { id: client.id }, keys.underwriter, { debtorId: none, sentDate: '2026-01-02' }),
+        422,
+        'debtorId',
+      ],
+      [
+        'an agreement version for an unknown client',
+        () =>
+          call('POST', 'clients/[id]/agreement-versions', `/clients/${none}/agreement-versions`, { id: none }, keys.underwriter, {
+            effectiveFrom: '2026-12-01',
+            agreement: {},
+          }),
+        404,
+      ],
+      [
+        'approving an unknown agreement version',
+        () => call('POST', 'agreement-versions/[id]/approve', `/agreement-versions/${none}/approve`, { id: none }, keys.approver, {}),
+        404,
+      ],
+      [
+        'rejecting an unknown agreement version',
+        () => call('POST', 'agreement-versions/[id]/reject', `/agreement-versions/${none}/reject`, { id: none }, keys.approver, { reason: 'no' }),
+        404,
+      ],
+      [
+        'a statement of an unknown client',
+        () => call('POST', 'clients/[id]/statements', `/clients/${none}/statements`, { id: none }, keys.controller, { from: '2026-01-01', to: '2026-01-31' }),
+        404,
+      ],
+      [
+        'a statement run for unknown clients',
+        () => call('POST', 'statement-runs', '/statement-runs', {}, keys.controller, { from: '2026-01-01', to: '2026-01-31', clientIds: [none] }),
+        404,
+        'clientIds',
+      ],
+      [
+        'the payout account of an unknown client',
+        () =>
+          call('PUT', 'clients/[id]/payout-account', `/clients/${none}/payout-account`, { id: none }, keys.underwriter, {
+            holderName: 'X',
+            routing: '021000021',
+            account: '123456789',
+            accountType: 'checking',
+          }),
+        404,
+      ],
       ['approving an unknown release', () => call('POST', 'releases/[id]/approve', `/releases/${none}/approve`, { id: none }, keys.approver, {}), 404],
-      ['rejecting an unknown release', () => call('POST', 'releases/[id]/reject', `/releases/${none}/reject`, { id: none }, keys.approver, { reason: 'no' }), 404],
+      [
+        'rejecting an unknown release',
+        () => call('POST', 'releases/[id]/reject', `/releases/${none}/reject`, { id: none }, keys.approver, { reason: 'no' }),
+        404,
+      ],
     ];
     const answers: [string, number, string | undefined, unknown][] = [];
     for (const [name, run, , field] of cases) {
@@ -366,12 +588,26 @@ describe('unknown ids are 404 or 422, never an empty success', () => {
     expect({ invoices: await count('invoices'), entries: await count('journal_entries'), disputes: await count('disputes') }).toEqual(before);
     // misdirected payments (console): unknown debtor or invoices, and a date to come, are refused
     const misdirected = { clientId: client.id, debtorId: debtor.id, amount: '10.00', currency: 'USD', paidDate: '2026-01-20' };
-    await expect(tx((x) => recordMisdirected(x, { ...misdirected, debtorId: none }, team.collections))).rejects.toMatchObject({ status: 422, details: { debtorId: 'no such debtor' } });
-    await expect(tx((x) => recordMisdirected(x, { ...misdirected, invoiceIds: [invoice.id, none] }, team.collections))).rejects.toMatchObject({ status: 422, code: 'unknown_invoice', details: { invoiceIds: expect.any(String) } });
-    await expect(tx((x) => recordMisdirected(x, { ...misdirected, paidDate: '2099-01-01' }, team.collections))).rejects.toMatchObject({ status: 422, details: { paidDate: expect.any(String) } });
+    await expect(tx((x) => recordMisdirected(x, { ...misdirected, debtorId: none }, team.collections))).rejects.toMatchObject({
+      status: 422,
+      details: { debtorId: 'no such debtor' },
+    });
+    await expect(tx((x) => recordMisdirected(x, { ...misdirected, invoiceIds: [invoice.id, none] }, team.collections))).rejects.toMatchObject({
+      status: 422,
+      code: 'unknown_invoice',
+      details: { invoiceIds: expect.any(String) },
+    });
+    await expect(tx((x) => recordMisdirected(x, { ...misdirected, paidDate: '2099-01-01' }, team.collections))).rejects.toMatchObject({
+      status: 422,
+      details: { paidDate: expect.any(String) },
+    });
     expect((await tx((x) => recordMisdirected(x, { ...misdirected, invoiceIds: [invoice.id] }, team.collections))).invoiceIds).toEqual([invoice.id]);
     // the NOA command itself: 422 naming the debtor
-    await expect(tx((x) => recordNoa(x, Number(client.id), { debtorId: none, sentDate: '2026-01-02' }, team.underwriter))).rejects.toMatchObject({ status: 422, code: 'unknown_debtor', details: { debtorId: 'no such debtor' } });
+    await expect(tx((x) => recordNoa(x, Number(client.id), { debtorId: none, sentDate: '2026-01-02' }, team.underwriter))).rejects.toMatchObject({
+      status: 422,
+      code: 'unknown_debtor',
+      details: { debtorId: 'no such debtor' },
+    });
   });
 
   it('an auditor may read but the commands refuse it', async () => {

@@ -31,7 +31,8 @@ afterAll(async () => {
 const HEADER = 'number,debtor,face_value,currency,issue_date,due_date';
 const csv = (...lines: string[]) => [HEADER, ...lines].join('\r\n') + '\r\n';
 
-const importAs = (actor: Team[keyof Team], clientId: string, text: string) => t.database.transaction((tx) => importInvoices(tx, { clientId, csv: text }, actor));
+const importAs = (actor: Team[keyof Team], clientId: string, text: string) =>
+  t.database.transaction((tx) => importInvoices(tx, { clientId, csv: text }, actor));
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
@@ -43,7 +44,9 @@ async function refusal(promise: Promise<unknown>): Promise<DomainError> {
 }
 
 async function storedInvoices(clientId: string) {
-  return t.database.sql<{ number: string; debtor_id: string; currency: string; face_value: string; issue_date: string; due_date: string; status: string; created_by: string }[]>`
+  return t.database.sql<
+    { number: string; debtor_id: string; currency: string; face_value: string; issue_date: string; due_date: string; status: string; created_by: string }[]
+  >`
     select number, debtor_id, currency, face_value, issue_date, due_date, status, created_by from invoices where client_id = ${clientId} order by id`;
 }
 
@@ -64,22 +67,68 @@ describe('importing a schedule of accounts', () => {
       [4, 'A-1002, rush', initech!.name, '2500.50', 'submitted'],
       [5, 'A-1001', initech!.name, '0.01', 'submitted'],
     ]);
-    expect(result.invoices[0]).toMatchObject({ clientId: client.id, clientName: client.name, debtorId: globex!.id, currency: 'USD', issueDate: '2026-01-05', dueDate: '2026-02-04', fundingDate: null });
+    expect(result.invoices[0]).toMatchObject({
+      clientId: client.id,
+      clientName: client.name,
+      debtorId: globex!.id,
+      currency: 'USD',
+      issueDate: '2026-01-05',
+      dueDate: '2026-02-04',
+      fundingDate: null,
+    });
 
     const stored = await storedInvoices(client.id);
     const by = String(team.funding.userId);
     expect(stored).toEqual([
-      { number: 'A-1001', debtor_id: globex!.id, currency: 'USD', face_value: '10000.0000', issue_date: '2026-01-05', due_date: '2026-02-04', status: 'submitted', created_by: by },
-      { number: 'A-1002, rush', debtor_id: initech!.id, currency: 'USD', face_value: '2500.5000', issue_date: '2026-01-06', due_date: '2026-03-07', status: 'submitted', created_by: by },
-      { number: 'A-1001', debtor_id: initech!.id, currency: 'USD', face_value: '0.0100', issue_date: '2026-01-07', due_date: '2026-01-07', status: 'submitted', created_by: by },
+      {
+        number: 'A-1001',
+        debtor_id: globex!.id,
+        currency: 'USD',
+        face_value: '10000.0000',
+        issue_date: '2026-01-05',
+        due_date: '2026-02-04',
+        status: 'submitted',
+        created_by: by,
+      },
+      {
+        number: 'A-1002, rush',
+        debtor_id: initech!.id,
+        currency: 'USD',
+        face_value: '2500.5000',
+        issue_date: '2026-01-06',
+        due_date: '2026-03-07',
+        status: 'submitted',
+        created_by: by,
+      },
+      {
+        number: 'A-1001',
+        debtor_id: initech!.id,
+        currency: 'USD',
+        face_value: '0.0100',
+        issue_date: '2026-01-07',
+        due_date: '2026-01-07',
+        status: 'submitted',
+        created_by: by,
+      },
     ]);
 
-    const events = await t.database.sql<{ action: string; target_id: string; actor: string; after: { count?: number; totals?: unknown; invoiceIds?: string[]; invoices?: unknown[][] } }[]>`
+    const events = await t.database.sql<
+      { action: string; target_id: string; actor: string; after: { count?: number; totals?: unknown; invoiceIds?: string[]; invoices?: unknown[][] } }[]
+    >`
       select action, target_id, actor, after from audit_events
        where (action = 'invoice.import' and target_id = ${client.id})
        order by id`;
     expect(events.map((e) => [e.action, e.target_id])).toEqual([['invoice.import', client.id]]);
-    expect(events[0]!.after.invoices![1]).toEqual([result.invoices[1]!.id, result.invoices[1]!.line, 'A-1002, rush', initech!.id, 'USD', '2500.50', '2026-01-06', '2026-03-07']);
+    expect(events[0]!.after.invoices![1]).toEqual([
+      result.invoices[1]!.id,
+      result.invoices[1]!.line,
+      'A-1002, rush',
+      initech!.id,
+      'USD',
+      '2500.50',
+      '2026-01-06',
+      '2026-03-07',
+    ]);
     expect(events[0]!.actor).toBe(team.funding.label);
     expect(events[0]!.after).toMatchObject({ count: 3, totals: [{ currency: 'USD', faceValue: '12500.51' }], invoiceIds: result.invoices.map((i) => i.id) });
   });
@@ -141,20 +190,37 @@ describe('importing a schedule of accounts', () => {
   it('refuses a debtor name that several debtors share, and an unknown debtor id', async () => {
     const client = await aClient(t.database, team);
     const name = `Twin Debtor ${client.id}`;
-    const twins = await t.database.transaction(async (tx) => [await createDebtor(tx, { name, creditLimit: '100000.00' }, team.underwriter), await createDebtor(tx, { name, creditLimit: '100000.00' }, team.underwriter)]);
+    const twins = await t.database.transaction(async (tx) => [
+      await createDebtor(tx, { name, creditLimit: '100000.00' }, team.underwriter),
+      await createDebtor(tx, { name, creditLimit: '100000.00' }, team.underwriter),
+    ]);
     const error = await refusal(
-      importAs(team.funding, client.id, ['number,debtor_id,face_value,currency,issue_date,due_date', `D-1,${twins[0]!.id},1.00,USD,2026-01-01,2026-01-02`, 'D-2,999999,1.00,USD,2026-01-01,2026-01-02'].join('\n')),
+      importAs(
+        team.funding,
+        client.id,
+        [
+          'number,debtor_id,face_value,currency,issue_date,due_date',
+          `D-1,${twins[0]!.id},1.00,USD,2026-01-01,2026-01-02`,
+          'D-2,999999,1.00,USD,2026-01-01,2026-01-02',
+        ].join('\n'),
+      ),
     );
     expect(error.details.errors).toEqual([{ line: 3, message: 'there is no debtor with id 999999' }]);
     const ambiguous = await refusal(importAs(team.funding, client.id, csv(`D-3,${name},1.00,USD,2026-01-01,2026-01-02`)));
-    expect(ambiguous.details.errors).toEqual([{ line: 2, message: `debtor "${name}" matches 2 debtors (ids ${twins[0]!.id}, ${twins[1]!.id}); give the debtor id instead` }]);
+    expect(ambiguous.details.errors).toEqual([
+      { line: 2, message: `debtor "${name}" matches 2 debtors (ids ${twins[0]!.id}, ${twins[1]!.id}); give the debtor id instead` },
+    ]);
   });
 
   it('refuses a missing column on line 1, an unknown client, and every role but funding', async () => {
     const client = await aClient(t.database, team);
     const missing = await refusal(importAs(team.funding, client.id, 'number,debtor,face_value,issue_date\nE-1,1,1.00,2026-01-01\n'));
     expect(missing.details.errors).toEqual([{ line: 1, message: 'the column due_date is missing from the header row' }]);
-    await expect(importAs(team.funding, '999999', csv())).rejects.toMatchObject({ status: 422, code: 'unknown_client', details: { clientId: 'no such client' } });
+    await expect(importAs(team.funding, '999999', csv())).rejects.toMatchObject({
+      status: 422,
+      code: 'unknown_client',
+      details: { clientId: 'no such client' },
+    });
     await expect(importAs(team.funding, 'abc', csv())).rejects.toMatchObject({ status: 400, details: { clientId: 'must be an id' } });
     for (const role of ['underwriter', 'collections', 'approver', 'controller', 'admin'] as const) {
       await expect(importAs(team[role], client.id, csv())).rejects.toMatchObject({ status: 403, code: 'forbidden' });
@@ -177,7 +243,15 @@ describe('creating one invoice', () => {
   it('refuses a second invoice with the same number for the same client and debtor with 409', async () => {
     const client = await aClient(t.database, team);
     const debtor = await aDebtor(t.database, team);
-    const input = { clientId: client.id, debtorId: debtor.id, number: 'G-1', faceValue: '500.00', currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-01-31' };
+    const input = {
+      clientId: client.id,
+      debtorId: debtor.id,
+      number: 'G-1',
+      faceValue: '500.00',
+      currency: 'USD',
+      issueDate: '2026-01-01',
+      dueDate: '2026-01-31',
+    };
     await t.database.transaction((tx) => createInvoice(tx, input, team.funding));
     await expect(t.database.transaction((tx) => createInvoice(tx, { ...input, faceValue: '600.00' }, team.funding))).rejects.toMatchObject({
       status: 409,
@@ -201,9 +275,12 @@ describe('the API routes', () => {
           ? await import('../../app/api/v1/invoices/route')
           : await import('../../app/api/v1/invoices/[id]/verify/route');
     const id = /\/invoices\/(\d+)\/verify/.exec(path)?.[1];
-    return POST(new Request(`http://holdback.test${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body }), {
-      params: Promise.resolve(id ? { id } : {}),
-    } as never);
+    return POST(
+      new Request(`http://holdback.test${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body }),
+      {
+        params: Promise.resolve(id ? { id } : {}),
+      } as never,
+    );
   };
 
   it('POST /invoices/import: 201 with the invoices, 422 with every line error, 403 for other roles', async () => {
@@ -213,9 +290,18 @@ describe('the API routes', () => {
     const good = await post(`/api/v1/invoices/import?clientId=${client.id}`, key, csv(`H-1,${debtor.name},1234.56,USD,2026-01-01,2026-01-31`), 'text/csv');
     expect(good.status).toBe(201);
     const body = await good.json();
-    expect(body).toMatchObject({ count: 1, errors: [], invoices: [{ number: 'H-1', debtorId: debtor.id, faceValue: '1234.56', currency: 'USD', status: 'submitted', line: 2 }] });
+    expect(body).toMatchObject({
+      count: 1,
+      errors: [],
+      invoices: [{ number: 'H-1', debtorId: debtor.id, faceValue: '1234.56', currency: 'USD', status: 'submitted', line: 2 }],
+    });
 
-    const bad = await post(`/api/v1/invoices/import?clientId=${client.id}`, key, csv(`H-1,${debtor.name},1.00,USD,2026-01-01,2026-01-31`, `H-2,${debtor.name},1.001,USD,2026-01-01,2026-01-31`), 'text/csv');
+    const bad = await post(
+      `/api/v1/invoices/import?clientId=${client.id}`,
+      key,
+      csv(`H-1,${debtor.name},1.00,USD,2026-01-01,2026-01-31`, `H-2,${debtor.name},1.001,USD,2026-01-01,2026-01-31`),
+      'text/csv',
+    );
     expect(bad.status).toBe(422);
     expect(await bad.json()).toEqual({
       error: {
@@ -230,7 +316,12 @@ describe('the API routes', () => {
       },
     });
 
-    const refused = await post(`/api/v1/invoices/import?clientId=${client.id}`, await keyFor('collections'), csv(`H-3,${debtor.name},1.00,USD,2026-01-01,2026-01-31`), 'text/csv');
+    const refused = await post(
+      `/api/v1/invoices/import?clientId=${client.id}`,
+      await keyFor('collections'),
+      csv(`H-3,${debtor.name},1.00,USD,2026-01-01,2026-01-31`),
+      'text/csv',
+    );
     expect(refused.status).toBe(403);
     expect((await refused.json()).error.code).toBe('forbidden');
   });
@@ -239,11 +330,26 @@ describe('the API routes', () => {
     const client = await aClient(t.database, team);
     const debtor = await aDebtor(t.database, team);
     const key = await keyFor('funding');
-    const input = JSON.stringify({ clientId: client.id, debtorId: debtor.id, number: 'J-1', faceValue: '10000.00', currency: 'USD', issueDate: '2026-01-01', dueDate: '2026-03-01' });
+    const input = JSON.stringify({
+      clientId: client.id,
+      debtorId: debtor.id,
+      number: 'J-1',
+      faceValue: '10000.00',
+      currency: 'USD',
+      issueDate: '2026-01-01',
+      dueDate: '2026-03-01',
+    });
     const created = await post('/api/v1/invoices', key, input);
     expect(created.status).toBe(201);
     const invoice = await created.json();
-    expect(invoice).toMatchObject({ clientId: client.id, debtorId: debtor.id, number: 'J-1', status: 'submitted', faceValue: '10000.00', outstanding: '10000.00' });
+    expect(invoice).toMatchObject({
+      clientId: client.id,
+      debtorId: debtor.id,
+      number: 'J-1',
+      status: 'submitted',
+      faceValue: '10000.00',
+      outstanding: '10000.00',
+    });
     const again = await post('/api/v1/invoices', key, input);
     expect(again.status).toBe(409);
     expect((await again.json()).error.code).toBe('duplicate_invoice');

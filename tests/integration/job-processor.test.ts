@@ -74,7 +74,14 @@ describe('the job processor shape (jobs/processor.ts) on a real queue', () => {
     })(t.database);
     const result = await runJob('recourse-sweep', flaky, { reason: 'console', asOf: '2026-02-01' });
     expect(result).toMatchObject({ state: 'completed', attempts: 3, value: { calls: 3 } });
-    expect(result.run).toMatchObject({ job: 'recourse-sweep', status: 'completed', progress: 100, businessDate: '2026-02-01', totals: { calls: 3 }, error: null });
+    expect(result.run).toMatchObject({
+      job: 'recourse-sweep',
+      status: 'completed',
+      progress: 100,
+      businessDate: '2026-02-01',
+      totals: { calls: 3 },
+      error: null,
+    });
   });
 
   it('a 503 (the queue or the database busy) is retried; a 4xx refusal from the command is not', async () => {

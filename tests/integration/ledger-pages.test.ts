@@ -120,20 +120,31 @@ describe('the client ledger, a page at a time', () => {
     const [opening] = await t.database.sql<{ total: string }[]>`
       select coalesce(sum(l.amount), 0) as total from journal_lines l join ledger_accounts a on a.id = l.account_id
        where a.client_id = ${clientId} and a.code = 'client_due' and a.currency = 'USD' and l.effective_date < '2026-02-17'`;
-    expect(formatMoney(first.openings.find((o) => o.account === 'client_due' && o.currency === 'USD')!.balance, 'USD')).toBe(formatMoney(new Big(opening!.total), 'USD'));
+    expect(formatMoney(first.openings.find((o) => o.account === 'client_due' && o.currency === 'USD')!.balance, 'USD')).toBe(
+      formatMoney(new Big(opening!.total), 'USD'),
+    );
   });
 
   it('refuses `from` after `to`, an edited cursor, and a cursor of another ledger or range (400)', async () => {
-    await expect(clientLedger(t.database, clientId, { from: '2026-02-10', to: '2026-02-01' })).rejects.toMatchObject({ status: 400, details: { to: 'must not be before from' } });
+    await expect(clientLedger(t.database, clientId, { from: '2026-02-10', to: '2026-02-01' })).rejects.toMatchObject({
+      status: 400,
+      details: { to: 'must not be before from' },
+    });
     const page = await clientLedger(t.database, clientId, { limit: 3 });
     const cursor = page.nextCursor!;
     const [payload, sig] = cursor.split('.');
     const edited = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
     edited.b = Object.fromEntries(Object.keys(edited.b).map((k) => [k, '1000000']));
     const forged = `${Buffer.from(JSON.stringify(edited)).toString('base64url')}.${sig}`;
-    await expect(clientLedger(t.database, clientId, { limit: 3, cursor: forged })).rejects.toMatchObject({ status: 400, details: { cursor: 'unknown cursor' } });
+    await expect(clientLedger(t.database, clientId, { limit: 3, cursor: forged })).rejects.toMatchObject({
+      status: 400,
+      details: { cursor: 'unknown cursor' },
+    });
     await expect(clientLedger(t.database, clientId, { limit: 3, cursor: 'garbage' })).rejects.toMatchObject({ status: 400 });
-    await expect(clientLedger(t.database, clientId, { limit: 3, cursor, from: '2026-02-05' })).rejects.toMatchObject({ status: 400, details: { cursor: 'for another client or range' } });
+    await expect(clientLedger(t.database, clientId, { limit: 3, cursor, from: '2026-02-05' })).rejects.toMatchObject({
+      status: 400,
+      details: { cursor: 'for another client or range' },
+    });
     const other = await aClient(t.database, team);
     await expect(clientLedger(t.database, Number(other.id), { limit: 3, cursor })).rejects.toMatchObject({ status: 400 });
   });
@@ -145,7 +156,16 @@ describe('the client ledger, a page at a time', () => {
       const res = await GET(new Request(`http://holdback.test/api/v1/clients/${clientId}/ledger${query}`, { headers: { authorization: `Bearer ${as}` } }), {
         params: Promise.resolve({ id: String(clientId) }),
       } as never);
-      return { status: res.status, body: (await res.json()) as { items: { id: string; runningBalance: string }[]; lines: unknown[]; nextCursor: string | null; total: number; error?: { code: string; details: Record<string, string> } } };
+      return {
+        status: res.status,
+        body: (await res.json()) as {
+          items: { id: string; runningBalance: string }[];
+          lines: unknown[];
+          nextCursor: string | null;
+          total: number;
+          error?: { code: string; details: Record<string, string> };
+        },
+      };
     };
     const whole = await reference(clientId, null, null);
     const first = await get('?limit=4');

@@ -37,7 +37,14 @@ describe('posting', () => {
     const debtor = await aDebtor(t.database, team);
     const invoice = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-01-01' });
     const view = await getInvoice(t.database, Number(invoice.id), poster);
-    expect(view).toMatchObject({ status: 'funded', faceValue: '10000.00', advance: '7950.00', reserve: '2000.00', outstanding: '10000.00', fundingDate: '2026-01-01' });
+    expect(view).toMatchObject({
+      status: 'funded',
+      faceValue: '10000.00',
+      advance: '7950.00',
+      reserve: '2000.00',
+      outstanding: '10000.00',
+      fundingDate: '2026-01-01',
+    });
     const entries = await entriesForInvoice(t.database, Number(invoice.id));
     expect(entries.map((e) => e.kind)).toEqual(['funding', 'disbursement']);
     const balances = await balancesAsOf(t.database, { asOf: '2026-01-01', clientId: Number(client.id) });
@@ -54,7 +61,9 @@ describe('posting', () => {
     expect(second).toEqual({ id: first.id, idempotencyKey: `idem-${cid}`, duplicate: true });
     const [due] = await currentBalances(t.database, { clientId: cid, accounts: ['client_due'] });
     expect(usd(due!.balance)).toBe('125.50');
-    const [{ n }] = (await t.database.sql`select count(*)::int as n from journal_entries where idempotency_key = ${`idem-${cid}`}`) as unknown as [{ n: number }];
+    const [{ n }] = (await t.database.sql`select count(*)::int as n from journal_entries where idempotency_key = ${`idem-${cid}`}`) as unknown as [
+      { n: number },
+    ];
     expect(n).toBe(1);
   });
 
@@ -165,7 +174,8 @@ describe('references, checked per statement', () => {
                      values (${id}, 999999999, 'USD', 5, '2026-01-01'), (${id}, 999999999, 'USD', -5, '2026-01-01')`,
     ).rejects.toThrow(/refers to no ledger account/);
     await expect(
-      t.database.sql`insert into journal_entries (effective_date, kind, idempotency_key, client_id, posted_by) values ('2026-01-01', 'x', ${`orphan-${cid}`}, 999999999, 'test')`,
+      t.database
+        .sql`insert into journal_entries (effective_date, kind, idempotency_key, client_id, posted_by) values ('2026-01-01', 'x', ${`orphan-${cid}`}, 999999999, 'test')`,
     ).rejects.toThrow(/refers to no client/);
     await expect(t.database.sql`delete from ledger_accounts where id = ${cash!.id}`).rejects.toThrow(/permission denied for table ledger_accounts/);
     await expect(asOwner(t, (sql) => sql`delete from ledger_accounts where id = ${cash!.id}`)).rejects.toThrow(/DELETE on ledger_accounts is not allowed/);

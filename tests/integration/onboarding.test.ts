@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreementOn, agreementVersions, createClient } from '../../lib/clients';
-import { KYB_ITEMS, decideAgreementChange, proposeAgreementChange, reviewClient, setClientStatus, setKybItem, submitForReview } from '../../lib/clients/onboarding';
+import {
+  KYB_ITEMS,
+  decideAgreementChange,
+  proposeAgreementChange,
+  reviewClient,
+  setClientStatus,
+  setKybItem,
+  submitForReview,
+} from '../../lib/clients/onboarding';
 import { listApprovals } from '../../lib/approvals';
 import { aClient, aDebtor, aFundedInvoice, aTeam, aUser, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -19,12 +27,18 @@ describe('client onboarding (SPEC 2)', () => {
   it('prospect → pending_review → active, with a complete KYB checklist and a second underwriter', async () => {
     const client = await tx((x) => createClient(x, { name: 'Prospect Co', currency: 'USD' }, team.underwriter));
     expect(client.status).toBe('prospect');
-    await expect(tx((x) => submitForReview(x, Number(client.id), team.underwriter))).rejects.toMatchObject({ code: 'kyb_incomplete', message: expect.stringContaining('Certificate of incorporation') });
+    await expect(tx((x) => submitForReview(x, Number(client.id), team.underwriter))).rejects.toMatchObject({
+      code: 'kyb_incomplete',
+      message: expect.stringContaining('Certificate of incorporation'),
+    });
     for (const item of KYB_ITEMS) await tx((x) => setKybItem(x, Number(client.id), item.key, true, team.underwriter));
     const submitted = await tx((x) => submitForReview(x, Number(client.id), team.underwriter));
     expect(submitted.status).toBe('pending_review');
     // the underwriter who entered it cannot review it
-    await expect(tx((x) => reviewClient(x, Number(client.id), 'activate', undefined, team.underwriter))).rejects.toMatchObject({ status: 403, code: 'maker_checker' });
+    await expect(tx((x) => reviewClient(x, Number(client.id), 'activate', undefined, team.underwriter))).rejects.toMatchObject({
+      status: 403,
+      code: 'maker_checker',
+    });
     const second = await aUser(t.database, 'underwriter');
     const active = await tx((x) => reviewClient(x, Number(client.id), 'activate', undefined, second));
     expect(active.status).toBe('active');
@@ -41,7 +55,10 @@ describe('client onboarding (SPEC 2)', () => {
     expect(returned).toMatchObject({ status: 'prospect', statusReason: 'Bank letter is unsigned' });
 
     const live = await aClient(t.database, team);
-    await expect(tx((x) => setClientStatus(x, Number(live.id), 'suspended', '', team.underwriter))).rejects.toMatchObject({ status: 400, code: 'reason_required' });
+    await expect(tx((x) => setClientStatus(x, Number(live.id), 'suspended', '', team.underwriter))).rejects.toMatchObject({
+      status: 400,
+      code: 'reason_required',
+    });
     expect((await tx((x) => setClientStatus(x, Number(live.id), 'suspended', 'Fraud review', team.underwriter))).status).toBe('suspended');
     expect((await tx((x) => setClientStatus(x, Number(live.id), 'active', undefined, team.underwriter))).status).toBe('active');
     expect((await tx((x) => setClientStatus(x, Number(live.id), 'closed', 'Relationship ended', team.underwriter))).status).toBe('closed');
@@ -61,7 +78,9 @@ describe('agreement versions (SPEC 2)', () => {
     await expect(
       tx((x) => proposeAgreementChange(x, cid, { effectiveFrom: '2026-03-01', agreement: { advanceRate: '0.85', reserveRate: '0.25' } }, team.underwriter)),
     ).rejects.toMatchObject({ status: 400, details: { reserveRate: expect.stringContaining('must be 1') } });
-    const proposed = await tx((x) => proposeAgreementChange(x, cid, { effectiveFrom: '2026-03-01', agreement: { advanceRate: '0.85', reserveRate: '0.15' } }, team.underwriter));
+    const proposed = await tx((x) =>
+      proposeAgreementChange(x, cid, { effectiveFrom: '2026-03-01', agreement: { advanceRate: '0.85', reserveRate: '0.15' } }, team.underwriter),
+    );
     expect(proposed).toMatchObject({ version: 2, status: 'pending_approval' });
     // not in force until approved
     expect((await agreementOn(t.database, cid, '2026-03-05'))!.advanceRate).toBe('0.80');
@@ -79,7 +98,9 @@ describe('agreement versions (SPEC 2)', () => {
   it('a rejected change needs a reason and leaves the terms as they were', async () => {
     const client = await aClient(t.database, team);
     const cid = Number(client.id);
-    const proposed = await tx((x) => proposeAgreementChange(x, cid, { effectiveFrom: '2027-01-01', agreement: { concentrationLimit: '0.30' } }, team.underwriter));
+    const proposed = await tx((x) =>
+      proposeAgreementChange(x, cid, { effectiveFrom: '2027-01-01', agreement: { concentrationLimit: '0.30' } }, team.underwriter),
+    );
     await expect(tx((x) => decideAgreementChange(x, Number(proposed.id), 'reject', '', team.approver))).rejects.toMatchObject({ status: 400 });
     await tx((x) => decideAgreementChange(x, Number(proposed.id), 'reject', 'Too tight for this client', team.approver));
     expect((await agreementOn(t.database, cid, '2027-06-01'))!.concentrationLimit).toBe('1.00');

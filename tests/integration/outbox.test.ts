@@ -39,10 +39,20 @@ describe('the email outbox job', () => {
     const { startWorkers } = await import('../../jobs/worker');
     const { kickOutbox } = await import('../../jobs/queues');
     const id = await t.database.transaction((tx) =>
-      queueEmail(tx, { to: 'ops@factor.test', template: 'test_message', data: { requestedBy: 'admin@factor.test', at: '2026-11-23 10:00' }, dedupeKey: 'test-1' }),
+      queueEmail(tx, {
+        to: 'ops@factor.test',
+        template: 'test_message',
+        data: { requestedBy: 'admin@factor.test', at: '2026-11-23 10:00' },
+        dedupeKey: 'test-1',
+      }),
     );
     const duplicate = await t.database.transaction((tx) =>
-      queueEmail(tx, { to: 'ops@factor.test', template: 'test_message', data: { requestedBy: 'admin@factor.test', at: '2026-11-23 10:00' }, dedupeKey: 'test-1' }),
+      queueEmail(tx, {
+        to: 'ops@factor.test',
+        template: 'test_message',
+        data: { requestedBy: 'admin@factor.test', at: '2026-11-23 10:00' },
+        dedupeKey: 'test-1',
+      }),
     );
     expect(id).toBeGreaterThan(0);
     expect(duplicate).toBeNull();
@@ -59,7 +69,9 @@ describe('the email outbox job', () => {
         if (row!.status === 'sent') break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      const [row] = await t.database.sql<{ status: string; attempts: number; message_id: string }[]>`select status, attempts, message_id from email_outbox where id = ${id}`;
+      const [row] = await t.database.sql<
+        { status: string; attempts: number; message_id: string }[]
+      >`select status, attempts, message_id from email_outbox where id = ${id}`;
       expect(row).toMatchObject({ status: 'sent', attempts: 1 });
       await kickOutbox();
       await new Promise((r) => setTimeout(r, 1000));
@@ -74,9 +86,7 @@ describe('the email outbox job', () => {
   it('retries with backoff when the server refuses, then sends', async () => {
     const database = createDatabase(t.url, { max: 2 });
     try {
-      const id = await database.transaction((tx) =>
-        queueEmail(tx, { to: 'retry@factor.test', template: 'test_message', data: { requestedBy: 'x', at: 'y' } }),
-      );
+      const id = await database.transaction((tx) => queueEmail(tx, { to: 'retry@factor.test', template: 'test_message', data: { requestedBy: 'x', at: 'y' } }));
       smtp.failNext(1);
       const transport = createTransport(smtp.url);
       const first = await sendDueEmails(database, transport);
@@ -102,7 +112,9 @@ describe('the email outbox job', () => {
     const previous = process.env.MAIL_DIR;
     process.env.MAIL_DIR = dir;
     try {
-      const id = await database.transaction((tx) => queueEmail(tx, { to: 'file@factor.test', template: 'test_message', data: { requestedBy: 'file test', at: 'now' } }));
+      const id = await database.transaction((tx) =>
+        queueEmail(tx, { to: 'file@factor.test', template: 'test_message', data: { requestedBy: 'file test', at: 'now' } }),
+      );
       const transport = createTransport(null);
       await sendDueEmails(database, transport);
       const files = await readdir(dir);
@@ -122,18 +134,33 @@ describe('health', () => {
     expect(await checkHealth({ databaseUrl: t.url, redisUrl: 'redis://127.0.0.1:6379' })).toEqual({ status: 'ok', db: 'ok', redis: 'ok' });
     expect(await checkHealth({ databaseUrl: t.url, redisUrl: 'redis://127.0.0.1:1' })).toEqual({ status: 'down', db: 'ok', redis: 'down' });
     // nothing about the connection (its host, port or error) is in the answer
-    expect(await checkHealth({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', redisUrl: 'redis://127.0.0.1:1' })).toEqual({ status: 'down', db: 'down', redis: 'down' });
+    expect(await checkHealth({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', redisUrl: 'redis://127.0.0.1:1' })).toEqual({
+      status: 'down',
+      db: 'down',
+      redis: 'down',
+    });
   });
 });
 
 describe('queueEmails', () => {
   it('queues many emails together (streamed when there are many), exactly as rendered, and skips keys queued before', async () => {
-    const mail = (i: number) => ({ to: `bulk${i}@factor.test`, template: 'test_message' as const, data: { requestedBy: `bulk ${i}\ttab \\ backslash`, at: 'now\r\nnext' }, dedupeKey: `bulk-${i}` });
+    const mail = (i: number) => ({
+      to: `bulk${i}@factor.test`,
+      template: 'test_message' as const,
+      data: { requestedBy: `bulk ${i}\ttab \\ backslash`, at: 'now\r\nnext' },
+      dedupeKey: `bulk-${i}`,
+    });
     expect(await t.database.transaction((tx) => queueEmails(tx, [0, 1, 2].map(mail)))).toBe(3);
     // twice in one transaction, the second time overlapping the first
     const [first, second] = await t.database.transaction(async (tx) => [
-      await queueEmails(tx, Array.from({ length: 250 }, (_, i) => mail(i))),
-      await queueEmails(tx, Array.from({ length: 300 }, (_, i) => mail(i))),
+      await queueEmails(
+        tx,
+        Array.from({ length: 250 }, (_, i) => mail(i)),
+      ),
+      await queueEmails(
+        tx,
+        Array.from({ length: 300 }, (_, i) => mail(i)),
+      ),
     ]);
     expect([first, second]).toEqual([247, 50]);
     const rows = await t.database.sql<{ to: string; subject: string; html: string; text: string }[]>`

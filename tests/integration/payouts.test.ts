@@ -14,8 +14,19 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.drop());
 
-const INSTAPAY = { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' }, releaseAutoApproveUpTo: '1000.00' } as const;
-const originator = { originRouting: '021000021', destinationRouting: '021000021', destinationName: 'Chase', companyId: '1234567890', companyName: 'Holdback Factors' };
+const INSTAPAY = {
+  advanceRate: '0.90',
+  reserveRate: '0.10',
+  fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' },
+  releaseAutoApproveUpTo: '1000.00',
+} as const;
+const originator = {
+  originRouting: '021000021',
+  destinationRouting: '021000021',
+  destinationName: 'Chase',
+  companyId: '1234567890',
+  companyName: 'Holdback Factors',
+};
 
 async function paidRelease(face: string) {
   const client = await aClient(t.database, team, { agreement: INSTAPAY });
@@ -32,15 +43,23 @@ describe('payout accounts and the NACHA file', () => {
   it('validates and masks the account; only underwriters and admins record it', async () => {
     const { client } = await paidRelease('1000.00');
     const id = Number(client.id);
-    await expect(t.database.transaction((x) => setPayoutAccount(x, id, { holderName: 'Insta', routing: '021000022', account: '12345678' }, team.underwriter))).rejects.toMatchObject({
+    await expect(
+      t.database.transaction((x) => setPayoutAccount(x, id, { holderName: 'Insta', routing: '021000022', account: '12345678' }, team.underwriter)),
+    ).rejects.toMatchObject({
       status: 400,
       details: { routing: expect.stringContaining('ABA routing number') },
     });
-    await expect(t.database.transaction((x) => setPayoutAccount(x, id, { holderName: 'Insta', routing: '021000021', account: '12345678' }, team.approver))).rejects.toMatchObject({ status: 403 });
-    const saved = await t.database.transaction((x) => setPayoutAccount(x, id, { holderName: 'InstaPay LLC', routing: '011000015', account: '000123456789', accountType: 'savings' }, team.underwriter));
+    await expect(
+      t.database.transaction((x) => setPayoutAccount(x, id, { holderName: 'Insta', routing: '021000021', account: '12345678' }, team.approver)),
+    ).rejects.toMatchObject({ status: 403 });
+    const saved = await t.database.transaction((x) =>
+      setPayoutAccount(x, id, { holderName: 'InstaPay LLC', routing: '011000015', account: '000123456789', accountType: 'savings' }, team.underwriter),
+    );
     expect(saved).toMatchObject({ account: '••••6789', masked: 'savings ••••6789 at 011000015' });
     expect(await getPayoutAccount(t.database, id, team.approver)).toMatchObject({ holderName: 'InstaPay LLC', account: '••••6789' });
-    const [audit] = await t.database.sql<{ after: { account: string } }[]>`select after from audit_events where action = 'client.payout_account' and target_id = ${String(id)}`;
+    const [audit] = await t.database.sql<
+      { after: { account: string } }[]
+    >`select after from audit_events where action = 'client.payout_account' and target_id = ${String(id)}`;
     expect(audit!.after.account).toBe('••••6789');
   });
 
@@ -48,14 +67,22 @@ describe('payout accounts and the NACHA file', () => {
     await t.database.sql`update releases set as_of = '2025-01-01' where as_of = '2026-01-30'`; // only this test's releases in range
     const a = await paidRelease('1000.00'); // 70.00
     const b = await paidRelease('2000.00'); // 140.00
-    await t.database.transaction((x) => setPayoutAccount(x, Number(a.client.id), { holderName: 'Client A', routing: '011000015', account: '1111222233' }, team.underwriter));
+    await t.database.transaction((x) =>
+      setPayoutAccount(x, Number(a.client.id), { holderName: 'Client A', routing: '011000015', account: '1111222233' }, team.underwriter),
+    );
     await expect(payoutNacha(t.database, { from: '2026-01-30', to: '2026-01-30' }, { originator })).rejects.toMatchObject({
       code: 'payout_accounts_missing',
       status: 422,
       details: { clients: [b.client.id] },
     });
-    await t.database.transaction((x) => setPayoutAccount(x, Number(b.client.id), { holderName: 'Client B', routing: '026009593', account: '9999888877' }, team.underwriter));
-    const out = await payoutNacha(t.database, { from: '2026-01-30', to: '2026-01-30' }, { originator, now: new Date('2026-01-30T17:00:00Z'), effectiveDate: '2026-02-02' });
+    await t.database.transaction((x) =>
+      setPayoutAccount(x, Number(b.client.id), { holderName: 'Client B', routing: '026009593', account: '9999888877' }, team.underwriter),
+    );
+    const out = await payoutNacha(
+      t.database,
+      { from: '2026-01-30', to: '2026-01-30' },
+      { originator, now: new Date('2026-01-30T17:00:00Z'), effectiveDate: '2026-02-02' },
+    );
     expect(out).toMatchObject({ count: 2, total: '210.00' });
     const lines = out.file.trimEnd().split('\n');
     expect(lines).toHaveLength(10);
@@ -67,6 +94,8 @@ describe('payout accounts and the NACHA file', () => {
 
   it('says which bank settings are missing', () => {
     expect(() => nachaOriginatorFromEnv({})).toThrow('set NACHA_ORIGIN_ROUTING, NACHA_COMPANY_ID, NACHA_COMPANY_NAME');
-    expect(nachaOriginatorFromEnv({ NACHA_ORIGIN_ROUTING: '021000021', NACHA_COMPANY_ID: '1234567890', NACHA_COMPANY_NAME: 'Holdback' })).toMatchObject({ destinationRouting: '021000021' });
+    expect(nachaOriginatorFromEnv({ NACHA_ORIGIN_ROUTING: '021000021', NACHA_COMPANY_ID: '1234567890', NACHA_COMPANY_NAME: 'Holdback' })).toMatchObject({
+      destinationRouting: '021000021',
+    });
   });
 });

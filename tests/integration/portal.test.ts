@@ -48,7 +48,14 @@ describe('client portal data', () => {
     // the open invoice: due 2026-03-01, and this debtor paid the other 29 days early — so it is
     // expected as soon as now, back at the next biweekly cycle
     const forecast = await reserveForecast(t.database, Number(client.id), me, '2026-03-15');
-    expect(forecast.items).toEqual([expect.objectContaining({ label: `Invoice ${open.number}`, held: '1000.00', expectedBack: '2026-03-27', why: 'due 2026-03-01; this debtor pays 29 days early on average' })]);
+    expect(forecast.items).toEqual([
+      expect.objectContaining({
+        label: `Invoice ${open.number}`,
+        held: '1000.00',
+        expectedBack: '2026-03-27',
+        why: 'due 2026-03-01; this debtor pays 29 days early on average',
+      }),
+    ]);
     expect(forecast.buckets).toEqual([{ month: '2026-03', currency: 'USD', amount: '1000.00' }]);
 
     // strictly its own client: everything about another client is 404
@@ -69,22 +76,32 @@ describe('client portal data', () => {
 describe('inviting a client user', () => {
   it('emails a set-password link that works once, and refuses tampered or expired links', async () => {
     const client = await aClient(t.database, team, { agreement: NAYA });
-    const { user } = await t.database.transaction((x) => inviteClientUser(x, { email: 'Invitee@Client.test', name: 'Ivy Invitee', clientId: client.id }, team.admin));
+    const { user } = await t.database.transaction((x) =>
+      inviteClientUser(x, { email: 'Invitee@Client.test', name: 'Ivy Invitee', clientId: client.id }, team.admin),
+    );
     expect(user).toMatchObject({ email: 'invitee@client.test', role: 'client', clientId: client.id });
-    const [mail] = await t.database.sql<{ to: string; subject: string; text: string }[]>`select "to", subject, text from email_outbox where template = 'client_invite' and "to" = 'invitee@client.test'`;
+    const [mail] = await t.database.sql<
+      { to: string; subject: string; text: string }[]
+    >`select "to", subject, text from email_outbox where template = 'client_invite' and "to" = 'invitee@client.test'`;
     expect(mail!.subject).toBe(`You are invited to the ${client.name} reserve portal`);
     const token = /set-password\?token=([A-Za-z0-9_.-]+)/.exec(mail!.text)![1]!;
 
     await expect(readInvite(t.database, `${token.slice(0, -2)}xx`)).rejects.toMatchObject({ code: 'invalid_link' });
     await expect(readInvite(t.database, token, new Date(Date.now() + 8 * 86_400_000))).rejects.toMatchObject({ code: 'invalid_link' });
     await expect(t.database.transaction((x) => acceptInvite(x, { token, password: 'short' }))).rejects.toMatchObject({ code: 'weak_password' });
-    await expect(t.database.transaction((x) => acceptInvite(x, { token, password: 'a-long-password', confirm: 'another-one' }))).rejects.toMatchObject({ code: 'password_mismatch' });
-    expect(await t.database.transaction((x) => acceptInvite(x, { token, password: 'a-long-password', confirm: 'a-long-password' }))).toEqual({ email: 'invitee@client.test' });
+    await expect(t.database.transaction((x) => acceptInvite(x, { token, password: 'a-long-password', confirm: 'another-one' }))).rejects.toMatchObject({
+      code: 'password_mismatch',
+    });
+    expect(await t.database.transaction((x) => acceptInvite(x, { token, password: 'a-long-password', confirm: 'a-long-password' }))).toEqual({
+      email: 'invitee@client.test',
+    });
     const [row] = await t.database.sql<{ password_hash: string }[]>`select password_hash from users where email = 'invitee@client.test'`;
     expect(await verifyPassword(row!.password_hash, 'a-long-password')).toBe(true);
     // used once: the same link no longer works
     await expect(t.database.transaction((x) => acceptInvite(x, { token, password: 'yet-another-password' }))).rejects.toMatchObject({ code: 'invalid_link' });
     // only admins invite
-    await expect(t.database.transaction((x) => inviteClientUser(x, { email: 'x@client.test', clientId: client.id }, team.underwriter))).rejects.toMatchObject({ status: 403 });
+    await expect(t.database.transaction((x) => inviteClientUser(x, { email: 'x@client.test', clientId: client.id }, team.underwriter))).rejects.toMatchObject({
+      status: 403,
+    });
   });
 });

@@ -22,7 +22,10 @@ describe('a stopped service or missing chromium', () => {
   });
 
   it('npm start stops at once with that line when Redis is not answering', async () => {
-    const result = await runScript('start', [], { REDIS_URL: 'redis://127.0.0.1:2', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/holdback_never_created' });
+    const result = await runScript('start', [], {
+      REDIS_URL: 'redis://127.0.0.1:2',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/holdback_never_created',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Redis is not answering on 127.0.0.1:2. Start it with: redis-server');
   });

@@ -14,7 +14,12 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.drop());
 
-const INSTAPAY = { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' }, releaseAutoApproveUpTo: '1000.00' } as const;
+const INSTAPAY = {
+  advanceRate: '0.90',
+  reserveRate: '0.10',
+  fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' },
+  releaseAutoApproveUpTo: '1000.00',
+} as const;
 
 describe('a release cycle that crashes part way', () => {
   it('keeps the chunks it committed, and the rerun pays the rest exactly once', async () => {
@@ -35,7 +40,9 @@ describe('a release cycle that crashes part way', () => {
       },
     });
     await expect(crash).rejects.toThrow('worker killed');
-    const afterCrash = await t.database.sql<{ client_id: string; status: string }[]>`select client_id, status from releases where client_id = any(${clients}::bigint[])`;
+    const afterCrash = await t.database.sql<
+      { client_id: string; status: string }[]
+    >`select client_id, status from releases where client_id = any(${clients}::bigint[])`;
     expect(afterCrash).toEqual([{ client_id: clients[0], status: 'paid' }]);
 
     // The retry (the same cycle again) proposes and pays the other two, and the first not again.

@@ -77,7 +77,11 @@ describe('the same reserve is never released twice, whatever the dates', () => {
     expect(b.releases).toEqual([expect.objectContaining({ amount: '1976.67', status: 'pending_approval' })]);
     await tx((x) => approveRelease(x, Number(b.releases[0]!.id), {}, team.approver));
     await t.database.sql`update releases set status = 'pending_approval', reason = null where id = ${aId}`;
-    await expect(tx((x) => approveRelease(x, aId, {}, approver2))).rejects.toMatchObject({ status: 409, code: 'exceeds_releasable', details: { releasable: '0.00' } });
+    await expect(tx((x) => approveRelease(x, aId, {}, approver2))).rejects.toMatchObject({
+      status: 409,
+      code: 'exceeds_releasable',
+      details: { releasable: '0.00' },
+    });
     expect(await paidOut(client.id)).toEqual({ total: '1976.67', releases: 1 });
     expect(await reserveAccount(client.id)).toBe('0.00');
   });
@@ -154,7 +158,10 @@ describe('release cycles: bad input and crashes', () => {
       code: 'unknown_clients',
       details: { clientIds: 'unknown: 987654321' },
     });
-    await expect(runReleaseCycle(t.database, { asOf: '2099-01-01', clientIds: [client.id] }, team.controller)).rejects.toMatchObject({ status: 422, code: 'date_out_of_range' });
+    await expect(runReleaseCycle(t.database, { asOf: '2099-01-01', clientIds: [client.id] }, team.controller)).rejects.toMatchObject({
+      status: 422,
+      code: 'date_out_of_range',
+    });
     const [future] = await t.database.sql<{ n: number }[]>`select count(*)::int as n from release_cycles where as_of = '2099-01-01'`;
     expect(future!.n).toBe(0);
   });
@@ -171,7 +178,9 @@ describe('release cycles: bad input and crashes', () => {
       },
     });
     await expect(crash).rejects.toThrow('worker killed');
-    const [failed] = await t.database.sql<{ status: string; clients_done: number; error: string }[]>`select status, clients_done, error from release_cycles where id = ${cycleId}`;
+    const [failed] = await t.database.sql<
+      { status: string; clients_done: number; error: string }[]
+    >`select status, clients_done, error from release_cycles where id = ${cycleId}`;
     expect(failed).toMatchObject({ status: 'failed', clients_done: 1, error: expect.stringContaining('worker killed') });
     const resumed = await resumeReleaseCycle(t.database, cycleId, team.controller);
     expect(resumed.id).toBe(String(cycleId));
@@ -200,7 +209,13 @@ describe('release cycles: bad input and crashes', () => {
 
 describe('tranches and fees: a rolling reserve released before its invoice is paid', () => {
   it('settles the fee only from what the tranche still holds; the rest is offset later, never a debit', async () => {
-    const ROLLING = { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' }, reservePolicy: { kind: 'rolling', holdDays: 10 }, releaseAutoApproveUpTo: '100000.00' };
+    const ROLLING = {
+      advanceRate: '0.90',
+      reserveRate: '0.10',
+      fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
+      reservePolicy: { kind: 'rolling', holdDays: 10 },
+      releaseAutoApproveUpTo: '100000.00',
+    };
     const client = await aClient(t.database, team, { agreement: ROLLING as never });
     const debtor = await aDebtor(t.database, team);
     const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-02-01' });

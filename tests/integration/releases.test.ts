@@ -6,7 +6,7 @@ import { fundBatch } from '../../lib/funding';
 import { currentBalances } from '../../lib/ledger';
 import { formatMoney } from '../../lib/money';
 import { approveRelease, rejectRelease, reserveReport, runReleaseCycle } from '../../lib/releases';
-import { aClient, aDebtor, aFundedInvoice, anInvoice, aTeam, aUser, type Team } from '../support/builders';
+import { aClient, aDebtor, aFundedInvoice, anInvoice, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 let t: TestDatabase;
@@ -24,7 +24,8 @@ const pay = async (invoiceId: string, amount: string, date: string, shortPay?: '
 };
 const reserve = async (clientId: string, asOf: string) => (await reserveReport(t.database, Number(clientId), asOf, team.approver)).balances[0];
 const cycle = (clientIds: string[], asOf: string, by = team.controller) => runReleaseCycle(t.database, { asOf, clientIds }, by);
-const balances = async (clientId: string) => Object.fromEntries((await currentBalances(t.database, { clientId: Number(clientId) })).map((b) => [b.account, formatMoney(b.balance, b.currency)]));
+const balances = async (clientId: string) =>
+  Object.fromEntries((await currentBalances(t.database, { clientId: Number(clientId) })).map((b) => [b.account, formatMoney(b.balance, b.currency)]));
 const NAYA = { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } } as const;
 const INSTAPAY = { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } } as const;
 
@@ -36,7 +37,13 @@ describe('worked example 1 (NAYA): release 1,900.00', () => {
     const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-01-01' });
     expect(await reserve(client.id, '2026-01-15')).toMatchObject({ held: '2000.00', releasable: '0.00', onOpenInvoices: '2000.00' });
     await pay(inv.id, '10000.00', '2026-01-31');
-    expect(await reserve(client.id, '2026-02-13')).toMatchObject({ held: '1900.00', releasable: '1900.00', feesDue: '0.00', clientDue: '0.00', onOpenInvoices: '0.00' });
+    expect(await reserve(client.id, '2026-02-13')).toMatchObject({
+      held: '1900.00',
+      releasable: '1900.00',
+      feesDue: '0.00',
+      clientDue: '0.00',
+      onOpenInvoices: '0.00',
+    });
     // as it was then: before the payment nothing was releasable
     expect(await reserve(client.id, '2026-01-30')).toMatchObject({ held: '2000.00', releasable: '0.00' });
 
@@ -51,7 +58,9 @@ describe('worked example 1 (NAYA): release 1,900.00', () => {
     const [income] = await t.database.sql<{ total: string }[]>`
       select -sum(l.amount) as total from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'fee_income' where l.invoice_id = ${inv.id}`;
     expect(income!.total).toBe('100.0000');
-    const [mail] = await t.database.sql<{ to: string; subject: string; text: string }[]>`select "to", subject, text from email_outbox where dedupe_key = ${`rebate:${releaseId}:ap@naya.test`}`;
+    const [mail] = await t.database.sql<
+      { to: string; subject: string; text: string }[]
+    >`select "to", subject, text from email_outbox where dedupe_key = ${`rebate:${releaseId}:ap@naya.test`}`;
     expect(mail).toMatchObject({ to: 'ap@naya.test', subject: expect.stringContaining('1900.00 USD') });
     expect(mail!.text).toContain(`Invoice ${inv.number}`);
     // the same cycle again proposes nothing twice
@@ -101,7 +110,14 @@ describe('worked example 2 (InstaPay): 70, 20 and the offset case', () => {
 describe('worked example 3: a 10% rolling reserve with a 180-day hold', () => {
   it('builds 10,000 a month to 60,000, then each monthly cycle releases the tranche that matured and the balance stays 60,000', async () => {
     const client = await aClient(t.database, team, {
-      agreement: { advanceRate: '0.90', reserveRate: '0.10', reservePolicy: { kind: 'rolling', holdDays: 180 }, releaseSchedule: { cadence: 'monthly', anchorDate: '2026-01-01' }, releaseAutoApproveUpTo: '1000000.00', creditLimit: '10000000.00' },
+      agreement: {
+        advanceRate: '0.90',
+        reserveRate: '0.10',
+        reservePolicy: { kind: 'rolling', holdDays: 180 },
+        releaseSchedule: { cadence: 'monthly', anchorDate: '2026-01-01' },
+        releaseAutoApproveUpTo: '1000000.00',
+        creditLimit: '10000000.00',
+      },
     });
     const debtor = await aDebtor(t.database, team, { creditLimit: '100000000.00' });
     const table: [string, string, string][] = [];
@@ -155,7 +171,10 @@ describe('approvals', () => {
     const run = await cycle([client.id], '2026-07-06');
     expect(run.releases[0]).toMatchObject({ amount: '70.00', status: 'pending_approval' });
     await expect(tx((x) => rejectRelease(x, Number(run.releases[0]!.id), { reason: ' ' }, team.approver))).rejects.toMatchObject({ status: 400 });
-    expect(await tx((x) => rejectRelease(x, Number(run.releases[0]!.id), { reason: 'Client under review' }, team.approver))).toMatchObject({ status: 'rejected', reason: 'Client under review' });
+    expect(await tx((x) => rejectRelease(x, Number(run.releases[0]!.id), { reason: 'Client under review' }, team.approver))).toMatchObject({
+      status: 'rejected',
+      reason: 'Client under review',
+    });
   });
 
   it('two cycles for the same client and date at once propose once', async () => {
@@ -208,13 +227,17 @@ describe('approvals', () => {
     ]);
     const mails = await t.database.sql<{ dedupe_key: string; subject: string; text: string }[]>`
       select dedupe_key, subject, text from email_outbox where client_id = any(${[a.id, b.id, review.id]}::bigint[]) and template = 'rebate_advice' order by dedupe_key`;
-    expect(mails.map((m) => m.dedupe_key)).toEqual([`rebate:${by[a.id]!.id}:c0@${a.id}.test`, `rebate:${by[a.id]!.id}:c1@${a.id}.test`, `rebate:${by[b.id]!.id}:c0@${b.id}.test`].sort());
+    expect(mails.map((m) => m.dedupe_key)).toEqual(
+      [`rebate:${by[a.id]!.id}:c0@${a.id}.test`, `rebate:${by[a.id]!.id}:c1@${a.id}.test`, `rebate:${by[b.id]!.id}:c0@${b.id}.test`].sort(),
+    );
     expect(mails[0]!.subject).toContain('3000.00 USD');
     expect(mails[0]!.text).toContain(`Invoice ${a1.number}`);
     // again: nothing proposed, posted or emailed twice
     const again = await cycle([a.id, b.id, review.id], '2026-04-10');
     expect(again.releases.map((r) => r.id).sort()).toEqual(run.releases.map((r) => r.id).sort());
-    const [{ n }] = (await t.database.sql`select count(*)::int as n from email_outbox where client_id = any(${[a.id, b.id]}::bigint[])`) as unknown as [{ n: number }];
+    const [{ n }] = (await t.database.sql`select count(*)::int as n from email_outbox where client_id = any(${[a.id, b.id]}::bigint[])`) as unknown as [
+      { n: number },
+    ];
     expect(n).toBe(3);
   });
 

@@ -30,7 +30,9 @@ describe('the app role', () => {
   it('is what the test database (like the web server) connects as, and has no powers', async () => {
     const [me] = await t.database.sql<{ user: string }[]>`select current_user as user`;
     expect(me!.user).toBe(app);
-    const [role] = await t.admin.sql<{ rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolreplication: boolean; rolbypassrls: boolean; owner_member: boolean }[]>`
+    const [role] = await t.admin.sql<
+      { rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolreplication: boolean; rolbypassrls: boolean; owner_member: boolean }[]
+    >`
       select rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, pg_has_role(${app}, ${owner}, 'MEMBER') as owner_member
         from pg_roles where rolname = ${app}`;
     expect(role).toEqual({ rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false, rolbypassrls: false, owner_member: false });
@@ -44,7 +46,9 @@ describe('the app role', () => {
     await expect(t.database.sql`drop trigger audit_events_append_only on audit_events`).rejects.toThrow(/must be owner of (table|relation) audit_events/);
     await expect(t.database.sql`set session_replication_role = replica`).rejects.toThrow(/permission denied to set parameter "session_replication_role"/);
     await expect(t.database.sql.unsafe(`set role ${ident(owner)}`)).rejects.toThrow(/permission denied to set role/);
-    await expect(t.database.sql`alter table ledger_accounts drop constraint ledger_accounts_liability_not_in_debit`).rejects.toThrow(/must be owner of table ledger_accounts/);
+    await expect(t.database.sql`alter table ledger_accounts drop constraint ledger_accounts_liability_not_in_debit`).rejects.toThrow(
+      /must be owner of table ledger_accounts/,
+    );
   });
 
   it('may not UPDATE, DELETE or TRUNCATE the ledger and the audit log (and the owner is stopped by the triggers)', async () => {
@@ -91,7 +95,9 @@ describe('the app role', () => {
   });
 
   it('summarizes the BRIN index through the owner function, never directly', async () => {
-    await expect(t.database.sql`select brin_summarize_new_values('journal_lines_entry_brin')`).rejects.toThrow(/must be owner of index journal_lines_entry_brin/);
+    await expect(t.database.sql`select brin_summarize_new_values('journal_lines_entry_brin')`).rejects.toThrow(
+      /must be owner of index journal_lines_entry_brin/,
+    );
     const [row] = await t.database.sql<{ n: number }[]>`select holdback_summarize_ledger_indexes() as n`;
     expect(typeof row!.n).toBe('number');
     const [fn] = await t.admin.sql<{ owner: string; secdef: boolean; config: string[] }[]>`
@@ -162,7 +168,10 @@ describe('creating the roles', () => {
   it('creates missing roles once, and takes powers away from an app role that has them', async () => {
     await withAdmin(async (sql) => {
       const done = await ensureRoles(sql, roles);
-      expect(done).toEqual([`created role ${roles.owner} (owns the schema; migrations run as it)`, `created role ${roles.app} (the web server and workers connect as it)`]);
+      expect(done).toEqual([
+        `created role ${roles.owner} (owns the schema; migrations run as it)`,
+        `created role ${roles.app} (the web server and workers connect as it)`,
+      ]);
       expect(await ensureRoles(sql, roles)).toEqual([]);
       await sql.unsafe(`alter role ${ident(roles.app)} createdb`);
       await sql.unsafe(`grant ${ident(roles.owner)} to ${ident(roles.app)}`);
@@ -179,7 +188,9 @@ describe('creating the roles', () => {
     await withAdmin(async (sql) => {
       await sql.unsafe(`alter role ${ident(roles.app)} superuser`);
       try {
-        await expect(ensureRoles(sql, roles)).rejects.toThrow(`The app role ${roles.app} (APP_DATABASE_URL) is a superuser: it could switch the ledger's guards off.`);
+        await expect(ensureRoles(sql, roles)).rejects.toThrow(
+          `The app role ${roles.app} (APP_DATABASE_URL) is a superuser: it could switch the ledger's guards off.`,
+        );
       } finally {
         await sql.unsafe(`alter role ${ident(roles.app)} nosuperuser`);
       }
@@ -194,7 +205,9 @@ describe('creating the roles', () => {
       const missing = { owner: `${roles.owner}_missing`, app: roles.app };
       const error = await ensureRoles(sql, missing).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RoleSetupError);
-      expect((error as Error).message).toContain(`The role ${missing.owner} (owns the schema) does not exist, and ${weak} (DATABASE_URL) is neither a superuser nor allowed to create roles. As a PostgreSQL superuser, run:`);
+      expect((error as Error).message).toContain(
+        `The role ${missing.owner} (owns the schema) does not exist, and ${weak} (DATABASE_URL) is neither a superuser nor allowed to create roles. As a PostgreSQL superuser, run:`,
+      );
       expect((error as Error).message).toContain(`CREATE ROLE "${missing.owner}" NOLOGIN`);
       expect((error as Error).message).toContain(`GRANT "${missing.owner}" TO "${weak}";`);
     } finally {

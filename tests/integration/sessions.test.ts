@@ -48,7 +48,9 @@ describe('session versions: what ends every session of a user', () => {
     expect(await t.database.transaction((tx) => signOutEverywhere(tx, user.userId!, undefined, user))).toBe(false);
     expect(sessionIsCurrent(fresh, await versionOf(user.userId!))).toBe(true);
 
-    const [events] = await t.database.sql<{ n: number }[]>`select count(*)::int as n from audit_events where action = 'auth.sign_out' and target_id = ${String(user.userId)}`;
+    const [events] = await t.database.sql<
+      { n: number }[]
+    >`select count(*)::int as n from audit_events where action = 'auth.sign_out' and target_id = ${String(user.userId)}`;
     expect(events!.n).toBe(1);
   });
 

@@ -122,7 +122,16 @@ describe('sign-in throttling per account', () => {
       clock.advance(seconds * 1000);
       expect(await attempt(user.label, 'wrong again', '192.0.2.1', clock.now)).toBe('wrong');
     }
-    expect(waits.map((w) => /Wait (.*) and try again/.exec(w)?.[1])).toEqual(['1 second', '2 seconds', '4 seconds', '8 seconds', '16 seconds', '32 seconds', '60 seconds', '60 seconds']);
+    expect(waits.map((w) => /Wait (.*) and try again/.exec(w)?.[1])).toEqual([
+      '1 second',
+      '2 seconds',
+      '4 seconds',
+      '8 seconds',
+      '16 seconds',
+      '32 seconds',
+      '60 seconds',
+      '60 seconds',
+    ]);
     clock.advance(59_000);
     expect(await attempt(user.label, 'right password here', '192.0.2.1', clock.now)).toMatch(/Wait 1 second/);
     clock.advance(1_000);
@@ -145,8 +154,11 @@ describe('sign-in throttling per address', () => {
       clock.advance(10);
     }
     // the address waits, whatever account it tries, even with the right password
-    expect(await attempt(victim.label, 'victim password', from(99), clock.now)).toBe('Too many failed sign-ins from your network address. Wait 1 second and try again.');
-    for (let i = 0; i < 50; i += 1) expect(await attempt(`more-${i}@spray.test`, 'x', from(100 + i), clock.now)).toMatch(/^Too many failed sign-ins from your network address\./);
+    expect(await attempt(victim.label, 'victim password', from(99), clock.now)).toBe(
+      'Too many failed sign-ins from your network address. Wait 1 second and try again.',
+    );
+    for (let i = 0; i < 50; i += 1)
+      expect(await attempt(`more-${i}@spray.test`, 'x', from(100 + i), clock.now)).toMatch(/^Too many failed sign-ins from your network address\./);
     // the victim's account itself is untouched: its owner signs in from elsewhere
     // (a refusal creates no rows: a flood of refused attempts from new addresses leaves nothing behind)
     expect(await throttleRow('account', victim.label)).toBeUndefined();
@@ -164,7 +176,9 @@ describe('sign-in throttling per address', () => {
     // after its wait the address is judged again, and each further failure doubles the wait
     clock.advance(1_000);
     expect(await attempt('nobody-again@spray.test', 'x', from(7), clock.now)).toBe('wrong');
-    expect(await attempt('nobody-again@spray.test', 'x', from(8), clock.now)).toBe('Too many failed sign-ins from your network address. Wait 2 seconds and try again.');
+    expect(await attempt('nobody-again@spray.test', 'x', from(8), clock.now)).toBe(
+      'Too many failed sign-ins from your network address. Wait 2 seconds and try again.',
+    );
   });
 
   it('grows the address wait to 15 minutes and no further', async () => {
@@ -178,7 +192,9 @@ describe('sign-in throttling per address', () => {
         last = await attempt(`spray-${i}@spray.test`, 'x', '198.18.0.1', clock.now);
       }
     }
-    expect(await attempt('one-more@spray.test', 'x', '198.18.0.1', clock.now)).toBe('Too many failed sign-ins from your network address. Wait 15 minutes and try again.');
+    expect(await attempt('one-more@spray.test', 'x', '198.18.0.1', clock.now)).toBe(
+      'Too many failed sign-ins from your network address. Wait 15 minutes and try again.',
+    );
   });
 });
 
@@ -194,7 +210,10 @@ describe('counted failures get their summary', () => {
     const events = await auditSince();
     const summaries = events.filter((e) => e.action === 'auth.sign_in_failures_suppressed');
     expect(summaries).toHaveLength(1);
-    expect(summaries[0]).toMatchObject({ target_id: email, after: { scope: 'account', key: email, suppressed: 30, failures: ACCOUNT_POLICY.free, why: 'window ended' } });
+    expect(summaries[0]).toMatchObject({
+      target_id: email,
+      after: { scope: 'account', key: email, suppressed: 30, failures: ACCOUNT_POLICY.free, why: 'window ended' },
+    });
     // a new window: this failure was audited one by one again, and counts as the first
     expect(countOf(events, 'auth.sign_in_failed')).toBe(ACCOUNT_POLICY.free + 1);
     expect(await throttleRow('account', email)).toMatchObject({ failures: 1, suppressed: 0, blocked_until: null });
@@ -220,7 +239,9 @@ describe('counted failures get their summary', () => {
     const total = AUDIT_BUDGET_POLICY.free + 40;
     for (let batch = 0; batch < total; batch += 20) {
       await Promise.all(
-        Array.from({ length: Math.min(20, total - batch) }, (_, j) => attempt(`random-${batch + j}@spray.test`, 'x', `100.64.${Math.floor((batch + j) / 200)}.${(batch + j) % 200}`, clock.now)),
+        Array.from({ length: Math.min(20, total - batch) }, (_, j) =>
+          attempt(`random-${batch + j}@spray.test`, 'x', `100.64.${Math.floor((batch + j) / 200)}.${(batch + j) % 200}`, clock.now),
+        ),
       );
       clock.advance(1000);
     }
@@ -255,6 +276,8 @@ describe('sign-in when the database is down', () => {
   it('a throttled attempt keeps its readable message through the same path', async () => {
     const clock = aClock();
     for (let i = 0; i < ACCOUNT_POLICY.free; i += 1) await attempt('edge@spray.test', 'x', null, clock.now);
-    await expect(attemptSignIn(t.database, 'edge@spray.test', 'x', null, { now: clock.now })).rejects.toThrow('Too many failed sign-ins for this account. Wait 1 second and try again.');
+    await expect(attemptSignIn(t.database, 'edge@spray.test', 'x', null, { now: clock.now })).rejects.toThrow(
+      'Too many failed sign-ins for this account. Wait 1 second and try again.',
+    );
   });
 });

@@ -33,10 +33,19 @@ describe('stored statements against a ledger that changed since', () => {
     await t.database.transaction((x) =>
       postEntries(
         x,
-        [{ effectiveDate: '2026-01-20', kind: 'adjustment', idempotencyKey: `drift-${id}`, clientId: id, memo: 'Backdated correction', lines: [
-          { account: 'cash', currency: 'USD', amount: new Big('25.00') },
-          { account: 'reserve', currency: 'USD', clientId: id, amount: new Big('-25.00') },
-        ] }],
+        [
+          {
+            effectiveDate: '2026-01-20',
+            kind: 'adjustment',
+            idempotencyKey: `drift-${id}`,
+            clientId: id,
+            memo: 'Backdated correction',
+            lines: [
+              { account: 'cash', currency: 'USD', amount: new Big('25.00') },
+              { account: 'reserve', currency: 'USD', clientId: id, amount: new Big('-25.00') },
+            ],
+          },
+        ],
         team.controller,
       ),
     );

@@ -108,7 +108,10 @@ describe('the statements run', () => {
     const queue = new Queue('statements', { connection, prefix });
     const events = new QueueEvents('statements', { connection, prefix });
     await events.waitUntilReady();
-    const worker = new Worker('statements', statementsProcessor(t.database, { chunkSize: 2, concurrency: 2, render: failingFor('Batch Client 5') }), { connection, prefix });
+    const worker = new Worker('statements', statementsProcessor(t.database, { chunkSize: 2, concurrency: 2, render: failingFor('Batch Client 5') }), {
+      connection,
+      prefix,
+    });
     try {
       const period = { from: '2026-03-01', to: '2026-03-31' };
       const seen: unknown[] = [];
@@ -119,8 +122,15 @@ describe('the statements run', () => {
       expect(seen.length).toBeGreaterThan(0);
       expect(seen.at(-1)).toMatchObject({ done: 5, total: 5, percent: 100 });
       const [run] = await listJobRuns(t.database, { job: 'statements' });
-      expect(run).toMatchObject({ status: 'completed', progress: 100, businessDate: '2026-03-31', totals: expect.objectContaining({ issued: 4, failedCount: 1 }) });
-      const [{ linked }] = (await t.database.sql`select count(*)::int as linked from statements where job_run_id = ${run!.id}`) as unknown as [{ linked: number }];
+      expect(run).toMatchObject({
+        status: 'completed',
+        progress: 100,
+        businessDate: '2026-03-31',
+        totals: expect.objectContaining({ issued: 4, failedCount: 1 }),
+      });
+      const [{ linked }] = (await t.database.sql`select count(*)::int as linked from statements where job_run_id = ${run!.id}`) as unknown as [
+        { linked: number },
+      ];
       expect(linked).toBe(4);
 
       const rerun = await queue.add('console', { reason: 'console', ...period }, { attempts: 1 });

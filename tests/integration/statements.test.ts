@@ -91,13 +91,24 @@ describe('a reserve statement from the ledger (worked example 1)', () => {
     const { statement, created } = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, team.controller);
     expect(created).toBe(true);
     expect(statement.currencies).toEqual([
-      expect.objectContaining({ currency: 'USD', opening: '0.00', withheld: '2000.00', fees: '-100.00', released: '0.00', closing: '1900.00', movements: 2, feesCharged: '100.00' }),
+      expect.objectContaining({
+        currency: 'USD',
+        opening: '0.00',
+        withheld: '2000.00',
+        fees: '-100.00',
+        released: '0.00',
+        closing: '1900.00',
+        movements: 2,
+        feesCharged: '100.00',
+      }),
     ]);
     expect(await ledgerReserve(client.id, '2026-01-31')).toEqual({ USD: statement.currencies[0]!.closing });
     expect(await ledgerReserve(client.id, '2025-12-31')).toEqual({ USD: statement.currencies[0]!.opening });
 
     const composed = await composeStatement(t.database, Number(client.id), { from: '2026-01-01', to: '2026-01-31' });
-    expect(composed.statement.currencies[0]!.movements.map((m) => [m.date, m.description, m.reference, formatMoney(m.amount, 'USD'), formatMoney(m.balance, 'USD')])).toEqual([
+    expect(
+      composed.statement.currencies[0]!.movements.map((m) => [m.date, m.description, m.reference, formatMoney(m.amount, 'USD'), formatMoney(m.balance, 'USD')]),
+    ).toEqual([
       ['2026-01-01', 'Reserve withheld at purchase', invoice.number, '2000.00', '2000.00'],
       ['2026-01-31', 'Fee settled from the reserve', invoice.number, '-100.00', '1900.00'],
     ]);
@@ -119,7 +130,9 @@ describe('a reserve statement from the ledger (worked example 1)', () => {
   it('February: opening 1,900.00, the release of 1,900.00 paid, closing 0.00; the release is listed', async () => {
     const { client, releaseId } = await nayaClient('Naya Logistics');
     const { statement } = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-02-01', to: '2026-02-28' }, team.controller);
-    expect(statement.currencies).toEqual([expect.objectContaining({ currency: 'USD', opening: '1900.00', released: '-1900.00', closing: '0.00', releasesPaid: '1900.00' })]);
+    expect(statement.currencies).toEqual([
+      expect.objectContaining({ currency: 'USD', opening: '1900.00', released: '-1900.00', closing: '0.00', releasesPaid: '1900.00' }),
+    ]);
     expect(await ledgerReserve(client.id, '2026-02-28')).toEqual({ USD: '0.00' });
     const text = pdfText((await statementPdf(t.database, Number(client.id), Number(statement.id), team.controller)).pdf, 'february');
     expect(text).toContain(`Release ${releaseId}`);
@@ -172,13 +185,16 @@ describe('a reserve statement from the ledger (worked example 1)', () => {
 
   it('refuses a period that has not ended, and names bad fields', async () => {
     const client = await aClient(t.database, team);
-    const issue = (from: unknown, to: unknown) => issueStatement(t.database, { clientId: Number(client.id), from, to }, team.controller, { today: '2026-03-15' });
+    const issue = (from: unknown, to: unknown) =>
+      issueStatement(t.database, { clientId: Number(client.id), from, to }, team.controller, { today: '2026-03-15' });
     await expect(issue('2026-03-01', '2026-03-31')).rejects.toMatchObject({ status: 422, code: 'period_not_closed' });
     await expect(issue('2026-02-30', '2026-03-01')).rejects.toMatchObject({ status: 400, details: { from: 'from must be a date written YYYY-MM-DD' } });
     await expect(issue('2026-02-10', '2026-02-01')).rejects.toMatchObject({ status: 400, details: { to: 'must not be before from' } });
     await expect(issue(undefined, '2026-02-01')).rejects.toMatchObject({ status: 400, details: { from: expect.stringContaining('from') } });
     // A client with no reserve at all gets an all-zero statement in its home currency.
-    const { statement } = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, team.controller, { today: '2026-03-15' });
+    const { statement } = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, team.controller, {
+      today: '2026-03-15',
+    });
     expect(statement.currencies).toEqual([expect.objectContaining({ currency: 'USD', opening: '0.00', closing: '0.00', movements: 0 })]);
   });
 });
@@ -193,7 +209,9 @@ describe('statement-ready and rebate emails respect each contact’s preferences
       ])}::jsonb where id = ${client.id}`;
     await tx((x) => setContactPreferences(x, Number(client.id), { email: 'owner@prefs.test', notifyStatements: false, notifyRebates: true }, team.underwriter));
     await tx((x) => setContactPreferences(x, Number(client.id), { email: 'ap@prefs.test', notifyStatements: true, notifyRebates: false }, team.underwriter));
-    await expect(tx((x) => setContactPreferences(x, Number(client.id), { email: 'nobody@prefs.test', notifyStatements: true, notifyRebates: true }, team.underwriter))).rejects.toMatchObject({ status: 404 });
+    await expect(
+      tx((x) => setContactPreferences(x, Number(client.id), { email: 'nobody@prefs.test', notifyStatements: true, notifyRebates: true }, team.underwriter)),
+    ).rejects.toMatchObject({ status: 404 });
     const debtor = await aDebtor(t.database, team);
     const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-01-01' });
     await pay(inv.id, '10000.00', '2026-01-31');
@@ -213,7 +231,9 @@ describe('statement-ready and rebate emails respect each contact’s preferences
     expect(notice.text).toContain(`statement ${statement.id}`);
     // Issued again: no second notice.
     expect((await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, team.controller)).emailed).toBe(0);
-    const [events] = await t.database.sql<{ n: number }[]>`select count(*)::int as n from audit_events where action = 'statement.issue' and target_id = ${statement.id}`;
+    const [events] = await t.database.sql<
+      { n: number }[]
+    >`select count(*)::int as n from audit_events where action = 'statement.issue' and target_id = ${statement.id}`;
     expect(events!.n).toBe(1);
   });
 });
@@ -223,7 +243,9 @@ describe('the API', () => {
     return (await tx((x) => createApiKey(x, actor.userId!, 'test', actor as never))).key;
   }
   const route = async (pathname: string) =>
-    pathname.includes('/statements/') ? await import('../../app/api/v1/clients/[id]/statements/[statementId]/route') : await import('../../app/api/v1/clients/[id]/statements/route');
+    pathname.includes('/statements/')
+      ? await import('../../app/api/v1/clients/[id]/statements/[statementId]/route')
+      : await import('../../app/api/v1/clients/[id]/statements/route');
   const paramsOf = (pathname: string) => {
     const m = /\/clients\/([^/?]+)\/statements(?:\/([^/?]+))?/.exec(pathname)!;
     return { params: Promise.resolve({ id: m[1]!, statementId: m[2] }) } as never;
@@ -251,10 +273,26 @@ describe('the API', () => {
     const before = await writes(client.id);
     const issued = await post(`/api/v1/clients/${client.id}/statements`, key, { from: '2026-01-01', to: '2026-01-31' }, `stmt-${client.id}`);
     expect(issued.status).toBe(201);
-    const body = (await issued.json()) as { id: string; from: string; to: string; created: boolean; emailed: number; downloadUrl: string; currencies: { currency: string; closing: string }[] };
-    expect(body).toMatchObject({ from: '2026-01-01', to: '2026-01-31', created: true, emailed: 2, currencies: [expect.objectContaining({ currency: 'USD', closing: '1900.00' })] });
+    const body = (await issued.json()) as {
+      id: string;
+      from: string;
+      to: string;
+      created: boolean;
+      emailed: number;
+      downloadUrl: string;
+      currencies: { currency: string; closing: string }[];
+    };
+    expect(body).toMatchObject({
+      from: '2026-01-01',
+      to: '2026-01-31',
+      created: true,
+      emailed: 2,
+      currencies: [expect.objectContaining({ currency: 'USD', closing: '1900.00' })],
+    });
     expect(await writes(client.id)).toEqual({ statements: before.statements + 1, emails: before.emails + 2, events: before.events + 1 });
-    const mails = await t.database.sql<{ template: string; to: string }[]>`select template, "to" from email_outbox where client_id = ${client.id} and template = 'statement_ready' order by "to"`;
+    const mails = await t.database.sql<
+      { template: string; to: string }[]
+    >`select template, "to" from email_outbox where client_id = ${client.id} and template = 'statement_ready' order by "to"`;
     expect(mails.map((m) => m.to)).toEqual([`ap@${client.id}.test`, `owner@${client.id}.test`]);
 
     // The same key again replays the answer; another request for the period finds it stored: nothing twice.
@@ -275,9 +313,14 @@ describe('the API', () => {
 
     const list = await get(`/api/v1/clients/${client.id}/statements`, key);
     expect(list.status).toBe(200);
-    const listed = (await list.json()) as { items: { id: string; from: string; to: string; downloadUrl: string; currencies: { closing: string }[] }[]; nextCursor: string | null };
+    const listed = (await list.json()) as {
+      items: { id: string; from: string; to: string; downloadUrl: string; currencies: { closing: string }[] }[];
+      nextCursor: string | null;
+    };
     expect(listed.nextCursor).toBeNull();
-    expect(listed.items).toEqual([expect.objectContaining({ id: body.id, from: '2026-01-01', to: '2026-01-31', currencies: [expect.objectContaining({ closing: '1900.00' })] })]);
+    expect(listed.items).toEqual([
+      expect.objectContaining({ id: body.id, from: '2026-01-01', to: '2026-01-31', currencies: [expect.objectContaining({ closing: '1900.00' })] }),
+    ]);
     const download = await get(listed.items[0]!.downloadUrl, key);
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
@@ -295,7 +338,9 @@ describe('the API', () => {
     const bytes = Buffer.from(await pdf.arrayBuffer());
     expect(pdfText(bytes, 'on-the-fly')).toMatch(/Closing balance \(held at the end of 2026-01-31\)\s+1,900\.00 USD/);
     // the same bytes a stored statement would have
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe((await composeStatement(t.database, Number(client.id), { from: '2026-01-01', to: '2026-01-31' })).sha256);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
+      (await composeStatement(t.database, Number(client.id), { from: '2026-01-01', to: '2026-01-31' })).sha256,
+    );
     expect(pdf.headers.get('x-statement-sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
     expect(await get(`/api/v1/clients/${client.id}/statements?from=2026-01-01&to=2026-01-31`, key)).toMatchObject({ status: 200 });
     expect(await writes(client.id)).toEqual(before);
@@ -317,7 +362,13 @@ describe('the API', () => {
     const key = await keyFor(team.controller);
     const bad = await get(`/api/v1/clients/${client.id}/statements?from=2026-01-01&to=2026-13-01`, key);
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: { code: 'invalid_input', message: expect.stringContaining('to must be a date written YYYY-MM-DD'), details: { to: 'to must be a date written YYYY-MM-DD' } } });
+    expect(await bad.json()).toEqual({
+      error: {
+        code: 'invalid_input',
+        message: expect.stringContaining('to must be a date written YYYY-MM-DD'),
+        details: { to: 'to must be a date written YYYY-MM-DD' },
+      },
+    });
     const badPost = await post(`/api/v1/clients/${client.id}/statements`, key, { from: '2026-02-10', to: '2026-02-01' });
     expect(badPost.status).toBe(400);
     expect((await badPost.json()).error.details).toEqual({ to: 'must not be before from' });
@@ -337,7 +388,11 @@ describe('the API', () => {
     expect(own.items).toHaveLength(1);
     // a client key issues nothing through the API (the portal's own form does, for its own client)
     expect((await post(`/api/v1/clients/${client.id}/statements`, clientKey, { from: '2026-02-01', to: '2026-02-28' })).status).toBe(403);
-    for (const path of [`/api/v1/clients/${other.id}/statements`, `/api/v1/clients/${other.id}/statements?from=2026-01-01&to=2026-01-31`, `/api/v1/clients/${other.id}/statements/${own.items[0]!.id}`]) {
+    for (const path of [
+      `/api/v1/clients/${other.id}/statements`,
+      `/api/v1/clients/${other.id}/statements?from=2026-01-01&to=2026-01-31`,
+      `/api/v1/clients/${other.id}/statements/${own.items[0]!.id}`,
+    ]) {
       const res = await get(path, clientKey);
       expect(res.status).toBe(404);
       expect((await res.json()).error.code).toBe('not_found');
@@ -352,11 +407,17 @@ describe('the API', () => {
     const { client } = await nayaClient('Naya Portal');
     const other = await aClient(t.database, team, { name: 'Not Yours' });
     const clientUser = await aUser(t.database, 'client', { clientId: Number(client.id) });
-    const mine = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, clientUser, { permission: 'statement.issue_own' });
+    const mine = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, clientUser, {
+      permission: 'statement.issue_own',
+    });
     expect(mine).toMatchObject({ created: true, emailed: 2, statement: { generatedBy: clientUser.label } });
-    await expect(issueStatement(t.database, { clientId: Number(other.id), from: '2026-01-01', to: '2026-01-31' }, clientUser, { permission: 'statement.issue_own' })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      issueStatement(t.database, { clientId: Number(other.id), from: '2026-01-01', to: '2026-01-31' }, clientUser, { permission: 'statement.issue_own' }),
+    ).rejects.toMatchObject({ status: 404 });
     // without the portal's roles, the default is controllers and admins
-    await expect(issueStatement(t.database, { clientId: Number(client.id), from: '2026-02-01', to: '2026-02-28' }, clientUser)).rejects.toMatchObject({ status: 403 });
+    await expect(issueStatement(t.database, { clientId: Number(client.id), from: '2026-02-01', to: '2026-02-28' }, clientUser)).rejects.toMatchObject({
+      status: 403,
+    });
   });
 
   it('leaves every invariant intact', async () => {

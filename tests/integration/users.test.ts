@@ -24,7 +24,9 @@ describe('sign-in', () => {
     expect(signedIn).toMatchObject({ id: user.userId, role: 'funding' });
     const [event] = await t.database.sql`select action from audit_events where action = 'auth.sign_in' and target_id = ${String(user.userId)}`;
     expect(event).toBeDefined();
-    const [{ last_sign_in_at }] = (await t.database.sql`select last_sign_in_at from users where id = ${user.userId}`) as unknown as [{ last_sign_in_at: string | null }];
+    const [{ last_sign_in_at }] = (await t.database.sql`select last_sign_in_at from users where id = ${user.userId}`) as unknown as [
+      { last_sign_in_at: string | null },
+    ];
     expect(last_sign_in_at).not.toBeNull();
   });
 
@@ -41,7 +43,9 @@ describe('sign-in', () => {
     const now = new Date('2026-03-02T09:00:00Z');
     const clock = { now: () => now };
     for (let i = 0; i < ACCOUNT_POLICY.free; i += 1) expect(await authenticate(t.database, user.label, `guess ${i}`, '10.0.0.3', clock)).toBeNull();
-    await expect(authenticate(t.database, user.label, 'right password', '10.0.0.3', clock)).rejects.toThrow('Too many failed sign-ins for this account. Wait 1 second and try again.');
+    await expect(authenticate(t.database, user.label, 'right password', '10.0.0.3', clock)).rejects.toThrow(
+      'Too many failed sign-ins for this account. Wait 1 second and try again.',
+    );
     // another user is not affected
     const other = await aUser(t.database, 'approver', { password: 'right password' });
     expect(await authenticate(t.database, other.label, 'right password', '10.0.0.4', clock)).toMatchObject({ id: other.userId });
@@ -53,7 +57,9 @@ describe('sign-in', () => {
 
 describe('users and keys', () => {
   it('only admins create users; client users need their client', async () => {
-    await expect(t.database.transaction((tx) => createUser(tx, { email: 'x@test.holdback', role: 'funding' }, team.funding))).rejects.toMatchObject({ status: 403 });
+    await expect(t.database.transaction((tx) => createUser(tx, { email: 'x@test.holdback', role: 'funding' }, team.funding))).rejects.toMatchObject({
+      status: 403,
+    });
     await expect(t.database.transaction((tx) => createUser(tx, { email: 'c@test.holdback', role: 'client' }, team.admin))).rejects.toMatchObject({
       status: 400,
       details: { clientId: 'Client is required for a client user: choose the client it belongs to' },
@@ -66,7 +72,9 @@ describe('users and keys', () => {
 
   it('npm run cli -- create-user prints a working API key alone on the last line, and reuses the user', async () => {
     const client = await aClient(t.database, team);
-    const first = await runScript('cli', ['create-user', '--email', 'Portal@Client.test', '--role', 'client', '--client', client.id, '--api-key'], { DATABASE_URL: t.url });
+    const first = await runScript('cli', ['create-user', '--email', 'Portal@Client.test', '--role', 'client', '--client', client.id, '--api-key'], {
+      DATABASE_URL: t.url,
+    });
     expect(first.code).toBe(0);
     const lines = first.stdout.trim().split('\n');
     const key = lines[lines.length - 1]!;
@@ -74,7 +82,9 @@ describe('users and keys', () => {
     const [stored] = await t.database.sql<{ email: string; role: string; client_id: string }[]>`
       select u.email, u.role, u.client_id from api_keys k join users u on u.id = k.user_id where k.key_hash = ${hashApiKey(key)}`;
     expect(stored).toEqual({ email: 'portal@client.test', role: 'client', client_id: client.id });
-    const second = await runScript('cli', ['create-user', '--email', 'portal@client.test', '--role', 'client', '--client', client.id, '--api-key'], { DATABASE_URL: t.url });
+    const second = await runScript('cli', ['create-user', '--email', 'portal@client.test', '--role', 'client', '--client', client.id, '--api-key'], {
+      DATABASE_URL: t.url,
+    });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('reusing user portal@client.test');
     const secondKey = second.stdout.trim().split('\n').pop()!;

@@ -125,33 +125,39 @@ describe('a job whose worker dies more than once', () => {
     expect((await verifyAll(t.database.sql)).breaks).toEqual([]);
   });
 
-  it('given up by BullMQ after more stalls than allowed, its run says so (not `running` for ever), and the job run again finishes the rest once', { timeout: 300_000 }, async () => {
-    const queue = new Queue('fee-accrual', { connection, prefix });
-    try {
-      const job = await queue.add('stalls', { reason: 'api', asOf: '2026-03-31' }, { attempts: 1 });
-      await killWhileRunning(queue, job.id!, 2, '1'); // BullMQ's own default: one stall allowed
-      expect(await waitUntilOver(queue, job.id!)).toBe('failed');
-      expect((await queue.getJob(job.id!))!.failedReason).toBe('job stalled more than allowable limit');
-      // the worker that gave it up marks its run (just after BullMQ's 'failed')
-      let run: { status: string; error: string | null } | undefined;
-      for (let i = 0; i < 100 && run?.status !== 'failed'; i += 1) {
-        [run] = await t.database.sql<{ status: string; error: string | null }[]>`select status, error from job_runs where queue_job_id = ${`fee-accrual:${job.id}`}`;
-        if (run?.status !== 'failed') await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(run).toEqual({ status: 'failed', error: 'The job was given up: job stalled more than allowable limit' });
+  it(
+    'given up by BullMQ after more stalls than allowed, its run says so (not `running` for ever), and the job run again finishes the rest once',
+    { timeout: 300_000 },
+    async () => {
+      const queue = new Queue('fee-accrual', { connection, prefix });
+      try {
+        const job = await queue.add('stalls', { reason: 'api', asOf: '2026-03-31' }, { attempts: 1 });
+        await killWhileRunning(queue, job.id!, 2, '1'); // BullMQ's own default: one stall allowed
+        expect(await waitUntilOver(queue, job.id!)).toBe('failed');
+        expect((await queue.getJob(job.id!))!.failedReason).toBe('job stalled more than allowable limit');
+        // the worker that gave it up marks its run (just after BullMQ's 'failed')
+        let run: { status: string; error: string | null } | undefined;
+        for (let i = 0; i < 100 && run?.status !== 'failed'; i += 1) {
+          [run] = await t.database.sql<
+            { status: string; error: string | null }[]
+          >`select status, error from job_runs where queue_job_id = ${`fee-accrual:${job.id}`}`;
+          if (run?.status !== 'failed') await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(run).toEqual({ status: 'failed', error: 'The job was given up: job stalled more than allowable limit' });
 
-      // as the scheduler or an operator would: the job again, which finishes what is left
-      const again = await queue.add('stalls', { reason: 'api', asOf: '2026-03-31' }, { attempts: 1 });
-      expect(await waitUntilOver(queue, again.id!)).toBe('completed');
-    } finally {
-      await queue.close();
-    }
-    const [dupes] = await t.database.sql<{ n: number }[]>`
+        // as the scheduler or an operator would: the job again, which finishes what is left
+        const again = await queue.add('stalls', { reason: 'api', asOf: '2026-03-31' }, { attempts: 1 });
+        expect(await waitUntilOver(queue, again.id!)).toBe('completed');
+      } finally {
+        await queue.close();
+      }
+      const [dupes] = await t.database.sql<{ n: number }[]>`
       select count(*)::int as n from (select l.invoice_id, l.effective_date from journal_lines l join journal_entries e on e.id = l.entry_id
         where e.kind = 'accrual' and l.invoice_id is not null group by 1, 2 having count(*) > 1) x`;
-    expect(dupes!.n).toBe(0);
-    const [days] = await t.database.sql<{ n: number }[]>`select count(distinct effective_date)::int as n from journal_entries where kind = 'accrual'`;
-    expect(days!.n).toBe(89); // 2026-01-02 .. 2026-03-31
-    expect((await verifyAll(t.database.sql)).breaks).toEqual([]);
-  });
+      expect(dupes!.n).toBe(0);
+      const [days] = await t.database.sql<{ n: number }[]>`select count(distinct effective_date)::int as n from journal_entries where kind = 'accrual'`;
+      expect(days!.n).toBe(89); // 2026-01-02 .. 2026-03-31
+      expect((await verifyAll(t.database.sql)).breaks).toEqual([]);
+    },
+  );
 });

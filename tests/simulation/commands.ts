@@ -95,12 +95,31 @@ function fund(rng: Prng, world: World): Command {
         const view = await database.transaction(async (tx) => {
           const created = await createInvoice(
             tx,
-            { clientId: client.id, debtorId: debtor, number: `SIM-${client.id}-${invName}`, faceValue: face.toFixed(2), currency: client.currency, issueDate: addDays(fundingDate, -rng.int(0, 10)), dueDate: addDays(fundingDate, 45) },
+            {
+              clientId: client.id,
+              debtorId: debtor,
+              number: `SIM-${client.id}-${invName}`,
+              faceValue: face.toFixed(2),
+              currency: client.currency,
+              issueDate: addDays(fundingDate, -rng.int(0, 10)),
+              dueDate: addDays(fundingDate, 45),
+            },
             w.team.funding,
           );
           return verifyInvoice(tx, Number(created.id), w.team.funding);
         });
-        invoice = { name: invName, id: Number(view.id), client, face, status: 'verified', outstanding: face, fundingDate: null, advance: ZERO, reserve: ZERO, fees: ZERO };
+        invoice = {
+          name: invName,
+          id: Number(view.id),
+          client,
+          face,
+          status: 'verified',
+          outstanding: face,
+          fundingDate: null,
+          advance: ZERO,
+          reserve: ZERO,
+          fees: ZERO,
+        };
         w.invoices.push(invoice);
       }
       const target = invoice;
@@ -117,7 +136,13 @@ function fund(rng: Prng, world: World): Command {
   };
 }
 
-function applyFunding(world: World, client: SimClient, invoices: SimInvoice[], batch: { invoices: { invoiceId: string; advance: string; reserve: string; fees: string }[]; totalAdvance: string }, fundingDate: string): void {
+function applyFunding(
+  world: World,
+  client: SimClient,
+  invoices: SimInvoice[],
+  batch: { invoices: { invoiceId: string; advance: string; reserve: string; fees: string }[]; totalAdvance: string },
+  fundingDate: string,
+): void {
   for (const line of batch.invoices) {
     const inv = invoices.find((i) => i.id === Number(line.invoiceId));
     if (!inv) throw new ModelBreak(`funding answered for invoice ${line.invoiceId}, which was not in the batch`);
@@ -174,8 +199,13 @@ function pay(rng: Prng, world: World): Command | null {
     async run(database, w) {
       const c = inv.client.currency;
       const payment = await database
-        .transaction((tx) => receivePayment(tx, { amount: amount.toFixed(2), currency: c, receivedDate: received, payerName: 'Simulated debtor' }, w.team.collections))
-        .then((p) => p, (error: unknown) => classify(error));
+        .transaction((tx) =>
+          receivePayment(tx, { amount: amount.toFixed(2), currency: c, receivedDate: received, payerName: 'Simulated debtor' }, w.team.collections),
+        )
+        .then(
+          (p) => p,
+          (error: unknown) => classify(error),
+        );
       if (typeof payment === 'string') return payment;
       addCash(w, c, amount);
       const record = { id: Number(payment.id), currency: c, unapplied: amount };
@@ -185,13 +215,21 @@ function pay(rng: Prng, world: World): Command | null {
   };
 }
 
-async function applyTo(database: Database, w: World, payment: World['payments'][number], inv: SimInvoice, allocation: Big, shortPay?: 'accept' | 'dispute' | 'chargeback'): Promise<Outcome> {
+async function applyTo(
+  database: Database,
+  w: World,
+  payment: World['payments'][number],
+  inv: SimInvoice,
+  allocation: Big,
+  shortPay?: 'accept' | 'dispute' | 'chargeback',
+): Promise<Outcome> {
   return attempt(async () => {
     const result = await database.transaction((tx) =>
       applyPayment(tx, payment.id, { allocations: [{ invoiceId: String(inv.id), amount: allocation.toFixed(2) }], shortPay }, w.team.collections),
     );
     payment.unapplied = payment.unapplied.minus(allocation);
-    if (w.strict && !new Big(result.payment.unapplied).eq(payment.unapplied)) throw new ModelBreak(`payment ${payment.id}: unapplied ${result.payment.unapplied}, the model expected ${payment.unapplied.toFixed(2)}`);
+    if (w.strict && !new Big(result.payment.unapplied).eq(payment.unapplied))
+      throw new ModelBreak(`payment ${payment.id}: unapplied ${result.payment.unapplied}, the model expected ${payment.unapplied.toFixed(2)}`);
     inv.outstanding = inv.outstanding.minus(allocation);
     for (const o of result.invoices) {
       if (o.outcome === 'settled' || o.outcome === 'short_pay_accepted' || o.outcome === 'charged_back') {
@@ -211,7 +249,12 @@ function applyLeftover(rng: Prng, world: World): Command | null {
   const candidates = open(world);
   if (payments.length === 0 || candidates.length === 0) return null;
   const payment = rng.pick(payments);
-  const inv = rng.pick(candidates.filter((i) => i.client.currency === payment.currency).concat(candidates).slice(0, 8));
+  const inv = rng.pick(
+    candidates
+      .filter((i) => i.client.currency === payment.currency)
+      .concat(candidates)
+      .slice(0, 8),
+  );
   const allocation = payment.unapplied.lt(inv.outstanding) ? payment.unapplied : inv.outstanding;
   return {
     label: `apply ${allocation.toFixed(2)} left on payment P${payment.id} to ${inv.name}`,
@@ -246,7 +289,9 @@ function dispute(rng: Prng, world: World): Command | null {
     label: `dispute ${amount.toFixed(2)} of ${inv.name} on ${on}`,
     run: (database, w) =>
       attempt(async () => {
-        const view = await database.transaction((tx) => openDispute(tx, inv.id, { amount: amount.toFixed(2), reason: 'Goods returned', date: on }, w.team.collections));
+        const view = await database.transaction((tx) =>
+          openDispute(tx, inv.id, { amount: amount.toFixed(2), reason: 'Goods returned', date: on }, w.team.collections),
+        );
         inv.status = 'disputed';
         w.disputes.push({ name: name(w, 'D'), id: Number(view.id), invoice: inv });
       }),
@@ -299,12 +344,13 @@ function chargeOff(rng: Prng, world: World): Command | null {
   };
 }
 
-function accrue(rng: Prng, world: World): Command {
+function accrue(rng: Prng, _world: World): Command {
   const asOf = date(rng);
   return {
     label: `accrue fees through ${asOf}`,
     // The seed's own clients: earlier seeds' invoices on the same database are not its business.
-    run: (database, w) => attempt(async () => void (await runAccrual(database, { asOf, by: systemActor('job:fee-accrual'), clientIds: w.clients.map((c) => c.id) }))),
+    run: (database, w) =>
+      attempt(async () => void (await runAccrual(database, { asOf, by: systemActor('job:fee-accrual'), clientIds: w.clients.map((c) => c.id) }))),
   };
 }
 
@@ -366,7 +412,16 @@ function together(rng: Prng, world: World): Command | null {
   const parts: Command[] = [];
   for (let i = 0; i < n; i++) {
     const kind = rng.weighted({ approve: 5, cycle: 3, pay: 2, chargeOff: 1, dispute: 1 });
-    const c = kind === 'approve' ? approve(rng, world) : kind === 'cycle' ? cycle(rng, world) : kind === 'pay' ? pay(rng, world) : kind === 'chargeOff' ? chargeOff(rng, world) : dispute(rng, world);
+    const c =
+      kind === 'approve'
+        ? approve(rng, world)
+        : kind === 'cycle'
+          ? cycle(rng, world)
+          : kind === 'pay'
+            ? pay(rng, world)
+            : kind === 'chargeOff'
+              ? chargeOff(rng, world)
+              : dispute(rng, world);
     if (c) parts.push(c);
   }
   if (parts.length < 2) return null;

@@ -45,7 +45,10 @@ export async function runSeed(database: Database, team: Team, seed: number, comm
     try {
       outcomes[await command.run(database, world)] += 1;
     } catch (error) {
-      const what = error instanceof ModelBreak ? `model: ${error.message}` : `unexpected error (a 500): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+      const what =
+        error instanceof ModelBreak
+          ? `model: ${error.message}`
+          : `unexpected error (a 500): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
       return fail(step, [what]);
     }
     await syncReleases(database, world);
@@ -71,7 +74,13 @@ export async function syncReleases(database: Database, world: World): Promise<vo
       continue;
     }
     world.counter += 1;
-    world.releases.set(Number(r.id), { name: `R${world.counter}`, id: Number(r.id), client: world.clients.find((c) => c.id === Number(r.client_id))!, status: r.status, amount: r.amount });
+    world.releases.set(Number(r.id), {
+      name: `R${world.counter}`,
+      id: Number(r.id),
+      client: world.clients.find((c) => c.id === Number(r.client_id))!,
+      status: r.status,
+      amount: r.amount,
+    });
   }
 }
 

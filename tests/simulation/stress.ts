@@ -28,7 +28,11 @@ export interface StressReport {
 // Hot paths weigh more: money moving on the same clients at the same moment.
 const STRESS_WEIGHTS = { ...WEIGHTS, together: 0, accrue: 2, approve: 18, cycle: 14, pay: 16, fund: 14 };
 
-export async function runStress(database: Database, team: Team, options: { seed: number; callers: number; commands: number; clients: number }): Promise<StressReport> {
+export async function runStress(
+  database: Database,
+  team: Team,
+  options: { seed: number; callers: number; commands: number; clients: number },
+): Promise<StressReport> {
   const started = performance.now();
   const rng = new Prng(options.seed);
   const since = await mark(database);

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client';
 import type { AgreementTermsInput } from '../../lib/agreements/terms';
 import type { Actor } from '../../lib/auth/actor';
-import { Big, ZERO } from '../../lib/money';
+import { type Big, ZERO } from '../../lib/money';
 import { aClient, aDebtor, aUser } from '../support/builders';
 import type { Prng } from './prng';
 
@@ -30,9 +30,19 @@ export async function createTeam(database: Database): Promise<Team> {
 
 export const PROFILES: Record<string, AgreementTermsInput> = {
   // SPEC 6 example 1 (NAYA), with a short-pay tolerance so small short pays are accepted.
-  naya: { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' }, shortPayTolerance: { amount: '100.00', percent: '0' } } as AgreementTermsInput,
+  naya: {
+    advanceRate: '0.80',
+    reserveRate: '0.20',
+    fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
+    shortPayTolerance: { amount: '100.00', percent: '0' },
+  } as AgreementTermsInput,
   // SPEC 6 example 2 (InstaPay): a flat fee from the reserve; small releases approve themselves.
-  instapay: { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' }, releaseAutoApproveUpTo: '1500.00' } as AgreementTermsInput,
+  instapay: {
+    advanceRate: '0.90',
+    reserveRate: '0.10',
+    fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' },
+    releaseAutoApproveUpTo: '1500.00',
+  } as AgreementTermsInput,
   // Tiered fees on the outstanding, non-recourse (write-offs), a minimum reserve balance.
   tieredNonRecourse: {
     model: 'non_recourse',
@@ -42,7 +52,12 @@ export const PROFILES: Record<string, AgreementTermsInput> = {
     minimumReserveBalance: '250.00',
   } as AgreementTermsInput,
   // SPEC 6 example 3's shape: a rolling reserve (short hold so tranches mature inside a run).
-  rolling: { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'daily_rate', rate: '0.10', dayCount: 'actual/365', base: 'outstanding' }, reservePolicy: { kind: 'rolling', holdDays: 30 } } as AgreementTermsInput,
+  rolling: {
+    advanceRate: '0.90',
+    reserveRate: '0.10',
+    fees: { kind: 'daily_rate', rate: '0.10', dayCount: 'actual/365', base: 'outstanding' },
+    reservePolicy: { kind: 'rolling', holdDays: 30 },
+  } as AgreementTermsInput,
 };
 
 export interface SimClient {

@@ -107,7 +107,12 @@ export async function aFundedInvoice(
  * A receivable credit as collections will post it (issue 5 wires real payments to the same
  * calls): Dr cash, Cr receivable for the invoice; outstanding lowered; the fee base told.
  */
-export async function aCollection(database: Database, invoice: { id: string; clientId: string; currency: string }, amount: string, date: string): Promise<void> {
+export async function aCollection(
+  database: Database,
+  invoice: { id: string; clientId: string; currency: string },
+  amount: string,
+  date: string,
+): Promise<void> {
   const { post } = await import('../../lib/ledger');
   const { markCredited } = await import('../../lib/fees/settlement');
   const { Big } = await import('../../lib/money');
@@ -122,7 +127,13 @@ export async function aCollection(database: Database, invoice: { id: string; cli
         invoiceId: Number(invoice.id),
         lines: [
           { account: 'cash', currency: invoice.currency, amount: new Big(amount) },
-          { account: 'receivable', currency: invoice.currency, clientId: Number(invoice.clientId), invoiceId: Number(invoice.id), amount: new Big(amount).times(-1) },
+          {
+            account: 'receivable',
+            currency: invoice.currency,
+            clientId: Number(invoice.clientId),
+            invoiceId: Number(invoice.id),
+            amount: new Big(amount).times(-1),
+          },
         ],
       },
       systemActor('test'),

@@ -48,7 +48,8 @@ export async function startSmtpCatcher(): Promise<SmtpCatcher> {
       for (;;) {
         const found = messages.find(predicate);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no matching email within ${timeoutMs} ms (got ${messages.length}: ${messages.map((m) => m.subject).join(', ')})`);
+        if (Date.now() > deadline)
+          throw new Error(`no matching email within ${timeoutMs} ms (got ${messages.length}: ${messages.map((m) => m.subject).join(', ')})`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },

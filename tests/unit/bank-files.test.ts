@@ -170,7 +170,9 @@ describe('reading a camt.053 statement', () => {
     const text = camt([entry('<Amt Ccy="EUR">100.00</Amt>'), '<Ntry><Amt Ccy="EUR">5.00</Amt>', entry('<Amt Ccy="EUR">7.00</Amt>')]);
     const { payments, errors } = parseBankFile(text);
     expect(payments).toEqual([]);
-    expect(errors).toEqual([{ line: 10, message: "the file is not valid XML: Expected closing tag 'Ntry' (opened in line 8, col 1) instead of closing tag 'Stmt'." }]);
+    expect(errors).toEqual([
+      { line: 10, message: "the file is not valid XML: Expected closing tag 'Ntry' (opened in line 8, col 1) instead of closing tag 'Stmt'." },
+    ]);
   });
 
   it('reports each bad entry on its line and still reads the good ones', () => {
@@ -208,9 +210,19 @@ describe('reading a camt.053 statement', () => {
     const tx = (amount: string | null, id: string) =>
       `<TxDtls><Refs><TxId>${id}</TxId></Refs>${amount === null ? '' : `<AmtDtls><TxAmt><Amt Ccy="EUR">${amount}</Amt></TxAmt></AmtDtls>`}</TxDtls>`;
     const text = camt([
-      entry('<Amt Ccy="EUR">100.00</Amt>', `<CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-01-15</Dt></BookgDt><NtryDtls>${tx('60.00', 'A')}${tx('30.00', 'B')}</NtryDtls>`),
-      entry('<Amt Ccy="EUR">100.00</Amt>', `<CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-01-15</Dt></BookgDt><NtryDtls>${tx('60.00', 'C')}${tx(null, 'D')}</NtryDtls>`),
-      entry('<Amt Ccy="EUR">100.00</Amt>', `<CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-01-15</Dt></BookgDt><NtryDtls>${tx(null, 'E')}${tx(null, 'F')}</NtryDtls>`, 'BATCH-3'),
+      entry(
+        '<Amt Ccy="EUR">100.00</Amt>',
+        `<CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-01-15</Dt></BookgDt><NtryDtls>${tx('60.00', 'A')}${tx('30.00', 'B')}</NtryDtls>`,
+      ),
+      entry(
+        '<Amt Ccy="EUR">100.00</Amt>',
+        `<CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-01-15</Dt></BookgDt><NtryDtls>${tx('60.00', 'C')}${tx(null, 'D')}</NtryDtls>`,
+      ),
+      entry(
+        '<Amt Ccy="EUR">100.00</Amt>',
+        `<CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-01-15</Dt></BookgDt><NtryDtls>${tx(null, 'E')}${tx(null, 'F')}</NtryDtls>`,
+        'BATCH-3',
+      ),
     ]);
     const { payments, errors } = parseBankFile(text);
     expect(errors).toEqual([
@@ -264,7 +276,8 @@ describe('reading a BAI2 file', () => {
         currency: 'USD',
         receivedDate: '2026-01-15',
         payerName: 'INITECH STORES',
-        reference: 'ORIG CO NAME:INITECH STORES ORIG ID:9876543210 DESC DATE:260115 CO ENTRY DESCR:PAYMENTS SEC:CCD TRACE#:091000019876543 IND ID:A-2001 A-2002',
+        reference:
+          'ORIG CO NAME:INITECH STORES ORIG ID:9876543210 DESC DATE:260115 CO ENTRY DESCR:PAYMENTS SEC:CCD TRACE#:091000019876543 IND ID:A-2001 A-2002',
         bankReference: '092600123456789',
       },
       // funds type V carries a value date and time before the references
@@ -287,10 +300,31 @@ describe('reading a BAI2 file', () => {
         reference: 'WIRE IN B/O HOOLI CANADA ULC OBI:INVOICES A-3001 AND A-3002',
         bankReference: '20260115CADW0000456',
       },
-      { line: 16, amount: '1000.00', currency: 'CAD', receivedDate: '2026-01-15', payerName: 'WAYNE ENTERPRISES', reference: 'ACH CREDIT ORIG CO NAME:WAYNE ENTERPRISES', bankReference: '' },
-      { line: 17, amount: '1000.00', currency: 'CAD', receivedDate: '2026-01-15', payerName: 'WAYNE ENTERPRISES', reference: 'ACH CREDIT ORIG CO NAME:WAYNE ENTERPRISES', bankReference: '' },
+      {
+        line: 16,
+        amount: '1000.00',
+        currency: 'CAD',
+        receivedDate: '2026-01-15',
+        payerName: 'WAYNE ENTERPRISES',
+        reference: 'ACH CREDIT ORIG CO NAME:WAYNE ENTERPRISES',
+        bankReference: '',
+      },
+      {
+        line: 17,
+        amount: '1000.00',
+        currency: 'CAD',
+        receivedDate: '2026-01-15',
+        payerName: 'WAYNE ENTERPRISES',
+        reference: 'ACH CREDIT ORIG CO NAME:WAYNE ENTERPRISES',
+        bankReference: '',
+      },
     ]);
-    expect(payments.slice(0, 4).map((p) => p.externalRef)).toEqual(['bai2:20260115B6B7HU2R000123', 'bai2:092600123456789', 'bai2:DEP889120', 'bai2:20260115CADW0000456']);
+    expect(payments.slice(0, 4).map((p) => p.externalRef)).toEqual([
+      'bai2:20260115B6B7HU2R000123',
+      'bai2:092600123456789',
+      'bai2:DEP889120',
+      'bai2:20260115CADW0000456',
+    ]);
     expect(payments[4]!.externalRef).toMatch(/^bai2:[0-9a-f]{64}$/);
     expect(payments[5]!.externalRef).toMatch(/^bai2:[0-9a-f]{64}$/);
     expect(payments[4]!.externalRef).not.toBe(payments[5]!.externalRef);
@@ -314,7 +348,15 @@ describe('reading a BAI2 file', () => {
     const { payments, errors } = parseBankFile(text);
     expect(errors).toEqual([]);
     expect(payments.map(({ externalRef: _, ...p }) => p)).toEqual([
-      { line: 4, amount: '1500000', currency: 'JPY', receivedDate: '2026-02-28', payerName: 'NIPPON TRADING KK', reference: 'ORIGINATOR:NIPPON TRADING KK OBI:INV-9', bankReference: 'FT26059ABC' },
+      {
+        line: 4,
+        amount: '1500000',
+        currency: 'JPY',
+        receivedDate: '2026-02-28',
+        payerName: 'NIPPON TRADING KK',
+        reference: 'ORIGINATOR:NIPPON TRADING KK OBI:INV-9',
+        bankReference: 'FT26059ABC',
+      },
       { line: 9, amount: '250.125', currency: 'KWD', receivedDate: '2026-02-28', payerName: '', reference: 'BOOK TRANSFER', bankReference: 'KWREF-1' },
     ]);
   });
@@ -353,7 +395,10 @@ describe('reading a BAI2 file', () => {
       .replace('49,4240000,7/', '49,4240000,6/');
     const { payments, errors } = parseBankFile(text);
     expect(errors).toEqual([
-      { line: 11, message: "the account trailer (49) of account 000123456789 gives a control total of 49623000, but the account's 03 and 16 amounts add up to 49623050" },
+      {
+        line: 11,
+        message: "the account trailer (49) of account 000123456789 gives a control total of 49623000, but the account's 03 and 16 amounts add up to 49623050",
+      },
       { line: 18, message: 'the account trailer (49) of account 000987654321 counts 6 records, but the account has 7 (its 03, 16, 88 and 49 records)' },
     ]);
     expect(payments).toHaveLength(6);
@@ -408,7 +453,9 @@ describe('reading a BAI2 file', () => {
 
   it('reports an 88 with no record before it', () => {
     const text = lines('88,STRAY TEXT', '01,SENDER,RECEIVER,260301,0600,7,,,2/', '99,0,0,2/');
-    expect(parseBankFile(text, { format: 'bai2' }).errors).toEqual([{ line: 1, message: 'BAI2 record 88 (continuation) with no record before it to continue' }]);
+    expect(parseBankFile(text, { format: 'bai2' }).errors).toEqual([
+      { line: 1, message: 'BAI2 record 88 (continuation) with no record before it to continue' },
+    ]);
   });
 });
 
@@ -418,10 +465,34 @@ describe('reading a CSV export', () => {
     expect(format).toBe('csv');
     expect(errors).toEqual([]);
     expect(payments.map(({ externalRef: _, ...p }) => p)).toEqual([
-      { line: 2, amount: '50000.00', currency: 'USD', receivedDate: '2026-01-15', payerName: 'Globex Retail, Inc.', reference: 'INV A-1001 / A-1002', bankReference: 'TRX-0001' },
-      { line: 3, amount: '12493.50', currency: 'USD', receivedDate: '2026-01-15', payerName: 'Initech Stores', reference: 'Payment for invoices A-2001, A-2002', bankReference: 'TRX-0002' },
+      {
+        line: 2,
+        amount: '50000.00',
+        currency: 'USD',
+        receivedDate: '2026-01-15',
+        payerName: 'Globex Retail, Inc.',
+        reference: 'INV A-1001 / A-1002',
+        bankReference: 'TRX-0001',
+      },
+      {
+        line: 3,
+        amount: '12493.50',
+        currency: 'USD',
+        receivedDate: '2026-01-15',
+        payerName: 'Initech Stores',
+        reference: 'Payment for invoices A-2001, A-2002',
+        bankReference: 'TRX-0002',
+      },
       { line: 5, amount: '1500000', currency: 'JPY', receivedDate: '2026-01-16', payerName: 'Umbrella KK', reference: 'INV "U-77"', bankReference: 'TRX-0003' },
-      { line: 6, amount: '250.125', currency: 'KWD', receivedDate: '2026-01-16', payerName: 'Gulf Trading WLL', reference: 'GT-9001', bankReference: 'TRX-0004' },
+      {
+        line: 6,
+        amount: '250.125',
+        currency: 'KWD',
+        receivedDate: '2026-01-16',
+        payerName: 'Gulf Trading WLL',
+        reference: 'GT-9001',
+        bankReference: 'TRX-0004',
+      },
       { line: 7, amount: '1000.00', currency: 'USD', receivedDate: '2026-01-16', payerName: 'Wayne Enterprises', reference: 'ACH CREDIT', bankReference: '' },
       { line: 8, amount: '1000.00', currency: 'USD', receivedDate: '2026-01-16', payerName: 'Wayne Enterprises', reference: 'ACH CREDIT', bankReference: '' },
       { line: 10, amount: '99.90', currency: 'USD', receivedDate: '2026-01-17', payerName: '', reference: '', bankReference: 'TRX-0007' },
@@ -438,7 +509,9 @@ describe('reading a CSV export', () => {
   });
 
   it('accepts the column aliases and uses the default currency', () => {
-    const { payments, errors } = parseBankFile(lines('Received_Date,NAME,Memo,AMOUNT,id', '2026-04-01,Acme,INV 7,10,W-1', '2026-04-01,Acme,INV 8,10.5,W-2'), { defaultCurrency: 'GBP' });
+    const { payments, errors } = parseBankFile(lines('Received_Date,NAME,Memo,AMOUNT,id', '2026-04-01,Acme,INV 7,10,W-1', '2026-04-01,Acme,INV 8,10.5,W-2'), {
+      defaultCurrency: 'GBP',
+    });
     expect(errors).toEqual([]);
     expect(payments.map((p) => [p.line, p.amount, p.currency, p.payerName, p.reference, p.externalRef])).toEqual([
       [2, '10.00', 'GBP', 'Acme', 'INV 7', 'csv:W-1'],
@@ -511,7 +584,9 @@ describe('keys for de-duplication', () => {
   it('tells two identical-looking payments in one file apart, with or without a bank reference', () => {
     const noRef = parseBankFile(lines('date,payer,reference,amount,currency', '2026-01-15,Acme,INV 1,100.00,USD', '2026-01-15,Acme,INV 1,100.00,USD'));
     expect(noRef.payments[0]!.externalRef).not.toBe(noRef.payments[1]!.externalRef);
-    const sameRef = parseBankFile(lines('date,amount,currency,bank_reference', '2026-01-15,100.00,USD,R-1', '2026-01-15,100.00,USD,R-1', '2026-01-15,100.00,USD,R-1'));
+    const sameRef = parseBankFile(
+      lines('date,amount,currency,bank_reference', '2026-01-15,100.00,USD,R-1', '2026-01-15,100.00,USD,R-1', '2026-01-15,100.00,USD,R-1'),
+    );
     expect(sameRef.payments.map((p) => p.externalRef)).toEqual(['csv:R-1', 'csv:R-1#2', 'csv:R-1#3']);
   });
 });

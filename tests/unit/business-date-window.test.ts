@@ -30,7 +30,9 @@ describe('the business-date window', () => {
     expect(e.message).toBe('Received date 2099-11-20 is in the future; today is 2026-11-29');
     expect(e.details).toEqual({ receivedDate: 'must not be after today (2026-11-29)' });
     // tomorrow is already the future for an event
-    expect(refusal(() => assertBusinessDateInWindow('2026-11-30', 'Funding date', 'happened', { today, env })).message).toBe('Funding date 2026-11-30 is in the future; today is 2026-11-29');
+    expect(refusal(() => assertBusinessDateInWindow('2026-11-30', 'Funding date', 'happened', { today, env })).message).toBe(
+      'Funding date 2026-11-30 is in the future; today is 2026-11-29',
+    );
   });
 
   it('accepts today and the first and last days of the window, and returns the date', () => {
@@ -56,7 +58,9 @@ describe('the business-date window', () => {
     expect(refusal(() => assertBusinessDateInWindow('2026-12-02', 'Funding date', 'happened', { today, env: wide })).message).toBe(
       'Funding date 2026-12-02 is too far ahead: it may be at most 2 days after today (2026-12-01 at the latest)',
     );
-    expect(() => businessDateWindow('happened', { today, env: { BUSINESS_DATE_PAST_DAYS: 'ten years' } })).toThrow('BUSINESS_DATE_PAST_DAYS must be a whole number of days');
+    expect(() => businessDateWindow('happened', { today, env: { BUSINESS_DATE_PAST_DAYS: 'ten years' } })).toThrow(
+      'BUSINESS_DATE_PAST_DAYS must be a whole number of days',
+    );
   });
 
   it('counts today in FACTOR_TIMEZONE when not given one', () => {

@@ -78,7 +78,15 @@ describe('concentration classification (SPEC 7)', () => {
 });
 
 describe('reconciling alerts', () => {
-  const alert = (id: number, level: 'near' | 'breach', more: Partial<ExistingAlert> = {}): ExistingAlert => ({ id, scope: 'client', clientId: 1, debtorId: 7, currency: 'USD', level, ...more });
+  const alert = (id: number, level: 'near' | 'breach', more: Partial<ExistingAlert> = {}): ExistingAlert => ({
+    id,
+    scope: 'client',
+    clientId: 1,
+    debtorId: 7,
+    currency: 'USD',
+    level,
+    ...more,
+  });
   const flag = (level: 'near' | 'breach', more: Partial<Exposure> = {}) => ({ ...exposure('1', '2', '0.5', more), level, share: new Big('0.5') });
 
   it('opens an alert for a new condition, keeps one that persists, resolves one that is gone', () => {

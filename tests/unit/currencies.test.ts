@@ -23,7 +23,8 @@ describe('ISO 4217 currencies', () => {
   });
 
   it('refuses made-up codes, "no currency", testing codes, metals, funds and withdrawn codes', () => {
-    for (const code of ['XXX', 'XTS', 'ABC', 'QQQ', 'XYZ', 'XAU', 'XAG', 'XDR', 'USN', 'CLF', 'HRK', 'VEF', 'usd', 'US', 'USDX', '']) expect(isIsoCurrency(code)).toBe(false);
+    for (const code of ['XXX', 'XTS', 'ABC', 'QQQ', 'XYZ', 'XAU', 'XAG', 'XDR', 'USN', 'CLF', 'HRK', 'VEF', 'usd', 'US', 'USDX', ''])
+      expect(isIsoCurrency(code)).toBe(false);
     expect(isIsoCurrency(undefined)).toBe(false);
     expect(isIsoCurrency('constructor')).toBe(false);
     expect(isIsoCurrency('toString')).toBe(false);
@@ -71,7 +72,9 @@ describe('money amounts are bounded before they reach numeric(20,4)', () => {
     const e = refusal(() => parseMoney('1000000000000000000000000000000', 'USD', { field: 'amount' }));
     expect(e).toMatchObject({ status: 400, code: 'too_large', details: { amount: 'at most 15 digits before the decimal point' } });
     expect(e.message).toBe('amount "1000000000000000000000000000000" is too large: at most 15 digits before the decimal point');
-    expect(refusal(() => parseMoney('1000000000000000', 'JPY', { field: 'faceValue' })).details).toEqual({ faceValue: 'at most 15 digits before the decimal point' });
+    expect(refusal(() => parseMoney('1000000000000000', 'JPY', { field: 'faceValue' })).details).toEqual({
+      faceValue: 'at most 15 digits before the decimal point',
+    });
     expect(refusal(() => parseMoney('-1000000000000000', 'USD', { field: 'amount', allowNegative: true })).code).toBe('too_large');
   });
 
@@ -95,7 +98,10 @@ describe('money amounts are bounded before they reach numeric(20,4)', () => {
     expect(fee.error!.issues[0]!.path).toEqual(['fees', 'rate']);
     const abc = agreementTermsSchema.safeParse({ advanceRate: 'abc' });
     expect(abc.success).toBe(false);
-    expect(abc.error!.issues[0]).toMatchObject({ path: ['advanceRate'], message: 'Advance rate must be a plain decimal number such as "0.80" (digits and one point; no %, commas, exponent or letters)' });
+    expect(abc.error!.issues[0]).toMatchObject({
+      path: ['advanceRate'],
+      message: 'Advance rate must be a plain decimal number such as "0.80" (digits and one point; no %, commas, exponent or letters)',
+    });
     const over = agreementTermsSchema.safeParse({ advanceRate: '1.5' });
     expect(over.error!.issues[0]).toMatchObject({ path: ['advanceRate'], message: 'Advance rate must be between 0 and 1 (a fraction such as 0.80)' });
   });

@@ -104,7 +104,13 @@ describe('daily postings never drift from the formula (property)', () => {
         fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 50 })), { maxLength: 4 }),
         (s, faceValue, days, payments) => {
           // partial payments of up to half the face in total, on random days
-          const credits = payments.map(([day, pct]) => ({ day, amount: faceValue.times(pct).div(100 * Math.max(1, payments.length * 2)).round(2, Big.roundDown) }));
+          const credits = payments.map(([day, pct]) => ({
+            day,
+            amount: faceValue
+              .times(pct)
+              .div(100 * Math.max(1, payments.length * 2))
+              .round(2, Big.roundDown),
+          }));
           const inv = { face: faceValue, advance: faceValue.times('0.8').round(2, Big.roundHalfUp), credits };
           let posted = new Big(0);
           for (let d = 0; d <= days; d += 1) {

@@ -32,7 +32,12 @@ describe('the funding split (SPEC 5.1)', () => {
   });
 
   it('rounds each part half-up and the parts add back to the face value', () => {
-    const terms = agreementTermsSchema.parse({ advanceRate: '0.85', reserveRate: '0.15', serviceFee: '12.34', fees: { kind: 'flat', rate: '0.0275', deductFrom: 'reserve' } });
+    const terms = agreementTermsSchema.parse({
+      advanceRate: '0.85',
+      reserveRate: '0.15',
+      serviceFee: '12.34',
+      fees: { kind: 'flat', rate: '0.0275', deductFrom: 'reserve' },
+    });
     const face = new Big('1234.57');
     const s = fundingSplit(face, 'USD', terms);
     expect(usd(s.advance)).toBe('1037.04'); // 1049.3845 → 1049.38, less 12.34
@@ -80,7 +85,12 @@ const invoice = (id: number, face: string) => ({ id, number: `N-${id}`, currency
 
 describe('reserve policies at funding (SPEC 5.4)', () => {
   it('rolling: the reserveRate of each face goes into a tranche maturing holdDays later (worked example 3)', () => {
-    const terms = agreementTermsSchema.parse({ advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0', deductFrom: 'reserve' }, reservePolicy: { kind: 'rolling', holdDays: 180 } });
+    const terms = agreementTermsSchema.parse({
+      advanceRate: '0.90',
+      reserveRate: '0.10',
+      fees: { kind: 'flat', rate: '0', deductFrom: 'reserve' },
+      reservePolicy: { kind: 'rolling', holdDays: 180 },
+    });
     const plan = planFunding([invoice(1, '60000.00'), invoice(2, '40000.00')], terms, '2026-01-01', noPools);
     expect(plan.tranches).toEqual([{ kind: 'rolling', currency: 'USD', amount: new Big('10000'), maturesOn: '2026-06-30' }]);
     expect(usd(plan.totals.reserve)).toBe('10000.00');
@@ -102,7 +112,11 @@ describe('reserve policies at funding (SPEC 5.4)', () => {
   });
 
   it('fixed: builds buildRate of face out of the advance until the target is reached', () => {
-    const terms = agreementTermsSchema.parse({ advanceRate: '0.80', reserveRate: '0.20', reservePolicy: { kind: 'fixed', target: '1200.00', buildRate: '0.05' } });
+    const terms = agreementTermsSchema.parse({
+      advanceRate: '0.80',
+      reserveRate: '0.20',
+      reservePolicy: { kind: 'fixed', target: '1200.00', buildRate: '0.05' },
+    });
     const plan = planFunding([invoice(1, '10000.00'), invoice(2, '10000.00'), invoice(3, '10000.00')], terms, '2026-01-01', noPools);
     expect(plan.invoices.map((p) => [usd(p.advance), usd(p.reserve), usd(p.fixedBuild)])).toEqual([
       ['7500.00', '2500.00', '500.00'],

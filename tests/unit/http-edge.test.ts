@@ -82,7 +82,8 @@ describe('server actions and their Origin', () => {
 describe('security headers', () => {
   it('forbid framing, sniffing and foreign scripts', () => {
     const csp = SECURITY_HEADERS['Content-Security-Policy']!;
-    for (const directive of ["default-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'self'", "img-src 'self' data: blob:"]) expect(csp).toContain(directive);
+    for (const directive of ["default-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'self'", "img-src 'self' data: blob:"])
+      expect(csp).toContain(directive);
     expect(csp).not.toContain('unsafe-eval');
     expect(SECURITY_HEADERS['X-Frame-Options']).toBe('DENY');
     expect(SECURITY_HEADERS['X-Content-Type-Options']).toBe('nosniff');
@@ -110,7 +111,9 @@ describe('limits', () => {
     expect(countRows('a\nb\nc')).toBe(3);
     expect(countRows('a\r\nb\r\n')).toBe(2);
     expect(countRows('')).toBe(0);
-    expect(countRows('\uFEFF<?xml version="1.0"?>\n<Document><Ntry><Amt>1</Amt></Ntry>\n<Ntry ><Amt>2</Amt></Ntry><ns:Ntry>x</ns:Ntry><NtryDtls/></Document>')).toBe(3);
+    expect(
+      countRows('\uFEFF<?xml version="1.0"?>\n<Document><Ntry><Amt>1</Amt></Ntry>\n<Ntry ><Amt>2</Amt></Ntry><ns:Ntry>x</ns:Ntry><NtryDtls/></Document>'),
+    ).toBe(3);
     assertRowLimit('h\n1\n2\n', 3);
     const error = thrown(() => assertRowLimit('h\n1\n2\n3\n', 3));
     expect(error.status).toBe(413);
@@ -166,7 +169,9 @@ describe('reading a body as a stream', () => {
       duplex: 'half',
     } as RequestInit);
   it('answers 413 naming the limit as soon as the bytes pass it, declared or not', async () => {
-    const declared = await rejected(readBodyText(new Request('http://x.test/', { method: 'POST', body: 'x'.repeat(11), headers: { 'content-length': '11' } }), { maxBytes: 10 }));
+    const declared = await rejected(
+      readBodyText(new Request('http://x.test/', { method: 'POST', body: 'x'.repeat(11), headers: { 'content-length': '11' } }), { maxBytes: 10 }),
+    );
     expect([declared.status, declared.code, declared.details]).toEqual([413, 'payload_too_large', { limit: 10 }]);
     const chunked = await rejected(readBodyText(streamOf(['12345', '67890', '1']), { maxBytes: 10 }));
     expect([chunked.status, chunked.details]).toEqual([413, { limit: 10 }]);

@@ -40,17 +40,35 @@ describe('reading RFC 4180 records', () => {
 
 describe('parsing a schedule of accounts', () => {
   it("turns each row into an invoice with money in the currency's minor units", () => {
-    const { rows, errors } = parseSchedule(file(HEADER, 'A-1001,Globex Retail,10000,USD,2026-01-05,2026-02-04', ' A-1002 , 7 ,250.5,KWD,2026-01-06,2026-01-06', 'A-1003,7,1250,JPY,2026-01-06,2026-01-07'));
+    const { rows, errors } = parseSchedule(
+      file(
+        HEADER,
+        'A-1001,Globex Retail,10000,USD,2026-01-05,2026-02-04',
+        ' A-1002 , 7 ,250.5,KWD,2026-01-06,2026-01-06',
+        'A-1003,7,1250,JPY,2026-01-06,2026-01-07',
+      ),
+    );
     expect(errors).toEqual([]);
     expect(rows).toEqual([
-      { line: 2, number: 'A-1001', debtor: 'Globex Retail', debtorIs: 'id_or_name', faceValue: '10000.00', currency: 'USD', issueDate: '2026-01-05', dueDate: '2026-02-04' },
+      {
+        line: 2,
+        number: 'A-1001',
+        debtor: 'Globex Retail',
+        debtorIs: 'id_or_name',
+        faceValue: '10000.00',
+        currency: 'USD',
+        issueDate: '2026-01-05',
+        dueDate: '2026-02-04',
+      },
       { line: 3, number: 'A-1002', debtor: '7', debtorIs: 'id_or_name', faceValue: '250.500', currency: 'KWD', issueDate: '2026-01-06', dueDate: '2026-01-06' },
       { line: 4, number: 'A-1003', debtor: '7', debtorIs: 'id_or_name', faceValue: '1250', currency: 'JPY', issueDate: '2026-01-06', dueDate: '2026-01-07' },
     ]);
   });
 
   it('refuses more decimals than the currency allows', () => {
-    const { rows, errors } = parseSchedule(file(HEADER, 'J-1,1,250.5,JPY,2026-01-06,2026-01-06', 'K-1,1,1.2345,KWD,2026-01-06,2026-01-06', 'U-1,1,1.005,USD,2026-01-06,2026-01-06'));
+    const { rows, errors } = parseSchedule(
+      file(HEADER, 'J-1,1,250.5,JPY,2026-01-06,2026-01-06', 'K-1,1,1.2345,KWD,2026-01-06,2026-01-06', 'U-1,1,1.005,USD,2026-01-06,2026-01-06'),
+    );
     expect(rows).toEqual([]);
     expect(errors).toEqual([
       { line: 2, message: 'faceValue "250.5" has more than 0 decimal places' },
@@ -60,16 +78,33 @@ describe('parsing a schedule of accounts', () => {
   });
 
   it('accepts header names in any case, with spaces or underscores, and the aliases', () => {
-    const { rows, errors } = parseSchedule(file('Invoice Number,DEBTOR_NAME,Amount,Currency,Issue Date,dueDate,PO', '"A,1",Initech Stores,99.90,usd,2026-03-01,2026-03-31,PO-7'));
+    const { rows, errors } = parseSchedule(
+      file('Invoice Number,DEBTOR_NAME,Amount,Currency,Issue Date,dueDate,PO', '"A,1",Initech Stores,99.90,usd,2026-03-01,2026-03-31,PO-7'),
+    );
     expect(errors).toEqual([]);
     expect(rows).toEqual([
-      { line: 2, number: 'A,1', debtor: 'Initech Stores', debtorIs: 'name', faceValue: '99.90', currency: 'USD', issueDate: '2026-03-01', dueDate: '2026-03-31' },
+      {
+        line: 2,
+        number: 'A,1',
+        debtor: 'Initech Stores',
+        debtorIs: 'name',
+        faceValue: '99.90',
+        currency: 'USD',
+        issueDate: '2026-03-01',
+        dueDate: '2026-03-31',
+      },
     ]);
-    expect(parseSchedule(file('invoice,debtor_id,face value,currency,issue_date,due_date', 'B-1,42,1,EUR,2026-03-01,2026-03-31')).rows[0]).toMatchObject({ number: 'B-1', debtor: '42', debtorIs: 'id' });
+    expect(parseSchedule(file('invoice,debtor_id,face value,currency,issue_date,due_date', 'B-1,42,1,EUR,2026-03-01,2026-03-31')).rows[0]).toMatchObject({
+      number: 'B-1',
+      debtor: '42',
+      debtorIs: 'id',
+    });
   });
 
   it('uses the default currency when the column is missing or a row leaves it empty', () => {
-    const noColumn = parseSchedule(file('number,debtor,face_value,issue_date,due_date', 'A-1,Globex Retail,10.00,2026-01-01,2026-01-31'), { defaultCurrency: 'EUR' });
+    const noColumn = parseSchedule(file('number,debtor,face_value,issue_date,due_date', 'A-1,Globex Retail,10.00,2026-01-01,2026-01-31'), {
+      defaultCurrency: 'EUR',
+    });
     expect(noColumn.errors).toEqual([]);
     expect(noColumn.rows[0]).toMatchObject({ currency: 'EUR', faceValue: '10.00' });
     const emptyCell = parseSchedule(file(HEADER, 'A-1,Globex Retail,10,,2026-01-01,2026-01-31'), { defaultCurrency: 'USD' });
@@ -92,8 +127,12 @@ describe('parsing a schedule of accounts', () => {
   });
 
   it('says so when the columns are separated by semicolons or tabs', () => {
-    expect(parseSchedule('number;debtor;amount\nA-1;1;5,00\n').errors).toEqual([{ line: 1, message: 'the columns are separated by ";", not commas; save the file as CSV (comma delimited)' }]);
-    expect(parseSchedule('number\tdebtor\tamount\n').errors).toEqual([{ line: 1, message: 'the columns are separated by tabs, not commas; save the file as CSV (comma delimited)' }]);
+    expect(parseSchedule('number;debtor;amount\nA-1;1;5,00\n').errors).toEqual([
+      { line: 1, message: 'the columns are separated by ";", not commas; save the file as CSV (comma delimited)' },
+    ]);
+    expect(parseSchedule('number\tdebtor\tamount\n').errors).toEqual([
+      { line: 1, message: 'the columns are separated by tabs, not commas; save the file as CSV (comma delimited)' },
+    ]);
   });
 
   it('refuses an empty file and a header without rows', () => {
@@ -103,7 +142,9 @@ describe('parsing a schedule of accounts', () => {
   });
 
   it('ignores empty lines but counts them in the line numbers', () => {
-    const { rows, errors } = parseSchedule(['', HEADER, '', 'A-1,1,5.00,USD,2026-01-01,2026-01-02', ',,,,,', '   ', 'A-2,1,6.00,USD,2026-01-01,2026-01-02'].join('\r\n'));
+    const { rows, errors } = parseSchedule(
+      ['', HEADER, '', 'A-1,1,5.00,USD,2026-01-01,2026-01-02', ',,,,,', '   ', 'A-2,1,6.00,USD,2026-01-01,2026-01-02'].join('\r\n'),
+    );
     expect(errors).toEqual([]);
     expect(rows.map((r) => [r.line, r.number])).toEqual([
       [4, 'A-1'],
@@ -113,7 +154,12 @@ describe('parsing a schedule of accounts', () => {
 
   it('gives the physical line a row starts on when an earlier field spans lines', () => {
     const { rows, errors } = parseSchedule(
-      file(`${HEADER},notes`, 'A-1,1,5.00,USD,2026-01-01,2026-01-02,"first\r\nsecond\nthird"', 'A-2,1,oops,USD,2026-01-01,2026-01-02,', '"A-3\nB",1,5.00,USD,2026-01-01,2026-01-02,'),
+      file(
+        `${HEADER},notes`,
+        'A-1,1,5.00,USD,2026-01-01,2026-01-02,"first\r\nsecond\nthird"',
+        'A-2,1,oops,USD,2026-01-01,2026-01-02,',
+        '"A-3\nB",1,5.00,USD,2026-01-01,2026-01-02,',
+      ),
     );
     expect(rows).toEqual([expect.objectContaining({ line: 2, number: 'A-1' })]);
     expect(errors).toEqual([
@@ -156,7 +202,9 @@ describe('parsing a schedule of accounts', () => {
   });
 
   it('reports a row with a quoting mistake on its line and reads the rows around it', () => {
-    const { rows, errors } = parseSchedule(file(HEADER, 'A-1,1,5.00,USD,2026-01-01,2026-01-02', 'A-"2",1,5.00,USD,2026-01-01,2026-01-02', 'A-3,1,5.00,USD,2026-01-01,2026-01-02'));
+    const { rows, errors } = parseSchedule(
+      file(HEADER, 'A-1,1,5.00,USD,2026-01-01,2026-01-02', 'A-"2",1,5.00,USD,2026-01-01,2026-01-02', 'A-3,1,5.00,USD,2026-01-01,2026-01-02'),
+    );
     expect(rows.map((r) => r.number)).toEqual(['A-1', 'A-3']);
     expect(errors).toEqual([{ line: 3, message: expect.stringContaining('this row cannot be read') }]);
   });

@@ -57,7 +57,9 @@ describe('defineProcessor', () => {
   it('passes infrastructure failures through for BullMQ to retry, and refusals as unrecoverable', async () => {
     const down = new Error('connect ECONNREFUSED');
     await expect(probe(async () => Promise.reject(down))(aJob({ reason: 'schedule' }))).rejects.toBe(down);
-    await expect(probe(async () => Promise.reject(new DomainError('nothing_releasable', 'No reserve', { status: 422 })))(aJob({ reason: 'schedule' }))).rejects.toBeInstanceOf(JobRefusedError);
+    await expect(
+      probe(async () => Promise.reject(new DomainError('nothing_releasable', 'No reserve', { status: 422 })))(aJob({ reason: 'schedule' })),
+    ).rejects.toBeInstanceOf(JobRefusedError);
   });
 
   it('acts as a system actor named after the job, its request id the job id; a skip answers without running', async () => {
@@ -70,6 +72,11 @@ describe('defineProcessor', () => {
       run: async ({ actor }) => ({ actor: actor.label, role: actor.role, requestId: actor.requestId, userId: actor.userId }),
     })(noDatabase);
     expect(await processor(aJob({ reason: 'schedule' }))).toEqual({ skipped: 'not today' });
-    expect(await processor(aJob({ reason: 'api', clientIds: ['3'] }, '12'))).toEqual({ actor: 'job:statements', role: 'system', requestId: 'job-12', userId: null });
+    expect(await processor(aJob({ reason: 'api', clientIds: ['3'] }, '12'))).toEqual({
+      actor: 'job:statements',
+      role: 'system',
+      requestId: 'job-12',
+      userId: null,
+    });
   });
 });

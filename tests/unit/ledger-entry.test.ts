@@ -74,7 +74,12 @@ describe('a journal entry', () => {
   it('needs two non-zero lines, a valid date and a key', () => {
     expect(() => validateEntry(base([{ account: 'cash', currency: 'USD', amount: new Big('0') }]))).toThrow(/at least two lines/);
     expect(() =>
-      validateEntry(base([{ account: 'cash', currency: 'USD', amount: new Big('0') }, { account: 'fee_income', currency: 'USD', amount: new Big('0') }])),
+      validateEntry(
+        base([
+          { account: 'cash', currency: 'USD', amount: new Big('0') },
+          { account: 'fee_income', currency: 'USD', amount: new Big('0') },
+        ]),
+      ),
     ).toThrow(/amount is zero/);
     expect(() => validateEntry({ ...base([]), effectiveDate: '2026-13-01' })).toThrow(/YYYY-MM-DD/);
     expect(() => validateEntry({ ...base([]), idempotencyKey: '' })).toThrow(/idempotency key/);

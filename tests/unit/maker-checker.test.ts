@@ -36,18 +36,28 @@ const cycle = MAKER_RULES.release;
 describe('the maker may not decide', () => {
   it('refuses the maker with 403 maker_checker, in the words of what they did', () => {
     const e = refusal(() => assertNotMaker(person(7, 'controller'), { makers: [7], ...cycle }));
-    expect(e).toMatchObject({ status: 403, code: 'maker_checker', message: 'You ran the cycle that proposed this release, so another approver must approve it' });
+    expect(e).toMatchObject({
+      status: 403,
+      code: 'maker_checker',
+      message: 'You ran the cycle that proposed this release, so another approver must approve it',
+    });
   });
 
   it('lets anyone else decide, and names who must when the checker is particular', () => {
     expect(() => assertNotMaker(person(8, 'approver'), { makers: [7], ...cycle })).not.toThrow();
-    expect(makerRefusal(person(3, 'underwriter'), { makers: [2, 3], did: 'entered or submitted this client', checker: 'another underwriter', decide: 'review' })).toBe(
+    expect(
+      makerRefusal(person(3, 'underwriter'), { makers: [2, 3], did: 'entered or submitted this client', checker: 'another underwriter', decide: 'review' }),
+    ).toBe('You entered or submitted this client, so another underwriter must review it');
+    expect(makerRefusal(person(3, 'approver'), { makers: [3], did: 'requested this' })).toBe('You requested this, so someone else must approve or reject it');
+    expect(makerRefusal(person(3, 'funding'), { ...MAKER_RULES.fundingBatch, makers: ['3'] })).toBe(
+      'You built this batch, so another approver must approve or reject it',
+    );
+    expect(makerRefusal(person(3, 'underwriter'), { ...MAKER_RULES.agreementChange, makers: [3] })).toBe(
+      'You proposed this agreement version, so another approver must approve or reject it',
+    );
+    expect(makerRefusal(person(3, 'underwriter'), { ...MAKER_RULES.clientActivation, makers: [null, 3] })).toBe(
       'You entered or submitted this client, so another underwriter must review it',
     );
-    expect(makerRefusal(person(3, 'approver'), { makers: [3], did: 'requested this' })).toBe('You requested this, so someone else must approve or reject it');
-    expect(makerRefusal(person(3, 'funding'), { ...MAKER_RULES.fundingBatch, makers: ['3'] })).toBe('You built this batch, so another approver must approve or reject it');
-    expect(makerRefusal(person(3, 'underwriter'), { ...MAKER_RULES.agreementChange, makers: [3] })).toBe('You proposed this agreement version, so another approver must approve or reject it');
-    expect(makerRefusal(person(3, 'underwriter'), { ...MAKER_RULES.clientActivation, makers: [null, 3] })).toBe('You entered or submitted this client, so another underwriter must review it');
   });
 
   it('matches ids as rows carry them (bigint strings) and never matches nobody', () => {
@@ -65,7 +75,11 @@ describe('the maker may not decide', () => {
 describe('two approvals are two people', () => {
   it('refuses the first approver giving the second approval', () => {
     const e = refusal(() => assertSecondApprover(person(4, 'controller'), '4', 'this release'));
-    expect(e).toMatchObject({ status: 403, code: 'maker_checker', message: 'You approved this release already; the second approval must come from another person' });
+    expect(e).toMatchObject({
+      status: 403,
+      code: 'maker_checker',
+      message: 'You approved this release already; the second approval must come from another person',
+    });
     expect(secondApprovalRefusal(person(5, 'controller'), 4, 'this release')).toBeNull();
     expect(secondApprovalRefusal(person(5, 'controller'), null, 'this release')).toBeNull();
   });
@@ -101,12 +115,21 @@ describe('a rejection needs a reason', () => {
 
   it('refuses none, blank or whitespace with 400 reason_required naming the field', () => {
     for (const missing of [undefined, null, '', '   ', '\n\t']) {
-      expect(refusal(() => requireReason(missing))).toMatchObject({ status: 400, code: 'reason_required', message: 'A rejection needs a reason', details: { reason: 'Reason is required' } });
+      expect(refusal(() => requireReason(missing))).toMatchObject({
+        status: 400,
+        code: 'reason_required',
+        message: 'A rejection needs a reason',
+        details: { reason: 'Reason is required' },
+      });
     }
   });
 
   it('refuses a reason that cannot be stored, naming the field', () => {
-    expect(refusal(() => requireReason('x'.repeat(2001)))).toMatchObject({ status: 400, code: 'invalid_input', details: { reason: 'Reason must be at most 2000 characters' } });
+    expect(refusal(() => requireReason('x'.repeat(2001)))).toMatchObject({
+      status: 400,
+      code: 'invalid_input',
+      details: { reason: 'Reason must be at most 2000 characters' },
+    });
     expect(refusal(() => requireReason('bad\u0000text'))).toMatchObject({ status: 400, details: { reason: expect.stringMatching(/^Reason /) } });
     expect(refusal(() => requireReason(42))).toMatchObject({ status: 400, details: { reason: expect.stringMatching(/^Reason /) } });
   });

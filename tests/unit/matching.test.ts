@@ -197,9 +197,15 @@ describe('findCombination', () => {
   it('property: the sum of any subset of up to 8 invoices is found exactly (some subset, maybe another)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 1, max: 2_000_000 }), { minLength: 1, maxLength: 20 }).chain((cents) =>
-          fc.tuple(fc.constant(cents), fc.uniqueArray(fc.integer({ min: 0, max: cents.length - 1 }), { minLength: 1, maxLength: Math.min(8, cents.length) }), fc.array(fc.integer({ min: 0, max: 400 }), { minLength: cents.length, maxLength: cents.length })),
-        ),
+        fc
+          .array(fc.integer({ min: 1, max: 2_000_000 }), { minLength: 1, maxLength: 20 })
+          .chain((cents) =>
+            fc.tuple(
+              fc.constant(cents),
+              fc.uniqueArray(fc.integer({ min: 0, max: cents.length - 1 }), { minLength: 1, maxLength: Math.min(8, cents.length) }),
+              fc.array(fc.integer({ min: 0, max: 400 }), { minLength: cents.length, maxLength: cents.length }),
+            ),
+          ),
         ([cents, picked, days]) => {
           const list = cents.map((c, n) => invoice(`P${n}`, new Big(c).div(100), { id: `p${n}`, day: days[n]! }));
           const target = sum(picked.map((n) => list[n]!.outstanding));
@@ -272,7 +278,10 @@ describe('matchPayment: automatic application', () => {
     const eur = invoice('5002', '300.00', { currency: 'EUR' });
     const result = matchPayment(payment('700.00', '5001 5002'), context({ byNumber: [usd1, eur] }));
     expect(result.auto!.map((a) => a.invoiceId)).toEqual([usd1.id]);
-    const none = matchPayment(payment('300.00', '5002'), context({ byNumber: [eur], payerDebtors: [payer('deb-1', '1')], byDebtor: new Map([['deb-1', [eur]]]) }));
+    const none = matchPayment(
+      payment('300.00', '5002'),
+      context({ byNumber: [eur], payerDebtors: [payer('deb-1', '1')], byDebtor: new Map([['deb-1', [eur]]]) }),
+    );
     expect(none).toEqual({ auto: null, suggestions: [] });
   });
 
@@ -334,7 +343,12 @@ describe('matchPayment: suggestions and confidence', () => {
   });
 
   it('(b) an exact combination of a payer-debtor: 0.85 × payer confidence; the oldest invoices exactly: 0.9 ×', () => {
-    const list = [invoice('1', '500.00', { day: 1 }), invoice('2', '120.00', { day: 2 }), invoice('3', '80.00', { day: 3 }), invoice('4', '300.00', { day: 4 })];
+    const list = [
+      invoice('1', '500.00', { day: 1 }),
+      invoice('2', '120.00', { day: 2 }),
+      invoice('3', '80.00', { day: 3 }),
+      invoice('4', '300.00', { day: 4 }),
+    ];
     const pay = payment('200.00', 'remittance', 'Acme');
     const result = matchPayment(pay, context({ payerDebtors: [payer('deb-1', '0.9')], byDebtor: new Map([['deb-1', list]]) }));
     expect(result.suggestions[0]!.invoiceIds).toEqual([list[1]!.id, list[2]!.id]);
@@ -401,7 +415,9 @@ describe('matchPayment: a debtor with 5,000 open invoices', () => {
       return s / 2147483648;
     };
     // the caller passes them oldest due first
-    return Array.from({ length: 5000 }, (_, n) => invoice(`L-${n}`, new Big(1000 * Math.floor(rnd() * 5000 + 1) + residue).div(100), { id: `l${n}`, debtorId: 'deb-big', dueDate: due(Math.floor(n / 4)) }));
+    return Array.from({ length: 5000 }, (_, n) =>
+      invoice(`L-${n}`, new Big(1000 * Math.floor(rnd() * 5000 + 1) + residue).div(100), { id: `l${n}`, debtorId: 'deb-big', dueDate: due(Math.floor(n / 4)) }),
+    );
   }
 
   const ctx = (list: OpenInvoice[]) => context({ payerDebtors: [payer('deb-big', '0.95')], byDebtor: new Map([['deb-big', list]]) });
@@ -442,7 +458,11 @@ describe('matchPayment: a debtor with 5,000 open invoices', () => {
     const best = result.suggestions[0]!;
     expect([...best.invoiceIds].sort()).toEqual(ids(planted).sort());
     expect(best.confidence.toFixed(2)).toBe('0.80'); // 0.85 × 0.95 = 0.8075
-    expect(findCombination(target, list)!.map((i) => i.id).sort()).toEqual(ids(planted).sort());
+    expect(
+      findCombination(target, list)!
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(ids(planted).sort());
     checkResult(result, pay, list);
   });
 
@@ -467,22 +487,20 @@ describe('matchPayment: properties', () => {
     day: fc.integer({ min: 0, max: 365 }),
   });
 
-  const scenario = fc
-    .array(invoiceArb, { minLength: 1, maxLength: 30 })
-    .chain((raw) => {
-      const invoices = raw.map((r, n) => invoice(`N${n}`, new Big(r.cents).div(100), { id: `i${n}`, debtorId: r.debtor, currency: r.currency, day: r.day }));
-      return fc.record({
-        invoices: fc.constant(invoices),
-        named: fc.subarray(invoices),
-        amount: fc.oneof(
-          // exactly some invoices' sum (auto or combination), or anything
-          fc.subarray(invoices, { minLength: 1 }).map((s) => total(s)),
-          fc.integer({ min: 1, max: 20_000_000 }).map((c) => new Big(c).div(100)),
-        ),
-        payers: fc.subarray(debtorIds),
-        confidence: fc.integer({ min: 0, max: 100 }).map((c) => new Big(c).div(100)),
-      });
+  const scenario = fc.array(invoiceArb, { minLength: 1, maxLength: 30 }).chain((raw) => {
+    const invoices = raw.map((r, n) => invoice(`N${n}`, new Big(r.cents).div(100), { id: `i${n}`, debtorId: r.debtor, currency: r.currency, day: r.day }));
+    return fc.record({
+      invoices: fc.constant(invoices),
+      named: fc.subarray(invoices),
+      amount: fc.oneof(
+        // exactly some invoices' sum (auto or combination), or anything
+        fc.subarray(invoices, { minLength: 1 }).map((s) => total(s)),
+        fc.integer({ min: 1, max: 20_000_000 }).map((c) => new Big(c).div(100)),
+      ),
+      payers: fc.subarray(debtorIds),
+      confidence: fc.integer({ min: 0, max: 100 }).map((c) => new Big(c).div(100)),
     });
+  });
 
   it('auto allocations sum exactly to the payment and never exceed an outstanding; suggestions never exceed the payment', () => {
     fc.assert(

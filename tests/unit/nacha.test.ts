@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cents, isRoutingNumber, nachaFile, type NachaInput } from '@/lib/releases/nacha';
 
-const originator = { originRouting: '021000021', destinationRouting: '021000021', destinationName: 'JPMorgan Chase', companyId: '1234567890', companyName: 'Holdback Factors' };
+const originator = {
+  originRouting: '021000021',
+  destinationRouting: '021000021',
+  destinationName: 'JPMorgan Chase',
+  companyId: '1234567890',
+  companyName: 'Holdback Factors',
+};
 const input: NachaInput = {
   originator,
   effectiveDate: '2026-02-13',
@@ -39,7 +45,9 @@ describe('NACHA payout file', () => {
 
   it('refuses what a bank would reject', () => {
     expect(() => nachaFile({ ...input, entries: [] })).toThrow('at least one payout');
-    expect(() => nachaFile({ ...input, entries: [{ ...input.entries[0]!, routing: '123456789' }] })).toThrow('Payout 41: 123456789 is not a valid routing number');
+    expect(() => nachaFile({ ...input, entries: [{ ...input.entries[0]!, routing: '123456789' }] })).toThrow(
+      'Payout 41: 123456789 is not a valid routing number',
+    );
     expect(() => nachaFile({ ...input, originator: { ...originator, originRouting: '000000001' } })).toThrow('originating bank routing number');
   });
 });

@@ -41,7 +41,11 @@ describe('reserve forecast', () => {
   });
 
   it('adds the risk tier holding period after payment', () => {
-    const { items } = forecastReserve([{ kind: 'invoice', label: 'Invoice B', currency: 'USD', held: '70.00', status: 'settled', settledDate: '2026-01-20' }], { today: '2026-01-26', holdDays: 60, schedule: biweekly });
+    const { items } = forecastReserve([{ kind: 'invoice', label: 'Invoice B', currency: 'USD', held: '70.00', status: 'settled', settledDate: '2026-01-20' }], {
+      today: '2026-01-26',
+      holdDays: 60,
+      schedule: biweekly,
+    });
     // 2026-01-20 + 60 = 2026-03-21 → the cycle of 2026-03-27
     expect(items[0]).toMatchObject({ expectedBack: '2026-03-27', why: 'settled 2026-01-20, then a 60-day holding period' });
   });

@@ -15,7 +15,9 @@ function errorOf(fn: () => unknown): DomainError {
 
 describe('release policy settings', () => {
   it('accepts the seeds 004 schedule and sorts it from the best score down', () => {
-    const shuffled = [...DEFAULT_RISK_SCHEDULE].reverse().map((t) => ({ ...t, minScore: String(t.minScore), maxScore: String(t.maxScore), holdDays: String(t.holdDays) }));
+    const shuffled = [...DEFAULT_RISK_SCHEDULE]
+      .reverse()
+      .map((t) => ({ ...t, minScore: String(t.minScore), maxScore: String(t.maxScore), holdDays: String(t.holdDays) }));
     expect(validateRiskSchedule(shuffled)).toEqual(DEFAULT_RISK_SCHEDULE.map((t) => ({ ...t, rate: String(Number(t.rate)) })));
   });
 

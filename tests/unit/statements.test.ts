@@ -68,7 +68,15 @@ describe('statement periods', () => {
 describe('the statement model', () => {
   it('closing = opening + every movement, with a running balance per line (SPEC 5.1–5.3 postings)', () => {
     const s = statement([
-      usd('500.00', [line('2026-01-01', 'funding', '-2000.00'), line('2026-01-31', 'fee_settlement', '100.00'), line('2026-01-31', 'release', '400.00', { releaseId: 9, invoiceNumber: null })], '2000.00'),
+      usd(
+        '500.00',
+        [
+          line('2026-01-01', 'funding', '-2000.00'),
+          line('2026-01-31', 'fee_settlement', '100.00'),
+          line('2026-01-31', 'release', '400.00', { releaseId: 9, invoiceNumber: null }),
+        ],
+        '2000.00',
+      ),
     ]);
     const c = s.currencies[0]!;
     expect(c.movements.map((m) => [m.category, m.description, m.reference, formatMoney(m.amount, 'USD'), formatMoney(m.balance, 'USD')])).toEqual([
@@ -107,10 +115,7 @@ describe('the statement model', () => {
   it('orders movements as the ledger does (date, entry, line) and currencies by code', () => {
     const late = line('2026-01-20', 'funding', '-10.00');
     const early = line('2026-01-05', 'funding', '-5.00');
-    const s = statement([
-      { ...usd('0', [], '0'), currency: 'EUR' },
-      usd('0', [late, early], '15.00'),
-    ]);
+    const s = statement([{ ...usd('0', [], '0'), currency: 'EUR' }, usd('0', [late, early], '15.00')]);
     expect(s.currencies.map((c) => c.currency)).toEqual(['EUR', 'USD']);
     expect(s.currencies[1]!.movements.map((m) => m.date)).toEqual(['2026-01-05', '2026-01-20']);
   });
@@ -119,7 +124,9 @@ describe('the statement model', () => {
     expect(categoryOf('chargeback')).toBe('charges');
     expect(categoryOf('short_pay')).toBe('charges');
     expect(categoryOf('reversal')).toBe('adjustments');
-    expect(describeMovement({ kind: 'chargeback', memo: 'Invoice A-1 charged back to the client (recourse)', releaseId: null })).toBe('Invoice A-1 charged back to the client (recourse)');
+    expect(describeMovement({ kind: 'chargeback', memo: 'Invoice A-1 charged back to the client (recourse)', releaseId: null })).toBe(
+      'Invoice A-1 charged back to the client (recourse)',
+    );
     expect(describeMovement({ kind: 'manual_adjustment', memo: '', releaseId: null })).toBe('manual adjustment');
     expect(describeMovement({ kind: 'reversal', memo: 'wrong amount', releaseId: null })).toBe('Reversal: wrong amount');
   });
@@ -127,7 +134,13 @@ describe('the statement model', () => {
   it('adds fees charged from its parts and sums the releases paid', () => {
     const s = statement([
       usd('0', [], '0', {
-        fees: { atFunding: new Big('50.00'), accrued: new Big('12.34'), otherCharged: new Big('0.66'), settled: new Big('10.00'), outstanding: new Big('53.00') },
+        fees: {
+          atFunding: new Big('50.00'),
+          accrued: new Big('12.34'),
+          otherCharged: new Big('0.66'),
+          settled: new Big('10.00'),
+          outstanding: new Big('53.00'),
+        },
         releases: [
           { id: '3', date: '2026-01-20', paid: new Big('100.00') },
           { id: '2', date: '2026-01-10', paid: new Big('0.01') },

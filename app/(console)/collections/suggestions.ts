@@ -54,7 +54,14 @@ export function inboxCard(p: InboxPayment): InboxCard {
       continue;
     }
     if (group.rows.some((r) => r.invoiceId === s.invoiceId)) continue;
-    group.rows.push({ invoiceId: s.invoiceId, number: c.number, debtorName: c.debtorName, clientName: c.clientName, outstanding: c.outstanding, amount: s.amount });
+    group.rows.push({
+      invoiceId: s.invoiceId,
+      number: c.number,
+      debtorName: c.debtorName,
+      clientName: c.clientName,
+      outstanding: c.outstanding,
+      amount: s.amount,
+    });
   }
   const invoices = [...open.values()].map((c) => ({ invoiceId: c.invoiceId, number: c.number, debtorName: c.debtorName, outstanding: c.outstanding }));
   return {

@@ -101,7 +101,8 @@ function fundsTypeExtras(fundsType: string, reader: FieldReader): { ok: true } |
       return { ok: true };
     case 'D': {
       const count = reader.next() ?? '';
-      if (!WHOLE_RE.test(count)) return { ok: false, problem: `the number of availability distributions ${quote(count)} after funds type D is not a whole number` };
+      if (!WHOLE_RE.test(count))
+        return { ok: false, problem: `the number of availability distributions ${quote(count)} after funds type D is not a whole number` };
       for (let i = 0; i < Number(count) * 2; i += 1) reader.next();
       return { ok: true };
     }
@@ -238,7 +239,14 @@ export function parseBai2(text: string): FormatResult {
         groups += 1;
         const asOf = fields[3] ?? '';
         const date = bai2Date(asOf);
-        if (!date) errors.push({ line, message: asOf === '' ? 'the group header (02) has no as-of date (field 4, YYMMDD)' : `the as-of date ${quote(asOf)} of the group header (02) is not a date written YYMMDD` });
+        if (!date)
+          errors.push({
+            line,
+            message:
+              asOf === ''
+                ? 'the group header (02) has no as-of date (field 4, YYMMDD)'
+                : `the as-of date ${quote(asOf)} of the group header (02) is not a date written YYMMDD`,
+          });
         const currencyText = (fields[5] ?? '').toUpperCase();
         let currency: string | null = currencyText === '' ? 'USD' : currencyText;
         if (!isCurrencyCode(currencyText) && currencyText !== '') {
@@ -293,7 +301,10 @@ export function parseBai2(text: string): FormatResult {
         const text = collapse(reader.rest());
 
         if (!account) {
-          errors.push({ line, message: group ? 'BAI2 record 16 before any 03 account record' : 'BAI2 record 16 before any 02 group header and 03 account record' });
+          errors.push({
+            line,
+            message: group ? 'BAI2 record 16 before any 03 account record' : 'BAI2 record 16 before any 02 group header and 03 account record',
+          });
           break;
         }
         if (amountText === '' || !WHOLE_RE.test(amountText)) account.total = null;
@@ -325,7 +336,8 @@ export function parseBai2(text: string): FormatResult {
           }
         }
         if (isCredit && !group) problems.push('the transaction has no date: there is no group header (02) before it');
-        else if (isCredit && group && !group.date) problems.push(`the transaction has no date: the group header (02) on line ${group.line} has no valid as-of date`);
+        else if (isCredit && group && !group.date)
+          problems.push(`the transaction has no date: the group header (02) on line ${group.line} has no valid as-of date`);
         for (const message of problems) errors.push({ line, message });
         break;
       }
@@ -341,12 +353,18 @@ export function parseBai2(text: string): FormatResult {
         if (stated !== '' && !SIGNED_RE.test(stated)) {
           errors.push({ line, message: `the control total ${quote(stated)} of the account trailer (49) is not a whole number` });
         } else if (stated !== '' && account.total && !equals(account.total, stated)) {
-          errors.push({ line, message: `the account trailer (49) of account ${name} gives a control total of ${stated}, but the account's 03 and 16 amounts add up to ${account.total.toString()}` });
+          errors.push({
+            line,
+            message: `the account trailer (49) of account ${name} gives a control total of ${stated}, but the account's 03 and 16 amounts add up to ${account.total.toString()}`,
+          });
         }
         if (count !== '' && !WHOLE_RE.test(count)) {
           errors.push({ line, message: `the number of records ${quote(count)} of the account trailer (49) is not a whole number` });
         } else if (count !== '' && Number(count) !== account.records) {
-          errors.push({ line, message: `the account trailer (49) of account ${name} counts ${count} records, but the account has ${account.records} (its 03, 16, 88 and 49 records)` });
+          errors.push({
+            line,
+            message: `the account trailer (49) of account ${name} counts ${count} records, but the account has ${account.records} (its 03, 16, 88 and 49 records)`,
+          });
         }
         if (group) group.total = addTo(group.total, stated !== '' ? stated : (account.total?.toString() ?? null));
         account = undefined;
@@ -365,7 +383,10 @@ export function parseBai2(text: string): FormatResult {
         if (stated !== '' && !SIGNED_RE.test(stated)) {
           errors.push({ line, message: `the control total ${quote(stated)} of the group trailer (98) is not a whole number` });
         } else if (stated !== '' && group.total && !equals(group.total, stated)) {
-          errors.push({ line, message: `the group trailer (98) gives a control total of ${stated}, but the group's account trailers (49) add up to ${group.total.toString()}` });
+          errors.push({
+            line,
+            message: `the group trailer (98) gives a control total of ${stated}, but the group's account trailers (49) add up to ${group.total.toString()}`,
+          });
         }
         if (accounts !== '' && Number(accounts) !== group.accounts) {
           errors.push({ line, message: `the group trailer (98) counts ${accounts} accounts, but the group has ${group.accounts}` });
@@ -386,7 +407,10 @@ export function parseBai2(text: string): FormatResult {
         if (stated !== '' && !SIGNED_RE.test(stated)) {
           errors.push({ line, message: `the control total ${quote(stated)} of the file trailer (99) is not a whole number` });
         } else if (stated !== '' && fileTotal && !equals(fileTotal, stated)) {
-          errors.push({ line, message: `the file trailer (99) gives a control total of ${stated}, but the group trailers (98) add up to ${fileTotal.toString()}` });
+          errors.push({
+            line,
+            message: `the file trailer (99) gives a control total of ${stated}, but the group trailers (98) add up to ${fileTotal.toString()}`,
+          });
         }
         if (groupCount !== '' && Number(groupCount) !== groups) {
           errors.push({ line, message: `the file trailer (99) counts ${groupCount} groups, but the file has ${groups}` });

@@ -138,8 +138,7 @@ function remittanceOf(tx: unknown): string {
 }
 
 /** The bank's own ids of a transaction (the payer's EndToEndId is not one: payers reuse them). */
-const txBankReference = (tx: unknown): string =>
-  firstOf(textAt(tx, 'Refs', 'AcctSvcrRef'), textAt(tx, 'Refs', 'TxId'), textAt(tx, 'Refs', 'UETR'));
+const txBankReference = (tx: unknown): string => firstOf(textAt(tx, 'Refs', 'AcctSvcrRef'), textAt(tx, 'Refs', 'TxId'), textAt(tx, 'Refs', 'UETR'));
 
 function statusOf(ntry: unknown): string {
   const sts = at(ntry, 'Sts');
@@ -158,7 +157,10 @@ export function parseCamt053(input: string): FormatResult {
   // Bank statements never carry a DTD; refusing one keeps entity tricks out of the parser.
   const doctype = /<!DOCTYPE/i.exec(text);
   if (doctype) {
-    return { payments, errors: [{ line: lines.lineAt(doctype.index), message: 'the file declares a DOCTYPE, which a camt.053 statement never has; it is refused' }] };
+    return {
+      payments,
+      errors: [{ line: lines.lineAt(doctype.index), message: 'the file declares a DOCTYPE, which a camt.053 statement never has; it is refused' }],
+    };
   }
 
   const valid = XMLValidator.validate(text);
@@ -231,7 +233,8 @@ export function parseCamt053(input: string): FormatResult {
       const written = day !== '' ? day : dateTime;
       const date = day !== '' ? day : dateTime.slice(0, 10);
       if (written === '') problems.push('the entry has no booking date (BookgDt)');
-      else if (!isBusinessDate(date) || (day === '' && !/^\d{4}-\d{2}-\d{2}T/.test(dateTime))) problems.push(`booking date ${quote(written)} is not a date written YYYY-MM-DD`);
+      else if (!isBusinessDate(date) || (day === '' && !/^\d{4}-\d{2}-\d{2}T/.test(dateTime)))
+        problems.push(`booking date ${quote(written)} is not a date written YYYY-MM-DD`);
       else receivedDate = date;
 
       if (problems.length > 0 || !amount.ok) {
@@ -246,7 +249,10 @@ export function parseCamt053(input: string): FormatResult {
       if (txs.length > 1 && priced.length > 0) {
         // A batched credit: each transaction is its own payment.
         if (priced.length < txs.length) {
-          errors.push({ line, message: `the entry has ${txs.length} transactions (TxDtls) but only ${priced.length} give an amount, so it cannot be split into payments` });
+          errors.push({
+            line,
+            message: `the entry has ${txs.length} transactions (TxDtls) but only ${priced.length} give an amount, so it cannot be split into payments`,
+          });
           continue;
         }
         const batch: PaymentWithoutKey[] = [];
@@ -285,7 +291,10 @@ export function parseCamt053(input: string): FormatResult {
         }
         if (!readable) continue;
         if (!net.eq(amount.value.amount)) {
-          errors.push({ line, message: `the ${txs.length} transactions of the entry add up to ${formatMoney(net, amount.value.currency)} ${amount.value.currency}, not the entry amount ${amount.value.amount}; the entry is not imported` });
+          errors.push({
+            line,
+            message: `the ${txs.length} transactions of the entry add up to ${formatMoney(net, amount.value.currency)} ${amount.value.currency}, not the entry amount ${amount.value.amount}; the entry is not imported`,
+          });
           continue;
         }
         payments.push(...batch);
@@ -299,7 +308,11 @@ export function parseCamt053(input: string): FormatResult {
         currency: amount.value.currency,
         receivedDate,
         payerName: firstOf(...txs.map(payerOf)),
-        reference: firstOf(collapse(txs.map(remittanceOf).join(' ')), collapse(txs.map((tx) => textAt(tx, 'AddtlTxInf')).join(' ')), textAt(ntry, 'AddtlNtryInf')),
+        reference: firstOf(
+          collapse(txs.map(remittanceOf).join(' ')),
+          collapse(txs.map((tx) => textAt(tx, 'AddtlTxInf')).join(' ')),
+          textAt(ntry, 'AddtlNtryInf'),
+        ),
         bankReference: firstOf(entryRef, ...txs.map(txBankReference), textAt(ntry, 'NtryRef')),
       });
     }

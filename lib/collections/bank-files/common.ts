@@ -41,7 +41,10 @@ export function readDecimalAmount(raw: string, currency: string, what = 'amount'
     if (/^-/.test(text) && DECIMAL_RE.test(text.slice(1))) {
       return { ok: false, problem: `${what} ${quote(raw)} is negative; list only incoming payments, as positive amounts` };
     }
-    return { ok: false, problem: `${what} ${quote(raw)} is not a decimal number; write it like 1250.00 (digits and one point, no thousands separators, no exponent)` };
+    return {
+      ok: false,
+      problem: `${what} ${quote(raw)} is not a decimal number; write it like 1250.00 (digits and one point, no thousands separators, no exponent)`,
+    };
   }
   const places = minorUnits(currency);
   const fraction = m[2] ?? '';
@@ -114,7 +117,9 @@ export function withExternalRefs(format: BankFileFormat, payments: PaymentWithou
     }
     const tuple = [p.receivedDate, p.amount, p.currency, p.payerName, p.reference];
     const n = occurrence(`tuple\u0000${JSON.stringify(tuple)}`);
-    const digest = createHash('sha256').update(JSON.stringify([...tuple, n])).digest('hex');
+    const digest = createHash('sha256')
+      .update(JSON.stringify([...tuple, n]))
+      .digest('hex');
     return { ...p, externalRef: `${format}:${digest}` };
   });
 }

@@ -41,7 +41,11 @@ const COLUMN_NAMES: Readonly<Record<Field, string>> = {
 
 type CsvRecord = ReturnType<typeof csvRecords> extends Generator<infer R> ? R : never;
 
-const normalizeHeader = (name: string) => name.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const normalizeHeader = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 const isBlank = (fields: string[]) => fields.every((f) => f.trim() === '');
 
 export function parseCsvStatement(text: string, defaultCurrency?: string): FormatResult {
@@ -62,7 +66,11 @@ export function parseCsvStatement(text: string, defaultCurrency?: string): Forma
 
   const only = header.fields.length === 1 ? header.fields[0]! : '';
   const separator = only.includes(';') ? '";"' : only.includes('\t') ? 'tabs' : null;
-  if (separator) return { payments, errors: [{ line: header.line, message: `the columns are separated by ${separator}, not commas; save the file as CSV (comma delimited)` }] };
+  if (separator)
+    return {
+      payments,
+      errors: [{ line: header.line, message: `the columns are separated by ${separator}, not commas; save the file as CSV (comma delimited)` }],
+    };
 
   const columns = new Map<Field, { index: number; name: string }>();
   header.fields.forEach((raw, index) => {

@@ -55,6 +55,9 @@ export function parseBankFile(text: string, options: ParseBankFileOptions = {}):
       break;
   }
   // Errors in file order (a trailer's check or a missing trailer may be found after later lines).
-  const errors = result.errors.map((e, i) => ({ e, i })).sort((a, b) => a.e.line - b.e.line || a.i - b.i).map(({ e }) => e);
+  const errors = result.errors
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.line - b.e.line || a.i - b.i)
+    .map(({ e }) => e);
   return { format, payments: withExternalRefs(format, result.payments), errors };
 }
