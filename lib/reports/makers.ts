@@ -46,6 +46,17 @@ export async function clientMakers(tx: Tx, clientId: number): Promise<PersonId[]
 }
 
 /** Why this person may not approve the release, or null when they may. */
+/** Why this person may not reject a release (only the one who ran its cycle may not), or null. */
+export function releaseRejectRefusal(actor: Who, makers: ReleaseMakers | undefined): string | null {
+  if (!makers) return null;
+  return makerRefusal(actor, {
+    makers: [makers.ranCycle],
+    did: 'ran the cycle that proposed this release',
+    checker: 'another approver',
+    decide: 'approve or reject',
+  });
+}
+
 export function releaseRefusal(actor: Who, makers: ReleaseMakers | undefined): string | null {
   if (!makers) return null;
   return (

@@ -100,7 +100,22 @@ export function ResumeCycleForm({ cycleId }: { cycleId: string }) {
 }
 
 /** Approve (all, or part with an amount: after confirming the amount) or reject with a reason. */
-export function ReleaseDecision({ releaseId, amount, currency }: { releaseId: string; amount: string; currency: string }) {
+/**
+ * Approve (with the amount) and Reject side by side. `approveBlocked` says why this person may
+ * not approve (they gave the first approval, or a controller must give the second) while they
+ * may still reject: the sentence takes the Approve form's place.
+ */
+export function ReleaseDecision({
+  releaseId,
+  amount,
+  currency,
+  approveBlocked,
+}: {
+  releaseId: string;
+  amount: string;
+  currency: string;
+  approveBlocked?: string | null;
+}) {
   const approve = useConfirmableAction(approveReleaseAction as Confirmable, initial as ConfirmableState);
   const [rejectState, reject, rejecting] = useActionState<ActionState, FormData>(rejectReleaseAction, initial);
   const amountId = useId();
@@ -112,28 +127,36 @@ export function ReleaseDecision({ releaseId, amount, currency }: { releaseId: st
   const rejectErr = rejectState.ok ? {} : (rejectState.errors ?? {});
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <form onSubmit={approve.onSubmit} aria-label={`Approve release ${releaseId}`} className="rounded-md border border-slate-200 p-3">
-        <input type="hidden" name="releaseId" value={releaseId} />
-        <label htmlFor={amountId} className="text-sm font-medium">
-          Amount to release ({currency}); less than {displayMoney(amount, currency)} releases part and keeps the rest for the next cycle
-        </label>
-        <input
-          id={amountId}
-          name="amount"
-          defaultValue={typedValue(approveState, 'amount', amount)}
-          inputMode="decimal"
-          title={MONEY_HINT}
-          className={input}
-          {...invalid(`${amountId}-error`, approveErr.amount)}
-        />
-        <FieldError id={`${amountId}-error`} message={approveErr.amount} />
-        <button type="submit" disabled={approve.pending} className="mt-2 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
-          Approve release
-        </button>
-        <ConfirmStep request={approve.asking} onConfirm={approve.confirm} onCancel={approve.cancel} pending={approve.pending} />
-        <Cancelled show={approve.cancelled} what="nothing was approved." />
-        {approveState.ok ? null : <Feedback state={approveState} />}
-      </form>
+      {approveBlocked ? (
+        <p className="self-start rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{approveBlocked}</p>
+      ) : (
+        <form onSubmit={approve.onSubmit} aria-label={`Approve release ${releaseId}`} className="rounded-md border border-slate-200 p-3">
+          <input type="hidden" name="releaseId" value={releaseId} />
+          <label htmlFor={amountId} className="text-sm font-medium">
+            Amount to release ({currency}); less than {displayMoney(amount, currency)} releases part and keeps the rest for the next cycle
+          </label>
+          <input
+            id={amountId}
+            name="amount"
+            defaultValue={typedValue(approveState, 'amount', amount)}
+            inputMode="decimal"
+            title={MONEY_HINT}
+            className={input}
+            {...invalid(`${amountId}-error`, approveErr.amount)}
+          />
+          <FieldError id={`${amountId}-error`} message={approveErr.amount} />
+          <button
+            type="submit"
+            disabled={approve.pending}
+            className="mt-2 rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60"
+          >
+            Approve release
+          </button>
+          <ConfirmStep request={approve.asking} onConfirm={approve.confirm} onCancel={approve.cancel} pending={approve.pending} />
+          <Cancelled show={approve.cancelled} what="nothing was approved." />
+          {approveState.ok ? null : <Feedback state={approveState} />}
+        </form>
+      )}
       <form onSubmit={submitWith(reject)} aria-label={`Reject release ${releaseId}`} className="rounded-md border border-slate-200 p-3">
         <input type="hidden" name="releaseId" value={releaseId} />
         <label htmlFor={reasonId} className="text-sm font-medium">

@@ -9,7 +9,7 @@ import { requireSection } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { Big, displayMoney } from '@/lib/money';
 import { getRelease, reserveReport } from '@/lib/releases';
-import { releaseMakers, releaseRefusal } from '@/lib/reports/makers';
+import { releaseMakers, releaseRefusal, releaseRejectRefusal } from '@/lib/reports/makers';
 import { releaseEntries } from '@/lib/releases/views';
 import { ACCOUNT_LABELS } from '@/app/_components/format';
 import { ReleaseDecision } from '../forms';
@@ -44,7 +44,10 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
   const lines = live?.breakdown ?? release.breakdown.lines ?? [];
   const canDecide = pending && can(actor, 'release.approve');
   // SPEC 1: whoever ran the cycle never approves its releases — they read why instead of Approve.
-  const refusal = canDecide ? releaseRefusal(actor, (await releaseMakers(db, [release.id])).get(release.id)) : null;
+  const makers = canDecide ? (await releaseMakers(db, [release.id])).get(release.id) : undefined;
+  const refusal = canDecide ? releaseRefusal(actor, makers) : null;
+  // whoever ran the cycle may do neither; a first approver (or an approver where a controller must follow) may still reject
+  const rejectRefusal = canDecide ? releaseRejectRefusal(actor, makers) : null;
   const entries = release.status === 'paid' ? await releaseEntries(db, release) : [];
   return (
     <div>
@@ -74,19 +77,20 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
         />
       </div>
       {release.reason ? <p className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">Rejected: {release.reason}</p> : null}
-      {canDecide && refusal ? (
+      {canDecide && rejectRefusal ? (
         <section className="mt-6">
           <h2 className="mb-2 font-semibold">Decide</h2>
-          <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{refusal}</p>
+          <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">{rejectRefusal}</p>
         </section>
       ) : null}
-      {canDecide && !refusal ? (
+      {canDecide && !rejectRefusal ? (
         <section className="mt-6">
           <h2 className="mb-2 font-semibold">Decide</h2>
           <ReleaseDecision
             releaseId={release.id}
             amount={live && new Big(live.releasable).lt(release.amount) ? live.releasable : release.amount}
             currency={c}
+            approveBlocked={refusal}
           />
         </section>
       ) : null}
