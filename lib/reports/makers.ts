@@ -53,7 +53,7 @@ export function releaseRejectRefusal(actor: Who, makers: ReleaseMakers | undefin
     makers: [makers.ranCycle],
     did: 'ran the cycle that proposed this release',
     checker: 'another approver',
-    decide: 'approve or reject',
+    decide: 'approve',
   });
 }
 
