@@ -19,8 +19,11 @@ test.describe('on a 390 × 844 phone', () => {
     const menu = page.getByRole('button', { name: 'Menu' });
     await expect(nav).toBeHidden();
     await expect(menu).toHaveAttribute('aria-expanded', 'false');
-    await menu.click();
-    await expect(nav.getByRole('link', { name: 'Invoices', exact: true })).toBeVisible();
+    // A click before React has hydrated the button does nothing: click until the menu is open.
+    await expect(async () => {
+      if ((await menu.getAttribute('aria-expanded')) === 'false') await menu.click();
+      await expect(nav.getByRole('link', { name: 'Invoices', exact: true })).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
     await expect(page.getByRole('button', { name: 'Close menu' })).toHaveAttribute('aria-expanded', 'true');
     await page.getByRole('button', { name: 'Close menu' }).click();
     await expect(nav).toBeHidden();
