@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import './globals.css';
+import { HydratedMarker } from './_components/hydrated';
 
 export const metadata: Metadata = {
   title: { default: 'Holdback', template: '%s · Holdback' },
@@ -9,7 +10,10 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-screen">{children}</body>
+      <body className="min-h-screen">
+        <HydratedMarker />
+        {children}
+      </body>
     </html>
   );
 }

@@ -157,6 +157,7 @@ test.describe('funding in the console', () => {
     await page.getByRole('button', { name: 'Show verified invoices' }).click();
     const form = page.getByRole('form', { name: 'Funding batch' });
     await expect(form.getByLabel(`Include invoice ${invoice.number}`)).toBeChecked();
+    await page.locator('html[data-hydrated]').waitFor(); // the builder's buttons are client handlers
     await form.getByLabel('Funding date').fill('2026-01-01');
     await form.getByRole('button', { name: 'Preview' }).click();
     const preview = form.getByRole('table', { name: 'Advance, reserve and fees per invoice' });
@@ -177,6 +178,7 @@ test.describe('funding in the console', () => {
     );
     await signInAs(page, 'funding');
     await page.goto(`/fundings?client=${client.id}`);
+    await page.locator('html[data-hydrated]').waitFor(); // the builder's buttons are client handlers
     const form = page.getByRole('form', { name: 'Funding batch' });
     await form.getByLabel('Funding date').fill('2026-01-01');
     await form.getByRole('button', { name: 'Preview' }).click();
@@ -197,6 +199,7 @@ test.describe('funding in the console', () => {
     const { client, invoice } = await verifiedInvoice(request, { advanceRate: '0.80', reserveRate: '0.20' }, '5000.00');
     await signInAs(page, 'funding');
     await page.goto(`/fundings?client=${client.id}`);
+    await page.locator('html[data-hydrated]').waitFor(); // the builder's buttons are client handlers
     const form = page.getByRole('form', { name: 'Funding batch' });
     await form.getByLabel('Funding date').fill('2026-01-02');
     await form.getByRole('button', { name: 'Fund batch' }).click();
@@ -235,6 +238,7 @@ test.describe('funding in the console', () => {
     const { client, invoice } = await verifiedInvoice(request, { creditLimit: '1000.00' }, '4000.00');
     await signInAs(page, 'funding');
     await page.goto(`/fundings?client=${client.id}`);
+    await page.locator('html[data-hydrated]').waitFor(); // the builder's buttons are client handlers
     const form = page.getByRole('form', { name: 'Funding batch' });
     await form.getByRole('button', { name: 'Fund batch' }).click();
     // The question says the batch will wait for an approver.
