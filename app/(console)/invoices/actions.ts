@@ -8,8 +8,9 @@ import { formAction } from '@/lib/http/form-action';
 import { createInvoice, verifyInvoice } from '@/lib/invoices';
 import type { ScheduleLineError } from '@/lib/invoices/csv';
 import { importInvoices } from '@/lib/invoices/import';
+import { invoiceInputSchema } from '@/lib/invoices/input';
 import { displayMoney } from '@/lib/money';
-import { businessDate, checkMinorUnits, currency, formMoney, id, optional, text } from '@/lib/validation/fields';
+import { businessDate, id, optional, text } from '@/lib/validation/fields';
 import type { ActionState } from '@/lib/http/action-state';
 
 /** The one-invoice form's answer: the invoice entered, for the link to it. */
@@ -18,20 +19,7 @@ export type InvoiceFormState = ActionState & { invoice?: { id: string; number: s
 /** The upload form: every line error of a refused file, or how many were imported. */
 export type ImportFormState = ActionState & { lineErrors?: ScheduleLineError[]; count?: number };
 
-const invoiceForm = z
-  .object({
-    clientId: id('Client'),
-    debtorId: id('Debtor'),
-    number: text('Invoice number', { max: 80 }),
-    faceValue: formMoney('Face value', { allowZero: false }),
-    currency: currency('Currency'),
-    issueDate: businessDate('Issue date'),
-    dueDate: businessDate('Due date'),
-  })
-  .superRefine((v, ctx) => {
-    checkMinorUnits(ctx, ['faceValue'], 'Face value', v.faceValue, v.currency);
-    if (v.dueDate < v.issueDate) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: `Due date must not be before the issue date (${v.issueDate})` });
-  });
+const invoiceForm = invoiceInputSchema('form');
 
 /** One invoice by hand (API.md POST /invoices): submitted, waiting for verification. */
 export const createInvoiceAction = formAction('invoice.create', invoiceForm, async ({ tx, input, actor }) => {
