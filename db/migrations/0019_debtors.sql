@@ -1,0 +1,2 @@
+-- Issue 13: placeholder, filled in by its branch.
+SELECT 1;
