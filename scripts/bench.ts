@@ -151,8 +151,11 @@ async function benchFunding(database: Database, size: number): Promise<void> {
 }
 
 /**
- * Issue 4: one day's accrual over every open invoice of the portfolio, beside a single set-based
- * INSERT … SELECT of the same number of journal lines (with their entries) into the same table.
+ * Issue 4 / issue 13: one day's accrual over every open invoice of the portfolio — one entry per
+ * client and currency with its fees_receivable and fee_income lines, and a detail row per invoice
+ * (fee_accrual_lines) — beside its floor: the same rows written by one INSERT … SELECT per table
+ * into the same tables, with their indexes and checks (the detail with its journal lines in one
+ * statement, as the tie between them requires), from tables prepared beforehand.
  */
 async function benchAccrual(database: Database, owner: Database): Promise<void> {
   const { runAccrual } = await import('../lib/fees/accrual');
@@ -170,39 +173,54 @@ async function benchAccrual(database: Database, owner: Database): Promise<void> 
   const start = performance.now();
   const result = await runAccrual(database, { asOf: day, by });
   const took = seconds(start);
-  const [rows] = await database.sql<{ entries: string; lines: string; first: string; last: string }[]>`
+  const [rows] = await database.sql<{ entries: string; lines: string; detail: string; first: string; last: string }[]>`
     with e as (select min(id) as first, max(id) as last, count(*) as n from journal_entries where kind = 'accrual' and effective_date = ${day}::date)
     select e.n as entries, e.first, e.last,
-           (select count(*) from journal_lines l where l.entry_id between e.first and e.last) as lines from e`;
+           (select count(*) from journal_lines l where l.entry_id between e.first and e.last) as lines,
+           (select count(*) from fee_accrual_lines d where d.entry_id between e.first and e.last) as detail from e`;
 
-  // The floor: Postgres writing the same rows — the entries, then one INSERT … SELECT of every
-  // line from a prepared table (same journal_lines table, indexes and checks) — rolled back.
-  const raw = postgres(benchUrl, { max: 1, onnotice: () => {} });
+  // The floor: Postgres writing the same rows — one INSERT … SELECT each of the entries, the lines
+  // and the detail, in one statement (the tie is checked at its end), from prepared tables into the
+  // same tables with their indexes and checks, as the app role — rolled back.
+  const raw = postgres(urlAsRole(benchUrl, roleNames().app), { max: 1, onnotice: () => {} });
   let floor = 0;
   let plain = 0;
   await raw
     .begin(async (sql) => {
+      // the settings the accrual runs with (lib/ledger/accrual.ts)
+      await sql`set local jit = off`;
+      await sql`set local work_mem = '64MB'`;
+      await sql`set local enable_mergejoin = off`;
       await sql`
         create temp table floor_lines on commit drop as
         select l.account_id, l.currency, l.amount, l.effective_date, l.invoice_id, l.accrual, e.client_id
           from journal_lines l join journal_entries e on e.id = l.entry_id
          where l.entry_id between ${rows!.first} and ${rows!.last} and e.id between ${rows!.first} and ${rows!.last}`;
+      await sql`
+        create temp table floor_detail on commit drop as
+        select d.invoice_id, d.effective_date, d.amount, e.client_id
+          from fee_accrual_lines d join journal_entries e on e.id = d.entry_id
+         where d.entry_id between ${rows!.first} and ${rows!.last} and e.id between ${rows!.first} and ${rows!.last}`;
       await sql`analyze floor_lines`;
+      await sql`analyze floor_detail`;
       const t0 = performance.now();
       await sql`
-        insert into journal_entries (effective_date, kind, idempotency_key, client_id, memo, posted_by)
-        select ${day}::date, 'floor', 'floor:' || client_id, client_id, 'floor', 'bench' from (select distinct client_id from floor_lines) c`;
-      await sql`
-        insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id, accrual)
-        select e.id, f.account_id, f.currency, f.amount, f.effective_date, f.invoice_id, f.accrual
-          from floor_lines f join journal_entries e on e.idempotency_key = 'floor:' || f.client_id`;
+        with e as (
+          insert into journal_entries (effective_date, kind, idempotency_key, client_id, memo, posted_by)
+          select ${day}::date, 'accrual', 'floor:' || client_id, client_id, 'floor', 'bench' from (select distinct client_id from floor_lines) c
+          returning id, client_id
+        ),
+        lines as (
+          insert into journal_lines (entry_id, account_id, currency, amount, effective_date, invoice_id, accrual)
+          select e.id, f.account_id, f.currency, f.amount, f.effective_date, f.invoice_id, f.accrual from floor_lines f join e on e.client_id = f.client_id
+        )
+        insert into fee_accrual_lines (entry_id, invoice_id, effective_date, amount)
+        select e.id, f.invoice_id, f.effective_date, f.amount from floor_detail f join e on e.client_id = f.client_id`;
       floor = seconds(t0);
-      // And the machine's raw write speed: the same lines into a table with no index or trigger.
-      await sql`create table floor_plain (like journal_lines including defaults)`;
+      // And the machine's raw write speed: the same detail into a scratch table with no index or trigger.
+      await sql`create temp table floor_plain (like fee_accrual_lines) on commit drop`;
       const t1 = performance.now();
-      await sql`
-        insert into floor_plain (entry_id, account_id, currency, amount, effective_date, invoice_id, accrual)
-        select 0, f.account_id, f.currency, f.amount, f.effective_date, f.invoice_id, f.accrual from floor_lines f`;
+      await sql`insert into floor_plain (entry_id, invoice_id, effective_date, amount) select 0, f.invoice_id, f.effective_date, f.amount from floor_detail f`;
       plain = seconds(t1);
       throw new RollbackSignal();
     })
@@ -212,13 +230,13 @@ async function benchAccrual(database: Database, owner: Database): Promise<void> 
   await raw.end();
   console.log(`accrual: one day (${day}) over ${fmt(open.n, 0)} open invoices in ${fmt(took)} s (target < 10 s)`);
   console.log(
-    `         ${fmt(Number(rows!.entries), 0)} entries, ${fmt(Number(rows!.lines), 0)} lines; ${fmt(result.postings, 0)} invoices accrued; ${fmt(open.n / took, 0)} invoices/s`,
+    `         ${fmt(Number(rows!.entries), 0)} entries, ${fmt(Number(rows!.lines), 0)} journal lines, ${fmt(Number(rows!.detail), 0)} detail rows; ${fmt(result.postings, 0)} invoices accrued; ${fmt(open.n / took, 0)} invoices/s`,
   );
-  console.log(`  floor: one INSERT … SELECT of the same ${fmt(Number(rows!.entries), 0)} entries and ${fmt(Number(rows!.lines), 0)} lines: ${fmt(floor)} s`);
-  console.log(`  ratio: ${fmt(took / floor)}× the floor (target ≤ 3×)`);
   console.log(
-    `  (the same lines into a plain table without indexes or triggers: ${fmt(plain)} s — what the ledger's indexes and checks add is the difference)`,
+    `  floor: one INSERT … SELECT each of the same ${fmt(Number(rows!.entries), 0)} entries, ${fmt(Number(rows!.lines), 0)} lines and ${fmt(Number(rows!.detail), 0)} detail rows (same tables, indexes and checks): ${fmt(floor)} s`,
   );
+  console.log(`  ratio: ${fmt(took / floor)}× the floor (target ≤ 2×)`);
+  console.log(`  (the same detail into a temporary table without index or trigger: ${fmt(plain)} s — the machine's raw write speed)`);
 }
 
 /**
@@ -310,6 +328,7 @@ async function main() {
     if (want('statements')) await (await import('./bench-statements')).benchStatements(owner, flags, database);
     if (want('release')) await (await import('./bench-release')).benchRelease(owner, flags, database);
     if (want('dashboard')) await (await import('./bench-dashboard')).benchDashboard(owner, flags, database);
+    if (want('history')) await (await import('./bench-history')).benchHistory(flags);
   } finally {
     await database.close();
     await owner.close();
