@@ -13,7 +13,10 @@
 --
 -- Grains (invoice_rollups.grain), with what ref_id names and what is counted and summed:
 --   1 (currency, issue_date)             open invoices (funded, disputed): count, outstanding — dashboard aging
---   2 (debtor ref_id, currency)          open invoices: count, outstanding — top debtor exposure
+--   2 (debtor ref_id, currency)          open invoices: count, outstanding — top debtor exposure; and the invoices
+--                                        with a settled date (paid, charged back, written off): count in
+--                                        settled_invoices, settled_date − due_date summed in days_beyond_terms
+--                                        — a debtor's average days late (portal forecast)
 --   3 (status, currency)                 every invoice: count, outstanding — counts per status
 --   4 (debtor ref_id, currency, issue_date)  open invoices still owing (outstanding > 0): count, outstanding — aging by debtor
 --   5 (client ref_id, currency, issue_date)  open invoices still owing: count, outstanding — aging by client
@@ -26,6 +29,8 @@ CREATE TABLE "invoice_rollups" (
 	"status" text,
 	"invoices" bigint NOT NULL,
 	"outstanding" numeric(24, 4) NOT NULL,
+	"settled_invoices" bigint DEFAULT 0 NOT NULL,
+	"days_beyond_terms" bigint DEFAULT 0 NOT NULL,
 	CONSTRAINT "invoice_rollups_key" UNIQUE NULLS NOT DISTINCT("grain","ref_id","currency","issue_date","status"),
 	CONSTRAINT "invoice_rollups_grain_check" CHECK ("invoice_rollups"."grain" between 1 and 6)
 );
@@ -38,64 +43,75 @@ CREATE TABLE "invoice_rollup_deltas" (
 	"issue_date" date,
 	"status" text,
 	"invoices" bigint NOT NULL,
-	"outstanding" numeric(24, 4) NOT NULL
+	"outstanding" numeric(24, 4) NOT NULL,
+	"settled_invoices" bigint DEFAULT 0 NOT NULL,
+	"days_beyond_terms" bigint DEFAULT 0 NOT NULL
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
 --> statement-breakpoint
 -- One statement's changes to invoices → aggregated delta rows (see above). The old rows count -1
 -- and the new +1, so an UPDATE that leaves every counted column as it was (status, outstanding,
--- issue_date, debtor_id, client_id, currency) cancels out and appends nothing. Runs as the caller.
+-- issue_date, due_date, settled_date, debtor_id, client_id, currency) cancels out and appends
+-- nothing. Runs as the caller (the app role may append deltas).
 CREATE OR REPLACE FUNCTION holdback_invoice_rollup_deltas() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO invoice_rollup_deltas (grain, currency, ref_id, issue_date, status, invoices, outstanding)
+    INSERT INTO invoice_rollup_deltas (grain, currency, ref_id, issue_date, status, invoices, outstanding, settled_invoices, days_beyond_terms)
     WITH c AS (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
-                   1 AS n, coalesce(r.outstanding, 0) AS s
+                   1 AS n, coalesce(r.outstanding, 0) AS s, (r.settled_date - r.due_date) AS late
               FROM new_rows r)
     SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.status,
            CASE WHEN d.grain = 3 THEN d.all_n WHEN d.grain IN (1, 2) THEN d.open_n ELSE d.owing_n END,
-           CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END
+           CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END,
+           CASE WHEN d.grain = 2 THEN d.paid_n ELSE 0 END,
+           CASE WHEN d.grain = 2 THEN d.late_d ELSE 0 END
       FROM (SELECT CASE grouping(c.issue_date, c.debtor_id, c.client_id, c.status)
                      WHEN 7 THEN 1 WHEN 11 THEN 2 WHEN 14 THEN 3 WHEN 3 THEN 4 WHEN 5 THEN 5 ELSE 6 END AS grain,
                    c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status,
                    sum(c.n) AS all_n, sum(c.s) AS all_s,
                    coalesce(sum(c.n) FILTER (WHERE c.open), 0) AS open_n, coalesce(sum(c.s) FILTER (WHERE c.open), 0) AS open_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s
+                   coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s,
+                   coalesce(sum(c.n) FILTER (WHERE c.late IS NOT NULL), 0) AS paid_n, coalesce(sum(c.late), 0) AS late_d
               FROM c
              GROUP BY GROUPING SETS ((c.currency, c.issue_date), (c.debtor_id, c.currency), (c.status, c.currency),
                                      (c.debtor_id, c.currency, c.issue_date), (c.client_id, c.currency, c.issue_date), (c.client_id, c.currency))) d
      WHERE CASE WHEN d.grain = 3 THEN d.all_n <> 0 OR d.all_s <> 0
-                WHEN d.grain IN (1, 2) THEN d.open_n <> 0 OR d.open_s <> 0
+                WHEN d.grain = 1 THEN d.open_n <> 0 OR d.open_s <> 0
+                WHEN d.grain = 2 THEN d.open_n <> 0 OR d.open_s <> 0 OR d.paid_n <> 0 OR d.late_d <> 0
                 ELSE d.owing_n <> 0 OR d.owing_s <> 0 END;
   ELSE
-    INSERT INTO invoice_rollup_deltas (grain, currency, ref_id, issue_date, status, invoices, outstanding)
+    INSERT INTO invoice_rollup_deltas (grain, currency, ref_id, issue_date, status, invoices, outstanding, settled_invoices, days_beyond_terms)
     WITH c AS (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
-                   1 AS n, coalesce(r.outstanding, 0) AS s
+                   1 AS n, coalesce(r.outstanding, 0) AS s, (r.settled_date - r.due_date) AS late
               FROM new_rows r
             UNION ALL
             SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
-                   -1 AS n, -coalesce(r.outstanding, 0) AS s
+                   -1 AS n, -coalesce(r.outstanding, 0) AS s, -(r.settled_date - r.due_date) AS late
               FROM old_rows r)
     SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.status,
            CASE WHEN d.grain = 3 THEN d.all_n WHEN d.grain IN (1, 2) THEN d.open_n ELSE d.owing_n END,
-           CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END
+           CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END,
+           CASE WHEN d.grain = 2 THEN d.paid_n ELSE 0 END,
+           CASE WHEN d.grain = 2 THEN d.late_d ELSE 0 END
       FROM (SELECT CASE grouping(c.issue_date, c.debtor_id, c.client_id, c.status)
                      WHEN 7 THEN 1 WHEN 11 THEN 2 WHEN 14 THEN 3 WHEN 3 THEN 4 WHEN 5 THEN 5 ELSE 6 END AS grain,
                    c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status,
                    sum(c.n) AS all_n, sum(c.s) AS all_s,
                    coalesce(sum(c.n) FILTER (WHERE c.open), 0) AS open_n, coalesce(sum(c.s) FILTER (WHERE c.open), 0) AS open_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s
+                   coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s,
+                   coalesce(sum(c.n) FILTER (WHERE c.late IS NOT NULL), 0) AS paid_n, coalesce(sum(c.late), 0) AS late_d
               FROM c
              GROUP BY GROUPING SETS ((c.currency, c.issue_date), (c.debtor_id, c.currency), (c.status, c.currency),
                                      (c.debtor_id, c.currency, c.issue_date), (c.client_id, c.currency, c.issue_date), (c.client_id, c.currency))) d
      WHERE CASE WHEN d.grain = 3 THEN d.all_n <> 0 OR d.all_s <> 0
-                WHEN d.grain IN (1, 2) THEN d.open_n <> 0 OR d.open_s <> 0
+                WHEN d.grain = 1 THEN d.open_n <> 0 OR d.open_s <> 0
+                WHEN d.grain = 2 THEN d.open_n <> 0 OR d.open_s <> 0 OR d.paid_n <> 0 OR d.late_d <> 0
                 ELSE d.owing_n <> 0 OR d.owing_s <> 0 END;
   END IF;
   RETURN NULL;
@@ -111,24 +127,28 @@ CREATE TRIGGER invoices_rollups_update AFTER UPDATE ON invoices
   FOR EACH STATEMENT EXECUTE FUNCTION holdback_invoice_rollup_deltas();
 --> statement-breakpoint
 -- The invoices already there (the triggers above hold invoices against writes until this commits).
-INSERT INTO invoice_rollups (grain, currency, ref_id, issue_date, status, invoices, outstanding)
+INSERT INTO invoice_rollups (grain, currency, ref_id, issue_date, status, invoices, outstanding, settled_invoices, days_beyond_terms)
 WITH c AS (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
-                   1 AS n, coalesce(r.outstanding, 0) AS s
+                   1 AS n, coalesce(r.outstanding, 0) AS s, (r.settled_date - r.due_date) AS late
               FROM invoices r)
 SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.status,
            CASE WHEN d.grain = 3 THEN d.all_n WHEN d.grain IN (1, 2) THEN d.open_n ELSE d.owing_n END,
-           CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END
+           CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END,
+           CASE WHEN d.grain = 2 THEN d.paid_n ELSE 0 END,
+           CASE WHEN d.grain = 2 THEN d.late_d ELSE 0 END
       FROM (SELECT CASE grouping(c.issue_date, c.debtor_id, c.client_id, c.status)
                      WHEN 7 THEN 1 WHEN 11 THEN 2 WHEN 14 THEN 3 WHEN 3 THEN 4 WHEN 5 THEN 5 ELSE 6 END AS grain,
                    c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status,
                    sum(c.n) AS all_n, sum(c.s) AS all_s,
                    coalesce(sum(c.n) FILTER (WHERE c.open), 0) AS open_n, coalesce(sum(c.s) FILTER (WHERE c.open), 0) AS open_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s
+                   coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s,
+                   coalesce(sum(c.n) FILTER (WHERE c.late IS NOT NULL), 0) AS paid_n, coalesce(sum(c.late), 0) AS late_d
               FROM c
              GROUP BY GROUPING SETS ((c.currency, c.issue_date), (c.debtor_id, c.currency), (c.status, c.currency),
                                      (c.debtor_id, c.currency, c.issue_date), (c.client_id, c.currency, c.issue_date), (c.client_id, c.currency))) d
      WHERE CASE WHEN d.grain = 3 THEN d.all_n <> 0 OR d.all_s <> 0
-                WHEN d.grain IN (1, 2) THEN d.open_n <> 0 OR d.open_s <> 0
+                WHEN d.grain = 1 THEN d.open_n <> 0 OR d.open_s <> 0
+                WHEN d.grain = 2 THEN d.open_n <> 0 OR d.open_s <> 0 OR d.paid_n <> 0 OR d.late_d <> 0
                 ELSE d.owing_n <> 0 OR d.owing_s <> 0 END;

@@ -18,7 +18,11 @@ import type { Break } from '../audit/verify';
 export const ROLLUP_GRAIN = {
   /** (currency, issue_date): open invoices (funded, disputed), count and outstanding — dashboard aging */
   agingByDate: 1,
-  /** (debtor ref_id, currency): open invoices — top debtor exposure */
+  /**
+   * (debtor ref_id, currency): open invoices — top debtor exposure; and in settled_invoices /
+   * days_beyond_terms the invoices with a settled date and their settled_date − due_date summed
+   * (a debtor's average days late)
+   */
   debtorExposure: 2,
   /** (status, currency): every invoice — counts per status */
   status: 3,
@@ -57,15 +61,18 @@ export async function foldInvoiceRollups(database: Database): Promise<FoldResult
     if (!lock!.got) return { folded: 0, keys: 0, removed: 0, busy: true };
     const [moved] = await tx.sql<{ folded: string; keys: string; zero: string[] }[]>`
       with d as (delete from invoice_rollup_deltas returning *),
-      g as (select grain, currency, ref_id, issue_date, status, sum(invoices) as invoices, sum(outstanding) as outstanding, count(*) as n
+      g as (select grain, currency, ref_id, issue_date, status, sum(invoices) as invoices, sum(outstanding) as outstanding,
+                   sum(settled_invoices) as settled_invoices, sum(days_beyond_terms) as days_beyond_terms, count(*) as n
               from d group by grain, currency, ref_id, issue_date, status),
-      up as (insert into invoice_rollups as r (grain, currency, ref_id, issue_date, status, invoices, outstanding)
-             select grain, currency, ref_id, issue_date, status, invoices, outstanding from g
+      up as (insert into invoice_rollups as r (grain, currency, ref_id, issue_date, status, invoices, outstanding, settled_invoices, days_beyond_terms)
+             select grain, currency, ref_id, issue_date, status, invoices, outstanding, settled_invoices, days_beyond_terms from g
              on conflict on constraint invoice_rollups_key
-             do update set invoices = r.invoices + excluded.invoices, outstanding = r.outstanding + excluded.outstanding
-             returning r.ctid, r.invoices, r.outstanding)
+             do update set invoices = r.invoices + excluded.invoices, outstanding = r.outstanding + excluded.outstanding,
+                           settled_invoices = r.settled_invoices + excluded.settled_invoices,
+                           days_beyond_terms = r.days_beyond_terms + excluded.days_beyond_terms
+             returning r.ctid, r.invoices, r.outstanding, r.settled_invoices, r.days_beyond_terms)
       select (select coalesce(sum(n), 0) from g) as folded, (select count(*) from up) as keys,
-             array(select ctid::text from up where invoices = 0 and outstanding = 0) as zero`;
+             array(select ctid::text from up where invoices = 0 and outstanding = 0 and settled_invoices = 0 and days_beyond_terms = 0) as zero`;
     const zero = moved!.zero;
     if (zero.length > 0) await tx.sql`delete from invoice_rollups where ctid = any(${zero}::tid[])`;
     return { folded: Number(moved!.folded), keys: Number(moved!.keys), removed: zero.length, busy: false };
@@ -80,40 +87,55 @@ export async function foldInvoiceRollups(database: Database): Promise<FoldResult
 export async function verifyInvoiceRollups(sql: RawSql, breaks: Break[]): Promise<void> {
   const open = OPEN_STATUSES as unknown as string[];
   const rows = await sql<
-    { grain: number; currency: string; ref_id: string | null; issue_date: string | null; status: string | null; invoices: string; outstanding: string }[]
+    {
+      grain: number;
+      currency: string;
+      ref_id: string | null;
+      issue_date: string | null;
+      status: string | null;
+      invoices: string;
+      outstanding: string;
+      settled: string;
+      days: string;
+    }[]
   >`
     with kept as (
-      select grain, currency, ref_id, issue_date, status, invoices, outstanding from invoice_rollups
+      select grain, currency, ref_id, issue_date, status, invoices, outstanding, settled_invoices, days_beyond_terms from invoice_rollups
       union all
-      select grain, currency, ref_id, issue_date, status, invoices, outstanding from invoice_rollup_deltas),
+      select grain, currency, ref_id, issue_date, status, invoices, outstanding, settled_invoices, days_beyond_terms from invoice_rollup_deltas),
     recount as (
-      select 1 as grain, currency, null::bigint as ref_id, issue_date, null::text as status, count(*) as invoices, sum(outstanding) as outstanding
+      select 1 as grain, currency, null::bigint as ref_id, issue_date, null::text as status, count(*) as invoices, sum(outstanding) as outstanding,
+             0::bigint as settled_invoices, 0::bigint as days_beyond_terms
         from invoices where status = any(${open}::text[]) group by currency, issue_date
       union all
-      select 2, currency, debtor_id, null, null, count(*), sum(outstanding) from invoices where status = any(${open}::text[]) group by debtor_id, currency
+      select 2, currency, debtor_id, null, null, count(*) filter (where status = any(${open}::text[])),
+             coalesce(sum(outstanding) filter (where status = any(${open}::text[])), 0),
+             count(*) filter (where settled_date is not null), coalesce(sum(settled_date - due_date), 0)
+        from invoices group by debtor_id, currency
       union all
-      select 3, currency, null, null, status, count(*), coalesce(sum(outstanding), 0) from invoices group by status, currency
+      select 3, currency, null, null, status, count(*), coalesce(sum(outstanding), 0), 0, 0 from invoices group by status, currency
       union all
-      select 4, currency, debtor_id, issue_date, null, count(*), sum(outstanding)
+      select 4, currency, debtor_id, issue_date, null, count(*), sum(outstanding), 0, 0
         from invoices where status = any(${open}::text[]) and outstanding > 0 group by debtor_id, currency, issue_date
       union all
-      select 5, currency, client_id, issue_date, null, count(*), sum(outstanding)
+      select 5, currency, client_id, issue_date, null, count(*), sum(outstanding), 0, 0
         from invoices where status = any(${open}::text[]) and outstanding > 0 group by client_id, currency, issue_date
       union all
-      select 6, currency, client_id, null, null, count(*), sum(outstanding)
+      select 6, currency, client_id, null, null, count(*), sum(outstanding), 0, 0
         from invoices where status = any(${open}::text[]) and outstanding > 0 group by client_id, currency),
     diff as (
-      select grain, currency, ref_id, issue_date, status, sum(invoices) as invoices, sum(outstanding) as outstanding
-        from (select grain, currency, ref_id, issue_date, status, invoices, coalesce(outstanding, 0) as outstanding from kept
+      select grain, currency, ref_id, issue_date, status, sum(invoices) as invoices, sum(outstanding) as outstanding,
+             sum(settled_invoices) as settled, sum(days_beyond_terms) as days
+        from (select grain, currency, ref_id, issue_date, status, invoices, coalesce(outstanding, 0) as outstanding, settled_invoices, days_beyond_terms from kept
               union all
-              select grain, currency, ref_id, issue_date, status, -invoices, -coalesce(outstanding, 0) from recount) x
+              select grain, currency, ref_id, issue_date, status, -invoices, -coalesce(outstanding, 0), -settled_invoices, -days_beyond_terms from recount) x
        group by grain, currency, ref_id, issue_date, status
-      having sum(invoices) <> 0 or sum(outstanding) <> 0)
-    select grain, currency, ref_id, issue_date::text, status, invoices::text, outstanding::text from diff
+      having sum(invoices) <> 0 or sum(outstanding) <> 0 or sum(settled_invoices) <> 0 or sum(days_beyond_terms) <> 0)
+    select grain, currency, ref_id, issue_date::text, status, invoices::text, outstanding::text, settled::text, days::text from diff
      order by grain, currency, ref_id nulls first, issue_date nulls first, status nulls first limit 20`;
   const GRAIN_NAMES: Record<number, string> = {
     1: 'open invoices by issue date',
-    2: 'open invoices by debtor',
+    2: 'open and settled invoices by debtor',
     3: 'invoices by status',
     4: 'owing invoices by debtor and issue date',
     5: 'owing invoices by client and issue date',
@@ -125,7 +147,10 @@ export async function verifyInvoiceRollups(sql: RawSql, breaks: Break[]): Promis
       .join(', ');
     breaks.push({
       kind: 'invoice_rollup',
-      message: `the dashboard's roll-up of ${GRAIN_NAMES[r.grain] ?? `grain ${r.grain}`} (${key}) is off by ${r.invoices} invoices and ${r.outstanding} outstanding against a recount of the invoices`,
+      message:
+        `the dashboard's roll-up of ${GRAIN_NAMES[r.grain] ?? `grain ${r.grain}`} (${key}) is off by ${r.invoices} invoices and ${r.outstanding} outstanding` +
+        (r.settled !== '0' || r.days !== '0' ? `, ${r.settled} settled invoices and ${r.days} days beyond terms` : '') +
+        ' against a recount of the invoices',
     });
   }
   const triggers = await sql<{ tgname: string }[]>`

@@ -124,7 +124,16 @@ describe('the invoices roll-ups', () => {
     await foldInvoiceRollups(t.database);
     await expectExact('folded again');
     // Keys that fell to zero (the settled invoice's issue date, the merged debtor) are gone.
-    expect(await t.admin.sql`select * from invoice_rollups where invoices = 0 and outstanding = 0`).toEqual([]);
+    expect(
+      await t.admin.sql`select * from invoice_rollups where invoices = 0 and outstanding = 0 and settled_invoices = 0 and days_beyond_terms = 0`,
+    ).toEqual([]);
+    // A debtor's invoices with a settled date and their days beyond terms (the portal's average days late).
+    const [late] = await t.admin.sql<{ n: string; days: string }[]>`
+      select count(*) as n, sum(settled_date - due_date) as days from invoices where debtor_id = ${debtors[2]!.id} and settled_date is not null`;
+    expect(
+      await t.admin.sql`select settled_invoices::text as n, days_beyond_terms::text as days from invoice_rollups where grain = 2 and ref_id = ${debtors[2]!.id}`,
+    ).toEqual([{ n: late!.n, days: late!.days }]);
+    expect(late!.n).toBe('1');
     expect(await t.admin.sql`select * from invoice_rollups where ref_id = ${debtors[1]!.id} and grain in (2, 4)`).toEqual([]);
 
     // The aging report equals its definition straight from the invoices.
