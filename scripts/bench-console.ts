@@ -180,7 +180,9 @@ async function portfolio(benchUrl: string, flags: Record<string, string | true>)
       releaseMix: { asOf: addDays(today, -1), settledShare: 0.3 },
       log,
     });
-    log(`portfolio: ${fmt(generated.invoices)} invoices (${fmt(generated.settled)} settled), ${fmt(generated.clients)} clients, ${fmt(generated.debtors)} debtors in ${fmt(generated.seconds, 1)} s`);
+    log(
+      `portfolio: ${fmt(generated.invoices)} invoices (${fmt(generated.settled)} settled), ${fmt(generated.clients)} clients, ${fmt(generated.debtors)} debtors in ${fmt(generated.seconds, 1)} s`,
+    );
     const accrualDays = Number(flags['accrual-days'] ?? 2);
     if (accrualDays > 0) {
       const started = performance.now();
@@ -378,7 +380,9 @@ export async function benchConsole(flags: Record<string, string | true>): Promis
 function report(results: Measured[]): void {
   const floor = results.find((r) => r.target === FLOOR);
   const pad = (v: string, n: number) => v.padStart(n);
-  console.log(`\n  ${'target'.padEnd(28)} ${'kind'.padEnd(6)} ${'as'.padEnd(11)} ${pad('p50', 7)} ${pad('p95', 7)} ${pad('p99', 7)} ${pad('req/s', 7)} ${pad('non-2xx', 7)}  verdict`);
+  console.log(
+    `\n  ${'target'.padEnd(28)} ${'kind'.padEnd(6)} ${'as'.padEnd(11)} ${pad('p50', 7)} ${pad('p95', 7)} ${pad('p99', 7)} ${pad('req/s', 7)} ${pad('non-2xx', 7)}  verdict`,
+  );
   let slow = 0;
   let ok = 0;
   for (const r of results) {
@@ -390,7 +394,10 @@ function report(results: Measured[]): void {
     else if (t === FLOOR) verdict = 'floor';
     else if ((r.non2xx ?? 0) > 0 || (r.errors ?? 0) > 0) verdict = `FAIL: ${r.non2xx} non-2xx, ${r.errors} errors`;
     else verdict = r.p95! < budget ? `ok (p95 < ${budget} ms)` : `SLOW (p95 ≥ ${budget} ms)`;
-    if (t !== FLOOR && r.status !== 'not on this build') verdict.startsWith('ok') ? ok++ : slow++;
+    if (t !== FLOOR && r.status !== 'not on this build') {
+      if (verdict.startsWith('ok')) ok++;
+      else slow++;
+    }
     const ms = (v?: number) => (v === undefined ? '—' : fmt(v));
     console.log(
       `  ${t.name.padEnd(28)} ${t.kind.padEnd(6)} ${t.as.padEnd(11)} ${pad(ms(r.p50), 7)} ${pad(ms(r.p95), 7)} ${pad(ms(r.p99), 7)} ${pad(r.rps === undefined ? '—' : fmt(r.rps, 1), 7)} ${pad(r.non2xx === undefined ? '—' : String(r.non2xx), 7)}  ${verdict}`,

@@ -1,49 +1,53 @@
--- Issue 13: the dashboard and the aging report at any volume. What they show is summed from kept
--- roll-ups of the invoices (a few rows per currency and issue date, per debtor, per client, per
--- status), never from a pass over the invoices.
+-- Issue 13: the dashboard, the aging report and the portal's lateness at any volume. What they
+-- show is summed from kept roll-ups (a few rows per currency and issue date, per debtor, per
+-- client, per invoice status, per account code), never from a pass over invoices, accounts or lines.
 --
--- How the roll-ups stay exact without a hot row: a statement-level trigger on invoices turns each
--- statement's changes (its transition tables: the old rows counted -1, the new ones +1) into a few
--- aggregated DELTA rows, appended to invoice_rollup_deltas in the same transaction. Appending takes
--- no row lock, so parallel fundings and payments never wait for one another here (nor deadlock
--- with the ledger's account locks). A fold (lib/reports/rollups.ts, the `invoice-rollups` job every
--- 10 s) moves committed deltas into invoice_rollups in one transaction; readers sum
--- invoice_rollups + invoice_rollup_deltas in one statement (one snapshot), which is exact whether
--- or not a fold has run. audit:verify proves the sum equals a recount of the invoices.
+-- How the roll-ups stay exact without a hot row: statement-level triggers on invoices and
+-- ledger_accounts turn each statement's changes (its transition tables: the old rows counted -1,
+-- the new ones +1) into a few aggregated DELTA rows appended to rollup_deltas in the same
+-- transaction. Appending takes no row lock, so parallel fundings, payments and postings never wait
+-- for one another here (nor deadlock with the ledger's account locks). A fold (lib/reports/
+-- rollups.ts; the `rollups` job every 10 s) moves committed deltas into rollups in one short
+-- transaction; readers sum rollups + rollup_deltas in one statement (one snapshot), which is
+-- exact whether or not a fold has run. audit:verify proves the sums equal a recount.
 --
--- Grains (invoice_rollups.grain), with what ref_id names and what is counted and summed:
---   1 (currency, issue_date)             open invoices (funded, disputed): count, outstanding — dashboard aging
---   2 (debtor ref_id, currency)          open invoices: count, outstanding — top debtor exposure; and the invoices
---                                        with a settled date (paid, charged back, written off): count in
---                                        settled_invoices, settled_date − due_date summed in days_beyond_terms
---                                        — a debtor's average days late (portal forecast)
---   3 (status, currency)                 every invoice: count, outstanding — counts per status
---   4 (debtor ref_id, currency, issue_date)  open invoices still owing (outstanding > 0): count, outstanding — aging by debtor
---   5 (client ref_id, currency, issue_date)  open invoices still owing: count, outstanding — aging by client
---   6 (client ref_id, currency)          open invoices still owing: count, outstanding — ranking of clients by what they are owed
-CREATE TABLE "invoice_rollups" (
+-- Grains (rollups.grain); `items` counts, `amount` sums:
+--   1 (currency, issue_date)                 open invoices (funded, disputed), their outstanding — dashboard aging
+--   2 (debtor ref_id, currency)              open invoices, their outstanding — top debtor exposure; and the
+--                                            invoices with a settled date (paid, charged back, written off):
+--                                            settled_invoices, and settled_date − due_date summed in
+--                                            days_beyond_terms — a debtor's average days late (portal)
+--   3 (tag = invoice status, currency)       every invoice, its outstanding — counts per status
+--   4 (debtor ref_id, currency, issue_date)  open invoices still owing (outstanding > 0) — aging by debtor
+--   5 (client ref_id, currency, issue_date)  open invoices still owing — aging by client
+--   6 (client ref_id, currency)              open invoices still owing — clients ranked by what they are owed
+--   7 (tag = account code, currency)         ledger accounts, their kept balances summed — dashboard totals
+CREATE TABLE "rollups" (
 	"grain" smallint NOT NULL,
 	"currency" char(3) NOT NULL,
 	"ref_id" bigint,
 	"issue_date" date,
-	"status" text,
-	"invoices" bigint NOT NULL,
-	"outstanding" numeric(24, 4) NOT NULL,
+	"tag" text,
+	"items" bigint NOT NULL,
+	"amount" numeric(24, 4) NOT NULL,
 	"settled_invoices" bigint DEFAULT 0 NOT NULL,
 	"days_beyond_terms" bigint DEFAULT 0 NOT NULL,
-	CONSTRAINT "invoice_rollups_key" UNIQUE NULLS NOT DISTINCT("grain","ref_id","currency","issue_date","status"),
-	CONSTRAINT "invoice_rollups_grain_check" CHECK ("invoice_rollups"."grain" between 1 and 6)
+	CONSTRAINT "rollups_key" UNIQUE NULLS NOT DISTINCT("grain","ref_id","currency","issue_date","tag"),
+	CONSTRAINT "rollups_grain_check" CHECK ("rollups"."grain" between 1 and 7)
 );
 --> statement-breakpoint
--- Appended by the trigger, emptied by the fold: no index (appends stay cheap; readers and the fold read it whole).
-CREATE TABLE "invoice_rollup_deltas" (
+-- The largest first, for the top debtors (grain 2) and the aging report's ranking (2 and 6).
+CREATE INDEX "rollups_ranked" ON "rollups" USING btree ("grain","amount" DESC,"ref_id","currency") WHERE "rollups"."grain" in (2, 6);
+--> statement-breakpoint
+-- Appended by the triggers, emptied by the fold: no index (appends stay cheap; readers and the fold read it whole).
+CREATE TABLE "rollup_deltas" (
 	"grain" smallint NOT NULL,
 	"currency" char(3) NOT NULL,
 	"ref_id" bigint,
 	"issue_date" date,
-	"status" text,
-	"invoices" bigint NOT NULL,
-	"outstanding" numeric(24, 4) NOT NULL,
+	"tag" text,
+	"items" bigint NOT NULL,
+	"amount" numeric(24, 4) NOT NULL,
 	"settled_invoices" bigint DEFAULT 0 NOT NULL,
 	"days_beyond_terms" bigint DEFAULT 0 NOT NULL
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
@@ -56,20 +60,20 @@ CREATE OR REPLACE FUNCTION holdback_invoice_rollup_deltas() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO invoice_rollup_deltas (grain, currency, ref_id, issue_date, status, invoices, outstanding, settled_invoices, days_beyond_terms)
+    INSERT INTO rollup_deltas (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
     WITH c AS (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
                    1 AS n, coalesce(r.outstanding, 0) AS s, (r.settled_date - r.due_date) AS late
               FROM new_rows r)
-    SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.status,
+    SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.tag,
            CASE WHEN d.grain = 3 THEN d.all_n WHEN d.grain IN (1, 2) THEN d.open_n ELSE d.owing_n END,
            CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END,
            CASE WHEN d.grain = 2 THEN d.paid_n ELSE 0 END,
            CASE WHEN d.grain = 2 THEN d.late_d ELSE 0 END
       FROM (SELECT CASE grouping(c.issue_date, c.debtor_id, c.client_id, c.status)
                      WHEN 7 THEN 1 WHEN 11 THEN 2 WHEN 14 THEN 3 WHEN 3 THEN 4 WHEN 5 THEN 5 ELSE 6 END AS grain,
-                   c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status,
+                   c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status AS tag,
                    sum(c.n) AS all_n, sum(c.s) AS all_s,
                    coalesce(sum(c.n) FILTER (WHERE c.open), 0) AS open_n, coalesce(sum(c.s) FILTER (WHERE c.open), 0) AS open_s,
                    coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s,
@@ -82,7 +86,7 @@ BEGIN
                 WHEN d.grain = 2 THEN d.open_n <> 0 OR d.open_s <> 0 OR d.paid_n <> 0 OR d.late_d <> 0
                 ELSE d.owing_n <> 0 OR d.owing_s <> 0 END;
   ELSE
-    INSERT INTO invoice_rollup_deltas (grain, currency, ref_id, issue_date, status, invoices, outstanding, settled_invoices, days_beyond_terms)
+    INSERT INTO rollup_deltas (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
     WITH c AS (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
@@ -94,14 +98,14 @@ BEGIN
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
                    -1 AS n, -coalesce(r.outstanding, 0) AS s, -(r.settled_date - r.due_date) AS late
               FROM old_rows r)
-    SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.status,
+    SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.tag,
            CASE WHEN d.grain = 3 THEN d.all_n WHEN d.grain IN (1, 2) THEN d.open_n ELSE d.owing_n END,
            CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END,
            CASE WHEN d.grain = 2 THEN d.paid_n ELSE 0 END,
            CASE WHEN d.grain = 2 THEN d.late_d ELSE 0 END
       FROM (SELECT CASE grouping(c.issue_date, c.debtor_id, c.client_id, c.status)
                      WHEN 7 THEN 1 WHEN 11 THEN 2 WHEN 14 THEN 3 WHEN 3 THEN 4 WHEN 5 THEN 5 ELSE 6 END AS grain,
-                   c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status,
+                   c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status AS tag,
                    sum(c.n) AS all_n, sum(c.s) AS all_s,
                    coalesce(sum(c.n) FILTER (WHERE c.open), 0) AS open_n, coalesce(sum(c.s) FILTER (WHERE c.open), 0) AS open_s,
                    coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s,
@@ -126,21 +130,49 @@ CREATE TRIGGER invoices_rollups_update AFTER UPDATE ON invoices
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION holdback_invoice_rollup_deltas();
 --> statement-breakpoint
--- The invoices already there (the triggers above hold invoices against writes until this commits).
-INSERT INTO invoice_rollups (grain, currency, ref_id, issue_date, status, invoices, outstanding, settled_invoices, days_beyond_terms)
+-- The same for the ledger accounts' kept balances (grain 7): a posting's update of a few balances
+-- appends a row per account code and currency it moved.
+CREATE OR REPLACE FUNCTION holdback_account_rollup_deltas() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO rollup_deltas (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
+    WITH c AS (SELECT r.code, r.currency, 1 AS n, r.balance AS b FROM new_rows r)
+    SELECT 7, c.currency, NULL, NULL, c.code, sum(c.n), sum(c.b), 0, 0
+      FROM c GROUP BY c.code, c.currency HAVING sum(c.n) <> 0 OR sum(c.b) <> 0;
+  ELSE
+    INSERT INTO rollup_deltas (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
+    WITH c AS (SELECT r.code, r.currency, 1 AS n, r.balance AS b FROM new_rows r UNION ALL SELECT r.code, r.currency, -1 AS n, -r.balance AS b FROM old_rows r)
+    SELECT 7, c.currency, NULL, NULL, c.code, sum(c.n), sum(c.b), 0, 0
+      FROM c GROUP BY c.code, c.currency HAVING sum(c.n) <> 0 OR sum(c.b) <> 0;
+  END IF;
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+CREATE TRIGGER ledger_accounts_rollups_insert AFTER INSERT ON ledger_accounts
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION holdback_account_rollup_deltas();
+--> statement-breakpoint
+CREATE TRIGGER ledger_accounts_rollups_update AFTER UPDATE ON ledger_accounts
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION holdback_account_rollup_deltas();
+--> statement-breakpoint
+-- What is already there (the triggers above hold invoices and ledger_accounts against writes until this commits).
+INSERT INTO rollups (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
 WITH c AS (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
                    1 AS n, coalesce(r.outstanding, 0) AS s, (r.settled_date - r.due_date) AS late
               FROM invoices r)
-SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.status,
+SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.tag,
            CASE WHEN d.grain = 3 THEN d.all_n WHEN d.grain IN (1, 2) THEN d.open_n ELSE d.owing_n END,
            CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END,
            CASE WHEN d.grain = 2 THEN d.paid_n ELSE 0 END,
            CASE WHEN d.grain = 2 THEN d.late_d ELSE 0 END
       FROM (SELECT CASE grouping(c.issue_date, c.debtor_id, c.client_id, c.status)
                      WHEN 7 THEN 1 WHEN 11 THEN 2 WHEN 14 THEN 3 WHEN 3 THEN 4 WHEN 5 THEN 5 ELSE 6 END AS grain,
-                   c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status,
+                   c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status AS tag,
                    sum(c.n) AS all_n, sum(c.s) AS all_s,
                    coalesce(sum(c.n) FILTER (WHERE c.open), 0) AS open_n, coalesce(sum(c.s) FILTER (WHERE c.open), 0) AS open_s,
                    coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s,
@@ -152,3 +184,8 @@ SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.status,
                 WHEN d.grain = 1 THEN d.open_n <> 0 OR d.open_s <> 0
                 WHEN d.grain = 2 THEN d.open_n <> 0 OR d.open_s <> 0 OR d.paid_n <> 0 OR d.late_d <> 0
                 ELSE d.owing_n <> 0 OR d.owing_s <> 0 END;
+--> statement-breakpoint
+INSERT INTO rollups (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
+WITH c AS (SELECT r.code, r.currency, 1 AS n, r.balance AS b FROM ledger_accounts r)
+SELECT 7, c.currency, NULL, NULL, c.code, sum(c.n), sum(c.b), 0, 0
+      FROM c GROUP BY c.code, c.currency HAVING sum(c.n) <> 0 OR sum(c.b) <> 0;

@@ -5,7 +5,7 @@ import { Big, moneyOut } from '../money';
 import { anchorOptions, compareWithAnchor, currentDatabaseName, nextAnchor, readLatestAnchor, type AnchorOptions, type AnchorReport } from './anchor';
 import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash } from './hash';
-import { verifyInvoiceRollups } from '../reports/rollups';
+import { verifyRollups } from '../reports/rollups';
 
 export interface Break {
   kind:
@@ -23,7 +23,7 @@ export interface Break {
     | 'reserve_movement'
     | 'reserve_rollforward'
     | 'release_unmatched'
-    | 'invoice_rollup';
+    | 'rollup';
   message: string;
 }
 
@@ -202,8 +202,8 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
     });
   }
   await verifyReserves(sql, breaks);
-  // Issue 13: the dashboard's and the aging report's roll-ups equal a recount of the invoices.
-  await verifyInvoiceRollups(sql, breaks);
+  // Issue 13: the roll-ups the dashboard, the aging report and the portal read equal a recount.
+  await verifyRollups(sql, breaks);
   const [counts] = await sql<{ entries: string; lines: string; accounts: string }[]>`
     select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines,
            (select count(*) from ledger_accounts) as accounts`;

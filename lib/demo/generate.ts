@@ -3,7 +3,7 @@ import { agreementTermsSchema } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import { systemActor } from '../auth/actor';
 import { feeSql } from '../ledger/accrual';
-import { foldInvoiceRollups } from '../reports/rollups';
+import { foldRollups } from '../reports/rollups';
 
 /**
  * A release-cycle mix (bench `release`): agreements whose release cadences (weekly, biweekly,
@@ -131,7 +131,7 @@ export async function generatePortfolio(
     });
   });
   // The invoices' roll-up deltas the trigger appended (lib/reports/rollups.ts), folded at once.
-  await foldInvoiceRollups(database);
+  await foldRollups(database);
   await database.sql`analyze`;
   return { clients: clientCount, debtors: debtorCount, invoices: invoiceCount, settled, seconds: (performance.now() - started) / 1000 };
 }

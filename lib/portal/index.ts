@@ -138,10 +138,10 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
     mine as (select distinct debtor_id from invoices where client_id = ${clientId} and status in ('funded', 'disputed')),
     lateness as (
       select r.ref_id as debtor_id, round(sum(r.days_beyond_terms)::numeric / sum(r.settled_invoices))::int as days_late
-        from (select ref_id, settled_invoices, days_beyond_terms from invoice_rollups
+        from (select ref_id, settled_invoices, days_beyond_terms from rollups
                where grain = ${ROLLUP_GRAIN.debtorExposure} and ref_id in (select debtor_id from mine)
               union all
-              select ref_id, settled_invoices, days_beyond_terms from invoice_rollup_deltas
+              select ref_id, settled_invoices, days_beyond_terms from rollup_deltas
                where grain = ${ROLLUP_GRAIN.debtorExposure} and ref_id in (select debtor_id from mine)) r
        group by r.ref_id having sum(r.settled_invoices) > 0
     )

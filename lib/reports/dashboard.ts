@@ -5,7 +5,7 @@ import { listOpenAlerts, type OpenAlertView } from '../concentration';
 import { todayIn } from '../dates';
 import { DomainError } from '../errors';
 import { Big, moneyOut } from '../money';
-import { ROLLUP_GRAIN } from './rollups';
+import { ROLLUP_GRAIN, topExposure } from './rollups';
 
 export interface CurrencyTotals {
   currency: string;
@@ -90,14 +90,21 @@ async function inTurns<T extends readonly (() => Promise<unknown>)[]>(limit: num
   return results as { [K in keyof T]: Awaited<ReturnType<T[K]>> };
 }
 
-/** Reserve, receivable and fee income per currency: the accounts' kept balances (one row per account, never their lines). */
+/**
+ * Reserve, receivable and fee income per currency: the accounts' kept balances summed per code and
+ * currency by the roll-ups (grain 7, lib/reports/rollups.ts) — a row per code and currency, never
+ * a row per account (10,000 clients have 40,000) or a journal line.
+ */
 function totalsQuery(tx: Tx) {
   return tx.sql<{ currency: string; reserve: string; receivable: string; fee_income: string }[]>`
     select currency,
-           coalesce(sum(balance) filter (where code = 'reserve'), 0) as reserve,
-           coalesce(sum(balance) filter (where code = 'receivable'), 0) as receivable,
-           coalesce(sum(balance) filter (where code = 'fee_income'), 0) as fee_income
-      from ledger_accounts group by currency order by currency`;
+           coalesce(sum(amount) filter (where tag = 'reserve'), 0) as reserve,
+           coalesce(sum(amount) filter (where tag = 'receivable'), 0) as receivable,
+           coalesce(sum(amount) filter (where tag = 'fee_income'), 0) as fee_income
+      from (select currency, tag, amount from rollups where grain = ${ROLLUP_GRAIN.accountTotals}
+            union all
+            select currency, tag, amount from rollup_deltas where grain = ${ROLLUP_GRAIN.accountTotals}) a
+     group by currency order by currency`;
 }
 
 /**
@@ -126,41 +133,34 @@ function openPortfolioQuery(tx: Tx, asOf: string) {
     }[]
   >`
     with d as materialized (
-      select grain, currency, ref_id, issue_date, status, invoices, outstanding from invoice_rollup_deltas
+      select grain, currency, ref_id, issue_date, tag, items, amount from rollup_deltas
        where grain in (${ROLLUP_GRAIN.agingByDate}, ${ROLLUP_GRAIN.debtorExposure}, ${ROLLUP_GRAIN.status})),
     by_date as (
-      select currency, issue_date, invoices, outstanding from invoice_rollups where grain = ${ROLLUP_GRAIN.agingByDate}
+      select currency, issue_date, items, amount from rollups where grain = ${ROLLUP_GRAIN.agingByDate}
       union all
-      select currency, issue_date, invoices, outstanding from d where grain = ${ROLLUP_GRAIN.agingByDate}),
+      select currency, issue_date, items, amount from d where grain = ${ROLLUP_GRAIN.agingByDate}),
     aging as (
-      select r.currency, b.bucket, sum(r.invoices)::int as invoices, sum(r.outstanding) as outstanding
+      select r.currency, b.bucket, sum(r.items)::int as invoices, sum(r.amount) as outstanding
         from by_date r
         cross join lateral (select case when ${asOf}::date - r.issue_date <= 30 then '0–30'
                                         when ${asOf}::date - r.issue_date <= 60 then '31–60'
                                         when ${asOf}::date - r.issue_date <= 90 then '61–90'
                                         else '90+' end as bucket) b
        group by r.currency, b.bucket
-      having sum(r.invoices) > 0),
-    exposure as (
-      select ref_id, currency, outstanding from invoice_rollups where grain = ${ROLLUP_GRAIN.debtorExposure}
-      union all
-      select ref_id, currency, outstanding from d where grain = ${ROLLUP_GRAIN.debtorExposure}),
-    top as (
-      select ref_id as debtor_id, currency, sum(outstanding) as total from exposure
-       group by ref_id, currency having sum(outstanding) > 0
-       order by total desc, debtor_id, currency limit 5),
+      having sum(r.items) > 0),
+    ${topExposure(tx, ROLLUP_GRAIN.debtorExposure, 5)},
     per_status as (
-      select status, sum(invoices)::int as invoices from (
-        select status, invoices from invoice_rollups where grain = ${ROLLUP_GRAIN.status}
+      select tag as status, sum(items)::int as invoices from (
+        select tag, items from rollups where grain = ${ROLLUP_GRAIN.status}
         union all
-        select status, invoices from d where grain = ${ROLLUP_GRAIN.status}) s
-       group by status having sum(invoices) <> 0)
+        select tag, items from d where grain = ${ROLLUP_GRAIN.status}) s
+       group by tag having sum(items) <> 0)
     select 'aging' as part, row_number() over (order by currency, bucket) as ord, bucket, currency, invoices, outstanding,
            null::bigint as debtor_id, null::text as name, null::numeric as credit_limit, null::text as status
       from aging
     union all
-    select 'debtor', row_number() over (order by t.total desc, t.debtor_id, t.currency), null, t.currency, null, t.total, d.id, d.name, d.credit_limit, null
-      from top t join debtors d on d.id = t.debtor_id
+    select 'debtor', row_number() over (order by t.total desc, t.ref_id, t.currency), null, t.currency, null, t.total, d.id, d.name, d.credit_limit, null
+      from top t join debtors d on d.id = t.ref_id
     union all
     select 'status', row_number() over (order by status), null, '', invoices, '0', null, null, null, status
       from per_status

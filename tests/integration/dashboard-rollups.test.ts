@@ -9,7 +9,7 @@ import { fundBatch } from '../../lib/funding';
 import { Big } from '../../lib/money';
 import { agingBy } from '../../lib/reports/aging';
 import { dashboard } from '../../lib/reports/dashboard';
-import { foldInvoiceRollups, verifyInvoiceRollups } from '../../lib/reports/rollups';
+import { foldRollups, topExposure, verifyRollups } from '../../lib/reports/rollups';
 import { aClient, aDebtor, anInvoice, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 async function rollupBreaks(): Promise<Break[]> {
   const breaks: Break[] = [];
-  await verifyInvoiceRollups(t.database.sql, breaks);
+  await verifyRollups(t.database.sql, breaks);
   return breaks;
 }
 
@@ -52,7 +52,15 @@ async function recount() {
            count(*)::int as invoices, to_char(sum(outstanding), 'FM999999999990.00') as outstanding
       from invoices where status in ('funded', 'disputed') group by 1, 2 order by 1, 2`;
   const [submitted] = await t.admin.sql<{ n: number }[]>`select count(*)::int as n from invoices where status = 'submitted'`;
-  return { aging: aging.map((a) => ({ ...a })), submitted: submitted!.n };
+  const top = await t.admin.sql<{ debtorId: string; currency: string; outstanding: string }[]>`
+    select debtor_id::text as "debtorId", currency, to_char(sum(outstanding), 'FM999999999990.00') as outstanding
+      from invoices where status in ('funded', 'disputed') group by debtor_id, currency having sum(outstanding) > 0
+     order by sum(outstanding) desc, debtor_id, currency limit 5`;
+  const totals = await t.admin.sql<{ currency: string; receivables: string; reserve: string }[]>`
+    select currency, to_char(coalesce(sum(balance) filter (where code = 'receivable'), 0), 'FM999999999990.00') as receivables,
+           to_char(-coalesce(sum(balance) filter (where code = 'reserve'), 0), 'FM999999999990.00') as reserve
+      from ledger_accounts group by currency order by currency`;
+  return { aging: aging.map((a) => ({ ...a })), submitted: submitted!.n, top: top.map((x) => ({ ...x })), totals: totals.map((x) => ({ ...x })) };
 }
 
 async function expectExact(step: string) {
@@ -61,6 +69,14 @@ async function expectExact(step: string) {
   const r = await recount();
   expect(d.aging, step).toEqual(r.aging);
   expect(d.counts.awaitingVerification, step).toBe(r.submitted);
+  expect(
+    d.topDebtors.map((x) => ({ debtorId: x.debtorId, currency: x.currency, outstanding: x.outstanding })),
+    step,
+  ).toEqual(r.top);
+  expect(
+    d.totals.map((x) => ({ currency: x.currency, receivables: x.receivables, reserve: x.reserveHeld })),
+    step,
+  ).toEqual(r.totals);
 }
 
 async function fund(client: ClientView, invoiceIds: string[], fundingDate = '2026-03-02') {
@@ -86,11 +102,11 @@ describe('the invoices roll-ups', () => {
     await fund(eur, e);
     await fund(nonRecourse, n);
     await expectExact('funded');
-    const folded = await foldInvoiceRollups(t.database);
+    const folded = await foldRollups(t.database);
     expect(folded.busy).toBe(false);
     expect(folded.folded).toBeGreaterThan(0);
     await expectExact('funded, folded');
-    expect((await t.admin.sql`select 1 from invoice_rollup_deltas`).length).toBe(0);
+    expect((await t.admin.sql`select 1 from rollup_deltas`).length).toBe(0);
 
     // A dispute (status), a part payment and a payment in full (outstanding, then settled).
     await t.database.transaction((tx) => openDispute(tx, Number(a[0]), { amount: '100.00', reason: 'Damaged' }, team.collections));
@@ -107,7 +123,7 @@ describe('the invoices roll-ups', () => {
     await pay(a[2]!, new Big(left!.outstanding).toFixed(2));
     expect((await t.admin.sql<{ status: string }[]>`select status from invoices where id = ${a[2]!}`)[0]!.status).toBe('settled');
     await expectExact('paid in full');
-    await foldInvoiceRollups(t.database);
+    await foldRollups(t.database);
     await expectExact('paid, folded');
 
     // Chargeback (recourse) and write-off (non-recourse): no longer open.
@@ -117,24 +133,22 @@ describe('the invoices roll-ups', () => {
     // A debtor merge moves invoices to another debtor (another part of issue 13 builds it): the roll-ups follow.
     await t.database.sql`update invoices set debtor_id = ${debtors[0]!.id} where debtor_id = ${debtors[1]!.id}`;
     // An update of a column the roll-ups do not count appends nothing.
-    const before = (await t.admin.sql`select 1 from invoice_rollup_deltas`).length;
+    const before = (await t.admin.sql`select 1 from rollup_deltas`).length;
     await t.database.sql`update invoices set debtor_approved_date = '2026-04-01' where id = ${waiting.id}`;
-    expect((await t.admin.sql`select 1 from invoice_rollup_deltas`).length).toBe(before);
+    expect((await t.admin.sql`select 1 from rollup_deltas`).length).toBe(before);
     await expectExact('debtor merged');
-    await foldInvoiceRollups(t.database);
+    await foldRollups(t.database);
     await expectExact('folded again');
     // Keys that fell to zero (the settled invoice's issue date, the merged debtor) are gone.
-    expect(
-      await t.admin.sql`select * from invoice_rollups where invoices = 0 and outstanding = 0 and settled_invoices = 0 and days_beyond_terms = 0`,
-    ).toEqual([]);
+    expect(await t.admin.sql`select * from rollups where items = 0 and amount = 0 and settled_invoices = 0 and days_beyond_terms = 0`).toEqual([]);
     // A debtor's invoices with a settled date and their days beyond terms (the portal's average days late).
     const [late] = await t.admin.sql<{ n: string; days: string }[]>`
       select count(*) as n, sum(settled_date - due_date) as days from invoices where debtor_id = ${debtors[2]!.id} and settled_date is not null`;
     expect(
-      await t.admin.sql`select settled_invoices::text as n, days_beyond_terms::text as days from invoice_rollups where grain = 2 and ref_id = ${debtors[2]!.id}`,
+      await t.admin.sql`select settled_invoices::text as n, days_beyond_terms::text as days from rollups where grain = 2 and ref_id = ${debtors[2]!.id}`,
     ).toEqual([{ n: late!.n, days: late!.days }]);
     expect(late!.n).toBe('1');
-    expect(await t.admin.sql`select * from invoice_rollups where ref_id = ${debtors[1]!.id} and grain in (2, 4)`).toEqual([]);
+    expect(await t.admin.sql`select * from rollups where ref_id = ${debtors[1]!.id} and grain in (2, 4)`).toEqual([]);
 
     // The aging report equals its definition straight from the invoices.
     for (const by of ['debtor', 'client'] as const) {
@@ -155,7 +169,7 @@ describe('the invoices roll-ups', () => {
     const one = await anInvoice(t.database, team, { client: usd, debtor: debtors[2]!, issueDate: '2026-04-02', faceValue: '2000.00' });
     const two = await anInvoice(t.database, team, { client: usd, debtor: debtors[2]!, issueDate: '2026-04-02', faceValue: '3000.00' });
     await fund(usd, [one.id, two.id]);
-    await foldInvoiceRollups(t.database);
+    await foldRollups(t.database);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
@@ -173,7 +187,7 @@ describe('the invoices roll-ups', () => {
         await tx.sql`set local lock_timeout = '500ms'`;
         await tx.sql`update invoices set outstanding = outstanding - 20 where id = ${two.id}`;
       });
-      const fold = await foldInvoiceRollups(t.database);
+      const fold = await foldRollups(t.database);
       expect(fold.busy).toBe(false);
       expect(fold.folded).toBeGreaterThan(0);
     } finally {
@@ -182,7 +196,7 @@ describe('the invoices roll-ups', () => {
     }
     // Whatever committed when, the sum is exact.
     await expectExact('after the overlapping transactions');
-    await foldInvoiceRollups(t.database);
+    await foldRollups(t.database);
     await expectExact('folded after them');
     // (Those bare updates had no ledger posting: put the outstanding back as the ledger has it.)
     await t.database.sql`update invoices set outstanding = outstanding + case when id = ${one.id} then 10 else 20 end where id in (${one.id}, ${two.id})`;
@@ -194,12 +208,13 @@ describe('the invoices roll-ups', () => {
     const made = await Promise.all(
       clients.map(async (client) => {
         const ids: string[] = [];
-        for (let i = 0; i < 3; i++) ids.push((await anInvoice(t.database, team, { client, debtor: debtors[0]!, issueDate: '2026-04-05', faceValue: '1500.00' })).id);
+        for (let i = 0; i < 3; i++)
+          ids.push((await anInvoice(t.database, team, { client, debtor: debtors[0]!, issueDate: '2026-04-05', faceValue: '1500.00' })).id);
         return { client, ids };
       }),
     );
     const folds = (async () => {
-      for (let i = 0; i < 5; i++) await foldInvoiceRollups(t.database);
+      for (let i = 0; i < 5; i++) await foldRollups(t.database);
     })();
     await Promise.all(made.map(({ client, ids }) => fund(client, ids)));
     await Promise.all(
@@ -216,8 +231,45 @@ describe('the invoices roll-ups', () => {
     );
     await folds;
     await expectExact('parallel');
-    await foldInvoiceRollups(t.database);
+    await foldRollups(t.database);
     await expectExact('parallel, folded');
+  });
+
+  it('ranks the largest exactly from a few rows: folded amounts in index order plus the keys with deltas', async () => {
+    // Synthetic client totals (grain 6) in a transaction rolled back at the end: 60 folded keys and
+    // deltas that lift some past the leaders, sink leaders, create new keys and cancel out.
+    let seed = 7;
+    const rand = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let round = 0; round < 5; round++) {
+      await t.admin.sql
+        .begin(async (sql) => {
+          await sql`delete from rollup_deltas`;
+          await sql`delete from rollups where grain = 6`;
+          const base = Array.from({ length: 60 }, (_, i) => ({ ref: 1000 + i, amount: Math.floor(rand() * 1000) * (rand() < 0.1 ? 0 : 1) }));
+          for (const b of base) await sql`insert into rollups (grain, currency, ref_id, items, amount) values (6, 'USD', ${b.ref}, 1, ${b.amount})`;
+          const deltas = Array.from({ length: 15 }, () => ({ ref: 1000 + Math.floor(rand() * 70), amount: Math.floor(rand() * 1600) - 800 }));
+          for (const d of deltas) await sql`insert into rollup_deltas (grain, currency, ref_id, items, amount) values (6, 'USD', ${d.ref}, 0, ${d.amount})`;
+          const total = new Map<number, number>();
+          for (const b of base) total.set(b.ref, (total.get(b.ref) ?? 0) + b.amount);
+          for (const d of deltas) total.set(d.ref, (total.get(d.ref) ?? 0) + d.amount);
+          const expected = [...total.entries()]
+            .filter(([, v]) => v > 0)
+            .sort((x, y) => y[1] - x[1] || x[0] - y[0])
+            .slice(0, 5)
+            .map(([ref, v]) => ({ ref_id: String(ref), total: `${v}.0000` }));
+          const got = await sql<{ ref_id: string; total: string }[]>`
+            with d as materialized (select * from rollup_deltas), ${topExposure({ sql, db: undefined as never }, 6, 5)}
+            select t.ref_id::text as ref_id, t.total::text as total from top t order by t.total desc, t.ref_id`;
+          expect(
+            got.map((g) => ({ ...g })),
+            `round ${round}`,
+          ).toEqual(expected);
+          throw new Error('rollback');
+        })
+        .catch((e: Error) => {
+          if (e.message !== 'rollback') throw e;
+        });
+    }
   });
 
   it('audit:verify names a roll-up that differs from the invoices, and a trigger that is missing', async () => {
@@ -227,19 +279,28 @@ describe('the invoices roll-ups', () => {
       return breaks;
     };
     expect(await ledger()).toEqual([]);
-    await t.admin.sql`update invoice_rollups set outstanding = outstanding + 1 where grain = 1 and currency = 'EUR'`;
+    await t.admin.sql`update rollups set amount = amount + 1 where grain = 1 and currency = 'EUR'`;
     const tampered = await ledger();
-    expect(tampered.map((b) => b.kind)).toEqual(['invoice_rollup']);
-    expect(tampered[0]!.message).toMatch(/roll-up of open invoices by issue date \(EUR, 2026-03-01\) is off by 0 invoices and 1\.0000 outstanding/);
-    await t.admin.sql`update invoice_rollups set outstanding = outstanding - 1 where grain = 1 and currency = 'EUR'`;
+    expect(tampered.map((b) => b.kind)).toEqual(['rollup']);
+    expect(tampered[0]!.message).toMatch(
+      /roll-up of open invoices by issue date \(EUR, 2026-03-01\) is off by 0 invoices and 1\.0000 outstanding against a recount of the invoices/,
+    );
+    await t.admin.sql`update rollups set amount = amount - 1 where grain = 1 and currency = 'EUR'`;
     await t.admin.sql`alter table invoices disable trigger invoices_rollups_update`;
     try {
       expect((await ledger()).map((b) => b.message)).toEqual([
-        "trigger invoices_rollups_update on invoices is missing or disabled: the dashboard's roll-ups no longer follow the invoices",
+        "trigger invoices_rollups_update on invoices is missing or disabled: the dashboard's roll-ups no longer follow invoices",
       ]);
     } finally {
       await t.admin.sql`alter table invoices enable trigger invoices_rollups_update`;
     }
+    expect(await ledger()).toEqual([]);
+    // The account totals (grain 7) too.
+    await t.admin.sql`update rollups set amount = amount - 5 where grain = 7 and tag = 'cash' and currency = 'USD'`;
+    expect((await ledger()).map((b) => b.message)).toEqual([
+      'the roll-up of account balances by code (USD, cash) is off by 0 accounts and -5.0000 balance against a recount of the ledger accounts (the dashboard and the aging report show the roll-up)',
+    ]);
+    await t.admin.sql`update rollups set amount = amount + 5 where grain = 7 and tag = 'cash' and currency = 'USD'`;
     expect(await ledger()).toEqual([]);
   });
 });

@@ -186,7 +186,9 @@ describe('the dashboard at 100,000 invoices', () => {
       const key = setup.sql.unsafe(by === 'debtor' ? 'i.debtor_id' : 'i.client_id');
       const names = setup.sql.unsafe(by === 'debtor' ? 'debtors' : 'clients');
       // The report's definition before issue 13, straight from the invoices.
-      const expected = await setup.sql<{ id: string; name: string; currency: string; invoices: number; b1: string; b2: string; b3: string; b4: string; total: string }[]>`
+      const expected = await setup.sql<
+        { id: string; name: string; currency: string; invoices: number; b1: string; b2: string; b3: string; b4: string; total: string }[]
+      >`
         select a.id, g.name, a.currency, a.invoices, a.b1, a.b2, a.b3, a.b4, a.total
           from (select ${key} as id, i.currency, count(*)::int as invoices,
                        coalesce(sum(i.outstanding) filter (where ${AS_OF}::date - i.issue_date <= 30), 0) as b1,
@@ -206,7 +208,12 @@ describe('the dashboard at 100,000 invoices', () => {
           name: r.name,
           currency: r.currency,
           invoices: r.invoices,
-          buckets: { '0–30': moneyOut(r.b1, r.currency), '31–60': moneyOut(r.b2, r.currency), '61–90': moneyOut(r.b3, r.currency), '90+': moneyOut(r.b4, r.currency) },
+          buckets: {
+            '0–30': moneyOut(r.b1, r.currency),
+            '31–60': moneyOut(r.b2, r.currency),
+            '61–90': moneyOut(r.b3, r.currency),
+            '90+': moneyOut(r.b4, r.currency),
+          },
           total: moneyOut(r.total, r.currency),
         })),
       );
@@ -282,10 +289,10 @@ describe('the dashboard at 100,000 invoices', () => {
     const stuck = () =>
       setup.sql<{ n: number }[]>`
         select count(*)::int as n from pg_stat_activity
-         where datname = ${t.name} and state = 'active' and wait_event_type = 'Lock' and query like '%invoice_rollups%'`;
+         where datname = ${t.name} and state = 'active' and wait_event_type = 'Lock' and query like '%rollups%'`;
     await setup.transaction(async (tx) => {
       // Another transaction holds the roll-ups: the dashboard's statements wait for it.
-      await tx.sql`lock table invoice_rollups in access exclusive mode`;
+      await tx.sql`lock table rollups in access exclusive mode`;
       await expect(dashboard(t.database, AS_OF, { deadlineMs: 300 })).rejects.toMatchObject({ code: 'dashboard_timeout', status: 503 });
       // Every waiting statement is cancelled on the server (the lock still held), none left behind.
       let left = (await stuck())[0]!.n;

@@ -49,7 +49,11 @@ beforeAll(async () => {
   const collections = staff.get('collections')!;
   for (let i = 0; i < 5; i++) {
     await setup.transaction((tx) =>
-      receivePayment(tx, { amount: `${1234 + i}.56`, currency: 'USD', receivedDate: '2026-04-15', payerName: `Payer ${i}`, reference: `Remittance ${i}` }, collections),
+      receivePayment(
+        tx,
+        { amount: `${1234 + i}.56`, currency: 'USD', receivedDate: '2026-04-15', payerName: `Payer ${i}`, reference: `Remittance ${i}` },
+        collections,
+      ),
     );
   }
   await setup.transaction((tx) => openDispute(tx, Number(pick!.invoice_id), { amount: '100.00', reason: 'Short shipment' }, collections));
@@ -105,7 +109,8 @@ describe('the screens at 100,000 invoices', () => {
         report.push(`  ${loader.screen.padEnd(36)} ${touched.length ? touched.join(', ') : '—'}   ${statement.slice(0, 60)}…`);
       }
       (loader.knownScans ?? []).forEach((k, i) => {
-        if (!knownSeen.has(i)) failures.push(`${loader.screen}: the known scan ${k.statement} no longer happens — remove it from tests/support/screen-loaders.ts (${k.why})`);
+        if (!knownSeen.has(i))
+          failures.push(`${loader.screen}: the known scan ${k.statement} no longer happens — remove it from tests/support/screen-loaders.ts (${k.why})`);
       });
     }
     if (known.length > 0) console.log(`[query plans] KNOWN sequential scans, each to be removed by its owner:\n  ${known.join('\n  ')}`);

@@ -82,7 +82,12 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
     screen: 'collections misdirected',
     source: 'app/(console)/collections/page.tsx MisdirectedTab (as collections: clients and debtors for the form)',
     run: (db, c) =>
-      Promise.all([listMisdirected(db, { status: 'open' }), listMisdirected(db, { status: 'remitted' }), listClients(db, c.as('collections')), listDebtors(db)]),
+      Promise.all([
+        listMisdirected(db, { status: 'open' }),
+        listMisdirected(db, { status: 'remitted' }),
+        listClients(db, c.as('collections')),
+        listDebtors(db),
+      ]),
     knownScans: [DEBTOR_PICKER_SCAN],
   },
   {
