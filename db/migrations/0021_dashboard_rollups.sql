@@ -52,71 +52,77 @@ CREATE TABLE "rollup_deltas" (
 	"days_beyond_terms" bigint DEFAULT 0 NOT NULL
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 2000);
 --> statement-breakpoint
--- One statement's changes to invoices → aggregated delta rows (see above). The old rows count -1
--- and the new +1, so an UPDATE that leaves every counted column as it was (status, outstanding,
--- issue_date, due_date, settled_date, debtor_id, client_id, currency) cancels out and appends
--- nothing. Runs as the caller (the app role may append deltas).
+-- One statement's changes to invoices → aggregated delta rows (see above): the new rows count +1
+-- and the old −1, of the rows whose counted columns (status, outstanding, issue_date, due_date,
+-- settled_date, debtor_id, client_id, currency) changed — an UPDATE of anything else appends
+-- nothing and costs one join of the transition tables. Each grain is one GROUP BY over the
+-- statement's rows. Runs as the caller (the app role may append deltas).
 CREATE OR REPLACE FUNCTION holdback_invoice_rollup_deltas() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO rollup_deltas (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
-    WITH c AS (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
+    WITH c AS MATERIALIZED (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
-                   1 AS n, coalesce(r.outstanding, 0) AS s, (r.settled_date - r.due_date) AS late
+                   1 AS n, coalesce(r.outstanding, 0) AS s,
+                   (r.settled_date IS NOT NULL)::int AS paid, coalesce(r.settled_date - r.due_date, 0) AS late
               FROM new_rows r)
-    SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.tag,
-           CASE WHEN d.grain = 3 THEN d.all_n WHEN d.grain IN (1, 2) THEN d.open_n ELSE d.owing_n END,
-           CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END,
-           CASE WHEN d.grain = 2 THEN d.paid_n ELSE 0 END,
-           CASE WHEN d.grain = 2 THEN d.late_d ELSE 0 END
-      FROM (SELECT CASE grouping(c.issue_date, c.debtor_id, c.client_id, c.status)
-                     WHEN 7 THEN 1 WHEN 11 THEN 2 WHEN 14 THEN 3 WHEN 3 THEN 4 WHEN 5 THEN 5 ELSE 6 END AS grain,
-                   c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status AS tag,
-                   sum(c.n) AS all_n, sum(c.s) AS all_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.open), 0) AS open_n, coalesce(sum(c.s) FILTER (WHERE c.open), 0) AS open_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.late IS NOT NULL), 0) AS paid_n, coalesce(sum(c.late), 0) AS late_d
-              FROM c
-             GROUP BY GROUPING SETS ((c.currency, c.issue_date), (c.debtor_id, c.currency), (c.status, c.currency),
-                                     (c.debtor_id, c.currency, c.issue_date), (c.client_id, c.currency, c.issue_date), (c.client_id, c.currency))) d
-     WHERE CASE WHEN d.grain = 3 THEN d.all_n <> 0 OR d.all_s <> 0
-                WHEN d.grain = 1 THEN d.open_n <> 0 OR d.open_s <> 0
-                WHEN d.grain = 2 THEN d.open_n <> 0 OR d.open_s <> 0 OR d.paid_n <> 0 OR d.late_d <> 0
-                ELSE d.owing_n <> 0 OR d.owing_s <> 0 END;
+    SELECT 1, c.currency, NULL::bigint, c.issue_date, NULL::text, sum(c.n), sum(c.s), 0::bigint, 0::bigint
+      FROM c WHERE c.open GROUP BY c.currency, c.issue_date HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 2, c.currency, c.debtor_id, NULL, NULL, coalesce(sum(c.n) FILTER (WHERE c.open), 0), coalesce(sum(c.s) FILTER (WHERE c.open), 0), sum(c.paid), sum(c.late)
+      FROM c GROUP BY c.debtor_id, c.currency
+    HAVING coalesce(sum(c.n) FILTER (WHERE c.open), 0) <> 0 OR coalesce(sum(c.s) FILTER (WHERE c.open), 0) <> 0 OR sum(c.paid) <> 0 OR sum(c.late) <> 0
+    UNION ALL
+    SELECT 3, c.currency, NULL, NULL, c.status, sum(c.n), sum(c.s), 0, 0
+      FROM c GROUP BY c.status, c.currency HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 4, c.currency, c.debtor_id, c.issue_date, NULL, sum(c.n), sum(c.s), 0, 0
+      FROM c WHERE c.owing GROUP BY c.debtor_id, c.currency, c.issue_date HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 5, c.currency, c.client_id, c.issue_date, NULL, sum(c.n), sum(c.s), 0, 0
+      FROM c WHERE c.owing GROUP BY c.client_id, c.currency, c.issue_date HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 6, c.currency, c.client_id, NULL, NULL, sum(c.n), sum(c.s), 0, 0
+      FROM c WHERE c.owing GROUP BY c.client_id, c.currency HAVING sum(c.n) <> 0 OR sum(c.s) <> 0;
   ELSE
     INSERT INTO rollup_deltas (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
-    WITH c AS (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
+    WITH ch AS MATERIALIZED (
+      SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id
+       WHERE (o.status, o.outstanding, o.issue_date, o.due_date, o.settled_date, o.debtor_id, o.client_id, o.currency)
+             IS DISTINCT FROM (n.status, n.outstanding, n.issue_date, n.due_date, n.settled_date, n.debtor_id, n.client_id, n.currency)),
+    c AS MATERIALIZED (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
-                   1 AS n, coalesce(r.outstanding, 0) AS s, (r.settled_date - r.due_date) AS late
-              FROM new_rows r
+                   1 AS n, coalesce(r.outstanding, 0) AS s,
+                   (r.settled_date IS NOT NULL)::int AS paid, coalesce(r.settled_date - r.due_date, 0) AS late
+              FROM new_rows r WHERE r.id IN (SELECT id FROM ch)
             UNION ALL
             SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
-                   -1 AS n, -coalesce(r.outstanding, 0) AS s, -(r.settled_date - r.due_date) AS late
-              FROM old_rows r)
-    SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.tag,
-           CASE WHEN d.grain = 3 THEN d.all_n WHEN d.grain IN (1, 2) THEN d.open_n ELSE d.owing_n END,
-           CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END,
-           CASE WHEN d.grain = 2 THEN d.paid_n ELSE 0 END,
-           CASE WHEN d.grain = 2 THEN d.late_d ELSE 0 END
-      FROM (SELECT CASE grouping(c.issue_date, c.debtor_id, c.client_id, c.status)
-                     WHEN 7 THEN 1 WHEN 11 THEN 2 WHEN 14 THEN 3 WHEN 3 THEN 4 WHEN 5 THEN 5 ELSE 6 END AS grain,
-                   c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status AS tag,
-                   sum(c.n) AS all_n, sum(c.s) AS all_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.open), 0) AS open_n, coalesce(sum(c.s) FILTER (WHERE c.open), 0) AS open_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.late IS NOT NULL), 0) AS paid_n, coalesce(sum(c.late), 0) AS late_d
-              FROM c
-             GROUP BY GROUPING SETS ((c.currency, c.issue_date), (c.debtor_id, c.currency), (c.status, c.currency),
-                                     (c.debtor_id, c.currency, c.issue_date), (c.client_id, c.currency, c.issue_date), (c.client_id, c.currency))) d
-     WHERE CASE WHEN d.grain = 3 THEN d.all_n <> 0 OR d.all_s <> 0
-                WHEN d.grain = 1 THEN d.open_n <> 0 OR d.open_s <> 0
-                WHEN d.grain = 2 THEN d.open_n <> 0 OR d.open_s <> 0 OR d.paid_n <> 0 OR d.late_d <> 0
-                ELSE d.owing_n <> 0 OR d.owing_s <> 0 END;
+                   -1 AS n, -coalesce(r.outstanding, 0) AS s,
+                   -(r.settled_date IS NOT NULL)::int AS paid, -coalesce(r.settled_date - r.due_date, 0) AS late
+              FROM old_rows r WHERE r.id IN (SELECT id FROM ch))
+    SELECT 1, c.currency, NULL::bigint, c.issue_date, NULL::text, sum(c.n), sum(c.s), 0::bigint, 0::bigint
+      FROM c WHERE c.open GROUP BY c.currency, c.issue_date HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 2, c.currency, c.debtor_id, NULL, NULL, coalesce(sum(c.n) FILTER (WHERE c.open), 0), coalesce(sum(c.s) FILTER (WHERE c.open), 0), sum(c.paid), sum(c.late)
+      FROM c GROUP BY c.debtor_id, c.currency
+    HAVING coalesce(sum(c.n) FILTER (WHERE c.open), 0) <> 0 OR coalesce(sum(c.s) FILTER (WHERE c.open), 0) <> 0 OR sum(c.paid) <> 0 OR sum(c.late) <> 0
+    UNION ALL
+    SELECT 3, c.currency, NULL, NULL, c.status, sum(c.n), sum(c.s), 0, 0
+      FROM c GROUP BY c.status, c.currency HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 4, c.currency, c.debtor_id, c.issue_date, NULL, sum(c.n), sum(c.s), 0, 0
+      FROM c WHERE c.owing GROUP BY c.debtor_id, c.currency, c.issue_date HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 5, c.currency, c.client_id, c.issue_date, NULL, sum(c.n), sum(c.s), 0, 0
+      FROM c WHERE c.owing GROUP BY c.client_id, c.currency, c.issue_date HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 6, c.currency, c.client_id, NULL, NULL, sum(c.n), sum(c.s), 0, 0
+      FROM c WHERE c.owing GROUP BY c.client_id, c.currency HAVING sum(c.n) <> 0 OR sum(c.s) <> 0;
   END IF;
   RETURN NULL;
 END;
@@ -160,30 +166,30 @@ CREATE TRIGGER ledger_accounts_rollups_update AFTER UPDATE ON ledger_accounts
 --> statement-breakpoint
 -- What is already there (the triggers above hold invoices and ledger_accounts against writes until this commits).
 INSERT INTO rollups (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
-WITH c AS (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
+WITH c AS MATERIALIZED (SELECT r.currency, r.issue_date, r.debtor_id, r.client_id, r.status,
                    r.status IN ('funded', 'disputed') AS open,
                    r.status IN ('funded', 'disputed') AND r.outstanding > 0 AS owing,
-                   1 AS n, coalesce(r.outstanding, 0) AS s, (r.settled_date - r.due_date) AS late
+                   1 AS n, coalesce(r.outstanding, 0) AS s,
+                   (r.settled_date IS NOT NULL)::int AS paid, coalesce(r.settled_date - r.due_date, 0) AS late
               FROM invoices r)
-SELECT d.grain, d.currency, d.ref_id, d.issue_date, d.tag,
-           CASE WHEN d.grain = 3 THEN d.all_n WHEN d.grain IN (1, 2) THEN d.open_n ELSE d.owing_n END,
-           CASE WHEN d.grain = 3 THEN d.all_s WHEN d.grain IN (1, 2) THEN d.open_s ELSE d.owing_s END,
-           CASE WHEN d.grain = 2 THEN d.paid_n ELSE 0 END,
-           CASE WHEN d.grain = 2 THEN d.late_d ELSE 0 END
-      FROM (SELECT CASE grouping(c.issue_date, c.debtor_id, c.client_id, c.status)
-                     WHEN 7 THEN 1 WHEN 11 THEN 2 WHEN 14 THEN 3 WHEN 3 THEN 4 WHEN 5 THEN 5 ELSE 6 END AS grain,
-                   c.currency, coalesce(c.debtor_id, c.client_id) AS ref_id, c.issue_date, c.status AS tag,
-                   sum(c.n) AS all_n, sum(c.s) AS all_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.open), 0) AS open_n, coalesce(sum(c.s) FILTER (WHERE c.open), 0) AS open_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.owing), 0) AS owing_n, coalesce(sum(c.s) FILTER (WHERE c.owing), 0) AS owing_s,
-                   coalesce(sum(c.n) FILTER (WHERE c.late IS NOT NULL), 0) AS paid_n, coalesce(sum(c.late), 0) AS late_d
-              FROM c
-             GROUP BY GROUPING SETS ((c.currency, c.issue_date), (c.debtor_id, c.currency), (c.status, c.currency),
-                                     (c.debtor_id, c.currency, c.issue_date), (c.client_id, c.currency, c.issue_date), (c.client_id, c.currency))) d
-     WHERE CASE WHEN d.grain = 3 THEN d.all_n <> 0 OR d.all_s <> 0
-                WHEN d.grain = 1 THEN d.open_n <> 0 OR d.open_s <> 0
-                WHEN d.grain = 2 THEN d.open_n <> 0 OR d.open_s <> 0 OR d.paid_n <> 0 OR d.late_d <> 0
-                ELSE d.owing_n <> 0 OR d.owing_s <> 0 END;
+SELECT 1, c.currency, NULL::bigint, c.issue_date, NULL::text, sum(c.n), sum(c.s), 0::bigint, 0::bigint
+      FROM c WHERE c.open GROUP BY c.currency, c.issue_date HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 2, c.currency, c.debtor_id, NULL, NULL, coalesce(sum(c.n) FILTER (WHERE c.open), 0), coalesce(sum(c.s) FILTER (WHERE c.open), 0), sum(c.paid), sum(c.late)
+      FROM c GROUP BY c.debtor_id, c.currency
+    HAVING coalesce(sum(c.n) FILTER (WHERE c.open), 0) <> 0 OR coalesce(sum(c.s) FILTER (WHERE c.open), 0) <> 0 OR sum(c.paid) <> 0 OR sum(c.late) <> 0
+    UNION ALL
+    SELECT 3, c.currency, NULL, NULL, c.status, sum(c.n), sum(c.s), 0, 0
+      FROM c GROUP BY c.status, c.currency HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 4, c.currency, c.debtor_id, c.issue_date, NULL, sum(c.n), sum(c.s), 0, 0
+      FROM c WHERE c.owing GROUP BY c.debtor_id, c.currency, c.issue_date HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 5, c.currency, c.client_id, c.issue_date, NULL, sum(c.n), sum(c.s), 0, 0
+      FROM c WHERE c.owing GROUP BY c.client_id, c.currency, c.issue_date HAVING sum(c.n) <> 0 OR sum(c.s) <> 0
+    UNION ALL
+    SELECT 6, c.currency, c.client_id, NULL, NULL, sum(c.n), sum(c.s), 0, 0
+      FROM c WHERE c.owing GROUP BY c.client_id, c.currency HAVING sum(c.n) <> 0 OR sum(c.s) <> 0;
 --> statement-breakpoint
 INSERT INTO rollups (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
 WITH c AS (SELECT r.code, r.currency, 1 AS n, r.balance AS b FROM ledger_accounts r)
