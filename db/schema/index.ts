@@ -10,3 +10,4 @@ export * from './collections';
 export * from './releases';
 export * from './statements';
 export * from './accrual-detail';
+export * from './rollups';

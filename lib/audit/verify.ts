@@ -6,6 +6,7 @@ import { Big, moneyOut } from '../money';
 import { anchorOptions, compareWithAnchor, currentDatabaseName, nextAnchor, readLatestAnchor, type AnchorOptions, type AnchorReport } from './anchor';
 import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash } from './hash';
+import { verifyRollups } from '../reports/rollups';
 
 export interface Break {
   kind:
@@ -23,7 +24,8 @@ export interface Break {
     | 'liability_in_debit'
     | 'reserve_movement'
     | 'reserve_rollforward'
-    | 'release_unmatched';
+    | 'release_unmatched'
+    | 'rollup';
   message: string;
 }
 
@@ -241,6 +243,8 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
     });
   }
   await verifyReserves(sql, breaks);
+  // Issue 13: the roll-ups the dashboard, the aging report and the portal read equal a recount.
+  await verifyRollups(sql, breaks);
   const [counts] = await sql<{ entries: string; lines: string; accounts: string }[]>`
     select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines,
            (select count(*) from ledger_accounts) as accounts`;
