@@ -43,6 +43,11 @@ export interface SortKey {
   type: 'text' | 'numeric' | 'date' | 'bigint' | 'timestamptz' | 'integer';
   /** the column's words, for messages ("Face value") */
   label: string;
+  /**
+   * The key's ascending order is its expression's descending order (with the id), e.g. days past
+   * due sorted by the due date, latest first: one index on (expr, id) serves both keys.
+   */
+  reverse?: boolean;
 }
 
 export interface ListDefinition<F> {
@@ -226,11 +231,14 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
   const cursor = request.cursor;
   const backwards = cursor?.d === 'p';
   // Ascending lists read forwards with ">"; Previous reads the other way from the boundary and flips the rows back.
-  const ascending = (request.order === 'asc') !== backwards;
+  const ascending = (request.order === 'asc') !== backwards !== Boolean(key.reverse);
+  // The plain bound beside the row comparison lets the planner start an index on the sort
+  // expression alone (a sort by a joined table's column, such as the client's name) at the cursor.
+  const value = cursor ? sql`${cursor.v}::${sql.unsafe(key.type)}` : null;
   const boundary = cursor
     ? ascending
-      ? sql`(${sortExpr}, ${idExpr}) > (${cursor.v}::${sql.unsafe(key.type)}, ${cursor.i}::bigint)`
-      : sql`(${sortExpr}, ${idExpr}) < (${cursor.v}::${sql.unsafe(key.type)}, ${cursor.i}::bigint)`
+      ? sql`${sortExpr} >= ${value} and (${sortExpr}, ${idExpr}) > (${value}, ${cursor.i}::bigint)`
+      : sql`${sortExpr} <= ${value} and (${sortExpr}, ${idExpr}) < (${value}, ${cursor.i}::bigint)`
     : null;
   const direction = sql.unsafe(ascending ? 'asc' : 'desc');
   const where = allOf(sql, [...query.where, boundary]);
@@ -321,7 +329,7 @@ export function csvStream<F, R extends postgres.Row>(
   const key = def.sorts[request.sort]!;
   const sortExpr = sql.unsafe(key.expr);
   const idExpr = sql.unsafe(def.idExpr);
-  const direction = sql.unsafe(request.order);
+  const direction = sql.unsafe((request.order === 'asc') !== Boolean(key.reverse) ? 'asc' : 'desc');
   const where = allOf(sql, query.where);
   const encoder = new TextEncoder();
   let iterator: AsyncIterator<R[]> | null = null;
