@@ -19,6 +19,9 @@ CREATE INDEX IF NOT EXISTS "invoices_outstanding_idx" ON "invoices" USING btree 
 CREATE INDEX IF NOT EXISTS "invoices_issue_date_idx" ON "invoices" USING btree ("issue_date", "id");--> statement-breakpoint
 -- due date, days past due (its reverse) and the minDaysPastDue/maxDaysPastDue filters
 CREATE INDEX IF NOT EXISTS "invoices_due_date_idx" ON "invoices" USING btree ("due_date", "id");--> statement-breakpoint
+-- open invoices by due date: days past due (its filters keep to open invoices) and the open book by due date,
+-- without reading the settled history beside them
+CREATE INDEX IF NOT EXISTS "invoices_open_due_idx" ON "invoices" USING btree ("due_date", "id") WHERE "status" IN ('funded', 'disputed');--> statement-breakpoint
 -- not yet funded sorts first (ascending) or last (descending)
 CREATE INDEX IF NOT EXISTS "invoices_funding_date_idx" ON "invoices" USING btree ((coalesce("funding_date", '0001-01-01'::date)), "id");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "clients_name_id_idx" ON "clients" USING btree ("name", "id");--> statement-breakpoint

@@ -55,6 +55,9 @@ export const invoices = pgTable(
     index('invoices_outstanding_idx').on(sql`(coalesce(${t.outstanding}, ${t.faceValue}))`, t.id),
     index('invoices_issue_date_idx').on(t.issueDate, t.id),
     index('invoices_due_date_idx').on(t.dueDate, t.id),
+    index('invoices_open_due_idx')
+      .on(t.dueDate, t.id)
+      .where(sql`${t.status} in ('funded', 'disputed')`),
     index('invoices_funding_date_idx').on(sql`(coalesce(${t.fundingDate}, '0001-01-01'::date))`, t.id),
     // payment matching looks invoices up by the numbers found in remittance text
     index('invoices_number_key_idx').on(sql`upper(${t.number})`),

@@ -189,8 +189,9 @@ export function invoiceListQuery(sql: RawSql, actor: Actor, request: ListRequest
   const where = [
     scope.mismatch ? sql`false` : null,
     scope.clientId !== null ? sql`i.client_id = ${scope.clientId}` : null,
-    statuses ? (statuses.length === 1 ? sql`i.status = ${statuses[0]!}` : sql`i.status in ${sql(statuses)}`) : null,
-    openOnly ? sql`i.status in ${sql([...OPEN_STATUSES])}` : null,
+    // open is written out (not parameters), so the planner matches the partial index on open invoices
+    f.status === 'open' ? sql`i.status in ('funded', 'disputed')` : f.status ? sql`i.status = ${f.status}` : null,
+    openOnly ? sql`i.status in ('funded', 'disputed')` : null,
     f.debtorId !== undefined ? sql`i.debtor_id = ${f.debtorId}` : null,
     f.currency ? sql`i.currency = ${f.currency}` : null,
     f.from ? sql`i.issue_date >= ${f.from}::date` : null,
@@ -200,27 +201,32 @@ export function invoiceListQuery(sql: RawSql, actor: Actor, request: ListRequest
     // written on the index's expression: an invoice not yet funded has none of these dates
     f.fundedFrom ? sql`${funded} >= ${f.fundedFrom}::date` : null,
     f.fundedTo ? sql`${funded} <= ${f.fundedTo}::date and ${funded} > date '0001-01-01'` : null,
-    f.minDaysPastDue !== undefined ? sql`i.due_date <= ${addDays(today, -f.minDaysPastDue)}::date` : null,
+    // days past due are never below 0 (an invoice not yet due is 0 days past due): "at least 0" is every open invoice
+    f.minDaysPastDue ? sql`i.due_date <= ${addDays(today, -f.minDaysPastDue)}::date` : null,
     f.maxDaysPastDue !== undefined ? sql`i.due_date >= ${addDays(today, -f.maxDaysPastDue)}::date` : null,
     f.minAmount !== undefined ? sql`i.face_value >= ${f.minAmount}::numeric` : null,
     f.maxAmount !== undefined ? sql`i.face_value <= ${f.maxAmount}::numeric` : null,
     f.number ? sql`upper(i.number) collate "C" like ${prefixPattern(f.number)}` : null,
   ];
-  // A sort by name walks clients (debtors) by name and fetches each one's invoices: an inner join.
-  // Otherwise the names are left joins the planner drops from the count.
-  const clientJoin = request.sort === 'client' ? sql`join` : sql`left join`;
-  const debtorJoin = request.sort === 'debtor' ? sql`join` : sql`left join`;
+  // A sort by name walks clients (debtors) by name and fetches each one's invoices: a join. Otherwise
+  // the names are looked up for the page's rows only (after the LIMIT), never joined over the set.
+  const byClient = request.sort === 'client';
+  const byDebtor = request.sort === 'debtor';
   const onlyKept = f.debtorId === undefined && !f.from && !f.to && !f.dueFrom && !f.dueTo && !f.fundedFrom && !f.fundedTo && !pastDue;
   const kept = onlyKept && f.minAmount === undefined && f.maxAmount === undefined && !f.number;
   return {
     select: sql`
-      i.id::text as id, i.number, i.client_id::text as client_id, c.name as client_name, i.debtor_id::text as debtor_id, d.name as debtor_name,
+      i.id::text as id, i.number, i.client_id::text as client_id, i.debtor_id::text as debtor_id,
+      ${byClient ? sql`c.name` : sql`(select k.name from clients k where k.id = i.client_id)`} as client_name,
+      ${byDebtor ? sql`d.name` : sql`(select e.name from debtors e where e.id = i.debtor_id)`} as debtor_name,
       i.currency, i.face_value::text as face_value, i.advance::text as advance, coalesce(i.outstanding, i.face_value)::text as outstanding,
       i.status, i.issue_date, i.due_date, i.funding_date, i.settled_date,
       case when i.status in ('funded', 'disputed') then greatest(0, ${today}::date - i.due_date) end as days_past_due`,
-    from: sql`invoices i ${clientJoin} clients c on c.id = i.client_id ${debtorJoin} debtors d on d.id = i.debtor_id`,
+    from: sql`invoices i ${byClient ? sql`join clients c on c.id = i.client_id` : sql``} ${byDebtor ? sql`join debtors d on d.id = i.debtor_id` : sql``}`,
     where,
     exactCount: kept && !scope.mismatch ? () => keptCount(sql, scope.clientId, statuses, f.currency ?? null) : undefined,
+    // every filter is on the invoice: the count needs no name
+    countFrom: sql`invoices i`,
   };
 }
 
@@ -240,6 +246,12 @@ export async function keptCount(sql: RawSql, clientId: number | null, statuses: 
     select coalesce(sum(n), 0)::text as n from invoice_status_counts
      where true ${statuses ? sql`and status in ${sql(statuses)}` : sql``} ${currencyCode ? sql`and currency = ${currencyCode}` : sql``}`;
   return Number(row!.n);
+}
+
+/** The currencies invoices are in (from the kept counts: a few rows), for the screen's currency filter. */
+export async function listCurrencies(sql: RawSql): Promise<string[]> {
+  const rows = await sql<{ currency: string }[]>`select currency from invoice_status_counts group by currency having sum(n) > 0 order by currency`;
+  return rows.map((r) => r.currency);
 }
 
 /** One page of the invoices list as `actor` may see it. */

@@ -354,6 +354,10 @@ describe('filters', () => {
     }
     const closed = await walk({ status: 'settled', limit: '500' });
     expect(closed.items.every((i) => i.daysPastDue === null)).toBe(true);
+    // a closed invoice is never past due, whatever it was due
+    expect(closed.items.length).toBeGreaterThan(0);
+    expect((await walk({ status: 'settled', minDaysPastDue: '0' })).items).toEqual([]);
+    expect((await walk({ status: 'disputed', minDaysPastDue: '0' })).total).toBe(rows.filter((r) => r.status === 'disputed').length);
   });
 
   it('a client user’s key lists only its own client’s invoices, whatever it asks for', async () => {
