@@ -1,29 +1,37 @@
 -- Issue 13, the invoices list (lib/invoices/list.ts) at 1,000,000 invoices.
 --
--- Indexes: every sort key of the list as (sort expression, id), so a page is a walk of one index
--- under a LIMIT whatever the depth (the keyset engine's "(expr, id) > (cursor)"). The filters ride
--- on them: status and client have their own (status, id) and (client_id, id); a date range or an
--- amount range is a range of its sort index; a debtor's invoices come from invoices_debtor_status_idx
--- (a debtor has hundreds, a top-N of them is cheap); the client and debtor sorts walk
--- clients/debtors by name and fetch each one's invoices by (client_id, id) / (debtor_id, status).
--- (status, id) replaces the plain (status) index it contains.
+-- Every sort key of the list is an index on (sort expression, id), so a page is a walk of one index
+-- under a LIMIT whatever its depth (the keyset engine's "(expr, id) > (cursor)"). Each also carries
+-- status and currency after the id: they do not change the order, but a status or currency filter
+-- is checked in the index as the walk goes, without reading the table for each row passed over —
+-- which matters because status follows time (the settled are the old ones: "settled, latest due
+-- first" would otherwise read every open invoice's row before its first). Status, client and
+-- currency have their own (…, id) for the default order, newest first (a currency of a few
+-- invoices in a hundred would otherwise be searched for through the newest of all); the open book
+-- (funded or disputed) its partial (id);
+-- a date or amount range is a range of its sort index; a debtor's invoices come from
+-- invoices_debtor_status_idx (hundreds: a top-N of them is cheap); the client and debtor sorts walk
+-- clients/debtors by name and fetch each one's invoices. (status, id) replaces the plain (status).
+--
+-- "Open" is written as the range status BETWEEN 'disputed' AND 'funded', which is exactly
+-- {disputed, funded} of the statuses (tests/unit/invoice-list.test.ts keeps it so): a range, unlike
+-- an IN list, is checked inside these indexes, and it is the predicate of the partial index.
 DROP INDEX IF EXISTS "invoices_status_idx";--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "invoices_status_id_idx" ON "invoices" USING btree ("status", "id");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "invoices_client_id_idx" ON "invoices" USING btree ("client_id", "id");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "invoices_currency_id_idx" ON "invoices" USING btree ("currency", "id");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "invoices_open_id_idx" ON "invoices" USING btree ("id") WHERE "status" BETWEEN 'disputed' AND 'funded';--> statement-breakpoint
 -- the number sort and the "number starts with" filter: upper() so both ignore case; COLLATE "C" so
 -- LIKE 'NW-10%' is a range of this index whatever the database's collation
-CREATE INDEX IF NOT EXISTS "invoices_number_sort_idx" ON "invoices" USING btree ((upper("number")) COLLATE "C", "id");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "invoices_face_value_idx" ON "invoices" USING btree ("face_value", "id");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "invoices_number_sort_idx" ON "invoices" USING btree ((upper("number")) COLLATE "C", "id", "status", "currency");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "invoices_face_value_idx" ON "invoices" USING btree ("face_value", "id", "status", "currency");--> statement-breakpoint
 -- an invoice not yet funded owes its face value (as GET /invoices/{id} says)
-CREATE INDEX IF NOT EXISTS "invoices_outstanding_idx" ON "invoices" USING btree ((coalesce("outstanding", "face_value")), "id");--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "invoices_issue_date_idx" ON "invoices" USING btree ("issue_date", "id");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "invoices_outstanding_idx" ON "invoices" USING btree ((coalesce("outstanding", "face_value")), "id", "status", "currency");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "invoices_issue_date_idx" ON "invoices" USING btree ("issue_date", "id", "status", "currency");--> statement-breakpoint
 -- due date, days past due (its reverse) and the minDaysPastDue/maxDaysPastDue filters
-CREATE INDEX IF NOT EXISTS "invoices_due_date_idx" ON "invoices" USING btree ("due_date", "id");--> statement-breakpoint
--- open invoices by due date: days past due (its filters keep to open invoices) and the open book by due date,
--- without reading the settled history beside them
-CREATE INDEX IF NOT EXISTS "invoices_open_due_idx" ON "invoices" USING btree ("due_date", "id") WHERE "status" IN ('funded', 'disputed');--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "invoices_due_date_idx" ON "invoices" USING btree ("due_date", "id", "status", "currency");--> statement-breakpoint
 -- not yet funded sorts first (ascending) or last (descending)
-CREATE INDEX IF NOT EXISTS "invoices_funding_date_idx" ON "invoices" USING btree ((coalesce("funding_date", '0001-01-01'::date)), "id");--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "invoices_funding_date_idx" ON "invoices" USING btree ((coalesce("funding_date", '0001-01-01'::date)), "id", "status", "currency");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "clients_name_id_idx" ON "clients" USING btree ("name", "id");--> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "debtors_name_id_idx" ON "debtors" USING btree ("name", "id");--> statement-breakpoint
 -- The list's exact totals ("Showing 1–50 of 1,012,300"): how many invoices there are per status and

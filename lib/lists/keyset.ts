@@ -233,7 +233,7 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
   const cursor = request.cursor;
   const backwards = cursor?.d === 'p';
   // Ascending lists read forwards with ">"; Previous reads the other way from the boundary and flips the rows back.
-  const ascending = (request.order === 'asc') !== backwards !== Boolean(key.reverse);
+  const ascending = ((request.order === 'asc') !== backwards) !== Boolean(key.reverse);
   // The plain bound beside the row comparison lets the planner start an index on the sort
   // expression alone (a sort by a joined table's column, such as the client's name) at the cursor.
   const value = cursor ? sql`${cursor.v}::${sql.unsafe(key.type)}` : null;

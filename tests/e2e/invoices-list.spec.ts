@@ -46,7 +46,11 @@ test.beforeAll(async ({ request }) => {
 });
 
 const showing = (page: Page) => page.getByTestId('list-showing');
-const numbers = async (page: Page) => page.getByRole('table', { name: /^Invoices/ }).locator('tbody tr td:first-child').allTextContents();
+const numbers = async (page: Page) =>
+  page
+    .getByRole('table', { name: /^Invoices/ })
+    .locator('tbody tr td:first-child')
+    .allTextContents();
 
 test.describe('the invoices list', () => {
   test('filters by status and a client typed by name, pages, sorts and exports what it shows', async ({ page }) => {
@@ -99,13 +103,32 @@ test.describe('the invoices list', () => {
     const faceOf = (n: number) => ((n * 7) % 25) + 1;
     const byFace = Array.from({ length: 25 }, (_, i) => i + 1).sort((a, b) => faceOf(a) - faceOf(b));
     expect(await numbers(page)).toEqual(byFace.slice(0, 10).map((n) => `${prefix}${String(n).padStart(2, '0')}`));
-    await expect(page.getByRole('table', { name: /^Invoices/ }).locator('tbody tr').first().locator('td').nth(3)).toHaveText('1,000.00 USD');
+    await expect(
+      page
+        .getByRole('table', { name: /^Invoices/ })
+        .locator('tbody tr')
+        .first()
+        .locator('td')
+        .nth(3),
+    ).toHaveText('1,000.00 USD');
     await page.getByRole('link', { name: 'Face value' }).click();
     await expect(page.getByRole('columnheader', { name: /Face value/ })).toHaveAttribute('aria-sort', 'descending');
-    await expect(page.getByRole('table', { name: /^Invoices/ }).locator('tbody tr').first().locator('td').nth(3)).toHaveText('25,000.00 USD');
+    await expect(
+      page
+        .getByRole('table', { name: /^Invoices/ })
+        .locator('tbody tr')
+        .first()
+        .locator('td')
+        .nth(3),
+    ).toHaveText('25,000.00 USD');
     await page.getByRole('link', { name: 'Next →' }).click();
     await expect(showing(page)).toHaveText('Showing 11–20 of 25 invoices');
-    expect(await numbers(page)).toEqual(byFace.reverse().slice(10, 20).map((n) => `${prefix}${String(n).padStart(2, '0')}`));
+    expect(await numbers(page)).toEqual(
+      byFace
+        .reverse()
+        .slice(10, 20)
+        .map((n) => `${prefix}${String(n).padStart(2, '0')}`),
+    );
     // The sorted export carries the sort too.
     const sortedHref = (await page.getByRole('link', { name: /^Export CSV/ }).getAttribute('href'))!;
     expect(new URL(sortedHref, 'http://x').searchParams.get('sort')).toBe('faceValue');
@@ -120,7 +143,9 @@ test.describe('the invoices list', () => {
     await expect(page.getByRole('status').filter({ hasText: 'No client’s name starts with “No Such Client Anywhere”' })).toBeVisible();
     // A bad filter keeps what was typed, says what is wrong, and lists everything meanwhile.
     await page.goto('/invoices?minAmount=12%2C5OO');
-    await expect(page.getByRole('form', { name: 'Filters' }).getByRole('alert')).toHaveText('Minimum face value must be an amount written as digits, such as 12,500.00');
+    await expect(page.getByRole('form', { name: 'Filters' }).getByRole('alert')).toHaveText(
+      'Minimum face value must be an amount written as digits, such as 12,500.00',
+    );
     await expect(page.getByRole('form', { name: 'Filters' }).getByLabel('Face value, at least')).toHaveValue('12,5OO');
     await expect(showing(page)).toHaveText(/^Showing 1–50 of /);
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/errors';
-import { invoiceList, prefixPattern, statusWords } from '../../lib/invoices/list';
+import { INVOICE_STATUSES } from '../../db/schema/invoices';
+import { OPEN_RANGE, OPEN_STATUSES, defaultSortOf, invoiceList, invoiceListParams, listMoney, prefixPattern, statusWords } from '../../lib/invoices/list';
+import { moneyOut } from '../../lib/money';
 import { parseListRequest } from '../../lib/lists/keyset';
 
 /** Issue 13, the invoices list's request: filter names (a contract other screens link with), their words and their checks. */
@@ -110,5 +112,59 @@ describe('status words', () => {
     expect(statusWords('charged_back')).toBe('Charged back');
     expect(statusWords('open')).toBe('Open (funded or disputed)');
     expect(statusWords('something_new')).toBe('something_new');
+  });
+});
+
+describe('open invoices as a range of statuses', () => {
+  it('holds exactly the open statuses, so the indexes of migration 0018 may check it (a new status between them would break it)', () => {
+    const [low, high] = OPEN_RANGE;
+    // the statuses are lower-case ASCII: every collation orders them as JavaScript does
+    expect(INVOICE_STATUSES.every((s) => /^[a-z_]+$/.test(s))).toBe(true);
+    expect(INVOICE_STATUSES.filter((s) => s >= low && s <= high).sort()).toEqual([...OPEN_STATUSES].sort());
+  });
+});
+
+describe('the default order of a filtered list', () => {
+  it('is newest first, or the order of the range filtered to, unless a sort is asked for', () => {
+    expect(defaultSortOf({})).toBeNull();
+    expect(defaultSortOf({ status: 'open', clientId: '3', currency: 'USD' })).toBeNull();
+    expect(defaultSortOf({ minDaysPastDue: '30' })).toEqual({ sort: 'daysPastDue', order: 'desc' });
+    expect(defaultSortOf({ dueTo: '2026-03-01', from: '2026-01-01' })).toEqual({ sort: 'dueDate', order: 'asc' });
+    expect(defaultSortOf({ from: '2026-01-01' })).toEqual({ sort: 'issueDate', order: 'desc' });
+    expect(defaultSortOf({ fundedTo: '2026-01-01' })).toEqual({ sort: 'fundingDate', order: 'desc' });
+    expect(defaultSortOf({ number: 'NW' })).toEqual({ sort: 'number', order: 'asc' });
+    expect(defaultSortOf({ minAmount: '100' })).toEqual({ sort: 'faceValue', order: 'desc' });
+    expect(defaultSortOf({ minAmount: '100', sort: 'client' })).toBeNull();
+    expect(defaultSortOf({ from: '' })).toBeNull();
+    expect(parseListRequest(invoiceList, invoiceListParams(new URLSearchParams('from=2026-01-01&status=open')))).toMatchObject({
+      sort: 'issueDate',
+      order: 'desc',
+      filters: { from: '2026-01-01', status: 'open' },
+    });
+  });
+});
+
+describe('amounts in the list', () => {
+  it('are exactly what moneyOut says, for every currency and every shape of numeric text', () => {
+    const values = [
+      '0.0000',
+      '1.0000',
+      '12345.6700',
+      '12345.6750',
+      '12345.6749',
+      '0.0050',
+      '999999999999999.9999',
+      '10.5000',
+      '-5.0000',
+      '-0.0000',
+      '7',
+      '3.5',
+    ];
+    for (const currency of ['USD', 'EUR', 'JPY', 'KWD', 'CLF', 'GBP']) {
+      for (const value of values) expect(listMoney(value, currency), `${value} ${currency}`).toBe(moneyOut(value, currency));
+    }
+    expect(listMoney(null, 'USD')).toBe('0.00');
+    expect(listMoney('12345.6700', 'JPY')).toBe('12346');
+    expect(listMoney('12345.6000', 'KWD')).toBe('12345.600');
   });
 });

@@ -9,7 +9,7 @@ import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { todayIn } from '@/lib/dates';
-import { INVOICE_LIST_STATUSES, invoiceList, invoicePage, listCurrencies, statusWords, type InvoiceListItem } from '@/lib/invoices/list';
+import { INVOICE_LIST_STATUSES, invoiceList, invoiceListParams, invoicePage, listCurrencies, statusWords, type InvoiceListItem } from '@/lib/invoices/list';
 import { resolvePartyFilters, type PartyFilter } from '@/lib/invoices/list-parties';
 import { readListRequest } from '@/lib/lists/keyset';
 import { displayMoney } from '@/lib/money';
@@ -37,7 +37,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
   const sent = params.client !== undefined || params.debtor !== undefined;
   const settled = [parties.client, parties.debtor].every((p) => !p.unmatched && p.choices.length === 0);
   if (sent && settled) redirect(listHref(PATH, query, {}));
-  const { request, error } = readListRequest(invoiceList, query);
+  const { request, error } = readListRequest(invoiceList, invoiceListParams(query));
   const today = todayIn();
   const [page, currencies] = await Promise.all([invoicePage(db.sql, actor, request, today), listCurrencies(db.sql)]);
   // A filter written wrongly: the form keeps what was typed (and says what is wrong); the list and its links are unfiltered.
@@ -79,7 +79,12 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
     { header: 'Status', sort: 'status', value: (i) => statusWords(i.status) },
     { header: 'Issued', sort: 'issueDate', value: (i) => i.issueDate, render: (i) => <span className="whitespace-nowrap">{i.issueDate}</span> },
     { header: 'Due', sort: 'dueDate', value: (i) => i.dueDate, render: (i) => <span className="whitespace-nowrap">{i.dueDate}</span> },
-    { header: 'Funded', sort: 'fundingDate', value: (i) => i.fundingDate ?? '', render: (i) => <span className="whitespace-nowrap">{i.fundingDate ?? '—'}</span> },
+    {
+      header: 'Funded',
+      sort: 'fundingDate',
+      value: (i) => i.fundingDate ?? '',
+      render: (i) => <span className="whitespace-nowrap">{i.fundingDate ?? '—'}</span>,
+    },
     { header: 'Days past due', sort: 'daysPastDue', value: (i) => (i.daysPastDue === null ? '' : String(i.daysPastDue)), align: 'right' },
   ];
 

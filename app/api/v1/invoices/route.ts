@@ -3,7 +3,7 @@ import { DomainError } from '@/lib/errors';
 import { apiRoute } from '@/lib/http/api';
 import { createInvoice } from '@/lib/invoices';
 import { invoiceInputSchema } from '@/lib/invoices/input';
-import { invoiceCsv, invoiceList, invoicePage } from '@/lib/invoices/list';
+import { invoiceCsv, invoiceList, invoiceListParams, invoicePage } from '@/lib/invoices/list';
 import { csvFileName, listBody, parseListRequest } from '@/lib/lists/keyset';
 
 export const dynamic = 'force-dynamic';
@@ -21,10 +21,13 @@ export const GET = apiRoute(
     if (format !== 'json' && format !== 'csv') {
       throw new DomainError('invalid_input', 'format must be json or csv', { status: 400, details: { format: 'format must be json or csv' } });
     }
-    const request = parseListRequest(invoiceList, url.searchParams);
+    const request = parseListRequest(invoiceList, invoiceListParams(url.searchParams));
     const today = todayIn();
     if (format === 'csv') {
-      return { status: 200, raw: { body: invoiceCsv(db.sql, actor, request, today), contentType: 'text/csv; charset=utf-8', filename: csvFileName('invoices', today) } };
+      return {
+        status: 200,
+        raw: { body: invoiceCsv(db.sql, actor, request, today), contentType: 'text/csv; charset=utf-8', filename: csvFileName('invoices', today) },
+      };
     }
     return { status: 200, body: listBody(await invoicePage(db.sql, actor, request, today)) };
   },
