@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, char, check, date, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, char, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { createdAt, money, rate } from './columns';
 
 export interface ClientContact {
@@ -42,7 +42,11 @@ export const clients = pgTable(
     createdBy: bigint('created_by', { mode: 'number' }),
     createdAt: createdAt(),
   },
-  (t) => [check('clients_status_check', sql`${t.status} in ('prospect','pending_review','active','suspended','closed')`)],
+  (t) => [
+    check('clients_status_check', sql`${t.status} in ('prospect','pending_review','active','suspended','closed')`),
+    // Issue 13 (0018): the invoices list sorted by client name
+    index('clients_name_id_idx').on(t.name, t.id),
+  ],
 );
 
 export const AGREEMENT_MODELS = ['recourse', 'non_recourse', 'invoice_discounting', 'reverse', 'export'] as const;
@@ -93,10 +97,15 @@ export const clientDebtors = pgTable(
   (t) => [primaryKey({ columns: [t.clientId, t.debtorId] })],
 );
 
-export const debtors = pgTable('debtors', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  name: text('name').notNull(),
-  creditLimit: money('credit_limit').notNull(),
-  riskRating: text('risk_rating').notNull().default('unrated'),
-  createdAt: createdAt(),
-});
+export const debtors = pgTable(
+  'debtors',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    creditLimit: money('credit_limit').notNull(),
+    riskRating: text('risk_rating').notNull().default('unrated'),
+    createdAt: createdAt(),
+  },
+  // Issue 13 (0018): the invoices list sorted by debtor name
+  (t) => [index('debtors_name_id_idx').on(t.name, t.id)],
+);

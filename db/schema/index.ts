@@ -11,3 +11,4 @@ export * from './releases';
 export * from './statements';
 export * from './accrual-detail';
 export * from './rollups';
+export * from './invoice-lists';

@@ -43,6 +43,11 @@ export interface SortKey {
   type: 'text' | 'numeric' | 'date' | 'bigint' | 'timestamptz' | 'integer';
   /** the column's words, for messages ("Face value") */
   label: string;
+  /**
+   * The key's ascending order is its expression's descending order (with the id), e.g. days past
+   * due sorted by the due date, latest first: one index on (expr, id) serves both keys.
+   */
+  reverse?: boolean;
 }
 
 export interface ListDefinition<F> {
@@ -205,6 +210,8 @@ export interface ListQuery {
   where: (Fragment | null | undefined | false)[];
   /** an exact count of the filtered set when the list keeps one (a roll-up); null: count or estimate */
   exactCount?: () => Promise<number | null>;
+  /** the count's FROM when the page's joins do not change the set (a join only for a sort by a name): default `from` */
+  countFrom?: Fragment;
 }
 
 interface PageRow {
@@ -226,11 +233,14 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
   const cursor = request.cursor;
   const backwards = cursor?.d === 'p';
   // Ascending lists read forwards with ">"; Previous reads the other way from the boundary and flips the rows back.
-  const ascending = (request.order === 'asc') !== backwards;
+  const ascending = ((request.order === 'asc') !== backwards) !== Boolean(key.reverse);
+  // The plain bound beside the row comparison lets the planner start an index on the sort
+  // expression alone (a sort by a joined table's column, such as the client's name) at the cursor.
+  const value = cursor ? sql`${cursor.v}::${sql.unsafe(key.type)}` : null;
   const boundary = cursor
     ? ascending
-      ? sql`(${sortExpr}, ${idExpr}) > (${cursor.v}::${sql.unsafe(key.type)}, ${cursor.i}::bigint)`
-      : sql`(${sortExpr}, ${idExpr}) < (${cursor.v}::${sql.unsafe(key.type)}, ${cursor.i}::bigint)`
+      ? sql`${sortExpr} >= ${value} and (${sortExpr}, ${idExpr}) > (${value}, ${cursor.i}::bigint)`
+      : sql`${sortExpr} <= ${value} and (${sortExpr}, ${idExpr}) < (${value}, ${cursor.i}::bigint)`
     : null;
   const direction = sql.unsafe(ascending ? 'asc' : 'desc');
   const where = allOf(sql, [...query.where, boundary]);
@@ -266,8 +276,11 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
 }
 
 /**
- * The filtered set's size: the list's own exact count when it has one; else counted through the
- * index up to `countCap` rows; past that, the planner's estimate of the same query.
+ * The filtered set's size: the list's own exact count when it has one; else, when the planner
+ * expects no more than `countCap` rows, counted through the index up to the cap; past that, the
+ * planner's estimate of the same query. Asking the planner first keeps the count from a
+ * sequential scan it would choose for a large set, expecting to stop early (it cannot know that
+ * the rows of a recent date range are all at the end of the table).
  */
 export async function countOf(
   sql: RawSql,
@@ -280,10 +293,13 @@ export async function countOf(
   }
   const cap = def.countCap ?? 10_000;
   const where = allOf(sql, query.where);
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from (select 1 from ${query.from} where ${where} limit ${cap + 1}) capped`;
-  if (row!.n <= cap) return { total: row!.n, approximate: false };
-  const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[]>`explain (format json) select 1 from ${query.from} where ${where}`;
+  const from = query.countFrom ?? query.from;
+  const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[]>`explain (format json) select 1 from ${from} where ${where}`;
   const estimate = Math.round(plan[0]!['QUERY PLAN'][0].Plan['Plan Rows']);
+  if (estimate <= cap) {
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from (select 1 from ${from} where ${where} limit ${cap + 1}) capped`;
+    if (row!.n <= cap) return { total: row!.n, approximate: false };
+  }
   return { total: Math.max(estimate, cap + 1), approximate: true };
 }
 
@@ -321,7 +337,7 @@ export function csvStream<F, R extends postgres.Row>(
   const key = def.sorts[request.sort]!;
   const sortExpr = sql.unsafe(key.expr);
   const idExpr = sql.unsafe(def.idExpr);
-  const direction = sql.unsafe(request.order);
+  const direction = sql.unsafe((request.order === 'asc') !== Boolean(key.reverse) ? 'asc' : 'desc');
   const where = allOf(sql, query.where);
   const encoder = new TextEncoder();
   let iterator: AsyncIterator<R[]> | null = null;
