@@ -212,14 +212,11 @@ interface PageRow {
   list_id: string;
 }
 
-/** One page of a list by keyset, with its total (exact, or Postgres's estimate past `countCap`). */
-export async function keysetPage<F, R extends postgres.Row, O = R>(
-  sql: RawSql,
-  def: ListDefinition<F>,
-  request: ListRequest<F>,
-  query: ListQuery,
-  map: (row: R) => O = (r) => r as unknown as O,
-): Promise<ListPage<O>> {
+/**
+ * The one statement of a page (the rows after — or, for Previous, before — the cursor's boundary,
+ * one more than the limit), unexecuted: `keysetPage` runs it, and plan checks EXPLAIN it.
+ */
+export function pageStatement<F, R extends postgres.Row>(sql: RawSql, def: ListDefinition<F>, request: ListRequest<F>, query: ListQuery) {
   const key = def.sorts[request.sort]!;
   const sortExpr = sql.unsafe(key.expr);
   const idExpr = sql.unsafe(def.idExpr);
@@ -234,12 +231,25 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
     : null;
   const direction = sql.unsafe(ascending ? 'asc' : 'desc');
   const where = allOf(sql, [...query.where, boundary]);
-  const pageRows = sql<(R & PageRow)[]>`
+  return sql<R[]>`
     select ${query.select}, (${sortExpr})::text as sort_value, (${idExpr})::text as list_id
       from ${query.from}
      where ${where}
      order by ${sortExpr} ${direction}, ${idExpr} ${direction}
      limit ${request.limit + 1}`;
+}
+
+/** One page of a list by keyset, with its total (exact, or Postgres's estimate past `countCap`). */
+export async function keysetPage<F, R extends postgres.Row, O = R>(
+  sql: RawSql,
+  def: ListDefinition<F>,
+  request: ListRequest<F>,
+  query: ListQuery,
+  map: (row: R) => O = (r) => r as unknown as O,
+): Promise<ListPage<O>> {
+  const cursor = request.cursor;
+  const backwards = cursor?.d === 'p';
+  const pageRows = pageStatement<F, R & PageRow>(sql, def, request, query);
   const [rows, counted] = await Promise.all([pageRows, countOf(sql, def, query)]);
   const more = rows.length > request.limit;
   const kept = rows.slice(0, request.limit);
