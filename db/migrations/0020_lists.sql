@@ -5,15 +5,18 @@
 -- filters people use most lead an index with the default order after them (a debtor's payments
 -- newest first, a client's releases, one action in the audit log): each page is an index scan
 -- that stops after n + 1 rows, whatever the table's size. Read with EXPLAIN in
--- tests/integration/lists-volume.test.ts.
+-- tests/integration/lists-volume.test.ts. A name filter ("client name contains") is written
+-- `client_id = any(array(select id from clients where name ilike …))`: the matching ids are found
+-- first (the trigram indexes of 0017_search), then each leads the (client_id, date, id) index.
 --
--- Payments: received date (the default), amount, status; a debtor's and a status's by date; the
--- collections inbox (money left to apply) oldest first.
+-- Payments: received date (the default), amount, status; a debtor's, a status's and a currency's
+-- by date; the collections inbox (money left to apply) oldest first.
 CREATE INDEX "payments_received_idx" ON "payments" USING btree ("received_date","id");--> statement-breakpoint
 CREATE INDEX "payments_amount_idx" ON "payments" USING btree ("amount","id");--> statement-breakpoint
 CREATE INDEX "payments_status_id_idx" ON "payments" USING btree ("status","id");--> statement-breakpoint
 CREATE INDEX "payments_status_received_idx" ON "payments" USING btree ("status","received_date","id");--> statement-breakpoint
 CREATE INDEX "payments_debtor_received_idx" ON "payments" USING btree ("debtor_id","received_date","id");--> statement-breakpoint
+CREATE INDEX "payments_currency_received_idx" ON "payments" USING btree ("currency","received_date","id");--> statement-breakpoint
 CREATE INDEX "payments_inbox_idx" ON "payments" USING btree ("received_date","id") WHERE "status" in ('unapplied', 'partially_applied') and "unapplied" > 0;--> statement-breakpoint
 -- Funding batches: funding date (the default), total, status; a client's and a status's by date.
 CREATE INDEX "funding_batches_date_idx" ON "funding_batches" USING btree ("funding_date","id");--> statement-breakpoint
@@ -52,4 +55,12 @@ CREATE INDEX "concentration_alerts_opened_idx" ON "concentration_alerts" USING b
 CREATE INDEX "concentration_alerts_share_idx" ON "concentration_alerts" USING btree ("share","id");--> statement-breakpoint
 CREATE INDEX "concentration_alerts_status_opened_idx" ON "concentration_alerts" USING btree ("status","opened_at","id");--> statement-breakpoint
 CREATE INDEX "concentration_alerts_client_opened_idx" ON "concentration_alerts" USING btree ("client_id","opened_at","id");--> statement-breakpoint
-CREATE INDEX "concentration_alerts_debtor_opened_idx" ON "concentration_alerts" USING btree ("debtor_id","opened_at","id");
+CREATE INDEX "concentration_alerts_debtor_opened_idx" ON "concentration_alerts" USING btree ("debtor_id","opened_at","id");--> statement-breakpoint
+-- "Contains" filters (payer, reference, a client's or a debtor's name) read trigram indexes. These
+-- are 0017_search's, word for word (IF NOT EXISTS: whichever migration runs first makes them), so
+-- the lists do not depend on the order the two branches land in.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "payments_reference_trgm_idx" ON "payments" USING gin ("reference" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "payments_payer_trgm_idx" ON "payments" USING gin ("payer_name" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "clients_name_trgm_idx" ON "clients" USING gin ("name" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "debtors_name_trgm_idx" ON "debtors" USING gin ("name" gin_trgm_ops);

@@ -43,6 +43,7 @@ export const payments = pgTable(
     index('payments_status_id_idx').on(t.status, t.id),
     index('payments_status_received_idx').on(t.status, t.receivedDate, t.id),
     index('payments_debtor_received_idx').on(t.debtorId, t.receivedDate, t.id),
+    index('payments_currency_received_idx').on(t.currency, t.receivedDate, t.id),
     index('payments_inbox_idx')
       .on(t.receivedDate, t.id)
       .where(sql`${t.status} in ('unapplied', 'partially_applied') and ${t.unapplied} > 0`),

@@ -1,9 +1,9 @@
 import type { Database, RawSql, Tx } from '../../db/client';
 import { checkAmountRange, checkDateRange, containsPattern } from '../lists/common-filters';
-import { allOf, filterSchema, keysetPage, type ListDefinition, type ListPage, type ListRequest } from '../lists/keyset';
+import { filterSchema, keysetPage, type ListDefinition, type ListPage, type ListRequest } from '../lists/keyset';
 import type { ListSpec } from '../lists/respond';
 import { moneyOut } from '../money';
-import { businessDate, choice, currency, id, money, optional, text } from '../validation/fields';
+import { businessDate, choice, currency, formMoney, id, optional, text } from '../validation/fields';
 import type { InboxPayment, PaymentView } from './payments';
 
 /**
@@ -12,7 +12,7 @@ import type { InboxPayment, PaymentView } from './payments';
  *
  * Indexes (0020_lists): (received_date, id), (amount, id), (status, id) for the sorts;
  * (status, received_date, id) and (debtor_id, received_date, id) for a status's or a debtor's
- * payments by date; the inbox's partial index (received_date, id) where money is left to apply.
+ * payments by date, (currency, received_date, id) likewise; the inbox's partial index (received_date, id) where money is left to apply.
  * Payer and reference "contains" read the trigram indexes of 0017_search.
  */
 
@@ -27,11 +27,11 @@ export const PAYMENT_STATUS_LABELS: Record<(typeof PAYMENT_STATUSES)[number], st
 const shape = {
   from: optional(businessDate('Received from')),
   to: optional(businessDate('Received to')),
-  minAmount: optional(money('Smallest amount')),
-  maxAmount: optional(money('Largest amount')),
+  minAmount: optional(formMoney('Smallest amount')),
+  maxAmount: optional(formMoney('Largest amount')),
   currency: optional(currency('Currency')),
   debtorId: optional(id('Debtor')),
-  debtor: optional(text('Debtor name contains', { max: 200 })),
+  debtorName: optional(text('Debtor name contains', { max: 200 })),
   payer: optional(text('Payer contains', { max: 200 })),
   reference: optional(text('Reference contains', { max: 200 })),
 };
@@ -41,7 +41,12 @@ const ranges = <T extends { from?: string; to?: string; minAmount?: string; maxA
   checkAmountRange(ctx, v.minAmount, v.maxAmount, { min: 'Smallest amount', max: 'Largest amount' });
 };
 
-const paymentFilters = filterSchema({ status: optional(choice('Status', PAYMENT_STATUSES, PAYMENT_STATUS_LABELS)), ...shape }).superRefine(ranges);
+const paymentFilters = filterSchema({
+  status: optional(choice('Status', PAYMENT_STATUSES, PAYMENT_STATUS_LABELS)),
+  /** yes: the inbox's payments (unapplied or partly applied, with money left to apply) */
+  toApply: optional(choice('Money left to apply', ['yes'] as const)),
+  ...shape,
+}).superRefine(ranges);
 const inboxFilters = filterSchema(shape).superRefine(ranges);
 
 export type PaymentFilters = ReturnType<typeof paymentFilters.parse>;
@@ -73,7 +78,7 @@ export const inboxListDefinition: ListDefinition<InboxFilters> = {
 };
 
 /** What makes a payment the inbox's: the condition of the partial index payments_inbox_idx, word for word. */
-const INBOX = `p.status in ('unapplied', 'partially_applied') and p.unapplied > 0`;
+const inbox = (sql: RawSql) => sql`p.status in ('unapplied', 'partially_applied') and p.unapplied > 0`;
 
 export interface PaymentListItem {
   id: string;
@@ -103,16 +108,17 @@ type PaymentListRow = {
   debtor_name: string | null;
 };
 
-function conditions(sql: RawSql, f: InboxFilters & { status?: string }) {
+function conditions(sql: RawSql, f: InboxFilters & { status?: string; toApply?: string }) {
   return [
     f.status ? sql`p.status = ${f.status}` : null,
+    f.toApply ? inbox(sql) : null,
     f.from ? sql`p.received_date >= ${f.from}::date` : null,
     f.to ? sql`p.received_date <= ${f.to}::date` : null,
     f.minAmount !== undefined ? sql`p.amount >= ${f.minAmount}::numeric` : null,
     f.maxAmount !== undefined ? sql`p.amount <= ${f.maxAmount}::numeric` : null,
     f.currency ? sql`p.currency = ${f.currency}` : null,
     f.debtorId !== undefined ? sql`p.debtor_id = ${f.debtorId}` : null,
-    f.debtor ? sql`p.debtor_id in (select x.id from debtors x where x.name ilike ${containsPattern(f.debtor)})` : null,
+    f.debtorName ? sql`p.debtor_id = any(array(select x.id from debtors x where x.name ilike ${containsPattern(f.debtorName)}))` : null,
     f.payer ? sql`p.payer_name ilike ${containsPattern(f.payer)}` : null,
     f.reference ? sql`p.reference ilike ${containsPattern(f.reference)}` : null,
   ];
@@ -174,7 +180,7 @@ export function inboxList(sql: RawSql): ListSpec<InboxFilters, PaymentListRow, P
     query: (request) => ({
       select: select(sql),
       from: sql`payments p left join debtors d on d.id = p.debtor_id`,
-      where: [sql.unsafe(INBOX), ...conditions(sql, request.filters)],
+      where: [inbox(sql), ...conditions(sql, request.filters)],
     }),
     map: paymentItem,
     csv,
@@ -257,7 +263,7 @@ export interface InboxSummary {
 export async function inboxSummary(db: Database | Tx): Promise<InboxSummary> {
   const rows = await db.sql<{ currency: string; n: number; suggested: number; unapplied: string }[]>`
     select p.currency, count(*)::int as n, count(*) filter (where p.suggestions <> '[]'::jsonb)::int as suggested, sum(p.unapplied)::text as unapplied
-      from payments p where ${allOf(db.sql, [db.sql.unsafe(INBOX)])}
+      from payments p where ${inbox(db.sql)}
      group by p.currency order by p.currency`;
   return {
     payments: rows.reduce((n, r) => n + r.n, 0),

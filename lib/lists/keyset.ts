@@ -250,7 +250,7 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
   const cursor = request.cursor;
   const backwards = cursor?.d === 'p';
   const pageRows = pageStatement<F, R & PageRow>(sql, def, request, query);
-  const [rows, counted] = await Promise.all([pageRows, countOf(sql, def, query)]);
+  const [rows, counted] = await Promise.all([pageRows, countOf(sql, def, query, { sort: request.sort, order: request.order })]);
   const more = rows.length > request.limit;
   const kept = rows.slice(0, request.limit);
   if (backwards) kept.reverse();
@@ -278,23 +278,37 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
 /**
  * The filtered set's size: the list's own exact count when it has one; else counted through the
  * index up to `countCap` rows; past that, the planner's estimate of the same query.
+ *
+ * Given the page's sort (`keysetPage` passes it), the capped count reads the rows in that order —
+ * the index the page reads — so a count never falls back to a sequential scan of a big table
+ * that a LIMIT only bounds when the filter matches often.
  */
 export async function countOf(
   sql: RawSql,
   def: ListDefinition<unknown> | ListDefinition<never>,
   query: ListQuery,
+  sorted?: { sort: string; order: Order },
 ): Promise<{ total: number; approximate: boolean }> {
   if (query.exactCount) {
     const exact = await query.exactCount();
     if (exact !== null) return { total: exact, approximate: false };
   }
+  const [row] = await countStatement(sql, def, query, sorted);
   const cap = def.countCap ?? 10_000;
   const where = allOf(sql, query.where);
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from (select 1 from ${query.from} where ${where} limit ${cap + 1}) capped`;
   if (row!.n <= cap) return { total: row!.n, approximate: false };
   const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[]>`explain (format json) select 1 from ${query.from} where ${where}`;
   const estimate = Math.round(plan[0]!['QUERY PLAN'][0].Plan['Plan Rows']);
   return { total: Math.max(estimate, cap + 1), approximate: true };
+}
+
+/** The capped count `countOf` runs, unexecuted (for plan checks). */
+export function countStatement(sql: RawSql, def: ListDefinition<unknown> | ListDefinition<never>, query: ListQuery, sorted?: { sort: string; order: Order }) {
+  const cap = def.countCap ?? 10_000;
+  const key = sorted ? (def.sorts as Record<string, SortKey>)[sorted.sort] : undefined;
+  const direction = sql.unsafe(sorted?.order === 'asc' ? 'asc' : 'desc');
+  const order = key ? sql`order by ${sql.unsafe(key.expr)} ${direction}, ${sql.unsafe(def.idExpr)} ${direction}` : sql``;
+  return sql<{ n: number }[]>`select count(*)::int as n from (select 1 from ${query.from} where ${allOf(sql, query.where)} ${order} limit ${cap + 1}) capped`;
 }
 
 /** The list's body as API.md answers it: `{items, nextCursor, total}` plus `prevCursor`, `totalApproximate`, `sort`, `order`. */

@@ -1,10 +1,10 @@
-import type { RawSql } from '../../db/client';
+import type { Database, RawSql, Tx } from '../../db/client';
 import type { Actor } from '../auth/actor';
 import { checkAmountRange, checkDateRange, containsPattern, ownClientOnly } from '../lists/common-filters';
 import { filterSchema, type ListDefinition } from '../lists/keyset';
 import type { ListSpec } from '../lists/respond';
 import { moneyOut } from '../money';
-import { businessDate, choice, currency, id, money, optional, text } from '../validation/fields';
+import { businessDate, choice, currency, formMoney, id, optional, text } from '../validation/fields';
 import { cycleErrorSql, cycleStatusSql } from './cycle-status';
 
 /**
@@ -35,17 +35,17 @@ export const RELEASE_MODES = ['automatic', 'review', 'manual'] as const;
 const releaseFilters = filterSchema({
   status: optional(choice('Status', RELEASE_STATUSES, RELEASE_STATUS_LABELS)),
   clientId: optional(id('Client')),
-  client: optional(text('Client name contains', { max: 200 })),
+  clientName: optional(text('Client name contains', { max: 200 })),
   currency: optional(currency('Currency')),
-  from: optional(businessDate('As of from')),
-  to: optional(businessDate('As of to')),
-  minAmount: optional(money('Smallest amount')),
-  maxAmount: optional(money('Largest amount')),
+  from: optional(businessDate('Release date from')),
+  to: optional(businessDate('Release date to')),
+  minAmount: optional(formMoney('Smallest amount')),
+  maxAmount: optional(formMoney('Largest amount')),
   mode: optional(choice('Release mode', RELEASE_MODES)),
   controller: optional(choice('Controller needed', ['yes', 'no'] as const)),
   cycleId: optional(id('Cycle')),
 }).superRefine((v, ctx) => {
-  checkDateRange(ctx, v.from, v.to, { from: 'As of from', to: 'As of to' });
+  checkDateRange(ctx, v.from, v.to, { from: 'Release date from', to: 'Release date to' });
   checkAmountRange(ctx, v.minAmount, v.maxAmount, { min: 'Smallest amount', max: 'Largest amount' });
 });
 
@@ -137,13 +137,14 @@ export function releaseList(
       select: sql`r.id::text as id, r.cycle_id::text as cycle_id, r.client_id::text as client_id, c.name as client_name, r.currency, r.as_of::text as as_of,
                   r.amount::text as amount, r.approved_amount::text as approved_amount, r.status, r.release_mode, r.needs_controller,
                   u1.email as first_email, u2.email as second_email, to_char(r.paid_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as paid_at`,
-      from: sql`releases r join clients c on c.id = r.client_id
+      // Left joins (the client always exists: a foreign key): a count that reads no client column skips the join.
+      from: sql`releases r left join clients c on c.id = r.client_id
                 left join users u1 on u1.id = r.first_approved_by left join users u2 on u2.id = r.second_approved_by`,
       where: [
         ownClientOnly(sql, actor, 'r.client_id'),
         options.pendingOnly ? sql`r.status = 'pending_approval'` : f.status ? sql`r.status = ${f.status}` : null,
         f.clientId !== undefined ? sql`r.client_id = ${f.clientId}` : null,
-        f.client ? sql`r.client_id in (select x.id from clients x where x.name ilike ${containsPattern(f.client)})` : null,
+        f.clientName ? sql`r.client_id = any(array(select x.id from clients x where x.name ilike ${containsPattern(f.clientName)}))` : null,
         f.currency ? sql`r.currency = ${f.currency}` : null,
         f.from ? sql`r.as_of >= ${f.from}::date` : null,
         f.to ? sql`r.as_of <= ${f.to}::date` : null,
@@ -179,9 +180,9 @@ export const CYCLE_KINDS = ['scheduled', 'ad_hoc'] as const;
 const cycleFilters = filterSchema({
   status: optional(choice('Status', CYCLE_STATUSES)),
   kind: optional(choice('Kind', CYCLE_KINDS, { scheduled: 'scheduled', ad_hoc: 'ad hoc' })),
-  from: optional(businessDate('As of from')),
-  to: optional(businessDate('As of to')),
-}).superRefine((v, ctx) => checkDateRange(ctx, v.from, v.to, { from: 'As of from', to: 'As of to' }));
+  from: optional(businessDate('Cycle date from')),
+  to: optional(businessDate('Cycle date to')),
+}).superRefine((v, ctx) => checkDateRange(ctx, v.from, v.to, { from: 'Cycle date from', to: 'Cycle date to' }));
 
 export type CycleFilters = ReturnType<typeof cycleFilters.parse>;
 
@@ -276,4 +277,10 @@ export function cycleList(sql: RawSql): ListSpec<CycleFilters, CycleListRow, Cyc
     ],
     file: 'release-cycles',
   };
+}
+
+/** The currencies of the releases waiting for approval, for the queue's filter (the partial index of pending releases). */
+export async function pendingReleaseCurrencies(db: Database | Tx): Promise<string[]> {
+  const rows = await db.sql<{ currency: string }[]>`select distinct currency from releases where status = 'pending_approval' order by currency`;
+  return rows.map((r) => r.currency);
 }

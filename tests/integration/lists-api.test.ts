@@ -196,10 +196,15 @@ afterAll(async () => {
 
 describe('GET /api/v1/payments', () => {
   it('pages newest received first, sorts by amount, and each filter narrows to exactly its rows', async () => {
-    const all = await expectList('payments', {}, sql()`select id::text as id from payments order by received_date desc, id desc`, keys.collections);
+    const all = await expectList('payments', {}, sql()`select id::text as id from payments order by received_date desc, id desc`, keys.collections!);
     expect(all).toHaveLength(7);
-    await expectList('payments', { sort: 'amount' }, sql()`select id::text as id from payments order by amount, id`, keys.collections);
-    await expectList('payments', { sort: 'status', order: 'desc' }, sql()`select id::text as id from payments order by status desc, id desc`, keys.collections);
+    await expectList('payments', { sort: 'amount' }, sql()`select id::text as id from payments order by amount, id`, keys.collections!);
+    await expectList(
+      'payments',
+      { sort: 'status', order: 'desc' },
+      sql()`select id::text as id from payments order by status desc, id desc`,
+      keys.collections!,
+    );
     const applied = await expectList(
       'payments',
       { status: 'applied' },
@@ -240,7 +245,7 @@ describe('GET /api/v1/payments', () => {
     expect(
       await expectList(
         'payments',
-        { debtor: debtor2.name.slice(-6) },
+        { debtorName: debtor2.name.slice(-6) },
         sql()`select id::text as id from payments where debtor_id = ${debtor2.id} order by received_date desc, id desc`,
       ),
     ).toHaveLength(2);
@@ -261,7 +266,7 @@ describe('GET /api/v1/payments', () => {
       ),
     ).toHaveLength(2);
     // the API's fields, money in the currency's format
-    const { body } = await call('payments', { currency: 'EUR' }, keys.collections);
+    const { body } = await call('payments', { currency: 'EUR' }, keys.collections!);
     expect(body.items[0]).toMatchObject({
       status: 'unapplied',
       currency: 'EUR',
@@ -296,7 +301,7 @@ describe('GET /api/v1/payments', () => {
 
 describe('GET /api/v1/fundings', () => {
   it('pages, sorts, filters and counts; a client user sees its own batches only', async () => {
-    const all = await expectList('fundings', {}, sql()`select id::text as id from funding_batches order by funding_date desc, id desc`, keys.funding);
+    const all = await expectList('fundings', {}, sql()`select id::text as id from funding_batches order by funding_date desc, id desc`, keys.funding!);
     expect(all).toHaveLength(7);
     await expectList('fundings', { sort: 'total', order: 'asc' }, sql()`select id::text as id from funding_batches order by total_face, id`);
     await expectList('fundings', { sort: 'status' }, sql()`select id::text as id from funding_batches order by status, id`);
@@ -313,7 +318,7 @@ describe('GET /api/v1/fundings', () => {
     expect(
       await expectList(
         'fundings',
-        { client: 'alder' },
+        { clientName: 'alder' },
         sql()`select id::text as id from funding_batches where client_id = ${clientA.id} order by funding_date desc, id desc`,
       ),
     ).toHaveLength(3);
@@ -337,7 +342,7 @@ describe('GET /api/v1/fundings', () => {
     expect(own).toHaveLength(3);
     // asking for another client's batches finds none
     expect((await call('fundings', { clientId: clientB.id }, keys.client!)).body).toMatchObject({ items: [], total: 0 });
-    const { body } = await call('fundings', { status: 'pending_approval' }, keys.funding);
+    const { body } = await call('fundings', { status: 'pending_approval' }, keys.funding!);
     expect(body.items[0]).toMatchObject({
       clientId: clientA.id,
       clientName: 'Alder Works',
@@ -363,7 +368,7 @@ describe('GET /api/v1/releases and /release-cycles', () => {
     expect(
       await expectList(
         'releases',
-        { client: 'CEDAR' },
+        { clientName: 'CEDAR' },
         sql()`select r.id::text as id from releases r join clients c on c.id = r.client_id where c.name = 'Cedar Idle'`,
       ),
     ).toHaveLength(1);
@@ -385,13 +390,13 @@ describe('GET /api/v1/releases and /release-cycles', () => {
         sql()`select id::text as id from releases where needs_controller = 'no' and release_mode = 'automatic' order by as_of desc, id desc`,
       ),
     ).toHaveLength(3);
-    const own = await expectList('releases', {}, sql()`select id::text as id from releases where client_id = ${clientA.id}`, keys.client);
+    const own = await expectList('releases', {}, sql()`select id::text as id from releases where client_id = ${clientA.id}`, keys.client!);
     expect(own).toHaveLength(1);
     const { body } = await call('releases', {}, keys.client!);
     expect(body.items[0]).toMatchObject({ clientId: clientA.id, status: 'paid', amount: '1900.00', approvedAmount: '1900.00', asOf: '2026-02-13' });
     expect((await refusal('releases', { status: 'pending' })).details).toHaveProperty('status');
     expect((await refusal('releases', { from: '13/02/2026' })).details).toEqual({
-      from: 'As of from must be a real date written YYYY-MM-DD, such as 2026-03-31',
+      from: 'Release date from must be a real date written YYYY-MM-DD, such as 2026-03-31',
     });
   });
 

@@ -29,7 +29,7 @@ export const POST = apiRoute('funding.fund', body, async ({ tx, actor, input }) 
 
 /**
  * Funding batches, newest funding date first, keyset-paged (issue 13): `sort` date|total|status,
- * `order`, filters `status`, `clientId`, `client` (name contains), `currency`, `from`/`to`
+ * `order`, filters `status`, `clientId`, `clientName` (contains), `currency`, `from`/`to`
  * (funding date); `total`; `?format=csv`. A client user's key lists its own client's batches only.
  */
 export const GET = apiRoute('portfolio.read', async ({ tx, actor, url }) => listAnswer(tx.sql, fundingList(tx.sql, actor), url), { session: true });

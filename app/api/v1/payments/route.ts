@@ -27,7 +27,7 @@ export const POST = apiRoute('payment.apply', body, async ({ tx, actor, input })
 /**
  * Payments, newest received first, keyset-paged (issue 13): `sort` received|amount|status,
  * `order`, filters `status`, `from`/`to` (received), `minAmount`/`maxAmount`, `currency`,
- * `debtorId`, `debtor`, `payer`, `reference` (contains); `total`; `?format=csv` streams the whole
+ * `debtorId`, `debtorName`, `payer`, `reference` (contains), `toApply=yes` (the inbox); `total`; `?format=csv` streams the whole
  * filtered set (the console's Export CSV, with the signed-in session).
  */
 export const GET = apiRoute('staff.read', async ({ tx, url }) => listAnswer(tx.sql, paymentList(tx.sql), url), { session: true });

@@ -6,7 +6,7 @@ export const dynamic = 'force-dynamic';
 
 /**
  * Releases, newest as-of date first, keyset-paged (issue 13): `sort` date|amount|status, `order`,
- * filters `status`, `clientId`, `client` (name contains), `currency`, `from`/`to` (as of),
+ * filters `status`, `clientId`, `clientName` (contains), `currency`, `from`/`to` (as of),
  * `minAmount`/`maxAmount`, `mode`, `controller` (yes|no), `cycleId`; `total`; `?format=csv`.
  * A client user's key lists its own releases only.
  */
