@@ -7,7 +7,8 @@
 -- that stops after n + 1 rows, whatever the table's size. Read with EXPLAIN in
 -- tests/integration/lists-volume.test.ts. A name filter ("client name contains") is written
 -- `client_id = any(array(select id from clients where name ilike …))`: the matching ids are found
--- first (the trigram indexes of 0017_search), then each leads the (client_id, date, id) index.
+-- first (through the trigram indexes of 0017_search), then each leads the (client_id, date, id)
+-- index; payer and reference "contains" read 0017's trigram indexes on payments.
 --
 -- Payments: received date (the default), amount, status; a debtor's, a status's and a currency's
 -- by date; the collections inbox (money left to apply) oldest first.
@@ -55,12 +56,4 @@ CREATE INDEX "concentration_alerts_opened_idx" ON "concentration_alerts" USING b
 CREATE INDEX "concentration_alerts_share_idx" ON "concentration_alerts" USING btree ("share","id");--> statement-breakpoint
 CREATE INDEX "concentration_alerts_status_opened_idx" ON "concentration_alerts" USING btree ("status","opened_at","id");--> statement-breakpoint
 CREATE INDEX "concentration_alerts_client_opened_idx" ON "concentration_alerts" USING btree ("client_id","opened_at","id");--> statement-breakpoint
-CREATE INDEX "concentration_alerts_debtor_opened_idx" ON "concentration_alerts" USING btree ("debtor_id","opened_at","id");--> statement-breakpoint
--- "Contains" filters (payer, reference, a client's or a debtor's name) read trigram indexes. These
--- are 0017_search's, word for word (IF NOT EXISTS: whichever migration runs first makes them), so
--- the lists do not depend on the order the two branches land in.
-CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "payments_reference_trgm_idx" ON "payments" USING gin ("reference" gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "payments_payer_trgm_idx" ON "payments" USING gin ("payer_name" gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "clients_name_trgm_idx" ON "clients" USING gin ("name" gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "debtors_name_trgm_idx" ON "debtors" USING gin ("name" gin_trgm_ops);
+CREATE INDEX "concentration_alerts_debtor_opened_idx" ON "concentration_alerts" USING btree ("debtor_id","opened_at","id");

@@ -2,7 +2,7 @@ import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database, type RawSql } from '../../db/client';
 import { systemActor } from '../../lib/auth/actor';
-import { auditList } from '../../lib/audit/list';
+import { auditActions, auditList } from '../../lib/audit/list';
 import { inboxList, paymentList } from '../../lib/collections/payment-list';
 import { alertList } from '../../lib/concentration/list';
 import { fundingList } from '../../lib/funding/list';
@@ -26,6 +26,20 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 let t: TestDatabase;
 /** a superuser connection for building the data and reading plans */
 let setup: Database;
+const AUDIT_ACTIONS = [
+  'invoice.create',
+  'invoice.verify',
+  'funding.fund',
+  'payment.receive',
+  'payment.import',
+  'release.approve',
+  'fee.accrue',
+  'auth.sign_in',
+  'client.create',
+  'debtor.update',
+  'dispute.open',
+  'email.sent',
+];
 const BIG_TABLES = [
   'payments',
   'audit_events',
@@ -63,7 +77,7 @@ beforeAll(async () => {
     insert into audit_events (occurred_at, actor_user_id, actor, role, action, target_type, target_id, before, after, request_id, source, ip, prev_hash, hash)
     select timestamptz '2023-06-01 00:00:00+00' + (g * interval '5 minutes'), null,
            case when g % 7 = 0 then 'job:fee-accrual' else 'person' || (g % 40) || '@factor.test' end, 'admin',
-           (array['invoice.create','invoice.verify','funding.fund','payment.receive','payment.import','release.approve','fee.accrue','auth.sign_in','client.create','debtor.update','dispute.open','email.sent'])[1 + g % 12],
+           (${AUDIT_ACTIONS}::text[])[1 + g % 12],
            (array['invoice','invoice','funding_batch','payment','payment','release','client','user','client','debtor','dispute','email'])[1 + g % 12],
            (g % 50000)::text, null, '{"n": 1}'::jsonb, null, 'console', null, md5((g - 1)::text), md5(g::text)
       from generate_series(1, 300000) g`;
@@ -113,6 +127,13 @@ beforeAll(async () => {
            timestamptz '2023-06-01 00:00:00+00' + g * interval '1 hour', case when g > 19000 then null else timestamptz '2023-06-02 00:00:00+00' + g * interval '1 hour' end,
            timestamptz '2023-06-01 00:00:00+00' + g * interval '1 hour'
       from generate_series(1, 20000) g cross join c cross join d`;
+  // The trigram indexes "contains" filters read are 0017_search's (another part of issue 13), made
+  // here word for word when this database has none yet.
+  await sql`create extension if not exists pg_trgm`;
+  await sql`create index if not exists payments_reference_trgm_idx on payments using gin (reference gin_trgm_ops)`;
+  await sql`create index if not exists payments_payer_trgm_idx on payments using gin (payer_name gin_trgm_ops)`;
+  await sql`create index if not exists clients_name_trgm_idx on clients using gin (name gin_trgm_ops)`;
+  await sql`create index if not exists debtors_name_trgm_idx on debtors using gin (name gin_trgm_ops)`;
   await sql`vacuum analyze`;
   console.log(`[lists at volume] data written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }, 900_000);
@@ -228,6 +249,10 @@ describe('the lists at volume', () => {
       { params: { from: '2024-02-01', to: '2024-02-29' }, ordered: true },
       { params: { action: 'fee.accrue', from: '2024-02-01', to: '2024-02-29' }, ordered: true },
     ]);
+    // The filter's suggestions: one probe of the action index per distinct action, not a scan of the log.
+    const started = performance.now();
+    expect(await auditActions(setup)).toEqual([...AUDIT_ACTIONS].sort());
+    report.push(`  ${(performance.now() - started).toFixed(1).padStart(8)} ms  actions   the audit log's distinct actions (loose index scan)`);
   });
 
   it('funding batches, releases, the approvals queue and release cycles', async () => {
