@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, char, check, date, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, char, check, date, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { createdAt, money, rate } from './columns';
 
 export interface ClientContact {
@@ -93,10 +93,17 @@ export const clientDebtors = pgTable(
   (t) => [primaryKey({ columns: [t.clientId, t.debtorId] })],
 );
 
-export const debtors = pgTable('debtors', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  name: text('name').notNull(),
-  creditLimit: money('credit_limit').notNull(),
-  riskRating: text('risk_rating').notNull().default('unrated'),
-  createdAt: createdAt(),
-});
+export const debtors = pgTable(
+  'debtors',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    creditLimit: money('credit_limit').notNull(),
+    riskRating: text('risk_rating').notNull().default('unrated'),
+    /** Issue 13: a duplicate merged into another debtor points at it (debtors are never deleted). */
+    mergedIntoId: bigint('merged_into_id', { mode: 'number' }).references((): AnyPgColumn => debtors.id),
+    mergedAt: timestamp('merged_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [check('debtors_not_merged_into_itself', sql`${t.mergedIntoId} is null or ${t.mergedIntoId} <> ${t.id}`)],
+);

@@ -9,3 +9,4 @@ export * from './fees';
 export * from './collections';
 export * from './releases';
 export * from './statements';
+export * from './debtors';

@@ -5,6 +5,7 @@ import { Big, moneyOut } from '../money';
 import { anchorOptions, compareWithAnchor, currentDatabaseName, nextAnchor, readLatestAnchor, type AnchorOptions, type AnchorReport } from './anchor';
 import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash } from './hash';
+import { verifyDebtorRollups } from '../debtors/rollups';
 
 export interface Break {
   kind:
@@ -21,7 +22,8 @@ export interface Break {
     | 'liability_in_debit'
     | 'reserve_movement'
     | 'reserve_rollforward'
-    | 'release_unmatched';
+    | 'release_unmatched'
+    | 'debtor_rollup';
   message: string;
 }
 
@@ -350,6 +352,7 @@ export async function verifyAll(sql: RawSql): Promise<VerifyReport> {
   const breaks: Break[] = [];
   const auditEvents = await verifyAuditChain(sql, breaks);
   const ledger = await verifyLedger(sql, breaks);
+  await verifyDebtorRollups(sql, breaks);
   return { ok: breaks.length === 0, auditEvents, ...ledger, breaks };
 }
 
