@@ -333,3 +333,71 @@ CREATE TRIGGER payment_applications_debtor_rollup AFTER INSERT ON payment_applic
 CREATE TRIGGER debtors_figures_row AFTER INSERT ON debtors
   REFERENCING NEW TABLE AS new_debtors
   FOR EACH STATEMENT EXECUTE FUNCTION holdback_debtor_figures_new();
+--> statement-breakpoint
+-- The clients list sorts by reserve held and open receivables: the kept balances of each client's
+-- reserve and receivable accounts, mirrored here per client and currency (a row trigger on
+-- ledger_accounts copies the balance under the account's own row lock, so the mirror never takes a
+-- lock the posting does not already hold), with a zero row for each client's home currency from
+-- the day it is created — every client has one to join, and a sort reads one index in order.
+CREATE TABLE "client_list_balances" (
+	"client_id" bigint NOT NULL,
+	"code" text NOT NULL,
+	"currency" char(3) NOT NULL,
+	"balance" numeric(20, 4) DEFAULT '0' NOT NULL,
+	CONSTRAINT "client_list_balances_pk" PRIMARY KEY ("client_id", "code", "currency"),
+	CONSTRAINT "client_list_balances_code_check" CHECK ("code" in ('reserve', 'receivable'))
+);
+--> statement-breakpoint
+CREATE INDEX "client_list_balances_reserve_idx" ON "client_list_balances" USING btree ((- "balance"), "client_id") WHERE "code" = 'reserve';
+--> statement-breakpoint
+CREATE INDEX "client_list_balances_receivable_idx" ON "client_list_balances" USING btree ("balance", "client_id") WHERE "code" = 'receivable';
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION holdback_client_list_balance() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO client_list_balances AS b (client_id, code, currency, balance)
+  VALUES (NEW.client_id, NEW.code, NEW.currency, NEW.balance)
+  ON CONFLICT (client_id, code, currency) DO UPDATE SET balance = excluded.balance WHERE b.balance IS DISTINCT FROM excluded.balance;
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION holdback_client_list_rows() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO client_list_balances (client_id, code, currency)
+  SELECT n.id, k.code, n.currency FROM new_clients n CROSS JOIN (VALUES ('reserve'), ('receivable')) AS k(code)
+   ORDER BY 1, 2
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION holdback_client_list_currency() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO client_list_balances (client_id, code, currency)
+  VALUES (NEW.id, 'reserve', NEW.currency), (NEW.id, 'receivable', NEW.currency)
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END;
+$$;
+--> statement-breakpoint
+INSERT INTO client_list_balances (client_id, code, currency, balance)
+SELECT client_id, code, currency, balance FROM ledger_accounts WHERE client_id IS NOT NULL AND code IN ('reserve', 'receivable');
+--> statement-breakpoint
+INSERT INTO client_list_balances (client_id, code, currency)
+SELECT c.id, k.code, c.currency FROM clients c CROSS JOIN (VALUES ('reserve'), ('receivable')) AS k(code)
+ON CONFLICT DO NOTHING;
+--> statement-breakpoint
+CREATE TRIGGER ledger_accounts_client_list_balance AFTER INSERT OR UPDATE OF balance ON ledger_accounts
+  FOR EACH ROW WHEN (NEW.client_id IS NOT NULL AND NEW.code IN ('reserve', 'receivable'))
+  EXECUTE FUNCTION holdback_client_list_balance();
+--> statement-breakpoint
+CREATE TRIGGER clients_list_rows AFTER INSERT ON clients
+  REFERENCING NEW TABLE AS new_clients
+  FOR EACH STATEMENT EXECUTE FUNCTION holdback_client_list_rows();
+--> statement-breakpoint
+CREATE TRIGGER clients_list_currency AFTER UPDATE OF currency ON clients
+  FOR EACH ROW WHEN (OLD.currency IS DISTINCT FROM NEW.currency)
+  EXECUTE FUNCTION holdback_client_list_currency();

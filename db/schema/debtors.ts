@@ -99,3 +99,28 @@ export const debtorFigures = pgTable(
 );
 
 
+
+/**
+ * Issue 13 (migration 0019): the clients list's sort keys — each client's reserve and receivable
+ * balances per currency, mirrored from ledger_accounts.balance by a row trigger (debit positive,
+ * as there), with a zero row for its home currency from the day it is created.
+ */
+export const clientListBalances = pgTable(
+  'client_list_balances',
+  {
+    clientId: bigint('client_id', { mode: 'number' }).notNull(),
+    code: text('code', { enum: ['reserve', 'receivable'] }).notNull(),
+    currency: char('currency', { length: 3 }).notNull(),
+    balance: money('balance').notNull().default('0'),
+  },
+  (t) => [
+    primaryKey({ name: 'client_list_balances_pk', columns: [t.clientId, t.code, t.currency] }),
+    index('client_list_balances_reserve_idx')
+      .on(sql`(- ${t.balance})`, t.clientId)
+      .where(sql`${t.code} = 'reserve'`),
+    index('client_list_balances_receivable_idx')
+      .on(t.balance, t.clientId)
+      .where(sql`${t.code} = 'receivable'`),
+    check('client_list_balances_code_check', sql`${t.code} in ('reserve', 'receivable')`),
+  ],
+);

@@ -100,8 +100,10 @@ export interface DebtorDetail {
   clients: number;
   /** open exposure per currency */
   exposureByCurrency: { currency: string; openInvoices: number; amount: string; overLimit: boolean }[];
-  /** open exposure per client and currency, largest first */
+  /** open exposure per client and currency, largest first (the first `exposureLimit` when asked) */
   exposure: ExposureByClient[];
+  /** how many (client, currency) pairs have open exposure: `exposure` may show fewer */
+  exposurePairs: number;
   averageDaysToPay: string | null;
   averageDaysBeyondTerms: string | null;
   /** what the averages are over */
@@ -186,7 +188,7 @@ export async function debtorMerges(tx: Tx, where: { debtorId?: number; mergeId?:
  * portfolio — other clients' exposure, the factor's credit limit — is not a client user's to see.
  * `asOf` (default today) is the day open invoices are counted past due on.
  */
-export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, options: { asOf?: string } = {}): Promise<DebtorDetail> {
+export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, options: { asOf?: string; exposureLimit?: number } = {}): Promise<DebtorDetail> {
   requirePermission(actor, 'staff.read');
   const asOf = options.asOf ?? todayIn();
   const [debtor] = await tx.sql<
@@ -206,7 +208,7 @@ export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, op
      where d.id = ${debtorId}`;
   if (!debtor) throw notFound('Debtor', debtorId);
 
-  const [sums, pairs, pastDue, disputed, alerts, notices, history, merges] = await Promise.all([
+  const [sums, pairs, pairCounts, pastDue, disputed, alerts, notices, history, merges] = await Promise.all([
     tx.sql<
       {
         currency: string;
@@ -236,7 +238,14 @@ export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, op
         join clients c on c.id = e.client_id
         left join client_debtors cd on cd.client_id = e.client_id and cd.debtor_id = e.debtor_id
        where e.debtor_id = ${debtorId} and (e.open_invoices > 0 or e.exposure <> 0)
-       order by e.exposure desc, e.client_id, e.currency`,
+       order by e.exposure desc, e.client_id, e.currency
+       limit ${options.exposureLimit ?? 100_000}`,
+    tx.sql<{ pairs: number; without_notice: number }[]>`
+      select count(*)::int as pairs,
+             count(distinct e.client_id) filter (where e.open_invoices > 0 and cd.noa_sent_date is null)::int as without_notice
+        from debtor_exposure e
+        left join client_debtors cd on cd.client_id = e.client_id and cd.debtor_id = e.debtor_id
+       where e.debtor_id = ${debtorId} and (e.open_invoices > 0 or e.exposure <> 0)`,
     tx.sql<{ invoices: number; days: string }[]>`
       select coalesce(sum(open_invoices), 0)::int as invoices, coalesce(sum(open_invoices::bigint * (${asOf}::date - due_date)), 0)::text as days
         from debtor_open_due where debtor_id = ${debtorId} and due_date < ${asOf}::date`,
@@ -299,7 +308,6 @@ export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, op
   const open = { invoices: pastDue[0]!.invoices, days: Number(pastDue[0]!.days) };
   const dilution = dilutionByCurrency(rollup, new Map(disputed.map((d) => [d.currency, d.amount])));
   const limit = new Big(debtor.credit_limit);
-  const withoutNotice = new Set(pairs.filter((p) => p.open_invoices > 0 && !p.noa_sent_date).map((p) => p.client_id));
 
   return {
     id: debtor.id,
@@ -317,6 +325,7 @@ export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, op
     exposureByCurrency: rollup
       .filter((r) => r.openInvoices > 0 || !new Big(r.exposure).eq(0))
       .map((r) => ({ currency: r.currency, openInvoices: r.openInvoices, amount: moneyOut(r.exposure, r.currency), overLimit: new Big(r.exposure).gt(limit) })),
+    exposurePairs: pairCounts[0]!.pairs,
     exposure: pairs.map((p) => ({
       clientId: p.client_id,
       clientName: p.client_name,
@@ -347,7 +356,7 @@ export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, op
       resolvedAt: a.resolved_at,
     })),
     noticesOfAssignment: notices.map((n) => ({ clientId: n.client_id, clientName: n.client_name, sentDate: n.sent, acknowledgedDate: n.ack })),
-    clientsWithoutNotice: withoutNotice.size,
+    clientsWithoutNotice: pairCounts[0]!.without_notice,
     merges,
   };
 }

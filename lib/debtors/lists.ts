@@ -34,8 +34,8 @@ export const DEBTORS_LIST: ListDefinition<DebtorListFilters> = {
   sorts: {
     name: { expr: 'lower(d.name)', type: 'text', label: 'Debtor' },
     creditLimit: { expr: 'd.credit_limit', type: 'numeric', label: 'Credit limit' },
-    exposure: { expr: 'f.exposure', type: 'numeric', label: 'Exposure' },
-    openInvoices: { expr: 'f.open_invoices', type: 'integer', label: 'Open invoices' },
+    exposure: { expr: 'f.exposure', type: 'numeric', label: 'Exposure', idExpr: 'f.debtor_id' },
+    openInvoices: { expr: 'f.open_invoices', type: 'integer', label: 'Open invoices', idExpr: 'f.debtor_id' },
   },
   defaultSort: 'name',
   defaultOrder: 'asc',

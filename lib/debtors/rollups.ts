@@ -2,9 +2,10 @@ import type { RawSql } from '../../db/client';
 import { Big } from '../money';
 
 /**
- * Issue 13: audit:verify's check of the debtor roll-ups (migration 0019): each one recomputed from
- * the invoices and payment applications it is kept from — the slow, obvious way, as a verify may —
- * and compared row by row. A difference names the row and both values.
+ * Issue 13: audit:verify's check of the roll-ups of migration 0019 — the debtor figures, each
+ * recomputed from the invoices and payment applications it is kept from (the slow, obvious way, as
+ * a verify may), and the clients list's mirror of the reserve and receivable balances — compared
+ * row by row. A difference names the row and both values.
  */
 export interface RollupBreak {
   kind: 'debtor_rollup';
@@ -85,6 +86,27 @@ export async function verifyDebtorRollups(sql: RawSql, breaks: { kind: string; m
         f.invoices === null
           ? `debtor ${f.id} has no figures row`
           : `debtor ${f.id}: figures say ${f.invoices} invoices, ${f.open_invoices} open, exposure ${f.exposure}; its rows say ${f.e_invoices}, ${f.e_open}, ${f.e_exposure}`,
+    });
+    found += 1;
+  }
+  const mirror = await sql<{ client_id: string; code: string; currency: string; ledger: string | null; kept: string | null }[]>`
+    select coalesce(a.client_id, m.client_id)::text as client_id, coalesce(a.code, m.code) as code, coalesce(a.currency, m.currency) as currency,
+           a.balance::text as ledger, m.balance::text as kept
+      from (select client_id, code, currency, balance from ledger_accounts where client_id is not null and code in ('reserve', 'receivable')) a
+      full join client_list_balances m on m.client_id = a.client_id and m.code = a.code and m.currency = a.currency
+     where coalesce(a.balance, 0) <> coalesce(m.balance, 0) or m.client_id is null
+    union all
+    select c.id::text, k.code, c.currency, null, null
+      from clients c cross join (values ('reserve'), ('receivable')) k(code)
+     where not exists (select 1 from client_list_balances m where m.client_id = c.id and m.code = k.code and m.currency = c.currency)
+     order by 1, 2, 3 limit 100`;
+  for (const m of mirror) {
+    breaks.push({
+      kind: 'debtor_rollup',
+      message:
+        m.ledger === null && m.kept === null
+          ? `client ${m.client_id} has no ${m.code} row for its home currency ${m.currency} in client_list_balances`
+          : `client ${m.client_id} ${m.code} ${m.currency}: the account's balance is ${m.ledger ?? 'absent (0)'}, the clients list keeps ${m.kept ?? 'nothing'}`,
     });
     found += 1;
   }

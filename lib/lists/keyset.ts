@@ -43,6 +43,12 @@ export interface SortKey {
   type: 'text' | 'numeric' | 'date' | 'bigint' | 'timestamptz' | 'integer';
   /** the column's words, for messages ("Face value") */
   label: string;
+  /**
+   * This sort's tiebreaker, when a joined table holds the row's id too (e.g. `a.client_id` for
+   * `a.balance`): the boundary `(expr, idExpr) > (…)` then matches that table's index on
+   * (expr, id), so a later page seeks instead of walking from the first. Default: the list's idExpr.
+   */
+  idExpr?: string;
 }
 
 export interface ListDefinition<F> {
@@ -222,7 +228,7 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
 ): Promise<ListPage<O>> {
   const key = def.sorts[request.sort]!;
   const sortExpr = sql.unsafe(key.expr);
-  const idExpr = sql.unsafe(def.idExpr);
+  const idExpr = sql.unsafe(key.idExpr ?? def.idExpr);
   const cursor = request.cursor;
   const backwards = cursor?.d === 'p';
   // Ascending lists read forwards with ">"; Previous reads the other way from the boundary and flips the rows back.
@@ -320,7 +326,7 @@ export function csvStream<F, R extends postgres.Row>(
 ): ReadableStream<Uint8Array> {
   const key = def.sorts[request.sort]!;
   const sortExpr = sql.unsafe(key.expr);
-  const idExpr = sql.unsafe(def.idExpr);
+  const idExpr = sql.unsafe(key.idExpr ?? def.idExpr);
   const direction = sql.unsafe(request.order);
   const where = allOf(sql, query.where);
   const encoder = new TextEncoder();

@@ -31,7 +31,7 @@ let team: Team;
 let debtor: DebtorView;
 let other: DebtorView;
 let key: string;
-const clients: Record<string, ClientView> = {};
+const clients = {} as Record<'a' | 'b' | 'e', ClientView>;
 const saved: Record<string, string | undefined> = {};
 
 const tx = <T>(fn: Parameters<typeof t.database.transaction<T>>[0]) => t.database.transaction(fn);

@@ -56,7 +56,7 @@ export default async function DebtorPage({
   const show = query.show === 'payments' ? 'payments' : 'invoices';
   const path = `/debtors/${id}`;
   const db = getDatabase();
-  const debtor = await getDebtorDetail(db, Number(id), actor).catch((e) => {
+  const debtor = await getDebtorDetail(db, Number(id), actor, { exposureLimit: TOP_CLIENTS }).catch((e) => {
     if (e instanceof DomainError && e.status === 404) notFound();
     throw e;
   });
@@ -215,10 +215,10 @@ export default async function DebtorPage({
       ) : null}
 
       <DataTable
-        caption={`Exposure by client${debtor.exposure.length > TOP_CLIENTS ? ` (the ${TOP_CLIENTS} largest of ${debtor.exposure.length.toLocaleString('en-US')})` : ''}`}
+        caption={`Exposure by client${debtor.exposurePairs > debtor.exposure.length ? ` (the ${debtor.exposure.length} largest of ${debtor.exposurePairs.toLocaleString('en-US')})` : ''}`}
         csvName={`debtor-${debtor.id}-exposure.csv`}
         rowKey={(e) => `${e.clientId}:${e.currency}`}
-        rows={debtor.exposure.slice(0, TOP_CLIENTS)}
+        rows={debtor.exposure}
         empty="No open invoices."
         columns={[
           {
