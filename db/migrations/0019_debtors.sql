@@ -13,7 +13,8 @@
 -- audit:verify compares them with the invoices (lib/debtors/rollups.ts).
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 --> statement-breakpoint
--- The same indexes as 0017_search (IF NOT EXISTS: whichever migration runs first creates them).
+-- The lists' "name contains" filters (ILIKE '%…%'), by trigram. pg_trgm is a trusted extension
+-- (0017_search creates it too; IF NOT EXISTS).
 CREATE INDEX IF NOT EXISTS "clients_name_trgm_idx" ON "clients" USING gin ("name" gin_trgm_ops);
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "debtors_name_trgm_idx" ON "debtors" USING gin ("name" gin_trgm_ops);

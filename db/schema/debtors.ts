@@ -66,7 +66,10 @@ export const debtorExposure = pgTable(
     defaultedFace: money('defaulted_face').notNull().default('0'),
     defaultedCollected: money('defaulted_collected').notNull().default('0'),
   },
-  (t) => [primaryKey({ name: 'debtor_exposure_pk', columns: [t.debtorId, t.clientId, t.currency] }), index('debtor_exposure_client_idx').on(t.clientId, t.debtorId)],
+  (t) => [
+    primaryKey({ name: 'debtor_exposure_pk', columns: [t.debtorId, t.clientId, t.currency] }),
+    index('debtor_exposure_client_idx').on(t.clientId, t.debtorId),
+  ],
 );
 
 /** Roll-up (migration 0019 triggers): a debtor's open invoices by due date. */
@@ -97,8 +100,6 @@ export const debtorFigures = pgTable(
   },
   (t) => [index('debtor_figures_exposure_idx').on(t.exposure, t.debtorId), index('debtor_figures_open_idx').on(t.openInvoices, t.debtorId)],
 );
-
-
 
 /**
  * Issue 13 (migration 0019): the clients list's sort keys — each client's reserve and receivable

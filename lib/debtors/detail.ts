@@ -4,14 +4,7 @@ import { requirePermission } from '../auth/permissions';
 import { todayIn } from '../dates';
 import { notFound } from '../errors';
 import { Big, moneyOut } from '../money';
-import {
-  averageDaysBeyondTerms,
-  averageDaysToPay,
-  dilutionByCurrency,
-  headlineDilution,
-  type DilutionFigures,
-  type RollupRow,
-} from './figures';
+import { averageDaysBeyondTerms, averageDaysToPay, dilutionByCurrency, headlineDilution, type DilutionFigures, type RollupRow } from './figures';
 
 /**
  * Issue 13: one debtor across every client (GET /api/v1/debtors/{id}, the console's debtor page).
@@ -364,7 +357,13 @@ export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, op
 const limitOf = (v: Record<string, unknown> | null | undefined): string | null => (typeof v?.creditLimit === 'string' ? v.creditLimit : null);
 
 /** One audit event of the debtor as a line of its credit-limit history (null: an event about something else). */
-function limitChange(e: { at: string; by: string; action: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null }): LimitChange | null {
+function limitChange(e: {
+  at: string;
+  by: string;
+  action: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}): LimitChange | null {
   const rating = typeof e.after?.riskRating === 'string' ? e.after.riskRating : null;
   switch (e.action) {
     case 'debtor.create':

@@ -57,11 +57,9 @@ function assertMergeable(from: DebtorRow, into: DebtorRow): void {
   if (from.merged_into_id)
     throw conflict('debtor_merged', `${from.name} (#${from.id}) was merged into debtor #${from.merged_into_id} already`, { debtorId: from.id });
   if (into.merged_into_id)
-    throw conflict(
-      'debtor_merged',
-      `${into.name} (#${into.id}) was merged into debtor #${into.merged_into_id}; merge ${from.name} into that debtor instead`,
-      { intoDebtorId: into.id },
-    );
+    throw conflict('debtor_merged', `${into.name} (#${into.id}) was merged into debtor #${into.merged_into_id}; merge ${from.name} into that debtor instead`, {
+      intoDebtorId: into.id,
+    });
 }
 
 export interface Collision {

@@ -27,7 +27,9 @@ const FIGURES = [
 
 export async function verifyDebtorRollups(sql: RawSql, breaks: { kind: string; message: string }[]): Promise<number> {
   let found = 0;
-  const pairs = await sql<{ debtor_id: string; client_id: string; currency: string; kept: Record<string, string> | null; actual: Record<string, string> | null }[]>`
+  const pairs = await sql<
+    { debtor_id: string; client_id: string; currency: string; kept: Record<string, string> | null; actual: Record<string, string> | null }[]
+  >`
     with actual as (
       select i.debtor_id, i.client_id, i.currency, count(*) as invoices,
              count(*) filter (where i.status in ('funded', 'disputed')) as open_invoices,
@@ -66,7 +68,9 @@ export async function verifyDebtorRollups(sql: RawSql, breaks: { kind: string; m
     breaks.push({ kind: 'debtor_rollup', message: `debtor ${d.debtor_id}, due ${d.due_date}: ${d.kept ?? 0} open invoices kept, ${d.actual ?? 0} open` });
     found += 1;
   }
-  const figures = await sql<{ id: string; invoices: number | null; open_invoices: number | null; exposure: string | null; e_invoices: number; e_open: number; e_exposure: string }[]>`
+  const figures = await sql<
+    { id: string; invoices: number | null; open_invoices: number | null; exposure: string | null; e_invoices: number; e_open: number; e_exposure: string }[]
+  >`
     with sums as (
       select debtor_id, sum(invoices)::int as invoices, sum(open_invoices)::int as open_invoices, max(exposure) as exposure
         from (select debtor_id, currency, sum(invoices) as invoices, sum(open_invoices) as open_invoices, sum(exposure) as exposure

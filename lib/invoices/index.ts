@@ -106,7 +106,10 @@ export async function createInvoice(tx: Tx, input: unknown, actor: Actor): Promi
   assertBusinessDateInWindow(data.dueDate, 'Due date', 'ahead', { field: 'dueDate' });
   const [client] = await tx.db.select().from(clients).where(eq(clients.id, data.clientId));
   if (!client) throw unknownId('clientId', 'Client', data.clientId);
-  const [debtor] = await tx.db.select({ id: debtors.id, name: debtors.name, mergedIntoId: debtors.mergedIntoId }).from(debtors).where(eq(debtors.id, data.debtorId));
+  const [debtor] = await tx.db
+    .select({ id: debtors.id, name: debtors.name, mergedIntoId: debtors.mergedIntoId })
+    .from(debtors)
+    .where(eq(debtors.id, data.debtorId));
   if (!debtor) throw unknownId('debtorId', 'Debtor', data.debtorId);
   // Issue 13: a debtor merged into another takes no new invoices; they go to the survivor.
   if (debtor.mergedIntoId)

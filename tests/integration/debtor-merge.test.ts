@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeDatabase } from '../../db/client';
 import { verifyAll } from '../../lib/audit/verify';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
-import { recordNoa, updateDebtor, type DebtorView } from '../../lib/debtors';
+import { recordNoa, updateDebtor } from '../../lib/debtors';
 import { getDebtorDetail } from '../../lib/debtors/detail';
 import { approveDebtorMerge, rejectDebtorMerge, requestDebtorMerge } from '../../lib/debtors/merge';
 import { verifyDebtorRollups } from '../../lib/debtors/rollups';
@@ -39,7 +39,9 @@ async function refusal(promise: Promise<unknown>) {
 }
 
 async function pay(invoiceId: string, amount: string, payer: string) {
-  const payment = await tx((x) => receivePayment(x, { amount, currency: 'USD', receivedDate: '2026-03-01', payerName: payer, reference: 'x' }, team.collections));
+  const payment = await tx((x) =>
+    receivePayment(x, { amount, currency: 'USD', receivedDate: '2026-03-01', payerName: payer, reference: 'x' }, team.collections),
+  );
   await tx((x) => applyPayment(x, Number(payment.id), { allocations: [{ invoiceId, amount }] }, team.collections));
   return payment;
 }
@@ -62,7 +64,8 @@ async function duplicates() {
   await tx((x) => recordNoa(x, Number(c1.id), { debtorId: duplicate.id, sentDate: '2026-01-02', acknowledgedDate: '2026-01-05' }, team.underwriter));
   await tx((x) => recordNoa(x, Number(c1.id), { debtorId: survivor.id }, team.underwriter));
   await tx((x) => recordNoa(x, Number(c2.id), { debtorId: duplicate.id, sentDate: '2026-01-03' }, team.underwriter));
-  await t.admin.sql`insert into misdirected_payments (client_id, debtor_id, currency, amount, paid_date) values (${c2.id}, ${duplicate.id}, 'USD', 100, '2026-02-01')`;
+  await t.admin
+    .sql`insert into misdirected_payments (client_id, debtor_id, currency, amount, paid_date) values (${c2.id}, ${duplicate.id}, 'USD', 100, '2026-02-01')`;
   return { survivor, duplicate, c1, c2, kept, moving };
 }
 
@@ -90,7 +93,9 @@ describe('merging a duplicate debtor', () => {
     const exposureBefore = (await getDebtorDetail(t.database, Number(survivor.id), team.underwriter)).exposureByCurrency;
     expect(exposureBefore).toEqual([]);
 
-    const merge = await tx((x) => requestDebtorMerge(x, Number(duplicate.id), { intoDebtorId: survivor.id, reason: 'Same company, entered twice' }, team.underwriter));
+    const merge = await tx((x) =>
+      requestDebtorMerge(x, Number(duplicate.id), { intoDebtorId: survivor.id, reason: 'Same company, entered twice' }, team.underwriter),
+    );
     expect(merge).toMatchObject({ status: 'pending', debtorId: duplicate.id, intoDebtorId: survivor.id, reason: 'Same company, entered twice' });
     // Nothing moved yet.
     expect((await t.admin.sql`select 1 from invoices where debtor_id = ${duplicate.id}`).length).toBe(3);
@@ -107,7 +112,9 @@ describe('merging a duplicate debtor', () => {
     expect(done.moved).toEqual({ invoices: 3, payments: 2, payerAliases: 1, noticesMoved: 1, noticesCombined: 1, misdirectedPayments: 1, alertsResolved: 0 });
 
     // Invoices keep their ids; the survivor has them all.
-    const owned = await t.admin.sql<{ id: string; debtor_id: string }[]>`select id::text, debtor_id::text from invoices where id = any(${moving.map((m) => m.id)}::bigint[])`;
+    const owned = await t.admin.sql<
+      { id: string; debtor_id: string }[]
+    >`select id::text, debtor_id::text from invoices where id = any(${moving.map((m) => m.id)}::bigint[])`;
     expect(owned.every((o) => o.debtor_id === survivor.id)).toBe(true);
     expect(await t.admin.sql`select 1 from invoices where debtor_id = ${duplicate.id}`).toHaveLength(0);
     expect(await t.admin.sql`select 1 from payments where debtor_id = ${duplicate.id}`).toHaveLength(0);
@@ -119,7 +126,8 @@ describe('merging a duplicate debtor', () => {
     expect(await t.admin.sql`select 1 from payer_aliases where debtor_id = ${duplicate.id}`).toHaveLength(0);
     // c1 had a notice for both: the survivor's, its empty dates filled from the duplicate's; c2's moved.
     expect(
-      await t.admin.sql`select client_id::text, noa_sent_date::text as sent, noa_acknowledged_date::text as ack from client_debtors where debtor_id = ${survivor.id} order by client_id`,
+      await t.admin
+        .sql`select client_id::text, noa_sent_date::text as sent, noa_acknowledged_date::text as ack from client_debtors where debtor_id = ${survivor.id} order by client_id`,
     ).toEqual([
       { client_id: c1.id, sent: '2026-01-02', ack: '2026-01-05' },
       { client_id: c2.id, sent: '2026-01-03', ack: null },
@@ -127,7 +135,9 @@ describe('merging a duplicate debtor', () => {
     expect(await t.admin.sql`select 1 from misdirected_payments where debtor_id = ${survivor.id}`).toHaveLength(1);
 
     // Marked merged, never deleted; the survivor keeps its own limit.
-    const [b] = await t.admin.sql<{ merged_into_id: string; credit_limit: string }[]>`select merged_into_id::text, credit_limit from debtors where id = ${duplicate.id}`;
+    const [b] = await t.admin.sql<
+      { merged_into_id: string; credit_limit: string }[]
+    >`select merged_into_id::text, credit_limit from debtors where id = ${duplicate.id}`;
     expect(b!.merged_into_id).toBe(survivor.id);
     const detail = await getDebtorDetail(t.database, Number(survivor.id), team.underwriter);
     expect(detail).toMatchObject({ creditLimit: '500000.00', invoices: 4, openInvoices: 2, clients: 2 });
@@ -267,7 +277,10 @@ describe('merging a duplicate debtor', () => {
     const id = proposed.body.id as string;
     const twice = await post(propose, `/api/v1/debtors/${duplicate.id}/merge`, duplicate.id, keys.maker!, { intoDebtorId: survivor.id, reason: 'again' });
     expect(twice).toMatchObject({ status: 409, body: { error: { code: 'merge_pending' } } });
-    expect(await post(approve, `/api/v1/debtor-merges/${id}/approve`, id, keys.maker!, {})).toMatchObject({ status: 403, body: { error: { code: 'maker_checker' } } });
+    expect(await post(approve, `/api/v1/debtor-merges/${id}/approve`, id, keys.maker!, {})).toMatchObject({
+      status: 403,
+      body: { error: { code: 'maker_checker' } },
+    });
     const first = await post(approve, `/api/v1/debtor-merges/${id}/approve`, id, keys.checker!, {}, { 'idempotency-key': `merge-${id}` });
     expect(first).toMatchObject({ status: 200, body: { status: 'approved', moved: { invoices: 3 } } });
     const replay = await post(approve, `/api/v1/debtor-merges/${id}/approve`, id, keys.checker!, {}, { 'idempotency-key': `merge-${id}` });

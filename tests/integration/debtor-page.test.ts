@@ -43,7 +43,9 @@ async function funded(client: ClientView, options: { face: string; issued: strin
 }
 
 async function pay(invoiceId: string, amount: string, date: string, currency = 'USD', shortPay?: 'accept' | 'chargeback') {
-  const payment = await tx((x) => receivePayment(x, { amount, currency, receivedDate: date, payerName: 'Globex AP', reference: `pay ${invoiceId}` }, team.collections));
+  const payment = await tx((x) =>
+    receivePayment(x, { amount, currency, receivedDate: date, payerName: 'Globex AP', reference: `pay ${invoiceId}` }, team.collections),
+  );
   await tx((x) => applyPayment(x, Number(payment.id), { allocations: [{ invoiceId, amount }], ...(shortPay ? { shortPay } : {}) }, team.collections));
 }
 
@@ -84,7 +86,8 @@ beforeAll(async () => {
 
   await tx((x) => recordNoa(x, Number(clients.a.id), { debtorId: debtor.id, sentDate: '2026-01-02', acknowledgedDate: '2026-01-09' }, team.underwriter));
   await tx((x) => updateDebtor(x, Number(debtor.id), { creditLimit: '60000.00', riskRating: 'B' }, team.underwriter));
-  await t.admin.sql`insert into settings (key, value) values ('concentration.portfolio_limit', '"0.30"'::jsonb) on conflict (key) do update set value = excluded.value`;
+  await t.admin
+    .sql`insert into settings (key, value) values ('concentration.portfolio_limit', '"0.30"'::jsonb) on conflict (key) do update set value = excluded.value`;
   await runConcentrationCheck(t.database);
 
   const reader = await aUser(t.database, 'auditor');
@@ -118,7 +121,17 @@ async function api(path: string, apiKey = key) {
 /** The figures the slow, obvious way: the debtor's invoices, their payment applications and their journal lines. */
 async function expected() {
   const invoices = await t.admin.sql<
-    { id: string; client_id: string; currency: string; status: string; face: string; outstanding: string | null; issue: string; due: string; settled: string | null }[]
+    {
+      id: string;
+      client_id: string;
+      currency: string;
+      status: string;
+      face: string;
+      outstanding: string | null;
+      issue: string;
+      due: string;
+      settled: string | null;
+    }[]
   >`select id::text, client_id::text, currency, status, face_value as face, outstanding, issue_date::text as issue, due_date::text as due, settled_date::text as settled
       from invoices where debtor_id = ${debtor.id} order by id`;
   // Receivable credits by the kind of entry that posted them, per invoice.
@@ -201,9 +214,13 @@ describe('GET /api/v1/debtors/{id}', () => {
       mergedIntoId: null,
     });
     expect((body.dilutionByCurrency as Record<string, unknown>[]).map(({ invoices: _, ...rest }) => rest)).toEqual(want.dilution);
-    expect((body.exposure as { clientId: string; currency: string; amount: string }[]).map((e) => ({ clientId: e.clientId, currency: e.currency, amount: e.amount }))).toEqual(
-      want.exposure,
-    );
+    expect(
+      (body.exposure as { clientId: string; currency: string; amount: string }[]).map((e) => ({
+        clientId: e.clientId,
+        currency: e.currency,
+        amount: e.amount,
+      })),
+    ).toEqual(want.exposure);
     expect(body.exposureByCurrency).toEqual([{ currency: 'USD', openInvoices: 2, amount: '9000.00', overLimit: false }]);
   });
 
@@ -217,7 +234,9 @@ describe('GET /api/v1/debtors/{id}', () => {
     // Client A has a notice; B has nothing open; so no client with open invoices lacks a notice.
     expect(body.clientsWithoutNotice).toBe(0);
     const alerts = body.concentrationAlerts as { scope: string; status: string; currency: string }[];
-    const openAlerts = await t.admin.sql<{ id: string }[]>`select id::text from concentration_alerts where debtor_id = ${debtor.id} and status = 'open' order by id desc`;
+    const openAlerts = await t.admin.sql<
+      { id: string }[]
+    >`select id::text from concentration_alerts where debtor_id = ${debtor.id} and status = 'open' order by id desc`;
     expect(openAlerts.length).toBeGreaterThan(0);
     expect(alerts.filter((a) => a.status === 'open').map((a) => (a as unknown as { id: string }).id)).toEqual(openAlerts.map((a) => a.id));
   });

@@ -40,7 +40,8 @@ beforeAll(async () => {
       }),
     );
   }
-  for (const limit of ['50000.00', '20000.00', '120000.00', '20000.00', '75000.00', '5000.00']) debtors.push(await aDebtor(t.database, team, { creditLimit: limit }));
+  for (const limit of ['50000.00', '20000.00', '120000.00', '20000.00', '75000.00', '5000.00'])
+    debtors.push(await aDebtor(t.database, team, { creditLimit: limit }));
   // Invoices: faces vary so balances and exposures differ; some paid.
   const plan: [number, number, string][] = [
     [0, 0, '9000.00'],
@@ -53,9 +54,11 @@ beforeAll(async () => {
     [6, 2, '1200.00'],
     [7, 1, '500.00'],
   ];
-  const funded = [];
+  const funded: { id: string }[] = [];
   for (const [c, d, face] of plan) funded.push(await aFundedInvoice(t.database, team, { client: clients[c]!, debtor: debtors[d]!, faceValue: face }));
-  const payment = await tx((x) => receivePayment(x, { amount: '1000.00', currency: 'USD', receivedDate: '2026-02-01', payerName: 'P', reference: 'r' }, team.collections));
+  const payment = await tx((x) =>
+    receivePayment(x, { amount: '1000.00', currency: 'USD', receivedDate: '2026-02-01', payerName: 'P', reference: 'r' }, team.collections),
+  );
   await tx((x) => applyPayment(x, Number(payment.id), { allocations: [{ invoiceId: funded[2]!.id, amount: '1000.00' }] }, team.collections));
   await anInvoice(t.database, team, { client: clients[4]!, debtor: debtors[5]!, verified: false });
   // Lowered below what it owes once funded (a funding over the limit would have been held).
@@ -97,7 +100,13 @@ async function get(list: 'clients' | 'debtors', query: Record<string, string>, k
 
 async function page(list: 'clients' | 'debtors', query: Record<string, string>, key = staffKey) {
   const res = await get(list, query, key);
-  const body = (await res.json()) as { items: Record<string, unknown>[]; nextCursor: string | null; prevCursor: string | null; total: number; totalApproximate: boolean };
+  const body = (await res.json()) as {
+    items: Record<string, unknown>[];
+    nextCursor: string | null;
+    prevCursor: string | null;
+    total: number;
+    totalApproximate: boolean;
+  };
   return { status: res.status, ...body };
 }
 
@@ -253,7 +262,9 @@ describe('GET /api/v1/debtors', () => {
         name: r.name,
         creditLimit: formatMoney(new Big(r.credit_limit), 'USD'),
         openInvoices: r.open,
-        exposure: [...r.perCurrency.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount: formatMoney(amount, currency) })),
+        exposure: [...r.perCurrency.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([currency, amount]) => ({ currency, amount: formatMoney(amount, currency) })),
         overLimit: r.largest.gt(r.credit_limit),
       });
     }
@@ -299,7 +310,7 @@ describe('GET /api/v1/debtors', () => {
     expect(lines.find((l) => l.startsWith(`${debtors[1]!.id},`))).toContain('EUR 500.00; USD 9000.00');
   });
 
-  it("gives a client user its own debtors only, with its own figures and no credit limits", async () => {
+  it('gives a client user its own debtors only, with its own figures and no credit limits', async () => {
     const own = await page('debtors', { sort: 'exposure', order: 'desc' }, clientKey);
     // Client 0 has invoices with debtors 0 (9,000) and 1 (3,000); debtor 0 also owes 4,000 to client 3 — not shown.
     expect(own.total).toBe(2);

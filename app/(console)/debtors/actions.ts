@@ -79,7 +79,9 @@ export const decideDebtorMergeAction = formAction('debtor.merge_approve', mergeD
     return { message: `Merge of ${merge.debtorName} into ${merge.intoDebtorName} rejected.` };
   }
   const merge = await getDebtorMerge(tx, input.mergeId, actor);
-  const [{ n }] = (await tx.sql`select coalesce(sum(invoices), 0)::int as n from debtor_exposure where debtor_id = ${merge.debtorId}`) as unknown as [{ n: number }];
+  const [{ n }] = (await tx.sql`select coalesce(sum(invoices), 0)::int as n from debtor_exposure where debtor_id = ${merge.debtorId}`) as unknown as [
+    { n: number },
+  ];
   if (input.confirmed === undefined || input.confirmed !== String(n)) {
     return askToConfirm(
       `Merge ${merge.debtorName} (#${merge.debtorId}) into ${merge.intoDebtorName} (#${merge.intoDebtorId}): its ${count(n, 'invoice')}, payments, payer names and notices move there, and ${merge.intoDebtorName} keeps its own credit limit?`,
@@ -91,5 +93,7 @@ export const decideDebtorMergeAction = formAction('debtor.merge_approve', mergeD
   after('the concentration check', afterFunding);
   revalidatePath(`/debtors/${done.debtorId}`);
   revalidatePath(`/debtors/${done.intoDebtorId}`);
-  return { message: `Merged ${done.debtorName} into ${done.intoDebtorName}: ${count(done.moved.invoices ?? 0, 'invoice')} and ${count(done.moved.payments ?? 0, 'payment')} moved.` };
+  return {
+    message: `Merged ${done.debtorName} into ${done.intoDebtorName}: ${count(done.moved.invoices ?? 0, 'invoice')} and ${count(done.moved.payments ?? 0, 'payment')} moved.`,
+  };
 });

@@ -15,7 +15,14 @@ export function NoaForm({ clientId, debtors }: { clientId: string; debtors: { id
   return (
     <form onSubmit={submitWith(dispatch)} aria-label="Record a notice of assignment" className="grid gap-3 sm:grid-cols-4">
       <input type="hidden" name="clientId" value={clientId} />
-      <SelectInput state={state} name="debtorId" label="Debtor" required placeholder="Choose a debtor" options={debtors.map((d) => [d.id, `${d.name} — ${d.detail}`] as const)} />
+      <SelectInput
+        state={state}
+        name="debtorId"
+        label="Debtor"
+        required
+        placeholder="Choose a debtor"
+        options={debtors.map((d) => [d.id, `${d.name} — ${d.detail}`] as const)}
+      />
       <TextInput state={state} name="sentDate" label="Notice sent on" type="date" />
       <TextInput state={state} name="acknowledgedDate" label="Acknowledged on" type="date" />
       <div className="flex items-end">

@@ -273,7 +273,9 @@ export default async function ClientPage({
           },
         ]}
       />
-      <p className="mt-2 text-sm text-slate-600">Every movement before these is in the monthly statements below and in the ledger API (GET /api/v1/clients/{client.id}/ledger).</p>
+      <p className="mt-2 text-sm text-slate-600">
+        Every movement before these is in the monthly statements below and in the ledger API (GET /api/v1/clients/{client.id}/ledger).
+      </p>
       <DataTable
         caption="Statements"
         csvName={`client-${client.id}-statements.csv`}

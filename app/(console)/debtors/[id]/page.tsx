@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { count } from '@/app/_components/confirm';
 import { DataTable } from '@/app/_components/data-table';
 import { FilterSelect, ListFilters, ListView } from '@/app/_components/list/list-view';
 import { toQuery, withQuery } from '@/app/_components/list/list-href';
@@ -70,9 +71,19 @@ export default async function DebtorPage({
   const invoiceRequest = readListRequest(DEBTOR_INVOICES_LIST, show === 'invoices' ? query : {});
   const paymentRequest = readListRequest(DEBTOR_PAYMENTS_LIST, show === 'payments' ? query : {});
   const invoices =
-    show === 'invoices' ? await keysetPage(db.sql, DEBTOR_INVOICES_LIST, invoiceRequest.request, debtorInvoicesQuery(db.sql, Number(debtor.id), invoiceRequest.request), partyInvoice) : null;
+    show === 'invoices'
+      ? await keysetPage(
+          db.sql,
+          DEBTOR_INVOICES_LIST,
+          invoiceRequest.request,
+          debtorInvoicesQuery(db.sql, Number(debtor.id), invoiceRequest.request),
+          partyInvoice,
+        )
+      : null;
   const payments =
-    show === 'payments' ? await keysetPage(db.sql, DEBTOR_PAYMENTS_LIST, paymentRequest.request, debtorPaymentsQuery(db.sql, Number(debtor.id)), debtorPayment) : null;
+    show === 'payments'
+      ? await keysetPage(db.sql, DEBTOR_PAYMENTS_LIST, paymentRequest.request, debtorPaymentsQuery(db.sql, Number(debtor.id)), debtorPayment)
+      : null;
 
   return (
     <div>
@@ -108,7 +119,7 @@ export default async function DebtorPage({
                   </span>
                 ))
           }
-          hint={`${debtor.openInvoices.toLocaleString('en-US')} open invoices of ${debtor.invoices.toLocaleString('en-US')}, across ${debtor.clients.toLocaleString('en-US')} clients`}
+          hint={`${count(debtor.openInvoices, 'open invoice')} of ${debtor.invoices.toLocaleString('en-US')}, across ${count(debtor.clients, 'client')}`}
         />
         <Stat
           label="Average days to pay"
@@ -123,7 +134,15 @@ export default async function DebtorPage({
         <Stat label="Dilution" value={percent(debtor.dilution)} hint="Credits, short pays and disputes as a share of what the invoices were reduced by" />
       </section>
 
-      <MergeSection debtor={debtor} pending={pending} pendingInto={pendingInto} canPropose={canPropose} canDecide={canDecide} actorRefusal={(by) => mergeDecisionRefusal(actor, by)} options={options} />
+      <MergeSection
+        debtor={debtor}
+        pending={pending}
+        pendingInto={pendingInto}
+        canPropose={canPropose}
+        canDecide={canDecide}
+        actorRefusal={(by) => mergeDecisionRefusal(actor, by)}
+        options={options}
+      />
 
       <nav aria-label="Invoices or payments" className="mt-8 flex gap-2 border-b border-slate-200 text-sm">
         <Link
@@ -301,7 +320,9 @@ export default async function DebtorPage({
             ))}
           </ul>
           {debtor.noticesOfAssignment.length > 50 ? (
-            <p className="mt-1 text-xs text-slate-500">and {(debtor.noticesOfAssignment.length - 50).toLocaleString('en-US')} more (GET /api/v1/debtors/{debtor.id})</p>
+            <p className="mt-1 text-xs text-slate-500">
+              and {(debtor.noticesOfAssignment.length - 50).toLocaleString('en-US')} more (GET /api/v1/debtors/{debtor.id})
+            </p>
           ) : null}
           {debtor.noticesOfAssignment.length === 0 ? <p className="mt-2 text-sm text-slate-500">No notice recorded.</p> : null}
         </section>
