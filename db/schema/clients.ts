@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, char, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  char,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { createdAt, money, rate } from './columns';
 
 export interface ClientContact {
@@ -104,8 +119,14 @@ export const debtors = pgTable(
     name: text('name').notNull(),
     creditLimit: money('credit_limit').notNull(),
     riskRating: text('risk_rating').notNull().default('unrated'),
+    /** Issue 13: a duplicate merged into another debtor points at it (debtors are never deleted). */
+    mergedIntoId: bigint('merged_into_id', { mode: 'number' }).references((): AnyPgColumn => debtors.id),
+    mergedAt: timestamp('merged_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
   },
-  // Issue 13 (0018): the invoices list sorted by debtor name
-  (t) => [index('debtors_name_id_idx').on(t.name, t.id)],
+  (t) => [
+    check('debtors_not_merged_into_itself', sql`${t.mergedIntoId} is null or ${t.mergedIntoId} <> ${t.id}`),
+    // Issue 13 (0018): the invoices list sorted by debtor name
+    index('debtors_name_id_idx').on(t.name, t.id),
+  ],
 );

@@ -108,7 +108,7 @@ export const approvalRequests = pgTable(
   'approval_requests',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    kind: text('kind', { enum: ['funding_batch', 'agreement_change', 'client_activation', 'release', 'adjustment'] }).notNull(),
+    kind: text('kind', { enum: ['funding_batch', 'agreement_change', 'client_activation', 'release', 'adjustment', 'debtor_merge'] }).notNull(),
     targetId: bigint('target_id', { mode: 'number' }).notNull(),
     clientId: bigint('client_id', { mode: 'number' }).references(() => clients.id),
     status: text('status', { enum: ['pending', 'approved', 'rejected'] })

@@ -12,3 +12,4 @@ export * from './statements';
 export * from './accrual-detail';
 export * from './rollups';
 export * from './invoice-lists';
+export * from './debtors';

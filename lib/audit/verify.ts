@@ -7,6 +7,7 @@ import { anchorOptions, compareWithAnchor, currentDatabaseName, nextAnchor, read
 import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash } from './hash';
 import { verifyRollups } from '../reports/rollups';
+import { verifyDebtorRollups } from '../debtors/rollups';
 
 export interface Break {
   kind:
@@ -25,7 +26,8 @@ export interface Break {
     | 'reserve_movement'
     | 'reserve_rollforward'
     | 'release_unmatched'
-    | 'rollup';
+    | 'rollup'
+    | 'debtor_rollup';
   message: string;
 }
 
@@ -395,6 +397,7 @@ export async function verifyAll(sql: RawSql): Promise<VerifyReport> {
   const breaks: Break[] = [];
   const auditEvents = await verifyAuditChain(sql, breaks);
   const ledger = await verifyLedger(sql, breaks);
+  await verifyDebtorRollups(sql, breaks);
   return { ok: breaks.length === 0, auditEvents, ...ledger, breaks };
 }
 

@@ -48,6 +48,12 @@ export interface SortKey {
    * due sorted by the due date, latest first: one index on (expr, id) serves both keys.
    */
   reverse?: boolean;
+  /**
+   * This sort's tiebreaker, when a joined table holds the row's id too (e.g. `a.client_id` for
+   * `a.balance`): the boundary `(expr, idExpr) > (…)` then matches that table's index on
+   * (expr, id), so a later page seeks instead of walking from the first. Default: the list's idExpr.
+   */
+  idExpr?: string;
 }
 
 export interface ListDefinition<F> {
@@ -226,7 +232,7 @@ interface PageRow {
 export function pageStatement<F, R extends postgres.Row>(sql: RawSql, def: ListDefinition<F>, request: ListRequest<F>, query: ListQuery) {
   const key = def.sorts[request.sort]!;
   const sortExpr = sql.unsafe(key.expr);
-  const idExpr = sql.unsafe(def.idExpr);
+  const idExpr = sql.unsafe(key.idExpr ?? def.idExpr);
   const cursor = request.cursor;
   const backwards = cursor?.d === 'p';
   // Ascending lists read forwards with ">"; Previous reads the other way from the boundary and flips the rows back.
@@ -325,8 +331,8 @@ export async function countOf(
 export function countStatement(sql: RawSql, def: ListDefinition<unknown> | ListDefinition<never>, query: ListQuery, sorted?: { sort: string; order: Order }) {
   const cap = def.countCap ?? 10_000;
   const key = sorted ? (def.sorts as Record<string, SortKey>)[sorted.sort] : undefined;
-  const direction = sql.unsafe(sorted?.order === 'asc' ? 'asc' : 'desc');
-  const order = key ? sql`order by ${sql.unsafe(key.expr)} ${direction}, ${sql.unsafe(def.idExpr)} ${direction}` : sql``;
+  const direction = sql.unsafe((sorted?.order === 'asc') !== Boolean(key?.reverse) ? 'asc' : 'desc');
+  const order = key ? sql`order by ${sql.unsafe(key.expr)} ${direction}, ${sql.unsafe(key.idExpr ?? def.idExpr)} ${direction}` : sql``;
   return sql<{ n: number }[]>`select count(*)::int as n from (select 1 from ${query.from} where ${allOf(sql, query.where)} ${order} limit ${cap + 1}) capped`;
 }
 
@@ -363,7 +369,7 @@ export function csvStream<F, R extends postgres.Row>(
 ): ReadableStream<Uint8Array> {
   const key = def.sorts[request.sort]!;
   const sortExpr = sql.unsafe(key.expr);
-  const idExpr = sql.unsafe(def.idExpr);
+  const idExpr = sql.unsafe(key.idExpr ?? def.idExpr);
   const direction = sql.unsafe((request.order === 'asc') !== Boolean(key.reverse) ? 'asc' : 'desc');
   const where = allOf(sql, query.where);
   const encoder = new TextEncoder();

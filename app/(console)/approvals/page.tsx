@@ -25,6 +25,7 @@ const KIND_LABELS: Record<string, string> = {
   client_activation: 'Client activation',
   release: 'Release',
   adjustment: 'Adjustment',
+  debtor_merge: 'Debtor merge',
 };
 
 /** What this queue decides, and the permission each needs; client activations are reviewed on the client page. */
@@ -32,6 +33,9 @@ const DECIDED_HERE: Partial<Record<ApprovalKind, Permission>> = { funding_batch:
 
 function targetLink(a: ApprovalItem) {
   if (a.kind === 'funding_batch') return <Link className="text-brand-700 underline" href={`/fundings/${a.targetId}`}>{`Batch ${a.targetId}`}</Link>;
+  // Issue 13: a debtor merge is decided on the duplicate's page (what moves, and the maker-checker rule, are shown there).
+  if (a.kind === 'debtor_merge' && typeof a.details.debtorId === 'string')
+    return <Link className="text-brand-700 underline" href={`/debtors/${a.details.debtorId}`}>{`Debtor ${a.details.debtorId}`}</Link>;
   if (a.clientId)
     return (
       <Link className="text-brand-700 underline" href={`/clients/${a.clientId}`}>

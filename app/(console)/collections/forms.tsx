@@ -2,6 +2,7 @@
 
 import { createContext, useContext, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Field, fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
+import { ClientPicker } from '@/app/_components/client-picker';
 import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
@@ -446,40 +447,21 @@ function RowError({ id, message }: { id: string; message: string | undefined }) 
   ) : null;
 }
 
-export function MisdirectedForm({
-  clients,
-  debtors,
-  today,
-}: {
-  clients: { id: string; name: string; currency: string }[];
-  debtors: { id: string; name: string }[];
-  today: string;
-}) {
+export function MisdirectedForm({ debtors, today }: { debtors: { id: string; name: string; detail: string }[]; today: string }) {
   const form = useCollectionsForm(typed<CollectionsState>(recordMisdirectedAction), initial);
   const { state, pending, ref, onSubmit, err } = form;
   const id = useId();
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Record a misdirected payment" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id={`${id}-client`} label="Client (who was paid)" error={err.clientId}>
-          <select
-            id={`${id}-client`}
-            name="clientId"
-            required
-            defaultValue={typedValue(state, 'clientId')}
-            className={fieldClass}
-            {...invalid(`${id}-client-error`, err.clientId)}
-          >
-            <option value="" disabled>
-              Choose the client
-            </option>
-            {clients.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} ({c.currency})
-              </option>
-            ))}
-          </select>
-        </Field>
+        {/* 10,000 clients: typed, not a select (issue 13). */}
+        <ClientPicker
+          name="clientId"
+          label="Client (who was paid)"
+          initialId={typedValue(state, 'clientId')}
+          initialLabel={typedValue(state, 'clientIdLabel')}
+          error={err.clientId}
+        />
         <Field id={`${id}-debtor`} label="Debtor (who paid)" error={err.debtorId}>
           <select
             id={`${id}-debtor`}
@@ -494,7 +476,7 @@ export function MisdirectedForm({
             </option>
             {debtors.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.name}
+                {d.name} — {d.detail}
               </option>
             ))}
           </select>

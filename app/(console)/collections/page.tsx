@@ -6,16 +6,14 @@ import { listHref, toQuery, withQuery } from '@/app/_components/list/list-href';
 import { FilterInput, ListFilters, Pager, showingText } from '@/app/_components/list/list-view';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
-import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { listClients } from '@/lib/clients';
 import { listDisputes } from '@/lib/collections/disputes';
 import { listMisdirected } from '@/lib/collections/misdirected';
 import { inboxListDefinition, inboxPage, inboxSummary } from '@/lib/collections/payment-list';
 import { todayIn } from '@/lib/dates';
+import { debtorOptions } from '@/lib/debtors';
 import { readListRequest } from '@/lib/lists/keyset';
-import { listDebtors } from '@/lib/debtors';
 import { Big, displayMoney, moneyOut } from '@/lib/money';
 import { BUCKETS, agingBy, type AgingRow } from '@/lib/reports/aging';
 import { ImportBankFileForm, MisdirectedForm, OpenDisputeForm, RecordPaymentForm, RecourseForm, RemitForm, ResolveDisputeForm, RowActions } from './forms';
@@ -59,7 +57,7 @@ export default async function CollectionsPage({ searchParams }: { searchParams: 
       body = await AgingTab({ today });
       break;
     case 'misdirected':
-      body = await MisdirectedTab({ canAct: canApply, today, actor });
+      body = await MisdirectedTab({ canAct: canApply, today });
       break;
     case 'recourse':
       body = <RecourseTab canAct={canChargeBack} today={today} />;
@@ -334,13 +332,12 @@ async function AgingTab({ today }: { today: string }) {
   );
 }
 
-async function MisdirectedTab({ canAct, today, actor }: { canAct: boolean; today: string; actor: Actor }) {
+async function MisdirectedTab({ canAct, today }: { canAct: boolean; today: string }) {
   const db = getDatabase();
-  const [open, remitted, clients, debtors] = await Promise.all([
+  const [open, remitted, debtors] = await Promise.all([
     listMisdirected(db, { status: 'open' }),
     listMisdirected(db, { status: 'remitted' }),
-    canAct ? listClients(db, actor) : Promise.resolve([]),
-    canAct ? listDebtors(db) : Promise.resolve([]),
+    canAct ? debtorOptions(db) : Promise.resolve([]),
   ]);
   const table = (
     <DataTable
@@ -374,11 +371,7 @@ async function MisdirectedTab({ canAct, today, actor }: { canAct: boolean; today
     <>
       {canAct ? (
         <Panel id="record-misdirected" title="Record a misdirected payment (the debtor paid the client)">
-          <MisdirectedForm
-            clients={clients.filter((c) => c.status !== 'closed').map((c) => ({ id: c.id, name: c.name, currency: c.currency }))}
-            debtors={debtors.map((d) => ({ id: d.id, name: d.name }))}
-            today={today}
-          />
+          <MisdirectedForm debtors={debtors} today={today} />
         </Panel>
       ) : null}
       {canAct ? <RowActions action={remitMisdirectedAction}>{table}</RowActions> : table}
