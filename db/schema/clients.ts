@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, char, check, date, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, char, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { createdAt, money, rate } from './columns';
 
 export interface ClientContact {
@@ -42,7 +42,12 @@ export const clients = pgTable(
     createdBy: bigint('created_by', { mode: 'number' }),
     createdAt: createdAt(),
   },
-  (t) => [check('clients_status_check', sql`${t.status} in ('prospect','pending_review','active','suspended','closed')`)],
+  (t) => [
+    check('clients_status_check', sql`${t.status} in ('prospect','pending_review','active','suspended','closed')`),
+    // search (lib/search, migration 0017)
+    index('clients_search_key_idx').using('btree', sql`search_key(${t.name}) text_pattern_ops`),
+    index('clients_search_trgm_idx').using('gin', sql`search_key(${t.name}) gin_trgm_ops`),
+  ],
 );
 
 export const AGREEMENT_MODELS = ['recourse', 'non_recourse', 'invoice_discounting', 'reverse', 'export'] as const;
@@ -93,10 +98,18 @@ export const clientDebtors = pgTable(
   (t) => [primaryKey({ columns: [t.clientId, t.debtorId] })],
 );
 
-export const debtors = pgTable('debtors', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  name: text('name').notNull(),
-  creditLimit: money('credit_limit').notNull(),
-  riskRating: text('risk_rating').notNull().default('unrated'),
-  createdAt: createdAt(),
-});
+export const debtors = pgTable(
+  'debtors',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    creditLimit: money('credit_limit').notNull(),
+    riskRating: text('risk_rating').notNull().default('unrated'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // search (lib/search, migration 0017)
+    index('debtors_search_key_idx').using('btree', sql`search_key(${t.name}) text_pattern_ops`),
+    index('debtors_search_trgm_idx').using('gin', sql`search_key(${t.name}) gin_trgm_ops`),
+  ],
+);
