@@ -27,7 +27,7 @@ export interface InvoiceNumberInputProps {
   onValueChange?: (value: string) => void;
   /** controlled choice (the inbox's rows) */
   picked?: string;
-  onPickedChange?: (id: string, item: { label: string; detail: string } | null) => void;
+  onPickedChange?: (id: string) => void;
   /** after an ambiguous number: the invoices it names, to choose one */
   choices?: InvoiceChoice[];
   /** the number's error; an error on the choice drops the choice (it was stale) */
@@ -60,12 +60,12 @@ export function InvoiceNumberInput({
 }: InvoiceNumberInputProps) {
   const [own, setOwn] = useState<{ id: string; said: string } | null>(null);
   const picked = controlledPick !== undefined ? controlledPick : (own?.id ?? '');
-  const said = own && own.id === picked ? own.said : (choices?.find((c) => c.id === picked) && choiceLabel(choices.find((c) => c.id === picked)!)) || '';
-  const hidden = useRef<HTMLInputElement>(null);
+  const listed = choices?.find((c) => c.id === picked);
+  const said = own && own.id === picked ? own.said : listed ? choiceLabel(listed) : '';
   const anchor = useRef<HTMLSpanElement>(null);
   const pick = (next: { id: string; said: string } | null) => {
     setOwn(next);
-    onPickedChange?.(next?.id ?? '', next ? { label: next.said, detail: '' } : null);
+    onPickedChange?.(next?.id ?? '');
   };
   // A refused choice (the invoice no longer has that number) is dropped: the person chooses again.
   useEffect(() => {
@@ -99,7 +99,7 @@ export function InvoiceNumberInput({
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
       />
-      {idName ? <input ref={hidden} type="hidden" name={idName} value={picked} /> : null}
+      {idName ? <input type="hidden" name={idName} value={picked} /> : null}
       {said ? (
         <span id={hintId} className="mt-0.5 block text-xs text-slate-600" aria-live="polite">
           Chosen: {said}

@@ -171,4 +171,33 @@ test.describe('search and invoice numbers', () => {
     expect((await invoiceNow(request, second.id)).status).toBe('disputed');
     expect((await invoiceNow(request, first.id)).status).toBe('funded');
   });
+
+  test.describe('on a 390 × 844 phone', () => {
+    test.use({ viewport: { width: 390, height: 844 } });
+
+    test('the search box, its suggestions, the results page and the invoice page fit the screen', async ({ page, request }) => {
+      const { client, debtors, tag } = await aClientWithDebtors(request, 1);
+      const invoice = await fundedInvoice(request, client.id, debtors[0]!.id, `PH${tag}-1003`);
+      await signInAs(page, 'collections');
+      await hydrated(page);
+      const width = () => page.evaluate(() => document.documentElement.scrollWidth);
+      const box = page.getByRole('search', { name: 'Search the console' }).getByRole('combobox');
+      await expect(box).toBeVisible();
+      await box.fill(`ph${tag.toLowerCase()}-10`);
+      const suggestions = page.getByRole('listbox', { name: 'Search suggestions' });
+      await expect(suggestions.getByRole('option', { name: new RegExp(`PH${tag}-1003`) })).toBeVisible();
+      const shown = (await suggestions.boundingBox())!;
+      expect(shown.x).toBeGreaterThanOrEqual(0);
+      expect(shown.x + shown.width).toBeLessThanOrEqual(390);
+      expect(await width()).toBeLessThanOrEqual(390);
+      await box.press('Enter'); // no suggestion marked: the form submits to the results page
+      await expect(page).toHaveURL(/\/search\?q=/);
+      await expect(page.getByRole('link', { name: `PH${tag}-1003` })).toBeVisible();
+      expect(await width(), 'the results page is wider than the screen').toBeLessThanOrEqual(390);
+      await page.getByRole('link', { name: `PH${tag}-1003` }).click();
+      await expect(page).toHaveURL(new RegExp(`/invoices/${invoice.id}$`));
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Invoice PH${tag}-1003`);
+      expect(await width(), 'the invoice page is wider than the screen').toBeLessThanOrEqual(390);
+    });
+  });
 });

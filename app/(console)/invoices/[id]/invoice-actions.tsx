@@ -36,12 +36,13 @@ function Named({ number, invoiceId }: { number: string; invoiceId: string }) {
 }
 
 /** SPEC 5.2 from the invoice's page: the same command as Collections → Disputes. */
-export function InvoiceDisputeForm({
+function InvoiceDisputeForm({
   invoiceId,
   number,
   outstanding,
   owed,
   today,
+  allowed,
 }: {
   invoiceId: string;
   number: string;
@@ -49,14 +50,18 @@ export function InvoiceDisputeForm({
   outstanding: string;
   owed: string;
   today: string;
+  /** false once the invoice is no longer open to a dispute: the answer stays, the form goes */
+  allowed: boolean;
 }) {
   const form = useConfirmableAction<CollectionsState>(openDisputeAction as Act, initial);
   const { state, pending, onSubmit } = form;
   const err = state.ok ? {} : (state.errors ?? {});
   const id = useId();
   useRefreshOnDone(state);
+  if (!allowed) return <Answer state={state} />;
   return (
-    <div>
+    <div className="mt-3">
+      <h3 className="text-sm font-medium">Open a dispute</h3>
       <form onSubmit={onSubmit} aria-label={`Open a dispute on ${number}`} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <Named number={number} invoiceId={invoiceId} />
         <Field id={`${id}-amount`} label="Disputed amount" hint={`At most the ${owed} still owed`} error={err.amount}>
@@ -110,16 +115,19 @@ export function InvoiceDisputeForm({
  * Recourse → charge back; non-recourse → write off (SPEC 5.2), the same command as Collections →
  * Charge back / write off: it asks first, naming what is still owed, and asks again if that changed.
  */
-export function InvoiceRecourseForm({
+function InvoiceRecourseForm({
   invoiceId,
   number,
+  owed,
   today,
   intent,
 }: {
   invoiceId: string;
   number: string;
+  owed: string;
   today: string;
-  intent: 'chargeback' | 'write_off';
+  /** null once the invoice is closed: the answer stays, the form goes */
+  intent: 'chargeback' | 'write_off' | null;
 }) {
   const form = useConfirmableAction<CollectionsState>(recourseAction as Act, initial);
   const { state, pending, onSubmit } = form;
@@ -127,8 +135,12 @@ export function InvoiceRecourseForm({
   const id = useId();
   useRefreshOnDone(state);
   const label = intent === 'chargeback' ? 'Charge back (recourse)' : 'Write off (non-recourse)';
+  if (intent === null) return <Answer state={state} />;
   return (
-    <div>
+    <div className="mt-5">
+      <h3 className="text-sm font-medium">
+        {intent === 'chargeback' ? 'Charge back to the client (recourse)' : 'Write off (non-recourse debtor default)'}: {owed} still owed
+      </h3>
       <form
         onSubmit={onSubmit}
         aria-label={intent === 'chargeback' ? `Charge back ${number}` : `Write off ${number}`}
@@ -159,5 +171,43 @@ export function InvoiceRecourseForm({
       <Cancelled show={form.cancelled} what={intent === 'chargeback' ? 'nothing was charged back.' : 'nothing was written off.'} />
       {state.confirm ? null : <Answer state={state} />}
     </div>
+  );
+}
+
+/**
+ * The invoice's own actions (issue 13, item 5), for those whose role may take them: open a
+ * dispute, charge back or write off — the collections forms' commands. Mounted whatever the
+ * invoice's state, so the answer of a command stays on screen after the page refreshes without
+ * the form it came from.
+ */
+export function InvoiceActions({
+  invoiceId,
+  number,
+  outstanding,
+  owed,
+  today,
+  dispute,
+  recourse,
+  status,
+}: {
+  invoiceId: string;
+  number: string;
+  outstanding: string;
+  owed: string;
+  today: string;
+  /** the form is offered (the permission and the invoice's state allow it) */
+  dispute: boolean;
+  recourse: 'chargeback' | 'write_off' | null;
+  status: string;
+}) {
+  return (
+    <section aria-labelledby="invoice-actions" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+      <h2 id="invoice-actions" className="font-semibold">
+        Act on this invoice
+      </h2>
+      {!dispute && recourse === null ? <p className="mt-2 text-sm text-slate-600">Nothing to do on a {status.replace(/_/g, ' ')} invoice.</p> : null}
+      <InvoiceDisputeForm invoiceId={invoiceId} number={number} outstanding={outstanding} owed={owed} today={today} allowed={dispute} />
+      <InvoiceRecourseForm invoiceId={invoiceId} number={number} owed={owed} today={today} intent={recourse} />
+    </section>
   );
 }

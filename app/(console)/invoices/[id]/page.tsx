@@ -15,7 +15,7 @@ import { accrualHistory } from '@/lib/reports/fees';
 import { Big, displayMoney, formatMoney } from '@/lib/money';
 import { VerifyInvoiceButton } from './verify-button';
 import { DebtorApprovalForm } from './debtor-approval';
-import { InvoiceDisputeForm, InvoiceRecourseForm } from './invoice-actions';
+import { InvoiceActions } from './invoice-actions';
 import { agreementOn } from '@/lib/clients';
 import { todayIn } from '@/lib/dates';
 
@@ -115,33 +115,17 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           .
         </p>
       ) : null}
-      {canDispute || canRecourse ? (
-        <section aria-labelledby="invoice-actions" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
-          <h2 id="invoice-actions" className="font-semibold">
-            Act on this invoice
-          </h2>
-          {canDispute ? (
-            <div className="mt-3">
-              <h3 className="text-sm font-medium">Open a dispute</h3>
-              <InvoiceDisputeForm
-                invoiceId={invoice.id}
-                number={invoice.number}
-                outstanding={invoice.outstanding}
-                owed={displayMoney(invoice.outstanding, c)}
-                today={today}
-              />
-            </div>
-          ) : null}
-          {canRecourse ? (
-            <div className="mt-5">
-              <h3 className="text-sm font-medium">
-                {next.chargeBack ? 'Charge back to the client (recourse)' : 'Write off (non-recourse debtor default)'}: {displayMoney(invoice.outstanding, c)}{' '}
-                still owed
-              </h3>
-              <InvoiceRecourseForm invoiceId={invoice.id} number={invoice.number} today={today} intent={next.chargeBack ? 'chargeback' : 'write_off'} />
-            </div>
-          ) : null}
-        </section>
+      {can(actor, 'dispute.open') || can(actor, 'invoice.chargeback') ? (
+        <InvoiceActions
+          invoiceId={invoice.id}
+          number={invoice.number}
+          outstanding={invoice.outstanding}
+          owed={displayMoney(invoice.outstanding, c)}
+          today={today}
+          dispute={canDispute}
+          recourse={canRecourse ? (next.chargeBack ? 'chargeback' : 'write_off') : null}
+          status={invoice.status}
+        />
       ) : null}
       {needsDebtorApproval ? (
         invoice.debtorApprovedDate ? (
