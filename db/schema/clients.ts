@@ -61,6 +61,9 @@ export const clients = pgTable(
     check('clients_status_check', sql`${t.status} in ('prospect','pending_review','active','suspended','closed')`),
     // Issue 13 (0018): the invoices list sorted by client name
     index('clients_name_id_idx').on(t.name, t.id),
+    // search (lib/search, migration 0017)
+    index('clients_search_key_idx').using('btree', sql`search_key(${t.name}) text_pattern_ops`),
+    index('clients_search_trgm_idx').using('gin', sql`search_key(${t.name}) gin_trgm_ops`),
   ],
 );
 
@@ -128,5 +131,8 @@ export const debtors = pgTable(
     check('debtors_not_merged_into_itself', sql`${t.mergedIntoId} is null or ${t.mergedIntoId} <> ${t.id}`),
     // Issue 13 (0018): the invoices list sorted by debtor name
     index('debtors_name_id_idx').on(t.name, t.id),
+    // search (lib/search, migration 0017)
+    index('debtors_search_key_idx').using('btree', sql`search_key(${t.name}) text_pattern_ops`),
+    index('debtors_search_trgm_idx').using('gin', sql`search_key(${t.name}) gin_trgm_ops`),
   ],
 );

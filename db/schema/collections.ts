@@ -47,6 +47,11 @@ export const payments = pgTable(
     index('payments_inbox_idx')
       .on(t.receivedDate, t.id)
       .where(sql`${t.status} in ('unapplied', 'partially_applied') and ${t.unapplied} > 0`),
+    // search (lib/search, migration 0017): by reference or payer, exact and prefix newest first, and contains
+    index('payments_reference_key_idx').using('btree', sql`left(search_key(${t.reference}), 100) text_pattern_ops`, t.id.desc()),
+    index('payments_reference_trgm_idx').using('gin', sql`search_key(${t.reference}) gin_trgm_ops`),
+    index('payments_payer_key_idx').using('btree', sql`search_key(${t.payerName}) text_pattern_ops`, t.id.desc()),
+    index('payments_payer_trgm_idx').using('gin', sql`search_key(${t.payerName}) gin_trgm_ops`),
     check('payments_amount_positive', sql`${t.amount} > 0`),
     check('payments_unapplied_range', sql`${t.unapplied} >= 0 and ${t.unapplied} <= ${t.amount}`),
   ],

@@ -110,9 +110,9 @@ describe('the app role', () => {
       select c.relname as name, pg_get_userbyid(c.relowner) as owner from pg_class c join pg_namespace n on n.oid = c.relnamespace
        where n.nspname in ('public', 'drizzle') and c.relkind in ('r', 'p', 'S', 'v', 'm') and pg_get_userbyid(c.relowner) <> ${owner}`;
     expect(foreign).toEqual([]);
+    // An extension's own functions (pg_trgm's, migration 0017) are the extension's, not the migrations'.
     const functions = await t.admin.sql<{ name: string }[]>`
       select p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> ${owner}
-         -- an extension's own functions (pg_trgm, issue 13) are the extension's: Postgres gives a trusted extension's objects to the bootstrap superuser
          and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')`;
     expect(functions).toEqual([]);
     // A table created by a later migration (as the owner) is the app's to use at once.

@@ -4,6 +4,7 @@ import { createContext, useContext, useEffect, useId, useRef, useState, type For
 import { Field, fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
 import { ClientPicker } from '@/app/_components/client-picker';
 import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
+import { InvoiceNumberInput } from '@/app/_components/invoice-number-input';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
 import {
@@ -281,15 +282,15 @@ export function OpenDisputeForm({ today, clients }: { today: string; clients?: {
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Open a dispute" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber}>
-          <input
+        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber ?? err.invoiceId}>
+          <InvoiceNumberInput
             id={`${id}-invoice`}
-            name="invoiceNumber"
             required
-            maxLength={100}
             defaultValue={typedValue(state, 'invoiceNumber')}
-            className={fieldClass}
-            {...invalid(`${id}-invoice-error`, err.invoiceNumber)}
+            choices={state.ok ? undefined : state.invoiceChoices}
+            error={err.invoiceNumber ?? err.invoiceId}
+            idError={err.invoiceId}
+            inputClassName={fieldClass}
           />
         </Field>
         <InvoiceClientSelect id={`${id}-client`} name="clientId" state={state} clients={clients} error={err.clientId} />
@@ -587,15 +588,15 @@ export function RecourseForm({ today, clients }: { today: string; clients?: { id
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Charge back or write off an invoice" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber}>
-          <input
+        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber ?? err.invoiceId}>
+          <InvoiceNumberInput
             id={`${id}-invoice`}
-            name="invoiceNumber"
             required
-            maxLength={100}
             defaultValue={typedValue(state, 'invoiceNumber')}
-            className={fieldClass}
-            {...invalid(`${id}-invoice-error`, err.invoiceNumber)}
+            choices={state.ok ? undefined : state.invoiceChoices}
+            error={err.invoiceNumber ?? err.invoiceId}
+            idError={err.invoiceId}
+            inputClassName={fieldClass}
           />
         </Field>
         <InvoiceClientSelect id={`${id}-client`} name="clientId" state={state} clients={clients} error={err.clientId} />

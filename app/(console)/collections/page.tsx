@@ -192,7 +192,6 @@ async function DisputesTab({ canAct, today }: { canAct: boolean; today: string }
             </Link>
           ),
         },
-        { header: 'Invoice id', value: (d) => d.invoice_id },
         { header: 'Client', value: (d) => d.client_name },
         { header: 'Debtor', value: (d) => d.debtor_name },
         { header: 'Amount', value: (d) => moneyOut(d.amount, d.currency), render: (d) => displayMoney(d.amount, d.currency), align: 'right' },
@@ -339,6 +338,13 @@ async function MisdirectedTab({ canAct, today }: { canAct: boolean; today: strin
     listMisdirected(db, { status: 'remitted' }),
     canAct ? debtorOptions(db) : Promise.resolve([]),
   ]);
+  // The invoices a misdirected payment paid, said by number (people do not know ids): one read for the list.
+  const ids = [...new Set(open.flatMap((m) => m.invoiceIds))];
+  const numbers = new Map(
+    ids.length === 0
+      ? []
+      : (await db.sql<{ id: string; number: string }[]>`select id, number from invoices where id = any(${ids}::bigint[])`).map((r) => [String(r.id), r.number]),
+  );
   const table = (
     <DataTable
       caption="Open misdirected payments"
@@ -351,7 +357,7 @@ async function MisdirectedTab({ canAct, today }: { canAct: boolean; today: strin
         { header: 'Debtor', value: (m) => m.debtorName },
         { header: 'Amount', value: (m) => m.amount, render: (m) => displayMoney(m.amount, m.currency), align: 'right' },
         { header: 'Paid on', value: (m) => m.paidDate },
-        { header: 'Invoice ids', value: (m) => m.invoiceIds.join(', ') },
+        { header: 'Invoices', value: (m) => m.invoiceIds.map((id) => numbers.get(id) ?? id).join(', ') },
         { header: 'Note', value: (m) => m.note },
         ...(canAct
           ? [
