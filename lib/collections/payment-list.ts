@@ -1,3 +1,4 @@
+import { searchKey } from '../search/query';
 import type { Database, RawSql, Tx } from '../../db/client';
 import { checkAmountRange, checkDateRange, containsPattern } from '../lists/common-filters';
 import { filterSchema, keysetPage, type ListDefinition, type ListPage, type ListRequest } from '../lists/keyset';
@@ -108,6 +109,16 @@ type PaymentListRow = {
   debtor_name: string | null;
 };
 
+/**
+ * "Contains" on a payer or reference, compared as search does (letters and digits, any case: a typed
+ * "inv 1003" finds "INV-1003"), through migration 0017's trigram index on search_key(col). Text of
+ * punctuation alone falls back to a plain ILIKE.
+ */
+function keyContains(sql: RawSql, keyed: ReturnType<RawSql>, column: ReturnType<RawSql>, typed: string) {
+  const key = searchKey(typed);
+  return key ? sql`${keyed} like ${'%' + key + '%'}` : sql`${column} ilike ${containsPattern(typed)}`;
+}
+
 function conditions(sql: RawSql, f: InboxFilters & { status?: string; toApply?: string }) {
   return [
     f.status ? sql`p.status = ${f.status}` : null,
@@ -119,8 +130,8 @@ function conditions(sql: RawSql, f: InboxFilters & { status?: string; toApply?: 
     f.currency ? sql`p.currency = ${f.currency}` : null,
     f.debtorId !== undefined ? sql`p.debtor_id = ${f.debtorId}` : null,
     f.debtorName ? sql`p.debtor_id = any(array(select x.id from debtors x where x.name ilike ${containsPattern(f.debtorName)}))` : null,
-    f.payer ? sql`p.payer_name ilike ${containsPattern(f.payer)}` : null,
-    f.reference ? sql`p.reference ilike ${containsPattern(f.reference)}` : null,
+    f.payer ? keyContains(sql, sql`search_key(p.payer_name)`, sql`p.payer_name`, f.payer) : null,
+    f.reference ? keyContains(sql, sql`search_key(p.reference)`, sql`p.reference`, f.reference) : null,
   ];
 }
 

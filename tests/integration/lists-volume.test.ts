@@ -127,13 +127,8 @@ beforeAll(async () => {
            timestamptz '2023-06-01 00:00:00+00' + g * interval '1 hour', case when g > 19000 then null else timestamptz '2023-06-02 00:00:00+00' + g * interval '1 hour' end,
            timestamptz '2023-06-01 00:00:00+00' + g * interval '1 hour'
       from generate_series(1, 20000) g cross join c cross join d`;
-  // The trigram indexes "contains" filters read are 0017_search's (another part of issue 13), made
-  // here word for word when this database has none yet.
-  await sql`create extension if not exists pg_trgm`;
-  await sql`create index if not exists payments_reference_trgm_idx on payments using gin (reference gin_trgm_ops)`;
-  await sql`create index if not exists payments_payer_trgm_idx on payments using gin (payer_name gin_trgm_ops)`;
-  await sql`create index if not exists clients_name_trgm_idx on clients using gin (name gin_trgm_ops)`;
-  await sql`create index if not exists debtors_name_trgm_idx on debtors using gin (name gin_trgm_ops)`;
+  // The trigram indexes "contains" filters read are the migrations' (0017 payer and reference by
+  // search_key(), 0019 client and debtor names).
   await sql`vacuum analyze`;
   console.log(`[lists at volume] data written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }, 900_000);
