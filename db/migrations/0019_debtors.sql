@@ -37,8 +37,7 @@ CREATE INDEX IF NOT EXISTS "invoices_debtor_due_idx" ON "invoices" USING btree (
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "invoices_client_issue_idx" ON "invoices" USING btree ("client_id", "issue_date", "id");
 --> statement-breakpoint
-CREATE INDEX IF NOT EXISTS "payments_debtor_received_idx" ON "payments" USING btree ("debtor_id", "received_date", "id") WHERE "debtor_id" IS NOT NULL;
---> statement-breakpoint
+-- payments by debtor, newest first: payments_debtor_received_idx (debtor_id, received_date, id) of migration 0020
 CREATE INDEX IF NOT EXISTS "client_debtors_debtor_idx" ON "client_debtors" USING btree ("debtor_id");
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS "concentration_alerts_debtor_idx" ON "concentration_alerts" USING btree ("debtor_id", "status");
