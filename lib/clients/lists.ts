@@ -25,6 +25,7 @@ export interface ClientListFilters {
 export const CLIENTS_LIST: ListDefinition<ClientListFilters> = {
   name: 'clients',
   sorts: {
+    added: { expr: 'c.id', type: 'bigint', label: 'Added' },
     name: { expr: 'lower(c.name)', type: 'text', label: 'Client' },
     status: { expr: 'c.status', type: 'text', label: 'Status' },
     currency: { expr: 'c.currency', type: 'text', label: 'Currency' },

@@ -32,6 +32,7 @@ const yesNo = ['true', 'false'] as const;
 export const DEBTORS_LIST: ListDefinition<DebtorListFilters> = {
   name: 'debtors',
   sorts: {
+    added: { expr: 'd.id', type: 'bigint', label: 'Added' },
     name: { expr: 'lower(d.name)', type: 'text', label: 'Debtor' },
     creditLimit: { expr: 'd.credit_limit', type: 'numeric', label: 'Credit limit' },
     exposure: { expr: 'f.exposure', type: 'numeric', label: 'Exposure', idExpr: 'f.debtor_id' },

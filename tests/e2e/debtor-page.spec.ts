@@ -68,8 +68,8 @@ test('a debtor from the Debtors list: its figures and invoices across clients; a
   await filters.getByRole('button', { name: 'Apply filters' }).click();
   await expect(maker).toHaveURL(new RegExp(`/debtors\\?name=${tag}`));
   await expect(maker.getByTestId('list-showing')).toHaveText('Showing 1–2 of 2 debtors');
-  const list = maker.getByRole('table', { name: /^Debtors/ });
-  await expect(list.getByRole('row', { name: new RegExp(`${name} #${debtor.id}`) })).toContainText('4,000.00 USD');
+  const list = maker.getByRole('table', { name: /^All debtors/ });
+  await expect(list.getByRole('row', { name: new RegExp(`${name}\\s*#${debtor.id} `) })).toContainText('4,000.00 USD');
   await list.getByRole('link', { name, exact: true }).click();
   await expect(maker).toHaveURL(new RegExp(`/debtors/${debtor.id}$`));
   await expect(maker.getByRole('heading', { name, level: 1 })).toBeVisible();
@@ -101,7 +101,11 @@ test('a debtor from the Debtors list: its figures and invoices across clients; a
   await into.selectOption(debtor.id);
   await propose.getByLabel('Why they are the same debtor').fill('Same company: one tax id, entered twice');
   await propose.getByRole('button', { name: 'Propose merge' }).click();
-  await expect(maker.getByRole('status').filter({ hasText: `Proposed: merge ${duplicateName} into ${name}` })).toBeVisible();
+  // The page now shows the merge waiting, and tells its maker that someone else decides it.
+  const waiting = maker.getByRole('region', { name: 'Duplicate debtor' });
+  await expect(waiting).toContainText(`Waiting for approval: merge into ${name} (#${debtor.id}), proposed by underwriter@holdback.demo`);
+  await expect(waiting).toContainText('Same company: one tax id, entered twice');
+  await expect(maker.getByText('You proposed this merge, so someone else with the permission must approve or reject it')).toBeVisible();
   await maker.reload();
   await expect(maker.getByText('You proposed this merge, so someone else with the permission must approve or reject it')).toBeVisible();
   await expect(maker.getByRole('button', { name: 'Approve merge' })).toHaveCount(0);
@@ -114,9 +118,12 @@ test('a debtor from the Debtors list: its figures and invoices across clients; a
   await checker.getByRole('button', { name: 'Approve merge' }).click();
   const question = `Merge ${duplicateName} (#${duplicate.id}) into ${name} (#${debtor.id}): its 1 invoice, payments, payer names and notices move there, and ${name} keeps its own credit limit?`;
   await checker.getByRole('alertdialog', { name: question }).getByRole('button', { name: 'Merge' }).click();
-  await expect(checker.getByRole('status').filter({ hasText: `Merged ${duplicateName} into ${name}: 1 invoice and 0 payments moved.` })).toBeVisible();
-
-  // The duplicate's page points at the debtor that stayed, which now has all three invoices.
+  // The duplicate's page now points at the debtor that stayed, and its history says what moved.
+  await expect(checker.getByRole('status').filter({ hasText: 'Merged into' })).toContainText(`${name} (#${debtor.id})`);
+  await expect(checker.getByRole('region', { name: 'Duplicate debtor' })).toContainText(
+    `Merged: ${duplicateName} (#${duplicate.id}) into ${name} (#${debtor.id}) — proposed by underwriter@holdback.demo, approved by approver@holdback.demo`,
+  );
+  await expect(checker.getByRole('region', { name: 'Duplicate debtor' })).toContainText('moved 1 invoice and 0 payments');
   await checker.reload();
   await expect(checker.getByRole('status').filter({ hasText: 'Merged into' })).toContainText(`${name} (#${debtor.id})`);
   await checker

@@ -158,6 +158,7 @@ describe('GET /api/v1/clients', () => {
   it('walks every sort, both orders, page by page, in the order the tables give', async () => {
     const rows = await truth();
     const keys: Record<string, (r: (typeof rows)[number]) => Big | string> = {
+      added: (r) => new Big(r.id),
       name: (r) => r.name.toLowerCase(),
       status: (r) => r.status,
       currency: (r) => r.currency,
@@ -186,7 +187,7 @@ describe('GET /api/v1/clients', () => {
   });
 
   it('filters by name (contains, any case, % and _ literal), status and currency, with exact totals', async () => {
-    expect((await page('clients', { name: 'acme' })).items.map((i) => i.name)).toEqual(['acme foods', 'Acme Freight']);
+    expect((await page('clients', { name: 'acme' })).items.map((i) => i.name)).toEqual(['acme foods', 'Acme Freight']); // by name, any case
     expect((await page('clients', { name: '100%' })).items.map((i) => i.name)).toEqual(['Golf 100% Ltd']);
     expect((await page('clients', { name: 't_s' })).items.map((i) => i.name)).toEqual(['Foxtrot_Supply']);
     expect(await page('clients', { status: 'prospect' })).toMatchObject({ total: 1, items: [{ name: 'Echo Parts' }] });
@@ -195,7 +196,9 @@ describe('GET /api/v1/clients', () => {
     expect(eur.items.map((i) => i.currency)).toEqual(['EUR', 'EUR']);
     const bad = await get('clients', { sort: 'password' });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ error: { details: { sort: 'Sort must be one of: name, status, currency, openReceivables, reserveHeld' } } });
+    expect(await bad.json()).toMatchObject({
+      error: { details: { sort: 'Sort must be one of: added, name, status, currency, openReceivables, reserveHeld' } },
+    });
   });
 
   it('streams the whole filtered set as CSV, in the list order', async () => {
@@ -238,6 +241,7 @@ describe('GET /api/v1/debtors', () => {
   it('walks every sort, both orders, page by page; merged debtors hidden unless asked', async () => {
     const rows = (await truth()).filter((r) => !r.merged);
     const keys: Record<string, (r: (typeof rows)[number]) => Big | string> = {
+      added: (r) => new Big(r.id),
       name: (r) => r.name.toLowerCase(),
       creditLimit: (r) => new Big(r.credit_limit),
       exposure: (r) => r.largest,
@@ -280,7 +284,7 @@ describe('GET /api/v1/debtors', () => {
 
   it('filters by over the limit, open invoices and name', async () => {
     const rows = (await truth()).filter((r) => !r.merged);
-    expect((await page('debtors', { overLimit: 'true' })).items.map((i) => i.id)).toEqual(
+    expect((await page('debtors', { overLimit: 'true', sort: 'name' })).items.map((i) => i.id)).toEqual(
       byThenId(
         rows.filter((r) => r.largest.gt(r.credit_limit)),
         (r) => r.name.toLowerCase(),

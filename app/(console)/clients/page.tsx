@@ -53,7 +53,7 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
         <FilterInput name="currency" label="Home currency" query={query} placeholder="USD" />
       </ListFilters>
       <ListView<ClientListRow>
-        caption="Clients"
+        caption="All clients"
         path={PATH}
         query={query}
         page={page}

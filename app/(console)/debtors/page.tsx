@@ -34,12 +34,11 @@ export default async function DebtorsPage({ searchParams }: { searchParams: Prom
     <div>
       <PageHeader title="Debtors" subtitle="The buyers who owe the invoices" />
       {canEdit ? (
-        <details className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
-          <summary className="cursor-pointer font-semibold">New debtor</summary>
-          <div className="mt-3">
-            <NewDebtorForm />
-          </div>
-        </details>
+        <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 className="mb-3 font-semibold">New debtor</h2>
+          <NewDebtorForm />
+          <p className="mt-2 text-xs text-slate-500">A debtor&apos;s credit limit and rating are changed on its page.</p>
+        </section>
       ) : null}
       <ListFilters path={PATH} query={query} error={error} label="Filter debtors">
         <FilterInput name="name" label="Name contains" query={query} type="search" />
@@ -73,7 +72,7 @@ export default async function DebtorsPage({ searchParams }: { searchParams: Prom
         />
       </ListFilters>
       <ListView<DebtorListRow>
-        caption="Debtors"
+        caption="All debtors"
         path={PATH}
         query={query}
         page={page}

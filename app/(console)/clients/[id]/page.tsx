@@ -238,7 +238,7 @@ export default async function ClientPage({
         </section>
       ) : null}
       <DataTable
-        caption="Reserve: the latest 50 movements"
+        caption="Reserve ledger"
         csvName={`client-${client.id}-reserve-movements.csv`}
         rowKey={(l) => l.lineId}
         rows={movements}

@@ -417,7 +417,7 @@ function MergeSection({
               {m.status === 'approved' ? 'Merged' : 'Rejected'}: {m.debtorName} (#{m.debtorId}) into {m.intoDebtorName} (#{m.intoDebtorId}) — proposed by{' '}
               {m.requestedBy}, {m.status} by {m.decidedBy ?? 'a job'} on {m.decidedAt} UTC
               {m.decisionReason ? ` (“${m.decisionReason}”)` : ''}
-              {m.moved ? ` · moved ${m.moved.invoices ?? 0} invoices, ${m.moved.payments ?? 0} payments` : ''}
+              {m.moved ? ` · moved ${count(m.moved.invoices ?? 0, 'invoice')} and ${count(m.moved.payments ?? 0, 'payment')}` : ''}
             </li>
           ))}
         </ul>
