@@ -167,9 +167,9 @@ describe('the invoices roll-ups', () => {
 
   it('take no row lock: a command whose transaction is still open makes neither a parallel command on the same currency and issue date nor a fold wait', async () => {
     // Another client and debtor: the dashboard's keys (currency, issue date) are shared. The debtor
-    // page's roll-up of migration 0019 keeps one row per debtor and client, updated in place, so two
-    // commands on the same debtor and client do wait for each other until the first commits (a
-    // known limit, left for the next part of issue 13: move it to these appended deltas).
+    // page's roll-ups of migration 0019 keep rows per debtor (debtor_figures) updated in place, so two
+    // commands on the same debtor do wait for each other until the first commits, whatever the client
+    // (a known limit, left for the next part of issue 13: move them to these appended deltas).
     const other = await aClient(t.database, team, { currency: 'USD' });
     const one = await anInvoice(t.database, team, { client: usd, debtor: debtors[2]!, issueDate: '2026-04-02', faceValue: '2000.00' });
     const two = await anInvoice(t.database, team, { client: other, debtor: debtors[1]!, issueDate: '2026-04-02', faceValue: '3000.00' });
