@@ -7,6 +7,10 @@ import { listMisdirected } from '../../lib/collections/misdirected';
 import { listUnapplied } from '../../lib/collections/payments';
 import { listDebtors, listNoas } from '../../lib/debtors';
 import { listInvoices } from '../../lib/invoices';
+import { invoiceList, invoicePage } from '../../lib/invoices/list';
+import { parseListRequest } from '../../lib/lists/keyset';
+import { search } from '../../lib/search';
+import { getDebtorDetail } from '../../lib/debtors/detail';
 import { clientLedger, currentBalances } from '../../lib/ledger';
 import { clientReleases, reserveForecast, reserveHistory } from '../../lib/portal';
 import { reserveReport } from '../../lib/releases';
@@ -51,12 +55,6 @@ export interface ScreenLoader {
   knownScans?: { statement: RegExp; why: string }[];
 }
 
-/** lib/debtors listDebtors (the debtor pickers) counts every invoice per debtor. */
-const DEBTOR_PICKER_SCAN = {
-  statement: /count\(distinct i\.client_id\)/,
-  why: 'lib/debtors listDebtors (a debtor picker) counts every invoice per debtor: the debtors part of issue 13 replaces it (remove this at the merge)',
-};
-
 export const SCREEN_LOADERS: ScreenLoader[] = [
   {
     screen: 'dashboard',
@@ -88,7 +86,6 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
         listClients(db, c.as('collections')),
         listDebtors(db),
       ]),
-    knownScans: [DEBTOR_PICKER_SCAN],
   },
   {
     screen: 'client page',
@@ -109,7 +106,6 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
       ]);
       await statementDrift(db, c.clientId, statements);
     },
-    knownScans: [DEBTOR_PICKER_SCAN],
   },
   {
     screen: 'client reserve (GET /api/v1/clients/{id}/reserve)',
@@ -135,9 +131,33 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
         listInvoices(db, c.clientUser, { limit: 500 }),
       ]),
   },
-  // ── To add at the merge of issue 13 (built on other branches): ────────────────────────────────
-  // { screen: 'debtor page', source: 'app/(console)/debtors/[id]/page.tsx', run: (db, c) => …the debtor page's loader…(db, c.debtorId, c.as('underwriter')) },
-  // { screen: 'invoices list', source: 'app/(console)/invoices/page.tsx', run: (db, c) => …the invoices list's keysetPage…(db, c.as('funding'), { status: 'open' }) },
-  //   (and the same list sorted by amount and filtered by debtor, days past due and an issue-date range)
-  // { screen: 'search', source: 'app/(console)/search/page.tsx and GET /api/v1/search', run: (db, c) => …search…(db, 'NW-10', c.as('collections')) },
+  {
+    screen: 'debtor page',
+    source: 'app/(console)/debtors/[id]/page.tsx and GET /api/v1/debtors/{id} (as underwriter)',
+    run: (db, c) => getDebtorDetail(db, c.debtorId, c.as('underwriter'), { asOf: c.asOf }),
+  },
+  {
+    screen: 'invoices list',
+    source: 'app/(console)/invoices/page.tsx and GET /api/v1/invoices (as funding)',
+    run: async (db, c) => {
+      const actor = c.as('funding');
+      const lists: Record<string, string>[] = [
+        {},
+        { status: 'open' },
+        { sort: 'faceValue', order: 'desc' },
+        { debtorId: String(c.debtorId), minDaysPastDue: '1' },
+        { status: 'open', from: '2026-03-01', to: '2026-03-31' },
+        { clientId: String(c.clientId), sort: 'dueDate' },
+      ];
+      for (const params of lists) await invoicePage(db.sql, actor, parseListRequest(invoiceList, params), c.asOf);
+    },
+  },
+  {
+    screen: 'search',
+    source: 'app/(console)/search/page.tsx and GET /api/v1/search (as collections)',
+    run: async (db, c) => {
+      await search(db, c.as('collections'), 'NW-10');
+      await search(db, c.as('collections'), 'INV');
+    },
+  },
 ];
