@@ -7,7 +7,8 @@ import { invoices } from './invoices';
 /**
  * The accrual state of each funded invoice (SPEC 4), written at funding from the agreement in
  * force that day: its schedule's parameters as columns, so one set-based statement computes
- * every open invoice's fee to date; `accrued` is what fees_receivable has been posted for it.
+ * every open invoice's fee to date; what was posted for it follows from this row alone
+ * (lib/ledger/accrual.ts postedFeeSql), never from a read of its accrual history.
  * Kept narrow on purpose: the daily run reads it whole and updates only what changed.
  */
 export const feeAccruals = pgTable(

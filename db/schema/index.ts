@@ -9,4 +9,7 @@ export * from './fees';
 export * from './collections';
 export * from './releases';
 export * from './statements';
+export * from './accrual-detail';
+export * from './rollups';
 export * from './invoice-lists';
+export * from './debtors';

@@ -62,6 +62,10 @@ export const invoices = pgTable(
     index('invoices_funding_date_idx').on(sql`(coalesce(${t.fundingDate}, '0001-01-01'::date))`, t.id, t.status, t.currency),
     // payment matching looks invoices up by the numbers found in remittance text
     index('invoices_number_key_idx').on(sql`upper(${t.number})`),
+    // search (lib/search, migration 0017): search_key(number) exact and prefix, per client, and contains
+    index('invoices_search_key_idx').using('btree', sql`search_key(${t.number}) text_pattern_ops`),
+    index('invoices_client_search_key_idx').using('btree', t.clientId, sql`search_key(${t.number}) text_pattern_ops`),
+    index('invoices_search_trgm_idx').using('gin', sql`search_key(${t.number}) gin_trgm_ops`),
     check('invoices_face_positive', sql`${t.faceValue} > 0`),
     check('invoices_status_check', sql`${t.status} in ('submitted','verified','funded','disputed','settled','charged_back','written_off')`),
   ],

@@ -82,9 +82,10 @@ export const journalLines = pgTable(
     invoiceId: bigint('invoice_id', { mode: 'number' }),
     trancheId: bigint('tranche_id', { mode: 'number' }),
     /**
-     * A daily fee accrual line (a million a day on a large book): tagged with its invoice but
-     * left out of the invoice index, which stays small for the lines people look up by invoice;
-     * an invoice's accruals are found through its client's fees_receivable account instead.
+     * A daily fee accrual line: since issue 13 one per accrual entry (client, currency, date) on
+     * fees_receivable, with no invoice — the sum of its invoices' differences, whose detail is in
+     * fee_accrual_lines (migration 0016 ties them). A database from before kept one per invoice
+     * and day, tagged with it; those stay. Either way left out of the invoice index.
      */
     accrual: boolean('accrual').notNull().default(false),
   },

@@ -1,10 +1,13 @@
 import type { Database, RawSql } from '../../db/client';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
+import { postedFeeSql } from '../ledger/accrual';
 import { Big, moneyOut } from '../money';
 import { anchorOptions, compareWithAnchor, currentDatabaseName, nextAnchor, readLatestAnchor, type AnchorOptions, type AnchorReport } from './anchor';
 import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash } from './hash';
+import { verifyRollups } from '../reports/rollups';
+import { verifyDebtorRollups } from '../debtors/rollups';
 
 export interface Break {
   kind:
@@ -18,10 +21,13 @@ export interface Break {
     | 'missing_guard'
     | 'invoice_outstanding'
     | 'fee_accrued'
+    | 'accrual_detail'
     | 'liability_in_debit'
     | 'reserve_movement'
     | 'reserve_rollforward'
-    | 'release_unmatched';
+    | 'release_unmatched'
+    | 'rollup'
+    | 'debtor_rollup';
   message: string;
 }
 
@@ -132,6 +138,10 @@ const GUARDS = [
   ['clients', 'clients_keep'],
   ['invoices', 'invoices_keep'],
   ['users', 'users_keep'],
+  ['fee_accrual_lines', 'fee_accrual_lines_append_only'],
+  ['fee_accrual_lines', 'fee_accrual_lines_no_truncate'],
+  ['fee_accrual_lines', 'fee_accrual_lines_tied'],
+  ['journal_lines', 'journal_lines_accrual_tied'],
 ] as const;
 
 /** The ledger's invariants (SPEC 3), each as one set-based query. */
@@ -174,16 +184,51 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
       message: `invoice ${d.id} (${d.number}): outstanding ${d.outstanding} but its receivable lines sum to ${d.ledger}`,
     });
   }
-  const accruals = await sql<{ invoice_id: string; accrued: string; ledger: string }[]>`
-    select f.invoice_id, f.accrued, coalesce(s.total, 0) as ledger
-      from fee_accruals f
-      left join (select l.invoice_id, sum(l.amount) as total from journal_lines l
-                   join ledger_accounts a on a.id = l.account_id and a.code = 'fees_receivable'
-                   join journal_entries e on e.id = l.entry_id and e.kind = 'accrual'
-                  where l.invoice_id is not null group by l.invoice_id) s on s.invoice_id = f.invoice_id
-     where (f.frozen_on is not null or f.credited) and f.accrued <> coalesce(s.total, 0) order by f.invoice_id limit 100`;
+  // Every funded invoice's fee to date as its accrual state says (postedFeeSql: what every screen
+  // and command reads) against what was posted for it: its accrual detail, plus the
+  // fees_receivable lines tagged with it in accrual entries (a freeze's adjustment; the
+  // per-invoice accrual lines of a database from before issue 13).
+  const accruals = await sql<{ invoice_id: string; state: string; ledger: string }[]>`
+    select x.invoice_id, x.state, x.ledger from (
+      select f.invoice_id, ${postedFeeSql(sql, sql`ac.accrued_through`)} as state, coalesce(d.total, 0) + coalesce(s.total, 0) as ledger
+        from fee_accruals f
+        left join accrual_clients ac on ac.client_id = f.client_id
+        left join (select invoice_id, sum(amount) as total from fee_accrual_lines group by invoice_id) d on d.invoice_id = f.invoice_id
+        left join (select l.invoice_id, sum(l.amount) as total from journal_lines l
+                     join ledger_accounts a on a.id = l.account_id and a.code = 'fees_receivable'
+                     join journal_entries e on e.id = l.entry_id and e.kind = 'accrual'
+                    where l.invoice_id is not null group by l.invoice_id) s on s.invoice_id = f.invoice_id
+    ) x where x.state <> x.ledger order by x.invoice_id limit 100`;
   for (const a of accruals) {
-    breaks.push({ kind: 'fee_accrued', message: `invoice ${a.invoice_id}: accrued fee ${a.accrued} but its accrual lines sum to ${a.ledger}` });
+    breaks.push({
+      kind: 'fee_accrued',
+      message: `invoice ${a.invoice_id}: its accrual state says ${a.state} was posted to fees receivable, but its accrual detail and lines sum to ${a.ledger}`,
+    });
+  }
+  // The accrual detail (issue 13) against the journal: each accrual entry's aggregate
+  // fees_receivable line (accrual, no invoice) equals the sum of its detail, one such line per
+  // entry; detail rows belong to an accrual entry of their date, of their invoice's client and currency.
+  const detail = await sql<{ entry_id: string; line: string | null; lines: number; detail: string | null; owned: boolean | null }[]>`
+    with e as (select id, client_id, split_part(idempotency_key, ':', 4) as currency, effective_date from journal_entries where kind = 'accrual'),
+         d as (select fl.entry_id, sum(fl.amount) as total,
+                       bool_and(e.id is not null and f.client_id = e.client_id and f.currency = e.currency and fl.effective_date = e.effective_date) as owned
+                 from fee_accrual_lines fl left join e on e.id = fl.entry_id left join fee_accruals f on f.invoice_id = fl.invoice_id
+                group by fl.entry_id),
+         l as (select l.entry_id, count(*)::int as n, sum(l.amount) as total from journal_lines l
+                join ledger_accounts a on a.id = l.account_id and a.code = 'fees_receivable'
+               where l.accrual and l.invoice_id is null group by l.entry_id)
+    select coalesce(d.entry_id, l.entry_id) as entry_id, l.total as line, coalesce(l.n, 0) as lines, d.total as detail, d.owned
+      from d full join l on l.entry_id = d.entry_id
+     where coalesce(l.n, 0) <> 1 or d.total is null or d.total <> l.total or not d.owned
+     order by 1 limit 100`;
+  for (const d of detail) {
+    breaks.push({
+      kind: 'accrual_detail',
+      message:
+        d.owned === false
+          ? `accrual entry ${d.entry_id}: fee accrual detail of another date, or of an invoice of another client or currency, or of no accrual entry`
+          : `accrual entry ${d.entry_id}: ${d.lines} aggregate fees receivable line(s) totalling ${d.line ?? 'nothing'}, but its invoices' detail sums to ${d.detail ?? 'nothing'}`,
+    });
   }
   const triggers = await sql<{ tgname: string }[]>`select tgname from pg_trigger where not tgisinternal and tgenabled <> 'D'`;
   const present = new Set(triggers.map((t) => t.tgname));
@@ -200,6 +245,8 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
     });
   }
   await verifyReserves(sql, breaks);
+  // Issue 13: the roll-ups the dashboard, the aging report and the portal read equal a recount.
+  await verifyRollups(sql, breaks);
   const [counts] = await sql<{ entries: string; lines: string; accounts: string }[]>`
     select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines,
            (select count(*) from ledger_accounts) as accounts`;
@@ -350,6 +397,7 @@ export async function verifyAll(sql: RawSql): Promise<VerifyReport> {
   const breaks: Break[] = [];
   const auditEvents = await verifyAuditChain(sql, breaks);
   const ledger = await verifyLedger(sql, breaks);
+  await verifyDebtorRollups(sql, breaks);
   return { ok: breaks.length === 0, auditEvents, ...ledger, breaks };
 }
 

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { daysBetween, parseBusinessDate } from '../dates';
 import { notFound, refused } from '../errors';
+import { postedFeeSql } from '../ledger/accrual';
 import { postEntries, type EntryInput } from '../ledger/post';
 import { Big, formatMoney } from '../money';
 import { settledFee, type Credit } from './schedule';
@@ -53,21 +54,26 @@ async function creditsOf(tx: Tx, invoiceId: number, fundingDate: string): Promis
   return rows.map((r) => ({ day: daysBetween(fundingDate, r.effective_date), amount: new Big(r.amount) }));
 }
 
-/** What fees_receivable holds for an invoice (its accruals, found through its client's account). */
-export function postedFeeSql(tx: Tx) {
-  return tx.sql`coalesce((select sum(l.amount) from journal_lines l
-      join ledger_accounts a on a.id = l.account_id and a.code = 'fees_receivable' and a.client_id = f.client_id and a.currency = f.currency
-     where l.invoice_id = f.invoice_id), 0)`;
+/**
+ * An invoice's accrual state, locked, with what fees_receivable holds for it now (`posted`):
+ * from fee_accruals alone (postedFeeSql), never its history of accrual postings.
+ */
+export function accrualStateSql(tx: Tx, invoiceId: number) {
+  return tx.sql<AccrualRow[]>`
+    select f.*, i.number, i.status, ${postedFeeSql(tx.sql)} as posted
+      from fee_accruals f join invoices i on i.id = f.invoice_id where f.invoice_id = ${invoiceId} for update of f`;
 }
 
 /**
  * Collections call this when they post a receivable credit: from then on the daily run reads
- * the invoice's payments for an outstanding base, and keeps what it posted in `accrued`.
+ * the invoice's payments for an outstanding base, and keeps what it posted in `accrued` — which
+ * starts from what was posted so far, read from the invoice's accrual state (postedFeeSql), not
+ * from its history of accrual postings.
  */
 export async function markCredited(tx: Tx, invoiceIds: number[]): Promise<void> {
   if (invoiceIds.length === 0) return;
   await tx.sql`
-    update fee_accruals f set credited = true, accrued = ${postedFeeSql(tx)}
+    update fee_accruals f set credited = true, accrued = ${postedFeeSql(tx.sql)}
      where f.invoice_id = any(${invoiceIds}::bigint[]) and not f.credited and f.frozen_on is null`;
 }
 
@@ -96,9 +102,7 @@ export async function freezeFee(
   by: Actor,
 ): Promise<FrozenFee> {
   const date = parseBusinessDate(options.date, 'date');
-  const [row] = await tx.sql<AccrualRow[]>`
-    select f.*, i.number, i.status, ${postedFeeSql(tx)} as posted
-      from fee_accruals f join invoices i on i.id = f.invoice_id where f.invoice_id = ${invoiceId} for update of f`;
+  const [row] = await accrualStateSql(tx, invoiceId);
   if (!row) throw notFound('Funded invoice', invoiceId);
   const c = row.currency;
   if (row.frozen_on) {
@@ -116,7 +120,7 @@ export async function freezeFee(
   const inputs = { face: new Big(row.face), advance: new Big(row.advance), credits: await creditsOf(tx, invoiceId, row.funding_date) };
   const d = daysBetween(row.funding_date, date);
   const frozen = settledFee(schedule, inputs, d, c, new Big(row.minimum_fee));
-  // What fees_receivable holds for it now (its accruals so far).
+  // What fees_receivable holds for it now (its accruals so far), from its accrual state.
   const accrued = new Big(row.posted);
   const adjustment = frozen.receivable.minus(accrued);
   const clientId = Number(row.client_id);

@@ -8,6 +8,7 @@ import { isClientUser, requirePermission } from '../auth/permissions';
 import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
 import { DomainError, conflict, notFound, refused, unknownId } from '../errors';
 import { fundableCurrencies } from '../clients';
+import { feeToDateSql } from '../ledger/accrual';
 import { Big, moneyOut, parseMoney } from '../money';
 import { currencyField, parseInput } from '../validation';
 
@@ -60,18 +61,14 @@ type InvoiceRow = typeof invoices.$inferSelect;
 /**
  * The invoice as API.md shows it. `reserve` is what is still held on the invoice and
  * `outstanding` what the debtor still owes, both read from the invoice's sub-ledger;
- * `feesAccrued` the fee accrued to date (frozen once the invoice is paid).
+ * `feesAccrued` the fee accrued to date (frozen once the invoice is paid), from the invoice's
+ * accrual state (feeToDateSql): no read of its accrual history, however long.
  */
 export async function invoiceView(tx: Tx, row: InvoiceRow): Promise<InvoiceView> {
   const [sums] = await tx.sql<{ receivable: string | null; reserve: string | null; fees: string | null }[]>`
     select sum(l.amount) filter (where a.code = 'receivable') as receivable,
            sum(l.amount) filter (where a.code = 'reserve') as reserve,
-           (select case when f.frozen_on is not null then f.accrued else coalesce((
-                     select sum(fl.amount) from journal_lines fl join ledger_accounts fa on fa.id = fl.account_id
-                      and fa.code = 'fees_receivable' and fa.client_id = f.client_id and fa.currency = f.currency
-                      join journal_entries fe on fe.id = fl.entry_id and fe.kind = 'accrual'
-                      where fl.invoice_id = f.invoice_id), 0) end
-              from fee_accruals f where f.invoice_id = ${row.id}) as fees
+           (${feeToDateSql(tx.sql, row.id)}) as fees
       from journal_lines l join ledger_accounts a on a.id = l.account_id
      where l.invoice_id = ${row.id} and not l.accrual`;
   const funded = row.fundingDate !== null;
@@ -106,8 +103,16 @@ export async function createInvoice(tx: Tx, input: unknown, actor: Actor): Promi
   assertBusinessDateInWindow(data.dueDate, 'Due date', 'ahead', { field: 'dueDate' });
   const [client] = await tx.db.select().from(clients).where(eq(clients.id, data.clientId));
   if (!client) throw unknownId('clientId', 'Client', data.clientId);
-  const [debtor] = await tx.db.select({ id: debtors.id }).from(debtors).where(eq(debtors.id, data.debtorId));
+  const [debtor] = await tx.db
+    .select({ id: debtors.id, name: debtors.name, mergedIntoId: debtors.mergedIntoId })
+    .from(debtors)
+    .where(eq(debtors.id, data.debtorId));
   if (!debtor) throw unknownId('debtorId', 'Debtor', data.debtorId);
+  // Issue 13: a debtor merged into another takes no new invoices; they go to the survivor.
+  if (debtor.mergedIntoId)
+    throw refused('debtor_merged', `${debtor.name} (debtor ${debtor.id}) was merged into debtor ${debtor.mergedIntoId}; enter the invoice for that debtor`, {
+      debtorId: `was merged into debtor ${debtor.mergedIntoId}`,
+    });
   const allowed = await fundableCurrencies(tx, client);
   if (!allowed.includes(data.currency)) {
     throw refused('currency_not_allowed', `Invoice ${data.number} is in ${data.currency}; ${client.name}'s agreement funds ${allowed.join(', ')}`, {

@@ -386,9 +386,9 @@ export async function loadEntry(tx: Tx, id: number): Promise<StoredEntry | null>
  * that cover many invoices (a funding batch) only the lines tagged with it.
  */
 /**
- * An invoice's entries (its daily fee accruals aside: they are found through its client's
- * fees_receivable account). `not l.accrual` lets Postgres use the partial invoice index rather
- * than read the whole ledger.
+ * An invoice's entries (its daily fee accruals aside: they are per client and day, the invoice's
+ * share in fee_accrual_lines — lib/reports/fees.ts accrualHistory). `not l.accrual` lets Postgres
+ * use the partial invoice index rather than read the whole ledger.
  */
 export async function entriesForInvoice(tx: Tx, invoiceId: number): Promise<StoredEntry[]> {
   const rows = await tx.sql<EntryRow[]>`

@@ -48,6 +48,12 @@ export interface SortKey {
    * due sorted by the due date, latest first: one index on (expr, id) serves both keys.
    */
   reverse?: boolean;
+  /**
+   * This sort's tiebreaker, when a joined table holds the row's id too (e.g. `a.client_id` for
+   * `a.balance`): the boundary `(expr, idExpr) > (…)` then matches that table's index on
+   * (expr, id), so a later page seeks instead of walking from the first. Default: the list's idExpr.
+   */
+  idExpr?: string;
 }
 
 export interface ListDefinition<F> {
@@ -219,17 +225,14 @@ interface PageRow {
   list_id: string;
 }
 
-/** One page of a list by keyset, with its total (exact, or Postgres's estimate past `countCap`). */
-export async function keysetPage<F, R extends postgres.Row, O = R>(
-  sql: RawSql,
-  def: ListDefinition<F>,
-  request: ListRequest<F>,
-  query: ListQuery,
-  map: (row: R) => O = (r) => r as unknown as O,
-): Promise<ListPage<O>> {
+/**
+ * The one statement of a page (the rows after — or, for Previous, before — the cursor's boundary,
+ * one more than the limit), unexecuted: `keysetPage` runs it, and plan checks EXPLAIN it.
+ */
+export function pageStatement<F, R extends postgres.Row>(sql: RawSql, def: ListDefinition<F>, request: ListRequest<F>, query: ListQuery) {
   const key = def.sorts[request.sort]!;
   const sortExpr = sql.unsafe(key.expr);
-  const idExpr = sql.unsafe(def.idExpr);
+  const idExpr = sql.unsafe(key.idExpr ?? def.idExpr);
   const cursor = request.cursor;
   const backwards = cursor?.d === 'p';
   // Ascending lists read forwards with ">"; Previous reads the other way from the boundary and flips the rows back.
@@ -244,13 +247,26 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
     : null;
   const direction = sql.unsafe(ascending ? 'asc' : 'desc');
   const where = allOf(sql, [...query.where, boundary]);
-  const pageRows = sql<(R & PageRow)[]>`
+  return sql<R[]>`
     select ${query.select}, (${sortExpr})::text as sort_value, (${idExpr})::text as list_id
       from ${query.from}
      where ${where}
      order by ${sortExpr} ${direction}, ${idExpr} ${direction}
      limit ${request.limit + 1}`;
-  const [rows, counted] = await Promise.all([pageRows, countOf(sql, def, query)]);
+}
+
+/** One page of a list by keyset, with its total (exact, or Postgres's estimate past `countCap`). */
+export async function keysetPage<F, R extends postgres.Row, O = R>(
+  sql: RawSql,
+  def: ListDefinition<F>,
+  request: ListRequest<F>,
+  query: ListQuery,
+  map: (row: R) => O = (r) => r as unknown as O,
+): Promise<ListPage<O>> {
+  const cursor = request.cursor;
+  const backwards = cursor?.d === 'p';
+  const pageRows = pageStatement<F, R & PageRow>(sql, def, request, query);
+  const [rows, counted] = await Promise.all([pageRows, countOf(sql, def, query, { sort: request.sort, order: request.order })]);
   const more = rows.length > request.limit;
   const kept = rows.slice(0, request.limit);
   if (backwards) kept.reverse();
@@ -281,11 +297,16 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
  * planner's estimate of the same query. Asking the planner first keeps the count from a
  * sequential scan it would choose for a large set, expecting to stop early (it cannot know that
  * the rows of a recent date range are all at the end of the table).
+ *
+ * Given the page's sort (`keysetPage` passes it), the capped count reads the rows in that order —
+ * the index the page reads — so a count never falls back to a sequential scan of a big table
+ * that a LIMIT only bounds when the filter matches often.
  */
 export async function countOf(
   sql: RawSql,
   def: ListDefinition<unknown> | ListDefinition<never>,
   query: ListQuery,
+  sorted?: { sort: string; order: Order },
 ): Promise<{ total: number; approximate: boolean }> {
   if (query.exactCount) {
     const exact = await query.exactCount();
@@ -297,10 +318,22 @@ export async function countOf(
   const plan = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[]>`explain (format json) select 1 from ${from} where ${where}`;
   const estimate = Math.round(plan[0]!['QUERY PLAN'][0].Plan['Plan Rows']);
   if (estimate <= cap) {
-    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from (select 1 from ${from} where ${where} limit ${cap + 1}) capped`;
+    // A narrower FROM of the list's own (no joins) counts as it is; else the rows are read in the page's order, through the page's index.
+    const [row] = query.countFrom
+      ? await sql<{ n: number }[]>`select count(*)::int as n from (select 1 from ${from} where ${where} limit ${cap + 1}) capped`
+      : await countStatement(sql, def, query, sorted);
     if (row!.n <= cap) return { total: row!.n, approximate: false };
   }
   return { total: Math.max(estimate, cap + 1), approximate: true };
+}
+
+/** The capped count `countOf` runs, unexecuted (for plan checks). */
+export function countStatement(sql: RawSql, def: ListDefinition<unknown> | ListDefinition<never>, query: ListQuery, sorted?: { sort: string; order: Order }) {
+  const cap = def.countCap ?? 10_000;
+  const key = sorted ? (def.sorts as Record<string, SortKey>)[sorted.sort] : undefined;
+  const direction = sql.unsafe((sorted?.order === 'asc') !== Boolean(key?.reverse) ? 'asc' : 'desc');
+  const order = key ? sql`order by ${sql.unsafe(key.expr)} ${direction}, ${sql.unsafe(key.idExpr ?? def.idExpr)} ${direction}` : sql``;
+  return sql<{ n: number }[]>`select count(*)::int as n from (select 1 from ${query.from} where ${allOf(sql, query.where)} ${order} limit ${cap + 1}) capped`;
 }
 
 /** The list's body as API.md answers it: `{items, nextCursor, total}` plus `prevCursor`, `totalApproximate`, `sort`, `order`. */
@@ -338,7 +371,7 @@ export function csvStream<F, R extends postgres.Row>(
 ): ReadableStream<Uint8Array> {
   const key = def.sorts[request.sort]!;
   const sortExpr = sql.unsafe(key.expr);
-  const idExpr = sql.unsafe(def.idExpr);
+  const idExpr = sql.unsafe(key.idExpr ?? def.idExpr);
   const ascending = (request.order === 'asc') !== Boolean(key.reverse);
   const direction = sql.unsafe(ascending ? 'asc' : 'desc');
   const batch = options.batch ?? 2_000;

@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/client';
 import type { AgreementTerms } from '../agreements/terms';
-import { feeSql } from '../ledger/accrual';
+import { feeSql, postedFeeSql } from '../ledger/accrual';
 import { Big, ZERO } from '../money';
 import { riskSchedule } from '../settings';
 import { riskTier, type ReleaseSource, type ReleaseState, type RiskTier, type SourceState } from './releasable';
@@ -133,10 +133,7 @@ export async function loadReleaseStates(
   // Fees accrued on invoices still open (on that date, or now): they settle from their own reserve later.
   const openFees = current
     ? await tx.sql<{ client_id: string; currency: string; fees: string }[]>`
-    select f.client_id, f.currency, sum(case when f.credited then f.accrued
-                                         when ac.accrued_through >= f.accrual_start then
-                                           ${feeSql(tx.sql, tx.sql`(ac.accrued_through - f.funding_date)`, tx.sql`0`)}
-                                         else 0 end) as fees
+    select f.client_id, f.currency, sum(${postedFeeSql(tx.sql, tx.sql`ac.accrued_through`)}) as fees
       from fee_accruals f left join accrual_clients ac on ac.client_id = f.client_id
      where f.client_id = any(${ids}::bigint[]) and f.kind <> 'flat' and f.frozen_on is null
      group by f.client_id, f.currency`

@@ -70,6 +70,13 @@ export async function snapshot(database: Database, baseline: { entryId: number }
         from journal_lines l join journal_entries e on e.id = l.entry_id join ledger_accounts a on a.id = l.account_id
        where e.id > ${baseline.entryId}`
   ).map((r) => `${naturalText(r.key)}|${rel(r.release_id)}|${r.rest}`);
+  // The accrual detail of the run (issue 13): per invoice and date, under its entry's key.
+  sections['fee accrual detail posted by the run'] = lines(
+    await sql<Row[]>`
+      select concat_ws('|', e.idempotency_key, d.invoice_id, d.effective_date, d.amount) as k
+        from fee_accrual_lines d join journal_entries e on e.id = d.entry_id
+       where d.entry_id > ${baseline.entryId}`,
+  );
   sections['fee accruals'] = lines(
     await sql<Row[]>`
     select concat_ws('|', invoice_id, client_id, currency, funding_date, accrual_start, kind, base, accrued, credited, coalesce(frozen_on::text, '-')) as k from fee_accruals`,

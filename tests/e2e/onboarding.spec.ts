@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { KYB_ITEMS } from '../../lib/clients/onboarding';
-import { cli, demoUser, dropSession, signIn, signInAs } from './helpers';
+import { cli, demoUser, dropSession, selectDebtor, signIn, signInAs } from './helpers';
 
 /** A second underwriter: the one who enters a client never activates it (SPEC 1, 2). */
 const SECOND = { email: 'second.uw@factor.test', password: 'second-underwriter-pw' };
@@ -97,7 +97,7 @@ test.describe('onboarding a client (SPEC 2)', () => {
 
     // Notice of assignment to the new debtor.
     const noa = page.getByRole('form', { name: 'Record a notice of assignment' });
-    await noa.getByLabel('Debtor').selectOption({ label: debtorName });
+    await selectDebtor(noa.getByLabel('Debtor'), debtorName);
     await noa.getByLabel('Notice sent on').fill('2026-01-05');
     await noa.getByLabel('Acknowledged on').fill('2026-01-07');
     await noa.getByRole('button', { name: 'Record notice' }).click();

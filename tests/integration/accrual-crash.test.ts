@@ -81,11 +81,12 @@ describe('a worker killed in the middle of an accrual run', () => {
     }
     await queue.close();
 
-    // exactly once: one accrual line per invoice and day, and the fee to date exact
-    const [dupes] = await t.database.sql<{ n: number }[]>`
-      select count(*)::int as n from (select l.invoice_id, l.effective_date from journal_lines l join journal_entries e on e.id = l.entry_id
-        where e.kind = 'accrual' and l.invoice_id is not null group by 1, 2 having count(*) > 1) x`;
-    expect(dupes!.n).toBe(0);
+    // exactly once: one accrual detail row per invoice and day, one accrual entry per client and day, and the fee to date exact
+    const [dupes] = await t.database.sql<{ n: number; rows: number; entries: number }[]>`
+      select (select count(*)::int from (select invoice_id, effective_date from fee_accrual_lines group by 1, 2 having count(*) > 1) x) as n,
+             (select count(*)::int from fee_accrual_lines) as rows,
+             (select count(*)::int from (select client_id, effective_date from journal_entries where kind = 'accrual' group by 1, 2 having count(*) > 1) y) as entries`;
+    expect(dupes).toEqual({ n: 0, rows: 8 * 58, entries: 0 });
     for (const [i, inv] of invoices.entries()) {
       const view = await getInvoice(t.database, Number(inv.id), systemActor('test'));
       const expected = new Big(10000 + i * 1000).times(58).times('0.12').div(360);

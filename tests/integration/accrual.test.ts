@@ -24,6 +24,10 @@ afterAll(async () => t?.drop());
 
 const accrue = (asOf: string, chunkSize?: number) => runAccrual(t.database, { asOf, by: job, chunkSize });
 const accruedOf = async (invoiceId: string) => (await getInvoice(t.database, Number(invoiceId), systemActor('test'))).feesAccrued;
+/** What the daily runs posted for an invoice, date by date: its rows of the accrual detail. */
+const detailOf = (invoiceId: string) =>
+  t.database.sql<{ effective_date: string; amount: string }[]>`
+    select effective_date, amount from fee_accrual_lines where invoice_id = ${invoiceId} order by effective_date`;
 const NAYA = { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } } as const;
 
 describe('the daily accrual (SPEC 4)', () => {
@@ -34,9 +38,8 @@ describe('the daily accrual (SPEC 4)', () => {
     const run = await accrue('2026-01-31');
     expect(run.dates[0]).toBe('2026-01-01');
     expect(await accruedOf(invoice.id)).toBe('100.00');
-    const lines = await t.database.sql<{ effective_date: string; amount: string }[]>`
-      select l.effective_date, l.amount from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'fees_receivable'
-       where l.invoice_id = ${invoice.id} order by l.effective_date`;
+    // the difference per invoice and date is its accrual detail (issue 13: the journal gets one line per client and day)
+    const lines = await detailOf(invoice.id);
     expect(lines.length).toBe(30);
     expect(lines[0]).toEqual({ effective_date: '2026-01-02', amount: '3.3300' });
     expect(lines[1]).toEqual({ effective_date: '2026-01-03', amount: '3.3400' });
@@ -72,9 +75,7 @@ describe('the daily accrual (SPEC 4)', () => {
     expect(await accruedOf(invoice.id)).toBe(expected);
     const total = [...a.posted.values(), ...b.posted.values()].reduce((s, v) => s.plus(v), new Big(0));
     expect(total.gte(expected)).toBe(true); // both runs together posted this invoice's fee exactly once
-    const [{ n }] = (await t.database
-      .sql`select count(*)::int as n from journal_lines where invoice_id = ${invoice.id} and effective_date = '2026-03-20'`) as unknown as [{ n: number }];
-    expect(n).toBe(1);
+    expect((await detailOf(invoice.id)).filter((d) => d.effective_date === '2026-03-20')).toHaveLength(1);
   });
 
   it('catches up missed days, each posted on its own date', async () => {
@@ -89,9 +90,7 @@ describe('the daily accrual (SPEC 4)', () => {
     const run = await accrue('2026-05-16');
     expect(run.dates).toContain('2026-05-02');
     expect(await accruedOf(invoice.id)).toBe('500.00');
-    const steps = await t.database.sql<{ effective_date: string; amount: string }[]>`
-      select l.effective_date, l.amount from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'fees_receivable'
-       where l.invoice_id = ${invoice.id} order by l.effective_date`;
+    const steps = await detailOf(invoice.id);
     expect(steps).toEqual([
       { effective_date: '2026-04-01', amount: '300.0000' },
       { effective_date: '2026-05-02', amount: '100.0000' },

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client';
 import { followAuditChain, verifyAll, type Break, type ChainPoint } from '../../lib/audit/verify';
 import { systemActor } from '../../lib/auth/actor';
+import { postedFeeSql } from '../../lib/ledger/accrual';
 import { Big, ZERO } from '../../lib/money';
 import { reserveReport } from '../../lib/releases';
 import { DAYS, FIRST_DAY } from './commands';
@@ -133,7 +134,30 @@ export async function checkStep(database: Database, world: World, since: Mark, c
     select 'invoice ' || i.number || ' was funded on ' || i.funding_date || ' but has a ledger line dated ' || min(l.effective_date)
       from invoices i join journal_lines l on l.invoice_id = i.id and not l.accrual
      where i.id = any(${funded.map((i) => i.id)}::bigint[])
-     group by i.id, i.number, i.funding_date having min(l.effective_date) < i.funding_date`;
+     group by i.id, i.number, i.funding_date having min(l.effective_date) < i.funding_date
+    -- 7. Fees (issue 13): each invoice's fee to date as its accrual state says (what screens and freezes read) = its accrual
+    --    detail + the fees_receivable lines tagged with it in accrual entries; each accrual entry's fees_receivable line = its detail.
+    union all
+    select i.number || ': fee to date ' || x.state || ' by its accrual state, but its accrual detail and lines sum to ' || (coalesce(d.total, 0) + coalesce(t.total, 0))
+      from (select f.invoice_id, ${postedFeeSql(sql, sql`ac.accrued_through`)} as state
+              from fee_accruals f left join accrual_clients ac on ac.client_id = f.client_id
+             where f.invoice_id = any(${funded.map((i) => i.id)}::bigint[])) x
+      join invoices i on i.id = x.invoice_id
+      left join (select d.invoice_id, sum(d.amount) as total from fee_accrual_lines d
+                  where d.entry_id > ${since.entryId}::bigint and d.invoice_id = any(${funded.map((i) => i.id)}::bigint[]) group by d.invoice_id) d on d.invoice_id = x.invoice_id
+      left join (select l.invoice_id, sum(l.amount) as total from seed_lines l
+                   join client_accounts a on a.id = l.account_id and a.code = 'fees_receivable'
+                   join journal_entries e on e.id = l.entry_id and e.kind = 'accrual'
+                  where l.invoice_id is not null group by l.invoice_id) t on t.invoice_id = x.invoice_id
+     where x.state <> coalesce(d.total, 0) + coalesce(t.total, 0)
+    union all
+    select 'accrual entry ' || coalesce(l.entry_id, d.entry_id) || ' posts ' || coalesce(l.total, 0) || ' to fees receivable in ' || coalesce(l.n, 0) || ' line(s), but its detail sums to ' || coalesce(d.total, 0)
+      from (select l.entry_id, count(*) as n, sum(l.amount) as total from seed_lines l
+              join client_accounts a on a.id = l.account_id and a.code = 'fees_receivable' where l.accrual and l.invoice_id is null group by l.entry_id) l
+      full join (select d.entry_id, sum(d.amount) as total from fee_accrual_lines d
+                   join journal_entries e on e.id = d.entry_id and e.client_id = any(${ids}::bigint[])
+                  where d.entry_id > ${since.entryId}::bigint group by d.entry_id) d on d.entry_id = l.entry_id
+     where coalesce(l.n, 0) <> 1 or coalesce(l.total, 0) <> coalesce(d.total, 0)`;
   const breaks = rows.map((r) => r.message);
   // 6. The audit chain, followed from where the last step left it.
   const chainBreaks: Break[] = [];
