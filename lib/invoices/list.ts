@@ -338,12 +338,19 @@ export const INVOICE_CSV_COLUMNS: CsvColumn<InvoiceListItem>[] = [
 ];
 
 /** The whole filtered set as CSV, in the list's order, streamed. */
-export function invoiceCsv(sql: RawSql, actor: Actor, request: ListRequest<InvoiceFilters>, today?: string): ReadableStream<Uint8Array> {
+export function invoiceCsv(
+  sql: RawSql,
+  actor: Actor,
+  request: ListRequest<InvoiceFilters>,
+  today?: string,
+  options: { batch?: number } = {},
+): ReadableStream<Uint8Array> {
   return csvStream<InvoiceFilters, InvoiceListRow>(
     sql,
     invoiceList,
     request,
     invoiceListQuery(sql, actor, request, today),
     INVOICE_CSV_COLUMNS.map((c) => ({ header: c.header, value: (row: InvoiceListRow) => c.value(toItem(row)) })),
+    options,
   );
 }

@@ -3,7 +3,8 @@ import { closeDatabase } from '../../db/client';
 import type { Actor } from '../../lib/auth/actor';
 import { openDispute } from '../../lib/collections/disputes';
 import { addDays, todayIn } from '../../lib/dates';
-import { defaultSortOf } from '../../lib/invoices/list';
+import { defaultSortOf, invoiceCsv, invoiceList } from '../../lib/invoices/list';
+import { parseListRequest } from '../../lib/lists/keyset';
 import { createApiKey } from '../../lib/users';
 import { aClient, aDebtor, aFundedInvoice, anInvoice, aTeam, aUser, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -431,6 +432,28 @@ describe('CSV export', () => {
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(expected);
     const all = await get('?format=csv');
     expect(all.text.trimEnd().split('\r\n')).toHaveLength(rows.length + 1);
+  });
+
+  it('reads the set in keyset batches: small batches over a joined sort and a reversed one give the same file', async () => {
+    for (const [sort, order] of [
+      ['client', 'desc'],
+      ['daysPastDue', 'asc'],
+      ['number', 'asc'],
+    ] as const) {
+      const request = parseListRequest(invoiceList, { sort, order, status: 'open' });
+      const staff = { ...team.collections };
+      const small = await new Response(invoiceCsv(t.database.sql, staff, request, today, { batch: 37 })).text();
+      const whole = await new Response(invoiceCsv(t.database.sql, staff, request, today, { batch: 5_000 })).text();
+      expect(small).toBe(whole);
+      const open = rows.filter((r) => r.status === 'funded' || r.status === 'disputed');
+      expect(
+        small
+          .trimEnd()
+          .split('\r\n')
+          .slice(1)
+          .map((l) => l.split(',')[0]),
+      ).toEqual(expectedOrder(sort, order, open));
+    }
   });
 });
 

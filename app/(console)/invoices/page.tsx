@@ -43,13 +43,14 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
   // A filter written wrongly: the form keeps what was typed (and says what is wrong); the list and its links are unfiltered.
   const shown: Query = error ? {} : query;
 
+  // The rows' links do not prefetch: a page of 50 invoices would ask the server for 150 pages it may never open.
   const columns: ListColumn<InvoiceListItem>[] = [
     {
       header: 'Number',
       sort: 'number',
       value: (i) => i.number,
       render: (i) => (
-        <Link className="text-brand-700 underline" href={`/invoices/${i.id}`}>
+        <Link className="text-brand-700 underline" href={`/invoices/${i.id}`} prefetch={false}>
           {i.number}
         </Link>
       ),
@@ -59,7 +60,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       sort: 'client',
       value: (i) => i.client.name,
       render: (i) => (
-        <Link className="hover:underline" href={`/clients/${i.client.id}`}>
+        <Link className="hover:underline" href={`/clients/${i.client.id}`} prefetch={false}>
           {i.client.name}
         </Link>
       ),
@@ -69,7 +70,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       sort: 'debtor',
       value: (i) => i.debtor.name,
       render: (i) => (
-        <Link className="hover:underline" href={`/debtors/${i.debtor.id}`}>
+        <Link className="hover:underline" href={`/debtors/${i.debtor.id}`} prefetch={false}>
           {i.debtor.name}
         </Link>
       ),
