@@ -401,9 +401,10 @@ export async function benchConsole(flags: Record<string, string | true>): Promis
         log(`${t.name}: ${p} gave no answer within 60 s (${(probe as { error: unknown }).error}) — not measured`);
         continue;
       }
-      if (probe.status === 404) {
-        results.push({ target: t, path: p, status: 'not on this build', answered: 404 });
-        log(`${t.name}: ${p} answers 404 — not on this build`);
+      // 404: no such page or route; 405: the route exists but has no GET (a list API still to come).
+      if (probe.status === 404 || probe.status === 405) {
+        results.push({ target: t, path: p, status: 'not on this build', answered: probe.status });
+        log(`${t.name}: ${p} answers ${probe.status} — not on this build`);
         continue;
       }
       // The floor is measured whatever it answers (a health check timing out under load answers 503).
@@ -436,7 +437,7 @@ function report(results: Measured[]): void {
   const floor = results.find((r) => r.target === FLOOR);
   const pad = (v: string, n: number) => v.padStart(n);
   console.log(
-    `\n  ${'target'.padEnd(28)} ${'kind'.padEnd(6)} ${'as'.padEnd(11)} ${pad('p50', 7)} ${pad('p95', 7)} ${pad('p99', 7)} ${pad('req/s', 7)} ${pad('CPU/ans', 7)} ${pad('KB', 6)} ${pad('non-2xx', 7)}  verdict`,
+    `\n  ${'target'.padEnd(28)} ${'kind'.padEnd(6)} ${'as'.padEnd(11)} ${pad('p50', 7)} ${pad('p95', 7)} ${pad('p99', 7)} ${pad('req/s', 7)} ${pad('×floor', 6)} ${pad('CPU/ans', 7)} ${pad('KB', 6)} ${pad('non-2xx', 7)}  verdict`,
   );
   let slow = 0;
   let ok = 0;
@@ -456,14 +457,14 @@ function report(results: Measured[]): void {
     }
     const ms = (v?: number) => (v === undefined || Number.isNaN(v) ? '—' : fmt(v));
     console.log(
-      `  ${t.name.padEnd(28)} ${t.kind.padEnd(6)} ${t.as.padEnd(11)} ${pad(ms(r.p50), 7)} ${pad(ms(r.p95), 7)} ${pad(ms(r.p99), 7)} ${pad(r.rps === undefined ? '—' : fmt(r.rps, 1), 7)} ${pad(r.cpuMs === undefined ? '—' : fmt(r.cpuMs, 1), 7)} ${pad(r.kb === undefined ? '—' : fmt(r.kb), 6)} ${pad(r.non2xx === undefined ? '—' : String(r.non2xx), 7)}  ${verdict}`,
+      `  ${t.name.padEnd(28)} ${t.kind.padEnd(6)} ${t.as.padEnd(11)} ${pad(ms(r.p50), 7)} ${pad(ms(r.p95), 7)} ${pad(ms(r.p99), 7)} ${pad(r.rps === undefined ? '—' : fmt(r.rps, 1), 7)} ${pad(r.p95 !== undefined && floor?.p95 ? fmt(r.p95 / floor.p95, 1) : '—', 6)} ${pad(r.cpuMs === undefined ? '—' : fmt(r.cpuMs, 1), 7)} ${pad(r.kb === undefined ? '—' : fmt(r.kb), 6)} ${pad(r.non2xx === undefined ? '—' : String(r.non2xx), 7)}  ${verdict}`,
     );
   }
   console.log(
     `\n  ${ok} within target, ${slow} not; ${results.filter((r) => r.status === 'not on this build').length} not on this build. Floor: /api/health p95 ${floor?.p95 === undefined ? '—' : fmt(floor.p95)} ms.`,
   );
   console.log(
-    `  Times in ms. CPU/ans: CPU the server spent per answer (web process + its Postgres backends) — what a target costs whatever else runs; KB: one answer's size; this machine has ${cpus().length} cores, load average ${loadavg()
+    `  Times in ms. ×floor: p95 over the floor's p95. CPU/ans: CPU the server spent per answer (web process + its Postgres backends) — what a target costs whatever else runs; KB: one answer's size; this machine has ${cpus().length} cores, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(', ')} at the end.`,
   );
