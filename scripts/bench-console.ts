@@ -1,6 +1,8 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { createDatabase, type Database } from '../db/client';
@@ -119,6 +121,39 @@ export interface Measured {
   requests?: number;
   non2xx?: number;
   errors?: number;
+  /** CPU the server spent per answer (the web process + its Postgres backends), in ms: what the target costs whatever else runs on the machine */
+  cpuMs?: number;
+  /** the size of one answer, KB */
+  kb?: number;
+}
+
+/** CPU time (ms) a process has used, from /proc (Linux); 0 where it cannot be read. */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime (fields 14 and 15 of stat, counted after the command name), in clock ticks (100 per second)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Waits (up to 2 min) until no statement of the server's pool is running: a target's abandoned answers do not weigh on the next. */
+async function settle(monitor: postgres.Sql, database: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const [row] = await monitor<{ n: number }[]>`
+      select count(*)::int as n from pg_stat_activity where datname = ${database} and state = 'active' and pid <> pg_backend_pid()`;
+    if (row!.n === 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** The web server's CPU and that of every backend connected to the bench database (the pool of the server). */
+async function serverCpu(monitor: postgres.Sql, webPid: number, database: string): Promise<number> {
+  const backends = await monitor<{ pid: number }[]>`
+    select pid from pg_stat_activity where datname = ${database} and backend_type = 'client backend' and pid <> pg_backend_pid()`;
+  return cpuOf(webPid) + backends.reduce((sum, b) => sum + cpuOf(b.pid), 0);
 }
 
 /** Exact percentiles of every response time recorded (autocannon's own summary has no p95). */
@@ -335,9 +370,15 @@ export async function benchConsole(flags: Record<string, string | true>): Promis
     console.log(
       `  portfolio: ${fmt(size!.invoices)} invoices (${fmt(size!.open)} open), ${fmt(size!.clients)} clients, ${fmt(size!.debtors)} debtors, about ${fmt(Number(size!.lines))} journal lines`,
     );
-    console.log(`  load: autocannon, ${connections} connections for ${seconds} s per target, one target at a time`);
+    console.log(
+      `  load: autocannon, ${connections} connections for ${seconds} s per target, one target at a time; the machine's load average before: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')}`,
+    );
 
     const base = `http://127.0.0.1:${port}`;
+    const dbName = new URL(benchUrl).pathname.slice(1);
+    const monitor = postgres(benchUrl, { max: 1, onnotice: () => {} });
     const headersFor = (t: Target): Record<string, string> =>
       t.kind === 'screen' ? { cookie: who.get(t.as)!.cookie } : { authorization: `Bearer ${who.get(t.as)!.key}` };
     const results: Measured[] = [];
@@ -349,23 +390,38 @@ export async function benchConsole(flags: Record<string, string | true>): Promis
         log(`${t.name}: ${t.path} — the portfolio has no such row; skipped`);
         continue;
       }
+      // What the target before left running (answers abandoned at its end) finishes first.
+      await settle(monitor, dbName);
       // One request first: it answers (or not), and warms what a running server would have warm.
-      const probe = await fetch(base + p, { headers: headersFor(t), redirect: 'manual' });
-      await probe.arrayBuffer();
-      if (probe.status === 404) {
-        results.push({ target: t, path: p, status: 'not on this build', answered: 404 });
-        log(`${t.name}: ${p} answers 404 — not on this build`);
+      const probe = await fetch(base + p, { headers: headersFor(t), redirect: 'manual', signal: AbortSignal.timeout(60_000) })
+        .then(async (r) => Object.assign(r, { bytes: (await r.arrayBuffer()).byteLength }))
+        .catch((error: unknown) => ({ status: 0, error, headers: new Headers(), bytes: 0 }));
+      if (probe.status === 0) {
+        results.push({ target: t, path: p, status: 'refused', answered: 0 });
+        log(`${t.name}: ${p} gave no answer within 60 s (${(probe as { error: unknown }).error}) — not measured`);
         continue;
       }
-      if (probe.status !== 200) {
+      // 404: no such page or route; 405: the route exists but has no GET (a list API still to come).
+      if (probe.status === 404 || probe.status === 405) {
+        results.push({ target: t, path: p, status: 'not on this build', answered: probe.status });
+        log(`${t.name}: ${p} answers ${probe.status} — not on this build`);
+        continue;
+      }
+      // The floor is measured whatever it answers (a health check timing out under load answers 503).
+      if (probe.status !== 200 && t !== FLOOR) {
         results.push({ target: t, path: p, status: 'refused', answered: probe.status });
         log(`${t.name}: ${p} answers ${probe.status} (${probe.headers.get('location') ?? ''}) — not measured`);
         continue;
       }
+      const cpuBefore = await serverCpu(monitor, web.pid!, dbName);
       const m = await load(base + p, headersFor(t), connections, seconds);
-      results.push({ target: t, path: p, status: 'measured', answered: 200, ...m });
-      log(`${t.name}: p50 ${fmt(m.p50)} ms, p95 ${fmt(m.p95)} ms, p99 ${fmt(m.p99)} ms, ${fmt(m.rps, 1)} req/s`);
+      const cpuMs = m.requests > 0 ? ((await serverCpu(monitor, web.pid!, dbName)) - cpuBefore) / m.requests : undefined;
+      results.push({ target: t, path: p, status: 'measured', answered: probe.status, ...m, cpuMs, kb: probe.bytes / 1024 });
+      log(
+        `${t.name}: p50 ${fmt(m.p50)} ms, p95 ${fmt(m.p95)} ms, p99 ${fmt(m.p99)} ms, ${fmt(m.rps, 1)} req/s, ${cpuMs === undefined ? '—' : fmt(cpuMs, 1)} ms CPU per answer`,
+      );
     }
+    await monitor.end();
     report(results);
     return results;
   } finally {
@@ -381,7 +437,7 @@ function report(results: Measured[]): void {
   const floor = results.find((r) => r.target === FLOOR);
   const pad = (v: string, n: number) => v.padStart(n);
   console.log(
-    `\n  ${'target'.padEnd(28)} ${'kind'.padEnd(6)} ${'as'.padEnd(11)} ${pad('p50', 7)} ${pad('p95', 7)} ${pad('p99', 7)} ${pad('req/s', 7)} ${pad('non-2xx', 7)}  verdict`,
+    `\n  ${'target'.padEnd(28)} ${'kind'.padEnd(6)} ${'as'.padEnd(11)} ${pad('p50', 7)} ${pad('p95', 7)} ${pad('p99', 7)} ${pad('req/s', 7)} ${pad('×floor', 6)} ${pad('CPU/ans', 7)} ${pad('KB', 6)} ${pad('non-2xx', 7)}  verdict`,
   );
   let slow = 0;
   let ok = 0;
@@ -392,18 +448,24 @@ function report(results: Measured[]): void {
     if (r.status === 'not on this build') verdict = 'not on this build';
     else if (r.status === 'refused') verdict = `FAIL: answers ${r.answered}`;
     else if (t === FLOOR) verdict = 'floor';
+    else if (!r.requests) verdict = 'FAIL: no answer within the run';
     else if ((r.non2xx ?? 0) > 0 || (r.errors ?? 0) > 0) verdict = `FAIL: ${r.non2xx} non-2xx, ${r.errors} errors`;
     else verdict = r.p95! < budget ? `ok (p95 < ${budget} ms)` : `SLOW (p95 ≥ ${budget} ms)`;
     if (t !== FLOOR && r.status !== 'not on this build') {
       if (verdict.startsWith('ok')) ok++;
       else slow++;
     }
-    const ms = (v?: number) => (v === undefined ? '—' : fmt(v));
+    const ms = (v?: number) => (v === undefined || Number.isNaN(v) ? '—' : fmt(v));
     console.log(
-      `  ${t.name.padEnd(28)} ${t.kind.padEnd(6)} ${t.as.padEnd(11)} ${pad(ms(r.p50), 7)} ${pad(ms(r.p95), 7)} ${pad(ms(r.p99), 7)} ${pad(r.rps === undefined ? '—' : fmt(r.rps, 1), 7)} ${pad(r.non2xx === undefined ? '—' : String(r.non2xx), 7)}  ${verdict}`,
+      `  ${t.name.padEnd(28)} ${t.kind.padEnd(6)} ${t.as.padEnd(11)} ${pad(ms(r.p50), 7)} ${pad(ms(r.p95), 7)} ${pad(ms(r.p99), 7)} ${pad(r.rps === undefined ? '—' : fmt(r.rps, 1), 7)} ${pad(r.p95 !== undefined && floor?.p95 ? fmt(r.p95 / floor.p95, 1) : '—', 6)} ${pad(r.cpuMs === undefined ? '—' : fmt(r.cpuMs, 1), 7)} ${pad(r.kb === undefined ? '—' : fmt(r.kb), 6)} ${pad(r.non2xx === undefined ? '—' : String(r.non2xx), 7)}  ${verdict}`,
     );
   }
   console.log(
     `\n  ${ok} within target, ${slow} not; ${results.filter((r) => r.status === 'not on this build').length} not on this build. Floor: /api/health p95 ${floor?.p95 === undefined ? '—' : fmt(floor.p95)} ms.`,
+  );
+  console.log(
+    `  Times in ms. ×floor: p95 over the floor's p95. CPU/ans: CPU the server spent per answer (web process + its Postgres backends) — what a target costs whatever else runs; KB: one answer's size; this machine has ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')} at the end.`,
   );
 }

@@ -112,8 +112,8 @@ function totalsQuery(tx: Tx) {
  * so every figure is of one snapshot: the aging per currency and bucket from the open invoices'
  * count and outstanding per (currency, issue date) — a bucket is a range of issue dates as of
  * `asOf`, so it sums a few hundred rows, however many invoices there are; the five largest debtor
- * exposures from the per (debtor, currency) roll-up (a row per debtor and currency); the invoices
- * per status. Each grain is its folded rows plus the deltas not yet folded, so it is exact at any
+ * exposures from the per (debtor, currency) roll-up, read in order (topExposure: a few rows); the
+ * invoices per status. Each grain is its folded rows plus the deltas not yet folded, so it is exact at any
  * moment. What a debtor owes is `invoices.outstanding`, kept with every receivable posting
  * (audit:verify proves it equals the receivable lines, and the roll-ups a recount of the
  * invoices): no invoice row and no journal line is read.
@@ -183,11 +183,12 @@ export function dashboardStatements(tx: Tx, asOf: string) {
  * held against them), aging of open invoices from their issue date, top debtor exposure,
  * approvals waiting and the open concentration alerts.
  *
- * Every figure is read from kept figures (account balances, the invoices' roll-ups) or bounded
- * indexes (pending approvals, open alerts) — never from invoices or journal lines, whose numbers
- * grow with the portfolio and every day of accrual. Give it the pool, not a transaction: each statement takes a pooled
- * connection only while it runs, at most DASHBOARD_CONNECTIONS at a time, and its own statements
- * are cancelled after DASHBOARD_STATEMENT_MS.
+ * Every figure is read from kept roll-ups (of the accounts' balances and of the invoices) or
+ * bounded indexes (pending approvals, open alerts) — never from invoices, accounts or journal
+ * lines, whose numbers grow with the portfolio and every day of accrual. Give it the pool, not a
+ * transaction: each statement takes a pooled connection only while it runs, at most
+ * DASHBOARD_CONNECTIONS at a time, and its own statements are cancelled after
+ * DASHBOARD_STATEMENT_MS.
  */
 export async function dashboard(tx: Tx, asOf: string = todayIn(), options: { deadlineMs?: number } = {}): Promise<Dashboard> {
   const deadline = options.deadlineMs ?? DASHBOARD_STATEMENT_MS;
