@@ -6,12 +6,12 @@
 -- is checked in the index as the walk goes, without reading the table for each row passed over —
 -- which matters because status follows time (the settled are the old ones: "settled, latest due
 -- first" would otherwise read every open invoice's row before its first). Status, client and
--- currency have their own (…, id) for the default order, newest first (a currency of a few
--- invoices in a hundred would otherwise be searched for through the newest of all); the open book
--- (funded or disputed) its partial (id);
--- a date or amount range is a range of its sort index; a debtor's invoices come from
--- invoices_debtor_status_idx (hundreds: a top-N of them is cheap); the client and debtor sorts walk
--- clients/debtors by name and fetch each one's invoices. (status, id) replaces the plain (status).
+-- currency have their own (…, id) for the default order, newest first (a currency of a few invoices
+-- in a hundred would otherwise be searched for through the newest of all); the open book (funded or
+-- disputed) its partial (id); a date or amount range is a range of its sort index; a debtor's
+-- invoices come from invoices_debtor_status_idx (hundreds: a top-N of them is cheap); the client and
+-- debtor sorts walk clients/debtors by name and fetch each one's invoices. (status, id) replaces the
+-- plain (status).
 --
 -- "Open" is written as the range status BETWEEN 'disputed' AND 'funded', which is exactly
 -- {disputed, funded} of the statuses (tests/unit/invoice-list.test.ts keeps it so): a range, unlike

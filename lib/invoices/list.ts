@@ -21,8 +21,9 @@ import { businessDate, choice, currency, days, formMoney, id, optional, text } f
 /**
  * Issue 13: the invoices list (console /invoices, GET /api/v1/invoices and its CSV) on the keyset
  * engine, designed for 1,000,000 invoices. Every sort key is an expression with an index on
- * (expression, id) in migration 0018, so a page is a walk of one index under a LIMIT; the filters
- * are ranges of those indexes or of (status, id) / (client_id, id). The totals are exact from the
+ * (expression, id, status, currency) in migration 0018, so a page is a walk of one index under a
+ * LIMIT (a status or currency filter checked in the index as it goes); the other filters are ranges
+ * of those indexes or of (status, id) / (client_id, id) / (currency, id). The totals are exact from the
  * counts the triggers of 0018 keep (invoice_status_counts, invoice_client_counts) when the filters
  * are only status, currency and client; otherwise counted up to the engine's cap, or estimated.
  *
@@ -271,8 +272,19 @@ export function invoiceListQuery(sql: RawSql, actor: Actor, request: ListRequest
   // the names are looked up for the page's rows only (after the LIMIT), never joined over the set.
   const byClient = request.sort === 'client';
   const byDebtor = request.sort === 'debtor';
-  const onlyKept = f.debtorId === undefined && !f.from && !f.to && !f.dueFrom && !f.dueTo && !f.fundedFrom && !f.fundedTo && !pastDue;
-  const kept = onlyKept && f.minAmount === undefined && f.maxAmount === undefined && !f.number;
+  // the kept counts are by status, currency and client only
+  const kept =
+    f.debtorId === undefined &&
+    !f.from &&
+    !f.to &&
+    !f.dueFrom &&
+    !f.dueTo &&
+    !f.fundedFrom &&
+    !f.fundedTo &&
+    !pastDue &&
+    f.minAmount === undefined &&
+    f.maxAmount === undefined &&
+    !f.number;
   return {
     select: sql`
       i.id::text as id, i.number, i.client_id::text as client_id, i.debtor_id::text as debtor_id,

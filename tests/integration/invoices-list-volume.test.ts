@@ -13,8 +13,8 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
  * paid and settled, a few in other currencies, disputed, charged back or not yet funded). Every
  * statement a page sends — its rows and its count — for the default order, every sort in both
  * orders, a page 20 Nexts deep, a Previous, the filters and their common combinations, and a
- * client user's own list, is EXPLAINed (ANALYZE): no sequential scan of invoices, journal_lines,
- * clients or debtors, and no Sort of more than a few thousand rows (a top-N of one client's or one
+ * client user's own list, is EXPLAINed (ANALYZE): no sequential scan of invoices or journal_lines,
+ * and no Sort of more than a few thousand rows (a top-N of one client's, one debtor's or one rare
  * status's invoices is fine; a sort of the whole set is not). Speed is printed, not asserted.
  */
 const INVOICES = 100_000;

@@ -408,7 +408,7 @@ describe('filters', () => {
     expect(await refused('?sort=password')).toHaveProperty('sort');
     expect(await refused('?order=sideways')).toHaveProperty('order');
     expect(await refused('?limit=501')).toHaveProperty('limit');
-    expect(await refused('?format=xml')).toEqual({ format: 'format must be json or csv' });
+    expect(await refused('?format=xml')).toEqual({ format: 'Format must be json or csv' });
     expect(await refused('?number=%00x')).toHaveProperty('number');
   });
 });

@@ -7,10 +7,11 @@ import { listMisdirected } from '../../lib/collections/misdirected';
 import { listUnapplied } from '../../lib/collections/payments';
 import { listDebtors, listNoas } from '../../lib/debtors';
 import { listInvoices } from '../../lib/invoices';
-import { invoiceList, invoicePage } from '../../lib/invoices/list';
-import { parseListRequest } from '../../lib/lists/keyset';
 import { search } from '../../lib/search';
 import { getDebtorDetail } from '../../lib/debtors/detail';
+import { invoiceList, invoiceListParams, invoicePage, listCurrencies } from '../../lib/invoices/list';
+import { partiesNamed } from '../../lib/invoices/list-parties';
+import { parseListRequest } from '../../lib/lists/keyset';
 import { clientLedger, currentBalances } from '../../lib/ledger';
 import { clientReleases, reserveForecast, reserveHistory } from '../../lib/portal';
 import { reserveReport } from '../../lib/releases';
@@ -137,22 +138,6 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
     run: (db, c) => getDebtorDetail(db, c.debtorId, c.as('underwriter'), { asOf: c.asOf }),
   },
   {
-    screen: 'invoices list',
-    source: 'app/(console)/invoices/page.tsx and GET /api/v1/invoices (as funding)',
-    run: async (db, c) => {
-      const actor = c.as('funding');
-      const lists: Record<string, string>[] = [
-        {},
-        { status: 'open' },
-        { sort: 'faceValue', order: 'desc' },
-        { debtorId: String(c.debtorId), minDaysPastDue: '1' },
-        { status: 'open', from: '2026-03-01', to: '2026-03-31' },
-        { clientId: String(c.clientId), sort: 'dueDate' },
-      ];
-      for (const params of lists) await invoicePage(db.sql, actor, parseListRequest(invoiceList, params), c.asOf);
-    },
-  },
-  {
     screen: 'search',
     source: 'app/(console)/search/page.tsx and GET /api/v1/search (as collections)',
     run: async (db, c) => {
@@ -160,4 +145,36 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
       await search(db, c.as('collections'), 'INV');
     },
   },
+  // The invoices list (issue 13): the page's loader is invoicePage + listCurrencies (and, for a client or
+  // debtor typed by name, partiesNamed); GET /api/v1/invoices is the same invoicePage. Open, newest first;
+  // sorted by amount; a debtor's open invoices; days past due; an issue-date range; a client user's own.
+  ...(
+    [
+      ['open', { status: 'open' }],
+      ['sorted by amount', { sort: 'faceValue', order: 'desc' }],
+      ["a debtor's open invoices by outstanding", { status: 'open', debtorId: '#debtor', sort: 'outstanding', order: 'desc' }],
+      ['30+ days past due', { minDaysPastDue: '30' }],
+      ['an issue-date range', { from: '2026-02-01', to: '2026-02-28' }],
+    ] as const
+  ).map(([what, params]): ScreenLoader => ({
+    screen: `invoices list: ${what}`,
+    source: 'app/(console)/invoices/page.tsx and GET /api/v1/invoices',
+    run: (db, c) => {
+      const query = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === '#debtor' ? String(c.debtorId) : v]));
+      return Promise.all([invoicePage(db.sql, c.as('collections'), parseListRequest(invoiceList, invoiceListParams(query)), c.asOf), listCurrencies(db.sql)]);
+    },
+  })),
+  {
+    screen: 'invoices list: a client or debtor typed by name',
+    source: 'app/(console)/invoices/page.tsx (lib/invoices/list-parties.ts)',
+    run: (db) => Promise.all([partiesNamed(db.sql, 'client', 'Generated Client 1'), partiesNamed(db.sql, 'debtor', 'Generated')]),
+  },
+  {
+    screen: "invoices list (GET /api/v1/invoices, a client user's key)",
+    source: 'app/api/v1/invoices/route.ts',
+    run: (db, c) => invoicePage(db.sql, c.clientUser, parseListRequest(invoiceList, invoiceListParams({ sort: 'dueDate', order: 'asc' })), c.asOf),
+  },
+  // ── To add at the merge of issue 13 (built on other branches): ────────────────────────────────
+  // { screen: 'debtor page', source: 'app/(console)/debtors/[id]/page.tsx', run: (db, c) => …the debtor page's loader…(db, c.debtorId, c.as('underwriter')) },
+  // { screen: 'search', source: 'app/(console)/search/page.tsx and GET /api/v1/search', run: (db, c) => …search…(db, 'NW-10', c.as('collections')) },
 ];

@@ -19,7 +19,7 @@ export const GET = apiRoute(
   async ({ db, actor, url }) => {
     const format = url.searchParams.get('format') ?? 'json';
     if (format !== 'json' && format !== 'csv') {
-      throw new DomainError('invalid_input', 'format must be json or csv', { status: 400, details: { format: 'format must be json or csv' } });
+      throw new DomainError('invalid_input', 'Format must be json or csv', { status: 400, details: { format: 'Format must be json or csv' } });
     }
     const request = parseListRequest(invoiceList, invoiceListParams(url.searchParams));
     const today = todayIn();
