@@ -391,10 +391,15 @@ export async function loadEntry(tx: Tx, id: number): Promise<StoredEntry | null>
  * use the partial invoice index rather than read the whole ledger.
  */
 export async function entriesForInvoice(tx: Tx, invoiceId: number): Promise<StoredEntry[]> {
+  // Two index lookups (the entry's invoice, its lines' invoice), not one OR: Postgres answers an
+  // OR across the two by reading every journal entry, a number that grows with every day of accrual.
   const rows = await tx.sql<EntryRow[]>`
-    select ${tx.sql.unsafe(ENTRY_COLUMNS)} from journal_entries e
-     where e.invoice_id = ${invoiceId}
-        or e.id in (select l.entry_id from journal_lines l where l.invoice_id = ${invoiceId} and not l.accrual)
+    select ${tx.sql.unsafe(ENTRY_COLUMNS)} from (
+      select e.* from journal_entries e where e.invoice_id = ${invoiceId}
+      union
+      select e.* from journal_entries e
+       where e.id in (select l.entry_id from journal_lines l where l.invoice_id = ${invoiceId} and not l.accrual)
+    ) e
      order by e.effective_date, e.id`;
   const entries = await hydrate(tx, rows);
   return entries.map((e) => (e.invoiceId === invoiceId ? e : { ...e, lines: e.lines.filter((l) => l.invoiceId === invoiceId) }));
