@@ -61,7 +61,9 @@ export function accrualHistorySql(sql: RawSql, invoiceId: number) {
       select d.effective_date, 'accrual' as kind, d.amount, d.entry_id, 0::bigint as line_id
         from f
         cross join lateral generate_series(f.accrual_start::timestamp, f.accrued_through::timestamp, interval '1 day') g(day)
-        join journal_entries e on e.idempotency_key = 'accrual:' || to_char(g.day, 'YYYY-MM-DD') || ':' || f.client_id || ':' || f.currency
+        -- a probe per day by the unique key (LIMIT keeps Postgres from turning it into a hash of every entry)
+        cross join lateral (select e.id from journal_entries e
+                             where e.idempotency_key = 'accrual:' || to_char(g.day, 'YYYY-MM-DD') || ':' || f.client_id || ':' || f.currency limit 1) e
         join fee_accrual_lines d on d.entry_id = e.id and d.invoice_id = f.invoice_id
       union all
       select l.effective_date, e.kind, l.amount, l.entry_id, l.id
