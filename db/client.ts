@@ -101,6 +101,8 @@ export interface DatabaseOptions {
    * costs more than it saves (the dashboard at a million open invoices spent 0.4–0.9 s in JIT).
    */
   jit?: boolean;
+  /** postgres.js `debug`: called with each statement's text and parameters as it is sent (the plan checks of tests/integration/query-plans.test.ts) */
+  debug?: (connection: number, query: string, parameters: unknown[], types: unknown[]) => void;
 }
 
 export function createDatabase(url: string = databaseUrl(), options: DatabaseOptions = {}): Database {
@@ -110,6 +112,7 @@ export function createDatabase(url: string = databaseUrl(), options: DatabaseOpt
     onnotice: () => {},
     types: parsers,
     ...(options.connectTimeoutSeconds ? { connect_timeout: options.connectTimeoutSeconds } : {}),
+    ...(options.debug ? { debug: options.debug } : {}),
     // Room for the per-chunk scratch tables of bulk jobs (set at connection start: Postgres
     // fixes temp_buffers before a session's first temporary table). The limits are session
     // settings sent in the startup message, so they hold for every statement of the pool.

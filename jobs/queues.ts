@@ -16,6 +16,7 @@ export const QUEUE_NAMES = {
   releaseCycle: 'release-cycle',
   statements: 'statements',
   auditAnchor: 'audit-anchor',
+  rollups: 'rollups',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -61,6 +62,7 @@ export const JOB_DATA = {
     requestedBy: z.string().max(320).optional(),
   }),
   'audit-anchor': z.object({ reason: z.enum(['schedule']) }),
+  rollups: z.object({ reason: z.enum(['schedule']) }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type JobData = { [Q in QueueName]: z.output<(typeof JOB_DATA)[Q]> };
@@ -107,6 +109,8 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
   // SPEC 9 / issue 11: hourly, the audit chain's length and tip appended to AUDIT_ANCHOR_FILE
   // (and emailed to AUDIT_ANCHOR_EMAIL), so a deleted tail of the log is found later.
   { queue: QUEUE_NAMES.auditAnchor, id: 'audit-anchor-hourly', pattern: '17 * * * *', data: { reason: 'schedule' } },
+  // Issue 13: the roll-up deltas folded into the roll-ups the dashboard reads (lib/reports/rollups.ts).
+  { queue: QUEUE_NAMES.rollups, id: 'rollups-fold', every: 10_000, data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };

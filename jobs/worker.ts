@@ -10,6 +10,7 @@ import { recourseSweepProcessor } from './processors/recourse-sweep';
 import { releaseCycleProcessor } from './processors/release-cycle';
 import { statementsProcessor } from './processors/statements';
 import { auditAnchorProcessor } from './processors/audit-anchor';
+import { rollupsProcessor } from './processors/rollups';
 import { todayIn } from '../lib/dates';
 import { failAbandonedRun } from '../lib/job-runs';
 import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
@@ -56,6 +57,7 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
     ),
     // Appends the audit chain's anchor to a file only this machine's worker writes: one at a time.
     new Worker(QUEUE_NAMES.auditAnchor, auditAnchorProcessor(database), { ...common, concurrency: 1 }),
+    new Worker(QUEUE_NAMES.rollups, rollupsProcessor(database), { ...common, concurrency: 1 }),
   ];
   for (const w of workers) {
     w.on('failed', (job, error) => {

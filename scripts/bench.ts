@@ -16,7 +16,7 @@ import { addDays } from '../lib/dates';
 import { groupBy } from '../lib/group-by';
 
 /**
- * `npm run bench [-- funding] [--portfolio N]`: speed figures on a generated portfolio in its own
+ * `npm run bench [-- funding] [--portfolio N]` (and `-- console`, scripts/bench-console.ts): speed figures on a generated portfolio in its own
  * database (BENCH_DATABASE_URL, default holdback_bench, recreated each run). Each figure is
  * printed beside a floor measured in the same run: what Postgres itself takes for the same rows.
  * Portfolios are generated as the operator (BENCH_DATABASE_URL: set-based writes and ANALYZE,
@@ -365,6 +365,13 @@ function backendCpu(pids: number[]): number {
 }
 
 async function main() {
+  // Issue 13: the console under load (scripts/bench-console.ts) — only when named: it needs a
+  // production build and a million invoices, in a database of its own that `--reuse` keeps.
+  if (only.has('console')) {
+    await (await import('./bench-console')).benchConsole(flags);
+    if (only.size === 1) return;
+    only.delete('console');
+  }
   const owner = await freshDatabase();
   // What the web server and the workers connect as (db/roles.ts): the measured commands run as it.
   const database = createDatabase(urlAsRole(benchUrl, roleNames().app), { max: 4 });

@@ -1,6 +1,7 @@
 import { redirect } from 'next/navigation';
 import { ConsoleNav } from '@/app/_components/console-nav';
 import { DemoBanner } from '@/app/_components/demo-banner';
+import { HeaderSearch } from '@/app/_components/header-search';
 import { SignOutButton } from '@/app/_components/sign-out-button';
 import { canOpen, isClientUser, isStaff } from '@/lib/auth/permissions';
 import { currentActor } from '@/lib/auth/session';
@@ -20,6 +21,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       <div className="min-w-0 flex-1">
         <DemoBanner hint="Disable the demo users (Settings → Users) before this instance holds real data." />
         <header className="flex flex-wrap items-center justify-end gap-x-4 gap-y-2 border-b border-slate-200 bg-white px-4 py-3 md:px-6">
+          <HeaderSearch />
           <p className="min-w-0 text-sm break-words text-slate-600">
             <span className="font-medium text-slate-900">{actor.label}</span> · {ROLE_LABELS[actor.role]}
           </p>

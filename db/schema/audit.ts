@@ -22,5 +22,11 @@ export const auditEvents = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull().unique(),
   },
-  (t) => [index('audit_events_target_idx').on(t.targetType, t.targetId), index('audit_events_action_idx').on(t.action, t.occurredAt)],
+  (t) => [
+    // issue 13 (0020_lists): the audit list's keyset order (time, id), by itself and after each filter that leads
+    index('audit_events_time_idx').on(t.occurredAt, t.id),
+    index('audit_events_action_time_idx').on(t.action, t.occurredAt, t.id),
+    index('audit_events_actor_time_idx').on(t.actor, t.occurredAt, t.id),
+    index('audit_events_target_time_idx').on(t.targetType, t.targetId, t.occurredAt, t.id),
+  ],
 );

@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, char, check, date, integer, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  char,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { createdAt, money, rate } from './columns';
 
 export interface ClientContact {
@@ -42,7 +57,14 @@ export const clients = pgTable(
     createdBy: bigint('created_by', { mode: 'number' }),
     createdAt: createdAt(),
   },
-  (t) => [check('clients_status_check', sql`${t.status} in ('prospect','pending_review','active','suspended','closed')`)],
+  (t) => [
+    check('clients_status_check', sql`${t.status} in ('prospect','pending_review','active','suspended','closed')`),
+    // Issue 13 (0018): the invoices list sorted by client name
+    index('clients_name_id_idx').on(t.name, t.id),
+    // search (lib/search, migration 0017)
+    index('clients_search_key_idx').using('btree', sql`search_key(${t.name}) text_pattern_ops`),
+    index('clients_search_trgm_idx').using('gin', sql`search_key(${t.name}) gin_trgm_ops`),
+  ],
 );
 
 export const AGREEMENT_MODELS = ['recourse', 'non_recourse', 'invoice_discounting', 'reverse', 'export'] as const;
@@ -93,10 +115,24 @@ export const clientDebtors = pgTable(
   (t) => [primaryKey({ columns: [t.clientId, t.debtorId] })],
 );
 
-export const debtors = pgTable('debtors', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  name: text('name').notNull(),
-  creditLimit: money('credit_limit').notNull(),
-  riskRating: text('risk_rating').notNull().default('unrated'),
-  createdAt: createdAt(),
-});
+export const debtors = pgTable(
+  'debtors',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    creditLimit: money('credit_limit').notNull(),
+    riskRating: text('risk_rating').notNull().default('unrated'),
+    /** Issue 13: a duplicate merged into another debtor points at it (debtors are never deleted). */
+    mergedIntoId: bigint('merged_into_id', { mode: 'number' }).references((): AnyPgColumn => debtors.id),
+    mergedAt: timestamp('merged_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('debtors_not_merged_into_itself', sql`${t.mergedIntoId} is null or ${t.mergedIntoId} <> ${t.id}`),
+    // Issue 13 (0018): the invoices list sorted by debtor name
+    index('debtors_name_id_idx').on(t.name, t.id),
+    // search (lib/search, migration 0017)
+    index('debtors_search_key_idx').using('btree', sql`search_key(${t.name}) text_pattern_ops`),
+    index('debtors_search_trgm_idx').using('gin', sql`search_key(${t.name}) gin_trgm_ops`),
+  ],
+);

@@ -37,6 +37,21 @@ export const payments = pgTable(
     index('payments_open_idx')
       .on(t.status, t.receivedDate)
       .where(sql`${t.status} in ('unapplied', 'partially_applied')`),
+    // issue 13 (0020_lists): the payments list's sorts, its common filters by date, and the inbox oldest first
+    index('payments_received_idx').on(t.receivedDate, t.id),
+    index('payments_amount_idx').on(t.amount, t.id),
+    index('payments_status_id_idx').on(t.status, t.id),
+    index('payments_status_received_idx').on(t.status, t.receivedDate, t.id),
+    index('payments_debtor_received_idx').on(t.debtorId, t.receivedDate, t.id),
+    index('payments_currency_received_idx').on(t.currency, t.receivedDate, t.id),
+    index('payments_inbox_idx')
+      .on(t.receivedDate, t.id)
+      .where(sql`${t.status} in ('unapplied', 'partially_applied') and ${t.unapplied} > 0`),
+    // search (lib/search, migration 0017): by reference or payer, exact and prefix newest first, and contains
+    index('payments_reference_key_idx').using('btree', sql`left(search_key(${t.reference}), 100) text_pattern_ops`, t.id.desc()),
+    index('payments_reference_trgm_idx').using('gin', sql`search_key(${t.reference}) gin_trgm_ops`),
+    index('payments_payer_key_idx').using('btree', sql`search_key(${t.payerName}) text_pattern_ops`, t.id.desc()),
+    index('payments_payer_trgm_idx').using('gin', sql`search_key(${t.payerName}) gin_trgm_ops`),
     check('payments_amount_positive', sql`${t.amount} > 0`),
     check('payments_unapplied_range', sql`${t.unapplied} >= 0 and ${t.unapplied} <= ${t.amount}`),
   ],

@@ -40,6 +40,12 @@ export const fundingBatches = pgTable(
   },
   (t) => [
     index('funding_batches_status_idx').on(t.status, t.createdAt),
+    // issue 13 (0020_lists): the fundings list's sorts and its filters by date
+    index('funding_batches_date_idx').on(t.fundingDate, t.id),
+    index('funding_batches_total_idx').on(t.totalFace, t.id),
+    index('funding_batches_status_id_idx').on(t.status, t.id),
+    index('funding_batches_status_date_idx').on(t.status, t.fundingDate, t.id),
+    index('funding_batches_client_date_idx').on(t.clientId, t.fundingDate, t.id),
     check('funding_batches_status_check', sql`${t.status} in ('pending_approval','funded','rejected')`),
   ],
 );
@@ -102,7 +108,7 @@ export const approvalRequests = pgTable(
   'approval_requests',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    kind: text('kind', { enum: ['funding_batch', 'agreement_change', 'client_activation', 'release', 'adjustment'] }).notNull(),
+    kind: text('kind', { enum: ['funding_batch', 'agreement_change', 'client_activation', 'release', 'adjustment', 'debtor_merge'] }).notNull(),
     targetId: bigint('target_id', { mode: 'number' }).notNull(),
     clientId: bigint('client_id', { mode: 'number' }).references(() => clients.id),
     status: text('status', { enum: ['pending', 'approved', 'rejected'] })
@@ -150,5 +156,11 @@ export const concentrationAlerts = pgTable(
     uniqueIndex('concentration_alerts_one_open')
       .on(t.scope, sql`coalesce(${t.clientId}, 0)`, t.debtorId, t.currency, t.level)
       .where(sql`${t.status} = 'open'`),
+    // issue 13 (0020_lists): the alerts list's sorts and its filters by when raised
+    index('concentration_alerts_opened_idx').on(t.openedAt, t.id),
+    index('concentration_alerts_share_idx').on(t.share, t.id),
+    index('concentration_alerts_status_opened_idx').on(t.status, t.openedAt, t.id),
+    index('concentration_alerts_client_opened_idx').on(t.clientId, t.openedAt, t.id),
+    index('concentration_alerts_debtor_opened_idx').on(t.debtorId, t.openedAt, t.id),
   ],
 );

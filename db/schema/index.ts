@@ -10,3 +10,6 @@ export * from './collections';
 export * from './releases';
 export * from './statements';
 export * from './accrual-detail';
+export * from './rollups';
+export * from './invoice-lists';
+export * from './debtors';

@@ -47,9 +47,25 @@ export const invoices = pgTable(
     unique('invoices_client_debtor_number').on(t.clientId, t.debtorId, t.number),
     index('invoices_client_status_idx').on(t.clientId, t.status),
     index('invoices_debtor_status_idx').on(t.debtorId, t.status),
-    index('invoices_status_idx').on(t.status),
+    // Issue 13, the invoices list (migration 0018): each sort key as (expression, id, status, currency), for keyset pages
+    index('invoices_status_id_idx').on(t.status, t.id),
+    index('invoices_client_id_idx').on(t.clientId, t.id),
+    index('invoices_currency_id_idx').on(t.currency, t.id),
+    index('invoices_open_id_idx')
+      .on(t.id)
+      .where(sql`${t.status} between 'disputed' and 'funded'`),
+    index('invoices_number_sort_idx').on(sql`(upper(${t.number})) collate "C"`, t.id, t.status, t.currency),
+    index('invoices_face_value_idx').on(t.faceValue, t.id, t.status, t.currency),
+    index('invoices_outstanding_idx').on(sql`(coalesce(${t.outstanding}, ${t.faceValue}))`, t.id, t.status, t.currency),
+    index('invoices_issue_date_idx').on(t.issueDate, t.id, t.status, t.currency),
+    index('invoices_due_date_idx').on(t.dueDate, t.id, t.status, t.currency),
+    index('invoices_funding_date_idx').on(sql`(coalesce(${t.fundingDate}, '0001-01-01'::date))`, t.id, t.status, t.currency),
     // payment matching looks invoices up by the numbers found in remittance text
     index('invoices_number_key_idx').on(sql`upper(${t.number})`),
+    // search (lib/search, migration 0017): search_key(number) exact and prefix, per client, and contains
+    index('invoices_search_key_idx').using('btree', sql`search_key(${t.number}) text_pattern_ops`),
+    index('invoices_client_search_key_idx').using('btree', t.clientId, sql`search_key(${t.number}) text_pattern_ops`),
+    index('invoices_search_trgm_idx').using('gin', sql`search_key(${t.number}) gin_trgm_ops`),
     check('invoices_face_positive', sql`${t.faceValue} > 0`),
     check('invoices_status_check', sql`${t.status} in ('submitted','verified','funded','disputed','settled','charged_back','written_off')`),
   ],

@@ -4,26 +4,31 @@ import { createdAt, money } from './columns';
 import { clients } from './clients';
 
 /** A release cycle (SPEC 5.3): one batch of releases for the clients due on a business date. */
-export const releaseCycles = pgTable('release_cycles', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  asOf: date('as_of', { mode: 'string' }).notNull(),
-  kind: text('kind', { enum: ['scheduled', 'ad_hoc'] }).notNull(),
-  status: text('status', { enum: ['running', 'completed', 'failed'] })
-    .notNull()
-    .default('running'),
-  /** what was asked: the client ids named (null: every client due), so a failed cycle can be resumed as it was */
-  requestedClientIds: jsonb('requested_client_ids'),
-  /** touched by the run as it goes: a `running` cycle whose heartbeat stopped has crashed */
-  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, mode: 'date' }),
-  error: text('error'),
-  clientsDue: integer('clients_due').notNull().default(0),
-  clientsDone: integer('clients_done').notNull().default(0),
-  totals: jsonb('totals').notNull().default({}),
-  createdBy: bigint('created_by', { mode: 'number' }),
-  createdByLabel: text('created_by_label').notNull(),
-  createdAt: createdAt(),
-  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
-});
+export const releaseCycles = pgTable(
+  'release_cycles',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    kind: text('kind', { enum: ['scheduled', 'ad_hoc'] }).notNull(),
+    status: text('status', { enum: ['running', 'completed', 'failed'] })
+      .notNull()
+      .default('running'),
+    /** what was asked: the client ids named (null: every client due), so a failed cycle can be resumed as it was */
+    requestedClientIds: jsonb('requested_client_ids'),
+    /** touched by the run as it goes: a `running` cycle whose heartbeat stopped has crashed */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, mode: 'date' }),
+    error: text('error'),
+    clientsDue: integer('clients_due').notNull().default(0),
+    clientsDone: integer('clients_done').notNull().default(0),
+    totals: jsonb('totals').notNull().default({}),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdByLabel: text('created_by_label').notNull(),
+    createdAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  // issue 13 (0020_lists): the cycles list by as-of date
+  (t) => [index('release_cycles_as_of_idx').on(t.asOf, t.id)],
+);
 
 /**
  * One client's release in one currency on one date: proposed by a cycle, approved (maker ≠
@@ -72,5 +77,11 @@ export const releases = pgTable(
       .on(t.status)
       .where(sql`${t.status} = 'pending_approval'`),
     index('releases_cycle_idx').on(t.cycleId),
+    // issue 13 (0020_lists): the releases list's sorts, and a status's (the approvals queue) and a client's by date
+    index('releases_as_of_idx').on(t.asOf, t.id),
+    index('releases_amount_idx').on(t.amount, t.id),
+    index('releases_status_id_idx').on(t.status, t.id),
+    index('releases_status_as_of_idx').on(t.status, t.asOf, t.id),
+    index('releases_client_as_of_idx').on(t.clientId, t.asOf, t.id),
   ],
 );

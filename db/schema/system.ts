@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns';
 import { users } from './users';
@@ -26,7 +27,14 @@ export const emailOutbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
   },
-  (t) => [index('email_outbox_due_idx').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    // issue 13 (0020_lists): the outbox list's sorts and filters; (status, next attempt, id) also finds what is due
+    index('email_outbox_status_next_idx').on(t.status, t.nextAttemptAt, t.id),
+    index('email_outbox_status_id_idx').on(t.status, t.id),
+    index('email_outbox_template_id_idx').on(t.template, t.id),
+    index('email_outbox_next_attempt_idx').on(t.nextAttemptAt, t.id),
+    index('email_outbox_recipient_idx').using('btree', sql`lower(${t.to}) text_pattern_ops`, t.id),
+  ],
 );
 
 /** Key/value settings (approval thresholds, the risk schedule …), edited by admins. */

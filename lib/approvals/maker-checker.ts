@@ -57,6 +57,7 @@ export const MAKER_RULES = {
   fundingBatch: { did: 'built this batch', checker: 'another approver', decide: 'approve or reject' },
   agreementChange: { did: 'proposed this agreement version', checker: 'another approver', decide: 'approve or reject' },
   clientActivation: { did: 'entered or submitted this client', checker: 'another underwriter', decide: 'review' },
+  debtorMerge: { did: 'proposed this merge', checker: 'someone else with the permission', decide: 'approve or reject' },
 } as const satisfies Record<string, Omit<MakerRule, 'makers'>>;
 
 /** Why the actor may not decide this as its maker, or null when they may. */

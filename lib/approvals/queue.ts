@@ -42,6 +42,7 @@ const REQUESTER: Partial<Record<ApprovalKind, Omit<MakerRule, 'makers'>>> = {
   funding_batch: MAKER_RULES.fundingBatch,
   agreement_change: MAKER_RULES.agreementChange,
   client_activation: MAKER_RULES.clientActivation,
+  debtor_merge: MAKER_RULES.debtorMerge,
 };
 
 /**

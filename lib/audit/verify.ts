@@ -6,6 +6,8 @@ import { Big, moneyOut } from '../money';
 import { anchorOptions, compareWithAnchor, currentDatabaseName, nextAnchor, readLatestAnchor, type AnchorOptions, type AnchorReport } from './anchor';
 import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash } from './hash';
+import { verifyRollups } from '../reports/rollups';
+import { verifyDebtorRollups } from '../debtors/rollups';
 
 export interface Break {
   kind:
@@ -23,7 +25,9 @@ export interface Break {
     | 'liability_in_debit'
     | 'reserve_movement'
     | 'reserve_rollforward'
-    | 'release_unmatched';
+    | 'release_unmatched'
+    | 'rollup'
+    | 'debtor_rollup';
   message: string;
 }
 
@@ -241,6 +245,8 @@ export async function verifyLedger(sql: RawSql, breaks: Break[]): Promise<{ entr
     });
   }
   await verifyReserves(sql, breaks);
+  // Issue 13: the roll-ups the dashboard, the aging report and the portal read equal a recount.
+  await verifyRollups(sql, breaks);
   const [counts] = await sql<{ entries: string; lines: string; accounts: string }[]>`
     select (select count(*) from journal_entries) as entries, (select count(*) from journal_lines) as lines,
            (select count(*) from ledger_accounts) as accounts`;
@@ -391,6 +397,7 @@ export async function verifyAll(sql: RawSql): Promise<VerifyReport> {
   const breaks: Break[] = [];
   const auditEvents = await verifyAuditChain(sql, breaks);
   const ledger = await verifyLedger(sql, breaks);
+  await verifyDebtorRollups(sql, breaks);
   return { ok: breaks.length === 0, auditEvents, ...ledger, breaks };
 }
 

@@ -46,6 +46,8 @@ export const PERMISSIONS = {
   // debtors
   'debtor.edit': { roles: ['underwriter'], label: 'Create and edit debtors, credit limits and notices of assignment' },
   'debtor.approval': { roles: ['funding', 'underwriter'], label: "Record a debtor's approval of an invoice (reverse factoring)" },
+  'debtor.merge_request': { roles: ['underwriter', 'collections'], label: 'Propose merging a duplicate debtor into another' },
+  'debtor.merge_approve': { roles: ['underwriter', 'approver', 'controller'], label: 'Approve or reject a debtor merge someone else proposed' },
   // invoices and funding (SPEC 3)
   'invoice.create': { roles: ['funding'], label: 'Submit and import invoices' },
   'invoice.verify': { roles: ['funding'], label: 'Verify invoices' },

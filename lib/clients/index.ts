@@ -199,7 +199,11 @@ export interface ClientSummary {
   openInvoices: number;
 }
 
-/** Every client with its ledger balances (one query), for the clients list. */
+/**
+ * Every client with its balances (the kept balances of its reserve and receivable accounts) and
+ * open invoices (the roll-up debtor_exposure), in one set-based query — for pickers that still list
+ * every client. The Clients screen and GET /clients page through lib/clients/lists.ts instead.
+ */
 export async function listClients(tx: Tx, actor: Actor): Promise<ClientSummary[]> {
   const scope = isClientUser(actor) ? actor.clientId : null;
   const rows = await tx.sql<
@@ -213,13 +217,20 @@ export async function listClients(tx: Tx, actor: Actor): Promise<ClientSummary[]
       open: number;
     }[]
   >`
-    select c.id, c.name, c.currency, c.status,
-           (select a.model from agreements a where a.client_id = c.id and a.status = 'approved' order by a.version desc limit 1) as model,
-           (select json_agg(json_build_object('currency', x.currency, 'reserve', x.reserve, 'receivable', x.receivable) order by x.currency)
-              from (select currency, sum(balance) filter (where code = 'reserve') as reserve, sum(balance) filter (where code = 'receivable') as receivable
-                      from ledger_accounts where client_id = c.id group by currency) x) as balances,
-           (select count(*)::int from invoices i where i.client_id = c.id and i.status in ('funded', 'disputed')) as open
+    with b as (
+      select client_id, json_agg(json_build_object('currency', currency, 'reserve', reserve, 'receivable', receivable) order by currency) as balances
+        from (select client_id, currency, sum(balance) filter (where code = 'reserve') as reserve, sum(balance) filter (where code = 'receivable') as receivable
+                from ledger_accounts where client_id is not null and code in ('reserve', 'receivable') and (${scope}::bigint is null or client_id = ${scope})
+               group by client_id, currency) x
+       group by client_id),
+    o as (select client_id, sum(open_invoices)::int as open from debtor_exposure where (${scope}::bigint is null or client_id = ${scope}) group by client_id),
+    m as (select distinct on (client_id) client_id, model from agreements where status = 'approved' and (${scope}::bigint is null or client_id = ${scope})
+           order by client_id, version desc)
+    select c.id, c.name, c.currency, c.status, m.model, b.balances, coalesce(o.open, 0) as open
       from clients c
+      left join m on m.client_id = c.id
+      left join b on b.client_id = c.id
+      left join o on o.client_id = c.id
      where (${scope}::bigint is null or c.id = ${scope})
      order by c.name`;
   return rows.map((r) => ({

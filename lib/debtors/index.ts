@@ -5,7 +5,7 @@ import { clientDebtors, clients, debtors, invoices } from '../../db/schema';
 import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
-import { moneyOut } from '../money';
+import { displayMoney, moneyOut } from '../money';
 import { parseInput } from '../validation';
 import { businessDate, id, money, optional, text } from '../validation/fields';
 import { assertBusinessDateInWindow } from '../dates';
@@ -31,6 +31,14 @@ export interface DebtorView {
   riskRating: string;
 }
 
+/** 422 `debtor_merged`: a debtor merged into another is edited, noticed and invoiced as the survivor. */
+function mergedRefusal(debtor: { id: number; name: string; mergedIntoId: number | null }): DomainError {
+  return new DomainError('debtor_merged', `${debtor.name} (debtor ${debtor.id}) was merged into debtor ${debtor.mergedIntoId}; use that debtor instead`, {
+    status: 422,
+    details: { debtorId: `was merged into debtor ${debtor.mergedIntoId}` },
+  });
+}
+
 export async function createDebtor(tx: Tx, input: z.input<typeof createDebtorSchema>, actor: Actor): Promise<DebtorView> {
   requirePermission(actor, 'debtor.edit');
   const data = parseInput(createDebtorSchema, input);
@@ -45,24 +53,50 @@ export async function createDebtor(tx: Tx, input: z.input<typeof createDebtorSch
 
 export interface DebtorSummary extends DebtorView {
   openInvoices: number;
-  clients: number;
 }
 
+/**
+ * Every debtor not merged into another, by name, with its open invoices (from the roll-up
+ * debtor_figures, never a pass over the invoices) — for pickers. Lists people page through are
+ * lib/debtors/lists.ts's.
+ */
 export async function listDebtors(tx: Tx): Promise<DebtorSummary[]> {
-  const rows = await tx.sql<{ id: string; name: string; credit_limit: string; risk_rating: string; open: number; clients: number }[]>`
-    select d.id, d.name, d.credit_limit, d.risk_rating,
-           count(i.id) filter (where i.status in ('funded', 'disputed'))::int as open,
-           count(distinct i.client_id)::int as clients
-      from debtors d left join invoices i on i.debtor_id = d.id
-     group by d.id order by d.name`;
+  const rows = await tx.sql<{ id: string; name: string; credit_limit: string; risk_rating: string; open: number }[]>`
+    select d.id::text, d.name, d.credit_limit, d.risk_rating, coalesce(f.open_invoices, 0) as open
+      from debtors d left join debtor_figures f on f.debtor_id = d.id
+     where d.merged_into_id is null
+     order by lower(d.name), d.id
+     limit ${DEBTOR_OPTIONS_CAP}`;
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
     creditLimit: moneyOut(r.credit_limit, 'USD'),
     riskRating: r.risk_rating,
     openInvoices: r.open,
-    clients: r.clients,
   }));
+}
+
+/** A select of debtors stays a select up to this many (2,000 is a factor's typical book); past it, type the id. */
+export const DEBTOR_OPTIONS_CAP = 5_000;
+
+export interface DebtorOption {
+  id: string;
+  name: string;
+  /** what tells two debtors of the same name apart: "#12 · limit $250,000.00 · rating B · 3 open invoices" */
+  detail: string;
+}
+
+/**
+ * Issue 13 item 4: what a debtor picker shows — the name and enough to tell two apart (its id,
+ * credit limit, rating and open invoices). Merged debtors are not offered.
+ */
+export async function debtorOptions(tx: Tx): Promise<DebtorOption[]> {
+  return (await listDebtors(tx)).map(debtorOption);
+}
+
+export function debtorOption(d: Pick<DebtorSummary, 'id' | 'name' | 'creditLimit' | 'riskRating' | 'openInvoices'>): DebtorOption {
+  const open = d.openInvoices === 1 ? '1 open invoice' : `${d.openInvoices.toLocaleString('en-US')} open invoices`;
+  return { id: d.id, name: d.name, detail: `#${d.id} · limit ${displayMoney(d.creditLimit, 'USD')} · rating ${d.riskRating} · ${open}` };
 }
 
 export const noaSchema = z
@@ -96,6 +130,7 @@ export async function recordNoa(tx: Tx, clientId: number, input: unknown, actor:
   if (!client) throw notFound('Client', clientId);
   const [debtor] = await tx.db.select().from(debtors).where(eq(debtors.id, data.debtorId));
   if (!debtor) throw unknownId('debtorId', 'Debtor', data.debtorId);
+  if (debtor.mergedIntoId) throw mergedRefusal(debtor);
   const [before] = await tx.db
     .select()
     .from(clientDebtors)
@@ -124,14 +159,19 @@ export async function recordNoa(tx: Tx, clientId: number, input: unknown, actor:
   return view;
 }
 
-/** Every debtor the client has invoices with or a notice for, with the notice dates. */
+/**
+ * Every debtor the client has invoices with (the client's rows of the roll-up debtor_exposure) or
+ * a notice for, with the notice dates — from the client's own rows, never a probe per debtor.
+ */
 export async function listNoas(tx: Tx, clientId: number): Promise<NoaView[]> {
   const rows = await tx.sql<{ debtor_id: string; name: string; sent: string | null; ack: string | null }[]>`
-    select d.id as debtor_id, d.name, cd.noa_sent_date as sent, cd.noa_acknowledged_date as ack
-      from debtors d
+    select d.id::text as debtor_id, d.name, cd.noa_sent_date::text as sent, cd.noa_acknowledged_date::text as ack
+      from (select debtor_id from debtor_exposure where client_id = ${clientId}
+            union
+            select debtor_id from client_debtors where client_id = ${clientId}) k
+      join debtors d on d.id = k.debtor_id
       left join client_debtors cd on cd.debtor_id = d.id and cd.client_id = ${clientId}
-     where cd.client_id is not null or exists (select 1 from invoices i where i.client_id = ${clientId} and i.debtor_id = d.id)
-     order by d.name`;
+     order by lower(d.name), d.id`;
   return rows.map((r) => ({ clientId: String(clientId), debtorId: r.debtor_id, debtorName: r.name, sentDate: r.sent, acknowledgedDate: r.ack }));
 }
 
@@ -163,6 +203,7 @@ export async function updateDebtor(tx: Tx, debtorId: number, input: { creditLimi
   const data = parseInput(updateDebtorSchema, input);
   const [before] = await tx.db.select().from(debtors).where(eq(debtors.id, debtorId)).for('update');
   if (!before) throw notFound('Debtor', debtorId);
+  if (before.mergedIntoId) throw mergedRefusal(before);
   const [row] = await tx.db
     .update(debtors)
     .set({ ...(data.creditLimit ? { creditLimit: data.creditLimit } : {}), ...(data.riskRating ? { riskRating: data.riskRating } : {}) })

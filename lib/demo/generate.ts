@@ -3,6 +3,7 @@ import { agreementTermsSchema } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import { systemActor } from '../auth/actor';
 import { feeSql } from '../ledger/accrual';
+import { foldRollups } from '../reports/rollups';
 
 /**
  * A release-cycle mix (bench `release`): agreements whose release cadences (weekly, biweekly,
@@ -129,6 +130,8 @@ export async function generatePortfolio(
       after: { clients: clientCount, debtors: debtorCount, invoices: invoiceCount, ...(options.releaseMix ? { settled, releaseMix: options.releaseMix } : {}) },
     });
   });
+  // The invoices' roll-up deltas the trigger appended (lib/reports/rollups.ts), folded at once.
+  await foldRollups(database);
   await database.sql`analyze`;
   return { clients: clientCount, debtors: debtorCount, invoices: invoiceCount, settled, seconds: (performance.now() - started) / 1000 };
 }

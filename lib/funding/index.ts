@@ -5,9 +5,9 @@
  * ./post.
  */
 export { fundingInputSchema, type FundingInput, type FundingData } from './input';
-export type { BatchInvoiceView, FundableInvoice, FundingBatchSummary, FundingBatchView } from './types';
+export type { BatchInvoiceView, FundableInvoice, FundingBatchView } from './types';
 export { previewFunding } from './preview';
 export { fundBatch } from './fund-batch';
 export { approveFundingBatch } from './approve-batch';
 export { rejectFundingBatch } from './reject-batch';
-export { getFundingBatch, listFundableInvoices, listFundingBatches } from './queries';
+export { getFundingBatch, listFundableInvoices } from './queries';

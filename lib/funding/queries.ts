@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor';
 import { isClientUser } from '../auth/permissions';
 import { notFound } from '../errors';
 import { moneyOut } from '../money';
-import type { FundableInvoice, FundingBatchSummary, FundingBatchView } from './types';
+import type { FundableInvoice, FundingBatchView } from './types';
 
 /** A stored batch as the API shows it. */
 export async function getFundingBatch(tx: Tx, batchId: number, actor: Actor): Promise<FundingBatchView> {
@@ -40,45 +40,6 @@ export async function getFundingBatch(tx: Tx, batchId: number, actor: Actor): Pr
     warnings: batch.warnings,
     reason: batch.reason,
   };
-}
-
-/** The console's list of batches, newest first. */
-export async function listFundingBatches(tx: Tx, filter: { status?: string; limit?: number } = {}): Promise<FundingBatchSummary[]> {
-  const rows = await tx.sql<
-    {
-      id: string;
-      client_id: string;
-      client_name: string;
-      status: string;
-      funding_date: string;
-      currency: string;
-      n: number;
-      total_advance: string;
-      holds: number;
-      requested_by: string;
-      created_at: string;
-    }[]
-  >`
-    select b.id, b.client_id, c.name as client_name, b.status, b.funding_date, b.currency,
-           (select count(*)::int from funding_batch_invoices x where x.batch_id = b.id) as n,
-           b.total_advance, jsonb_array_length(b.holds) as holds, u.email as requested_by,
-           to_char(b.created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at
-      from funding_batches b join clients c on c.id = b.client_id left join users u on u.id = b.requested_by
-     where (${filter.status ?? null}::text is null or b.status = ${filter.status ?? null})
-     order by b.id desc limit ${filter.limit ?? 100}`;
-  return rows.map((r) => ({
-    id: r.id,
-    clientId: r.client_id,
-    clientName: r.client_name,
-    status: r.status,
-    fundingDate: r.funding_date,
-    currency: r.currency,
-    invoices: r.n,
-    totalAdvance: moneyOut(r.total_advance, r.currency),
-    holds: r.holds,
-    requestedBy: r.requested_by,
-    createdAt: r.created_at,
-  }));
 }
 
 /** The batch builder's list: a client's verified invoices that are in no live batch. */

@@ -29,21 +29,6 @@ export interface FundingBatchView {
   reason: string | null;
 }
 
-/** A batch in the console's list. */
-export interface FundingBatchSummary {
-  id: string;
-  clientId: string;
-  clientName: string;
-  status: string;
-  fundingDate: string;
-  currency: string;
-  invoices: number;
-  totalAdvance: string;
-  holds: number;
-  requestedBy: string;
-  createdAt: string;
-}
-
 /** A verified invoice the batch builder offers. */
 export interface FundableInvoice {
   id: string;

@@ -51,8 +51,8 @@ export interface ApiResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
-  /** a raw body (PDF) instead of JSON */
-  raw?: { body: Uint8Array; contentType: string; filename?: string };
+  /** a raw body (PDF) instead of JSON, or a stream (a list's whole filtered set as CSV) */
+  raw?: { body: Uint8Array | ReadableStream<Uint8Array>; contentType: string; filename?: string };
   /** runs after the transaction commits (queue a job); its failure never fails the request */
   after?: () => Promise<void>;
 }

@@ -193,15 +193,23 @@ async function resolveDebtors(tx: Tx, rows: ScheduleRow[], errors: ScheduleLineE
   const isId = (r: ScheduleRow) => r.debtorIs !== 'name' && /^[1-9]\d{0,15}$/.test(r.debtor);
   const ids = [...new Set(rows.filter(isId).map((r) => r.debtor))];
   const names = [...new Set(rows.filter((r) => r.debtorIs !== 'id').map((r) => r.debtor))];
-  const found = await tx.sql<{ id: string; name: string }[]>`
-    select id, name from debtors where id = any(${ids}::bigint[]) or name = any(${names}::text[])`;
+  const found = await tx.sql<{ id: string; name: string; merged_into_id: string | null }[]>`
+    select id, name, merged_into_id::text from debtors where id = any(${ids}::bigint[]) or name = any(${names}::text[])`;
   const byId = new Map(found.map((d) => [d.id, d]));
-  const byName = groupBy(found, (d) => d.name);
+  // A debtor merged into another (issue 13) is no longer a name to enter invoices under.
+  const byName = groupBy(
+    found.filter((d) => d.merged_into_id === null),
+    (d) => d.name,
+  );
 
   const resolved: ResolvedRow[] = [];
   for (const row of rows) {
     // An id is tried first; a `debtor` column value that is no debtor's id may still be a name.
     const viaId = isId(row) ? byId.get(row.debtor) : undefined;
+    if (viaId?.merged_into_id) {
+      errors.push({ line: row.line, message: `debtor ${viaId.id} (${viaId.name}) was merged into debtor ${viaId.merged_into_id}; give that debtor instead` });
+      continue;
+    }
     if (viaId) {
       resolved.push({ ...row, debtorId: Number(viaId.id), debtorName: viaId.name });
       continue;

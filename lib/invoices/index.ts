@@ -103,8 +103,16 @@ export async function createInvoice(tx: Tx, input: unknown, actor: Actor): Promi
   assertBusinessDateInWindow(data.dueDate, 'Due date', 'ahead', { field: 'dueDate' });
   const [client] = await tx.db.select().from(clients).where(eq(clients.id, data.clientId));
   if (!client) throw unknownId('clientId', 'Client', data.clientId);
-  const [debtor] = await tx.db.select({ id: debtors.id }).from(debtors).where(eq(debtors.id, data.debtorId));
+  const [debtor] = await tx.db
+    .select({ id: debtors.id, name: debtors.name, mergedIntoId: debtors.mergedIntoId })
+    .from(debtors)
+    .where(eq(debtors.id, data.debtorId));
   if (!debtor) throw unknownId('debtorId', 'Debtor', data.debtorId);
+  // Issue 13: a debtor merged into another takes no new invoices; they go to the survivor.
+  if (debtor.mergedIntoId)
+    throw refused('debtor_merged', `${debtor.name} (debtor ${debtor.id}) was merged into debtor ${debtor.mergedIntoId}; enter the invoice for that debtor`, {
+      debtorId: `was merged into debtor ${debtor.mergedIntoId}`,
+    });
   const allowed = await fundableCurrencies(tx, client);
   if (!allowed.includes(data.currency)) {
     throw refused('currency_not_allowed', `Invoice ${data.number} is in ${data.currency}; ${client.name}'s agreement funds ${allowed.join(', ')}`, {

@@ -150,46 +150,4 @@ export async function retryEmail(tx: Tx, id: number, actor: Actor): Promise<void
   await recordAudit(tx, actor, { action: 'email.retry', targetType: 'email', targetId: id });
 }
 
-export interface OutboxItem {
-  id: string;
-  to: string;
-  subject: string;
-  template: string;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
-
-export async function listOutbox(tx: Tx, filter: { status?: string; limit?: number } = {}): Promise<OutboxItem[]> {
-  const rows = await tx.sql<
-    {
-      id: string;
-      to: string;
-      subject: string;
-      template: string;
-      status: string;
-      attempts: number;
-      last_error: string | null;
-      created_at: string;
-      sent_at: string | null;
-    }[]
-  >`
-    select id, "to", subject, template, status, attempts, last_error,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at,
-           to_char(sent_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as sent_at
-      from email_outbox where (${filter.status ?? null}::text is null or status = ${filter.status ?? null})
-     order by id desc limit ${filter.limit ?? 100}`;
-  return rows.map((r) => ({
-    id: r.id,
-    to: r.to,
-    subject: r.subject,
-    template: r.template,
-    status: r.status,
-    attempts: r.attempts,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    sentAt: r.sent_at,
-  }));
-}
+// The outbox as a list (the console's Settings and GET /api/v1/email-outbox): ./outbox-list.ts (issue 13).

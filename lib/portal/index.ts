@@ -5,6 +5,7 @@ import { addMonths, todayIn } from '../dates';
 import { notFound } from '../errors';
 import { moneyOut } from '../money';
 import { loadReleaseStates } from '../releases/state';
+import { ROLLUP_GRAIN } from '../reports/rollups';
 import { forecastReserve, type Cadence, type ForecastSource } from './forecast';
 
 /**
@@ -132,11 +133,17 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
        where a.client_id = ${clientId} and not l.accrual
        group by 1, 2, 3 having sum(-l.amount) > 0
     ),
+    -- each debtor's average days late on the invoices it settled, from the kept per-debtor roll-up
+    -- (lib/reports/rollups.ts: folded rows plus deltas), not a pass over the debtor's history
+    mine as (select distinct debtor_id from invoices where client_id = ${clientId} and status in ('funded', 'disputed')),
     lateness as (
-      select i.debtor_id, round(avg(i.settled_date - i.due_date))::int as days_late
-        from invoices i where i.settled_date is not null
-         and i.debtor_id in (select debtor_id from invoices where client_id = ${clientId} and status in ('funded', 'disputed'))
-       group by i.debtor_id
+      select r.ref_id as debtor_id, round(sum(r.days_beyond_terms)::numeric / sum(r.settled_invoices))::int as days_late
+        from (select ref_id, settled_invoices, days_beyond_terms from rollups
+               where grain = ${ROLLUP_GRAIN.debtorExposure} and ref_id in (select debtor_id from mine)
+              union all
+              select ref_id, settled_invoices, days_beyond_terms from rollup_deltas
+               where grain = ${ROLLUP_GRAIN.debtorExposure} and ref_id in (select debtor_id from mine)) r
+       group by r.ref_id having sum(r.settled_invoices) > 0
     )
     select case when h.tranche_id is not null then 'tranche' when h.invoice_id is not null then 'invoice' else 'pool' end as kind,
            case when h.tranche_id is not null then initcap(t.kind) || ' tranche funded ' || t.funded_on

@@ -3,7 +3,6 @@ import { assertClientScope, type Actor } from '../auth/actor';
 import { toCsv } from '../csv';
 import { notFound } from '../errors';
 import { moneyOut } from '../money';
-import { cycleErrorSql, cycleStatusSql } from './cycle-status';
 import { loadReleases, releaseView, type ReleaseView } from './release-rows';
 
 /** A release as API.md shows it; a client user's only if it is its own (404 otherwise). */
@@ -31,39 +30,6 @@ export interface CycleSummary {
   totals: Record<string, number>;
   createdBy: string;
   createdAt: string;
-}
-
-/** The latest release cycles, a stalled one shown as failed (with why). Read-only. */
-export async function listCycles(tx: Tx, limit = 50): Promise<CycleSummary[]> {
-  const rows = await tx.sql<
-    {
-      id: string;
-      as_of: string;
-      kind: string;
-      status: string;
-      error: string | null;
-      clients_due: number;
-      clients_done: number;
-      totals: Record<string, number>;
-      created_by_label: string;
-      created_at: string;
-    }[]
-  >`
-    select id, as_of, kind, ${tx.sql.unsafe(cycleStatusSql)} as status, ${tx.sql.unsafe(cycleErrorSql)} as error, clients_due, clients_done, totals, created_by_label,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at
-      from release_cycles order by id desc limit ${limit}`;
-  return rows.map((r) => ({
-    id: r.id,
-    asOf: r.as_of,
-    kind: r.kind,
-    status: r.status,
-    error: r.error,
-    clientsDue: r.clients_due,
-    clientsDone: r.clients_done,
-    totals: r.totals,
-    createdBy: r.created_by_label,
-    createdAt: r.created_at,
-  }));
 }
 
 /** The bank's payout file: paid releases in a date range (CSV). */

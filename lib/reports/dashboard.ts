@@ -5,6 +5,7 @@ import { listOpenAlerts, type OpenAlertView } from '../concentration';
 import { todayIn } from '../dates';
 import { DomainError } from '../errors';
 import { Big, moneyOut } from '../money';
+import { ROLLUP_GRAIN, topExposure } from './rollups';
 
 export interface CurrencyTotals {
   currency: string;
@@ -89,30 +90,38 @@ async function inTurns<T extends readonly (() => Promise<unknown>)[]>(limit: num
   return results as { [K in keyof T]: Awaited<ReturnType<T[K]>> };
 }
 
-/** Reserve, receivable and fee income per currency: the accounts' kept balances (one row per account, never their lines). */
+/**
+ * Reserve, receivable and fee income per currency: the accounts' kept balances summed per code and
+ * currency by the roll-ups (grain 7, lib/reports/rollups.ts) — a row per code and currency, never
+ * a row per account (10,000 clients have 40,000) or a journal line.
+ */
 function totalsQuery(tx: Tx) {
   return tx.sql<{ currency: string; reserve: string; receivable: string; fee_income: string }[]>`
     select currency,
-           coalesce(sum(balance) filter (where code = 'reserve'), 0) as reserve,
-           coalesce(sum(balance) filter (where code = 'receivable'), 0) as receivable,
-           coalesce(sum(balance) filter (where code = 'fee_income'), 0) as fee_income
-      from ledger_accounts group by currency order by currency`;
+           coalesce(sum(amount) filter (where tag = 'reserve'), 0) as reserve,
+           coalesce(sum(amount) filter (where tag = 'receivable'), 0) as receivable,
+           coalesce(sum(amount) filter (where tag = 'fee_income'), 0) as fee_income
+      from (select currency, tag, amount from rollups where grain = ${ROLLUP_GRAIN.accountTotals}
+            union all
+            select currency, tag, amount from rollup_deltas where grain = ${ROLLUP_GRAIN.accountTotals}) a
+     group by currency order by currency`;
 }
 
 /**
- * The open portfolio in one pass over the open invoices (status funded or disputed, through
- * invoices_status_idx when settled history outweighs them) into one row per debtor and currency,
- * the buckets as filtered sums (hashed in memory, no sort), from which come the aging per
- * currency and the five largest debtor exposures. What a debtor owes is
- * `invoices.outstanding`, kept with every receivable posting (audit:verify proves it equals the
- * invoice's receivable lines), so no journal line is read. Settled, charged-back and written-off
- * invoices owe nothing (those commands credit the whole receivable), which is why the exposure
- * needs only the open ones.
+ * The open portfolio from the invoices' kept roll-ups (lib/reports/rollups.ts), in one statement
+ * so every figure is of one snapshot: the aging per currency and bucket from the open invoices'
+ * count and outstanding per (currency, issue date) — a bucket is a range of issue dates as of
+ * `asOf`, so it sums a few hundred rows, however many invoices there are; the five largest debtor
+ * exposures from the per (debtor, currency) roll-up, read in order (topExposure: a few rows); the
+ * invoices per status. Each grain is its folded rows plus the deltas not yet folded, so it is exact at any
+ * moment. What a debtor owes is `invoices.outstanding`, kept with every receivable posting
+ * (audit:verify proves it equals the receivable lines, and the roll-ups a recount of the
+ * invoices): no invoice row and no journal line is read.
  */
 function openPortfolioQuery(tx: Tx, asOf: string) {
   return tx.sql<
     {
-      part: 'aging' | 'debtor';
+      part: 'aging' | 'debtor' | 'status';
       bucket: AgingBucketName | null;
       currency: string;
       invoices: number | null;
@@ -120,41 +129,48 @@ function openPortfolioQuery(tx: Tx, asOf: string) {
       debtor_id: string | null;
       name: string | null;
       credit_limit: string | null;
+      status: string | null;
     }[]
   >`
-    with open as materialized (
-      select i.debtor_id, i.currency,
-             count(*) filter (where age <= 30) as n1, coalesce(sum(i.outstanding) filter (where age <= 30), 0) as s1,
-             count(*) filter (where age between 31 and 60) as n2, coalesce(sum(i.outstanding) filter (where age between 31 and 60), 0) as s2,
-             count(*) filter (where age between 61 and 90) as n3, coalesce(sum(i.outstanding) filter (where age between 61 and 90), 0) as s3,
-             count(*) filter (where age > 90) as n4, coalesce(sum(i.outstanding) filter (where age > 90), 0) as s4,
-             coalesce(sum(i.outstanding), 0) as total
-        from invoices i cross join lateral (select ${asOf}::date - i.issue_date as age) a
-       where i.status in ('funded', 'disputed')
-       group by i.debtor_id, i.currency),
+    with d as materialized (
+      select grain, currency, ref_id, issue_date, tag, items, amount from rollup_deltas
+       where grain in (${ROLLUP_GRAIN.agingByDate}, ${ROLLUP_GRAIN.debtorExposure}, ${ROLLUP_GRAIN.status})),
+    by_date as (
+      select currency, issue_date, items, amount from rollups where grain = ${ROLLUP_GRAIN.agingByDate}
+      union all
+      select currency, issue_date, items, amount from d where grain = ${ROLLUP_GRAIN.agingByDate}),
     aging as (
-      select o.currency, b.bucket, sum(b.n)::int as invoices, sum(b.s) as outstanding
-        from open o
-        cross join lateral (values ('0–30', o.n1, o.s1), ('31–60', o.n2, o.s2), ('61–90', o.n3, o.s3), ('90+', o.n4, o.s4)) as b(bucket, n, s)
-       group by o.currency, b.bucket
-      having sum(b.n) > 0),
-    top as (
-      select debtor_id, currency, total from open where total > 0
-       order by total desc, debtor_id, currency limit 5)
+      select r.currency, b.bucket, sum(r.items)::int as invoices, sum(r.amount) as outstanding
+        from by_date r
+        cross join lateral (select case when ${asOf}::date - r.issue_date <= 30 then '0–30'
+                                        when ${asOf}::date - r.issue_date <= 60 then '31–60'
+                                        when ${asOf}::date - r.issue_date <= 90 then '61–90'
+                                        else '90+' end as bucket) b
+       group by r.currency, b.bucket
+      having sum(r.items) > 0),
+    ${topExposure(tx, ROLLUP_GRAIN.debtorExposure, 5)},
+    per_status as (
+      select tag as status, sum(items)::int as invoices from (
+        select tag, items from rollups where grain = ${ROLLUP_GRAIN.status}
+        union all
+        select tag, items from d where grain = ${ROLLUP_GRAIN.status}) s
+       group by tag having sum(items) <> 0)
     select 'aging' as part, row_number() over (order by currency, bucket) as ord, bucket, currency, invoices, outstanding,
-           null::bigint as debtor_id, null::text as name, null::numeric as credit_limit
+           null::bigint as debtor_id, null::text as name, null::numeric as credit_limit, null::text as status
       from aging
     union all
-    select 'debtor', row_number() over (order by t.total desc, t.debtor_id, t.currency), null, t.currency, null, t.total, d.id, d.name, d.credit_limit
-      from top t join debtors d on d.id = t.debtor_id
+    select 'debtor', row_number() over (order by t.total desc, t.ref_id, t.currency), null, t.currency, null, t.total, d.id, d.name, d.credit_limit, null
+      from top t join debtors d on d.id = t.ref_id
+    union all
+    select 'status', row_number() over (order by status), null, '', invoices, '0', null, null, null, status
+      from per_status
      order by part, ord`;
 }
 
+/** Clients and active clients (a row per client, never an invoice). */
 function countsQuery(tx: Tx) {
-  return tx.sql<{ clients: number; active: number; submitted: number }[]>`
-    select (select count(*)::int from clients) as clients,
-           (select count(*)::int from clients where status = 'active') as active,
-           (select count(*)::int from invoices where status = 'submitted') as submitted`;
+  return tx.sql<{ clients: number; active: number }[]>`
+    select count(*)::int as clients, (count(*) filter (where status = 'active'))::int as active from clients`;
 }
 
 /** The dashboard's own statements, unexecuted, for the plan checks of the tests and the bench (`explain ${statement}`). */
@@ -167,11 +183,12 @@ export function dashboardStatements(tx: Tx, asOf: string) {
  * held against them), aging of open invoices from their issue date, top debtor exposure,
  * approvals waiting and the open concentration alerts.
  *
- * Every figure is read from kept figures (account balances, invoices' outstanding) or bounded
- * indexes (pending approvals, open alerts) — never from journal lines, whose number grows with
- * every day of accrual. Give it the pool, not a transaction: each statement takes a pooled
- * connection only while it runs, at most DASHBOARD_CONNECTIONS at a time, and its own statements
- * are cancelled after DASHBOARD_STATEMENT_MS.
+ * Every figure is read from kept roll-ups (of the accounts' balances and of the invoices) or
+ * bounded indexes (pending approvals, open alerts) — never from invoices, accounts or journal
+ * lines, whose numbers grow with the portfolio and every day of accrual. Give it the pool, not a
+ * transaction: each statement takes a pooled connection only while it runs, at most
+ * DASHBOARD_CONNECTIONS at a time, and its own statements are cancelled after
+ * DASHBOARD_STATEMENT_MS.
  */
 export async function dashboard(tx: Tx, asOf: string = todayIn(), options: { deadlineMs?: number } = {}): Promise<Dashboard> {
   const deadline = options.deadlineMs ?? DASHBOARD_STATEMENT_MS;
@@ -208,7 +225,12 @@ export async function dashboard(tx: Tx, asOf: string = todayIn(), options: { dea
         outstanding: moneyOut(d.outstanding, d.currency),
         creditLimit: moneyOut(d.credit_limit, d.currency),
       })),
-    counts: { clients: c.clients, activeClients: c.active, openInvoices: aging.reduce((n, a) => n + a.invoices!, 0), awaitingVerification: c.submitted },
+    counts: {
+      clients: c.clients,
+      activeClients: c.active,
+      openInvoices: aging.reduce((n, a) => n + a.invoices!, 0),
+      awaitingVerification: open.find((r) => r.part === 'status' && r.status === 'submitted')?.invoices ?? 0,
+    },
     approvalsWaiting,
     alerts,
   };

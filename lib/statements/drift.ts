@@ -17,13 +17,20 @@ export interface StatementDrift {
 export async function statementDrift(tx: Tx, clientId: number, statements: StatementView[]): Promise<Map<string, StatementDrift[]>> {
   const out = new Map<string, StatementDrift[]>();
   if (statements.length === 0) return out;
+  // The reserve at each period's end, counted back from the kept balance over the lines dated after
+  // the earliest of these periods (one index range per account, grouped by day): what this costs
+  // depends on how far back the statements shown go, not on the client's whole history.
+  const earliest = statements.reduce((min, s) => (s.to < min ? s.to : min), statements[0]!.to);
   const rows = await tx.sql<{ id: string; currency: string; held: string }[]>`
-    select s.id::text as id, a.currency, coalesce(-sum(l.amount), 0) as held
+    with acct as (select id, currency, balance from ledger_accounts where client_id = ${clientId} and code = 'reserve'),
+    tail as materialized (
+      select l.account_id, l.effective_date, sum(l.amount) as amount
+        from acct a join journal_lines l on l.account_id = a.id and l.effective_date > ${earliest}::date
+       group by l.account_id, l.effective_date)
+    select s.id::text as id, a.currency,
+           -(a.balance - coalesce((select sum(t.amount) from tail t where t.account_id = a.id and t.effective_date > s.d), 0)) as held
       from unnest(${statements.map((s) => Number(s.id))}::bigint[], ${statements.map((s) => s.to)}::date[]) as s(id, d)
-      cross join ledger_accounts a
-      left join journal_lines l on l.account_id = a.id and l.effective_date <= s.d
-     where a.client_id = ${clientId} and a.code = 'reserve'
-     group by s.id, a.currency`;
+      cross join acct a`;
   const ledger = new Map(rows.map((r) => [`${r.id}|${r.currency}`, new Big(r.held)]));
   for (const s of statements) {
     const currencies = new Set([...s.currencies.map((c) => c.currency), ...rows.filter((r) => r.id === s.id).map((r) => r.currency)]);

@@ -153,7 +153,7 @@ test.describe('funding in the console', () => {
     const { client, invoice } = await verifiedInvoice(request, { advanceRate: '0.80', reserveRate: '0.20', serviceFee: '50.00' }, '10000.00');
     await signInAs(page, 'funding');
     await page.goto('/fundings');
-    await page.getByLabel('Client').selectOption(client.id);
+    await page.getByLabel('Client', { exact: true }).selectOption(client.id);
     await page.getByRole('button', { name: 'Show verified invoices' }).click();
     const form = page.getByRole('form', { name: 'Funding batch' });
     await expect(form.getByLabel(`Include invoice ${invoice.number}`)).toBeChecked();

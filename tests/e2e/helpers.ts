@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../lib/demo/users';
 import type { Role } from '../../lib/auth/roles';
@@ -43,4 +43,30 @@ export function apiKeyFor(email: string, role: Role, clientId?: string): string 
   const result = cli(['create-user', '--email', email, '--role', role, ...(clientId ? ['--client', clientId] : []), '--api-key']);
   if (result.status !== 0) throw new Error(`cli failed: ${result.stderr}`);
   return result.stdout.trim().split('\n').pop()!;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Issue 13: a debtor select shows "Name — #id · limit … · rating … · n open invoices"; this picks
+ * the debtor of exactly that name.
+ */
+export async function selectDebtor(select: Locator, name: string): Promise<void> {
+  const option = select.locator('option', { hasText: new RegExp(`^${escapeRegExp(name)} — #`) });
+  await select.selectOption((await option.getAttribute('value'))!);
+}
+
+/**
+ * Issue 13: clients are picked by typing (app/_components/client-picker.tsx): type the name, wait
+ * for the suggestion "Name (#id, USD)" and take it, as a person choosing it from the list does.
+ * The page must be hydrated (the suggestions are fetched by the browser).
+ */
+export async function pickClient(scope: Locator, name: string, label = 'Client'): Promise<string> {
+  const input = scope.getByLabel(label, { exact: true });
+  await input.fill(name);
+  const option = scope.locator(`datalist option[value^="${name.replace(/"/g, '\\"')} (#"]`).first();
+  await option.waitFor({ state: 'attached' });
+  const value = (await option.getAttribute('value'))!;
+  await input.fill(value);
+  return /\(#(\d+)/.exec(value)![1]!;
 }

@@ -77,7 +77,7 @@ test('a cycle proposes a release, the maker is refused, a second user approves, 
   await signInAs(maker, 'controller');
   await maker.goto('/releases');
   await maker.getByLabel('As of').fill('2026-02-13');
-  await maker.getByLabel('Clients').selectOption({ label: name });
+  await maker.getByLabel('Clients', { exact: true }).selectOption({ label: name });
   await maker.getByRole('button', { name: 'Run release cycle' }).click();
   await expect(maker.getByRole('status')).toContainText('1 release(s) proposed, 0 paid automatically, 1 waiting for approval');
 

@@ -110,8 +110,10 @@ describe('the app role', () => {
       select c.relname as name, pg_get_userbyid(c.relowner) as owner from pg_class c join pg_namespace n on n.oid = c.relnamespace
        where n.nspname in ('public', 'drizzle') and c.relkind in ('r', 'p', 'S', 'v', 'm') and pg_get_userbyid(c.relowner) <> ${owner}`;
     expect(foreign).toEqual([]);
+    // An extension's own functions (pg_trgm's, migration 0017) are the extension's, not the migrations'.
     const functions = await t.admin.sql<{ name: string }[]>`
-      select p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> ${owner}`;
+      select p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> ${owner}
+         and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')`;
     expect(functions).toEqual([]);
     // A table created by a later migration (as the owner) is the app's to use at once.
     await asOwner(t, (sql) => sql`create table later_table (id bigserial primary key, note text)`);

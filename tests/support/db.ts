@@ -22,16 +22,17 @@ export interface TestDatabase {
 
 /**
  * A fresh, migrated database for one test file, cloned from the template the global setup
- * migrated (STYLE: each test file gets its own database, so files run in parallel safely).
+ * migrated (STYLE: each test file gets its own database, so files run in parallel safely), or
+ * from `template` (tests/support/volume.ts: the shared 100,000-invoice database).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { template?: string } = {}): Promise<TestDatabase> {
   const name = testDatabaseName('holdback_t');
   const roles = roleNames();
   await withAdmin(async (sql) => {
     // Cloning needs the template to be idle; one clone at a time across test workers.
     await sql`select pg_advisory_lock(hashtext('holdback.test_clone'))`;
     try {
-      await sql.unsafe(`create database "${name}" template "${inject('templateDb')}"`);
+      await sql.unsafe(`create database "${name}" template "${options.template ?? inject('templateDb')}"`);
     } finally {
       await sql`select pg_advisory_unlock(hashtext('holdback.test_clone'))`;
     }

@@ -8,6 +8,8 @@ const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
 declare module 'vitest' {
   export interface ProvidedContext {
     templateDb: string;
+    /** the name the shared 100,000-invoice database of tests/support/volume.ts gets (made by the first file that asks) */
+    volumeDb: string;
   }
 }
 
@@ -33,7 +35,10 @@ export default async function setup(project: TestProject) {
   await ensureDatabase(urlFor(template));
   await migrateDatabase(urlFor(template));
   project.provide('templateDb', template);
+  const volume = testDatabaseName('holdback_tpl');
+  project.provide('volumeDb', volume);
   return async () => {
     await withAdmin((sql) => sql.unsafe(`drop database if exists "${template}" with (force)`));
+    await withAdmin((sql) => sql.unsafe(`drop database if exists "${volume}" with (force)`));
   };
 }

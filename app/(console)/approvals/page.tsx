@@ -2,13 +2,16 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DataTable } from '@/app/_components/data-table';
 import { FilterPills } from '@/app/_components/filter-pills';
+import { toQuery } from '@/app/_components/list/list-href';
+import { Pager, showingText } from '@/app/_components/list/list-view';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import type { Hold } from '@/db/schema';
 import { listApprovals, type ApprovalItem, type ApprovalKind } from '@/lib/approvals';
 import { can, type Permission } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { listReleases } from '@/lib/releases';
+import { keysetPage, readListRequest } from '@/lib/lists/keyset';
+import { pendingReleaseCurrencies, releaseList } from '@/lib/releases/list';
 import { agreementRefusal, fundingBatchRefusal, releaseMakers, releaseRefusal, requestMakers } from '@/lib/reports/makers';
 import { ReleaseQueue } from '../releases/forms';
 import { DecisionForm } from './decision-form';
@@ -22,6 +25,7 @@ const KIND_LABELS: Record<string, string> = {
   client_activation: 'Client activation',
   release: 'Release',
   adjustment: 'Adjustment',
+  debtor_merge: 'Debtor merge',
 };
 
 /** What this queue decides, and the permission each needs; client activations are reviewed on the client page. */
@@ -29,6 +33,9 @@ const DECIDED_HERE: Partial<Record<ApprovalKind, Permission>> = { funding_batch:
 
 function targetLink(a: ApprovalItem) {
   if (a.kind === 'funding_batch') return <Link className="text-brand-700 underline" href={`/fundings/${a.targetId}`}>{`Batch ${a.targetId}`}</Link>;
+  // Issue 13: a debtor merge is decided on the duplicate's page (what moves, and the maker-checker rule, are shown there).
+  if (a.kind === 'debtor_merge' && typeof a.details.debtorId === 'string')
+    return <Link className="text-brand-700 underline" href={`/debtors/${a.details.debtorId}`}>{`Debtor ${a.details.debtorId}`}</Link>;
   if (a.clientId)
     return (
       <Link className="text-brand-700 underline" href={`/clients/${a.clientId}`}>
@@ -38,19 +45,23 @@ function targetLink(a: ApprovalItem) {
   return a.targetId;
 }
 
-export default async function ApprovalsPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ kind?: string; client?: string; currency?: string; mode?: string; controller?: string }>;
-}) {
+export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSection('approvals');
-  const { kind, client, currency, mode, controller } = await searchParams;
+  const params = await searchParams;
+  const query = toQuery(params);
+  const { kind, client, currency, mode, controller } = query;
   const filter = kind && kind in KIND_LABELS ? (kind as ApprovalItem['kind']) : undefined;
   const db = getDatabase();
   const [pending, decided] = await Promise.all([listApprovals(db, { status: 'pending', kind: filter }), listApprovals(db, { kind: filter, limit: 50 })]);
   const canDecideReleases = can(actor, 'release.approve');
   const showReleases = !filter || filter === 'release';
-  const waiting = showReleases ? await listReleases(db, { status: 'pending_approval', limit: 1000 }) : [];
+  // Issue 13: the releases waiting, oldest first, a page at a time (keyset); the form's "client" is a part of the client's name.
+  const queue = releaseList(db.sql, actor, { pendingOnly: true });
+  const { request, error } = readListRequest(queue.def, { ...params, clientName: client });
+  const [queuePage, currencies] = showReleases
+    ? await Promise.all([keysetPage(db.sql, queue.def, request, queue.query(request), queue.map), pendingReleaseCurrencies(db)])
+    : [null, []];
+  const waiting = queuePage?.items ?? [];
   // Who made each pending item: Approve is offered only to someone else (SPEC 1, maker ≠ checker).
   const idsOf = (kind: ApprovalKind) => pending.filter((a) => a.kind === kind).map((a) => a.targetId);
   const [releaseMade, batchMade, agreementMade] = await Promise.all([
@@ -69,14 +80,6 @@ export default async function ApprovalsPage({
       : a.kind === 'agreement_change'
         ? agreementRefusal(actor, agreementMade.get(a.targetId))
         : null;
-  const releaseRows = waiting.filter(
-    (r) =>
-      (!client || r.clientName.toLowerCase().includes(client.trim().toLowerCase())) &&
-      (!currency || r.currency === currency) &&
-      (!mode || r.releaseMode === mode) &&
-      (!controller || (controller === 'yes') === r.needsController),
-  );
-  const currencies = [...new Set(waiting.map((r) => r.currency))].sort();
   return (
     <div>
       <PageHeader title="Approvals" subtitle="Maker-checker: whoever requested an action never approves it" />
@@ -138,7 +141,7 @@ export default async function ApprovalsPage({
           </form>
           <ReleaseQueue
             canDecide={canDecideReleases}
-            rows={releaseRows.map((r) => ({
+            rows={waiting.map((r) => ({
               id: r.id,
               clientId: r.clientId,
               clientName: r.clientName,
@@ -152,6 +155,15 @@ export default async function ApprovalsPage({
               blocked: canDecideReleases ? releaseRefusal(actor, releaseMade.get(r.id)) : null,
             }))}
           />
+          {queuePage ? (
+            <div className="mt-2 rounded-lg border border-slate-200 bg-white">
+              <p className="px-4 pt-3 text-sm text-slate-600" data-testid="queue-showing">
+                {error ? `${error} — showing every release waiting. ` : ''}
+                {showingText(queuePage, 'releases waiting')}
+              </p>
+              <Pager path="/approvals" query={query} page={queuePage} />
+            </div>
+          ) : null}
         </section>
       ) : null}
       <DataTable

@@ -1,17 +1,18 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
-import { DataTable } from '@/app/_components/data-table';
+import { toQuery, withQuery } from '@/app/_components/list/list-href';
+import { FilterInput, ListFilters, ListView } from '@/app/_components/list/list-view';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
-import { listAuditEvents } from '@/lib/audit';
+import { auditActions, auditList } from '@/lib/audit/list';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
+import { listPageOf } from '@/lib/lists/respond';
 import { VerifyButton } from './verify-button';
 
 export const metadata: Metadata = { title: 'Audit log' };
 export const dynamic = 'force-dynamic';
 
-const PAGE = 100;
+const PATH = '/audit';
 
 function summary(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -24,13 +25,18 @@ function Wrap({ children }: { children: string }) {
   return <span className="block max-w-xs break-all">{children}</span>;
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ action?: string; before?: string }> }) {
+/**
+ * The audit log a page at a time in the hash chain's order (issue 13, lib/audit/list.ts), filtered
+ * by action (one, or a family such as "invoice."), who, target and day, with the whole filtered
+ * log as CSV.
+ */
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSection('audit');
-  const { action, before } = await searchParams;
-  const beforeId = before && /^\d{1,15}$/.test(before) ? Number(before) : null;
-  const events = await listAuditEvents(getDatabase(), { action: action?.slice(0, 60), before: beforeId, limit: PAGE });
-  const last = events[events.length - 1];
-  const query = (extra: Record<string, string>) => `/audit?${new URLSearchParams({ ...(action ? { action } : {}), ...extra }).toString()}`;
+  const params = await searchParams;
+  const query = toQuery(params);
+  const db = getDatabase();
+  const [{ page, error }, actions] = await Promise.all([listPageOf(db.sql, auditList(db.sql), params), auditActions(db)]);
+  const families = [...new Set(actions.map((a) => `${a.split('.')[0]}.`))];
   return (
     <div>
       <PageHeader
@@ -38,31 +44,40 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         subtitle="Every command, hash-chained: each event carries the hash of the one before"
         actions={can(actor, 'audit.verify') ? <VerifyButton /> : undefined}
       />
-      <form className="mt-4 flex flex-wrap items-end gap-2" action="/audit">
-        <div>
-          <label htmlFor="action-filter" className="text-sm font-medium">
-            Action starts with
-          </label>
+      <ListFilters path={PATH} query={query} error={error} label="Filter the audit log">
+        <label className="block text-sm">
+          <span className="font-medium text-slate-700">Action</span>
           <input
-            id="action-filter"
             name="action"
-            defaultValue={action ?? ''}
-            placeholder="e.g. invoice."
-            className="mt-1 rounded-md border border-slate-300 px-3 py-2 text-sm"
+            list="audit-actions"
+            defaultValue={query.action ?? ''}
+            placeholder="invoice.create, or invoice. for all"
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
           />
-        </div>
-        <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm">
-          Filter
-        </button>
-      </form>
-      <DataTable
-        caption="Audit events, newest first"
-        csvName="audit-events.csv"
+          <datalist id="audit-actions">
+            {[...families, ...actions].map((a) => (
+              <option key={a} value={a} />
+            ))}
+          </datalist>
+        </label>
+        <FilterInput name="actor" label="Who (email, or job:name)" query={query} />
+        <FilterInput name="targetType" label="Target type" query={query} placeholder="invoice" />
+        <FilterInput name="targetId" label="Target id" query={query} />
+        <FilterInput name="from" label="From (UTC day)" query={query} type="date" />
+        <FilterInput name="to" label="To (UTC day)" query={query} type="date" />
+      </ListFilters>
+      <ListView
+        caption={`Audit events, ${page.order === 'asc' ? 'oldest' : 'newest'} first`}
+        path={PATH}
+        query={query}
+        page={page}
+        noun="events"
         rowKey={(e) => e.id}
-        rows={events}
+        csvHref={error ? undefined : withQuery('/api/v1/audit-events', query, { format: 'csv' })}
+        empty="No event matches these filters."
         columns={[
           { header: '#', value: (e) => e.id, align: 'right' },
-          { header: 'When (UTC)', value: (e) => e.occurredAt },
+          { header: 'When (UTC)', sort: 'time', value: (e) => e.occurredAt.replace('T', ' ').slice(0, 19) },
           { header: 'Who', value: (e) => e.actor },
           { header: 'Role', value: (e) => e.role },
           { header: 'Action', value: (e) => e.action },
@@ -73,11 +88,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           { header: 'Hash', value: (e) => e.hash.slice(0, 12), render: (e) => <span className="font-mono">{e.hash.slice(0, 12)}</span> },
         ]}
       />
-      {events.length === PAGE && last ? (
-        <Link className="mt-4 inline-block text-brand-700 underline" href={query({ before: last.id })}>
-          Older events
-        </Link>
-      ) : null}
     </div>
   );
 }

@@ -14,7 +14,7 @@ import { DomainError } from '@/lib/errors';
 import type { ActionState } from '@/lib/http/action-state';
 import { formAction, type FormResult } from '@/lib/http/form-action';
 import { getInvoice } from '@/lib/invoices';
-import { AmbiguousInvoiceError, resolveInvoice, type InvoiceRefFields, type ResolvedInvoice } from '@/lib/invoices/reference';
+import { AmbiguousInvoiceError, resolveInvoice, type InvoiceChoice, type InvoiceRefFields, type ResolvedInvoice } from '@/lib/invoices/reference';
 import { Big, displayMoney } from '@/lib/money';
 import { businessDate, checkbox, checkMinorUnits, choice, currency, formMoney, id, invoiceNumber, list, optional, text } from '@/lib/validation/fields';
 
@@ -25,6 +25,8 @@ export interface CollectionsState extends ActionState {
   paymentId?: string;
   /** an invoice number two clients use: the clients to choose from */
   choices?: { id: string; name: string }[];
+  /** an ambiguous invoice number: every invoice it names, to choose one (its id is sent with the number) */
+  invoiceChoices?: InvoiceChoice[];
   confirm?: ConfirmRequest;
 }
 
@@ -38,17 +40,18 @@ type Answer = FormResult & Omit<CollectionsState, 'ok' | 'message' | 'values'>;
 const confirmation = () => optional(text('Confirmation', { max: 20_000 }));
 
 /**
- * The invoice a form named by its number (and client, when two clients use it). An ambiguous
- * number answers the form with the clients to choose from instead of throwing.
+ * The invoice a form named by its number (and client, when two clients use it, or the invoice
+ * chosen from the number's suggestions — re-checked against the number). An ambiguous number
+ * answers the form with the clients and the invoices to choose from instead of throwing.
  */
 async function invoiceNamed(
   tx: Tx,
-  ref: { invoiceNumber: string; clientId?: number },
+  ref: { invoiceNumber: string; clientId?: number; invoiceId?: number },
   actor: Actor,
   fields?: InvoiceRefFields,
 ): Promise<ResolvedInvoice | Answer> {
   try {
-    return await resolveInvoice(tx, { number: ref.invoiceNumber, clientId: ref.clientId }, actor, fields);
+    return await resolveInvoice(tx, { number: ref.invoiceNumber, clientId: ref.clientId, invoiceId: ref.invoiceId }, actor, fields);
   } catch (error) {
     if (error instanceof AmbiguousInvoiceError) {
       return {
@@ -56,6 +59,7 @@ async function invoiceNamed(
         message: error.message,
         errors: Object.fromEntries(Object.entries(error.details).map(([k, v]) => [k, String(v)])),
         choices: error.clients,
+        invoiceChoices: error.invoices,
       };
     }
     throw error;
@@ -144,8 +148,11 @@ const inboxForm = z
         const parsed = id(`Invoice ${row}`).safeParse(picked);
         if (parsed.success) invoiceId = parsed.data;
         else ctx.addIssue({ code: 'custom', path: [`invoiceId.${i}`], message: parsed.error.issues[0]!.message });
-      } else if (typed === '') {
-        ctx.addIssue({ code: 'custom', path: [`invoiceNumber.${i}`], message: `Invoice number ${row} is required` });
+      }
+      // A typed number (with the invoice chosen from its suggestions, if any) is resolved by number;
+      // an invoice picked from the payment's suggestions alone is taken by its id.
+      if (typed === '') {
+        if (picked === '') ctx.addIssue({ code: 'custom', path: [`invoiceNumber.${i}`], message: `Invoice number ${row} is required` });
       } else {
         const number = invoiceNumber(`Invoice number ${row}`).safeParse(typed);
         if (!number.success) ctx.addIssue({ code: 'custom', path: [`invoiceNumber.${i}`], message: number.error.issues[0]!.message });
@@ -156,7 +163,7 @@ const inboxForm = z
           else ctx.addIssue({ code: 'custom', path: [`invoiceClientId.${i}`], message: parsed.error.issues[0]!.message });
         }
       }
-      if (amount.success) rows.push({ index: i, invoiceId, invoiceNumber: picked === '' ? typed : undefined, clientId, amount: amount.data });
+      if (amount.success) rows.push({ index: i, invoiceId, invoiceNumber: typed === '' ? undefined : typed, clientId, amount: amount.data });
     }
     if (filled === 0) ctx.addIssue({ code: 'custom', path: ['allocations'], message: 'Add at least one invoice and amount' });
     return { ...v, rows };
@@ -183,13 +190,14 @@ export const inboxAction = formAction('payment.apply', inboxForm, async ({ tx, i
   // Rows typed by number: the invoice they name (an ambiguous one answers with the clients to choose from).
   const allocations: { invoiceId: number; amount: string }[] = [];
   for (const row of input.rows) {
-    if (row.invoiceId !== undefined) {
-      allocations.push({ invoiceId: row.invoiceId, amount: row.amount });
+    if (row.invoiceNumber === undefined) {
+      allocations.push({ invoiceId: row.invoiceId!, amount: row.amount });
       continue;
     }
-    const found = await invoiceNamed(tx, { invoiceNumber: row.invoiceNumber!, clientId: row.clientId }, actor, {
+    const found = await invoiceNamed(tx, { invoiceNumber: row.invoiceNumber, clientId: row.clientId, invoiceId: row.invoiceId }, actor, {
       field: `invoiceNumber.${row.index}`,
       clientField: `invoiceClientId.${row.index}`,
+      idField: `invoiceId.${row.index}`,
     });
     if (isAnswer(found)) return { ...found, paymentId };
     allocations.push({ invoiceId: found.id, amount: row.amount });
@@ -302,6 +310,8 @@ export const importBankFileAction = formAction(
 const invoiceRef = {
   invoiceNumber: invoiceNumber('Invoice number'),
   clientId: optional(id('Client')),
+  /** the invoice chosen from the number's suggestions (re-checked against the number) */
+  invoiceId: optional(id('Invoice')),
 };
 
 const disputeForm = z.object({
@@ -318,6 +328,7 @@ export const openDisputeAction = formAction('dispute.open', disputeForm, async (
   const dispute = await openDispute(tx, found.id, { amount: input.amount, reason: input.reason, date: input.date }, actor);
   const invoice = await getInvoice(tx, found.id, actor);
   revalidatePath('/collections');
+  revalidatePath(`/invoices/${found.id}`);
   return {
     message: `Dispute ${dispute.id} opened on invoice ${found.number} for ${displayMoney(dispute.amount, invoice.currency)}; the invoice is held and its reserve locked.`,
   };
@@ -431,6 +442,7 @@ export const recourseAction = formAction('invoice.chargeback', recourseForm, asy
     const result = await writeOffInvoice(tx, found.id, { date: input.date }, actor);
     if (!new Big(result.writtenOff).eq(invoice.outstanding)) throw changed('written off');
     revalidatePath('/collections');
+    revalidatePath(`/invoices/${found.id}`);
     return {
       message: `Invoice ${found.number} written off: ${displayMoney(result.writtenOff, invoice.currency)} to credit loss; ${displayMoney(result.reserveLeft, invoice.currency)} of its reserve is still the client's.`,
     };
@@ -438,6 +450,7 @@ export const recourseAction = formAction('invoice.chargeback', recourseForm, asy
   const result = await chargebackInvoice(tx, found.id, { date: input.date }, actor);
   if (!new Big(result.charge.amount).eq(invoice.outstanding)) throw changed('charged back');
   revalidatePath('/collections');
+  revalidatePath(`/invoices/${found.id}`);
   return {
     message: `Invoice ${found.number} charged back to ${found.clientName}: ${displayMoney(result.charge.amount, invoice.currency)}${describeCharge(result.charge, invoice.currency)}.`,
   };

@@ -2,7 +2,9 @@
 
 import { createContext, useContext, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Field, fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
+import { ClientPicker } from '@/app/_components/client-picker';
 import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
+import { InvoiceNumberInput } from '@/app/_components/invoice-number-input';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
 import {
@@ -280,15 +282,15 @@ export function OpenDisputeForm({ today, clients }: { today: string; clients?: {
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Open a dispute" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber}>
-          <input
+        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber ?? err.invoiceId}>
+          <InvoiceNumberInput
             id={`${id}-invoice`}
-            name="invoiceNumber"
             required
-            maxLength={100}
             defaultValue={typedValue(state, 'invoiceNumber')}
-            className={fieldClass}
-            {...invalid(`${id}-invoice-error`, err.invoiceNumber)}
+            choices={state.ok ? undefined : state.invoiceChoices}
+            error={err.invoiceNumber ?? err.invoiceId}
+            idError={err.invoiceId}
+            inputClassName={fieldClass}
           />
         </Field>
         <InvoiceClientSelect id={`${id}-client`} name="clientId" state={state} clients={clients} error={err.clientId} />
@@ -446,40 +448,21 @@ function RowError({ id, message }: { id: string; message: string | undefined }) 
   ) : null;
 }
 
-export function MisdirectedForm({
-  clients,
-  debtors,
-  today,
-}: {
-  clients: { id: string; name: string; currency: string }[];
-  debtors: { id: string; name: string }[];
-  today: string;
-}) {
+export function MisdirectedForm({ debtors, today }: { debtors: { id: string; name: string; detail: string }[]; today: string }) {
   const form = useCollectionsForm(typed<CollectionsState>(recordMisdirectedAction), initial);
   const { state, pending, ref, onSubmit, err } = form;
   const id = useId();
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Record a misdirected payment" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id={`${id}-client`} label="Client (who was paid)" error={err.clientId}>
-          <select
-            id={`${id}-client`}
-            name="clientId"
-            required
-            defaultValue={typedValue(state, 'clientId')}
-            className={fieldClass}
-            {...invalid(`${id}-client-error`, err.clientId)}
-          >
-            <option value="" disabled>
-              Choose the client
-            </option>
-            {clients.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} ({c.currency})
-              </option>
-            ))}
-          </select>
-        </Field>
+        {/* 10,000 clients: typed, not a select (issue 13). */}
+        <ClientPicker
+          name="clientId"
+          label="Client (who was paid)"
+          initialId={typedValue(state, 'clientId')}
+          initialLabel={typedValue(state, 'clientIdLabel')}
+          error={err.clientId}
+        />
         <Field id={`${id}-debtor`} label="Debtor (who paid)" error={err.debtorId}>
           <select
             id={`${id}-debtor`}
@@ -494,7 +477,7 @@ export function MisdirectedForm({
             </option>
             {debtors.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.name}
+                {d.name} — {d.detail}
               </option>
             ))}
           </select>
@@ -605,15 +588,15 @@ export function RecourseForm({ today, clients }: { today: string; clients?: { id
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Charge back or write off an invoice" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber}>
-          <input
+        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber ?? err.invoiceId}>
+          <InvoiceNumberInput
             id={`${id}-invoice`}
-            name="invoiceNumber"
             required
-            maxLength={100}
             defaultValue={typedValue(state, 'invoiceNumber')}
-            className={fieldClass}
-            {...invalid(`${id}-invoice-error`, err.invoiceNumber)}
+            choices={state.ok ? undefined : state.invoiceChoices}
+            error={err.invoiceNumber ?? err.invoiceId}
+            idError={err.invoiceId}
+            inputClassName={fieldClass}
           />
         </Field>
         <InvoiceClientSelect id={`${id}-client`} name="clientId" state={state} clients={clients} error={err.clientId} />

@@ -3,6 +3,8 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
 import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
+import { InvoiceNumberInput } from '@/app/_components/invoice-number-input';
+import type { InvoiceChoice } from '@/lib/invoices/reference';
 import { typedValue } from '@/lib/http/action-state';
 import { Big, displayMoney } from '@/lib/money';
 import { inboxAction, type CollectionsState } from './actions';
@@ -139,7 +141,15 @@ function PaymentCard({
         <div className="mt-4 grid gap-4 lg:grid-cols-3">
           <div className="lg:col-span-2">
             {/* Re-mounted when the unapplied amount changes, so a partly applied payment starts a fresh split. */}
-            <SplitForm key={p.unapplied} payment={p} submit={submit} pending={pending} errors={intent === 'refund' ? {} : errors} choices={state?.choices} />
+            <SplitForm
+              key={p.unapplied}
+              payment={p}
+              submit={submit}
+              pending={pending}
+              errors={intent === 'refund' ? {} : errors}
+              choices={state?.choices}
+              invoiceChoices={state?.invoiceChoices}
+            />
           </div>
           <RefundForm
             payment={p}
@@ -254,6 +264,8 @@ interface Row {
   /** an invoice id from the suggestions, or 'other' (typed by number below) */
   choice: string;
   typedNumber: string;
+  /** the invoice chosen from the typed number's suggestions (sent with the number, re-checked by the server) */
+  picked: string;
   clientId: string;
   amount: string;
 }
@@ -277,19 +289,21 @@ function SplitForm({
   pending,
   errors,
   choices,
+  invoiceChoices,
 }: {
   payment: InboxCard;
   submit: Submit;
   pending: boolean;
   errors: Record<string, string>;
   choices?: { id: string; name: string }[];
+  invoiceChoices?: InvoiceChoice[];
 }) {
   const base = useId();
   const best = p.groups[0];
   const [rows, setRows] = useState<Row[]>(() =>
     best
-      ? best.rows.map((r, i) => ({ key: i, choice: r.invoiceId, typedNumber: '', clientId: '', amount: r.amount }))
-      : [{ key: 0, choice: p.invoices[0]?.invoiceId ?? 'other', typedNumber: '', clientId: '', amount: p.unapplied }],
+      ? best.rows.map((r, i) => ({ key: i, choice: r.invoiceId, typedNumber: '', picked: '', clientId: '', amount: r.amount }))
+      : [{ key: 0, choice: p.invoices[0]?.invoiceId ?? 'other', typedNumber: '', picked: '', clientId: '', amount: p.unapplied }],
   );
   const [next, setNext] = useState(rows.length);
   const update = (key: number, change: Partial<Row>) => setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...change } : r)));
@@ -307,7 +321,7 @@ function SplitForm({
           const askClient = other && (err('invoiceClientId') !== undefined || r.clientId !== '') && (choices?.length ?? 0) > 0;
           return (
             <div key={r.key} className="flex flex-wrap items-end gap-2">
-              <input type="hidden" name="invoiceId" value={other ? '' : r.choice} />
+              <input type="hidden" name="invoiceId" value={other ? r.picked : r.choice} />
               {p.invoices.length > 0 ? (
                 <div>
                   <label htmlFor={`${base}-pick-${r.key}`} className="text-xs font-medium">
@@ -327,7 +341,7 @@ function SplitForm({
                     ))}
                     <option value="other">Another invoice (type its number)</option>
                   </select>
-                  <RowError id={`${base}-pick-${r.key}-error`} message={err('invoiceId')} />
+                  <RowError id={`${base}-pick-${r.key}-error`} message={other ? undefined : err('invoiceId')} />
                 </div>
               ) : null}
               {other ? (
@@ -335,15 +349,21 @@ function SplitForm({
                   <label htmlFor={`${base}-number-${r.key}`} className="text-xs font-medium">
                     Invoice number<span className="sr-only"> {n}</span>
                   </label>
-                  <input
-                    id={`${base}-number-${r.key}`}
-                    name="invoiceNumber"
-                    value={r.typedNumber}
-                    onChange={(e) => update(r.key, { typedNumber: e.target.value })}
-                    className={`${smallField} w-36`}
-                    {...invalid(`${base}-number-${r.key}-error`, err('invoiceNumber'))}
-                  />
-                  <RowError id={`${base}-number-${r.key}-error`} message={err('invoiceNumber')} />
+                  <div className="w-56 max-w-full">
+                    <InvoiceNumberInput
+                      id={`${base}-number-${r.key}`}
+                      idName={null}
+                      value={r.typedNumber}
+                      onValueChange={(typedNumber) => update(r.key, { typedNumber })}
+                      picked={r.picked}
+                      onPickedChange={(picked) => update(r.key, { picked })}
+                      choices={err('invoiceNumber') ? invoiceChoices : undefined}
+                      error={err('invoiceNumber') ?? err('invoiceId')}
+                      idError={err('invoiceId')}
+                      inputClassName={`${smallField} w-full`}
+                    />
+                  </div>
+                  <RowError id={`${base}-number-${r.key}-error`} message={err('invoiceNumber') ?? (other ? err('invoiceId') : undefined)} />
                 </div>
               ) : (
                 <input type="hidden" name="invoiceNumber" value="" />
@@ -410,7 +430,7 @@ function SplitForm({
         <button
           type="button"
           onClick={() => {
-            setRows((rs) => [...rs, { key: next, choice: p.invoices[0]?.invoiceId ?? 'other', typedNumber: '', clientId: '', amount: '' }]);
+            setRows((rs) => [...rs, { key: next, choice: p.invoices[0]?.invoiceId ?? 'other', typedNumber: '', picked: '', clientId: '', amount: '' }]);
             setNext((k) => k + 1);
           }}
           className={secondaryButton}

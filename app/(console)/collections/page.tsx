@@ -2,21 +2,23 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { DataTable } from '@/app/_components/data-table';
+import { listHref, toQuery, withQuery } from '@/app/_components/list/list-href';
+import { FilterInput, ListFilters, Pager, showingText } from '@/app/_components/list/list-view';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
-import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { listClients } from '@/lib/clients';
 import { listDisputes } from '@/lib/collections/disputes';
 import { listMisdirected } from '@/lib/collections/misdirected';
-import { listUnapplied } from '@/lib/collections/payments';
+import { inboxListDefinition, inboxPage, inboxSummary } from '@/lib/collections/payment-list';
 import { todayIn } from '@/lib/dates';
-import { listDebtors } from '@/lib/debtors';
+import { debtorOptions } from '@/lib/debtors';
+import { readListRequest } from '@/lib/lists/keyset';
 import { Big, displayMoney, moneyOut } from '@/lib/money';
 import { BUCKETS, agingBy, type AgingRow } from '@/lib/reports/aging';
 import { ImportBankFileForm, MisdirectedForm, OpenDisputeForm, RecordPaymentForm, RecourseForm, RemitForm, ResolveDisputeForm, RowActions } from './forms';
 import { Inbox } from './inbox';
+import { CollectionsNav } from './nav';
 import { remitMisdirectedAction, resolveDisputeAction } from './actions';
 import { inboxCard } from './suggestions';
 
@@ -33,9 +35,10 @@ const TABS = [
 type Tab = (typeof TABS)[number]['key'];
 
 /** SPEC 5.2 and 8: the collections inbox, short pays, disputes, aging, misdirected payments, recourse. */
-export default async function CollectionsPage({ searchParams }: { searchParams: Promise<{ tab?: string }> }) {
+export default async function CollectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSection('collections');
-  const { tab: asked } = await searchParams;
+  const params = await searchParams;
+  const asked = params.tab;
   const tab: Tab = TABS.find((t) => t.key === asked)?.key ?? 'inbox';
   // What each tab offers is the permission table's; the rest read (the lib commands check it too).
   const canApply = can(actor, 'payment.apply');
@@ -45,7 +48,7 @@ export default async function CollectionsPage({ searchParams }: { searchParams: 
   let body: ReactNode;
   switch (tab) {
     case 'inbox':
-      body = await InboxTab({ canAct: canApply, today });
+      body = await InboxTab({ canAct: canApply, today, params });
       break;
     case 'disputes':
       body = await DisputesTab({ canAct: canDispute, today });
@@ -54,7 +57,7 @@ export default async function CollectionsPage({ searchParams }: { searchParams: 
       body = await AgingTab({ today });
       break;
     case 'misdirected':
-      body = await MisdirectedTab({ canAct: canApply, today, actor });
+      body = await MisdirectedTab({ canAct: canApply, today });
       break;
     case 'recourse':
       body = <RecourseTab canAct={canChargeBack} today={today} />;
@@ -63,18 +66,7 @@ export default async function CollectionsPage({ searchParams }: { searchParams: 
   return (
     <div>
       <PageHeader title="Collections" subtitle="Payments in, matched and applied; short pays, disputes and recourse" />
-      <nav aria-label="Collections sections" className="mt-4 flex flex-wrap gap-2 text-sm">
-        {TABS.map((t) => (
-          <Link
-            key={t.key}
-            href={t.key === 'inbox' ? '/collections' : `/collections?tab=${t.key}`}
-            aria-current={tab === t.key ? 'page' : undefined}
-            className={`rounded-full border px-3 py-1 ${tab === t.key ? 'border-brand-700 bg-brand-50 text-brand-800' : 'border-slate-300'}`}
-          >
-            {t.label}
-          </Link>
-        ))}
-      </nav>
+      <CollectionsNav current={tab} />
       {!{ inbox: canApply, disputes: canDispute, aging: canApply, misdirected: canApply, recourse: canChargeBack }[tab] ? (
         <p className="mt-3 text-sm text-slate-600">Read only: the collections team records and applies payments.</p>
       ) : null}
@@ -94,25 +86,37 @@ function Panel({ id, title, children }: { id: string; title: string; children: R
   );
 }
 
-/** Totals per currency, summed as Big. */
-function totalsByCurrency(rows: { currency: string; value: string }[]): [string, Big][] {
-  const totals = new Map<string, Big>();
-  for (const r of rows) totals.set(r.currency, (totals.get(r.currency) ?? new Big(0)).plus(r.value));
-  return [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-}
-
-async function InboxTab({ canAct, today }: { canAct: boolean; today: string }) {
-  const payments = await listUnapplied(getDatabase(), { limit: 300 });
-  const unapplied = totalsByCurrency(payments.map((p) => ({ currency: p.currency, value: p.unapplied })));
-  const withSuggestions = payments.filter((p) => p.candidates.length > 0).length;
+/**
+ * The inbox a page at a time (issue 13): the queue's figures over all of it, its payments oldest
+ * first by keyset with their suggestions (lib/collections/payment-list.ts, set-based), filters and
+ * sorting in the URL, and the whole filtered queue as CSV from the payments API.
+ */
+async function InboxTab({ canAct, today, params }: { canAct: boolean; today: string; params: Record<string, string | string[] | undefined> }) {
+  const db = getDatabase();
+  const query = toQuery(params);
+  const { request, error } = readListRequest(inboxListDefinition, params);
+  const [page, summary] = await Promise.all([inboxPage(db, request), inboxSummary(db)]);
+  const sortLink = (sort: string, order: string, label: string) => {
+    const current = page.sort === sort && page.order === order;
+    return (
+      <Link
+        key={`${sort}-${order}`}
+        href={listHref('/collections', query, { sort, order, cursor: null })}
+        aria-current={current ? 'true' : undefined}
+        className={`rounded-full border px-3 py-1 ${current ? 'border-brand-700 bg-brand-50 text-brand-800' : 'border-slate-300'}`}
+      >
+        {label}
+      </Link>
+    );
+  };
   return (
     <>
       <div className="mt-6 grid gap-4 sm:grid-cols-3">
-        <Stat label="Payments to apply" value={payments.length} hint="oldest first" />
-        <Stat label="With suggestions" value={withSuggestions} />
+        <Stat label="Payments to apply" value={summary.payments.toLocaleString('en-US')} hint="the whole queue" />
+        <Stat label="With suggestions" value={summary.withSuggestions.toLocaleString('en-US')} />
         <Stat
           label="Unapplied cash"
-          value={unapplied.length === 0 ? 'None' : unapplied.map(([c, v]) => <div key={c}>{displayMoney(v, c)}</div>)}
+          value={summary.unapplied.length === 0 ? 'None' : summary.unapplied.map((u) => <div key={u.currency}>{displayMoney(u.amount, u.currency)}</div>)}
           hint="stays until applied or refunded"
         />
       </div>
@@ -126,11 +130,43 @@ async function InboxTab({ canAct, today }: { canAct: boolean; today: string }) {
           </Panel>
         </div>
       ) : null}
+      <ListFilters path="/collections" query={query} error={error} label="Filter the inbox">
+        <FilterInput name="payer" label="Payer contains" query={query} />
+        <FilterInput name="reference" label="Reference contains" query={query} />
+        <FilterInput name="from" label="Received from" query={query} type="date" />
+        <FilterInput name="to" label="Received to" query={query} type="date" />
+        <FilterInput name="minAmount" label="Smallest amount" query={query} inputMode="decimal" />
+        <FilterInput name="maxAmount" label="Largest amount" query={query} inputMode="decimal" />
+        <FilterInput name="currency" label="Currency" query={query} placeholder="USD" />
+      </ListFilters>
       <section aria-labelledby="inbox-heading" className="mt-6">
-        <h2 id="inbox-heading" className="font-semibold">
-          Inbox: unapplied payments
-        </h2>
-        <Inbox payments={payments.map(inboxCard)} canAct={canAct} today={today} />
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <div>
+            <h2 id="inbox-heading" className="font-semibold">
+              Inbox: unapplied payments
+            </h2>
+            <p className="text-sm text-slate-600" data-testid="list-showing" aria-live="polite">
+              {showingText(page, 'payments to apply')}
+            </p>
+          </div>
+          <a
+            className="text-sm text-brand-700 underline"
+            download
+            href={withQuery('/api/v1/payments', query, { toApply: 'yes', sort: page.sort, order: page.order, format: 'csv' })}
+          >
+            Export CSV ({page.totalApproximate ? 'about ' : ''}
+            {page.total.toLocaleString('en-US')} rows)
+          </a>
+        </div>
+        <nav aria-label="Order the inbox" className="mt-2 flex flex-wrap gap-2 text-sm">
+          {sortLink('received', 'asc', 'Oldest first')}
+          {sortLink('received', 'desc', 'Newest first')}
+          {sortLink('amount', 'desc', 'Largest first')}
+        </nav>
+        <Inbox payments={page.items.map(inboxCard)} canAct={canAct} today={today} />
+        <div className="mt-4 rounded-lg border border-slate-200 bg-white">
+          <Pager path="/collections" query={query} page={page} />
+        </div>
       </section>
     </>
   );
@@ -156,7 +192,6 @@ async function DisputesTab({ canAct, today }: { canAct: boolean; today: string }
             </Link>
           ),
         },
-        { header: 'Invoice id', value: (d) => d.invoice_id },
         { header: 'Client', value: (d) => d.client_name },
         { header: 'Debtor', value: (d) => d.debtor_name },
         { header: 'Amount', value: (d) => moneyOut(d.amount, d.currency), render: (d) => displayMoney(d.amount, d.currency), align: 'right' },
@@ -296,14 +331,20 @@ async function AgingTab({ today }: { today: string }) {
   );
 }
 
-async function MisdirectedTab({ canAct, today, actor }: { canAct: boolean; today: string; actor: Actor }) {
+async function MisdirectedTab({ canAct, today }: { canAct: boolean; today: string }) {
   const db = getDatabase();
-  const [open, remitted, clients, debtors] = await Promise.all([
+  const [open, remitted, debtors] = await Promise.all([
     listMisdirected(db, { status: 'open' }),
     listMisdirected(db, { status: 'remitted' }),
-    canAct ? listClients(db, actor) : Promise.resolve([]),
-    canAct ? listDebtors(db) : Promise.resolve([]),
+    canAct ? debtorOptions(db) : Promise.resolve([]),
   ]);
+  // The invoices a misdirected payment paid, said by number (people do not know ids): one read for the list.
+  const ids = [...new Set(open.flatMap((m) => m.invoiceIds))];
+  const numbers = new Map(
+    ids.length === 0
+      ? []
+      : (await db.sql<{ id: string; number: string }[]>`select id, number from invoices where id = any(${ids}::bigint[])`).map((r) => [String(r.id), r.number]),
+  );
   const table = (
     <DataTable
       caption="Open misdirected payments"
@@ -316,7 +357,7 @@ async function MisdirectedTab({ canAct, today, actor }: { canAct: boolean; today
         { header: 'Debtor', value: (m) => m.debtorName },
         { header: 'Amount', value: (m) => m.amount, render: (m) => displayMoney(m.amount, m.currency), align: 'right' },
         { header: 'Paid on', value: (m) => m.paidDate },
-        { header: 'Invoice ids', value: (m) => m.invoiceIds.join(', ') },
+        { header: 'Invoices', value: (m) => m.invoiceIds.map((id) => numbers.get(id) ?? id).join(', ') },
         { header: 'Note', value: (m) => m.note },
         ...(canAct
           ? [
@@ -336,11 +377,7 @@ async function MisdirectedTab({ canAct, today, actor }: { canAct: boolean; today
     <>
       {canAct ? (
         <Panel id="record-misdirected" title="Record a misdirected payment (the debtor paid the client)">
-          <MisdirectedForm
-            clients={clients.filter((c) => c.status !== 'closed').map((c) => ({ id: c.id, name: c.name, currency: c.currency }))}
-            debtors={debtors.map((d) => ({ id: d.id, name: d.name }))}
-            today={today}
-          />
+          <MisdirectedForm debtors={debtors} today={today} />
         </Panel>
       ) : null}
       {canAct ? <RowActions action={remitMisdirectedAction}>{table}</RowActions> : table}

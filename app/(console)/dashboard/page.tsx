@@ -1,18 +1,33 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
+import { canOpen } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { Big, displayMoney } from '@/lib/money';
 import { dashboard, type AgingBucket } from '@/lib/reports/dashboard';
+import { DASHBOARD_LINKS, agingHref, debtorHref } from '@/lib/reports/dashboard-links';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 export const dynamic = 'force-dynamic';
 
 const BUCKETS: AgingBucket['bucket'][] = ['0–30', '31–60', '61–90', '90+'];
 
+/** A tile that leads to the list behind its figure (issue 13), when the person may open it. */
+function Tile({ href, children }: { href: string | null; children: ReactNode }) {
+  if (!href) return children;
+  return (
+    <Link href={href} className="block rounded-lg hover:ring-2 hover:ring-brand-600 focus-visible:ring-2 focus-visible:ring-brand-600">
+      {children}
+    </Link>
+  );
+}
+
 export default async function DashboardPage() {
-  await requireSection('dashboard');
+  const actor = await requireSection('dashboard');
+  const invoices = canOpen(actor, 'invoices');
   // On the pool, no transaction: each statement holds a connection only while it runs (two at most).
   const d = await dashboard(getDatabase());
   const currencies = [...new Set(d.aging.map((a) => a.currency))];
@@ -20,10 +35,18 @@ export default async function DashboardPage() {
     <div>
       <PageHeader title="Dashboard" subtitle={`Portfolio as of ${d.asOf}`} />
       <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Stat label="Active clients" value={`${d.counts.activeClients} of ${d.counts.clients}`} />
-        <Stat label="Open invoices" value={d.counts.openInvoices} />
-        <Stat label="Awaiting verification" value={d.counts.awaitingVerification} />
-        <Stat label="Approvals waiting" value={d.approvalsWaiting} hint="Funding holds, agreement changes, releases" />
+        <Tile href={canOpen(actor, 'clients') ? DASHBOARD_LINKS.activeClients : null}>
+          <Stat label="Active clients" value={`${d.counts.activeClients} of ${d.counts.clients}`} />
+        </Tile>
+        <Tile href={invoices ? DASHBOARD_LINKS.openInvoices : null}>
+          <Stat label="Open invoices" value={d.counts.openInvoices} />
+        </Tile>
+        <Tile href={invoices ? DASHBOARD_LINKS.awaitingVerification : null}>
+          <Stat label="Awaiting verification" value={d.counts.awaitingVerification} />
+        </Tile>
+        <Tile href={canOpen(actor, 'approvals') ? DASHBOARD_LINKS.approvals : null}>
+          <Stat label="Approvals waiting" value={d.approvalsWaiting} hint="Funding holds, agreement changes, releases" />
+        </Tile>
       </div>
       <DataTable
         caption="Reserves and funds employed by currency"
@@ -52,13 +75,28 @@ export default async function DashboardPage() {
                 {BUCKETS.map((bucket, i) => {
                   const row = rows[i];
                   const share = row ? Number(new Big(row.outstanding).div(max).times(100).round(0).toString()) : 0;
-                  return (
-                    <div key={bucket} className="flex items-center gap-3 text-sm">
+                  const bar = (
+                    <>
                       <span className="w-14 text-slate-600">{bucket}</span>
                       <div className="h-4 flex-1 rounded bg-slate-100">
                         <div className={`h-4 rounded ${i < 2 ? 'bg-brand-600' : i === 2 ? 'bg-amber-500' : 'bg-red-600'}`} style={{ width: `${share}%` }} />
                       </div>
                       <span className="num w-48 text-right">{row ? `${displayMoney(row.outstanding, currency)} · ${row.invoices}` : '—'}</span>
+                    </>
+                  );
+                  // A bar leads to its open invoices: this currency, issued in the bucket's dates.
+                  return row && invoices ? (
+                    <Link
+                      key={bucket}
+                      href={agingHref(currency, bucket, d.asOf)}
+                      aria-label={`${bucket} days in ${currency}: ${row.invoices} open invoices, ${displayMoney(row.outstanding, currency)} — show them`}
+                      className="flex items-center gap-3 rounded text-sm hover:bg-slate-50"
+                    >
+                      {bar}
+                    </Link>
+                  ) : (
+                    <div key={bucket} className="flex items-center gap-3 text-sm">
+                      {bar}
                     </div>
                   );
                 })}
@@ -73,7 +111,18 @@ export default async function DashboardPage() {
         rowKey={(r) => `${r.debtorId}-${r.currency}`}
         rows={d.topDebtors}
         columns={[
-          { header: 'Debtor', value: (r) => r.name },
+          {
+            header: 'Debtor',
+            value: (r) => r.name,
+            render: (r) =>
+              canOpen(actor, 'debtors') ? (
+                <Link href={debtorHref(r.debtorId)} className="text-brand-700 underline">
+                  {r.name}
+                </Link>
+              ) : (
+                r.name
+              ),
+          },
           { header: 'Outstanding', value: (r) => r.outstanding, render: (r) => displayMoney(r.outstanding, r.currency), align: 'right' },
           { header: 'Credit limit', value: (r) => r.creditLimit, render: (r) => displayMoney(r.creditLimit, r.currency), align: 'right' },
         ]}
@@ -100,6 +149,14 @@ export default async function DashboardPage() {
           { header: 'Since', value: (r) => r.openedAt },
         ]}
       />
+      {canOpen(actor, 'reports') ? (
+        <p className="mt-2 text-right text-sm">
+          {/* the alerts list of issue 13 takes this path (lib/reports/dashboard-links.ts) */}
+          <Link href={DASHBOARD_LINKS.alerts} className="text-brand-700 underline">
+            All concentration alerts
+          </Link>
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,10 +1,14 @@
 'use client';
 
 import { useActionState, useId } from 'react';
+import { Cancelled, ConfirmStep, useConfirmableAction, type ConfirmableState } from '@/app/_components/confirm-step';
 import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
 import { Feedback, Field, fieldClass, primaryButton, secondaryButton, submitWith } from '../clients/form-kit';
-import { createDebtorAction, updateDebtorAction } from './actions';
+import { createDebtorAction, decideDebtorMergeAction, requestDebtorMergeAction, updateDebtorAction } from './actions';
+
+const initialConfirmable: ConfirmableState = { ok: false, message: '' };
+type ConfirmableAct = (prev: ConfirmableState, form: FormData) => Promise<ConfirmableState>;
 
 const PLACED = new Set(['name', 'creditLimit', 'riskRating']);
 
@@ -104,6 +108,122 @@ export function EditDebtorForm({ debtor }: { debtor: { id: string; name: string;
       </button>
       {state.message ? (
         <p role={state.ok ? 'status' : 'alert'} className={`w-full text-xs ${state.ok ? 'text-emerald-800' : 'text-red-800'}`}>
+          {state.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+const MERGE_PLACED = new Set(['intoDebtorId', 'reason']);
+
+/**
+ * Issue 13: propose merging this debtor (a duplicate) into another. The picker shows each
+ * debtor's id, credit limit, rating and open invoices, so two of the same name are told apart.
+ */
+export function RequestMergeForm({ debtor, options }: { debtor: { id: string; name: string }; options: { id: string; name: string; detail: string }[] }) {
+  const id = useId();
+  const [state, dispatch, pending] = useActionState<ActionState, FormData>(requestDebtorMergeAction, initialActionState);
+  const err = state.ok ? {} : (state.errors ?? {});
+  if (state.ok) {
+    return (
+      <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+        {state.message}
+      </p>
+    );
+  }
+  return (
+    <form onSubmit={submitWith(dispatch)} aria-label={`Merge ${debtor.name} into another debtor`} className="grid gap-3 sm:grid-cols-2">
+      <input type="hidden" name="debtorId" value={debtor.id} />
+      <Field id={`${id}-into`} label="Merge into (the debtor that stays)" error={err.intoDebtorId}>
+        <select
+          id={`${id}-into`}
+          name="intoDebtorId"
+          required
+          defaultValue={typedValue(state, 'intoDebtorId')}
+          className={fieldClass}
+          aria-invalid={err.intoDebtorId ? true : undefined}
+          aria-describedby={err.intoDebtorId ? `${id}-into-error` : undefined}
+        >
+          <option value="" disabled>
+            Choose the debtor to keep
+          </option>
+          {options
+            .filter((o) => o.id !== debtor.id)
+            .map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name} — {o.detail}
+              </option>
+            ))}
+        </select>
+      </Field>
+      <Field id={`${id}-reason`} label="Why they are the same debtor" error={err.reason}>
+        <textarea
+          id={`${id}-reason`}
+          name="reason"
+          required
+          rows={2}
+          defaultValue={typedValue(state, 'reason')}
+          className={fieldClass}
+          aria-invalid={err.reason ? true : undefined}
+          aria-describedby={err.reason ? `${id}-reason-error` : undefined}
+        />
+      </Field>
+      <div className="sm:col-span-2">
+        <button type="submit" disabled={pending} className={primaryButton}>
+          Propose merge
+        </button>
+        <Feedback state={state} placed={MERGE_PLACED} />
+      </div>
+    </form>
+  );
+}
+
+/** Approve (after confirming what moves) or reject with a reason: someone other than who proposed it. */
+export function MergeDecisionForm({ mergeId, label }: { mergeId: string; label: string }) {
+  const { state, pending, onSubmit, asking, confirm, cancel, cancelled } = useConfirmableAction(decideDebtorMergeAction as ConfirmableAct, initialConfirmable);
+  const reasonId = useId();
+  if (state.ok && !state.confirm) {
+    return (
+      <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900">
+        {state.message}
+      </p>
+    );
+  }
+  const err = state.ok ? {} : (state.errors ?? {});
+  return (
+    <form onSubmit={onSubmit} aria-label={`Decide ${label}`} className="flex flex-wrap items-end gap-2">
+      <input type="hidden" name="mergeId" value={mergeId} />
+      <button type="submit" name="decision" value="approve" disabled={pending} className={primaryButton}>
+        Approve merge
+      </button>
+      <div>
+        <label htmlFor={reasonId} className="text-xs font-medium">
+          Reason (to reject)
+        </label>
+        <input
+          id={reasonId}
+          name="reason"
+          defaultValue={typedValue(state, 'reason')}
+          aria-invalid={err.reason ? true : undefined}
+          aria-describedby={err.reason ? `${reasonId}-error` : undefined}
+          className="mt-0.5 block rounded-md border border-slate-300 px-2 py-2 text-sm"
+        />
+        {err.reason ? (
+          <p id={`${reasonId}-error`} className="mt-1 text-xs text-red-700">
+            {err.reason}
+          </p>
+        ) : null}
+      </div>
+      <button type="submit" name="decision" value="reject" disabled={pending} className={`${secondaryButton} border-red-300 text-red-800`}>
+        Reject
+      </button>
+      <div className="w-full">
+        <ConfirmStep request={asking} onConfirm={confirm} onCancel={cancel} pending={pending} />
+        <Cancelled show={cancelled} what="nothing was merged." />
+      </div>
+      {state.message && !state.ok ? (
+        <p role="alert" className="w-full text-sm text-red-800">
           {state.message}
         </p>
       ) : null}

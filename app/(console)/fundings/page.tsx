@@ -1,25 +1,36 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { DataTable } from '@/app/_components/data-table';
+import { KeptFilter } from '@/app/_components/list/kept-filter';
+import { toQuery, withQuery } from '@/app/_components/list/list-href';
+import { FilterInput, FilterSelect, ListFilters, ListView } from '@/app/_components/list/list-view';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { listClients } from '@/lib/clients';
 import { todayIn } from '@/lib/dates';
-import { listFundableInvoices, listFundingBatches } from '@/lib/funding';
+import { listFundableInvoices } from '@/lib/funding';
+import { FUNDING_STATUSES, FUNDING_STATUS_LABELS, fundingList } from '@/lib/funding/list';
+import { clientNameOf } from '@/lib/lists/names';
+import { listPageOf } from '@/lib/lists/respond';
 import { displayMoney } from '@/lib/money';
 import { BatchBuilder } from './builder';
 
 export const metadata: Metadata = { title: 'Fundings' };
 export const dynamic = 'force-dynamic';
 
-export default async function FundingsPage({ searchParams }: { searchParams: Promise<{ client?: string }> }) {
+export default async function FundingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSection('fundings');
-  const { client } = await searchParams;
+  const params = await searchParams;
+  const query = toQuery(params);
+  const client = query.client;
   const db = getDatabase();
   const canFund = can(actor, 'funding.fund');
-  const [clients, batches] = await Promise.all([listClients(db, actor), listFundingBatches(db, { limit: 100 })]);
+  const [clients, { page, error }, filteredClient] = await Promise.all([
+    canFund ? listClients(db, actor) : Promise.resolve([]),
+    listPageOf(db.sql, fundingList(db.sql, actor), params),
+    clientNameOf(db, query.clientId),
+  ]);
   const active = clients.filter((c) => c.status === 'active');
   const chosen = canFund && client && /^\d{1,15}$/.test(client) ? active.find((c) => c.id === client) : undefined;
   const fundable = chosen ? await listFundableInvoices(db, Number(chosen.id)) : [];
@@ -55,25 +66,45 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
           {chosen ? <BatchBuilder key={chosen.id} clientId={chosen.id} clientName={chosen.name} invoices={fundable} today={todayIn()} /> : null}
         </section>
       ) : null}
-      <DataTable
+      <ListFilters path="/fundings" query={query} error={error} label="Filter funding batches">
+        <FilterSelect name="status" label="Status" query={query} options={FUNDING_STATUSES.map((s) => ({ value: s, label: FUNDING_STATUS_LABELS[s] }))} />
+        <FilterInput name="clientName" label="Client name contains" query={query} />
+        <FilterInput name="currency" label="Currency" query={query} placeholder="USD" />
+        <FilterInput name="from" label="Funded from" query={query} type="date" />
+        <FilterInput name="to" label="Funded to" query={query} type="date" />
+        <KeptFilter name="clientId" label="Client" shown={filteredClient ?? `Client ${query.clientId}`} path="/fundings" query={query} />
+      </ListFilters>
+      <ListView
         caption="Funding batches"
-        csvName="funding-batches.csv"
+        path="/fundings"
+        query={query}
+        page={page}
+        noun="batches"
         rowKey={(b) => b.id}
-        rows={batches}
-        empty="No funding batches yet."
+        csvHref={error ? undefined : withQuery('/api/v1/fundings', query, { format: 'csv' })}
+        empty="No funding batch matches these filters."
         columns={[
           {
             header: 'Batch',
             value: (b) => b.id,
             render: (b) => <Link className="text-brand-700 underline" href={`/fundings/${b.id}`}>{`Batch ${b.id}`}</Link>,
           },
-          { header: 'Client', value: (b) => b.clientName },
-          { header: 'Funding date', value: (b) => b.fundingDate },
-          { header: 'Status', value: (b) => b.status.replace('_', ' ') },
+          {
+            header: 'Client',
+            value: (b) => b.clientName,
+            render: (b) => (
+              <Link className="underline" href={`/clients/${b.clientId}`}>
+                {b.clientName}
+              </Link>
+            ),
+          },
+          { header: 'Funding date', sort: 'date', value: (b) => b.fundingDate },
+          { header: 'Status', sort: 'status', value: (b) => FUNDING_STATUS_LABELS[b.status as keyof typeof FUNDING_STATUS_LABELS] ?? b.status },
           { header: 'Invoices', value: (b) => String(b.invoices), align: 'right' },
+          { header: 'Face value', sort: 'total', value: (b) => b.totalFace, render: (b) => displayMoney(b.totalFace, b.currency), align: 'right' },
           { header: 'Advance', value: (b) => b.totalAdvance, render: (b) => displayMoney(b.totalAdvance, b.currency), align: 'right' },
           { header: 'Holds', value: (b) => String(b.holds), align: 'right' },
-          { header: 'Requested by', value: (b) => b.requestedBy },
+          { header: 'Requested by', value: (b) => b.requestedBy ?? '' },
         ]}
       />
     </div>

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DataTable } from '@/app/_components/data-table';
-import { FilterPills } from '@/app/_components/filter-pills';
+import { KeptFilter } from '@/app/_components/list/kept-filter';
+import { toQuery, withQuery } from '@/app/_components/list/list-href';
+import { FilterInput, FilterSelect, ListFilters, ListView } from '@/app/_components/list/list-view';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
@@ -9,26 +11,31 @@ import { requireSection } from '@/lib/auth/session';
 import { listClients } from '@/lib/clients';
 import { addDays, todayIn } from '@/lib/dates';
 import { displayMoney } from '@/lib/money';
-import { listCycles, listReleases } from '@/lib/releases';
+import { keysetPage, parseListRequest } from '@/lib/lists/keyset';
+import { clientNameOf } from '@/lib/lists/names';
+import { listPageOf } from '@/lib/lists/respond';
+import { RELEASE_STATUSES, RELEASE_STATUS_LABELS, cycleList, cycleListDefinition, releaseList } from '@/lib/releases/list';
 import { RunCycleForm } from './forms';
 
 export const metadata: Metadata = { title: 'Releases' };
 export const dynamic = 'force-dynamic';
 
-const STATUSES = ['pending_approval', 'paid', 'rejected', 'nothing_due'] as const;
-const statusLabel = (s: string) => s.replace('_', ' ');
+const PATH = '/releases';
 
-export default async function ReleasesPage({ searchParams }: { searchParams: Promise<{ status?: string }> }) {
+export default async function ReleasesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSection('releases');
-  const { status } = await searchParams;
-  const filter = STATUSES.find((s) => s === status);
+  const params = await searchParams;
+  const query = toQuery(params);
   const db = getDatabase();
   const canRun = can(actor, 'release.run_cycle');
   const today = todayIn();
-  const [cycles, releases, clients] = await Promise.all([
-    listCycles(db, 50),
-    listReleases(db, { status: filter, limit: 200 }),
+  const cycleRequest = parseListRequest(cycleListDefinition, { limit: '5' });
+  const cycles = cycleList(db.sql);
+  const [latestCycles, { page, error }, clients, filteredClient] = await Promise.all([
+    keysetPage(db.sql, cycles.def, cycleRequest, cycles.query(cycleRequest), cycles.map),
+    listPageOf(db.sql, releaseList(db.sql, actor), params),
     canRun ? listClients(db, actor) : Promise.resolve([]),
+    clientNameOf(db, query.clientId),
   ]);
   const canExport = can(actor, 'payout.download');
   return (
@@ -50,7 +57,7 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
         caption="Release cycles"
         csvName="release-cycles.csv"
         rowKey={(c) => c.id}
-        rows={cycles}
+        rows={latestCycles.items}
         empty="No release cycle has run yet."
         columns={[
           {
@@ -69,21 +76,32 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
           { header: 'Started', value: (c) => c.createdAt },
         ]}
       />
-      <FilterPills
-        label="Filter releases by status"
-        current={filter ?? 'all'}
-        options={['all', ...STATUSES].map((s) => ({
-          value: s,
-          label: s === 'all' ? 'All' : statusLabel(s),
-          href: s === 'all' ? '/releases' : `/releases?status=${s}`,
-        }))}
-      />
-      <DataTable
+      <p className="mt-2 text-sm">
+        <Link className="text-brand-700 underline" href="/releases/cycles">
+          Every release cycle ({latestCycles.totalApproximate ? 'about ' : ''}
+          {latestCycles.total.toLocaleString('en-US')}), with filters →
+        </Link>
+      </p>
+      <ListFilters path={PATH} query={query} error={error} label="Filter releases">
+        <FilterSelect name="status" label="Status" query={query} options={RELEASE_STATUSES.map((s) => ({ value: s, label: RELEASE_STATUS_LABELS[s] }))} />
+        <FilterInput name="clientName" label="Client name contains" query={query} />
+        <FilterInput name="currency" label="Currency" query={query} placeholder="USD" />
+        <FilterInput name="from" label="Release date from" query={query} type="date" />
+        <FilterInput name="to" label="Release date to" query={query} type="date" />
+        <FilterInput name="minAmount" label="Smallest amount" query={query} inputMode="decimal" />
+        <FilterInput name="maxAmount" label="Largest amount" query={query} inputMode="decimal" />
+        <KeptFilter name="clientId" label="Client" shown={filteredClient ?? `Client ${query.clientId}`} path={PATH} query={query} />
+        <KeptFilter name="cycleId" label="Cycle" shown={`Cycle ${query.cycleId}`} path={PATH} query={query} />
+      </ListFilters>
+      <ListView
         caption="Releases"
-        csvName="releases.csv"
+        path={PATH}
+        query={query}
+        page={page}
+        noun="releases"
         rowKey={(r) => r.id}
-        rows={releases}
-        empty="No releases."
+        csvHref={error ? undefined : withQuery('/api/v1/releases', query, { format: 'csv' })}
+        empty="No release matches these filters."
         columns={[
           {
             header: 'Release',
@@ -99,15 +117,21 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
               </Link>
             ),
           },
-          { header: 'As of', value: (r) => r.asOf },
-          { header: 'Proposed', value: (r) => `${r.amount} ${r.currency}`, render: (r) => displayMoney(r.amount, r.currency), align: 'right' },
+          { header: 'As of', sort: 'date', value: (r) => r.asOf },
+          {
+            header: 'Proposed',
+            sort: 'amount',
+            value: (r) => `${r.amount} ${r.currency}`,
+            render: (r) => displayMoney(r.amount, r.currency),
+            align: 'right',
+          },
           {
             header: 'Released',
             value: (r) => (r.approvedAmount && r.status === 'paid' ? `${r.approvedAmount} ${r.currency}` : ''),
             render: (r) => (r.approvedAmount && r.status === 'paid' ? displayMoney(r.approvedAmount, r.currency) : ''),
             align: 'right',
           },
-          { header: 'Status', value: (r) => statusLabel(r.status) },
+          { header: 'Status', sort: 'status', value: (r) => RELEASE_STATUS_LABELS[r.status as keyof typeof RELEASE_STATUS_LABELS] ?? r.status },
           { header: 'Mode', value: (r) => r.releaseMode },
         ]}
       />

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
@@ -24,7 +25,15 @@ export default async function ReportsPage() {
   const max = bars.reduce((m, [, v]) => (v.gt(m) ? v : m), new Big(1));
   return (
     <div>
-      <PageHeader title="Reports" subtitle="Fee income, and the background jobs that earn and release it" />
+      <PageHeader
+        title="Reports"
+        subtitle="Fee income, and the background jobs that earn and release it"
+        actions={
+          <Link href="/reports/alerts?status=open" className="text-sm text-brand-700 underline">
+            Concentration alerts →
+          </Link>
+        }
+      />
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Fee income by month</h2>
         {bars.length === 0 ? <p className="mt-2 text-sm text-slate-500">No fee income yet.</p> : null}

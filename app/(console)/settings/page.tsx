@@ -1,13 +1,15 @@
 import type { Metadata } from 'next';
 import { DataTable } from '@/app/_components/data-table';
-import { FilterPills } from '@/app/_components/filter-pills';
+import { toQuery, withQuery } from '@/app/_components/list/list-href';
+import { FilterInput, FilterSelect, ListFilters, ListView } from '@/app/_components/list/list-view';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { ROLE_LABELS } from '@/lib/auth/roles';
 import { listClients } from '@/lib/clients';
-import { listOutbox } from '@/lib/notifications/outbox';
+import { listPageOf } from '@/lib/lists/respond';
+import { OUTBOX_KINDS, OUTBOX_KIND_LABELS, OUTBOX_STATUSES, outboxList } from '@/lib/notifications/outbox-list';
 import { createTransport } from '@/lib/notifications/transport';
 import { releasePolicySettings } from '@/lib/settings';
 import { listUsers } from '@/lib/users';
@@ -16,12 +18,10 @@ import { CreateUserForm, InviteClientUserForm, ReleasePolicyForm, RetryEmailButt
 export const metadata: Metadata = { title: 'Settings' };
 export const dynamic = 'force-dynamic';
 
-const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
-
-export default async function SettingsPage({ searchParams }: { searchParams: Promise<{ outbox?: string }> }) {
+export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSection('settings');
-  const { outbox: outboxFilter } = await searchParams;
-  const outboxStatus = OUTBOX_STATUSES.find((s) => s === outboxFilter);
+  const params = await searchParams;
+  const query = toQuery(params);
   const canEdit = can(actor, 'settings.edit');
   const canManageUsers = can(actor, 'user.manage');
   const canManageOutbox = can(actor, 'outbox.manage');
@@ -29,7 +29,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const [users, clients, outbox, policy] = await Promise.all([
     listUsers(db),
     listClients(db, actor),
-    listOutbox(db, { status: outboxStatus, limit: 200 }),
+    listPageOf(db.sql, outboxList(db.sql), params),
     releasePolicySettings(db),
   ]);
   const mailVia = process.env.SMTP_URL ? `SMTP (${new URL(process.env.SMTP_URL).host})` : createTransport(null).describe;
@@ -97,28 +97,28 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </div>
         ) : null}
       </section>
-      <FilterPills
-        label="Filter the outbox"
-        current={outboxStatus ?? 'all'}
-        options={['all', ...OUTBOX_STATUSES].map((st) => ({
-          value: st,
-          label: st === 'all' ? 'All emails' : st,
-          href: st === 'all' ? '/settings' : `/settings?outbox=${st}`,
-        }))}
-      />
-      <DataTable
+      <ListFilters path="/settings" query={query} error={outbox.error} label="Filter the outbox">
+        <FilterSelect name="status" label="Email status" query={query} options={OUTBOX_STATUSES.map((st) => ({ value: st, label: st }))} />
+        <FilterSelect name="template" label="Kind of email" query={query} options={OUTBOX_KINDS.map((k) => ({ value: k, label: OUTBOX_KIND_LABELS[k] }))} />
+        <FilterInput name="to" label="Recipient starts with" query={query} />
+      </ListFilters>
+      <ListView
         caption="Email outbox"
-        csvName="outbox.csv"
+        path="/settings"
+        query={query}
+        page={outbox.page}
+        noun="emails"
         rowKey={(m) => m.id}
-        rows={outbox}
-        empty="No emails yet."
+        csvHref={outbox.error ? undefined : withQuery('/api/v1/email-outbox', query, { format: 'csv' })}
+        empty="No emails match these filters."
         columns={[
-          { header: 'Queued', value: (m) => m.createdAt },
+          { header: 'Queued', sort: 'queued', value: (m) => m.createdAt },
           { header: 'To', value: (m) => m.to },
           { header: 'Kind', value: (m) => m.template.replace('_', ' ') },
           { header: 'Subject', value: (m) => m.subject },
           { header: 'Status', value: (m) => m.status },
           { header: 'Attempts', value: (m) => String(m.attempts), align: 'right' },
+          { header: 'Next attempt', sort: 'next', value: (m) => (m.status === 'pending' || m.status === 'failed' ? m.nextAttemptAt : '') },
           { header: 'Sent', value: (m) => m.sentAt ?? '' },
           { header: 'Last error', value: (m) => m.lastError ?? '' },
           ...(canManageOutbox
@@ -126,7 +126,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
                 {
                   header: 'Retry',
                   value: () => '',
-                  render: (m: (typeof outbox)[number]) => (m.status === 'failed' ? <RetryEmailButton emailId={m.id} /> : null),
+                  render: (m: (typeof outbox.page.items)[number]) => (m.status === 'failed' ? <RetryEmailButton emailId={m.id} /> : null),
                 },
               ]
             : []),

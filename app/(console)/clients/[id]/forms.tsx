@@ -10,12 +10,19 @@ import { Feedback, SelectInput, TextInput, primaryButton, submitWith } from '../
 const NOA_PLACED = new Set(['debtorId', 'sentDate', 'acknowledgedDate']);
 
 /** SPEC 2: the notice of assignment for one client–debtor pair, sent and acknowledged dates. */
-export function NoaForm({ clientId, debtors }: { clientId: string; debtors: { id: string; name: string }[] }) {
+export function NoaForm({ clientId, debtors }: { clientId: string; debtors: { id: string; name: string; detail: string }[] }) {
   const [state, dispatch, pending] = useActionState<ActionState, FormData>(recordNoaAction, initialActionState);
   return (
     <form onSubmit={submitWith(dispatch)} aria-label="Record a notice of assignment" className="grid gap-3 sm:grid-cols-4">
       <input type="hidden" name="clientId" value={clientId} />
-      <SelectInput state={state} name="debtorId" label="Debtor" required placeholder="Choose a debtor" options={debtors.map((d) => [d.id, d.name] as const)} />
+      <SelectInput
+        state={state}
+        name="debtorId"
+        label="Debtor"
+        required
+        placeholder="Choose a debtor"
+        options={debtors.map((d) => [d.id, `${d.name} — ${d.detail}`] as const)}
+      />
       <TextInput state={state} name="sentDate" label="Notice sent on" type="date" />
       <TextInput state={state} name="acknowledgedDate" label="Acknowledged on" type="date" />
       <div className="flex items-end">

@@ -12,10 +12,14 @@ import { requireSection } from '@/lib/auth/session';
 import { agreementVersions, getClient } from '@/lib/clients';
 import { KYB_ITEMS, type KybState } from '@/lib/clients/onboarding';
 import { todayIn } from '@/lib/dates';
-import { listDebtors, listNoas } from '@/lib/debtors';
+import { debtorOptions, listNoas } from '@/lib/debtors';
+import { CLIENT_INVOICES_LIST, clientInvoicesQuery, partyInvoice, type PartyInvoice } from '@/lib/debtors/page-lists';
+import { recentReserveMovements } from '@/lib/clients/reserve-movements';
+import { keysetPage, readListRequest } from '@/lib/lists/keyset';
+import { ListView } from '@/app/_components/list/list-view';
+import { toQuery } from '@/app/_components/list/list-href';
 import { DomainError } from '@/lib/errors';
-import { listInvoices } from '@/lib/invoices';
-import { clientLedger, currentBalances } from '@/lib/ledger';
+import { currentBalances } from '@/lib/ledger';
 import { displayMoney, formatMoney } from '@/lib/money';
 import { clientActivationRefusal, clientMakers } from '@/lib/reports/makers';
 import { listStatements, previousMonth } from '@/lib/statements';
@@ -28,10 +32,21 @@ import { statementDrift } from '@/lib/statements/drift';
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
 
-export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
+/** Statements shown on the page, newest first (older ones: GET /api/v1/clients/{id}/statements). */
+const STATEMENTS_SHOWN = 24;
+
+export default async function ClientPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requireSection('clients');
   const { id } = await params;
   if (!/^\d{1,15}$/.test(id)) notFound();
+  const query = toQuery(await searchParams);
+  const path = `/clients/${id}`;
   const db = getDatabase();
   const client = await getClient(db, Number(id), actor).catch((e) => {
     if (e instanceof DomainError && e.status === 404) notFound();
@@ -44,14 +59,18 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   const canSetPayoutAccount = can(actor, 'client.payout_account');
   const canSetContacts = can(actor, 'client.contacts');
   const lastMonth = previousMonth(todayIn());
-  const [versions, invoices, balances, ledger, noas, debtors, statements, payoutAccount] = await Promise.all([
+  // Issue 13: every read here is bounded by the client's own index ranges or kept balances — the
+  // invoices a page at a time (keyset), the reserve's latest movements counted back from its kept
+  // balance, the statements' drift over the lines since the oldest one shown.
+  const invoiceRequest = readListRequest(CLIENT_INVOICES_LIST, query);
+  const [versions, invoices, balances, movements, noas, debtors, statements, payoutAccount] = await Promise.all([
     agreementVersions(db, Number(id), actor),
-    listInvoices(db, actor, { clientId: Number(id), limit: 200 }),
+    keysetPage(db.sql, CLIENT_INVOICES_LIST, invoiceRequest.request, clientInvoicesQuery(db.sql, Number(id), invoiceRequest.request), partyInvoice),
     currentBalances(db, { clientId: Number(id) }),
-    clientLedger(db, Number(id), { accounts: ['reserve'], limit: 500 }),
+    recentReserveMovements(db, Number(id), 50),
     listNoas(db, Number(id)),
-    canRecordNoa ? listDebtors(db) : Promise.resolve([]),
-    listStatements(db, Number(id), actor, { limit: 120 }),
+    canRecordNoa ? debtorOptions(db) : Promise.resolve([]),
+    listStatements(db, Number(id), actor, { limit: STATEMENTS_SHOWN }),
     getPayoutAccount(db, Number(id), actor),
   ]);
   const drift = await statementDrift(db, Number(id), statements);
@@ -214,35 +233,49 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
             <p className="mt-1 text-sm text-slate-600">Invoice discounting is confidential: debtors are normally not notified.</p>
           ) : null}
           <div className="mt-3">
-            <NoaForm clientId={client.id} debtors={debtors.map((d) => ({ id: d.id, name: d.name }))} />
+            <NoaForm clientId={client.id} debtors={debtors} />
           </div>
         </section>
       ) : null}
       <DataTable
         caption="Reserve ledger"
-        csvName={`client-${client.id}-reserve-ledger.csv`}
-        rowKey={(l) => String(l.lineId)}
-        rows={ledger.lines}
+        csvName={`client-${client.id}-reserve-movements.csv`}
+        rowKey={(l) => l.lineId}
+        rows={movements}
         empty="No reserve movements yet."
         columns={[
           { header: 'Date', value: (l) => l.effectiveDate },
           { header: 'Entry', value: (l) => `${l.entryId} ${l.kind}` },
-          { header: 'Invoice', value: (l) => l.invoiceNumber ?? '' },
+          {
+            header: 'Invoice',
+            value: (l) => l.invoiceNumber ?? '',
+            render: (l) =>
+              l.invoiceId ? (
+                <Link className="text-brand-700 underline" href={`/invoices/${l.invoiceId}`}>
+                  {l.invoiceNumber}
+                </Link>
+              ) : (
+                ''
+              ),
+          },
           { header: 'Memo', value: (l) => l.memo },
           {
             header: 'Movement',
-            value: (l) => formatMoney(l.amount.times(-1), l.currency),
-            render: (l) => displayMoney(l.amount.times(-1), l.currency),
+            value: (l) => formatMoney(l.movement, l.currency),
+            render: (l) => displayMoney(l.movement, l.currency),
             align: 'right',
           },
           {
-            header: 'Reserve balance',
-            value: (l) => formatMoney(l.runningBalance, l.currency),
-            render: (l) => displayMoney(l.runningBalance, l.currency),
+            header: 'Reserve held after',
+            value: (l) => formatMoney(l.held, l.currency),
+            render: (l) => displayMoney(l.held, l.currency),
             align: 'right',
           },
         ]}
       />
+      <p className="mt-2 text-sm text-slate-600">
+        Every movement before these is in the monthly statements below and in the ledger API (GET /api/v1/clients/{client.id}/ledger).
+      </p>
       <DataTable
         caption="Statements"
         csvName={`client-${client.id}-statements.csv`}
@@ -342,11 +375,14 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
           )}
         </section>
       ) : null}
-      <DataTable
+      <ListView<PartyInvoice>
         caption="Invoices"
-        csvName={`client-${client.id}-invoices.csv`}
+        path={path}
+        query={query}
+        page={invoices}
+        noun="invoices"
         rowKey={(i) => i.id}
-        rows={invoices}
+        empty="No invoices yet."
         columns={[
           {
             header: 'Number',
@@ -357,13 +393,27 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
               </Link>
             ),
           },
-          { header: 'Debtor', value: (i) => i.debtorName },
+          {
+            header: 'Debtor',
+            value: (i) => i.debtorName,
+            render: (i) => (
+              <Link className="text-brand-700 underline" href={`/debtors/${i.debtorId}`}>
+                {i.debtorName}
+              </Link>
+            ),
+          },
           { header: 'Face value', value: (i) => i.faceValue, render: (i) => displayMoney(i.faceValue, i.currency), align: 'right' },
-          { header: 'Status', value: (i) => i.status },
-          { header: 'Issued', value: (i) => i.issueDate },
+          { header: 'Owed', value: (i) => i.outstanding, render: (i) => displayMoney(i.outstanding, i.currency), align: 'right' },
+          { header: 'Status', value: (i) => i.status.replace('_', ' ') },
+          { header: 'Issued', sort: 'issueDate', value: (i) => i.issueDate },
           { header: 'Funded', value: (i) => i.fundingDate ?? '' },
         ]}
       />
+      <p className="mt-2 text-sm">
+        <Link className="text-brand-700 underline" href={`/invoices?clientId=${client.id}`}>
+          All of {client.name}&apos;s invoices, with every filter and sort
+        </Link>
+      </p>
     </div>
   );
 }

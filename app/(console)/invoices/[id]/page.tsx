@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { DataTable } from '@/app/_components/data-table';
 import { ACCOUNT_LABELS } from '@/app/_components/format';
@@ -8,11 +9,13 @@ import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { getInvoice } from '@/lib/invoices';
+import { daysPastDue, feeToDate, invoiceActions, invoiceParties } from '@/lib/invoices/standing';
 import { entriesForInvoice } from '@/lib/ledger';
 import { accrualHistory } from '@/lib/reports/fees';
-import { displayMoney, formatMoney } from '@/lib/money';
+import { Big, displayMoney, formatMoney } from '@/lib/money';
 import { VerifyInvoiceButton } from './verify-button';
 import { DebtorApprovalForm } from './debtor-approval';
+import { InvoiceActions } from './invoice-actions';
 import { agreementOn } from '@/lib/clients';
 import { todayIn } from '@/lib/dates';
 
@@ -28,34 +31,107 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
     if (e instanceof DomainError && e.status === 404) notFound();
     throw e;
   });
-  const [entries, fees] = await Promise.all([entriesForInvoice(db, Number(id)), accrualHistory(db, Number(id), invoice.currency)]);
-  const agreement = await agreementOn(db, Number(invoice.clientId), invoice.fundingDate ?? todayIn());
+  const [entries, fees, parties] = await Promise.all([
+    entriesForInvoice(db, Number(id)),
+    accrualHistory(db, Number(id), invoice.currency),
+    invoiceParties(db, Number(id)),
+  ]);
+  if (!parties) notFound();
+  const today = todayIn();
+  const agreement = await agreementOn(db, Number(invoice.clientId), invoice.fundingDate ?? today);
   const needsDebtorApproval = agreement?.model === 'reverse' && invoice.fundingDate === null;
   const lines = entries.flatMap((e) => e.lines.map((l) => ({ ...l, entry: e })));
   const c = invoice.currency;
+  const late = daysPastDue(invoice.dueDate, today, invoice.status);
+  const fee = feeToDate({ feesAtFunding: parties.feesAtFunding, serviceFee: parties.serviceFee, accrued: invoice.feesAccrued, currency: c });
+  const feeParts = [
+    new Big(fee.serviceFee).gt(0) ? `service fee ${displayMoney(fee.serviceFee, c)}` : null,
+    new Big(fee.flatFee).gt(0) ? `flat fee ${displayMoney(fee.flatFee, c)}` : null,
+  ].filter((p): p is string => p !== null);
+  const feeHint = [
+    `${displayMoney(fee.atFunding, c)} taken at funding${feeParts.length > 0 ? ` (${feeParts.join(', ')})` : ''}`,
+    `${displayMoney(fee.accrued, c)} accrued${invoice.settledDate ? `, frozen at settlement on ${invoice.settledDate}` : ''}`,
+  ].join(' + ');
+  // What can be done next: the invoice's state and the agreement decide, the permission table says who.
+  const next = invoiceActions(invoice.status, parties.model);
+  const canDispute = next.dispute && can(actor, 'dispute.open');
+  const canRecourse = (next.chargeBack || next.writeOff) && can(actor, 'invoice.chargeback');
   return (
     <div>
       <PageHeader
         title={`Invoice ${invoice.number}`}
-        subtitle={`${invoice.status} · issued ${invoice.issueDate} · due ${invoice.dueDate}`}
+        subtitle={`${invoice.status.replace(/_/g, ' ')} · issued ${invoice.issueDate} · due ${invoice.dueDate}`}
         actions={can(actor, 'invoice.verify') && invoice.status === 'submitted' ? <VerifyInvoiceButton invoiceId={invoice.id} /> : undefined}
       />
-      <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-5">
+      <dl aria-label="Between" className="mt-3 flex flex-wrap gap-x-6 gap-y-1 text-sm">
+        <div>
+          <dt className="inline text-slate-500">Client </dt>
+          <dd className="inline">
+            <Link className="text-brand-700 underline" href={`/clients/${parties.clientId}`}>
+              {parties.clientName}
+            </Link>
+          </dd>
+        </div>
+        <div>
+          <dt className="inline text-slate-500">Debtor </dt>
+          <dd className="inline">
+            <Link className="text-brand-700 underline" href={`/debtors/${parties.debtorId}`}>
+              {parties.debtorName}
+            </Link>
+          </dd>
+        </div>
+        {parties.model ? (
+          <div>
+            <dt className="inline text-slate-500">Agreement </dt>
+            <dd className="inline">{parties.model.replace(/_/g, ' ')}</dd>
+          </div>
+        ) : null}
+      </dl>
+      <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-6">
         <Stat label="Face value" value={displayMoney(invoice.faceValue, c)} />
         <Stat label="Advance" value={displayMoney(invoice.advance, c)} />
         <Stat label="Reserve held" value={displayMoney(invoice.reserve, c)} />
         <Stat label="Outstanding" value={displayMoney(invoice.outstanding, c)} />
         <Stat
-          label="Fee to date"
-          value={displayMoney(invoice.feesAccrued, c)}
-          hint={invoice.settledDate ? `frozen at settlement on ${invoice.settledDate}` : undefined}
+          label="Days past due"
+          value={late}
+          hint={
+            late > 0
+              ? `due ${invoice.dueDate}, as of ${today}`
+              : ['settled', 'charged_back', 'written_off'].includes(invoice.status)
+                ? 'closed'
+                : `due ${invoice.dueDate}`
+          }
         />
+        <Stat label="Fee to date" value={displayMoney(fee.total, c)} hint={feeHint} />
       </div>
+      {parties.openDispute ? (
+        <p className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950">
+          Dispute {parties.openDispute.id} is open since {parties.openDispute.openedDate} for {displayMoney(parties.openDispute.amount, c)}:{' '}
+          {parties.openDispute.reason}. The invoice is held and its reserve locked;{' '}
+          <Link className="text-brand-700 underline" href="/collections?tab=disputes">
+            resolve it in Collections
+          </Link>
+          .
+        </p>
+      ) : null}
+      {can(actor, 'dispute.open') || can(actor, 'invoice.chargeback') ? (
+        <InvoiceActions
+          invoiceId={invoice.id}
+          number={invoice.number}
+          outstanding={invoice.outstanding}
+          owed={displayMoney(invoice.outstanding, c)}
+          today={today}
+          dispute={canDispute}
+          recourse={canRecourse ? (next.chargeBack ? 'chargeback' : 'write_off') : null}
+          status={invoice.status}
+        />
+      ) : null}
       {needsDebtorApproval ? (
         invoice.debtorApprovedDate ? (
           <p className="mt-4 text-sm">Debtor approved this invoice on {invoice.debtorApprovedDate} (reverse factoring).</p>
         ) : can(actor, 'debtor.approval') ? (
-          <DebtorApprovalForm invoiceId={invoice.id} today={todayIn()} />
+          <DebtorApprovalForm invoiceId={invoice.id} today={today} />
         ) : (
           <p className="mt-4 text-sm text-amber-800">Reverse factoring: the debtor has not approved this invoice yet.</p>
         )

@@ -2,19 +2,16 @@
 
 import Link from 'next/link';
 import { startTransition, useActionState, useState, type FormEvent } from 'react';
+import { ClientPicker } from '@/app/_components/client-picker';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
 import { createInvoiceAction, importScheduleAction, type ImportFormState, type InvoiceFormState } from '../actions';
 
-export interface ClientOption {
-  id: string;
-  name: string;
-  currency: string;
-}
-
 export interface DebtorOption {
   id: string;
   name: string;
+  /** what tells two debtors of one name apart: "#12 · limit $250,000.00 · rating B · 3 open invoices" */
+  detail: string;
 }
 
 const input = 'mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm';
@@ -29,12 +26,12 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
 }
 
 /** Kept after an invoice went in: the next one of a schedule has the same client, debtor, currency and dates. */
-const KEPT = ['clientId', 'debtorId', 'currency', 'issueDate', 'dueDate'] as const;
+const KEPT = ['clientId', 'clientIdLabel', 'debtorId', 'currency', 'issueDate', 'dueDate'] as const;
 
 type InvoiceState = InvoiceFormState & { seq: number; kept?: Record<string, string> };
 
 /** One invoice by hand (API.md POST /invoices). */
-export function InvoiceForm({ clients, debtors }: { clients: ClientOption[]; debtors: DebtorOption[] }) {
+export function InvoiceForm({ debtors }: { debtors: DebtorOption[] }) {
   const [state, dispatch, pending] = useActionState(
     async (prev: InvoiceState, form: FormData): Promise<InvoiceState> => {
       const next = (await createInvoiceAction(prev, form)) as InvoiceFormState;
@@ -46,7 +43,7 @@ export function InvoiceForm({ clients, debtors }: { clients: ClientOption[]; deb
   return (
     <div>
       {/* Re-mounted on every answer: a refused form shows what was typed, an accepted one keeps client, debtor, currency and dates. */}
-      <InvoiceFields key={state.seq} state={state} dispatch={dispatch} pending={pending} clients={clients} debtors={debtors} />
+      <InvoiceFields key={state.seq} state={state} dispatch={dispatch} pending={pending} debtors={debtors} />
       {state.message ? (
         <div
           role={state.ok ? 'status' : 'alert'}
@@ -70,20 +67,17 @@ function InvoiceFields({
   state,
   dispatch,
   pending,
-  clients,
   debtors,
 }: {
   state: InvoiceState;
   dispatch: (form: FormData) => void;
   pending: boolean;
-  clients: ClientOption[];
   debtors: DebtorOption[];
 }) {
   const err = state.ok ? {} : (state.errors ?? {});
   // What was typed (refused), else what is kept for the next invoice (accepted), else the default.
   const value = (name: string, fallback = '') => typedValue(state, name, state.kept?.[name] ?? fallback);
-  const firstClient = clients.find((c) => c.id === value('clientId')) ?? clients[0];
-  const [currency, setCurrency] = useState(value('currency', firstClient?.currency ?? ''));
+  const [currency, setCurrency] = useState(value('currency'));
   const field = (name: string) => ({
     id: `invoice-${name}`,
     name,
@@ -98,24 +92,14 @@ function InvoiceFields({
   return (
     <form onSubmit={onSubmit} aria-label="Enter an invoice" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
       <div className="sm:col-span-2">
-        <label htmlFor="invoice-clientId" className="text-sm font-medium">
-          Client
-        </label>
-        <select
-          {...field('clientId')}
-          required
-          className={input}
-          defaultValue={firstClient?.id ?? ''}
-          // An invoice is usually in the client's home currency; export agreements may change it.
-          onChange={(e) => setCurrency(clients.find((c) => c.id === e.target.value)?.currency ?? currency)}
-        >
-          {clients.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name} ({c.currency})
-            </option>
-          ))}
-        </select>
-        <FieldError id="invoice-clientId-error" message={err.clientId} />
+        {/* 10,000 clients: a typeahead, not a select. An invoice is usually in the client's home currency; export agreements may change it. */}
+        <ClientPicker
+          name="clientId"
+          initialId={value('clientId')}
+          initialLabel={value('clientIdLabel')}
+          error={err.clientId}
+          onPick={(c) => setCurrency(c.currency)}
+        />
       </div>
       <div className="sm:col-span-2">
         <label htmlFor="invoice-debtorId" className="text-sm font-medium">
@@ -127,7 +111,7 @@ function InvoiceFields({
           </option>
           {debtors.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.name}
+              {d.name} — {d.detail}
             </option>
           ))}
         </select>
@@ -209,7 +193,7 @@ async function readSchedule(file: File): Promise<{ text: string } | { error: str
  * A schedule of accounts for one client: every row imported, or nothing and every bad line
  * listed. The browser reads the file and sends its text (the action reads no file by hand).
  */
-export function ScheduleUploadForm({ clients }: { clients: ClientOption[] }) {
+export function ScheduleUploadForm() {
   const [state, dispatch, pending] = useActionState(
     async (prev: ImportState, form: FormData): Promise<ImportState> => {
       const next = (await importScheduleAction(prev, form)) as ImportFormState;
@@ -225,7 +209,9 @@ export function ScheduleUploadForm({ clients }: { clients: ClientOption[] }) {
     const formElement = event.currentTarget;
     const file = (formElement.elements.namedItem('file') as HTMLInputElement | null)?.files?.[0];
     const data = new FormData();
-    data.set('clientId', String(new FormData(formElement).get('clientId') ?? ''));
+    const fields = new FormData(formElement);
+    data.set('clientId', String(fields.get('clientId') ?? ''));
+    data.set('clientIdLabel', String(fields.get('clientIdLabel') ?? ''));
     if (file) {
       const read = await readSchedule(file);
       if ('error' in read) {
@@ -243,25 +229,7 @@ export function ScheduleUploadForm({ clients }: { clients: ClientOption[] }) {
       {/* a blank form after each import; a refused one keeps the client and the file chosen */}
       <form key={state.imports} onSubmit={onSubmit} aria-label="Import a schedule of accounts" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <div className="sm:col-span-2">
-          <label htmlFor="schedule-client" className="text-sm font-medium">
-            Client
-          </label>
-          <select
-            id="schedule-client"
-            name="clientId"
-            required
-            className={input}
-            defaultValue={typedValue(state, 'clientId', clients[0]?.id ?? '')}
-            aria-invalid={err.clientId ? true : undefined}
-            aria-describedby={err.clientId ? 'schedule-client-error' : undefined}
-          >
-            {clients.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} ({c.currency})
-              </option>
-            ))}
-          </select>
-          <FieldError id="schedule-client-error" message={err.clientId} />
+          <ClientPicker name="clientId" initialId={typedValue(state, 'clientId')} initialLabel={typedValue(state, 'clientIdLabel')} error={err.clientId} />
         </div>
         <div className="sm:col-span-2">
           <label htmlFor="schedule-file" className="text-sm font-medium">

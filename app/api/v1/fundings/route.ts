@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { afterFunding } from '@/jobs/after-commit';
 import { fundBatch } from '@/lib/funding';
+import { fundingList } from '@/lib/funding/list';
 import { apiRoute } from '@/lib/http/api';
+import { listAnswer } from '@/lib/lists/respond';
 import { array, businessDate, id } from '@/lib/validation/fields';
 
 export const dynamic = 'force-dynamic';
@@ -24,3 +26,10 @@ export const POST = apiRoute('funding.fund', body, async ({ tx, actor, input }) 
   body: await fundBatch(tx, input, actor),
   after: afterFunding,
 }));
+
+/**
+ * Funding batches, newest funding date first, keyset-paged (issue 13): `sort` date|total|status,
+ * `order`, filters `status`, `clientId`, `clientName` (contains), `currency`, `from`/`to`
+ * (funding date); `total`; `?format=csv`. A client user's key lists its own client's batches only.
+ */
+export const GET = apiRoute('portfolio.read', async ({ tx, actor, url }) => listAnswer(tx.sql, fundingList(tx.sql, actor), url), { session: true });

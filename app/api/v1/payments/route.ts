@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { paymentList } from '@/lib/collections/payment-list';
 import { receivePayment } from '@/lib/collections/payments';
 import { apiRoute } from '@/lib/http/api';
-import { moneyOut } from '@/lib/money';
-import { parsePage, pageOf } from '@/lib/pagination';
+import { listAnswer } from '@/lib/lists/respond';
 import { businessDate, checkMinorUnits, currency, money, optional, text } from '@/lib/validation/fields';
 
 export const dynamic = 'force-dynamic';
@@ -24,31 +24,10 @@ export const POST = apiRoute('payment.apply', body, async ({ tx, actor, input })
   body: await receivePayment(tx, input, actor, { source: 'api' }),
 }));
 
-/** Payments newest first, paginated; ?status=unapplied|partially_applied|applied|refunded. */
-export const GET = apiRoute('staff.read', async ({ tx, url }) => {
-  const page = parsePage(url);
-  const status = url.searchParams.get('status');
-  const rows = await tx.sql<
-    { id: string; status: string; currency: string; amount: string; unapplied: string; received_date: string; payer_name: string; reference: string }[]
-  >`
-    select id, status, currency, amount, unapplied, received_date, payer_name, reference from payments
-     where (${status}::text is null or status = ${status}) and (${page.after}::bigint is null or id < ${page.after})
-     order by id desc limit ${page.limit + 1}`;
-  const { items, nextCursor } = pageOf(rows, page, (r) => Number(r.id));
-  return {
-    status: 200,
-    body: {
-      items: items.map((r) => ({
-        id: r.id,
-        status: r.status,
-        currency: r.currency,
-        amount: moneyOut(r.amount, r.currency),
-        unapplied: moneyOut(r.unapplied, r.currency),
-        receivedDate: r.received_date,
-        payerName: r.payer_name,
-        reference: r.reference,
-      })),
-      nextCursor,
-    },
-  };
-});
+/**
+ * Payments, newest received first, keyset-paged (issue 13): `sort` received|amount|status,
+ * `order`, filters `status`, `from`/`to` (received), `minAmount`/`maxAmount`, `currency`,
+ * `debtorId`, `debtorName`, `payer`, `reference` (contains), `toApply=yes` (the inbox); `total`; `?format=csv` streams the whole
+ * filtered set (the console's Export CSV, with the signed-in session).
+ */
+export const GET = apiRoute('staff.read', async ({ tx, url }) => listAnswer(tx.sql, paymentList(tx.sql), url), { session: true });

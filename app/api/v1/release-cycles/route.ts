@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { afterRelease } from '@/jobs/after-commit';
 import { apiRoute } from '@/lib/http/api';
-import { listCycles, runReleaseCycle } from '@/lib/releases';
+import { listAnswer } from '@/lib/lists/respond';
+import { runReleaseCycle } from '@/lib/releases';
+import { cycleList } from '@/lib/releases/list';
 import { array, businessDate, id, optional } from '@/lib/validation/fields';
 
 export const dynamic = 'force-dynamic';
@@ -30,4 +32,9 @@ export const POST = apiRoute(
   { transaction: false },
 );
 
-export const GET = apiRoute('staff.read', async ({ tx }) => ({ status: 200, body: { items: await listCycles(tx), nextCursor: null } }));
+/**
+ * Release cycles, newest first, keyset-paged (issue 13): `sort` started|date, `order`, filters
+ * `status` (running|completed|failed; a stalled run reads failed), `kind`, `from`/`to` (as of);
+ * `total`; `?format=csv`.
+ */
+export const GET = apiRoute('staff.read', async ({ tx, url }) => listAnswer(tx.sql, cycleList(tx.sql), url), { session: true });

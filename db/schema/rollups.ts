@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import { bigint, char, check, date, index, numeric, pgTable, smallint, text, unique } from 'drizzle-orm/pg-core';
+
+/** The columns of a roll-up row and of a delta (migration 0021). */
+const columns = {
+  grain: smallint('grain').notNull(),
+  currency: char('currency', { length: 3 }).notNull(),
+  /** the debtor (grains 2, 4) or the client (5, 6) */
+  refId: bigint('ref_id', { mode: 'number' }),
+  issueDate: date('issue_date', { mode: 'string' }),
+  /** the invoice status (grain 3) or the account code (7) */
+  tag: text('tag'),
+  /** how many: invoices (grains 1–6) or accounts (7) */
+  items: bigint('items', { mode: 'number' }).notNull(),
+  /** how much: their outstanding (1–6) or kept balances (7) */
+  amount: numeric('amount', { precision: 24, scale: 4 }).notNull(),
+  /** grain 2: invoices with a settled date (paid, charged back, written off) */
+  settledInvoices: bigint('settled_invoices', { mode: 'number' }).notNull().default(0),
+  /** grain 2: their settled_date − due_date, summed (a debtor's average days late) */
+  daysBeyondTerms: bigint('days_beyond_terms', { mode: 'number' }).notNull().default(0),
+};
+
+/**
+ * Issue 13: kept roll-ups for the dashboard, the aging report and the portal (migration 0021;
+ * lib/reports/rollups.ts ROLLUP_GRAIN says what each grain is keyed by, counts and sums). Only the
+ * fold writes it, from rollup_deltas.
+ */
+export const rollups = pgTable('rollups', columns, (t) => [
+  unique('rollups_key').on(t.grain, t.refId, t.currency, t.issueDate, t.tag).nullsNotDistinct(),
+  index('rollups_ranked')
+    .on(t.grain, t.amount.desc(), t.refId, t.currency)
+    .where(sql`${t.grain} in (2, 6)`),
+  check('rollups_grain_check', sql`${t.grain} between 1 and 7`),
+]);
+
+/**
+ * Each statement's changes to invoices and ledger_accounts, aggregated per grain and appended by
+ * the triggers of migration 0021 (no row lock, so parallel commands never wait on a hot row); the
+ * fold moves them into rollups. Readers sum both in one statement.
+ */
+export const rollupDeltas = pgTable('rollup_deltas', columns);

@@ -1,0 +1,206 @@
+import type { Database, RawSql, Tx } from '../../db/client';
+import type { Break } from '../audit/verify';
+
+/**
+ * Issue 13: kept roll-ups (migration 0021). The dashboard, the aging report and the portal sum a
+ * few hundred or thousand of these rows instead of passing over every invoice, account or line.
+ *
+ * - Statement-level triggers on invoices and ledger_accounts turn each INSERT/UPDATE statement's
+ *   changes into a few aggregated delta rows (old rows −1, new rows +1, per grain) appended to
+ *   rollup_deltas in the same transaction: no row is locked, so parallel fundings, payments and
+ *   postings never queue on a hot roll-up row, nor deadlock against the ledger's account locks.
+ * - `foldRollups` (the `rollups` job, every 10 s) moves the committed deltas into rollups in one
+ *   short transaction and drops keys that fell to zero.
+ * - Readers sum rollups + rollup_deltas in ONE statement (one snapshot): exact whether or not a
+ *   fold has run; a fold only keeps the deltas few.
+ * - `verifyRollups` (audit:verify) recounts every grain from the invoices and the accounts.
+ *
+ * Each row: `items` counts, `amount` sums (what of, per grain below).
+ */
+export const ROLLUP_GRAIN = {
+  /** (currency, issue_date): open invoices (funded, disputed), their outstanding — dashboard aging */
+  agingByDate: 1,
+  /**
+   * (debtor ref_id, currency): open invoices, their outstanding — top debtor exposure; and in
+   * settled_invoices / days_beyond_terms the invoices with a settled date and their
+   * settled_date − due_date summed (a debtor's average days late)
+   */
+  debtorExposure: 2,
+  /** (tag = status, currency): every invoice, its outstanding — counts per status */
+  status: 3,
+  /** (debtor ref_id, currency, issue_date): open invoices still owing (outstanding > 0) — aging by debtor */
+  debtorAging: 4,
+  /** (client ref_id, currency, issue_date): open invoices still owing — aging by client */
+  clientAging: 5,
+  /** (client ref_id, currency): open invoices still owing — clients ranked by what they are owed */
+  clientExposure: 6,
+  /** (tag = account code, currency): ledger accounts, their kept balances summed — dashboard totals */
+  accountTotals: 7,
+} as const;
+export type RollupGrain = (typeof ROLLUP_GRAIN)[keyof typeof ROLLUP_GRAIN];
+
+/** Invoices that are open: funded and not yet paid, charged back or written off. */
+export const OPEN_STATUSES = ['funded', 'disputed'] as const;
+
+export interface FoldResult {
+  /** delta rows moved into the roll-ups */
+  folded: number;
+  /** roll-up keys changed */
+  keys: number;
+  /** keys that fell to zero and were removed */
+  removed: number;
+  /** another fold was running: nothing done */
+  busy: boolean;
+}
+
+/**
+ * Moves every committed delta into rollups, in one short transaction that waits on no command:
+ * the deltas it deletes are rows nobody else locks (commands only append), and only a fold writes
+ * rollups (one at a time: a transaction-level advisory lock, skipped if held). Deltas appended
+ * meanwhile are not yet visible to it and wait for the next fold.
+ */
+export async function foldRollups(database: Database): Promise<FoldResult> {
+  return database.transaction(async (tx) => {
+    const [lock] = await tx.sql<{ got: boolean }[]>`select pg_try_advisory_xact_lock(hashtext('holdback.rollups')) as got`;
+    if (!lock!.got) return { folded: 0, keys: 0, removed: 0, busy: true };
+    const [moved] = await tx.sql<{ folded: string; keys: string; zero: string[] }[]>`
+      with d as (delete from rollup_deltas returning *),
+      g as (select grain, currency, ref_id, issue_date, tag, sum(items) as items, sum(amount) as amount,
+                   sum(settled_invoices) as settled_invoices, sum(days_beyond_terms) as days_beyond_terms, count(*) as n
+              from d group by grain, currency, ref_id, issue_date, tag),
+      up as (insert into rollups as r (grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms)
+             select grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms from g
+             on conflict on constraint rollups_key
+             do update set items = r.items + excluded.items, amount = r.amount + excluded.amount,
+                           settled_invoices = r.settled_invoices + excluded.settled_invoices,
+                           days_beyond_terms = r.days_beyond_terms + excluded.days_beyond_terms
+             returning r.ctid, r.items, r.amount, r.settled_invoices, r.days_beyond_terms)
+      select (select coalesce(sum(n), 0) from g) as folded, (select count(*) from up) as keys,
+             array(select ctid::text from up where items = 0 and amount = 0 and settled_invoices = 0 and days_beyond_terms = 0) as zero`;
+    const zero = moved!.zero;
+    if (zero.length > 0) await tx.sql`delete from rollups where ctid = any(${zero}::tid[])`;
+    return { folded: Number(moved!.folded), keys: Number(moved!.keys), removed: zero.length, busy: false };
+  });
+}
+
+/**
+ * CTEs ending in `top` (ref_id, currency, total): the `limit` largest totals of a ranked grain
+ * (2: debtors, 6: clients) as they are now — folded rows plus deltas (a CTE `d` holding the
+ * grain's deltas must come first) — reading only `limit` + (keys with deltas) rows of the
+ * roll-ups, in order, through rollups_ranked, never the whole grain. Exact: a key outside the
+ * candidates has no delta (its total is its folded amount) and at least `limit` keys without
+ * deltas rank before it.
+ */
+export function topExposure(tx: Tx, grain: 2 | 6, limit: number) {
+  return tx.sql`
+    top_delta as (select ref_id, currency, sum(amount) as amount from d where grain = ${grain} group by ref_id, currency),
+    top_base as (
+      select ref_id, currency, amount from rollups where grain = ${grain} and amount > 0
+       order by amount desc, ref_id, currency limit ${limit} + (select count(*) from top_delta)),
+    top_keys as (
+      select ref_id, currency, amount as folded from top_base
+      union all
+      select t.ref_id, t.currency, coalesce(r.amount, 0)
+        from top_delta t left join rollups r on r.grain = ${grain} and r.ref_id = t.ref_id and r.currency = t.currency
+       where not exists (select 1 from top_base b where b.ref_id = t.ref_id and b.currency = t.currency)),
+    top as (
+      select k.ref_id, k.currency, k.folded + coalesce(t.amount, 0) as total
+        from top_keys k left join top_delta t on t.ref_id = k.ref_id and t.currency = k.currency
+       where k.folded + coalesce(t.amount, 0) > 0
+       order by total desc, k.ref_id, k.currency limit ${limit})`;
+}
+
+const GRAIN_NAMES: Record<number, string> = {
+  1: 'open invoices by issue date',
+  2: 'open and settled invoices by debtor',
+  3: 'invoices by status',
+  4: 'owing invoices by debtor and issue date',
+  5: 'owing invoices by client and issue date',
+  6: 'owing invoices by client',
+  7: 'account balances by code',
+};
+
+const TRIGGERS = [
+  ['invoices', 'invoices_rollups_insert'],
+  ['invoices', 'invoices_rollups_update'],
+  ['ledger_accounts', 'ledger_accounts_rollups_insert'],
+  ['ledger_accounts', 'ledger_accounts_rollups_update'],
+] as const;
+
+/**
+ * audit:verify: every grain of the roll-ups (folded + pending deltas) equals a recount of the
+ * invoices and the accounts, written independently of the triggers (one plain GROUP BY per grain),
+ * in one statement so both sides are one snapshot. Names up to 20 differing keys, and a roll-up
+ * trigger that is missing or disabled.
+ */
+export async function verifyRollups(sql: RawSql, breaks: Break[]): Promise<void> {
+  const open = OPEN_STATUSES as unknown as string[];
+  const rows = await sql<
+    {
+      grain: number;
+      currency: string;
+      ref_id: string | null;
+      issue_date: string | null;
+      tag: string | null;
+      items: string;
+      amount: string;
+      settled: string;
+      days: string;
+    }[]
+  >`
+    with kept as (
+      select grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms from rollups
+      union all
+      select grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms from rollup_deltas),
+    recount as (
+      select 1 as grain, currency, null::bigint as ref_id, issue_date, null::text as tag, count(*) as items, sum(outstanding) as amount,
+             0::bigint as settled_invoices, 0::bigint as days_beyond_terms
+        from invoices where status = any(${open}::text[]) group by currency, issue_date
+      union all
+      select 2, currency, debtor_id, null, null, count(*) filter (where status = any(${open}::text[])),
+             coalesce(sum(outstanding) filter (where status = any(${open}::text[])), 0),
+             count(*) filter (where settled_date is not null), coalesce(sum(settled_date - due_date), 0)
+        from invoices group by debtor_id, currency
+      union all
+      select 3, currency, null, null, status, count(*), coalesce(sum(outstanding), 0), 0, 0 from invoices group by status, currency
+      union all
+      select 4, currency, debtor_id, issue_date, null, count(*), sum(outstanding), 0, 0
+        from invoices where status = any(${open}::text[]) and outstanding > 0 group by debtor_id, currency, issue_date
+      union all
+      select 5, currency, client_id, issue_date, null, count(*), sum(outstanding), 0, 0
+        from invoices where status = any(${open}::text[]) and outstanding > 0 group by client_id, currency, issue_date
+      union all
+      select 6, currency, client_id, null, null, count(*), sum(outstanding), 0, 0
+        from invoices where status = any(${open}::text[]) and outstanding > 0 group by client_id, currency
+      union all
+      select 7, currency, null, null, code, count(*), sum(balance), 0, 0 from ledger_accounts group by code, currency),
+    diff as (
+      select grain, currency, ref_id, issue_date, tag, sum(items) as items, sum(amount) as amount,
+             sum(settled_invoices) as settled, sum(days_beyond_terms) as days
+        from (select grain, currency, ref_id, issue_date, tag, items, amount, settled_invoices, days_beyond_terms from kept
+              union all
+              select grain, currency, ref_id, issue_date, tag, -items, -coalesce(amount, 0), -settled_invoices, -days_beyond_terms from recount) x
+       group by grain, currency, ref_id, issue_date, tag
+      having sum(items) <> 0 or sum(amount) <> 0 or sum(settled_invoices) <> 0 or sum(days_beyond_terms) <> 0)
+    select grain, currency, ref_id, issue_date::text, tag, items::text, amount::text, settled::text, days::text from diff
+     order by grain, currency, ref_id nulls first, issue_date nulls first, tag nulls first limit 20`;
+  for (const r of rows) {
+    const who = r.ref_id ? `${r.grain === 2 || r.grain === 4 ? 'debtor' : 'client'} ${r.ref_id}` : null;
+    const key = [r.currency, who, r.issue_date, r.tag].filter(Boolean).join(', ');
+    const what = r.grain === 7 ? ['accounts', 'balance'] : ['invoices', 'outstanding'];
+    breaks.push({
+      kind: 'rollup',
+      message:
+        `the roll-up of ${GRAIN_NAMES[r.grain] ?? `grain ${r.grain}`} (${key}) is off by ${r.items} ${what[0]} and ${r.amount} ${what[1]}` +
+        (r.settled !== '0' || r.days !== '0' ? `, ${r.settled} settled invoices and ${r.days} days beyond terms` : '') +
+        ` against a recount of the ${r.grain === 7 ? 'ledger accounts' : 'invoices'} (the dashboard and the aging report show the roll-up)`,
+    });
+  }
+  const present = await sql<{ tgname: string }[]>`
+    select tgname from pg_trigger where not tgisinternal and tgenabled <> 'D' and tgname = any(${TRIGGERS.map(([, name]) => name)}::text[])`;
+  for (const [table, name] of TRIGGERS) {
+    if (!present.some((t) => t.tgname === name)) {
+      breaks.push({ kind: 'missing_guard', message: `trigger ${name} on ${table} is missing or disabled: the dashboard's roll-ups no longer follow ${table}` });
+    }
+  }
+}

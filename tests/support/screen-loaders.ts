@@ -1,0 +1,180 @@
+import type { Database } from '../../db/client';
+import type { Actor } from '../../lib/auth/actor';
+import { agreementVersions, getClient, listClients } from '../../lib/clients';
+import { getPayoutAccount } from '../../lib/clients/payout-account';
+import { listDisputes } from '../../lib/collections/disputes';
+import { listMisdirected } from '../../lib/collections/misdirected';
+import { listUnapplied } from '../../lib/collections/payments';
+import { listDebtors, listNoas } from '../../lib/debtors';
+import { listInvoices } from '../../lib/invoices';
+import { search } from '../../lib/search';
+import { getDebtorDetail } from '../../lib/debtors/detail';
+import { invoiceList, invoiceListParams, invoicePage, listCurrencies } from '../../lib/invoices/list';
+import { partiesNamed } from '../../lib/invoices/list-parties';
+import { parseListRequest } from '../../lib/lists/keyset';
+import { clientLedger, currentBalances } from '../../lib/ledger';
+import { clientReleases, reserveForecast, reserveHistory } from '../../lib/portal';
+import { reserveReport } from '../../lib/releases';
+import { agingBy } from '../../lib/reports/aging';
+import { dashboard } from '../../lib/reports/dashboard';
+import { listStatements } from '../../lib/statements';
+import { statementDrift } from '../../lib/statements/drift';
+
+/**
+ * Issue 13: what each console screen's loader runs, as calls of the same lib functions its page
+ * (or API route) makes, with the arguments it passes — for the plan check of
+ * tests/integration/query-plans.test.ts, which records every statement a loader sends and
+ * EXPLAINs it. ONE array: a screen that changes its loader changes its entry here; a new screen
+ * adds one. Keep each entry in step with its page (the file is named beside it).
+ */
+export interface LoaderContext {
+  /** the business date the pages would use as "today" */
+  asOf: string;
+  /** the staff member who uses the screen (each entry says which role) */
+  as(role: 'admin' | 'underwriter' | 'funding' | 'collections' | 'controller' | 'auditor'): Actor;
+  /** a client user of `clientId` (the portal) */
+  clientUser: Actor;
+  /** a client with invoices, reserve activity and a statement */
+  clientId: number;
+  /** a debtor with open invoices of several clients */
+  debtorId: number;
+  /** an open funded invoice */
+  invoiceId: number;
+}
+
+export interface ScreenLoader {
+  /** what a person opens, as the README and the console bench name it */
+  screen: string;
+  /** the page (or route) whose loader this mirrors */
+  source: string;
+  run(db: Database, c: LoaderContext): Promise<unknown>;
+  /**
+   * Sequential scans of invoices or journal_lines this screen is known to make today, each with
+   * who removes it: the plan check reports them instead of failing, and FAILS once one no longer
+   * happens (so the entry is removed with the fix). Keep this empty wherever possible.
+   */
+  knownScans?: { statement: RegExp; why: string }[];
+}
+
+export const SCREEN_LOADERS: ScreenLoader[] = [
+  {
+    screen: 'dashboard',
+    source: 'app/(console)/dashboard/page.tsx',
+    run: (db, c) => dashboard(db, c.asOf),
+  },
+  {
+    screen: 'aging report (collections → aging)',
+    source: 'app/(console)/collections/page.tsx AgingTab',
+    run: (db, c) => Promise.all([agingBy(db, 'debtor', c.asOf), agingBy(db, 'client', c.asOf)]),
+  },
+  {
+    screen: 'collections inbox',
+    source: 'app/(console)/collections/page.tsx InboxTab',
+    run: (db) => listUnapplied(db, { limit: 300 }),
+  },
+  {
+    screen: 'collections disputes',
+    source: 'app/(console)/collections/page.tsx DisputesTab',
+    run: (db) => Promise.all([listDisputes(db, { status: 'open' }), listDisputes(db, { status: 'resolved', limit: 50 })]),
+  },
+  {
+    screen: 'collections misdirected',
+    source: 'app/(console)/collections/page.tsx MisdirectedTab (as collections: clients and debtors for the form)',
+    run: (db, c) =>
+      Promise.all([
+        listMisdirected(db, { status: 'open' }),
+        listMisdirected(db, { status: 'remitted' }),
+        listClients(db, c.as('collections')),
+        listDebtors(db),
+      ]),
+  },
+  {
+    screen: 'client page',
+    source: 'app/(console)/clients/[id]/page.tsx (as underwriter)',
+    run: async (db, c) => {
+      const actor = c.as('underwriter');
+      await getClient(db, c.clientId, actor);
+      const [, , , , , , statements] = await Promise.all([
+        agreementVersions(db, c.clientId, actor),
+        listInvoices(db, actor, { clientId: c.clientId, limit: 200 }),
+        currentBalances(db, { clientId: c.clientId }),
+        clientLedger(db, c.clientId, { accounts: ['reserve'], limit: 500 }),
+        listNoas(db, c.clientId),
+        // the notice-of-assignment form's debtor picker (underwriters)
+        listDebtors(db),
+        listStatements(db, c.clientId, actor, { limit: 120 }),
+        getPayoutAccount(db, c.clientId, actor),
+      ]);
+      await statementDrift(db, c.clientId, statements);
+    },
+  },
+  {
+    screen: 'client reserve (GET /api/v1/clients/{id}/reserve)',
+    source: 'app/api/v1/clients/[id]/reserve/route.ts',
+    run: (db, c) => reserveReport(db, c.clientId, c.asOf, c.as('controller')),
+  },
+  {
+    screen: 'client statements list (GET /api/v1/clients/{id}/statements)',
+    source: 'app/api/v1/clients/[id]/statements/route.ts',
+    run: (db, c) => listStatements(db, c.clientId, c.as('controller'), { limit: 50 }),
+  },
+  {
+    screen: 'client portal',
+    source: 'app/(portal)/portal/page.tsx (as the client user)',
+    run: (db, c) =>
+      Promise.all([
+        getClient(db, c.clientId, c.clientUser),
+        reserveReport(db, c.clientId, c.asOf, c.clientUser),
+        reserveHistory(db, c.clientId, c.clientUser, { today: c.asOf }),
+        reserveForecast(db, c.clientId, c.clientUser, c.asOf),
+        clientReleases(db, c.clientId, c.clientUser),
+        listStatements(db, c.clientId, c.clientUser, { limit: 24 }),
+        listInvoices(db, c.clientUser, { limit: 500 }),
+      ]),
+  },
+  {
+    screen: 'debtor page',
+    source: 'app/(console)/debtors/[id]/page.tsx and GET /api/v1/debtors/{id} (as underwriter)',
+    run: (db, c) => getDebtorDetail(db, c.debtorId, c.as('underwriter'), { asOf: c.asOf }),
+  },
+  {
+    screen: 'search',
+    source: 'app/(console)/search/page.tsx and GET /api/v1/search (as collections)',
+    run: async (db, c) => {
+      await search(db, c.as('collections'), 'NW-10');
+      await search(db, c.as('collections'), 'INV');
+    },
+  },
+  // The invoices list (issue 13): the page's loader is invoicePage + listCurrencies (and, for a client or
+  // debtor typed by name, partiesNamed); GET /api/v1/invoices is the same invoicePage. Open, newest first;
+  // sorted by amount; a debtor's open invoices; days past due; an issue-date range; a client user's own.
+  ...(
+    [
+      ['open', { status: 'open' }],
+      ['sorted by amount', { sort: 'faceValue', order: 'desc' }],
+      ["a debtor's open invoices by outstanding", { status: 'open', debtorId: '#debtor', sort: 'outstanding', order: 'desc' }],
+      ['30+ days past due', { minDaysPastDue: '30' }],
+      ['an issue-date range', { from: '2026-02-01', to: '2026-02-28' }],
+    ] as const
+  ).map(([what, params]): ScreenLoader => ({
+    screen: `invoices list: ${what}`,
+    source: 'app/(console)/invoices/page.tsx and GET /api/v1/invoices',
+    run: (db, c) => {
+      const query = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === '#debtor' ? String(c.debtorId) : v]));
+      return Promise.all([invoicePage(db.sql, c.as('collections'), parseListRequest(invoiceList, invoiceListParams(query)), c.asOf), listCurrencies(db.sql)]);
+    },
+  })),
+  {
+    screen: 'invoices list: a client or debtor typed by name',
+    source: 'app/(console)/invoices/page.tsx (lib/invoices/list-parties.ts)',
+    run: (db) => Promise.all([partiesNamed(db.sql, 'client', 'Generated Client 1'), partiesNamed(db.sql, 'debtor', 'Generated')]),
+  },
+  {
+    screen: "invoices list (GET /api/v1/invoices, a client user's key)",
+    source: 'app/api/v1/invoices/route.ts',
+    run: (db, c) => invoicePage(db.sql, c.clientUser, parseListRequest(invoiceList, invoiceListParams({ sort: 'dueDate', order: 'asc' })), c.asOf),
+  },
+  // ── To add at the merge of issue 13 (built on other branches): ────────────────────────────────
+  // { screen: 'debtor page', source: 'app/(console)/debtors/[id]/page.tsx', run: (db, c) => …the debtor page's loader…(db, c.debtorId, c.as('underwriter')) },
+  // { screen: 'search', source: 'app/(console)/search/page.tsx and GET /api/v1/search', run: (db, c) => …search…(db, 'NW-10', c.as('collections')) },
+];
