@@ -1,18 +1,20 @@
 import type { Database } from '../../db/client';
 import type { Actor } from '../../lib/auth/actor';
-import { agreementVersions, getClient, listClients } from '../../lib/clients';
+import { agreementOn, agreementVersions, getClient, listClients } from '../../lib/clients';
 import { getPayoutAccount } from '../../lib/clients/payout-account';
 import { listDisputes } from '../../lib/collections/disputes';
 import { listMisdirected } from '../../lib/collections/misdirected';
 import { listUnapplied } from '../../lib/collections/payments';
 import { listDebtors, listNoas } from '../../lib/debtors';
-import { listInvoices } from '../../lib/invoices';
+import { getInvoice, listInvoices } from '../../lib/invoices';
+import { invoiceParties } from '../../lib/invoices/standing';
 import { search } from '../../lib/search';
 import { getDebtorDetail } from '../../lib/debtors/detail';
 import { invoiceList, invoiceListParams, invoicePage, listCurrencies } from '../../lib/invoices/list';
 import { partiesNamed } from '../../lib/invoices/list-parties';
 import { parseListRequest } from '../../lib/lists/keyset';
-import { clientLedger, currentBalances } from '../../lib/ledger';
+import { clientLedger, currentBalances, entriesForInvoice } from '../../lib/ledger';
+import { accrualHistory } from '../../lib/reports/fees';
 import { clientReleases, reserveForecast, reserveHistory } from '../../lib/portal';
 import { reserveReport } from '../../lib/releases';
 import { agingBy } from '../../lib/reports/aging';
@@ -173,6 +175,17 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
     screen: "invoices list (GET /api/v1/invoices, a client user's key)",
     source: 'app/api/v1/invoices/route.ts',
     run: (db, c) => invoicePage(db.sql, c.clientUser, parseListRequest(invoiceList, invoiceListParams({ sort: 'dueDate', order: 'asc' })), c.asOf),
+  },
+  {
+    // its fee to date from the accrual state, its entries by two index lookups, its fee history by
+    // one probe per day of its life (issue 13, "History does not slow the present")
+    screen: 'invoice page',
+    source: 'app/(console)/invoices/[id]/page.tsx (as funding)',
+    run: async (db, c) => {
+      const invoice = await getInvoice(db, c.invoiceId, c.as('funding'));
+      await Promise.all([entriesForInvoice(db, c.invoiceId), accrualHistory(db, c.invoiceId, invoice.currency), invoiceParties(db, c.invoiceId)]);
+      await agreementOn(db, Number(invoice.clientId), invoice.fundingDate ?? c.asOf);
+    },
   },
   // ── To add at the merge of issue 13 (built on other branches): ────────────────────────────────
   // { screen: 'debtor page', source: 'app/(console)/debtors/[id]/page.tsx', run: (db, c) => …the debtor page's loader…(db, c.debtorId, c.as('underwriter')) },
