@@ -58,58 +58,24 @@ export interface JobRunView {
   finishedAt: string | null;
 }
 
-export async function listJobRuns(database: Pick<Database, 'sql'>, filter: { job?: string; limit?: number } = {}): Promise<JobRunView[]> {
-  const rows = await database.sql<
-    {
-      id: string;
-      job: string;
-      business_date: string | null;
-      status: string;
-      progress: number;
-      totals: Record<string, unknown>;
-      error: string | null;
-      started_at: string;
-      finished_at: string | null;
-    }[]
-  >`
-    select id, job, business_date, status, progress, totals, error,
-           to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as started_at,
-           to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as finished_at
-      from job_runs where (${filter.job ?? null}::text is null or job = ${filter.job ?? null})
-     order by id desc limit ${filter.limit ?? 50}`;
-  return rows.map((r) => ({
-    id: r.id,
-    job: r.job,
-    businessDate: r.business_date,
-    status: r.status,
-    progress: r.progress,
-    totals: r.totals,
-    error: r.error,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-  }));
-}
+type JobRunRow = {
+  id: string;
+  job: string;
+  business_date: string | null;
+  status: string;
+  progress: number;
+  totals: Record<string, unknown>;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+};
 
-/** The run of a queued job, by its qualified id (`fee-accrual:12`), or null before a worker started it. */
-export async function jobRunByQueueJobId(database: Pick<Tx, 'sql'>, qualifiedId: string): Promise<JobRunView | null> {
-  const [r] = await database.sql<
-    {
-      id: string;
-      job: string;
-      business_date: string | null;
-      status: string;
-      progress: number;
-      totals: Record<string, unknown>;
-      error: string | null;
-      started_at: string;
-      finished_at: string | null;
-    }[]
-  >`
-    select id, job, business_date, status, progress, totals, error,
+/** The columns of a JobRunRow: the times in UTC, to the second. */
+const jobRunColumns = `id, job, business_date, status, progress, totals, error,
            to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as started_at,
-           to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as finished_at
-      from job_runs where queue_job_id = ${qualifiedId}`;
-  if (!r) return null;
+           to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as finished_at`;
+
+function jobRunView(r: JobRunRow): JobRunView {
   return {
     id: r.id,
     job: r.job,
@@ -121,4 +87,20 @@ export async function jobRunByQueueJobId(database: Pick<Tx, 'sql'>, qualifiedId:
     startedAt: r.started_at,
     finishedAt: r.finished_at,
   };
+}
+
+export async function listJobRuns(database: Pick<Database, 'sql'>, filter: { job?: string; limit?: number } = {}): Promise<JobRunView[]> {
+  const rows = await database.sql<JobRunRow[]>`
+    select ${database.sql.unsafe(jobRunColumns)}
+      from job_runs where (${filter.job ?? null}::text is null or job = ${filter.job ?? null})
+     order by id desc limit ${filter.limit ?? 50}`;
+  return rows.map(jobRunView);
+}
+
+/** The run of a queued job, by its qualified id (`fee-accrual:12`), or null before a worker started it. */
+export async function jobRunByQueueJobId(database: Pick<Tx, 'sql'>, qualifiedId: string): Promise<JobRunView | null> {
+  const [r] = await database.sql<JobRunRow[]>`
+    select ${database.sql.unsafe(jobRunColumns)}
+      from job_runs where queue_job_id = ${qualifiedId}`;
+  return r ? jobRunView(r) : null;
 }

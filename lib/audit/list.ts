@@ -3,6 +3,7 @@ import { checkDateRange, dayAfter, dayStart, prefixPattern } from '../lists/comm
 import { filterSchema, type ListDefinition } from '../lists/keyset';
 import type { ListSpec } from '../lists/respond';
 import { businessDate, optional, text } from '../validation/fields';
+import type { AuditEventRow, HashedFields } from './hash';
 
 /**
  * Issue 13: the audit log as a list (`GET /api/v1/audit-events`, Audit log). The table is
@@ -39,42 +40,13 @@ export const auditListDefinition: ListDefinition<AuditFilters> = {
   filters: auditFilters,
 };
 
-export interface AuditListItem {
+/** An event as the list shows it: what its hash covers (occurredAt: ISO 8601 in UTC, to the millisecond), its id and its chain's hashes. */
+export interface AuditListItem extends Omit<HashedFields, 'actorUserId'> {
   id: string;
-  /** ISO 8601 in UTC, to the millisecond */
-  occurredAt: string;
   actorUserId: string | null;
-  actor: string;
-  role: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-  source: string;
-  ip: string | null;
   prevHash: string;
   hash: string;
 }
-
-type AuditListRow = {
-  id: string;
-  occurred_at: string;
-  actor_user_id: string | null;
-  actor: string;
-  role: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  before: unknown;
-  after: unknown;
-  request_id: string | null;
-  source: string;
-  ip: string | null;
-  prev_hash: string;
-  hash: string;
-};
 
 /** `invoice.` (a family) matches every action it starts; anything else is one action. */
 function actionCondition(sql: RawSql, action: string) {
@@ -84,7 +56,7 @@ function actionCondition(sql: RawSql, action: string) {
 const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
 
 /** The audit log (who may read it is the route's and the page's: the audit section's roles). */
-export function auditList(sql: RawSql): ListSpec<AuditFilters, AuditListRow, AuditListItem> {
+export function auditList(sql: RawSql): ListSpec<AuditFilters, AuditEventRow, AuditListItem> {
   return {
     def: auditListDefinition,
     query: ({ filters: f }) => ({

@@ -5,7 +5,7 @@ import { postedFeeSql } from '../ledger/accrual';
 import { Big, moneyOut } from '../money';
 import { anchorOptions, compareWithAnchor, currentDatabaseName, nextAnchor, readLatestAnchor, type AnchorOptions, type AnchorReport } from './anchor';
 import { recordAudit } from './index';
-import { GENESIS_HASH, eventHash } from './hash';
+import { GENESIS_HASH, eventHash, hashedFields, type AuditEventRow } from './hash';
 import { verifyRollups } from '../reports/rollups';
 import { verifyDebtorRollups } from '../debtors/rollups';
 
@@ -42,24 +42,6 @@ export interface VerifyReport {
   anchor?: AnchorReport;
 }
 
-type EventRow = {
-  id: string;
-  occurred_at: string;
-  actor_user_id: string | null;
-  actor: string;
-  role: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  before: unknown;
-  after: unknown;
-  request_id: string | null;
-  source: string;
-  ip: string | null;
-  prev_hash: string;
-  hash: string;
-};
-
 export interface ChainPoint {
   /** the id of the last event checked ('0' before the first) */
   lastId: string;
@@ -85,7 +67,7 @@ export async function followAuditChain(
   let lastId = options.from?.lastId ?? '0';
   let count = 0;
   for (;;) {
-    const rows = await sql<EventRow[]>`
+    const rows = await sql<AuditEventRow[]>`
       select id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
              actor_user_id, actor, role, action, target_type, target_id, before, after, request_id, source, ip, prev_hash, hash
         from audit_events where id > ${lastId} order by id limit ${pageSize}`;
@@ -98,20 +80,7 @@ export async function followAuditChain(
           message: `audit event ${r.id}: its prev_hash ${r.prev_hash.slice(0, 12)}… does not match the hash of the event before it (${prev.slice(0, 12)}…): an event was removed, inserted or reordered`,
         });
       }
-      const computed = eventHash(r.prev_hash, {
-        occurredAt: r.occurred_at,
-        actorUserId: r.actor_user_id === null ? null : Number(r.actor_user_id),
-        actor: r.actor,
-        role: r.role,
-        action: r.action,
-        targetType: r.target_type,
-        targetId: r.target_id,
-        before: r.before,
-        after: r.after,
-        requestId: r.request_id,
-        source: r.source,
-        ip: r.ip,
-      });
+      const computed = eventHash(r.prev_hash, hashedFields(r));
       if (computed !== r.hash) {
         breaks.push({
           kind: 'audit_hash',

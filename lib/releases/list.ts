@@ -3,9 +3,10 @@ import type { Actor } from '../auth/actor';
 import { checkAmountRange, checkDateRange, containsPattern, ownClientOnly } from '../lists/common-filters';
 import { filterSchema, type ListDefinition } from '../lists/keyset';
 import type { ListSpec } from '../lists/respond';
-import { moneyOut } from '../money';
 import { businessDate, choice, currency, formMoney, id, optional, text } from '../validation/fields';
 import { cycleErrorSql, cycleStatusSql } from './cycle-status';
+import { releaseSummary, type ReleaseSummary, type ReleaseSummaryRow } from './release-rows';
+import { cycleView, type CycleRow, type CycleView } from './views';
 
 /**
  * Issue 13: the releases list (`GET /api/v1/releases`, Releases, and the approvals queue: the
@@ -69,57 +70,15 @@ export const releaseListDefinition: ListDefinition<ReleaseFilters> = {
 /** The approvals queue: the releases waiting for a decision, oldest first. */
 export const approvalQueueDefinition: ListDefinition<ReleaseFilters> = { ...releaseListDefinition, name: 'release-queue', defaultOrder: 'asc' };
 
-export interface ReleaseListItem {
-  id: string;
-  cycleId: string;
-  clientId: string;
-  clientName: string;
-  currency: string;
-  asOf: string;
-  amount: string;
-  approvedAmount: string | null;
-  status: string;
-  releaseMode: string;
-  needsController: boolean;
-  firstApprovedBy: string | null;
-  secondApprovedBy: string | null;
+/** A release as the list shows it: its summary and when it was paid (UTC, to the minute). */
+export interface ReleaseListItem extends ReleaseSummary {
   paidAt: string | null;
 }
 
-type ReleaseListRow = {
-  id: string;
-  cycle_id: string;
-  client_id: string;
-  client_name: string;
-  currency: string;
-  as_of: string;
-  amount: string;
-  approved_amount: string | null;
-  status: string;
-  release_mode: string;
-  needs_controller: string;
-  first_email: string | null;
-  second_email: string | null;
-  paid_at: string | null;
-};
+type ReleaseListRow = ReleaseSummaryRow & { paid_at: string | null };
 
 function releaseItem(r: ReleaseListRow): ReleaseListItem {
-  return {
-    id: r.id,
-    cycleId: r.cycle_id,
-    clientId: r.client_id,
-    clientName: r.client_name,
-    currency: r.currency,
-    asOf: r.as_of,
-    amount: moneyOut(r.amount, r.currency),
-    approvedAmount: r.approved_amount === null ? null : moneyOut(r.approved_amount, r.currency),
-    status: r.status,
-    releaseMode: r.release_mode,
-    needsController: r.needs_controller === 'yes',
-    firstApprovedBy: r.first_email,
-    secondApprovedBy: r.second_email,
-    paidAt: r.paid_at,
-  };
+  return { ...releaseSummary(r), paidAt: r.paid_at };
 }
 
 /**
@@ -199,37 +158,10 @@ export const cycleListDefinition: ListDefinition<CycleFilters> = {
 };
 
 /** A cycle as the API lists it: progress (`clientsDone` of `clientsDue`) and totals. */
-export interface CycleListItem {
-  id: string;
-  asOf: string;
-  kind: string;
-  status: string;
-  /** why a failed cycle stopped */
-  error: string | null;
-  clientsDue: number;
-  clientsDone: number;
-  totals: Record<string, number>;
-  createdBy: string;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
-type CycleListRow = {
-  id: string;
-  as_of: string;
-  kind: string;
-  status: string;
-  error: string | null;
-  clients_due: number;
-  clients_done: number;
-  totals: Record<string, number>;
-  created_by_label: string;
-  created_at: string;
-  finished_at: string | null;
-};
+export type CycleListItem = CycleView;
 
 /** Release cycles (staff: a cycle spans many clients). */
-export function cycleList(sql: RawSql): ListSpec<CycleFilters, CycleListRow, CycleListItem> {
+export function cycleList(sql: RawSql): ListSpec<CycleFilters, CycleRow, CycleListItem> {
   // cycle-status.ts names the cycle's columns bare: the FROM holds release_cycles alone, so they are its.
   const status = sql.unsafe(cycleStatusSql);
   const error = sql.unsafe(cycleErrorSql);
@@ -247,19 +179,7 @@ export function cycleList(sql: RawSql): ListSpec<CycleFilters, CycleListRow, Cyc
         f.to ? sql`rc.as_of <= ${f.to}::date` : null,
       ],
     }),
-    map: (r) => ({
-      id: r.id,
-      asOf: r.as_of,
-      kind: r.kind,
-      status: r.status,
-      error: r.error,
-      clientsDue: r.clients_due,
-      clientsDone: r.clients_done,
-      totals: r.totals,
-      createdBy: r.created_by_label,
-      createdAt: r.created_at,
-      finishedAt: r.finished_at,
-    }),
+    map: cycleView,
     csv: [
       { header: 'Cycle', value: (c) => c.id },
       { header: 'As of', value: (c) => c.asOf },

@@ -3,7 +3,12 @@ import { notFound } from '../errors';
 import { moneyOut } from '../money';
 import type { BreakdownLine } from './releasable';
 
-export interface ReleaseView {
+/**
+ * What every reading of a release shows — a release by id, a cycle's releases, the releases list
+ * and the approvals queue: its client, the amounts (formatted in the release's currency), its
+ * status and who approved it (their emails).
+ */
+export interface ReleaseSummary {
   id: string;
   cycleId: string;
   clientId: string;
@@ -17,11 +22,10 @@ export interface ReleaseView {
   needsController: boolean;
   firstApprovedBy: string | null;
   secondApprovedBy: string | null;
-  reason: string | null;
-  breakdown: { lines?: BreakdownLine[]; summary?: Record<string, string> };
 }
 
-export type ReleaseRow = {
+/** The columns a ReleaseSummary is read from: the release's, its client's name and its approvers' emails. */
+export type ReleaseSummaryRow = {
   id: string;
   cycle_id: string;
   client_id: string;
@@ -33,10 +37,37 @@ export type ReleaseRow = {
   status: string;
   release_mode: string;
   needs_controller: string;
-  first_approved_by: string | null;
-  second_approved_by: string | null;
   first_email: string | null;
   second_email: string | null;
+};
+
+export function releaseSummary(r: ReleaseSummaryRow): ReleaseSummary {
+  return {
+    id: r.id,
+    cycleId: r.cycle_id,
+    clientId: r.client_id,
+    clientName: r.client_name,
+    currency: r.currency,
+    asOf: r.as_of,
+    amount: moneyOut(r.amount, r.currency),
+    approvedAmount: r.approved_amount === null ? null : moneyOut(r.approved_amount, r.currency),
+    status: r.status,
+    releaseMode: r.release_mode,
+    needsController: r.needs_controller === 'yes',
+    firstApprovedBy: r.first_email,
+    secondApprovedBy: r.second_email,
+  };
+}
+
+/** A release as API.md shows it: its summary, the reason it was rejected, and how its amount was reached. */
+export interface ReleaseView extends ReleaseSummary {
+  reason: string | null;
+  breakdown: { lines?: BreakdownLine[]; summary?: Record<string, string> };
+}
+
+export type ReleaseRow = ReleaseSummaryRow & {
+  first_approved_by: string | null;
+  second_approved_by: string | null;
   reason: string | null;
   breakdown: ReleaseView['breakdown'];
   created_by: string | null;
@@ -54,23 +85,7 @@ export async function loadReleases(tx: Tx, filter: { id?: number; cycleId?: numb
 }
 
 export function releaseView(r: ReleaseRow): ReleaseView {
-  return {
-    id: r.id,
-    cycleId: r.cycle_id,
-    clientId: r.client_id,
-    clientName: r.client_name,
-    currency: r.currency,
-    asOf: r.as_of,
-    amount: moneyOut(r.amount, r.currency),
-    approvedAmount: r.approved_amount === null ? null : moneyOut(r.approved_amount, r.currency),
-    status: r.status,
-    releaseMode: r.release_mode,
-    needsController: r.needs_controller === 'yes',
-    firstApprovedBy: r.first_email,
-    secondApprovedBy: r.second_email,
-    reason: r.reason,
-    breakdown: r.breakdown,
-  };
+  return { ...releaseSummary(r), reason: r.reason, breakdown: r.breakdown };
 }
 
 /**

@@ -4,28 +4,25 @@ import { moneyOut } from '../money';
 import { cycleErrorSql, cycleStatusSql } from './cycle-status';
 import type { CycleSummary } from './queries';
 
-/** One release cycle with its progress (clients done of due) and totals, for its screen. */
-export async function getCycle(tx: Tx, id: number): Promise<CycleSummary & { finishedAt: string | null }> {
-  const [r] = await tx.sql<
-    {
-      id: string;
-      as_of: string;
-      kind: string;
-      status: string;
-      error: string | null;
-      clients_due: number;
-      clients_done: number;
-      totals: Record<string, number> | null;
-      created_by_label: string;
-      created_at: string;
-      finished_at: string | null;
-    }[]
-  >`
-    select id, as_of, kind, ${tx.sql.unsafe(cycleStatusSql)} as status, ${tx.sql.unsafe(cycleErrorSql)} as error, clients_due, clients_done, totals, created_by_label,
-           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at,
-           to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as finished_at
-      from release_cycles where id = ${id}`;
-  if (!r) throw notFound('Release cycle', id);
+/** A release cycle with its progress (clients done of due), totals and when it finished. */
+export type CycleView = CycleSummary & { finishedAt: string | null };
+
+/** The columns a CycleView is read from (status and error as cycle-status.ts derives them). */
+export type CycleRow = {
+  id: string;
+  as_of: string;
+  kind: string;
+  status: string;
+  error: string | null;
+  clients_due: number;
+  clients_done: number;
+  totals: Record<string, number> | null;
+  created_by_label: string;
+  created_at: string;
+  finished_at: string | null;
+};
+
+export function cycleView(r: CycleRow): CycleView {
   return {
     id: r.id,
     asOf: r.as_of,
@@ -39,6 +36,17 @@ export async function getCycle(tx: Tx, id: number): Promise<CycleSummary & { fin
     createdAt: r.created_at,
     finishedAt: r.finished_at,
   };
+}
+
+/** One release cycle with its progress (clients done of due) and totals, for its screen. */
+export async function getCycle(tx: Tx, id: number): Promise<CycleView> {
+  const [r] = await tx.sql<CycleRow[]>`
+    select id, as_of, kind, ${tx.sql.unsafe(cycleStatusSql)} as status, ${tx.sql.unsafe(cycleErrorSql)} as error, clients_due, clients_done, totals, created_by_label,
+           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at,
+           to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') as finished_at
+      from release_cycles where id = ${id}`;
+  if (!r) throw notFound('Release cycle', id);
+  return cycleView(r);
 }
 
 export interface ReleaseEntryLine {

@@ -3,8 +3,7 @@
 import { createContext, useContext, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Field, fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
 import { ClientPicker } from '@/app/_components/client-picker';
-import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
-import { InvoiceNumberInput } from '@/app/_components/invoice-number-input';
+import { useConfirmableAction } from '@/app/_components/confirm-step';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
 import {
@@ -16,17 +15,25 @@ import {
   type CollectionsState,
   type ImportState,
 } from './actions';
+import {
+  ConfirmArea,
+  DisputeFields,
+  fieldErrors,
+  invalid,
+  InvoiceNumberField,
+  RecourseDateField,
+  RowField,
+  smallField,
+  StateInput,
+  writeOffButton,
+} from './form-parts';
 import { Answer } from './inbox';
 
 const initial: CollectionsState = { ok: false, message: '' };
-const smallField = 'mt-1 block rounded-md border border-slate-300 px-2 py-1 text-sm';
 
 type Act<S> = (prev: S, form: FormData) => Promise<S>;
 /** formAction's answers carry the collections extras (lines, choices, confirm) at run time. */
 const typed = <S extends CollectionsState>(action: unknown) => action as Act<S>;
-
-/** aria attributes of a field with an error (described by the error under it). */
-const invalid = (errorId: string, message: string | undefined) => (message ? { 'aria-invalid': true as const, 'aria-describedby': errorId } : {});
 
 /**
  * An action's state for a form that keeps what was typed when refused (the form is not reset),
@@ -39,23 +46,7 @@ function useCollectionsForm<S extends CollectionsState>(action: Act<S>, init: S)
   useEffect(() => {
     if (state.ok && !state.confirm) ref.current?.reset();
   }, [state]);
-  return { ...form, ref, err: state.ok ? {} : (state.errors ?? {}) };
-}
-
-/** The question and the Cancelled note of a form that asks before acting. */
-function ConfirmArea({
-  form,
-  what,
-}: {
-  form: Pick<ReturnType<typeof useConfirmableAction>, 'asking' | 'confirm' | 'cancel' | 'cancelled' | 'pending'>;
-  what: string;
-}) {
-  return (
-    <>
-      <ConfirmStep request={form.asking} onConfirm={form.confirm} onCancel={form.cancel} pending={form.pending} />
-      <Cancelled show={form.cancelled} what={what} />
-    </>
-  );
+  return { ...form, ref, err: fieldErrors(state) };
 }
 
 /**
@@ -106,50 +97,10 @@ export function RecordPaymentForm({ today }: { today: string }) {
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Record a payment" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-        <Field id={`${id}-amount`} label="Amount" hint={MONEY_HINT} error={err.amount}>
-          <input
-            id={`${id}-amount`}
-            name="amount"
-            required
-            inputMode="decimal"
-            placeholder="950.00"
-            defaultValue={typedValue(state, 'amount')}
-            className={`${fieldClass} num`}
-            {...invalid(`${id}-amount-error`, err.amount)}
-          />
-        </Field>
-        <Field id={`${id}-currency`} label="Currency" error={err.currency}>
-          <input
-            id={`${id}-currency`}
-            name="currency"
-            required
-            maxLength={3}
-            defaultValue={typedValue(state, 'currency', 'USD')}
-            className={fieldClass}
-            {...invalid(`${id}-currency-error`, err.currency)}
-          />
-        </Field>
-        <Field id={`${id}-date`} label="Received date" error={err.receivedDate}>
-          <input
-            id={`${id}-date`}
-            name="receivedDate"
-            type="date"
-            required
-            defaultValue={typedValue(state, 'receivedDate', today)}
-            className={fieldClass}
-            {...invalid(`${id}-date-error`, err.receivedDate)}
-          />
-        </Field>
-        <Field id={`${id}-payer`} label="Payer name" error={err.payerName}>
-          <input
-            id={`${id}-payer`}
-            name="payerName"
-            maxLength={300}
-            defaultValue={typedValue(state, 'payerName')}
-            className={fieldClass}
-            {...invalid(`${id}-payer-error`, err.payerName)}
-          />
-        </Field>
+        <StateInput id={`${id}-amount`} name="amount" label="Amount" hint={MONEY_HINT} state={state} error={err.amount} money required placeholder="950.00" />
+        <StateInput id={`${id}-currency`} name="currency" label="Currency" state={state} fallback="USD" error={err.currency} required maxLength={3} />
+        <StateInput id={`${id}-date`} name="receivedDate" label="Received date" type="date" state={state} fallback={today} error={err.receivedDate} required />
+        <StateInput id={`${id}-payer`} name="payerName" label="Payer name" state={state} error={err.payerName} maxLength={300} />
         <div className="sm:col-span-2">
           <Field id={`${id}-reference`} label="Reference" hint="The remittance text: invoice numbers in it are matched" error={err.reference}>
             <input
@@ -282,53 +233,9 @@ export function OpenDisputeForm({ today, clients }: { today: string; clients?: {
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Open a dispute" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
-        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber ?? err.invoiceId}>
-          <InvoiceNumberInput
-            id={`${id}-invoice`}
-            required
-            defaultValue={typedValue(state, 'invoiceNumber')}
-            choices={state.ok ? undefined : state.invoiceChoices}
-            error={err.invoiceNumber ?? err.invoiceId}
-            idError={err.invoiceId}
-            inputClassName={fieldClass}
-          />
-        </Field>
+        <InvoiceNumberField id={`${id}-invoice`} state={state} err={err} />
         <InvoiceClientSelect id={`${id}-client`} name="clientId" state={state} clients={clients} error={err.clientId} />
-        <Field id={`${id}-amount`} label="Disputed amount" error={err.amount}>
-          <input
-            id={`${id}-amount`}
-            name="amount"
-            required
-            inputMode="decimal"
-            title={MONEY_HINT}
-            defaultValue={typedValue(state, 'amount')}
-            className={`${fieldClass} num`}
-            {...invalid(`${id}-amount-error`, err.amount)}
-          />
-        </Field>
-        <div className="sm:col-span-2">
-          <Field id={`${id}-reason`} label="Reason" error={err.reason}>
-            <input
-              id={`${id}-reason`}
-              name="reason"
-              required
-              maxLength={2000}
-              defaultValue={typedValue(state, 'reason')}
-              className={fieldClass}
-              {...invalid(`${id}-reason-error`, err.reason)}
-            />
-          </Field>
-        </div>
-        <Field id={`${id}-date`} label="Opened on" error={err.date}>
-          <input
-            id={`${id}-date`}
-            name="date"
-            type="date"
-            defaultValue={typedValue(state, 'date', today)}
-            className={fieldClass}
-            {...invalid(`${id}-date-error`, err.date)}
-          />
-        </Field>
+        <DisputeFields id={id} state={state} err={err} today={today} />
         <div className="flex items-end">
           <button type="submit" disabled={pending} className={primaryButton}>
             Open dispute
@@ -388,10 +295,7 @@ export function ResolveDisputeForm({
     <form onSubmit={submit} aria-label={`Resolve the dispute on ${number}`} className="flex flex-wrap items-end gap-2">
       <input type="hidden" name="disputeId" value={disputeId} />
       <input type="hidden" name="invoiceId" value={invoiceId} />
-      <div>
-        <label htmlFor={`${id}-outcome`} className="text-xs font-medium">
-          Outcome
-        </label>
+      <RowField id={`${id}-outcome`} label="Outcome" error={err.outcome}>
         <select
           id={`${id}-outcome`}
           name="outcome"
@@ -403,12 +307,8 @@ export function ResolveDisputeForm({
           <option value="credit_note">credit_note: the client credited the debtor</option>
           <option value="chargeback">chargeback: charge it back to the client</option>
         </select>
-        <RowError id={`${id}-outcome-error`} message={err.outcome} />
-      </div>
-      <div>
-        <label htmlFor={`${id}-amount`} className="text-xs font-medium">
-          Amount
-        </label>
+      </RowField>
+      <RowField id={`${id}-amount`} label="Amount" error={err.amount}>
         <input
           id={`${id}-amount`}
           name="amount"
@@ -417,12 +317,8 @@ export function ResolveDisputeForm({
           className={`${smallField} num w-28`}
           {...invalid(`${id}-amount-error`, err.amount)}
         />
-        <RowError id={`${id}-amount-error`} message={err.amount} />
-      </div>
-      <div>
-        <label htmlFor={`${id}-date`} className="text-xs font-medium">
-          Date
-        </label>
+      </RowField>
+      <RowField id={`${id}-date`} label="Date" error={err.date}>
         <input
           id={`${id}-date`}
           name="date"
@@ -431,21 +327,12 @@ export function ResolveDisputeForm({
           className={smallField}
           {...invalid(`${id}-date-error`, err.date)}
         />
-        <RowError id={`${id}-date-error`} message={err.date} />
-      </div>
+      </RowField>
       <button type="submit" disabled={pending} className={secondaryButton}>
         Resolve
       </button>
     </form>
   );
-}
-
-function RowError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p id={id} className="mt-0.5 max-w-xs text-xs text-red-700">
-      {message}
-    </p>
-  ) : null;
 }
 
 export function MisdirectedForm({ debtors, today }: { debtors: { id: string; name: string; detail: string }[]; today: string }) {
@@ -482,60 +369,18 @@ export function MisdirectedForm({ debtors, today }: { debtors: { id: string; nam
             ))}
           </select>
         </Field>
-        <Field id={`${id}-amount`} label="Amount" error={err.amount}>
-          <input
-            id={`${id}-amount`}
-            name="amount"
-            required
-            inputMode="decimal"
-            title={MONEY_HINT}
-            defaultValue={typedValue(state, 'amount')}
-            className={`${fieldClass} num`}
-            {...invalid(`${id}-amount-error`, err.amount)}
-          />
-        </Field>
-        <Field id={`${id}-currency`} label="Currency" error={err.currency}>
-          <input
-            id={`${id}-currency`}
-            name="currency"
-            required
-            maxLength={3}
-            defaultValue={typedValue(state, 'currency', 'USD')}
-            className={fieldClass}
-            {...invalid(`${id}-currency-error`, err.currency)}
-          />
-        </Field>
-        <Field id={`${id}-date`} label="Paid on" error={err.paidDate}>
-          <input
-            id={`${id}-date`}
-            name="paidDate"
-            type="date"
-            required
-            defaultValue={typedValue(state, 'paidDate', today)}
-            className={fieldClass}
-            {...invalid(`${id}-date-error`, err.paidDate)}
-          />
-        </Field>
-        <Field id={`${id}-invoices`} label="Invoice numbers (comma-separated)" error={err.invoiceNumbers}>
-          <input
-            id={`${id}-invoices`}
-            name="invoiceNumbers"
-            placeholder="NW-1001, NW-1002"
-            defaultValue={typedValue(state, 'invoiceNumbers')}
-            className={fieldClass}
-            {...invalid(`${id}-invoices-error`, err.invoiceNumbers)}
-          />
-        </Field>
-        <Field id={`${id}-note`} label="Note" error={err.note}>
-          <input
-            id={`${id}-note`}
-            name="note"
-            maxLength={1000}
-            defaultValue={typedValue(state, 'note')}
-            className={fieldClass}
-            {...invalid(`${id}-note-error`, err.note)}
-          />
-        </Field>
+        <StateInput id={`${id}-amount`} name="amount" label="Amount" state={state} error={err.amount} money required title={MONEY_HINT} />
+        <StateInput id={`${id}-currency`} name="currency" label="Currency" state={state} fallback="USD" error={err.currency} required maxLength={3} />
+        <StateInput id={`${id}-date`} name="paidDate" label="Paid on" type="date" state={state} fallback={today} error={err.paidDate} required />
+        <StateInput
+          id={`${id}-invoices`}
+          name="invoiceNumbers"
+          label="Invoice numbers (comma-separated)"
+          state={state}
+          error={err.invoiceNumbers}
+          placeholder="NW-1001, NW-1002"
+        />
+        <StateInput id={`${id}-note`} name="note" label="Note" state={state} error={err.note} maxLength={1000} />
         <div className="flex items-end">
           <button type="submit" disabled={pending} className={primaryButton}>
             Record misdirected payment
@@ -555,10 +400,7 @@ export function RemitForm({ misdirectedId, label, today }: { misdirectedId: stri
   return (
     <form onSubmit={submit} aria-label={`Client remitted ${label}`} className="flex flex-wrap items-end gap-2">
       <input type="hidden" name="id" value={misdirectedId} />
-      <div>
-        <label htmlFor={`${id}-date`} className="text-xs font-medium">
-          Received date
-        </label>
+      <RowField id={`${id}-date`} label="Received date" error={err.receivedDate}>
         <input
           id={`${id}-date`}
           name="receivedDate"
@@ -568,8 +410,7 @@ export function RemitForm({ misdirectedId, label, today }: { misdirectedId: stri
           className={smallField}
           {...invalid(`${id}-date-error`, err.receivedDate)}
         />
-        <RowError id={`${id}-date-error`} message={err.receivedDate} />
-      </div>
+      </RowField>
       <button type="submit" disabled={pending} className={secondaryButton}>
         Client remitted
       </button>
@@ -588,40 +429,14 @@ export function RecourseForm({ today, clients }: { today: string; clients?: { id
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Charge back or write off an invoice" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id={`${id}-invoice`} label="Invoice number" error={err.invoiceNumber ?? err.invoiceId}>
-          <InvoiceNumberInput
-            id={`${id}-invoice`}
-            required
-            defaultValue={typedValue(state, 'invoiceNumber')}
-            choices={state.ok ? undefined : state.invoiceChoices}
-            error={err.invoiceNumber ?? err.invoiceId}
-            idError={err.invoiceId}
-            inputClassName={fieldClass}
-          />
-        </Field>
+        <InvoiceNumberField id={`${id}-invoice`} state={state} err={err} />
         <InvoiceClientSelect id={`${id}-client`} name="clientId" state={state} clients={clients} error={err.clientId} />
-        <Field id={`${id}-date`} label="Date" error={err.date}>
-          <input
-            id={`${id}-date`}
-            name="date"
-            type="date"
-            required
-            defaultValue={typedValue(state, 'date', today)}
-            className={fieldClass}
-            {...invalid(`${id}-date-error`, err.date)}
-          />
-        </Field>
+        <RecourseDateField id={`${id}-date`} state={state} err={err} today={today} />
         <div className="flex items-end gap-2 sm:col-span-2">
           <button type="submit" name="intent" value="chargeback" disabled={pending} className={primaryButton}>
             Charge back (recourse)
           </button>
-          <button
-            type="submit"
-            name="intent"
-            value="write_off"
-            disabled={pending}
-            className="rounded-md border border-red-300 px-3 py-2 text-sm text-red-800 disabled:opacity-60"
-          >
+          <button type="submit" name="intent" value="write_off" disabled={pending} className={writeOffButton}>
             Write off (non-recourse)
           </button>
         </div>

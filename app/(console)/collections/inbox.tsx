@@ -2,26 +2,16 @@
 
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
-import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
+import { useConfirmableAction } from '@/app/_components/confirm-step';
 import { InvoiceNumberInput } from '@/app/_components/invoice-number-input';
 import type { InvoiceChoice } from '@/lib/invoices/reference';
 import { typedValue } from '@/lib/http/action-state';
 import { Big, displayMoney } from '@/lib/money';
 import { inboxAction, type CollectionsState } from './actions';
+import { ConfirmArea, invalid, RowError, RowField, smallField } from './form-parts';
 import type { InboxCard } from './suggestions';
 
 const initial: CollectionsState = { ok: false, message: '' };
-
-function RowError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p id={id} className="mt-0.5 max-w-xs text-xs text-red-700">
-      {message}
-    </p>
-  ) : null;
-}
-
-const invalid = (errorId: string, message: string | undefined) => (message ? { 'aria-invalid': true as const, 'aria-describedby': errorId } : {});
-const smallField = 'mt-1 block rounded-md border border-slate-300 px-2 py-1 text-sm';
 
 export function Answer({ state }: { state: CollectionsState }) {
   if (!state.message) return null;
@@ -53,12 +43,7 @@ export function Inbox({ payments, canAct, today }: { payments: InboxCard[]; canA
   // The payment the answer is about: named by the command, or — a refused form — by what was sent back.
   const about = state.paymentId ?? typedValue(state, 'paymentId');
   const listed = payments.some((p) => p.id === about);
-  const confirmArea = (
-    <>
-      <ConfirmStep request={form.asking} onConfirm={form.confirm} onCancel={form.cancel} pending={form.pending} />
-      <Cancelled show={form.cancelled} what="nothing was applied or refunded." />
-    </>
-  );
+  const confirmArea = <ConfirmArea form={form} what="nothing was applied or refunded." />;
   return (
     <div>
       {!listed ? confirmArea : null}
@@ -323,10 +308,7 @@ function SplitForm({
             <div key={r.key} className="flex flex-wrap items-end gap-2">
               <input type="hidden" name="invoiceId" value={other ? r.picked : r.choice} />
               {p.invoices.length > 0 ? (
-                <div>
-                  <label htmlFor={`${base}-pick-${r.key}`} className="text-xs font-medium">
-                    Invoice<span className="sr-only"> {n}</span>
-                  </label>
+                <RowField id={`${base}-pick-${r.key}`} label="Invoice" row={n} error={other ? undefined : err('invoiceId')}>
                   <select
                     id={`${base}-pick-${r.key}`}
                     value={r.choice}
@@ -341,14 +323,10 @@ function SplitForm({
                     ))}
                     <option value="other">Another invoice (type its number)</option>
                   </select>
-                  <RowError id={`${base}-pick-${r.key}-error`} message={other ? undefined : err('invoiceId')} />
-                </div>
+                </RowField>
               ) : null}
               {other ? (
-                <div>
-                  <label htmlFor={`${base}-number-${r.key}`} className="text-xs font-medium">
-                    Invoice number<span className="sr-only"> {n}</span>
-                  </label>
+                <RowField id={`${base}-number-${r.key}`} label="Invoice number" row={n} error={err('invoiceNumber') ?? (other ? err('invoiceId') : undefined)}>
                   <div className="w-56 max-w-full">
                     <InvoiceNumberInput
                       id={`${base}-number-${r.key}`}
@@ -363,16 +341,12 @@ function SplitForm({
                       inputClassName={`${smallField} w-full`}
                     />
                   </div>
-                  <RowError id={`${base}-number-${r.key}-error`} message={err('invoiceNumber') ?? (other ? err('invoiceId') : undefined)} />
-                </div>
+                </RowField>
               ) : (
                 <input type="hidden" name="invoiceNumber" value="" />
               )}
               {askClient ? (
-                <div>
-                  <label htmlFor={`${base}-client-${r.key}`} className="text-xs font-medium">
-                    Client<span className="sr-only"> {n}</span>
-                  </label>
+                <RowField id={`${base}-client-${r.key}`} label="Client" row={n} error={err('invoiceClientId')}>
                   <select
                     id={`${base}-client-${r.key}`}
                     name="invoiceClientId"
@@ -388,15 +362,11 @@ function SplitForm({
                       </option>
                     ))}
                   </select>
-                  <RowError id={`${base}-client-${r.key}-error`} message={err('invoiceClientId')} />
-                </div>
+                </RowField>
               ) : (
                 <input type="hidden" name="invoiceClientId" value={other ? r.clientId : ''} />
               )}
-              <div>
-                <label htmlFor={`${base}-amount-${r.key}`} className="text-xs font-medium">
-                  Amount<span className="sr-only"> {n}</span>
-                </label>
+              <RowField id={`${base}-amount-${r.key}`} label="Amount" row={n} error={err('amount')}>
                 <input
                   id={`${base}-amount-${r.key}`}
                   name="amount"
@@ -406,8 +376,7 @@ function SplitForm({
                   className={`${smallField} num w-32`}
                   {...invalid(`${base}-amount-${r.key}-error`, err('amount'))}
                 />
-                <RowError id={`${base}-amount-${r.key}-error`} message={err('amount')} />
-              </div>
+              </RowField>
               {rows.length > 1 ? (
                 <button
                   type="button"
@@ -437,18 +406,14 @@ function SplitForm({
         >
           Add a row
         </button>
-        <div>
-          <label htmlFor={`${base}-short`} className="text-xs font-medium">
-            If an invoice is left short
-          </label>
+        <RowField id={`${base}-short`} label="If an invoice is left short" error={errors.shortPay}>
           <select id={`${base}-short`} name="shortPay" defaultValue="" className={smallField} {...invalid(`${base}-short-error`, errors.shortPay)}>
             <option value="">none: leave it open</option>
             <option value="accept">accept (within tolerance)</option>
             <option value="dispute">dispute</option>
             <option value="chargeback">chargeback</option>
           </select>
-          <RowError id={`${base}-short-error`} message={errors.shortPay} />
-        </div>
+        </RowField>
         <button type="submit" disabled={pending} className={primaryButton}>
           Apply
         </button>
@@ -481,10 +446,7 @@ function RefundForm({
       <input type="hidden" name="intent" value="refund" />
       <input type="hidden" name="paymentId" value={p.id} />
       <div className="mt-2 grid gap-2">
-        <div>
-          <label htmlFor={`${base}-amount`} className="text-xs font-medium">
-            Refund amount
-          </label>
+        <RowField id={`${base}-amount`} label="Refund amount" error={errors.refundAmount}>
           <input
             id={`${base}-amount`}
             name="refundAmount"
@@ -493,12 +455,8 @@ function RefundForm({
             className={`${fieldClass} num`}
             {...invalid(`${base}-amount-error`, errors.refundAmount)}
           />
-          <RowError id={`${base}-amount-error`} message={errors.refundAmount} />
-        </div>
-        <div>
-          <label htmlFor={`${base}-date`} className="text-xs font-medium">
-            Refund date
-          </label>
+        </RowField>
+        <RowField id={`${base}-date`} label="Refund date" error={errors.refundDate}>
           <input
             id={`${base}-date`}
             name="refundDate"
@@ -507,8 +465,7 @@ function RefundForm({
             className={fieldClass}
             {...invalid(`${base}-date-error`, errors.refundDate)}
           />
-          <RowError id={`${base}-date-error`} message={errors.refundDate} />
-        </div>
+        </RowField>
       </div>
       <button type="submit" disabled={pending} className={`${secondaryButton} mt-2`}>
         Refund unapplied

@@ -2,17 +2,14 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useId } from 'react';
-import { Field, fieldClass, primaryButton } from '@/app/(console)/clients/form-kit';
+import { primaryButton } from '@/app/(console)/clients/form-kit';
 import { openDisputeAction, recourseAction, type CollectionsState } from '@/app/(console)/collections/actions';
+import { ConfirmArea, DisputeFields, fieldErrors, RecourseDateField, writeOffButton } from '@/app/(console)/collections/form-parts';
 import { Answer } from '@/app/(console)/collections/inbox';
-import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
-import { typedValue } from '@/lib/http/action-state';
-import { MONEY_HINT } from '@/lib/validation/fields';
+import { useConfirmableAction } from '@/app/_components/confirm-step';
 
 const initial: CollectionsState = { ok: false, message: '' };
 type Act = (prev: CollectionsState, form: FormData) => Promise<CollectionsState>;
-
-const invalid = (errorId: string, message: string | undefined) => (message ? { 'aria-invalid': true as const, 'aria-describedby': errorId } : {});
 
 /** A done command refreshes the page (the invoice's status, reserve and fee change). */
 function useRefreshOnDone(state: CollectionsState) {
@@ -55,7 +52,7 @@ function InvoiceDisputeForm({
 }) {
   const form = useConfirmableAction<CollectionsState>(openDisputeAction as Act, initial);
   const { state, pending, onSubmit } = form;
-  const err = state.ok ? {} : (state.errors ?? {});
+  const err = fieldErrors(state);
   const id = useId();
   useRefreshOnDone(state);
   if (!allowed) return <Answer state={state} />;
@@ -64,41 +61,7 @@ function InvoiceDisputeForm({
       <h3 className="text-sm font-medium">Open a dispute</h3>
       <form onSubmit={onSubmit} aria-label={`Open a dispute on ${number}`} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
         <Named number={number} invoiceId={invoiceId} />
-        <Field id={`${id}-amount`} label="Disputed amount" hint={`At most the ${owed} still owed`} error={err.amount}>
-          <input
-            id={`${id}-amount`}
-            name="amount"
-            required
-            inputMode="decimal"
-            title={MONEY_HINT}
-            defaultValue={typedValue(state, 'amount', outstanding)}
-            className={`${fieldClass} num`}
-            {...invalid(`${id}-amount-error`, err.amount)}
-          />
-        </Field>
-        <div className="sm:col-span-2">
-          <Field id={`${id}-reason`} label="Reason" error={err.reason}>
-            <input
-              id={`${id}-reason`}
-              name="reason"
-              required
-              maxLength={2000}
-              defaultValue={typedValue(state, 'reason')}
-              className={fieldClass}
-              {...invalid(`${id}-reason-error`, err.reason)}
-            />
-          </Field>
-        </div>
-        <Field id={`${id}-date`} label="Opened on" error={err.date}>
-          <input
-            id={`${id}-date`}
-            name="date"
-            type="date"
-            defaultValue={typedValue(state, 'date', today)}
-            className={fieldClass}
-            {...invalid(`${id}-date-error`, err.date)}
-          />
-        </Field>
+        <DisputeFields id={id} state={state} err={err} today={today} amount={outstanding} amountHint={`At most the ${owed} still owed`} />
         <div className="flex items-end">
           <button type="submit" disabled={pending} className={primaryButton}>
             Open dispute
@@ -131,7 +94,7 @@ function InvoiceRecourseForm({
 }) {
   const form = useConfirmableAction<CollectionsState>(recourseAction as Act, initial);
   const { state, pending, onSubmit } = form;
-  const err = state.ok ? {} : (state.errors ?? {});
+  const err = fieldErrors(state);
   const id = useId();
   useRefreshOnDone(state);
   const label = intent === 'chargeback' ? 'Charge back (recourse)' : 'Write off (non-recourse)';
@@ -148,27 +111,12 @@ function InvoiceRecourseForm({
       >
         <Named number={number} invoiceId={invoiceId} />
         <input type="hidden" name="intent" value={intent} />
-        <Field id={`${id}-date`} label="Date" error={err.date}>
-          <input
-            id={`${id}-date`}
-            name="date"
-            type="date"
-            required
-            defaultValue={typedValue(state, 'date', today)}
-            className={fieldClass}
-            {...invalid(`${id}-date-error`, err.date)}
-          />
-        </Field>
-        <button
-          type="submit"
-          disabled={pending}
-          className={intent === 'chargeback' ? primaryButton : 'rounded-md border border-red-300 px-3 py-2 text-sm text-red-800 disabled:opacity-60'}
-        >
+        <RecourseDateField id={`${id}-date`} state={state} err={err} today={today} />
+        <button type="submit" disabled={pending} className={intent === 'chargeback' ? primaryButton : writeOffButton}>
           {label}
         </button>
       </form>
-      <ConfirmStep request={form.asking} onConfirm={form.confirm} onCancel={form.cancel} pending={form.pending} />
-      <Cancelled show={form.cancelled} what={intent === 'chargeback' ? 'nothing was charged back.' : 'nothing was written off.'} />
+      <ConfirmArea form={form} what={intent === 'chargeback' ? 'nothing was charged back.' : 'nothing was written off.'} />
       {state.confirm ? null : <Answer state={state} />}
     </div>
   );
