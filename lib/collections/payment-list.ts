@@ -5,6 +5,7 @@ import { filterSchema, keysetPage, type ListDefinition, type ListPage, type List
 import type { ListSpec } from '../lists/respond';
 import { moneyOut } from '../money';
 import { businessDate, choice, currency, formMoney, id, optional, text } from '../validation/fields';
+import { paymentSummary, type PaymentSummary, type PaymentSummaryRow } from './payment-summary';
 import type { InboxPayment, PaymentView } from './payments';
 
 /**
@@ -81,33 +82,12 @@ export const inboxListDefinition: ListDefinition<InboxFilters> = {
 /** What makes a payment the inbox's: the condition of the partial index payments_inbox_idx, word for word. */
 const inbox = (sql: RawSql) => sql`p.status in ('unapplied', 'partially_applied') and p.unapplied > 0`;
 
-export interface PaymentListItem {
-  id: string;
-  status: string;
-  currency: string;
-  amount: string;
-  unapplied: string;
-  receivedDate: string;
-  payerName: string;
-  reference: string;
-  source: string;
-  debtorId: string | null;
+/** A payment as the list shows it: its summary and its debtor's name. */
+export interface PaymentListItem extends PaymentSummary {
   debtorName: string | null;
 }
 
-type PaymentListRow = {
-  id: string;
-  status: string;
-  currency: string;
-  amount: string;
-  unapplied: string;
-  received_date: string;
-  payer_name: string;
-  reference: string;
-  source: string;
-  debtor_id: string | null;
-  debtor_name: string | null;
-};
+type PaymentListRow = PaymentSummaryRow & { debtor_name: string | null };
 
 /**
  * "Contains" on a payer or reference, compared as search does (letters and digits, any case: a typed
@@ -141,19 +121,7 @@ function select(sql: RawSql) {
 }
 
 export function paymentItem(r: PaymentListRow): PaymentListItem {
-  return {
-    id: r.id,
-    status: r.status,
-    currency: r.currency,
-    amount: moneyOut(r.amount, r.currency),
-    unapplied: moneyOut(r.unapplied, r.currency),
-    receivedDate: r.received_date,
-    payerName: r.payer_name,
-    reference: r.reference,
-    source: r.source,
-    debtorId: r.debtor_id,
-    debtorName: r.debtor_name,
-  };
+  return { ...paymentSummary(r), debtorName: r.debtor_name };
 }
 
 const csv = [

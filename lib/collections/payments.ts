@@ -13,6 +13,7 @@ import { currencyField, parseInput } from '../validation';
 import { chargeToClient, type ChargeResult } from './charges';
 import { openDispute } from './disputes';
 import { matchPayments } from './match-service';
+import { paymentSummary, type PaymentSummary, type PaymentSummaryRow } from './payment-summary';
 import { normalizePayerName } from './matching';
 import { withinTolerance } from './waterfall';
 
@@ -44,34 +45,12 @@ export const applicationInputSchema = z.object({
   shortPay: z.enum(['accept', 'dispute', 'chargeback'], { error: 'must be accept, dispute or chargeback' }).optional(),
 });
 
-export interface PaymentView {
-  id: string;
-  status: string;
-  currency: string;
-  amount: string;
-  unapplied: string;
-  receivedDate: string;
-  payerName: string;
-  reference: string;
-  source: string;
-  debtorId: string | null;
+export interface PaymentView extends PaymentSummary {
   suggestions: { invoiceId: string; amount: string; confidence: string; invoiceIds?: string[]; reason?: string }[];
   applications: { invoiceId: string; amount: string; date: string }[];
 }
 
-type PaymentRow = {
-  id: string;
-  currency: string;
-  amount: string;
-  unapplied: string;
-  received_date: string;
-  payer_name: string;
-  reference: string;
-  source: string;
-  status: string;
-  debtor_id: string | null;
-  suggestions: PaymentView['suggestions'];
-};
+type PaymentRow = PaymentSummaryRow & { suggestions: PaymentView['suggestions'] };
 
 export async function paymentView(tx: Tx, paymentId: number): Promise<PaymentView> {
   const [p] = await tx.sql<PaymentRow[]>`select * from payments where id = ${paymentId}`;
@@ -79,16 +58,7 @@ export async function paymentView(tx: Tx, paymentId: number): Promise<PaymentVie
   const apps = await tx.sql<{ invoice_id: string; amount: string; applied_date: string }[]>`
     select invoice_id, amount, applied_date from payment_applications where payment_id = ${paymentId} order by id`;
   return {
-    id: p.id,
-    status: p.status,
-    currency: p.currency,
-    amount: moneyOut(p.amount, p.currency),
-    unapplied: moneyOut(p.unapplied, p.currency),
-    receivedDate: p.received_date,
-    payerName: p.payer_name,
-    reference: p.reference,
-    source: p.source,
-    debtorId: p.debtor_id,
+    ...paymentSummary(p),
     suggestions: p.suggestions,
     applications: apps.map((a) => ({ invoiceId: a.invoice_id, amount: moneyOut(a.amount, p.currency), date: a.applied_date })),
   };

@@ -121,7 +121,8 @@ interface ExposureRow extends Exposure {
   debtorName: string;
 }
 
-const percent = (rate: Big) => `${rate.times(100).round(2, Big.roundHalfUp).toString()}%`;
+/** A share or a limit as people read it: 0.625 → "62.5%". */
+export const percent = (rate: Big | string) => `${new Big(rate).times(100).round(2, Big.roundHalfUp).toString()}%`;
 
 /** The portfolio limit from settings (a JSON string such as "0.25"), 0.25 when absent. */
 async function portfolioLimit(tx: Tx): Promise<Big> {
@@ -375,25 +376,26 @@ export interface OpenAlertView {
   lastSeenAt: string;
 }
 
+/** An alert as read with its client's and debtor's names: share and limit decimal strings, times UTC to the minute. */
+export type AlertRow = {
+  id: string;
+  scope: AlertScope;
+  level: AlertLevel;
+  client_id: string | null;
+  client_name: string | null;
+  debtor_id: string;
+  debtor_name: string;
+  currency: string;
+  share: string;
+  limit: string;
+  exposure: string;
+  opened_at: string;
+  last_seen_at: string;
+};
+
 /** Open concentration alerts for the dashboard (SPEC 8 "alerts"): breaches first, largest share first. */
 export async function listOpenAlerts(tx: Tx): Promise<OpenAlertView[]> {
-  const rows = await tx.sql<
-    {
-      id: string;
-      scope: AlertScope;
-      level: AlertLevel;
-      client_id: string | null;
-      client_name: string | null;
-      debtor_id: string;
-      debtor_name: string;
-      currency: string;
-      share: string;
-      limit: string;
-      exposure: string;
-      opened_at: string;
-      last_seen_at: string;
-    }[]
-  >`
+  const rows = await tx.sql<AlertRow[]>`
     select a.id, a.scope, a.level, a.client_id, c.name as client_name, a.debtor_id, d.name as debtor_name, a.currency,
            a.share, a."limit", a.exposure,
            to_char(a.opened_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as opened_at,
@@ -412,8 +414,8 @@ export async function listOpenAlerts(tx: Tx): Promise<OpenAlertView[]> {
     debtorId: r.debtor_id,
     debtorName: r.debtor_name,
     currency: r.currency,
-    share: percent(new Big(r.share)),
-    limit: percent(new Big(r.limit)),
+    share: percent(r.share),
+    limit: percent(r.limit),
     exposure: moneyOut(r.exposure, r.currency),
     openedAt: r.opened_at,
     lastSeenAt: r.last_seen_at,

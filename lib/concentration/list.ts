@@ -2,8 +2,9 @@ import type { RawSql } from '../../db/client';
 import { containsPattern } from '../lists/common-filters';
 import { filterSchema, type ListDefinition } from '../lists/keyset';
 import type { ListSpec } from '../lists/respond';
-import { Big, moneyOut } from '../money';
+import { moneyOut } from '../money';
 import { choice, currency, id, optional, text } from '../validation/fields';
+import { percent, type AlertRow } from './index';
 
 /**
  * Issue 13: concentration alerts as a list (`GET /api/v1/concentration-alerts`, Reports →
@@ -65,25 +66,8 @@ export interface AlertListItem {
   resolvedAt: string | null;
 }
 
-type AlertListRow = {
-  id: string;
-  status: string;
-  scope: string;
-  level: string;
-  client_id: string | null;
-  client_name: string | null;
-  debtor_id: string;
-  debtor_name: string;
-  currency: string;
-  share: string;
-  limit: string;
-  exposure: string;
-  opened_at: string;
-  last_seen_at: string;
-  resolved_at: string | null;
-};
+type AlertListRow = AlertRow & { status: string; resolved_at: string | null };
 
-const percent = (rate: string) => `${new Big(rate).times(100).round(2, Big.roundHalfUp).toString()}%`;
 const minute = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD HH24:MI')`;
 
 /** Concentration alerts (staff: a portfolio alert spans clients). */

@@ -73,7 +73,7 @@ export interface ParseScheduleOptions {
   maxRows?: number;
 }
 
-interface CsvRecord {
+export interface CsvRecord {
   line: number;
   fields: string[];
   /** a quoting mistake that makes the record unreadable */
@@ -158,6 +158,7 @@ export function* csvRecords(text: string): Generator<CsvRecord> {
   }
 }
 
+/** A header name as compared with a format's aliases: lower case, spaces, `_` and `-` removed ("Face Value" = "face_value"). */
 function normalizeHeader(name: string): string {
   return name
     .trim()
@@ -165,7 +166,61 @@ function normalizeHeader(name: string): string {
     .replace(/[\s_-]+/g, '');
 }
 
-const isBlank = (fields: string[]) => fields.every((f) => f.trim() === '');
+/** A record of empty fields only: an empty line, ignored wherever it stands. */
+export const isBlank = (fields: string[]) => fields.every((f) => f.trim() === '');
+
+/**
+ * The header of a CSV upload (a schedule of accounts, a bank's statement) and the columns it
+ * names, read from `records` (the rows after it are left in the generator), or the errors that
+ * stop the file: it is empty (`emptyMessage`), its header cannot be read or is separated by ";"
+ * or tabs, a field is given by two columns, or a `required` one by none. `alias` maps a
+ * normalized header name to the field it gives (and what else its column says); other columns
+ * are ignored.
+ */
+export function readCsvHeader<F extends string, X extends object>(
+  records: Generator<CsvRecord>,
+  format: {
+    emptyMessage: string;
+    alias: (normalizedName: string) => ({ field: F } & X) | undefined;
+    required: F[];
+    columnNames: Readonly<Record<F, string>>;
+  },
+): { line: number; columns: Map<F, { index: number; name: string } & Omit<X, 'field'>>; errors: ScheduleLineError[] } {
+  const columns = new Map<F, { index: number; name: string } & Omit<X, 'field'>>();
+  // The header: the first record that is not blank. (Not a for…of with break: that would close the generator.)
+  let header: CsvRecord | undefined;
+  for (let next = records.next(); !next.done; next = records.next()) {
+    if (next.value.error || !isBlank(next.value.fields)) {
+      header = next.value;
+      break;
+    }
+  }
+  if (!header) return { line: 1, columns, errors: [{ line: 1, message: format.emptyMessage }] };
+  const line = header.line;
+  if (header.error) return { line, columns, errors: [{ line, message: `the header row cannot be read: ${header.error}` }] };
+
+  const only = header.fields.length === 1 ? header.fields[0]! : '';
+  const separator = only.includes(';') ? '";"' : only.includes('\t') ? 'tabs' : null;
+  if (separator)
+    return { line, columns, errors: [{ line, message: `the columns are separated by ${separator}, not commas; save the file as CSV (comma delimited)` }] };
+
+  const errors: ScheduleLineError[] = [];
+  header.fields.forEach((raw, index) => {
+    const alias = format.alias(normalizeHeader(raw));
+    if (!alias) return;
+    const seen = columns.get(alias.field);
+    if (seen) {
+      errors.push({ line, message: `the columns "${seen.name}" and "${raw.trim()}" both give the ${alias.field}; keep one of them` });
+      return;
+    }
+    const { field, ...more } = alias;
+    columns.set(field, { ...(more as Omit<X, 'field'>), index, name: raw.trim() });
+  });
+  for (const field of format.required) {
+    if (!columns.has(field)) errors.push({ line, message: `the column ${format.columnNames[field]} is missing from the header row` });
+  }
+  return { line, columns, errors };
+}
 
 function domainMessage(error: unknown): string {
   if (error instanceof DomainError) return error.message;
@@ -180,56 +235,18 @@ function domainMessage(error: unknown): string {
 export function parseSchedule(text: string, options: ParseScheduleOptions = {}): ParsedSchedule {
   const maxRows = options.maxRows ?? MAX_SCHEDULE_ROWS;
   const rows: ScheduleRow[] = [];
-  const errors: ScheduleLineError[] = [];
   const records = csvRecords(text);
 
-  // The header: the first record that is not blank. (Not a for…of with break: that would close the generator.)
-  let header: CsvRecord | undefined;
-  for (let next = records.next(); !next.done; next = records.next()) {
-    if (next.value.error || !isBlank(next.value.fields)) {
-      header = next.value;
-      break;
-    }
-  }
-  if (!header) {
-    return {
-      rows,
-      errors: [
-        { line: 1, message: `the file is empty: it needs a header row naming the columns ${Object.values(COLUMN_NAMES).join(', ')}, and a row per invoice` },
-      ],
-    };
-  }
-  if (header.error) return { rows, errors: [{ line: header.line, message: `the header row cannot be read: ${header.error}` }] };
-
-  const only = header.fields.length === 1 ? header.fields[0]! : '';
-  const separator = only.includes(';') ? ';' : only.includes('\t') ? 'tab' : null;
-  if (separator)
-    return {
-      rows,
-      errors: [
-        {
-          line: header.line,
-          message: `the columns are separated by ${separator === ';' ? '";"' : 'tabs'}, not commas; save the file as CSV (comma delimited)`,
-        },
-      ],
-    };
-
-  const columns = new Map<ScheduleField, { index: number; name: string; debtorIs?: DebtorRefKind }>();
-  header.fields.forEach((raw, index) => {
-    const alias = ALIASES[normalizeHeader(raw)];
-    if (!alias) return; // other columns (PO number, notes …) are ignored
-    const seen = columns.get(alias.field);
-    if (seen) {
-      errors.push({ line: header.line, message: `the columns "${seen.name}" and "${raw.trim()}" both give the ${alias.field}; keep one of them` });
-      return;
-    }
-    columns.set(alias.field, { index, name: raw.trim(), debtorIs: alias.debtorIs });
-  });
   const required: ScheduleField[] = ['number', 'debtor', 'faceValue', 'issueDate', 'dueDate'];
   if (!options.defaultCurrency) required.push('currency');
-  for (const field of required) {
-    if (!columns.has(field)) errors.push({ line: header.line, message: `the column ${COLUMN_NAMES[field]} is missing from the header row` });
-  }
+  // Other columns (PO number, notes …) are ignored.
+  const header = readCsvHeader(records, {
+    emptyMessage: `the file is empty: it needs a header row naming the columns ${Object.values(COLUMN_NAMES).join(', ')}, and a row per invoice`,
+    alias: (name) => ALIASES[name],
+    required,
+    columnNames: COLUMN_NAMES,
+  });
+  const { columns, errors } = header;
   if (errors.length > 0) return { rows, errors };
 
   const col = (field: ScheduleField) => columns.get(field);

@@ -16,6 +16,19 @@ export interface AccountBalance {
   balance: Big;
 }
 
+/** An account's balance from its row and the sum of its lines (debits positive). */
+function accountBalance(r: { id: string; code: AccountCode; currency: string; client_id: string | null }, sum: string): AccountBalance {
+  const signed = new Big(sum);
+  return {
+    accountId: Number(r.id),
+    account: r.code,
+    currency: r.currency,
+    clientId: r.client_id === null ? null : Number(r.client_id),
+    signed,
+    balance: naturalBalance(r.code, signed),
+  };
+}
+
 /**
  * Balances as of the end of a business date: the sum of lines effective on or before it.
  * Any past date gives the figure as it was then, whatever was posted later for later dates.
@@ -33,17 +46,7 @@ export async function balancesAsOf(
        and (${filter.currency ?? null}::text is null or a.currency = ${filter.currency ?? null})
        and (${filter.accounts ?? null}::text[] is null or a.code = any(${filter.accounts ?? null}::text[]))
      order by a.currency, a.code, a.client_id nulls first`;
-  return rows.map((r) => {
-    const signed = new Big(r.total);
-    return {
-      accountId: Number(r.id),
-      account: r.code,
-      currency: r.currency,
-      clientId: r.client_id === null ? null : Number(r.client_id),
-      signed,
-      balance: naturalBalance(r.code, signed),
-    };
-  });
+  return rows.map((r) => accountBalance(r, r.total));
 }
 
 /** Current balances (every line, whatever its date) straight from the account rows. */
@@ -53,17 +56,7 @@ export async function currentBalances(tx: Tx, filter: { clientId?: number; accou
      where (${filter.clientId ?? null}::bigint is null or client_id = ${filter.clientId ?? null})
        and (${filter.accounts ?? null}::text[] is null or code = any(${filter.accounts ?? null}::text[]))
      order by currency, code, client_id nulls first`;
-  return rows.map((r) => {
-    const signed = new Big(r.balance);
-    return {
-      accountId: Number(r.id),
-      account: r.code,
-      currency: r.currency,
-      clientId: r.client_id === null ? null : Number(r.client_id),
-      signed,
-      balance: naturalBalance(r.code, signed),
-    };
-  });
+  return rows.map((r) => accountBalance(r, r.balance));
 }
 
 export interface LedgerLine {

@@ -3,6 +3,7 @@
 import { createContext, useContext, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Field, fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
 import { ClientPicker } from '@/app/_components/client-picker';
+import { ImportAnswer, readUploadedText } from '@/app/_components/file-import';
 import { useConfirmableAction } from '@/app/_components/confirm-step';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
@@ -125,9 +126,6 @@ export function RecordPaymentForm({ today }: { today: string }) {
   );
 }
 
-/** Next refuses server action bodies over 1 MB: larger statements go to POST /api/v1/payments/import. */
-const MAX_UPLOAD_BYTES = 1024 * 1024 - 16 * 1024;
-
 /** CSV, camt.053 or BAI2: every credit a payment; a file with errors imports nothing unless asked. The browser reads the file and sends its text. */
 export function ImportBankFileForm() {
   const form = useCollectionsForm(typed<ImportState>(importBankFileAction), initial as ImportState);
@@ -146,16 +144,16 @@ export function ImportBankFileForm() {
       if (typeof value === 'string') data.set(name, value);
     }
     if (file instanceof File && file.size > 0) {
-      if (file.size > MAX_UPLOAD_BYTES) {
-        setUnreadable(`${file.name} is larger than 1 MB; send it to the API (POST /api/v1/payments/import)`);
+      // Larger statements go to POST /api/v1/payments/import.
+      const read = await readUploadedText(file, {
+        tooLarge: 'send it to the API (POST /api/v1/payments/import)',
+        notUtf8: 'export the statement as UTF-8 and import it again',
+      });
+      if ('error' in read) {
+        setUnreadable(read.error);
         return;
       }
-      try {
-        data.set('content', new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer()));
-      } catch {
-        setUnreadable(`${file.name} is not UTF-8 text; export the statement as UTF-8 and import it again`);
-        return;
-      }
+      data.set('content', read.text);
       data.set('fileName', file.name);
     }
     setUnreadable(null);
@@ -204,23 +202,7 @@ export function ImportBankFileForm() {
           </button>
         </div>
       </form>
-      {state.message && !unreadable ? (
-        <div
-          role={state.ok ? 'status' : 'alert'}
-          className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}
-        >
-          <p>{state.message}</p>
-          {state.lineErrors && state.lineErrors.length > 0 ? (
-            <ul aria-label="Line errors" className="mt-2 max-h-96 list-none space-y-1 overflow-y-auto">
-              {state.lineErrors.map((e, i) => (
-                <li key={i}>
-                  <span className="font-medium">Line {e.line}:</span> {e.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      {state.message && !unreadable ? <ImportAnswer state={state} /> : null}
     </div>
   );
 }

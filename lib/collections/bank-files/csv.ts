@@ -1,5 +1,5 @@
 import { isBusinessDate } from '../../dates';
-import { csvRecords } from '../../invoices/csv';
+import { csvRecords, isBlank, readCsvHeader } from '../../invoices/csv';
 import { collapse, isCurrencyCode, quote, readDecimalAmount } from './common';
 import type { BankFileError, FormatResult, PaymentWithoutKey } from './types';
 
@@ -39,55 +39,20 @@ const COLUMN_NAMES: Readonly<Record<Field, string>> = {
   bankReference: 'bank_reference (or id, transaction_id)',
 };
 
-type CsvRecord = ReturnType<typeof csvRecords> extends Generator<infer R> ? R : never;
-
-const normalizeHeader = (name: string) =>
-  name
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]+/g, '');
-const isBlank = (fields: string[]) => fields.every((f) => f.trim() === '');
-
 export function parseCsvStatement(text: string, defaultCurrency?: string): FormatResult {
   const payments: PaymentWithoutKey[] = [];
-  const errors: BankFileError[] = [];
   const records = csvRecords(text);
 
-  // The header: the first record that is not blank. (Not a for…of with break: that would close the generator.)
-  let header: CsvRecord | undefined;
-  for (let next = records.next(); !next.done; next = records.next()) {
-    if (next.value.error || !isBlank(next.value.fields)) {
-      header = next.value;
-      break;
-    }
-  }
-  if (!header) return { payments, errors: [{ line: 1, message: 'the file is empty; it needs a header row and one row per payment' }] };
-  if (header.error) return { payments, errors: [{ line: header.line, message: `the header row cannot be read: ${header.error}` }] };
-
-  const only = header.fields.length === 1 ? header.fields[0]! : '';
-  const separator = only.includes(';') ? '";"' : only.includes('\t') ? 'tabs' : null;
-  if (separator)
-    return {
-      payments,
-      errors: [{ line: header.line, message: `the columns are separated by ${separator}, not commas; save the file as CSV (comma delimited)` }],
-    };
-
-  const columns = new Map<Field, { index: number; name: string }>();
-  header.fields.forEach((raw, index) => {
-    const field = ALIASES[normalizeHeader(raw)];
-    if (!field) return;
-    const seen = columns.get(field);
-    if (seen) {
-      errors.push({ line: header.line, message: `the columns "${seen.name}" and "${raw.trim()}" both give the ${field}; keep one of them` });
-      return;
-    }
-    columns.set(field, { index, name: raw.trim() });
-  });
   const required: Field[] = ['amount', 'date'];
   if (!defaultCurrency) required.push('currency');
-  for (const field of required) {
-    if (!columns.has(field)) errors.push({ line: header.line, message: `the column ${COLUMN_NAMES[field]} is missing from the header row` });
-  }
+  const header = readCsvHeader(records, {
+    emptyMessage: 'the file is empty; it needs a header row and one row per payment',
+    alias: (name) => (ALIASES[name] ? { field: ALIASES[name] } : undefined),
+    required,
+    columnNames: COLUMN_NAMES,
+  });
+  const { columns } = header;
+  const errors: BankFileError[] = header.errors;
   if (errors.length > 0) return { payments, errors };
 
   let count = 0;

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { startTransition, useActionState, useState, type FormEvent } from 'react';
 import { ClientPicker } from '@/app/_components/client-picker';
+import { ImportAnswer, readUploadedText } from '@/app/_components/file-import';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
 import { createInvoiceAction, importScheduleAction, type ImportFormState, type InvoiceFormState } from '../actions';
@@ -170,24 +171,7 @@ function InvoiceFields({
   );
 }
 
-/**
- * Next refuses server action bodies over 1 MB unless next.config raises
- * `experimental.serverActions.bodySizeLimit`; say so before uploading rather than fail after.
- * (Larger files, up to 50,000 rows, go through POST /api/v1/invoices/import.)
- */
-const MAX_UPLOAD_BYTES = 1024 * 1024 - 16 * 1024;
-
 type ImportState = ImportFormState & { imports: number };
-
-/** The file as text, or why it cannot be read (not UTF-8, too large). */
-async function readSchedule(file: File): Promise<{ text: string } | { error: string }> {
-  if (file.size > MAX_UPLOAD_BYTES) return { error: `${file.name} is larger than 1 MB; split it, or send it to the API (POST /api/v1/invoices/import)` };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(await file.arrayBuffer()) };
-  } catch {
-    return { error: `${file.name} is not UTF-8 text; save it as "CSV UTF-8" and upload it again` };
-  }
-}
 
 /**
  * A schedule of accounts for one client: every row imported, or nothing and every bad line
@@ -213,7 +197,11 @@ export function ScheduleUploadForm() {
     data.set('clientId', String(fields.get('clientId') ?? ''));
     data.set('clientIdLabel', String(fields.get('clientIdLabel') ?? ''));
     if (file) {
-      const read = await readSchedule(file);
+      // Larger files, up to 50,000 rows, go through POST /api/v1/invoices/import.
+      const read = await readUploadedText(file, {
+        tooLarge: 'split it, or send it to the API (POST /api/v1/invoices/import)',
+        notUtf8: 'save it as "CSV UTF-8" and upload it again',
+      });
       if ('error' in read) {
         setUnreadable(read.error);
         return;
@@ -257,11 +245,7 @@ export function ScheduleUploadForm() {
         </div>
       </form>
       {state.message && !unreadable ? (
-        <div
-          role={state.ok ? 'status' : 'alert'}
-          className={`mt-3 rounded-md px-3 py-2 text-sm ${state.ok ? 'bg-emerald-50 text-emerald-900' : 'bg-red-50 text-red-800'}`}
-        >
-          <p>{state.message}</p>
+        <ImportAnswer state={state}>
           {state.ok ? (
             <p className="mt-1">
               <Link className="underline" href="/invoices?status=submitted">
@@ -269,16 +253,7 @@ export function ScheduleUploadForm() {
               </Link>
             </p>
           ) : null}
-          {state.lineErrors && state.lineErrors.length > 0 ? (
-            <ul aria-label="Line errors" className="mt-2 max-h-96 list-none space-y-1 overflow-y-auto">
-              {state.lineErrors.map((e, i) => (
-                <li key={i}>
-                  <span className="font-medium">Line {e.line}:</span> {e.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
+        </ImportAnswer>
       ) : null}
     </div>
   );
