@@ -199,17 +199,9 @@ export async function inboxPage(db: Database | Tx, request: ListRequest<InboxFil
       const status = invoiceOf.get(s.invoiceId)?.status;
       return status === 'funded' || status === 'disputed';
     });
+    const { debtorName: _debtorName, ...summary } = p;
     return {
-      id: p.id,
-      status: p.status,
-      currency: p.currency,
-      amount: p.amount,
-      unapplied: p.unapplied,
-      receivedDate: p.receivedDate,
-      payerName: p.payerName,
-      reference: p.reference,
-      source: p.source,
-      debtorId: p.debtorId,
+      ...summary,
       suggestions,
       applications: apps
         .filter((a) => a.payment_id === p.id)

@@ -3,6 +3,7 @@
 import type { InputHTMLAttributes, ReactNode } from 'react';
 import { Field, fieldClass } from '@/app/(console)/clients/form-kit';
 import { Cancelled, ConfirmStep, type useConfirmableAction } from '@/app/_components/confirm-step';
+import { FieldError, invalid } from '@/app/_components/field-error';
 import { InvoiceNumberInput } from '@/app/_components/invoice-number-input';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
@@ -16,19 +17,14 @@ import type { CollectionsState } from './actions';
 export const smallField = 'mt-1 block rounded-md border border-slate-300 px-2 py-1 text-sm';
 export const writeOffButton = 'rounded-md border border-red-300 px-3 py-2 text-sm text-red-800 disabled:opacity-60';
 
-/** aria attributes of a field with an error (described by the error under it). */
-export const invalid = (errorId: string, message: string | undefined) => (message ? { 'aria-invalid': true as const, 'aria-describedby': errorId } : {});
+export { invalid };
 
 /** The field errors of a refused answer (none after a success). */
 export const fieldErrors = (state: CollectionsState): Record<string, string> => (state.ok ? {} : (state.errors ?? {}));
 
 /** The error under a small field in a table row or a card. */
 export function RowError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p id={id} className="mt-0.5 max-w-xs text-xs text-red-700">
-      {message}
-    </p>
-  ) : null;
+  return <FieldError id={id} message={message} className="mt-0.5 max-w-xs text-xs text-red-700" />;
 }
 
 /**

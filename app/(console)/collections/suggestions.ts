@@ -1,3 +1,4 @@
+import type { PaymentSummary } from '@/lib/collections/payment-summary';
 import type { InboxPayment } from '@/lib/collections/payments';
 import { Big } from '@/lib/money';
 
@@ -10,16 +11,8 @@ export interface SuggestionGroup {
   rows: { invoiceId: string; number: string; debtorName: string; clientName: string; outstanding: string; amount: string }[];
 }
 
-export interface InboxCard {
-  id: string;
-  currency: string;
-  amount: string;
-  unapplied: string;
-  receivedDate: string;
-  payerName: string;
-  reference: string;
-  source: string;
-  status: string;
+/** A payment of the inbox: its summary (but its debtor), the suggestions to confirm and the invoices they name. */
+export interface InboxCard extends Omit<PaymentSummary, 'debtorId'> {
   groups: SuggestionGroup[];
   /** the suggested invoices, once each, for the split form's picker */
   invoices: { invoiceId: string; number: string; debtorName: string; outstanding: string }[];

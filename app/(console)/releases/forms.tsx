@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useActionState, useId, useState } from 'react';
 import { submitWith } from '@/app/(console)/clients/form-kit';
 import { Cancelled, ConfirmStep, useConfirmableAction, type ConfirmableState } from '@/app/_components/confirm-step';
+import { FieldError, invalid } from '@/app/_components/field-error';
 import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
 import { displayMoney } from '@/lib/money';
 import { MONEY_HINT } from '@/lib/validation/fields';
@@ -12,16 +13,6 @@ import { approveReleaseAction, bulkApproveAction, rejectReleaseAction, resumeCyc
 const initial: ActionState = initialActionState;
 const input = 'mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm';
 type Confirmable = (prev: ConfirmableState, form: FormData) => Promise<ConfirmableState>;
-
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p id={id} className="mt-1 text-xs text-red-700">
-      {message}
-    </p>
-  ) : null;
-}
-
-const invalid = (id: string, message: string | undefined) => (message ? { 'aria-invalid': true as const, 'aria-describedby': id } : {});
 
 function Feedback({ state }: { state: ActionState }) {
   if (!state.message) return null;

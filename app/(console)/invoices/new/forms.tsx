@@ -2,7 +2,9 @@
 
 import Link from 'next/link';
 import { startTransition, useActionState, useState, type FormEvent } from 'react';
+import { fieldClass, primaryButton } from '@/app/(console)/clients/form-kit';
 import { ClientPicker } from '@/app/_components/client-picker';
+import { FieldError } from '@/app/_components/field-error';
 import { ImportAnswer, readUploadedText } from '@/app/_components/file-import';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
@@ -13,17 +15,6 @@ export interface DebtorOption {
   name: string;
   /** what tells two debtors of one name apart: "#12 · limit $250,000.00 · rating B · 3 open invoices" */
   detail: string;
-}
-
-const input = 'mt-1 w-full rounded-md border border-slate-300 px-3 py-2 text-sm';
-const button = 'rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60';
-
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p id={id} className="mt-1 text-xs text-red-700">
-      {message}
-    </p>
-  ) : null;
 }
 
 /** Kept after an invoice went in: the next one of a schedule has the same client, debtor, currency and dates. */
@@ -106,7 +97,7 @@ function InvoiceFields({
         <label htmlFor="invoice-debtorId" className="text-sm font-medium">
           Debtor
         </label>
-        <select {...field('debtorId')} required className={input} defaultValue={value('debtorId')}>
+        <select {...field('debtorId')} required className={fieldClass} defaultValue={value('debtorId')}>
           <option value="" disabled>
             Choose the debtor
           </option>
@@ -122,7 +113,7 @@ function InvoiceFields({
         <label htmlFor="invoice-number" className="text-sm font-medium">
           Invoice number
         </label>
-        <input {...field('number')} required maxLength={80} className={input} defaultValue={state.ok ? '' : value('number')} />
+        <input {...field('number')} required maxLength={80} className={fieldClass} defaultValue={state.ok ? '' : value('number')} />
         <FieldError id="invoice-number-error" message={err.number} />
       </div>
       <div>
@@ -135,7 +126,7 @@ function InvoiceFields({
           inputMode="decimal"
           placeholder="10,000.00"
           title={MONEY_HINT}
-          className={`${input} num`}
+          className={`${fieldClass} num`}
           defaultValue={state.ok ? '' : value('faceValue')}
         />
         <FieldError id="invoice-faceValue-error" message={err.faceValue} />
@@ -144,7 +135,14 @@ function InvoiceFields({
         <label htmlFor="invoice-currency" className="text-sm font-medium">
           Currency
         </label>
-        <input {...field('currency')} required maxLength={3} className={input} value={currency} onChange={(e) => setCurrency(e.target.value.toUpperCase())} />
+        <input
+          {...field('currency')}
+          required
+          maxLength={3}
+          className={fieldClass}
+          value={currency}
+          onChange={(e) => setCurrency(e.target.value.toUpperCase())}
+        />
         <FieldError id="invoice-currency-error" message={err.currency} />
       </div>
       <div className="hidden lg:block" />
@@ -152,18 +150,18 @@ function InvoiceFields({
         <label htmlFor="invoice-issueDate" className="text-sm font-medium">
           Issue date
         </label>
-        <input {...field('issueDate')} type="date" required className={input} defaultValue={value('issueDate')} />
+        <input {...field('issueDate')} type="date" required className={fieldClass} defaultValue={value('issueDate')} />
         <FieldError id="invoice-issueDate-error" message={err.issueDate} />
       </div>
       <div>
         <label htmlFor="invoice-dueDate" className="text-sm font-medium">
           Due date
         </label>
-        <input {...field('dueDate')} type="date" required className={input} defaultValue={value('dueDate')} />
+        <input {...field('dueDate')} type="date" required className={fieldClass} defaultValue={value('dueDate')} />
         <FieldError id="invoice-dueDate-error" message={err.dueDate} />
       </div>
       <div className="flex items-end sm:col-span-2">
-        <button type="submit" disabled={pending} className={button}>
+        <button type="submit" disabled={pending} className={primaryButton}>
           {pending ? 'Entering…' : 'Enter invoice'}
         </button>
       </div>
@@ -228,7 +226,7 @@ export function ScheduleUploadForm() {
             name="file"
             type="file"
             accept=".csv,text/csv"
-            className={`${input} bg-white`}
+            className={`${fieldClass} bg-white`}
             aria-invalid={err.file ? true : undefined}
             aria-describedby={err.file ? 'schedule-file-error schedule-help' : 'schedule-help'}
           />
@@ -239,7 +237,7 @@ export function ScheduleUploadForm() {
           name; an empty currency is the client&apos;s; dates are YYYY-MM-DD. A file with any bad line imports nothing.
         </p>
         <div className="flex items-end">
-          <button type="submit" disabled={pending} className={button}>
+          <button type="submit" disabled={pending} className={primaryButton}>
             {pending ? 'Importing…' : 'Import invoices'}
           </button>
         </div>
