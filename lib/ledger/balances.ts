@@ -53,8 +53,9 @@ export async function balancesAsOf(
 export async function currentBalances(tx: Tx, filter: { clientId?: number; accounts?: AccountCode[] } = {}): Promise<AccountBalance[]> {
   const rows = await tx.sql<{ id: string; code: AccountCode; currency: string; client_id: string | null; balance: string }[]>`
     select id, code, currency, client_id, balance from ledger_accounts
-     where (${filter.clientId ?? null}::bigint is null or client_id = ${filter.clientId ?? null})
-       and (${filter.accounts ?? null}::text[] is null or code = any(${filter.accounts ?? null}::text[]))
+     where true
+       ${filter.clientId !== undefined ? tx.sql`and client_id = ${filter.clientId}` : tx.sql``}
+       ${filter.accounts !== undefined ? tx.sql`and code = any(${filter.accounts}::text[])` : tx.sql``}
      order by currency, code, client_id nulls first`;
   return rows.map((r) => accountBalance(r, r.balance));
 }

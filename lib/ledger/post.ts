@@ -332,13 +332,17 @@ type LineRow = {
 
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
 
-async function hydrate(tx: Tx, rows: EntryRow[]): Promise<StoredEntry[]> {
+const LINE_COLUMNS = 'l.id, l.entry_id, a.code, l.currency, a.client_id, l.amount, l.invoice_id, l.tranche_id';
+
+async function hydrate(tx: Tx, rows: EntryRow[], lineRows?: LineRow[]): Promise<StoredEntry[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const lines = await tx.sql<LineRow[]>`
-    select l.id, l.entry_id, a.code, l.currency, a.client_id, l.amount, l.invoice_id, l.tranche_id
+  const lines =
+    lineRows ??
+    (await tx.sql<LineRow[]>`
+    select ${tx.sql.unsafe(LINE_COLUMNS)}
       from journal_lines l join ledger_accounts a on a.id = l.account_id
-     where l.entry_id = any(${ids}::bigint[]) order by l.id`;
+     where l.entry_id = any(${ids}::bigint[]) order by l.id`);
   const byEntry = new Map<string, StoredLine[]>();
   for (const l of lines) {
     const list = byEntry.get(l.entry_id) ?? [];
@@ -401,8 +405,23 @@ export async function entriesForInvoice(tx: Tx, invoiceId: number): Promise<Stor
        where e.id in (select l.entry_id from journal_lines l where l.invoice_id = ${invoiceId} and not l.accrual)
     ) e
      order by e.effective_date, e.id`;
-  const entries = await hydrate(tx, rows);
-  return entries.map((e) => (e.invoiceId === invoiceId ? e : { ...e, lines: e.lines.filter((l) => l.invoiceId === invoiceId) }));
+  // The entries about this invoice alone, in full; from entries that cover many invoices (a
+  // funding batch: 40,000 lines for 10,000 invoices) only its own lines, through the invoice
+  // index — never the whole batch entry's lines.
+  const own = rows.filter((r) => Number(r.invoice_id) === invoiceId).map((r) => r.id);
+  const shared = rows.filter((r) => Number(r.invoice_id) !== invoiceId).map((r) => r.id);
+  if (rows.length === 0) return [];
+  const parts = [
+    own.length > 0 ? tx.sql`select l.* from journal_lines l where l.entry_id = any(${own}::bigint[])` : null,
+    shared.length > 0
+      ? tx.sql`select l.* from journal_lines l where l.invoice_id = ${invoiceId} and not l.accrual and l.entry_id = any(${shared}::bigint[])`
+      : null,
+  ].filter((p) => p !== null);
+  const union = parts.length === 2 ? tx.sql`${parts[0]!} union all ${parts[1]!}` : parts[0]!;
+  const lines = await tx.sql<LineRow[]>`
+    select ${tx.sql.unsafe(LINE_COLUMNS)} from (${union}) l join ledger_accounts a on a.id = l.account_id
+     order by l.id`;
+  return hydrate(tx, rows, lines);
 }
 
 /**

@@ -136,7 +136,8 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
     -- each debtor's average days late on the invoices it settled, from the kept per-debtor roll-up
     -- (lib/reports/rollups.ts: folded rows plus deltas), not a pass over the debtor's history
     mine as (select distinct debtor_id from invoices where client_id = ${clientId} and status in ('funded', 'disputed')),
-    lateness as (
+    -- materialized: once per debtor, not once per reserve row (inlined, Postgres re-read it for each)
+    lateness as materialized (
       select r.ref_id as debtor_id, round(sum(r.days_beyond_terms)::numeric / sum(r.settled_invoices))::int as days_late
         from (select ref_id, settled_invoices, days_beyond_terms from rollups
                where grain = ${ROLLUP_GRAIN.debtorExposure} and ref_id in (select debtor_id from mine)
