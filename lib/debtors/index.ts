@@ -63,7 +63,7 @@ export interface DebtorSummary extends DebtorView {
 export async function listDebtors(tx: Tx): Promise<DebtorSummary[]> {
   const rows = await tx.sql<{ id: string; name: string; credit_limit: string; risk_rating: string; open: number }[]>`
     select d.id::text, d.name, d.credit_limit, d.risk_rating, coalesce(f.open_invoices, 0) as open
-      from debtors d left join debtor_figures f on f.debtor_id = d.id
+      from debtors d left join debtor_figures_now f on f.debtor_id = d.id
      where d.merged_into_id is null
      order by lower(d.name), d.id
      limit ${DEBTOR_OPTIONS_CAP}`;
@@ -166,7 +166,7 @@ export async function recordNoa(tx: Tx, clientId: number, input: unknown, actor:
 export async function listNoas(tx: Tx, clientId: number): Promise<NoaView[]> {
   const rows = await tx.sql<{ debtor_id: string; name: string; sent: string | null; ack: string | null }[]>`
     select d.id::text as debtor_id, d.name, cd.noa_sent_date::text as sent, cd.noa_acknowledged_date::text as ack
-      from (select debtor_id from debtor_exposure where client_id = ${clientId}
+      from (select debtor_id from debtor_exposure_now where client_id = ${clientId}
             union
             select debtor_id from client_debtors where client_id = ${clientId}) k
       join debtors d on d.id = k.debtor_id

@@ -131,7 +131,7 @@ export function debtorsQuery(sql: RawSql, request: ListRequest<DebtorListFilters
   return {
     select: sql`d.id::text as id, d.name, d.credit_limit::text as credit_limit, d.risk_rating, f.invoices, f.open_invoices,
                 f.exposure::text as exposure, f.exposures, d.merged_into_id::text as merged_into_id`,
-    from: sql`debtors d join debtor_figures f on f.debtor_id = d.id`,
+    from: sql`debtors d join debtor_figures_now f on f.debtor_id = d.id`,
     where: [
       status === 'active' ? sql`d.merged_into_id is null` : status === 'merged' ? sql`d.merged_into_id is not null` : null,
       f.name ? sql`d.name ilike ${containsPattern(f.name)}` : null,
@@ -149,7 +149,7 @@ export function ownDebtorsQuery(sql: RawSql, request: ListRequest<OwnDebtorListF
                 f.exposure::text as exposure, f.exposures, null::text as merged_into_id`,
     from: sql`(select e.debtor_id, sum(e.invoices)::int as invoices, sum(e.open_invoices)::int as open_invoices, max(e.exposure) as exposure,
                       coalesce(jsonb_object_agg(e.currency, e.exposure::text) filter (where e.open_invoices > 0 or e.exposure <> 0), '{}'::jsonb) as exposures
-                 from debtor_exposure e where e.client_id = ${clientId} group by e.debtor_id) f
+                 from debtor_exposure_now e where e.client_id = ${clientId} group by e.debtor_id) f
               join debtors d on d.id = f.debtor_id`,
     where: [
       f.name ? sql`d.name ilike ${containsPattern(f.name)}` : null,

@@ -116,7 +116,7 @@ function rolledUpCount(sql: RawSql, party: 'debtor' | 'client', partyId: number,
   if (!column) return undefined;
   return async () => {
     const [row] = await sql<{ n: number }[]>`
-      select coalesce(sum(${sql(column)}), 0)::int as n from debtor_exposure where ${sql(party === 'debtor' ? 'debtor_id' : 'client_id')} = ${partyId}`;
+      select coalesce(sum(${sql(column)}), 0)::int as n from debtor_exposure_now where ${sql(party === 'debtor' ? 'debtor_id' : 'client_id')} = ${partyId}`;
     return row!.n;
   };
 }
