@@ -147,21 +147,30 @@ SELECT x.debtor_id, x.due_date, sum(x.open_invoices)::int AS open_invoices
 --> statement-breakpoint
 -- The debtors list's figures as they are now, sortable through debtor_figures' indexes: a debtor
 -- without pending deltas is its folded row (read in index order, a page's worth); the few with
--- deltas are recomputed from their folded rows + deltas. The list's ORDER BY … LIMIT is a merge of
--- the two branches (the first in index order), exact at every moment — better than 0021's
--- rollups_ranked, it needs no "first N + keys with deltas" over-read, as the keys with deltas are
--- left out of the index branch by a filter.
+-- deltas are recomputed from their folded rows + deltas, and their folded rows are left out by the
+-- outer filter (written outside the UNION ALL so that its first branch, a bare table, is pulled up
+-- and scanned in index order: the list's ORDER BY … LIMIT becomes a Merge Append of that index scan
+-- and the few recomputed rows). Exact at every moment, with no over-read: unlike 0021's
+-- rollups_ranked ("the first N + keys with deltas"), a key with deltas is never read stale.
 CREATE VIEW "debtor_figures_now" AS
-SELECT f.debtor_id, f.invoices, f.open_invoices, f.exposure, f.exposures
-  FROM debtor_figures f
- WHERE f.debtor_id <> ALL (ARRAY(SELECT DISTINCT p.debtor_id FROM debtor_exposure_deltas p))
-UNION ALL
-SELECT c.debtor_id, sum(c.invoices)::int, sum(c.open_invoices)::int, coalesce(max(c.exposure), 0)::numeric(20, 4),
-       coalesce(jsonb_object_agg(c.currency, c.exposure::text) FILTER (WHERE c.open_invoices > 0 OR c.exposure <> 0), '{}'::jsonb)
-  FROM (SELECT x.debtor_id, x.currency, sum(x.invoices) AS invoices, sum(x.open_invoices) AS open_invoices, sum(x.exposure) AS exposure
-          FROM (SELECT e.debtor_id, e.currency, e.invoices, e.open_invoices, e.exposure FROM debtor_exposure e
-                 WHERE e.debtor_id = ANY (ARRAY(SELECT DISTINCT p.debtor_id FROM debtor_exposure_deltas p))
-                UNION ALL
-                SELECT p.debtor_id, p.currency, p.invoices, p.open_invoices, p.exposure FROM debtor_exposure_deltas p) x
-         GROUP BY x.debtor_id, x.currency) c
- GROUP BY c.debtor_id;
+SELECT u.debtor_id, u.invoices, u.open_invoices, u.exposure, u.exposures
+  FROM (SELECT f.debtor_id, f.invoices, f.open_invoices, f.exposure, f.exposures, true AS folded
+          FROM debtor_figures f
+        UNION ALL
+        SELECT c.debtor_id, sum(c.invoices)::int, sum(c.open_invoices)::int, coalesce(max(c.exposure), 0)::numeric(20, 4),
+               coalesce(jsonb_object_agg(c.currency, c.exposure::text) FILTER (WHERE c.open_invoices > 0 OR c.exposure <> 0), '{}'::jsonb), false
+          FROM (SELECT x.debtor_id, x.currency, sum(x.invoices) AS invoices, sum(x.open_invoices) AS open_invoices, sum(x.exposure) AS exposure
+                  FROM (SELECT e.debtor_id, e.currency, e.invoices, e.open_invoices, e.exposure FROM debtor_exposure e
+                         WHERE e.debtor_id = ANY (ARRAY(SELECT DISTINCT p.debtor_id FROM debtor_exposure_deltas p))
+                        UNION ALL
+                        SELECT p.debtor_id, p.currency, p.invoices, p.open_invoices, p.exposure FROM debtor_exposure_deltas p) x
+                 GROUP BY x.debtor_id, x.currency) c
+         GROUP BY c.debtor_id) u
+ WHERE NOT (u.folded AND u.debtor_id = ANY (ARRAY(SELECT DISTINCT p.debtor_id FROM debtor_exposure_deltas p)));
+--> statement-breakpoint
+-- Funding cost: every index on invoices is written by every funding, payment and status change.
+-- invoices_number_key_idx (upper(number), migration 0010) duplicates the leading column of 0018's
+-- invoices_number_sort_idx (upper(number) COLLATE "C", id, status, currency): equality on a
+-- deterministic collation is the same bytes either way, so the number look-ups (lib/invoices/
+-- reference.ts, the payment matcher) now say collate "C" and read 0018's index.
+DROP INDEX IF EXISTS "invoices_number_key_idx";
