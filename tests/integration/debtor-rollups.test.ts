@@ -5,7 +5,7 @@ import { applyPayment, receivePayment } from '../../lib/collections/payments';
 import type { DebtorView } from '../../lib/debtors';
 import { DEBTORS_LIST, debtorsQuery, mapDebtorRow, type DebtorListFilters, type DebtorListRow } from '../../lib/debtors/lists';
 import { verifyDebtorRollups } from '../../lib/debtors/rollups';
-import { keysetPage, parseListRequest } from '../../lib/lists/keyset';
+import { keysetPage, parseListRequest, type ListPage, type ListRequest } from '../../lib/lists/keyset';
 import { Big, moneyOut } from '../../lib/money';
 import { foldRollups } from '../../lib/reports/rollups';
 import { aClient, aDebtor, aFundedInvoice, aTeam, type Team } from '../support/builders';
@@ -44,8 +44,8 @@ async function walk(filters: DebtorListFilters & { sort: string; order: string }
   const totals: number[] = [];
   let cursor: string | null = null;
   do {
-    const request = parseListRequest(DEBTORS_LIST, { ...filters, limit: '2', ...(cursor ? { cursor } : {}) });
-    const page = await keysetPage(t.database.sql, DEBTORS_LIST, request, debtorsQuery(t.database.sql, request), mapDebtorRow);
+    const request: ListRequest<DebtorListFilters> = parseListRequest(DEBTORS_LIST, { ...filters, limit: '2', ...(cursor ? { cursor } : {}) });
+    const page: ListPage<DebtorListRow> = await keysetPage(t.database.sql, DEBTORS_LIST, request, debtorsQuery(t.database.sql, request), mapDebtorRow);
     rows.push(...page.items);
     totals.push(page.total);
     cursor = page.nextCursor;
@@ -188,9 +188,9 @@ describe('the debtor roll-ups on appended deltas', () => {
         let cursor: string | null = null;
         const got: string[] = [];
         for (let p = 0; p < 3; p++) {
-          const request = parseListRequest(DEBTORS_LIST, { sort: 'exposure', order, limit: '20', ...(cursor ? { cursor } : {}) });
+          const request: ListRequest<DebtorListFilters> = parseListRequest(DEBTORS_LIST, { sort: 'exposure', order, limit: '20', ...(cursor ? { cursor } : {}) });
           sent.length = 0;
-          const page = await keysetPage(capture, DEBTORS_LIST, request, debtorsQuery(capture, request), mapDebtorRow);
+          const page: ListPage<DebtorListRow> = await keysetPage(capture, DEBTORS_LIST, request, debtorsQuery(capture, request), mapDebtorRow);
           got.push(...page.items.map((r) => r.id));
           // The page's statement reads debtor_figures in index order, a page's worth.
           const statement = sent.find((x) => x.query.includes('sort_value'))!;
