@@ -201,7 +201,7 @@ export interface ClientSummary {
 
 /**
  * Every client with its balances (the kept balances of its reserve and receivable accounts) and
- * open invoices (the roll-up debtor_exposure), in one set-based query — for pickers that still list
+ * open invoices (the roll-up debtor_exposure_now), in one set-based query — for pickers that still list
  * every client. The Clients screen and GET /clients page through lib/clients/lists.ts instead.
  */
 export async function listClients(tx: Tx, actor: Actor): Promise<ClientSummary[]> {

@@ -57,7 +57,7 @@ export interface DebtorSummary extends DebtorView {
 
 /**
  * Every debtor not merged into another, by name, with its open invoices (from the roll-up
- * debtor_figures, never a pass over the invoices) — for pickers. Lists people page through are
+ * debtor_figures_now, never a pass over the invoices) — for pickers. Lists people page through are
  * lib/debtors/lists.ts's.
  */
 export async function listDebtors(tx: Tx): Promise<DebtorSummary[]> {
@@ -160,7 +160,7 @@ export async function recordNoa(tx: Tx, clientId: number, input: unknown, actor:
 }
 
 /**
- * Every debtor the client has invoices with (the client's rows of the roll-up debtor_exposure) or
+ * Every debtor the client has invoices with (the client's rows of the roll-up debtor_exposure_now) or
  * a notice for, with the notice dates — from the client's own rows, never a probe per debtor.
  */
 export async function listNoas(tx: Tx, clientId: number): Promise<NoaView[]> {

@@ -7,16 +7,18 @@ import { choice, optional, text } from '../validation/fields';
 
 /**
  * Issue 13: the debtors list (GET /api/v1/debtors, the console's Debtors screen), on the keyset
- * engine. Its figures are the roll-up `debtor_figures` of migration 0019 — one row per debtor, kept
- * by the invoices' triggers — so a page never sums invoices; each sort key has its index
- * (lower(name), credit_limit on debtors; exposure and open_invoices on debtor_figures).
+ * engine. Its figures are the view `debtor_figures_now` (migration 0022): one row per debtor, the
+ * folded roll-up `debtor_figures` for debtors without pending deltas and the few with deltas
+ * recomputed — exact at every moment, so a page never sums invoices; each sort key has its index
+ * (lower(name), credit_limit on debtors; exposure and open_invoices on debtor_figures, read in order
+ * through the view's first branch).
  *
  * `exposure` (the sort key) is the largest open exposure in any one currency: what the funding
  * check holds against the debtor's credit limit (SPEC 5.1), since amounts in different currencies
  * are never added; each currency's is in `exposures`. "Over its credit limit" compares the two.
  *
  * A client user's key lists the debtors its own client has invoices with, with its own client's
- * figures only (from the per-client roll-up `debtor_exposure`) and without the factor's credit
+ * figures only (from the per-client roll-up, `debtor_exposure_now`) and without the factor's credit
  * limits and ratings — another list definition, so a staff cursor never serves it.
  */
 
@@ -124,7 +126,7 @@ function toRow(r: RawRow): DebtorListRow {
   };
 }
 
-/** Every debtor (staff): the roll-up debtor_figures beside each. */
+/** Every debtor (staff): its figures now (debtor_figures_now: folded + pending) beside each. */
 export function debtorsQuery(sql: RawSql, request: ListRequest<DebtorListFilters>): ListQuery {
   const f = request.filters;
   const status = f.status ?? 'active';
@@ -141,7 +143,7 @@ export function debtorsQuery(sql: RawSql, request: ListRequest<DebtorListFilters
   };
 }
 
-/** A client's debtors, with that client's figures only (its rows of debtor_exposure, one per currency). */
+/** A client's debtors, with that client's figures only (its rows of debtor_exposure_now, one per currency). */
 export function ownDebtorsQuery(sql: RawSql, request: ListRequest<OwnDebtorListFilters>, clientId: number): ListQuery {
   const f = request.filters;
   return {
