@@ -14,6 +14,9 @@ import type { Break } from '../audit/verify';
  * - Readers sum rollups + rollup_deltas in ONE statement (one snapshot): exact whether or not a
  *   fold has run; a fold only keeps the deltas few.
  * - `verifyRollups` (audit:verify) recounts every grain from the invoices and the accounts.
+ * - The same fold, in the same transaction, moves the debtor roll-ups' deltas (migration 0022:
+ *   debtor_exposure_deltas, debtor_open_due_deltas; readers read the *_now views) — one fold
+ *   mechanism for every roll-up (`foldDebtorRollups` below; verified by lib/debtors/rollups.ts).
  *
  * Each row: `items` counts, `amount` sums (what of, per grain below).
  */
