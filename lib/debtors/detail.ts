@@ -221,7 +221,7 @@ export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, op
       select currency, sum(invoices)::int as invoices, sum(open_invoices)::int as open_invoices, sum(exposure) as exposure,
              sum(settled_invoices)::int as settled_invoices, sum(settled_days)::text as settled_days, sum(settled_days_late)::text as settled_days_late,
              sum(reduced) as reduced, sum(collected) as collected, sum(defaulted_face) as defaulted_face, sum(defaulted_collected) as defaulted_collected,
-             (select count(distinct x.client_id)::int from debtor_exposure_now x where x.debtor_id = ${debtorId}) as clients
+             (select count(distinct x.client_id)::int from debtor_exposure_now x where x.debtor_id = ${debtorId} and x.invoices > 0) as clients
         from debtor_exposure_now where debtor_id = ${debtorId}
        group by currency order by currency`,
     tx.sql<PairRow[]>`

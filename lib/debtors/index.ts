@@ -166,7 +166,7 @@ export async function recordNoa(tx: Tx, clientId: number, input: unknown, actor:
 export async function listNoas(tx: Tx, clientId: number): Promise<NoaView[]> {
   const rows = await tx.sql<{ debtor_id: string; name: string; sent: string | null; ack: string | null }[]>`
     select d.id::text as debtor_id, d.name, cd.noa_sent_date::text as sent, cd.noa_acknowledged_date::text as ack
-      from (select debtor_id from debtor_exposure_now where client_id = ${clientId}
+      from (select debtor_id from debtor_exposure_now where client_id = ${clientId} and invoices > 0
             union
             select debtor_id from client_debtors where client_id = ${clientId}) k
       join debtors d on d.id = k.debtor_id

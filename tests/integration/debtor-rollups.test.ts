@@ -1,8 +1,8 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientView } from '../../lib/clients';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
-import type { DebtorView } from '../../lib/debtors';
+import { listClients, type ClientView } from '../../lib/clients';
+import { listDebtors, listNoas, type DebtorView } from '../../lib/debtors';
 import { DEBTORS_LIST, debtorsQuery, mapDebtorRow, type DebtorListFilters, type DebtorListRow } from '../../lib/debtors/lists';
 import { verifyDebtorRollups } from '../../lib/debtors/rollups';
 import { keysetPage, parseListRequest, type ListPage, type ListRequest } from '../../lib/lists/keyset';
@@ -103,6 +103,19 @@ async function expectListsExact(step: string) {
     }
   }
   expect(await verifyDebtorRollups(t.admin.sql, []), step).toBe(0);
+  // The pickers read the same views: open invoices per debtor and per client, a client's debtors.
+  const open = await t.admin.sql<{ id: string; n: number }[]>`
+    select d.id::text as id, (count(i.id) filter (where i.status in ('funded', 'disputed')))::int as n
+      from debtors d left join invoices i on i.debtor_id = d.id where d.merged_into_id is null group by d.id`;
+  const picked = await t.database.transaction((tx) => listDebtors(tx));
+  expect(new Map(picked.map((d) => [d.id, d.openInvoices])), step).toEqual(new Map(open.map((o) => [o.id, o.n])));
+  const perClient = await t.admin.sql<{ id: string; n: number }[]>`
+    select client_id::text as id, (count(*) filter (where status in ('funded', 'disputed')))::int as n from invoices group by client_id`;
+  const clientsNow = await t.database.transaction((tx) => listClients(tx, team.underwriter));
+  for (const c of perClient) expect(clientsNow.find((x) => x.id === c.id)?.openInvoices, `${step}: client ${c.id}`).toBe(c.n);
+  const mine = await t.admin.sql<{ id: string }[]>`select distinct debtor_id::text as id from invoices where client_id = ${usd.id} order by 1`;
+  const noas = await t.database.transaction((tx) => listNoas(tx, Number(usd.id)));
+  expect(noas.map((n) => n.debtorId).sort(), step).toEqual(mine.map((m) => m.id));
 }
 
 async function pending(): Promise<number> {
