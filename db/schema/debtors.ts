@@ -43,7 +43,8 @@ export const debtorMerges = pgTable(
 );
 
 /**
- * Roll-up kept by the triggers of migration 0019 (never written by the app's code): per debtor,
+ * Roll-up of migration 0019, written only by the `rollups` fold since 0022 (the triggers append to
+ * debtor_exposure_deltas; readers read the view debtor_exposure_now, folded + pending): per debtor,
  * client and currency, every invoice counted; open (funded, disputed) invoices and what they still
  * owe; settled invoices with their days from issue and days beyond the due date; and for dilution,
  * what funded invoices were reduced by (face − outstanding; invoices charged back by recourse or
@@ -72,7 +73,35 @@ export const debtorExposure = pgTable(
   ],
 );
 
-/** Roll-up (migration 0019 triggers): a debtor's open invoices by due date. */
+/**
+ * Migration 0022: what the invoices' and payment applications' triggers append (each statement's
+ * net change per debtor, client and currency; no row is locked), moved into debtor_exposure by the
+ * `rollups` fold. Readers read the view debtor_exposure_now (folded + pending).
+ */
+export const debtorExposureDeltas = pgTable('debtor_exposure_deltas', {
+  debtorId: bigint('debtor_id', { mode: 'number' }).notNull(),
+  clientId: bigint('client_id', { mode: 'number' }).notNull(),
+  currency: char('currency', { length: 3 }).notNull(),
+  invoices: integer('invoices').notNull().default(0),
+  openInvoices: integer('open_invoices').notNull().default(0),
+  exposure: money('exposure').notNull().default('0'),
+  settledInvoices: integer('settled_invoices').notNull().default(0),
+  settledDays: bigint('settled_days', { mode: 'number' }).notNull().default(0),
+  settledDaysLate: bigint('settled_days_late', { mode: 'number' }).notNull().default(0),
+  reduced: money('reduced').notNull().default('0'),
+  collected: money('collected').notNull().default('0'),
+  defaultedFace: money('defaulted_face').notNull().default('0'),
+  defaultedCollected: money('defaulted_collected').notNull().default('0'),
+});
+
+/** Migration 0022: appended changes of debtor_open_due, folded by the `rollups` job (readers: debtor_open_due_now). */
+export const debtorOpenDueDeltas = pgTable('debtor_open_due_deltas', {
+  debtorId: bigint('debtor_id', { mode: 'number' }).notNull(),
+  dueDate: date('due_date', { mode: 'string' }).notNull(),
+  openInvoices: integer('open_invoices').notNull(),
+});
+
+/** Roll-up (migration 0019; appended by triggers and folded since 0022): a debtor's open invoices by due date. */
 export const debtorOpenDue = pgTable(
   'debtor_open_due',
   {
@@ -84,8 +113,10 @@ export const debtorOpenDue = pgTable(
 );
 
 /**
- * Roll-up (migration 0019 triggers), one row per debtor: the debtors list's sort keys. `exposure`
- * is the largest open exposure in any one currency; `exposures` each currency's.
+ * Roll-up, one row per debtor: the debtors list's sort keys, recomputed by the `rollups` fold for the
+ * debtors it touched (migration 0022; readers read the view debtor_figures_now, which recomputes the
+ * few debtors with pending deltas). `exposure` is the largest open exposure in any one currency;
+ * `exposures` each currency's.
  */
 export const debtorFigures = pgTable(
   'debtor_figures',

@@ -54,14 +54,13 @@ export const invoices = pgTable(
     index('invoices_open_id_idx')
       .on(t.id)
       .where(sql`${t.status} between 'disputed' and 'funded'`),
+    // the list's sort by number, and (migration 0022) payment matching's and the invoice pickers' look-ups by upper(number) collate "C"
     index('invoices_number_sort_idx').on(sql`(upper(${t.number})) collate "C"`, t.id, t.status, t.currency),
     index('invoices_face_value_idx').on(t.faceValue, t.id, t.status, t.currency),
     index('invoices_outstanding_idx').on(sql`(coalesce(${t.outstanding}, ${t.faceValue}))`, t.id, t.status, t.currency),
     index('invoices_issue_date_idx').on(t.issueDate, t.id, t.status, t.currency),
     index('invoices_due_date_idx').on(t.dueDate, t.id, t.status, t.currency),
     index('invoices_funding_date_idx').on(sql`(coalesce(${t.fundingDate}, '0001-01-01'::date))`, t.id, t.status, t.currency),
-    // payment matching looks invoices up by the numbers found in remittance text
-    index('invoices_number_key_idx').on(sql`upper(${t.number})`),
     // search (lib/search, migration 0017): search_key(number) exact and prefix, per client, and contains
     index('invoices_search_key_idx').using('btree', sql`search_key(${t.number}) text_pattern_ops`),
     index('invoices_client_search_key_idx').using('btree', t.clientId, sql`search_key(${t.number}) text_pattern_ops`),

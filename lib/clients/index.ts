@@ -201,7 +201,7 @@ export interface ClientSummary {
 
 /**
  * Every client with its balances (the kept balances of its reserve and receivable accounts) and
- * open invoices (the roll-up debtor_exposure), in one set-based query — for pickers that still list
+ * open invoices (the roll-up debtor_exposure_now), in one set-based query — for pickers that still list
  * every client. The Clients screen and GET /clients page through lib/clients/lists.ts instead.
  */
 export async function listClients(tx: Tx, actor: Actor): Promise<ClientSummary[]> {
@@ -223,7 +223,7 @@ export async function listClients(tx: Tx, actor: Actor): Promise<ClientSummary[]
                 from ledger_accounts where client_id is not null and code in ('reserve', 'receivable') and (${scope}::bigint is null or client_id = ${scope})
                group by client_id, currency) x
        group by client_id),
-    o as (select client_id, sum(open_invoices)::int as open from debtor_exposure where (${scope}::bigint is null or client_id = ${scope}) group by client_id),
+    o as (select client_id, sum(open_invoices)::int as open from debtor_exposure_now where (${scope}::bigint is null or client_id = ${scope}) group by client_id),
     m as (select distinct on (client_id) client_id, model from agreements where status = 'approved' and (${scope}::bigint is null or client_id = ${scope})
            order by client_id, version desc)
     select c.id, c.name, c.currency, c.status, m.model, b.balances, coalesce(o.open, 0) as open

@@ -108,7 +108,7 @@ export async function clientRowDetails(tx: Tx, rows: RawClientRow[]): Promise<Cl
         from client_list_balances where client_id = any(${ids}::bigint[])
        group by client_id, currency order by client_id, currency`,
     tx.sql<{ client_id: string; open: number }[]>`
-      select client_id, sum(open_invoices)::int as open from debtor_exposure where client_id = any(${ids}::bigint[]) group by client_id`,
+      select client_id, sum(open_invoices)::int as open from debtor_exposure_now where client_id = any(${ids}::bigint[]) group by client_id`,
     tx.sql<{ client_id: string; model: string; risk: string | null }[]>`
       select distinct on (client_id) client_id, model, terms->>'riskScore' as risk
         from agreements where client_id = any(${ids}::bigint[]) and status = 'approved' and effective_from <= current_date

@@ -45,7 +45,7 @@ export async function matchPayments(tx: Tx, paymentIds: number[]): Promise<Map<n
   const named = allTokens.length
     ? await tx.sql<InvoiceRow[]>`
         select id, number, debtor_id, client_id, currency, outstanding, due_date, funding_date from invoices
-         where upper(number) = any(${allTokens}::text[]) and status in ('funded', 'disputed') and outstanding > 0`
+         where upper(number) collate "C" = any(${allTokens}::text[]) and status in ('funded', 'disputed') and outstanding > 0`
     : [];
   const namedByKey = groupBy(named, (r) => normalizeInvoiceNumber(r.number));
 

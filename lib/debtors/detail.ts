@@ -221,13 +221,13 @@ export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, op
       select currency, sum(invoices)::int as invoices, sum(open_invoices)::int as open_invoices, sum(exposure) as exposure,
              sum(settled_invoices)::int as settled_invoices, sum(settled_days)::text as settled_days, sum(settled_days_late)::text as settled_days_late,
              sum(reduced) as reduced, sum(collected) as collected, sum(defaulted_face) as defaulted_face, sum(defaulted_collected) as defaulted_collected,
-             (select count(distinct x.client_id)::int from debtor_exposure x where x.debtor_id = ${debtorId}) as clients
-        from debtor_exposure where debtor_id = ${debtorId}
+             (select count(distinct x.client_id)::int from debtor_exposure_now x where x.debtor_id = ${debtorId} and x.invoices > 0) as clients
+        from debtor_exposure_now where debtor_id = ${debtorId}
        group by currency order by currency`,
     tx.sql<PairRow[]>`
       select e.client_id::text, c.name as client_name, e.currency, e.open_invoices, e.exposure,
              cd.noa_sent_date::text, cd.noa_acknowledged_date::text
-        from debtor_exposure e
+        from debtor_exposure_now e
         join clients c on c.id = e.client_id
         left join client_debtors cd on cd.client_id = e.client_id and cd.debtor_id = e.debtor_id
        where e.debtor_id = ${debtorId} and (e.open_invoices > 0 or e.exposure <> 0)
@@ -236,12 +236,12 @@ export async function getDebtorDetail(tx: Tx, debtorId: number, actor: Actor, op
     tx.sql<{ pairs: number; without_notice: number }[]>`
       select count(*)::int as pairs,
              count(distinct e.client_id) filter (where e.open_invoices > 0 and cd.noa_sent_date is null)::int as without_notice
-        from debtor_exposure e
+        from debtor_exposure_now e
         left join client_debtors cd on cd.client_id = e.client_id and cd.debtor_id = e.debtor_id
        where e.debtor_id = ${debtorId} and (e.open_invoices > 0 or e.exposure <> 0)`,
     tx.sql<{ invoices: number; days: string }[]>`
       select coalesce(sum(open_invoices), 0)::int as invoices, coalesce(sum(open_invoices::bigint * (${asOf}::date - due_date)), 0)::text as days
-        from debtor_open_due where debtor_id = ${debtorId} and due_date < ${asOf}::date`,
+        from debtor_open_due_now where debtor_id = ${debtorId} and due_date < ${asOf}::date`,
     // Open disputes sit on the debtor's disputed invoices (invoices_debtor_status_idx), one each at most.
     tx.sql<{ currency: string; amount: string }[]>`
       select i.currency, sum(d.amount) as amount

@@ -57,13 +57,13 @@ export interface DebtorSummary extends DebtorView {
 
 /**
  * Every debtor not merged into another, by name, with its open invoices (from the roll-up
- * debtor_figures, never a pass over the invoices) — for pickers. Lists people page through are
+ * debtor_figures_now, never a pass over the invoices) — for pickers. Lists people page through are
  * lib/debtors/lists.ts's.
  */
 export async function listDebtors(tx: Tx): Promise<DebtorSummary[]> {
   const rows = await tx.sql<{ id: string; name: string; credit_limit: string; risk_rating: string; open: number }[]>`
     select d.id::text, d.name, d.credit_limit, d.risk_rating, coalesce(f.open_invoices, 0) as open
-      from debtors d left join debtor_figures f on f.debtor_id = d.id
+      from debtors d left join debtor_figures_now f on f.debtor_id = d.id
      where d.merged_into_id is null
      order by lower(d.name), d.id
      limit ${DEBTOR_OPTIONS_CAP}`;
@@ -160,13 +160,13 @@ export async function recordNoa(tx: Tx, clientId: number, input: unknown, actor:
 }
 
 /**
- * Every debtor the client has invoices with (the client's rows of the roll-up debtor_exposure) or
+ * Every debtor the client has invoices with (the client's rows of the roll-up debtor_exposure_now) or
  * a notice for, with the notice dates — from the client's own rows, never a probe per debtor.
  */
 export async function listNoas(tx: Tx, clientId: number): Promise<NoaView[]> {
   const rows = await tx.sql<{ debtor_id: string; name: string; sent: string | null; ack: string | null }[]>`
     select d.id::text as debtor_id, d.name, cd.noa_sent_date::text as sent, cd.noa_acknowledged_date::text as ack
-      from (select debtor_id from debtor_exposure where client_id = ${clientId}
+      from (select debtor_id from debtor_exposure_now where client_id = ${clientId} and invoices > 0
             union
             select debtor_id from client_debtors where client_id = ${clientId}) k
       join debtors d on d.id = k.debtor_id

@@ -7,16 +7,18 @@ import { choice, optional, text } from '../validation/fields';
 
 /**
  * Issue 13: the debtors list (GET /api/v1/debtors, the console's Debtors screen), on the keyset
- * engine. Its figures are the roll-up `debtor_figures` of migration 0019 — one row per debtor, kept
- * by the invoices' triggers — so a page never sums invoices; each sort key has its index
- * (lower(name), credit_limit on debtors; exposure and open_invoices on debtor_figures).
+ * engine. Its figures are the view `debtor_figures_now` (migration 0022): one row per debtor, the
+ * folded roll-up `debtor_figures` for debtors without pending deltas and the few with deltas
+ * recomputed — exact at every moment, so a page never sums invoices; each sort key has its index
+ * (lower(name), credit_limit on debtors; exposure and open_invoices on debtor_figures, read in order
+ * through the view's first branch).
  *
  * `exposure` (the sort key) is the largest open exposure in any one currency: what the funding
  * check holds against the debtor's credit limit (SPEC 5.1), since amounts in different currencies
  * are never added; each currency's is in `exposures`. "Over its credit limit" compares the two.
  *
  * A client user's key lists the debtors its own client has invoices with, with its own client's
- * figures only (from the per-client roll-up `debtor_exposure`) and without the factor's credit
+ * figures only (from the per-client roll-up, `debtor_exposure_now`) and without the factor's credit
  * limits and ratings — another list definition, so a staff cursor never serves it.
  */
 
@@ -124,14 +126,14 @@ function toRow(r: RawRow): DebtorListRow {
   };
 }
 
-/** Every debtor (staff): the roll-up debtor_figures beside each. */
+/** Every debtor (staff): its figures now (debtor_figures_now: folded + pending) beside each. */
 export function debtorsQuery(sql: RawSql, request: ListRequest<DebtorListFilters>): ListQuery {
   const f = request.filters;
   const status = f.status ?? 'active';
   return {
     select: sql`d.id::text as id, d.name, d.credit_limit::text as credit_limit, d.risk_rating, f.invoices, f.open_invoices,
                 f.exposure::text as exposure, f.exposures, d.merged_into_id::text as merged_into_id`,
-    from: sql`debtors d join debtor_figures f on f.debtor_id = d.id`,
+    from: sql`debtors d join debtor_figures_now f on f.debtor_id = d.id`,
     where: [
       status === 'active' ? sql`d.merged_into_id is null` : status === 'merged' ? sql`d.merged_into_id is not null` : null,
       f.name ? sql`d.name ilike ${containsPattern(f.name)}` : null,
@@ -141,7 +143,7 @@ export function debtorsQuery(sql: RawSql, request: ListRequest<DebtorListFilters
   };
 }
 
-/** A client's debtors, with that client's figures only (its rows of debtor_exposure, one per currency). */
+/** A client's debtors, with that client's figures only (its rows of debtor_exposure_now, one per currency). */
 export function ownDebtorsQuery(sql: RawSql, request: ListRequest<OwnDebtorListFilters>, clientId: number): ListQuery {
   const f = request.filters;
   return {
@@ -149,7 +151,7 @@ export function ownDebtorsQuery(sql: RawSql, request: ListRequest<OwnDebtorListF
                 f.exposure::text as exposure, f.exposures, null::text as merged_into_id`,
     from: sql`(select e.debtor_id, sum(e.invoices)::int as invoices, sum(e.open_invoices)::int as open_invoices, max(e.exposure) as exposure,
                       coalesce(jsonb_object_agg(e.currency, e.exposure::text) filter (where e.open_invoices > 0 or e.exposure <> 0), '{}'::jsonb) as exposures
-                 from debtor_exposure e where e.client_id = ${clientId} group by e.debtor_id) f
+                 from debtor_exposure_now e where e.client_id = ${clientId} group by e.debtor_id) f
               join debtors d on d.id = f.debtor_id`,
     where: [
       f.name ? sql`d.name ilike ${containsPattern(f.name)}` : null,

@@ -9,7 +9,7 @@ import { choice, id, optional } from '../validation/fields';
  * the client page (its invoices), on the keyset engine. Each reads one index range of the debtor's
  * or client's own rows in the order shown — invoices_debtor_issue_idx / invoices_debtor_due_idx /
  * invoices_client_issue_idx / payments_debtor_received_idx (migration 0020) — and takes its exact
- * total from the roll-up `debtor_exposure` when the filter is one it counts, so page 2,000 of a
+ * total from the roll-up `debtor_exposure_now` when the filter is one it counts, so page 2,000 of a
  * debtor's 100,000 invoices costs what page 1 does. The full, filterable lists are Invoices
  * (`/invoices?debtorId=…`, `/invoices?clientId=…`) and Payments.
  */
@@ -116,7 +116,7 @@ function rolledUpCount(sql: RawSql, party: 'debtor' | 'client', partyId: number,
   if (!column) return undefined;
   return async () => {
     const [row] = await sql<{ n: number }[]>`
-      select coalesce(sum(${sql(column)}), 0)::int as n from debtor_exposure where ${sql(party === 'debtor' ? 'debtor_id' : 'client_id')} = ${partyId}`;
+      select coalesce(sum(${sql(column)}), 0)::int as n from debtor_exposure_now where ${sql(party === 'debtor' ? 'debtor_id' : 'client_id')} = ${partyId}`;
     return row!.n;
   };
 }

@@ -2,15 +2,27 @@ import type { RawSql } from '../../db/client';
 import { Big } from '../money';
 
 /**
- * Issue 13: audit:verify's check of the roll-ups of migration 0019 — the debtor figures, each
- * recomputed from the invoices and payment applications it is kept from (the slow, obvious way, as
- * a verify may), and the clients list's mirror of the reserve and receivable balances — compared
- * row by row. A difference names the row and both values.
+ * Issue 13: audit:verify's check of the roll-ups of migrations 0019 and 0022 — the debtor figures
+ * as readers see them (folded + pending deltas: the views debtor_exposure_now, debtor_open_due_now),
+ * each recomputed from the invoices and payment applications it is kept from (the slow, obvious way,
+ * as a verify may); debtor_figures against the folded debtor_exposure it is recomputed from at each
+ * fold; and the clients list's mirror of the reserve and receivable balances — compared row by row.
+ * A difference names the row and both values; a missing or disabled trigger is named too.
  */
 export interface RollupBreak {
   kind: 'debtor_rollup';
   message: string;
 }
+
+const TRIGGERS = [
+  ['invoices', 'invoices_debtor_rollup_insert'],
+  ['invoices', 'invoices_debtor_rollup_update'],
+  ['payment_applications', 'payment_applications_debtor_rollup'],
+  ['debtors', 'debtors_figures_row'],
+  ['ledger_accounts', 'ledger_accounts_client_list_balance'],
+  ['clients', 'clients_list_rows'],
+  ['clients', 'clients_list_currency'],
+] as const;
 
 const FIGURES = [
   'invoices',
@@ -48,7 +60,7 @@ export async function verifyDebtorRollups(sql: RawSql, breaks: { kind: string; m
            case when e.debtor_id is null then null else jsonb_build_object(${sql.unsafe(FIGURES.map((f) => `'${f}', e.${f}::text`).join(', '))}) end as kept,
            case when a.debtor_id is null then null else jsonb_build_object(${sql.unsafe(FIGURES.map((f) => `'${f}', a.${f}::text`).join(', '))}) end as actual
       from actual a
-      full join debtor_exposure e on e.debtor_id = a.debtor_id and e.client_id = a.client_id and e.currency = a.currency
+      full join debtor_exposure_now e on e.debtor_id = a.debtor_id and e.client_id = a.client_id and e.currency = a.currency
      where (${sql.unsafe(FIGURES.map((f) => `coalesce(e.${f}, 0)`).join(', '))}) is distinct from (${sql.unsafe(FIGURES.map((f) => `coalesce(a.${f}, 0)`).join(', '))})
      order by 1, 2, 3 limit 100`;
   for (const p of pairs) {
@@ -61,7 +73,7 @@ export async function verifyDebtorRollups(sql: RawSql, breaks: { kind: string; m
   const due = await sql<{ debtor_id: string; due_date: string; kept: number | null; actual: number | null }[]>`
     with actual as (select debtor_id, due_date, count(*)::int as n from invoices where status in ('funded', 'disputed') group by debtor_id, due_date)
     select coalesce(a.debtor_id, o.debtor_id)::text as debtor_id, coalesce(a.due_date, o.due_date)::text as due_date, o.open_invoices as kept, a.n as actual
-      from actual a full join debtor_open_due o on o.debtor_id = a.debtor_id and o.due_date = a.due_date
+      from actual a full join debtor_open_due_now o on o.debtor_id = a.debtor_id and o.due_date = a.due_date
      where coalesce(o.open_invoices, 0) <> coalesce(a.n, 0)
      order by 1, 2 limit 100`;
   for (const d of due) {
@@ -112,6 +124,13 @@ export async function verifyDebtorRollups(sql: RawSql, breaks: { kind: string; m
           ? `client ${m.client_id} has no ${m.code} row for its home currency ${m.currency} in client_list_balances`
           : `client ${m.client_id} ${m.code} ${m.currency}: the account's balance is ${m.ledger ?? 'absent (0)'}, the clients list keeps ${m.kept ?? 'nothing'}`,
     });
+    found += 1;
+  }
+  const present = await sql<{ tgname: string }[]>`
+    select tgname from pg_trigger where not tgisinternal and tgenabled <> 'D' and tgname = any(${TRIGGERS.map(([, name]) => name)}::text[])`;
+  for (const [table, name] of TRIGGERS) {
+    if (present.some((t) => t.tgname === name)) continue;
+    breaks.push({ kind: 'debtor_rollup', message: `trigger ${name} on ${table} is missing or disabled: the debtor and client roll-ups no longer follow ${table}` });
     found += 1;
   }
   return found;

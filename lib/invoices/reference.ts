@@ -100,7 +100,7 @@ export interface ResolvedInvoice {
  * Initech): choose which one", with the invoices to choose from) — all with details keyed by the
  * form's field, so the message shows under it. An invoice picked for the number (`invoiceId`)
  * settles it, if it still has that number and is the actor's to name; otherwise 422
- * `invoice_choice_changed`. Read through upper(number) (an index), never a scan.
+ * `invoice_choice_changed`. Read through upper(number) collate "C" (invoices_number_sort_idx), never a scan.
  */
 export async function resolveInvoiceRef(tx: Tx, ref: InvoiceRef, actor: Actor, fields: InvoiceRefFields = {}): Promise<number> {
   return (await resolveInvoice(tx, ref, actor, fields)).id;
@@ -123,7 +123,7 @@ export async function resolveInvoice(tx: Tx, ref: InvoiceRef, actor: Actor, fiel
     // it (a pick is never trusted on its own: a stale or forged one names something else).
     const [picked] = await tx.sql<Match[]>`
       ${select}
-       where i.id = ${ref.invoiceId} and upper(i.number) = upper(${number})
+       where i.id = ${ref.invoiceId} and upper(i.number) collate "C" = upper(${number})
          and (${scope}::bigint is null or i.client_id = ${scope})`;
     if (picked) return { id: Number(picked.id), number: picked.number, clientId: Number(picked.client_id), clientName: picked.client_name };
     const message = `The invoice chosen is not invoice ${number}: choose ${number} again from the suggestions`;
@@ -131,7 +131,7 @@ export async function resolveInvoice(tx: Tx, ref: InvoiceRef, actor: Actor, fiel
   }
   const find = (exact: boolean) => tx.sql<Match[]>`
     ${select}
-     where upper(i.number) = upper(${number}) ${exact ? tx.sql`and i.number = ${number}` : tx.sql``}
+     where upper(i.number) collate "C" = upper(${number}) ${exact ? tx.sql`and i.number = ${number}` : tx.sql``}
        and (${scope}::bigint is null or i.client_id = ${scope})
      order by c.name, d.name, i.id
      limit 20`;

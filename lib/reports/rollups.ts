@@ -14,6 +14,9 @@ import type { Break } from '../audit/verify';
  * - Readers sum rollups + rollup_deltas in ONE statement (one snapshot): exact whether or not a
  *   fold has run; a fold only keeps the deltas few.
  * - `verifyRollups` (audit:verify) recounts every grain from the invoices and the accounts.
+ * - The same fold, in the same transaction, moves the debtor roll-ups' deltas (migration 0022:
+ *   debtor_exposure_deltas, debtor_open_due_deltas; readers read the *_now views) — one fold
+ *   mechanism for every roll-up (`foldDebtorRollups` below; verified by lib/debtors/rollups.ts).
  *
  * Each row: `items` counts, `amount` sums (what of, per grain below).
  */
@@ -51,6 +54,46 @@ export interface FoldResult {
   removed: number;
   /** another fold was running: nothing done */
   busy: boolean;
+  /** delta rows of the debtor roll-ups (migration 0022) moved into debtor_exposure and debtor_open_due */
+  debtorDeltas?: number;
+}
+
+/**
+ * The debtor roll-ups' share of a fold (migration 0022), in the fold's transaction and under its
+ * lock: the committed deltas into debtor_exposure (per debtor, client, currency) and debtor_open_due
+ * (per debtor, due date; a date that fell to zero is removed), then debtor_figures recomputed for
+ * the debtors touched — only a fold writes these three tables, so nothing here waits on a command.
+ */
+async function foldDebtorRollups(tx: Tx): Promise<number> {
+  const [pairs] = await tx.sql<{ n: string; touched: string[] }[]>`
+    with d as (delete from debtor_exposure_deltas returning *),
+    g as (select debtor_id, client_id, currency, sum(invoices) as invoices, sum(open_invoices) as open_invoices, sum(exposure) as exposure,
+                 sum(settled_invoices) as settled_invoices, sum(settled_days) as settled_days, sum(settled_days_late) as settled_days_late,
+                 sum(reduced) as reduced, sum(collected) as collected, sum(defaulted_face) as defaulted_face,
+                 sum(defaulted_collected) as defaulted_collected
+            from d group by debtor_id, client_id, currency),
+    up as (insert into debtor_exposure as e (debtor_id, client_id, currency, invoices, open_invoices, exposure, settled_invoices, settled_days,
+                                             settled_days_late, reduced, collected, defaulted_face, defaulted_collected)
+           select * from g
+           on conflict (debtor_id, client_id, currency) do update set
+             invoices = e.invoices + excluded.invoices, open_invoices = e.open_invoices + excluded.open_invoices, exposure = e.exposure + excluded.exposure,
+             settled_invoices = e.settled_invoices + excluded.settled_invoices, settled_days = e.settled_days + excluded.settled_days,
+             settled_days_late = e.settled_days_late + excluded.settled_days_late, reduced = e.reduced + excluded.reduced,
+             collected = e.collected + excluded.collected, defaulted_face = e.defaulted_face + excluded.defaulted_face,
+             defaulted_collected = e.defaulted_collected + excluded.defaulted_collected
+           returning e.debtor_id)
+    select (select count(*) from d) as n, array(select distinct debtor_id::text from up) as touched`;
+  const [due] = await tx.sql<{ n: string; zero: string[] }[]>`
+    with d as (delete from debtor_open_due_deltas returning *),
+    up as (insert into debtor_open_due as o (debtor_id, due_date, open_invoices)
+           select debtor_id, due_date, sum(open_invoices) from d group by debtor_id, due_date having sum(open_invoices) <> 0
+           on conflict (debtor_id, due_date) do update set open_invoices = o.open_invoices + excluded.open_invoices
+           returning o.ctid, o.open_invoices)
+    select (select count(*) from d) as n, array(select ctid::text from up where open_invoices = 0) as zero`;
+  if (due!.zero.length > 0) await tx.sql`delete from debtor_open_due where ctid = any(${due!.zero}::tid[])`;
+  // A statement of its own: it reads debtor_exposure as the fold left it.
+  if (pairs!.touched.length > 0) await tx.sql`select holdback_debtor_figures_refresh(${pairs!.touched}::bigint[])`;
+  return Number(pairs!.n) + Number(due!.n);
 }
 
 /**
@@ -79,7 +122,8 @@ export async function foldRollups(database: Database): Promise<FoldResult> {
              array(select ctid::text from up where items = 0 and amount = 0 and settled_invoices = 0 and days_beyond_terms = 0) as zero`;
     const zero = moved!.zero;
     if (zero.length > 0) await tx.sql`delete from rollups where ctid = any(${zero}::tid[])`;
-    return { folded: Number(moved!.folded), keys: Number(moved!.keys), removed: zero.length, busy: false };
+    const debtors = await foldDebtorRollups(tx);
+    return { folded: Number(moved!.folded), keys: Number(moved!.keys), removed: zero.length, busy: false, debtorDeltas: debtors };
   });
 }
 

@@ -10,6 +10,7 @@ import { Big } from '../../lib/money';
 import { agingBy } from '../../lib/reports/aging';
 import { dashboard } from '../../lib/reports/dashboard';
 import { foldRollups, topExposure, verifyRollups } from '../../lib/reports/rollups';
+import { verifyDebtorRollups } from '../../lib/debtors/rollups';
 import { aClient, aDebtor, anInvoice, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -61,6 +62,13 @@ async function recount() {
            to_char(-coalesce(sum(balance) filter (where code = 'reserve'), 0), 'FM999999999990.00') as reserve
       from ledger_accounts group by currency order by currency`;
   return { aging: aging.map((a) => ({ ...a })), submitted: submitted!.n, top: top.map((x) => ({ ...x })), totals: totals.map((x) => ({ ...x })) };
+}
+
+/** audit:verify's recount of the debtor roll-ups (debtor page, debtors and clients lists). */
+async function debtorBreaks(): Promise<{ kind: string; message: string }[]> {
+  const breaks: { kind: string; message: string }[] = [];
+  await verifyDebtorRollups(t.database.sql, breaks);
+  return breaks;
 }
 
 async function expectExact(step: string) {
@@ -165,47 +173,55 @@ describe('the invoices roll-ups', () => {
     }
   });
 
-  it('take no row lock: a command whose transaction is still open makes neither a parallel command on the same currency and issue date nor a fold wait', async () => {
-    // Another client and debtor: the dashboard's keys (currency, issue date) are shared. The debtor
-    // page's roll-ups of migration 0019 keep rows per debtor (debtor_figures) updated in place, so two
-    // commands on the same debtor do wait for each other until the first commits, whatever the client
-    // (a known limit, left for the next part of issue 13: move them to these appended deltas).
-    const other = await aClient(t.database, team, { currency: 'USD' });
+  it('take no row lock: a payment of debtor D and client C still open makes neither another command on D and C nor a fold wait', async () => {
+    // The SAME client and debtor (and currency, issue date, due date): every roll-up key of both
+    // commands is shared — the dashboard's (migration 0021) and the debtor page's and lists' (0022).
     const one = await anInvoice(t.database, team, { client: usd, debtor: debtors[2]!, issueDate: '2026-04-02', faceValue: '2000.00' });
-    const two = await anInvoice(t.database, team, { client: other, debtor: debtors[1]!, issueDate: '2026-04-02', faceValue: '3000.00' });
-    await fund(usd, [one.id]);
-    await fund(other, [two.id]);
+    const two = await anInvoice(t.database, team, { client: usd, debtor: debtors[2]!, issueDate: '2026-04-02', faceValue: '3000.00' });
+    await fund(usd, [one.id, two.id]);
     await foldRollups(t.database);
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));
-    // One payment's transaction touches the same currency and issue date keys, and stays open…
+    // A payment of D's invoice for C (cash applied, the invoice's outstanding down) stays open…
     const first = t.database.transaction(async (tx) => {
-      await tx.sql`update invoices set outstanding = outstanding - 10 where id = ${one.id}`;
+      const payment = await receivePayment(
+        tx,
+        { amount: '250.00', currency: 'USD', receivedDate: '2026-04-10', payerName: 'Held open', reference: 'lock' },
+        team.collections,
+      );
+      await applyPayment(tx, Number(payment.id), { allocations: [{ invoiceId: one.id, amount: '250.00' }] }, team.collections);
       entered();
       await held;
     });
     await inside;
     try {
-      // …while another does the same and commits, and a fold runs: neither may wait for a lock.
+      // …while another statement on D's other invoice for C (the same roll-up keys: status, outstanding)
+      // commits, and a fold runs: neither may wait for a lock. (Commands of one client also take the
+      // client's row lock and its ledger accounts' by design; what is tested here is the roll-ups.)
       await t.database.transaction(async (tx) => {
         await tx.sql`set local lock_timeout = '500ms'`;
-        await tx.sql`update invoices set outstanding = outstanding - 20 where id = ${two.id}`;
+        await tx.sql`update invoices set status = 'disputed', outstanding = outstanding - 20 where id = ${two.id}`;
       });
+      // (A fold that waited would hang here until the test times out: the payment commits only below.)
       const fold = await foldRollups(t.database);
       expect(fold.busy).toBe(false);
       expect(fold.folded).toBeGreaterThan(0);
+      // The debtor's figures are exact meanwhile: the committed update is in, the open payment is not.
+      expect(await debtorBreaks(), 'while the payment is open').toEqual([]);
     } finally {
       release();
       await first;
     }
-    // Whatever committed when, the sum is exact.
+    // Whatever committed when, the sums are exact.
     await expectExact('after the overlapping transactions');
+    expect(await debtorBreaks(), 'after the overlapping transactions').toEqual([]);
     await foldRollups(t.database);
     await expectExact('folded after them');
-    // (Those bare updates had no ledger posting: put the outstanding back as the ledger has it.)
-    await t.database.sql`update invoices set outstanding = outstanding + case when id = ${one.id} then 10 else 20 end where id in (${one.id}, ${two.id})`;
+    expect(await debtorBreaks(), 'folded after them').toEqual([]);
+    // (The bare update had no ledger posting: put the invoice back as the ledger has it.)
+    await t.database.sql`update invoices set status = 'funded', outstanding = outstanding + 20 where id = ${two.id}`;
     await expectExact('put back');
   });
 

@@ -8,6 +8,7 @@ import { approveDebtorMerge, rejectDebtorMerge, requestDebtorMerge } from '../..
 import { verifyDebtorRollups } from '../../lib/debtors/rollups';
 import { DomainError } from '../../lib/errors';
 import { createInvoice } from '../../lib/invoices';
+import { foldRollups } from '../../lib/reports/rollups';
 import { createApiKey } from '../../lib/users';
 import type { ClientView } from '../../lib/clients';
 import { aClient, aDebtor, aFundedInvoice, anInvoice, aTeam, aUser, type Team } from '../support/builders';
@@ -108,6 +109,8 @@ describe('merging a duplicate debtor', () => {
       code: 'maker_checker',
     });
 
+    // The roll-ups are folded before the merge: the merge's own statement moves them as appended deltas.
+    await foldRollups(t.database);
     const done = await tx((x) => approveDebtorMerge(x, Number(merge.id), team.approver));
     expect(done.moved).toEqual({ invoices: 3, payments: 2, payerAliases: 1, noticesMoved: 1, noticesCombined: 1, misdirectedPayments: 1, alertsResolved: 0 });
 
@@ -157,6 +160,13 @@ describe('merging a duplicate debtor', () => {
     expect(await verifyDebtorRollups(t.admin.sql, [])).toBe(0);
     expect((await verifyAll(t.admin.sql)).breaks).toEqual([]);
     expect((await t.admin.sql`select debtor_id::text from invoices where id = ${kept.id}`)[0]).toEqual({ debtor_id: survivor.id });
+    // Folded, the figures are the same and the duplicate's folded rows are empty.
+    await foldRollups(t.database);
+    expect(await getDebtorDetail(t.database, Number(survivor.id), team.underwriter)).toEqual(detail);
+    expect(await verifyDebtorRollups(t.admin.sql, [])).toBe(0);
+    expect(await t.admin.sql`select invoices, open_invoices, exposure::text from debtor_figures where debtor_id = ${duplicate.id}`).toEqual([
+      { invoices: 0, open_invoices: 0, exposure: '0.0000' },
+    ]);
 
     // Audited: the request, the merge on both debtors, the approval.
     const events = await t.admin.sql<{ action: string; target_type: string; target_id: string; actor: string }[]>`

@@ -10,6 +10,7 @@ import { getDebtorDetail } from '../../lib/debtors/detail';
 import { verifyDebtorRollups } from '../../lib/debtors/rollups';
 import { fundBatch } from '../../lib/funding';
 import { Big, formatMoney } from '../../lib/money';
+import { foldRollups } from '../../lib/reports/rollups';
 import { createApiKey } from '../../lib/users';
 import type { ClientView } from '../../lib/clients';
 import { aClient, aDebtor, anInvoice, aTeam, aUser, type Team } from '../support/builders';
@@ -255,15 +256,37 @@ describe('GET /api/v1/debtors/{id}', () => {
     expect(await verifyDebtorRollups(t.database.sql, breaks)).toBe(0);
     const report = await verifyAll(t.admin.sql);
     expect(report.breaks).toEqual([]);
-    // A tampered roll-up is named.
+    // A tampered pending delta is named (readers sum folded + pending)…
+    const [pending] = await t.admin.sql<{ n: number }[]>`select count(*)::int as n from debtor_exposure_deltas where debtor_id = ${debtor.id}`;
+    expect(pending!.n, 'the commands appended deltas, no fold has run').toBeGreaterThan(0);
+    await t.admin.sql`insert into debtor_exposure_deltas (debtor_id, client_id, currency, exposure) values (${debtor.id}, ${clients.a.id}, 'USD', 1)`;
+    const tamperedDelta: { kind: string; message: string }[] = [];
+    await verifyDebtorRollups(t.admin.sql, tamperedDelta);
+    expect(tamperedDelta.map((b) => b.message)).toContainEqual(expect.stringContaining(`debtor ${debtor.id}, client ${clients.a.id}, USD: exposure kept`));
+    await t.admin.sql`delete from debtor_exposure_deltas where debtor_id = ${debtor.id} and invoices = 0 and exposure = 1 and collected = 0`;
+    expect(await verifyDebtorRollups(t.admin.sql, [])).toBe(0);
+    // …and, after a fold has moved every delta, a tampered folded row.
+    const before = await getDebtorDetail(t.database, Number(debtor.id), team.underwriter, { asOf: AS_OF });
+    await foldRollups(t.database);
+    expect(await t.admin.sql`select 1 from debtor_exposure_deltas union all select 1 from debtor_open_due_deltas`).toHaveLength(0);
+    expect(await getDebtorDetail(t.database, Number(debtor.id), team.underwriter, { asOf: AS_OF }), 'the same figures once folded').toEqual(before);
+    expect(await verifyDebtorRollups(t.admin.sql, [])).toBe(0);
     await t.admin.sql`update debtor_exposure set exposure = exposure + 1 where debtor_id = ${debtor.id} and client_id = ${clients.a.id}`;
     const tampered: { kind: string; message: string }[] = [];
     await verifyDebtorRollups(t.admin.sql, tampered);
     expect(tampered.map((b) => b.message)).toContainEqual(expect.stringContaining(`debtor ${debtor.id}, client ${clients.a.id}, USD: exposure kept`));
     await t.admin.sql`update debtor_exposure set exposure = exposure - 1 where debtor_id = ${debtor.id} and client_id = ${clients.a.id}`;
-    // debtor_figures was not refreshed by the hand edit: put it back the way the trigger would.
+    // debtor_figures was not refreshed by the hand edit: put it back the way the fold would.
     await t.admin.sql`select holdback_debtor_figures_refresh(array[${debtor.id}]::bigint[])`;
     expect(await verifyDebtorRollups(t.admin.sql, [])).toBe(0);
+    // A disabled trigger is named.
+    await t.admin.sql`alter table payment_applications disable trigger payment_applications_debtor_rollup`;
+    const disabled: { kind: string; message: string }[] = [];
+    await verifyDebtorRollups(t.admin.sql, disabled);
+    await t.admin.sql`alter table payment_applications enable trigger payment_applications_debtor_rollup`;
+    expect(disabled.map((b) => b.message)).toEqual([
+      'trigger payment_applications_debtor_rollup on payment_applications is missing or disabled: the debtor and client roll-ups no longer follow payment_applications',
+    ]);
   });
 
   it('counts a debtor with nothing yet as nothing, never as an error', async () => {

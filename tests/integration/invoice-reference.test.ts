@@ -107,4 +107,30 @@ describe('resolveInvoiceRef: an invoice named by its number (issue 12)', () => {
     expect(error.message).toContain(first.name);
     expect(error.message).toContain(second.name);
   });
+  it('looks numbers up through invoices_number_sort_idx (upper(number) collate "C"; migration 0022 dropped the other index on upper(number))', async () => {
+    // The statements resolveInvoice and the payment matcher send. On this small table the planner
+    // would rather read the few open invoices: without a sequential scan and the status indexes
+    // (dropped in a transaction rolled back), the plan shows that the number condition is an
+    // index condition of invoices_number_sort_idx.
+    let plans: string[] = [];
+    await t.admin.sql
+      .begin(async (sql) => {
+        await sql`set local enable_seqscan = off`;
+        await sql`drop index invoices_open_id_idx, invoices_status_id_idx`;
+        const pick = await sql<{ 'QUERY PLAN': string }[]>`
+          explain select i.id from invoices i join clients c on c.id = i.client_id join debtors d on d.id = i.debtor_id
+           where upper(i.number) collate "C" = upper(${'inv-1'}) order by c.name, d.name, i.id limit 20`;
+        const match = await sql<{ 'QUERY PLAN': string }[]>`
+          explain select id, number from invoices
+           where upper(number) collate "C" = any(${['INV-1', 'INV-2']}::text[]) and status in ('funded', 'disputed') and outstanding > 0`;
+        plans = [pick, match].map((p) => p.map((r) => r['QUERY PLAN']).join('\n'));
+        throw new Error('roll back');
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Error) || error.message !== 'roll back') throw error;
+      });
+    expect(plans).toHaveLength(2);
+    for (const plan of plans) expect(plan).toMatch(/(Index Scan using|Bitmap Index Scan on) invoices_number_sort_idx[^\n]*\n\s+Index Cond: \(+upper\(number\)\)::text = /);
+    expect(await t.admin.sql`select 1 from pg_indexes where indexname = 'invoices_number_key_idx'`).toEqual([]);
+  });
 });

@@ -79,7 +79,7 @@ export const decideDebtorMergeAction = formAction('debtor.merge_approve', mergeD
     return { message: `Merge of ${merge.debtorName} into ${merge.intoDebtorName} rejected.` };
   }
   const merge = await getDebtorMerge(tx, input.mergeId, actor);
-  const [{ n }] = (await tx.sql`select coalesce(sum(invoices), 0)::int as n from debtor_exposure where debtor_id = ${merge.debtorId}`) as unknown as [
+  const [{ n }] = (await tx.sql`select coalesce(sum(invoices), 0)::int as n from debtor_exposure_now where debtor_id = ${merge.debtorId}`) as unknown as [
     { n: number },
   ];
   if (input.confirmed === undefined || input.confirmed !== String(n)) {

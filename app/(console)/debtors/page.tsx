@@ -18,7 +18,7 @@ const PATH = '/debtors';
 
 /**
  * Issue 13: every debtor, paged, sorted and filtered from the URL (lib/debtors/lists.ts; the
- * figures are the roll-up debtor_figures). Each opens its page: invoices and payments across
+ * figures are the roll-up view debtor_figures_now). Each opens its page: invoices and payments across
  * clients, days to pay, dilution, limit history, merges.
  */
 export default async function DebtorsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
