@@ -60,6 +60,8 @@ export const feeAccruals = pgTable(
     index('fee_accruals_open_idx')
       .on(t.clientId)
       .where(sql`${t.frozenOn} is null`),
+    // 0024: a client's fees as of a date (frozen since, too) — lib/releases/state.ts
+    index('fee_accruals_client_idx').on(t.clientId),
   ],
 );
 

@@ -34,6 +34,10 @@ export const ledgerAccounts = pgTable(
   },
   (t) => [
     unique('ledger_accounts_key').on(t.code, t.currency, t.clientId).nullsNotDistinct(),
+    // 0024: a client's accounts (the key leads with code and currency)
+    index('ledger_accounts_client_idx')
+      .on(t.clientId, t.code)
+      .where(sql`${t.clientId} is not null`),
     // Issue 11: the reserve and the client's payable are liabilities; the database refuses a
     // balance in debit (debits positive), so no code path can release a reserve twice.
     check('ledger_accounts_liability_not_in_debit', sql`${t.code} not in ('reserve', 'client_payable') or ${t.balance} <= 0`),
