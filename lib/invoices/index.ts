@@ -4,7 +4,7 @@ import type { Tx } from '../../db/client';
 import { clients, debtors, invoices } from '../../db/schema';
 import { recordAudit } from '../audit';
 import { assertClientScope, type Actor } from '../auth/actor';
-import { isClientUser, requirePermission } from '../auth/permissions';
+import { requirePermission } from '../auth/permissions';
 import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
 import { DomainError, conflict, notFound, refused, unknownId } from '../errors';
 import { fundableCurrencies } from '../clients';

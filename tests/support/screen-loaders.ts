@@ -1,11 +1,11 @@
 import type { Database } from '../../db/client';
 import type { Actor } from '../../lib/auth/actor';
-import { agreementOn, agreementVersions, getClient, listClients } from '../../lib/clients';
+import { agreementOn, agreementVersions, getClient } from '../../lib/clients';
 import { getPayoutAccount } from '../../lib/clients/payout-account';
 import { listDisputes } from '../../lib/collections/disputes';
 import { listMisdirected } from '../../lib/collections/misdirected';
 import { listUnapplied } from '../../lib/collections/payments';
-import { debtorOptions, listDebtors, listNoas } from '../../lib/debtors';
+import { debtorOptions, listNoas } from '../../lib/debtors';
 import { CLIENT_INVOICES_LIST, clientInvoicesQuery, partyInvoice } from '../../lib/debtors/page-lists';
 import { recentReserveMovements } from '../../lib/clients/reserve-movements';
 import { getInvoice } from '../../lib/invoices';
@@ -122,14 +122,8 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
   },
   {
     screen: 'collections misdirected',
-    source: 'app/(console)/collections/page.tsx MisdirectedTab (as collections: clients and debtors for the form)',
-    run: (db, c) =>
-      Promise.all([
-        listMisdirected(db, { status: 'open' }),
-        listMisdirected(db, { status: 'remitted' }),
-        listClients(db, c.as('collections')),
-        listDebtors(db),
-      ]),
+    source: 'app/(console)/collections/page.tsx MisdirectedTab (debtors for the form; its client is a typeahead)',
+    run: (db) => Promise.all([listMisdirected(db, { status: 'open' }), listMisdirected(db, { status: 'remitted' }), debtorOptions(db)]),
   },
   {
     screen: 'client page',
