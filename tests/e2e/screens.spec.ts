@@ -1,5 +1,33 @@
-import { expect, test } from '@playwright/test';
-import { signInAs } from './helpers';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { apiKeyFor, signInAs } from './helpers';
+
+async function post(request: APIRequestContext, key: string, path: string, data: unknown) {
+  const res = await request.post(`/api/v1${path}`, { headers: { authorization: `Bearer ${key}` }, data });
+  return { status: res.status(), body: await res.json() };
+}
+
+/** A client funded through the API with a 50.00 service fee on 2026-01-01: fee income of its own in January 2026. */
+async function fundedWithFee(request: APIRequestContext, keys: { underwriter: string; funding: string }): Promise<string> {
+  const tag = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const agreement = { advanceRate: '0.80', reserveRate: '0.20', serviceFee: '50.00' };
+  const client = await post(request, keys.underwriter, '/clients', { name: `Fee Client ${tag}`, currency: 'USD', agreement });
+  expect(client.status).toBe(201);
+  const debtor = await post(request, keys.underwriter, '/debtors', { name: `Fee Debtor ${tag}`, creditLimit: '250000.00' });
+  const invoice = await post(request, keys.funding, '/invoices', {
+    clientId: client.body.id,
+    debtorId: debtor.body.id,
+    number: `FEE-${tag}`,
+    faceValue: '10000.00',
+    currency: 'USD',
+    issueDate: '2026-01-01',
+    dueDate: '2026-01-31',
+  });
+  expect(invoice.status).toBe(201);
+  expect((await post(request, keys.funding, `/invoices/${invoice.body.id}/verify`, {})).body.status).toBe('verified');
+  const funded = await post(request, keys.funding, '/fundings', { clientId: client.body.id, invoiceIds: [invoice.body.id], fundingDate: '2026-01-01' });
+  expect(funded.status).toBe(201);
+  return client.body.name as string;
+}
 
 /**
  * Issue 13 (screens at volume): the aging tab, the fee income report and the portal's invoices are
@@ -56,7 +84,10 @@ test.describe('screens as keyset pages', () => {
     expect(lines.length - 1).toBe(Number((await clients.getByTestId('list-showing').textContent())!.replace(/^.* of (\d+) clients$/, '$1')));
   });
 
-  test('Reports: fee income for a period of months, filtered by the form, paged, a month written wrongly named', async ({ page }) => {
+  test('Reports: fee income for a period of months, filtered by the form, paged, a month written wrongly named', async ({ page, request }) => {
+    // two clients with fee income of their own in January 2026, whatever else the run has funded
+    const keys = { underwriter: apiKeyFor(`uw-${Date.now()}@screens.test`, 'underwriter'), funding: apiKeyFor(`funding-${Date.now()}@screens.test`, 'funding') };
+    const names = [await fundedWithFee(request, keys), await fundedWithFee(request, keys)];
     await signInAs(page, 'controller');
     await page.goto('/reports');
     const filters = page.getByRole('form', { name: 'Fee income filters' });
@@ -70,8 +101,11 @@ test.describe('screens as keyset pages', () => {
     await expect(list.getByTestId('list-showing')).toHaveText(/^Showing 1–\d+ of \d+ clients$/);
     const total = Number((await list.getByTestId('list-showing').textContent())!.replace(/^.* of (\d+) clients$/, '$1'));
     expect(total).toBeGreaterThanOrEqual(2);
-    // a column per month, newest first, after Client and Total
+    // a column per month, newest first, after Client and Total; each new client's January is its 50.00 service fee
     await expect(list.getByRole('columnheader').nth(2)).toHaveText('2026-12');
+    await page.goto(`/reports?from=2026-01&to=2026-01&currency=USD&name=${encodeURIComponent(names[0]!)}`);
+    await expect(list.getByRole('row', { name: `${names[0]} 50.00 USD 50.00 USD` })).toBeVisible();
+    await expect(list.getByTestId('list-showing')).toHaveText('Showing 1–1 of 1 clients');
 
     await page.goto('/reports?from=2025-01&to=2026-12&currency=USD&sort=name&order=asc&limit=1');
     const first = await list.getByRole('row').nth(1).getByRole('cell').first().textContent();
