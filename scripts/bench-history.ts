@@ -10,7 +10,9 @@ import { addDays, todayIn } from '../lib/dates';
 import { listNoas } from '../lib/debtors';
 import { generatePortfolio } from '../lib/demo/generate';
 import { runAccrual } from '../lib/fees/accrual';
-import { getInvoice, listInvoices } from '../lib/invoices';
+import { getInvoice } from '../lib/invoices';
+import { CLIENT_INVOICES_LIST, clientInvoicesQuery, partyInvoice } from '../lib/debtors/page-lists';
+import { keysetPage, parseListRequest } from '../lib/lists/keyset';
 import { clientLedger, currentBalances, entriesForInvoice } from '../lib/ledger';
 import { reserveReport } from '../lib/releases';
 import { dashboard } from '../lib/reports/dashboard';
@@ -182,6 +184,7 @@ export async function benchHistory(flags: Record<string, string | true>): Promis
     const sampleClients = (await app.sql<{ id: string }[]>`select id from clients order by id limit 20`).map((r) => Number(r.id));
     const sampleInvoices = (await app.sql<{ id: string }[]>`select id from invoices where id % 997 = 0 order by id limit 20`).map((r) => Number(r.id));
     const today = todayIn();
+    const firstPage = parseListRequest(CLIENT_INVOICES_LIST, {});
     const paths: Record<string, (s: Side, i: number) => Promise<unknown>> = {
       dashboard: (s) => dashboard(s.web, today),
       'client page (data)': async (s, i) => {
@@ -189,7 +192,7 @@ export async function benchHistory(flags: Record<string, string | true>): Promis
         await getClient(s.web, id, s.actor);
         const [, , , , , statements] = await Promise.all([
           agreementVersions(s.web, id, s.actor),
-          listInvoices(s.web, s.actor, { clientId: id, limit: 200 }),
+          keysetPage(s.web.sql, CLIENT_INVOICES_LIST, firstPage, clientInvoicesQuery(s.web.sql, id, firstPage), partyInvoice),
           currentBalances(s.web, { clientId: id }),
           clientLedger(s.web, id, { accounts: ['reserve'], limit: 500 }),
           listNoas(s.web, id),

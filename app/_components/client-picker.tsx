@@ -9,22 +9,9 @@ import { useEffect, useId, useRef, useState } from 'react';
  * status, so two clients of the same name are told apart. The form receives `name` (the client's
  * id) from a hidden field, and `${name}Label` (what was typed) so a refused form shows it again.
  */
-export interface PickedClient {
-  id: string;
-  name: string;
-  currency: string;
-  status: string;
-}
+import { clientLabel, idFromLabel, type PickedClient } from './client-label';
 
-export const clientLabel = (c: PickedClient) => `${c.name} (#${c.id}, ${c.currency}${c.status === 'active' ? '' : `, ${c.status.replace('_', ' ')}`})`;
-
-/** "#123", "123", or a suggestion's label "Acme (#123, USD)": the client id it names, else null. */
-export function idFromLabel(text: string): string | null {
-  const plain = /^\s*#?\s*([1-9]\d{0,15})\s*$/.exec(text);
-  if (plain) return plain[1]!;
-  const labelled = /\(#([1-9]\d{0,15})[,)]/.exec(text);
-  return labelled ? labelled[1]! : null;
-}
+export { clientLabel, idFromLabel, type PickedClient };
 
 export function ClientPicker({
   name = 'clientId',

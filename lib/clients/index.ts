@@ -5,10 +5,9 @@ import { agreements, clients, type ClientContact } from '../../db/schema';
 import { agreementTermsSchema, type AgreementTerms, type AgreementTermsInput } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import { assertClientScope, type Actor } from '../auth/actor';
-import { isClientUser, requirePermission } from '../auth/permissions';
+import { requirePermission } from '../auth/permissions';
 import { assertBusinessDateInWindow, todayIn } from '../dates';
 import { notFound } from '../errors';
-import { Big, moneyOut } from '../money';
 import { parseInput } from '../validation';
 import { array, boolean, choice, currency, email, optional, text } from '../validation/fields';
 
@@ -186,66 +185,6 @@ export async function getClient(tx: Tx, clientId: number, actor: Actor): Promise
     agreement,
     createdAt: client.createdAt.toISOString(),
   };
-}
-
-export interface ClientSummary {
-  id: string;
-  name: string;
-  currency: string;
-  status: string;
-  model: string | null;
-  /** per currency: reserve held and receivables outstanding, from the ledger */
-  balances: { currency: string; reserveHeld: string; receivables: string }[];
-  openInvoices: number;
-}
-
-/**
- * Every client with its balances (the kept balances of its reserve and receivable accounts) and
- * open invoices (the roll-up debtor_exposure_now), in one set-based query — for pickers that still list
- * every client. The Clients screen and GET /clients page through lib/clients/lists.ts instead.
- */
-export async function listClients(tx: Tx, actor: Actor): Promise<ClientSummary[]> {
-  const scope = isClientUser(actor) ? actor.clientId : null;
-  const rows = await tx.sql<
-    {
-      id: string;
-      name: string;
-      currency: string;
-      status: string;
-      model: string | null;
-      balances: { currency: string; reserve: string; receivable: string }[] | null;
-      open: number;
-    }[]
-  >`
-    with b as (
-      select client_id, json_agg(json_build_object('currency', currency, 'reserve', reserve, 'receivable', receivable) order by currency) as balances
-        from (select client_id, currency, sum(balance) filter (where code = 'reserve') as reserve, sum(balance) filter (where code = 'receivable') as receivable
-                from ledger_accounts where client_id is not null and code in ('reserve', 'receivable') and (${scope}::bigint is null or client_id = ${scope})
-               group by client_id, currency) x
-       group by client_id),
-    o as (select client_id, sum(open_invoices)::int as open from debtor_exposure_now where (${scope}::bigint is null or client_id = ${scope}) group by client_id),
-    m as (select distinct on (client_id) client_id, model from agreements where status = 'approved' and (${scope}::bigint is null or client_id = ${scope})
-           order by client_id, version desc)
-    select c.id, c.name, c.currency, c.status, m.model, b.balances, coalesce(o.open, 0) as open
-      from clients c
-      left join m on m.client_id = c.id
-      left join b on b.client_id = c.id
-      left join o on o.client_id = c.id
-     where (${scope}::bigint is null or c.id = ${scope})
-     order by c.name`;
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    currency: r.currency,
-    status: r.status,
-    model: r.model,
-    balances: (r.balances ?? []).map((b) => ({
-      currency: b.currency,
-      reserveHeld: moneyOut(new Big(b.reserve ?? '0').times(-1), b.currency),
-      receivables: moneyOut(b.receivable ?? '0', b.currency),
-    })),
-    openInvoices: r.open,
-  }));
 }
 
 /** Every agreement version of a client, newest first (history is never rewritten). */

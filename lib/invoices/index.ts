@@ -4,7 +4,7 @@ import type { Tx } from '../../db/client';
 import { clients, debtors, invoices } from '../../db/schema';
 import { recordAudit } from '../audit';
 import { assertClientScope, type Actor } from '../auth/actor';
-import { isClientUser, requirePermission } from '../auth/permissions';
+import { requirePermission } from '../auth/permissions';
 import { assertBusinessDateInWindow, isBusinessDate } from '../dates';
 import { DomainError, conflict, notFound, refused, unknownId } from '../errors';
 import { fundableCurrencies } from '../clients';
@@ -183,48 +183,4 @@ export interface InvoiceListItem {
   issueDate: string;
   dueDate: string;
   fundingDate: string | null;
-}
-
-/** Invoices newest first, filtered, keyset-paginated; a client user sees only its own. */
-export async function listInvoices(
-  tx: Tx,
-  actor: Actor,
-  filter: { clientId?: number; status?: string; limit?: number; after?: number | null } = {},
-): Promise<InvoiceListItem[]> {
-  const clientId = isClientUser(actor) ? actor.clientId : (filter.clientId ?? null);
-  const rows = await tx.sql<
-    {
-      id: string;
-      number: string;
-      client_id: string;
-      client_name: string;
-      debtor_name: string;
-      currency: string;
-      face_value: string;
-      status: string;
-      issue_date: string;
-      due_date: string;
-      funding_date: string | null;
-    }[]
-  >`
-    select i.id, i.number, i.client_id, c.name as client_name, d.name as debtor_name, i.currency, i.face_value, i.status,
-           i.issue_date, i.due_date, i.funding_date
-      from invoices i join clients c on c.id = i.client_id join debtors d on d.id = i.debtor_id
-     where (${clientId}::bigint is null or i.client_id = ${clientId})
-       and (${filter.status ?? null}::text is null or i.status = ${filter.status ?? null})
-       and (${filter.after ?? null}::bigint is null or i.id < ${filter.after ?? null})
-     order by i.id desc limit ${filter.limit ?? 200}`;
-  return rows.map((r) => ({
-    id: r.id,
-    number: r.number,
-    clientId: r.client_id,
-    clientName: r.client_name,
-    debtorName: r.debtor_name,
-    currency: r.currency,
-    faceValue: moneyOut(r.face_value, r.currency),
-    status: r.status,
-    issueDate: r.issue_date,
-    dueDate: r.due_date,
-    fundingDate: r.funding_date,
-  }));
 }

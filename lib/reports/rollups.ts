@@ -39,6 +39,10 @@ export const ROLLUP_GRAIN = {
   clientExposure: 6,
   /** (tag = account code, currency): ledger accounts, their kept balances summed — dashboard totals */
   accountTotals: 7,
+  /** (client ref_id = the entry's client, currency, issue_date = first of the month): fee_income lines, the income (migration 0023) — Reports */
+  clientFeeIncome: 8,
+  /** (currency, issue_date = first of the month): fee_income lines, the income — the Reports chart */
+  feeIncome: 9,
 } as const;
 export type RollupGrain = (typeof ROLLUP_GRAIN)[keyof typeof ROLLUP_GRAIN];
 
@@ -162,6 +166,8 @@ const GRAIN_NAMES: Record<number, string> = {
   5: 'owing invoices by client and issue date',
   6: 'owing invoices by client',
   7: 'account balances by code',
+  8: 'fee income by client and month',
+  9: 'fee income by month',
 };
 
 const TRIGGERS = [
@@ -169,6 +175,7 @@ const TRIGGERS = [
   ['invoices', 'invoices_rollups_update'],
   ['ledger_accounts', 'ledger_accounts_rollups_insert'],
   ['ledger_accounts', 'ledger_accounts_rollups_update'],
+  ['journal_lines', 'journal_lines_fee_income_rollups'],
 ] as const;
 
 /**
@@ -217,7 +224,15 @@ export async function verifyRollups(sql: RawSql, breaks: Break[]): Promise<void>
       select 6, currency, client_id, null, null, count(*), sum(outstanding), 0, 0
         from invoices where status = any(${open}::text[]) and outstanding > 0 group by client_id, currency
       union all
-      select 7, currency, null, null, code, count(*), sum(balance), 0, 0 from ledger_accounts group by code, currency),
+      select 7, currency, null, null, code, count(*), sum(balance), 0, 0 from ledger_accounts group by code, currency
+      union all
+      select g.grain, l.currency, case when g.grain = 8 then e.client_id end, date_trunc('month', l.effective_date)::date, null,
+             count(*), -sum(l.amount), 0, 0
+        from journal_lines l
+        join ledger_accounts a on a.id = l.account_id and a.code = 'fee_income'
+        join journal_entries e on e.id = l.entry_id
+        cross join (values (8), (9)) g(grain)
+       group by g.grain, l.currency, case when g.grain = 8 then e.client_id end, date_trunc('month', l.effective_date)),
     diff as (
       select grain, currency, ref_id, issue_date, tag, sum(items) as items, sum(amount) as amount,
              sum(settled_invoices) as settled, sum(days_beyond_terms) as days
@@ -231,13 +246,14 @@ export async function verifyRollups(sql: RawSql, breaks: Break[]): Promise<void>
   for (const r of rows) {
     const who = r.ref_id ? `${r.grain === 2 || r.grain === 4 ? 'debtor' : 'client'} ${r.ref_id}` : null;
     const key = [r.currency, who, r.issue_date, r.tag].filter(Boolean).join(', ');
-    const what = r.grain === 7 ? ['accounts', 'balance'] : ['invoices', 'outstanding'];
+    const income = r.grain === 8 || r.grain === 9;
+    const what = r.grain === 7 ? ['accounts', 'balance'] : income ? ['fee income lines', 'income'] : ['invoices', 'outstanding'];
     breaks.push({
       kind: 'rollup',
       message:
         `the roll-up of ${GRAIN_NAMES[r.grain] ?? `grain ${r.grain}`} (${key}) is off by ${r.items} ${what[0]} and ${r.amount} ${what[1]}` +
         (r.settled !== '0' || r.days !== '0' ? `, ${r.settled} settled invoices and ${r.days} days beyond terms` : '') +
-        ` against a recount of the ${r.grain === 7 ? 'ledger accounts' : 'invoices'} (the dashboard and the aging report show the roll-up)`,
+        ` against a recount of the ${r.grain === 7 ? 'ledger accounts' : income ? 'journal lines' : 'invoices'} (${income ? 'the Reports page' : 'the dashboard and the aging report'} show${income ? 's' : ''} the roll-up)`,
     });
   }
   const present = await sql<{ tgname: string }[]>`

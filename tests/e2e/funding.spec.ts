@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { apiKeyFor, signInAs } from './helpers';
+import { apiKeyFor, pickClient, signInAs } from './helpers';
 
 /** Keys for the roles that onboard, enter and fund, and approve (created once per run). */
 let keys: { underwriter: string; funding: string; approver: string };
@@ -153,7 +153,8 @@ test.describe('funding in the console', () => {
     const { client, invoice } = await verifiedInvoice(request, { advanceRate: '0.80', reserveRate: '0.20', serviceFee: '50.00' }, '10000.00');
     await signInAs(page, 'funding');
     await page.goto('/fundings');
-    await page.getByLabel('Client', { exact: true }).selectOption(client.id);
+    await page.locator('html[data-hydrated]').waitFor(); // the client typeahead is a client component
+    expect(await pickClient(page.getByRole('form', { name: 'Choose a client to fund' }), client.name)).toBe(client.id);
     await page.getByRole('button', { name: 'Show verified invoices' }).click();
     const form = page.getByRole('form', { name: 'Funding batch' });
     await expect(form.getByLabel(`Include invoice ${invoice.number}`)).toBeChecked();

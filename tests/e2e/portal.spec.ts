@@ -6,7 +6,7 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import { simpleParser } from 'mailparser';
 import { readdir, readFile } from 'node:fs/promises';
 import { E2E_SMTP_DIR } from '../../playwright.config';
-import { apiKeyFor, cli, signIn, signInAs } from './helpers';
+import { apiKeyFor, cli, pickClient, signIn, signInAs } from './helpers';
 
 /**
  * The client portal: a client user sees its balances and downloads its statement (the PDF's
@@ -179,10 +179,11 @@ test('an admin invites a client user; the emailed link sets a password once and 
   const email = `invitee-${Date.now()}@client.test`;
   await signInAs(page, 'admin');
   await page.goto('/settings');
+  await page.locator('html[data-hydrated]').waitFor(); // the client typeahead is a client component
   const form = page.getByRole('form', { name: 'Invite a client user' });
   await form.getByLabel('Email').fill(email);
   await form.getByLabel('Name').fill('Ivy Invitee');
-  await form.getByLabel('Client').selectOption({ label: 'Acme Freight LLC' });
+  await pickClient(form, 'Acme Freight LLC');
   await form.getByRole('button', { name: 'Send invitation' }).click();
   await expect(form.getByRole('status')).toContainText(`Invited ${email}`);
 

@@ -1,7 +1,8 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
-import { listClients, type ClientView } from '../../lib/clients';
+import type { ClientView } from '../../lib/clients';
+import { clientRowDetails } from '../../lib/clients/lists';
 import { listDebtors, listNoas, type DebtorView } from '../../lib/debtors';
 import { DEBTORS_LIST, debtorsQuery, mapDebtorRow, type DebtorListFilters, type DebtorListRow } from '../../lib/debtors/lists';
 import { verifyDebtorRollups } from '../../lib/debtors/rollups';
@@ -111,7 +112,10 @@ async function expectListsExact(step: string) {
   expect(new Map(picked.map((d) => [d.id, d.openInvoices])), step).toEqual(new Map(open.map((o) => [o.id, o.n])));
   const perClient = await t.admin.sql<{ id: string; n: number }[]>`
     select client_id::text as id, (count(*) filter (where status in ('funded', 'disputed')))::int as n from invoices group by client_id`;
-  const clientsNow = await t.database.transaction((tx) => listClients(tx, team.underwriter));
+  // The clients list's rows (lib/clients/lists.ts), every client at once.
+  const rawClients = await t.admin.sql<{ id: string; name: string; status: string; currency: string; reserve_held: string; open_receivables: string }[]>`
+    select id::text as id, name, status, currency, '0' as reserve_held, '0' as open_receivables from clients`;
+  const clientsNow = await t.database.transaction((tx) => clientRowDetails(tx, rawClients));
   for (const c of perClient) expect(clientsNow.find((x) => x.id === c.id)?.openInvoices, `${step}: client ${c.id}`).toBe(c.n);
   const mine = await t.admin.sql<{ id: string }[]>`select distinct debtor_id::text as id from invoices where client_id = ${usd.id} order by 1`;
   const noas = await t.database.transaction((tx) => listNoas(tx, Number(usd.id)));

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentBalances, entriesForInvoice } from '../../lib/ledger';
 import { approveFundingBatch, fundBatch, getFundingBatch, previewFunding, rejectFundingBatch } from '../../lib/funding';
-import { getInvoice, listInvoices } from '../../lib/invoices';
+import { getInvoice } from '../../lib/invoices';
+import { invoiceList, invoicePage } from '../../lib/invoices/list';
+import { parseListRequest } from '../../lib/lists/keyset';
 import { recordDebtorApproval, recordNoa } from '../../lib/debtors';
 import { formatMoney } from '../../lib/money';
 import { verifyAll } from '../../lib/audit/verify';
@@ -265,8 +267,11 @@ describe('visibility and integrity', () => {
     const portal = await aUser(t.database, 'client', { clientId: Number(mine.id) });
     expect((await getInvoice(t.database, Number(own.id), portal)).id).toBe(own.id);
     await expect(getInvoice(t.database, Number(other.id), portal)).rejects.toMatchObject({ status: 404 });
-    const listed = await listInvoices(t.database, portal, { clientId: Number(theirs.id) });
-    expect(listed.every((i) => i.clientId === mine.id)).toBe(true);
+    // The list scopes a client user to its own client: asking for another's lists nothing, unfiltered lists its own.
+    const asked = await invoicePage(t.database.sql, portal, parseListRequest(invoiceList, { clientId: theirs.id }));
+    expect(asked.items).toEqual([]);
+    const listed = await invoicePage(t.database.sql, portal, parseListRequest(invoiceList, {}));
+    expect(listed.items.map((i) => i.id)).toEqual([own.id]);
   });
 
   it('every posting balanced, every balance equal to its lines, the audit chain intact', async () => {

@@ -5,6 +5,7 @@ import type { Actor } from '../../lib/auth/actor';
 import type { ClientView } from '../../lib/clients';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
 import { createDebtor, type DebtorView } from '../../lib/debtors';
+import { approveDebtorMerge, requestDebtorMerge } from '../../lib/debtors/merge';
 import { fundBatch } from '../../lib/funding';
 import type { InvoiceView } from '../../lib/invoices';
 import { search, type SearchItem } from '../../lib/search';
@@ -221,5 +222,20 @@ describe('GET /api/v1/search (a client user)', () => {
   it('the lib scopes the same way for an actor with no client (matches nothing)', async () => {
     const orphan: Actor = { ...clientUser, clientId: null };
     expect((await search(t.database, orphan, 'NW-10')).items).toEqual([]);
+  });
+});
+
+describe('GET /api/v1/search after a debtor merge (migration 0019)', () => {
+  it('does not find the merged debtor: only the one it was merged into, by either name', async () => {
+    const merge = await t.database.transaction((tx) =>
+      requestDebtorMerge(tx, Number(acmeTwin.id), { intoDebtorId: acme.id, reason: 'Same company, entered twice' }, team.underwriter),
+    );
+    await t.database.transaction((tx) => approveDebtorMerge(tx, Number(merge.id), team.approver));
+    const debtors = await get(`q=acme corp ${tag}&type=debtor`, keys.collections!);
+    expect(debtors.body.items.map((i) => `${i.id} ${i.url}`)).toEqual([`${acme.id} /debtors/${acme.id}`]);
+    // a near miss does not bring the merged one back either
+    expect((await get(`q=acme corq ${tag}&type=debtor`, keys.collections!)).body.items.map((i) => i.id)).toEqual([acme.id]);
+    const all = await search(t.database, team.collections, `acme corp ${tag}`);
+    expect(all.items.filter((i) => i.id === acmeTwin.id && i.type === 'debtor')).toEqual([]);
   });
 });

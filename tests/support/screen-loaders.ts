@@ -1,23 +1,26 @@
 import type { Database } from '../../db/client';
 import type { Actor } from '../../lib/auth/actor';
-import { agreementOn, agreementVersions, getClient, listClients } from '../../lib/clients';
+import { agreementOn, agreementVersions, getClient } from '../../lib/clients';
 import { getPayoutAccount } from '../../lib/clients/payout-account';
 import { listDisputes } from '../../lib/collections/disputes';
 import { listMisdirected } from '../../lib/collections/misdirected';
 import { listUnapplied } from '../../lib/collections/payments';
-import { listDebtors, listNoas } from '../../lib/debtors';
-import { getInvoice, listInvoices } from '../../lib/invoices';
+import { debtorOptions, listNoas } from '../../lib/debtors';
+import { CLIENT_INVOICES_LIST, clientInvoicesQuery, partyInvoice } from '../../lib/debtors/page-lists';
+import { recentReserveMovements } from '../../lib/clients/reserve-movements';
+import { getInvoice } from '../../lib/invoices';
 import { invoiceParties } from '../../lib/invoices/standing';
 import { search } from '../../lib/search';
 import { getDebtorDetail } from '../../lib/debtors/detail';
 import { invoiceList, invoiceListParams, invoicePage, listCurrencies } from '../../lib/invoices/list';
 import { partiesNamed } from '../../lib/invoices/list-parties';
-import { parseListRequest } from '../../lib/lists/keyset';
-import { clientLedger, currentBalances, entriesForInvoice } from '../../lib/ledger';
+import { keysetPage, parseListRequest } from '../../lib/lists/keyset';
+import { currentBalances, entriesForInvoice } from '../../lib/ledger';
 import { accrualHistory } from '../../lib/reports/fees';
 import { clientReleases, reserveForecast, reserveHistory } from '../../lib/portal';
 import { reserveReport } from '../../lib/releases';
-import { agingBy } from '../../lib/reports/aging';
+import { AGING_LISTS, agingCurrencies, agingItem, agingListQuery, agingTotals } from '../../lib/reports/aging-list';
+import { FEE_INCOME_LIST, feeIncomeByMonth, feeIncomeCurrencies, feeIncomeItem, feeIncomeQuery } from '../../lib/reports/fee-income';
 import { dashboard } from '../../lib/reports/dashboard';
 import { listStatements } from '../../lib/statements';
 import { statementDrift } from '../../lib/statements/drift';
@@ -64,10 +67,48 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
     source: 'app/(console)/dashboard/page.tsx',
     run: (db, c) => dashboard(db, c.asOf),
   },
+  // Collections → Aging (issue 13): a keyset page per side and currency from the roll-ups, the
+  // currency's totals; by total (the default), by 90+, by name, a later page, a name filter.
+  ...(['debtor', 'client'] as const).flatMap((side) =>
+    (
+      [
+        ['by total', {}],
+        ['by 90+', { sort: 'over90', order: 'desc' }],
+        ['by name, filtered', { sort: 'name', order: 'asc', name: 'Generated' }],
+      ] as const
+    ).map(
+      ([what, params]): ScreenLoader => ({
+        screen: `aging by ${side} (collections → aging): ${what}`,
+        source: 'app/(console)/collections/page.tsx AgingTab and GET /api/v1/reports/aging',
+        run: async (db, c) => {
+          const def = AGING_LISTS[side];
+          const code = (await agingCurrencies(db.sql))[0] ?? 'USD';
+          const first = parseListRequest(def, params);
+          const [page] = await Promise.all([
+            keysetPage(db.sql, def, first, agingListQuery(db.sql, side, first, code, c.asOf), agingItem(side)),
+            agingTotals(db.sql, code, c.asOf),
+          ]);
+          if (page.nextCursor) {
+            const next = parseListRequest(def, { ...params, cursor: page.nextCursor });
+            await keysetPage(db.sql, def, next, agingListQuery(db.sql, side, next, code, c.asOf), agingItem(side));
+          }
+        },
+      }),
+    ),
+  ),
   {
-    screen: 'aging report (collections → aging)',
-    source: 'app/(console)/collections/page.tsx AgingTab',
-    run: (db, c) => Promise.all([agingBy(db, 'debtor', c.asOf), agingBy(db, 'client', c.asOf)]),
+    screen: 'reports (fee income by client and month)',
+    source: 'app/(console)/reports/page.tsx and GET /api/v1/reports/fee-income',
+    run: async (db, c) => {
+      const code = (await feeIncomeCurrencies(db.sql))[0] ?? 'USD';
+      for (const params of [{}, { sort: 'name', order: 'asc', from: '2026-01', to: '2026-04' }]) {
+        const request = parseListRequest(FEE_INCOME_LIST, params);
+        await Promise.all([
+          keysetPage(db.sql, FEE_INCOME_LIST, request, feeIncomeQuery(db.sql, request, code, c.asOf), feeIncomeItem(code)),
+          feeIncomeByMonth(db.sql, request.filters, code, c.asOf),
+        ]);
+      }
+    },
   },
   {
     screen: 'collections inbox',
@@ -81,14 +122,8 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
   },
   {
     screen: 'collections misdirected',
-    source: 'app/(console)/collections/page.tsx MisdirectedTab (as collections: clients and debtors for the form)',
-    run: (db, c) =>
-      Promise.all([
-        listMisdirected(db, { status: 'open' }),
-        listMisdirected(db, { status: 'remitted' }),
-        listClients(db, c.as('collections')),
-        listDebtors(db),
-      ]),
+    source: 'app/(console)/collections/page.tsx MisdirectedTab (debtors for the form; its client is a typeahead)',
+    run: (db) => Promise.all([listMisdirected(db, { status: 'open' }), listMisdirected(db, { status: 'remitted' }), debtorOptions(db)]),
   },
   {
     screen: 'client page',
@@ -96,15 +131,16 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
     run: async (db, c) => {
       const actor = c.as('underwriter');
       await getClient(db, c.clientId, actor);
+      const invoices = parseListRequest(CLIENT_INVOICES_LIST, {});
       const [, , , , , , statements] = await Promise.all([
         agreementVersions(db, c.clientId, actor),
-        listInvoices(db, actor, { clientId: c.clientId, limit: 200 }),
+        keysetPage(db.sql, CLIENT_INVOICES_LIST, invoices, clientInvoicesQuery(db.sql, c.clientId, invoices), partyInvoice),
         currentBalances(db, { clientId: c.clientId }),
-        clientLedger(db, c.clientId, { accounts: ['reserve'], limit: 500 }),
+        recentReserveMovements(db, c.clientId, 50),
         listNoas(db, c.clientId),
         // the notice-of-assignment form's debtor picker (underwriters)
-        listDebtors(db),
-        listStatements(db, c.clientId, actor, { limit: 120 }),
+        debtorOptions(db),
+        listStatements(db, c.clientId, actor, { limit: 24 }),
         getPayoutAccount(db, c.clientId, actor),
       ]);
       await statementDrift(db, c.clientId, statements);
@@ -131,7 +167,9 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
         reserveForecast(db, c.clientId, c.clientUser, c.asOf),
         clientReleases(db, c.clientId, c.clientUser),
         listStatements(db, c.clientId, c.clientUser, { limit: 24 }),
-        listInvoices(db, c.clientUser, { limit: 500 }),
+        // its invoices: a keyset page of the invoices list, scoped to its own client (open, then all by due date)
+        invoicePage(db.sql, c.clientUser, parseListRequest(invoiceList, invoiceListParams({ status: 'open' })), c.asOf),
+        invoicePage(db.sql, c.clientUser, parseListRequest(invoiceList, invoiceListParams({ sort: 'dueDate', order: 'desc' })), c.asOf),
       ]),
   },
   {

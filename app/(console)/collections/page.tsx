@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { DataTable } from '@/app/_components/data-table';
-import { listHref, toQuery, withQuery } from '@/app/_components/list/list-href';
-import { FilterInput, ListFilters, Pager, showingText } from '@/app/_components/list/list-view';
+import { listHref, toQuery, withQuery, type Query } from '@/app/_components/list/list-href';
+import { FilterInput, FilterSelect, ListFilters, ListView, Pager, showingText } from '@/app/_components/list/list-view';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
@@ -15,7 +15,11 @@ import { todayIn } from '@/lib/dates';
 import { debtorOptions } from '@/lib/debtors';
 import { readListRequest } from '@/lib/lists/keyset';
 import { Big, displayMoney, moneyOut } from '@/lib/money';
-import { BUCKETS, agingBy, type AgingRow } from '@/lib/reports/aging';
+import { BUCKETS, type Bucket } from '@/lib/reports/aging';
+import { AGING_LISTS, agingCurrencies, agingCurrencyOf, agingItem, agingListQuery, agingTotals, type AgingListItem, type AgingListRow } from '@/lib/reports/aging-list';
+import { agingHref } from '@/lib/reports/dashboard-links';
+import { keysetPage } from '@/lib/lists/keyset';
+import { FilterPills } from '@/app/_components/filter-pills';
 import { ImportBankFileForm, MisdirectedForm, OpenDisputeForm, RecordPaymentForm, RecourseForm, RemitForm, ResolveDisputeForm, RowActions } from './forms';
 import { Inbox } from './inbox';
 import { CollectionsNav } from './nav';
@@ -54,7 +58,7 @@ export default async function CollectionsPage({ searchParams }: { searchParams: 
       body = await DisputesTab({ canAct: canDispute, today });
       break;
     case 'aging':
-      body = await AgingTab({ today });
+      body = await AgingTab({ today, params });
       break;
     case 'misdirected':
       body = await MisdirectedTab({ canAct: canApply, today });
@@ -249,13 +253,13 @@ async function DisputesTab({ canAct, today }: { canAct: boolean; today: string }
 
 const BUCKET_COLORS = ['bg-brand-600', 'bg-teal-300', 'bg-amber-500', 'bg-red-600'];
 
-/** A stacked bar: the row's total against the largest total in its currency, split by bucket. */
-function AgingBar({ row, max }: { row: AgingRow; max: Big }) {
+/** A stacked bar: the row's total against the largest total on the page, split by bucket. */
+function AgingBar({ row, max }: { row: Pick<AgingListItem, 'buckets' | 'total' | 'currency'>; max: Big }) {
   const total = new Big(row.total);
   const width = max.gt(0) ? Number(total.div(max).times(100).round(1).toString()) : 0;
   return (
-    <div className="flex items-center gap-2">
-      <div className="h-3 w-40 rounded bg-slate-100" aria-hidden="true">
+    <div className="flex items-center justify-end gap-2">
+      <div className="hidden h-3 w-32 rounded bg-slate-100 sm:block" aria-hidden="true">
         <div className="flex h-3 overflow-hidden rounded" style={{ width: `${width}%` }}>
           {BUCKETS.map((b, i) => {
             const share = total.gt(0) ? Number(new Big(row.buckets[b]).div(total).times(100).round(1).toString()) : 0;
@@ -270,54 +274,59 @@ function AgingBar({ row, max }: { row: AgingRow; max: Big }) {
   );
 }
 
-function AgingTable({ caption, csvName, rows, by }: { caption: string; csvName: string; rows: AgingRow[]; by: 'debtor' | 'client' }) {
-  const max = new Map<string, Big>();
-  for (const r of rows) {
-    const t = new Big(r.total);
-    if (t.gt(max.get(r.currency) ?? new Big(0))) max.set(r.currency, t);
-  }
+/** A bucket's amount, linking to the open invoices behind it (the debtor's or client's, of that currency and issue dates). */
+function bucketLink(side: 'debtor' | 'client', row: AgingListItem, bucket: Bucket, asOf: string): ReactNode {
+  if (new Big(row.buckets[bucket]).eq(0)) return <span className="text-slate-400">{displayMoney(row.buckets[bucket], row.currency)}</span>;
+  const href = `${agingHref(row.currency, bucket, asOf)}&${side === 'debtor' ? 'debtorId' : 'clientId'}=${row.id}`;
   return (
-    <DataTable
-      caption={caption}
-      csvName={csvName}
-      rowKey={(r) => `${r.id}-${r.currency}`}
-      rows={rows}
-      empty="No open invoices."
-      columns={[
-        {
-          header: by === 'debtor' ? 'Debtor' : 'Client',
-          value: (r) => r.name,
-          render: (r) =>
-            by === 'client' ? (
-              <Link className="text-brand-700 underline" href={`/clients/${r.id}`}>
-                {r.name}
-              </Link>
-            ) : (
-              r.name
-            ),
-        },
-        { header: 'Currency', value: (r) => r.currency },
-        { header: 'Invoices', value: (r) => String(r.invoices), align: 'right' },
-        ...BUCKETS.map((b) => ({
-          header: b,
-          value: (r: AgingRow) => r.buckets[b],
-          render: (r: AgingRow) => displayMoney(r.buckets[b], r.currency),
-          align: 'right' as const,
-        })),
-        { header: 'Total', value: (r) => r.total, render: (r) => <AgingBar row={r} max={max.get(r.currency) ?? new Big(0)} />, align: 'right' },
-      ]}
-    />
+    <Link className="hover:underline" href={href} prefetch={false} title={`${row.name}: open invoices ${bucket} days`}>
+      {displayMoney(row.buckets[bucket], row.currency)}
+    </Link>
   );
 }
 
-async function AgingTab({ today }: { today: string }) {
+/**
+ * Collections → Aging (issue 13): by debtor or by client, one currency, a keyset page at a time
+ * from the roll-ups (lib/reports/aging-list.ts), sortable by total, 90+ and name; the currency's
+ * totals above; the whole filtered set as CSV (GET /api/v1/reports/aging?format=csv).
+ */
+async function AgingTab({ today, params }: { today: string; params: Record<string, string | string[] | undefined> }) {
   const db = getDatabase();
-  const [byDebtor, byClient] = await Promise.all([agingBy(db, 'debtor', today), agingBy(db, 'client', today)]);
+  const path = '/collections';
+  const query = toQuery(params);
+  const side = query.by === 'client' ? 'client' : 'debtor';
+  const def = AGING_LISTS[side];
+  const { request, error } = readListRequest(def, query);
+  const shown: Query = error ? { tab: 'aging', by: side } : { ...query, tab: 'aging', by: side };
+  const currencies = await agingCurrencies(db.sql);
+  const code = agingCurrencyOf(request.filters, currencies);
+  const [page, totals] = await Promise.all([
+    keysetPage<typeof request.filters, AgingListRow, AgingListItem>(db.sql, def, request, agingListQuery(db.sql, side, request, code, today), agingItem(side)),
+    agingTotals(db.sql, code, today),
+  ]);
+  const max = page.items.reduce((m, r) => (new Big(r.total).gt(m) ? new Big(r.total) : m), new Big(0));
+  const who = side === 'debtor' ? 'Debtor' : 'Client';
   return (
     <>
       <p className="mt-4 text-sm text-slate-600">
-        What debtors still owe on open invoices on {today}, by days since the invoice date. The bar is each total against the largest in its currency.
+        What debtors still owe on open invoices on {today}, by days since the invoice date, in {code}. A bucket opens its invoices; the bar is
+        each total against the largest on the page.
       </p>
+      <FilterPills
+        label="Aging by"
+        className="mt-3"
+        current={side}
+        options={[
+          { value: 'debtor', label: 'By debtor', href: listHref(path, { tab: 'aging', by: 'debtor', ...(shown.currency ? { currency: shown.currency } : {}) }, {}) },
+          { value: 'client', label: 'By client', href: listHref(path, { tab: 'aging', by: 'client', ...(shown.currency ? { currency: shown.currency } : {}) }, {}) },
+        ]}
+      />
+      <section aria-label={`Aging totals (${code})`} className="mt-4 grid grid-cols-2 gap-4 lg:grid-cols-5">
+        {BUCKETS.map((b) => (
+          <Stat key={b} label={`${b} days`} value={displayMoney(totals.buckets[b], code)} />
+        ))}
+        <Stat label={`Total owed (${code})`} value={displayMoney(totals.total, code)} hint={`${totals.invoices.toLocaleString('en-US')} open invoices`} />
+      </section>
       <ul aria-label="Aging buckets" className="mt-2 flex flex-wrap gap-4 text-xs text-slate-600">
         {BUCKETS.map((b, i) => (
           <li key={b} className="flex items-center gap-1">
@@ -325,8 +334,43 @@ async function AgingTab({ today }: { today: string }) {
           </li>
         ))}
       </ul>
-      <AgingTable caption="Aging by debtor" csvName="aging-by-debtor.csv" rows={byDebtor} by="debtor" />
-      <AgingTable caption="Aging by client" csvName="aging-by-client.csv" rows={byClient} by="client" />
+      <ListFilters path={path} query={shown} error={error} label="Aging filters">
+        <input type="hidden" name="tab" value="aging" />
+        <input type="hidden" name="by" value={side} />
+        <FilterSelect name="currency" label="Currency" query={shown} options={currencies.map((c) => ({ value: c, label: c }))} anyLabel={`Default (${code})`} />
+        <FilterInput name="name" label={`${who} name contains`} query={shown} />
+      </ListFilters>
+      <ListView
+        caption={`Aging by ${side}`}
+        path={path}
+        query={shown}
+        page={page}
+        noun={side === 'debtor' ? 'debtors' : 'clients'}
+        rowKey={(r) => r.id}
+        csvHref={withQuery('/api/v1/reports/aging', shown, { format: 'csv' })}
+        empty="No open invoices owing in this currency."
+        columns={[
+          {
+            header: who,
+            sort: 'name',
+            value: (r) => r.name,
+            render: (r) => (
+              <Link className="text-brand-700 underline" href={r.url} prefetch={false}>
+                {r.name}
+              </Link>
+            ),
+          },
+          { header: 'Invoices', value: (r) => String(r.invoices), align: 'right' },
+          ...BUCKETS.map((b) => ({
+            header: b,
+            sort: b === '90+' ? 'over90' : undefined,
+            value: (r: AgingListItem) => r.buckets[b],
+            render: (r: AgingListItem) => bucketLink(side, r, b, today),
+            align: 'right' as const,
+          })),
+          { header: 'Total', sort: 'total', value: (r) => r.total, render: (r) => <AgingBar row={r} max={max} />, align: 'right' },
+        ]}
+      />
     </>
   );
 }

@@ -7,7 +7,8 @@ import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { listClients } from '@/lib/clients';
+import { resolveClientPick } from '@/lib/clients/pick';
+import { ClientPicker } from '@/app/_components/client-picker';
 import { todayIn } from '@/lib/dates';
 import { listFundableInvoices } from '@/lib/funding';
 import { FUNDING_STATUSES, FUNDING_STATUS_LABELS, fundingList } from '@/lib/funding/list';
@@ -26,13 +27,13 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
   const client = query.client;
   const db = getDatabase();
   const canFund = can(actor, 'funding.fund');
-  const [clients, { page, error }, filteredClient] = await Promise.all([
-    canFund ? listClients(db, actor) : Promise.resolve([]),
+  // The builder's client: typed into a typeahead (10,000 clients are no select), one indexed lookup of what was picked.
+  const [picked, { page, error }, filteredClient] = await Promise.all([
+    canFund ? resolveClientPick(db.sql, { id: client, label: query.clientLabel }, { label: 'Client', statuses: ['active'] }) : Promise.resolve(null),
     listPageOf(db.sql, fundingList(db.sql, actor), params),
     clientNameOf(db, query.clientId),
   ]);
-  const active = clients.filter((c) => c.status === 'active');
-  const chosen = canFund && client && /^\d{1,15}$/.test(client) ? active.find((c) => c.id === client) : undefined;
+  const chosen = picked?.client ?? undefined;
   const fundable = chosen ? await listFundableInvoices(db, Number(chosen.id)) : [];
   return (
     <div>
@@ -40,26 +41,18 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
       {canFund ? (
         <section className="mt-6">
           <h2 className="font-semibold">Build a funding batch</h2>
-          <form action="/fundings" className="mt-2 flex items-end gap-2">
-            <div>
-              <label htmlFor="builder-client" className="text-sm font-medium">
-                Client
-              </label>
-              <select
-                id="builder-client"
+          <form action="/fundings" aria-label="Choose a client to fund" className="mt-2 flex flex-wrap items-start gap-2">
+            <div className="w-full max-w-md">
+              <ClientPicker
                 name="client"
-                defaultValue={chosen?.id ?? ''}
-                className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
-              >
-                <option value="">Choose an active client</option>
-                {active.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
+                label="Client"
+                initialId={chosen?.id ?? ''}
+                initialLabel={chosen ? `${chosen.name} (#${chosen.id}, ${chosen.currency})` : (query.clientLabel ?? '')}
+                error={picked?.error ?? undefined}
+                hint="An active client: type part of the name, or the client number"
+              />
             </div>
-            <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm">
+            <button type="submit" className="mt-6 rounded-md border border-slate-300 px-3 py-2 text-sm">
               Show verified invoices
             </button>
           </form>

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useActionState, useId, useState } from 'react';
 import { submitWith } from '@/app/(console)/clients/form-kit';
+import { ClientPicker } from '@/app/_components/client-picker';
 import { Cancelled, ConfirmStep, useConfirmableAction, type ConfirmableState } from '@/app/_components/confirm-step';
 import { FieldError, invalid } from '@/app/_components/field-error';
 import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
@@ -26,7 +27,7 @@ function Feedback({ state }: { state: ActionState }) {
   );
 }
 
-export function RunCycleForm({ today, clients }: { today: string; clients: { id: string; name: string }[] }) {
+export function RunCycleForm({ today }: { today: string }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(runCycleAction, initial);
   const err = state.ok ? {} : (state.errors ?? {});
   return (
@@ -46,25 +47,17 @@ export function RunCycleForm({ today, clients }: { today: string; clients: { id:
         />
         <FieldError id="cycle-as-of-error" message={err.asOf} />
       </div>
-      <div>
-        <label htmlFor="cycle-client" className="text-sm font-medium">
-          Clients
-        </label>
-        <select
-          id="cycle-client"
+      <div className="w-full max-w-md">
+        {/* 10,000 clients: a typeahead, not a select (issue 13) */}
+        <ClientPicker
           name="clientId"
-          defaultValue={typedValue(state, 'clientId')}
-          className={input}
-          {...invalid('cycle-client-error', err.clientId ?? err.clientIds)}
-        >
-          <option value="">Every client due on that date (cadence)</option>
-          {clients.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        <FieldError id="cycle-client-error" message={err.clientId ?? err.clientIds} />
+          label="Clients"
+          required={false}
+          initialId={typedValue(state, 'clientId')}
+          initialLabel={typedValue(state, 'clientIdLabel')}
+          error={err.clientId ?? err.clientIds}
+          hint="Leave empty for every client due on that date (cadence), or type part of one client's name or its number"
+        />
       </div>
       <button type="submit" disabled={pending} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-60">
         {pending ? 'Running…' : 'Run release cycle'}

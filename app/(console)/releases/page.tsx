@@ -8,7 +8,6 @@ import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { listClients } from '@/lib/clients';
 import { addDays, todayIn } from '@/lib/dates';
 import { displayMoney } from '@/lib/money';
 import { keysetPage, parseListRequest } from '@/lib/lists/keyset';
@@ -31,10 +30,9 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
   const today = todayIn();
   const cycleRequest = parseListRequest(cycleListDefinition, { limit: '5' });
   const cycles = cycleList(db.sql);
-  const [latestCycles, { page, error }, clients, filteredClient] = await Promise.all([
+  const [latestCycles, { page, error }, filteredClient] = await Promise.all([
     keysetPage(db.sql, cycles.def, cycleRequest, cycles.query(cycleRequest), cycles.map),
     listPageOf(db.sql, releaseList(db.sql, actor), params),
-    canRun ? listClients(db, actor) : Promise.resolve([]),
     clientNameOf(db, query.clientId),
   ]);
   const canExport = can(actor, 'payout.download');
@@ -47,10 +45,7 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
           <p className="mb-3 text-sm text-slate-600">
             A cycle also runs every business day at 06:00 for the clients due by cadence. Running one again for the same date proposes nothing twice.
           </p>
-          <RunCycleForm
-            today={today}
-            clients={clients.filter((c) => c.status === 'active' || c.status === 'suspended').map((c) => ({ id: c.id, name: c.name }))}
-          />
+          <RunCycleForm today={today} />
         </section>
       ) : null}
       <DataTable

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { DataTable } from '@/app/_components/data-table';
+import { toQuery, withQuery, type Query } from '@/app/_components/list/list-href';
+import { FilterInput, FilterSelect, ListFilters, ListView, type ListColumn } from '@/app/_components/list/list-view';
 import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
@@ -8,21 +10,51 @@ import { requireSection } from '@/lib/auth/session';
 import { todayIn } from '@/lib/dates';
 import { listJobRuns } from '@/lib/job-runs';
 import { Big, displayMoney } from '@/lib/money';
-import { feeIncomeByClientMonth } from '@/lib/reports/fees';
+import { keysetPage, readListRequest } from '@/lib/lists/keyset';
+import {
+  FEE_INCOME_LIST,
+  feeIncomeByMonth,
+  feeIncomeCurrencies,
+  feeIncomeItem,
+  feeIncomeQuery,
+  periodOf,
+  type FeeIncomeItem,
+  type FeeIncomeRow,
+} from '@/lib/reports/fee-income';
 import { RunAccrualForm } from './run-accrual';
 
 export const metadata: Metadata = { title: 'Reports' };
 export const dynamic = 'force-dynamic';
 
-export default async function ReportsPage() {
+const PATH = '/reports';
+
+/**
+ * Fee income by client for a period of months (issue 13: keyset pages of clients from the monthly
+ * roll-ups, lib/reports/fee-income.ts; the period defaults to the last twelve months), and the jobs.
+ */
+export default async function ReportsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSection('reports');
   const db = getDatabase();
-  const [income, runs] = await Promise.all([feeIncomeByClientMonth(db), listJobRuns(db, { limit: 30 })]);
-  // Monthly totals per currency for the chart.
-  const months = new Map<string, Big>();
-  for (const r of income) months.set(`${r.month} ${r.currency}`, (months.get(`${r.month} ${r.currency}`) ?? new Big(0)).plus(r.income));
-  const bars = [...months.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).slice(-12);
+  const today = todayIn();
+  const query: Query = toQuery(await searchParams);
+  const { request, error } = readListRequest(FEE_INCOME_LIST, query);
+  const shown: Query = error ? {} : query;
+  const currencies = await feeIncomeCurrencies(db.sql);
+  const code = request.filters.currency ?? currencies[0] ?? 'USD';
+  const period = periodOf(request.filters, today);
+  const [income, byMonth, runs] = await Promise.all([
+    keysetPage<typeof request.filters, FeeIncomeRow, FeeIncomeItem>(db.sql, FEE_INCOME_LIST, request, feeIncomeQuery(db.sql, request, code, today), feeIncomeItem(code)),
+    feeIncomeByMonth(db.sql, request.filters, code, today),
+    listJobRuns(db, { limit: 30 }),
+  ]);
+  const bars = byMonth.map((m) => [m.month, new Big(m.income)] as const);
   const max = bars.reduce((m, [, v]) => (v.gt(m) ? v : m), new Big(1));
+  const monthColumns: ListColumn<FeeIncomeItem>[] = [...period.months].reverse().map((m) => ({
+    header: m,
+    value: (r) => r.months[m] ?? '',
+    render: (r) => (r.months[m] ? displayMoney(r.months[m]!, r.currency) : '—'),
+    align: 'right' as const,
+  }));
   return (
     <div>
       <PageHeader
@@ -35,34 +67,49 @@ export default async function ReportsPage() {
         }
       />
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
-        <h2 className="font-semibold">Fee income by month</h2>
-        {bars.length === 0 ? <p className="mt-2 text-sm text-slate-500">No fee income yet.</p> : null}
+        <h2 className="font-semibold">
+          Fee income by month, {period.from} to {period.to} ({code})
+        </h2>
         <figure className="mt-3 space-y-2" aria-label="Fee income by month">
-          {bars.map(([label, value]) => {
-            const [month, currency] = label.split(' ');
-            return (
-              <div key={label} className="flex items-center gap-3 text-sm">
-                <span className="w-24 text-slate-600">{month}</span>
-                <div className="h-4 flex-1 rounded bg-slate-100">
-                  <div className="h-4 rounded bg-brand-600" style={{ width: `${Number(value.div(max).times(100).round(0).toString())}%` }} />
-                </div>
-                <span className="num w-44 text-right">{displayMoney(value, currency!)}</span>
+          {bars.map(([month, value]) => (
+            <div key={month} className="flex items-center gap-3 text-sm">
+              <span className="w-24 text-slate-600">{month}</span>
+              <div className="h-4 flex-1 rounded bg-slate-100">
+                <div className="h-4 rounded bg-brand-600" style={{ width: `${Number(value.div(max).times(100).round(0).toString())}%` }} />
               </div>
-            );
-          })}
+              <span className="num w-44 text-right">{displayMoney(value, code)}</span>
+            </div>
+          ))}
         </figure>
       </section>
-      <DataTable
+      <ListFilters path={PATH} query={query} error={error} label="Fee income filters">
+        <FilterInput name="from" label="From month" query={query} placeholder={period.from} />
+        <FilterInput name="to" label="To month" query={query} placeholder={period.to} />
+        <FilterSelect name="currency" label="Currency" query={query} options={currencies.map((c) => ({ value: c, label: c }))} anyLabel={`Default (${code})`} />
+        <FilterInput name="name" label="Client name contains" query={query} />
+      </ListFilters>
+      <ListView
         caption="Fee income by client and month"
-        csvName="fee-income.csv"
-        rowKey={(r) => `${r.month}-${r.clientId}-${r.currency}`}
-        rows={income}
-        empty="No fee income yet."
+        path={PATH}
+        query={shown}
+        page={income}
+        noun="clients"
+        rowKey={(r) => r.clientId}
+        csvHref={withQuery('/api/v1/reports/fee-income', shown, { format: 'csv' })}
+        empty="No fee income in this period."
         columns={[
-          { header: 'Month', value: (r) => r.month },
-          { header: 'Client', value: (r) => r.clientName },
-          { header: 'Currency', value: (r) => r.currency },
-          { header: 'Fee income', value: (r) => r.income, render: (r) => displayMoney(r.income, r.currency), align: 'right' },
+          {
+            header: 'Client',
+            sort: 'name',
+            value: (r) => r.clientName,
+            render: (r) => (
+              <Link className="text-brand-700 underline" href={`/clients/${r.clientId}`} prefetch={false}>
+                {r.clientName}
+              </Link>
+            ),
+          },
+          { header: 'Total', sort: 'total', value: (r) => r.total, render: (r) => displayMoney(r.total, r.currency), align: 'right' },
+          ...monthColumns,
         ]}
       />
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
@@ -70,7 +117,7 @@ export default async function ReportsPage() {
         <p className="mt-1 text-sm text-slate-600">Runs daily after midnight ({process.env.FACTOR_TIMEZONE || 'UTC'}) and catches up missed days.</p>
         {can(actor, 'accrual.run') ? (
           <div className="mt-3">
-            <RunAccrualForm today={todayIn()} />
+            <RunAccrualForm today={today} />
           </div>
         ) : null}
       </section>

@@ -2,6 +2,7 @@
 
 import { useActionState, useId } from 'react';
 import { Feedback as FormFeedback, SelectInput, TextInput, describedBy, fieldError, primaryButton, submitWith } from '@/app/(console)/clients/form-kit';
+import { ClientPicker } from '@/app/_components/client-picker';
 import { ROLES, ROLE_LABELS } from '@/lib/auth/roles';
 import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
 import { Big } from '@/lib/money';
@@ -52,14 +53,21 @@ function useCountedAction(action: (prev: ActionState, form: FormData) => Promise
 
 const USER_PLACED = new Set(['email', 'name', 'role', 'clientId', 'password']);
 
-export function CreateUserForm({ clients }: { clients: { id: string; name: string }[] }) {
+export function CreateUserForm() {
   const [state, action, pending] = useCountedAction(createUserAction);
   return (
     <form key={state.done} onSubmit={submitWith(action)} className="grid gap-3 sm:grid-cols-2" aria-label="Create a user">
       <TextInput state={state} name="email" label="Email" type="email" inputMode="email" required />
       <TextInput state={state} name="name" label="Name" />
       <SelectInput state={state} name="role" label="Role" fallback="funding" options={ROLES.map((r) => [r, ROLE_LABELS[r]] as const)} />
-      <SelectInput state={state} name="clientId" label="Client (client users only)" placeholder="—" options={clients.map((c) => [c.id, c.name] as const)} />
+      <ClientPicker
+        name="clientId"
+        label="Client (client users only)"
+        required={false}
+        initialId={typedValue(state, 'clientId')}
+        initialLabel={typedValue(state, 'clientIdLabel')}
+        error={fieldError(state, 'clientId')}
+      />
       <TextInput state={state} name="password" label="Password" type="password" autoComplete="new-password" hint="At least 8 characters" />
       <div className="flex items-end">
         <button type="submit" disabled={pending} className={primaryButton}>
@@ -248,19 +256,18 @@ export function ReleasePolicyForm({ threshold, tiers, canEdit }: { threshold: st
 const INVITE_PLACED = new Set(['email', 'name', 'clientId']);
 
 /** Invite a client's person to the portal: they choose their own password from the emailed link. */
-export function InviteClientUserForm({ clients }: { clients: { id: string; name: string }[] }) {
+export function InviteClientUserForm() {
   const [state, action, pending] = useCountedAction(inviteClientUserAction);
   return (
     <form key={state.done} onSubmit={submitWith(action)} className="grid gap-3 sm:grid-cols-3" aria-label="Invite a client user">
       <TextInput state={state} name="email" label="Email" type="email" inputMode="email" required />
       <TextInput state={state} name="name" label="Name" />
-      <SelectInput
-        state={state}
+      <ClientPicker
         name="clientId"
         label="Client"
-        required
-        placeholder="Choose the client"
-        options={clients.map((c) => [c.id, c.name] as const)}
+        initialId={typedValue(state, 'clientId')}
+        initialLabel={typedValue(state, 'clientIdLabel')}
+        error={fieldError(state, 'clientId')}
       />
       <div>
         <button type="submit" disabled={pending} className={primaryButton}>

@@ -7,7 +7,6 @@ import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { ROLE_LABELS } from '@/lib/auth/roles';
-import { listClients } from '@/lib/clients';
 import { listPageOf } from '@/lib/lists/respond';
 import { OUTBOX_KINDS, OUTBOX_KIND_LABELS, OUTBOX_STATUSES, outboxList } from '@/lib/notifications/outbox-list';
 import { createTransport } from '@/lib/notifications/transport';
@@ -26,9 +25,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const canManageUsers = can(actor, 'user.manage');
   const canManageOutbox = can(actor, 'outbox.manage');
   const db = getDatabase();
-  const [users, clients, outbox, policy] = await Promise.all([
+  const [users, outbox, policy] = await Promise.all([
     listUsers(db),
-    listClients(db, actor),
     listPageOf(db.sql, outboxList(db.sql), params),
     releasePolicySettings(db),
   ]);
@@ -42,7 +40,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       {canManageUsers ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-3 font-semibold">Create a user</h2>
-          <CreateUserForm clients={clients.map((c) => ({ id: c.id, name: c.name }))} />
+          <CreateUserForm />
         </section>
       ) : null}
       {canManageUsers ? (
@@ -51,7 +49,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           <p className="mb-3 text-sm text-slate-600">
             The person gets an email with a link to choose their password (valid {7} days, once) and then sees only their client in the portal.
           </p>
-          <InviteClientUserForm clients={clients.map((c) => ({ id: c.id, name: c.name }))} />
+          <InviteClientUserForm />
         </section>
       ) : null}
       <DataTable

@@ -3,13 +3,16 @@ import Link from 'next/link';
 import { BarChart, LineChart } from '@/app/_components/charts';
 import { DataTable } from '@/app/_components/data-table';
 import { FilterPills } from '@/app/_components/filter-pills';
+import { listHref, toQuery, withQuery, type Query } from '@/app/_components/list/list-href';
+import { FilterInput, FilterSelect, ListFilters, ListView } from '@/app/_components/list/list-view';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { getClient } from '@/lib/clients';
 import { addDays, todayIn } from '@/lib/dates';
-import { listInvoices } from '@/lib/invoices';
+import { INVOICE_LIST_STATUSES, invoiceList, invoiceListParams, invoicePage, statusWords } from '@/lib/invoices/list';
+import { readListRequest } from '@/lib/lists/keyset';
 import { displayMoney } from '@/lib/money';
 import { clientReleases, reserveForecast, reserveHistory } from '@/lib/portal';
 import { reserveReport } from '@/lib/releases';
@@ -21,13 +24,21 @@ import { PortalStatementForm } from './statement-form';
 export const metadata: Metadata = { title: 'Your reserves' };
 export const dynamic = 'force-dynamic';
 
-const INVOICE_VIEWS = { open: ['funded', 'disputed'], settled: ['settled', 'charged_back', 'written_off'], all: null } as const;
+const PATH = '/portal';
 
-export default async function PortalPage({ searchParams }: { searchParams: Promise<{ invoices?: string }> }) {
+/**
+ * The client's own page. Its invoices are a keyset page of the invoices list (lib/invoices/list.ts,
+ * issue 13): status filter, sortable columns, pages and the whole filtered set as CSV — scoped to
+ * the signed-in client user's client by the list itself (a `clientId` in the URL is never trusted:
+ * another client's id lists nothing).
+ */
+export default async function PortalPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireSection('portal');
   const clientId = actor.clientId!;
-  const { invoices: view } = await searchParams;
-  const invoiceView = view === 'settled' || view === 'all' ? view : 'open';
+  const query: Query = toQuery(await searchParams);
+  delete query.clientId;
+  const { request, error } = readListRequest(invoiceList, invoiceListParams(query));
+  const shown: Query = error ? {} : query;
   const db = getDatabase();
   const today = todayIn();
   const [client, reserve, history, forecast, releases, statements, invoices] = await Promise.all([
@@ -37,11 +48,9 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
     reserveForecast(db, clientId, actor, today),
     clientReleases(db, clientId, actor),
     listStatements(db, clientId, actor, { limit: 24 }),
-    listInvoices(db, actor, { limit: 500 }),
+    invoicePage(db.sql, actor, request, today),
   ]);
   const lastMonthEnd = addDays(`${today.slice(0, 8)}01`, -1);
-  const wanted = INVOICE_VIEWS[invoiceView];
-  const shown = wanted === null ? invoices : invoices.filter((i) => (wanted as readonly string[]).includes(i.status));
   const currencies = [...new Set([...reserve.balances.map((b) => b.currency), ...history.map((h) => h.currency)])];
   return (
     <div>
@@ -171,27 +180,43 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
       </section>
       <FilterPills
         label="Which invoices"
-        current={invoiceView}
+        current={shown.status ?? 'all'}
         options={[
-          { value: 'open', label: 'Open invoices', href: '/portal?invoices=open' },
-          { value: 'settled', label: 'Settled invoices', href: '/portal?invoices=settled' },
-          { value: 'all', label: 'All invoices', href: '/portal?invoices=all' },
+          { value: 'open', label: 'Open invoices', href: listHref(PATH, shown, { status: 'open' }) },
+          { value: 'settled', label: 'Settled invoices', href: listHref(PATH, shown, { status: 'settled' }) },
+          { value: 'all', label: 'All invoices', href: listHref(PATH, shown, { status: null }) },
         ]}
       />
-      <DataTable
+      <ListFilters path={PATH} query={query} error={error} label="Invoice filters">
+        <FilterSelect
+          name="status"
+          label="Status"
+          query={query}
+          options={INVOICE_LIST_STATUSES.map((s) => ({ value: s, label: statusWords(s) }))}
+          anyLabel="Any status"
+        />
+        <FilterInput name="number" label="Number starts with" query={query} />
+        <FilterInput name="from" label="Issued from" query={query} type="date" />
+        <FilterInput name="to" label="Issued to" query={query} type="date" />
+      </ListFilters>
+      <ListView
         caption="Your invoices"
-        csvName="invoices.csv"
+        path={PATH}
+        query={shown}
+        page={invoices}
+        noun="invoices"
         rowKey={(i) => i.id}
-        rows={shown}
+        csvHref={withQuery('/api/v1/invoices', shown, { format: 'csv' })}
         empty="No invoices here."
         columns={[
-          { header: 'Number', value: (i) => i.number },
-          { header: 'Debtor', value: (i) => i.debtorName },
-          { header: 'Face value', value: (i) => i.faceValue, render: (i) => displayMoney(i.faceValue, i.currency), align: 'right' },
-          { header: 'Status', value: (i) => i.status.replace('_', ' ') },
-          { header: 'Issued', value: (i) => i.issueDate },
-          { header: 'Due', value: (i) => i.dueDate },
-          { header: 'Funded', value: (i) => i.fundingDate ?? '' },
+          { header: 'Number', sort: 'number', value: (i) => i.number },
+          { header: 'Debtor', sort: 'debtor', value: (i) => i.debtor.name },
+          { header: 'Face value', sort: 'faceValue', value: (i) => i.faceValue, render: (i) => displayMoney(i.faceValue, i.currency), align: 'right' },
+          { header: 'Outstanding', sort: 'outstanding', value: (i) => i.outstanding, render: (i) => displayMoney(i.outstanding, i.currency), align: 'right' },
+          { header: 'Status', sort: 'status', value: (i) => statusWords(i.status) },
+          { header: 'Issued', sort: 'issueDate', value: (i) => i.issueDate },
+          { header: 'Due', sort: 'dueDate', value: (i) => i.dueDate },
+          { header: 'Funded', sort: 'fundingDate', value: (i) => i.fundingDate ?? '' },
         ]}
       />
     </div>

@@ -13,11 +13,11 @@ import { agreementVersions, getClient } from '@/lib/clients';
 import { KYB_ITEMS, type KybState } from '@/lib/clients/onboarding';
 import { todayIn } from '@/lib/dates';
 import { debtorOptions, listNoas } from '@/lib/debtors';
-import { CLIENT_INVOICES_LIST, clientInvoicesQuery, partyInvoice, type PartyInvoice } from '@/lib/debtors/page-lists';
+import { CLIENT_INVOICES_LIST, clientInvoicesQuery, partyInvoice } from '@/lib/debtors/page-lists';
+import { PartyInvoices } from '@/app/_components/party-invoices';
 import { recentReserveMovements } from '@/lib/clients/reserve-movements';
 import { keysetPage, readListRequest } from '@/lib/lists/keyset';
-import { ListView } from '@/app/_components/list/list-view';
-import { toQuery } from '@/app/_components/list/list-href';
+import { toQuery, withQuery } from '@/app/_components/list/list-href';
 import { DomainError } from '@/lib/errors';
 import { currentBalances } from '@/lib/ledger';
 import { displayMoney, formatMoney } from '@/lib/money';
@@ -375,45 +375,19 @@ export default async function ClientPage({
           )}
         </section>
       ) : null}
-      <ListView<PartyInvoice>
+      <PartyInvoices
+        other="debtor"
         caption="Invoices"
         path={path}
         query={query}
         page={invoices}
-        noun="invoices"
-        rowKey={(i) => i.id}
-        empty="No invoices yet."
-        columns={[
-          {
-            header: 'Number',
-            value: (i) => i.number,
-            render: (i) => (
-              <Link className="text-brand-700 underline" href={`/invoices/${i.id}`}>
-                {i.number}
-              </Link>
-            ),
-          },
-          {
-            header: 'Debtor',
-            value: (i) => i.debtorName,
-            render: (i) => (
-              <Link className="text-brand-700 underline" href={`/debtors/${i.debtorId}`}>
-                {i.debtorName}
-              </Link>
-            ),
-          },
-          { header: 'Face value', value: (i) => i.faceValue, render: (i) => displayMoney(i.faceValue, i.currency), align: 'right' },
-          { header: 'Owed', value: (i) => i.outstanding, render: (i) => displayMoney(i.outstanding, i.currency), align: 'right' },
-          { header: 'Status', value: (i) => i.status.replace('_', ' ') },
-          { header: 'Issued', sort: 'issueDate', value: (i) => i.issueDate },
-          { header: 'Funded', value: (i) => i.fundingDate ?? '' },
-        ]}
+        error={invoiceRequest.error}
+        filterLabel="Filter the client's invoices"
+        sortable={['issueDate']}
+        csvHref={withQuery('/api/v1/invoices', { ...query, clientId: client.id }, { format: 'csv' })}
+        allHref={`/invoices?clientId=${client.id}`}
+        allText={`All of ${client.name}'s invoices, with every filter and sort`}
       />
-      <p className="mt-2 text-sm">
-        <Link className="text-brand-700 underline" href={`/invoices?clientId=${client.id}`}>
-          All of {client.name}&apos;s invoices, with every filter and sort
-        </Link>
-      </p>
     </div>
   );
 }

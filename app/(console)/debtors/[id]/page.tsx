@@ -3,11 +3,11 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { count } from '@/app/_components/confirm';
 import { DataTable } from '@/app/_components/data-table';
-import { FilterSelect, ListFilters, ListView } from '@/app/_components/list/list-view';
+import { ListView } from '@/app/_components/list/list-view';
+import { PartyInvoices } from '@/app/_components/party-invoices';
 import { toQuery, withQuery } from '@/app/_components/list/list-href';
 import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
-import { INVOICE_STATUSES } from '@/db/schema/invoices';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { debtorOptions } from '@/lib/debtors';
@@ -21,7 +21,6 @@ import {
   debtorPaymentsQuery,
   partyInvoice,
   type DebtorPayment,
-  type PartyInvoice,
 } from '@/lib/debtors/page-lists';
 import { DomainError } from '@/lib/errors';
 import { keysetPage, readListRequest } from '@/lib/lists/keyset';
@@ -162,53 +161,18 @@ export default async function DebtorPage({
       </nav>
       {invoices ? (
         <>
-          <ListFilters path={path} query={query} error={invoiceRequest.error} label="Filter the debtor's invoices">
-            <FilterSelect
-              name="status"
-              label="Status"
-              query={query}
-              options={[{ value: 'open', label: 'open (funded or disputed)' }, ...INVOICE_STATUSES.map((s) => ({ value: s, label: s.replace('_', ' ') }))]}
-            />
-          </ListFilters>
-          <p className="mt-2 text-sm">
-            <Link className="text-brand-700 underline" href={`/invoices?debtorId=${debtor.id}`}>
-              Every filter in Invoices (client, currency, dates, days past due)
-            </Link>
-          </p>
-          <ListView<PartyInvoice>
+          <PartyInvoices
+            other="client"
             caption={`Invoices of ${debtor.name}`}
             path={path}
             query={query}
             page={invoices}
-            noun="invoices"
-            rowKey={(i) => i.id}
+            error={invoiceRequest.error}
+            filterLabel="Filter the debtor's invoices"
+            sortable={['issueDate', 'dueDate']}
             csvHref={withQuery(`/api/v1/debtors/${debtor.id}/invoices`, query, { format: 'csv' })}
-            columns={[
-              {
-                header: 'Number',
-                value: (i) => i.number,
-                render: (i) => (
-                  <Link className="text-brand-700 underline" href={`/invoices/${i.id}`}>
-                    {i.number}
-                  </Link>
-                ),
-              },
-              {
-                header: 'Client',
-                value: (i) => i.clientName,
-                render: (i) => (
-                  <Link className="text-brand-700 underline" href={`/clients/${i.clientId}`}>
-                    {i.clientName}
-                  </Link>
-                ),
-              },
-              { header: 'Status', value: (i) => i.status.replace('_', ' ') },
-              { header: 'Face value', value: (i) => i.faceValue, render: (i) => displayMoney(i.faceValue, i.currency), align: 'right' },
-              { header: 'Owed', value: (i) => i.outstanding, render: (i) => displayMoney(i.outstanding, i.currency), align: 'right' },
-              { header: 'Issued', sort: 'issueDate', value: (i) => i.issueDate },
-              { header: 'Due', sort: 'dueDate', value: (i) => i.dueDate },
-              { header: 'Settled', value: (i) => i.settledDate ?? '' },
-            ]}
+            allHref={`/invoices?debtorId=${debtor.id}`}
+            allText="Every filter in Invoices (client, currency, dates, days past due)"
           />
         </>
       ) : null}

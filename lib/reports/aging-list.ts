@@ -1,0 +1,178 @@
+import type { z } from 'zod';
+import type { RawSql } from '../../db/client';
+import { todayIn, addDays } from '../dates';
+import { containsPattern } from '../lists/common-filters';
+import { filterSchema, type CsvColumn, type ListDefinition, type ListQuery, type ListRequest } from '../lists/keyset';
+import { moneyOut } from '../money';
+import { currency, optional, text } from '../validation/fields';
+import { BUCKETS, type Bucket } from './aging';
+import { ROLLUP_GRAIN } from './rollups';
+
+/**
+ * Issue 13: the aging report (Collections → Aging) as keyset pages, one list per side — by debtor
+ * or by client — in one currency at a time, from the kept roll-ups (lib/reports/rollups.ts), never
+ * the invoices:
+ *
+ * - the rows are the side's (ref, currency) totals of what open invoices still owe (grain 6
+ *   clients, grain 2 debtors: a row per ref), folded rows plus the deltas not yet folded, one
+ *   statement, so exact;
+ * - 90+ is the sum of the few old (issue date ≥ 91 days before asOf) dated rows, read through
+ *   the dated index of migration 0023 (rollups_aged), so a sort by it costs what a sort by total does;
+ * - the invoice count and other buckets are computed for the page's rows only (a scalar subquery per output row, by
+ *   the roll-ups' key index), after the ORDER BY … LIMIT.
+ *
+ * Sort keys: total, 90+ (`over90`), name. Filters: currency (default: the first in use), name contains.
+ */
+export type AgingSide = 'debtor' | 'client';
+
+export const agingFilters = filterSchema({
+  currency: optional(currency('Currency')),
+  name: optional(text('Name contains', { max: 100 })),
+});
+export type AgingFilters = z.output<typeof agingFilters>;
+
+function definition(side: AgingSide): ListDefinition<AgingFilters> {
+  return {
+    name: `aging-${side}`,
+    sorts: {
+      total: { expr: 'a.total', type: 'numeric', label: 'Total' },
+      over90: { expr: 'coalesce(o.amount, 0)', type: 'numeric', label: '90+' },
+      name: { expr: 'g.name', type: 'text', label: side === 'debtor' ? 'Debtor' : 'Client' },
+    },
+    defaultSort: 'total',
+    defaultOrder: 'desc',
+    idExpr: 'a.ref_id',
+    filters: agingFilters,
+  };
+}
+
+export const AGING_LISTS: Record<AgingSide, ListDefinition<AgingFilters>> = { debtor: definition('debtor'), client: definition('client') };
+
+export interface AgingListRow {
+  ref_id: string;
+  name: string;
+  currency: string;
+  total: string;
+  over90: string;
+  /** invoices owing, then 0–30, 31–60, 61–90, as text */
+  dated: string[];
+}
+
+export interface AgingListItem {
+  id: string;
+  name: string;
+  currency: string;
+  invoices: number;
+  buckets: Record<Bucket, string>;
+  total: string;
+  /** the page of this row: /debtors/{id} or /clients/{id} */
+  url: string;
+}
+
+const dated = (side: AgingSide) => (side === 'debtor' ? ROLLUP_GRAIN.debtorAging : ROLLUP_GRAIN.clientAging);
+
+/**
+ * The currency a request lists: the filter's, else the first currency with open invoices owing
+ * (from the status roll-up: a few rows), else USD.
+ */
+export async function agingCurrencies(sql: RawSql): Promise<string[]> {
+  const rows = await sql<{ currency: string }[]>`
+    select currency from (
+      select currency, amount from rollups where grain = ${ROLLUP_GRAIN.agingByDate}
+      union all
+      select currency, amount from rollup_deltas where grain = ${ROLLUP_GRAIN.agingByDate}) x
+     group by currency having sum(amount) > 0 order by currency`;
+  return rows.map((r) => r.currency.trim());
+}
+
+export function agingCurrencyOf(filters: AgingFilters, currencies: string[]): string {
+  return filters.currency ?? currencies[0] ?? 'USD';
+}
+
+/**
+ * The list's query for one side and currency as of `asOf`. The FROM is the side's totals per ref
+ * (a few thousand rows of one grain for the currency, folded + deltas, grouped), the 90+ of each
+ * (old dated rows only), and the name; the page's other buckets are a subquery per output row.
+ */
+export function agingListQuery(sql: RawSql, side: AgingSide, request: ListRequest<AgingFilters>, code: string, asOf: string = todayIn()): ListQuery {
+  const grain = dated(side);
+  const totalGrain = side === 'client' ? ROLLUP_GRAIN.clientExposure : ROLLUP_GRAIN.debtorExposure;
+  const names = sql.unsafe(side === 'debtor' ? 'debtors' : 'clients');
+  const oldest = addDays(asOf, -91);
+  // grain 2 also counts a debtor's open invoices that owe nothing (its amount is the same): a key is listed while it is owed something.
+  const totals = sql`(
+      select ref_id, sum(amount) as total from (
+        select ref_id, amount from rollups where grain = ${totalGrain} and currency = ${code}
+        union all
+        select ref_id, amount from rollup_deltas where grain = ${totalGrain} and currency = ${code}) t
+       group by ref_id having sum(amount) > 0) a`;
+  const over90 = sql`(
+      select ref_id, sum(amount) as amount from (
+        select ref_id, amount from rollups where grain = ${grain} and currency = ${code} and issue_date <= ${oldest}::date
+        union all
+        select ref_id, amount from rollup_deltas where grain = ${grain} and currency = ${code} and issue_date <= ${oldest}::date) t
+       group by ref_id) o`;
+  const f = request.filters;
+  return {
+    select: sql`
+      a.ref_id::text as ref_id, g.name, ${code}::text as currency, a.total::text as total,
+      coalesce(o.amount, 0)::text as over90,
+      (select array[coalesce(sum(x.items), 0),
+                    coalesce(sum(x.amount) filter (where ${asOf}::date - x.issue_date <= 30), 0),
+                    coalesce(sum(x.amount) filter (where ${asOf}::date - x.issue_date between 31 and 60), 0),
+                    coalesce(sum(x.amount) filter (where ${asOf}::date - x.issue_date between 61 and 90), 0)]::text[]
+         from (select issue_date, items, amount from rollups r where r.grain = ${grain} and r.ref_id = a.ref_id and r.currency = ${code}
+               union all
+               select issue_date, items, amount from rollup_deltas r where r.grain = ${grain} and r.ref_id = a.ref_id and r.currency = ${code}) x) as dated`,
+    from: sql`${totals} left join ${over90} on o.ref_id = a.ref_id join ${names} g on g.id = a.ref_id`,
+    where: [f.name ? sql`g.name ilike ${containsPattern(f.name)}` : null],
+  };
+}
+
+export function agingItem(side: AgingSide) {
+  return (r: AgingListRow): AgingListItem => {
+    const c = r.currency;
+    const [items, b1, b2, b3] = r.dated;
+    return {
+      id: r.ref_id,
+      name: r.name,
+      currency: c,
+      invoices: Number(items ?? 0),
+      buckets: { '0–30': moneyOut(b1 ?? '0', c), '31–60': moneyOut(b2 ?? '0', c), '61–90': moneyOut(b3 ?? '0', c), '90+': moneyOut(r.over90, c) },
+      total: moneyOut(r.total, c),
+      url: side === 'debtor' ? `/debtors/${r.ref_id}` : `/clients/${r.ref_id}`,
+    };
+  };
+}
+
+/**
+ * The whole currency's buckets (every debtor's, so every client's): the totals row, from the
+ * aging-by-date roll-up (a row per issue date, as the dashboard reads it). Its invoice count is of
+ * every open invoice, an invoice already owing nothing included.
+ */
+export async function agingTotals(sql: RawSql, code: string, asOf: string = todayIn()): Promise<{ invoices: number; buckets: Record<Bucket, string>; total: string }> {
+  const [row] = await sql<{ b1: string; b2: string; b3: string; b4: string; total: string; items: number }[]>`
+    select coalesce(sum(amount) filter (where ${asOf}::date - issue_date <= 30), 0)::text as b1,
+           coalesce(sum(amount) filter (where ${asOf}::date - issue_date between 31 and 60), 0)::text as b2,
+           coalesce(sum(amount) filter (where ${asOf}::date - issue_date between 61 and 90), 0)::text as b3,
+           coalesce(sum(amount) filter (where ${asOf}::date - issue_date > 90), 0)::text as b4,
+           coalesce(sum(amount), 0)::text as total, coalesce(sum(items), 0)::int as items
+      from (select issue_date, items, amount from rollups where grain = ${ROLLUP_GRAIN.agingByDate} and currency = ${code}
+            union all
+            select issue_date, items, amount from rollup_deltas where grain = ${ROLLUP_GRAIN.agingByDate} and currency = ${code}) x`;
+  const r = row!;
+  return {
+    invoices: r.items,
+    buckets: { '0–30': moneyOut(r.b1, code), '31–60': moneyOut(r.b2, code), '61–90': moneyOut(r.b3, code), '90+': moneyOut(r.b4, code) },
+    total: moneyOut(r.total, code),
+  };
+}
+
+export const AGING_CSV: (side: AgingSide) => CsvColumn<AgingListItem>[] = (side) => [
+  { header: side === 'debtor' ? 'Debtor' : 'Client', value: (r) => r.name },
+  { header: side === 'debtor' ? 'Debtor id' : 'Client id', value: (r) => r.id },
+  { header: 'Currency', value: (r) => r.currency },
+  { header: 'Invoices', value: (r) => r.invoices },
+  ...BUCKETS.map((b) => ({ header: b, value: (r: AgingListItem) => r.buckets[b] })),
+  { header: 'Total', value: (r) => r.total },
+];

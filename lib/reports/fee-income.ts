@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import type { RawSql } from '../../db/client';
+import { todayIn } from '../dates';
+import { containsPattern } from '../lists/common-filters';
+import { filterSchema, type CsvColumn, type ListDefinition, type ListQuery, type ListRequest } from '../lists/keyset';
+import { moneyOut } from '../money';
+import { currency, optional, text } from '../validation/fields';
+import { ROLLUP_GRAIN } from './rollups';
+
+/**
+ * Issue 13: fee income (service, flat and accrued fees — what is credited to fee_income, SPEC 8
+ * reports) by client and month, as keyset pages of clients for a period of months in one
+ * currency, from the monthly roll-ups of migration 0023 (grain 8: a row per client and month;
+ * grain 9: a row per month), never the journal lines: a page reads the period's rows of the
+ * currency through rollups_monthly (clients × months in the period, whatever the history's
+ * length), plus the deltas not yet folded (one statement, so exact).
+ *
+ * Filters: currency (default: the first with fee income), `from` and `to` months (YYYY-MM; default
+ * the twelve months to this one; at most 24), client name contains. Sorts: total, client name.
+ */
+export const MAX_MONTHS = 24;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const month = (label: string) =>
+  z
+    .string()
+    .trim()
+    .regex(MONTH, `${label} must be a month written as YYYY-MM, e.g. 2026-04`);
+
+export const feeIncomeFilters = filterSchema({
+  currency: optional(currency('Currency')),
+  from: optional(month('From month')),
+  to: optional(month('To month')),
+  name: optional(text('Client name contains', { max: 100 })),
+}).superRefine((f, ctx) => {
+  if (f.from && f.to && f.to < f.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'To month must not be before From month' });
+  if (f.from && f.to && monthsBetween(f.from, f.to).length > MAX_MONTHS) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `The period may be at most ${MAX_MONTHS} months: move From month or To month` });
+  }
+});
+export type FeeIncomeFilters = z.output<typeof feeIncomeFilters>;
+
+export const FEE_INCOME_LIST: ListDefinition<FeeIncomeFilters> = {
+  name: 'fee-income',
+  sorts: {
+    total: { expr: 'a.total', type: 'numeric', label: 'Total' },
+    name: { expr: 'g.name', type: 'text', label: 'Client' },
+  },
+  defaultSort: 'total',
+  defaultOrder: 'desc',
+  idExpr: 'a.ref_id',
+  filters: feeIncomeFilters,
+};
+
+/** The months from `from` to `to` (YYYY-MM, both included), oldest first. */
+export function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let [y, m] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  while ((y < ty || (y === ty && m <= tm)) && out.length <= MAX_MONTHS) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+  return out;
+}
+
+/** The period a request covers: its months, or the twelve months to `today`'s (one end given: twelve months from or to it). */
+export function periodOf(filters: Pick<FeeIncomeFilters, 'from' | 'to'>, today: string = todayIn()): { from: string; to: string; months: string[] } {
+  const shift = (ym: string, by: number) => {
+    const [y, m] = ym.split('-').map(Number) as [number, number];
+    const n = y * 12 + (m - 1) + by;
+    return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
+  };
+  const to = filters.to ?? (filters.from ? shift(filters.from, 11) : today.slice(0, 7));
+  const from = filters.from ?? shift(to, -11);
+  return { from, to, months: monthsBetween(from, to) };
+}
+
+/** Currencies with fee income (the months' roll-up: a few rows). */
+export async function feeIncomeCurrencies(sql: RawSql): Promise<string[]> {
+  const rows = await sql<{ currency: string }[]>`
+    select distinct currency from (
+      select currency from rollups where grain = ${ROLLUP_GRAIN.feeIncome}
+      union all
+      select currency from rollup_deltas where grain = ${ROLLUP_GRAIN.feeIncome}) x
+     order by currency`;
+  return rows.map((r) => r.currency.trim());
+}
+
+export interface FeeIncomeRow {
+  ref_id: string;
+  name: string;
+  total: string;
+  /** 'YYYY-MM=amount' for each month of the period with income */
+  months: string[];
+}
+
+export interface FeeIncomeItem {
+  clientId: string;
+  clientName: string;
+  currency: string;
+  /** income per month of the period (YYYY-MM → decimal string), months without income absent */
+  months: Record<string, string>;
+  total: string;
+}
+
+/**
+ * The list's query: a row per client with fee income in the period and currency — its months and
+ * total, summed from the period's roll-up rows (folded + deltas) — and the client's name.
+ */
+export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilters>, code: string, today: string = todayIn()): ListQuery {
+  const { from, to } = periodOf(request.filters, today);
+  const first = `${from}-01`;
+  const last = `${to}-01`;
+  const grain = ROLLUP_GRAIN.clientFeeIncome;
+  const totals = sql`(
+      select ref_id, sum(amount) as total,
+             array_agg(to_char(issue_date, 'YYYY-MM') || '=' || amount::text order by issue_date) as months
+        from (select ref_id, issue_date, sum(amount) as amount from (
+                select ref_id, issue_date, amount from rollups
+                 where grain = ${grain} and currency = ${code} and issue_date between ${first}::date and ${last}::date
+                union all
+                select ref_id, issue_date, amount from rollup_deltas
+                 where grain = ${grain} and currency = ${code} and issue_date between ${first}::date and ${last}::date) r
+               where ref_id is not null
+               group by ref_id, issue_date having sum(amount) <> 0) m
+       group by ref_id) a`;
+  const name = request.filters.name;
+  return {
+    select: sql`a.ref_id::text as ref_id, g.name, a.total::text as total, a.months`,
+    from: sql`${totals} join clients g on g.id = a.ref_id`,
+    where: [name ? sql`g.name ilike ${containsPattern(name)}` : null],
+  };
+}
+
+export function feeIncomeItem(code: string) {
+  return (r: FeeIncomeRow): FeeIncomeItem => ({
+    clientId: r.ref_id,
+    clientName: r.name,
+    currency: code,
+    months: Object.fromEntries(
+      r.months.map((m) => {
+        const [ym, amount] = m.split('=') as [string, string];
+        return [ym, moneyOut(amount, code)];
+      }),
+    ),
+    total: moneyOut(r.total, code),
+  });
+}
+
+/** The period's income per month in the currency (the chart), every client's: a row per month of the roll-up. */
+export async function feeIncomeByMonth(
+  sql: RawSql,
+  filters: Pick<FeeIncomeFilters, 'from' | 'to'>,
+  code: string,
+  today: string = todayIn(),
+): Promise<{ month: string; income: string }[]> {
+  const { from, to, months } = periodOf(filters, today);
+  const rows = await sql<{ month: string; income: string }[]>`
+    select to_char(issue_date, 'YYYY-MM') as month, sum(amount)::text as income from (
+      select issue_date, amount from rollups where grain = ${ROLLUP_GRAIN.feeIncome} and currency = ${code}
+         and issue_date between ${`${from}-01`}::date and ${`${to}-01`}::date
+      union all
+      select issue_date, amount from rollup_deltas where grain = ${ROLLUP_GRAIN.feeIncome} and currency = ${code}
+         and issue_date between ${`${from}-01`}::date and ${`${to}-01`}::date) x
+     group by 1`;
+  const byMonth = new Map(rows.map((r) => [r.month, r.income]));
+  return months.map((m) => ({ month: m, income: moneyOut(byMonth.get(m) ?? '0', code) }));
+}
+
+/** The CSV of a period: client, id, currency, a column per month, the total. */
+export function feeIncomeCsv(months: string[]): CsvColumn<FeeIncomeItem>[] {
+  return [
+    { header: 'Client', value: (r) => r.clientName },
+    { header: 'Client id', value: (r) => r.clientId },
+    { header: 'Currency', value: (r) => r.currency },
+    ...months.map((m) => ({ header: m, value: (r: FeeIncomeItem) => r.months[m] ?? moneyOut('0', r.currency) })),
+    { header: 'Total', value: (r) => r.total },
+  ];
+}
