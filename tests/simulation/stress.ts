@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client';
 import { nextCommand, WEIGHTS, type Outcome } from './commands';
-import { checkReleasable, checkStep, mark, newVerifyBreaks } from './invariants';
+import { checkCounts, checkReleasable, checkStep, mark, newVerifyBreaks } from './invariants';
 import { Prng } from './prng';
 import { syncReleases } from './runner';
 import { createWorld, type Team } from './world';
@@ -26,7 +26,9 @@ export interface StressReport {
 }
 
 // Hot paths weigh more: money moving on the same clients at the same moment.
-const STRESS_WEIGHTS = { ...WEIGHTS, together: 0, accrue: 2, approve: 18, cycle: 14, pay: 16, fund: 14 };
+// Issue 13: merges proposed and approved (by several callers at once) while others fund and pay the
+// same debtors' invoices, and the roll-ups folded meanwhile.
+const STRESS_WEIGHTS = { ...WEIGHTS, together: 0, accrue: 2, approve: 18, cycle: 14, pay: 16, fund: 14, requestMerge: 3, approveMerge: 5, rejectMerge: 1, fold: 3 };
 
 export async function runStress(
   database: Database,
@@ -36,7 +38,8 @@ export async function runStress(
   const started = performance.now();
   const rng = new Prng(options.seed);
   const since = await mark(database);
-  const world = await createWorld(database, team, rng, { clients: options.clients, strict: false });
+  // Six debtors: up to five merges, each approved while the debtors' invoices are funded and paid.
+  const world = await createWorld(database, team, rng, { clients: options.clients, debtors: 6, strict: false });
   const outcomes: Record<Outcome, number> = { ok: 0, refused: 0, conflict: 0 };
   const errors: string[] = [];
   let issued = 0;
@@ -60,7 +63,14 @@ export async function runStress(
   await Promise.all(Array.from({ length: options.callers }, caller));
   await syncReleases(database, world);
   const checked = await checkStep(database, world, since, since.chain);
-  const breaks = [...checked.breaks, ...(await checkReleasable(database, world)), ...(await newVerifyBreaks(database, new Set()))];
+  const breaks = [
+    ...new Set([
+      ...checked.breaks,
+      ...(await checkReleasable(database, world)),
+      ...(await checkCounts(database, world, 0)),
+      ...(await newVerifyBreaks(database, new Set())),
+    ]),
+  ];
   return { callers: options.callers, commands: issued, outcomes, errors, breaks, seconds: (performance.now() - started) / 1000, slowest, slowestLabel };
 }
 
