@@ -23,6 +23,8 @@ export interface StressReport {
   /** the slowest single command, in seconds (a lock held too long shows here), and which */
   slowest: number;
   slowestLabel: string;
+  /** issue 13: the merges the callers proposed, by how they ended */
+  merges: Record<string, number>;
 }
 
 // Hot paths weigh more: money moving on the same clients at the same moment.
@@ -71,12 +73,15 @@ export async function runStress(
       ...(await newVerifyBreaks(database, new Set())),
     ]),
   ];
-  return { callers: options.callers, commands: issued, outcomes, errors, breaks, seconds: (performance.now() - started) / 1000, slowest, slowestLabel };
+  const merges: Record<string, number> = {};
+  for (const m of world.merges) merges[m.status] = (merges[m.status] ?? 0) + 1;
+  return { callers: options.callers, commands: issued, outcomes, errors, breaks, seconds: (performance.now() - started) / 1000, slowest, slowestLabel, merges };
 }
 
 export function describeStress(r: StressReport): string {
   return [
     `${r.callers} concurrent callers × ${r.commands} commands in ${r.seconds.toFixed(1)} s (slowest command ${r.slowest.toFixed(1)} s: ${r.slowestLabel}): ${r.outcomes.ok} done, ${r.outcomes.refused} refused, ${r.outcomes.conflict} retried conflicts`,
+    `debtor merges proposed: ${Object.entries(r.merges).map(([status, n]) => `${n} ${status}`).join(', ') || 'none'}`,
     `errors (500s): ${r.errors.length}${r.errors.length ? `\n  ${r.errors.slice(0, 20).join('\n  ')}` : ''}`,
     `invariant breaks: ${r.breaks.length}${r.breaks.length ? `\n  ✗ ${r.breaks.slice(0, 40).join('\n  ✗ ')}` : ''}`,
   ].join('\n');
