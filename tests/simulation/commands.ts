@@ -45,11 +45,20 @@ const date = (rng: Prng) => addDays(FIRST_DAY, rng.int(0, DAYS));
  */
 export function classify(error: unknown): Outcome {
   if (error instanceof DomainError && error.status < 500) return 'refused';
-  const code = (error as { code?: string }).code;
+  const code = sqlState(error);
   // A deadlock or serialization failure (409, retry), or under load a lock or statement timeout
   // of the web profile (409 / 503, retry): nothing was committed.
   if (code === '40P01' || code === '40001' || code === '55P03' || code === '57014') return 'conflict';
   throw error;
+}
+
+/** The SQLSTATE of a database error, drizzle's wrapping (DrizzleQueryError.cause) unwrapped as the routes' error mapping does. */
+export function sqlState(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+  }
+  return undefined;
 }
 
 async function attempt(fn: () => Promise<void>): Promise<Outcome> {

@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client';
-import { nextCommand, WEIGHTS, type Outcome } from './commands';
+import { nextCommand, sqlState, WEIGHTS, type Outcome } from './commands';
 import { checkCounts, checkReleasable, checkStep, mark, newVerifyBreaks } from './invariants';
 import { Prng } from './prng';
 import { syncReleases } from './runner';
@@ -55,7 +55,8 @@ export async function runStress(
       try {
         outcomes[await command.run(database, world)] += 1;
       } catch (error) {
-        errors.push(`${command.label}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        const state = sqlState(error);
+        errors.push(`${command.label}: ${error instanceof Error ? `${error.name}${state ? ` (SQLSTATE ${state})` : ''}: ${error.message}` : String(error)}`);
       }
       const took = (performance.now() - t0) / 1000;
       if (took > slowest) [slowest, slowestLabel] = [took, command.label];
