@@ -103,10 +103,15 @@ export async function createInvoice(tx: Tx, input: unknown, actor: Actor): Promi
   assertBusinessDateInWindow(data.dueDate, 'Due date', 'ahead', { field: 'dueDate' });
   const [client] = await tx.db.select().from(clients).where(eq(clients.id, data.clientId));
   if (!client) throw unknownId('clientId', 'Client', data.clientId);
+  // Key-share lock (what the invoice's foreign key takes anyway, taken before reading): a merge
+  // approving meanwhile locks the debtor for update, so this waits for it and reads the debtor as
+  // merged; or, locked here first, the merge waits and moves this invoice with the rest. Read
+  // unlocked, an invoice could land on the debtor just after its merge moved everything away.
   const [debtor] = await tx.db
     .select({ id: debtors.id, name: debtors.name, mergedIntoId: debtors.mergedIntoId })
     .from(debtors)
-    .where(eq(debtors.id, data.debtorId));
+    .where(eq(debtors.id, data.debtorId))
+    .for('key share');
   if (!debtor) throw unknownId('debtorId', 'Debtor', data.debtorId);
   // Issue 13: a debtor merged into another takes no new invoices; they go to the survivor.
   if (debtor.mergedIntoId)

@@ -8,9 +8,11 @@ import { DomainError } from '../../lib/errors';
 import { runAccrual } from '../../lib/fees/accrual';
 import { approveFundingBatch, fundBatch } from '../../lib/funding';
 import { createInvoice, verifyInvoice } from '../../lib/invoices';
+import { approveDebtorMerge, rejectDebtorMerge, requestDebtorMerge } from '../../lib/debtors/merge';
+import { foldRollups } from '../../lib/reports/rollups';
 import { Big, ZERO } from '../../lib/money';
 import type { Prng } from './prng';
-import { addCash, type SimClient, type SimInvoice, type World } from './world';
+import { addCash, debtorName, survivor, type SimClient, type SimInvoice, type SimMerge, type World } from './world';
 
 /**
  * The commands a factor's people and jobs issue, drawn at random: fund, accrue, pay (in full,
@@ -43,11 +45,20 @@ const date = (rng: Prng) => addDays(FIRST_DAY, rng.int(0, DAYS));
  */
 export function classify(error: unknown): Outcome {
   if (error instanceof DomainError && error.status < 500) return 'refused';
-  const code = (error as { code?: string }).code;
+  const code = sqlState(error);
   // A deadlock or serialization failure (409, retry), or under load a lock or statement timeout
   // of the web profile (409 / 503, retry): nothing was committed.
   if (code === '40P01' || code === '40001' || code === '55P03' || code === '57014') return 'conflict';
   throw error;
+}
+
+/** The SQLSTATE of a database error, drizzle's wrapping (DrizzleQueryError.cause) unwrapped as the routes' error mapping does. */
+export function sqlState(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '') return code;
+  }
+  return undefined;
 }
 
 async function attempt(fn: () => Promise<void>): Promise<Outcome> {
@@ -83,35 +94,59 @@ function fund(rng: Prng, world: World): Command {
   const waiting = world.invoices.filter((i) => i.client === client && i.status === 'verified');
   const existing = waiting.length > 0 && rng.chance(0.3) ? rng.pick(waiting) : null;
   const face = new Big(rng.money(300, 15000));
-  const debtor = rng.pick(world.debtors);
+  // Mostly a debtor still standing; now and then one merged away (the invoice must be refused).
+  const standing = world.debtors.filter((d) => !world.merged.has(d));
+  const debtor = rng.chance(0.85) && standing.length > 0 ? rng.pick(standing) : rng.pick(world.debtors);
   const fundingDate = date(rng);
-  const label = existing ? `fund ${existing.name} on ${fundingDate}` : `fund a new ${face.toFixed(2)} invoice of ${client.name} on ${fundingDate}`;
+  const issueDate = addDays(fundingDate, -rng.int(0, 10));
+  // Now and then the number of another invoice of the client: a duplicate under the same debtor is
+  // refused; under another debtor it is allowed, and keeps those two debtors from being merged.
+  const ofClient = world.invoices.filter((i) => i.client === client);
+  const reused = !existing && ofClient.length > 0 && rng.chance(0.04) ? rng.pick(ofClient) : null;
+  const label = existing
+    ? `fund ${existing.name} on ${fundingDate}`
+    : `fund a new ${face.toFixed(2)} invoice of ${client.name} for ${debtorName(world, debtor)}${reused ? ` numbered as ${reused.name}` : ''} on ${fundingDate}`;
   return {
     label,
     async run(database, w) {
       let invoice = existing;
       if (!invoice) {
         const invName = name(w, 'I');
-        const view = await database.transaction(async (tx) => {
-          const created = await createInvoice(
-            tx,
-            {
-              clientId: client.id,
-              debtorId: debtor,
-              number: `SIM-${client.id}-${invName}`,
-              faceValue: face.toFixed(2),
-              currency: client.currency,
-              issueDate: addDays(fundingDate, -rng.int(0, 10)),
-              dueDate: addDays(fundingDate, 45),
-            },
-            w.team.funding,
-          );
-          return verifyInvoice(tx, Number(created.id), w.team.funding);
-        });
+        const number = reused ? reused.number : `SIM-${client.id}-${invName}`;
+        // What the model knew before the command began: a merge approved by then has committed.
+        const mergedBefore = w.merged.has(debtor);
+        const duplicate = w.invoices.some((i) => i.client === client && i.number === number && survivor(w, i.debtor) === debtor);
+        const created = await tried(() =>
+          database.transaction(async (tx) => {
+            const view = await createInvoice(
+              tx,
+              {
+                clientId: client.id,
+                debtorId: debtor,
+                number,
+                faceValue: face.toFixed(2),
+                currency: client.currency,
+                issueDate,
+                dueDate: addDays(fundingDate, 45),
+              },
+              w.team.funding,
+            );
+            return verifyInvoice(tx, Number(view.id), w.team.funding);
+          }),
+        );
+        if (!created.ok) {
+          expectRefusal(w, 'entering the invoice', created, ['debtor_merged', 'duplicate_invoice'], mergedBefore ? 'debtor_merged' : duplicate ? 'duplicate_invoice' : null);
+          return created.outcome;
+        }
+        // Issue 13: a debtor merged into another takes no new invoice (they are entered for the survivor).
+        if (mergedBefore) throw new ModelBreak(`an invoice was entered for ${debtorName(w, debtor)}, merged into ${debtorName(w, w.merged.get(debtor)!)} before`);
+        if (w.strict && !w.concurrent && duplicate) throw new ModelBreak(`a second invoice numbered ${number} was entered for ${client.name} and ${debtorName(w, debtor)}`);
         invoice = {
           name: invName,
-          id: Number(view.id),
+          id: Number(created.value.id),
           client,
+          debtor,
+          number,
           face,
           status: 'verified',
           outstanding: face,
@@ -134,6 +169,28 @@ function fund(rng: Prng, world: World): Command {
       });
     },
   };
+}
+
+type Tried<T> = { ok: true; value: T } | { ok: false; outcome: Outcome; code: string | null };
+
+/** Runs a command, keeping its refusal's code (a crash is thrown on, as `attempt` does). */
+async function tried<T>(fn: () => Promise<T>): Promise<Tried<T>> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    return { ok: false, outcome: classify(error), code: error instanceof DomainError ? error.code : null };
+  }
+}
+
+/**
+ * A refusal is one the command may give (`allowed`); when the model knows the whole story (one
+ * command at a time) it is exactly the one the model expects (`expected`, null: none).
+ */
+function expectRefusal(world: World, what: string, result: { outcome: Outcome; code: string | null }, allowed: string[], expected: string | null): void {
+  if (result.outcome === 'conflict') return;
+  if (!allowed.includes(result.code ?? '')) throw new ModelBreak(`${what} was refused with ${result.code}, which it never should be`);
+  if (world.strict && !world.concurrent && result.code !== expected)
+    throw new ModelBreak(`${what} was refused with ${result.code}; the model expected ${expected ?? 'it to be done'}`);
 }
 
 function applyFunding(
@@ -406,29 +463,157 @@ function reject(rng: Prng, world: World): Command | null {
   };
 }
 
+const MERGE_REQUESTERS = ['underwriter', 'collections'];
+const MERGE_APPROVERS = ['underwriter', 'approver', 'controller'];
+
+function who(actor: Actor): string {
+  return actor.label.split('@')[0]!;
+}
+
+/** Two invoices of one client with one number, one held by each debtor: the merge is refused (SPEC 5.1). */
+function numbersCollide(world: World, from: number, into: number): boolean {
+  const held = new Set(world.invoices.filter((i) => survivor(world, i.debtor) === from).map((i) => `${i.client.id}/${i.number}`));
+  return world.invoices.some((i) => survivor(world, i.debtor) === into && held.has(`${i.client.id}/${i.number}`));
+}
+
+/**
+ * Issue 13: someone proposes merging one of the world's debtors into another — now and then
+ * wrongly: a debtor into itself, one merged already or into one merged already, one with a merge
+ * waiting, numbers that collide, or by someone without the permission.
+ */
+function requestMerge(rng: Prng, world: World): Command {
+  const from = rng.pick(world.debtors);
+  const into = rng.chance(0.08) ? from : rng.pick(world.debtors.filter((d) => d !== from));
+  const by = rng.pick([world.team.underwriter, world.team.underwriter, world.team.collections, world.team.collections, world.team.funding]);
+  return {
+    label: `propose merging ${debtorName(world, from)} into ${debtorName(world, into)} by ${who(by)}`,
+    async run(database, w) {
+      const expected = !MERGE_REQUESTERS.includes(by.role)
+        ? 'forbidden'
+        : from === into
+          ? 'invalid_input'
+          : w.merged.has(from) || w.merged.has(into)
+            ? 'debtor_merged'
+            : w.merges.some((m) => m.from === from && m.status === 'pending')
+              ? 'merge_pending'
+              : numbersCollide(w, from, into)
+                ? 'invoice_numbers_collide'
+                : null;
+      const result = await tried(() =>
+        database.transaction((tx) => requestDebtorMerge(tx, from, { intoDebtorId: into, reason: 'Same company entered twice' }, by)),
+      );
+      if (!result.ok) {
+        expectRefusal(w, 'the merge proposal', result, ['forbidden', 'invalid_input', 'debtor_merged', 'merge_pending', 'invoice_numbers_collide'], expected);
+        return result.outcome;
+      }
+      if (w.strict && !w.concurrent && expected) throw new ModelBreak(`the merge proposal was accepted; the model expected ${expected}`);
+      w.merges.push({ name: name(w, 'M'), id: Number(result.value.id), from, into, requestedBy: by, status: 'pending' });
+      return 'ok';
+    },
+  };
+}
+
+function pickMerge(rng: Prng, world: World): SimMerge | null {
+  const pending = world.merges.filter((m) => m.status === 'pending');
+  if (world.merges.length === 0) return null;
+  // Now and then one decided already: it is refused, never applied twice.
+  if (pending.length === 0) return rng.chance(0.2) ? rng.pick(world.merges) : null;
+  return rng.chance(0.1) ? rng.pick(world.merges) : rng.pick(pending);
+}
+
+/** The checker: another person with the permission, or — refused — the maker or someone without it. */
+function mergeChecker(rng: Prng, world: World, merge: SimMerge): Actor {
+  if (rng.chance(0.15)) return merge.requestedBy;
+  const people = [world.team.underwriter, ...world.team.approvers, ...world.team.controllers, world.team.funding];
+  return rng.pick(people.filter((p) => p.userId !== merge.requestedBy.userId));
+}
+
+function decisionRefusal(world: World, merge: SimMerge, by: Actor): string | null {
+  if (!MERGE_APPROVERS.includes(by.role)) return 'forbidden';
+  if (merge.status !== 'pending') return 'already_decided';
+  if (by.userId === merge.requestedBy.userId) return 'maker_checker';
+  return null;
+}
+
+/**
+ * Approves a merge: the duplicate's invoices move to the survivor, once. Approved again, or by two
+ * people at the same moment, it is applied once (the others are told it was decided).
+ */
+function approveMerge(rng: Prng, world: World): Command | null {
+  const merge = pickMerge(rng, world);
+  if (!merge) return null;
+  const by = mergeChecker(rng, world, merge);
+  return {
+    label: `approve merge ${merge.name} (${debtorName(world, merge.from)} into ${debtorName(world, merge.into)}) by ${who(by)}`,
+    async run(database, w) {
+      const expected =
+        decisionRefusal(w, merge, by) ??
+        (w.merged.has(merge.from) || w.merged.has(merge.into) ? 'debtor_merged' : numbersCollide(w, merge.from, merge.into) ? 'invoice_numbers_collide' : null);
+      const holding = w.invoices.filter((i) => survivor(w, i.debtor) === merge.from).length;
+      const result = await tried(() => database.transaction((tx) => approveDebtorMerge(tx, merge.id, by)));
+      if (!result.ok) {
+        expectRefusal(w, `approving ${merge.name}`, result, ['forbidden', 'already_decided', 'maker_checker', 'debtor_merged', 'invoice_numbers_collide'], expected);
+        return result.outcome;
+      }
+      if (merge.status !== 'pending') throw new ModelBreak(`${merge.name} was approved again after it was ${merge.status} (a merge applied twice)`);
+      if (w.strict && !w.concurrent) {
+        if (expected) throw new ModelBreak(`approving ${merge.name} was done; the model expected ${expected}`);
+        if (result.value.moved.invoices !== holding)
+          throw new ModelBreak(`${merge.name} moved ${result.value.moved.invoices} invoice(s); ${debtorName(w, merge.from)} held ${holding}`);
+      }
+      merge.status = 'approved';
+      w.merged.set(merge.from, merge.into);
+      return 'ok';
+    },
+  };
+}
+
+function rejectMerge(rng: Prng, world: World): Command | null {
+  const merge = pickMerge(rng, world);
+  if (!merge) return null;
+  const by = mergeChecker(rng, world, merge);
+  return {
+    label: `reject merge ${merge.name} (${debtorName(world, merge.from)} into ${debtorName(world, merge.into)}) by ${who(by)}`,
+    async run(database, w) {
+      const expected = decisionRefusal(w, merge, by);
+      const result = await tried(() => database.transaction((tx) => rejectDebtorMerge(tx, merge.id, { reason: 'Two different companies' }, by)));
+      if (!result.ok) {
+        expectRefusal(w, `rejecting ${merge.name}`, result, ['forbidden', 'already_decided', 'maker_checker'], expected);
+        return result.outcome;
+      }
+      if (merge.status !== 'pending') throw new ModelBreak(`${merge.name} was rejected after it was ${merge.status}`);
+      if (w.strict && !w.concurrent && expected) throw new ModelBreak(`rejecting ${merge.name} was done; the model expected ${expected}`);
+      merge.status = 'rejected';
+      return 'ok';
+    },
+  };
+}
+
+/** The `rollups` job: the committed deltas folded into the roll-ups (readers must be exact either way). */
+function fold(): Command {
+  return {
+    label: 'fold the roll-up deltas (the rollups job)',
+    run: (database) => attempt(async () => void (await foldRollups(database))),
+  };
+}
+
 /** Several commands at the same moment, each on its own connection and transaction. */
 function together(rng: Prng, world: World): Command | null {
   const n = rng.int(2, 4);
   const parts: Command[] = [];
   for (let i = 0; i < n; i++) {
-    const kind = rng.weighted({ approve: 5, cycle: 3, pay: 2, chargeOff: 1, dispute: 1 });
-    const c =
-      kind === 'approve'
-        ? approve(rng, world)
-        : kind === 'cycle'
-          ? cycle(rng, world)
-          : kind === 'pay'
-            ? pay(rng, world)
-            : kind === 'chargeOff'
-              ? chargeOff(rng, world)
-              : dispute(rng, world);
+    const kind = rng.weighted(TOGETHER);
+    const c = BUILDERS[kind](rng, world);
     if (c) parts.push(c);
   }
   if (parts.length < 2) return null;
   return {
     label: `at the same moment: [${parts.map((p) => p.label).join(' | ')}]`,
     async run(database, w) {
-      const results = await Promise.allSettled(parts.map((p) => p.run(database, w)));
+      w.concurrent = true;
+      const results = await Promise.allSettled(parts.map((p) => p.run(database, w))).finally(() => {
+        w.concurrent = false;
+      });
       const failed = results.find((r) => r.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
       const outcomes = results.map((r) => (r as PromiseFulfilledResult<Outcome>).value);
@@ -436,6 +621,9 @@ function together(rng: Prng, world: World): Command | null {
     },
   };
 }
+
+// Issue 13: merges approved while the same debtors' invoices are funded and paid, and folds.
+const TOGETHER = { approve: 5, cycle: 3, pay: 2, chargeOff: 1, dispute: 1, fund: 2, approveMerge: 2, rejectMerge: 1, requestMerge: 1, fold: 1 };
 
 export const WEIGHTS = {
   fund: 14,
@@ -451,38 +639,36 @@ export const WEIGHTS = {
   approve: 14,
   reject: 2,
   together: 8,
+  requestMerge: 2,
+  approveMerge: 3,
+  rejectMerge: 1,
+  fold: 2,
+};
+
+const BUILDERS: Record<keyof typeof WEIGHTS, (rng: Prng, world: World) => Command | null> = {
+  fund,
+  approveFunding,
+  pay,
+  applyLeftover,
+  refund,
+  dispute,
+  resolve,
+  chargeOff,
+  accrue,
+  cycle,
+  approve,
+  reject,
+  together,
+  requestMerge,
+  approveMerge,
+  rejectMerge,
+  fold,
 };
 
 /** The next command, drawn from what the world allows (a kind with nothing to act on is redrawn). */
 export function nextCommand(rng: Prng, world: World, weights: Partial<typeof WEIGHTS> = WEIGHTS): Command {
   for (;;) {
-    const kind = rng.weighted(weights as typeof WEIGHTS);
-    const command =
-      kind === 'fund'
-        ? fund(rng, world)
-        : kind === 'approveFunding'
-          ? approveFunding(rng, world)
-          : kind === 'pay'
-            ? pay(rng, world)
-            : kind === 'applyLeftover'
-              ? applyLeftover(rng, world)
-              : kind === 'refund'
-                ? refund(rng, world)
-                : kind === 'dispute'
-                  ? dispute(rng, world)
-                  : kind === 'resolve'
-                    ? resolve(rng, world)
-                    : kind === 'chargeOff'
-                      ? chargeOff(rng, world)
-                      : kind === 'accrue'
-                        ? accrue(rng, world)
-                        : kind === 'cycle'
-                          ? cycle(rng, world)
-                          : kind === 'approve'
-                            ? approve(rng, world)
-                            : kind === 'reject'
-                              ? reject(rng, world)
-                              : together(rng, world);
+    const command = BUILDERS[rng.weighted(weights as typeof WEIGHTS)](rng, world);
     if (command) return command;
   }
 }

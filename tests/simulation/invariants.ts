@@ -4,9 +4,14 @@ import { systemActor } from '../../lib/auth/actor';
 import { postedFeeSql } from '../../lib/ledger/accrual';
 import { Big, ZERO } from '../../lib/money';
 import { reserveReport } from '../../lib/releases';
+import { verifyRollups } from '../../lib/reports/rollups';
+import { verifyDebtorRollups } from '../../lib/debtors/rollups';
+import { invoiceList, invoicePage } from '../../lib/invoices/list';
+import { parseListRequest } from '../../lib/lists/keyset';
+import { INVOICE_STATUSES } from '../../db/schema/invoices';
 import { DAYS, FIRST_DAY } from './commands';
 import { addDays } from '../../lib/dates';
-import type { World } from './world';
+import { debtorName, survivor, type World } from './world';
 
 /**
  * What must hold after every step, whatever the sequence: checked against the database (set-based,
@@ -65,6 +70,17 @@ export async function checkStep(database: Database, world: World, since: Mark, c
       select * from unnest(${world.invoices.map((i) => i.id)}::bigint[], ${world.invoices.map((i) => i.name)}::text[],
                            ${world.invoices.map((i) => (i.fundingDate ? i.outstanding.toString() : null)) as never}::numeric[],
                            ${world.invoices.map((i) => (i.status === 'pending_funding' ? 'verified' : i.status))}::text[])
+    ),
+    expected_debtors(id, name, debtor, debtor_name) as (
+      select * from unnest(${world.invoices.map((i) => i.id)}::bigint[], ${world.invoices.map((i) => i.name)}::text[],
+                           ${world.invoices.map((i) => survivor(world, i.debtor))}::bigint[], ${world.invoices.map((i) => debtorName(world, survivor(world, i.debtor)))}::text[])
+    ),
+    seed_debtors(id, name, merged_into) as (
+      select * from unnest(${world.debtors}::bigint[], ${world.debtors.map((d) => debtorName(world, d))}::text[],
+                           ${world.debtors.map((d) => world.merged.get(d) ?? null) as never}::bigint[])
+    ),
+    expected_merges(id, name, status) as (
+      select * from unnest(${world.merges.map((m) => m.id)}::bigint[], ${world.merges.map((m) => m.name)}::text[], ${world.merges.map((m) => m.status)}::text[])
     ),
     shared_start(id, balance) as (
       select * from unnest(${sharedIds}::bigint[], ${sharedIds.map((id) => since.shared.get(id)!.toString())}::numeric[])
@@ -135,6 +151,30 @@ export async function checkStep(database: Database, world: World, since: Mark, c
       from invoices i join journal_lines l on l.invoice_id = i.id and not l.accrual
      where i.id = any(${funded.map((i) => i.id)}::bigint[])
      group by i.id, i.number, i.funding_date having min(l.effective_date) < i.funding_date
+    -- 8. Debtor merges (issue 13): each invoice with the debtor the model says (merges followed); a merged
+    --    debtor holds no invoice; merged as the model says, by one approved merge, applied once.
+    union all
+    select e.name || ' is with debtor ' || i.debtor_id || ', the model expects ' || e.debtor_name || ' (' || e.debtor || ')'
+      from expected_debtors e join invoices i on i.id = e.id where i.debtor_id <> e.debtor
+    union all
+    select s.name || ' was merged into debtor ' || d.merged_into_id || ' but still holds ' || count(i.id) || ' invoice(s)'
+      from seed_debtors s join debtors d on d.id = s.id join invoices i on i.debtor_id = d.id
+     where d.merged_into_id is not null group by s.name, d.merged_into_id
+    union all
+    select s.name || ' is merged into ' || coalesce(d.merged_into_id::text, 'nothing') || ' by its row, into ' || coalesce(m.into_debtor_id::text, 'nothing') ||
+           ' by its approved merge(s), into ' || coalesce(s.merged_into::text, 'nothing') || ' by the model'
+      from seed_debtors s join debtors d on d.id = s.id
+      left join (select debtor_id, min(into_debtor_id) as into_debtor_id from debtor_merges where status = 'approved' group by debtor_id) m on m.debtor_id = s.id
+     where d.merged_into_id is distinct from m.into_debtor_id or d.merged_into_id is distinct from s.merged_into
+    union all
+    select s.name || ' was merged ' || count(*) || ' times' from seed_debtors s join debtor_merges m on m.debtor_id = s.id and m.status = 'approved'
+     group by s.name having count(*) > 1
+    union all
+    select e.name || ' is ' || m.status || ', the model says ' || e.status from expected_merges e join debtor_merges m on m.id = e.id where m.status <> e.status
+    union all
+    select e.name || ' was decided ' || count(*) || ' times in the audit trail' from expected_merges e
+      join audit_events a on a.target_type = 'debtor_merge' and a.target_id = e.id::text and a.action in ('debtor_merge.approve', 'debtor_merge.reject')
+     group by e.name having count(*) > 1
     -- 7. Fees (issue 13): each invoice's fee to date as its accrual state says (what screens and freezes read) = its accrual
     --    detail + the fees_receivable lines tagged with it in accrual entries; each accrual entry's fees_receivable line = its detail.
     union all
@@ -187,4 +227,79 @@ export async function newVerifyBreaks(database: Database, before: Set<string>): 
 export async function verifyBreakSet(database: Database): Promise<Set<string>> {
   const report = await verifyAll(database.sql);
   return new Set(report.breaks.map((b) => `audit:verify [${b.kind}] ${b.message}`));
+}
+
+/**
+ * Issue 13's kept counts, whole-database (so judged against `known`, what earlier seeds left):
+ * the roll-ups (dashboard, aging, debtor and client figures) equal their recount — audit:verify's
+ * own checks, verifyRollups and verifyDebtorRollups, folded or not — and the invoices list's kept
+ * counts (migration 0018) equal a count of the invoices, per status and currency and per client
+ * and status. Then one filter of the list, in turn by `step`, through the list engine itself: its
+ * reported `total` is exact and equals count(*).
+ */
+export async function checkCounts(database: Database, world: World, step: number): Promise<string[]> {
+  const sql = database.sql;
+  // Read-only and independent: side by side on the pool (a step waits for the slowest, not the sum).
+  const [rollups, debtors, kept, listed] = await Promise.all([
+    collect((found) => verifyRollups(sql, found)),
+    collect((found) => verifyDebtorRollups(sql, found)),
+    keptListCounts(database, world),
+    listTotal(database, world, step),
+  ]);
+  return [...[...rollups, ...debtors].map((b) => `audit:verify [${b.kind}] ${b.message}`), ...kept, ...listed];
+}
+
+async function collect(check: (found: Break[]) => Promise<unknown>): Promise<Break[]> {
+  const found: Break[] = [];
+  await check(found);
+  return found;
+}
+
+/** The counts the list reads (invoice_status_counts, invoice_client_counts) against a count of the invoices. */
+async function keptListCounts(database: Database, world: World): Promise<string[]> {
+  const ids = world.clients.map((c) => c.id);
+  const rows = await database.sql<{ message: string }[]>`
+    with kept as (select status, currency, sum(n) as n from invoice_status_counts group by status, currency),
+    counted as (select status, currency, count(*) as n from invoices group by status, currency),
+    kept_client as (select client_id, status, sum(n) as n from invoice_client_counts where client_id = any(${ids}::bigint[]) group by client_id, status),
+    counted_client as (select client_id, status, count(*) as n from invoices where client_id = any(${ids}::bigint[]) group by client_id, status)
+    select 'the invoices list keeps ' || coalesce(k.n, 0) || ' ' || coalesce(k.status, c.status) || ' invoice(s) in ' || coalesce(k.currency, c.currency) ||
+           ' but there are ' || coalesce(c.n, 0) as message
+      from kept k full join counted c on c.status = k.status and c.currency = k.currency where coalesce(k.n, 0) <> coalesce(c.n, 0)
+    union all
+    select 'the invoices list keeps ' || coalesce(k.n, 0) || ' ' || coalesce(k.status, c.status) || ' invoice(s) of client ' || coalesce(k.client_id, c.client_id) ||
+           ' but there are ' || coalesce(c.n, 0)
+      from kept_client k full join counted_client c on c.client_id = k.client_id and c.status = k.status where coalesce(k.n, 0) <> coalesce(c.n, 0)`;
+  return rows.map((r) => r.message);
+}
+
+/** One filter of the invoices list, in turn by `step`: the engine's reported total is exact and = count(*). */
+async function listTotal(database: Database, world: World, step: number): Promise<string[]> {
+  const sql = database.sql;
+  const statuses = [undefined, 'open', ...INVOICE_STATUSES];
+  const filters: { status?: string; clientId?: number }[] = [
+    ...statuses.map((status) => ({ status })),
+    ...world.clients.flatMap((c) => [{ clientId: c.id }, { clientId: c.id, status: 'open' }, { clientId: c.id, status: 'settled' }]),
+  ];
+  const f = filters[step % filters.length]!;
+  const params: Record<string, string> = { limit: '1' };
+  if (f.status) params.status = f.status;
+  if (f.clientId) params.clientId = String(f.clientId);
+  const wanted = f.status === 'open' ? ['funded', 'disputed'] : f.status ? [f.status] : null;
+  const [page, [count]] = await Promise.all([
+    invoicePage(sql, world.team.funding, parseListRequest(invoiceList, params)),
+    sql<{ n: number }[]>`
+      select count(*)::int as n from invoices
+       where (${wanted}::text[] is null or status = any(${wanted}::text[])) and (${f.clientId ?? null}::bigint is null or client_id = ${f.clientId ?? null}::bigint)`,
+  ]);
+  if (page.total === count!.n && !page.totalApproximate) return [];
+  const what = [f.status ? `status ${f.status}` : null, f.clientId ? `client ${f.clientId}` : null].filter(Boolean).join(', ') || 'no filter';
+  return [`the invoices list (${what}) reports ${page.totalApproximate ? 'about ' : ''}${page.total} invoice(s); there are ${count!.n}`];
+}
+
+/** Every whole-database break there is now (what a failing seed leaves is not the next seed's doing). */
+export async function globalBreakSet(database: Database, world: World): Promise<Set<string>> {
+  const set = await verifyBreakSet(database);
+  for (const b of await checkCounts(database, world, 0)) set.add(b);
+  return set;
 }

@@ -72,6 +72,9 @@ export interface SimInvoice {
   name: string;
   id: number;
   client: SimClient;
+  /** the debtor it was entered for (merges move it: its debtor now is `survivor(world, debtor)`) */
+  debtor: number;
+  number: string;
   face: Big;
   status: 'verified' | 'pending_funding' | 'funded' | 'disputed' | 'settled' | 'charged_back' | 'written_off';
   outstanding: Big;
@@ -95,11 +98,24 @@ export interface SimRelease {
   amount: string;
 }
 
+/** A proposed debtor merge (issue 13): `from` into `into`, maker-checker. */
+export interface SimMerge {
+  name: string;
+  id: number;
+  from: number;
+  into: number;
+  requestedBy: Actor;
+  status: 'pending' | 'approved' | 'rejected';
+}
+
 /** What the seed has made so far and what the reference model expects of the ledger. */
 export interface World {
   team: Team;
   clients: SimClient[];
   debtors: number[];
+  /** the merges proposed, and the debtors merged (debtor → the one it was merged into) */
+  merges: SimMerge[];
+  merged: Map<number, number>;
   invoices: SimInvoice[];
   disputes: SimDispute[];
   releases: Map<number, SimRelease>;
@@ -119,9 +135,14 @@ export interface World {
    * Under concurrent callers (the stress run) only what adds up regardless of order is compared.
    */
   strict: boolean;
+  /**
+   * Set while commands run at the same moment (`together`): what one of them should be refused for
+   * may be changed by another, so only what holds in any order is checked then.
+   */
+  concurrent: boolean;
 }
 
-export async function createWorld(database: Database, team: Team, rng: Prng, options: { clients?: number; strict?: boolean } = {}): Promise<World> {
+export async function createWorld(database: Database, team: Team, rng: Prng, options: { clients?: number; debtors?: number; strict?: boolean } = {}): Promise<World> {
   const profiles = Object.keys(PROFILES);
   const count = options.clients ?? rng.int(1, 3);
   const clients: SimClient[] = [];
@@ -131,11 +152,15 @@ export async function createWorld(database: Database, team: Team, rng: Prng, opt
     const client = await aClient(database, team, { agreement: terms, effectiveFrom: '2025-01-01' });
     clients.push({ name: `C${i + 1}`, id: Number(client.id), currency: client.currency, profile, model: (terms as { model?: string }).model ?? 'recourse' });
   }
-  const debtors = [Number((await aDebtor(database, team)).id), Number((await aDebtor(database, team)).id)];
+  // Three debtors (by default): merges can chain (B into A, then A into C) and a merged debtor leaves two to fund.
+  const debtors: number[] = [];
+  for (let i = 0; i < (options.debtors ?? 3); i++) debtors.push(Number((await aDebtor(database, team)).id));
   return {
     team,
     clients,
     debtors,
+    merges: [],
+    merged: new Map(),
     invoices: [],
     disputes: [],
     releases: new Map(),
@@ -147,9 +172,23 @@ export async function createWorld(database: Database, team: Team, rng: Prng, opt
     payments: [],
     counter: 0,
     strict: options.strict ?? true,
+    concurrent: false,
   };
 }
 
 export function addCash(world: World, currency: string, amount: Big): void {
   world.expectedCash.set(currency, (world.expectedCash.get(currency) ?? ZERO).plus(amount));
+}
+
+/** The debtor that now holds what was entered for `debtor` (merges followed: B into A into C → C). */
+export function survivor(world: World, debtor: number): number {
+  let d = debtor;
+  for (let hops = 0; world.merged.has(d) && hops <= world.debtors.length; hops++) d = world.merged.get(d)!;
+  return d;
+}
+
+/** How the sequence names a debtor: Dr1, Dr2 … in the order the world made them. */
+export function debtorName(world: World, debtor: number): string {
+  const i = world.debtors.indexOf(debtor);
+  return i < 0 ? `debtor ${debtor}` : `Dr${i + 1}`;
 }
