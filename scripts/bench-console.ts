@@ -20,7 +20,7 @@ import { ROOT } from './env';
 /**
  * `npm run bench -- console [--reuse] [--only a,b] [--connections 20] [--seconds 20]
  *   [--console-invoices 1000000] [--console-clients 10000] [--console-debtors 2000] [--accrual-days 2]
- *   [--port 3199] [--dist .next-bench]`
+ *   [--port 3199] [--dist .next-bench] [--cpu-prof DIR]`
  *
  * Issue 13 "Must show": every console screen (as the role that uses it) and every GET list API
  * under load, on a generated portfolio of 1,000,000 invoices, 10,000 clients and 2,000 debtors:
@@ -299,8 +299,10 @@ async function ensureBuild(dist: string): Promise<void> {
   writeStamp(stampNow);
 }
 
-async function startServer(port: number, dist: string, appUrl: string, secret: string): Promise<ChildProcess> {
-  const web = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], {
+async function startServer(port: number, dist: string, appUrl: string, secret: string, cpuProf?: string): Promise<ChildProcess> {
+  // --cpu-prof DIR: the server's V8 CPU profile, written to DIR when it stops (open it in Chrome's DevTools)
+  const profile = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProf)] : [];
+  const web = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -368,7 +370,7 @@ export async function benchConsole(flags: Record<string, string | true>): Promis
     await owner.close();
     await ensureBuild(dist);
     const appUrl = urlAsRole(benchUrl, roleNames().app);
-    web = await startServer(port, dist, appUrl, secret);
+    web = await startServer(port, dist, appUrl, secret, typeof flags['cpu-prof'] === 'string' ? flags['cpu-prof'] : undefined);
     log(`server up on :${port} (${dist}, as ${roleNames().app})`);
     console.log(
       `  portfolio: ${fmt(size!.invoices)} invoices (${fmt(size!.open)} open), ${fmt(size!.clients)} clients, ${fmt(size!.debtors)} debtors, about ${fmt(Number(size!.lines))} journal lines`,

@@ -194,9 +194,12 @@ async function resolveDebtors(tx: Tx, rows: ScheduleRow[], errors: ScheduleLineE
   const ids = [...new Set(rows.filter(isId).map((r) => r.debtor))];
   const names = [...new Set(rows.filter((r) => r.debtorIs !== 'id').map((r) => r.debtor))];
   const found = await tx.sql<{ id: string; name: string; merged_into_id: string | null }[]>`
-    select id, name, merged_into_id::text from debtors where id = any(${ids}::bigint[]) or name = any(${names}::text[])`;
+    select id, name, merged_into_id::text from debtors where id = any(${ids}::bigint[]) or name = any(${names}::text[])
+     order by id for key share`;
   const byId = new Map(found.map((d) => [d.id, d]));
-  // A debtor merged into another (issue 13) is no longer a name to enter invoices under.
+  // A debtor merged into another (issue 13) is no longer a name to enter invoices under. The key-share
+  // lock (the one the invoices' foreign key takes anyway) makes a merge being approved now either wait
+  // for this import (and move its invoices with the rest) or finish first (and this file is refused).
   const byName = groupBy(
     found.filter((d) => d.merged_into_id === null),
     (d) => d.name,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveDebtorMerge, requestDebtorMerge } from '../../lib/debtors/merge';
 import { verifyDebtorRollups } from '../../lib/debtors/rollups';
 import { createInvoice } from '../../lib/invoices';
+import { importInvoices } from '../../lib/invoices/import';
 import { aClient, aDebtor, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -70,6 +71,40 @@ describe('entering an invoice for a debtor while its merge is approved', () => {
     release();
     expect((await approval).moved.invoices).toBe(0);
     expect(await entering).toMatchObject({ status: 422, code: 'debtor_merged' });
+
+    const onB = await t.admin.sql`select id from invoices where debtor_id = ${b.id}`;
+    expect(onB).toHaveLength(0);
+    expect(await verifyDebtorRollups(t.admin.sql, [])).toBe(0);
+  });
+
+  it('is refused the same way for a schedule file naming the debtor by id, imported while the approval holds the debtor', async () => {
+    const a = await aDebtor(t.database, team);
+    const b = await aDebtor(t.database, team);
+    const client = await aClient(t.database, team);
+    const merge = await t.database.transaction((tx) => requestDebtorMerge(tx, Number(b.id), { intoDebtorId: a.id, reason: 'dupe' }, team.underwriter));
+
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let approved!: () => void;
+    const approving = new Promise<void>((r) => (approved = r));
+    const approval = t.database.transaction(async (tx) => {
+      const result = await approveDebtorMerge(tx, Number(merge.id), team.approver);
+      approved();
+      await held;
+      return result;
+    });
+    await approving;
+    const file = `number,debtor,face_value,currency,issue_date,due_date\r\nRACE-F1,${b.id},900.00,USD,2026-03-01,2026-04-15\r\n`;
+    const importing = t.database.transaction((tx) => importInvoices(tx, { clientId: client.id, csv: file }, team.funding)).then(
+      () => 'imported',
+      (error: unknown) => error,
+    );
+    await someoneWaitsOnALock();
+    release();
+    await approval;
+    const refused = await importing;
+    expect(refused).toMatchObject({ status: 422 });
+    expect(JSON.stringify((refused as { details?: unknown }).details ?? refused)).toContain('was merged into debtor');
 
     const onB = await t.admin.sql`select id from invoices where debtor_id = ${b.id}`;
     expect(onB).toHaveLength(0);
