@@ -32,11 +32,19 @@ export async function resolveClientPick(
   const rows = idText
     ? await sql<PickedClientRow[]>`select id::text, name, status, currency from clients where id = ${idText}::bigint`
     : await sql<PickedClientRow[]>`select id::text, name, status, currency from clients where lower(name) = lower(${typed}) order by id limit 2`;
-  if (rows.length === 0) return { client: null, error: `${options.label}: no client ${idText ? `number ${idText}` : `named “${typed}”`}. Type part of the name and choose a suggestion, or the client number.` };
-  if (rows.length > 1) return { client: null, error: `${options.label}: two or more clients are named “${typed}”. Choose one from the suggestions, or type its number.` };
+  if (rows.length === 0)
+    return {
+      client: null,
+      error: `${options.label}: no client ${idText ? `number ${idText}` : `named “${typed}”`}. Type part of the name and choose a suggestion, or the client number.`,
+    };
+  if (rows.length > 1)
+    return { client: null, error: `${options.label}: two or more clients are named “${typed}”. Choose one from the suggestions, or type its number.` };
   const client = rows[0]!;
   if (options.statuses && !options.statuses.includes(client.status)) {
-    return { client: null, error: `${options.label}: ${client.name} is ${client.status.replace('_', ' ')}; choose an ${options.statuses.join(' or ')} client.` };
+    return {
+      client: null,
+      error: `${options.label}: ${client.name} is ${client.status.replace('_', ' ')}; choose an ${options.statuses.join(' or ')} client.`,
+    };
   }
   return { client, error: null };
 }

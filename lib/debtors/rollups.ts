@@ -130,7 +130,10 @@ export async function verifyDebtorRollups(sql: RawSql, breaks: { kind: string; m
     select tgname from pg_trigger where not tgisinternal and tgenabled <> 'D' and tgname = any(${TRIGGERS.map(([, name]) => name)}::text[])`;
   for (const [table, name] of TRIGGERS) {
     if (present.some((t) => t.tgname === name)) continue;
-    breaks.push({ kind: 'debtor_rollup', message: `trigger ${name} on ${table} is missing or disabled: the debtor and client roll-ups no longer follow ${table}` });
+    breaks.push({
+      kind: 'debtor_rollup',
+      message: `trigger ${name} on ${table} is missing or disabled: the debtor and client roll-ups no longer follow ${table}`,
+    });
     found += 1;
   }
   return found;

@@ -150,7 +150,11 @@ export function agingItem(side: AgingSide) {
  * aging-by-date roll-up (a row per issue date, as the dashboard reads it). Its invoice count is of
  * every open invoice, an invoice already owing nothing included.
  */
-export async function agingTotals(sql: RawSql, code: string, asOf: string = todayIn()): Promise<{ invoices: number; buckets: Record<Bucket, string>; total: string }> {
+export async function agingTotals(
+  sql: RawSql,
+  code: string,
+  asOf: string = todayIn(),
+): Promise<{ invoices: number; buckets: Record<Bucket, string>; total: string }> {
   const [row] = await sql<{ b1: string; b2: string; b3: string; b4: string; total: string; items: number }[]>`
     select coalesce(sum(amount) filter (where ${asOf}::date - issue_date <= 30), 0)::text as b1,
            coalesce(sum(amount) filter (where ${asOf}::date - issue_date between 31 and 60), 0)::text as b2,

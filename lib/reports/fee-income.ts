@@ -20,11 +20,7 @@ import { ROLLUP_GRAIN } from './rollups';
  */
 export const MAX_MONTHS = 24;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const month = (label: string) =>
-  z
-    .string()
-    .trim()
-    .regex(MONTH, `${label} must be a month written as YYYY-MM, e.g. 2026-04`);
+const month = (label: string) => z.string().trim().regex(MONTH, `${label} must be a month written as YYYY-MM, e.g. 2026-04`);
 
 export const feeIncomeFilters = filterSchema({
   currency: optional(currency('Currency')),

@@ -36,11 +36,7 @@ async function someoneWaitsOnALock(): Promise<void> {
 
 function invoiceFor(clientId: string, debtorId: string, number: string) {
   return t.database.transaction((tx) =>
-    createInvoice(
-      tx,
-      { clientId, debtorId, number, faceValue: '1200.00', currency: 'USD', issueDate: '2026-03-01', dueDate: '2026-04-15' },
-      team.funding,
-    ),
+    createInvoice(tx, { clientId, debtorId, number, faceValue: '1200.00', currency: 'USD', issueDate: '2026-03-01', dueDate: '2026-04-15' }, team.funding),
   );
 }
 
@@ -95,10 +91,12 @@ describe('entering an invoice for a debtor while its merge is approved', () => {
     });
     await approving;
     const file = `number,debtor,face_value,currency,issue_date,due_date\r\nRACE-F1,${b.id},900.00,USD,2026-03-01,2026-04-15\r\n`;
-    const importing = t.database.transaction((tx) => importInvoices(tx, { clientId: client.id, csv: file }, team.funding)).then(
-      () => 'imported',
-      (error: unknown) => error,
-    );
+    const importing = t.database
+      .transaction((tx) => importInvoices(tx, { clientId: client.id, csv: file }, team.funding))
+      .then(
+        () => 'imported',
+        (error: unknown) => error,
+      );
     await someoneWaitsOnALock();
     release();
     await approval;

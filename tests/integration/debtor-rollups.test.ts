@@ -79,7 +79,7 @@ async function expected(filters: DebtorListFilters & { sort: 'exposure' | 'openI
   });
   const kept = made.filter(
     (r) =>
-      (filters.hasOpenInvoices === undefined || (r.openInvoices > 0) === (filters.hasOpenInvoices === 'true')) &&
+      (filters.hasOpenInvoices === undefined || r.openInvoices > 0 === (filters.hasOpenInvoices === 'true')) &&
       (filters.overLimit === undefined || r.overLimit === (filters.overLimit === 'true')),
   );
   const key = (r: (typeof made)[number]) => (filters.sort === 'exposure' ? r.max : new Big(r.openInvoices));
@@ -180,9 +180,11 @@ describe('the debtor roll-ups on appended deltas', () => {
       select f.debtor_id::text as id, f.exposure::text from debtor_figures f order by f.exposure desc, f.debtor_id desc limit 1`;
     const lifted = await t.admin.sql<{ id: string }[]>`select d.id::text from debtors d where d.name like 'Synthetic %' order by d.id limit 5 offset 100`;
     for (const [n, l] of lifted.entries())
-      await t.admin.sql`insert into debtor_exposure_deltas (debtor_id, client_id, currency, exposure, open_invoices) values (${l.id}, ${usd.id}, 'USD', ${new Big(top!.exposure).plus(n * 10 + 1).toFixed(4)}, 1)`;
+      await t.admin
+        .sql`insert into debtor_exposure_deltas (debtor_id, client_id, currency, exposure, open_invoices) values (${l.id}, ${usd.id}, 'USD', ${new Big(top!.exposure).plus(n * 10 + 1).toFixed(4)}, 1)`;
     await t.admin.sql`insert into debtor_exposure_deltas (debtor_id, client_id, currency, exposure) values (${top!.id}, ${usd.id}, 'USD', -1000)`;
-    await t.admin.sql`insert into debtor_exposure_deltas (debtor_id, client_id, currency, exposure) values (${lifted[0]!.id}, ${eur.id}, 'EUR', 5), (${lifted[0]!.id}, ${eur.id}, 'EUR', -5)`;
+    await t.admin
+      .sql`insert into debtor_exposure_deltas (debtor_id, client_id, currency, exposure) values (${lifted[0]!.id}, ${eur.id}, 'EUR', 5), (${lifted[0]!.id}, ${eur.id}, 'EUR', -5)`;
     await t.admin.sql`analyze debtors, debtor_figures, debtor_exposure, debtor_exposure_deltas`;
 
     // What each synthetic debtor's figures are, from its folded rows and its deltas (summed per currency here).
@@ -205,7 +207,12 @@ describe('the debtor roll-ups on appended deltas', () => {
         let cursor: string | null = null;
         const got: string[] = [];
         for (let p = 0; p < 3; p++) {
-          const request: ListRequest<DebtorListFilters> = parseListRequest(DEBTORS_LIST, { sort: 'exposure', order, limit: '20', ...(cursor ? { cursor } : {}) });
+          const request: ListRequest<DebtorListFilters> = parseListRequest(DEBTORS_LIST, {
+            sort: 'exposure',
+            order,
+            limit: '20',
+            ...(cursor ? { cursor } : {}),
+          });
           sent.length = 0;
           const page: ListPage<DebtorListRow> = await keysetPage(capture, DEBTORS_LIST, request, debtorsQuery(capture, request), mapDebtorRow);
           got.push(...page.items.map((r) => r.id));
@@ -218,7 +225,10 @@ describe('the debtor roll-ups on appended deltas', () => {
           const nodes = nodesOf(plan!['QUERY PLAN'][0].Plan);
           const figures = nodes.filter((n) => n['Relation Name'] === 'debtor_figures');
           const label = `${order} page ${p + 1}`;
-          expect(figures.map((n) => `${n['Node Type']} ${n['Index Name']}`), label).toEqual(['Index Scan debtor_figures_exposure_idx']);
+          expect(
+            figures.map((n) => `${n['Node Type']} ${n['Index Name']}`),
+            label,
+          ).toEqual(['Index Scan debtor_figures_exposure_idx']);
           expect(figures[0]!['Actual Rows']! * (figures[0]!['Actual Loops'] ?? 1), label).toBeLessThanOrEqual(40);
           expect(
             nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] !== 'debtor_exposure_deltas').map((n) => n['Relation Name']),
@@ -244,4 +254,3 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 const nodesOf = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodesOf)];
-

@@ -36,7 +36,9 @@ describe('an invoice in a funding batch', () => {
     const debtor = await aDebtor(t.database, team);
     const invoices: Awaited<ReturnType<typeof anInvoice>>[] = [];
     for (let i = 0; i < 60; i++) invoices.push(await anInvoice(t.database, team, { client, debtor, faceValue: `${1000 + i}.00` }));
-    await t.database.transaction((tx) => fundBatch(tx, { clientId: client.id, invoiceIds: invoices.map((i) => i.id), fundingDate: '2026-01-05' }, team.funding));
+    await t.database.transaction((tx) =>
+      fundBatch(tx, { clientId: client.id, invoiceIds: invoices.map((i) => i.id), fundingDate: '2026-01-05' }, team.funding),
+    );
     const [batchLines] = await t.admin.sql<{ n: number }[]>`
       select count(*)::int as n from journal_lines l join journal_entries e on e.id = l.entry_id where e.kind = 'funding' and e.client_id = ${client.id}`;
     expect(batchLines!.n).toBeGreaterThanOrEqual(60 * 3);
@@ -64,12 +66,18 @@ describe('an invoice in a funding batch', () => {
     // it is not: plan it as a ledger of millions of lines would be (no sequential scans).
     const row = await t.admin.transaction(async (tx) => {
       await tx.sql`set local enable_seqscan = off`;
-      const [r] = await tx.sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(`explain (analyze, format json) ${linesStatement!.query}`, linesStatement!.params as never[]);
+      const [r] = await tx.sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
+        `explain (analyze, format json) ${linesStatement!.query}`,
+        linesStatement!.params as never[],
+      );
       return r;
     });
     const touched = nodesOf(row!['QUERY PLAN'][0].Plan)
       .filter((n) => n['Relation Name'] === 'journal_lines')
-      .reduce((sum, n) => sum + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0), 0);
+      .reduce(
+        (sum, n) => sum + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1) + (n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0),
+        0,
+      );
     expect(touched, `journal lines read for one invoice of a ${batchLines!.n}-line batch entry`).toBeLessThan(20);
   });
 });

@@ -130,7 +130,8 @@ describe('resolveInvoiceRef: an invoice named by its number (issue 12)', () => {
         if (!(error instanceof Error) || error.message !== 'roll back') throw error;
       });
     expect(plans).toHaveLength(2);
-    for (const plan of plans) expect(plan).toMatch(/(Index Scan using|Bitmap Index Scan on) invoices_number_sort_idx[^\n]*\n\s+Index Cond: \(+upper\(number\)\)::text = /);
+    for (const plan of plans)
+      expect(plan).toMatch(/(Index Scan using|Bitmap Index Scan on) invoices_number_sort_idx[^\n]*\n\s+Index Cond: \(+upper\(number\)\)::text = /);
     expect(await t.admin.sql`select 1 from pg_indexes where indexname = 'invoices_number_key_idx'`).toEqual([]);
   });
 });

@@ -8,7 +8,16 @@ import { runAccrual } from '../../lib/fees/accrual';
 import { fundBatch } from '../../lib/funding';
 import { invoiceList, invoiceListParams, invoicePage } from '../../lib/invoices/list';
 import { csvStream, keysetPage, parseListRequest, type ListPage } from '../../lib/lists/keyset';
-import { AGING_CSV, AGING_LISTS, agingCurrencies, agingItem, agingListQuery, agingTotals, type AgingListItem, type AgingSide } from '../../lib/reports/aging-list';
+import {
+  AGING_CSV,
+  AGING_LISTS,
+  agingCurrencies,
+  agingItem,
+  agingListQuery,
+  agingTotals,
+  type AgingListItem,
+  type AgingSide,
+} from '../../lib/reports/aging-list';
 import { FEE_INCOME_LIST, feeIncomeByMonth, feeIncomeCurrencies, feeIncomeItem, feeIncomeQuery, periodOf } from '../../lib/reports/fee-income';
 import { foldRollups, verifyRollups } from '../../lib/reports/rollups';
 import { aClient, anInvoice, aTeam, aUser, type Team } from '../support/builders';
@@ -80,7 +89,8 @@ async function agingPage(side: AgingSide, params: Record<string, string>, code =
   return keysetPage(t.database.sql, def, request, agingListQuery(t.database.sql, side, request, code, AS_OF), agingItem(side));
 }
 
-const brief = (page: ListPage<AgingListItem>) => page.items.map((r) => [r.name.replace(` ${tag}`, ''), r.invoices, ...Object.values(r.buckets), r.total].join(' '));
+const brief = (page: ListPage<AgingListItem>) =>
+  page.items.map((r) => [r.name.replace(` ${tag}`, ''), r.invoices, ...Object.values(r.buckets), r.total].join(' '));
 
 describe('the aging report (Collections → Aging)', () => {
   it('lists each debtor and client of a currency with its buckets, as a recount of the open invoices says, before and after a fold', async () => {
@@ -92,10 +102,7 @@ describe('the aging report (Collections → Aging)', () => {
         'Delta Two 1 0.00 0.00 0.00 2000.00 2000.00',
         'Delta Three 1 0.00 0.00 1500.00 0.00 1500.00',
       ]);
-      expect(brief(await agingPage('client', {})), step).toEqual([
-        'Bravo 2 0.00 3000.00 1500.00 0.00 4500.00',
-        'Alpha 2 1000.00 0.00 0.00 2000.00 3000.00',
-      ]);
+      expect(brief(await agingPage('client', {})), step).toEqual(['Bravo 2 0.00 3000.00 1500.00 0.00 4500.00', 'Alpha 2 1000.00 0.00 0.00 2000.00 3000.00']);
       expect(brief(await agingPage('debtor', {}, 'EUR')), step).toEqual(['Delta One 1 0.00 5000.00 0.00 0.00 5000.00']);
       // the totals row: every open invoice of the currency
       expect(await agingTotals(t.database.sql, 'USD', AS_OF), step).toEqual({
@@ -181,7 +188,10 @@ describe('fee income by client and month (Reports)', () => {
       expect(await rollupBreaks(), step).toEqual([]);
       const listed = await page({ sort: 'name', order: 'asc' });
       const flat = listed.items.flatMap((i) => Object.entries(i.months).map(([month, income]) => ({ client_id: i.clientId, month, income })));
-      expect(flat.sort((a, b) => (a.client_id + a.month < b.client_id + b.month ? -1 : 1)), step).toEqual(recount.map((r) => ({ ...r })));
+      expect(
+        flat.sort((a, b) => (a.client_id + a.month < b.client_id + b.month ? -1 : 1)),
+        step,
+      ).toEqual(recount.map((r) => ({ ...r })));
       expect(listed.items.map((i) => i.clientName)).toEqual([`Alpha ${tag}`, `Bravo ${tag}`]);
       const months = await feeIncomeByMonth(t.database.sql, {}, 'USD', AS_OF);
       expect(months.length).toBe(12);

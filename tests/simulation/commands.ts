@@ -135,12 +135,20 @@ function fund(rng: Prng, world: World): Command {
           }),
         );
         if (!created.ok) {
-          expectRefusal(w, 'entering the invoice', created, ['debtor_merged', 'duplicate_invoice'], mergedBefore ? 'debtor_merged' : duplicate ? 'duplicate_invoice' : null);
+          expectRefusal(
+            w,
+            'entering the invoice',
+            created,
+            ['debtor_merged', 'duplicate_invoice'],
+            mergedBefore ? 'debtor_merged' : duplicate ? 'duplicate_invoice' : null,
+          );
           return created.outcome;
         }
         // Issue 13: a debtor merged into another takes no new invoice (they are entered for the survivor).
-        if (mergedBefore) throw new ModelBreak(`an invoice was entered for ${debtorName(w, debtor)}, merged into ${debtorName(w, w.merged.get(debtor)!)} before`);
-        if (w.strict && !w.concurrent && duplicate) throw new ModelBreak(`a second invoice numbered ${number} was entered for ${client.name} and ${debtorName(w, debtor)}`);
+        if (mergedBefore)
+          throw new ModelBreak(`an invoice was entered for ${debtorName(w, debtor)}, merged into ${debtorName(w, w.merged.get(debtor)!)} before`);
+        if (w.strict && !w.concurrent && duplicate)
+          throw new ModelBreak(`a second invoice numbered ${number} was entered for ${client.name} and ${debtorName(w, debtor)}`);
         invoice = {
           name: invName,
           id: Number(created.value.id),
@@ -552,7 +560,13 @@ function approveMerge(rng: Prng, world: World): Command | null {
       const holding = w.invoices.filter((i) => survivor(w, i.debtor) === merge.from).length;
       const result = await tried(() => database.transaction((tx) => approveDebtorMerge(tx, merge.id, by)));
       if (!result.ok) {
-        expectRefusal(w, `approving ${merge.name}`, result, ['forbidden', 'already_decided', 'maker_checker', 'debtor_merged', 'invoice_numbers_collide'], expected);
+        expectRefusal(
+          w,
+          `approving ${merge.name}`,
+          result,
+          ['forbidden', 'already_decided', 'maker_checker', 'debtor_merged', 'invoice_numbers_collide'],
+          expected,
+        );
         return result.outcome;
       }
       if (merge.status !== 'pending') throw new ModelBreak(`${merge.name} was approved again after it was ${merge.status} (a merge applied twice)`);

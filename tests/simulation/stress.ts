@@ -30,7 +30,19 @@ export interface StressReport {
 // Hot paths weigh more: money moving on the same clients at the same moment.
 // Issue 13: merges proposed and approved (by several callers at once) while others fund and pay the
 // same debtors' invoices, and the roll-ups folded meanwhile.
-const STRESS_WEIGHTS = { ...WEIGHTS, together: 0, accrue: 2, approve: 18, cycle: 14, pay: 16, fund: 14, requestMerge: 3, approveMerge: 5, rejectMerge: 1, fold: 3 };
+const STRESS_WEIGHTS = {
+  ...WEIGHTS,
+  together: 0,
+  accrue: 2,
+  approve: 18,
+  cycle: 14,
+  pay: 16,
+  fund: 14,
+  requestMerge: 3,
+  approveMerge: 5,
+  rejectMerge: 1,
+  fold: 3,
+};
 
 export async function runStress(
   database: Database,
@@ -82,7 +94,11 @@ export async function runStress(
 export function describeStress(r: StressReport): string {
   return [
     `${r.callers} concurrent callers × ${r.commands} commands in ${r.seconds.toFixed(1)} s (slowest command ${r.slowest.toFixed(1)} s: ${r.slowestLabel}): ${r.outcomes.ok} done, ${r.outcomes.refused} refused, ${r.outcomes.conflict} retried conflicts`,
-    `debtor merges proposed: ${Object.entries(r.merges).map(([status, n]) => `${n} ${status}`).join(', ') || 'none'}`,
+    `debtor merges proposed: ${
+      Object.entries(r.merges)
+        .map(([status, n]) => `${n} ${status}`)
+        .join(', ') || 'none'
+    }`,
     `errors (500s): ${r.errors.length}${r.errors.length ? `\n  ${r.errors.slice(0, 20).join('\n  ')}` : ''}`,
     `invariant breaks: ${r.breaks.length}${r.breaks.length ? `\n  ✗ ${r.breaks.slice(0, 40).join('\n  ✗ ')}` : ''}`,
   ].join('\n');

@@ -142,7 +142,12 @@ export interface World {
   concurrent: boolean;
 }
 
-export async function createWorld(database: Database, team: Team, rng: Prng, options: { clients?: number; debtors?: number; strict?: boolean } = {}): Promise<World> {
+export async function createWorld(
+  database: Database,
+  team: Team,
+  rng: Prng,
+  options: { clients?: number; debtors?: number; strict?: boolean } = {},
+): Promise<World> {
   const profiles = Object.keys(PROFILES);
   const count = options.clients ?? rng.int(1, 3);
   const clients: SimClient[] = [];

@@ -43,7 +43,13 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   const code = request.filters.currency ?? currencies[0] ?? 'USD';
   const period = periodOf(request.filters, today);
   const [income, byMonth, runs] = await Promise.all([
-    keysetPage<typeof request.filters, FeeIncomeRow, FeeIncomeItem>(db.sql, FEE_INCOME_LIST, request, feeIncomeQuery(db.sql, request, code, today), feeIncomeItem(code)),
+    keysetPage<typeof request.filters, FeeIncomeRow, FeeIncomeItem>(
+      db.sql,
+      FEE_INCOME_LIST,
+      request,
+      feeIncomeQuery(db.sql, request, code, today),
+      feeIncomeItem(code),
+    ),
     feeIncomeByMonth(db.sql, request.filters, code, today),
     listJobRuns(db, { limit: 30 }),
   ]);

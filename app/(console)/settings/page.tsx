@@ -25,11 +25,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const canManageUsers = can(actor, 'user.manage');
   const canManageOutbox = can(actor, 'outbox.manage');
   const db = getDatabase();
-  const [users, outbox, policy] = await Promise.all([
-    listUsers(db),
-    listPageOf(db.sql, outboxList(db.sql), params),
-    releasePolicySettings(db),
-  ]);
+  const [users, outbox, policy] = await Promise.all([listUsers(db), listPageOf(db.sql, outboxList(db.sql), params), releasePolicySettings(db)]);
   const mailVia = process.env.SMTP_URL ? `SMTP (${new URL(process.env.SMTP_URL).host})` : createTransport(null).describe;
   return (
     <div>

@@ -2,15 +2,7 @@ import { todayIn } from '@/lib/dates';
 import { apiRoute } from '@/lib/http/api';
 import { listAnswer } from '@/lib/lists/answer';
 import { parseListRequest } from '@/lib/lists/keyset';
-import {
-  FEE_INCOME_LIST,
-  feeIncomeCsv,
-  feeIncomeCurrencies,
-  feeIncomeItem,
-  feeIncomeQuery,
-  periodOf,
-  type FeeIncomeRow,
-} from '@/lib/reports/fee-income';
+import { FEE_INCOME_LIST, feeIncomeCsv, feeIncomeCurrencies, feeIncomeItem, feeIncomeQuery, periodOf, type FeeIncomeRow } from '@/lib/reports/fee-income';
 
 export const dynamic = 'force-dynamic';
 
