@@ -12,11 +12,19 @@ import { listDisputes } from '@/lib/collections/disputes';
 import { listMisdirected } from '@/lib/collections/misdirected';
 import { inboxListDefinition, inboxPage, inboxSummary } from '@/lib/collections/payment-list';
 import { todayIn } from '@/lib/dates';
-import { debtorOptions } from '@/lib/debtors';
 import { readListRequest } from '@/lib/lists/keyset';
 import { Big, displayMoney, moneyOut } from '@/lib/money';
 import { BUCKETS, type Bucket } from '@/lib/reports/aging';
-import { AGING_LISTS, agingCurrencies, agingCurrencyOf, agingItem, agingListQuery, agingTotals, type AgingListItem, type AgingListRow } from '@/lib/reports/aging-list';
+import {
+  AGING_LISTS,
+  agingCurrencies,
+  agingCurrencyOf,
+  agingItem,
+  agingListQuery,
+  agingTotals,
+  type AgingListItem,
+  type AgingListRow,
+} from '@/lib/reports/aging-list';
 import { agingHref } from '@/lib/reports/dashboard-links';
 import { keysetPage } from '@/lib/lists/keyset';
 import { FilterPills } from '@/app/_components/filter-pills';
@@ -309,16 +317,24 @@ async function AgingTab({ today, params }: { today: string; params: Record<strin
   return (
     <>
       <p className="mt-4 text-sm text-slate-600">
-        What debtors still owe on open invoices on {today}, by days since the invoice date, in {code}. A bucket opens its invoices; the bar is
-        each total against the largest on the page.
+        What debtors still owe on open invoices on {today}, by days since the invoice date, in {code}. A bucket opens its invoices; the bar is each total
+        against the largest on the page.
       </p>
       <FilterPills
         label="Aging by"
         className="mt-3"
         current={side}
         options={[
-          { value: 'debtor', label: 'By debtor', href: listHref(path, { tab: 'aging', by: 'debtor', ...(shown.currency ? { currency: shown.currency } : {}) }, {}) },
-          { value: 'client', label: 'By client', href: listHref(path, { tab: 'aging', by: 'client', ...(shown.currency ? { currency: shown.currency } : {}) }, {}) },
+          {
+            value: 'debtor',
+            label: 'By debtor',
+            href: listHref(path, { tab: 'aging', by: 'debtor', ...(shown.currency ? { currency: shown.currency } : {}) }, {}),
+          },
+          {
+            value: 'client',
+            label: 'By client',
+            href: listHref(path, { tab: 'aging', by: 'client', ...(shown.currency ? { currency: shown.currency } : {}) }, {}),
+          },
         ]}
       />
       <section aria-label={`Aging totals (${code})`} className="mt-4 grid grid-cols-2 gap-4 lg:grid-cols-5">
@@ -377,11 +393,7 @@ async function AgingTab({ today, params }: { today: string; params: Record<strin
 
 async function MisdirectedTab({ canAct, today }: { canAct: boolean; today: string }) {
   const db = getDatabase();
-  const [open, remitted, debtors] = await Promise.all([
-    listMisdirected(db, { status: 'open' }),
-    listMisdirected(db, { status: 'remitted' }),
-    canAct ? debtorOptions(db) : Promise.resolve([]),
-  ]);
+  const [open, remitted] = await Promise.all([listMisdirected(db, { status: 'open' }), listMisdirected(db, { status: 'remitted' })]);
   // The invoices a misdirected payment paid, said by number (people do not know ids): one read for the list.
   const ids = [...new Set(open.flatMap((m) => m.invoiceIds))];
   const numbers = new Map(
@@ -421,7 +433,7 @@ async function MisdirectedTab({ canAct, today }: { canAct: boolean; today: strin
     <>
       {canAct ? (
         <Panel id="record-misdirected" title="Record a misdirected payment (the debtor paid the client)">
-          <MisdirectedForm debtors={debtors} today={today} />
+          <MisdirectedForm today={today} />
         </Panel>
       ) : null}
       {canAct ? <RowActions action={remitMisdirectedAction}>{table}</RowActions> : table}
