@@ -77,23 +77,25 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
         ['by 90+', { sort: 'over90', order: 'desc' }],
         ['by name, filtered', { sort: 'name', order: 'asc', name: 'Generated' }],
       ] as const
-    ).map(([what, params]): ScreenLoader => ({
-      screen: `aging by ${side} (collections → aging): ${what}`,
-      source: 'app/(console)/collections/page.tsx AgingTab and GET /api/v1/reports/aging',
-      run: async (db, c) => {
-        const def = AGING_LISTS[side];
-        const code = (await agingCurrencies(db.sql))[0] ?? 'USD';
-        const first = parseListRequest(def, params);
-        const [page] = await Promise.all([
-          keysetPage(db.sql, def, first, agingListQuery(db.sql, side, first, code, c.asOf), agingItem(side)),
-          agingTotals(db.sql, code, c.asOf),
-        ]);
-        if (page.nextCursor) {
-          const next = parseListRequest(def, { ...params, cursor: page.nextCursor });
-          await keysetPage(db.sql, def, next, agingListQuery(db.sql, side, next, code, c.asOf), agingItem(side));
-        }
-      },
-    })),
+    ).map(
+      ([what, params]): ScreenLoader => ({
+        screen: `aging by ${side} (collections → aging): ${what}`,
+        source: 'app/(console)/collections/page.tsx AgingTab and GET /api/v1/reports/aging',
+        run: async (db, c) => {
+          const def = AGING_LISTS[side];
+          const code = (await agingCurrencies(db.sql))[0] ?? 'USD';
+          const first = parseListRequest(def, params);
+          const [page] = await Promise.all([
+            keysetPage(db.sql, def, first, agingListQuery(db.sql, side, first, code, c.asOf), agingItem(side)),
+            agingTotals(db.sql, code, c.asOf),
+          ]);
+          if (page.nextCursor) {
+            const next = parseListRequest(def, { ...params, cursor: page.nextCursor });
+            await keysetPage(db.sql, def, next, agingListQuery(db.sql, side, next, code, c.asOf), agingItem(side));
+          }
+        },
+      }),
+    ),
   ),
   {
     screen: 'reports (fee income by client and month)',

@@ -15,16 +15,7 @@ import { todayIn } from '@/lib/dates';
 import { readListRequest } from '@/lib/lists/keyset';
 import { Big, displayMoney, moneyOut } from '@/lib/money';
 import { BUCKETS, type Bucket } from '@/lib/reports/aging';
-import {
-  AGING_LISTS,
-  agingCurrencies,
-  agingCurrencyOf,
-  agingItem,
-  agingListQuery,
-  agingTotals,
-  type AgingListItem,
-  type AgingListRow,
-} from '@/lib/reports/aging-list';
+import { AGING_LISTS, agingCurrencies, agingCurrencyOf, agingItem, agingListQuery, agingTotals, type AgingListItem, type AgingListRow } from '@/lib/reports/aging-list';
 import { agingHref } from '@/lib/reports/dashboard-links';
 import { keysetPage } from '@/lib/lists/keyset';
 import { FilterPills } from '@/app/_components/filter-pills';
@@ -317,24 +308,16 @@ async function AgingTab({ today, params }: { today: string; params: Record<strin
   return (
     <>
       <p className="mt-4 text-sm text-slate-600">
-        What debtors still owe on open invoices on {today}, by days since the invoice date, in {code}. A bucket opens its invoices; the bar is each total
-        against the largest on the page.
+        What debtors still owe on open invoices on {today}, by days since the invoice date, in {code}. A bucket opens its invoices; the bar is
+        each total against the largest on the page.
       </p>
       <FilterPills
         label="Aging by"
         className="mt-3"
         current={side}
         options={[
-          {
-            value: 'debtor',
-            label: 'By debtor',
-            href: listHref(path, { tab: 'aging', by: 'debtor', ...(shown.currency ? { currency: shown.currency } : {}) }, {}),
-          },
-          {
-            value: 'client',
-            label: 'By client',
-            href: listHref(path, { tab: 'aging', by: 'client', ...(shown.currency ? { currency: shown.currency } : {}) }, {}),
-          },
+          { value: 'debtor', label: 'By debtor', href: listHref(path, { tab: 'aging', by: 'debtor', ...(shown.currency ? { currency: shown.currency } : {}) }, {}) },
+          { value: 'client', label: 'By client', href: listHref(path, { tab: 'aging', by: 'client', ...(shown.currency ? { currency: shown.currency } : {}) }, {}) },
         ]}
       />
       <section aria-label={`Aging totals (${code})`} className="mt-4 grid grid-cols-2 gap-4 lg:grid-cols-5">
