@@ -5,7 +5,7 @@ import { clientDebtors, clients, debtors, invoices } from '../../db/schema';
 import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
-import { displayMoney, moneyOut } from '../money';
+import { moneyOut } from '../money';
 import { parseInput } from '../validation';
 import { businessDate, id, money, optional, text } from '../validation/fields';
 import { assertBusinessDateInWindow } from '../dates';
@@ -56,9 +56,10 @@ export interface DebtorSummary extends DebtorView {
 }
 
 /**
- * Every debtor not merged into another, by name, with its open invoices (from the roll-up
- * debtor_figures_now, never a pass over the invoices) — for pickers. Lists people page through are
- * lib/debtors/lists.ts's.
+ * Every debtor not merged into another (up to DEBTOR_OPTIONS_CAP), by name, with its open invoices
+ * (from the roll-up debtor_figures_now, never a pass over the invoices). No screen reads it (issue
+ * 13: debtors are picked by typing — app/_components/debtor-picker.tsx, fed by the debtors list
+ * API); lists people page through are lib/debtors/lists.ts's.
  */
 export async function listDebtors(tx: Tx): Promise<DebtorSummary[]> {
   const rows = await tx.sql<{ id: string; name: string; credit_limit: string; risk_rating: string; open: number }[]>`
@@ -76,28 +77,8 @@ export async function listDebtors(tx: Tx): Promise<DebtorSummary[]> {
   }));
 }
 
-/** A select of debtors stays a select up to this many (2,000 is a factor's typical book); past it, type the id. */
+/** The most debtors listDebtors returns. */
 export const DEBTOR_OPTIONS_CAP = 5_000;
-
-export interface DebtorOption {
-  id: string;
-  name: string;
-  /** what tells two debtors of the same name apart: "#12 · limit $250,000.00 · rating B · 3 open invoices" */
-  detail: string;
-}
-
-/**
- * Issue 13 item 4: what a debtor picker shows — the name and enough to tell two apart (its id,
- * credit limit, rating and open invoices). Merged debtors are not offered.
- */
-export async function debtorOptions(tx: Tx): Promise<DebtorOption[]> {
-  return (await listDebtors(tx)).map(debtorOption);
-}
-
-export function debtorOption(d: Pick<DebtorSummary, 'id' | 'name' | 'creditLimit' | 'riskRating' | 'openInvoices'>): DebtorOption {
-  const open = d.openInvoices === 1 ? '1 open invoice' : `${d.openInvoices.toLocaleString('en-US')} open invoices`;
-  return { id: d.id, name: d.name, detail: `#${d.id} · limit ${displayMoney(d.creditLimit, 'USD')} · rating ${d.riskRating} · ${open}` };
-}
 
 export const noaSchema = z
   .object({

@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor';
 import type { Permission } from '../auth/permissions';
 import { actionActorFor } from '../auth/session';
 import { fieldErrors, formValues } from '../validation/fields';
+import { explainUnpicked } from '../validation/picked';
 import { runAction, type ActionState } from './action';
 import { runAfterCommit, type AfterCommit } from './after-commit';
 
@@ -61,7 +62,7 @@ export function formAction<S extends z.ZodType>(
     const state = await runAction(async () => {
       const actor = await actionActorFor(permission);
       const parsed = schema.safeParse(raw);
-      if (!parsed.success) return refusedInput(parsed.error);
+      if (!parsed.success) return refusedInput(parsed.error, raw);
       const afterWork: { label: string; work: () => Promise<unknown> }[] = [];
       const after: AfterCommit = (label, work) => afterWork.push({ label, work });
       const db: Database = getDatabase();
@@ -78,9 +79,12 @@ export function formAction<S extends z.ZodType>(
   return Object.assign(action, { permission, schema });
 }
 
-/** A form the schema refused: one message (the field's own when only one is wrong) and each field's error. */
-function refusedInput(error: z.ZodError): ActionState {
-  const errors = fieldErrors(error);
+/**
+ * A form the schema refused: one message (the field's own when only one is wrong) and each field's
+ * error — a typeahead's text with no suggestion chosen said as such (explainUnpicked).
+ */
+function refusedInput(error: z.ZodError, raw: Record<string, string | string[]>): ActionState {
+  const errors = explainUnpicked(fieldErrors(error), raw);
   const count = Object.keys(errors).length;
   return { ok: false, message: count === 1 ? Object.values(errors)[0]! : `Please correct the ${count} fields marked below.`, errors };
 }
@@ -112,7 +116,7 @@ export function publicFormAction<S extends z.ZodType>(
     const values = typedValues(raw);
     const state = await runAction(async () => {
       const parsed = schema.safeParse(raw);
-      if (!parsed.success) return refusedInput(parsed.error);
+      if (!parsed.success) return refusedInput(parsed.error, raw);
       const afterWork: { label: string; work: () => Promise<unknown> }[] = [];
       const after: AfterCommit = (label, work) => afterWork.push({ label, work });
       const result = await getDatabase().transaction((tx) => command({ tx, input: parsed.data, after }));

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { apiKeyFor, signInAs } from './helpers';
+import { apiKeyFor, pickClient, pickDebtor, signInAs } from './helpers';
 
 /** Keys for the roles that onboard, enter and fund (created once per run). */
 let keys: { underwriter: string; funding: string };
@@ -210,5 +210,24 @@ test.describe('collections inbox', () => {
     );
     expect(await invoiceNow(request, first.invoice.id)).toMatchObject({ status: 'charged_back' });
     expect(await invoiceNow(request, second.invoice.id)).toMatchObject({ status: 'funded' });
+  });
+
+  test('a misdirected payment: the client and the debtor picked by typing (issue 13), the invoice by number', async ({ page, request }) => {
+    const { invoice, client, debtor } = await fundedInstaPayInvoice(request);
+    await signInAs(page, 'collections');
+    await page.goto('/collections?tab=misdirected');
+    await page.locator('html[data-hydrated]').waitFor(); // the typeaheads are client components
+    const form = page.getByRole('form', { name: 'Record a misdirected payment' });
+    await pickClient(form, client.name, 'Client (who was paid)');
+    // the debtor's suggestion tells it apart: its number, credit limit, rating and open invoices
+    const debtorId = await pickDebtor(form, debtor.name, 'Debtor (who paid)');
+    expect(debtorId).toBe(debtor.id);
+    await expect(form.getByLabel('Debtor (who paid)', { exact: true })).toHaveValue(
+      `${debtor.name} (#${debtor.id}, limit 250,000.00 USD, rating unrated, 1 open invoice)`,
+    );
+    await form.getByLabel('Amount').fill('1000.00');
+    await form.getByLabel('Invoice numbers (comma-separated)').fill(invoice.number);
+    await form.getByRole('button', { name: 'Record misdirected payment' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `1,000.00 USD that ${debtor.name} paid to ${client.name}.` })).toBeVisible();
   });
 });

@@ -95,10 +95,14 @@ test('a debtor from the Debtors list: its figures and invoices across clients; a
   await maker.goto(`/debtors/${duplicate.id}`);
   await maker.locator('html[data-hydrated]').waitFor(); // the merge form is client-handled
   const propose = maker.getByRole('form', { name: `Merge ${duplicateName} into another debtor` });
-  const into = propose.getByLabel('Merge into (the debtor that stays)');
-  // The option tells the debtor apart: its number, limit, rating and open invoices beside the name.
-  await expect(into.locator('option', { hasText: name })).toHaveText(`${name} — #${debtor.id} · limit 250,000.00 USD · rating unrated · 1 open invoice`);
-  await into.selectOption(debtor.id);
+  const into = propose.getByLabel('Merge into (the debtor that stays)', { exact: true });
+  // Typed, not a select (issue 13): part of the name both share suggests this debtor — its number,
+  // limit, rating and open invoices beside the name — and never the duplicate itself.
+  await into.fill(tag);
+  const offered = `${name} (#${debtor.id}, limit 250,000.00 USD, rating unrated, 1 open invoice)`;
+  await expect(propose.locator(`datalist option[value="${offered}"]`)).toHaveCount(1);
+  await expect(propose.locator(`datalist option[value^="${duplicateName} (#"]`)).toHaveCount(0);
+  await into.fill(offered);
   await propose.getByLabel('Why they are the same debtor').fill('Same company: one tax id, entered twice');
   await propose.getByRole('button', { name: 'Propose merge' }).click();
   // The page now shows the merge waiting, and tells its maker that someone else decides it.

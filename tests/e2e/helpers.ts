@@ -45,23 +45,25 @@ export function apiKeyFor(email: string, role: Role, clientId?: string): string 
   return result.stdout.trim().split('\n').pop()!;
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Issue 13: a debtor select shows "Name — #id · limit … · rating … · n open invoices"; this picks
- * the debtor of exactly that name.
- */
-export async function selectDebtor(select: Locator, name: string): Promise<void> {
-  const option = select.locator('option', { hasText: new RegExp(`^${escapeRegExp(name)} — #`) });
-  await select.selectOption((await option.getAttribute('value'))!);
-}
-
 /**
  * Issue 13: clients are picked by typing (app/_components/client-picker.tsx): type the name, wait
  * for the suggestion "Name (#id, USD)" and take it, as a person choosing it from the list does.
  * The page must be hydrated (the suggestions are fetched by the browser).
  */
 export async function pickClient(scope: Locator, name: string, label = 'Client'): Promise<string> {
+  return pickParty(scope, name, label);
+}
+
+/**
+ * Issue 13: debtors are picked by typing too (app/_components/debtor-picker.tsx): type the name,
+ * wait for the suggestion "Name (#id, limit …, rating …, n open invoices)" and take it. Returns
+ * the debtor's id.
+ */
+export async function pickDebtor(scope: Locator, name: string, label = 'Debtor'): Promise<string> {
+  return pickParty(scope, name, label);
+}
+
+async function pickParty(scope: Locator, name: string, label: string): Promise<string> {
   const input = scope.getByLabel(label, { exact: true });
   await input.fill(name);
   const option = scope.locator(`datalist option[value^="${name.replace(/"/g, '\\"')} (#"]`).first();

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { expect, test } from '@playwright/test';
-import { pickClient, selectDebtor, signInAs } from './helpers';
+import { pickClient, pickDebtor, signInAs } from './helpers';
 
 /** The funding team enters invoices by hand and by schedule of accounts, then verifies one. */
 test.describe('entering and verifying invoices', () => {
@@ -16,9 +16,9 @@ test.describe('entering and verifying invoices', () => {
 
     // One invoice by hand.
     const one = page.getByRole('form', { name: 'Enter an invoice' });
-    await page.locator('html[data-hydrated]').waitFor(); // the client typeahead is a client component
+    await page.locator('html[data-hydrated]').waitFor(); // the client and debtor typeaheads are client components
     await pickClient(one, 'Acme Freight LLC');
-    await selectDebtor(one.getByLabel('Debtor'), 'Globex Retail');
+    await pickDebtor(one, 'Globex Retail');
     await one.getByLabel('Invoice number').fill(typed);
     await one.getByLabel('Face value').fill('1234.56');
     await expect(one.getByLabel('Currency')).toHaveValue('USD');

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { KYB_ITEMS } from '../../lib/clients/onboarding';
-import { cli, demoUser, dropSession, selectDebtor, signIn, signInAs } from './helpers';
+import { cli, demoUser, dropSession, signIn, signInAs } from './helpers';
 
 /** A second underwriter: the one who enters a client never activates it (SPEC 1, 2). */
 const SECOND = { email: 'second.uw@factor.test', password: 'second-underwriter-pw' };
@@ -103,9 +103,24 @@ test.describe('onboarding a client (SPEC 2)', () => {
 
     // Notice of assignment to the new debtor.
     const noa = page.getByRole('form', { name: 'Record a notice of assignment' });
-    await selectDebtor(noa.getByLabel('Debtor'), debtorName);
+    // 2,000+ debtors: typed, not a select (issue 13) — part of the name is enough to be offered it,
+    // with its number, credit limit, rating and open invoices to tell it from another of that name.
+    await page.locator('html[data-hydrated]').waitFor();
+    const debtorField = noa.getByLabel('Debtor', { exact: true });
+    const part = `Debtor ${tag}`;
+    await debtorField.fill(part);
+    const suggestion = noa.locator(`datalist option[value^="${debtorName} (#"]`);
+    await suggestion.waitFor({ state: 'attached' });
+    const label = (await suggestion.getAttribute('value'))!;
+    expect(label).toMatch(new RegExp(`^${debtorName} \\(#\\d+, limit 250,000\\.00 USD, rating B, 0 open invoices\\)$`));
     await noa.getByLabel('Notice sent on').fill('2026-01-05');
     await noa.getByLabel('Acknowledged on').fill('2026-01-07');
+    // Typed but not chosen: refused naming the field, and what was typed stays.
+    await noa.getByRole('button', { name: 'Record notice' }).click();
+    await expect(noa.getByText(`Debtor: nothing was chosen for “${part}”`).first()).toBeVisible();
+    await expect(debtorField).toHaveValue(part);
+    // Chosen from the suggestions: recorded.
+    await debtorField.fill(label);
     await noa.getByRole('button', { name: 'Record notice' }).click();
     await expect(noa.getByRole('status')).toContainText(`Notice of assignment to ${debtorName}: sent 2026-01-05, acknowledged 2026-01-07`);
     await expect(

@@ -6,7 +6,7 @@ import { CLIENTS_LIST, clientRowDetails, clientsListQuery, type RawClientRow } f
 import { recentReserveMovements } from '../../lib/clients/reserve-movements';
 import { openDispute } from '../../lib/collections/disputes';
 import { addDays } from '../../lib/dates';
-import { debtorOptions, listNoas } from '../../lib/debtors';
+import { listNoas } from '../../lib/debtors';
 import { getDebtorDetail } from '../../lib/debtors/detail';
 import { DEBTORS_LIST, debtorsQuery } from '../../lib/debtors/lists';
 import {
@@ -220,7 +220,13 @@ describe('the lists, the debtor page and the client page at volume', () => {
         expect((await recentReserveMovements(tx, busyClient, 50)).length).toBe(50);
         await statementDrift(tx, busyClient, statements);
         await listNoas(tx, busyClient);
-        await debtorOptions(tx);
+        // its notice form's debtor typeahead: ten suggestions from the debtors list, never every debtor
+        await keysetPage(
+          tx.sql,
+          DEBTORS_LIST,
+          parseListRequest(DEBTORS_LIST, { name: 'Debtor 1', limit: '10' }),
+          debtorsQuery(tx.sql, parseListRequest(DEBTORS_LIST, { name: 'Debtor 1', limit: '10' })),
+        );
       })),
     );
     console.log(`[debtors at volume] plans (EXPLAIN ANALYZE):\n${report.join('\n')}`);

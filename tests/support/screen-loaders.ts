@@ -5,7 +5,8 @@ import { getPayoutAccount } from '../../lib/clients/payout-account';
 import { listDisputes } from '../../lib/collections/disputes';
 import { listMisdirected } from '../../lib/collections/misdirected';
 import { listUnapplied } from '../../lib/collections/payments';
-import { debtorOptions, listNoas } from '../../lib/debtors';
+import { listNoas } from '../../lib/debtors';
+import { DEBTORS_LIST, debtorsQuery, mapDebtorRow } from '../../lib/debtors/lists';
 import { CLIENT_INVOICES_LIST, clientInvoicesQuery, partyInvoice } from '../../lib/debtors/page-lists';
 import { recentReserveMovements } from '../../lib/clients/reserve-movements';
 import { getInvoice } from '../../lib/invoices';
@@ -120,8 +121,20 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
   },
   {
     screen: 'collections misdirected',
-    source: 'app/(console)/collections/page.tsx MisdirectedTab (debtors for the form; its client is a typeahead)',
-    run: (db) => Promise.all([listMisdirected(db, { status: 'open' }), listMisdirected(db, { status: 'remitted' }), debtorOptions(db)]),
+    source: 'app/(console)/collections/page.tsx MisdirectedTab (its client and debtor are typeaheads: no list of either)',
+    run: (db) => Promise.all([listMisdirected(db, { status: 'open' }), listMisdirected(db, { status: 'remitted' })]),
+  },
+  {
+    // what the debtor typeahead asks as a person types (app/_components/debtor-picker.tsx): the notice
+    // form of the client page, the merge form of the debtor page, invoice entry, misdirected payments
+    screen: 'debtor picker (GET /api/v1/debtors?name=…&limit=10)',
+    source: 'app/api/v1/debtors/route.ts (as underwriter)',
+    run: async (db) => {
+      for (const name of ['Generated', 'Generated Debtor 1']) {
+        const request = parseListRequest(DEBTORS_LIST, { name, limit: '10' });
+        await keysetPage(db.sql, DEBTORS_LIST, request, debtorsQuery(db.sql, request), mapDebtorRow);
+      }
+    },
   },
   {
     screen: 'client page',
@@ -130,14 +143,13 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
       const actor = c.as('underwriter');
       await getClient(db, c.clientId, actor);
       const invoices = parseListRequest(CLIENT_INVOICES_LIST, {});
-      const [, , , , , , statements] = await Promise.all([
+      const [, , , , , statements] = await Promise.all([
         agreementVersions(db, c.clientId, actor),
         keysetPage(db.sql, CLIENT_INVOICES_LIST, invoices, clientInvoicesQuery(db.sql, c.clientId, invoices), partyInvoice),
         currentBalances(db, { clientId: c.clientId }),
         recentReserveMovements(db, c.clientId, 50),
+        // the notice-of-assignment form's debtor is a typeahead (the 'debtor picker' entry): no list of debtors
         listNoas(db, c.clientId),
-        // the notice-of-assignment form's debtor picker (underwriters)
-        debtorOptions(db),
         listStatements(db, c.clientId, actor, { limit: 24 }),
         getPayoutAccount(db, c.clientId, actor),
       ]);

@@ -3,6 +3,7 @@
 import { createContext, useContext, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Field, fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
 import { ClientPicker } from '@/app/_components/client-picker';
+import { DebtorPicker } from '@/app/_components/debtor-picker';
 import { ImportAnswer, readUploadedText } from '@/app/_components/file-import';
 import { useConfirmableAction } from '@/app/_components/confirm-step';
 import { typedValue } from '@/lib/http/action-state';
@@ -317,14 +318,14 @@ export function ResolveDisputeForm({
   );
 }
 
-export function MisdirectedForm({ debtors, today }: { debtors: { id: string; name: string; detail: string }[]; today: string }) {
+export function MisdirectedForm({ today }: { today: string }) {
   const form = useCollectionsForm(typed<CollectionsState>(recordMisdirectedAction), initial);
   const { state, pending, ref, onSubmit, err } = form;
   const id = useId();
   return (
     <div>
       <form ref={ref} onSubmit={onSubmit} aria-label="Record a misdirected payment" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        {/* 10,000 clients: typed, not a select (issue 13). */}
+        {/* 10,000 clients and 2,000+ debtors: typed, not selects (issue 13). */}
         <ClientPicker
           name="clientId"
           label="Client (who was paid)"
@@ -332,25 +333,13 @@ export function MisdirectedForm({ debtors, today }: { debtors: { id: string; nam
           initialLabel={typedValue(state, 'clientIdLabel')}
           error={err.clientId}
         />
-        <Field id={`${id}-debtor`} label="Debtor (who paid)" error={err.debtorId}>
-          <select
-            id={`${id}-debtor`}
-            name="debtorId"
-            required
-            defaultValue={typedValue(state, 'debtorId')}
-            className={fieldClass}
-            {...invalid(`${id}-debtor-error`, err.debtorId)}
-          >
-            <option value="" disabled>
-              Choose the debtor
-            </option>
-            {debtors.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name} — {d.detail}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <DebtorPicker
+          name="debtorId"
+          label="Debtor (who paid)"
+          initialId={typedValue(state, 'debtorId')}
+          initialLabel={typedValue(state, 'debtorIdLabel')}
+          error={err.debtorId}
+        />
         <StateInput id={`${id}-amount`} name="amount" label="Amount" state={state} error={err.amount} money required title={MONEY_HINT} />
         <StateInput id={`${id}-currency`} name="currency" label="Currency" state={state} fallback="USD" error={err.currency} required maxLength={3} />
         <StateInput id={`${id}-date`} name="paidDate" label="Paid on" type="date" state={state} fallback={today} error={err.paidDate} required />

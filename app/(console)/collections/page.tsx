@@ -12,7 +12,6 @@ import { listDisputes } from '@/lib/collections/disputes';
 import { listMisdirected } from '@/lib/collections/misdirected';
 import { inboxListDefinition, inboxPage, inboxSummary } from '@/lib/collections/payment-list';
 import { todayIn } from '@/lib/dates';
-import { debtorOptions } from '@/lib/debtors';
 import { readListRequest } from '@/lib/lists/keyset';
 import { Big, displayMoney, moneyOut } from '@/lib/money';
 import { BUCKETS, type Bucket } from '@/lib/reports/aging';
@@ -394,11 +393,7 @@ async function AgingTab({ today, params }: { today: string; params: Record<strin
 
 async function MisdirectedTab({ canAct, today }: { canAct: boolean; today: string }) {
   const db = getDatabase();
-  const [open, remitted, debtors] = await Promise.all([
-    listMisdirected(db, { status: 'open' }),
-    listMisdirected(db, { status: 'remitted' }),
-    canAct ? debtorOptions(db) : Promise.resolve([]),
-  ]);
+  const [open, remitted] = await Promise.all([listMisdirected(db, { status: 'open' }), listMisdirected(db, { status: 'remitted' })]);
   // The invoices a misdirected payment paid, said by number (people do not know ids): one read for the list.
   const ids = [...new Set(open.flatMap((m) => m.invoiceIds))];
   const numbers = new Map(
@@ -438,7 +433,7 @@ async function MisdirectedTab({ canAct, today }: { canAct: boolean; today: strin
     <>
       {canAct ? (
         <Panel id="record-misdirected" title="Record a misdirected payment (the debtor paid the client)">
-          <MisdirectedForm debtors={debtors} today={today} />
+          <MisdirectedForm today={today} />
         </Panel>
       ) : null}
       {canAct ? <RowActions action={remitMisdirectedAction}>{table}</RowActions> : table}

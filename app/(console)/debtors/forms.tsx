@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useId } from 'react';
+import { DebtorPicker } from '@/app/_components/debtor-picker';
 import { Cancelled, ConfirmStep, useConfirmableAction, type ConfirmableState } from '@/app/_components/confirm-step';
 import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
@@ -121,7 +122,7 @@ const MERGE_PLACED = new Set(['intoDebtorId', 'reason']);
  * Issue 13: propose merging this debtor (a duplicate) into another. The picker shows each
  * debtor's id, credit limit, rating and open invoices, so two of the same name are told apart.
  */
-export function RequestMergeForm({ debtor, options }: { debtor: { id: string; name: string }; options: { id: string; name: string; detail: string }[] }) {
+export function RequestMergeForm({ debtor }: { debtor: { id: string; name: string } }) {
   const id = useId();
   const [state, dispatch, pending] = useActionState<ActionState, FormData>(requestDebtorMergeAction, initialActionState);
   const err = state.ok ? {} : (state.errors ?? {});
@@ -135,28 +136,15 @@ export function RequestMergeForm({ debtor, options }: { debtor: { id: string; na
   return (
     <form onSubmit={submitWith(dispatch)} aria-label={`Merge ${debtor.name} into another debtor`} className="grid gap-3 sm:grid-cols-2">
       <input type="hidden" name="debtorId" value={debtor.id} />
-      <Field id={`${id}-into`} label="Merge into (the debtor that stays)" error={err.intoDebtorId}>
-        <select
-          id={`${id}-into`}
-          name="intoDebtorId"
-          required
-          defaultValue={typedValue(state, 'intoDebtorId')}
-          className={fieldClass}
-          aria-invalid={err.intoDebtorId ? true : undefined}
-          aria-describedby={err.intoDebtorId ? `${id}-into-error` : undefined}
-        >
-          <option value="" disabled>
-            Choose the debtor to keep
-          </option>
-          {options
-            .filter((o) => o.id !== debtor.id)
-            .map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name} — {o.detail}
-              </option>
-            ))}
-        </select>
-      </Field>
+      {/* 2,000+ debtors: typed, not a select (issue 13); this debtor is not offered. */}
+      <DebtorPicker
+        name="intoDebtorId"
+        label="Merge into (the debtor that stays)"
+        initialId={typedValue(state, 'intoDebtorId')}
+        initialLabel={typedValue(state, 'intoDebtorIdLabel')}
+        error={err.intoDebtorId}
+        excludeId={debtor.id}
+      />
       <Field id={`${id}-reason`} label="Why they are the same debtor" error={err.reason}>
         <textarea
           id={`${id}-reason`}

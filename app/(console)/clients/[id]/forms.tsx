@@ -2,27 +2,22 @@
 
 import { useActionState } from 'react';
 import { AGREEMENT_FORM_FIELDS, type AgreementForm } from '@/lib/agreements/form';
-import { initialActionState, type ActionState } from '@/lib/http/action-state';
+import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
 import { proposeAgreementAction, recordNoaAction } from '../actions';
 import { AgreementFields } from '../agreement-fields';
-import { Feedback, SelectInput, TextInput, primaryButton, submitWith } from '../form-kit';
+import { DebtorPicker } from '@/app/_components/debtor-picker';
+import { Feedback, TextInput, fieldError, primaryButton, submitWith } from '../form-kit';
 
 const NOA_PLACED = new Set(['debtorId', 'sentDate', 'acknowledgedDate']);
 
 /** SPEC 2: the notice of assignment for one client–debtor pair, sent and acknowledged dates. */
-export function NoaForm({ clientId, debtors }: { clientId: string; debtors: { id: string; name: string; detail: string }[] }) {
+export function NoaForm({ clientId }: { clientId: string }) {
   const [state, dispatch, pending] = useActionState<ActionState, FormData>(recordNoaAction, initialActionState);
   return (
     <form onSubmit={submitWith(dispatch)} aria-label="Record a notice of assignment" className="grid gap-3 sm:grid-cols-4">
       <input type="hidden" name="clientId" value={clientId} />
-      <SelectInput
-        state={state}
-        name="debtorId"
-        label="Debtor"
-        required
-        placeholder="Choose a debtor"
-        options={debtors.map((d) => [d.id, `${d.name} — ${d.detail}`] as const)}
-      />
+      {/* 2,000+ debtors: typed, not a select (issue 13). The form is not reset, so a refused one keeps what was typed. */}
+      <DebtorPicker initialId={typedValue(state, 'debtorId')} initialLabel={typedValue(state, 'debtorIdLabel')} error={fieldError(state, 'debtorId')} />
       <TextInput state={state} name="sentDate" label="Notice sent on" type="date" />
       <TextInput state={state} name="acknowledgedDate" label="Acknowledged on" type="date" />
       <div className="flex items-end">

@@ -12,7 +12,7 @@ import { requireSection } from '@/lib/auth/session';
 import { agreementVersions, getClient } from '@/lib/clients';
 import { KYB_ITEMS, type KybState } from '@/lib/clients/onboarding';
 import { todayIn } from '@/lib/dates';
-import { debtorOptions, listNoas } from '@/lib/debtors';
+import { listNoas } from '@/lib/debtors';
 import { CLIENT_INVOICES_LIST, clientInvoicesQuery, partyInvoice } from '@/lib/debtors/page-lists';
 import { PartyInvoices } from '@/app/_components/party-invoices';
 import { recentReserveMovements } from '@/lib/clients/reserve-movements';
@@ -63,13 +63,12 @@ export default async function ClientPage({
   // invoices a page at a time (keyset), the reserve's latest movements counted back from its kept
   // balance, the statements' drift over the lines since the oldest one shown.
   const invoiceRequest = readListRequest(CLIENT_INVOICES_LIST, query);
-  const [versions, invoices, balances, movements, noas, debtors, statements, payoutAccount] = await Promise.all([
+  const [versions, invoices, balances, movements, noas, statements, payoutAccount] = await Promise.all([
     agreementVersions(db, Number(id), actor),
     keysetPage(db.sql, CLIENT_INVOICES_LIST, invoiceRequest.request, clientInvoicesQuery(db.sql, Number(id), invoiceRequest.request), partyInvoice),
     currentBalances(db, { clientId: Number(id) }),
     recentReserveMovements(db, Number(id), 50),
     listNoas(db, Number(id)),
-    canRecordNoa ? debtorOptions(db) : Promise.resolve([]),
     listStatements(db, Number(id), actor, { limit: STATEMENTS_SHOWN }),
     getPayoutAccount(db, Number(id), actor),
   ]);
@@ -233,7 +232,7 @@ export default async function ClientPage({
             <p className="mt-1 text-sm text-slate-600">Invoice discounting is confidential: debtors are normally not notified.</p>
           ) : null}
           <div className="mt-3">
-            <NoaForm clientId={client.id} debtors={debtors} />
+            <NoaForm clientId={client.id} />
           </div>
         </section>
       ) : null}

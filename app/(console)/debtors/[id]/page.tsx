@@ -10,7 +10,6 @@ import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { debtorOptions } from '@/lib/debtors';
 import { getDebtorDetail, type DebtorDetail } from '@/lib/debtors/detail';
 import { mergeDecisionRefusal } from '@/lib/debtors/merge';
 import {
@@ -65,7 +64,6 @@ export default async function DebtorPage({
   const canDecide = can(actor, 'debtor.merge_approve');
   const pending = debtor.merges.find((m) => m.status === 'pending' && m.debtorId === debtor.id) ?? null;
   const pendingInto = debtor.merges.filter((m) => m.status === 'pending' && m.intoDebtorId === debtor.id);
-  const options = canPropose && !debtor.mergedIntoId && !pending ? await debtorOptions(db) : [];
 
   const invoiceRequest = readListRequest(DEBTOR_INVOICES_LIST, show === 'invoices' ? query : {});
   const paymentRequest = readListRequest(DEBTOR_PAYMENTS_LIST, show === 'payments' ? query : {});
@@ -140,7 +138,6 @@ export default async function DebtorPage({
         canPropose={canPropose}
         canDecide={canDecide}
         actorRefusal={(by) => mergeDecisionRefusal(actor, by)}
-        options={options}
       />
 
       <nav aria-label="Invoices or payments" className="mt-8 flex gap-2 border-b border-slate-200 text-sm">
@@ -319,7 +316,6 @@ function MergeSection({
   canPropose,
   canDecide,
   actorRefusal,
-  options,
 }: {
   debtor: DebtorDetail;
   pending: DebtorDetail['merges'][number] | null;
@@ -327,7 +323,6 @@ function MergeSection({
   canPropose: boolean;
   canDecide: boolean;
   actorRefusal: (requestedBy: string) => string | null;
-  options: { id: string; name: string; detail: string }[];
 }) {
   const history = debtor.merges.filter((m) => m.status !== 'pending');
   if (!pending && pendingInto.length === 0 && history.length === 0 && (!canPropose || debtor.mergedIntoId)) return null;
@@ -371,7 +366,7 @@ function MergeSection({
             If this debtor is a duplicate of another, propose merging it into that one: once someone else approves, its invoices (same ids — the ledger is not
             rewritten), payments, payer names and notices move there, and this debtor points at it. The debtor that stays keeps its own credit limit.
           </p>
-          <RequestMergeForm debtor={{ id: debtor.id, name: debtor.name }} options={options} />
+          <RequestMergeForm debtor={{ id: debtor.id, name: debtor.name }} />
         </div>
       ) : null}
       {history.length > 0 ? (

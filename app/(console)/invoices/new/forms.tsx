@@ -4,26 +4,20 @@ import Link from 'next/link';
 import { startTransition, useActionState, useState, type FormEvent } from 'react';
 import { fieldClass, primaryButton } from '@/app/(console)/clients/form-kit';
 import { ClientPicker } from '@/app/_components/client-picker';
+import { DebtorPicker } from '@/app/_components/debtor-picker';
 import { FieldError } from '@/app/_components/field-error';
 import { ImportAnswer, readUploadedText } from '@/app/_components/file-import';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
 import { createInvoiceAction, importScheduleAction, type ImportFormState, type InvoiceFormState } from '../actions';
 
-export interface DebtorOption {
-  id: string;
-  name: string;
-  /** what tells two debtors of one name apart: "#12 · limit $250,000.00 · rating B · 3 open invoices" */
-  detail: string;
-}
-
 /** Kept after an invoice went in: the next one of a schedule has the same client, debtor, currency and dates. */
-const KEPT = ['clientId', 'clientIdLabel', 'debtorId', 'currency', 'issueDate', 'dueDate'] as const;
+const KEPT = ['clientId', 'clientIdLabel', 'debtorId', 'debtorIdLabel', 'currency', 'issueDate', 'dueDate'] as const;
 
 type InvoiceState = InvoiceFormState & { seq: number; kept?: Record<string, string> };
 
 /** One invoice by hand (API.md POST /invoices). */
-export function InvoiceForm({ debtors }: { debtors: DebtorOption[] }) {
+export function InvoiceForm() {
   const [state, dispatch, pending] = useActionState(
     async (prev: InvoiceState, form: FormData): Promise<InvoiceState> => {
       const next = (await createInvoiceAction(prev, form)) as InvoiceFormState;
@@ -35,7 +29,7 @@ export function InvoiceForm({ debtors }: { debtors: DebtorOption[] }) {
   return (
     <div>
       {/* Re-mounted on every answer: a refused form shows what was typed, an accepted one keeps client, debtor, currency and dates. */}
-      <InvoiceFields key={state.seq} state={state} dispatch={dispatch} pending={pending} debtors={debtors} />
+      <InvoiceFields key={state.seq} state={state} dispatch={dispatch} pending={pending} />
       {state.message ? (
         <div
           role={state.ok ? 'status' : 'alert'}
@@ -55,17 +49,7 @@ export function InvoiceForm({ debtors }: { debtors: DebtorOption[] }) {
   );
 }
 
-function InvoiceFields({
-  state,
-  dispatch,
-  pending,
-  debtors,
-}: {
-  state: InvoiceState;
-  dispatch: (form: FormData) => void;
-  pending: boolean;
-  debtors: DebtorOption[];
-}) {
+function InvoiceFields({ state, dispatch, pending }: { state: InvoiceState; dispatch: (form: FormData) => void; pending: boolean }) {
   const err = state.ok ? {} : (state.errors ?? {});
   // What was typed (refused), else what is kept for the next invoice (accepted), else the default.
   const value = (name: string, fallback = '') => typedValue(state, name, state.kept?.[name] ?? fallback);
@@ -94,20 +78,8 @@ function InvoiceFields({
         />
       </div>
       <div className="sm:col-span-2">
-        <label htmlFor="invoice-debtorId" className="text-sm font-medium">
-          Debtor
-        </label>
-        <select {...field('debtorId')} required className={fieldClass} defaultValue={value('debtorId')}>
-          <option value="" disabled>
-            Choose the debtor
-          </option>
-          {debtors.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name} — {d.detail}
-            </option>
-          ))}
-        </select>
-        <FieldError id="invoice-debtorId-error" message={err.debtorId} />
+        {/* 2,000+ debtors: typed too; each suggestion shows the number, credit limit and open invoices. */}
+        <DebtorPicker name="debtorId" initialId={value('debtorId')} initialLabel={value('debtorIdLabel')} error={err.debtorId} />
       </div>
       <div>
         <label htmlFor="invoice-number" className="text-sm font-medium">

@@ -5,7 +5,6 @@ import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { debtorOptions } from '@/lib/debtors';
 import { InvoiceForm, ScheduleUploadForm } from './forms';
 
 export const metadata: Metadata = { title: 'Enter invoices' };
@@ -16,11 +15,8 @@ export default async function NewInvoicesPage() {
   const actor = await requireSection('invoices');
   if (!can(actor, 'invoice.create')) forbidden();
   const db = getDatabase();
-  // Clients are picked by typing (10,000 do not fit a select); debtors from a select that tells two of one name apart.
-  const [[open], debtors] = await Promise.all([
-    db.sql<{ any: boolean }[]>`select exists (select 1 from clients where status <> 'closed') as any`,
-    debtorOptions(db),
-  ]);
+  // Clients and debtors are picked by typing (10,000 and 2,000+ do not fit a select): the page reads neither list.
+  const [open] = await db.sql<{ any: boolean }[]>`select exists (select 1 from clients where status <> 'closed') as any`;
   return (
     <div>
       <PageHeader
@@ -40,7 +36,7 @@ export default async function NewInvoicesPage() {
             <h2 id="one-invoice" className="mb-3 font-semibold">
               One invoice
             </h2>
-            <InvoiceForm debtors={debtors} />
+            <InvoiceForm />
           </section>
           <section aria-labelledby="schedule" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
             <h2 id="schedule" className="mb-3 font-semibold">
