@@ -61,6 +61,8 @@ export interface Target {
 /** Every console screen and GET list API, once. Add a line for a new screen or list. */
 export const TARGETS: Target[] = [
   // ── screens ──
+  // the cheapest console page: the layout (session, navigation, header search) and an empty search form — what every screen costs before its own data
+  { name: 'console floor (/search, empty)', path: '/search', as: 'collections', kind: 'screen' },
   { name: 'dashboard', path: '/dashboard', as: 'admin', kind: 'screen' },
   { name: 'invoices', path: '/invoices', as: 'funding', kind: 'screen' },
   { name: 'invoices open, by outstanding', path: '/invoices?status=open&sort=outstanding&order=desc', as: 'funding', kind: 'screen', planned: true },
