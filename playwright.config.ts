@@ -12,6 +12,8 @@ export const E2E_SMTP_DIR = process.env.E2E_SMTP_DIR || '.data/e2e-smtp';
  */
 export default defineConfig({
   testDir: 'tests/e2e',
+  // waits for the worker beside the web server (the webServer below answers first)
+  globalSetup: './tests/e2e/global-setup.ts',
   // Two runs side by side (e.g. on one development machine) keep their traces apart.
   outputDir: process.env.E2E_OUTPUT_DIR || 'test-results',
   timeout: 60_000,
