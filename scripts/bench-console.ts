@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -14,13 +14,14 @@ import type { Role } from '../lib/auth/roles';
 import { addDays, todayIn } from '../lib/dates';
 import { generatePortfolio } from '../lib/demo/generate';
 import { runAccrual } from '../lib/fees/accrual';
+import { foldRollups } from '../lib/reports/rollups';
 import { createApiKey, createUser } from '../lib/users';
 import { ROOT } from './env';
 
 /**
  * `npm run bench -- console [--reuse] [--only a,b] [--connections 20] [--seconds 20]
  *   [--console-invoices 1000000] [--console-clients 10000] [--console-debtors 2000] [--accrual-days 2]
- *   [--port 3199] [--dist .next-bench] [--cpu-prof DIR]`
+ *   [--port 3199] [--dist .next-bench] [--cpu-prof DIR] [--web-processes N|auto]`
  *
  * Issue 13 "Must show": every console screen (as the role that uses it) and every GET list API
  * under load, on a generated portfolio of 1,000,000 invoices, 10,000 clients and 2,000 debtors:
@@ -143,6 +144,21 @@ function cpuOf(pid: number): number {
   }
 }
 
+/** The processes whose parent is `pid` (WEB_PROCESSES: the cluster's servers), from /proc. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(fields[1]) === pid) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
 /** Waits (up to 2 min) until no statement of the server's pool is running: a target's abandoned answers do not weigh on the next. */
 async function settle(monitor: postgres.Sql, database: string): Promise<void> {
   const deadline = Date.now() + 120_000;
@@ -154,11 +170,11 @@ async function settle(monitor: postgres.Sql, database: string): Promise<void> {
   }
 }
 
-/** The web server's CPU and that of every backend connected to the bench database (the pool of the server). */
+/** The web server's CPU (with its cluster's servers) and that of every backend connected to the bench database (the servers' pools). */
 async function serverCpu(monitor: postgres.Sql, webPid: number, database: string): Promise<number> {
   const backends = await monitor<{ pid: number }[]>`
     select pid from pg_stat_activity where datname = ${database} and backend_type = 'client backend' and pid <> pg_backend_pid()`;
-  return cpuOf(webPid) + backends.reduce((sum, b) => sum + cpuOf(b.pid), 0);
+  return [webPid, ...childrenOf(webPid)].reduce((sum, pid) => sum + cpuOf(pid), 0) + backends.reduce((sum, b) => sum + cpuOf(b.pid), 0);
 }
 
 /** Exact percentiles of every response time recorded (autocannon's own summary has no p95). */
@@ -235,6 +251,13 @@ async function portfolio(benchUrl: string, flags: Record<string, string | true>)
     }
     await owner.sql`vacuum analyze`;
   }
+  // As the worker's `rollups` job does every 10 s in production: the generation's and accrual's
+  // roll-up deltas folded, so a screen reads the few deltas a running system has, not a day's.
+  const folded = await foldRollups(owner);
+  if (folded.folded > 0) {
+    log(`roll-ups: ${fmt(folded.folded)} deltas folded into ${fmt(folded.keys)} keys`);
+    await owner.sql`vacuum analyze rollups, rollup_deltas`;
+  }
   return owner;
 }
 
@@ -301,7 +324,7 @@ async function ensureBuild(dist: string): Promise<void> {
   writeStamp(stampNow);
 }
 
-async function startServer(port: number, dist: string, appUrl: string, secret: string, cpuProf?: string): Promise<ChildProcess> {
+async function startServer(port: number, dist: string, appUrl: string, secret: string, cpuProf?: string, webProcesses?: string): Promise<ChildProcess> {
   // --cpu-prof DIR: the server's V8 CPU profile, written to DIR when it stops (open it in Chrome's DevTools)
   const profile = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProf)] : [];
   const web = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], {
@@ -317,6 +340,8 @@ async function startServer(port: number, dist: string, appUrl: string, secret: s
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       QUEUE_PREFIX: 'bench-console',
       SEED_DEMO: 'false',
+      // --web-processes: scripts/web.ts's cluster (unset: one server, as `npm start` by default)
+      ...(webProcesses ? { WEB_PROCESSES: webProcesses } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -372,7 +397,15 @@ export async function benchConsole(flags: Record<string, string | true>): Promis
     await owner.close();
     await ensureBuild(dist);
     const appUrl = urlAsRole(benchUrl, roleNames().app);
-    web = await startServer(port, dist, appUrl, secret, typeof flags['cpu-prof'] === 'string' ? flags['cpu-prof'] : undefined);
+    web = await startServer(
+      port,
+      dist,
+      appUrl,
+      secret,
+      typeof flags['cpu-prof'] === 'string' ? flags['cpu-prof'] : undefined,
+      typeof flags['web-processes'] === 'string' ? flags['web-processes'] : undefined,
+    );
+    if (typeof flags['web-processes'] === 'string') log(`web server: WEB_PROCESSES=${flags['web-processes']}`);
     log(`server up on :${port} (${dist}, as ${roleNames().app})`);
     console.log(
       `  portfolio: ${fmt(size!.invoices)} invoices (${fmt(size!.open)} open), ${fmt(size!.clients)} clients, ${fmt(size!.debtors)} debtors, about ${fmt(Number(size!.lines))} journal lines`,

@@ -11,8 +11,15 @@
  *   - security headers on every answer (lib/http/edge.ts);
  *   - SIGTERM/SIGINT: stop accepting, finish what is in flight, close the pools, exit.
  * `npm start` runs it (scripts/start.ts); `npm run web` alone after a build.
+ *
+ * WEB_PROCESSES=N (or `auto`: one per core): N such servers on the one port (node:cluster, the
+ * primary hands connections round-robin), each with its own Next instance and pool. Rendering a
+ * page is JavaScript on one thread, so one process uses one core however many the machine has.
+ * A server that dies stops the rest (scripts/start.ts then stops Holdback, as for one process).
  */
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { closeDatabase } from '../db/client';
 import { closeQueues } from '../jobs/queues';
@@ -20,6 +27,7 @@ import { trustedProxyHops } from '../lib/http/client-ip';
 import { SECURITY_HEADERS, allowedOriginHosts, forwardedFor, originAllowed, requestHost } from '../lib/http/edge';
 import { bodyKindOf, bodyLimits, humanSize, isServerActionRequest } from '../lib/http/limits';
 import { boundedRequestId } from '../lib/http/request';
+import { webProcesses } from '../lib/http/web-processes';
 import { closeHealthChecks } from '../lib/health';
 import { ROOT, loadEnvLocal } from './env';
 
@@ -251,7 +259,44 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((error) => {
-  console.error('[web] failed to start:', error instanceof Error ? error.message : error);
+/** The cluster's primary: starts the servers, passes SIGTERM/SIGINT on, and stops all when one dies. */
+function primary(count: number): void {
+  let stopping = false;
+  let code = 0;
+  const stopAll = (signal: NodeJS.Signals) => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+  };
+  cluster.on('exit', (worker, exitCode, signal) => {
+    if (!stopping) {
+      console.error(`[web] server ${worker.process.pid} stopped (${signal ?? `exit ${exitCode}`}); stopping the others`);
+      stopping = true;
+      code = 1;
+      stopAll('SIGTERM');
+    }
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(code);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    stopAll(signal);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  console.log(`[web] ${count} servers on port ${port} (WEB_PROCESSES)`);
+  for (let i = 0; i < count; i += 1) cluster.fork();
+}
+
+let processes = 1;
+try {
+  processes = webProcesses(process.env.WEB_PROCESSES, availableParallelism());
+} catch (error) {
+  console.error(`[web] ${error instanceof Error ? error.message : error}`);
   process.exit(1);
-});
+}
+if (processes > 1 && cluster.isPrimary) primary(processes);
+else {
+  main().catch((error) => {
+    console.error('[web] failed to start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -112,9 +112,11 @@ export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilter
   const first = `${from}-01`;
   const last = `${to}-01`;
   const grain = ROLLUP_GRAIN.clientFeeIncome;
+  // The totals alone (a sum per client of its months' rows) decide the order; the months of the
+  // page's rows are read after the ORDER BY … LIMIT, by the roll-ups' key (formatting every
+  // client's months for 10,000 clients cost most of a page).
   const totals = sql`(
-      select ref_id, sum(amount) as total,
-             array_agg(to_char(issue_date, 'YYYY-MM') || '=' || amount::text order by issue_date) as months
+      select ref_id, sum(amount) as total
         from (select ref_id, issue_date, sum(amount) as amount from (
                 select ref_id, issue_date, amount from rollups
                  where grain = ${grain} and currency = ${code} and issue_date between ${first}::date and ${last}::date
@@ -124,11 +126,25 @@ export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilter
                where ref_id is not null
                group by ref_id, issue_date having sum(amount) <> 0) m
        group by ref_id) a`;
+  const months = sql`(
+      select array_agg(to_char(m.issue_date, 'YYYY-MM') || '=' || m.amount::text order by m.issue_date)
+        from (select issue_date, sum(amount) as amount from (
+                select issue_date, amount from rollups r
+                 where r.grain = ${grain} and r.ref_id = a.ref_id and r.currency = ${code} and r.issue_date between ${first}::date and ${last}::date
+                union all
+                select issue_date, amount from rollup_deltas r
+                 where r.grain = ${grain} and r.ref_id = a.ref_id and r.currency = ${code} and r.issue_date between ${first}::date and ${last}::date) x
+               group by issue_date having sum(amount) <> 0) m)`;
   const name = request.filters.name;
+  // The names are joined only to sort or filter by them; else each page row's is read after the LIMIT.
+  const withNames = Boolean(name) || request.sort === 'name';
   return {
-    select: sql`a.ref_id::text as ref_id, g.name, a.total::text as total, a.months`,
-    from: sql`${totals} join clients g on g.id = a.ref_id`,
+    select: sql`a.ref_id::text as ref_id, ${withNames ? sql`g.name` : sql`(select g.name from clients g where g.id = a.ref_id)`} as name,
+                a.total::text as total, ${months} as months`,
+    from: withNames ? sql`${totals} join clients g on g.id = a.ref_id` : totals,
     where: [name ? sql`g.name ilike ${containsPattern(name)}` : null],
+    // every client with income is a client (clients are never deleted): the name is needed only to filter by it
+    countFrom: name ? undefined : totals,
   };
 }
 
