@@ -16,7 +16,7 @@ import { generatePortfolio } from '../lib/demo/generate';
 import { runAccrual } from '../lib/fees/accrual';
 import { foldRollups } from '../lib/reports/rollups';
 import { createApiKey, createUser } from '../lib/users';
-import { ROOT } from './env';
+import { ROOT, WEB_NODE_FLAGS } from './env';
 
 /**
  * `npm run bench -- console [--reuse] [--only a,b] [--connections 20] [--seconds 20]
@@ -327,7 +327,7 @@ async function ensureBuild(dist: string): Promise<void> {
 async function startServer(port: number, dist: string, appUrl: string, secret: string, cpuProf?: string, webProcesses?: string): Promise<ChildProcess> {
   // --cpu-prof DIR: the server's V8 CPU profile, written to DIR when it stops (open it in Chrome's DevTools)
   const profile = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProf)] : [];
-  const web = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], {
+  const web = spawn(process.execPath, [...WEB_NODE_FLAGS, ...profile, '--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,

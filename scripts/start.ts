@@ -6,7 +6,7 @@ import { todayIn } from '../lib/dates';
 import { demoSignInsExist } from '../lib/demo/banner';
 import { DEMO_PASSWORD, DEMO_USERS, demoSeedRefusal, seedDemo } from '../lib/demo/seed';
 import { buildIsCurrent, sourceStamp, writeStamp } from './build-stamp';
-import { ROOT, ensureAuthSecret, loadEnvLocal } from './env';
+import { ROOT, WEB_NODE_FLAGS, ensureAuthSecret, loadEnvLocal } from './env';
 import { checkServices, describeConnectionError } from './preflight';
 import { supervise } from './supervisor';
 
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   }
 
   // scripts/web.ts: Next behind Holdback's own server (forwarded-for, request ids, body limits, headers).
-  const web: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], {
+  const web: ChildProcess = spawn(process.execPath, [...WEB_NODE_FLAGS, '--import', 'tsx', path.join(ROOT, 'scripts', 'web.ts')], {
     cwd: ROOT,
     env: { ...process.env, PORT: port },
     stdio: 'inherit',
