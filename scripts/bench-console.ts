@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -21,7 +21,7 @@ import { ROOT, WEB_NODE_FLAGS } from './env';
 /**
  * `npm run bench -- console [--reuse] [--only a,b] [--connections 20] [--seconds 20]
  *   [--console-invoices 1000000] [--console-clients 10000] [--console-debtors 2000] [--accrual-days 2]
- *   [--port 3199] [--dist .next-bench] [--cpu-prof DIR] [--web-processes N|auto]`
+ *   [--port 3199] [--dist .next-bench] [--cpu-prof DIR] [--web-processes N|auto] [--dump DIR]`
  *
  * Issue 13 "Must show": every console screen (as the role that uses it) and every GET list API
  * under load, on a generated portfolio of 1,000,000 invoices, 10,000 clients and 2,000 debtors:
@@ -434,7 +434,15 @@ export async function benchConsole(flags: Record<string, string | true>): Promis
       await settle(monitor, dbName);
       // One request first: it answers (or not), and warms what a running server would have warm.
       const probe = await fetch(base + p, { headers: headersFor(t), redirect: 'manual', signal: AbortSignal.timeout(60_000) })
-        .then(async (r) => Object.assign(r, { bytes: (await r.arrayBuffer()).byteLength }))
+        .then(async (r) => {
+          const body = Buffer.from(await r.arrayBuffer());
+          // --dump DIR: each target's first answer, to read what a page weighs
+          if (typeof flags.dump === 'string') {
+            mkdirSync(flags.dump, { recursive: true });
+            writeFileSync(path.join(flags.dump, `${t.name.replace(/[^a-z0-9]+/gi, '-')}.${t.kind === 'screen' ? 'html' : 'json'}`), body);
+          }
+          return Object.assign(r, { bytes: body.byteLength });
+        })
         .catch((error: unknown) => ({ status: 0, error, headers: new Headers(), bytes: 0 }));
       if (probe.status === 0) {
         results.push({ target: t, path: p, status: 'refused', answered: 0 });

@@ -52,11 +52,11 @@ export function DataTable<T>({
                 ))}
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="rows divide-y divide-slate-100">
               {rows.map((r) => (
-                <tr key={rowKey(r)} className="hover:bg-slate-50">
+                <tr key={rowKey(r)}>
                   {columns.map((c) => (
-                    <td key={c.header} className={`px-4 py-2 ${c.align === 'right' ? 'num text-right' : ''}`}>
+                    <td key={c.header} className={c.align === 'right' ? 'cell-n' : 'cell'}>
                       {c.render ? c.render(r) : c.value(r)}
                     </td>
                   ))}

@@ -114,16 +114,22 @@ export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilter
   const grain = ROLLUP_GRAIN.clientFeeIncome;
   // The totals alone (a sum per client of its months' rows) decide the order; the months of the
   // page's rows are read after the ORDER BY … LIMIT, by the roll-ups' key (formatting every
-  // client's months for 10,000 clients cost most of a page).
+  // client's months for 10,000 clients cost most of a page). A client with no delta in the period
+  // has one folded row per month, so its total is one sum per client (a month that nets to zero
+  // does not make it a client with income); only the few clients with deltas are summed per month
+  // first (a delta may cancel a folded month) — 35 → 14 ms at 10,000 clients × 12 months.
+  const inPeriod = sql`grain = ${grain} and currency = ${code} and issue_date between ${first}::date and ${last}::date and ref_id is not null`;
   const totals = sql`(
+      with d as materialized (select ref_id, issue_date, amount from rollup_deltas where ${inPeriod})
+      select ref_id, sum(amount) as total from rollups r
+       where ${inPeriod} and not exists (select 1 from d where d.ref_id = r.ref_id)
+       group by ref_id having bool_or(amount <> 0)
+      union all
       select ref_id, sum(amount) as total
         from (select ref_id, issue_date, sum(amount) as amount from (
-                select ref_id, issue_date, amount from rollups
-                 where grain = ${grain} and currency = ${code} and issue_date between ${first}::date and ${last}::date
+                select ref_id, issue_date, amount from rollups where ${inPeriod} and ref_id in (select ref_id from d)
                 union all
-                select ref_id, issue_date, amount from rollup_deltas
-                 where grain = ${grain} and currency = ${code} and issue_date between ${first}::date and ${last}::date) r
-               where ref_id is not null
+                select ref_id, issue_date, amount from d) x
                group by ref_id, issue_date having sum(amount) <> 0) m
        group by ref_id) a`;
   const months = sql`(

@@ -19,7 +19,7 @@ import {
   type AgingSide,
 } from '../../lib/reports/aging-list';
 import { FEE_INCOME_LIST, feeIncomeByMonth, feeIncomeCurrencies, feeIncomeItem, feeIncomeQuery, periodOf } from '../../lib/reports/fee-income';
-import { foldRollups, verifyRollups } from '../../lib/reports/rollups';
+import { ROLLUP_GRAIN, foldRollups, verifyRollups } from '../../lib/reports/rollups';
 import { aClient, anInvoice, aTeam, aUser, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -226,6 +226,31 @@ describe('fee income by client and month (Reports)', () => {
     const back = await page({ limit: '1', sort: 'name', order: 'asc', cursor: second.prevCursor! });
     expect(back.items[0]!.clientId).toBe(alpha.id);
     expect((await page({ name: 'brav' })).items.map((i) => i.clientId)).toEqual([bravo.id]);
+  });
+
+  it('folded months and deltas of the same month together: a delta cancelling a folded month, a folded month of zero, a month only in deltas', async () => {
+    // Roll-up rows as the fold and the journal trigger leave them, in a currency nothing else uses (CHF, grain 8: client × month).
+    const g = ROLLUP_GRAIN.clientFeeIncome;
+    await t.admin.sql`insert into rollups (grain, currency, ref_id, issue_date, items, amount) values
+      (${g}, 'CHF', ${alpha.id}, '2026-03-01', 3, 10.00), (${g}, 'CHF', ${alpha.id}, '2026-04-01', 1, 5.00),
+      (${g}, 'CHF', ${bravo.id}, '2026-03-01', 1, 7.00), (${g}, 'CHF', ${euro.id}, '2026-03-01', 2, 0.00)`;
+    await t.admin.sql`insert into rollup_deltas (grain, currency, ref_id, issue_date, items, amount) values
+      (${g}, 'CHF', ${alpha.id}, '2026-04-01', 1, 2.50), (${g}, 'CHF', ${alpha.id}, '2026-02-01', 1, 1.00),
+      (${g}, 'CHF', ${bravo.id}, '2026-03-01', 1, -7.00)`;
+    try {
+      // Alpha: 1.00 + 10.00 + 7.50; Bravo's only month nets to zero and Euro's folded month is zero: neither has income.
+      const listed = await page({ from: '2026-01', to: '2026-04' }, 'CHF');
+      expect(listed.items.map((i) => [i.clientId, i.total, i.months])).toEqual([
+        [alpha.id, '18.50', { '2026-02': '1.00', '2026-03': '10.00', '2026-04': '7.50' }],
+      ]);
+      expect(listed.total).toBe(1);
+      expect((await page({ from: '2026-01', to: '2026-04', sort: 'name', order: 'asc' }, 'CHF')).items.map((i) => i.total)).toEqual(['18.50']);
+      // The period's ends: only March and April (the delta-only February is outside)
+      expect((await page({ from: '2026-03', to: '2026-04' }, 'CHF')).items.map((i) => i.total)).toEqual(['17.50']);
+    } finally {
+      await t.admin.sql`delete from rollups where currency = 'CHF' and grain = ${g}`;
+      await t.admin.sql`delete from rollup_deltas where currency = 'CHF' and grain = ${g}`;
+    }
   });
 });
 
