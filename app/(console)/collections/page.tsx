@@ -271,9 +271,7 @@ function AgingBar({ row, max }: { row: Pick<AgingListItem, 'buckets' | 'total' |
         <div className="flex h-3 overflow-hidden rounded" style={{ width: `${width}%` }}>
           {BUCKETS.map((b, i) => {
             const share = total.gt(0) ? Number(new Big(row.buckets[b]).div(total).times(100).round(1).toString()) : 0;
-            return share > 0 ? (
-              <div key={b} className={`h-3 ${BUCKET_COLORS[i]}`} style={{ width: `${share}%` }} title={`${b}: ${displayMoney(row.buckets[b], row.currency)}`} />
-            ) : null;
+            return share > 0 ? <div key={b} className={`h-3 ${BUCKET_COLORS[i]}`} style={{ width: `${share}%` }} /> : null;
           })}
         </div>
       </div>
