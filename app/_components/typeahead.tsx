@@ -161,8 +161,10 @@ export function Typeahead({
     } else if (event.key === 'Enter' && shown && active >= 0) {
       event.preventDefault();
       choose(active);
-    } else if (event.key === 'Escape' && shown) {
-      event.preventDefault();
+    } else if (event.key === 'Escape' && open) {
+      // Closed until the person types or comes back to the field — also when the suggestions
+      // were still on their way (they arrived later and covered the form's buttons).
+      if (shown) event.preventDefault();
       setOpen(false);
       setActive(-1);
     }

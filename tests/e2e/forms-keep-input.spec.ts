@@ -24,6 +24,8 @@ test.describe('forms keep what was typed (issue 12)', () => {
 
     await signInAs(page, 'underwriter');
     await page.goto('/clients');
+    // clicked before React hydrates, the New client toggle raced hydration once on CI (a React #418 page error)
+    await page.locator('html[data-hydrated]').waitFor();
     await page.getByText('New client', { exact: true }).click();
     const form = page.getByRole('form', { name: 'New client' });
     const field = (label: string) => form.getByLabel(label, { exact: true });
@@ -91,6 +93,8 @@ test.describe('forms keep what was typed (issue 12)', () => {
     const name = `Fake Money Co ${unique()}`;
     await signInAs(page, 'underwriter');
     await page.goto('/clients');
+    // clicked before React hydrates, the New client toggle raced hydration once on CI (a React #418 page error)
+    await page.locator('html[data-hydrated]').waitFor();
     await page.getByText('New client', { exact: true }).click();
     const form = page.getByRole('form', { name: 'New client' });
     const field = (label: string) => form.getByLabel(label, { exact: true });
