@@ -161,7 +161,7 @@ export function Typeahead({
     } else if (event.key === 'Enter' && shown && active >= 0) {
       event.preventDefault();
       choose(active);
-    } else if (event.key === 'Escape' && open) {
+    } else if (event.key === 'Escape') {
       // Closed until the person types or comes back to the field — also when the suggestions
       // were still on their way (they arrived later and covered the form's buttons).
       if (shown) event.preventDefault();
