@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { toCsv } from '@/lib/csv';
+import { CsvDownload } from './csv-download';
 
 export interface Column<T> {
   header: string;
@@ -9,7 +10,10 @@ export interface Column<T> {
   align?: 'left' | 'right';
 }
 
-/** A table with a caption and an "Export CSV" link of exactly what it shows (SPEC 8). */
+/**
+ * A table with a caption and an "Export CSV" link of its rows (SPEC 8). With `shown`, only the first
+ * rows are on the page (a long secondary table beside other sections) and the export still has them all.
+ */
 export function DataTable<T>({
   caption,
   columns,
@@ -17,6 +21,7 @@ export function DataTable<T>({
   csvName,
   empty = 'Nothing here yet.',
   rowKey,
+  shown,
 }: {
   caption: string;
   columns: Column<T>[];
@@ -24,18 +29,19 @@ export function DataTable<T>({
   csvName: string;
   empty?: string;
   rowKey: (row: T) => string;
+  /** at most this many rows on the page (the export has every row) */
+  shown?: number;
 }) {
   const csv = toCsv(
     columns.map((c) => c.header),
     rows.map((r) => columns.map((c) => c.value(r))),
   );
+  const visible = shown !== undefined && rows.length > shown ? rows.slice(0, shown) : rows;
   return (
     <section className="mt-6 overflow-hidden rounded-lg border border-slate-200 bg-white">
       <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
         <h2 className="font-semibold">{caption}</h2>
-        <a href={`data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`} download={csvName} className="text-sm text-brand-700 underline">
-          Export CSV
-        </a>
+        <CsvDownload csv={csv} name={csvName} />
       </div>
       {rows.length === 0 ? (
         <p className="px-4 py-6 text-sm text-slate-500">{empty}</p>
@@ -53,7 +59,7 @@ export function DataTable<T>({
               </tr>
             </thead>
             <tbody className="rows divide-y divide-slate-100">
-              {rows.map((r) => (
+              {visible.map((r) => (
                 <tr key={rowKey(r)}>
                   {columns.map((c) => (
                     <td key={c.header} className={c.align === 'right' ? 'cell-n' : 'cell'}>
@@ -64,6 +70,11 @@ export function DataTable<T>({
               ))}
             </tbody>
           </table>
+          {visible.length < rows.length ? (
+            <p className="border-t border-slate-100 px-4 py-2 text-sm text-slate-600">
+              The first {visible.length} of {rows.length.toLocaleString('en-US')}: Export CSV has them all.
+            </p>
+          ) : null}
         </div>
       )}
     </section>

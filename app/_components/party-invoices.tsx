@@ -46,9 +46,9 @@ export function PartyInvoices({
       header: 'Number',
       value: (i) => i.number,
       render: (i) => (
-        <Link className="text-brand-700 underline" href={`/invoices/${i.id}`} prefetch={false}>
+        <a className="text-brand-700 underline" href={`/invoices/${i.id}`}>
           {i.number}
-        </Link>
+        </a>
       ),
     },
     other === 'debtor'
@@ -56,18 +56,18 @@ export function PartyInvoices({
           header: 'Debtor',
           value: (i) => i.debtorName,
           render: (i) => (
-            <Link className="text-brand-700 underline" href={`/debtors/${i.debtorId}`} prefetch={false}>
+            <a className="text-brand-700 underline" href={`/debtors/${i.debtorId}`}>
               {i.debtorName}
-            </Link>
+            </a>
           ),
         }
       : {
           header: 'Client',
           value: (i) => i.clientName,
           render: (i) => (
-            <Link className="text-brand-700 underline" href={`/clients/${i.clientId}`} prefetch={false}>
+            <a className="text-brand-700 underline" href={`/clients/${i.clientId}`}>
               {i.clientName}
-            </Link>
+            </a>
           ),
         },
     { header: 'Status', value: (i) => i.status.replace('_', ' ') },

@@ -30,6 +30,11 @@ export const rollups = pgTable('rollups', columns, (t) => [
   index('rollups_ranked')
     .on(t.grain, t.amount.desc(), t.refId, t.currency)
     .where(sql`${t.grain} in (2, 6)`),
+  // Migration 0026: Collections → Aging's page in its own order (total, then id, both one way)
+  // for one currency, read from the index up to the LIMIT for every ref without unfolded deltas.
+  index('rollups_ranked_by_currency')
+    .on(t.grain, t.currency, t.amount.desc().nullsFirst(), t.refId.desc().nullsFirst())
+    .where(sql`${t.grain} in (2, 6)`),
   check('rollups_grain_check', sql`${t.grain} between 1 and 7`),
 ]);
 

@@ -159,7 +159,11 @@ export function decodeCursor(def: ListDefinition<unknown>, raw: string, sort: st
  * Reads `sort`, `order`, `limit`, `cursor` and the list's filters from a URL's query. Bad input is a
  * 400 whose `details` name each field in plain words (`sort` lists the columns it may be).
  */
-export function parseListRequest<F>(def: ListDefinition<F>, params: URLSearchParams | Record<string, string | string[] | undefined>): ListRequest<F> {
+export function parseListRequest<F>(
+  def: ListDefinition<F>,
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
+  options: { defaultLimit?: number } = {},
+): ListRequest<F> {
   const q = queryObject(params);
   const sort = q.sort === undefined || q.sort === '' ? def.defaultSort : q.sort;
   if (!Object.hasOwn(def.sorts, sort)) {
@@ -168,7 +172,7 @@ export function parseListRequest<F>(def: ListDefinition<F>, params: URLSearchPar
   const rawOrder = q.order === undefined || q.order === '' ? (q.sort ? 'asc' : def.defaultOrder) : q.order;
   if (rawOrder !== 'asc' && rawOrder !== 'desc') throw bad('order', 'Order must be asc or desc');
   const order: Order = rawOrder;
-  let limit = DEFAULT_LIMIT;
+  let limit = options.defaultLimit ?? DEFAULT_LIMIT;
   if (q.limit !== undefined && q.limit !== '') {
     if (!/^\d{1,4}$/.test(q.limit) || Number(q.limit) < 1 || Number(q.limit) > MAX_LIMIT) {
       throw bad('limit', `limit must be a whole number from 1 to ${MAX_LIMIT}`);
@@ -191,14 +195,23 @@ export function parseListRequest<F>(def: ListDefinition<F>, params: URLSearchPar
 export function readListRequest<F>(
   def: ListDefinition<F>,
   params: URLSearchParams | Record<string, string | string[] | undefined>,
+  /** a screen's own page size when the URL gives none (a list beside other content: 25; the API's default stays 50) */
+  options: { defaultLimit?: number } = {},
 ): { request: ListRequest<F>; error: string | null } {
   try {
-    return { request: parseListRequest(def, params), error: null };
+    return { request: parseListRequest(def, params, options), error: null };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { request: parseListRequest(def, {}), error: error.message };
+    return { request: parseListRequest(def, {}, options), error: error.message };
   }
 }
+
+/**
+ * A screen's page size when its list shares the screen with other sections (the client, debtor
+ * and portal pages) or its rows are heavy (Collections → Aging, Reports: a column of money per
+ * bucket or month): 25 rows, with 50 and 100 a click away (ListView's "Rows" links).
+ */
+export const COMPACT_LIMIT = 25;
 
 /** `a and b and c` of the given conditions (`true` when there are none). */
 export function allOf(sql: RawSql, conditions: (Fragment | null | undefined | false)[]): Fragment {
@@ -218,6 +231,13 @@ export interface ListQuery {
   exactCount?: () => Promise<number | null>;
   /** the count's FROM when the page's joins do not change the set (a join only for a sort by a name): default `from` */
   countFrom?: Fragment;
+  /**
+   * The FROM already computes the whole filtered set before the page's boundary and LIMIT (an
+   * aggregate that must be summed in full to be sorted) and gives each row the set's size as
+   * `list_total` (`count(*) over ()` inside it): the page's rows carry the count, and it is counted
+   * apart only when the page is empty. The select list must carry `list_total`.
+   */
+  countInRows?: boolean;
 }
 
 interface PageRow {
@@ -265,8 +285,11 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
 ): Promise<ListPage<O>> {
   const cursor = request.cursor;
   const backwards = cursor?.d === 'p';
-  const pageRows = pageStatement<F, R & PageRow>(sql, def, request, query);
-  const [rows, counted] = await Promise.all([pageRows, countOf(sql, def, query, { sort: request.sort, order: request.order })]);
+  const pageRows = pageStatement<F, R & PageRow & { list_total?: number | string }>(sql, def, request, query);
+  const countIt = () => countOf(sql, def, query, { sort: request.sort, order: request.order });
+  const [rows, counted] = query.countInRows
+    ? await pageRows.then(async (r) => [r, r.length > 0 ? { total: Number(r[0]!.list_total), approximate: false } : await countIt()] as const)
+    : await Promise.all([pageRows, countIt()]);
   const more = rows.length > request.limit;
   const kept = rows.slice(0, request.limit);
   if (backwards) kept.reverse();

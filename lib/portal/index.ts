@@ -4,7 +4,7 @@ import { requirePermission } from '../auth/permissions';
 import { addMonths, todayIn } from '../dates';
 import { notFound } from '../errors';
 import { moneyOut } from '../money';
-import { loadReleaseStates } from '../releases/state';
+import { loadReleaseTerms } from '../releases/state';
 import { ROLLUP_GRAIN } from '../reports/rollups';
 import { forecastReserve, type Cadence, type ForecastSource } from './forecast';
 
@@ -111,7 +111,8 @@ function dayBefore(date: string): string {
 export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, today: string = todayIn()) {
   requirePermission(actor, 'portfolio.read');
   assertClientScope(actor, clientId);
-  const ctx = (await loadReleaseStates(tx, [clientId], today, { detail: false })).get(clientId);
+  // only the terms (cadence, holding period): the reserve itself is read below, per source
+  const ctx = (await loadReleaseTerms(tx, [clientId], today)).get(clientId);
   const schedule = (ctx?.terms.releaseSchedule ?? { cadence: 'biweekly', anchorDate: '2026-01-02' }) as Cadence;
   const holdDays = ctx?.tier?.holdDays ?? 0;
   const rows = await tx.sql<

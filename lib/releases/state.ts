@@ -45,6 +45,26 @@ type SourceRow = {
  */
 export type MoneyView = 'as_of' | 'current';
 
+/**
+ * Each client's agreement terms in force on `asOf` (or, before the first version, that first
+ * version) and its risk tier — what `loadReleaseStates` starts from, alone for a reader that needs
+ * only the terms (the portal's forecast: its cadence and holding period), with `states` empty.
+ */
+export async function loadReleaseTerms(tx: Tx, clientIds: number[], asOf: string): Promise<Map<number, ClientReleaseContext>> {
+  const out = new Map<number, ClientReleaseContext>();
+  if (clientIds.length === 0) return out;
+  const schedule = await riskSchedule(tx);
+  const agreements = await tx.sql<{ client_id: string; terms: AgreementTerms }[]>`
+    select distinct on (client_id) client_id, terms from agreements
+     where client_id = any(${clientIds}::bigint[]) and status = 'approved'
+     order by client_id, (effective_from <= ${asOf}::date) desc,
+              case when effective_from <= ${asOf}::date then effective_from end desc nulls last, effective_from, version desc`;
+  for (const a of agreements) {
+    out.set(Number(a.client_id), { clientId: Number(a.client_id), terms: a.terms, tier: riskTier(schedule, a.terms.riskScore), states: [] });
+  }
+  return out;
+}
+
 export async function loadReleaseStates(
   tx: Tx,
   clientIds: number[],
@@ -52,21 +72,10 @@ export async function loadReleaseStates(
   options: { detail: boolean | 'drawable'; money?: MoneyView },
 ): Promise<Map<number, ClientReleaseContext>> {
   const current = options.money === 'current';
-  const out = new Map<number, ClientReleaseContext>();
-  if (clientIds.length === 0) return out;
-  const schedule = await riskSchedule(tx);
-  // The agreement in force on asOf (or, before the first version, that first version).
-  const agreements = await tx.sql<{ client_id: string; terms: AgreementTerms }[]>`
-    select distinct on (client_id) client_id, terms from agreements
-     where client_id = any(${clientIds}::bigint[]) and status = 'approved'
-     order by client_id, (effective_from <= ${asOf}::date) desc,
-              case when effective_from <= ${asOf}::date then effective_from end desc nulls last, effective_from, version desc`;
+  if (clientIds.length === 0) return new Map();
+  const out = await loadReleaseTerms(tx, clientIds, asOf);
   const holdDays = new Map<number, number>();
-  for (const a of agreements) {
-    const tier = riskTier(schedule, a.terms.riskScore);
-    out.set(Number(a.client_id), { clientId: Number(a.client_id), terms: a.terms, tier, states: [] });
-    holdDays.set(Number(a.client_id), tier?.holdDays ?? 0);
-  }
+  for (const [id, ctx] of out) holdDays.set(id, ctx.tier?.holdDays ?? 0);
   const ids = [...out.keys()];
   const holds = ids.map((id) => holdDays.get(id) ?? 0);
   // Which clients' sources are listed one by one: all, none, or (drawable) every source of a

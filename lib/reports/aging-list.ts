@@ -102,12 +102,20 @@ export function agingListQuery(sql: RawSql, side: AgingSide, request: ListReques
   const names = sql.unsafe(side === 'debtor' ? 'debtors' : 'clients');
   const oldest = addDays(asOf, -91);
   // grain 2 also counts a debtor's open invoices that owe nothing (its amount is the same): a key is listed while it is owed something.
-  const totals = sql`(
+  // A ref without unfolded deltas is its one roll-up row (grains 2 and 6 keep one per ref and
+  // currency), read in the page's order from migration 0026's index up to the LIMIT; only the few
+  // refs with deltas are summed (and sorted) — not a sum and sort of every client's total per page.
+  const withDeltas = sql`(select ref_id from rollup_deltas where grain = ${totalGrain} and currency = ${code} and ref_id is not null)`;
+  const sums = sql`
+      select ref_id, amount as total from rollups r
+       where grain = ${totalGrain} and currency = ${code} and amount > 0 and ref_id not in ${withDeltas}
+      union all
       select ref_id, sum(amount) as total from (
-        select ref_id, amount from rollups where grain = ${totalGrain} and currency = ${code}
+        select ref_id, amount from rollups where grain = ${totalGrain} and currency = ${code} and ref_id in ${withDeltas}
         union all
         select ref_id, amount from rollup_deltas where grain = ${totalGrain} and currency = ${code}) t
-       group by ref_id having sum(amount) > 0) a`;
+       group by ref_id having sum(amount) > 0`;
+  const totals = sql`(${sums}) a`;
   const over90Table = sql`(
       select ref_id, sum(amount) as amount from (
         select ref_id, amount from rollups where grain = ${grain} and currency = ${code} and issue_date <= ${oldest}::date

@@ -119,7 +119,7 @@ export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilter
   // does not make it a client with income); only the few clients with deltas are summed per month
   // first (a delta may cancel a folded month) — 35 → 14 ms at 10,000 clients × 12 months.
   const inPeriod = sql`grain = ${grain} and currency = ${code} and issue_date between ${first}::date and ${last}::date and ref_id is not null`;
-  const totals = sql`(
+  const sums = sql`
       with d as materialized (select ref_id, issue_date, amount from rollup_deltas where ${inPeriod})
       select ref_id, sum(amount) as total from rollups r
        where ${inPeriod} and not exists (select 1 from d where d.ref_id = r.ref_id)
@@ -131,7 +131,11 @@ export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilter
                 union all
                 select ref_id, issue_date, amount from d) x
                group by ref_id, issue_date having sum(amount) <> 0) m
-       group by ref_id) a`;
+       group by ref_id`;
+  const totals = sql`(${sums}) a`;
+  // Sorting by total sums every client's months anyway: without a name filter the same pass
+  // counts them (`count(*) over ()` before the page's boundary), not a second aggregation.
+  const counted = sql`(select s.*, count(*) over () as list_total from (${sums}) s) a`;
   const months = sql`(
       select array_agg(to_char(m.issue_date, 'YYYY-MM') || '=' || m.amount::text order by m.issue_date)
         from (select issue_date, sum(amount) as amount from (
@@ -146,11 +150,12 @@ export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilter
   const withNames = Boolean(name) || request.sort === 'name';
   return {
     select: sql`a.ref_id::text as ref_id, ${withNames ? sql`g.name` : sql`(select g.name from clients g where g.id = a.ref_id)`} as name,
-                a.total::text as total, ${months} as months`,
-    from: withNames ? sql`${totals} join clients g on g.id = a.ref_id` : totals,
+                a.total::text as total, ${months} as months${name ? sql`` : sql`, a.list_total`}`,
+    from: name ? sql`${totals} join clients g on g.id = a.ref_id` : withNames ? sql`${counted} join clients g on g.id = a.ref_id` : counted,
     where: [name ? sql`g.name ilike ${containsPattern(name)}` : null],
     // every client with income is a client (clients are never deleted): the name is needed only to filter by it
     countFrom: name ? undefined : totals,
+    countInRows: !name,
   };
 }
 

@@ -101,6 +101,15 @@ test('the audit log pages forwards and back, sorts oldest first, filters by acti
   await page.getByRole('link', { name: '← Previous' }).click();
   await expect(showing(page)).toHaveText(`Showing 1–5 of ${total} events`);
 
+  // Rows per page: 25, 50 or 100 on every list longer than 25, from its first page again.
+  await page.goto('/audit');
+  const sizes = page.getByRole('navigation', { name: 'Pages' }).getByRole('group', { name: 'Rows per page' });
+  await sizes.getByRole('link', { name: '25', exact: true }).click();
+  await expect(page).toHaveURL(/[?&]limit=25(&|$)/);
+  await expect(showing(page)).toHaveText(/^Showing 1–25 of [\d,]+ events$/);
+  await expect(sizes.locator('[aria-current="true"]')).toHaveText('25');
+  await expect(rows(page, /^Audit events/)).toHaveCount(25);
+
   // Filter by one action through the form: the seven receipts, counted.
   const filters = page.getByRole('form', { name: 'Filter the audit log' });
   await filters.getByLabel('Action').fill('payment.receive');

@@ -108,6 +108,16 @@ test('a client user sees its balances and downloads its statement; the PDF closi
   await page.reload();
   await expect(page.getByRole('link', { name: /Download statement .*\(PDF\)/ }).first()).toBeVisible();
 
+  // a table's Export CSV is made in the browser from the rows shown (no data: URL in the page)
+  await page.locator('html[data-hydrated]').waitFor();
+  const statementsTable = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Statements', exact: true }) });
+  expect(await statementsTable.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toBe('#');
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), statementsTable.getByRole('link', { name: 'Export CSV' }).click()]);
+  expect(csvDownload.suggestedFilename()).toBe('statements.csv');
+  const csvLines = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\r\n');
+  expect(csvLines[0]).toBe('Period,Closing reserve,Download');
+  expect(csvLines.find((l) => l.startsWith('October 2026,'))).toMatch(/^October 2026,[^,]*,\/api\/v1\/clients\/\d+\/statements\/\d+$/);
+
   // the client chooses which emails its contact gets; the choice is kept
   const prefs = page.getByRole('form', { name: /^Email notices for / });
   await prefs.getByLabel('Rebate paid').uncheck();

@@ -10,7 +10,7 @@ import { requireSection } from '@/lib/auth/session';
 import { todayIn } from '@/lib/dates';
 import { listJobRuns } from '@/lib/job-runs';
 import { Big, displayMoney } from '@/lib/money';
-import { keysetPage, readListRequest } from '@/lib/lists/keyset';
+import { COMPACT_LIMIT, keysetPage, readListRequest } from '@/lib/lists/keyset';
 import {
   FEE_INCOME_LIST,
   feeIncomeByMonth,
@@ -37,7 +37,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   const db = getDatabase();
   const today = todayIn();
   const query: Query = toQuery(await searchParams);
-  const { request, error } = readListRequest(FEE_INCOME_LIST, query);
+  const { request, error } = readListRequest(FEE_INCOME_LIST, query, { defaultLimit: COMPACT_LIMIT });
   const shown: Query = error ? {} : query;
   const currencies = await feeIncomeCurrencies(db.sql);
   const code = request.filters.currency ?? currencies[0] ?? 'USD';
@@ -109,9 +109,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
             sort: 'name',
             value: (r) => r.clientName,
             render: (r) => (
-              <Link className="text-brand-700 underline" href={`/clients/${r.clientId}`} prefetch={false}>
+              <a className="text-brand-700 underline" href={`/clients/${r.clientId}`}>
                 {r.clientName}
-              </Link>
+              </a>
             ),
           },
           { header: 'Total', sort: 'total', value: (r) => r.total, render: (r) => displayMoney(r.total, r.currency), align: 'right' },

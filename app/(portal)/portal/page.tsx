@@ -12,7 +12,7 @@ import { requireSection } from '@/lib/auth/session';
 import { getClient } from '@/lib/clients';
 import { addDays, todayIn } from '@/lib/dates';
 import { INVOICE_LIST_STATUSES, invoiceList, invoiceListParams, invoicePage, statusWords } from '@/lib/invoices/list';
-import { readListRequest } from '@/lib/lists/keyset';
+import { readListRequest, COMPACT_LIMIT } from '@/lib/lists/keyset';
 import { displayMoney } from '@/lib/money';
 import { clientReleases, reserveForecast, reserveHistory } from '@/lib/portal';
 import { reserveReport } from '@/lib/releases';
@@ -37,7 +37,7 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
   const clientId = actor.clientId!;
   const query: Query = toQuery(await searchParams);
   delete query.clientId;
-  const { request, error } = readListRequest(invoiceList, invoiceListParams(query));
+  const { request, error } = readListRequest(invoiceList, invoiceListParams(query), { defaultLimit: COMPACT_LIMIT });
   const shown: Query = error ? {} : query;
   const db = getDatabase();
   const today = todayIn();
@@ -98,6 +98,7 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
         csvName="reserve-forecast.csv"
         rowKey={(i) => `${i.label}-${i.currency}`}
         rows={forecast.items}
+        shown={COMPACT_LIMIT}
         empty="No reserve is held."
         columns={[
           { header: 'Reserve on', value: (i) => i.label },

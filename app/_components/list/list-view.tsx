@@ -124,8 +124,12 @@ export function ListView<T>({
   );
 }
 
+/** The page sizes a list offers ("Rows: 25 · 50 · 100"), when it has more rows than the smallest. */
+const PAGE_SIZES = [25, 50, 100];
+
 export function Pager({ path, query, page }: { path: string; query: Query; page: ListPage<unknown> }) {
-  if (!page.nextCursor && !page.prevCursor && page.start <= 1) return null;
+  const sizes = page.total > PAGE_SIZES[0]! ? PAGE_SIZES : [];
+  if (!page.nextCursor && !page.prevCursor && page.start <= 1 && sizes.length === 0) return null;
   const link = 'rounded-md border border-slate-300 px-3 py-1';
   return (
     <nav aria-label="Pages" className="flex flex-wrap items-center gap-2 border-t border-slate-200 px-4 py-3 text-sm">
@@ -143,6 +147,22 @@ export function Pager({ path, query, page }: { path: string; query: Query; page:
         <Link href={listHref(path, query, { cursor: page.nextCursor })} className={link} rel="next">
           Next →
         </Link>
+      ) : null}
+      {sizes.length > 0 ? (
+        <span role="group" className="ml-auto flex items-center gap-2 text-slate-600" aria-label="Rows per page">
+          Rows:
+          {sizes.map((n) =>
+            n === page.limit ? (
+              <span key={n} aria-current="true" className="font-medium text-slate-900">
+                {n}
+              </span>
+            ) : (
+              <Link key={n} href={listHref(path, query, { limit: String(n), cursor: null })} className="text-brand-700 underline">
+                {n}
+              </Link>
+            ),
+          )}
+        </span>
       ) : null}
     </nav>
   );

@@ -22,7 +22,7 @@ import {
   type DebtorPayment,
 } from '@/lib/debtors/page-lists';
 import { DomainError } from '@/lib/errors';
-import { keysetPage, readListRequest } from '@/lib/lists/keyset';
+import { keysetPage, readListRequest, COMPACT_LIMIT } from '@/lib/lists/keyset';
 import { Big, displayMoney } from '@/lib/money';
 import { EditDebtorForm, MergeDecisionForm, RequestMergeForm } from '../forms';
 
@@ -65,8 +65,8 @@ export default async function DebtorPage({
   const pending = debtor.merges.find((m) => m.status === 'pending' && m.debtorId === debtor.id) ?? null;
   const pendingInto = debtor.merges.filter((m) => m.status === 'pending' && m.intoDebtorId === debtor.id);
 
-  const invoiceRequest = readListRequest(DEBTOR_INVOICES_LIST, show === 'invoices' ? query : {});
-  const paymentRequest = readListRequest(DEBTOR_PAYMENTS_LIST, show === 'payments' ? query : {});
+  const invoiceRequest = readListRequest(DEBTOR_INVOICES_LIST, show === 'invoices' ? query : {}, { defaultLimit: COMPACT_LIMIT });
+  const paymentRequest = readListRequest(DEBTOR_PAYMENTS_LIST, show === 'payments' ? query : {}, { defaultLimit: COMPACT_LIMIT });
   const invoices =
     show === 'invoices'
       ? await keysetPage(
