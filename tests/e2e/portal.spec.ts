@@ -114,7 +114,9 @@ test('a client user sees its balances and downloads its statement; the PDF closi
   expect(await statementsTable.getByRole('link', { name: 'Export CSV' }).getAttribute('href')).toBe('#');
   const [csvDownload] = await Promise.all([page.waitForEvent('download'), statementsTable.getByRole('link', { name: 'Export CSV' }).click()]);
   expect(csvDownload.suggestedFilename()).toBe('statements.csv');
-  const csvLines = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\r\n');
+  const csvLines = readFileSync((await csvDownload.path())!, 'utf8')
+    .trim()
+    .split('\r\n');
   expect(csvLines[0]).toBe('Period,Closing reserve,Download');
   expect(csvLines.find((l) => l.startsWith('October 2026,'))).toMatch(/^October 2026,[^,]*,\/api\/v1\/clients\/\d+\/statements\/\d+$/);
 
