@@ -48,7 +48,9 @@ export type FieldKind =
   | 'checkbox'
   | 'boolean'
   | 'list'
-  | 'array';
+  | 'array'
+  | 'iban'
+  | 'bic';
 
 export interface FieldInfo {
   kind: FieldKind;
@@ -73,7 +75,8 @@ function pipedInto(schema: z.ZodType): z.ZodType | undefined {
   return def.type === 'pipe' && def.in?._zod.def.type === 'transform' ? def.out : undefined;
 }
 
-function described<S extends z.ZodType>(schema: S, info: FieldInfo): S {
+/** Records what kind of field a schema is, for `fieldInfo` (also used by the field schemas of lib/validation/bank.ts and the return codes). */
+export function described<S extends z.ZodType>(schema: S, info: FieldInfo): S {
   fieldInfos.set(schema, info);
   const inner = pipedInto(schema);
   if (inner) fieldInfos.set(inner, info);
@@ -101,7 +104,7 @@ export function issueCode(issue: z.core.$ZodIssue): string | undefined {
 
 type Issue = { input: unknown };
 /** "is required" when nothing was sent, otherwise `invalid`. */
-const requiredOr = (label: string, invalid: string) => (issue: Issue) =>
+export const requiredOr = (label: string, invalid: string) => (issue: Issue) =>
   issue.input === undefined || issue.input === null || issue.input === '' ? `${label} is required` : `${label} ${invalid}`;
 
 /** Strings from forms and JSON alike; numbers (JSON) are accepted for counts and ids only. */

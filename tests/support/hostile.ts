@@ -358,6 +358,22 @@ function invalidPool(node: Node, key: string, surface: Surface): unknown[] {
         pool = [NUL, LONE_HIGH, LONE_LOW, 'bell\u0007', 'esc\u001b[31m', 'x'.repeat((info.max ?? 500) + 1), 42, ...wrongShapes];
         if ((info.max ?? 500) < 100_000) pool.push(long);
         break;
+      case 'iban':
+        pool = [
+          'DE89370400440532013001',
+          'DE8937040044053201300',
+          'US12345678901234567890',
+          'DE89 3704 0044 0532 0130 0O',
+          'IBAN',
+          'DE00370400440532013000',
+          NUL,
+          42,
+          ...wrongShapes,
+        ];
+        break;
+      case 'bic':
+        pool = ['DEUTDEF', 'DEUTDEFF5', 'DEUT12FF', 'DEUT-DE-FF', 'ÄEUTDEFF', NUL, 42, ...wrongShapes];
+        break;
       case 'email':
         pool = ['not-an-email', '@example.com', 'a@b', 'a b@c.com', 'a@b@c.com', 'x\u0000@y.com', `${'x'.repeat(300)}@example.com`, 42, ...wrongShapes];
         break;
@@ -440,6 +456,10 @@ function validValue(node: Node, key: string, ctx: GenContext): unknown {
         return '10';
       case 'text':
         return `Hostile input ${rng.int(1_000_000)}`.slice(0, info.max ?? 500);
+      case 'iban':
+        return rng.pick(['DE89370400440532013000', 'NL91ABNA0417164300']);
+      case 'bic':
+        return rng.pick(['DEUTDEFF', 'ABNANL2A']);
       case 'email':
         return `hostile-${rng.int(1_000_000)}@example.com`;
       case 'choice':
@@ -517,6 +537,10 @@ function maybeValue(node: Node, key: string, ctx: GenContext): unknown {
         return rng.pick(['0', '3650', '999999', '000030']);
       case 'text':
         return rng.chance(0.2) ? 'y'.repeat(info.max ?? 500) : rng.pick(ctx.surface === 'form' ? [...HOSTILE_TEXT, LONE_HIGH, LONE_LOW] : HOSTILE_TEXT);
+      case 'iban':
+        return rng.pick(['de89 3704 0044 0532 0130 00', ' GB82 WEST 1234 5698 7654 32 ', 'FR1420041010050500013M02606']);
+      case 'bic':
+        return rng.pick(['deutdeff', 'DEUTDEFF500', ' ABNA NL2A ']);
       case 'email':
         return rng.pick(['x+tag@example.co.uk', 'UPPER@EXAMPLE.COM', 'ü@example.com']);
       case 'choice':
