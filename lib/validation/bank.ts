@@ -9,6 +9,103 @@ import { described, requiredOr } from './fields';
  */
 export { isRoutingNumber } from '../releases/nacha';
 
+/**
+ * The length of an IBAN per country, for every country of SWIFT's IBAN registry (ISO 13616): a
+ * payout by ISO 20022 credit transfer may go to any IBAN account (issue 14); SEPA_IBAN_LENGTHS
+ * below is the subset whose EUR payments are SEPA credit transfers.
+ */
+export const IBAN_LENGTHS: Readonly<Record<string, number>> = Object.freeze({
+  AD: 24,
+  AE: 23,
+  AL: 28,
+  AT: 20,
+  AZ: 28,
+  BA: 20,
+  BE: 16,
+  BG: 22,
+  BH: 22,
+  BI: 27,
+  BR: 29,
+  BY: 28,
+  CH: 21,
+  CR: 22,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DJ: 27,
+  DK: 18,
+  DO: 28,
+  EE: 20,
+  EG: 29,
+  ES: 24,
+  FI: 18,
+  FK: 18,
+  FO: 18,
+  FR: 27,
+  GB: 22,
+  GE: 22,
+  GI: 23,
+  GL: 18,
+  GR: 27,
+  GT: 28,
+  HN: 28,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IL: 23,
+  IQ: 23,
+  IS: 26,
+  IT: 27,
+  JO: 30,
+  KW: 30,
+  KZ: 20,
+  LB: 28,
+  LC: 32,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  LY: 25,
+  MC: 27,
+  MD: 24,
+  ME: 22,
+  MK: 19,
+  MN: 20,
+  MR: 27,
+  MT: 31,
+  MU: 30,
+  NI: 28,
+  NL: 18,
+  NO: 15,
+  OM: 23,
+  PK: 24,
+  PL: 28,
+  PS: 29,
+  PT: 25,
+  QA: 29,
+  RO: 24,
+  RS: 22,
+  RU: 33,
+  SA: 24,
+  SC: 31,
+  SD: 18,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  SO: 23,
+  ST: 25,
+  SV: 28,
+  TL: 23,
+  TN: 24,
+  TR: 26,
+  UA: 29,
+  VA: 22,
+  VG: 24,
+  XK: 20,
+  YE: 30,
+});
+
 /*
  * IBAN length per country, for the countries in the geographical scope of the SEPA schemes
  * (ISO 13616; lengths from SWIFT's IBAN registry). The EU-27, Iceland, Liechtenstein, Norway,
@@ -73,7 +170,7 @@ export function formatIban(value: string): string {
   return normalizeIban(value).replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-/** Why an IBAN is refused, for the message; null when it is a valid IBAN of a SEPA country. */
+/** Why an IBAN is refused, for the message; null when it is a valid IBAN. */
 export type IbanProblem =
   | { problem: 'shape' }
   | { problem: 'country'; country: string }
@@ -104,7 +201,7 @@ export function ibanProblem(value: string): IbanProblem | null {
   const iban = normalizeIban(value);
   if (!IBAN_SHAPE.test(iban)) return { problem: 'shape' };
   const country = iban.slice(0, 2);
-  const expected = SEPA_IBAN_LENGTHS[country];
+  const expected = IBAN_LENGTHS[country];
   if (expected === undefined) return { problem: 'country', country };
   if (iban.length !== expected) return { problem: 'length', country, expected, actual: iban.length };
   // ISO 13616: check digits are 02–98 ("00", "01", "99" never come out of the computation)
@@ -113,9 +210,18 @@ export function ibanProblem(value: string): IbanProblem | null {
   return null;
 }
 
-/** A valid IBAN of a SEPA country: its country's length and matching check digits (spaces and lower case as typed are fine). */
+/**
+ * A valid IBAN in its electronic form (capitals and digits, no spaces — what a payment file
+ * carries; `normalizeIban` turns what a person typed into it): its country's length and matching
+ * check digits.
+ */
 export function isValidIban(value: unknown): value is string {
-  return typeof value === 'string' && ibanProblem(value) === null;
+  return typeof value === 'string' && value === normalizeIban(value) && ibanProblem(value) === null;
+}
+
+/** A valid IBAN of a country in the SEPA schemes' scope (a EUR payment to it is a SEPA credit transfer). */
+export function isSepaIban(value: unknown): value is string {
+  return isValidIban(value) && SEPA_IBAN_LENGTHS[value.slice(0, 2)] !== undefined;
 }
 
 /** A BIC in its electronic form: no spaces, upper case. */
@@ -123,12 +229,14 @@ export function normalizeBic(value: string): string {
   return value.replace(/\s+/g, '').toUpperCase();
 }
 
-// ISO 9362: party prefix (4), country code (2 letters), party suffix (2), optional branch (3)
-const BIC_SHAPE = /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/;
-
-/** A BIC (ISO 9362): 8 or 11 letters and digits, the 5th and 6th a country code ("DEUTDEFF", "DEUTDEFF500"). Case as typed is fine. */
+/**
+ * A BIC (ISO 9362) in its electronic form, 8 or 11 characters: bank code (4 letters), country (2
+ * letters), location (2: the first never 0 or 1, the second never the letter O), optional branch
+ * (3) — the ISO 20022 schemas' BICIdentifier, so a BIC that passes here passes a pain.001 file's
+ * schema. `normalizeBic` turns what a person typed into this form.
+ */
 export function isValidBic(value: unknown): value is string {
-  return typeof value === 'string' && BIC_SHAPE.test(normalizeBic(value));
+  return typeof value === 'string' && /^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$/.test(value);
 }
 
 const MASK = '••••';
@@ -153,7 +261,7 @@ function ibanMessage(label: string, problem: IbanProblem): string {
     case 'shape':
       return `${label} must start with a two-letter country code and two check digits, then letters and digits, e.g. DE89 3704 0044 0532 0130 00`;
     case 'country':
-      return `${label} is not valid: ${problem.country} is not a SEPA country`;
+      return `${label} is not valid: ${problem.country} is not a country that uses IBANs`;
     case 'length':
       return `${label} is not valid: a ${problem.country} IBAN has ${problem.expected} characters, this one has ${problem.actual}`;
     case 'checksum':
@@ -162,7 +270,7 @@ function ibanMessage(label: string, problem: IbanProblem): string {
 }
 
 /**
- * An IBAN of a SEPA country, as typed (spaces, lower case) or sent by the API; output in its
+ * An IBAN, as typed (spaces, lower case) or sent by the API; output in its
  * electronic form ("DE89370400440532013000"). Each refusal says what is wrong in words.
  */
 export function iban(label = 'IBAN') {
@@ -196,7 +304,11 @@ export function bic(label = 'BIC') {
         .string({ error: requiredOr(label, 'must be 8 or 11 letters and digits, e.g. DEUTDEFF') })
         .min(1, { error: `${label} is required` })
         .refine((v) => /^[A-Z0-9]{8}([A-Z0-9]{3})?$/.test(v), { error: `${label} must be 8 or 11 letters and digits, e.g. DEUTDEFF`, abort: true })
-        .refine(isValidBic, { error: `${label} is not valid: its 5th and 6th characters must be a country code, e.g. DE in DEUTDEFF` }),
+        .refine((v) => /^[A-Z0-9]{4}[A-Z]{2}/.test(v), {
+          error: `${label} is not valid: its 5th and 6th characters must be a country code, e.g. DE in DEUTDEFF`,
+          abort: true,
+        })
+        .refine(isValidBic, { error: `${label} is not valid: a BIC is a 4-letter bank code, the country, then 2 and optionally 3 letters or digits` }),
     ),
     { kind: 'bic', label },
   );

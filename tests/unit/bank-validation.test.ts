@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { isRoutingNumber as nachaRoutingCheck } from '../../lib/releases/nacha';
 import {
+  IBAN_LENGTHS,
   SEPA_IBAN_LENGTHS,
   bic,
   formatIban,
@@ -9,8 +10,10 @@ import {
   ibanProblem,
   isRoutingNumber,
   isValidBic,
+  isSepaIban,
   isValidIban,
   maskAccount,
+  normalizeBic,
   normalizeIban,
 } from '../../lib/validation/bank';
 import { fieldInfo } from '../../lib/validation/fields';
@@ -31,10 +34,13 @@ describe('IBAN', () => {
     }
   });
 
-  it('accepts an IBAN as printed or typed: spaces and lower case', () => {
-    expect(isValidIban('DE89 3704 0044 0532 0130 00')).toBe(true);
-    expect(isValidIban(' gb82 west 1234 5698 7654 32 ')).toBe(true);
-    expect(isValidIban('fr14 2004 1010 0505 0001 3m02 606')).toBe(true);
+  it('accepts an IBAN as printed or typed once in its electronic form (ibanProblem and the field take it as typed)', () => {
+    for (const typed of ['DE89 3704 0044 0532 0130 00', ' gb82 west 1234 5698 7654 32 ', 'fr14 2004 1010 0505 0001 3m02 606']) {
+      expect(ibanProblem(typed)).toBeNull();
+      expect(isValidIban(normalizeIban(typed))).toBe(true);
+      // a payment file carries the electronic form only
+      expect(isValidIban(typed)).toBe(false);
+    }
   });
 
   it('refuses an IBAN with one digit changed: the check digits no longer match', () => {
@@ -61,8 +67,13 @@ describe('IBAN', () => {
     expect(ibanProblem('DE91ABNA0417164300')).toMatchObject({ problem: 'length', expected: 22, actual: 18 });
   });
 
-  it('refuses a valid IBAN of a country outside SEPA, and what is not an IBAN at all', () => {
-    expect(ibanProblem('TR330006100519786457841326')).toEqual({ problem: 'country', country: 'TR' });
+  it('takes an IBAN of any registry country (SEPA or not), and refuses what is not an IBAN at all', () => {
+    // Turkey uses IBANs but is outside SEPA: a payout by ISO 20022 credit transfer, not a SEPA one
+    expect(ibanProblem('TR330006100519786457841326')).toBeNull();
+    expect(isValidIban('TR330006100519786457841326')).toBe(true);
+    expect(isSepaIban('TR330006100519786457841326')).toBe(false);
+    expect(isSepaIban('DE89370400440532013000')).toBe(true);
+    expect(IBAN_LENGTHS.TR).toBe(26);
     expect(ibanProblem('US12345678901234567890')).toEqual({ problem: 'country', country: 'US' });
     expect(ibanProblem('')).toEqual({ problem: 'shape' });
     expect(ibanProblem('8937040044053201300DE')).toEqual({ problem: 'shape' });
@@ -89,7 +100,9 @@ describe('IBAN', () => {
 
 describe('BIC', () => {
   it('accepts 8 and 11 characters of the ISO 9362 shape, in any case', () => {
-    for (const value of ['DEUTDEFF', 'DEUTDEFF500', 'ABNANL2A', 'NWBKGB2L', 'BNPAFRPPXXX', 'deutdeff', ' DEUT DE FF ']) expect(isValidBic(value)).toBe(true);
+    for (const value of ['DEUTDEFF', 'DEUTDEFF500', 'ABNANL2A', 'NWBKGB2L', 'BNPAFRPPXXX']) expect(isValidBic(value)).toBe(true);
+    // as typed, once normalized (the bic() field does it)
+    for (const value of ['deutdeff', ' DEUT DE FF ']) expect([isValidBic(value), isValidBic(normalizeBic(value))]).toEqual([false, true]);
   });
 
   it('refuses other lengths, a country code that is not letters, and punctuation', () => {
@@ -134,7 +147,7 @@ describe('field schemas', () => {
   it('iban() says in words what is wrong, naming the field', () => {
     expect(parse(iban('IBAN'), 'DE89370400440532013001')).toEqual({ ok: false, message: 'IBAN is not valid: its check digits do not match' });
     expect(parse(iban('IBAN'), 'DE8937040044053201300')).toEqual({ ok: false, message: 'IBAN is not valid: a DE IBAN has 22 characters, this one has 21' });
-    expect(parse(iban('IBAN'), 'TR330006100519786457841326')).toEqual({ ok: false, message: 'IBAN is not valid: TR is not a SEPA country' });
+    expect(parse(iban('IBAN'), 'US12345678901234567890')).toEqual({ ok: false, message: 'IBAN is not valid: US is not a country that uses IBANs' });
     expect(parse(iban('Payout IBAN'), '12345678')).toEqual({
       ok: false,
       message: 'Payout IBAN must start with a two-letter country code and two check digits, then letters and digits, e.g. DE89 3704 0044 0532 0130 00',
