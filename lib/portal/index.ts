@@ -105,8 +105,9 @@ function dayBefore(date: string): string {
 
 /**
  * When the reserve held today is expected back: each invoice's and tranche's reserve, its due or
- * maturity date, the debtor's average days late on the invoices it paid, the risk tier's holding
- * period and the client's release cadence (lib/portal/forecast.ts does the dating).
+ * maturity date, the debtor's average days late on the invoices it paid and how many it paid (the
+ * average counts only from MIN_HISTORY), the risk tier's holding period and the client's release
+ * cadence (lib/portal/forecast.ts does the dating).
  */
 export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, today: string = todayIn()) {
   requirePermission(actor, 'portfolio.read');
@@ -126,6 +127,7 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
       settled_date: string | null;
       matures_on: string | null;
       days_late: number | null;
+      settled_invoices: number | null;
     }[]
   >`
     with held as (
@@ -134,12 +136,14 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
        where a.client_id = ${clientId} and not l.accrual
        group by 1, 2, 3 having sum(-l.amount) > 0
     ),
-    -- each debtor's average days late on the invoices it settled, from the kept per-debtor roll-up
+    -- each debtor's average days late on the invoices it settled, and how many that is (the
+    -- forecast uses the average only from MIN_HISTORY of them), from the kept per-debtor roll-up
     -- (lib/reports/rollups.ts: folded rows plus deltas), not a pass over the debtor's history
     mine as (select distinct debtor_id from invoices where client_id = ${clientId} and status in ('funded', 'disputed')),
     -- materialized: once per debtor, not once per reserve row (inlined, Postgres re-read it for each)
     lateness as materialized (
-      select r.ref_id as debtor_id, round(sum(r.days_beyond_terms)::numeric / sum(r.settled_invoices))::int as days_late
+      select r.ref_id as debtor_id, round(sum(r.days_beyond_terms)::numeric / sum(r.settled_invoices))::int as days_late,
+             sum(r.settled_invoices)::int as settled_invoices
         from (select ref_id, settled_invoices, days_beyond_terms from rollups
                where grain = ${ROLLUP_GRAIN.debtorExposure} and ref_id in (select debtor_id from mine)
               union all
@@ -156,7 +160,7 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
                 when i.settled_date is not null then 'settled'
                 when i.status = 'disputed' then 'disputed'
                 else 'open' end as status,
-           i.due_date, i.settled_date, t.matures_on, lt.days_late
+           i.due_date, i.settled_date, t.matures_on, lt.days_late, lt.settled_invoices
       from held h
       left join invoices i on i.id = h.invoice_id
       left join reserve_tranches t on t.id = h.tranche_id
@@ -171,6 +175,7 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
     settledDate: r.settled_date,
     maturesOn: r.matures_on,
     debtorDaysLate: r.days_late,
+    debtorSettledInvoices: r.settled_invoices,
   }));
   return { schedule, holdDays, ...forecastReserve(sources, { today, holdDays, schedule }) };
 }

@@ -45,18 +45,28 @@ describe('client portal data', () => {
     expect(advice).toMatchObject({ subject: expect.stringContaining('1900.00 USD'), sentTo: ['ap@portal.test'] });
     expect(advice.text).toContain(`Invoice ${paid.number}`);
 
-    // the open invoice: due 2026-03-01, and this debtor paid the other 29 days early — so it is
-    // expected as soon as now, back at the next biweekly cycle
+    // the open invoice: due 2026-03-01, 14 days past due on 2026-03-15 — expected from today, back at
+    // the next biweekly cycle; that this debtor paid its one other invoice 29 days early is too little
+    // history to read as a habit (MIN_HISTORY), and an overdue invoice is never dated before today
     const forecast = await reserveForecast(t.database, Number(client.id), me, '2026-03-15');
     expect(forecast.items).toEqual([
       expect.objectContaining({
         label: `Invoice ${open.number}`,
         held: '1000.00',
         expectedBack: '2026-03-27',
-        why: 'due 2026-03-01; this debtor pays 29 days early on average',
+        why: '14 days past due on 2026-03-15; expected from today',
       }),
     ]);
     expect(forecast.buckets).toEqual([{ month: '2026-03', currency: 'USD', amount: '1000.00' }]);
+    // before it is due, the roll-up's count of the debtor's settled invoices says why its average is not used
+    const early = await reserveForecast(t.database, Number(client.id), me, '2026-02-20');
+    expect(early.items).toEqual([
+      expect.objectContaining({
+        label: `Invoice ${open.number}`,
+        expectedBack: '2026-03-13',
+        why: 'due 2026-03-01; too little payment history for this debtor to adjust (1 paid invoice)',
+      }),
+    ]);
 
     // strictly its own client: everything about another client is 404
     for (const call of [
