@@ -13,6 +13,11 @@ export interface RebateAdviceData {
   held: string;
 }
 
+/** The PDF the outbox attaches when it sends this email (lib/notifications/attachments.ts, lib/portal/advice.ts adviceFilename). */
+export function adviceAttachmentName(releaseId: string): string {
+  return `rebate-advice-${releaseId}.pdf`;
+}
+
 /** SPEC 5.3: the rebate advice sent when a reserve release is paid. */
 export function rebateAdvice(d: RebateAdviceData): RenderedEmail {
   const subject = `Rebate of ${d.amount} ${d.currency} paid — release ${d.releaseId}`;
@@ -30,7 +35,8 @@ export function rebateAdvice(d: RebateAdviceData): RenderedEmail {
 <h3 style="font-size:14px;margin:16px 0 4px">Reserve released from</h3>
 <table style="border-collapse:collapse;width:100%;font-size:13px">${rows(d.sources)}</table>
 ${d.offsets.length ? `<h3 style="font-size:14px;margin:16px 0 4px">Taken out before payment</h3><table style="border-collapse:collapse;width:100%;font-size:13px">${rows(d.offsets)}</table>` : ''}
-<p style="margin-top:16px">Paid to you: <strong>${escapeHtml(d.amount)} ${escapeHtml(d.currency)}</strong>. Reserve still held after this release: ${escapeHtml(d.held)} ${escapeHtml(d.currency)}.</p>`,
+<p style="margin-top:16px">Paid to you: <strong>${escapeHtml(d.amount)} ${escapeHtml(d.currency)}</strong>. Reserve still held after this release: ${escapeHtml(d.held)} ${escapeHtml(d.currency)}.</p>
+<p>The advice, with the invoices behind this amount (face value, collected, fees, reserve released), is attached as a PDF (${escapeHtml(adviceAttachmentName(d.releaseId))}) and is in your portal.</p>`,
   );
   const text = `Dear ${d.clientName},
 
@@ -41,6 +47,8 @@ ${d.sources.map((s) => `  ${s.label}: ${s.amount} ${d.currency}`).join('\n')}
 ${d.offsets.length ? `\nTaken out before payment:\n${d.offsets.map((s) => `  ${s.label}: ${s.amount} ${d.currency}`).join('\n')}\n` : ''}
 Paid to you: ${d.amount} ${d.currency}
 Reserve still held after this release: ${d.held} ${d.currency}
+
+The advice, with the invoices behind this amount (face value, collected, fees, reserve released), is attached as a PDF (${adviceAttachmentName(d.releaseId)}) and is in your portal.
 `;
   return { subject, html, text };
 }

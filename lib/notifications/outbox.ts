@@ -5,7 +5,8 @@ import { recordAudit } from '../audit';
 import { systemActor, type Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
 import { refused } from '../errors';
-import type { MailTransport } from './transport';
+import { adviceRelease, attachmentsFor } from './attachments';
+import type { MailAttachment, MailTransport } from './transport';
 
 export const MAX_ATTEMPTS = 6;
 
@@ -84,12 +85,24 @@ export interface SendReport {
   failed: number;
 }
 
-type Claimed = { id: string; to: string; subject: string; html: string; text: string; attempts: number };
+type Claimed = {
+  id: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  attempts: number;
+  template: string;
+  dedupe_key: string | null;
+  client_id: string | null;
+};
 
 /**
  * Sends what is due. Rows are claimed with a lease (status `sending`, `locked_until`) in their
  * own committed statement, so two workers never send the same row and a worker that dies
- * mid-send leaves rows that are claimed again when the lease runs out.
+ * mid-send leaves rows that are claimed again when the lease runs out. A rebate advice is sent
+ * with its PDF (./attachments.ts: built now, once per release in a batch); if the PDF cannot be
+ * built the email is not sent without it — it is retried like a refused send, the reason kept.
  */
 export async function sendDueEmails(database: Database, transport: MailTransport, options: { batch?: number } = {}): Promise<SendReport> {
   const report: SendReport = { sent: 0, retrying: 0, failed: 0 };
@@ -100,11 +113,29 @@ export async function sendDueEmails(database: Database, transport: MailTransport
         where (status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and locked_until < now())
         order by id limit ${options.batch ?? 50}
         for update skip locked)
-    returning o.id, o."to", o.subject, o.html, o.text, o.attempts`;
+    returning o.id, o."to", o.subject, o.html, o.text, o.attempts, o.template, o.dedupe_key, o.client_id`;
+  // one PDF per release however many of its contacts are in this batch
+  const built = new Map<string, Promise<MailAttachment[]>>();
+  const attachments = (mail: Claimed) => {
+    const row = { template: mail.template, dedupeKey: mail.dedupe_key, clientId: mail.client_id === null ? null : Number(mail.client_id) };
+    const release = adviceRelease(row);
+    if (!release) return Promise.resolve([]);
+    const key = `${release.clientId}:${release.releaseId}`;
+    if (!built.has(key)) built.set(key, attachmentsFor(database, row));
+    return built.get(key)!;
+  };
   const outcomes: { id: string; to: string; outcome: 'sent' | 'retrying' | 'failed'; error?: string }[] = [];
   for (const mail of claimed) {
     try {
-      const { messageId } = await transport.send({ id: Number(mail.id), to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+      const files = await attachments(mail);
+      const { messageId } = await transport.send({
+        id: Number(mail.id),
+        to: mail.to,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        ...(files.length > 0 ? { attachments: files } : {}),
+      });
       await database.sql`
         update email_outbox set status = 'sent', sent_at = now(), message_id = ${messageId}, locked_until = null, last_error = null
          where id = ${mail.id}`;

@@ -2,12 +2,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 
+/** A file sent with an email (the rebate advice's PDF): built when the email is sent, never stored in the outbox. */
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
 export interface OutgoingMail {
   id: number;
   to: string;
   subject: string;
   html: string;
   text: string;
+  attachments?: MailAttachment[];
 }
 
 export interface MailTransport {
@@ -29,7 +37,14 @@ export function createTransport(smtpUrl: string | null = process.env.SMTP_URL ||
     return {
       describe: `SMTP ${new URL(smtpUrl).host}`,
       async send(mail) {
-        const info = await transporter.sendMail({ from: MAIL_FROM(), to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+        const info = await transporter.sendMail({
+          from: MAIL_FROM(),
+          to: mail.to,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          attachments: mail.attachments,
+        });
         return { messageId: String(info.messageId) };
       },
       close: () => transporter.close(),
@@ -40,7 +55,14 @@ export function createTransport(smtpUrl: string | null = process.env.SMTP_URL ||
   return {
     describe: `files in ${dir}`,
     async send(mail) {
-      const info = await transporter.sendMail({ from: MAIL_FROM(), to: mail.to, subject: mail.subject, html: mail.html, text: mail.text });
+      const info = await transporter.sendMail({
+        from: MAIL_FROM(),
+        to: mail.to,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        attachments: mail.attachments,
+      });
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, `${String(mail.id).padStart(8, '0')}.eml`), info.message as Buffer);
       return { messageId: String(info.messageId) };

@@ -6,6 +6,8 @@ import { notFound } from '../errors';
 import { moneyOut } from '../money';
 import { loadReleaseTerms } from '../releases/state';
 import { ROLLUP_GRAIN } from '../reports/rollups';
+import { adviceDownloadPath, adviceFilename, loadAdvice, type AdviceDetail } from './advice';
+import { renderAdvicePdf } from './advice-pdf';
 import { forecastReserve, type Cadence, type ForecastSource } from './forecast';
 
 /**
@@ -52,14 +54,21 @@ export interface RebateAdvice {
   text: string;
   sentTo: string[];
   queuedAt: string;
+  /** the advice itself: the invoices behind the amount, offsets, holdbacks, totals (lib/portal/advice.ts) */
+  detail: AdviceDetail;
+  /** its PDF (GET …/clients/{id}/releases/{releaseId}/advice.pdf) */
+  downloadUrl: string;
 }
 
-/** The rebate advice of one of the client's paid releases, as emailed to its contacts. */
+/**
+ * The rebate advice of one of the client's paid releases: the email its contacts were sent and
+ * the advice's figures from the ledger (loadAdvice) — the one source of the portal's advice page,
+ * its PDF and (through loadAdvice) the PDF attached to the email.
+ */
 export async function rebateAdvice(tx: Tx, clientId: number, releaseId: number, actor: Actor): Promise<RebateAdvice> {
   requirePermission(actor, 'portfolio.read');
   assertClientScope(actor, clientId, 'Release');
-  const [release] = await tx.sql<{ id: string }[]>`select id from releases where id = ${releaseId} and client_id = ${clientId} and status = 'paid'`;
-  if (!release) throw notFound('Release', releaseId);
+  const detail = await loadAdvice(tx, clientId, releaseId);
   const mails = await tx.sql<{ to: string; subject: string; html: string; text: string; created_at: string }[]>`
     select "to", subject, html, text, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as created_at
       from email_outbox where template = 'rebate_advice' and client_id = ${clientId} and dedupe_key like ${`rebate:${releaseId}:%`} order by id`;
@@ -71,7 +80,15 @@ export async function rebateAdvice(tx: Tx, clientId: number, releaseId: number, 
     text: mails[0]!.text,
     sentTo: mails.map((m) => m.to),
     queuedAt: mails[0]!.created_at,
+    detail,
+    downloadUrl: adviceDownloadPath(clientId, releaseId),
   };
+}
+
+/** The advice as a PDF, for whoever may read it (rebateAdvice's rules: a client user its own, else 404). */
+export async function rebateAdvicePdf(tx: Tx, clientId: number, releaseId: number, actor: Actor): Promise<{ pdf: Buffer; filename: string }> {
+  const advice = await rebateAdvice(tx, clientId, releaseId, actor);
+  return { pdf: await renderAdvicePdf(advice.detail), filename: adviceFilename(releaseId) };
 }
 
 export interface ReservePoint {

@@ -8,6 +8,9 @@ import { queueEmails, type QueuedEmail } from '../notifications/outbox';
 import { recipientsFor } from '../notifications/preferences';
 import { computeReleasable, drawPlan, type Releasable, type ReleaseState } from './releasable';
 
+/** The offsets' words, in the rebate email and the advice (lib/portal/advice.ts) alike. */
+export const OFFSET_LABELS = { fees: 'Fees not covered at settlement', clientDue: 'Chargebacks owed' } as const;
+
 export interface ReleaseToPay {
   id: number;
   clientId: number;
@@ -96,8 +99,8 @@ export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor):
     const labels = new Map(state.sources.map((s) => [`${s.kind}:${s.id}`, s.label]));
     const sources = plan.map((p) => ({ label: labels.get(`${p.kind}:${p.sourceId}`) ?? 'Reserve', amount: formatMoney(p.amount, c) }));
     const offsets = [
-      ...(result.offsets.fees.gt(0) ? [{ label: 'Fees not covered at settlement', amount: formatMoney(result.offsets.fees, c) }] : []),
-      ...(result.offsets.clientDue.gt(0) ? [{ label: 'Chargebacks owed', amount: formatMoney(result.offsets.clientDue, c) }] : []),
+      ...(result.offsets.fees.gt(0) ? [{ label: OFFSET_LABELS.fees, amount: formatMoney(result.offsets.fees, c) }] : []),
+      ...(result.offsets.clientDue.gt(0) ? [{ label: OFFSET_LABELS.clientDue, amount: formatMoney(result.offsets.clientDue, c) }] : []),
     ];
     const heldAfter = result.held.minus(plan.reduce((t, p) => t.plus(p.amount), ZERO));
     const data = {

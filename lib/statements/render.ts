@@ -1,57 +1,33 @@
-import PDFDocument from 'pdfkit';
-import { type Big, groupedMoney } from '../money';
+import { groupedMoney } from '../money';
+import { CONTENT_WIDTH, MARGIN, MUTED, PdfWriter, createPdf, type Doc, type TableColumn } from '../pdf/layout';
 import { CATEGORY_LABELS, CATEGORY_ORDER, type CurrencyStatement, type Statement } from './model';
 import { describePeriod } from './period';
 
 /**
- * The statement as a PDF (pdfkit): A4, a header with the factor and the client on every page,
- * "page n of m" footers, one section per currency — summary, every movement with its running
- * balance, fees, releases — and the totals. Amounts are formatted from Big, never from a JS
- * number. The document date is the period's end, so the same figures give the same bytes.
+ * The statement as a PDF (pdfkit, the shared layout of lib/pdf/layout.ts): A4, a header with the
+ * factor and the client on every page, "page n of m" footers, one section per currency — summary,
+ * every movement with its running balance, fees, releases — and the totals. Amounts are formatted
+ * from Big, never from a JS number. The document date is the period's end, so the same figures
+ * give the same bytes.
  */
 
-const PAGE = { width: 595.28, height: 841.89 };
-const MARGIN = { top: 78, bottom: 56, left: 48, right: 48 };
-const CONTENT_WIDTH = PAGE.width - MARGIN.left - MARGIN.right;
-const BOTTOM = PAGE.height - MARGIN.bottom;
-const INK = '#0f172a';
-const MUTED = '#64748b';
-const RULE = '#cbd5e1';
-const BRAND = '#0f766e';
-
-/** Movement table columns (x offsets from the left margin and widths, in points). */
+/** Movement table columns (widths in points). */
 const COLUMNS = [
   { key: 'date', header: 'Date', width: 60, align: 'left' },
   { key: 'description', header: 'Description', width: 205, align: 'left' },
   { key: 'reference', header: 'Invoice', width: 78, align: 'left' },
   { key: 'amount', header: 'Amount', width: 74, align: 'right' },
   { key: 'balance', header: 'Balance', width: 82, align: 'right' },
-] as const;
+] as const satisfies readonly TableColumn<string>[];
 type ColumnKey = (typeof COLUMNS)[number]['key'];
-
-type Doc = PDFKit.PDFDocument;
 
 export async function renderStatementPdf(statement: Statement): Promise<Buffer> {
   const { period, client, factorName } = statement;
-  const doc: Doc = new PDFDocument({
-    size: 'A4',
-    margins: MARGIN,
-    bufferPages: true,
-    compress: true,
-    info: {
-      Title: `Reserve statement ${client.name} ${period.from} to ${period.to}`,
-      Author: factorName,
-      Subject: `Reserve statement for ${describePeriod(period)}`,
-      Creator: 'Holdback',
-      Producer: 'Holdback',
-      CreationDate: new Date(`${period.to}T00:00:00Z`),
-    },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const finished = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
+  const { doc, finished } = createPdf({
+    title: `Reserve statement ${client.name} ${period.from} to ${period.to}`,
+    author: factorName,
+    subject: `Reserve statement for ${describePeriod(period)}`,
+    date: period.to,
   });
 
   const w = new Writer(doc, statement);
@@ -62,147 +38,42 @@ export async function renderStatementPdf(statement: Statement): Promise<Buffer> 
   }
   for (const section of statement.currencies) w.currencySection(section);
   w.closingNote();
-  w.footers();
+  w.footers(`${factorName} · reserve statement ${period.from} to ${period.to}`);
   doc.end();
   return finished;
 }
 
-class Writer {
-  y = MARGIN.top;
-  /** the table whose header is repeated on a new page, if one is being drawn */
-  private repeatHeader: (() => void) | null = null;
-
+class Writer extends PdfWriter {
   constructor(
-    private readonly doc: Doc,
+    doc: Doc,
     private readonly statement: Statement,
-  ) {}
-
-  private text(
-    value: string,
-    x: number,
-    y: number,
-    options: { width: number; align?: 'left' | 'right' | 'center'; font?: string; size?: number; color?: string },
   ) {
-    // One line placed by hand (no width: pdfkit's line wrapper is most of a row's cost).
-    this.doc
-      .font(options.font ?? 'Helvetica')
-      .fontSize(options.size ?? 9)
-      .fillColor(options.color ?? INK);
-    // Measured once: cut to the width if too long, and placed by the width for right alignment.
-    let shown = value;
-    let width = this.doc.widthOfString(shown);
-    if (width > options.width) {
-      shown = fit(this.doc, value, options.width);
-      width = this.doc.widthOfString(shown);
-    }
-    const free = options.width - width;
-    const left = options.align === 'right' ? x + free : options.align === 'center' ? x + free / 2 : x;
-    this.doc.text(shown, left, y, { lineBreak: false });
+    super(doc);
   }
 
-  private rule(y: number, color = RULE, width = 0.5) {
-    this.doc
-      .moveTo(MARGIN.left, y)
-      .lineTo(PAGE.width - MARGIN.right, y)
-      .lineWidth(width)
-      .strokeColor(color)
-      .stroke();
-  }
-
-  /** Starts a new page when `height` does not fit; repeats the current table's header there. */
-  private ensure(height: number) {
-    if (this.y + height <= BOTTOM) return;
-    this.doc.addPage();
-    this.pageHeader();
-    this.y = MARGIN.top;
-    this.repeatHeader?.();
-  }
-
-  pageHeader() {
+  override pageHeader() {
     const { factorName, client, period } = this.statement;
-    this.text(factorName, MARGIN.left, 30, { width: CONTENT_WIDTH / 2, font: 'Helvetica-Bold', size: 12, color: BRAND });
-    this.text('Reserve statement', MARGIN.left + CONTENT_WIDTH / 2, 30, { width: CONTENT_WIDTH / 2, align: 'right', font: 'Helvetica-Bold', size: 12 });
-    this.text(`${client.name} (client ${client.id})`, MARGIN.left, 47, { width: CONTENT_WIDTH * 0.6, size: 9, color: MUTED });
-    this.text(`${period.from} to ${period.to}`, MARGIN.left + CONTENT_WIDTH * 0.6, 47, { width: CONTENT_WIDTH * 0.4, align: 'right', size: 9, color: MUTED });
-    this.rule(62, BRAND, 1);
+    this.headerBand(factorName, 'Reserve statement', `${client.name} (client ${client.id})`, `${period.from} to ${period.to}`);
   }
 
   titleBlock() {
     const { client, period } = this.statement;
-    this.text(`Reserve statement for ${describePeriod(period)}`, MARGIN.left, this.y, { width: CONTENT_WIDTH, font: 'Helvetica-Bold', size: 16 });
-    this.y += 24;
-    const rows: [string, string][] = [
+    this.titleRows(`Reserve statement for ${describePeriod(period)}`, [
       ['Client', `${client.name} (client ${client.id})`],
       ['Period', `${period.from} to ${period.to}, both days included`],
       ['Currencies', this.statement.currencies.map((c) => c.currency).join(', ') || '—'],
-    ];
-    for (const [label, value] of rows) {
-      this.text(label, MARGIN.left, this.y, { width: 90, color: MUTED });
-      this.text(value, MARGIN.left + 90, this.y, { width: CONTENT_WIDTH - 90 });
-      this.y += 13;
-    }
-    this.y += 6;
+    ]);
     this.paragraph(
       'This statement shows the reserve we hold back for you: what was held at the start of the period, every movement in it and what is held at its end. A positive amount adds to your reserve; a negative amount takes from it.',
     );
   }
 
-  paragraph(value: string) {
-    this.doc.font('Helvetica').fontSize(9);
-    const height = this.doc.heightOfString(value, { width: CONTENT_WIDTH });
-    this.ensure(height + 6);
-    this.doc.fillColor(INK).text(value, MARGIN.left, this.y, { width: CONTENT_WIDTH });
-    this.y += height + 8;
-  }
-
-  private heading(value: string) {
-    this.ensure(60);
-    this.y += 6;
-    this.text(value, MARGIN.left, this.y, { width: CONTENT_WIDTH, font: 'Helvetica-Bold', size: 12, color: BRAND });
-    this.y += 18;
-  }
-
-  private subheading(value: string) {
-    this.ensure(40);
-    this.y += 4;
-    this.text(value, MARGIN.left, this.y, { width: CONTENT_WIDTH, font: 'Helvetica-Bold', size: 10 });
-    this.y += 15;
-  }
-
-  /** Two columns, label and amount; `strong` rows are bold with a rule above. */
-  private figures(rows: { label: string; amount: Big; strong?: boolean }[], currency: string) {
-    const labelWidth = 300;
-    for (const row of rows) {
-      this.ensure(15);
-      if (row.strong) this.rule(this.y - 2);
-      const font = row.strong ? 'Helvetica-Bold' : 'Helvetica';
-      this.text(row.label, MARGIN.left, this.y, { width: labelWidth, font });
-      this.text(`${groupedMoney(row.amount, currency)} ${currency}`, MARGIN.left + labelWidth, this.y, {
-        width: CONTENT_WIDTH - labelWidth,
-        align: 'right',
-        font,
-      });
-      this.y += 14;
-    }
-    this.y += 4;
-  }
-
-  private tableRow(values: Record<ColumnKey, string>, options: { font?: string; color?: string } = {}) {
-    let x = MARGIN.left;
-    for (const c of COLUMNS) {
-      this.text(values[c.key], x, this.y, {
-        width: c.width - (c.align === 'right' ? 0 : 4),
-        align: c.align,
-        font: options.font,
-        size: 8.5,
-        color: options.color,
-      });
-      x += c.width;
-    }
+  private movementRow(values: Record<ColumnKey, string>, options: { font?: string; color?: string } = {}) {
+    this.tableRow(COLUMNS, values, options);
   }
 
   private movementHeader(currency: string) {
-    this.tableRow(
+    this.movementRow(
       { date: 'Date', description: 'Description', reference: 'Invoice', amount: `Amount ${currency}`, balance: `Balance ${currency}` },
       { font: 'Helvetica-Bold', color: MUTED },
     );
@@ -227,11 +98,11 @@ class Writer {
     this.ensure(40);
     this.movementHeader(c);
     this.repeatHeader = () => this.movementHeader(c);
-    this.tableRow({ date: period.from, description: 'Opening balance', reference: '', amount: '', balance: groupedMoney(s.opening, c) }, { color: MUTED });
+    this.movementRow({ date: period.from, description: 'Opening balance', reference: '', amount: '', balance: groupedMoney(s.opening, c) }, { color: MUTED });
     this.y += 12;
     for (const m of s.movements) {
       this.ensure(12);
-      this.tableRow({
+      this.movementRow({
         date: m.date,
         description: m.description,
         reference: m.reference ?? '',
@@ -243,7 +114,7 @@ class Writer {
     this.ensure(30);
     this.rule(this.y - 1);
     this.y += 2;
-    this.tableRow(
+    this.movementRow(
       { date: period.to, description: 'Closing balance', reference: '', amount: groupedMoney(s.totals.net, c), balance: groupedMoney(s.closing, c) },
       { font: 'Helvetica-Bold' },
     );
@@ -295,40 +166,6 @@ class Writer {
       `Figures are taken from the ledger as of the end of ${this.statement.period.to}. Each currency is held and shown on its own; nothing is converted. Please tell us within 30 days if anything on this statement looks wrong.`,
     );
   }
-
-  footers() {
-    const range = this.doc.bufferedPageRange();
-    for (let i = range.start; i < range.start + range.count; i += 1) {
-      this.doc.switchToPage(i);
-      // Writing inside the bottom margin must not start another page.
-      const bottom = this.doc.page.margins.bottom;
-      this.doc.page.margins.bottom = 0;
-      this.text(
-        `${this.statement.factorName} · reserve statement ${this.statement.period.from} to ${this.statement.period.to}`,
-        MARGIN.left,
-        PAGE.height - 38,
-        {
-          width: CONTENT_WIDTH * 0.7,
-          size: 7.5,
-          color: MUTED,
-        },
-      );
-      this.text(`Page ${i - range.start + 1} of ${range.count}`, MARGIN.left + CONTENT_WIDTH * 0.7, PAGE.height - 38, {
-        width: CONTENT_WIDTH * 0.3,
-        align: 'right',
-        size: 7.5,
-        color: MUTED,
-      });
-      this.doc.page.margins.bottom = bottom;
-    }
-  }
 }
 
 type StatementCurrency = CurrencyStatement;
-
-/** Shortens text to fit a width (with an ellipsis) so every table row stays one line. */
-function fit(doc: Doc, value: string, width: number): string {
-  let end = value.length;
-  while (end > 0 && doc.widthOfString(`${value.slice(0, end)}…`) > width) end -= 1;
-  return `${value.slice(0, end)}…`;
-}

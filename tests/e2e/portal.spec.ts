@@ -155,6 +155,8 @@ test('every route and API with another client’s ids is 404 for a client user',
     `/clients/${ownId}/statements/${other.statementId}`,
     `/invoices/${other.invoice.id}`,
     `/releases/${other.release.id}`,
+    `/clients/${o}/releases/${other.release.id}/advice.pdf`,
+    `/clients/${ownId}/releases/${other.release.id}/advice.pdf`,
   ];
   for (const p of paths) {
     const res = await request.get(`/api/v1${p}`, { headers: auth(clientKey) });
@@ -184,6 +186,13 @@ test('every route and API with another client’s ids is 404 for a client user',
   await expect(p2).toHaveURL(/\/portal$/);
   await p2.goto(`/portal/releases/${other.release.id}`);
   await expect(p2.getByRole('heading', { name: /Rebate of 190\.00 USD paid/ })).toBeVisible();
+  // with the invoices behind it and its PDF (issue 14 item 5)
+  await expect(p2.getByRole('table', { name: 'Reserve released from' })).toBeVisible();
+  await expect(p2.getByRole('link', { name: 'Download advice (PDF)' })).toBeVisible();
+  const pdf = await p2.request.get(`/api/v1/clients/${o}/releases/${other.release.id}/advice.pdf`);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect(pdf.headers()['content-disposition']).toBe(`attachment; filename="rebate-advice-${other.release.id}.pdf"`);
   await ctx.close();
 });
 
