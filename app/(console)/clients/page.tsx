@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { FilterInput, FilterSelect, ListFilters, ListView } from '@/app/_components/list/list-view';
 import { toQuery, withQuery } from '@/app/_components/list/list-href';
 import { PageHeader } from '@/app/_components/page-header';
@@ -68,9 +67,9 @@ export default async function ClientsPage({ searchParams }: { searchParams: Prom
             value: (c) => c.name,
             render: (c) => (
               <span>
-                <Link className="text-brand-700 underline" href={`/clients/${c.id}`}>
+                <a className="text-brand-700 underline" href={`/clients/${c.id}`}>
                   {c.name}
-                </Link>
+                </a>
                 <span className="ml-1 text-xs text-slate-500">#{c.id}</span>
               </span>
             ),

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { FilterInput, FilterSelect, ListFilters, ListView } from '@/app/_components/list/list-view';
 import { toQuery, withQuery } from '@/app/_components/list/list-href';
 import { PageHeader } from '@/app/_components/page-header';
@@ -86,9 +85,9 @@ export default async function DebtorsPage({ searchParams }: { searchParams: Prom
             value: (d) => d.name,
             render: (d) => (
               <span>
-                <Link className="text-brand-700 underline" href={`/debtors/${d.id}`}>
+                <a className="text-brand-700 underline" href={`/debtors/${d.id}`}>
                   {d.name}
-                </Link>
+                </a>
                 <span className="ml-1 text-xs text-slate-500">#{d.id}</span>
                 {d.mergedIntoId ? <span className="ml-1 text-xs text-amber-800">merged into #{d.mergedIntoId}</span> : null}
               </span>

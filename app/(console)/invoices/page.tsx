@@ -43,16 +43,17 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
   // A filter written wrongly: the form keeps what was typed (and says what is wrong); the list and its links are unfiltered.
   const shown: Query = error ? {} : query;
 
-  // The rows' links do not prefetch: a page of 50 invoices would ask the server for 150 pages it may never open.
+  // The rows' links are plain <a>: next/link is a client component rendered (and its props sent in
+  // the page's payload) 150 times a page, and would prefetch pages nobody opens (issue 13).
   const columns: ListColumn<InvoiceListItem>[] = [
     {
       header: 'Number',
       sort: 'number',
       value: (i) => i.number,
       render: (i) => (
-        <Link className="text-brand-700 underline" href={`/invoices/${i.id}`} prefetch={false}>
+        <a className="text-brand-700 underline" href={`/invoices/${i.id}`}>
           {i.number}
-        </Link>
+        </a>
       ),
     },
     {
@@ -60,9 +61,9 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       sort: 'client',
       value: (i) => i.client.name,
       render: (i) => (
-        <Link className="hover:underline" href={`/clients/${i.client.id}`} prefetch={false}>
+        <a className="hover:underline" href={`/clients/${i.client.id}`}>
           {i.client.name}
-        </Link>
+        </a>
       ),
     },
     {
@@ -70,9 +71,9 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
       sort: 'debtor',
       value: (i) => i.debtor.name,
       render: (i) => (
-        <Link className="hover:underline" href={`/debtors/${i.debtor.id}`} prefetch={false}>
+        <a className="hover:underline" href={`/debtors/${i.debtor.id}`}>
           {i.debtor.name}
-        </Link>
+        </a>
       ),
     },
     { header: 'Face value', sort: 'faceValue', value: (i) => i.faceValue, render: (i) => displayMoney(i.faceValue, i.currency), align: 'right' },
