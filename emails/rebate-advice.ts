@@ -36,7 +36,7 @@ export function rebateAdvice(d: RebateAdviceData): RenderedEmail {
 <table style="border-collapse:collapse;width:100%;font-size:13px">${rows(d.sources)}</table>
 ${d.offsets.length ? `<h3 style="font-size:14px;margin:16px 0 4px">Taken out before payment</h3><table style="border-collapse:collapse;width:100%;font-size:13px">${rows(d.offsets)}</table>` : ''}
 <p style="margin-top:16px">Paid to you: <strong>${escapeHtml(d.amount)} ${escapeHtml(d.currency)}</strong>. Reserve still held after this release: ${escapeHtml(d.held)} ${escapeHtml(d.currency)}.</p>
-<p>The advice, with the invoices behind this amount (face value, collected, fees, reserve released), is attached as a PDF (${escapeHtml(adviceAttachmentName(d.releaseId))}) and is in your portal.</p>`,
+<p>The advice, with the invoices behind this amount (face value, collected, fees, reserve released), is attached as a PDF and is in your portal.</p>`,
   );
   const text = `Dear ${d.clientName},
 
@@ -48,7 +48,7 @@ ${d.offsets.length ? `\nTaken out before payment:\n${d.offsets.map((s) => `  ${s
 Paid to you: ${d.amount} ${d.currency}
 Reserve still held after this release: ${d.held} ${d.currency}
 
-The advice, with the invoices behind this amount (face value, collected, fees, reserve released), is attached as a PDF (${adviceAttachmentName(d.releaseId)}) and is in your portal.
+The advice, with the invoices behind this amount (face value, collected, fees, reserve released), is attached as a PDF and is in your portal.
 `;
   return { subject, html, text };
 }
