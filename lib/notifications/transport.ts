@@ -27,6 +27,16 @@ export interface MailTransport {
 export const MAIL_FROM = () => process.env.MAIL_FROM || 'Holdback <no-reply@holdback.local>';
 export const mailDirectory = () => process.env.MAIL_DIR || path.join(process.cwd(), '.data', 'mail');
 
+/** The message nodemailer sends, the same for SMTP and for an .eml file. */
+const message = (mail: OutgoingMail) => ({
+  from: MAIL_FROM(),
+  to: mail.to,
+  subject: mail.subject,
+  html: mail.html,
+  text: mail.text,
+  attachments: mail.attachments,
+});
+
 /**
  * API.md: `SMTP_URL` when set; otherwise each message is written as an .eml file under
  * `.data/mail/` (and shown in the console's outbox) so nothing is lost on a machine without mail.
@@ -37,14 +47,7 @@ export function createTransport(smtpUrl: string | null = process.env.SMTP_URL ||
     return {
       describe: `SMTP ${new URL(smtpUrl).host}`,
       async send(mail) {
-        const info = await transporter.sendMail({
-          from: MAIL_FROM(),
-          to: mail.to,
-          subject: mail.subject,
-          html: mail.html,
-          text: mail.text,
-          attachments: mail.attachments,
-        });
+        const info = await transporter.sendMail(message(mail));
         return { messageId: String(info.messageId) };
       },
       close: () => transporter.close(),
@@ -55,14 +58,7 @@ export function createTransport(smtpUrl: string | null = process.env.SMTP_URL ||
   return {
     describe: `files in ${dir}`,
     async send(mail) {
-      const info = await transporter.sendMail({
-        from: MAIL_FROM(),
-        to: mail.to,
-        subject: mail.subject,
-        html: mail.html,
-        text: mail.text,
-        attachments: mail.attachments,
-      });
+      const info = await transporter.sendMail(message(mail));
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, `${String(mail.id).padStart(8, '0')}.eml`), info.message as Buffer);
       return { messageId: String(info.messageId) };

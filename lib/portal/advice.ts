@@ -137,7 +137,7 @@ export function buildAdvice(input: AdviceInput): AdviceDetail {
   };
 }
 
-/** The PDF's name, for the download and the email's attachment (the email names it: emails/rebate-advice.ts). */
+/** The PDF's name, for the download and the email's attachment (emails/rebate-advice.ts adviceAttachmentName). */
 export function adviceFilename(releaseId: number | string): string {
   return adviceAttachmentName(String(releaseId));
 }
