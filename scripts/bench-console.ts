@@ -372,13 +372,41 @@ function resolvePath(p: string, s: Sample, today: string): string {
     .replace('{to31}', addDays(today, -31));
 }
 
+/**
+ * `--only a,b`: target names split on commas — except where a name has commas of its own
+ * ("invoices open, by outstanding"), which is taken whole where it stands.
+ */
+export function splitTargets(list: string, names: string[]): string[] {
+  const out: string[] = [];
+  let rest = list.trim();
+  const byLength = [...names].sort((a, b) => b.length - a.length);
+  while (rest.length > 0) {
+    const whole = byLength.find((n) => rest === n || rest.startsWith(`${n},`));
+    const piece = whole ?? rest.split(',')[0]!;
+    out.push(piece.trim());
+    rest = rest
+      .slice(piece.length)
+      .replace(/^\s*,\s*/, '')
+      .trim();
+  }
+  return out.filter((n) => n.length > 0);
+}
+
 export async function benchConsole(flags: Record<string, string | true>): Promise<Measured[]> {
   const benchUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/holdback_bench_console';
   const connections = Number(flags.connections ?? 20);
   const seconds = Number(flags.seconds ?? 20);
   const port = Number(flags.port ?? 3199);
   const dist = typeof flags.dist === 'string' ? flags.dist : '.next-bench';
-  const only = typeof flags.only === 'string' ? new Set(flags.only.split(',').map((s) => s.trim())) : null;
+  const only =
+    typeof flags.only === 'string'
+      ? new Set(
+          splitTargets(
+            flags.only,
+            TARGETS.map((t) => t.name),
+          ),
+        )
+      : null;
   const targets = TARGETS.filter((t) => !only || only.has(t.name));
   if (only && targets.length < only.size) {
     const unknown = [...only].filter((n) => !TARGETS.some((t) => t.name === n));
