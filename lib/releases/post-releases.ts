@@ -2,14 +2,15 @@ import type { Tx } from '../../db/client';
 import type { ClientContact } from '../../db/schema/clients';
 import type { Actor } from '../auth/actor';
 import { DomainError, refused } from '../errors';
+import { CLIENT_FEE_WORDS } from '../fees/client-fees';
 import { postEntries, type EntryInput, type LineInput } from '../ledger/post';
 import { type Big, ZERO, formatMoney } from '../money';
 import { queueEmails, type QueuedEmail } from '../notifications/outbox';
 import { recipientsFor } from '../notifications/preferences';
 import { computeReleasable, drawPlan, type Releasable, type ReleaseState } from './releasable';
 
-/** The offsets' words, in the rebate email and the advice (lib/portal/advice.ts) alike. */
-export const OFFSET_LABELS = { fees: 'Fees not covered at settlement', clientDue: 'Chargebacks owed' } as const;
+/** The offsets' words, in the rebate email and the advice (lib/portal/advice.ts) alike: "Fees due" as the portal and the statement say it (lib/fees/client-fees.ts). */
+export const OFFSET_LABELS = { fees: CLIENT_FEE_WORDS.due, clientDue: 'Chargebacks owed' } as const;
 
 export interface ReleaseToPay {
   id: number;

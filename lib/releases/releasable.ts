@@ -1,5 +1,6 @@
 import type { ReservePolicy } from '../agreements/terms';
 import { addMonths, daysBetween } from '../dates';
+import { CLIENT_FEE_WORDS } from '../fees/client-fees';
 import { Big, ZERO, formatMoney } from '../money';
 
 /**
@@ -49,8 +50,13 @@ export interface ReleaseState {
   currency: string;
   policy: ReservePolicy;
   minimumReserveBalance: Big;
-  /** unsettled fees of closed invoices (open invoices settle theirs from their own reserve) */
+  /**
+   * "Fees due" (lib/fees/client-fees.ts): fees charged and not yet taken — a settled invoice's
+   * fee its reserve did not cover, a minimum fee; offset at the release
+   */
   feesDue: Big;
+  /** "Fees accrued on open invoices": shown beside feesDue, never offset (each invoice's reserve pays its own) */
+  feesAccruedOnOpen: Big;
   clientDue: Big;
   openReceivables: Big;
   /** open disputes' amounts beyond the disputed invoices' own reserve */
@@ -70,6 +76,7 @@ export interface Releasable {
   held: Big;
   eligible: Big;
   feesDue: Big;
+  feesAccruedOnOpen: Big;
   clientDue: Big;
   onOpenInvoices: Big;
   holdbacks: Big;
@@ -144,7 +151,7 @@ export function computeReleasable(state: ReleaseState): Releasable {
   // Offsets come out of the eligible reserve first (SPEC 5.3).
   const feesOffset = min(eligible, max0(state.feesDue));
   const dueOffset = min(eligible.minus(feesOffset), max0(state.clientDue));
-  if (state.feesDue.gt(0)) lines.push({ kind: 'offset', label: 'Unsettled fees', amount: money(state.feesDue.times(-1)) });
+  if (state.feesDue.gt(0)) lines.push({ kind: 'offset', label: CLIENT_FEE_WORDS.due, amount: money(state.feesDue.times(-1)) });
   if (state.clientDue.gt(0)) lines.push({ kind: 'offset', label: 'Owed by the client (chargebacks)', amount: money(state.clientDue.times(-1)) });
   let candidate = eligible.minus(state.feesDue).minus(state.clientDue);
   let holdbacks = ZERO;
@@ -167,6 +174,7 @@ export function computeReleasable(state: ReleaseState): Releasable {
     held,
     eligible,
     feesDue: state.feesDue,
+    feesAccruedOnOpen: state.feesAccruedOnOpen,
     clientDue: state.clientDue,
     onOpenInvoices,
     holdbacks,

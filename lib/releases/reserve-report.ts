@@ -11,7 +11,10 @@ export interface ReserveBalance {
   currency: string;
   held: string;
   releasable: string;
+  /** "Fees due" (lib/fees/client-fees.ts): charged and not yet taken; offset at the next release */
   feesDue: string;
+  /** "Fees accrued on open invoices": earned to date on invoices not yet settled; each taken when its invoice is paid */
+  feesAccruedOnOpen: string;
   clientDue: string;
   onOpenInvoices: string;
   eligible: string;
@@ -28,6 +31,7 @@ function balanceView(r: Releasable): ReserveBalance {
     held: formatMoney(r.held, c),
     releasable: formatMoney(r.releasable, c),
     feesDue: formatMoney(r.feesDue, c),
+    feesAccruedOnOpen: formatMoney(r.feesAccruedOnOpen, c),
     clientDue: formatMoney(r.clientDue, c),
     onOpenInvoices: formatMoney(r.onOpenInvoices, c),
     eligible: formatMoney(r.eligible, c),
@@ -55,15 +59,15 @@ export async function reserveReport(
   const date = parseBusinessDate(asOf, 'asOf');
   const [client] = await tx.sql`select id from clients where id = ${clientId}`;
   if (!client) throw notFound('Client', clientId);
-  const ctx = (await loadReleaseStates(tx, [clientId], date, { detail: true })).get(clientId);
-  const now = (await loadReleaseStates(tx, [clientId], date, { detail: false, money: 'current' })).get(clientId);
+  // Issue 13: the state as of the date and as it is now from one set of reads (`both`), not two loads.
+  const ctx = (await loadReleaseStates(tx, [clientId], date, { detail: true, money: 'both' })).get(clientId);
   const pending = await openProposals(tx, [clientId]);
   return {
     clientId: String(clientId),
     asOf: date,
     balances: (ctx?.states ?? []).map((s) => {
       const asThen = computeReleasable(s);
-      const nowState = now?.states.find((n) => n.currency === s.currency);
+      const nowState = ctx?.statesNow.find((n) => n.currency === s.currency);
       const decided = releasableNow(
         nowState ? computeReleasable(nowState).releasable : ZERO,
         asThen.releasable,

@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/client';
 import type { AgreementTerms } from '../agreements/terms';
-import { feeSql, postedFeeSql } from '../ledger/accrual';
+import { loadClientFees } from '../fees/client-fees';
 import { Big, ZERO } from '../money';
 import { riskSchedule } from '../settings';
 import { riskTier, type ReleaseSource, type ReleaseState, type RiskTier, type SourceState } from './releasable';
@@ -19,6 +19,8 @@ export interface ClientReleaseContext {
   terms: AgreementTerms;
   tier: RiskTier | null;
   states: ReleaseState[];
+  /** with `money: 'both'`: the same states in the `current` view (otherwise empty) */
+  statesNow: ReleaseState[];
 }
 
 type SourceRow = {
@@ -29,7 +31,9 @@ type SourceRow = {
   label: string;
   state: SourceState;
   held: string;
+  held_now: string;
   n: number;
+  n_now: number;
   ord: string | null;
 };
 
@@ -42,6 +46,8 @@ type SourceRow = {
  *    but what each one still holds, what the client owes and which disputes are open are taken
  *    from the whole ledger, whatever the dates — so a release dated before another one already
  *    paid (or a chargeback posted later) can never draw the same reserve again.
+ * `loadReleaseStates` also takes `'both'` (issue 13, the reserve report): the `as_of` states in
+ * `states` and the `current` ones in `statesNow`, summed both ways from the same reads.
  */
 export type MoneyView = 'as_of' | 'current';
 
@@ -60,7 +66,13 @@ export async function loadReleaseTerms(tx: Tx, clientIds: number[], asOf: string
      order by client_id, (effective_from <= ${asOf}::date) desc,
               case when effective_from <= ${asOf}::date then effective_from end desc nulls last, effective_from, version desc`;
   for (const a of agreements) {
-    out.set(Number(a.client_id), { clientId: Number(a.client_id), terms: a.terms, tier: riskTier(schedule, a.terms.riskScore), states: [] });
+    out.set(Number(a.client_id), {
+      clientId: Number(a.client_id),
+      terms: a.terms,
+      tier: riskTier(schedule, a.terms.riskScore),
+      states: [],
+      statesNow: [],
+    });
   }
   return out;
 }
@@ -69,9 +81,13 @@ export async function loadReleaseStates(
   tx: Tx,
   clientIds: number[],
   asOf: string,
-  options: { detail: boolean | 'drawable'; money?: MoneyView },
+  options: { detail: boolean | 'drawable'; money?: MoneyView | 'both' },
 ): Promise<Map<number, ClientReleaseContext>> {
-  const current = options.money === 'current';
+  const view = options.money ?? 'as_of';
+  const current = view === 'current';
+  // `both` (the reserve report): the `as_of` states and the `current` ones from the same reads —
+  // every figure summed both ways in one pass — instead of loading the state twice.
+  const both = view === 'both';
   if (clientIds.length === 0) return new Map();
   const out = await loadReleaseTerms(tx, clientIds, asOf);
   const holdDays = new Map<number, number>();
@@ -85,18 +101,22 @@ export async function loadReleaseStates(
   );
   const eligibleToo = options.detail === 'drawable';
 
-  // Reserve held per invoice / tranche as of the date, each with its state then.
+  // Reserve held per invoice / tranche as of the date (`held`) and in the whole ledger
+  // (`held_now`: the same as `held` unless both views are read), each with its state then.
   const sources = await tx.sql<SourceRow[]>`
     with c(id, hold, every) as (select id, hold, every = 1 from unnest(${ids}::bigint[], ${holds}::int[], ${every}::int[]) as u(id, hold, every)),
     held as (
-      select a.client_id, a.currency, l.invoice_id, l.tranche_id, sum(-l.amount) as held
+      select a.client_id, a.currency, l.invoice_id, l.tranche_id,
+             coalesce(sum(-l.amount) filter (where ${current}::boolean or l.effective_date <= ${asOf}::date), 0) as held,
+             sum(-l.amount) as held_now
         from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'reserve'
         join c on c.id = a.client_id
-       where (${current}::boolean or l.effective_date <= ${asOf}::date) and not l.accrual
-       group by 1, 2, 3, 4 having sum(-l.amount) <> 0
+       where (${current || both}::boolean or l.effective_date <= ${asOf}::date) and not l.accrual
+       group by 1, 2, 3, 4
+      having sum(-l.amount) filter (where ${current}::boolean or l.effective_date <= ${asOf}::date) <> 0 or sum(-l.amount) <> 0
     ),
     classified as materialized (
-      select h.client_id, h.currency, h.held, h.invoice_id, h.tranche_id, c.every,
+      select h.client_id, h.currency, h.held, h.held_now, h.invoice_id, h.tranche_id, c.every,
              i.number, i.settled_date, t.kind as tranche_kind, t.funded_on, t.matures_on,
              case when h.tranche_id is not null then
                     case when t.kind = 'fixed' then 'fixed' when t.matures_on <= ${asOf}::date then 'matured' else 'immature' end
@@ -116,7 +136,8 @@ export async function loadReleaseStates(
       select h.*, case when h.every or (${eligibleToo}::boolean and h.state in ('closed', 'matured')) then coalesce(h.tranche_id, h.invoice_id, 0) end as one
         from classified h
     )
-    select h.client_id, h.currency, h.state, sum(h.held) as held, count(*)::int as n,
+    select h.client_id, h.currency, h.state, sum(h.held) as held, sum(h.held_now) as held_now,
+           count(*) filter (where h.held <> 0)::int as n, count(*) filter (where h.held_now <> 0)::int as n_now,
            case when h.one is null then 'group' when min(h.tranche_id) is not null then 'tranche' when min(h.invoice_id) is not null then 'invoice' else 'pool' end as source_kind,
            case when h.one is null then null else min(coalesce(h.tranche_id, h.invoice_id))::text end as source_id,
            min(case when h.one is null then null
@@ -131,92 +152,90 @@ export async function loadReleaseStates(
 
   // Balances: now (the kept balance), or as of the date — the kept balance less what was posted
   // for later dates (one index range per account, in one grouped read).
-  const balances = await tx.sql<{ client_id: string; currency: string; code: string; balance: string }[]>`
-    select a.client_id, a.currency, a.code, a.balance - coalesce(later.total, 0) as balance
+  const balances = await tx.sql<{ client_id: string; currency: string; code: string; balance: string; balance_now: string }[]>`
+    select a.client_id, a.currency, a.code, a.balance - coalesce(later.total, 0) as balance, a.balance as balance_now
       from ledger_accounts a
       left join (select l.account_id, sum(l.amount) as total from journal_lines l
                   where not ${current}::boolean and l.effective_date > ${asOf}::date
-                    and l.account_id in (select id from ledger_accounts where client_id = any(${ids}::bigint[]) and code in ('fees_receivable', 'client_due', 'receivable'))
+                    and l.account_id in (select id from ledger_accounts where client_id = any(${ids}::bigint[]) and code in ('client_due', 'receivable'))
                   group by l.account_id) later on later.account_id = a.id
-     where a.client_id = any(${ids}::bigint[]) and a.code in ('fees_receivable', 'client_due', 'receivable')`;
-  // Fees accrued on invoices still open (on that date, or now): they settle from their own reserve later.
-  const openFees = current
-    ? await tx.sql<{ client_id: string; currency: string; fees: string }[]>`
-    select f.client_id, f.currency, sum(${postedFeeSql(tx.sql, tx.sql`ac.accrued_through`)}) as fees
-      from fee_accruals f left join accrual_clients ac on ac.client_id = f.client_id
-     where f.client_id = any(${ids}::bigint[]) and f.kind <> 'flat' and f.frozen_on is null
-     group by f.client_id, f.currency`
-    : await tx.sql<{ client_id: string; currency: string; fees: string }[]>`
-    select f.client_id, f.currency, sum(case when f.credited then f.accrued
-                                         when ac.accrued_through >= f.accrual_start then
-                                           ${feeSql(tx.sql, tx.sql`(least(ac.accrued_through, ${asOf}::date) - f.funding_date)`, tx.sql`0`)}
-                                         else 0 end) as fees
-      from fee_accruals f left join accrual_clients ac on ac.client_id = f.client_id
-     where f.client_id = any(${ids}::bigint[]) and f.kind <> 'flat' and f.funding_date <= ${asOf}::date
-       and (f.frozen_on is null or f.frozen_on > ${asOf}::date)
-     group by f.client_id, f.currency`;
-  // Disputes open on that date — and, for a decision now, those open now as well.
-  const disputes = await tx.sql<{ client_id: string; currency: string; amount: string }[]>`
-    select i.client_id, i.currency, sum(d.amount) as amount from disputes d join invoices i on i.id = d.invoice_id
+     where a.client_id = any(${ids}::bigint[]) and a.code in ('client_due', 'receivable')`;
+  // Fees due (issue 14 item 6: lib/fees/client-fees.ts, the same split the portal and the
+  // statement show): fees_receivable less the fees accrued on invoices still open — those
+  // settle from their own reserve later.
+  const fees = await loadClientFees(tx, ids, asOf, view);
+  // Disputes open on that date — and, for a decision now, those open now as well (`amount_now`).
+  const disputes = await tx.sql<{ client_id: string; currency: string; amount: string; amount_now: string }[]>`
+    select i.client_id, i.currency,
+           coalesce(sum(d.amount) filter (where d.opened_date <= ${asOf}::date and (d.resolved_date is null or d.resolved_date > ${asOf}::date)), 0) as amount,
+           sum(d.amount) as amount_now
+      from disputes d join invoices i on i.id = d.invoice_id
      where i.client_id = any(${ids}::bigint[])
        and ((d.opened_date <= ${asOf}::date and (d.resolved_date is null or d.resolved_date > ${asOf}::date))
-            or (${current}::boolean and d.status = 'open'))
+            or (${current || both}::boolean and d.status = 'open'))
      group by i.client_id, i.currency`;
 
   const key = (client: string | number, currency: string) => `${client}|${currency}`;
-  const bal = new Map<string, { fees: Big; due: Big; receivable: Big }>();
-  const get = (k: string) => {
-    let v = bal.get(k);
-    if (!v) bal.set(k, (v = { fees: ZERO, due: ZERO, receivable: ZERO }));
-    return v;
-  };
-  for (const b of balances) {
-    const v = get(key(b.client_id, b.currency));
-    if (b.code === 'fees_receivable') v.fees = v.fees.plus(b.balance);
-    else if (b.code === 'client_due') v.due = v.due.plus(b.balance);
-    else v.receivable = v.receivable.plus(b.balance);
+  const views: ('then' | 'now')[] = both ? ['then', 'now'] : [current ? 'now' : 'then'];
+  for (const v of views) {
+    const now = v === 'now';
+    const bal = new Map<string, { due: Big; receivable: Big }>();
+    for (const b of balances) {
+      const k = key(b.client_id, b.currency);
+      const entry = bal.get(k) ?? { due: ZERO, receivable: ZERO };
+      const amount = new Big(now ? b.balance_now : b.balance);
+      if (b.code === 'client_due') entry.due = entry.due.plus(amount);
+      else entry.receivable = entry.receivable.plus(amount);
+      bal.set(k, entry);
+    }
+    const disputed = new Map(disputes.map((d) => [key(d.client_id, d.currency), new Big(now ? d.amount_now : d.amount)]));
+    const sourcesBy = new Map<string, ReleaseSource[]>();
+    for (const s of sources) {
+      const held = new Big(now ? s.held_now : s.held);
+      const count = now ? s.n_now : s.n;
+      // only when both views are read: a source that held nothing in this view
+      if (count === 0) continue;
+      const k = key(s.client_id, s.currency);
+      const list = sourcesBy.get(k) ?? [];
+      list.push({
+        kind: s.source_kind,
+        id: s.source_id,
+        label: s.label ?? groupLabel(s.state),
+        state: s.state,
+        held,
+        count,
+        order: s.ord ?? undefined,
+      });
+      sourcesBy.set(k, list);
+    }
+    const currencies = new Set([...sourcesBy.keys(), ...bal.keys(), ...fees.keys()]);
+    for (const k of currencies) {
+      const [clientText, currency] = k.split('|') as [string, string];
+      const ctx = out.get(Number(clientText));
+      if (!ctx) continue;
+      const list = sourcesBy.get(k) ?? [];
+      const b = bal.get(k) ?? { due: ZERO, receivable: ZERO };
+      const f = fees.get(k);
+      const feeFigures = f ? (now ? f.now : f.asOf) : { accruedOnOpen: ZERO, due: ZERO };
+      const disputedHeld = list.filter((s) => s.state === 'disputed').reduce((t, s) => t.plus(s.held), ZERO);
+      const exposure = (disputed.get(k) ?? ZERO).minus(disputedHeld);
+      (both && now ? ctx.statesNow : ctx.states).push({
+        currency,
+        policy: ctx.terms.reservePolicy,
+        minimumReserveBalance: new Big(ctx.terms.minimumReserveBalance ?? '0'),
+        feesDue: feeFigures.due,
+        feesAccruedOnOpen: feeFigures.accruedOnOpen,
+        clientDue: b.due.gt(0) ? b.due : ZERO,
+        openReceivables: b.receivable.gt(0) ? b.receivable : ZERO,
+        disputedExposure: exposure.gt(0) ? exposure : ZERO,
+        sources: list,
+      });
+    }
   }
-  for (const f of openFees) {
-    const v = get(key(f.client_id, f.currency));
-    v.fees = v.fees.minus(f.fees);
+  for (const ctx of out.values()) {
+    ctx.states.sort((a, b) => a.currency.localeCompare(b.currency));
+    ctx.statesNow.sort((a, b) => a.currency.localeCompare(b.currency));
   }
-  const disputed = new Map(disputes.map((d) => [key(d.client_id, d.currency), new Big(d.amount)]));
-  const sourcesBy = new Map<string, ReleaseSource[]>();
-  for (const s of sources) {
-    const k = key(s.client_id, s.currency);
-    const list = sourcesBy.get(k) ?? [];
-    list.push({
-      kind: s.source_kind,
-      id: s.source_id,
-      label: s.label ?? groupLabel(s.state),
-      state: s.state,
-      held: new Big(s.held),
-      count: s.n,
-      order: s.ord ?? undefined,
-    });
-    sourcesBy.set(k, list);
-  }
-  const currencies = new Set([...sourcesBy.keys(), ...bal.keys()]);
-  for (const k of currencies) {
-    const [clientText, currency] = k.split('|') as [string, string];
-    const ctx = out.get(Number(clientText));
-    if (!ctx) continue;
-    const list = sourcesBy.get(k) ?? [];
-    const b = bal.get(k) ?? { fees: ZERO, due: ZERO, receivable: ZERO };
-    const disputedHeld = list.filter((s) => s.state === 'disputed').reduce((t, s) => t.plus(s.held), ZERO);
-    const exposure = (disputed.get(k) ?? ZERO).minus(disputedHeld);
-    ctx.states.push({
-      currency,
-      policy: ctx.terms.reservePolicy,
-      minimumReserveBalance: new Big(ctx.terms.minimumReserveBalance ?? '0'),
-      feesDue: b.fees.gt(0) ? b.fees : ZERO,
-      clientDue: b.due.gt(0) ? b.due : ZERO,
-      openReceivables: b.receivable.gt(0) ? b.receivable : ZERO,
-      disputedExposure: exposure.gt(0) ? exposure : ZERO,
-      sources: list,
-    });
-  }
-  for (const ctx of out.values()) ctx.states.sort((a, b) => a.currency.localeCompare(b.currency));
   return out;
 }
 

@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/client';
+import { loadClientFees } from '../fees/client-fees';
 import { Big, ZERO } from '../money';
 import type { CurrencyInput, FeeFigures, ReleaseInput, ReserveLineInput } from './model';
 import type { StatementPeriod } from './period';
@@ -15,7 +16,7 @@ export interface ClientStatementData {
   currencies: CurrencyInput[];
 }
 
-const emptyFees = (): FeeFigures => ({ atFunding: ZERO, accrued: ZERO, otherCharged: ZERO, settled: ZERO, outstanding: ZERO });
+const emptyFees = (): FeeFigures => ({ atFunding: ZERO, accrued: ZERO, otherCharged: ZERO, settled: ZERO, outstanding: ZERO, accruedOnOpen: ZERO, due: ZERO });
 
 export async function loadStatementData(tx: Tx, clientIds: number[], period: StatementPeriod): Promise<Map<number, ClientStatementData>> {
   const out = new Map<number, ClientStatementData>();
@@ -68,6 +69,8 @@ export async function loadStatementData(tx: Tx, clientIds: number[], period: Sta
       left join journal_lines l on l.account_id = a.id and l.effective_date >= ${from}::date
      where a.code = 'fees_receivable' and a.client_id = any(${clientIds}::bigint[])
      group by a.client_id, a.currency, a.balance`;
+  // What is outstanding at the end of the period, split as the portal and the reserve report split it.
+  const split = await loadClientFees(tx, clientIds, to, 'as_of');
   const atFunding = await tx.sql<{ client_id: string; currency: string; fees: string }[]>`
     select client_id, currency, sum(total_fees) as fees from funding_batches
      where client_id = any(${clientIds}::bigint[]) and status = 'funded' and funding_date between ${from}::date and ${to}::date
@@ -120,7 +123,16 @@ export async function loadStatementData(tx: Tx, clientIds: number[], period: Sta
     if (!existing && !active) continue;
     const s = existing ?? section(f.client_id, f.currency);
     if (!s) continue;
-    s.fees = { ...s.fees, accrued: new Big(f.accrued), otherCharged: new Big(f.other), settled: new Big(f.settled), outstanding: new Big(f.outstanding) };
+    const figures = split.get(`${f.client_id}|${f.currency}`)?.asOf;
+    s.fees = {
+      ...s.fees,
+      accrued: new Big(f.accrued),
+      otherCharged: new Big(f.other),
+      settled: new Big(f.settled),
+      outstanding: new Big(f.outstanding),
+      accruedOnOpen: figures?.accruedOnOpen ?? ZERO,
+      due: figures?.due ?? ZERO,
+    };
   }
   for (const f of atFunding) {
     const s = section(f.client_id, f.currency);

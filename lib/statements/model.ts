@@ -46,8 +46,12 @@ export interface FeeFigures {
   otherCharged: Big;
   /** fees settled in the period (from the reserve or offset at a release) */
   settled: Big;
-  /** fees receivable at the end of the period */
+  /** fees receivable at the end of the period: accruedOnOpen + due (kept in the stored figures as feesOutstanding) */
   outstanding: Big;
+  /** at the end of the period: "Fees accrued on open invoices" (lib/fees/client-fees.ts) */
+  accruedOnOpen: Big;
+  /** at the end of the period: "Fees due" (lib/fees/client-fees.ts) */
+  due: Big;
 }
 
 export interface ReleaseInput {
@@ -224,6 +228,9 @@ export interface CurrencyFigures {
   movements: number;
   feesCharged: string;
   feesOutstanding: string;
+  /** issue 14 item 6: the two fee figures the portal shows, at the end of the period (absent in statements issued before) */
+  feesAccruedOnOpen: string;
+  feesDue: string;
   releasesPaid: string;
 }
 
@@ -243,6 +250,8 @@ export function statementFigures(statement: Statement): CurrencyFigures[] {
       movements: s.movements.length,
       feesCharged: m(s.fees.charged),
       feesOutstanding: m(s.fees.outstanding),
+      feesAccruedOnOpen: m(s.fees.accruedOnOpen),
+      feesDue: m(s.fees.due),
       releasesPaid: m(s.releasedTotal),
     };
   });

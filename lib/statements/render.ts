@@ -1,3 +1,4 @@
+import { CLIENT_FEE_WORDS, clientFeeLines } from '../fees/client-fees';
 import { groupedMoney } from '../money';
 import { CONTENT_WIDTH, MARGIN, MUTED, PdfWriter, createPdf, type Doc, type TableColumn } from '../pdf/layout';
 import { CATEGORY_LABELS, CATEGORY_ORDER, type CurrencyStatement, type Statement } from './model';
@@ -140,8 +141,13 @@ class Writer extends PdfWriter {
         ...(s.fees.otherCharged.eq(0) ? [] : [{ label: 'Other fees charged (fees frozen at settlement, minimum fees)', amount: s.fees.otherCharged }]),
         { label: 'Fees charged in the period', amount: s.fees.charged, strong: true },
         { label: 'Fees settled in the period', amount: s.fees.settled },
-        { label: `Fees outstanding at the end of ${period.to}`, amount: s.fees.outstanding, strong: true },
       ],
+      c,
+    );
+    // Issue 14 item 6: the two figures the portal shows, in its words and order, at the period's end.
+    this.paragraph(`Fees not yet taken, at the end of ${period.to}:`);
+    this.figures(
+      clientFeeLines(s.fees).map((l) => ({ label: l.label, amount: l.amount, strong: true })),
       c,
     );
 
@@ -162,6 +168,7 @@ class Writer extends PdfWriter {
 
   closingNote() {
     this.y += 6;
+    this.paragraph(CLIENT_FEE_WORDS.help);
     this.paragraph(
       `Figures are taken from the ledger as of the end of ${this.statement.period.to}. Each currency is held and shown on its own; nothing is converted. Please tell us within 30 days if anything on this statement looks wrong.`,
     );

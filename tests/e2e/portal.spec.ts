@@ -86,6 +86,10 @@ test('a client user sees its balances and downloads its statement; the PDF closi
   const [whole, cents] = (today.held as string).split('.');
   await expect(usd).toContainText(`Reserve held (USD)${grouped(whole!)}.${cents} USD`);
   await expect(usd).toContainText('Releasable now (USD)');
+  // Issue 14 item 6: both fee figures, in the words the statement uses, with the API's amounts.
+  const money = (v: string) => `${grouped(v.split('.')[0]!)}.${v.split('.')[1]} USD`;
+  await expect(usd.getByRole('group', { name: 'Fees accrued on open invoices (USD)' })).toContainText(money(today.feesAccruedOnOpen));
+  await expect(usd.getByRole('group', { name: 'Fees due (USD)' })).toContainText(money(today.feesDue));
   await expect(page.getByRole('img', { name: /Reserve held over the last 12 months \(USD\)/ })).toBeVisible();
   await expect(page.getByRole('img', { name: /Reserve expected back, by month \(USD\)/ })).toBeVisible();
 
@@ -103,6 +107,9 @@ test('a client user sees its balances and downloads its statement; the PDF closi
   const [w, c] = (ledger.held as string).split('.');
   const closing = new RegExp(`Closing balance \\(held at the end of ${period.to}\\)\\s+${grouped(w!)}\\.${c}`);
   expect(text).toMatch(closing);
+  const figure = (label: string, v: string) => new RegExp(`${label}\\s+${money(v).replace(/\./g, '\\.')}`);
+  expect(text).toMatch(figure('Fees accrued on open invoices', ledger.feesAccruedOnOpen));
+  expect(text).toMatch(figure('Fees due', ledger.feesDue));
 
   // the stored statement is now listed in the portal for download again
   await page.reload();

@@ -18,6 +18,7 @@ import { partiesNamed } from '../../lib/invoices/list-parties';
 import { keysetPage, parseListRequest } from '../../lib/lists/keyset';
 import { currentBalances, entriesForInvoice } from '../../lib/ledger';
 import { accrualHistory } from '../../lib/reports/fees';
+import { clientFeeFigures } from '../../lib/fees/client-fees';
 import { clientReleases, reserveForecast, reserveHistory } from '../../lib/portal';
 import { reserveReport } from '../../lib/releases';
 import { AGING_LISTS, agingCurrencies, agingItem, agingListQuery, agingTotals } from '../../lib/reports/aging-list';
@@ -152,6 +153,8 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
         listNoas(db, c.clientId),
         listStatements(db, c.clientId, actor, { limit: 24 }),
         getPayoutAccount(db, c.clientId, actor),
+        // the two fee figures the client is shown (issue 14 item 6)
+        clientFeeFigures(db, c.clientId, actor, c.asOf),
       ]);
       await statementDrift(db, c.clientId, statements);
     },

@@ -36,7 +36,7 @@ const input = (over: Partial<AdviceInput> = {}): AdviceInput => ({
   proposed: new Big('3770.00'),
   invoices: [invoice(1, '1900.00'), invoice(2, '1900.00')],
   otherSources: [],
-  offsets: [{ label: 'Fees not covered at settlement', amount: new Big('30.00') }],
+  offsets: [{ label: 'Fees due', amount: new Big('30.00') }],
   holdbacks: [],
   ...over,
 });

@@ -7,7 +7,15 @@ import { buildStatement, categoryOf, describeMovement, statementFigures, type Cu
 import { describePeriod, firstBusinessDayOfMonth, isFirstBusinessDayOfMonth, parsePeriod, previousMonth } from '../../lib/statements/period';
 import { renderStatementPdf } from '../../lib/statements/render';
 
-const ZERO_FEES = { atFunding: new Big(0), accrued: new Big(0), otherCharged: new Big(0), settled: new Big(0), outstanding: new Big(0) };
+const ZERO_FEES = {
+  atFunding: new Big(0),
+  accrued: new Big(0),
+  otherCharged: new Big(0),
+  settled: new Big(0),
+  outstanding: new Big(0),
+  accruedOnOpen: new Big(0),
+  due: new Big(0),
+};
 let nextId = 1;
 const line = (date: string, kind: string, ledgerAmount: string, extra: Partial<ReserveLineInput> = {}): ReserveLineInput => ({
   date,
@@ -98,6 +106,8 @@ describe('the statement model', () => {
         movements: 3,
         feesCharged: '0.00',
         feesOutstanding: '0.00',
+        feesAccruedOnOpen: '0.00',
+        feesDue: '0.00',
         releasesPaid: '0.00',
       },
     ]);
@@ -140,6 +150,8 @@ describe('the statement model', () => {
           otherCharged: new Big('0.66'),
           settled: new Big('10.00'),
           outstanding: new Big('53.00'),
+          accruedOnOpen: new Big('40.00'),
+          due: new Big('13.00'),
         },
         releases: [
           { id: '3', date: '2026-01-20', paid: new Big('100.00') },

@@ -11,6 +11,7 @@ import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { getClient } from '@/lib/clients';
 import { addDays, todayIn } from '@/lib/dates';
+import { CLIENT_FEE_WORDS } from '@/lib/fees/client-fees';
 import { INVOICE_LIST_STATUSES, invoiceList, invoiceListParams, invoicePage, statusWords } from '@/lib/invoices/list';
 import { readListRequest, COMPACT_LIMIT } from '@/lib/lists/keyset';
 import { displayMoney } from '@/lib/money';
@@ -61,13 +62,19 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
         </div>
       ) : null}
       {reserve.balances.map((b) => (
-        <section key={b.currency} aria-label={`Balances in ${b.currency}`} className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <section key={b.currency} aria-label={`Balances in ${b.currency}`} className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-5">
           <Stat label={`Reserve held (${b.currency})`} value={displayMoney(b.held, b.currency)} />
           <Stat label={`Releasable now (${b.currency})`} value={displayMoney(b.releasable, b.currency)} hint="paid at your next release cycle" />
-          <Stat label={`Fees due (${b.currency})`} value={displayMoney(b.feesDue, b.currency)} hint="taken from the reserve before release" />
+          <Stat
+            label={`${CLIENT_FEE_WORDS.accruedOnOpen} (${b.currency})`}
+            value={displayMoney(b.feesAccruedOnOpen, b.currency)}
+            hint={CLIENT_FEE_WORDS.accruedOnOpenHint}
+          />
+          <Stat label={`${CLIENT_FEE_WORDS.due} (${b.currency})`} value={displayMoney(b.feesDue, b.currency)} hint={CLIENT_FEE_WORDS.dueHint} />
           <Stat label={`You owe (${b.currency})`} value={displayMoney(b.clientDue, b.currency)} hint="chargebacks not yet covered" />
         </section>
       ))}
+      {reserve.balances.length > 0 ? <p className="mt-2 text-sm text-slate-600">{CLIENT_FEE_WORDS.help}</p> : null}
       <div className="mt-6 grid gap-4 lg:grid-cols-2">
         {currencies.map((c) => (
           <LineChart

@@ -11,6 +11,7 @@ import { requireSection } from '@/lib/auth/session';
 import { agreementVersions, getClient } from '@/lib/clients';
 import { KYB_ITEMS, type KybState } from '@/lib/clients/onboarding';
 import { todayIn } from '@/lib/dates';
+import { CLIENT_FEE_WORDS, clientFeeFigures } from '@/lib/fees/client-fees';
 import { listNoas } from '@/lib/debtors';
 import { CLIENT_INVOICES_LIST, clientInvoicesQuery, partyInvoice } from '@/lib/debtors/page-lists';
 import { PartyInvoices } from '@/app/_components/party-invoices';
@@ -57,12 +58,13 @@ export default async function ClientPage({
   const canIssueStatements = can(actor, 'statement.issue');
   const canSetPayoutAccount = can(actor, 'client.payout_account');
   const canSetContacts = can(actor, 'client.contacts');
-  const lastMonth = previousMonth(todayIn());
+  const today = todayIn();
+  const lastMonth = previousMonth(today);
   // Issue 13: every read here is bounded by the client's own index ranges or kept balances — the
   // invoices a page at a time (keyset), the reserve's latest movements counted back from its kept
   // balance, the statements' drift over the lines since the oldest one shown.
   const invoiceRequest = readListRequest(CLIENT_INVOICES_LIST, query, { defaultLimit: COMPACT_LIMIT });
-  const [versions, invoices, balances, movements, noas, statements, payoutAccount] = await Promise.all([
+  const [versions, invoices, balances, movements, noas, statements, payoutAccount, fees] = await Promise.all([
     agreementVersions(db, Number(id), actor),
     keysetPage(db.sql, CLIENT_INVOICES_LIST, invoiceRequest.request, clientInvoicesQuery(db.sql, Number(id), invoiceRequest.request), partyInvoice),
     currentBalances(db, { clientId: Number(id) }),
@@ -70,6 +72,7 @@ export default async function ClientPage({
     listNoas(db, Number(id)),
     listStatements(db, Number(id), actor, { limit: STATEMENTS_SHOWN }),
     getPayoutAccount(db, Number(id), actor),
+    clientFeeFigures(db, Number(id), actor, today),
   ]);
   const drift = await statementDrift(db, Number(id), statements);
   // SPEC 2: whoever entered or submitted the client never activates it — they read why instead.
@@ -179,6 +182,26 @@ export default async function ClientPage({
             ))}
           </dl>
           {balances.length === 0 ? <p className="mt-2 text-sm text-slate-500">Nothing posted yet.</p> : null}
+          {fees.length > 0 ? (
+            <>
+              <h3 className="mt-4 text-sm font-semibold">Fees, as the client&apos;s portal and statements show them</h3>
+              <dl aria-label="Fees as the client sees them" className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm">
+                {fees.map((f) => (
+                  <div key={f.currency} className="contents">
+                    <dt className="text-slate-500">
+                      {CLIENT_FEE_WORDS.accruedOnOpen} ({f.currency})
+                    </dt>
+                    <dd className="num">{displayMoney(f.accruedOnOpen, f.currency)}</dd>
+                    <dt className="text-slate-500">
+                      {CLIENT_FEE_WORDS.due} ({f.currency})
+                    </dt>
+                    <dd className="num">{displayMoney(f.due, f.currency)}</dd>
+                  </div>
+                ))}
+              </dl>
+              <p className="mt-2 text-xs text-slate-500">{CLIENT_FEE_WORDS.help}</p>
+            </>
+          ) : null}
         </section>
       </div>
       <DataTable
@@ -206,7 +229,7 @@ export default async function ClientPage({
             <AgreementChangeForm
               clientId={client.id}
               current={a ? agreementToForm(a) : agreementToForm(agreementTermsSchema.parse({}))}
-              effectiveFrom={todayIn()}
+              effectiveFrom={today}
               currency={client.currency}
             />
           </div>

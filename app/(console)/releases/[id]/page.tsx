@@ -8,6 +8,7 @@ import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { Big, displayMoney } from '@/lib/money';
+import { CLIENT_FEE_WORDS } from '@/lib/fees/client-fees';
 import { getRelease, reserveReport } from '@/lib/releases';
 import { releaseMakers, releaseRefusal, releaseRejectRefusal } from '@/lib/reports/makers';
 import { releaseEntries } from '@/lib/releases/views';
@@ -20,7 +21,7 @@ export const dynamic = 'force-dynamic';
 const SUMMARY_LABELS: Record<string, string> = {
   held: 'Reserve held',
   eligible: 'Eligible to release',
-  feesDue: 'Fees due',
+  feesDue: CLIENT_FEE_WORDS.due,
   clientDue: 'Owed by the client (chargebacks)',
   holdbacks: 'Held back',
   onOpenInvoices: 'Reserve on open invoices',
