@@ -40,6 +40,11 @@ export interface SentBatch {
   references: string[];
 }
 
+/** A batch settled before: never settled again (see matchPayoutDebits). */
+export interface SettledBatch extends SentBatch {
+  settledDate: string;
+}
+
 export type DebitLine = Pick<ParsedDebit, 'line' | 'amount' | 'currency' | 'bookingDate' | 'references'>;
 
 export interface PayoutSettlement {
@@ -63,6 +68,13 @@ export interface PayoutDebitMatch {
 
 /** The settle command the importer is given (lib/payouts' markSettled, adapted by the caller). */
 export type SettleBatch = (tx: Tx, batchId: number, date: string, actor: Actor) => Promise<void>;
+
+/**
+ * What the console's import and POST /api/v1/payments/import pass as `settleBatch`: the one place
+ * to wire the payout lifecycle's settle command (markSettled) in. Undefined until it exists: a
+ * matched line is then reported as not settled.
+ */
+export const statementSettleBatch: SettleBatch | undefined = undefined;
 
 /** Shorter references would be found inside too many texts ("7", "EUR", "ACH"). */
 export const MIN_REFERENCE_LENGTH = 4;
@@ -98,15 +110,35 @@ interface Prepared {
   currency: string;
   total: Big;
   references: string[];
+  /** null for a sent batch; the day it was settled for one settled before */
+  settledOn: string | null;
 }
 
-export function matchPayoutDebits(debits: readonly DebitLine[], sentBatches: readonly SentBatch[]): PayoutDebitMatch {
-  const batches: Prepared[] = sentBatches.map((batch) => ({
+/**
+ * `settledBatches` (optional): batches settled before (loadSettledBatches: those settled since a
+ * week before the statement's first booking date). They are never settled again, and they keep a
+ * statement imported twice — or a payout settled by hand before its statement came — from
+ * settling a second batch: a line naming one of them says so instead of falling back to its
+ * amount, and a line of the amount of a batch that could have been it (sent by its booking date,
+ * settled on or after it) settles nothing by amount alone.
+ */
+export function matchPayoutDebits(
+  debits: readonly DebitLine[],
+  sentBatches: readonly SentBatch[],
+  settledBatches: readonly SettledBatch[] = [],
+): PayoutDebitMatch {
+  const prepare = (batch: SentBatch, settledOn: string | null): Prepared => ({
     batch,
     currency: batch.currency.trim().toUpperCase(),
     total: new Big(batch.total),
     references: [...new Set(batch.references.map(normalize).filter((r) => r.length >= MIN_REFERENCE_LENGTH))],
-  }));
+    settledOn,
+  });
+  const sentIds = new Set(sentBatches.map((b) => b.id));
+  const batches: Prepared[] = [
+    ...sentBatches.map((b) => prepare(b, null)),
+    ...settledBatches.filter((b) => !sentIds.has(b.id)).map((b) => prepare(b, b.settledDate)),
+  ];
   const ordered = [...debits].sort((a, b) => a.line - b.line);
   const takenBy = new Map<number, number>(); // batch id → the debit line that settles it
   const settled = new Map<DebitLine, PayoutSettlement>();
@@ -131,7 +163,7 @@ export function matchPayoutDebits(debits: readonly DebitLine[], sentBatches: rea
       deferred.push(d);
       continue;
     }
-    const eligible = named.filter((x) => sameMoney(d, x.b) && sentBy(d, x.b) && !takenBy.has(x.b.batch.id));
+    const eligible = named.filter((x) => x.b.settledOn === null && sameMoney(d, x.b) && sentBy(d, x.b) && !takenBy.has(x.b.batch.id));
     if (eligible.length > 0) {
       const best = eligible.filter((x) => x.score === eligible[0]!.score);
       if (best.length === 1) settle(d, best[0]!.b);
@@ -146,7 +178,8 @@ export function matchPayoutDebits(debits: readonly DebitLine[], sentBatches: rea
     const { b } = named[0]!;
     const name = batchName(b.batch.id);
     let reason: string;
-    if (takenBy.has(b.batch.id)) reason = `it names ${name}, which line ${takenBy.get(b.batch.id)} of this file settles`;
+    if (b.settledOn !== null) reason = `it names ${name}, which was settled on ${b.settledOn} already`;
+    else if (takenBy.has(b.batch.id)) reason = `it names ${name}, which line ${takenBy.get(b.batch.id)} of this file settles`;
     else if (d.currency.toUpperCase() !== b.currency) reason = `it names ${name}, but it is in ${d.currency} and the batch in ${b.currency}`;
     else if (!new Big(d.amount).eq(b.total))
       reason = `it names ${name}, but ${money(d.amount, d.currency)} is not the batch total ${money(b.total, b.currency)}`;
@@ -156,7 +189,15 @@ export function matchPayoutDebits(debits: readonly DebitLine[], sentBatches: rea
 
   // Rule 2: the amount alone, when it can only be one batch and one line.
   for (const d of deferred) {
-    const candidates = batches.filter((b) => sameMoney(d, b) && sentBy(d, b) && !takenBy.has(b.batch.id));
+    const before = batches.find((b) => b.settledOn !== null && b.settledOn >= d.bookingDate && sentBy(d, b) && sameMoney(d, b));
+    if (before) {
+      reasons.set(
+        d,
+        `${batchName(before.batch.id)} of ${money(d.amount, d.currency)} was settled on ${before.settledOn} already, perhaps by this line (the statement imported before, or settled by hand); if not, settle the right batch by hand`,
+      );
+      continue;
+    }
+    const candidates = batches.filter((b) => b.settledOn === null && sameMoney(d, b) && sentBy(d, b) && !takenBy.has(b.batch.id));
     if (candidates.length === 1) {
       const b = candidates[0]!;
       const rivals = deferred.filter((o) => !settled.has(o) && sameMoney(o, b) && sentBy(o, b));
@@ -175,7 +216,7 @@ export function matchPayoutDebits(debits: readonly DebitLine[], sentBatches: rea
       );
       continue;
     }
-    const later = batches.find((b) => sameMoney(d, b) && !sentBy(d, b) && !takenBy.has(b.batch.id));
+    const later = batches.find((b) => b.settledOn === null && sameMoney(d, b) && !sentBy(d, b) && !takenBy.has(b.batch.id));
     const taken = batches.find((b) => sameMoney(d, b) && takenBy.has(b.batch.id));
     if (later) reasons.set(d, `it is booked on ${d.bookingDate}, before ${batchName(later.batch.id)} of that amount was sent (${later.batch.sentDate})`);
     else if (taken)
@@ -215,32 +256,32 @@ export function payoutFileReferences(format: string | null, bytes: Uint8Array | 
   return [...new Set(refs.filter((r) => r !== '' && r.toUpperCase() !== 'NOTPROVIDED'))];
 }
 
-/**
- * The sent payout batches (issue 14's payout_batches, status 'sent'), each with the references of
- * its frozen file and of its live items (payout_batch_items.reference, trace_number), locked for
- * this transaction (FOR UPDATE): two imports of the same statement at once settle a batch once —
- * the second reads it settled, so not sent. Until the payout_batches table exists (its migration
- * comes with the payout lifecycle) there is none: [] without touching it, so a statement import
- * works on either side of that migration.
- */
-export async function loadSentBatches(tx: Tx): Promise<SentBatch[]> {
+type BatchRow = {
+  id: string;
+  currency: string;
+  total: string;
+  sent_date: string;
+  settled_date: string | null;
+  format: string | null;
+  file_bytes: Uint8Array | null;
+};
+
+async function payoutTablesExist(tx: Tx): Promise<{ batches: boolean; items: boolean }> {
   const [exists] = await tx.sql<{ batches: boolean; items: boolean }[]>`
     select to_regclass('payout_batches') is not null as batches, to_regclass('payout_batch_items') is not null as items`;
-  if (!exists?.batches) return [];
-  const rows = await tx.sql<{ id: string; currency: string; total: string; sent_date: string; format: string | null; file_bytes: Uint8Array | null }[]>`
-    select id, currency, total::text as total, coalesce(sent_date, value_date)::text as sent_date, format, file_bytes
-      from payout_batches
-     where status = 'sent'
-     order by id
-       for update`;
-  if (rows.length === 0) return [];
+  return { batches: exists?.batches ?? false, items: exists?.items ?? false };
+}
+
+/** Each batch with the references of its frozen file and of its live items. */
+async function withReferences(tx: Tx, rows: BatchRow[], items: boolean): Promise<SettledBatch[]> {
   const itemRefs = new Map<number, string[]>();
-  if (exists.items) {
-    const items = await tx.sql<{ batch_id: string; reference: string | null; trace_number: string | null }[]>`
+  if (items && rows.length > 0) {
+    const found = await tx.sql<{ batch_id: string; reference: string | null; trace_number: string | null }[]>`
       select batch_id, reference, trace_number
         from payout_batch_items
-       where batch_id = any(${rows.map((r) => r.id)}::bigint[]) and status = 'live'`;
-    for (const item of items) {
+       where batch_id = any(${rows.map((r) => r.id)}::bigint[]) and status = 'live'
+       order by id`;
+    for (const item of found) {
       const list = itemRefs.get(Number(item.batch_id)) ?? [];
       for (const ref of [item.reference, item.trace_number]) if (ref) list.push(ref);
       itemRefs.set(Number(item.batch_id), list);
@@ -251,6 +292,43 @@ export async function loadSentBatches(tx: Tx): Promise<SentBatch[]> {
     currency: r.currency.trim(),
     total: r.total,
     sentDate: r.sent_date,
+    settledDate: r.settled_date ?? '',
     references: [...new Set([...payoutFileReferences(r.format, r.file_bytes), ...(itemRefs.get(Number(r.id)) ?? [])])],
   }));
+}
+
+/**
+ * The sent payout batches (issue 14's payout_batches, status 'sent'), each with the references of
+ * its frozen file and of its live items (payout_batch_items.reference, trace_number), locked for
+ * this transaction (FOR UPDATE): two imports of the same statement at once settle a batch once —
+ * the second reads it settled, so not sent. Until the payout_batches table exists (its migration
+ * comes with the payout lifecycle) there is none: [] without touching it, so a statement import
+ * works on either side of that migration.
+ */
+export async function loadSentBatches(tx: Tx): Promise<SentBatch[]> {
+  const exists = await payoutTablesExist(tx);
+  if (!exists.batches) return [];
+  const rows = await tx.sql<BatchRow[]>`
+    select id, currency, total::text as total, coalesce(sent_date, value_date)::text as sent_date, null as settled_date, format, file_bytes
+      from payout_batches
+     where status = 'sent'
+     order by id
+       for update`;
+  return (await withReferences(tx, rows, exists.items)).map(({ settledDate: _, ...batch }) => batch);
+}
+
+/**
+ * The batches settled on or after `since` (a week before the statement's first booking date: a
+ * batch settled before then cannot be one of its lines): see matchPayoutDebits. [] before the
+ * table exists.
+ */
+export async function loadSettledBatches(tx: Tx, since: string): Promise<SettledBatch[]> {
+  const exists = await payoutTablesExist(tx);
+  if (!exists.batches) return [];
+  const rows = await tx.sql<BatchRow[]>`
+    select id, currency, total::text as total, coalesce(sent_date, value_date)::text as sent_date, settled_date::text as settled_date, format, file_bytes
+      from payout_batches
+     where status = 'settled' and settled_date >= ${since}::date
+     order by id`;
+  return withReferences(tx, rows, exists.items);
 }

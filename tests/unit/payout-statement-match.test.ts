@@ -132,6 +132,27 @@ describe('matching outgoing lines to sent payout batches (issue 14 item 1)', () 
     });
   });
 
+  it('a batch settled before is never settled again, and keeps a statement imported twice from settling its twin', () => {
+    const earlier = { ...batch(12, '500.00', ['HB-BATCH-12']), settledDate: '2026-02-13' };
+    // named by reference: says so, and is not settled by amount to the twin
+    expect(matchPayoutDebits([debit(3, '500.00', ['HB-BATCH-12'])], [batch(13, '500.00')], [earlier])).toEqual({
+      settle: [],
+      unmatched: [{ line: 3, reason: 'it names payout batch #12, which was settled on 2026-02-13 already' }],
+    });
+    // by amount alone: the settled batch could have been this line
+    expect(matchPayoutDebits([debit(3, '500.00')], [batch(13, '500.00')], [earlier]).unmatched).toEqual([
+      {
+        line: 3,
+        reason:
+          'payout batch #12 of 500.00 USD was settled on 2026-02-13 already, perhaps by this line (the statement imported before, or settled by hand); if not, settle the right batch by hand',
+      },
+    ]);
+    // settled before this line was booked: it cannot have been this line, so the twin settles
+    expect(matchPayoutDebits([debit(3, '500.00', [], { bookingDate: '2026-02-14' })], [batch(13, '500.00')], [earlier]).settle).toEqual([
+      { batchId: 13, date: '2026-02-14', debitLine: 3 },
+    ]);
+  });
+
   it('reads the references a frozen file carries: pain.001 MsgId, PmtInfId and end-to-end ids; NACHA descriptions, ids and trace numbers', () => {
     const pain = Buffer.from(pain001File(eurSample));
     expect(payoutFileReferences('pain001', pain)).toEqual(['HB-PAYOUT-2026-02-13-1', 'PAYOUT-BATCH-7', 'E2E-1', 'E2E-2', 'E2E-3']);
@@ -182,7 +203,10 @@ describe('matching outgoing lines to sent payout batches (issue 14 item 1)', () 
         const refs = rng.chance(0.5) && sent.length > 0 ? [`OUT ${rng.pick(sent).references[0] ?? 'NOTHING'}`] : [];
         return debit(line, amount, refs, { currency, bookingDate: `2026-02-${String(rng.int(9, 15)).padStart(2, '0')}` });
       });
-      const { settle, unmatched } = matchPayoutDebits(debits, sent);
+      // some of the batches were settled before
+      const before = sent.filter(() => rng.chance(0.2)).map((b) => ({ ...b, settledDate: `2026-02-${String(rng.int(12, 15)).padStart(2, '0')}` }));
+      const stillSent = sent.filter((b) => !before.some((x) => x.id === b.id));
+      const { settle, unmatched } = matchPayoutDebits(debits, stillSent, before);
       settled += settle.length;
       reported += unmatched.length;
       const context = `seed ${seed}`;
@@ -193,14 +217,15 @@ describe('matching outgoing lines to sent payout batches (issue 14 item 1)', () 
       expect(new Set([...settle.map((s) => s.debitLine), ...unmatched.map((u) => u.line)]).size, context).toBe(debits.length);
       for (const s of settle) {
         const d = debits.find((x) => x.line === s.debitLine)!;
-        const b = sent.find((x) => x.id === s.batchId)!;
+        const b = stillSent.find((x) => x.id === s.batchId)!;
+        expect(b, `${context}: batch #${s.batchId} was not sent`).toBeDefined();
         expect(d.currency, context).toBe(b.currency);
         expect(new Big(d.amount).eq(b.total), context).toBe(true);
         expect(s.date, context).toBe(d.bookingDate);
         expect(b.sentDate <= d.bookingDate, context).toBe(true);
       }
       // the answer does not depend on the order the lines are given in
-      expect(matchPayoutDebits([...debits].reverse(), sent), context).toEqual({ settle, unmatched });
+      expect(matchPayoutDebits([...debits].reverse(), stillSent, before), context).toEqual({ settle, unmatched });
     }
     // the seeds exercise both outcomes
     expect(settled).toBeGreaterThan(100);
