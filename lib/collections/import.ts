@@ -3,11 +3,12 @@ import type { Tx } from '../../db/client';
 import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
-import { businessDateWindow } from '../dates';
+import { addDays, businessDateWindow } from '../dates';
 import { DomainError } from '../errors';
 import { assertRowLimit } from '../http/limits';
 import { postEntries } from '../ledger/post';
 import { Big } from '../money';
+import { loadSentBatches, loadSettledBatches, matchPayoutDebits, type OutgoingUnmatched, type SettleBatch } from '../payouts/statement-match';
 import { parseBankFile, type BankFileFormat } from './bank-files';
 import { autoMatch, paymentView, type PaymentView } from './payments';
 
@@ -18,6 +19,19 @@ export interface ImportResult {
   /** payments of the file that were imported before (same bank reference): not added again */
   skipped: number;
   applied: number;
+  /** issue 14 item 1: the sent payout batches the file's outgoing lines settled, in line order */
+  payoutsSettled: { batchId: number; date: string; line: number }[];
+  /** every other outgoing line and why it settled nothing (a fee, a rent, an unreadable debit …), in line order */
+  outgoingUnmatched: OutgoingUnmatched[];
+}
+
+export interface ImportOptions {
+  /**
+   * Settles a sent payout batch (cash in transit → cash) on the date the statement booked it;
+   * called inside the import's transaction, as the importing user. Without it an outgoing line
+   * that matches a batch is reported as not settled.
+   */
+  settleBatch?: SettleBatch;
 }
 
 /**
@@ -25,8 +39,18 @@ export interface ImportResult {
  * credit entries only — each received into unapplied cash and matched at once. A file with any
  * bad line imports nothing unless `partial`; importing the same file twice adds nothing (each
  * payment carries the bank's own reference).
+ *
+ * Issue 14 item 1 / SPEC 5.3: the file's outgoing lines (debits) then settle the sent payout
+ * batches they match (lib/payouts/statement-match.ts) through `options.settleBatch`; a line that
+ * matches nothing is reported with its reason and never refuses the file. Re-importing the file
+ * settles nothing twice: a settled batch is no longer sent.
  */
-export async function importBankFile(tx: Tx, input: { text: string; partial?: boolean; format?: BankFileFormat }, actor: Actor): Promise<ImportResult> {
+export async function importBankFile(
+  tx: Tx,
+  input: { text: string; partial?: boolean; format?: BankFileFormat },
+  actor: Actor,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   requirePermission(actor, 'payment.apply');
   if (!input.text || input.text.trim() === '')
     throw new DomainError('empty_file', 'The bank file is empty', { status: 400, details: { body: 'send the file as the request body' } });
@@ -73,6 +97,7 @@ export async function importBankFile(tx: Tx, input: { text: string; partial?: bo
       actor,
     );
   }
+  const outgoing = await settlePayouts(tx, parsed, actor, options.settleBatch);
   await recordAudit(tx, actor, {
     action: 'payment.import',
     targetType: 'bank_file',
@@ -84,13 +109,60 @@ export async function importBankFile(tx: Tx, input: { text: string; partial?: bo
       skipped: rows.length - inserted.length,
       errors: parsed.errors.length,
       paymentIds: inserted.map((p) => p.id),
+      outgoing: outgoing.payoutsSettled.length + outgoing.outgoingUnmatched.length,
+      payoutsSettled: outgoing.payoutsSettled.map((p) => p.batchId),
     },
   });
   const ids = inserted.map((p) => Number(p.id));
   const { applied } = await autoMatch(tx, ids, actor);
   const payments: PaymentView[] = [];
   for (const id of ids) payments.push(await paymentView(tx, id));
-  return { format: parsed.format, payments, errors: parsed.errors, skipped: rows.length - inserted.length, applied };
+  return { format: parsed.format, payments, errors: parsed.errors, skipped: rows.length - inserted.length, applied, ...outgoing };
+}
+
+/**
+ * The outgoing lines: an unreadable one, or one booked outside the business-date window, is
+ * reported as such; the rest are matched against the sent payout batches (read only when there is
+ * a line to match) and each match settled through `settleBatch`.
+ */
+async function settlePayouts(
+  tx: Tx,
+  parsed: ReturnType<typeof parseBankFile>,
+  actor: Actor,
+  settleBatch: SettleBatch | undefined,
+): Promise<Pick<ImportResult, 'payoutsSettled' | 'outgoingUnmatched'>> {
+  const unmatched: OutgoingUnmatched[] = [];
+  const problems = new Map<number, string[]>();
+  for (const p of parsed.debitProblems) problems.set(p.line, [...(problems.get(p.line) ?? []), p.message]);
+  for (const [line, messages] of problems) unmatched.push({ line, reason: `the line cannot be read: ${messages.join('; ')}` });
+
+  const window = businessDateWindow('happened');
+  const debits = parsed.debits.filter((d) => {
+    if (d.bookingDate > window.latest) {
+      const why = window.latest === window.today ? `is in the future; today is ${window.today}` : `is too far ahead (${window.latest} at the latest)`;
+      unmatched.push({ line: d.line, reason: `booking date ${d.bookingDate} ${why}` });
+    } else if (d.bookingDate < window.earliest)
+      unmatched.push({ line: d.line, reason: `booking date ${d.bookingDate} is too far in the past (${window.earliest} at the earliest)` });
+    else return true;
+    return false;
+  });
+
+  const payoutsSettled: ImportResult['payoutsSettled'] = [];
+  if (debits.length > 0) {
+    const first = debits.reduce((min, d) => (d.bookingDate < min ? d.bookingDate : min), debits[0]!.bookingDate);
+    const match = matchPayoutDebits(debits, await loadSentBatches(tx), await loadSettledBatches(tx, addDays(first, -7)));
+    unmatched.push(...match.unmatched);
+    for (const s of match.settle) {
+      if (!settleBatch) {
+        unmatched.push({ line: s.debitLine, reason: `it matches payout batch #${s.batchId}, but this import cannot settle payout batches` });
+        continue;
+      }
+      await settleBatch(tx, s.batchId, s.date, actor);
+      payoutsSettled.push({ batchId: s.batchId, date: s.date, line: s.debitLine });
+    }
+  }
+  unmatched.sort((a, b) => a.line - b.line);
+  return { payoutsSettled, outgoingUnmatched: unmatched };
 }
 
 /**

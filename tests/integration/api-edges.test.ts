@@ -507,3 +507,20 @@ describe('locks, timeouts and outages', () => {
     }
   });
 });
+
+describe('POST /payments/import and a file’s outgoing lines', () => {
+  it('an imported file answers its outgoing lines: payoutsSettled and outgoingUnmatched (issue 14)', async () => {
+    const { POST } = await routes.paymentsImport();
+    const res = await call(POST, 'POST', '/api/v1/payments/import', keys.collections!, {
+      body: 'date,amount,currency,payer,reference,bank_reference\n2026-01-02,10.00,USD,A,R-OUT-1,TRX-OUT-1\n2026-01-02,-12.50,USD,,ACCOUNT FEE,TRX-OUT-2\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      errors: [],
+      payoutsSettled: [],
+      outgoingUnmatched: [{ line: 3, reason: 'no sent payout batch is of 12.50 USD, and its references name none' }],
+    });
+    expect((res.body.payments as unknown[]).length).toBe(1);
+  });
+});

@@ -34,7 +34,9 @@ describe('bank file import (SPEC 5.2)', () => {
     const result = await importFile(text);
     expect(result.format).toBe('bai2');
     expect(result.errors).toEqual([]);
-    // six credits (the 475 check paid is a debit, skipped)
+    // six credits; the 475 check paid is an outgoing line, which settles no payout batch
+    expect(result.outgoingUnmatched).toEqual([{ line: 9, reason: 'no sent payout batch is of 1250.00 USD, and its references name none' }]);
+    expect(result.payoutsSettled).toEqual([]);
     expect(result.payments.map((p) => [p.currency, p.amount])).toEqual([
       ['USD', '50000.00'],
       ['USD', '12493.50'],
@@ -59,7 +61,7 @@ describe('bank file import (SPEC 5.2)', () => {
     expect(await countPayments()).toBe(before);
   });
 
-  it('camt.053: credit entries with amount, currency, booking date, payer and remittance; debits skipped', async () => {
+  it('camt.053: credit entries with amount, currency, booking date, payer and remittance; debits are no payments', async () => {
     const result = await importFile(fixture('camt053-001-02.xml'));
     expect(result.format).toBe('camt053');
     expect(result.errors).toEqual([]);

@@ -41,10 +41,22 @@ describe('detecting the format of a bank file', () => {
 });
 
 describe('reading a camt.053 statement', () => {
-  it('reads each booked credit of a camt.053.001.02 statement, splitting a batched entry and skipping the debit', () => {
-    const { format, payments, errors } = parseBankFile(fixture('camt053-001-02.xml'));
+  it('reads each booked credit of a camt.053.001.02 statement, splitting a batched entry; the debit is an outgoing line', () => {
+    const { format, payments, errors, debits, debitProblems } = parseBankFile(fixture('camt053-001-02.xml'));
     expect(format).toBe('camt053');
     expect(errors).toEqual([]);
+    expect(debitProblems).toEqual([]);
+    expect(debits).toEqual([
+      {
+        line: 83,
+        amount: '1250.00',
+        currency: 'EUR',
+        bookingDate: '2026-01-15',
+        bankReference: '2026011500012346',
+        references: ['2026011500012346', 'RENT JANUARY 2026'],
+        description: 'RENT JANUARY 2026',
+      },
+    ]);
     expect(payments).toEqual([
       {
         line: 50,
@@ -112,8 +124,19 @@ describe('reading a camt.053 statement', () => {
   });
 
   it('reads a camt.053.001.08 statement: Sts/Cd, Dbtr/Pty/Nm, TxDtls/Amt', () => {
-    const { payments, errors } = parseBankFile(fixture('camt053-001-08.xml'));
+    const { payments, errors, debits } = parseBankFile(fixture('camt053-001-08.xml'));
     expect(errors).toEqual([]);
+    expect(debits).toEqual([
+      {
+        line: 81,
+        amount: '35.00',
+        currency: 'USD',
+        bookingDate: '2026-02-02',
+        bankReference: 'FEE20260202',
+        references: ['FEE20260202', '000003', 'INCOMING WIRE FEE'],
+        description: 'INCOMING WIRE FEE',
+      },
+    ]);
     expect(payments).toEqual([
       {
         line: 22,
@@ -188,7 +211,12 @@ describe('reading a camt.053 statement', () => {
       entry('<Amt Ccy="EUR">-5.00</Amt>', '<CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2026-01-15</Dt></BookgDt>'),
       entry('<Amt Ccy="EUR">20.50</Amt>', undefined, 'GOOD-2'),
     ]);
-    const { payments, errors } = parseBankFile(text);
+    const { payments, errors, debits, debitProblems } = parseBankFile(text);
+    // a debit that cannot be read is said, but is never an error of the file
+    expect(debits).toEqual([]);
+    expect(debitProblems).toEqual([
+      { line: 15, message: 'amount "-5.00" is negative; a camt.053 amount is never signed (CdtDbtInd DBIT says the money went out)' },
+    ]);
     expect(errors).toEqual([
       { line: 7, message: 'amount "1.250,00" is not a decimal number; write it like 1250.00 (digits and one point, no thousands separators, no exponent)' },
       { line: 8, message: 'the amount has no currency (the Ccy attribute of Amt)' },
@@ -251,15 +279,27 @@ describe('reading a camt.053 statement', () => {
   });
 
   it('reads a statement without entries as no payments and no errors', () => {
-    expect(parseBankFile(camt([]))).toEqual({ format: 'camt053', payments: [], errors: [] });
+    expect(parseBankFile(camt([]))).toEqual({ format: 'camt053', payments: [], errors: [], debits: [], debitProblems: [] });
   });
 });
 
 describe('reading a BAI2 file', () => {
-  it('reads the credits of two accounts with 88 continuations, skipping the debit', () => {
-    const { format, payments, errors } = parseBankFile(fixture('bai2-two-accounts.bai'));
+  it('reads the credits of two accounts with 88 continuations; the check paid is an outgoing line', () => {
+    const { format, payments, errors, debits, debitProblems } = parseBankFile(fixture('bai2-two-accounts.bai'));
     expect(format).toBe('bai2');
     expect(errors).toEqual([]);
+    expect(debitProblems).toEqual([]);
+    expect(debits).toEqual([
+      {
+        line: 9,
+        amount: '1250.00',
+        currency: 'USD',
+        bookingDate: '2026-01-15',
+        bankReference: '0000001234',
+        references: ['0000001234', '1234', 'CHECK PAID'],
+        description: 'CHECK PAID',
+      },
+    ]);
     expect(payments.map(({ externalRef: _, ...p }) => p)).toEqual([
       {
         line: 5,
@@ -520,7 +560,7 @@ describe('reading a CSV export', () => {
   });
 
   it('reports bad dates and amounts on their lines and reads the good rows', () => {
-    const { payments, errors } = parseBankFile(
+    const { payments, errors, debits, debitProblems } = parseBankFile(
       lines(
         'date,payer,reference,amount,currency',
         '15/01/2026,Acme,INV 1,100.00,USD',
@@ -538,8 +578,6 @@ describe('reading a CSV export', () => {
       { line: 2, message: 'date "15/01/2026" is not a date written YYYY-MM-DD' },
       { line: 3, message: 'amount "1e5" is not a decimal number; write it like 1250.00 (digits and one point, no thousands separators, no exponent)' },
       { line: 4, message: 'amount "12,5" is not a decimal number; write it like 1250.00 (digits and one point, no thousands separators, no exponent)' },
-      { line: 6, message: 'amount "-40.00" is negative; list only incoming payments, as positive amounts' },
-      { line: 6, message: 'date "2026-02-29" is not a date written YYYY-MM-DD' },
       { line: 7, message: 'amount "1.005" has more decimal places than USD allows (2)' },
       { line: 8, message: 'currency "US" is not a currency code such as USD' },
       { line: 8, message: 'the amount is empty' },
@@ -548,6 +586,9 @@ describe('reading a CSV export', () => {
       { line: 10, message: 'the currency is empty' },
     ]);
     expect(payments.map((p) => [p.line, p.reference, p.amount])).toEqual([[5, 'INV 4', '250.00']]);
+    // a negative amount is an outgoing line: its problems are said, never errors of the file
+    expect(debits).toEqual([]);
+    expect(debitProblems).toEqual([{ line: 6, message: 'date "2026-02-29" is not a date written YYYY-MM-DD' }]);
   });
 
   it('names each missing column, and refuses an empty file or one without rows', () => {
@@ -601,5 +642,182 @@ describe('finding the payer in BAI2 text', () => {
     ['', ''],
   ])('%j → %j', (text, payer) => {
     expect(payerFromText(text)).toBe(payer);
+  });
+});
+
+describe('outgoing lines (debits)', () => {
+  it('camt.053: a payout batch booked as one sum is one debit with the batch’s MsgId, PmtInfId and each end-to-end id', () => {
+    const { payments, errors, debits, debitProblems } = parseBankFile(fixture('camt053-001-08-payouts.xml'));
+    expect(errors).toEqual([]);
+    expect(payments.map((p) => [p.line, p.amount, p.payerName])).toEqual([[113, '31500.00', 'Umbrella Corp Europe']]);
+    expect(debits).toEqual([
+      {
+        line: 22,
+        amount: '18420.55',
+        currency: 'EUR',
+        bookingDate: '2026-02-13',
+        bankReference: '2026021300098765',
+        references: [
+          '2026021300098765',
+          '0001',
+          'HB-PAYOUT-7-20260212',
+          'HB-BATCH-7',
+          '2026021300098765-1',
+          'HB-R-1041',
+          '2026021300098765-2',
+          'HB-R-1044',
+          'REBATE RELEASE 1041 REBATE RELEASE 1044',
+          'SEPA SAMMLER-UEBERWEISUNG 2 POSTEN',
+        ],
+        description: 'REBATE RELEASE 1041 REBATE RELEASE 1044',
+      },
+      // a booking date and time; EndToEndId NOTPROVIDED is no reference
+      {
+        line: 73,
+        amount: '980.00',
+        currency: 'EUR',
+        bookingDate: '2026-02-13',
+        bankReference: '2026021300098801',
+        references: ['2026021300098801', 'HB-BATCH-9', 'UEBERWEISUNG'],
+        description: 'UEBERWEISUNG',
+      },
+      {
+        line: 90,
+        amount: '12.50',
+        currency: 'EUR',
+        bookingDate: '2026-02-13',
+        bankReference: 'FEE-2026-02',
+        references: ['FEE-2026-02', 'KONTOFUEHRUNGSGEBUEHR 02/2026'],
+        description: 'KONTOFUEHRUNGSGEBUEHR 02/2026',
+      },
+      // the pending 5000.00 (line 99) is not booked: no line at all
+    ]);
+    expect(debitProblems).toEqual([{ line: 107, message: 'the entry has no booking date (BookgDt)' }]);
+  });
+
+  /** A one-account BAI2 file whose trailers (counts, control totals) add up. */
+  const bai2 = (records: string[], currency = 'USD') => {
+    const amounts = records.filter((r) => r.startsWith('16,')).map((r) => BigInt(r.split(',')[2]!));
+    const total = amounts.reduce((a, b) => a + b, 0n).toString();
+    const accountRecords = records.length + 2;
+    return lines(
+      '01,021000021,HOLDBACKFACT,260213,0610,1,80,10,2/',
+      `02,HOLDBACKFACT,021000021,1,260212,2400,${currency},2/`,
+      `03,000123456789,${currency}/`,
+      ...records,
+      `49,${total},${accountRecords}/`,
+      `98,${total},1,${accountRecords + 2}/`,
+      `99,${total},1,${accountRecords + 4}/`,
+    );
+  };
+
+  it('BAI2: type codes 400–699 are debits with the bank and customer references and the text; the file’s totals still count them', () => {
+    const text = bai2([
+      '16,195,5000000,0,20260212B6B7HU2R000901,,WIRE IN ORIG:GLOBEX RETAIL INC',
+      '16,469,2105000,0,260212000045,HB-BATCH-12,ACH ORIG SETTLEMENT CO ID:1234567890',
+      '88,CO ENTRY DESCR:REBATE BATCH 0000012 TRACE#:021000020000001',
+      '16,495,98000,0,20260212MMQFMP2N004411,,WIRE OUT BNF:NORTHWIND STAFFING',
+      '16,698,2500,0,FEE0212,,ACH ORIGINATION FEE',
+      '16,475,0,0,0000001299,1299,CHECK PAID/',
+      '16,703,100000,0,LN00012,,LOAN PAYMENT',
+    ]);
+    const { payments, errors, debits, debitProblems } = parseBankFile(text);
+    expect(errors).toEqual([]);
+    expect(payments.map((p) => [p.line, p.amount])).toEqual([[4, '50000.00']]);
+    expect(debits).toEqual([
+      {
+        line: 5,
+        amount: '21050.00',
+        currency: 'USD',
+        bookingDate: '2026-02-12',
+        bankReference: '260212000045',
+        references: ['260212000045', 'HB-BATCH-12', 'ACH ORIG SETTLEMENT CO ID:1234567890 CO ENTRY DESCR:REBATE BATCH 0000012 TRACE#:021000020000001'],
+        description: 'ACH ORIG SETTLEMENT CO ID:1234567890 CO ENTRY DESCR:REBATE BATCH 0000012 TRACE#:021000020000001',
+      },
+      {
+        line: 7,
+        amount: '980.00',
+        currency: 'USD',
+        bookingDate: '2026-02-12',
+        bankReference: '20260212MMQFMP2N004411',
+        references: ['20260212MMQFMP2N004411', 'WIRE OUT BNF:NORTHWIND STAFFING'],
+        description: 'WIRE OUT BNF:NORTHWIND STAFFING',
+      },
+      {
+        line: 8,
+        amount: '25.00',
+        currency: 'USD',
+        bookingDate: '2026-02-12',
+        bankReference: 'FEE0212',
+        references: ['FEE0212', 'ACH ORIGINATION FEE'],
+        description: 'ACH ORIGINATION FEE',
+      },
+      // 703 (a loan code) is neither a credit nor a debit line; it only counts toward the totals
+    ]);
+    expect(debitProblems).toEqual([{ line: 9, message: 'amount "0" must be more than zero' }]);
+  });
+
+  it('BAI2: a debit without a usable currency or date is said, and a debit amount that is no number still spoils the totals', () => {
+    const bad = bai2(['16,495,98000,0,W1,,WIRE OUT'], 'XYZ');
+    expect(parseBankFile(bad).debitProblems).toEqual([{ line: 4, message: 'the debit has no currency: the currency code on line 3 is not valid' }]);
+    const noDate = bai2(['16,495,98000,0,W1,,WIRE OUT']).replace('260212,2400', '261312,2400');
+    expect(parseBankFile(noDate).debitProblems).toEqual([{ line: 4, message: 'the debit has no date: the group header (02) has no valid as-of date' }]);
+    const garbled = bai2(['16,495,98000,0,W1,,WIRE OUT']).replace('16,495,98000', '16,495,98X00');
+    expect(parseBankFile(garbled).errors).toEqual(
+      expect.arrayContaining([{ line: 4, message: 'amount "98X00" is not a whole number (BAI2 amounts are in cents, without a decimal point)' }]),
+    );
+  });
+
+  it('CSV: a negative amount is a debit line; its problems are said, never errors of the file', () => {
+    const { payments, errors, debits, debitProblems } = parseBankFile(
+      lines(
+        'Booking Date,Payer Name,Description,Amount,Currency,Transaction ID',
+        '2026-02-12,Globex Retail,INV A-1001,50000.00,USD,TRX-0100',
+        '2026-02-13,Holdback payouts,HB-BATCH-12 REBATE,-21050.00,USD,TRX-0101',
+        '2026-02-13,,MONTHLY FEE,-25,usd,',
+        '2026-02-13,,FEE,-0.00,USD,TRX-0103',
+        '2026-02-13,,FEE,-1.005,USD,TRX-0104',
+        '2026-02-13,,FEE,--5,USD,TRX-0105',
+        '2026-02-13,,REFUND,-1500000,JPY,TRX-0106',
+      ),
+    );
+    expect(errors).toEqual([]);
+    expect(payments.map((p) => [p.line, p.amount])).toEqual([[2, '50000.00']]);
+    expect(debits).toEqual([
+      {
+        line: 3,
+        amount: '21050.00',
+        currency: 'USD',
+        bookingDate: '2026-02-13',
+        bankReference: 'TRX-0101',
+        references: ['TRX-0101', 'HB-BATCH-12 REBATE', 'Holdback payouts'],
+        description: 'HB-BATCH-12 REBATE',
+      },
+      { line: 4, amount: '25.00', currency: 'USD', bookingDate: '2026-02-13', bankReference: '', references: ['MONTHLY FEE'], description: 'MONTHLY FEE' },
+      {
+        line: 8,
+        amount: '1500000',
+        currency: 'JPY',
+        bookingDate: '2026-02-13',
+        bankReference: 'TRX-0106',
+        references: ['TRX-0106', 'REFUND'],
+        description: 'REFUND',
+      },
+    ]);
+    expect(debitProblems).toEqual([
+      { line: 5, message: 'amount "-0.00" must be more than zero' },
+      { line: 6, message: 'amount "-1.005" has more decimal places than USD allows (2)' },
+      {
+        line: 7,
+        message: 'amount "--5" is not a decimal number; write it like 1250.00 or -1250.00 (digits and one point, no thousands separators, no exponent)',
+      },
+    ]);
+  });
+
+  it('a file of debits only is read, not refused as "no payments"', () => {
+    const { payments, errors, debits } = parseBankFile(lines('date,amount,currency,reference', '2026-02-13,-100.00,EUR,HB-BATCH-3'));
+    expect(errors).toEqual([]);
+    expect(payments).toEqual([]);
+    expect(debits.map((d) => [d.line, d.amount, d.references])).toEqual([[2, '100.00', ['HB-BATCH-3']]]);
   });
 });

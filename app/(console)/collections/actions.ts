@@ -16,6 +16,7 @@ import { formAction, type FormResult } from '@/lib/http/form-action';
 import { getInvoice } from '@/lib/invoices';
 import { AmbiguousInvoiceError, resolveInvoice, type InvoiceChoice, type InvoiceRefFields, type ResolvedInvoice } from '@/lib/invoices/reference';
 import { Big, displayMoney } from '@/lib/money';
+import { statementSettleBatch } from '@/lib/payouts/statement-match';
 import { businessDate, checkbox, checkMinorUnits, choice, currency, formMoney, id, invoiceNumber, list, optional, text } from '@/lib/validation/fields';
 
 /** A form's answer with, for the longer outcomes, one line per invoice or payment. */
@@ -30,9 +31,11 @@ export interface CollectionsState extends ActionState {
   confirm?: ConfirmRequest;
 }
 
-/** The bank file form: every line error of a refused file. */
+/** The bank file form: every line error of a refused file, and what its outgoing lines did. */
 export interface ImportState extends CollectionsState {
   lineErrors?: { line: number; message: string }[];
+  /** issue 14: the payout batches the file's outgoing lines settled, and the lines that settled nothing (with why) */
+  outgoing?: { settled: { batchId: number; date: string; line: number }[]; unmatched: { line: number; reason: string }[] };
 }
 
 type Answer = FormResult & Omit<CollectionsState, 'ok' | 'message' | 'values'>;
@@ -286,18 +289,29 @@ const bankFileForm = z.object({
 export const importBankFileAction = formAction(
   'payment.apply',
   bankFileForm,
-  async ({ tx, input, actor }): Promise<Answer & { lineErrors?: ImportState['lineErrors'] }> => {
+  async ({ tx, input, actor }): Promise<Answer & Pick<ImportState, 'lineErrors' | 'outgoing'>> => {
     const name = input.fileName ?? 'The bank file';
     try {
-      const result = await importBankFile(tx, { text: input.content, partial: input.partial, format: input.format }, actor);
+      const result = await importBankFile(tx, { text: input.content, partial: input.partial, format: input.format }, actor, {
+        settleBatch: statementSettleBatch,
+      });
       revalidatePath('/collections');
+      if (result.payoutsSettled.length > 0) revalidatePath('/payouts');
+      const outgoing =
+        result.payoutsSettled.length + result.outgoingUnmatched.length > 0
+          ? { settled: result.payoutsSettled, unmatched: result.outgoingUnmatched }
+          : undefined;
       const n = result.payments.length;
       const parts = [
         `${result.applied} applied automatically`,
         `${result.skipped} skipped as already imported`,
         ...(result.errors.length > 0 ? [`${result.errors.length} line error${result.errors.length === 1 ? '' : 's'} left out`] : []),
       ];
-      return { message: `Imported ${n} payment${n === 1 ? '' : 's'} from ${name} (${result.format}): ${parts.join(', ')}.`, lineErrors: result.errors };
+      return {
+        message: `Imported ${n} payment${n === 1 ? '' : 's'} from ${name} (${result.format}): ${parts.join(', ')}.`,
+        lineErrors: result.errors,
+        outgoing,
+      };
     } catch (error) {
       if (error instanceof DomainError && error.code === 'invalid_bank_file') {
         return { ok: false, message: `${name}: ${error.message}.`, lineErrors: error.details.errors as { line: number; message: string }[] };

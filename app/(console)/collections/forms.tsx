@@ -194,8 +194,8 @@ export function ImportBankFileForm() {
           </label>
         </div>
         <p className="text-xs text-slate-600 sm:col-span-2">
-          Credits only; each becomes a payment and is matched at once. Importing the same file again adds nothing (each payment keeps the bank&apos;s
-          reference).
+          Each credit becomes a payment and is matched at once; each debit that is a sent payout batch settles it. Importing the same file again adds nothing
+          (each payment keeps the bank&apos;s reference).
         </p>
         <div className="flex items-end">
           <button type="submit" disabled={pending} className={primaryButton}>
@@ -203,7 +203,41 @@ export function ImportBankFileForm() {
           </button>
         </div>
       </form>
-      {state.message && !unreadable ? <ImportAnswer state={state} /> : null}
+      {state.message && !unreadable ? <ImportAnswer state={state}>{state.outgoing ? <OutgoingLines outgoing={state.outgoing} /> : null}</ImportAnswer> : null}
+    </div>
+  );
+}
+
+/** Issue 14: "N outgoing lines: M payout batches settled (#7 …), K not matched" with each line's reason. */
+function OutgoingLines({ outgoing }: { outgoing: NonNullable<ImportState['outgoing']> }) {
+  const { settled, unmatched } = outgoing;
+  const n = settled.length + unmatched.length;
+  const plural = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+  return (
+    <div className="mt-2" aria-label="Outgoing lines">
+      <p>
+        {plural(n, 'outgoing line', 'outgoing lines')}: {plural(settled.length, 'payout batch', 'payout batches')} settled
+        {settled.length > 0 ? ' (' : null}
+        {settled.map((s, i) => (
+          <span key={s.batchId}>
+            {i > 0 ? ', ' : null}
+            <a href={`/payouts/${s.batchId}`} className="font-medium underline">
+              #{s.batchId}
+            </a>{' '}
+            on {s.date}, line {s.line}
+          </span>
+        ))}
+        {settled.length > 0 ? ')' : null}, {unmatched.length} not matched{unmatched.length > 0 ? ':' : '.'}
+      </p>
+      {unmatched.length > 0 ? (
+        <ul aria-label="Outgoing lines not matched" className="mt-1 max-h-64 list-none space-y-1 overflow-y-auto">
+          {unmatched.map((u, i) => (
+            <li key={i}>
+              <span className="font-medium">Line {u.line}:</span> {u.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

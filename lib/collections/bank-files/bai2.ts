@@ -1,13 +1,14 @@
 import { isBusinessDate } from '../../dates';
 import { Big } from '../../money';
-import { collapse, isCurrencyCode, quote, readMinorUnitAmount, stripBom } from './common';
-import type { BankFileError, FormatResult, PaymentWithoutKey } from './types';
+import { collapse, distinctTexts, isCurrencyCode, quote, readMinorUnitAmount, stripBom } from './common';
+import type { BankFileError, FormatResult, ParsedDebit, PaymentWithoutKey } from './types';
 
 /**
  * BAI2 (BAI Cash Management Balance Reporting, version 2). One record per physical line, fields
  * separated by commas, ended by '/'; an 88 continues the record before it. Amounts are whole
  * numbers of the currency's smallest unit. Type codes 100–399 in a 16 record are credits (the
- * payments); every other 16 is skipped. Control totals and record counts of the 49, 98 and 99
+ * payments), 400–699 debits (outgoing lines: ACH and wire debits, checks paid, fees); every other
+ * 16 (loan, custom codes 700–999) only counts toward the control totals. Control totals and record counts of the 49, 98 and 99
  * trailers are checked, so a file cut short or garbled in transit is reported, not half-imported.
  *
  * The text of a 16 record runs to the end of its physical line (it may hold commas and '/'), and
@@ -184,6 +185,8 @@ const fieldsOf = (record: LogicalRecord): string[] => record.segments.flatMap((s
 export function parseBai2(text: string): FormatResult {
   const payments: PaymentWithoutKey[] = [];
   const errors: BankFileError[] = [];
+  const debits: ParsedDebit[] = [];
+  const debitProblems: BankFileError[] = [];
   const { records, lastLine } = logicalRecords(text, errors);
   if (records.length === 0 && errors.length === 0) return { payments, errors: [{ line: 1, message: 'the file is empty' }] };
 
@@ -315,7 +318,28 @@ export function parseBai2(text: string): FormatResult {
           break;
         }
         const isCredit = Number(typeCode) >= 100 && Number(typeCode) <= 399;
+        const isDebit = Number(typeCode) >= 400 && Number(typeCode) <= 699;
         const problems: string[] = [];
+        const debitProblemsBefore = debitProblems.length;
+        if (isDebit && funds.ok && WHOLE_RE.test(amountText)) {
+          // An outgoing line: what cannot be read is said, but is never an error of the file.
+          const amount = account.currency ? readMinorUnitAmount(amountText, account.currency) : null;
+          if (!account.currency)
+            debitProblems.push({ line, message: `the debit has no currency: the currency code on line ${account.currencyLine} is not valid` });
+          else if (amount && !amount.ok) debitProblems.push({ line, message: amount.problem });
+          if (!group?.date) debitProblems.push({ line, message: 'the debit has no date: the group header (02) has no valid as-of date' });
+          if (debitProblems.length === debitProblemsBefore && amount?.ok && account.currency && group?.date) {
+            debits.push({
+              line,
+              amount: amount.value,
+              currency: account.currency,
+              bookingDate: group.date,
+              bankReference,
+              references: distinctTexts([bankReference, customerReference, text]),
+              description: text !== '' ? text : customerReference,
+            });
+          }
+        }
         if (!funds.ok) problems.push(funds.problem);
         if (!account.currency) {
           if (isCredit) problems.push(`the transaction has no currency: the currency code on line ${account.currencyLine} is not valid`);
@@ -428,5 +452,5 @@ export function parseBai2(text: string): FormatResult {
     closeGroup('before the end of the file');
     errors.push({ line: lastLine, message: 'the file ends without a file trailer (99); it may have been cut short, ask the bank to send it again' });
   }
-  return { payments, errors };
+  return { payments, errors, debits, debitProblems };
 }

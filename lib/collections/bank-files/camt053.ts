@@ -1,8 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { isBusinessDate } from '../../dates';
 import { Big, formatMoney } from '../../money';
-import { LineIndex, collapse, isCurrencyCode, quote, readDecimalAmount, stripBom, type Checked } from './common';
-import type { BankFileError, FormatResult, PaymentWithoutKey } from './types';
+import { LineIndex, collapse, distinctTexts, isCurrencyCode, quote, readDecimalAmount, stripBom, type Checked } from './common';
+import type { BankFileError, FormatResult, ParsedDebit, PaymentWithoutKey } from './types';
 
 /**
  * ISO 20022 camt.053 (BkToCstmrStmt), versions 001.02 to 001.13. Every element is read as a
@@ -11,7 +11,14 @@ import type { BankFileError, FormatResult, PaymentWithoutKey } from './types';
  *
  * Which credits are payments: a booked CRDT entry is one payment; a batched entry whose TxDtls each
  * give an amount is one payment per credit TxDtls (their sum must be the entry amount); TxDtls
- * without amounts leave the entry as one payment. Debits and entries not yet booked are skipped.
+ * without amounts leave the entry as one payment. Entries not yet booked are skipped.
+ *
+ * A booked DBIT entry is one outgoing line (ParsedDebit) for the entry amount — a payout batch
+ * booked as one sum (BtchBookg) is one entry whatever its TxDtls list — with every reference the
+ * bank gives: the entry's AcctSvcrRef and NtryRef, the batch's MsgId and PmtInfId (NtryDtls/Btch),
+ * each TxDtls' Refs (MsgId, AcctSvcrRef, PmtInfId, InstrId, EndToEndId, TxId, UETR) and the texts
+ * (remittance, AddtlTxInf, AddtlNtryInf). Debit transactions inside a credit entry are part of its
+ * net and stay there.
  */
 
 const NAMESPACE_RE = /^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})$/;
@@ -140,6 +147,55 @@ function remittanceOf(tx: unknown): string {
 /** The bank's own ids of a transaction (the payer's EndToEndId is not one: payers reuse them). */
 const txBankReference = (tx: unknown): string => firstOf(textAt(tx, 'Refs', 'AcctSvcrRef'), textAt(tx, 'Refs', 'TxId'), textAt(tx, 'Refs', 'UETR'));
 
+const TX_REFS = ['MsgId', 'AcctSvcrRef', 'PmtInfId', 'InstrId', 'EndToEndId', 'TxId', 'UETR'] as const;
+
+function readBookingDate(ntry: unknown): Checked<string> {
+  const day = textAt(ntry, 'BookgDt', 'Dt');
+  const dateTime = textAt(ntry, 'BookgDt', 'DtTm');
+  const written = day !== '' ? day : dateTime;
+  const date = day !== '' ? day : dateTime.slice(0, 10);
+  if (written === '') return { ok: false, problem: 'the entry has no booking date (BookgDt)' };
+  if (!isBusinessDate(date) || (day === '' && !/^\d{4}-\d{2}-\d{2}T/.test(dateTime)))
+    return { ok: false, problem: `booking date ${quote(written)} is not a date written YYYY-MM-DD` };
+  return { ok: true, value: date };
+}
+
+/** A booked DBIT entry: one outgoing line, or the problems that keep it from being read. */
+function readDebit(ntry: unknown, line: number): { debit: ParsedDebit } | { problems: string[] } {
+  const problems: string[] = [];
+  const amount = readAmount(at(ntry, 'Amt'), 'amount');
+  const written = collapse(textOf(at(ntry, 'Amt')));
+  if (!amount.ok && written.startsWith('-'))
+    problems.push(`amount ${quote(written)} is negative; a camt.053 amount is never signed (CdtDbtInd DBIT says the money went out)`);
+  else if (!amount.ok) problems.push(amount.problem);
+  const date = readBookingDate(ntry);
+  if (!date.ok) problems.push(date.problem);
+  if (!amount.ok || !date.ok) return { problems };
+  const txs = all(ntry, 'NtryDtls', 'TxDtls').filter(isElement);
+  const batches = all(ntry, 'NtryDtls', 'Btch');
+  const usable = (ref: string) => (ref.toUpperCase() === 'NOTPROVIDED' ? '' : ref);
+  const ids = [
+    textAt(ntry, 'AcctSvcrRef'),
+    textAt(ntry, 'NtryRef'),
+    ...batches.flatMap((b) => [textAt(b, 'MsgId'), textAt(b, 'PmtInfId')]),
+    ...txs.flatMap((tx) => TX_REFS.map((name) => usable(textAt(tx, 'Refs', name)))),
+  ];
+  const remittance = collapse(txs.map(remittanceOf).join(' '));
+  const additional = collapse(txs.map((tx) => textAt(tx, 'AddtlTxInf')).join(' '));
+  const entryText = textAt(ntry, 'AddtlNtryInf');
+  return {
+    debit: {
+      line,
+      amount: amount.value.amount,
+      currency: amount.value.currency,
+      bookingDate: date.value,
+      bankReference: firstOf(textAt(ntry, 'AcctSvcrRef'), ...txs.map((tx) => textAt(tx, 'Refs', 'AcctSvcrRef')), textAt(ntry, 'NtryRef')),
+      references: distinctTexts([...ids, remittance, additional, entryText]),
+      description: firstOf(remittance, additional, entryText),
+    },
+  };
+}
+
 function statusOf(ntry: unknown): string {
   const sts = at(ntry, 'Sts');
   const code = textAt(sts, 'Cd');
@@ -150,6 +206,8 @@ export function parseCamt053(input: string): FormatResult {
   const text = stripBom(input);
   const payments: PaymentWithoutKey[] = [];
   const errors: BankFileError[] = [];
+  const debits: ParsedDebit[] = [];
+  const debitProblems: BankFileError[] = [];
   const lines = new LineIndex(text);
 
   if (text.trim() === '') return { payments, errors: [{ line: 1, message: 'the file is empty' }] };
@@ -219,7 +277,13 @@ export function parseCamt053(input: string): FormatResult {
       if (status !== '' && status !== 'BOOK') continue; // pending or information-only: not money received yet
 
       const indicator = textAt(ntry, 'CdtDbtInd').toUpperCase();
-      if (indicator === 'DBIT') continue; // money out is not a payment
+      if (indicator === 'DBIT') {
+        // Money out is not a payment: an outgoing line, never an error of the file.
+        const read = readDebit(ntry, line);
+        if ('debit' in read) debits.push(read.debit);
+        else for (const message of read.problems) debitProblems.push({ line, message });
+        continue;
+      }
       const problems: string[] = [];
       if (indicator === '') problems.push('the entry has no credit/debit indicator (CdtDbtInd)');
       else if (indicator !== 'CRDT') problems.push(`the credit/debit indicator ${quote(indicator)} is neither CRDT nor DBIT`);
@@ -228,14 +292,9 @@ export function parseCamt053(input: string): FormatResult {
       if (!amount.ok) problems.push(amount.problem);
 
       let receivedDate = '';
-      const day = textAt(ntry, 'BookgDt', 'Dt');
-      const dateTime = textAt(ntry, 'BookgDt', 'DtTm');
-      const written = day !== '' ? day : dateTime;
-      const date = day !== '' ? day : dateTime.slice(0, 10);
-      if (written === '') problems.push('the entry has no booking date (BookgDt)');
-      else if (!isBusinessDate(date) || (day === '' && !/^\d{4}-\d{2}-\d{2}T/.test(dateTime)))
-        problems.push(`booking date ${quote(written)} is not a date written YYYY-MM-DD`);
-      else receivedDate = date;
+      const booked = readBookingDate(ntry);
+      if (booked.ok) receivedDate = booked.value;
+      else problems.push(booked.problem);
 
       if (problems.length > 0 || !amount.ok) {
         for (const message of problems) errors.push({ line, message });
@@ -317,5 +376,5 @@ export function parseCamt053(input: string): FormatResult {
       });
     }
   }
-  return { payments, errors };
+  return { payments, errors, debits, debitProblems };
 }

@@ -46,12 +46,50 @@ export function readDecimalAmount(raw: string, currency: string, what = 'amount'
       problem: `${what} ${quote(raw)} is not a decimal number; write it like 1250.00 (digits and one point, no thousands separators, no exponent)`,
     };
   }
+  return exactDecimal(m, text, raw, currency, what);
+}
+
+function exactDecimal(m: RegExpExecArray, text: string, raw: string, currency: string, what: string): Checked<string> {
   const places = minorUnits(currency);
   const fraction = m[2] ?? '';
   if (fraction.length > places && /[^0]/.test(fraction.slice(places))) {
     return { ok: false, problem: `${what} ${quote(raw)} has more decimal places than ${currency} allows (${places})` };
   }
   return checkedMoney(new Big(text), raw, what, currency);
+}
+
+/**
+ * A CSV amount that may be negative: "-1250.00" is money out (a debit) of 1250.00, read with the
+ * same rules as readDecimalAmount (the messages quote the amount as written, sign included).
+ */
+export function readSignedDecimalAmount(raw: string, currency: string, what = 'amount'): Checked<{ amount: string; debit: boolean }> {
+  const text = raw.trim();
+  const debit = text.startsWith('-');
+  let checked: Checked<string>;
+  if (!debit) checked = readDecimalAmount(raw, currency, what);
+  else {
+    const m = DECIMAL_RE.exec(text.slice(1));
+    checked = m
+      ? exactDecimal(m, text.slice(1), raw, currency, what)
+      : {
+          ok: false,
+          problem: `${what} ${quote(raw)} is not a decimal number; write it like 1250.00 or -1250.00 (digits and one point, no thousands separators, no exponent)`,
+        };
+  }
+  return checked.ok ? { ok: true, value: { amount: checked.value, debit } } : checked;
+}
+
+/** The non-empty values, whitespace collapsed, each once, in order (a debit's references). */
+export function distinctTexts(values: (string | undefined)[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const value of values) {
+    const text = collapse(value);
+    if (text === '' || seen.has(text)) continue;
+    seen.add(text);
+    out.push(text);
+  }
+  return out;
 }
 
 /**

@@ -1,13 +1,15 @@
 import { isBusinessDate } from '../../dates';
 import { csvRecords, isBlank, readCsvHeader } from '../../invoices/csv';
-import { collapse, isCurrencyCode, quote, readDecimalAmount } from './common';
-import type { BankFileError, FormatResult, PaymentWithoutKey } from './types';
+import { collapse, distinctTexts, isCurrencyCode, quote, readSignedDecimalAmount } from './common';
+import type { BankFileError, FormatResult, ParsedDebit, PaymentWithoutKey } from './types';
 
 /**
- * A bank's CSV export of incoming payments: a header row, then one payment per row. Column names
- * are compared lower-case with spaces, `_` and `-` removed ("Booking Date" = "booking_date");
- * other columns are ignored. Line numbers are physical lines (a quoted field spanning lines
- * moves the next row's number on).
+ * A bank's CSV export: a header row, then one line per row. A positive amount is an incoming
+ * payment; a negative one ("-12500.00") is an outgoing line (a debit: a payout batch, a fee),
+ * whose problems are debitProblems, never errors of the file. Column names are compared
+ * lower-case with spaces, `_` and `-` removed ("Booking Date" = "booking_date"); other columns
+ * are ignored. Line numbers are physical lines (a quoted field spanning lines moves the next
+ * row's number on).
  */
 
 type Field = 'amount' | 'currency' | 'date' | 'payer' | 'reference' | 'bankReference';
@@ -41,6 +43,8 @@ const COLUMN_NAMES: Readonly<Record<Field, string>> = {
 
 export function parseCsvStatement(text: string, defaultCurrency?: string): FormatResult {
   const payments: PaymentWithoutKey[] = [];
+  const debits: ParsedDebit[] = [];
+  const debitProblems: BankFileError[] = [];
   const records = csvRecords(text);
 
   const required: Field[] = ['amount', 'date'];
@@ -78,10 +82,11 @@ export function parseCsvStatement(text: string, defaultCurrency?: string): Forma
 
     let amount = '';
     const amountText = value('amount');
+    const debit = amountText.startsWith('-');
     if (amountText === '') problems.push('the amount is empty');
     else if (currencyOk) {
-      const checked = readDecimalAmount(amountText, currency);
-      if (checked.ok) amount = checked.value;
+      const checked = readSignedDecimalAmount(amountText, currency);
+      if (checked.ok) amount = checked.value.amount;
       else problems.push(checked.problem);
     }
 
@@ -90,7 +95,21 @@ export function parseCsvStatement(text: string, defaultCurrency?: string): Forma
     else if (!isBusinessDate(date)) problems.push(`date ${quote(date)} is not a date written YYYY-MM-DD`);
 
     if (problems.length > 0) {
-      for (const message of problems) errors.push({ line, message });
+      for (const message of problems) (debit ? debitProblems : errors).push({ line, message });
+      continue;
+    }
+    if (debit) {
+      const bankReference = collapse(value('bankReference'));
+      const description = collapse(value('reference'));
+      debits.push({
+        line,
+        amount,
+        currency,
+        bookingDate: date,
+        bankReference,
+        references: distinctTexts([bankReference, description, value('payer')]),
+        description: description !== '' ? description : collapse(value('payer')),
+      });
       continue;
     }
     payments.push({
@@ -104,5 +123,5 @@ export function parseCsvStatement(text: string, defaultCurrency?: string): Forma
     });
   }
   if (count === 0 && errors.length === 0) errors.push({ line: header.line, message: 'the file has a header row but no payments' });
-  return { payments, errors };
+  return { payments, errors, debits, debitProblems };
 }

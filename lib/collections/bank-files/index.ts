@@ -3,16 +3,18 @@ import { parseBai2 } from './bai2';
 import { parseCamt053 } from './camt053';
 import { stripBom, withExternalRefs } from './common';
 import { parseCsvStatement } from './csv';
-import type { BankFileError, BankFileFormat, FormatResult, ParsedPayment } from './types';
+import type { BankFileError, BankFileFormat, FormatResult, ParsedDebit, ParsedPayment } from './types';
 
 /**
  * Bank files for POST /payments/import (SPEC 5.2, API "Collections"): CSV, ISO 20022 camt.053 and
- * BAI2. Pure: text in, the incoming payments (credits only) and every problem, each on its line,
- * out. A bad record never stops the rest of the file from being read; the importer decides whether
- * a file with errors imports anything (`?partial=true`).
+ * BAI2. Pure: text in, the incoming payments (credits), the outgoing lines (debits: camt.053 DBIT
+ * entries, BAI2 type codes 400–699, CSV negative amounts) and every problem, each on its line, out.
+ * A bad record never stops the rest of the file from being read; the importer decides whether a
+ * file with errors imports anything (`?partial=true`). An unreadable debit is a `debitProblem`,
+ * never an error: the file's payments do not wait on it.
  */
 
-export type { BankFileError, BankFileFormat, ParsedPayment } from './types';
+export type { BankFileError, BankFileFormat, ParsedDebit, ParsedPayment } from './types';
 export { payerFromText } from './bai2';
 
 export interface ParseBankFileOptions {
@@ -26,6 +28,10 @@ export interface ParsedBankFile {
   format: BankFileFormat;
   payments: ParsedPayment[];
   errors: BankFileError[];
+  /** outgoing lines, in file order */
+  debits: ParsedDebit[];
+  /** outgoing lines that cannot be read, in file order (not errors of the file) */
+  debitProblems: BankFileError[];
 }
 
 /**
@@ -59,5 +65,11 @@ export function parseBankFile(text: string, options: ParseBankFileOptions = {}):
     .map((e, i) => ({ e, i }))
     .sort((a, b) => a.e.line - b.e.line || a.i - b.i)
     .map(({ e }) => e);
-  return { format, payments: withExternalRefs(format, result.payments), errors };
+  return {
+    format,
+    payments: withExternalRefs(format, result.payments),
+    errors,
+    debits: result.debits ?? [],
+    debitProblems: result.debitProblems ?? [],
+  };
 }

@@ -1,6 +1,7 @@
 import { importBankFile } from '@/lib/collections/import';
 import { DomainError } from '@/lib/errors';
 import { apiRoute } from '@/lib/http/api';
+import { statementSettleBatch } from '@/lib/payouts/statement-match';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +12,8 @@ const isFormat = (v: string): v is (typeof FORMATS)[number] => (FORMATS as reado
  * API.md: POST /payments/import — the bank file as the raw body (text/csv, camt.053 XML, BAI2)
  * → 201 {"payments","errors"}; a file with errors imports nothing unless ?partial=true. A file
  * body, not a JSON one: the importer checks each line (naming the line), so this route has no
- * body schema.
+ * body schema. Issue 14: the answer adds `payoutsSettled` (the sent payout batches the file's
+ * outgoing lines settled) and `outgoingUnmatched` (every other outgoing line, with why).
  */
 export const POST = apiRoute(
   'payment.apply',
@@ -22,7 +24,7 @@ export const POST = apiRoute(
       throw new DomainError('invalid_input', 'format must be csv, camt053 or bai2', { status: 400, details: { format: 'csv, camt053 or bai2' } });
     }
     const text = typeof body === 'string' ? body : typeof (body as { file?: unknown })?.file === 'string' ? (body as { file: string }).file : '';
-    const result = await importBankFile(tx, { text, partial, format: format ? format : undefined }, actor);
+    const result = await importBankFile(tx, { text, partial, format: format ? format : undefined }, actor, { settleBatch: statementSettleBatch });
     return { status: 201, body: result };
   },
   { body: 'file' },
