@@ -23,14 +23,26 @@ import { cycleView, type CycleRow, type CycleView } from './views';
  * as-of range. A cycle whose heartbeat stopped reads as failed (cycle-status.ts), here as on its page.
  */
 
-export const RELEASE_STATUSES = ['pending_approval', 'approved', 'paid', 'rejected', 'nothing_due'] as const;
+/** SPEC 5.3 (issue 14): approved → in_batch → sent → paid (settled); returned goes back to client payable. */
+export const RELEASE_STATUSES = ['pending_approval', 'approved', 'in_batch', 'sent', 'paid', 'returned', 'rejected', 'nothing_due'] as const;
 export const RELEASE_STATUS_LABELS: Record<(typeof RELEASE_STATUSES)[number], string> = {
   pending_approval: 'pending approval',
   approved: 'approved',
+  in_batch: 'in batch',
+  sent: 'sent',
   paid: 'paid',
+  returned: 'returned',
   rejected: 'rejected',
   nothing_due: 'nothing due',
 };
+/** The statuses of a release that was posted (reserve → client payable): approved and every step of its payout after. */
+export const POSTED_STATUSES: ReadonlySet<string> = new Set(['approved', 'in_batch', 'sent', 'paid', 'returned']);
+
+/** A release's status in a person's words ("in batch"). */
+export function releaseStatusLabel(status: string): string {
+  return (RELEASE_STATUS_LABELS as Record<string, string>)[status] ?? status.replace(/_/g, ' ');
+}
+
 export const RELEASE_MODES = ['automatic', 'review', 'manual'] as const;
 
 const releaseFilters = filterSchema({
@@ -123,7 +135,7 @@ export function releaseList(
       { header: 'As of', value: (r) => r.asOf },
       { header: 'Currency', value: (r) => r.currency },
       { header: 'Proposed', value: (r) => r.amount },
-      { header: 'Released', value: (r) => (r.status === 'paid' ? (r.approvedAmount ?? '') : '') },
+      { header: 'Released', value: (r) => (POSTED_STATUSES.has(r.status) ? (r.approvedAmount ?? '') : '') },
       { header: 'Status', value: (r) => r.status },
       { header: 'Release mode', value: (r) => r.releaseMode },
       { header: 'Controller needed', value: (r) => (r.needsController ? 'yes' : 'no') },
@@ -188,7 +200,7 @@ export function cycleList(sql: RawSql): ListSpec<CycleFilters, CycleRow, CycleLi
       { header: 'Clients due', value: (c) => c.clientsDue },
       { header: 'Clients done', value: (c) => c.clientsDone },
       { header: 'Proposed', value: (c) => c.totals.proposed ?? 0 },
-      { header: 'Paid', value: (c) => c.totals.paid ?? 0 },
+      { header: 'Approved', value: (c) => c.totals.approved ?? c.totals.paid ?? 0 },
       { header: 'Waiting', value: (c) => c.totals.pending ?? 0 },
       { header: 'Run by', value: (c) => c.createdBy },
       { header: 'Started (UTC)', value: (c) => c.createdAt },
