@@ -10,3 +10,4 @@ export { batchFile, FILE_FORMATS, type FileFormat, type BatchFile } from './file
 export { markSent, markSettled, batchDateSchema } from './lifecycle';
 export { loadOriginator, sepaOriginatorFromEnv } from './originator';
 export { returnRelease, returnSchema } from './returns';
+export { batchList } from './list';
