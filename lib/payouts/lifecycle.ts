@@ -28,7 +28,7 @@ async function lockLiveItems(tx: Tx, batchId: number, status: string): Promise<L
  * The batch's file went to the bank (SPEC 5.3): per release Dr client_payable, Cr cash_in_transit
  * (key `payout-sent:{itemId}`), status `sent`. Only a generated batch (the file is what was sent);
  * marking a sent or settled batch sent again changes and posts nothing (a double request).
- * Errors: 403 (`payout.batch`); 404; 400 invalid date; 409 `file_not_generated`.
+ * Errors: 403 (`payout.batch`); 404; 400 invalid date; 409 `file_not_generated`; 422 `sent_before_release`.
  */
 export async function markSent(tx: Tx, batchId: number, input: unknown, actor: Actor): Promise<BatchView & { posted: number }> {
   requirePermission(actor, 'payout.batch');
@@ -40,6 +40,11 @@ export async function markSent(tx: Tx, batchId: number, input: unknown, actor: A
   }
   const c = batch.currency;
   const items = await lockLiveItems(tx, batchId, 'in_batch');
+  // Money cannot leave for a release before the release's own date.
+  const [latest] = await tx.sql<{ as_of: string | null }[]>`select max(as_of)::text as as_of from releases where id = any(${items.map((i) => i.release_id)}::bigint[])`;
+  if (latest?.as_of && date < latest.as_of) {
+    throw refused('sent_before_release', `Payout batch ${batchId} holds a release of ${latest.as_of}; it cannot be sent before that`, { date: 'before a release of the batch' });
+  }
   const entries: EntryInput[] = items.map((i) => ({
     effectiveDate: date,
     kind: 'payout_sent',

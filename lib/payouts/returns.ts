@@ -12,6 +12,7 @@ import { queueEmails, type QueuedEmail } from '../notifications/outbox';
 import { achReturnCode, achReturn } from '../releases/ach-returns';
 import { getRelease } from '../releases/queries';
 import type { ReleaseView } from '../releases/release-rows';
+import type { ReleasePosting } from '../releases/queries';
 import { sepaReject, sepaRejectCode } from '../releases/sepa-rejects';
 import { parseInput } from '../validation';
 import { businessDate, text } from '../validation/fields';
@@ -42,7 +43,7 @@ function scheme(format: string | null, currency: string): 'ach' | 'sepa' {
  * Errors: 403 (`payout.return`); 404; 400 a code not of the scheme, a bad date; 409 `not_sent`
  * (nothing at the bank to return); 422 `returned_before_sent`.
  */
-export async function returnRelease(tx: Tx, releaseId: number, input: unknown, actor: Actor): Promise<ReleaseView> {
+export async function returnRelease(tx: Tx, releaseId: number, input: unknown, actor: Actor): Promise<ReleaseView & { entries: ReleasePosting[] }> {
   requirePermission(actor, 'payout.return');
   const data = parseInput(returnSchema, input);
   const [peek] = await tx.sql<{ batch_id: string | null; status: string }[]>`select batch_id::text as batch_id, status from releases where id = ${releaseId}`;
