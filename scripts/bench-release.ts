@@ -104,9 +104,7 @@ export async function measureReleaseCycle(database: Database, flags: Record<stri
     `         ${fmt(proposed, 0)} releases proposed: ${fmt(n('approved'), 0)} auto-approved and posted (to client payable; paid later in payout batches), ${fmt(n('pending_approval'), 0)} pending approval, ${fmt(n('nothing_due'), 0)} nothing due`,
   );
   console.log(`         proposed ${totals('proposed')}; posted ${totals('paid', 'approved')}`);
-  console.log(
-    `         ${fmt(first.entries, 0)} journal entries (release), ${fmt(first.lines, 0)} lines, ${fmt(first.emails, 0)} rebate advices queued`,
-  );
+  console.log(`         ${fmt(first.entries, 0)} journal entries (release), ${fmt(first.lines, 0)} lines, ${fmt(first.emails, 0)} rebate advices queued`);
 
   const between = await mark(database);
   const start2 = performance.now();

@@ -114,6 +114,10 @@ const GUARDS = [
   ['fee_accrual_lines', 'fee_accrual_lines_no_truncate'],
   ['fee_accrual_lines', 'fee_accrual_lines_tied'],
   ['journal_lines', 'journal_lines_accrual_tied'],
+  // issue 14 (0027): what was sent to the bank is kept, and a generated file never changes
+  ['payout_batches', 'payout_batches_keep'],
+  ['payout_batch_items', 'payout_batch_items_keep'],
+  ['payout_batches', 'payout_batches_file_frozen'],
 ] as const;
 
 /** The ledger's invariants (SPEC 3), each as one set-based query. */

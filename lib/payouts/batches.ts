@@ -4,7 +4,7 @@ import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
 import { DomainError, conflict, notFound } from '../errors';
-import { Big, ZERO, moneyOut } from '../money';
+import { type Big, ZERO, moneyOut } from '../money';
 import { parseInput } from '../validation';
 import { businessDate, currency } from '../validation/fields';
 import { eligibleReleasesSql } from './eligible';
@@ -171,9 +171,13 @@ export async function createBatch(tx: Tx, input: unknown, actor: Actor): Promise
   const rows = await eligibleReleasesSql(tx.sql, c);
   if (rows.length === 0) {
     if (created) {
-      throw new DomainError('nothing_to_pay', `No approved ${c} release is waiting to be paid (none outside a live batch, none of a client whose payout account is flagged)`, {
-        status: 422,
-      });
+      throw new DomainError(
+        'nothing_to_pay',
+        `No approved ${c} release is waiting to be paid (none outside a live batch, none of a client whose payout account is flagged)`,
+        {
+          status: 422,
+        },
+      );
     }
     return { batch: await getBatch(tx, batchId, actor), created };
   }
@@ -181,11 +185,10 @@ export async function createBatch(tx: Tx, input: unknown, actor: Actor): Promise
   const missing = await tx.sql<{ id: string; name: string }[]>`
     select id::text as id, name from clients where id = any(${clientIds}::bigint[]) and payout_account is null order by id`;
   if (missing.length > 0) {
-    throw new DomainError(
-      'payout_accounts_missing',
-      `Record a payout bank account first for: ${missing.map((m) => `${m.name} (client ${m.id})`).join(', ')}`,
-      { status: 422, details: { clients: missing.map((m) => m.id) } },
-    );
+    throw new DomainError('payout_accounts_missing', `Record a payout bank account first for: ${missing.map((m) => `${m.name} (client ${m.id})`).join(', ')}`, {
+      status: 422,
+      details: { clients: missing.map((m) => m.id) },
+    });
   }
   const ids = rows.map((r) => r.id);
   await tx.sql`

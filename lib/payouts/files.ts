@@ -124,7 +124,22 @@ export async function batchFile(tx: Tx, batchId: number, format: FileFormat, act
     });
   } else {
     text = toCsv(
-      ['batch_id', 'release_id', 'reference', 'value_date', 'client_id', 'client_name', 'account_holder', 'routing', 'account', 'account_type', 'iban', 'bic', 'currency', 'amount'],
+      [
+        'batch_id',
+        'release_id',
+        'reference',
+        'value_date',
+        'client_id',
+        'client_name',
+        'account_holder',
+        'routing',
+        'account',
+        'account_type',
+        'iban',
+        'bic',
+        'currency',
+        'amount',
+      ],
       items.map((i) => {
         const a = i.payout_account!;
         return [

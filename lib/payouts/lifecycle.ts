@@ -36,14 +36,21 @@ export async function markSent(tx: Tx, batchId: number, input: unknown, actor: A
   const batch = await lockBatch(tx, batchId);
   if (batch.status === 'sent' || batch.status === 'settled') return { ...(await getBatch(tx, batchId, actor)), posted: 0 };
   if (batch.status !== 'generated') {
-    throw conflict('file_not_generated', `Payout batch ${batchId} has no file yet: download its file (which freezes it), send it to the bank, then mark it sent`);
+    throw conflict(
+      'file_not_generated',
+      `Payout batch ${batchId} has no file yet: download its file (which freezes it), send it to the bank, then mark it sent`,
+    );
   }
   const c = batch.currency;
   const items = await lockLiveItems(tx, batchId, 'in_batch');
   // Money cannot leave for a release before the release's own date.
-  const [latest] = await tx.sql<{ as_of: string | null }[]>`select max(as_of)::text as as_of from releases where id = any(${items.map((i) => i.release_id)}::bigint[])`;
+  const [latest] = await tx.sql<
+    { as_of: string | null }[]
+  >`select max(as_of)::text as as_of from releases where id = any(${items.map((i) => i.release_id)}::bigint[])`;
   if (latest?.as_of && date < latest.as_of) {
-    throw refused('sent_before_release', `Payout batch ${batchId} holds a release of ${latest.as_of}; it cannot be sent before that`, { date: 'before a release of the batch' });
+    throw refused('sent_before_release', `Payout batch ${batchId} holds a release of ${latest.as_of}; it cannot be sent before that`, {
+      date: 'before a release of the batch',
+    });
   }
   const entries: EntryInput[] = items.map((i) => ({
     effectiveDate: date,
@@ -84,7 +91,9 @@ export async function markSettled(tx: Tx, batchId: number, input: unknown, actor
   if (batch.status === 'settled') return { ...(await getBatch(tx, batchId, actor)), posted: 0 };
   if (batch.status !== 'sent') throw conflict('not_sent', `Payout batch ${batchId} is ${batch.status}: mark it sent before it can settle`);
   if (batch.sent_date !== null && date < batch.sent_date) {
-    throw refused('settled_before_sent', `Payout batch ${batchId} was sent on ${batch.sent_date}; it cannot settle before that`, { date: 'before the sent date' });
+    throw refused('settled_before_sent', `Payout batch ${batchId} was sent on ${batch.sent_date}; it cannot settle before that`, {
+      date: 'before the sent date',
+    });
   }
   const c = batch.currency;
   const items = await lockLiveItems(tx, batchId, 'sent');

@@ -28,7 +28,8 @@ export function sepaOriginatorFromEnv(env: Record<string, string | undefined> = 
     );
   }
   const iban = normalizeIban(env.SEPA_DEBTOR_IBAN!);
-  if (!isValidIban(iban)) throw new DomainError('sepa_not_configured', 'SEPA_DEBTOR_IBAN is not a valid IBAN', { status: 422, details: { invalid: ['SEPA_DEBTOR_IBAN'] } });
+  if (!isValidIban(iban))
+    throw new DomainError('sepa_not_configured', 'SEPA_DEBTOR_IBAN is not a valid IBAN', { status: 422, details: { invalid: ['SEPA_DEBTOR_IBAN'] } });
   const bic = env.SEPA_DEBTOR_BIC?.trim() ? normalizeBic(env.SEPA_DEBTOR_BIC) : undefined;
   if (bic !== undefined && !isValidBic(bic)) {
     throw new DomainError('sepa_not_configured', 'SEPA_DEBTOR_BIC is not a valid BIC', { status: 422, details: { invalid: ['SEPA_DEBTOR_BIC'] } });

@@ -49,7 +49,9 @@ export async function returnRelease(tx: Tx, releaseId: number, input: unknown, a
   const [peek] = await tx.sql<{ batch_id: string | null; status: string }[]>`select batch_id::text as batch_id, status from releases where id = ${releaseId}`;
   if (!peek) throw notFound('Release', releaseId);
   if (peek.batch_id === null || (peek.status !== 'sent' && peek.status !== 'paid')) {
-    throw conflict('not_sent', `Release ${releaseId} is ${peek.status.replace(/_/g, ' ')}: only a payout sent to the bank can come back`, { status: peek.status });
+    throw conflict('not_sent', `Release ${releaseId} is ${peek.status.replace(/_/g, ' ')}: only a payout sent to the bank can come back`, {
+      status: peek.status,
+    });
   }
   const [batch] = await tx.sql<{ id: string; currency: string; format: string | null; sent_date: string | null }[]>`
     select id::text as id, currency, format, sent_date::text as sent_date from payout_batches where id = ${peek.batch_id} for update`;
@@ -65,7 +67,9 @@ export async function returnRelease(tx: Tx, releaseId: number, input: unknown, a
   const { code } = parseInput(z.object({ code: kind === 'ach' ? achReturnCode('Return code') : sepaRejectCode('Return code') }), { code: data.code });
   const why = (kind === 'ach' ? achReturn(code) : sepaReject(code))!;
   if (batch.sent_date !== null && data.date < batch.sent_date) {
-    throw refused('returned_before_sent', `Release ${releaseId}'s payout was sent on ${batch.sent_date}; it cannot come back before that`, { date: 'before the sent date' });
+    throw refused('returned_before_sent', `Release ${releaseId}'s payout was sent on ${batch.sent_date}; it cannot come back before that`, {
+      date: 'before the sent date',
+    });
   }
   const c = batch.currency;
   const clientId = Number(release.client_id);

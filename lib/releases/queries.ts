@@ -16,7 +16,10 @@ export interface ReleasePosting {
 }
 
 /** A release's entries, oldest first (from its as-of date, on the client's entries index). */
-export async function releasePostings(tx: Tx, release: { id: number | string; clientId: number | string; asOf: string; currency: string }): Promise<ReleasePosting[]> {
+export async function releasePostings(
+  tx: Tx,
+  release: { id: number | string; clientId: number | string; asOf: string; currency: string },
+): Promise<ReleasePosting[]> {
   const rows = await tx.sql<{ id: string; kind: string; date: string; key: string; memo: string; code: string; amount: string }[]>`
     select e.id::text as id, e.kind, e.effective_date::text as date, e.idempotency_key as key, e.memo, a.code, sum(l.amount)::text as amount
       from journal_entries e join journal_lines l on l.entry_id = e.id join ledger_accounts a on a.id = l.account_id

@@ -55,12 +55,19 @@ afterAll(async () => {
 
 const tx = <T>(fn: Parameters<typeof t.database.transaction<T>>[0]) => t.database.transaction(fn);
 const NAYA = { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' } } as const;
-const INSTAPAY = { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' }, releaseAutoApproveUpTo: '100000.00' } as const;
+const INSTAPAY = {
+  advanceRate: '0.90',
+  reserveRate: '0.10',
+  fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' },
+  releaseAutoApproveUpTo: '100000.00',
+} as const;
 const xsd = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pain001-subset.xsd'), 'utf8');
 
 /** A factor-level account's signed balance (debits positive). */
 async function factorBalance(code: 'cash' | 'cash_in_transit', currency = 'USD'): Promise<Big> {
-  const [row] = await t.database.sql<{ balance: string }[]>`select balance from ledger_accounts where code = ${code} and currency = ${currency} and client_id is null`;
+  const [row] = await t.database.sql<
+    { balance: string }[]
+  >`select balance from ledger_accounts where code = ${code} and currency = ${currency} and client_id is null`;
   return new Big(row?.balance ?? '0');
 }
 const clientBalances = async (clientId: string) =>
@@ -82,7 +89,8 @@ async function approvedRelease(face: string, options: { currency?: string; accou
   expect(cycle.releases).toEqual([expect.objectContaining({ status: 'approved' })]);
   if ((options.account ?? 'aba') === 'aba') await withAba(client.id);
   if (options.account === 'iban') {
-    await t.database.sql`update clients set payout_account = ${JSON.stringify({ holderName: `Kunde ${client.id} GmbH`, routing: '', account: '', accountType: 'checking', iban: 'DE44500105175407324931', bic: 'INGDDEFFXXX' })}::jsonb where id = ${client.id}`;
+    await t.database
+      .sql`update clients set payout_account = ${JSON.stringify({ holderName: `Kunde ${client.id} GmbH`, routing: '', account: '', accountType: 'checking', iban: 'DE44500105175407324931', bic: 'INGDDEFFXXX' })}::jsonb where id = ${client.id}`;
   }
   return { client, releaseId: Number(cycle.releases[0]!.id), amount: cycle.releases[0]!.amount };
 }
@@ -188,7 +196,9 @@ describe('approve → batch → file → sent → settled: one path per release'
     expect(lines).toHaveLength(10);
     expect(lines[1]!.slice(69, 75)).toBe('260202'); // the value date is the effective entry date
     const ref = `R${a.releaseId}B${batch.id}`.padEnd(15);
-    expect(lines[2]).toBe(`622011000015${`1111${a.client.id.padStart(6, '0')}`.padEnd(17)}0000007000${ref}${`HOLDER ${a.client.id}`.padEnd(22)}  0021000020000001`);
+    expect(lines[2]).toBe(
+      `622011000015${`1111${a.client.id.padStart(6, '0')}`.padEnd(17)}0000007000${ref}${`HOLDER ${a.client.id}`.padEnd(22)}  0021000020000001`,
+    );
     expect(lines[4]!.slice(20, 44)).toBe('000000000000000000021000'); // no debits, 210.00 credited
     const kept = await tx((x) => getBatch(x, Number(batch.id), team.controller));
     expect(kept.status).toBe('generated');
@@ -233,7 +243,9 @@ describe('returns', () => {
     await expect(tx((x) => returnRelease(x, a.releaseId, { date: '2026-02-06', code: 'R01', reason: 'NSF' }, team.approver))).rejects.toMatchObject({
       status: 403,
     });
-    const returnedA = await tx((x) => returnRelease(x, a.releaseId, { date: '2026-02-06', code: 'r01', reason: 'Insufficient funds at the RDFI' }, team.controller));
+    const returnedA = await tx((x) =>
+      returnRelease(x, a.releaseId, { date: '2026-02-06', code: 'r01', reason: 'Insufficient funds at the RDFI' }, team.controller),
+    );
     expect(returnedA).toMatchObject({ status: 'returned', batchId: null });
     expect(await clientBalances(a.client.id)).toMatchObject({ client_payable: '70.00' });
     expect((await factorBalance('cash_in_transit')).minus(transit0).toFixed(2)).toBe('70.00');
@@ -255,9 +267,13 @@ describe('returns', () => {
     await tx((x) => returnRelease(x, b.releaseId, { date: '2026-02-10', code: 'R03', reason: 'No account at the RDFI' }, team.controller));
     expect(await clientBalances(b.client.id)).toMatchObject({ client_payable: '140.00' });
     expect((await factorBalance('cash')).minus(cash0).toFixed(2)).toBe('0.00');
-    const [flagged] = await t.database.sql<{ payout_account_flag: { code: string } | null }[]>`select payout_account_flag from clients where id = ${b.client.id}`;
+    const [flagged] = await t.database.sql<
+      { payout_account_flag: { code: string } | null }[]
+    >`select payout_account_flag from clients where id = ${b.client.id}`;
     expect(flagged!.payout_account_flag).toMatchObject({ code: 'R03', releaseId: String(b.releaseId) });
-    const mails = await t.database.sql<{ to: string; subject: string }[]>`select "to", subject from email_outbox where template = 'payout_returned' order by id`;
+    const mails = await t.database.sql<
+      { to: string; subject: string }[]
+    >`select "to", subject from email_outbox where template = 'payout_returned' order by id`;
     expect(mails.map((m) => m.to)).toEqual([team.underwriter.label, team.underwriter.label]);
     expect(mails[1]!.subject).toContain('R03');
 
@@ -318,9 +334,12 @@ describe('concurrency: one batch, one live batch per release, one posting per st
     expect(refused.map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.objectContaining({ code: 'nothing_to_pay' })]);
     const live = await t.database.sql<{ n: number }[]>`select count(*)::int as n from payout_batch_items where release_id = ${a.releaseId} and status = 'live'`;
     expect(live[0]!.n).toBe(1);
-    const [item] = await t.database.sql<{ batch_id: string; client_id: string }[]>`select batch_id, client_id from payout_batch_items where release_id = ${a.releaseId}`;
+    const [item] = await t.database.sql<
+      { batch_id: string; client_id: string }[]
+    >`select batch_id, client_id from payout_batch_items where release_id = ${a.releaseId}`;
     await expect(
-      t.database.sql`insert into payout_batch_items (batch_id, release_id, client_id, amount, reference) values (${item!.batch_id}, ${a.releaseId}, ${item!.client_id}, 70, 'dup')`,
+      t.database
+        .sql`insert into payout_batch_items (batch_id, release_id, client_id, amount, reference) values (${item!.batch_id}, ${a.releaseId}, ${item!.client_id}, 70, 'dup')`,
     ).rejects.toThrow(/payout_batch_items_one_live/);
   });
 
@@ -375,7 +394,11 @@ describe('pain.001 and CSV', () => {
   it('the CSV carries the bank details a bank upload needs; a USD client without an IBAN is refused a pain.001', async () => {
     const u = await approvedRelease('1000.00');
     const { batch } = await tx((x) => createBatch(x, { currency: 'USD', valueDate: '2026-05-01' }, team.controller));
-    await expect(file(Number(batch.id), 'pain001')).rejects.toMatchObject({ status: 422, code: 'payout_accounts_not_iban', details: { clients: [u.client.id] } });
+    await expect(file(Number(batch.id), 'pain001')).rejects.toMatchObject({
+      status: 422,
+      code: 'payout_accounts_not_iban',
+      details: { clients: [u.client.id] },
+    });
     const out = await file(Number(batch.id), 'csv');
     const [header, row] = new TextDecoder().decode(out.bytes).trimEnd().split(/\r?\n/);
     expect(header).toBe('batch_id,release_id,reference,value_date,client_id,client_name,account_holder,routing,account,account_type,iban,bic,currency,amount');

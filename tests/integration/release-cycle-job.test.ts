@@ -66,7 +66,12 @@ describe('the release-cycle BullMQ job', () => {
       ]);
       expect(released.map((r) => r.client_id)).not.toContain(notDue);
       const [run] = await listJobRuns(t.database, { job: 'release-cycle' });
-      expect(run).toMatchObject({ status: 'completed', progress: 100, businessDate: '2026-01-30', totals: expect.objectContaining({ releases: 2, approved: 1 }) });
+      expect(run).toMatchObject({
+        status: 'completed',
+        progress: 100,
+        businessDate: '2026-01-30',
+        totals: expect.objectContaining({ releases: 2, approved: 1 }),
+      });
 
       const entriesBefore = await t.database.sql<{ n: number }[]>`select count(*)::int as n from journal_entries where kind in ('release', 'payout')`;
       const rerun = await queue.add('console', { reason: 'console', asOf: '2026-01-30' }, { attempts: 1 });

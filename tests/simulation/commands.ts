@@ -665,7 +665,9 @@ function payoutSent(rng: Prng, world: World): Command | null {
         const on = await payoutDate(
           database,
           pick,
-          database.sql<{ d: string | null }[]>`select max(r.as_of)::text as d from payout_batch_items i join releases r on r.id = i.release_id where i.batch_id = ${id}`,
+          database.sql<
+            { d: string | null }[]
+          >`select max(r.as_of)::text as d from payout_batch_items i join releases r on r.id = i.release_id where i.batch_id = ${id}`,
         );
         await database.transaction((tx) => markSent(tx, id, { date: on }, by));
       }),
@@ -709,7 +711,9 @@ function payoutReturn(rng: Prng, world: World): Command | null {
         const on = await payoutDate(
           database,
           pick,
-          database.sql<{ d: string | null }[]>`select b.sent_date::text as d from releases r join payout_batches b on b.id = r.batch_id where r.id = ${release.id}`,
+          database.sql<
+            { d: string | null }[]
+          >`select b.sent_date::text as d from releases r join payout_batches b on b.id = r.batch_id where r.id = ${release.id}`,
         );
         const view = await database.transaction((tx) => returnRelease(tx, release.id, { date: on, code, reason: 'Simulated return' }, by));
         const entry = view.entries.filter((e) => e.kind === 'payout_return').at(-1);
@@ -725,10 +729,10 @@ function payoutAccountAgain(rng: Prng, world: World): Command {
   const client = rng.pick(world.clients);
   return {
     label: `set ${client.name}'s payout account again (clears a return's flag)`,
-    run: (database, w) => attempt(async () => void (await database.transaction((tx) => setPayoutAccount(tx, client.id, SIM_PAYOUT_ACCOUNT, w.team.underwriter)))),
+    run: (database, w) =>
+      attempt(async () => void (await database.transaction((tx) => setPayoutAccount(tx, client.id, SIM_PAYOUT_ACCOUNT, w.team.underwriter)))),
   };
 }
-
 
 /** The `rollups` job: the committed deltas folded into the roll-ups (readers must be exact either way). */
 function fold(): Command {
