@@ -55,7 +55,7 @@ export const approveReleaseAction = formAction('release.approve', approveForm, a
   const token = `${release.id}:${new Big(amount).toFixed()}`;
   if (input.confirmed !== token) {
     const second = release.needsController && release.firstApprovedBy === null ? ' Above the controller threshold, a controller approves it as well.' : '';
-    return askToConfirm(`Approve release ${release.id}: pay ${displayMoney(amount, release.currency)} to ${release.clientName}?${second}`, token);
+    return askToConfirm(`Approve release ${release.id}: release ${displayMoney(amount, release.currency)} to ${release.clientName}?${second}`, token);
   }
   const approved = await approveRelease(tx, input.releaseId, { amount }, actor);
   after('the rebate advice email', afterRelease);
@@ -96,7 +96,7 @@ function totals(releases: ReleaseView[]): string {
 }
 
 /**
- * Bulk approve from the queue. First it asks "Approve 3 releases: pay 5,700.00 USD?"; confirmed,
+ * Bulk approve from the queue. First it asks "Approve 3 releases: release 5,700.00 USD?"; confirmed,
  * each release is approved for the amount confirmed, in its own transaction with every check
  * (maker ≠ checker, controller threshold, still releasable); one refusal does not stop the rest.
  */
@@ -118,7 +118,7 @@ export const bulkApproveAction = formAction(
     }
     const token = releases.map((r) => `${r.id}:${new Big(payable(r)).toFixed()}`).join(',');
     if (releases.length > 0 && input.confirmed !== token) {
-      return askToConfirm(`Approve ${count(releases.length, 'release')}: pay ${totals(releases)}?`, token);
+      return askToConfirm(`Approve ${count(releases.length, 'release')}: release ${totals(releases)}?`, token);
     }
     const paid: string[] = [];
     const waiting: string[] = [];
