@@ -18,9 +18,13 @@ export function adviceAttachmentName(releaseId: string): string {
   return `rebate-advice-${releaseId}.pdf`;
 }
 
-/** SPEC 5.3: the rebate advice sent when a reserve release is paid. */
+/**
+ * SPEC 5.3: the rebate advice sent when a reserve release is approved (posted to the client's
+ * payable). The money is paid later through a payout batch (issue 14), so it says released and
+ * payable, never paid.
+ */
 export function rebateAdvice(d: RebateAdviceData): RenderedEmail {
-  const subject = `Rebate of ${d.amount} ${d.currency} paid — release ${d.releaseId}`;
+  const subject = `Rebate of ${d.amount} ${d.currency} released — release ${d.releaseId}`;
   const rows = (list: { label: string; amount: string }[]) =>
     list
       .map(
@@ -35,7 +39,7 @@ export function rebateAdvice(d: RebateAdviceData): RenderedEmail {
 <h3 style="font-size:14px;margin:16px 0 4px">Reserve released from</h3>
 <table style="border-collapse:collapse;width:100%;font-size:13px">${rows(d.sources)}</table>
 ${d.offsets.length ? `<h3 style="font-size:14px;margin:16px 0 4px">Taken out before payment</h3><table style="border-collapse:collapse;width:100%;font-size:13px">${rows(d.offsets)}</table>` : ''}
-<p style="margin-top:16px">Paid to you: <strong>${escapeHtml(d.amount)} ${escapeHtml(d.currency)}</strong>. Reserve still held after this release: ${escapeHtml(d.held)} ${escapeHtml(d.currency)}.</p>
+<p style="margin-top:16px">Payable to you: <strong>${escapeHtml(d.amount)} ${escapeHtml(d.currency)}</strong>, paid to your payout account with our next payout to the bank (your portal shows it as paid once the bank confirms). Reserve still held after this release: ${escapeHtml(d.held)} ${escapeHtml(d.currency)}.</p>
 <p>The advice, with the invoices behind this amount (face value, collected, fees, reserve released), is attached as a PDF and is in your portal.</p>`,
   );
   const text = `Dear ${d.clientName},
@@ -45,7 +49,7 @@ On ${d.date} we released ${d.amount} ${d.currency} of your reserve to you (relea
 Reserve released from:
 ${d.sources.map((s) => `  ${s.label}: ${s.amount} ${d.currency}`).join('\n')}
 ${d.offsets.length ? `\nTaken out before payment:\n${d.offsets.map((s) => `  ${s.label}: ${s.amount} ${d.currency}`).join('\n')}\n` : ''}
-Paid to you: ${d.amount} ${d.currency}
+Payable to you: ${d.amount} ${d.currency}, paid to your payout account with our next payout to the bank (your portal shows it as paid once the bank confirms)
 Reserve still held after this release: ${d.held} ${d.currency}
 
 The advice, with the invoices behind this amount (face value, collected, fees, reserve released), is attached as a PDF and is in your portal.

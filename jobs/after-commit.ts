@@ -8,7 +8,7 @@ export async function afterFunding(): Promise<void> {
   await kickConcentration();
 }
 
-/** A release paid queues its rebate advice: send it now rather than at the next sweep. */
+/** A release approved queues its rebate advice (a payout return, the underwriters' notice): send it now rather than at the next sweep. */
 export async function afterRelease(): Promise<void> {
   await kickOutbox();
 }

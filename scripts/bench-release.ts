@@ -85,7 +85,7 @@ export async function measureReleaseCycle(database: Database, flags: Record<stri
 
   const [due] = await database.sql<{ clients_due: number }[]>`select clients_due from release_cycles where id = ${cycle.id}`;
   const byStatus = await database.sql<{ status: string; currency: string; n: number; proposed: string; paid: string }[]>`
-    select status, currency, count(*)::int as n, coalesce(sum(amount), 0)::text as proposed, coalesce(sum(approved_amount) filter (where status = 'paid'), 0)::text as paid
+    select status, currency, count(*)::int as n, coalesce(sum(amount), 0)::text as proposed, coalesce(sum(approved_amount) filter (where status = 'approved'), 0)::text as paid
       from releases where cycle_id = ${cycle.id} group by status, currency order by currency, status`;
   const n = (status: string) => byStatus.filter((r) => r.status === status).reduce((t, r) => t + r.n, 0);
   const totals = (field: 'proposed' | 'paid', only?: string) =>
@@ -101,12 +101,10 @@ export async function measureReleaseCycle(database: Database, flags: Record<stri
   const proposed = cycle.releases.length;
   console.log(`release: one scheduled cycle (${AS_OF}) over ${fmt(due!.clients_due, 0)} clients due in ${fmt(took)} s (target well under 60 s)`);
   console.log(
-    `         ${fmt(proposed, 0)} releases proposed: ${fmt(n('paid'), 0)} auto-approved and posted, ${fmt(n('pending_approval'), 0)} pending approval, ${fmt(n('nothing_due'), 0)} nothing due`,
+    `         ${fmt(proposed, 0)} releases proposed: ${fmt(n('approved'), 0)} auto-approved and posted (to client payable; paid later in payout batches), ${fmt(n('pending_approval'), 0)} pending approval, ${fmt(n('nothing_due'), 0)} nothing due`,
   );
-  console.log(`         proposed ${totals('proposed')}; posted and paid ${totals('paid', 'paid')}`);
-  console.log(
-    `         ${fmt(first.entries, 0)} journal entries (release + payout), ${fmt(first.lines, 0)} lines, ${fmt(first.emails, 0)} rebate advices queued`,
-  );
+  console.log(`         proposed ${totals('proposed')}; posted ${totals('paid', 'approved')}`);
+  console.log(`         ${fmt(first.entries, 0)} journal entries (release), ${fmt(first.lines, 0)} lines, ${fmt(first.emails, 0)} rebate advices queued`);
 
   const between = await mark(database);
   const start2 = performance.now();

@@ -32,6 +32,18 @@ export interface PayoutAccount {
   routing: string;
   account: string;
   accountType: 'checking' | 'savings';
+  /** issue 14: an IBAN account (EUR, SEPA or not) is paid by pain.001; with it, routing and account may be empty */
+  iban?: string;
+  bic?: string;
+}
+
+/** issue 14: why a client's payout account was flagged (a bank return that points at the account). */
+export interface PayoutAccountFlag {
+  code: string;
+  title: string;
+  reason: string;
+  releaseId: string;
+  date: string;
 }
 
 export const CLIENT_STATUSES = ['prospect', 'pending_review', 'active', 'suspended', 'closed'] as const;
@@ -50,6 +62,11 @@ export const clients = pgTable(
     contacts: jsonb('contacts').$type<ClientContact[]>().notNull().default([]),
     /** The bank account rebates are paid to (NACHA payouts); null until the underwriter records it. */
     payoutAccount: jsonb('payout_account').$type<PayoutAccount>(),
+    /**
+     * issue 14: set by a payout return whose code points at the account (lib/payouts/returns.ts);
+     * the client's releases wait out of payout batches until the account is set again.
+     */
+    payoutAccountFlag: jsonb('payout_account_flag').$type<PayoutAccountFlag>(),
     /** Onboarding (SPEC 2): who submitted the client for review, and who reviewed it. */
     submittedBy: bigint('submitted_by', { mode: 'number' }),
     reviewedBy: bigint('reviewed_by', { mode: 'number' }),

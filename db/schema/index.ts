@@ -13,3 +13,4 @@ export * from './accrual-detail';
 export * from './rollups';
 export * from './invoice-lists';
 export * from './debtors';
+export * from './payouts';

@@ -5,6 +5,7 @@ import { clients } from './clients';
 
 export const ACCOUNT_CODES = [
   'cash',
+  'cash_in_transit',
   'receivable',
   'unapplied_cash',
   'reserve',
@@ -43,7 +44,7 @@ export const ledgerAccounts = pgTable(
     check('ledger_accounts_liability_not_in_debit', sql`${t.code} not in ('reserve', 'client_payable') or ${t.balance} <= 0`),
     check(
       'ledger_accounts_code_check',
-      sql`${t.code} in ('cash','receivable','unapplied_cash','reserve','client_payable','client_due','fees_receivable','fee_income','credit_loss','fx_clearing')`,
+      sql`${t.code} in ('cash','cash_in_transit','receivable','unapplied_cash','reserve','client_payable','client_due','fees_receivable','fee_income','credit_loss','fx_clearing')`,
     ),
   ],
 );

@@ -51,7 +51,12 @@ export const releases = pgTable(
     amount: money('amount').notNull(),
     /** what was approved and paid (a partial approval leaves the rest for the next cycle) */
     approvedAmount: money('approved_amount'),
-    status: text('status', { enum: ['nothing_due', 'pending_approval', 'approved', 'paid', 'rejected'] }).notNull(),
+    /**
+     * SPEC 5.3 (issue 14): pending_approval → approved (reserve → client payable) → in_batch (in a
+     * live payout batch) → sent (client payable → cash in transit) → paid (settled: → cash);
+     * returned (back in client payable, to be paid in a later batch); rejected; nothing_due.
+     */
+    status: text('status', { enum: ['nothing_due', 'pending_approval', 'approved', 'in_batch', 'sent', 'paid', 'returned', 'rejected'] }).notNull(),
     /** the risk tier's release mode at proposal: automatic | review | manual */
     releaseMode: text('release_mode').notNull().default('automatic'),
     breakdown: jsonb('breakdown').notNull().default({}),
@@ -63,7 +68,10 @@ export const releases = pgTable(
     decidedBy: bigint('decided_by', { mode: 'number' }),
     reason: text('reason'),
     entryId: bigint('entry_id', { mode: 'number' }),
+    /** when its payout was settled (status paid) */
     paidAt: timestamp('paid_at', { withTimezone: true, mode: 'date' }),
+    /** issue 14: the live payout batch it is in (null when approved or returned and not yet batched again) */
+    batchId: bigint('batch_id', { mode: 'number' }),
     createdBy: bigint('created_by', { mode: 'number' }),
     createdAt: createdAt(),
   },
@@ -83,5 +91,9 @@ export const releases = pgTable(
     index('releases_status_id_idx').on(t.status, t.id),
     index('releases_status_as_of_idx').on(t.status, t.asOf, t.id),
     index('releases_client_as_of_idx').on(t.clientId, t.asOf, t.id),
+    // issue 14 (0027): what a payout batch may take — approved or returned, per currency
+    index('releases_payable_idx')
+      .on(t.currency, t.id)
+      .where(sql`${t.status} in ('approved', 'returned')`),
   ],
 );

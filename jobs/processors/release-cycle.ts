@@ -28,8 +28,8 @@ export function releaseCycleProcessor(database: Database, options: { chunkSize?:
         },
         onProgress: (done, total) => report({ job: { done, total }, percent: total === 0 ? 100 : (done / total) * 100 }),
       });
-      const totals = { cycleId: cycle.id, releases: cycle.releases.length, paid: cycle.releases.filter((r) => r.status === 'paid').length };
-      if (totals.paid > 0) await kickOutbox();
+      const totals = { cycleId: cycle.id, releases: cycle.releases.length, approved: cycle.releases.filter((r) => r.status === 'approved').length };
+      if (totals.approved > 0) await kickOutbox();
       return totals;
     },
   })(database);

@@ -8,6 +8,7 @@ import { recordAudit } from './index';
 import { GENESIS_HASH, eventHash, hashedFields, type AuditEventRow } from './hash';
 import { verifyRollups } from '../reports/rollups';
 import { verifyDebtorRollups } from '../debtors/rollups';
+import { POSTED_STATUSES } from '../releases/list';
 
 export interface Break {
   kind:
@@ -26,6 +27,8 @@ export interface Break {
     | 'reserve_movement'
     | 'reserve_rollforward'
     | 'release_unmatched'
+    | 'payout_unmatched'
+    | 'cash_in_transit'
     | 'rollup'
     | 'debtor_rollup';
   message: string;
@@ -111,6 +114,10 @@ const GUARDS = [
   ['fee_accrual_lines', 'fee_accrual_lines_no_truncate'],
   ['fee_accrual_lines', 'fee_accrual_lines_tied'],
   ['journal_lines', 'journal_lines_accrual_tied'],
+  // issue 14 (0027): what was sent to the bank is kept, and a generated file never changes
+  ['payout_batches', 'payout_batches_keep'],
+  ['payout_batch_items', 'payout_batch_items_keep'],
+  ['payout_batches', 'payout_batches_file_frozen'],
 ] as const;
 
 /** The ledger's invariants (SPEC 3), each as one set-based query. */
@@ -354,7 +361,7 @@ export async function verifyReserves(sql: RawSql, breaks: Break[]): Promise<void
     let problem: string | null = null;
     if (!r.r_id) problem = r.release_id ? `names release ${r.release_id}, which does not exist` : 'names no release';
     else if (r.r_client !== r.client_id) problem = `is for client ${r.client_id} but release ${r.r_id} is client ${r.r_client}'s`;
-    else if (r.status !== 'approved' && r.status !== 'paid') problem = `posts release ${r.r_id}, which is ${r.status}`;
+    else if (!POSTED_STATUSES.has(r.status ?? '')) problem = `posts release ${r.r_id}, which is ${r.status}`;
     else if (r.postings > 1) problem = `is one of ${r.postings} postings of release ${r.r_id}`;
     else if (r.approved === null || !new Big(r.approved).eq(r.credited))
       problem = `pays ${r.credited} to the client for release ${r.r_id}, approved for ${r.approved ?? 'nothing'}`;
@@ -362,10 +369,75 @@ export async function verifyReserves(sql: RawSql, breaks: Break[]): Promise<void
   }
 }
 
+/**
+ * Issue 14 / SPEC 5.3: each release's status matches its payout postings, and no release reaches
+ * cash twice net of returns. Per release, over its entries of kinds payout_sent, payout_settled,
+ * payout_return (and `payout`, the single pay-at-approval entry of releases paid before issue 14):
+ *   approved   — never sent (or every send returned and it was not batched again: then `returned`)
+ *   in_batch   — every earlier send returned; nothing in cash or in transit
+ *   sent       — one send more than returns; the amount in transit, nothing in cash
+ *   paid       — settled: the amount in cash once, nothing in transit
+ *   returned   — at least one return, as many as sends; nothing in cash or in transit
+ * and the posted statuses have their release entry; other statuses no payout entry. Each
+ * currency's cash_in_transit holds exactly the releases sent and not settled.
+ */
+export async function verifyPayouts(sql: RawSql, breaks: Break[]): Promise<void> {
+  const rows = await sql<{ id: string; status: string; problem: string }[]>`
+    with pe as (
+      select e.release_id,
+             count(distinct e.id) filter (where e.kind = 'payout_sent')::int as sent,
+             count(distinct e.id) filter (where e.kind = 'payout_settled')::int as settled,
+             count(distinct e.id) filter (where e.kind = 'payout_return')::int as returns,
+             count(distinct e.id) filter (where e.kind = 'payout')::int as legacy,
+             coalesce(sum(l.amount) filter (where a.code = 'cash'), 0) as cash,
+             coalesce(sum(l.amount) filter (where a.code = 'cash_in_transit'), 0) as transit
+        from journal_entries e join journal_lines l on l.entry_id = e.id join ledger_accounts a on a.id = l.account_id
+       where e.kind in ('payout', 'payout_sent', 'payout_settled', 'payout_return') and e.release_id is not null
+       group by e.release_id),
+    r as (
+      select r.id, r.status, coalesce(r.approved_amount, 0) as amt,
+             coalesce(pe.sent, 0) as sent, coalesce(pe.settled, 0) as settled, coalesce(pe.returns, 0) as returns, coalesce(pe.legacy, 0) as legacy,
+             coalesce(pe.cash, 0) as cash, coalesce(pe.transit, 0) as transit, pe.release_id is not null as has_payout,
+             exists (select 1 from journal_entries x where x.kind = 'release' and x.release_id = r.id) as has_release
+        from releases r left join pe on pe.release_id = r.id
+       where r.status in ('approved', 'in_batch', 'sent', 'paid', 'returned') or pe.release_id is not null)
+    select * from (
+      select id::text as id, status, case
+        when status not in ('approved', 'in_batch', 'sent', 'paid', 'returned') then 'has payout entries but was never approved'
+        when not has_release then 'has no release entry (reserve → client payable)'
+        when cash not in (0, -amt) then 'moved ' || (-cash)::text || ' out of cash for a release of ' || amt::text || ' (at most once, net of returns)'
+        when status = 'paid' and cash <> -amt then 'is paid but its settlement is not in cash'
+        when status <> 'paid' and cash <> 0 then 'is ' || status || ' but ' || (-cash)::text || ' of it left cash'
+        when status = 'sent' and transit <> -amt then 'is sent but ' || (-transit)::text || ' of it is in transit'
+        when status <> 'sent' and transit <> 0 then 'is ' || status || ' but ' || (-transit)::text || ' of it is still in transit'
+        when status = 'approved' and sent > 0 then 'is approved but was sent to the bank'
+        when status = 'in_batch' and sent <> returns then 'is in a batch not yet sent but a send of it is outstanding'
+        when status = 'sent' and sent <> returns + 1 then 'is sent ' || sent || ' times with ' || returns || ' returns'
+        when status = 'paid' and not ((legacy = 1 and sent = 0) or (sent = returns + 1 and settled >= 1)) then 'is paid but its sends, settlements and returns do not say so'
+        when status = 'returned' and (returns = 0 or sent <> returns) then 'is returned but its returns (' || returns || ') do not match its sends (' || sent || ')'
+      end as problem
+        from r) x
+     where problem is not null
+     order by id limit 100`;
+  for (const r of rows) breaks.push({ kind: 'payout_unmatched', message: `release ${r.id} (${r.status}) ${r.problem}` });
+  const transit = await sql<{ currency: string; balance: string; expected: string }[]>`
+    with s as (select currency, -sum(approved_amount) as expected from releases where status = 'sent' group by currency)
+    select coalesce(a.currency, s.currency) as currency, coalesce(a.balance, 0)::text as balance, coalesce(s.expected, 0)::text as expected
+      from (select currency, balance from ledger_accounts where code = 'cash_in_transit' and client_id is null) a full join s on s.currency = a.currency
+     where coalesce(a.balance, 0) <> coalesce(s.expected, 0)`;
+  for (const c of transit) {
+    breaks.push({
+      kind: 'cash_in_transit',
+      message: `cash in transit ${c.currency} is ${moneyOut(c.balance, c.currency)} but the releases sent and not settled come to ${moneyOut(c.expected, c.currency)}`,
+    });
+  }
+}
+
 export async function verifyAll(sql: RawSql): Promise<VerifyReport> {
   const breaks: Break[] = [];
   const auditEvents = await verifyAuditChain(sql, breaks);
   const ledger = await verifyLedger(sql, breaks);
+  await verifyPayouts(sql, breaks);
   await verifyDebtorRollups(sql, breaks);
   return { ok: breaks.length === 0, auditEvents, ...ledger, breaks };
 }
@@ -385,6 +457,7 @@ export async function verifyAndAnchor(database: Database, options: AnchorOptions
   if (previous) breaks.push(...(await compareWithAnchor(sql, previous)));
   const chainBroken = breaks.length > 0;
   const ledger = await verifyLedger(sql, breaks);
+  await verifyPayouts(sql, breaks);
   const anchor = await nextAnchor(database, options, {
     database: name,
     previous,

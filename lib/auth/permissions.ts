@@ -64,7 +64,10 @@ export const PERMISSIONS = {
   'release.run_cycle': { roles: ['controller', 'approver', 'admin'], label: 'Run or resume a release cycle' },
   'release.approve': { roles: APPROVERS, label: 'Approve or reject a release' },
   'release.approve_large': { roles: ['controller'], label: 'Approve a release above the controller threshold' },
-  'payout.download': { roles: ['controller', 'admin', 'approver', 'auditor'], label: 'Download payout files' },
+  'payout.download': { roles: ['controller', 'admin', 'approver', 'auditor'], label: 'Read payout batches and download their files once generated' },
+  // issue 14 (SPEC 5.3): the payout lifecycle — batch, generate the file (freezes it), sent, settled
+  'payout.batch': { roles: ['controller', 'admin'], label: 'Create payout batches, generate their files, mark them sent and settled' },
+  'payout.return': { roles: ['controller', 'admin'], label: 'Record a payout the bank returned (ACH return, rejected SEPA credit)' },
   // statements (SPEC 7)
   'statement.read': { roles: EVERYONE, label: 'Read and download statements (a client user: its own)' },
   'statement.issue': { roles: ['admin', 'controller'], label: "Issue a client's statement for a period" },

@@ -38,7 +38,8 @@ export async function setPayoutAccount(tx: Tx, clientId: number, input: unknown,
   const [row] = await tx.sql<{ payout_account: PayoutAccount | null }[]>`select payout_account from clients where id = ${clientId} for update`;
   if (!row) throw notFound('Client', clientId);
   const account: PayoutAccount = { holderName: data.holderName, routing: data.routing, account: data.account, accountType: data.accountType };
-  await tx.sql`update clients set payout_account = ${JSON.stringify(account)}::jsonb where id = ${clientId}`;
+  // Setting the account again (confirmed or replaced) clears a flag a payout return left (issue 14): its releases may be batched again.
+  await tx.sql`update clients set payout_account = ${JSON.stringify(account)}::jsonb, payout_account_flag = null where id = ${clientId}`;
   await recordAudit(tx, actor, {
     action: 'client.payout_account',
     targetType: 'client',

@@ -2,7 +2,17 @@ import type { Big } from '../money';
 
 /** SPEC 3: the chart of accounts, one set per currency. */
 export type AccountCode =
-  'cash' | 'receivable' | 'unapplied_cash' | 'reserve' | 'client_payable' | 'client_due' | 'fees_receivable' | 'fee_income' | 'credit_loss' | 'fx_clearing';
+  | 'cash'
+  | 'cash_in_transit'
+  | 'receivable'
+  | 'unapplied_cash'
+  | 'reserve'
+  | 'client_payable'
+  | 'client_due'
+  | 'fees_receivable'
+  | 'fee_income'
+  | 'credit_loss'
+  | 'fx_clearing';
 
 export type AccountKind = 'asset' | 'liability' | 'income' | 'expense' | 'clearing';
 
@@ -16,6 +26,8 @@ export interface AccountDefinition {
 
 export const CHART_OF_ACCOUNTS: Readonly<Record<AccountCode, AccountDefinition>> = {
   cash: { code: 'cash', kind: 'asset', perClient: false, label: 'Cash at bank' },
+  // SPEC 3 / 5.3: payouts sent to the bank, not yet confirmed (a credit balance while in flight)
+  cash_in_transit: { code: 'cash_in_transit', kind: 'clearing', perClient: false, label: 'Cash in transit' },
   receivable: { code: 'receivable', kind: 'asset', perClient: true, label: 'Purchased receivables' },
   unapplied_cash: { code: 'unapplied_cash', kind: 'liability', perClient: false, label: 'Unapplied cash' },
   reserve: { code: 'reserve', kind: 'liability', perClient: true, label: 'Reserve held for the client' },

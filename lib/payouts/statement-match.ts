@@ -1,7 +1,8 @@
 import type { Tx } from '../../db/client';
-import type { Actor } from '../auth/actor';
+import { systemActor, type Actor } from '../auth/actor';
 import type { ParsedDebit } from '../collections/bank-files';
 import { Big, formatMoney } from '../money';
+import { markSettled } from './lifecycle';
 
 /**
  * Issue 14 item 1 / SPEC 5.3: a payout batch is settled "when the bank confirms" — here, when the
@@ -70,11 +71,15 @@ export interface PayoutDebitMatch {
 export type SettleBatch = (tx: Tx, batchId: number, date: string, actor: Actor) => Promise<void>;
 
 /**
- * What the console's import and POST /api/v1/payments/import pass as `settleBatch`: the one place
- * to wire the payout lifecycle's settle command (markSettled) in. Undefined until it exists: a
- * matched line is then reported as not settled.
+ * What the console's import and POST /api/v1/payments/import pass as `settleBatch`: markSettled as
+ * the bank's confirmation. It posts as the system (`bank-statement (who imported it)`), so a
+ * collections user's import settles a batch without holding `payout.batch`; the import's own
+ * audit event names the person and the file, the settlement's names the statement.
  */
-export const statementSettleBatch: SettleBatch | undefined = undefined;
+export const statementSettleBatch: SettleBatch = async (tx, batchId, date, actor) => {
+  const bank: Actor = { ...systemActor(`bank-statement (${actor.label})`, actor.source), requestId: actor.requestId, ip: actor.ip };
+  await markSettled(tx, batchId, { date }, bank);
+};
 
 /** Shorter references would be found inside too many texts ("7", "EUR", "ACH"). */
 export const MIN_REFERENCE_LENGTH = 4;
@@ -266,16 +271,10 @@ type BatchRow = {
   file_bytes: Uint8Array | null;
 };
 
-async function payoutTablesExist(tx: Tx): Promise<{ batches: boolean; items: boolean }> {
-  const [exists] = await tx.sql<{ batches: boolean; items: boolean }[]>`
-    select to_regclass('payout_batches') is not null as batches, to_regclass('payout_batch_items') is not null as items`;
-  return { batches: exists?.batches ?? false, items: exists?.items ?? false };
-}
-
 /** Each batch with the references of its frozen file and of its live items. */
-async function withReferences(tx: Tx, rows: BatchRow[], items: boolean): Promise<SettledBatch[]> {
+async function withReferences(tx: Tx, rows: BatchRow[]): Promise<SettledBatch[]> {
   const itemRefs = new Map<number, string[]>();
-  if (items && rows.length > 0) {
+  if (rows.length > 0) {
     const found = await tx.sql<{ batch_id: string; reference: string | null; trace_number: string | null }[]>`
       select batch_id, reference, trace_number
         from payout_batch_items
@@ -301,34 +300,27 @@ async function withReferences(tx: Tx, rows: BatchRow[], items: boolean): Promise
  * The sent payout batches (issue 14's payout_batches, status 'sent'), each with the references of
  * its frozen file and of its live items (payout_batch_items.reference, trace_number), locked for
  * this transaction (FOR UPDATE): two imports of the same statement at once settle a batch once —
- * the second reads it settled, so not sent. Until the payout_batches table exists (its migration
- * comes with the payout lifecycle) there is none: [] without touching it, so a statement import
- * works on either side of that migration.
+ * the second reads it settled, so not sent.
  */
 export async function loadSentBatches(tx: Tx): Promise<SentBatch[]> {
-  const exists = await payoutTablesExist(tx);
-  if (!exists.batches) return [];
   const rows = await tx.sql<BatchRow[]>`
     select id, currency, total::text as total, coalesce(sent_date, value_date)::text as sent_date, null as settled_date, format, file_bytes
       from payout_batches
      where status = 'sent'
      order by id
        for update`;
-  return (await withReferences(tx, rows, exists.items)).map(({ settledDate: _, ...batch }) => batch);
+  return (await withReferences(tx, rows)).map(({ settledDate: _, ...batch }) => batch);
 }
 
 /**
  * The batches settled on or after `since` (a week before the statement's first booking date: a
- * batch settled before then cannot be one of its lines): see matchPayoutDebits. [] before the
- * table exists.
+ * batch settled before then cannot be one of its lines): see matchPayoutDebits.
  */
 export async function loadSettledBatches(tx: Tx, since: string): Promise<SettledBatch[]> {
-  const exists = await payoutTablesExist(tx);
-  if (!exists.batches) return [];
   const rows = await tx.sql<BatchRow[]>`
     select id, currency, total::text as total, coalesce(sent_date, value_date)::text as sent_date, settled_date::text as settled_date, format, file_bytes
       from payout_batches
      where status = 'settled' and settled_date >= ${since}::date
      order by id`;
-  return withReferences(tx, rows, exists.items);
+  return withReferences(tx, rows);
 }

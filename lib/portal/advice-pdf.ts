@@ -71,7 +71,7 @@ class AdviceWriter extends PdfWriter {
       ['Release', a.releaseId],
       ['Date', a.date],
       ['Currency', a.currency],
-      [W.paid, `${this.money(a.amountPaid)} ${this.c}`],
+      [a.amountLabel, `${this.money(a.amountPaid)} ${this.c}`],
     ]);
     this.paragraph(
       `On ${a.date} we released ${this.money(a.amountPaid)} ${this.c} of your reserve to you (release ${a.releaseId}). Below are the invoices behind the amount, what was taken out before payment and what was held back.`,
@@ -142,12 +142,12 @@ class AdviceWriter extends PdfWriter {
         a.offsets.map((o) => ({ label: o.label, amount: new Big(o.amount) })),
         this.c,
       );
-    this.subheading(W.paid);
+    this.subheading(a.amountLabel);
     this.figures(
       [
         { label: W.releasedTotal, amount: new Big(a.releasedTotal) },
         { label: W.offsetsTotal, amount: new Big(a.offsetsTotal).times(-1) },
-        { label: W.paid, amount: new Big(a.amountPaid), strong: true },
+        { label: a.amountLabel, amount: new Big(a.amountPaid), strong: true },
       ],
       this.c,
     );

@@ -32,6 +32,8 @@ export const ADVICE_WORDS = {
   offsetsTotal: 'Taken out before payment',
   noOffsets: 'Nothing was taken out before payment.',
   paid: 'Paid to you',
+  /** issue 14: released (client payable) but not yet settled by the bank — approved, in a batch, sent or returned */
+  payable: 'Payable to you',
   holdbacks: 'Held back, not part of this payment',
   noHoldbacks: 'Nothing was held back from what was releasable.',
   notApproved: (proposed: string, approved: string) => `Proposed ${proposed}, approved ${approved}: the rest stays held`,
@@ -64,6 +66,10 @@ export interface AdviceDetail {
   date: string;
   currency: string;
   amountPaid: string;
+  /** issue 14: whether the bank has settled the payout (status paid); until then the amount is payable, not paid */
+  paid: boolean;
+  /** "Paid to you" once settled, "Payable to you" before (ADVICE_WORDS) */
+  amountLabel: string;
   invoices: AdviceInvoice[];
   /** reserve drawn from tranches and from reserve not tied to an invoice */
   otherSources: AdviceLine[];
@@ -82,6 +88,8 @@ export interface AdviceInput {
   date: string;
   currency: string;
   amountPaid: Big;
+  /** settled by the bank (status paid); default true */
+  paid?: boolean;
   proposed: Big;
   invoices: { invoiceId: string; number: string; debtor: string; faceValue: Big; collected: Big; fees: Big; released: Big }[];
   otherSources: { label: string; amount: Big }[];
@@ -120,6 +128,8 @@ export function buildAdvice(input: AdviceInput): AdviceDetail {
     date: input.date,
     currency: c,
     amountPaid: formatMoney(input.amountPaid, c),
+    paid: input.paid ?? true,
+    amountLabel: (input.paid ?? true) ? ADVICE_WORDS.paid : ADVICE_WORDS.payable,
     invoices: input.invoices.map((i) => ({
       invoiceId: i.invoiceId,
       number: i.number,
@@ -156,6 +166,7 @@ type ReleaseRow = {
   amount: string;
   approved_amount: string | null;
   breakdown: { lines?: { kind: string; label: string; amount: string }[] } | null;
+  status: string;
 };
 
 type LineRow = {
@@ -172,15 +183,16 @@ type LineRow = {
 };
 
 /**
- * The advice of a paid release of this client, from the ledger. No permission check: the
+ * The advice of a released release of this client (approved, in a batch, sent, paid, or returned
+ * to be paid again — issue 14), from the ledger. No permission check: the
  * portal's reader (rebateAdvice, lib/portal/index.ts) checks who asks; the email outbox builds
- * the attachment of an advice it was given to send. Not this client's, or not paid: 404.
+ * the attachment of an advice it was given to send. Not this client's, or never approved: 404.
  */
 export async function loadAdvice(tx: Tx, clientId: number, releaseId: number): Promise<AdviceDetail> {
   const [release] = await tx.sql<ReleaseRow[]>`
-    select r.id, r.client_id, c.name as client_name, r.currency, r.as_of, r.amount, r.approved_amount, r.breakdown
+    select r.id, r.client_id, c.name as client_name, r.currency, r.as_of, r.amount, r.approved_amount, r.breakdown, r.status
       from releases r join clients c on c.id = r.client_id
-     where r.id = ${releaseId} and r.client_id = ${clientId} and r.status = 'paid'`;
+     where r.id = ${releaseId} and r.client_id = ${clientId} and r.status in ('approved', 'in_batch', 'sent', 'paid', 'returned')`;
   if (!release) throw notFound('Release', releaseId);
   const c = release.currency;
   const lines = await releaseLines(tx.sql, release);
@@ -223,6 +235,7 @@ export async function loadAdvice(tx: Tx, clientId: number, releaseId: number): P
     date: release.as_of,
     currency: c,
     amountPaid: new Big(release.approved_amount ?? release.amount),
+    paid: release.status === 'paid',
     proposed: new Big(release.amount),
     invoices: [...invoices.values()],
     otherSources,

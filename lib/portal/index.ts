@@ -4,6 +4,7 @@ import { requirePermission } from '../auth/permissions';
 import { addMonths, todayIn } from '../dates';
 import { notFound } from '../errors';
 import { moneyOut } from '../money';
+import { POSTED_STATUSES, releaseStatusLabel } from '../releases/list';
 import { loadReleaseTerms } from '../releases/state';
 import { ROLLUP_GRAIN } from '../reports/rollups';
 import { adviceDownloadPath, adviceFilename, loadAdvice, type AdviceDetail } from './advice';
@@ -21,7 +22,10 @@ export interface ClientRelease {
   asOf: string;
   currency: string;
   proposed: string;
+  /** settled by the bank (status paid) */
   paid: string | null;
+  /** issue 14: released to the client (approved and every payout step after): what its advice is for */
+  released: string | null;
   status: string;
   paidAt: string | null;
 }
@@ -41,8 +45,9 @@ export async function clientReleases(tx: Tx, clientId: number, actor: Actor, lim
     currency: r.currency,
     proposed: moneyOut(r.amount, r.currency),
     paid: r.status === 'paid' ? moneyOut(r.approved_amount, r.currency) : null,
-    // a client sees "pending" for anything still with the factor
-    status: r.status === 'pending_approval' || r.status === 'approved' ? 'in review' : r.status,
+    released: POSTED_STATUSES.has(r.status) ? moneyOut(r.approved_amount, r.currency) : null,
+    // issue 14: what the client reads is what happened — "in review" until approved, then approved, in batch, sent, paid or returned
+    status: r.status === 'pending_approval' ? 'in review' : releaseStatusLabel(r.status),
     paidAt: r.paid_at,
   }));
 }

@@ -17,7 +17,8 @@ import { loadReleaseStates } from './state';
  * ran the cycle, and above the controller threshold a first approval and then a controller's
  * (another person). An amount below the proposal releases part; the rest stays for the next
  * cycle. Each approval re-checks the amount against the client's whole current reserve under
- * the client's lock, whatever the dates (issue 11), and the final one posts and pays it at once.
+ * the client's lock, whatever the dates (issue 11), and the final one posts it (reserve →
+ * client payable, status `approved`); it is paid later through a payout batch (lib/payouts, SPEC 5.3).
  *
  * Errors: 401 `unauthenticated`, 403 `forbidden` (needs `release.approve`); 404 `not_found`;
  * 409 `already_decided`; 403 `maker_checker` (ran the cycle, or gave the first approval);
@@ -76,7 +77,7 @@ export async function approveRelease(tx: Tx, releaseId: number, input: { amount?
     targetType: 'release',
     targetId: releaseId,
     before: { status: 'pending_approval', amount: moneyOut(row.amount, c) },
-    after: { status: 'paid', approvedAmount: formatMoney(amount, c), partial: amount.lt(row.amount) },
+    after: { status: 'approved', approvedAmount: formatMoney(amount, c), partial: amount.lt(row.amount) },
   });
   return getRelease(tx, releaseId, actor);
 }

@@ -10,7 +10,7 @@ export { resumeReleaseCycle } from './resume-cycle';
 export { CYCLE_STALE_MINUTES, cycleErrorSql, cycleStatusSql, markStaleCycles, takeOverCycle } from './cycle-status';
 export { approveRelease } from './approve-release';
 export { rejectRelease } from './reject-release';
-export { getRelease, listReleases, payoutCsv, type CycleSummary } from './queries';
+export { getRelease, listReleases, releasePostings, type CycleSummary, type ReleasePosting } from './queries';
 export type { ReleaseView } from './release-rows';
 export { releasableNow, reserveReport, type ReserveBalance } from './reserve-report';
 export { controllerThreshold } from '../settings';

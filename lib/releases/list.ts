@@ -23,14 +23,26 @@ import { cycleView, type CycleRow, type CycleView } from './views';
  * as-of range. A cycle whose heartbeat stopped reads as failed (cycle-status.ts), here as on its page.
  */
 
-export const RELEASE_STATUSES = ['pending_approval', 'approved', 'paid', 'rejected', 'nothing_due'] as const;
+/** SPEC 5.3 (issue 14): approved → in_batch → sent → paid (settled); returned goes back to client payable. */
+export const RELEASE_STATUSES = ['pending_approval', 'approved', 'in_batch', 'sent', 'paid', 'returned', 'rejected', 'nothing_due'] as const;
 export const RELEASE_STATUS_LABELS: Record<(typeof RELEASE_STATUSES)[number], string> = {
   pending_approval: 'pending approval',
   approved: 'approved',
+  in_batch: 'in batch',
+  sent: 'sent',
   paid: 'paid',
+  returned: 'returned',
   rejected: 'rejected',
   nothing_due: 'nothing due',
 };
+/** The statuses of a release that was posted (reserve → client payable): approved and every step of its payout after. */
+export const POSTED_STATUSES: ReadonlySet<string> = new Set(['approved', 'in_batch', 'sent', 'paid', 'returned']);
+
+/** A release's status in a person's words ("in batch"). */
+export function releaseStatusLabel(status: string): string {
+  return (RELEASE_STATUS_LABELS as Record<string, string>)[status] ?? status.replace(/_/g, ' ');
+}
+
 export const RELEASE_MODES = ['automatic', 'review', 'manual'] as const;
 
 const releaseFilters = filterSchema({
@@ -95,7 +107,7 @@ export function releaseList(
     query: ({ filters: f }) => ({
       select: sql`r.id::text as id, r.cycle_id::text as cycle_id, r.client_id::text as client_id, c.name as client_name, r.currency, r.as_of::text as as_of,
                   r.amount::text as amount, r.approved_amount::text as approved_amount, r.status, r.release_mode, r.needs_controller,
-                  u1.email as first_email, u2.email as second_email, to_char(r.paid_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as paid_at`,
+                  u1.email as first_email, u2.email as second_email, r.batch_id::text as batch_id, to_char(r.paid_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as paid_at`,
       // Left joins (the client always exists: a foreign key): a count that reads no client column skips the join.
       from: sql`releases r left join clients c on c.id = r.client_id
                 left join users u1 on u1.id = r.first_approved_by left join users u2 on u2.id = r.second_approved_by`,
@@ -123,7 +135,7 @@ export function releaseList(
       { header: 'As of', value: (r) => r.asOf },
       { header: 'Currency', value: (r) => r.currency },
       { header: 'Proposed', value: (r) => r.amount },
-      { header: 'Released', value: (r) => (r.status === 'paid' ? (r.approvedAmount ?? '') : '') },
+      { header: 'Released', value: (r) => (POSTED_STATUSES.has(r.status) ? (r.approvedAmount ?? '') : '') },
       { header: 'Status', value: (r) => r.status },
       { header: 'Release mode', value: (r) => r.releaseMode },
       { header: 'Controller needed', value: (r) => (r.needsController ? 'yes' : 'no') },
@@ -188,7 +200,7 @@ export function cycleList(sql: RawSql): ListSpec<CycleFilters, CycleRow, CycleLi
       { header: 'Clients due', value: (c) => c.clientsDue },
       { header: 'Clients done', value: (c) => c.clientsDone },
       { header: 'Proposed', value: (c) => c.totals.proposed ?? 0 },
-      { header: 'Paid', value: (c) => c.totals.paid ?? 0 },
+      { header: 'Approved', value: (c) => c.totals.approved ?? c.totals.paid ?? 0 },
       { header: 'Waiting', value: (c) => c.totals.pending ?? 0 },
       { header: 'Run by', value: (c) => c.createdBy },
       { header: 'Started (UTC)', value: (c) => c.createdAt },

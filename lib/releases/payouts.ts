@@ -1,15 +1,10 @@
-import type { Tx } from '../../db/client';
-import type { PayoutAccount } from '../../db/schema';
 import { DomainError } from '../errors';
-import { todayIn } from '../dates';
-import { ZERO, moneyOut } from '../money';
-import { nachaFile, type NachaOriginator } from './nacha';
+import type { NachaOriginator } from './nacha';
 
 /**
- * The NACHA payout file of the rebates paid in a date range (USD releases; ACH carries dollars
- * only). The factor's bank details come from the environment (NACHA_ORIGIN_ROUTING,
- * NACHA_DESTINATION_ROUTING, NACHA_DESTINATION_NAME, NACHA_COMPANY_ID, NACHA_COMPANY_NAME); every
- * client paid must have a payout account — otherwise nothing is produced and the answer names them.
+ * The factor's bank for a NACHA payout file, from the environment (NACHA_ORIGIN_ROUTING,
+ * NACHA_DESTINATION_ROUTING, NACHA_DESTINATION_NAME, NACHA_COMPANY_ID, NACHA_COMPANY_NAME), read
+ * through lib/payouts/originator.ts loadOriginator (the one place Settings will replace it).
  */
 export function nachaOriginatorFromEnv(env: Record<string, string | undefined> = process.env): NachaOriginator {
   const need = ['NACHA_ORIGIN_ROUTING', 'NACHA_COMPANY_ID', 'NACHA_COMPANY_NAME'] as const;
@@ -30,41 +25,15 @@ export function nachaOriginatorFromEnv(env: Record<string, string | undefined> =
   };
 }
 
-export async function payoutNacha(
-  tx: Tx,
-  range: { from: string; to: string },
-  options: { originator?: NachaOriginator; now?: Date; effectiveDate?: string } = {},
-): Promise<{ file: string; count: number; total: string }> {
-  const originator = options.originator ?? nachaOriginatorFromEnv();
-  const rows = await tx.sql<{ id: string; as_of: string; client_id: string; name: string; approved_amount: string; payout_account: PayoutAccount | null }[]>`
-    select r.id, r.as_of, r.client_id, c.name, r.approved_amount, c.payout_account
-      from releases r join clients c on c.id = r.client_id
-     where r.status = 'paid' and r.currency = 'USD' and r.approved_amount > 0
-       and r.as_of between ${range.from}::date and ${range.to}::date order by r.as_of, r.id`;
-  if (rows.length === 0) throw new DomainError('nothing_to_pay', `No USD rebates were paid from ${range.from} to ${range.to}`, { status: 422 });
-  const missing = [...new Map(rows.filter((r) => !r.payout_account).map((r) => [r.client_id, r.name])).entries()];
-  if (missing.length > 0) {
-    throw new DomainError(
-      'payout_accounts_missing',
-      `Record a payout bank account first for: ${missing.map(([id, name]) => `${name} (client ${id})`).join(', ')}`,
-      {
-        status: 422,
-        details: { clients: missing.map(([id]) => id) },
-      },
-    );
-  }
-  const entries = rows.map((r) => ({
-    routing: r.payout_account!.routing,
-    account: r.payout_account!.account,
-    accountType: r.payout_account!.accountType,
-    amount: moneyOut(r.approved_amount, 'USD'),
-    name: r.payout_account!.holderName || r.name,
-    id: `REL${r.id}`,
-  }));
-  const file = nachaFile({ originator, effectiveDate: options.effectiveDate ?? todayIn(), createdAt: options.now ?? new Date(), entries });
-  const total = moneyOut(
-    rows.reduce((t, r) => t.plus(r.approved_amount), ZERO),
-    'USD',
+/**
+ * Issue 14: payouts are paid by payout batches (lib/payouts), each release once, by one frozen file.
+ * The old "file of the releases paid in a date range" (GET /api/v1/payouts, Releases → Download
+ * payout file) would list what a batch already paid: it answers this instead.
+ */
+export function payoutsByDateRetired(): DomainError {
+  return new DomainError(
+    'use_payout_batches',
+    'Payout files now come from payout batches: create one with POST /api/v1/payout-batches {"currency","valueDate"} and download its file from GET /api/v1/payout-batches/{id}/file?format=nacha|pain001|csv (each release is paid once, by one file)',
+    { status: 422, details: { see: '/api/v1/payout-batches' } },
   );
-  return { file, count: rows.length, total };
 }

@@ -23,11 +23,12 @@ export interface ReleaseToPay {
 }
 
 /**
- * Posts and pays releases (SPEC 5.3) — one, or every auto-approved release of a cycle's chunk
+ * Posts approved releases (SPEC 5.3) — one, or every auto-approved release of a cycle's chunk
  * in one set of statements: Dr reserve (drawn from the eligible invoices and tranches, oldest
  * first) for the amount and its offsets; Cr fees_receivable and client_due for the offsets;
- * Cr client_payable for the amount — then the payout, Dr client_payable, Cr cash — and queues
- * the rebate advice to each client's contacts (once per release and address).
+ * Cr client_payable for the amount. Status `approved`: the money is paid later through a payout
+ * batch (lib/payouts: sent → cash in transit, settled → cash). Queues the rebate advice to each
+ * client's contacts (once per release and address), worded as released, not as paid.
  */
 export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor): Promise<void> {
   if (releases.length === 0) return;
@@ -65,26 +66,12 @@ export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor):
       memo: `Reserve release ${release.id}`,
       lines,
     });
-    if (amount.gt(0)) {
-      entries.push({
-        effectiveDate: release.asOf,
-        kind: 'payout',
-        idempotencyKey: `payout:${release.id}`,
-        clientId: release.clientId,
-        releaseId: release.id,
-        memo: `Rebate paid for release ${release.id}`,
-        lines: [
-          { account: 'client_payable', ...tag, amount },
-          { account: 'cash', currency: c, amount: amount.times(-1) },
-        ],
-      });
-    }
     advices.push({ release, result, plan, state });
   }
   const posted = await postEntries(tx, entries, by);
   const entryOf = new Map(posted.map((p) => [p.idempotencyKey, p.id]));
   await tx.sql`
-    update releases r set status = 'paid', approved_amount = u.amount, entry_id = u.entry_id, paid_at = now()
+    update releases r set status = 'approved', approved_amount = u.amount, entry_id = u.entry_id
       from unnest(${releases.map((r) => r.id)}::bigint[], ${releases.map((r) => r.amount.toString())}::numeric[], ${releases.map((r) => entryOf.get(`release:${r.id}`)!)}::bigint[]) as u(id, amount, entry_id)
      where r.id = u.id`;
   // The rebate advice, to every contact of the client who wants it (once per release and address).

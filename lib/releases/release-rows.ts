@@ -22,6 +22,8 @@ export interface ReleaseSummary {
   needsController: boolean;
   firstApprovedBy: string | null;
   secondApprovedBy: string | null;
+  /** issue 14: the live payout batch it is in (in_batch, sent, paid), else null */
+  batchId: string | null;
 }
 
 /** The columns a ReleaseSummary is read from: the release's, its client's name and its approvers' emails. */
@@ -39,6 +41,7 @@ export type ReleaseSummaryRow = {
   needs_controller: string;
   first_email: string | null;
   second_email: string | null;
+  batch_id: string | null;
 };
 
 export function releaseSummary(r: ReleaseSummaryRow): ReleaseSummary {
@@ -56,6 +59,7 @@ export function releaseSummary(r: ReleaseSummaryRow): ReleaseSummary {
     needsController: r.needs_controller === 'yes',
     firstApprovedBy: r.first_email,
     secondApprovedBy: r.second_email,
+    batchId: r.batch_id === null || r.batch_id === undefined ? null : String(r.batch_id),
   };
 }
 

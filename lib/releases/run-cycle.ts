@@ -11,6 +11,7 @@ import { controllerThreshold } from '../settings';
 import { parseInput } from '../validation';
 import { businessDate, id, list, optional } from '../validation/fields';
 import { openProposals } from './open-proposals';
+import { POSTED_STATUSES } from './list';
 import { postReleases } from './post-releases';
 import { computeReleasable, isReleaseDue, type ReleaseState } from './releasable';
 import { groupedState, loadReleaseStates } from './state';
@@ -42,7 +43,8 @@ type Skipped = CycleView['skipped'][number];
  * currency's releasable amount is proposed as one release — unique per client, currency and
  * date, so running it twice or on two workers proposes nothing twice, and at most one proposal
  * per client and currency is open at a time. Releases within the client's auto-approve limit and
- * an automatic risk tier are approved, posted and paid at once; the rest wait for approval.
+ * an automatic risk tier are approved and posted at once (status `approved`: a person pays them
+ * through a payout batch, lib/payouts); the rest wait for approval.
  * Clients are processed in chunks, one short transaction each (a request never holds one
  * connection while waiting for another); a crash leaves the cycle `failed` (or, if the process
  * died, stale) and resuming it proposes the rest exactly once.
@@ -138,7 +140,7 @@ export async function runReleaseCycle(
      where as_of = ${asOf} and client_id = any(${clientIds}::bigint[]) order by client_id, currency`;
   const totals = {
     proposed: releases.length,
-    paid: releases.filter((r) => r.status === 'paid').length,
+    approved: releases.filter((r) => POSTED_STATUSES.has(r.status)).length,
     pending: releases.filter((r) => r.status === 'pending_approval').length,
     waitingOnOpenProposal: skipped.length,
   };
@@ -235,7 +237,7 @@ async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: nu
                   ${rows.map((r) => JSON.stringify(r.breakdown))}::text[]) as t(c, cur, a, s, m, nc, b)
     on conflict do nothing
     returning id, client_id, currency, status, amount`;
-  // Every auto-approved release of the chunk posted, paid and advised together.
+  // Every auto-approved release of the chunk posted and advised together (paid later, in a payout batch).
   await postReleases(
     tx,
     inserted
@@ -257,7 +259,7 @@ async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: nu
       action: r.status === 'approved' ? 'release.auto_approve' : 'release.propose',
       targetType: 'release',
       targetId: r.id,
-      after: { clientId: r.client_id, currency: r.currency, amount: moneyOut(r.amount, r.currency), status: r.status === 'approved' ? 'paid' : r.status },
+      after: { clientId: r.client_id, currency: r.currency, amount: moneyOut(r.amount, r.currency), status: r.status },
     })),
   );
   return skipped;

@@ -60,8 +60,9 @@ export interface ReleaseEntryLine {
 }
 
 /**
- * The journal entries a paid release posted (the release and its payout), line by line — found
- * through the client's entries of the release's date (indexed), not a scan of the journal.
+ * The journal entries a release posted (the release, then each payout step: sent, settled,
+ * returned — issue 14), line by line — found through the client's entries from the release's
+ * date on (indexed), not a scan of the journal.
  */
 export async function releaseEntries(
   tx: Tx,
@@ -73,7 +74,7 @@ export async function releaseEntries(
       join journal_lines l on l.entry_id = e.id
       join ledger_accounts a on a.id = l.account_id
       left join invoices i on i.id = l.invoice_id
-     where e.client_id = ${release.clientId} and e.effective_date = ${release.asOf}::date and e.release_id = ${release.id}
+     where e.client_id = ${release.clientId} and e.effective_date >= ${release.asOf}::date and e.release_id = ${release.id}
      order by e.id, l.id`;
   return rows.map((r) => ({
     entryId: r.entry_id,

@@ -151,7 +151,8 @@ class Writer extends PdfWriter {
       c,
     );
 
-    this.subheading('Releases (rebates paid)');
+    // issue 14: a release is released (client payable) at approval; the payout to the bank follows in a batch
+    this.subheading('Releases (reserve released to you)');
     if (s.releases.length === 0) {
       this.paragraph('No reserve was released to you in this period.');
     } else {
@@ -162,7 +163,7 @@ class Writer extends PdfWriter {
         this.text(`${groupedMoney(r.paid, c)} ${c}`, MARGIN.left + 300, this.y, { width: CONTENT_WIDTH - 300, align: 'right' });
         this.y += 14;
       }
-      this.figures([{ label: 'Paid to you in the period', amount: s.releasedTotal, strong: true }], c);
+      this.figures([{ label: 'Released to you in the period', amount: s.releasedTotal, strong: true }], c);
     }
   }
 

@@ -86,7 +86,7 @@ export async function snapshot(database: Database, baseline: { entryId: number }
     await sql<{ id: string; rest: string }[]>`
       select id, concat_ws('|', amount, coalesce(approved_amount::text, '-'), status, release_mode, needs_controller, breakdown::text) as rest from releases`
   ).map((r) => `${rel(r.id)}|${naturalText(r.rest)}`);
-  // Each paid release posted exactly one release entry and one payout, and points at the first.
+  // Each approved release posted exactly one release entry (issue 14: its payout follows in a batch, none here), and points at it.
   sections['release postings'] = (
     await sql<{ id: string; rest: string }[]>`
       select r.id, concat_ws('|', r.status,

@@ -183,7 +183,7 @@ async function runControl(database: Database, dates: ChaosDates) {
     seconds: (performance.now() - started) / 1000,
     accrualPostings: accrual.postings,
     releases: cycle.releases.length,
-    paid: cycle.releases.filter((r) => r.status === 'paid').length,
+    paid: cycle.releases.filter((r) => r.status === 'approved').length,
     statements: statements.issued,
   };
 }
@@ -504,7 +504,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     await pool.stopAll();
     const controlResult = await control;
     log(
-      `CONTROL finished in ${controlResult.seconds.toFixed(1)} s (${controlResult.accrualPostings} accrual postings, ${controlResult.releases} releases of which ${controlResult.paid} paid, ${controlResult.statements} statements)`,
+      `CONTROL finished in ${controlResult.seconds.toFixed(1)} s (${controlResult.accrualPostings} accrual postings, ${controlResult.releases} releases of which ${controlResult.paid} approved, ${controlResult.statements} statements)`,
     );
 
     // 4. Exactly once: CHAOS holds what CONTROL holds.

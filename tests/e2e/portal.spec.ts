@@ -36,7 +36,7 @@ async function portalClientId(page: Page): Promise<string> {
   return (await page.getByRole('region', { name: 'A statement for any period' }).getAttribute('data-client-id'))!;
 }
 
-/** Another client with an invoice, a paid release and a stored statement, all through the API. */
+/** Another client with an invoice, an approved release and a stored statement, all through the API. */
 async function anotherClient(request: APIRequestContext) {
   const tag = `${Date.now()}`;
   const client = await post(request, keys.underwriter, '/clients', {
@@ -67,7 +67,7 @@ async function anotherClient(request: APIRequestContext) {
   await post(request, keys.collections, `/payments/${payment.id}/applications`, { allocations: [{ invoiceId: invoice.id, amount: '1000.00' }] });
   const cycle = await post(request, keys.controller, '/release-cycles', { asOf: '2026-01-30', clientIds: [client.id] });
   const release = await post(request, keys.approver, `/releases/${cycle.releases[0].id}/approve`, {});
-  expect(release.status).toBe('paid');
+  expect(release.status).toBe('approved');
   const statement = await post(request, keys.controller, `/clients/${client.id}/statements`, { from: '2026-01-01', to: '2026-01-31' });
   return { client, invoice, release, statementId: statement.id as string };
 }
@@ -192,7 +192,7 @@ test('every route and API with another client’s ids is 404 for a client user',
   await signIn(p2, otherUser, 'other-client-password');
   await expect(p2).toHaveURL(/\/portal$/);
   await p2.goto(`/portal/releases/${other.release.id}`);
-  await expect(p2.getByRole('heading', { name: /Rebate of 190\.00 USD paid/ })).toBeVisible();
+  await expect(p2.getByRole('heading', { name: /Rebate of 190\.00 USD released/ })).toBeVisible();
   // with the invoices behind it and its PDF (issue 14 item 5)
   await expect(p2.getByRole('table', { name: 'Reserve released from' })).toBeVisible();
   await expect(p2.getByRole('link', { name: 'Download advice (PDF)' })).toBeVisible();

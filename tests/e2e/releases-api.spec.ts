@@ -27,12 +27,12 @@ const reserve = async (request: APIRequestContext, clientId: string, asOf: strin
   (await get(request, keys.approver, `/clients/${clientId}/reserve?asOf=${asOf}`)).body.balances[0];
 
 let seq = 0;
-async function onboard(request: APIRequestContext, agreement: Record<string, unknown>) {
+async function onboard(request: APIRequestContext, agreement: Record<string, unknown>, currency = 'USD') {
   const tag = `${Date.now()}${(seq += 1)}`;
   const client = (
     await post(request, keys.underwriter, '/clients', {
       name: `Release ${tag}`,
-      currency: 'USD',
+      currency,
       agreement,
       contacts: [{ name: 'Accounts', email: `ap-${tag}@client.test` }],
     })
@@ -40,14 +40,19 @@ async function onboard(request: APIRequestContext, agreement: Record<string, unk
   const debtor = (await post(request, keys.underwriter, '/debtors', { name: `Payer ${tag}`, creditLimit: '100000000.00' })).body;
   return { client, debtor, tag };
 }
-async function fund(request: APIRequestContext, who: { client: { id: string }; debtor: { id: string }; tag: string }, faceValue: string, date: string) {
+async function fund(
+  request: APIRequestContext,
+  who: { client: { id: string; currency?: string }; debtor: { id: string }; tag: string },
+  faceValue: string,
+  date: string,
+) {
   const inv = (
     await post(request, keys.funding, '/invoices', {
       clientId: who.client.id,
       debtorId: who.debtor.id,
       number: `R${who.tag}-${date}-${faceValue}`,
       faceValue,
-      currency: 'USD',
+      currency: who.client.currency ?? 'USD',
       issueDate: date,
       dueDate: date,
     })
@@ -57,10 +62,16 @@ async function fund(request: APIRequestContext, who: { client: { id: string }; d
   expect(batch.body.status).toBe('funded');
   return inv;
 }
-async function pay(request: APIRequestContext, invoice: { id: string; number: string }, amount: string, date: string, shortPay?: 'chargeback') {
+async function pay(
+  request: APIRequestContext,
+  invoice: { id: string; number: string; currency?: string },
+  amount: string,
+  date: string,
+  shortPay?: 'chargeback',
+) {
   const payment = await post(request, keys.collections, '/payments', {
     amount,
-    currency: 'USD',
+    currency: invoice.currency ?? 'USD',
     receivedDate: date,
     payerName: 'Payer',
     reference: 'remittance',
@@ -77,7 +88,9 @@ const NAYA = { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_ra
 const INSTAPAY = { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' }, releaseAutoApproveUpTo: '1000.00' };
 
 test.describe('reserve releases through the API', () => {
-  test('worked example 1 (NAYA): 1,900.00 proposed, the maker may not approve (403), a second person does; payout file lists it', async ({ request }) => {
+  test('worked example 1 (NAYA): 1,900.00 proposed, the maker may not approve (403), a second person does; it is payable, not yet paid', async ({
+    request,
+  }) => {
     const who = await onboard(request, NAYA);
     const inv = await fund(request, who, '10000.00', '2026-01-01');
     expect(await reserve(request, who.client.id, '2026-01-15')).toMatchObject({ held: '2000.00', releasable: '0.00', onOpenInvoices: '2000.00' });
@@ -100,27 +113,98 @@ test.describe('reserve releases through the API', () => {
     expect(refused.body.error.code).toBe('maker_checker');
     const approved = await post(request, keys.approver, `/releases/${id}/approve`, {});
     expect(approved.status).toBe(200);
-    expect(approved.body).toMatchObject({ status: 'paid', approvedAmount: '1900.00' });
-    expect((await get(request, keys.approver, `/releases/${id}`)).body).toMatchObject({ status: 'paid', amount: '1900.00' });
+    // issue 14 / SPEC 5.3: approved = reserve → client payable; a payout batch pays it later
+    expect(approved.body).toMatchObject({ status: 'approved', approvedAmount: '1900.00', batchId: null });
+    const view = (await get(request, keys.approver, `/releases/${id}`)).body;
+    expect(view).toMatchObject({ status: 'approved', amount: '1900.00' });
+    expect(view.entries.map((e: { kind: string }) => e.kind)).toEqual(['release']);
+    expect(view.entries[0].lines).toContainEqual({ account: 'client_payable', amount: '-1900.00' });
     expect(await reserve(request, who.client.id, '2026-02-13')).toMatchObject({ held: '0.00', releasable: '0.00' });
-    // again for the same date: nothing proposed or paid twice
+    // again for the same date: nothing proposed or posted twice
     const again = await post(request, keys.controller, '/release-cycles', { asOf: '2026-02-13', clientIds: [who.client.id] });
-    expect(again.body.releases).toEqual([expect.objectContaining({ id, status: 'paid' })]);
-    const csv = (await get(request, keys.controller, '/payouts?from=2026-02-13&to=2026-02-13')).body as string;
-    expect(csv).toContain(`${id},2026-02-13,${who.client.id},`);
-    expect(csv).toContain(',USD,1900.00');
+    expect(again.body.releases).toEqual([expect.objectContaining({ id, status: 'approved' })]);
+    // the old date-range payout file is retired: it points to payout batches
+    const old = await get(request, keys.controller, '/payouts?from=2026-02-13&to=2026-02-13');
+    expect(old.status).toBe(422);
+    expect(old.body.error).toMatchObject({ code: 'use_payout_batches', message: expect.stringContaining('/api/v1/payout-batches') });
+  });
+
+  test('a EUR release paid through a payout batch: batch, frozen CSV file, sent, settled; a return, and a later batch pays it once', async ({ request }) => {
+    // EUR: no other spec approves EUR releases, so the batch holds this test's alone
+    const who = await onboard(request, INSTAPAY, 'EUR');
+    await pay(request, await fund(request, who, '1000.00', '2026-03-02'), '1000.00', '2026-03-10');
+    const cycle = await post(request, keys.controller, '/release-cycles', { asOf: '2026-03-18', clientIds: [who.client.id] });
+    expect(cycle.body.releases).toEqual([expect.objectContaining({ amount: '70.00', status: 'approved' })]);
+    const id = cycle.body.releases[0].id;
+    const put = await request.put(`/api/v1/clients/${who.client.id}/payout-account`, {
+      headers: auth(keys.underwriter),
+      data: { holderName: 'Insta EU', routing: '011000015', account: '55550001', accountType: 'checking' },
+    });
+    expect(put.status()).toBe(200);
+    // an approver may read batches, not make them
+    expect((await post(request, keys.approver, '/payout-batches', { currency: 'EUR', valueDate: '2026-03-20' })).status).toBe(403);
+    const created = await post(request, keys.controller, '/payout-batches', { currency: 'EUR', valueDate: '2026-03-20' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      status: 'open',
+      currency: 'EUR',
+      valueDate: '2026-03-20',
+      total: '70.00',
+      releases: [expect.objectContaining({ id, clientId: who.client.id, amount: '70.00' })],
+    });
+    const batchId = created.body.id;
+    expect((await get(request, keys.approver, `/releases/${id}`)).body).toMatchObject({ status: 'in_batch', batchId });
+    expect((await post(request, keys.controller, `/payout-batches/${batchId}/sent`, { date: '2026-03-20' })).body.error.code).toBe('file_not_generated');
+    const first = await request.get(`/api/v1/payout-batches/${batchId}/file?format=csv`, { headers: auth(keys.controller) });
+    expect(first.status()).toBe(200);
+    const bytes = await first.body();
+    expect(bytes.toString()).toContain(`,Insta EU,011000015,55550001,checking,,,EUR,70.00`);
+    const again = await request.get(`/api/v1/payout-batches/${batchId}/file?format=csv`, { headers: auth(keys.approver) });
+    expect(Buffer.compare(await again.body(), bytes)).toBe(0);
+    expect(again.headers()['x-file-sha256']).toBe(first.headers()['x-file-sha256']);
+    const other = await request.get(`/api/v1/payout-batches/${batchId}/file?format=nacha`, { headers: auth(keys.controller) });
+    expect(other.status()).toBe(409);
+    const sent = await post(request, keys.controller, `/payout-batches/${batchId}/sent`, { date: '2026-03-20' });
+    expect(sent.body).toMatchObject({ status: 'sent', sentDate: '2026-03-20', posted: 1 });
+    expect((await post(request, keys.controller, `/payout-batches/${batchId}/sent`, { date: '2026-03-20' })).body.posted).toBe(0);
+    expect((await post(request, keys.controller, `/payout-batches/${batchId}/settled`, { date: '2026-03-23' })).body).toMatchObject({
+      status: 'settled',
+      posted: 1,
+    });
+    const paid = (await get(request, keys.approver, `/releases/${id}`)).body;
+    expect(paid).toMatchObject({ status: 'paid', batchId });
+    expect(paid.entries.map((e: { kind: string }) => e.kind)).toEqual(['release', 'payout_sent', 'payout_settled']);
+    expect((await get(request, keys.approver, `/payout-batches/${batchId}`)).body).toMatchObject({ status: 'settled', format: 'csv' });
+
+    // the bank returns it after settlement (a EUR CSV payout: a SEPA reason code)
+    expect((await post(request, keys.controller, `/releases/${id}/return`, { date: '2026-03-25', code: 'R01', reason: 'x' })).status).toBe(400);
+    const returned = await post(request, keys.controller, `/releases/${id}/return`, { date: '2026-03-25', code: 'AM04', reason: 'Insufficient funds' });
+    expect(returned.status).toBe(200);
+    expect(returned.body).toMatchObject({ status: 'returned', batchId: null });
+    expect(returned.body.entries.at(-1)).toMatchObject({
+      kind: 'payout_return',
+      lines: [
+        { account: 'cash', amount: '70.00' },
+        { account: 'client_payable', amount: '-70.00' },
+      ],
+    });
+    const next = await post(request, keys.controller, '/payout-batches', { currency: 'EUR', valueDate: '2026-03-27' });
+    expect(next.status).toBe(201);
+    expect(next.body.releases.map((r: { id: string }) => r.id)).toEqual([id]);
+    const list = await get(request, keys.approver, '/payout-batches?currency=EUR&status=open');
+    expect(list.body.items.map((b: { id: string }) => b.id)).toContain(next.body.id);
   });
 
   test('worked example 2 (InstaPay): 70 paid in full, 20 short by 50, and short by 100 offsets 30 against the next release', async ({ request }) => {
     const full = await onboard(request, INSTAPAY);
     await pay(request, await fund(request, full, '1000.00', '2026-01-01'), '1000.00', '2026-01-20');
     const a = await post(request, keys.controller, '/release-cycles', { asOf: '2026-01-30', clientIds: [full.client.id] });
-    expect(a.body.releases).toEqual([expect.objectContaining({ amount: '70.00', status: 'paid' })]);
+    expect(a.body.releases).toEqual([expect.objectContaining({ amount: '70.00', status: 'approved' })]);
 
     const short50 = await onboard(request, INSTAPAY);
     await pay(request, await fund(request, short50, '1000.00', '2026-01-01'), '950.00', '2026-01-20', 'chargeback');
     const b = await post(request, keys.controller, '/release-cycles', { asOf: '2026-01-30', clientIds: [short50.client.id] });
-    expect(b.body.releases).toEqual([expect.objectContaining({ amount: '20.00', status: 'paid' })]);
+    expect(b.body.releases).toEqual([expect.objectContaining({ amount: '20.00', status: 'approved' })]);
 
     const short100 = await onboard(request, INSTAPAY);
     await pay(request, await fund(request, short100, '1000.00', '2026-01-01'), '900.00', '2026-01-20', 'chargeback');
@@ -129,7 +213,7 @@ test.describe('reserve releases through the API', () => {
     await pay(request, next, '1000.00', '2026-01-25');
     expect(await reserve(request, short100.client.id, '2026-01-30')).toMatchObject({ held: '70.00', clientDue: '30.00', releasable: '40.00' });
     const c = await post(request, keys.controller, '/release-cycles', { asOf: '2026-01-30', clientIds: [short100.client.id] });
-    expect(c.body.releases).toEqual([expect.objectContaining({ amount: '40.00', status: 'paid' })]);
+    expect(c.body.releases).toEqual([expect.objectContaining({ amount: '40.00', status: 'approved' })]);
     expect(await reserve(request, short100.client.id, '2026-01-30')).toMatchObject({ held: '0.00', clientDue: '0.00' });
   });
 
@@ -147,7 +231,7 @@ test.describe('reserve releases through the API', () => {
       await fund(request, who, '100000.00', date);
       const cycle = await post(request, keys.controller, '/release-cycles', { asOf: date, clientIds: [who.client.id] });
       expect(cycle.status).toBe(201);
-      const released = cycle.body.releases.find((r: { status: string }) => r.status === 'paid')?.amount ?? '0.00';
+      const released = cycle.body.releases.find((r: { status: string }) => r.status === 'approved')?.amount ?? '0.00';
       table.push([date, released, (await reserve(request, who.client.id, date)).held]);
     }
     expect(table).toEqual([
@@ -162,14 +246,11 @@ test.describe('reserve releases through the API', () => {
     ]);
   });
 
-  test('the NACHA payout file: refused while a paid client has no payout account, then one credit per rebate', async ({ request }) => {
+  test('a payout account is validated and masked; the release waits approved until a payout batch pays it', async ({ request }) => {
     const who = await onboard(request, INSTAPAY);
     await pay(request, await fund(request, who, '1000.00', '2026-03-02'), '1000.00', '2026-03-10');
     const cycle = await post(request, keys.controller, '/release-cycles', { asOf: '2026-03-18', clientIds: [who.client.id] });
-    expect(cycle.body.releases).toEqual([expect.objectContaining({ amount: '70.00', status: 'paid' })]);
-    const missing = await get(request, keys.controller, '/payouts?from=2026-03-18&to=2026-03-18&format=nacha');
-    expect(missing.status).toBe(422);
-    expect(missing.body.error).toMatchObject({ code: 'payout_accounts_missing', details: { clients: [who.client.id] } });
+    expect(cycle.body.releases).toEqual([expect.objectContaining({ amount: '70.00', status: 'approved' })]);
     const bad = await request.put(`/api/v1/clients/${who.client.id}/payout-account`, {
       headers: auth(keys.underwriter),
       data: { holderName: 'Insta', routing: '123456789', account: '1234' },
@@ -182,16 +263,8 @@ test.describe('reserve releases through the API', () => {
     });
     expect(put.status()).toBe(200);
     expect((await put.json()).payoutAccount).toMatchObject({ account: '••••0001', routing: '011000015' });
-    const res = await request.get('/api/v1/payouts?from=2026-03-18&to=2026-03-18&format=nacha', { headers: auth(keys.controller) });
-    expect(res.status()).toBe(200);
-    expect(res.headers()['x-payout-total']).toBe('70.00');
-    const lines = (await res.text()).trimEnd().split('\n');
-    expect(lines.length % 10).toBe(0);
-    expect(lines.every((l) => l.length === 94)).toBe(true);
-    expect(lines[0]).toMatch(/^101 021000021 021000021/);
-    expect(lines[2]).toBe(
-      `622011000015${'55550001'.padEnd(17)}0000007000${`REL${cycle.body.releases[0].id}`.padEnd(15)}INSTAPAY PAYEE          0021000020000001`,
-    );
+    // (the NACHA file of a batch, to the byte, is tests/integration/payout-lifecycle.test.ts and payouts.test.ts)
+    expect((await get(request, keys.approver, `/releases/${cycle.body.releases[0].id}`)).body).toMatchObject({ status: 'approved', batchId: null });
   });
 
   test('bad input is 400 naming the field; a rejection needs a reason', async ({ request }) => {

@@ -80,7 +80,7 @@ test('a cycle proposes a release, the maker is refused, a second user approves, 
   await maker.locator('html[data-hydrated]').waitFor(); // the client typeahead is a client component
   await pickClient(maker.getByRole('form', { name: 'Run a release cycle' }), name, 'Clients');
   await maker.getByRole('button', { name: 'Run release cycle' }).click();
-  await expect(maker.getByRole('status')).toContainText('1 release(s) proposed, 0 paid automatically, 1 waiting for approval');
+  await expect(maker.getByRole('status')).toContainText('1 release(s) proposed, 0 approved automatically, 1 waiting for approval');
 
   // The queue shows it; the controller who ran the cycle is not offered Approve and reads why.
   await maker.goto(`/approvals?kind=release&client=${encodeURIComponent(name)}`);
@@ -107,21 +107,24 @@ test('a cycle proposes a release, the maker is refused, a second user approves, 
   await checker.getByLabel(`Select release ${releaseId}`).check();
   await checker.getByRole('button', { name: 'Approve selected (1)' }).click();
   // Approve asks first, naming the amount.
-  await checker.getByRole('alertdialog', { name: 'Approve 1 release: pay 1,900.00 USD?' }).getByRole('button', { name: 'Confirm' }).click();
-  await expect(checker.getByRole('form', { name: 'Releases waiting for approval' }).getByRole('status')).toContainText(`Approved and paid: ${releaseId}.`);
+  await checker.getByRole('alertdialog', { name: 'Approve 1 release: release 1,900.00 USD?' }).getByRole('button', { name: 'Confirm' }).click();
+  await expect(checker.getByRole('form', { name: 'Releases waiting for approval' }).getByRole('status')).toContainText(
+    `Approved (payable to the client; paid in the next payout batch): ${releaseId}.`,
+  );
   await checker.goto(`/releases/${releaseId}`);
-  await expect(checker.getByText('paid', { exact: true })).toBeVisible();
+  // issue 14: approved (reserve → client payable); a payout batch pays it later
+  await expect(checker.getByText('approved', { exact: true })).toBeVisible();
   await expect(checker.getByRole('main').getByText('approver@holdback.demo')).toBeVisible();
-  // the entries it posted: Dr reserve / Cr client payable, then Dr client payable / Cr cash
+  // the entry it posted: Dr reserve / Cr client payable (no payout yet: that is the batch's)
   const entries = checker.getByRole('table', { name: 'Ledger entries posted' });
-  await expect(entries.getByRole('row')).toHaveCount(5);
+  await expect(entries.getByRole('row')).toHaveCount(3);
   await expect(entries.getByRole('row', { name: new RegExp(`release Reserve ${invoice.number} 1,900.00 USD`) })).toBeVisible();
-  await expect(entries.getByRole('row', { name: /payout Cash +1,900.00 USD/ })).toBeVisible();
+  await expect(entries.getByRole('row', { name: /payout/ })).toHaveCount(0);
   await checker.close();
 
   // The rebate advice went through the outbox to the client's contact over SMTP.
   const mail = await mailTo(contact);
-  expect(mail.subject).toBe(`Rebate of 1900.00 USD paid — release ${releaseId}`);
+  expect(mail.subject).toBe(`Rebate of 1900.00 USD released — release ${releaseId}`);
   expect(mail.text).toContain(`Invoice ${invoice.number}`);
   expect(mail.text).toContain('1900.00 USD');
   expect(mail.html || '').toContain('1900.00');

@@ -362,7 +362,7 @@ describe('GET /api/v1/releases and /release-cycles', () => {
     expect(all.length).toBe(3);
     await expectList('releases', { sort: 'amount', order: 'desc' }, sql()`select id::text as id from releases order by amount desc, id desc`);
     await expectList('releases', { sort: 'status' }, sql()`select id::text as id from releases order by status, id`);
-    expect(await expectList('releases', { status: 'paid' }, sql()`select id::text as id from releases where status = 'paid'`)).toHaveLength(1);
+    expect(await expectList('releases', { status: 'approved' }, sql()`select id::text as id from releases where status = 'approved'`)).toHaveLength(1);
     expect(await expectList('releases', { status: 'rejected' }, sql()`select id::text as id from releases where status = 'rejected'`)).toHaveLength(1);
     expect(await expectList('releases', { clientId: clientB.id }, sql()`select id::text as id from releases where client_id = ${clientB.id}`)).toHaveLength(1);
     expect(
@@ -393,7 +393,7 @@ describe('GET /api/v1/releases and /release-cycles', () => {
     const own = await expectList('releases', {}, sql()`select id::text as id from releases where client_id = ${clientA.id}`, keys.client!);
     expect(own).toHaveLength(1);
     const { body } = await call('releases', {}, keys.client!);
-    expect(body.items[0]).toMatchObject({ clientId: clientA.id, status: 'paid', amount: '1900.00', approvedAmount: '1900.00', asOf: '2026-02-13' });
+    expect(body.items[0]).toMatchObject({ clientId: clientA.id, status: 'approved', amount: '1900.00', approvedAmount: '1900.00', asOf: '2026-02-13' });
     expect((await refusal('releases', { status: 'pending' })).details).toHaveProperty('status');
     expect((await refusal('releases', { from: '13/02/2026' })).details).toEqual({
       from: 'Release date from must be a real date written YYYY-MM-DD, such as 2026-03-31',

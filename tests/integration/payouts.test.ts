@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
 import { getPayoutAccount, setPayoutAccount } from '../../lib/clients/payout-account';
 import { runReleaseCycle } from '../../lib/releases';
-import { nachaOriginatorFromEnv, payoutNacha } from '../../lib/releases/payouts';
+import { batchFile, createBatch } from '../../lib/payouts';
+import { nachaOriginatorFromEnv, payoutsByDateRetired } from '../../lib/releases/payouts';
 import { aClient, aDebtor, aFundedInvoice, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -20,12 +21,13 @@ const INSTAPAY = {
   fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' },
   releaseAutoApproveUpTo: '1000.00',
 } as const;
-const originator = {
-  originRouting: '021000021',
-  destinationRouting: '021000021',
-  destinationName: 'Chase',
-  companyId: '1234567890',
-  companyName: 'Holdback Factors',
+// the factor's bank, as lib/payouts/originator.ts reads it (the environment, until Settings hold it)
+const ORIGINATOR_ENV = {
+  NACHA_ORIGIN_ROUTING: '021000021',
+  NACHA_DESTINATION_ROUTING: '021000021',
+  NACHA_DESTINATION_NAME: 'Chase',
+  NACHA_COMPANY_ID: '1234567890',
+  NACHA_COMPANY_NAME: 'Holdback Factors',
 };
 
 async function paidRelease(face: string) {
@@ -35,7 +37,8 @@ async function paidRelease(face: string) {
   const p = await t.database.transaction((x) => receivePayment(x, { amount: face, currency: 'USD', receivedDate: '2026-01-20' }, team.collections));
   await t.database.transaction((x) => applyPayment(x, Number(p.id), { allocations: [{ invoiceId: inv.id, amount: face }] }, team.collections));
   const cycle = await runReleaseCycle(t.database, { asOf: '2026-01-30', clientIds: [client.id] }, team.controller);
-  expect(cycle.releases[0]).toMatchObject({ status: 'paid' });
+  // issue 14: approved (reserve → client payable); paid later through a payout batch
+  expect(cycle.releases[0]).toMatchObject({ status: 'approved' });
   return { client, releaseId: cycle.releases[0]!.id };
 }
 
@@ -63,33 +66,42 @@ describe('payout accounts and the NACHA file', () => {
     expect(audit!.after.account).toBe('••••6789');
   });
 
-  it('refuses a file while a paid client has no account, naming it; then writes every USD rebate paid in the range', async () => {
-    await t.database.sql`update releases set as_of = '2025-01-01' where as_of = '2026-01-30'`; // only this test's releases in range
+  it('refuses a batch while a client to pay has no account, naming it; then its NACHA file has one credit per approved USD rebate', async () => {
+    for (const [k, v] of Object.entries(ORIGINATOR_ENV)) vi.stubEnv(k, v);
+    // the first test's release: give its client an account so only this test's clients are missing
     const a = await paidRelease('1000.00'); // 70.00
     const b = await paidRelease('2000.00'); // 140.00
     await t.database.transaction((x) =>
       setPayoutAccount(x, Number(a.client.id), { holderName: 'Client A', routing: '011000015', account: '1111222233' }, team.underwriter),
     );
-    await expect(payoutNacha(t.database, { from: '2026-01-30', to: '2026-01-30' }, { originator })).rejects.toMatchObject({
+    const missing = await t.database.sql<{ id: string }[]>`select id::text as id from clients where payout_account is null order by id`;
+    expect(missing.map((m) => m.id)).toContain(b.client.id);
+    await expect(t.database.transaction((x) => createBatch(x, { currency: 'USD', valueDate: '2026-02-02' }, team.controller))).rejects.toMatchObject({
       code: 'payout_accounts_missing',
       status: 422,
-      details: { clients: [b.client.id] },
+      details: { clients: missing.map((m) => m.id) },
     });
     await t.database.transaction((x) =>
       setPayoutAccount(x, Number(b.client.id), { holderName: 'Client B', routing: '026009593', account: '9999888877' }, team.underwriter),
     );
-    const out = await payoutNacha(
-      t.database,
-      { from: '2026-01-30', to: '2026-01-30' },
-      { originator, now: new Date('2026-01-30T17:00:00Z'), effectiveDate: '2026-02-02' },
-    );
-    expect(out).toMatchObject({ count: 2, total: '210.00' });
-    const lines = out.file.trimEnd().split('\n');
+    // the first test's client (set there, savings ••••6789) is paid too
+    const { batch } = await t.database.transaction((x) => createBatch(x, { currency: 'USD', valueDate: '2026-02-02' }, team.controller));
+    expect(batch).toMatchObject({ total: '280.00', status: 'open' });
+    expect(batch.releases.map((r) => r.id).slice(1)).toEqual([String(a.releaseId), String(b.releaseId)]);
+    const out = await t.database.transaction((x) => batchFile(x, Number(batch.id), 'nacha', team.controller));
+    const lines = new TextDecoder().decode(out.bytes).trimEnd().split('\n');
     expect(lines).toHaveLength(10);
-    expect(lines[2]).toBe(`6220110000151111222233       0000007000${`REL${a.releaseId}`.padEnd(15)}CLIENT A                0021000020000001`);
-    expect(lines[3]!.slice(0, 39)).toBe('6220260095939999888877       0000014000');
-    expect(lines[4]!.slice(20, 44)).toBe('000000000000000000021000'); // no debits, 210.00 credited
-    await expect(payoutNacha(t.database, { from: '2027-01-01', to: '2027-01-31' }, { originator })).rejects.toMatchObject({ code: 'nothing_to_pay' });
+    expect(lines[3]).toBe(`6220110000151111222233       0000007000${`R${a.releaseId}B${batch.id}`.padEnd(15)}CLIENT A                0021000020000002`);
+    expect(lines[4]!.slice(0, 39)).toBe('6220260095939999888877       0000014000');
+    expect(lines[5]!.slice(20, 44)).toBe('000000000000000000028000'); // no debits, 280.00 credited
+    await expect(t.database.transaction((x) => createBatch(x, { currency: 'USD', valueDate: '2026-02-03' }, team.controller))).rejects.toMatchObject({
+      code: 'nothing_to_pay',
+    });
+    vi.unstubAllEnvs();
+  });
+
+  it('the date-range payout file is retired: it points to payout batches', () => {
+    expect(payoutsByDateRetired()).toMatchObject({ status: 422, code: 'use_payout_batches', message: expect.stringContaining('/api/v1/payout-batches') });
   });
 
   it('says which bank settings are missing', () => {

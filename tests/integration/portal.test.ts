@@ -40,7 +40,9 @@ describe('client portal data', () => {
       { date: '2026-02-28', currency: 'USD', held: '1000.00' }, // 1,900 released; 1,000 on the open invoice
       { date: '2026-03-15', currency: 'USD', held: '1000.00' },
     ]);
-    expect(await clientReleases(t.database, Number(client.id), me)).toEqual([expect.objectContaining({ asOf: '2026-02-13', paid: '1900.00', status: 'paid' })]);
+    expect(await clientReleases(t.database, Number(client.id), me)).toEqual([
+      expect.objectContaining({ asOf: '2026-02-13', released: '1900.00', paid: null, status: 'approved' }),
+    ]);
     const advice = await rebateAdvice(t.database, Number(client.id), Number(cycle.releases[0]!.id), me);
     expect(advice).toMatchObject({ subject: expect.stringContaining('1900.00 USD'), sentTo: ['ap@portal.test'] });
     expect(advice.text).toContain(`Invoice ${paid.number}`);

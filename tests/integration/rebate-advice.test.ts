@@ -96,7 +96,7 @@ describe('the rebate advice of a paid release', () => {
     const text = pdfText(file.pdf, 'naya');
     expect(text).toContain('Naya Advice');
     expect(text).toContain(`Release ${releaseId}`);
-    expect(text).toMatch(/Paid to you\s+2,850\.00 USD/); // the header row
+    expect(text).toMatch(/Payable to you\s+2,850\.00 USD/); // the header row
     for (const [invoice, face, fees, released] of [
       [big.number, '10,000.00', '100.00', '1,900.00'],
       [small.number, '5,000.00', '50.00', '950.00'],
@@ -107,7 +107,7 @@ describe('the rebate advice of a paid release', () => {
     // the totals: released less taken out is what was paid, to the cent
     expect(text).toMatch(/Reserve released\s+2,850\.00\n/);
     expect(text).toContain('Nothing was taken out before payment.');
-    expect(text).toMatch(/Reserve released\s+2,850\.00 USD\n\s*Taken out before payment\s+0\.00 USD\n\s*Paid to you\s+2,850\.00 USD/);
+    expect(text).toMatch(/Reserve released\s+2,850\.00 USD\n\s*Taken out before payment\s+0\.00 USD\n\s*Payable to you\s+2,850\.00 USD/);
     expect(text).toContain('Nothing was held back from what was releasable.');
     // the same figures give the same bytes
     expect((await rebateAdvicePdf(t.database, Number(client.id), releaseId, me)).pdf.equals(file.pdf)).toBe(true);
@@ -122,7 +122,7 @@ describe('the rebate advice of a paid release', () => {
     const next = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '1000.00', fundingDate: '2026-01-22' });
     await pay(next.id, '1000.00', '2026-01-25');
     const run = await runReleaseCycle(t.database, { asOf: '2026-01-30', clientIds: [client.id] }, team.controller);
-    expect(run.releases).toEqual([expect.objectContaining({ amount: '40.00', status: 'paid' })]); // auto-approved and paid
+    expect(run.releases).toEqual([expect.objectContaining({ amount: '40.00', status: 'approved' })]); // auto-approved and paid
     const releaseId = Number(run.releases[0]!.id);
 
     const advice = await rebateAdvice(t.database, Number(client.id), releaseId, team.controller); // staff may read it too
@@ -138,7 +138,7 @@ describe('the rebate advice of a paid release', () => {
     expect(text).toMatch(new RegExp(`${next.number}\\s+\\S.*\\s+1,000\\.00\\s+1,000\\.00\\s+30\\.00\\s+70\\.00\\n`));
     expect(text).not.toContain(short.number); // nothing of its reserve was left to release
     expect(text).toMatch(/Chargebacks owed\s+30\.00 USD/);
-    expect(text).toMatch(/Reserve released\s+70\.00 USD\n\s*Taken out before payment\s+-30\.00 USD\n\s*Paid to you\s+40\.00 USD/);
+    expect(text).toMatch(/Reserve released\s+70\.00 USD\n\s*Taken out before payment\s+-30\.00 USD\n\s*Payable to you\s+40\.00 USD/);
   });
 
   it('lists reserve drawn from a matured tranche beside the invoices (a rolling reserve)', async () => {
@@ -157,7 +157,7 @@ describe('the rebate advice of a paid release', () => {
     const debtor = await aDebtor(t.database, team, { creditLimit: '100000000.00' });
     await aFundedInvoice(t.database, team, { client, debtor, faceValue: '100000.00', fundingDate: '2026-01-01' });
     const run = await runReleaseCycle(t.database, { asOf: '2026-02-01', clientIds: [client.id] }, team.controller);
-    expect(run.releases).toEqual([expect.objectContaining({ amount: '10000.00', status: 'paid' })]);
+    expect(run.releases).toEqual([expect.objectContaining({ amount: '10000.00', status: 'approved' })]);
     const releaseId = Number(run.releases[0]!.id);
     const advice = await rebateAdvice(t.database, Number(client.id), releaseId, team.controller);
     expect(advice.detail).toMatchObject({
@@ -168,7 +168,7 @@ describe('the rebate advice of a paid release', () => {
     });
     const text = pdfText((await rebateAdvicePdf(t.database, Number(client.id), releaseId, team.controller)).pdf, 'rolling');
     expect(text).toMatch(/Other reserve released\n\s*Rolling tranche funded 2026-01-01\S*.*\s+10,000\.00\n/);
-    expect(text).toMatch(/Paid to you\s+10,000\.00 USD/);
+    expect(text).toMatch(/Payable to you\s+10,000\.00 USD/);
   });
 
   it('names what was not approved as held back when a release is approved in part', async () => {
@@ -189,7 +189,7 @@ describe('the rebate advice of a paid release', () => {
     });
     const text = pdfText((await rebateAdvicePdf(t.database, Number(client.id), releaseId, team.controller)).pdf, 'partial');
     expect(text).toMatch(/Proposed 1,900\.00, approved 1,000\.00: the rest stays held\s+900\.00 USD/);
-    expect(text).toMatch(/Paid to you\s+1,000\.00 USD/);
+    expect(text).toMatch(/Payable to you\s+1,000\.00 USD/);
   });
 });
 
@@ -216,7 +216,7 @@ describe('GET /clients/{id}/releases/{releaseId}/advice.pdf', () => {
     expect(ok.headers.get('content-disposition')).toBe(`attachment; filename="rebate-advice-${mine.releaseId}.pdf"`);
     const text = pdfText(Buffer.from(await ok.arrayBuffer()), 'route');
     expect(text).toContain(mine.big.number);
-    expect(text).toMatch(/Paid to you\s+2,850\.00 USD/);
+    expect(text).toMatch(/Payable to you\s+2,850\.00 USD/);
 
     // another client's release: under the other client's id, and under its own id — 404 both ways
     for (const [clientId, releaseId] of [
@@ -274,7 +274,7 @@ describe('the rebate email', () => {
     expect(attachment).toMatchObject({ filename: `rebate-advice-${releaseId}.pdf`, contentType: 'application/pdf' });
     const text = pdfText(attachment!.content, 'attached');
     expect(text).toContain(big.number);
-    expect(text).toMatch(/Paid to you\s+2,850\.00 USD/);
+    expect(text).toMatch(/Payable to you\s+2,850\.00 USD/);
     const me = await aUser(t.database, 'client', { clientId: Number(client.id) });
     expect(attachment!.content.equals((await rebateAdvicePdf(t.database, Number(client.id), releaseId, me)).pdf)).toBe(true);
   });

@@ -22,7 +22,7 @@ const INSTAPAY = {
 } as const;
 
 describe('a release cycle that crashes part way', () => {
-  it('keeps the chunks it committed, and the rerun pays the rest exactly once', async () => {
+  it('keeps the chunks it committed, and the rerun posts the rest exactly once', async () => {
     const debtor = await aDebtor(t.database, team);
     const clients = [];
     for (let i = 0; i < 3; i += 1) {
@@ -43,14 +43,15 @@ describe('a release cycle that crashes part way', () => {
     const afterCrash = await t.database.sql<
       { client_id: string; status: string }[]
     >`select client_id, status from releases where client_id = any(${clients}::bigint[])`;
-    expect(afterCrash).toEqual([{ client_id: clients[0], status: 'paid' }]);
+    expect(afterCrash).toEqual([{ client_id: clients[0], status: 'approved' }]);
 
-    // The retry (the same cycle again) proposes and pays the other two, and the first not again.
+    // The retry (the same cycle again) proposes and posts the other two, and the first not again.
     const rerun = await runReleaseCycle(t.database, { asOf: '2026-01-30', clientIds: clients }, team.controller, { chunkSize: 1 });
-    expect(rerun.releases.map((r) => [r.clientId, r.amount, r.status])).toEqual(clients.map((id) => [id, '70.00', 'paid']));
+    expect(rerun.releases.map((r) => [r.clientId, r.amount, r.status])).toEqual(clients.map((id) => [id, '70.00', 'approved']));
+    // issue 14: each release posted once (reserve → client payable); its payout follows in a batch
     const [counts] = await t.database.sql<{ releases: number; payouts: number; advices: number }[]>`
       select (select count(*)::int from releases where client_id = any(${clients}::bigint[])) as releases,
-             (select count(*)::int from journal_entries where kind = 'payout' and client_id = any(${clients}::bigint[])) as payouts,
+             (select count(*)::int from journal_entries where kind = 'release' and client_id = any(${clients}::bigint[])) as payouts,
              (select count(*)::int from email_outbox where template = 'rebate_advice' and client_id = any(${clients}::bigint[])) as advices`;
     expect(counts).toEqual({ releases: 3, payouts: 3, advices: 0 }); // no contacts on these clients: no advice
     expect((await verifyAll(t.database.sql)).breaks).toEqual([]);

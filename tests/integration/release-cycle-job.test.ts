@@ -56,21 +56,26 @@ describe('the release-cycle BullMQ job', () => {
       const seen: unknown[] = [];
       events.on('progress', ({ data }) => seen.push(data));
       const job = await queue.add('console', { reason: 'console', asOf: '2026-01-30' }, { attempts: 1 });
-      expect(await job.waitUntilFinished(events, 60_000)).toMatchObject({ releases: 2, paid: 1 });
+      expect(await job.waitUntilFinished(events, 60_000)).toMatchObject({ releases: 2, approved: 1 });
       expect(seen.at(-1)).toEqual({ done: 2, total: 2 });
       const released = await t.database.sql<{ client_id: string; amount: string; status: string; created_by: string | null }[]>`
         select client_id, amount, status, created_by from releases order by client_id`;
       expect(released).toEqual([
-        { client_id: auto, amount: '70.0000', status: 'paid', created_by: null },
+        { client_id: auto, amount: '70.0000', status: 'approved', created_by: null },
         { client_id: review, amount: '70.0000', status: 'pending_approval', created_by: null },
       ]);
       expect(released.map((r) => r.client_id)).not.toContain(notDue);
       const [run] = await listJobRuns(t.database, { job: 'release-cycle' });
-      expect(run).toMatchObject({ status: 'completed', progress: 100, businessDate: '2026-01-30', totals: expect.objectContaining({ releases: 2, paid: 1 }) });
+      expect(run).toMatchObject({
+        status: 'completed',
+        progress: 100,
+        businessDate: '2026-01-30',
+        totals: expect.objectContaining({ releases: 2, approved: 1 }),
+      });
 
       const entriesBefore = await t.database.sql<{ n: number }[]>`select count(*)::int as n from journal_entries where kind in ('release', 'payout')`;
       const rerun = await queue.add('console', { reason: 'console', asOf: '2026-01-30' }, { attempts: 1 });
-      expect(await rerun.waitUntilFinished(events, 60_000)).toMatchObject({ releases: 2, paid: 1 });
+      expect(await rerun.waitUntilFinished(events, 60_000)).toMatchObject({ releases: 2, approved: 1 });
       const entriesAfter = await t.database.sql<{ n: number }[]>`select count(*)::int as n from journal_entries where kind in ('release', 'payout')`;
       expect(entriesAfter[0]!.n).toBe(entriesBefore[0]!.n);
       expect((await t.database.sql<{ n: number }[]>`select count(*)::int as n from releases`)[0]!.n).toBe(2);

@@ -45,7 +45,7 @@ async function reserveAccount(clientId: string) {
 
 async function paidOut(clientId: string) {
   const [row] = await t.database.sql<{ total: string | null; n: number }[]>`
-    select sum(approved_amount) as total, count(*)::int as n from releases where client_id = ${clientId} and status = 'paid'`;
+    select sum(approved_amount) as total, count(*)::int as n from releases where client_id = ${clientId} and status = 'approved'`;
   return { total: new Big(row!.total ?? 0).toFixed(2), releases: row!.n };
 }
 
@@ -120,7 +120,7 @@ describe('the same reserve is never released twice, whatever the dates', () => {
     expect(new Big(left).lt('1976.67')).toBe(true);
     expect(new Big(left).gt(0)).toBe(true);
     const paid = await tx((x) => approveRelease(x, id, { amount: left }, team.approver));
-    expect(paid).toMatchObject({ status: 'paid', approvedAmount: left });
+    expect(paid).toMatchObject({ status: 'approved', approvedAmount: left });
     expect(new Big(await reserveAccount(client.id)).gte(0)).toBe(true);
     expect((await verifyAll(t.database.sql)).breaks).toEqual([]);
   });
@@ -184,9 +184,9 @@ describe('release cycles: bad input and crashes', () => {
     expect(failed).toMatchObject({ status: 'failed', clients_done: 1, error: expect.stringContaining('worker killed') });
     const resumed = await resumeReleaseCycle(t.database, cycleId, team.controller);
     expect(resumed.id).toBe(String(cycleId));
-    expect(resumed.releases.map((r) => [r.clientId, r.amount, r.status])).toEqual(clients.map((id) => [id, '1976.67', 'paid']));
+    expect(resumed.releases.map((r) => [r.clientId, r.amount, r.status])).toEqual(clients.map((id) => [id, '1976.67', 'approved']));
     const [after] = await t.database.sql<{ status: string; clients_done: number; payouts: number }[]>`
-      select status, clients_done, (select count(*)::int from journal_entries where kind = 'payout' and client_id = any(${clients}::bigint[])) as payouts
+      select status, clients_done, (select count(*)::int from journal_entries where kind = 'release' and client_id = any(${clients}::bigint[])) as payouts
         from release_cycles where id = ${cycleId}`;
     expect(after).toEqual({ status: 'completed', clients_done: 3, payouts: 3 });
     await expect(resumeReleaseCycle(t.database, cycleId, team.controller)).rejects.toMatchObject({ status: 409, code: 'not_resumable' });
@@ -221,7 +221,7 @@ describe('tranches and fees: a rolling reserve released before its invoice is pa
     const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-02-01' });
     // The tranche (1,000.00) matures on 2026-02-11 and is released while the invoice is still open.
     const run = await runReleaseCycle(t.database, { asOf: '2026-02-12', clientIds: [client.id] }, team.controller);
-    expect(run.releases).toEqual([expect.objectContaining({ amount: '1000.00', status: 'paid' })]);
+    expect(run.releases).toEqual([expect.objectContaining({ amount: '1000.00', status: 'approved' })]);
     // Paid 40 days after funding: fee 133.33 — nothing left in the tranche to settle it from.
     const p = await tx((x) => receivePayment(x, { amount: '10000.00', currency: 'USD', receivedDate: '2026-03-13' }, team.collections));
     await tx((x) => applyPayment(x, Number(p.id), { allocations: [{ invoiceId: inv.id, amount: '10000.00' }] }, team.collections));

@@ -30,7 +30,7 @@ const NAYA = { advanceRate: '0.80', reserveRate: '0.20', fees: { kind: 'daily_ra
 const INSTAPAY = { advanceRate: '0.90', reserveRate: '0.10', fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' } } as const;
 
 describe('worked example 1 (NAYA): release 1,900.00', () => {
-  it('paid in full after 30 days: the cycle proposes 1,900.00, a second person approves, it is posted, paid and advised', async () => {
+  it('paid in full after 30 days: the cycle proposes 1,900.00, a second person approves, it is posted to the client payable and advised', async () => {
     const client = await aClient(t.database, team, { agreement: NAYA });
     await t.database.sql`update clients set contacts = '[{"name":"Accounts","email":"ap@naya.test"}]'::jsonb where id = ${client.id}`;
     const debtor = await aDebtor(t.database, team);
@@ -53,8 +53,9 @@ describe('worked example 1 (NAYA): release 1,900.00', () => {
     // maker ≠ checker: whoever ran the cycle may not approve
     await expect(tx((x) => approveRelease(x, releaseId, {}, team.controller))).rejects.toMatchObject({ status: 403, code: 'maker_checker' });
     const approved = await tx((x) => approveRelease(x, releaseId, {}, team.approver));
-    expect(approved).toMatchObject({ status: 'paid', approvedAmount: '1900.00' });
-    expect(await balances(client.id)).toMatchObject({ reserve: '0.00', client_payable: '0.00' });
+    expect(approved).toMatchObject({ status: 'approved', approvedAmount: '1900.00' });
+    // issue 14 / SPEC 5.3: approval posts reserve → client payable only; a payout batch pays it (payout-lifecycle.test.ts)
+    expect(await balances(client.id)).toMatchObject({ reserve: '0.00', client_payable: '1900.00' });
     const [income] = await t.database.sql<{ total: string }[]>`
       select -sum(l.amount) as total from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'fee_income' where l.invoice_id = ${inv.id}`;
     expect(income!.total).toBe('100.0000');
@@ -65,7 +66,7 @@ describe('worked example 1 (NAYA): release 1,900.00', () => {
     expect(mail!.text).toContain(`Invoice ${inv.number}`);
     // the same cycle again proposes nothing twice
     const again = await cycle([client.id], '2026-02-13');
-    expect(again.releases).toEqual([expect.objectContaining({ id: String(releaseId), status: 'paid' })]);
+    expect(again.releases).toEqual([expect.objectContaining({ id: String(releaseId), status: 'approved' })]);
   });
 });
 
@@ -81,7 +82,7 @@ describe('worked example 2 (InstaPay): 70, 20 and the offset case', () => {
     const { client, inv } = await instapay();
     await pay(inv.id, '1000.00', '2026-01-20');
     const run = await cycle([client.id], '2026-01-30');
-    expect(run.releases).toEqual([expect.objectContaining({ amount: '70.00', status: 'paid' })]);
+    expect(run.releases).toEqual([expect.objectContaining({ amount: '70.00', status: 'approved' })]);
     expect(await balances(client.id)).toMatchObject({ reserve: '0.00' });
   });
 
@@ -89,7 +90,7 @@ describe('worked example 2 (InstaPay): 70, 20 and the offset case', () => {
     const { client, inv } = await instapay();
     await pay(inv.id, '950.00', '2026-01-20', 'chargeback');
     const run = await cycle([client.id], '2026-01-30');
-    expect(run.releases).toEqual([expect.objectContaining({ amount: '20.00', status: 'paid' })]);
+    expect(run.releases).toEqual([expect.objectContaining({ amount: '20.00', status: 'approved' })]);
   });
 
   it('short by 100: nothing on this invoice, and the 30 owed is offset against the next reserve released', async () => {
@@ -102,7 +103,7 @@ describe('worked example 2 (InstaPay): 70, 20 and the offset case', () => {
     expect(report).toMatchObject({ held: '70.00', clientDue: '30.00', releasable: '40.00' });
     expect(report!.breakdown).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'offset', amount: '-30.00' })]));
     const run = await cycle([client.id], '2026-01-30');
-    expect(run.releases).toEqual([expect.objectContaining({ amount: '40.00', status: 'paid' })]);
+    expect(run.releases).toEqual([expect.objectContaining({ amount: '40.00', status: 'approved' })]);
     expect(await balances(client.id)).toMatchObject({ reserve: '0.00', client_due: '0.00' });
   });
 });
@@ -156,7 +157,7 @@ describe('approvals', () => {
     expect(first).toMatchObject({ status: 'pending_approval', needsController: true });
     await expect(tx((x) => approveRelease(x, id, {}, team.approver))).rejects.toMatchObject({ status: 403 });
     const second = await tx((x) => approveRelease(x, id, {}, team.controller));
-    expect(second).toMatchObject({ status: 'paid', approvedAmount: '60000.00' });
+    expect(second).toMatchObject({ status: 'approved', approvedAmount: '60000.00' });
     // the rest stays for the next cycle
     expect(await reserve(client.id, '2026-01-30')).toMatchObject({ held: '40000.00', releasable: '40000.00' });
   });
@@ -188,7 +189,7 @@ describe('approvals', () => {
     expect(n).toBe(1);
   });
 
-  it('a cycle over several clients posts and pays every auto-approved release together, each with its own entries and advices', async () => {
+  it('a cycle over several clients posts every auto-approved release together, each with its own entries and advices', async () => {
     const FREE = { ...NAYA, fees: { kind: 'flat', rate: '0', deductFrom: 'reserve' }, releaseAutoApproveUpTo: '100000.00' } as const;
     const debtor = await aDebtor(t.database, team, { creditLimit: '100000000.00' });
     const a = await aClient(t.database, team, { agreement: FREE });
@@ -209,21 +210,20 @@ describe('approvals', () => {
     // the review tier holds settled reserve 90 days
     const run = await cycle([a.id, b.id, review.id], '2026-04-10');
     const by = Object.fromEntries(run.releases.map((r) => [r.clientId, r]));
-    expect(by[a.id]).toMatchObject({ amount: '3000.00', status: 'paid' });
-    expect(by[b.id]).toMatchObject({ amount: '3000.00', status: 'paid' });
+    expect(by[a.id]).toMatchObject({ amount: '3000.00', status: 'approved' });
+    expect(by[b.id]).toMatchObject({ amount: '3000.00', status: 'approved' });
     expect(by[review.id]).toMatchObject({ amount: '2000.00', status: 'pending_approval' });
-    expect(await balances(a.id)).toMatchObject({ reserve: '4000.00', client_payable: '0.00' });
-    expect(await balances(b.id)).toMatchObject({ reserve: '1000.00', client_payable: '0.00' });
-    // each release: its own release and payout entries, drawn from its own invoices
+    // issue 14: posted to the client's payable; paid later through a payout batch
+    expect(await balances(a.id)).toMatchObject({ reserve: '4000.00', client_payable: '3000.00' });
+    expect(await balances(b.id)).toMatchObject({ reserve: '1000.00', client_payable: '3000.00' });
+    // each release: its own release entry (no payout yet), drawn from its own invoices
     const entries = await t.database.sql<{ release_id: string; kind: string; invoices: string[] }[]>`
       select e.release_id, e.kind, array_remove(array_agg(distinct l.invoice_id::text), null) as invoices
         from journal_entries e join journal_lines l on l.entry_id = e.id
        where e.release_id = any(${[by[a.id]!.id, by[b.id]!.id]}::bigint[]) group by e.id order by e.id`;
     expect(entries.map((e) => [e.release_id, e.kind, e.invoices.sort()])).toEqual([
       [by[a.id]!.id, 'release', [a1.id, a2.id].sort()],
-      [by[a.id]!.id, 'payout', []],
       [by[b.id]!.id, 'release', expect.arrayContaining([b1.id])],
-      [by[b.id]!.id, 'payout', []],
     ]);
     const mails = await t.database.sql<{ dedupe_key: string; subject: string; text: string }[]>`
       select dedupe_key, subject, text from email_outbox where client_id = any(${[a.id, b.id, review.id]}::bigint[]) and template = 'rebate_advice' order by dedupe_key`;

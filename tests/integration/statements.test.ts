@@ -136,7 +136,7 @@ describe('a reserve statement from the ledger (worked example 1)', () => {
     expect(await ledgerReserve(client.id, '2026-02-28')).toEqual({ USD: '0.00' });
     const text = pdfText((await statementPdf(t.database, Number(client.id), Number(statement.id), team.controller)).pdf, 'february');
     expect(text).toContain(`Release ${releaseId}`);
-    expect(text).toMatch(/Paid to you in the period\s+1,900\.00 USD/);
+    expect(text).toMatch(/Released to you in the period\s+1,900\.00 USD/);
   });
 
   it('is stored once: the same period returns the stored statement; rebuilt from the ledger it gives the same figures and bytes', async () => {
@@ -216,7 +216,7 @@ describe('statement-ready and rebate emails respect each contact’s preferences
     const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-01-01' });
     await pay(inv.id, '10000.00', '2026-01-31');
     const run = await runReleaseCycle(t.database, { asOf: '2026-02-13', clientIds: [client.id] }, team.controller);
-    expect(run.releases[0]).toMatchObject({ status: 'paid', amount: '1900.00' });
+    expect(run.releases[0]).toMatchObject({ status: 'approved', amount: '1900.00' });
     const { statement, emailed } = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, team.controller);
     expect(emailed).toBe(1);
     const mails = await t.database.sql<{ to: string; template: string; subject: string; text: string }[]>`

@@ -11,8 +11,10 @@ import { createInvoice, verifyInvoice } from '../../lib/invoices';
 import { approveDebtorMerge, rejectDebtorMerge, requestDebtorMerge } from '../../lib/debtors/merge';
 import { foldRollups } from '../../lib/reports/rollups';
 import { Big, ZERO } from '../../lib/money';
+import { batchFile, createBatch, markSent, markSettled, returnRelease } from '../../lib/payouts';
+import { setPayoutAccount } from '../../lib/clients/payout-account';
 import type { Prng } from './prng';
-import { addCash, debtorName, survivor, type SimClient, type SimInvoice, type SimMerge, type World } from './world';
+import { SIM_PAYOUT_ACCOUNT, addCash, debtorName, survivor, type SimClient, type SimInvoice, type SimMerge, type World } from './world';
 
 /**
  * The commands a factor's people and jobs issue, drawn at random: fund, accrue, pay (in full,
@@ -428,16 +430,16 @@ function cycle(rng: Prng, world: World): Command {
     run: (database, w) =>
       attempt(async () => {
         const view = await runReleaseCycle(database, { asOf, clientIds: clients.map((c) => String(c.id)) }, by, { kind: 'ad_hoc' });
-        for (const r of view.releases) if (r.status === 'paid') notePaid(w, Number(r.id), Number(r.clientId), r.currency, r.amount);
+        for (const r of view.releases) if (r.status === 'approved') noteReleased(w, Number(r.id), Number(r.clientId), r.amount);
       }),
   };
 }
 
-function notePaid(world: World, releaseId: number, clientId: number, currency: string, amount: string): void {
+/** SPEC 5.3 (issue 14): an approval releases to the client's payable; cash moves only when a payout batch settles. */
+function noteReleased(world: World, releaseId: number, clientId: number, amount: string): void {
   if (world.paidReleaseIds.has(releaseId)) return;
   world.paidReleaseIds.add(releaseId);
   world.paidOut.set(clientId, (world.paidOut.get(clientId) ?? ZERO).plus(amount));
-  addCash(world, currency, new Big(amount).times(-1));
 }
 
 function pendingReleases(world: World) {
@@ -455,7 +457,7 @@ function approve(rng: Prng, world: World): Command | null {
     run: (database, w) =>
       attempt(async () => {
         const view = await database.transaction((tx) => approveRelease(tx, release.id, part ? { amount: part.toFixed(2) } : {}, by));
-        if (view.status === 'paid') notePaid(w, release.id, release.client.id, view.currency, view.approvedAmount!);
+        if (view.status === 'approved') noteReleased(w, release.id, release.client.id, view.approvedAmount!);
       }),
   };
 }
@@ -603,6 +605,135 @@ function rejectMerge(rng: Prng, world: World): Command | null {
   };
 }
 
+// Issue 14 / SPEC 5.3: the payout lifecycle — batches of the approved releases, their file (frozen),
+// sent, settled, returns before and after settlement, and a flagged account set again. The model
+// moves cash only at settlement (−) and at a return after it (+), as the commands answer.
+
+const PAYOUT_FORMATS = ['csv', 'nacha'] as const;
+/** R01 and R09 leave the account alone; R03 and R04 flag it (its client's releases wait until it is set again). */
+const RETURN_CODES = ['R01', 'R09', 'R03', 'R04'] as const;
+
+function payoutBatch(rng: Prng, world: World): Command {
+  const currency = rng.pick([...new Set(world.clients.map((c) => c.currency))]);
+  const valueDate = date(rng);
+  // now and then someone who may not (an approver: 403)
+  const by = rng.chance(0.9) ? rng.pick(world.team.controllers) : rng.pick(world.team.approvers);
+  return {
+    label: `create the ${currency} payout batch of ${valueDate} by ${who(by)}`,
+    run: (database, w) =>
+      attempt(async () => {
+        const { batch } = await database.transaction((tx) => createBatch(tx, { currency, valueDate }, by));
+        if (!w.batches.includes(Number(batch.id))) w.batches.push(Number(batch.id));
+      }),
+  };
+}
+
+function payoutFile(rng: Prng, world: World): Command | null {
+  if (world.batches.length === 0) return null;
+  const id = rng.pick(world.batches);
+  const format = rng.pick(PAYOUT_FORMATS);
+  const by = rng.pick(world.team.controllers);
+  return {
+    label: `download payout batch ${id}'s ${format} file by ${who(by)}`,
+    run: (database) => attempt(async () => void (await database.transaction((tx) => batchFile(tx, id, format, by)))),
+  };
+}
+
+/**
+ * A date for a payout step: mostly `days` after the date the batch's story says (its latest
+ * release for sent, its sent date for settled and returns), now and then any date of the run
+ * (often too early: refused). Read when the command runs, so the label says which.
+ */
+function when(rng: Prng): { days: number | null; any: string } {
+  return { days: rng.chance(0.8) ? rng.int(0, 10) : null, any: date(rng) };
+}
+async function payoutDate(database: Database, pick: { days: number | null; any: string }, after: Promise<{ d: string | null }[]>): Promise<string> {
+  const [row] = await after;
+  return pick.days === null || !row?.d ? pick.any : addDays(row.d, pick.days);
+}
+const whenLabel = (pick: { days: number | null; any: string }, what: string) => (pick.days === null ? `on ${pick.any}` : `${pick.days} day(s) after ${what}`);
+
+function payoutSent(rng: Prng, world: World): Command | null {
+  if (world.batches.length === 0) return null;
+  const id = rng.pick(world.batches);
+  const pick = when(rng);
+  const by = rng.pick(world.team.controllers);
+  return {
+    label: `mark payout batch ${id} sent ${whenLabel(pick, 'its latest release')} by ${who(by)}`,
+    run: (database) =>
+      attempt(async () => {
+        const on = await payoutDate(
+          database,
+          pick,
+          database.sql<
+            { d: string | null }[]
+          >`select max(r.as_of)::text as d from payout_batch_items i join releases r on r.id = i.release_id where i.batch_id = ${id}`,
+        );
+        await database.transaction((tx) => markSent(tx, id, { date: on }, by));
+      }),
+  };
+}
+
+function payoutSettled(rng: Prng, world: World): Command | null {
+  if (world.batches.length === 0) return null;
+  const id = rng.pick(world.batches);
+  const pick = when(rng);
+  const by = rng.pick(world.team.controllers);
+  return {
+    label: `mark payout batch ${id} settled ${whenLabel(pick, 'it was sent')} by ${who(by)}`,
+    run: (database, w) =>
+      attempt(async () => {
+        const on = await payoutDate(database, pick, database.sql<{ d: string | null }[]>`select sent_date::text as d from payout_batches where id = ${id}`);
+        const view = await database.transaction((tx) => markSettled(tx, id, { date: on }, by));
+        // What this call settled: every live item (they were all sent, none settled before). The
+        // batch may hold an earlier seed's releases: their cash moved here too.
+        if (view.posted > 0) {
+          const live = view.releases.filter((r) => r.status === 'live');
+          if (live.length !== view.posted) throw new ModelBreak(`settling batch ${id} posted ${view.posted} entries for ${live.length} live payouts`);
+          addCash(w, view.currency, live.reduce((t, r) => t.plus(r.amount), ZERO).times(-1));
+        }
+      }),
+  };
+}
+
+function payoutReturn(rng: Prng, world: World): Command | null {
+  const out = [...world.releases.values()].filter((r) => r.status === 'sent' || r.status === 'paid');
+  // now and then one that was never sent (409 not_sent)
+  const release = out.length > 0 && rng.chance(0.9) ? rng.pick(out) : world.releases.size > 0 ? rng.pick([...world.releases.values()]) : null;
+  if (!release) return null;
+  const code = rng.pick(RETURN_CODES);
+  const pick = when(rng);
+  const by = rng.pick(world.team.controllers);
+  return {
+    label: `the bank returns ${release.name} (${release.client.name}) with ${code} ${whenLabel(pick, 'it was sent')}`,
+    run: (database, w) =>
+      attempt(async () => {
+        const on = await payoutDate(
+          database,
+          pick,
+          database.sql<
+            { d: string | null }[]
+          >`select b.sent_date::text as d from releases r join payout_batches b on b.id = r.batch_id where r.id = ${release.id}`,
+        );
+        const view = await database.transaction((tx) => returnRelease(tx, release.id, { date: on, code, reason: 'Simulated return' }, by));
+        const entry = view.entries.filter((e) => e.kind === 'payout_return').at(-1);
+        if (!entry) throw new ModelBreak(`${release.name} was returned without a return entry`);
+        const cash = entry.lines.find((l) => l.account === 'cash');
+        // returned after settlement: the money came back into cash
+        if (cash) addCash(w, view.currency, new Big(cash.amount));
+      }),
+  };
+}
+
+function payoutAccountAgain(rng: Prng, world: World): Command {
+  const client = rng.pick(world.clients);
+  return {
+    label: `set ${client.name}'s payout account again (clears a return's flag)`,
+    run: (database, w) =>
+      attempt(async () => void (await database.transaction((tx) => setPayoutAccount(tx, client.id, SIM_PAYOUT_ACCOUNT, w.team.underwriter)))),
+  };
+}
+
 /** The `rollups` job: the committed deltas folded into the roll-ups (readers must be exact either way). */
 function fold(): Command {
   return {
@@ -637,7 +768,23 @@ function together(rng: Prng, world: World): Command | null {
 }
 
 // Issue 13: merges approved while the same debtors' invoices are funded and paid, and folds.
-const TOGETHER = { approve: 5, cycle: 3, pay: 2, chargeOff: 1, dispute: 1, fund: 2, approveMerge: 2, rejectMerge: 1, requestMerge: 1, fold: 1 };
+// Issue 14: batches created, sent, settled and returned at the same moment as each other and as approvals.
+const TOGETHER = {
+  approve: 5,
+  cycle: 3,
+  pay: 2,
+  chargeOff: 1,
+  dispute: 1,
+  fund: 2,
+  approveMerge: 2,
+  rejectMerge: 1,
+  requestMerge: 1,
+  fold: 1,
+  payoutBatch: 2,
+  payoutSent: 2,
+  payoutSettled: 2,
+  payoutReturn: 2,
+};
 
 export const WEIGHTS = {
   fund: 14,
@@ -657,6 +804,12 @@ export const WEIGHTS = {
   approveMerge: 3,
   rejectMerge: 1,
   fold: 2,
+  payoutBatch: 4,
+  payoutFile: 5,
+  payoutSent: 6,
+  payoutSettled: 5,
+  payoutReturn: 4,
+  payoutAccountAgain: 1,
 };
 
 const BUILDERS: Record<keyof typeof WEIGHTS, (rng: Prng, world: World) => Command | null> = {
@@ -677,6 +830,12 @@ const BUILDERS: Record<keyof typeof WEIGHTS, (rng: Prng, world: World) => Comman
   approveMerge,
   rejectMerge,
   fold,
+  payoutBatch,
+  payoutFile,
+  payoutSent,
+  payoutSettled,
+  payoutReturn,
+  payoutAccountAgain,
 };
 
 /** The next command, drawn from what the world allows (a kind with nothing to act on is redrawn). */

@@ -114,24 +114,41 @@ export async function checkStep(database: Database, world: World, since: Mark, c
      where coalesce(m.amount, 0) <> coalesce(e.amount, 0)
     union all
     select 'journal entry ' || entry_id || ' does not balance in ' || currency from seed_lines group by entry_id, currency having sum(amount) <> 0
-    -- 4. Rebates: paid as reported, never more than withheld, each release posted and paid once and as marked.
+    -- 4. Rebates: released as reported (issue 14: approved and every payout step after), never more than
+    --    withheld, each release posted once; paid through batches: each reaches cash at most once net of
+    --    returns (once exactly when marked paid), and cash in transit holds exactly the releases sent and not settled.
     union all
-    select e.name || ': releases marked paid total ' || coalesce(p.total, 0) || ' but the commands reported ' || e.paid || ' paid'
-      from expected_paid e left join (select client_id, sum(approved_amount) as total from releases where status = 'paid' group by client_id) p on p.client_id = e.client_id
+    select e.name || ': releases marked released total ' || coalesce(p.total, 0) || ' but the commands reported ' || e.paid || ' released'
+      from expected_paid e left join (select client_id, sum(approved_amount) as total from releases
+                                       where status in ('approved', 'in_batch', 'sent', 'paid', 'returned') group by client_id) p on p.client_id = e.client_id
      where coalesce(p.total, 0) <> e.paid
     union all
     select e.name || ': ' || e.paid || ' paid out in rebates but only ' || e.withheld || ' was ever withheld (a reserve paid twice)' from expected_paid e where e.paid > e.withheld
     union all
-    select 'release ' || r.id || ' (' || r.status || ') was posted ' || x.releases || ' and paid ' || x.payouts || ' time(s)' || coalesce(', paying ' || x.payout, '') || ' for ' || coalesce(r.approved_amount, 0)
+    select 'release ' || r.id || ' (' || r.status || ') was posted ' || x.releases || ' time(s), moved ' || -x.cash || ' out of cash and holds '
+           || -x.transit || ' in transit, for ' || coalesce(r.approved_amount, 0) || ' released'
       from releases r
-      join lateral (select count(distinct e.id) filter (where e.kind = 'release') as releases, count(distinct e.id) filter (where e.kind = 'payout') as payouts,
-                           sum(l.amount) filter (where e.kind = 'payout' and a.code = 'client_payable') as payout
+      join lateral (select count(distinct e.id) filter (where e.kind = 'release') as releases,
+                           coalesce(sum(l.amount) filter (where a.code = 'cash' and e.kind <> 'release'), 0) as cash,
+                           coalesce(sum(l.amount) filter (where a.code = 'cash_in_transit'), 0) as transit
                       from journal_entries e join journal_lines l on l.entry_id = e.id join ledger_accounts a on a.id = l.account_id
                      where e.release_id = r.id) x on true
      where r.client_id = any(${ids}::bigint[])
-       and (x.releases > 1 or x.payouts > 1
-            or (r.status = 'paid' and coalesce(x.payout, 0) <> coalesce(r.approved_amount, 0))
-            or (r.status <> 'paid' and x.payout is not null))
+       and (x.releases > 1
+            or x.cash not in (0, -coalesce(r.approved_amount, 0))
+            or (r.status = 'paid') <> (x.cash <> 0)
+            or (r.status = 'sent') <> (x.transit <> 0)
+            or (r.status = 'sent' and x.transit <> -r.approved_amount))
+    union all
+    select 'cash in transit (' || r.currency || ') of the seed''s releases is ' || -coalesce(t.transit, 0) || ' but its releases sent and not settled come to ' || coalesce(sum(r.approved_amount) filter (where r.status = 'sent'), 0)
+      from releases r
+      left join (select a.currency, sum(l.amount) as transit
+                   from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'cash_in_transit'
+                   join journal_entries e on e.id = l.entry_id and e.client_id = any(${ids}::bigint[])
+                  group by a.currency) t on t.currency = r.currency
+     where r.client_id = any(${ids}::bigint[])
+     group by r.currency, t.transit
+    having -coalesce(t.transit, 0) <> coalesce(sum(r.approved_amount) filter (where r.status = 'sent'), 0)
     -- 5. Each invoice: outstanding = the model's = its receivable lines; status as the model says; nothing before it was bought.
     union all
     select e.name || ': outstanding ' || i.outstanding || ', the model expects ' || e.outstanding

@@ -2,6 +2,7 @@ import type { Database } from '../../db/client';
 import type { AgreementTermsInput } from '../../lib/agreements/terms';
 import type { Actor } from '../../lib/auth/actor';
 import { type Big, ZERO } from '../../lib/money';
+import { setPayoutAccount } from '../../lib/clients/payout-account';
 import { aClient, aDebtor, aUser } from '../support/builders';
 import type { Prng } from './prng';
 
@@ -26,6 +27,16 @@ export async function createTeam(database: Database): Promise<Team> {
     approvers: [await aUser(database, 'approver'), await aUser(database, 'approver')],
     controllers: [await aUser(database, 'controller'), await aUser(database, 'controller')],
   };
+}
+
+/** Every simulated client's payout account (an ABA account: the NACHA and CSV files both take it). */
+export const SIM_PAYOUT_ACCOUNT = { holderName: 'Simulated client', routing: '011000015', account: '123456789' };
+
+/** The factor's bank for the NACHA payout file (lib/payouts/originator.ts reads the environment), unless one is set. */
+export function simulationOriginator(env: Record<string, string | undefined> = process.env): void {
+  env.NACHA_ORIGIN_ROUTING ??= '021000021';
+  env.NACHA_COMPANY_ID ??= '1234567890';
+  env.NACHA_COMPANY_NAME ??= 'Holdback Simulation';
 }
 
 export const PROFILES: Record<string, AgreementTermsInput> = {
@@ -120,11 +131,13 @@ export interface World {
   disputes: SimDispute[];
   releases: Map<number, SimRelease>;
   pendingBatches: { id: number; client: SimClient; invoices: SimInvoice[]; date: string }[];
+  /** issue 14: the payout batches the seed created (they may also hold an earlier seed's releases) */
+  batches: number[];
   /** the reference model: cash expected to have moved, per currency (receipts − advances − payouts − refunds) */
   expectedCash: Map<string, Big>;
   /** reserve withheld at funding, per client */
   withheld: Map<number, Big>;
-  /** rebates paid out, per client, as the commands reported them */
+  /** rebates released (approved: reserve → client payable), per client, as the commands reported them */
   paidOut: Map<number, Big>;
   paidReleaseIds: Set<number>;
   /** unapplied cash per payment (what the model says is still to apply) */
@@ -148,6 +161,7 @@ export async function createWorld(
   rng: Prng,
   options: { clients?: number; debtors?: number; strict?: boolean } = {},
 ): Promise<World> {
+  simulationOriginator();
   const profiles = Object.keys(PROFILES);
   const count = options.clients ?? rng.int(1, 3);
   const clients: SimClient[] = [];
@@ -155,6 +169,8 @@ export async function createWorld(
     const profile = i === 0 ? 'naya' : rng.pick(profiles);
     const terms = PROFILES[profile]!;
     const client = await aClient(database, team, { agreement: terms, effectiveFrom: '2025-01-01' });
+    // issue 14: a payout account, so its approved releases can join payout batches
+    await database.transaction((tx) => setPayoutAccount(tx, Number(client.id), SIM_PAYOUT_ACCOUNT, team.underwriter));
     clients.push({ name: `C${i + 1}`, id: Number(client.id), currency: client.currency, profile, model: (terms as { model?: string }).model ?? 'recourse' });
   }
   // Three debtors (by default): merges can chain (B into A, then A into C) and a merged debtor leaves two to fund.
@@ -170,6 +186,7 @@ export async function createWorld(
     disputes: [],
     releases: new Map(),
     pendingBatches: [],
+    batches: [],
     expectedCash: new Map(),
     withheld: new Map(clients.map((c) => [c.id, ZERO])),
     paidOut: new Map(clients.map((c) => [c.id, ZERO])),

@@ -30,10 +30,10 @@ export const runCycleAction = formAction(
     after('the email outbox', afterRelease);
     refresh();
     const pending = cycle.releases.filter((r) => r.status === 'pending_approval').length;
-    const paid = cycle.releases.filter((r) => r.status === 'paid').length;
+    const approved = cycle.releases.filter((r) => r.status === 'approved').length;
     const skipped = cycle.skipped.length > 0 ? ` ${cycle.skipped.length} left out: an earlier proposal of theirs still waits for approval.` : '';
     return {
-      message: `Cycle ${cycle.id} for ${cycle.asOf}: ${cycle.releases.length} release(s) proposed, ${paid} paid automatically, ${pending} waiting for approval.${skipped}`,
+      message: `Cycle ${cycle.id} for ${cycle.asOf}: ${cycle.releases.length} release(s) proposed, ${approved} approved automatically, ${pending} waiting for approval.${skipped}`,
     };
   },
   { transaction: false },
@@ -55,7 +55,7 @@ export const approveReleaseAction = formAction('release.approve', approveForm, a
   const token = `${release.id}:${new Big(amount).toFixed()}`;
   if (input.confirmed !== token) {
     const second = release.needsController && release.firstApprovedBy === null ? ' Above the controller threshold, a controller approves it as well.' : '';
-    return askToConfirm(`Approve release ${release.id}: pay ${displayMoney(amount, release.currency)} to ${release.clientName}?${second}`, token);
+    return askToConfirm(`Approve release ${release.id}: release ${displayMoney(amount, release.currency)} to ${release.clientName}?${second}`, token);
   }
   const approved = await approveRelease(tx, input.releaseId, { amount }, actor);
   after('the rebate advice email', afterRelease);
@@ -96,7 +96,7 @@ function totals(releases: ReleaseView[]): string {
 }
 
 /**
- * Bulk approve from the queue. First it asks "Approve 3 releases: pay 5,700.00 USD?"; confirmed,
+ * Bulk approve from the queue. First it asks "Approve 3 releases: release 5,700.00 USD?"; confirmed,
  * each release is approved for the amount confirmed, in its own transaction with every check
  * (maker ≠ checker, controller threshold, still releasable); one refusal does not stop the rest.
  */
@@ -118,7 +118,7 @@ export const bulkApproveAction = formAction(
     }
     const token = releases.map((r) => `${r.id}:${new Big(payable(r)).toFixed()}`).join(',');
     if (releases.length > 0 && input.confirmed !== token) {
-      return askToConfirm(`Approve ${count(releases.length, 'release')}: pay ${totals(releases)}?`, token);
+      return askToConfirm(`Approve ${count(releases.length, 'release')}: release ${totals(releases)}?`, token);
     }
     const paid: string[] = [];
     const waiting: string[] = [];
@@ -126,7 +126,7 @@ export const bulkApproveAction = formAction(
     for (const r of releases) {
       try {
         const approved = await database.transaction((tx) => approveRelease(tx, Number(r.id), { amount: payable(r) }, actor));
-        (approved.status === 'paid' ? paid : waiting).push(approved.id);
+        (approved.status === 'approved' ? paid : waiting).push(approved.id);
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         refused.push(`${r.id}: ${error.message}`);
@@ -135,7 +135,7 @@ export const bulkApproveAction = formAction(
     if (paid.length > 0) after('the rebate advice emails', afterRelease);
     refresh();
     const parts = [
-      paid.length ? `Approved and paid: ${paid.join(', ')}.` : '',
+      paid.length ? `Approved (payable to the client; paid in the next payout batch): ${paid.join(', ')}.` : '',
       waiting.length ? `First approval recorded, a controller must approve: ${waiting.join(', ')}.` : '',
       refused.length ? `Not approved — ${refused.join('; ')}` : '',
     ].filter(Boolean);
@@ -154,9 +154,9 @@ export const resumeCycleAction = formAction(
     refresh();
     revalidatePath(`/releases/cycles/${input.cycleId}`);
     const pending = cycle.releases.filter((r) => r.status === 'pending_approval').length;
-    const paid = cycle.releases.filter((r) => r.status === 'paid').length;
+    const approved = cycle.releases.filter((r) => r.status === 'approved').length;
     return {
-      message: `Cycle ${cycle.id} resumed and finished: ${cycle.releases.length} release(s) for ${cycle.asOf}, ${paid} paid automatically, ${pending} waiting for approval.`,
+      message: `Cycle ${cycle.id} resumed and finished: ${cycle.releases.length} release(s) for ${cycle.asOf}, ${approved} approved automatically, ${pending} waiting for approval.`,
     };
   },
   { transaction: false },

@@ -180,7 +180,7 @@ export interface QueueRow {
 
 /**
  * The release approval queue with bulk approve: "Approve selected" first asks "Approve 3
- * releases: pay 5,700.00 USD?"; confirmed, every ticked release is still approved one by one.
+ * releases: release 5,700.00 USD?"; confirmed, every ticked release is still approved one by one.
  */
 export function ReleaseQueue({ rows, canDecide }: { rows: QueueRow[]; canDecide: boolean }) {
   const { state, pending, onSubmit, asking, confirm, cancel, cancelled } = useConfirmableAction(bulkApproveAction as Confirmable, initial as ConfirmableState);

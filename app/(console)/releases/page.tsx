@@ -8,12 +8,12 @@ import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { addDays, todayIn } from '@/lib/dates';
+import { todayIn } from '@/lib/dates';
 import { displayMoney } from '@/lib/money';
 import { keysetPage, parseListRequest } from '@/lib/lists/keyset';
 import { clientNameOf } from '@/lib/lists/names';
 import { listPageOf } from '@/lib/lists/respond';
-import { RELEASE_STATUSES, RELEASE_STATUS_LABELS, cycleList, cycleListDefinition, releaseList } from '@/lib/releases/list';
+import { POSTED_STATUSES, RELEASE_STATUSES, RELEASE_STATUS_LABELS, cycleList, cycleListDefinition, releaseList } from '@/lib/releases/list';
 import { RunCycleForm } from './forms';
 
 export const metadata: Metadata = { title: 'Releases' };
@@ -65,7 +65,7 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
           { header: 'Status', value: (c) => c.status },
           { header: 'Clients done', value: (c) => `${c.clientsDone} of ${c.clientsDue}`, align: 'right' },
           { header: 'Proposed', value: (c) => String(c.totals.proposed ?? 0), align: 'right' },
-          { header: 'Paid', value: (c) => String(c.totals.paid ?? 0), align: 'right' },
+          { header: 'Approved', value: (c) => String(c.totals.approved ?? c.totals.paid ?? 0), align: 'right' },
           { header: 'Waiting', value: (c) => String(c.totals.pending ?? 0), align: 'right' },
           { header: 'Run by', value: (c) => c.createdBy },
           { header: 'Started', value: (c) => c.createdAt },
@@ -122,8 +122,8 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
           },
           {
             header: 'Released',
-            value: (r) => (r.approvedAmount && r.status === 'paid' ? `${r.approvedAmount} ${r.currency}` : ''),
-            render: (r) => (r.approvedAmount && r.status === 'paid' ? displayMoney(r.approvedAmount, r.currency) : ''),
+            value: (r) => (r.approvedAmount && POSTED_STATUSES.has(r.status) ? `${r.approvedAmount} ${r.currency}` : ''),
+            render: (r) => (r.approvedAmount && POSTED_STATUSES.has(r.status) ? displayMoney(r.approvedAmount, r.currency) : ''),
             align: 'right',
           },
           { header: 'Status', sort: 'status', value: (r) => RELEASE_STATUS_LABELS[r.status as keyof typeof RELEASE_STATUS_LABELS] ?? r.status },
@@ -132,47 +132,11 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
       />
       {canExport ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
-          <h2 className="font-semibold">Payout file for the bank</h2>
-          <form action="/releases/payouts" method="get" className="mt-2 flex flex-wrap items-end gap-3">
-            <div>
-              <label htmlFor="payout-from" className="text-sm font-medium">
-                Paid from
-              </label>
-              <input
-                id="payout-from"
-                name="from"
-                type="date"
-                required
-                defaultValue={addDays(today, -14)}
-                className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
-              />
-            </div>
-            <div>
-              <label htmlFor="payout-to" className="text-sm font-medium">
-                to
-              </label>
-              <input
-                id="payout-to"
-                name="to"
-                type="date"
-                required
-                defaultValue={today}
-                className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
-              />
-            </div>
-            <div>
-              <label htmlFor="payout-format" className="text-sm font-medium">
-                Format
-              </label>
-              <select id="payout-format" name="format" defaultValue="csv" className="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm">
-                <option value="csv">CSV (every currency)</option>
-                <option value="nacha">NACHA / ACH (USD, to the clients&apos; payout accounts)</option>
-              </select>
-            </div>
-            <button type="submit" className="rounded-md border border-slate-300 px-3 py-2 text-sm">
-              Download payout file
-            </button>
-          </form>
+          <h2 className="font-semibold">Payouts to the bank</h2>
+          <p className="mt-2 text-sm text-slate-600">
+            Approved releases are paid through payout batches, one per currency and value date: create the batch, download its file once (NACHA, pain.001 or CSV
+            — it is then frozen), mark it sent, then settled when the bank confirms (API: <code>/api/v1/payout-batches</code>).
+          </p>
         </section>
       ) : null}
     </div>

@@ -125,7 +125,7 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
             header: 'Release',
             value: (r) => r.id,
             render: (r) =>
-              r.status === 'paid' ? (
+              r.released !== null ? (
                 <Link className="text-brand-700 underline" href={`/portal/releases/${r.id}`}>{`Rebate advice ${r.id}`}</Link>
               ) : (
                 `Release ${r.id}`
@@ -133,11 +133,12 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
           },
           { header: 'Date', value: (r) => r.asOf },
           {
-            header: 'Paid to you',
-            value: (r) => (r.paid ? `${r.paid} ${r.currency}` : ''),
-            render: (r) => (r.paid ? displayMoney(r.paid, r.currency) : '—'),
+            header: 'Released to you',
+            value: (r) => (r.released ? `${r.released} ${r.currency}` : ''),
+            render: (r) => (r.released ? displayMoney(r.released, r.currency) : '—'),
             align: 'right',
           },
+          { header: 'Paid on', value: (r) => (r.paid ? (r.paidAt ?? '') : '') },
           { header: 'Status', value: (r) => r.status },
         ]}
       />

@@ -11,6 +11,7 @@ import { Big, displayMoney } from '@/lib/money';
 import { CLIENT_FEE_WORDS } from '@/lib/fees/client-fees';
 import { getRelease, reserveReport } from '@/lib/releases';
 import { releaseMakers, releaseRefusal, releaseRejectRefusal } from '@/lib/reports/makers';
+import { POSTED_STATUSES, releaseStatusLabel } from '@/lib/releases/list';
 import { releaseEntries } from '@/lib/releases/views';
 import { ACCOUNT_LABELS } from '@/app/_components/format';
 import { ReleaseDecision } from '../forms';
@@ -49,7 +50,8 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
   const refusal = canDecide ? releaseRefusal(actor, makers) : null;
   // whoever ran the cycle may do neither; a first approver (or an approver where a controller must follow) may still reject
   const rejectRefusal = canDecide ? releaseRejectRefusal(actor, makers) : null;
-  const entries = release.status === 'paid' ? await releaseEntries(db, release) : [];
+  const posted = POSTED_STATUSES.has(release.status);
+  const entries = posted ? await releaseEntries(db, release) : [];
   return (
     <div>
       <PageHeader
@@ -65,15 +67,12 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
         }
       />
       <div className="mt-6 grid gap-4 sm:grid-cols-4">
-        <Stat label="Status" value={release.status.replace('_', ' ')} />
+        <Stat label="Status" value={releaseStatusLabel(release.status)} hint={release.batchId ? `payout batch ${release.batchId}` : undefined} />
         <Stat label="Proposed" value={displayMoney(release.amount, c)} />
-        <Stat label="Released" value={release.status === 'paid' && release.approvedAmount ? displayMoney(release.approvedAmount, c) : '—'} />
+        <Stat label="Released" value={posted && release.approvedAmount ? displayMoney(release.approvedAmount, c) : '—'} />
         <Stat
           label="Approvals"
-          value={
-            [release.firstApprovedBy, release.secondApprovedBy].filter(Boolean).join(', ') ||
-            (release.status === 'paid' ? 'automatic (within policy)' : 'none yet')
-          }
+          value={[release.firstApprovedBy, release.secondApprovedBy].filter(Boolean).join(', ') || (posted ? 'automatic (within policy)' : 'none yet')}
           hint={release.needsController ? 'Above the controller threshold: an approver and a controller' : undefined}
         />
       </div>
@@ -130,7 +129,7 @@ export default async function ReleasePage({ params }: { params: Promise<{ id: st
           { header: 'Amount', value: (l) => l.amount, render: (l) => displayMoney(l.amount, c), align: 'right' },
         ]}
       />
-      {release.status === 'paid' ? (
+      {posted ? (
         <DataTable
           caption="Ledger entries posted"
           csvName={`release-${release.id}-entries.csv`}

@@ -56,7 +56,7 @@ export default async function CyclesPage({ searchParams }: { searchParams: Promi
           { header: 'Status', value: (c) => c.status },
           { header: 'Clients done', value: (c) => `${c.clientsDone} of ${c.clientsDue}`, align: 'right' },
           { header: 'Proposed', value: (c) => String(c.totals.proposed ?? 0), align: 'right' },
-          { header: 'Paid', value: (c) => String(c.totals.paid ?? 0), align: 'right' },
+          { header: 'Approved', value: (c) => String(c.totals.approved ?? c.totals.paid ?? 0), align: 'right' },
           { header: 'Waiting', value: (c) => String(c.totals.pending ?? 0), align: 'right' },
           { header: 'Run by', value: (c) => c.createdBy },
           { header: 'Started', sort: 'started', value: (c) => c.createdAt },

@@ -12,6 +12,7 @@ import { DomainError } from '@/lib/errors';
 import { displayMoney } from '@/lib/money';
 import { isSamePerson } from '@/lib/approvals/maker-checker';
 import { releaseMakers } from '@/lib/reports/makers';
+import { POSTED_STATUSES, releaseStatusLabel } from '@/lib/releases/list';
 import { getCycle } from '@/lib/releases/views';
 
 export const metadata: Metadata = { title: 'Release cycle' };
@@ -47,7 +48,7 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
       <div className="mt-6 grid gap-4 sm:grid-cols-4">
         <Stat label="Status" value={cycle.status} />
         <Stat label="Clients done" value={`${cycle.clientsDone} of ${cycle.clientsDue}`} hint={`${pct}%`} />
-        <Stat label="Paid" value={String(cycle.totals.paid ?? releases.filter((r) => r.status === 'paid').length)} />
+        <Stat label="Approved" value={String(cycle.totals.approved ?? cycle.totals.paid ?? releases.filter((r) => POSTED_STATUSES.has(r.status)).length)} />
         <Stat label="Waiting for approval" value={String(cycle.totals.pending ?? releases.filter((r) => r.status === 'pending_approval').length)} />
       </div>
       {cycle.status === 'failed' ? (
@@ -56,7 +57,7 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
             <strong>This cycle did not finish.</strong> {cycle.error ?? ''}
           </p>
           <p className="mt-1">
-            Resuming it runs the same date and clients again: releases already proposed or paid stay as they are, the rest is proposed once.
+            Resuming it runs the same date and clients again: releases already proposed or approved stay as they are, the rest is proposed once.
           </p>
           {can(actor, 'release.run_cycle') ? <ResumeCycleForm cycleId={cycle.id} /> : null}
         </div>
@@ -91,11 +92,11 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
           { header: 'Proposed', value: (r) => `${r.amount} ${r.currency}`, render: (r) => displayMoney(r.amount, r.currency), align: 'right' },
           {
             header: 'Released',
-            value: (r) => (r.status === 'paid' && r.approvedAmount ? `${r.approvedAmount} ${r.currency}` : ''),
-            render: (r) => (r.status === 'paid' && r.approvedAmount ? displayMoney(r.approvedAmount, r.currency) : ''),
+            value: (r) => (POSTED_STATUSES.has(r.status) && r.approvedAmount ? `${r.approvedAmount} ${r.currency}` : ''),
+            render: (r) => (POSTED_STATUSES.has(r.status) && r.approvedAmount ? displayMoney(r.approvedAmount, r.currency) : ''),
             align: 'right',
           },
-          { header: 'Status', value: (r) => r.status.replace('_', ' ') },
+          { header: 'Status', value: (r) => releaseStatusLabel(r.status) },
           { header: 'Mode', value: (r) => r.releaseMode },
         ]}
       />

@@ -62,7 +62,7 @@ export default async function RebateAdvicePage({ params }: { params: Promise<{ i
       <div className="mt-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
         <Stat label={W.releasedTotal} value={displayMoney(d.releasedTotal, c)} />
         <Stat label={W.offsetsTotal} value={displayMoney(d.offsetsTotal, c)} />
-        <Stat label={W.paid} value={displayMoney(d.amountPaid, c)} />
+        <Stat label={d.amountLabel} value={displayMoney(d.amountPaid, c)} />
         <Stat label="Currency" value={c} />
       </div>
       <DataTable
@@ -82,13 +82,13 @@ export default async function RebateAdvicePage({ params }: { params: Promise<{ i
       />
       {d.otherSources.length > 0 ? lines(W.otherSources, d.otherSources, `rebate-advice-${d.releaseId}-other.csv`, '') : null}
       {lines(W.offsets, d.offsets, `rebate-advice-${d.releaseId}-offsets.csv`, W.noOffsets)}
-      <section aria-label={W.paid} className="mt-6 rounded-lg border border-slate-200 bg-white p-4 text-sm">
+      <section aria-label={d.amountLabel} className="mt-6 rounded-lg border border-slate-200 bg-white p-4 text-sm">
         <dl className="grid max-w-md grid-cols-[1fr_auto] gap-x-6 gap-y-1">
           <dt>{W.releasedTotal}</dt>
           <dd className="num text-right">{displayMoney(d.releasedTotal, c)}</dd>
           <dt>{W.offsetsTotal}</dt>
           <dd className="num text-right">{displayMoney(new Big(d.offsetsTotal).times(-1), c)}</dd>
-          <dt className="font-semibold">{W.paid}</dt>
+          <dt className="font-semibold">{d.amountLabel}</dt>
           <dd className="num text-right font-semibold">{displayMoney(d.amountPaid, c)}</dd>
         </dl>
         <p className="mt-3 text-slate-600">
