@@ -35,6 +35,7 @@ export const NAVIGATION: readonly { section: Exclude<Section, 'portal'>; label: 
   { section: 'collections', label: 'Collections', href: '/collections' },
   { section: 'approvals', label: 'Approvals', href: '/approvals' },
   { section: 'releases', label: 'Releases', href: '/releases' },
+  { section: 'releases', label: 'Payouts', href: '/payouts' },
   { section: 'reports', label: 'Reports', href: '/reports' },
   { section: 'audit', label: 'Audit', href: '/audit' },
   { section: 'settings', label: 'Settings', href: '/settings' },
