@@ -168,12 +168,12 @@ export async function createBatch(tx: Tx, input: unknown, actor: Actor): Promise
     if (open) batchId = Number(open.id);
   }
   if (batchId === null) throw conflict('batch_busy', `The ${c} payout batch of ${valueDate} changed while it was being created; try again`);
-  const rows = await eligibleReleasesSql(tx.sql, c);
+  const rows = await eligibleReleasesSql(tx.sql, c, valueDate);
   if (rows.length === 0) {
     if (created) {
       throw new DomainError(
         'nothing_to_pay',
-        `No approved ${c} release is waiting to be paid (none outside a live batch, none of a client whose payout account is flagged)`,
+        `No approved ${c} release as of ${valueDate} or before is waiting to be paid (none outside a live batch, none of a client whose payout account is flagged)`,
         {
           status: 422,
         },
