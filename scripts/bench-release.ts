@@ -1,6 +1,6 @@
 import type { Database } from '../db/client';
 import { verifyAll } from '../lib/audit/verify';
-import { systemActor } from '../lib/auth/actor';
+import { systemActor, type Actor } from '../lib/auth/actor';
 import { generatePortfolio } from '../lib/demo/generate';
 import { ZERO, displayMoney } from '../lib/money';
 import { runReleaseCycle } from '../lib/releases';
@@ -10,8 +10,9 @@ import { runReleaseCycle } from '../lib/releases';
  * scheduled reserve release cycle over a generated portfolio of 10,000 clients and 1,000,000
  * invoices, about a third of them paid and settled (so their reserve is releasable), the rest
  * open; every client's cadence falls due on the cycle's date. Then the same cycle again, which
- * must propose, post and email nothing twice. `--verify` runs audit:verify's checks on the
- * generated ledger and again after the cycles.
+ * must propose, post and email nothing twice. Then (issue 14) every approved release is paid
+ * through a payout batch per currency: created, its bank file generated and downloaded again,
+ * marked sent. `--verify` runs audit:verify's checks on the generated ledger and again after.
  */
 export const AS_OF = '2026-04-17';
 
@@ -117,5 +118,60 @@ export async function measureReleaseCycle(database: Database, flags: Record<stri
       ` (it reports the ${fmt(again.releases.length, 0)} releases of the date)${twice === 0 ? ' — idempotent' : ' — NOT IDEMPOTENT'}`,
   );
   if (twice !== 0) throw new Error('the second release cycle proposed, posted or emailed something again');
-  if (flags.verify) await verify(database, 'after both cycles');
+  await measurePayouts(database, by);
+  if (flags.verify) await verify(database, 'after both cycles and the payout batches');
+}
+
+/** The factor's bank, as Settings → Payout bank would hold it (env fallback): the bench's own when none is set. */
+const BENCH_ORIGINATOR = {
+  NACHA_ORIGIN_ROUTING: '021000021',
+  NACHA_COMPANY_ID: '1234567890',
+  NACHA_COMPANY_NAME: 'Holdback Bench Factor',
+  SEPA_DEBTOR_NAME: 'Holdback Bench Factor GmbH',
+  SEPA_DEBTOR_IBAN: 'DE89370400440532013000',
+  SEPA_DEBTOR_BIC: 'COBADEFFXXX',
+};
+
+/**
+ * Issue 14: every release the cycle approved is paid through a payout batch — per currency, the
+ * batch of AS_OF (every approved release), its bank file generated (NACHA for USD, pain.001
+ * otherwise: the batch frozen, its bytes kept) and marked sent (client payable → cash in
+ * transit, one entry per release). The generated clients get a payout account first, as if
+ * approved (an ABA account for USD, an IBAN otherwise).
+ */
+async function measurePayouts(database: Database, by: Actor): Promise<void> {
+  for (const [k, v] of Object.entries(BENCH_ORIGINATOR)) process.env[k] ??= v;
+  const { batchFile, createBatch, markSent } = await import('../lib/payouts');
+  const accounts = await database.sql`
+    update clients c set payout_account = case when c.currency = 'USD'
+        then jsonb_build_object('holderName', c.name, 'routing', '011000015', 'account', lpad(c.id::text, 10, '0'), 'accountType', 'checking')
+        else jsonb_build_object('holderName', c.name, 'iban', 'DE89370400440532013000', 'bic', 'COBADEFFXXX') end
+     where c.payout_account is null and exists (select 1 from releases r where r.client_id = c.id and r.status = 'approved')`;
+  const currencies = await database.sql<{ currency: string; n: number }[]>`
+    select currency, count(*)::int as n from releases where status = 'approved' and approved_amount > 0 group by currency order by currency`;
+  console.log(
+    `payouts: ${fmt(accounts.count, 0)} clients given a payout account; approved releases: ${currencies.map((c) => `${fmt(c.n, 0)} ${c.currency}`).join(', ') || 'none'}`,
+  );
+  for (const { currency, n } of currencies) {
+    const format = currency === 'USD' ? 'nacha' : 'pain001';
+    let start = performance.now();
+    const { batch } = await database.transaction((tx) => createBatch(tx, { currency, valueDate: AS_OF }, by));
+    const created = seconds(start);
+    start = performance.now();
+    const file = await database.transaction((tx) => batchFile(tx, Number(batch.id), format, by));
+    const generated = seconds(start);
+    start = performance.now();
+    const again = await database.transaction((tx) => batchFile(tx, Number(batch.id), format, by));
+    const downloaded = seconds(start);
+    start = performance.now();
+    const sent = await database.transaction((tx) => markSent(tx, Number(batch.id), { date: AS_OF }, by));
+    const marked = seconds(start);
+    const same = Buffer.compare(Buffer.from(file.bytes), Buffer.from(again.bytes)) === 0;
+    console.log(
+      `         ${currency} batch ${batch.id}: ${fmt(n, 0)} releases, ${displayMoney(batch.total, currency)} — created in ${fmt(created)} s, ` +
+        `${format} file (${fmt(file.bytes.length / 1024, 0)} KB) generated in ${fmt(generated)} s, downloaded again in ${fmt(downloaded)} s` +
+        `${same ? ' (the same bytes)' : ' — DIFFERENT BYTES'}, marked sent (${fmt(sent.posted, 0)} entries) in ${fmt(marked)} s`,
+    );
+    if (!same) throw new Error(`payout batch ${batch.id}: a second download gave other bytes`);
+  }
 }
