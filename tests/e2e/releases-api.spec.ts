@@ -303,8 +303,10 @@ test.describe('reserve releases through the API', () => {
     const c = await post(request, keys.controller, '/release-cycles', { asOf: '2026-03-16', clientIds: [who.client.id] });
     expect(c.body.releases.filter((r: { status: string }) => r.status !== 'nothing_due')).toEqual([]);
     expect(await reserve(request, who.client.id, '2026-03-16')).toMatchObject({ held: '0.00', releasable: '0.00' });
-    const csv = (await get(request, keys.controller, '/payouts?from=2026-03-01&to=2026-03-31')).body as string;
-    expect(csv.split('\n').filter((l) => l.includes(`,${who.client.id},`))).toHaveLength(1);
+    // released once: one approved release, posted once (issue 14: paid later, by a payout batch)
+    const listed = (await get(request, keys.controller, `/releases?clientId=${who.client.id}`)).body;
+    expect(listed.items.filter((r: { status: string }) => r.status !== 'nothing_due')).toEqual([expect.objectContaining({ id, status: 'approved' })]);
+    expect((await get(request, keys.controller, `/releases/${id}`)).body.entries.map((e: { kind: string }) => e.kind)).toEqual(['release']);
   });
 
   test('issue 11: a cycle for an unknown client is 422 naming it, a future date is 422, and nothing is created', async ({ request }) => {
