@@ -129,14 +129,14 @@ test('a client user sees its balances and downloads its statement; the PDF closi
 
   // the client chooses which emails its contact gets; the choice is kept
   const prefs = page.getByRole('form', { name: /^Email notices for / });
-  await prefs.getByLabel('Rebate paid').uncheck();
+  await prefs.getByLabel('Rebate released').uncheck();
   await prefs.getByRole('button', { name: 'Save' }).click();
   await expect(prefs.getByRole('status')).toContainText('does not get rebate advices');
   await page.reload();
-  await expect(page.getByRole('form', { name: /^Email notices for / }).getByLabel('Rebate paid')).not.toBeChecked();
+  await expect(page.getByRole('form', { name: /^Email notices for / }).getByLabel('Rebate released')).not.toBeChecked();
   await page
     .getByRole('form', { name: /^Email notices for / })
-    .getByLabel('Rebate paid')
+    .getByLabel('Rebate released')
     .check();
   await page
     .getByRole('form', { name: /^Email notices for / })

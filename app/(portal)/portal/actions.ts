@@ -22,7 +22,7 @@ function ownClient(actor: Actor): number {
 /** A client user chooses which emails its own contacts get (statement ready, rebate advice). */
 export const portalPreferencesAction = formAction(
   'client.own_contacts',
-  z.object({ email: email('Contact email'), notifyStatements: checkbox('Statement ready'), notifyRebates: checkbox('Rebate paid') }),
+  z.object({ email: email('Contact email'), notifyStatements: checkbox('Statement ready'), notifyRebates: checkbox('Rebate released') }),
   async ({ tx, input, actor }) => {
     await setContactPreferences(tx, ownClient(actor), input, actor);
     revalidatePath('/portal');

@@ -14,7 +14,7 @@ export function PortalPreferences({ contact }: { contact: { name: string; email:
         {contact.name} &lt;{contact.email}&gt;
       </span>
       <CheckboxInput state={state} name="notifyStatements" label="Statement ready" fallback={contact.notifyStatements} />
-      <CheckboxInput state={state} name="notifyRebates" label="Rebate paid" fallback={contact.notifyRebates} />
+      <CheckboxInput state={state} name="notifyRebates" label="Rebate released" fallback={contact.notifyRebates} />
       <button type="submit" disabled={pending} className="rounded border border-slate-300 px-2 py-1 text-xs">
         Save
       </button>
