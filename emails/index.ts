@@ -3,6 +3,7 @@ import { auditAnchor, type AuditAnchorData } from './audit-anchor';
 import { clientInvite, type ClientInviteData } from './client-invite';
 import { concentrationAlert, type ConcentrationAlertData } from './concentration-alert';
 import type { RenderedEmail } from './layout';
+import { payoutAccountChanged, type PayoutAccountChangedData } from './payout-account-changed';
 import { rebateAdvice, type RebateAdviceData } from './rebate-advice';
 import { statementReady, type StatementReadyData } from './statement-ready';
 import { testMessage, type TestMessageData } from './test-message';
@@ -16,6 +17,7 @@ export interface TemplateData {
   concentration_alert: ConcentrationAlertData;
   test_message: TestMessageData;
   audit_anchor: AuditAnchorData;
+  payout_account_changed: PayoutAccountChangedData;
 }
 export type TemplateName = keyof TemplateData;
 
@@ -27,6 +29,7 @@ const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail
   concentration_alert: concentrationAlert,
   test_message: testMessage,
   audit_anchor: auditAnchor,
+  payout_account_changed: payoutAccountChanged,
 };
 
 export function renderEmail<K extends TemplateName>(template: K, data: TemplateData[K]): RenderedEmail {

@@ -23,6 +23,7 @@ export const OUTBOX_KINDS = [
   'concentration_alert',
   'test_message',
   'audit_anchor',
+  'payout_account_changed',
 ] as const satisfies readonly TemplateName[];
 export const OUTBOX_KIND_LABELS: Record<(typeof OUTBOX_KINDS)[number], string> = {
   rebate_advice: 'rebate advice',
@@ -32,6 +33,7 @@ export const OUTBOX_KIND_LABELS: Record<(typeof OUTBOX_KINDS)[number], string> =
   concentration_alert: 'concentration alert',
   test_message: 'test message',
   audit_anchor: 'audit anchor',
+  payout_account_changed: 'payout account changed',
 };
 
 const outboxFilters = filterSchema({

@@ -133,6 +133,15 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
       {canExport ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="font-semibold">Payout file for the bank</h2>
+          {can(actor, 'payout_bank.read') ? (
+            <p className="mt-1 text-sm text-slate-600">
+              The factor&apos;s own bank on the file:{' '}
+              <Link href="/settings/payout-bank" className="text-brand-700 underline">
+                Settings → Payout bank
+              </Link>
+              .
+            </p>
+          ) : null}
           <form action="/releases/payouts" method="get" className="mt-2 flex flex-wrap items-end gap-3">
             <div>
               <label htmlFor="payout-from" className="text-sm font-medium">
