@@ -4,7 +4,7 @@ import type { PayoutAccount } from '../../db/schema';
 import { assertClientScope, type Actor } from '../auth/actor';
 import { notFound } from '../errors';
 import { accountNumber, bic, iban, maskAccount, routingNumber } from '../validation/bank';
-import { choice, optional, text } from '../validation/fields';
+import { choice, id, optional, text } from '../validation/fields';
 
 /**
  * A client's payout bank account (issue 14): a US account — ABA routing number, account number
@@ -55,6 +55,11 @@ export function toPayoutAccount(v: z.output<typeof payoutAccountFields>, ctx: z.
 }
 
 export const payoutAccountSchema = payoutAccountFields.transform(toPayoutAccount);
+
+/** The client page's form: the fields and the client's id. */
+export const payoutAccountFormSchema = payoutAccountFields
+  .extend({ clientId: id('Client') })
+  .transform((v, ctx) => ({ clientId: v.clientId, account: toPayoutAccount(v, ctx) }));
 
 /** A payout account as screens, API answers, audit events and emails show it: never the whole account number or IBAN. */
 export type MaskedPayoutAccount =

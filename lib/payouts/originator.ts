@@ -8,7 +8,7 @@ import type { NachaOriginator } from '../releases/nacha';
 import type { Pain001Account } from '../releases/pain001';
 import { SETTINGS, readSetting, type AchOriginatorSetting, type SepaDebtorSetting } from '../settings';
 import { parseInput } from '../validation';
-import { bic, iban, maskAccount, routingNumber } from '../validation/bank';
+import { bic, iban, isValidBic, isValidIban, maskAccount, normalizeBic, normalizeIban, routingNumber } from '../validation/bank';
 import { described, optional, text } from '../validation/fields';
 
 /**
@@ -121,6 +121,19 @@ export function achOriginatorFromEnv(env: Record<string, string | undefined> = p
   };
 }
 
+/**
+ * The SEPA account the environment gives (SEPA_DEBTOR_NAME, SEPA_DEBTOR_IBAN, optional
+ * SEPA_DEBTOR_BIC — what the payout lifecycle branch reads), or null when it is unset or invalid.
+ */
+export function sepaDebtorFromEnv(env: Record<string, string | undefined> = process.env): Pain001Account | null {
+  const name = env.SEPA_DEBTOR_NAME?.trim();
+  const account = env.SEPA_DEBTOR_IBAN ? normalizeIban(env.SEPA_DEBTOR_IBAN) : '';
+  if (!name || !isValidIban(account)) return null;
+  const code = env.SEPA_DEBTOR_BIC?.trim() ? normalizeBic(env.SEPA_DEBTOR_BIC) : undefined;
+  if (code !== undefined && !isValidBic(code)) return null;
+  return { name, iban: account, ...(code ? { bic: code } : {}) };
+}
+
 function notConfigured(kind: 'nacha' | 'sepa'): DomainError {
   if (kind === 'nacha') {
     const fields = [ACH_LABELS.originRouting, ACH_LABELS.companyId, ACH_LABELS.companyName];
@@ -140,20 +153,20 @@ function notConfigured(kind: 'nacha' | 'sepa'): DomainError {
 
 /**
  * The factor's bank for a payout file: the ACH originator of a NACHA file (Settings, else the
- * environment), or the debtor account of a pain.001 file (Settings). Neither set: 422
+ * environment), or the debtor account of a pain.001 file (Settings, else SEPA_DEBTOR_*). Neither set: 422
  * `originator_not_configured`, naming what to fill in and where.
  */
 export async function loadOriginator(tx: Pick<Tx, 'sql'>, kind: 'nacha'): Promise<NachaOriginator>;
-export async function loadOriginator(tx: Pick<Tx, 'sql'>, kind: 'sepa'): Promise<Pain001Account & { bic: string }>;
-export async function loadOriginator(tx: Pick<Tx, 'sql'>, kind: 'nacha' | 'sepa'): Promise<NachaOriginator | (Pain001Account & { bic: string })> {
+export async function loadOriginator(tx: Pick<Tx, 'sql'>, kind: 'sepa'): Promise<Pain001Account>;
+export async function loadOriginator(tx: Pick<Tx, 'sql'>, kind: 'nacha' | 'sepa'): Promise<NachaOriginator | Pain001Account> {
   if (kind === 'nacha') {
     const found = (await readSetting(tx, SETTINGS.achOriginator)) ?? achOriginatorFromEnv();
     if (!found) throw notConfigured('nacha');
     return { ...found };
   }
-  const found = await readSetting(tx, SETTINGS.sepaDebtor);
+  const found = (await readSetting(tx, SETTINGS.sepaDebtor)) ?? sepaDebtorFromEnv();
   if (!found) throw notConfigured('sepa');
-  return { name: found.name, iban: found.iban, bic: found.bic };
+  return { name: found.name, iban: found.iban, ...(found.bic ? { bic: found.bic } : {}) };
 }
 
 /** Settings → Payout bank as people see it: masked; the ACH originator from the environment when Settings have none. */
@@ -163,6 +176,7 @@ export async function payoutBankSettings(tx: Pick<Tx, 'sql'>, actor: Actor): Pro
   const env = saved ? null : achOriginatorFromEnv();
   const ach = saved ?? env;
   const sepa = await readSetting(tx, SETTINGS.sepaDebtor);
+  // (the SEPA_DEBTOR_* environment is a fallback of the files only; the page shows Settings)
   return {
     ach: ach ? { ...maskAchOriginator(ach), source: saved ? 'settings' : 'environment' } : null,
     sepa: sepa ? { ...maskSepaDebtor(sepa), source: 'settings' } : null,

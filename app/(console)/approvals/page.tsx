@@ -175,7 +175,7 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
       ) : null}
       {showPayoutChanges ? (
         <DataTable
-          caption="Payout account changes waiting for approval"
+          caption="Payout account changes to approve"
           csvName="payout-account-changes-pending.csv"
           rowKey={(c) => c.id}
           rows={payoutChanges}

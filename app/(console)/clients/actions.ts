@@ -9,7 +9,7 @@ import { agreementFormSchema } from '@/lib/agreements/form';
 import { createClient } from '@/lib/clients';
 import { setContactPreferences } from '@/lib/clients/contacts';
 import { KYB_ITEMS, proposeAgreementChange, reviewClient, setClientStatus, setKybItem, submitForReview } from '@/lib/clients/onboarding';
-import { payoutAccountFields, toPayoutAccount } from '@/lib/clients/payout-account';
+import { payoutAccountFormSchema } from '@/lib/clients/payout-account';
 import {
   approvePayoutAccountChange,
   cancelPayoutAccountChange,
@@ -171,18 +171,14 @@ export const setContactPreferencesAction = formAction(
  * Issue 14: asks for a change of the bank account rebates are paid to; it takes effect when
  * someone else approves it (lib/clients/payout-changes.ts).
  */
-export const requestPayoutAccountChangeAction = formAction(
-  'client.payout_account',
-  payoutAccountFields.extend({ clientId }).transform((v, ctx) => ({ clientId: v.clientId, account: toPayoutAccount(v, ctx) })),
-  async ({ tx, input, actor }) => {
-    const change = await requestPayoutAccountChange(tx, input.clientId, input.account, actor);
-    revalidateClient(input.clientId);
-    revalidatePath('/approvals');
-    return {
-      message: `Change requested: rebates will be paid to ${change.proposed.masked} once someone else approves it. Until then this client's releases wait.`,
-    };
-  },
-);
+export const requestPayoutAccountChangeAction = formAction('client.payout_account', payoutAccountFormSchema, async ({ tx, input, actor }) => {
+  const change = await requestPayoutAccountChange(tx, input.clientId, input.account, actor);
+  revalidateClient(input.clientId);
+  revalidatePath('/approvals');
+  return {
+    message: `Change requested: rebates will be paid to ${change.proposed.masked} once someone else approves it. Until then this client's releases wait.`,
+  };
+});
 
 const payoutDecisionSchema = z
   .object({

@@ -366,11 +366,14 @@ export default async function ClientPage({
               {canSetPayoutAccount ? <WithdrawPayoutChange changeId={payoutChange.id} /> : null}
             </div>
           </div>
-        ) : canSetPayoutAccount ? (
+        ) : null}
+        {canSetPayoutAccount ? (
           <div className="mt-3">
+            {/* kept mounted while a change waits, so the requester still reads what their request answered */}
             <PayoutAccountForm
               clientId={client.id}
               currency={client.currency}
+              waiting={payoutChange !== null}
               current={
                 payoutAccount
                   ? payoutAccount.kind === 'iban'

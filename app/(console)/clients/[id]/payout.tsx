@@ -18,14 +18,18 @@ export function PayoutAccountForm({
   clientId,
   currency,
   current,
+  waiting,
 }: {
   clientId: string;
   currency: string;
   current: { kind: 'aba' | 'iban'; holderName: string; routing?: string; accountType?: string; bic?: string } | null;
+  /** a change waits for approval: no form, only what the last request answered */
+  waiting: boolean;
 }) {
   const [state, dispatch, pending] = useActionState<ActionState, FormData>(requestPayoutAccountChangeAction, initialActionState);
   const ibanOnly = currency === 'EUR';
   const [kind, setKind] = useState<string>(typedValue(state, 'kind', ibanOnly ? 'iban' : (current?.kind ?? 'aba')));
+  if (waiting) return <Feedback state={state} />;
   return (
     <form onSubmit={submitWith(dispatch)} aria-label="Request a payout account change" className="grid gap-3 sm:grid-cols-4">
       <input type="hidden" name="clientId" value={clientId} />
