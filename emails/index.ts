@@ -4,6 +4,7 @@ import { clientInvite, type ClientInviteData } from './client-invite';
 import { concentrationAlert, type ConcentrationAlertData } from './concentration-alert';
 import type { RenderedEmail } from './layout';
 import { payoutReturned, type PayoutReturnedData } from './payout-returned';
+import { payoutAccountChanged, type PayoutAccountChangedData } from './payout-account-changed';
 import { rebateAdvice, type RebateAdviceData } from './rebate-advice';
 import { statementReady, type StatementReadyData } from './statement-ready';
 import { testMessage, type TestMessageData } from './test-message';
@@ -18,6 +19,7 @@ export interface TemplateData {
   test_message: TestMessageData;
   audit_anchor: AuditAnchorData;
   payout_returned: PayoutReturnedData;
+  payout_account_changed: PayoutAccountChangedData;
 }
 export type TemplateName = keyof TemplateData;
 
@@ -30,6 +32,7 @@ const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail
   test_message: testMessage,
   audit_anchor: auditAnchor,
   payout_returned: payoutReturned,
+  payout_account_changed: payoutAccountChanged,
 };
 
 export function renderEmail<K extends TemplateName>(template: K, data: TemplateData[K]): RenderedEmail {

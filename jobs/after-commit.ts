@@ -17,3 +17,8 @@ export async function afterRelease(): Promise<void> {
 export async function afterStatements(): Promise<void> {
   await kickOutbox();
 }
+
+/** A payout account change approved queues the emails to the client's contacts: send them now. */
+export async function afterPayoutAccountChange(): Promise<void> {
+  await kickOutbox();
+}

@@ -22,6 +22,10 @@ export const SETTINGS = {
   portfolioConcentrationLimit: 'concentration.portfolio_limit',
   /** the factor's name on statements (a string) */
   factorName: 'factor.name',
+  /** issue 14: the factor's originating bank for NACHA (ACH) payout files (AchOriginatorSetting; lib/payouts/originator.ts) */
+  achOriginator: 'payout.ach_originator',
+  /** issue 14: the factor's own account debited by pain.001 (SEPA) payout files (SepaDebtorSetting; lib/payouts/originator.ts) */
+  sepaDebtor: 'payout.sepa_debtor',
 } as const;
 export type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
 
@@ -31,6 +35,24 @@ export interface SettingValues {
   'reserve.risk_schedule': RiskTier[];
   'concentration.portfolio_limit': string;
   'factor.name': string;
+  'payout.ach_originator': AchOriginatorSetting;
+  'payout.sepa_debtor': SepaDebtorSetting;
+}
+
+/** The factor's bank for NACHA files: its ODFI routing number, the receiving point, and its ACH company. */
+export interface AchOriginatorSetting {
+  originRouting: string;
+  destinationRouting: string;
+  destinationName: string;
+  companyId: string;
+  companyName: string;
+}
+
+/** The factor's own IBAN account, debited by pain.001 credit transfers (electronic forms: no spaces, upper case). */
+export interface SepaDebtorSetting {
+  name: string;
+  iban: string;
+  bic: string;
 }
 
 /** A setting's stored value, or null when it was never set. */

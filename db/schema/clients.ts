@@ -13,6 +13,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { createdAt, money, rate } from './columns';
@@ -26,8 +27,15 @@ export interface ClientContact {
   notifyRebates?: boolean;
 }
 
-/** Where the client's rebates are paid (the NACHA payout file's receiving account). */
-export interface PayoutAccount {
+/**
+ * Where the client's rebates are paid: a US bank account (ABA routing and account number: the
+ * NACHA payout file's receiving account) or, issue 14, an IBAN account (pain.001 credit transfer).
+ * Accounts stored before issue 14 carry no `kind`: they are ABA accounts.
+ */
+export type PayoutAccount = AbaPayoutAccount | IbanPayoutAccount;
+
+export interface AbaPayoutAccount {
+  kind?: 'aba';
   holderName: string;
   routing: string;
   account: string;
@@ -46,6 +54,14 @@ export interface PayoutAccountFlag {
   date: string;
 }
 
+export interface IbanPayoutAccount {
+  kind: 'iban';
+  holderName: string;
+  /** electronic form: capitals and digits, no spaces */
+  iban: string;
+  bic: string;
+}
+
 export const CLIENT_STATUSES = ['prospect', 'pending_review', 'active', 'suspended', 'closed'] as const;
 
 export const clients = pgTable(
@@ -60,7 +76,7 @@ export const clients = pgTable(
     kyb: jsonb('kyb').notNull().default({}),
     /** Who hears from the factor; each contact may opt out of statement and rebate emails (absent = yes). */
     contacts: jsonb('contacts').$type<ClientContact[]>().notNull().default([]),
-    /** The bank account rebates are paid to (NACHA payouts); null until the underwriter records it. */
+    /** The bank account rebates are paid to; null until one is recorded. Changed only through an approved payout_account_changes request. */
     payoutAccount: jsonb('payout_account').$type<PayoutAccount>(),
     /**
      * issue 14: set by a payout return whose code points at the account (lib/payouts/returns.ts);
@@ -151,5 +167,40 @@ export const debtors = pgTable(
     // search (lib/search, migration 0017)
     index('debtors_search_key_idx').using('btree', sql`search_key(${t.name}) text_pattern_ops`),
     index('debtors_search_trgm_idx').using('gin', sql`search_key(${t.name}) gin_trgm_ops`),
+  ],
+);
+
+export const PAYOUT_ACCOUNT_CHANGE_STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
+
+/**
+ * Issue 14 (migration 0028): a change of a client's payout account, four-eyes — it takes effect
+ * (clients.payout_account) only when someone other than its requester approves it. One pending
+ * per client; while it waits the client's releases wait too (lib/clients/payout-changes.ts).
+ */
+export const payoutAccountChanges = pgTable(
+  'payout_account_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    clientId: bigint('client_id', { mode: 'number' })
+      .notNull()
+      .references(() => clients.id),
+    /** the account as it will be stored in clients.payout_account (never shown unmasked) */
+    proposed: jsonb('proposed').$type<PayoutAccount>().notNull(),
+    status: text('status', { enum: PAYOUT_ACCOUNT_CHANGE_STATUSES }).notNull().default('pending'),
+    requestedBy: bigint('requested_by', { mode: 'number' }).notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    decidedBy: bigint('decided_by', { mode: 'number' }),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }),
+    /** why it was rejected or cancelled */
+    reason: text('reason'),
+  },
+  (t) => [
+    uniqueIndex('payout_account_changes_one_pending')
+      .on(t.clientId)
+      .where(sql`${t.status} = 'pending'`),
+    index('payout_account_changes_client_idx').on(t.clientId, t.id),
+    check('payout_account_changes_status_check', sql`${t.status} in ('pending','approved','rejected','cancelled')`),
+    check('payout_account_changes_decided_check', sql`(${t.status} = 'pending') = (${t.decidedAt} is null)`),
+    check('payout_account_changes_proposed_check', sql`jsonb_typeof(${t.proposed}) = 'object'`),
   ],
 );

@@ -6,7 +6,7 @@ import { text } from '../validation/fields';
 
 /**
  * SPEC 1 separation of duties — the one place its rules live, for every decision: a client's
- * activation, an agreement version, a held funding batch, a release.
+ * activation, an agreement version, a held funding batch, a release, a payout account change.
  *
  * - the maker may not decide: whoever requested, entered, submitted or proposed it (403 `maker_checker`);
  * - two approvals are two people (403 `maker_checker`);
@@ -58,6 +58,7 @@ export const MAKER_RULES = {
   agreementChange: { did: 'proposed this agreement version', checker: 'another approver', decide: 'approve or reject' },
   clientActivation: { did: 'entered or submitted this client', checker: 'another underwriter', decide: 'review' },
   debtorMerge: { did: 'proposed this merge', checker: 'someone else with the permission', decide: 'approve or reject' },
+  payoutAccountChange: { did: 'requested this payout account change', checker: 'someone else', decide: 'approve or reject' },
 } as const satisfies Record<string, Omit<MakerRule, 'makers'>>;
 
 /** Why the actor may not decide this as its maker, or null when they may. */

@@ -62,10 +62,11 @@ export async function listApprovals(
   }));
 }
 
-/** Everything waiting for a decision: requests in the queue and releases proposed by cycles. */
+/** Everything waiting for a decision: requests in the queue, releases proposed by cycles and payout account changes. */
 export async function countPendingApprovals(tx: Tx): Promise<number> {
   const [row] = await tx.sql<{ n: number }[]>`
     select (select count(*) from approval_requests where status = 'pending')::int
-         + (select count(*) from releases where status = 'pending_approval')::int as n`;
+         + (select count(*) from releases where status = 'pending_approval')::int
+         + (select count(*) from payout_account_changes where status = 'pending')::int as n`;
   return row!.n;
 }

@@ -40,7 +40,11 @@ export const PERMISSIONS = {
   'client.activate': { roles: ['underwriter'], label: 'Review a client another underwriter entered and activate it' },
   'client.contacts': { roles: ['underwriter', 'admin'], label: "Set a client's contacts' email preferences" },
   'client.own_contacts': { roles: ['underwriter', 'admin', 'client'], label: 'Set contact email preferences (a client user: its own)' },
-  'client.payout_account': { roles: ['underwriter', 'admin'], label: "Set a client's payout bank account" },
+  'client.payout_account': { roles: ['underwriter', 'admin'], label: "Request a change of a client's payout bank account (someone else approves it)" },
+  'client.payout_account_approve': {
+    roles: ['underwriter', 'approver', 'controller'],
+    label: "Approve or reject a change of a client's payout bank account someone else requested",
+  },
   'agreement.propose': { roles: ['underwriter'], label: 'Propose a new agreement version' },
   'agreement.approve': { roles: APPROVERS, label: 'Approve or reject an agreement version' },
   // debtors
@@ -76,6 +80,7 @@ export const PERMISSIONS = {
   // audit, settings, users
   'audit.verify': { roles: ['admin', 'controller', 'auditor'], label: 'Verify the ledger and the audit chain' },
   'settings.edit': { roles: ['admin'], label: 'Edit settings' },
+  'payout_bank.read': { roles: ['admin', 'controller', 'auditor'], label: "See the factor's payout bank details, masked (Settings → Payout bank)" },
   'user.manage': { roles: ['admin'], label: 'Invite, edit and disable users; issue API keys' },
   'outbox.manage': { roles: ['admin'], label: 'Retry or cancel emails in the outbox' },
 } as const satisfies Record<string, { roles: readonly Role[]; label: string }>;

@@ -13,6 +13,31 @@ import { fundBatch } from '../funding';
 import { createInvoice, verifyInvoice } from '../invoices';
 import { DomainError } from '../errors';
 import { createUser } from '../users';
+import type { PayoutAccount } from '../../db/schema';
+import { maskPayoutAccount } from '../clients/payout-account';
+import { recordAudit } from '../audit';
+import { updateAchOriginator, updateSepaDebtor } from '../payouts/originator';
+
+/**
+ * Issue 14: the factor's own bank for the payout files (Settings → Payout bank) — a US
+ * originator at a real ABA routing number and a German IBAN account, both test-looking but valid —
+ * so the demo's NACHA and pain.001 files can be made without configuring anything.
+ */
+const DEMO_ACH_ORIGINATOR = {
+  originRouting: '021000021',
+  destinationRouting: '021000021',
+  destinationName: 'JPMORGAN CHASE BANK',
+  companyId: '1123456789',
+  companyName: 'HOLDBACK DEMO',
+};
+const DEMO_SEPA_ACCOUNT = { name: 'Holdback Demo Factoring', iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' };
+
+/** The demo clients' payout accounts, in the order of CLIENTS (the EUR client's an IBAN account). */
+const DEMO_PAYOUT_ACCOUNTS: PayoutAccount[] = [
+  { kind: 'aba', holderName: 'Acme Freight LLC', routing: '011000015', account: '000123456789', accountType: 'checking' },
+  { kind: 'aba', holderName: 'Northwind Staffing Inc.', routing: '026009593', account: '4432100987', accountType: 'checking' },
+  { kind: 'iban', holderName: 'Globex Export GmbH', iban: 'DE02120300000000202051', bic: 'BYLADEM1001' },
+];
 
 const CLIENTS: { name: string; currency: string; contact: string; agreement: AgreementTermsInput }[] = [
   {
@@ -108,6 +133,20 @@ export async function seedDemo(database: Database, options: { today: string } = 
       );
       clientIds.push(Number(view.id));
     }
+    // The payout accounts as onboarding recorded them (the four-eyes change requests are for later changes).
+    for (const [ci, clientId] of clientIds.entries()) {
+      const account = DEMO_PAYOUT_ACCOUNTS[ci]!;
+      await tx.sql`update clients set payout_account = ${JSON.stringify(account)}::jsonb where id = ${clientId}`;
+      await recordAudit(tx, as('underwriter'), {
+        action: 'client.payout_account',
+        targetType: 'client',
+        targetId: clientId,
+        before: null,
+        after: maskPayoutAccount(account),
+      });
+    }
+    await updateAchOriginator(tx, DEMO_ACH_ORIGINATOR, as('admin'));
+    await updateSepaDebtor(tx, DEMO_SEPA_ACCOUNT, as('admin'));
     const debtorIds: number[] = [];
     for (const d of DEBTORS) debtorIds.push(Number((await createDebtor(tx, d, as('underwriter'))).id));
     for (const u of DEMO_USERS) {

@@ -24,6 +24,7 @@ export const OUTBOX_KINDS = [
   'test_message',
   'audit_anchor',
   'payout_returned',
+  'payout_account_changed',
 ] as const satisfies readonly TemplateName[];
 export const OUTBOX_KIND_LABELS: Record<(typeof OUTBOX_KINDS)[number], string> = {
   rebate_advice: 'rebate advice',
@@ -34,6 +35,7 @@ export const OUTBOX_KIND_LABELS: Record<(typeof OUTBOX_KINDS)[number], string> =
   test_message: 'test message',
   audit_anchor: 'audit anchor',
   payout_returned: 'payout returned',
+  payout_account_changed: 'payout account changed',
 };
 
 const outboxFilters = filterSchema({

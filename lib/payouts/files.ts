@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Tx } from '../../db/client';
-import type { PayoutAccount } from '../../db/schema';
+import type { AbaPayoutAccount, PayoutAccount } from '../../db/schema';
 import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
@@ -35,7 +35,9 @@ const EXTENSIONS: Record<FileFormat, string> = { nacha: 'ach', pain001: 'xml', c
 
 type ItemRow = { id: string; release_id: string; client_id: string; name: string; amount: string; reference: string; payout_account: PayoutAccount | null };
 
-const hasAba = (a: PayoutAccount | null) => Boolean(a?.routing && a.account);
+/** A US (ABA) account with its routing and account number (an IBAN account, or an old row with empty ones, is not). */
+const abaOf = (a: PayoutAccount | null): AbaPayoutAccount | null => (a && a.kind !== 'iban' && a.routing && a.account ? a : null);
+const hasAba = (a: PayoutAccount | null) => abaOf(a) !== null;
 const hasIban = (a: PayoutAccount | null) => Boolean(a?.iban && isValidIban(normalizeIban(a.iban)));
 
 function clientsRefused(code: string, what: string, rows: ItemRow[]): DomainError {
@@ -90,14 +92,17 @@ export async function batchFile(tx: Tx, batchId: number, format: FileFormat, act
       originator,
       effectiveDate: batch.value_date,
       createdAt: now,
-      entries: items.map((i) => ({
-        routing: i.payout_account!.routing,
-        account: i.payout_account!.account,
-        accountType: i.payout_account!.accountType,
-        amount: moneyOut(i.amount, 'USD'),
-        name: i.payout_account!.holderName || i.name,
-        id: i.reference,
-      })),
+      entries: items.map((i) => {
+        const a = abaOf(i.payout_account)!;
+        return {
+          routing: a.routing,
+          account: a.account,
+          accountType: a.accountType,
+          amount: moneyOut(i.amount, 'USD'),
+          name: a.holderName || i.name,
+          id: i.reference,
+        };
+      }),
     });
     // The trace number of each entry: the ODFI's 8 digits and the entry's sequence (nacha.ts writes them so).
     const odfi = originator.originRouting.slice(0, 8);
@@ -150,9 +155,9 @@ export async function batchFile(tx: Tx, batchId: number, format: FileFormat, act
           i.client_id,
           i.name,
           a.holderName || i.name,
-          a.iban ? '' : a.routing,
-          a.iban ? '' : a.account,
-          a.iban ? '' : a.accountType,
+          a.iban ? '' : (abaOf(a)?.routing ?? ''),
+          a.iban ? '' : (abaOf(a)?.account ?? ''),
+          a.iban ? '' : (abaOf(a)?.accountType ?? ''),
           a.iban ? normalizeIban(a.iban) : '',
           a.bic ? normalizeBic(a.bic) : '',
           c,

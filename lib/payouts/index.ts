@@ -8,6 +8,6 @@ export { createBatch, createBatchSchema, getBatch, type BatchView, type BatchIte
 export { eligibleReleasesSql } from './eligible';
 export { batchFile, FILE_FORMATS, type FileFormat, type BatchFile } from './files';
 export { markSent, markSettled, batchDateSchema } from './lifecycle';
-export { loadOriginator, sepaOriginatorFromEnv } from './originator';
+export { loadOriginator, achOriginatorFromEnv, sepaDebtorFromEnv } from './originator';
 export { returnRelease, returnSchema } from './returns';
 export { batchList } from './list';

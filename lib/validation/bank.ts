@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRoutingNumber } from '../releases/nacha';
 import { described, requiredOr } from './fields';
 
 /**
@@ -7,7 +8,7 @@ import { described, requiredOr } from './fields';
  * nacha.ts, re-exported here so forms find every bank check in one place). Pure: no server
  * imports, so forms can use the same checks and masks.
  */
-export { isRoutingNumber } from '../releases/nacha';
+export { isRoutingNumber };
 
 /**
  * The length of an IBAN per country, for every country of SWIFT's IBAN registry (ISO 13616): a
@@ -311,5 +312,40 @@ export function bic(label = 'BIC') {
         .refine(isValidBic, { error: `${label} is not valid: a BIC is a 4-letter bank code, the country, then 2 and optionally 3 letters or digits` }),
     ),
     { kind: 'bic', label },
+  );
+}
+
+/** Said next to an ABA routing number field on a form. */
+export const ROUTING_HINT = '9 digits, e.g. 021000021 (on a US cheque, the first number at the bottom left).';
+
+/**
+ * An ABA routing number as typed (spaces and dashes are fine); output its 9 digits. A wrong
+ * check digit is said as such, the usual typing mistake.
+ */
+export function routingNumber(label = 'Routing number') {
+  return described(
+    z.preprocess(
+      (v) => (typeof v === 'string' ? v.replace(/[\s-]+/g, '') : v),
+      z
+        .string({ error: requiredOr(label, 'must be a 9-digit ABA routing number, e.g. 021000021') })
+        .min(1, { error: `${label} is required` })
+        .refine((v) => /^\d{9}$/.test(v), { error: `${label} must be a 9-digit ABA routing number, e.g. 021000021`, abort: true })
+        .refine(isRoutingNumber, { error: `${label} is not a valid ABA routing number: its check digit does not match (is a digit mistyped?)` }),
+    ),
+    { kind: 'text', label, max: 20 },
+  );
+}
+
+/** A US bank account number as typed (spaces are fine): 4 to 17 letters, digits or dashes — what an ACH entry carries. */
+export function accountNumber(label = 'Account number') {
+  return described(
+    z.preprocess(
+      (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v),
+      z
+        .string({ error: requiredOr(label, 'must be 4 to 17 letters or digits') })
+        .min(1, { error: `${label} is required` })
+        .refine((v) => /^[0-9A-Za-z-]{4,17}$/.test(v), { error: `${label} must be 4 to 17 letters or digits` }),
+    ),
+    { kind: 'text', label, max: 40 },
   );
 }

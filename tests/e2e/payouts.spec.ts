@@ -129,13 +129,13 @@ test('a controller batches an approved rebate, downloads the NACHA file, marks i
   const batch = await (await request.get(`/api/v1/payout-batches/${batchId}`, { headers: auth(keys.controller) })).json();
   const statement = [
     'date,amount,currency,payer,reference,bank_reference',
-    `2025-12-17,-${batch.total},USD,ACH origination,PAYOUT ${batchId} HOLDBACK,DEBIT-${tag}`,
+    `2025-12-17,-${batch.total},USD,ACH origination,HOLDBACK PAYOUT R${releaseId}B${batchId},DEBIT-${tag}`,
   ].join('\n');
   await page.goto('/collections');
   const upload = page.getByRole('form', { name: 'Import a bank file' });
   await upload.getByLabel('Bank file').setInputFiles({ name: `statement-${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(statement) });
   await upload.getByRole('button', { name: 'Import bank file' }).click();
-  await expect(page.getByRole('region', { name: 'Import a bank file' }).getByRole('status')).toContainText(`payout batch ${batchId}`);
+  await expect(page.getByRole('region', { name: 'Import a bank file' })).toContainText(`1 outgoing line: 1 payout batch settled (#${batchId} on 2025-12-17, line 2), 0 not matched.`);
   await page.goto(`/payouts/${batchId}`);
   await expect(page.getByRole('group', { name: 'Status' })).toContainText('settled');
   expect(await (await request.get(`/api/v1/releases/${releaseId}`, { headers: auth(keys.controller) })).json()).toMatchObject({ status: 'paid' });

@@ -257,12 +257,19 @@ test.describe('reserve releases through the API', () => {
     });
     expect(bad.status()).toBe(400);
     expect((await bad.json()).error.details).toHaveProperty('routing');
+    // issue 14: the change is a request (202) a second person approves
     const put = await request.put(`/api/v1/clients/${who.client.id}/payout-account`, {
       headers: auth(keys.underwriter),
       data: { holderName: 'InstaPay Payee', routing: '011000015', account: '55550001', accountType: 'checking' },
     });
-    expect(put.status()).toBe(200);
-    expect((await put.json()).payoutAccount).toMatchObject({ account: '••••0001', routing: '011000015' });
+    expect(put.status()).toBe(202);
+    const change = await put.json();
+    expect(change).toMatchObject({ status: 'pending', proposed: { account: '••••0001', routing: '011000015' } });
+    expect((await post(request, keys.approver, `/payout-account-changes/${change.changeId}/approve`, {})).status).toBe(200);
+    expect((await get(request, keys.approver, `/clients/${who.client.id}/payout-account`)).body.payoutAccount).toMatchObject({
+      account: '••••0001',
+      routing: '011000015',
+    });
     // (the NACHA file of a batch, to the byte, is tests/integration/payout-lifecycle.test.ts and payouts.test.ts)
     expect((await get(request, keys.approver, `/releases/${cycle.body.releases[0].id}`)).body).toMatchObject({ status: 'approved', batchId: null });
   });

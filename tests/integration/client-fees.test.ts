@@ -125,7 +125,7 @@ describe('the two fee figures', () => {
 
     // The next release takes the Fees due first: its advice names the offset in the same words and amount.
     const next = await runReleaseCycle(t.database, { asOf: today, clientIds: [client.id] }, team.controller);
-    expect(next.releases).toEqual([expect.objectContaining({ amount: '2866.67', status: 'paid' })]); // B's tranche 3,000.00 less 133.33
+    expect(next.releases).toEqual([expect.objectContaining({ amount: '2866.67', status: 'approved' })]); // B's tranche 3,000.00 less 133.33
     const advice = await loadAdvice(t.database, clientId, Number(next.releases[0]!.id));
     expect(advice.offsets).toEqual([{ label: CLIENT_FEE_WORDS.due, amount: DUE }]);
     const after = (await reserveReport(t.database, clientId, today, clientUser)).balances[0]!;

@@ -5,13 +5,12 @@ import { validateXML } from 'xmllint-wasm';
 import { createDatabase, type Database } from '../../db/client';
 import type { Actor } from '../../lib/auth/actor';
 import { verifyAll } from '../../lib/audit/verify';
-import { setPayoutAccount } from '../../lib/clients/payout-account';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
 import { currentBalances } from '../../lib/ledger';
 import { Big, formatMoney } from '../../lib/money';
 import { batchFile, createBatch, getBatch, markSent, markSettled, returnRelease } from '../../lib/payouts';
 import { approveRelease, getRelease, runReleaseCycle } from '../../lib/releases';
-import { aClient, aDebtor, aFundedInvoice, aTeam, type Team } from '../support/builders';
+import { aClient, aDebtor, aFundedInvoice, aPayoutAccount, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 /*
@@ -74,7 +73,7 @@ const clientBalances = async (clientId: string) =>
   Object.fromEntries((await currentBalances(t.database, { clientId: Number(clientId) })).map((b) => [b.account, formatMoney(b.balance, b.currency)]));
 
 async function withAba(clientId: string, routing = '011000015', account = `1111${clientId.padStart(6, '0')}`) {
-  await tx((x) => setPayoutAccount(x, Number(clientId), { holderName: `Holder ${clientId}`, routing, account }, team.underwriter));
+  await aPayoutAccount(t.database, team, clientId, { holderName: `Holder ${clientId}`, routing, account });
 }
 
 /** A client whose 1,000 × n face invoice was funded and paid: InstaPay releases 7% (70.00 per 1,000), auto-approved. */
@@ -89,8 +88,12 @@ async function approvedRelease(face: string, options: { currency?: string; accou
   expect(cycle.releases).toEqual([expect.objectContaining({ status: 'approved' })]);
   if ((options.account ?? 'aba') === 'aba') await withAba(client.id);
   if (options.account === 'iban') {
-    await t.database
-      .sql`update clients set payout_account = ${JSON.stringify({ holderName: `Kunde ${client.id} GmbH`, routing: '', account: '', accountType: 'checking', iban: 'DE44500105175407324931', bic: 'INGDDEFFXXX' })}::jsonb where id = ${client.id}`;
+    await aPayoutAccount(t.database, team, client.id, {
+      kind: 'iban',
+      holderName: `Kunde ${client.id} GmbH`,
+      iban: 'DE44500105175407324931',
+      bic: 'INGDDEFFXXX',
+    });
   }
   return { client, releaseId: Number(cycle.releases[0]!.id), amount: cycle.releases[0]!.amount };
 }

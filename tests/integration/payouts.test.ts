@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
-import { getPayoutAccount, setPayoutAccount } from '../../lib/clients/payout-account';
+import { getPayoutAccount } from '../../lib/clients/payout-account';
+import { requestPayoutAccountChange } from '../../lib/clients/payout-changes';
+import { achOriginatorFromEnv, loadOriginator } from '../../lib/payouts/originator';
 import { runReleaseCycle } from '../../lib/releases';
 import { batchFile, createBatch } from '../../lib/payouts';
-import { nachaOriginatorFromEnv, payoutsByDateRetired } from '../../lib/releases/payouts';
-import { aClient, aDebtor, aFundedInvoice, aTeam, type Team } from '../support/builders';
+import { payoutsByDateRetired } from '../../lib/releases/payouts';
+import { aClient, aDebtor, aFundedInvoice, aPayoutAccount, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 let t: TestDatabase;
@@ -43,22 +45,26 @@ async function paidRelease(face: string) {
 }
 
 describe('payout accounts and the NACHA file', () => {
-  it('validates and masks the account; only underwriters and admins record it', async () => {
+  it('validates and masks the account; only underwriters and admins request it, someone else approves it', async () => {
     const { client } = await paidRelease('1000.00');
     const id = Number(client.id);
     await expect(
-      t.database.transaction((x) => setPayoutAccount(x, id, { holderName: 'Insta', routing: '021000022', account: '12345678' }, team.underwriter)),
+      t.database.transaction((x) => requestPayoutAccountChange(x, id, { holderName: 'Insta', routing: '021000022', account: '12345678' }, team.underwriter)),
     ).rejects.toMatchObject({
       status: 400,
       details: { routing: expect.stringContaining('ABA routing number') },
     });
     await expect(
-      t.database.transaction((x) => setPayoutAccount(x, id, { holderName: 'Insta', routing: '021000021', account: '12345678' }, team.approver)),
+      t.database.transaction((x) => requestPayoutAccountChange(x, id, { holderName: 'Insta', routing: '021000021', account: '12345678' }, team.approver)),
     ).rejects.toMatchObject({ status: 403 });
-    const saved = await t.database.transaction((x) =>
-      setPayoutAccount(x, id, { holderName: 'InstaPay LLC', routing: '011000015', account: '000123456789', accountType: 'savings' }, team.underwriter),
-    );
-    expect(saved).toMatchObject({ account: '••••6789', masked: 'savings ••••6789 at 011000015' });
+    // issue 14: a request, approved by a second person (tests/integration/payout-account-changes.test.ts tests the four-eyes itself)
+    const saved = await aPayoutAccount(t.database, team, id, {
+      holderName: 'InstaPay LLC',
+      routing: '011000015',
+      account: '000123456789',
+      accountType: 'savings',
+    });
+    expect(saved.proposed).toMatchObject({ account: '••••6789', masked: 'savings ••••6789 at 011000015' });
     expect(await getPayoutAccount(t.database, id, team.approver)).toMatchObject({ holderName: 'InstaPay LLC', account: '••••6789' });
     const [audit] = await t.database.sql<
       { after: { account: string } }[]
@@ -71,9 +77,7 @@ describe('payout accounts and the NACHA file', () => {
     // the first test's release: give its client an account so only this test's clients are missing
     const a = await paidRelease('1000.00'); // 70.00
     const b = await paidRelease('2000.00'); // 140.00
-    await t.database.transaction((x) =>
-      setPayoutAccount(x, Number(a.client.id), { holderName: 'Client A', routing: '011000015', account: '1111222233' }, team.underwriter),
-    );
+    await aPayoutAccount(t.database, team, a.client.id, { holderName: 'Client A', routing: '011000015', account: '1111222233' });
     const missing = await t.database.sql<{ id: string }[]>`select id::text as id from clients where payout_account is null order by id`;
     expect(missing.map((m) => m.id)).toContain(b.client.id);
     await expect(t.database.transaction((x) => createBatch(x, { currency: 'USD', valueDate: '2026-02-02' }, team.controller))).rejects.toMatchObject({
@@ -81,9 +85,7 @@ describe('payout accounts and the NACHA file', () => {
       status: 422,
       details: { clients: missing.map((m) => m.id) },
     });
-    await t.database.transaction((x) =>
-      setPayoutAccount(x, Number(b.client.id), { holderName: 'Client B', routing: '026009593', account: '9999888877' }, team.underwriter),
-    );
+    await aPayoutAccount(t.database, team, b.client.id, { holderName: 'Client B', routing: '026009593', account: '9999888877' });
     // the first test's client (set there, savings ••••6789) is paid too
     const { batch } = await t.database.transaction((x) => createBatch(x, { currency: 'USD', valueDate: '2026-02-02' }, team.controller));
     expect(batch).toMatchObject({ total: '280.00', status: 'open' });
@@ -104,10 +106,22 @@ describe('payout accounts and the NACHA file', () => {
     expect(payoutsByDateRetired()).toMatchObject({ status: 422, code: 'use_payout_batches', message: expect.stringContaining('/api/v1/payout-batches') });
   });
 
-  it('says which bank settings are missing', () => {
-    expect(() => nachaOriginatorFromEnv({})).toThrow('set NACHA_ORIGIN_ROUTING, NACHA_COMPANY_ID, NACHA_COMPANY_NAME');
-    expect(nachaOriginatorFromEnv({ NACHA_ORIGIN_ROUTING: '021000021', NACHA_COMPANY_ID: '1234567890', NACHA_COMPANY_NAME: 'Holdback' })).toMatchObject({
+  it('says which bank settings are missing: Settings → Payout bank, else the environment', async () => {
+    // issue 14: the originator moved from the environment to Settings; the environment still serves until they are filled in
+    expect(achOriginatorFromEnv({})).toBeNull();
+    expect(achOriginatorFromEnv({ NACHA_ORIGIN_ROUTING: '021000021', NACHA_COMPANY_ID: '1234567890', NACHA_COMPANY_NAME: 'Holdback' })).toMatchObject({
       destinationRouting: '021000021',
     });
+    const saved = { ...process.env };
+    try {
+      for (const k of ['NACHA_ORIGIN_ROUTING', 'NACHA_COMPANY_ID', 'NACHA_COMPANY_NAME']) delete process.env[k];
+      await expect(loadOriginator(t.database, 'nacha')).rejects.toMatchObject({
+        code: 'originator_not_configured',
+        status: 422,
+        message: expect.stringContaining('Settings → Payout bank'),
+      });
+    } finally {
+      process.env = saved;
+    }
   });
 });

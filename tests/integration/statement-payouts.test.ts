@@ -2,23 +2,27 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tx } from '../../db/client';
-import { ident, roleNames } from '../../db/roles';
 import { verifyAll } from '../../lib/audit/verify';
 import type { Actor } from '../../lib/auth/actor';
 import { importBankFile } from '../../lib/collections/import';
-import { loadSentBatches } from '../../lib/payouts/statement-match';
+import { applyPayment, receivePayment } from '../../lib/collections/payments';
+import { Big } from '../../lib/money';
+import { batchFile, createBatch, getBatch, markSent } from '../../lib/payouts';
+import { loadSentBatches, statementSettleBatch } from '../../lib/payouts/statement-match';
+import { getRelease, runReleaseCycle } from '../../lib/releases';
 import { pain001File } from '../../lib/releases/pain001';
 import { eurSample } from '../fixtures/pain001-samples';
-import { aTeam, type Team } from '../support/builders';
-import { asOwner, createTestDatabase, type TestDatabase } from '../support/db';
+import { aClient, aDebtor, aFundedInvoice, aTeam, aPayoutAccount, type Team } from '../support/builders';
+import { createTestDatabase, type TestDatabase } from '../support/db';
 import { ROOT } from '../support/run';
 
 /**
  * Issue 14 item 1: an imported bank statement settles the sent payout batches its outgoing lines
- * match. The payout batches themselves (table, markSettled) come with the payout lifecycle; until
- * they are merged, `payoutTables` makes the columns the matcher reads (the lifecycle's shape, so
- * this is a no-op once its migration exists) and the settle command is a stand-in that records
- * its calls and marks the batch settled.
+ * match. The first part reads the matcher through the importer with sent batches written by hand
+ * (amounts and files of a real bank's statement fixture) and a stand-in settle command that
+ * records its calls; the second runs the payout lifecycle itself (lib/payouts) on a database of
+ * its own: approve → batch → NACHA file → sent → the statement's debit settles it → paid, through
+ * the ledger, with audit:verify clean.
  */
 
 const fixture = (name: string) => readFileSync(path.join(ROOT, 'tests', 'fixtures', 'bank', name), 'utf8');
@@ -29,21 +33,6 @@ beforeAll(async () => {
   team = await aTeam(t.database);
 });
 afterAll(async () => t?.drop());
-
-async function payoutTables() {
-  await asOwner(t, async (sql) => {
-    await sql.unsafe(`
-      create table if not exists payout_batches (
-        id bigserial primary key, currency char(3) not null, value_date date not null, status text not null default 'open',
-        total numeric(20,4) not null, format text, file_name text, file_bytes bytea, file_sha256 text,
-        sent_date date, settled_date date, settled_by bigint, created_by_label text not null, created_at timestamptz not null default now());
-      create table if not exists payout_batch_items (
-        id bigserial primary key, batch_id bigint not null references payout_batches(id), release_id bigint not null, client_id bigint not null,
-        amount numeric(20,4) not null, reference text not null, trace_number text, status text not null default 'live');
-      grant select, insert, update on payout_batches, payout_batch_items to ${ident(roleNames().app)};
-      grant usage on sequence payout_batches_id_seq, payout_batch_items_id_seq to ${ident(roleNames().app)};`);
-  });
-}
 
 async function aSentBatch(values: { currency: string; total: string; sentDate: string; file?: { format: string; bytes: Buffer } }): Promise<number> {
   const [row] = await t.admin.sql<{ id: string }[]>`
@@ -72,7 +61,7 @@ const statement = fixture('camt053-001-08-payouts.xml');
 const painOfBatch7 = Buffer.from(pain001File({ ...eurSample, messageId: 'HB-PAYOUT-7-20260212', batch: { ...eurSample.batch, id: 'HB-BATCH-7' } }));
 
 describe('a bank statement settles sent payout batches (issue 14 item 1)', () => {
-  it('before the payout tables exist, the outgoing lines are reported and the credits imported as ever', async () => {
+  it('with no sent batch, the outgoing lines are reported and the credits imported as ever', async () => {
     expect(await t.database.transaction((tx) => loadSentBatches(tx))).toEqual([]);
     const { calls, settleBatch } = fakeSettle();
     const result = await importFile(statement, settleBatch);
@@ -89,7 +78,6 @@ describe('a bank statement settles sent payout batches (issue 14 item 1)', () =>
   });
 
   it('the payout debit settles the batch its pain.001 file named, once, on the booking date, as the importing user', async () => {
-    await payoutTables();
     const batch7 = await aSentBatch({ currency: 'EUR', total: '18420.55', sentDate: '2026-02-12', file: { format: 'pain001', bytes: painOfBatch7 } });
     // same amount, no file: the reference tells them apart
     const other = await aSentBatch({ currency: 'EUR', total: '18420.55', sentDate: '2026-02-12' });
@@ -149,8 +137,90 @@ describe('a bank statement settles sent payout batches (issue 14 item 1)', () =>
     expect(calls).toHaveLength(1);
     expect((await t.database.sql<{ status: string }[]>`select status from payout_batches where id = ${twin}`)[0]!.status).toBe('sent');
   });
+});
 
-  it('leaves every invariant intact', async () => {
-    expect((await verifyAll(t.database.sql)).breaks).toEqual([]);
+describe('through the payout lifecycle: the statement’s debit settles the batch, its releases paid (issue 14 item 1)', () => {
+  const ENV = { NACHA_ORIGIN_ROUTING: '021000021', NACHA_COMPANY_ID: '1234567890', NACHA_COMPANY_NAME: 'Holdback Factors' };
+  const saved: Record<string, string | undefined> = {};
+  let life: TestDatabase;
+  let crew: Team;
+  beforeAll(async () => {
+    for (const [k, v] of Object.entries(ENV)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    life = await createTestDatabase();
+    crew = await aTeam(life.database);
+  });
+  afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await life?.drop();
+  });
+
+  const balance = async (code: 'cash' | 'cash_in_transit') =>
+    (
+      await life.database.sql<{ balance: string }[]>`select balance::text from ledger_accounts where code = ${code} and currency = 'USD' and client_id is null`
+    )[0]?.balance ?? '0';
+
+  it('approve → batch → NACHA → sent → the debit of the statement settles it once; the releases are paid; audit:verify is clean', async () => {
+    const tx = <T>(fn: (x: Tx) => Promise<T>) => life.database.transaction(fn);
+    const releases: string[] = [];
+    for (const face of ['1000.00', '3000.00']) {
+      const client = await aClient(life.database, crew, {
+        agreement: {
+          advanceRate: '0.90',
+          reserveRate: '0.10',
+          fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' },
+          releaseAutoApproveUpTo: '100000.00',
+        },
+      });
+      const debtor = await aDebtor(life.database, crew);
+      const inv = await aFundedInvoice(life.database, crew, { client, debtor, faceValue: face, fundingDate: '2026-01-01' });
+      const p = await tx((x) => receivePayment(x, { amount: face, currency: 'USD', receivedDate: '2026-01-20' }, crew.collections));
+      await tx((x) => applyPayment(x, Number(p.id), { allocations: [{ invoiceId: inv.id, amount: face }] }, crew.collections));
+      await aPayoutAccount(life.database, crew, client.id, {
+        holderName: `Holder ${client.id}`,
+        routing: '011000015',
+        account: `2222${client.id.padStart(6, '0')}`,
+      });
+      const cycle = await runReleaseCycle(life.database, { asOf: '2026-01-30', clientIds: [client.id] }, crew.controller);
+      expect(cycle.releases).toEqual([expect.objectContaining({ status: 'approved' })]);
+      releases.push(String(cycle.releases[0]!.id));
+    }
+    // 70.00 + 210.00 (InstaPay: 7% of face once paid)
+    const { batch } = await tx((x) => createBatch(x, { currency: 'USD', valueDate: '2026-02-02' }, crew.controller));
+    expect(batch.total).toBe('280.00');
+    await tx((x) => batchFile(x, Number(batch.id), 'nacha', crew.controller));
+    await tx((x) => markSent(x, Number(batch.id), { date: '2026-02-02' }, crew.controller));
+    expect(await balance('cash_in_transit')).toBe('-280.0000');
+    const cashBefore = new Big(await balance('cash'));
+
+    // The bank's CSV: the batch's total leaving on 2026-02-03, with a card payment of the same day beside it.
+    const csv = [
+      'date,amount,currency,reference,bank_reference',
+      `2026-02-03,-280.00,USD,ACH ORIGINATION HOLDBACK PAYOUT ${releases.map((r) => `R${r}B${batch.id}`).join(' ')},DEBIT-1`,
+      '2026-02-03,-35.10,USD,CARD PAYMENT,DEBIT-2',
+    ].join('\n');
+    const imported = await life.database.transaction((x) => importBankFile(x, { text: csv }, crew.collections, { settleBatch: statementSettleBatch }));
+    expect(imported.payoutsSettled).toEqual([{ batchId: Number(batch.id), date: '2026-02-03', line: 2 }]);
+    expect(imported.outgoingUnmatched).toEqual([{ line: 3, reason: expect.stringContaining('35.10 USD') }]);
+    const settled = await tx((x) => getBatch(x, Number(batch.id), crew.controller));
+    expect(settled).toMatchObject({ status: 'settled', settledDate: '2026-02-03' });
+    for (const id of releases) expect((await tx((x) => getRelease(x, Number(id), crew.controller))).status).toBe('paid');
+    expect(await balance('cash_in_transit')).toBe('0.0000');
+    expect(new Big(await balance('cash')).minus(cashBefore).toFixed(2)).toBe('-280.00');
+    // settled as the bank's confirmation, naming who imported the statement
+    const [audit] = await life.database.sql<{ actor: string }[]>`
+      select actor from audit_events where action = 'payout.batch_settled' order by id desc limit 1`;
+    expect(audit!.actor).toBe(`bank-statement (${crew.collections.label})`);
+
+    // The same statement again: nothing is settled or posted twice.
+    const again = await life.database.transaction((x) => importBankFile(x, { text: csv }, crew.collections, { settleBatch: statementSettleBatch }));
+    expect(again.payoutsSettled).toEqual([]);
+    expect(await balance('cash_in_transit')).toBe('0.0000');
+    expect((await verifyAll(life.database.sql)).breaks).toEqual([]);
   });
 });

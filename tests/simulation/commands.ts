@@ -12,9 +12,9 @@ import { approveDebtorMerge, rejectDebtorMerge, requestDebtorMerge } from '../..
 import { foldRollups } from '../../lib/reports/rollups';
 import { Big, ZERO } from '../../lib/money';
 import { batchFile, createBatch, markSent, markSettled, returnRelease } from '../../lib/payouts';
-import { setPayoutAccount } from '../../lib/clients/payout-account';
+import { approvePayoutAccountChange, requestPayoutAccountChange } from '../../lib/clients/payout-changes';
 import type { Prng } from './prng';
-import { SIM_PAYOUT_ACCOUNT, addCash, debtorName, survivor, type SimClient, type SimInvoice, type SimMerge, type World } from './world';
+import { SIM_PAYOUT_ACCOUNT, SIM_PAYOUT_ACCOUNT_2, addCash, debtorName, survivor, type SimClient, type SimInvoice, type SimMerge, type World } from './world';
 
 /**
  * The commands a factor's people and jobs issue, drawn at random: fund, accrue, pay (in full,
@@ -725,12 +725,37 @@ function payoutReturn(rng: Prng, world: World): Command | null {
   };
 }
 
+/**
+ * Issue 14 item 4: the client's payout account changed — requested by the underwriter, approved by
+ * an approver (a second person) in another transaction, maybe after other commands ran (a batch
+ * created meanwhile leaves the client's releases out while the change waits). The approval clears
+ * a return's flag. A second request while one waits, or the account already on file, is refused.
+ */
 function payoutAccountAgain(rng: Prng, world: World): Command {
   const client = rng.pick(world.clients);
+  const account = rng.pick([SIM_PAYOUT_ACCOUNT, SIM_PAYOUT_ACCOUNT_2]);
+  const approveNow = rng.int(0, 2) > 0;
   return {
-    label: `set ${client.name}'s payout account again (clears a return's flag)`,
+    label: `request ${client.name}'s payout account ••••${account.account.slice(-4)}${approveNow ? ' and approve it' : ' (left waiting)'}`,
     run: (database, w) =>
-      attempt(async () => void (await database.transaction((tx) => setPayoutAccount(tx, client.id, SIM_PAYOUT_ACCOUNT, w.team.underwriter)))),
+      attempt(async () => {
+        const { changeId } = await database.transaction((tx) => requestPayoutAccountChange(tx, client.id, account, w.team.underwriter));
+        if (approveNow) await database.transaction((tx) => approvePayoutAccountChange(tx, Number(changeId), rng.pick(w.team.approvers)));
+      }),
+  };
+}
+
+/** Issue 14 item 4: a payout account change left waiting is approved (or refused, when none waits). */
+function approvePendingPayoutChange(rng: Prng, world: World): Command {
+  const client = rng.pick(world.clients);
+  return {
+    label: `approve ${client.name}'s waiting payout account change`,
+    run: (database, w) =>
+      attempt(async () => {
+        const [pending] = await database.sql<{ id: string }[]>`select id from payout_account_changes where client_id = ${client.id} and status = 'pending'`;
+        if (!pending) return;
+        await database.transaction((tx) => approvePayoutAccountChange(tx, Number(pending.id), rng.pick(w.team.approvers)));
+      }),
   };
 }
 
@@ -809,7 +834,8 @@ export const WEIGHTS = {
   payoutSent: 6,
   payoutSettled: 5,
   payoutReturn: 4,
-  payoutAccountAgain: 1,
+  payoutAccountAgain: 2,
+  approvePendingPayoutChange: 1,
 };
 
 const BUILDERS: Record<keyof typeof WEIGHTS, (rng: Prng, world: World) => Command | null> = {
@@ -836,6 +862,7 @@ const BUILDERS: Record<keyof typeof WEIGHTS, (rng: Prng, world: World) => Comman
   payoutSettled,
   payoutReturn,
   payoutAccountAgain,
+  approvePendingPayoutChange,
 };
 
 /** The next command, drawn from what the world allows (a kind with nothing to act on is redrawn). */

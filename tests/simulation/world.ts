@@ -2,7 +2,7 @@ import type { Database } from '../../db/client';
 import type { AgreementTermsInput } from '../../lib/agreements/terms';
 import type { Actor } from '../../lib/auth/actor';
 import { type Big, ZERO } from '../../lib/money';
-import { setPayoutAccount } from '../../lib/clients/payout-account';
+import { approvePayoutAccountChange, requestPayoutAccountChange } from '../../lib/clients/payout-changes';
 import { aClient, aDebtor, aUser } from '../support/builders';
 import type { Prng } from './prng';
 
@@ -31,6 +31,8 @@ export async function createTeam(database: Database): Promise<Team> {
 
 /** Every simulated client's payout account (an ABA account: the NACHA and CSV files both take it). */
 export const SIM_PAYOUT_ACCOUNT = { holderName: 'Simulated client', routing: '011000015', account: '123456789' };
+/** The account a client changes to and back (issue 14: a change is a request a second person approves; the same account again is refused). */
+export const SIM_PAYOUT_ACCOUNT_2 = { holderName: 'Simulated client', routing: '026009593', account: '987654321' };
 
 /** The factor's bank for the NACHA payout file (lib/payouts/originator.ts reads the environment), unless one is set. */
 export function simulationOriginator(env: Record<string, string | undefined> = process.env): void {
@@ -170,7 +172,8 @@ export async function createWorld(
     const terms = PROFILES[profile]!;
     const client = await aClient(database, team, { agreement: terms, effectiveFrom: '2025-01-01' });
     // issue 14: a payout account, so its approved releases can join payout batches
-    await database.transaction((tx) => setPayoutAccount(tx, Number(client.id), SIM_PAYOUT_ACCOUNT, team.underwriter));
+    const { changeId } = await database.transaction((tx) => requestPayoutAccountChange(tx, Number(client.id), SIM_PAYOUT_ACCOUNT, team.underwriter));
+    await database.transaction((tx) => approvePayoutAccountChange(tx, Number(changeId), team.approvers[0]!));
     clients.push({ name: `C${i + 1}`, id: Number(client.id), currency: client.currency, profile, model: (terms as { model?: string }).model ?? 'recourse' });
   }
   // Three debtors (by default): merges can chain (B into A, then A into C) and a merged debtor leaves two to fund.

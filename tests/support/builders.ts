@@ -4,6 +4,7 @@ import type { AgreementTermsInput } from '../../lib/agreements/terms';
 import { systemActor, type Actor } from '../../lib/auth/actor';
 import type { Role } from '../../lib/auth/roles';
 import { createClient, type ClientView } from '../../lib/clients';
+import { approvePayoutAccountChange, requestPayoutAccountChange } from '../../lib/clients/payout-changes';
 import { createDebtor, type DebtorView } from '../../lib/debtors';
 import { fundBatch } from '../../lib/funding';
 import { createInvoice, verifyInvoice, type InvoiceView } from '../../lib/invoices';
@@ -42,6 +43,21 @@ export async function aTeam(database: Database): Promise<Team> {
     collections: await aUser(database, 'collections'),
     admin: await aUser(database, 'admin'),
   };
+}
+
+/**
+ * Issue 14: a client's payout account as people record it — requested by one person (the
+ * underwriter) and approved by another (the approver), each in its own transaction. Answers the
+ * approved change (masked).
+ */
+export async function aPayoutAccount(
+  database: Database,
+  team: Pick<Team, 'underwriter' | 'approver'>,
+  clientId: number | string,
+  account: Record<string, unknown>,
+) {
+  const { changeId } = await database.transaction((tx) => requestPayoutAccountChange(tx, Number(clientId), account, team.underwriter));
+  return database.transaction((tx) => approvePayoutAccountChange(tx, Number(changeId), team.approver));
 }
 
 export async function aClient(

@@ -13,7 +13,9 @@ import { requireSection } from '@/lib/auth/session';
 import { keysetPage, readListRequest } from '@/lib/lists/keyset';
 import { pendingReleaseCurrencies, releaseList } from '@/lib/releases/list';
 import { agreementRefusal, fundingBatchRefusal, releaseMakers, releaseRefusal, requestMakers } from '@/lib/reports/makers';
+import { listPayoutAccountChanges, payoutChangeRefusal } from '@/lib/clients/payout-changes';
 import { ReleaseQueue } from '../releases/forms';
+import { PayoutChangeDecision } from '../clients/[id]/payout';
 import { DecisionForm } from './decision-form';
 
 export const metadata: Metadata = { title: 'Approvals' };
@@ -26,6 +28,7 @@ const KIND_LABELS: Record<string, string> = {
   release: 'Release',
   adjustment: 'Adjustment',
   debtor_merge: 'Debtor merge',
+  payout_account_change: 'Payout account change',
 };
 
 /** What this queue decides, and the permission each needs; client activations are reviewed on the client page. */
@@ -55,6 +58,10 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
   const [pending, decided] = await Promise.all([listApprovals(db, { status: 'pending', kind: filter }), listApprovals(db, { kind: filter, limit: 50 })]);
   const canDecideReleases = can(actor, 'release.approve');
   const showReleases = !filter || filter === 'release';
+  // Issue 14: payout account changes wait beside releases (their client's releases wait with them).
+  const showPayoutChanges = !filter || filter === ('payout_account_change' as ApprovalKind);
+  const canDecidePayoutChanges = can(actor, 'client.payout_account_approve');
+  const payoutChanges = showPayoutChanges ? await listPayoutAccountChanges(db, { status: 'pending' }) : [];
   // Issue 13: the releases waiting, oldest first, a page at a time (keyset); the form's "client" is a part of the client's name.
   const queue = releaseList(db.sql, actor, { pendingOnly: true });
   const { request, error } = readListRequest(queue.def, { ...params, clientName: client });
@@ -165,6 +172,39 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
             </div>
           ) : null}
         </section>
+      ) : null}
+      {showPayoutChanges ? (
+        <DataTable
+          caption="Payout account changes to approve"
+          csvName="payout-account-changes-pending.csv"
+          rowKey={(c) => c.id}
+          rows={payoutChanges}
+          empty="No payout account change waits."
+          columns={[
+            {
+              header: 'Client',
+              value: (c) => c.clientName,
+              render: (c) => (
+                <Link className="text-brand-700 underline" href={`/clients/${c.clientId}`}>
+                  {c.clientName}
+                </Link>
+              ),
+            },
+            { header: 'New account', value: (c) => `${c.proposed.holderName}, ${c.proposed.masked}` },
+            { header: 'Replaces', value: (c) => (c.current ? `${c.current.holderName}, ${c.current.masked}` : 'none recorded') },
+            { header: 'Requested by', value: (c) => `${c.requestedBy} ${c.requestedAt}` },
+            {
+              header: 'Decision',
+              value: () => '',
+              render: (c) => {
+                if (!canDecidePayoutChanges) return <span className="text-sm text-slate-500">Underwriters, approvers and controllers decide</span>;
+                const why = payoutChangeRefusal(actor, c.requestedById);
+                if (why) return <span className="text-sm text-amber-800">{why}</span>;
+                return <PayoutChangeDecision changeId={c.id} label={`payout account change ${c.id} of ${c.clientName}`} />;
+              },
+            },
+          ]}
+        />
       ) : null}
       <DataTable
         caption="Waiting for approval"

@@ -3,12 +3,20 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDatabase } from '@/db/client';
-import { afterStatements } from '@/jobs/after-commit';
+import { afterPayoutAccountChange, afterStatements } from '@/jobs/after-commit';
+import { askToConfirm } from '@/app/_components/confirm';
 import { agreementFormSchema } from '@/lib/agreements/form';
 import { createClient } from '@/lib/clients';
 import { setContactPreferences } from '@/lib/clients/contacts';
 import { KYB_ITEMS, proposeAgreementChange, reviewClient, setClientStatus, setKybItem, submitForReview } from '@/lib/clients/onboarding';
-import { payoutAccountSchema, setPayoutAccount } from '@/lib/clients/payout-account';
+import { payoutAccountFormSchema } from '@/lib/clients/payout-account';
+import {
+  approvePayoutAccountChange,
+  cancelPayoutAccountChange,
+  getPayoutAccountChange,
+  rejectPayoutAccountChange,
+  requestPayoutAccountChange,
+} from '@/lib/clients/payout-changes';
 import { recordNoa } from '@/lib/debtors';
 import { formAction } from '@/lib/http/form-action';
 import { displayMoney } from '@/lib/money';
@@ -159,14 +167,66 @@ export const setContactPreferencesAction = formAction(
   },
 );
 
-/** The bank account rebates are paid to (the NACHA payout file's receiving account). */
-export const setPayoutAccountAction = formAction('client.payout_account', payoutAccountSchema.extend({ clientId }), async ({ tx, input, actor }) => {
-  const saved = await setPayoutAccount(
-    tx,
-    input.clientId,
-    { holderName: input.holderName, routing: input.routing, account: input.account, accountType: input.accountType },
-    actor,
-  );
+/**
+ * Issue 14: asks for a change of the bank account rebates are paid to; it takes effect when
+ * someone else approves it (lib/clients/payout-changes.ts).
+ */
+export const requestPayoutAccountChangeAction = formAction('client.payout_account', payoutAccountFormSchema, async ({ tx, input, actor }) => {
+  const change = await requestPayoutAccountChange(tx, input.clientId, input.account, actor);
   revalidateClient(input.clientId);
-  return { message: `Rebates will be paid to ${saved.masked}.` };
+  revalidatePath('/approvals');
+  return {
+    message: `Change requested: rebates will be paid to ${change.proposed.masked} once someone else approves it. Until then this client's releases wait.`,
+  };
 });
+
+const payoutDecisionSchema = z
+  .object({
+    changeId: id('Payout account change'),
+    decision: choice('Decision', ['approve', 'reject'], { approve: 'Approve', reject: 'Reject' }),
+    reason: optional(text('Reason', { max: 2000 })),
+    confirmed: optional(text('Confirmation', { max: 400 })),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision === 'reject' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Reason is required to reject' });
+  });
+
+/**
+ * A payout account change someone else requested: Approve first asks "Pay Acme Freight's rebates
+ * to checking ••••6789 at 011000015 (Acme Freight LLC) from now on?"; Reject needs a reason. The
+ * lib command refuses the requester (maker ≠ checker).
+ */
+export const decidePayoutAccountChangeAction = formAction('client.payout_account_approve', payoutDecisionSchema, async ({ tx, input, actor, after }) => {
+  if (input.decision === 'reject') {
+    const rejected = await rejectPayoutAccountChange(tx, input.changeId, { reason: input.reason }, actor);
+    revalidateClient(Number(rejected.clientId));
+    revalidatePath('/approvals');
+    return { message: `Payout account change ${rejected.id} rejected: ${rejected.clientName}'s account stays as it was.` };
+  }
+  const change = await getPayoutAccountChange(tx, input.changeId);
+  const token = `${change.id}:${change.proposed.masked}`;
+  if (input.confirmed === undefined || input.confirmed !== token) {
+    return askToConfirm(
+      `Pay ${change.clientName}'s rebates to ${change.proposed.masked} (${change.proposed.holderName}) from now on? Its contacts will be emailed that the account changed.`,
+      token,
+      'Approve account change',
+    );
+  }
+  const approved = await approvePayoutAccountChange(tx, input.changeId, actor);
+  after('sending the emails now', afterPayoutAccountChange);
+  revalidateClient(Number(approved.clientId));
+  revalidatePath('/approvals');
+  return { message: `Approved: ${approved.clientName}'s rebates are paid to ${approved.proposed.masked}; its contacts are emailed.` };
+});
+
+/** Withdraws a payout account change that waits (typed wrong, asked for by mistake). */
+export const cancelPayoutAccountChangeAction = formAction(
+  'client.payout_account',
+  z.object({ changeId: id('Payout account change') }),
+  async ({ tx, input, actor }) => {
+    const cancelled = await cancelPayoutAccountChange(tx, input.changeId, {}, actor);
+    revalidateClient(Number(cancelled.clientId));
+    revalidatePath('/approvals');
+    return { message: `Request withdrawn: ${cancelled.clientName}'s payout account stays as it was.` };
+  },
+);

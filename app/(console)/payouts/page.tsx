@@ -49,9 +49,9 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
           { header: 'Releases', value: (w) => String(w.releases), align: 'right' },
           { header: 'Total', value: (w) => `${w.total} ${w.currency}`, render: (w) => displayMoney(w.total, w.currency), align: 'right' },
           {
-            header: 'Held: payout account flagged',
+            header: 'Held: payout account flagged or changing',
             value: (w) => String(w.flagged),
-            render: (w) => (w.flagged > 0 ? `${w.flagged} (set the client's payout account again)` : '0'),
+            render: (w) => (w.flagged > 0 ? `${w.flagged} (the payout account was returned or a change waits for approval)` : '0'),
             align: 'right',
           },
         ]}

@@ -134,9 +134,21 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="font-semibold">Payouts to the bank</h2>
           <p className="mt-2 text-sm text-slate-600">
-            Approved releases are paid through payout batches, one per currency and value date: create the batch, download its file once (NACHA, pain.001 or CSV
-            — it is then frozen), mark it sent, then settled when the bank confirms (API: <code>/api/v1/payout-batches</code>).
+            Approved releases are paid through payout batches, one per currency and value date: create the batch, generate its file once (NACHA, pain.001 or CSV
+            — it is then frozen), mark it sent, then settled when the bank confirms.{' '}
+            <Link href="/payouts" className="text-brand-700 underline">
+              Payouts →
+            </Link>
           </p>
+          {can(actor, 'payout_bank.read') ? (
+            <p className="mt-1 text-sm text-slate-600">
+              The factor&apos;s own bank on the files:{' '}
+              <Link href="/settings/payout-bank" className="text-brand-700 underline">
+                Settings → Payout bank
+              </Link>
+              .
+            </p>
+          ) : null}
         </section>
       ) : null}
     </div>

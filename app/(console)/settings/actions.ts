@@ -7,7 +7,9 @@ import { DomainError } from '@/lib/errors';
 import { formAction } from '@/lib/http/form-action';
 import { groupedMoney } from '@/lib/money';
 import { appUrl, queueEmail, retryEmail, sendTestEmail, testEmailSchema } from '@/lib/notifications';
+import { achOriginatorSchema, sepaDebtorSchema, updateAchOriginator, updateSepaDebtor } from '@/lib/payouts/originator';
 import { RELEASE_MODES, updateReleasePolicy, validateRiskSchedule } from '@/lib/settings';
+import { maskAccount } from '@/lib/validation/bank';
 import { createApiKey, createUser, createUserSchema, setUserDisabled } from '@/lib/users';
 import { inviteClientUser, inviteSchema } from '@/lib/users/invite';
 import { checkbox, choice, days, formMoney, formRate, id, optional, text, wholeNumber } from '@/lib/validation/fields';
@@ -140,4 +142,20 @@ export const inviteClientUserAction = formAction('user.manage', inviteSchema, as
   after(SENDING, kickOutbox);
   revalidatePath('/settings');
   return { message: `Invited ${user.email}: the set-password link is on its way (valid until ${expires}).` };
+});
+
+/** Issue 14: the factor's ACH originator for NACHA payout files (Settings → Payout bank). */
+export const saveAchOriginatorAction = formAction('settings.edit', achOriginatorSchema, async ({ tx, input, actor }) => {
+  const saved = await updateAchOriginator(tx, input, actor);
+  revalidatePath('/settings');
+  revalidatePath('/settings/payout-bank');
+  return { message: `ACH originator saved: ${saved.companyName}, routing number ${saved.originRouting}. NACHA files use it from now on.` };
+});
+
+/** Issue 14: the factor's own IBAN account for pain.001 (SEPA) payout files. */
+export const saveSepaDebtorAction = formAction('settings.edit', sepaDebtorSchema, async ({ tx, input, actor }) => {
+  const saved = await updateSepaDebtor(tx, input, actor);
+  revalidatePath('/settings');
+  revalidatePath('/settings/payout-bank');
+  return { message: `SEPA account saved: ${saved.name}, ${maskAccount(saved.iban)}. pain.001 files use it from now on.` };
 });

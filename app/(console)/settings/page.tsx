@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { DataTable } from '@/app/_components/data-table';
 import { toQuery, withQuery } from '@/app/_components/list/list-href';
 import { FilterInput, FilterSelect, ListFilters, ListView } from '@/app/_components/list/list-view';
@@ -10,6 +11,7 @@ import { ROLE_LABELS } from '@/lib/auth/roles';
 import { listPageOf } from '@/lib/lists/respond';
 import { OUTBOX_KINDS, OUTBOX_KIND_LABELS, OUTBOX_STATUSES, outboxList } from '@/lib/notifications/outbox-list';
 import { createTransport } from '@/lib/notifications/transport';
+import { payoutBankSettings } from '@/lib/payouts/originator';
 import { releasePolicySettings } from '@/lib/settings';
 import { listUsers } from '@/lib/users';
 import { CreateUserForm, InviteClientUserForm, ReleasePolicyForm, RetryEmailButton, TestEmailForm, UserActions } from './forms';
@@ -25,13 +27,18 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const canManageUsers = can(actor, 'user.manage');
   const canManageOutbox = can(actor, 'outbox.manage');
   const db = getDatabase();
-  const [users, outbox, policy] = await Promise.all([listUsers(db), listPageOf(db.sql, outboxList(db.sql), params), releasePolicySettings(db)]);
+  const [users, outbox, policy, bank] = await Promise.all([
+    listUsers(db),
+    listPageOf(db.sql, outboxList(db.sql), params),
+    releasePolicySettings(db),
+    payoutBankSettings(db, actor),
+  ]);
   const mailVia = process.env.SMTP_URL ? `SMTP (${new URL(process.env.SMTP_URL).host})` : createTransport(null).describe;
   return (
     <div>
       <PageHeader
         title="Settings"
-        subtitle={canEdit ? 'Users, API keys, release policy and outgoing mail' : 'Read only: your role sees settings but cannot change them'}
+        subtitle={canEdit ? 'Users, API keys, release policy, payout bank and outgoing mail' : 'Read only: your role sees settings but cannot change them'}
       />
       {canManageUsers ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
@@ -81,6 +88,23 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         <div className="mt-3">
           <ReleasePolicyForm threshold={policy.controllerThreshold} tiers={policy.riskSchedule} canEdit={canEdit} />
         </div>
+      </section>
+      <section aria-labelledby="payout-bank-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="payout-bank-heading" className="font-semibold">
+          Payout bank
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">
+          ACH originator:{' '}
+          {bank.ach
+            ? `${bank.ach.companyName}, routing number ${bank.ach.originRouting}${bank.ach.source === 'environment' ? ' (from the environment)' : ''}`
+            : 'not filled in'}
+          . SEPA account: {bank.sepa ? `${bank.sepa.name}, ${bank.sepa.iban}` : 'not filled in'}.
+        </p>
+        <p className="mt-2">
+          <Link href="/settings/payout-bank" className="text-sm text-brand-700 underline">
+            {canEdit ? 'Edit the payout bank' : 'See the payout bank'}
+          </Link>
+        </p>
       </section>
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Outgoing mail</h2>

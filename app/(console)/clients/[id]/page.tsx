@@ -25,8 +25,10 @@ import { clientActivationRefusal, clientMakers } from '@/lib/reports/makers';
 import { listStatements, previousMonth } from '@/lib/statements';
 import { AgreementChangeForm, NoaForm } from './forms';
 import { KybChecklist, LifecycleActions } from './onboarding';
-import { ContactPreferencesForm, GenerateStatementForm, PayoutAccountForm } from './statements';
+import { ContactPreferencesForm, GenerateStatementForm } from './statements';
+import { PayoutAccountForm, PayoutChangeDecision, WithdrawPayoutChange } from './payout';
 import { getPayoutAccount } from '@/lib/clients/payout-account';
+import { payoutChangeRefusal, pendingPayoutAccountChange } from '@/lib/clients/payout-changes';
 import { statementDrift } from '@/lib/statements/drift';
 
 export const metadata: Metadata = { title: 'Client' };
@@ -57,6 +59,7 @@ export default async function ClientPage({
   const canRecordNoa = can(actor, 'debtor.edit');
   const canIssueStatements = can(actor, 'statement.issue');
   const canSetPayoutAccount = can(actor, 'client.payout_account');
+  const canDecidePayoutChange = can(actor, 'client.payout_account_approve');
   const canSetContacts = can(actor, 'client.contacts');
   const today = todayIn();
   const lastMonth = previousMonth(today);
@@ -64,7 +67,7 @@ export default async function ClientPage({
   // invoices a page at a time (keyset), the reserve's latest movements counted back from its kept
   // balance, the statements' drift over the lines since the oldest one shown.
   const invoiceRequest = readListRequest(CLIENT_INVOICES_LIST, query, { defaultLimit: COMPACT_LIMIT });
-  const [versions, invoices, balances, movements, noas, statements, payoutAccount, fees] = await Promise.all([
+  const [versions, invoices, balances, movements, noas, statements, payoutAccount, fees, payoutChange] = await Promise.all([
     agreementVersions(db, Number(id), actor),
     keysetPage(db.sql, CLIENT_INVOICES_LIST, invoiceRequest.request, clientInvoicesQuery(db.sql, Number(id), invoiceRequest.request), partyInvoice),
     currentBalances(db, { clientId: Number(id) }),
@@ -73,7 +76,10 @@ export default async function ClientPage({
     listStatements(db, Number(id), actor, { limit: STATEMENTS_SHOWN }),
     getPayoutAccount(db, Number(id), actor),
     clientFeeFigures(db, Number(id), actor, today),
+    pendingPayoutAccountChange(db, Number(id), actor),
   ]);
+  // Issue 14: the requester of a payout account change reads why they may not decide it.
+  const payoutChangeBlocked = payoutChange ? payoutChangeRefusal(actor, payoutChange.requestedById) : null;
   const drift = await statementDrift(db, Number(id), statements);
   // SPEC 2: whoever entered or submitted the client never activates it — they read why instead.
   const reviewRefusal =
@@ -358,13 +364,46 @@ export default async function ClientPage({
         <p className="mt-1 text-sm text-slate-600">
           {payoutAccount
             ? `Rebates are paid to ${payoutAccount.holderName}, ${payoutAccount.masked}.`
-            : 'None recorded: this client cannot be in a NACHA payout file yet.'}
+            : 'None recorded: this client cannot be in a payout file yet.'}
         </p>
+        {payoutChange ? (
+          <div
+            role="region"
+            aria-label="Payout account change pending approval"
+            className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950"
+          >
+            <p className="font-medium">Payout account change pending approval</p>
+            <p className="mt-1">
+              Requested by {payoutChange.requestedBy} on {payoutChange.requestedAt} UTC: pay rebates to {payoutChange.proposed.holderName},{' '}
+              {payoutChange.proposed.masked}.
+            </p>
+            <p className="mt-1">Until someone other than the requester approves or rejects it, this client&apos;s releases wait and are not paid.</p>
+            <div className="mt-3">
+              {canDecidePayoutChange && !payoutChangeBlocked ? (
+                <PayoutChangeDecision changeId={payoutChange.id} label={`payout account change ${payoutChange.id}`} />
+              ) : payoutChangeBlocked ? (
+                <p className="text-amber-900">{payoutChangeBlocked}.</p>
+              ) : (
+                <p className="text-slate-600">Underwriters, approvers and controllers other than the requester decide it.</p>
+              )}
+              {canSetPayoutAccount ? <WithdrawPayoutChange changeId={payoutChange.id} /> : null}
+            </div>
+          </div>
+        ) : null}
         {canSetPayoutAccount ? (
           <div className="mt-3">
+            {/* kept mounted while a change waits, so the requester still reads what their request answered */}
             <PayoutAccountForm
               clientId={client.id}
-              current={payoutAccount ? { holderName: payoutAccount.holderName, routing: payoutAccount.routing, accountType: payoutAccount.accountType } : null}
+              currency={client.currency}
+              waiting={payoutChange !== null}
+              current={
+                payoutAccount
+                  ? payoutAccount.kind === 'iban'
+                    ? { kind: 'iban', holderName: payoutAccount.holderName, bic: payoutAccount.bic }
+                    : { kind: 'aba', holderName: payoutAccount.holderName, routing: payoutAccount.routing, accountType: payoutAccount.accountType }
+                  : null
+              }
             />
           </div>
         ) : null}

@@ -2,8 +2,8 @@
 
 import { useActionState } from 'react';
 import { initialActionState, type ActionState } from '@/lib/http/action-state';
-import { generateStatementAction, setContactPreferencesAction, setPayoutAccountAction } from '../actions';
-import { CheckboxInput, Feedback, SelectInput, TextInput, primaryButton, secondaryButton, submitWith } from '../form-kit';
+import { generateStatementAction, setContactPreferencesAction } from '../actions';
+import { CheckboxInput, Feedback, TextInput, primaryButton, secondaryButton, submitWith } from '../form-kit';
 
 const PERIOD_PLACED = new Set(['from', 'to']);
 
@@ -50,44 +50,6 @@ export function ContactPreferencesForm({
       </button>
       <div className="w-full">
         <Feedback state={state} placed={new Set(['notifyStatements', 'notifyRebates'])} />
-      </div>
-    </form>
-  );
-}
-
-const PAYOUT_PLACED = new Set(['holderName', 'routing', 'account', 'accountType']);
-
-/** The client's payout bank account for the NACHA file (underwriters and admins). */
-export function PayoutAccountForm({ clientId, current }: { clientId: string; current: { holderName: string; routing: string; accountType: string } | null }) {
-  const [state, dispatch, pending] = useActionState<ActionState, FormData>(setPayoutAccountAction, initialActionState);
-  return (
-    <form onSubmit={submitWith(dispatch)} aria-label="Payout bank account" className="grid gap-3 sm:grid-cols-4">
-      <input type="hidden" name="clientId" value={clientId} />
-      <TextInput state={state} name="holderName" label="Account holder" required fallback={current?.holderName ?? ''} />
-      <TextInput state={state} name="routing" label="Routing number (ABA)" required inputMode="numeric" fallback={current?.routing ?? ''} />
-      <TextInput
-        state={state}
-        name="account"
-        label="Account number"
-        required
-        autoComplete="off"
-        hint={current ? 'Enter it again to change the account' : undefined}
-      />
-      <SelectInput
-        state={state}
-        name="accountType"
-        label="Account type"
-        fallback={current?.accountType ?? 'checking'}
-        options={[
-          ['checking', 'checking'],
-          ['savings', 'savings'],
-        ]}
-      />
-      <div className="sm:col-span-4">
-        <button type="submit" disabled={pending} className={primaryButton}>
-          Save payout account
-        </button>
-        <Feedback state={state} placed={PAYOUT_PLACED} />
       </div>
     </form>
   );
