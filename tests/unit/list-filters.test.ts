@@ -71,7 +71,7 @@ describe('list definitions', () => {
 
   it('name the choices of a choice filter in words', () => {
     expect(refusal(releaseListDefinition, { status: 'open' })).toEqual({
-      status: 'Status must be one of: pending approval, approved, paid, rejected, nothing due',
+      status: 'Status must be one of: pending approval, approved, in batch, sent, paid, returned, rejected, nothing due',
     });
     expect(refusal(outboxListDefinition, { template: 'spam' }).template).toMatch(/^Kind must be one of: rebate advice, statement ready/);
     expect(refusal(alertListDefinition, { level: 'high' })).toEqual({ level: 'Level must be one of: near the limit, over the limit' });
