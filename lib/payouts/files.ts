@@ -57,9 +57,10 @@ function clientsRefused(code: string, what: string, rows: ItemRow[]): DomainErro
  *   nacha   — USD, every client an ABA account: one CCD batch; each item keeps its trace number;
  *   pain001 — ISO 20022 credit transfer, every client an IBAN account (EUR: SEPA);
  *   csv     — the bank details a bank upload needs (holder, routing/account or IBAN/BIC, amount, reference).
- * Generating needs `payout.batch`; reading a generated file `payout.download`.
+ * Generating needs `payout.batch`; reading a generated file `payout.download`. `generate: false`
+ * only reads (the console's download link: a link followed in a browser never freezes a batch).
  */
-export async function batchFile(tx: Tx, batchId: number, format: FileFormat, actor: Actor): Promise<BatchFile> {
+export async function batchFile(tx: Tx, batchId: number, format: FileFormat, actor: Actor, options: { generate?: boolean } = {}): Promise<BatchFile> {
   requirePermission(actor, 'payout.download');
   const batch = await lockBatch(tx, batchId);
   if (batch.file_bytes !== null) {
@@ -70,6 +71,12 @@ export async function batchFile(tx: Tx, batchId: number, format: FileFormat, act
     }
     const bytes = new Uint8Array(batch.file_bytes);
     return { format, fileName: batch.file_name!, contentType: CONTENT_TYPES[format], bytes, sha256: batch.file_sha256!, generated: false };
+  }
+  if (options.generate === false) {
+    throw conflict(
+      'file_not_generated',
+      `Payout batch ${batchId} has no file yet: generate it on the batch's page (Payouts → batch ${batchId}), which asks first`,
+    );
   }
   requirePermission(actor, 'payout.batch');
   const items = await tx.sql<ItemRow[]>`

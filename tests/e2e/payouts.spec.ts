@@ -11,7 +11,7 @@ import { apiKeyFor, cli, signIn, signInAs } from './helpers';
  * Dates are 2025's: a batch for a value date takes releases approved as of that date or before,
  * so releases other test files approve (2026) never join this batch, nor this one theirs.
  */
-let keys: { underwriter: string; funding: string; collections: string; controller: string; approver: string; admin: string };
+let keys: { underwriter: string; funding: string; collections: string; controller: string; approver: string };
 test.beforeAll(() => {
   keys = {
     underwriter: apiKeyFor('uw-payouts@ui.test', 'underwriter'),
@@ -19,7 +19,6 @@ test.beforeAll(() => {
     collections: apiKeyFor('collector-payouts@ui.test', 'collections'),
     controller: apiKeyFor('controller-payouts@ui.test', 'controller'),
     approver: apiKeyFor('approver-payouts@ui.test', 'approver'),
-    admin: apiKeyFor('admin-payouts@ui.test', 'admin'),
   };
 });
 
@@ -46,7 +45,7 @@ async function approvedRelease(request: APIRequestContext, tag: string) {
     accountType: 'checking',
     holderName: `Payout Client ${tag}`,
   });
-  if (change.changeId) await call(request, keys.admin, 'post', `/payout-account-changes/${change.changeId}/approve`, {});
+  await call(request, keys.approver, 'post', `/payout-account-changes/${change.changeId}/approve`, {});
   const debtor = await call(request, keys.underwriter, 'post', '/debtors', { name: `Payout Debtor ${tag}`, creditLimit: '100000.00' });
   const invoice = await call(request, keys.funding, 'post', '/invoices', {
     clientId: client.id,
@@ -64,7 +63,7 @@ async function approvedRelease(request: APIRequestContext, tag: string) {
     currency: 'USD',
     receivedDate: '2025-12-03',
     payerName: 'Debtor',
-    reference: `PO-${tag}`,
+    reference: 'wire',
   });
   await call(request, keys.collections, 'post', `/payments/${payment.id}/applications`, { allocations: [{ invoiceId: invoice.id, amount: '10000.00' }] });
   const cycle = await call(request, keys.controller, 'post', '/release-cycles', { asOf: '2025-12-15', clientIds: [client.id] });
@@ -92,6 +91,7 @@ test('a controller batches an approved rebate, downloads the NACHA file, marks i
   await create.getByRole('button', { name: 'Create payout batch' }).click();
   await expect(create.getByRole('status')).toContainText('payout batch');
   await create.getByRole('link', { name: /^Open payout batch \d+$/ }).click();
+  await page.waitForURL(/\/payouts\/\d+$/);
   const batchId = /\/payouts\/(\d+)/.exec(page.url())![1]!;
   await expect(page.getByRole('heading', { name: `Payout batch ${batchId}` })).toBeVisible();
   const rows = page.getByRole('table', { name: 'Releases in this batch' });
@@ -102,9 +102,12 @@ test('a controller batches an approved rebate, downloads the NACHA file, marks i
   const generate = page.getByRole('form', { name: `Generate the file of payout batch ${batchId}` });
   await generate.getByLabel('File format').selectOption('nacha');
   await generate.getByRole('button', { name: 'Generate the file' }).click();
-  await page.getByRole('alertdialog', { name: /Generate the NACHA file of payout batch/ }).getByRole('button', { name: 'Generate the file' }).click();
-  await expect(page.getByRole('status').filter({ hasText: /Generated payout-batch/ })).toBeVisible();
-  await page.reload();
+  await page
+    .getByRole('alertdialog', { name: /Generate the NACHA file of payout batch/ })
+    .getByRole('button', { name: 'Generate the file' })
+    .click();
+  // the page now offers the frozen file in place of the form
+  await expect(page.getByRole('group', { name: 'Status' })).toContainText('file generated');
   const downloadLink = page.getByRole('link', { name: /^Download .*\.ach$/ });
   const [download] = await Promise.all([page.waitForEvent('download'), downloadLink.click()]);
   const nacha = await (await import('node:fs/promises')).readFile((await download.path())!, 'latin1');
@@ -120,8 +123,12 @@ test('a controller batches an approved rebate, downloads the NACHA file, marks i
   const sent = page.getByRole('form', { name: `Mark sent: payout batch ${batchId}` });
   await sent.getByLabel('Date sent').fill('2025-12-16');
   await sent.getByRole('button', { name: 'Mark sent' }).click();
-  await page.getByRole('alertdialog', { name: new RegExp(`Mark payout batch ${batchId} sent on 2025-12-16`) }).getByRole('button', { name: 'Mark sent' }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Payout batch ${batchId} marked sent on 2025-12-16` })).toBeVisible();
+  await page
+    .getByRole('alertdialog', { name: new RegExp(`Mark payout batch ${batchId} sent on 2025-12-16`) })
+    .getByRole('button', { name: 'Mark sent' })
+    .click();
+  await expect(page.getByRole('group', { name: 'Status' })).toContainText('sent to the bank');
+  await expect(page.getByRole('form', { name: `Mark settled: payout batch ${batchId}` })).toBeVisible();
   const release = await (await request.get(`/api/v1/releases/${releaseId}`, { headers: auth(keys.controller) })).json();
   expect(release).toMatchObject({ status: 'sent', batchId });
 
@@ -131,11 +138,18 @@ test('a controller batches an approved rebate, downloads the NACHA file, marks i
     'date,amount,currency,payer,reference,bank_reference',
     `2025-12-17,-${batch.total},USD,ACH origination,HOLDBACK PAYOUT R${releaseId}B${batchId},DEBIT-${tag}`,
   ].join('\n');
-  await page.goto('/collections');
-  const upload = page.getByRole('form', { name: 'Import a bank file' });
+  // Collections imports the statement (the controller does not open Collections).
+  const collectorCtx = await browser.newContext();
+  const collector = await collectorCtx.newPage();
+  await signInAs(collector, 'collections');
+  await collector.goto('/collections');
+  const upload = collector.getByRole('form', { name: 'Import a bank file' });
   await upload.getByLabel('Bank file').setInputFiles({ name: `statement-${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(statement) });
   await upload.getByRole('button', { name: 'Import bank file' }).click();
-  await expect(page.getByRole('region', { name: 'Import a bank file' })).toContainText(`1 outgoing line: 1 payout batch settled (#${batchId} on 2025-12-17, line 2), 0 not matched.`);
+  await expect(collector.getByRole('region', { name: 'Import a bank file' })).toContainText(
+    `1 outgoing line: 1 payout batch settled (#${batchId} on 2025-12-17, line 2), 0 not matched.`,
+  );
+  await collectorCtx.close();
   await page.goto(`/payouts/${batchId}`);
   await expect(page.getByRole('group', { name: 'Status' })).toContainText('settled');
   expect(await (await request.get(`/api/v1/releases/${releaseId}`, { headers: auth(keys.controller) })).json()).toMatchObject({ status: 'paid' });

@@ -138,9 +138,11 @@ test.describe('reserve releases through the API', () => {
     const id = cycle.body.releases[0].id;
     const put = await request.put(`/api/v1/clients/${who.client.id}/payout-account`, {
       headers: auth(keys.underwriter),
-      data: { holderName: 'Insta EU', routing: '011000015', account: '55550001', accountType: 'checking' },
+      data: { holderName: 'Insta EU', iban: 'DE44 5001 0517 5407 3249 31', bic: 'INGDDEFFXXX' },
     });
-    expect(put.status()).toBe(200);
+    // a EUR client is paid to an IBAN account, which takes effect once a second person approves it
+    expect(put.status()).toBe(202);
+    expect((await post(request, keys.approver, `/payout-account-changes/${(await put.json()).changeId}/approve`, {})).status).toBe(200);
     // an approver may read batches, not make them
     expect((await post(request, keys.approver, '/payout-batches', { currency: 'EUR', valueDate: '2026-03-20' })).status).toBe(403);
     const created = await post(request, keys.controller, '/payout-batches', { currency: 'EUR', valueDate: '2026-03-20' });
@@ -158,7 +160,7 @@ test.describe('reserve releases through the API', () => {
     const first = await request.get(`/api/v1/payout-batches/${batchId}/file?format=csv`, { headers: auth(keys.controller) });
     expect(first.status()).toBe(200);
     const bytes = await first.body();
-    expect(bytes.toString()).toContain(`,Insta EU,011000015,55550001,checking,,,EUR,70.00`);
+    expect(bytes.toString()).toContain(`,Insta EU,,,,DE44500105175407324931,INGDDEFFXXX,EUR,70.00`);
     const again = await request.get(`/api/v1/payout-batches/${batchId}/file?format=csv`, { headers: auth(keys.approver) });
     expect(Buffer.compare(await again.body(), bytes)).toBe(0);
     expect(again.headers()['x-file-sha256']).toBe(first.headers()['x-file-sha256']);

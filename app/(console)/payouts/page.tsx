@@ -29,9 +29,14 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
   const params = await searchParams;
   const query = toQuery(params);
   const db = getDatabase();
-  const [waiting, { page, error }] = await Promise.all([waitingForBatch(db.sql), listPageOf(db.sql, batchList(db.sql), params)]);
+  const [waiting, { page, error }, cash] = await Promise.all([
+    waitingForBatch(db.sql),
+    listPageOf(db.sql, batchList(db.sql), params),
+    // the currencies the factor keeps cash in (a row per currency): a batch may be created in any, what waits first
+    db.sql<{ currency: string }[]>`select distinct currency from ledger_accounts where code = 'cash' and client_id is null order by currency`,
+  ]);
   const canBatch = can(actor, 'payout.batch');
-  const currencies = waiting.filter((w) => w.releases > 0).map((w) => w.currency);
+  const currencies = [...new Set([...waiting.filter((w) => w.releases > 0).map((w) => w.currency), ...cash.map((c) => c.currency.trim())])];
   return (
     <div>
       <PageHeader
@@ -56,13 +61,14 @@ export default async function PayoutsPage({ searchParams }: { searchParams: Prom
           },
         ]}
       />
-      {canBatch && currencies.length > 0 ? (
+      {canBatch ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="mb-2 font-semibold">Create a payout batch</h2>
           <p className="mb-3 text-sm text-slate-600">
-            The batch takes every approved release of the currency not yet in a batch. Creating it again for the same date adds what was approved since.
+            The batch takes every approved release of the currency, approved as of the value date or before, not yet in a batch. Creating it again for the same
+            date adds what was approved since.
           </p>
-          <CreateBatchForm currencies={currencies} today={todayIn()} />
+          <CreateBatchForm currencies={currencies.length > 0 ? currencies : ['USD']} today={todayIn()} />
         </section>
       ) : null}
       <ListFilters path={PATH} query={query} error={error} label="Filter payout batches">

@@ -112,7 +112,7 @@ export default async function PayoutBatchPage({ params }: { params: Promise<{ id
               ? 'Marking it sent moves each rebate from client payable to cash in transit.'
               : 'Settling moves the batch from cash in transit to cash; importing the bank statement that shows it settles it too.'}
           </p>
-          <BatchStepForm batchId={batch.id} step={batch.status === 'generated' ? 'sent' : 'settled'} today={today} />
+          <BatchStepForm key={batch.status} batchId={batch.id} step={batch.status === 'generated' ? 'sent' : 'settled'} today={today} />
         </section>
       ) : null}
       <DataTable

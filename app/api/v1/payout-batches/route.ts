@@ -5,7 +5,7 @@ import { batchList, createBatch, createBatchSchema } from '@/lib/payouts';
 export const dynamic = 'force-dynamic';
 
 /** Issue 14: payout batches, newest first (a list: sort created|valueDate; filters status, currency, from/to value date). */
-export const GET = apiRoute('payout.download', async ({ tx, url }) => listAnswer(tx.sql, batchList(tx.sql), url));
+export const GET = apiRoute('payout.download', async ({ tx, url }) => listAnswer(tx.sql, batchList(tx.sql), url), { session: true });
 
 /**
  * {"currency","valueDate"} → 201 the batch of every approved (or returned) release of that currency
