@@ -26,6 +26,8 @@ export const SETTINGS = {
   achOriginator: 'payout.ach_originator',
   /** issue 14: the factor's own account debited by pain.001 (SEPA) payout files (SepaDebtorSetting; lib/payouts/originator.ts) */
   sepaDebtor: 'payout.sepa_debtor',
+  /** issue 14: the release-cycle job creates each currency's payout batch of the cycle's date (boolean; default off: a person creates it) */
+  batchAfterCycle: 'payout.batch_after_cycle',
 } as const;
 export type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
 
@@ -37,6 +39,7 @@ export interface SettingValues {
   'factor.name': string;
   'payout.ach_originator': AchOriginatorSetting;
   'payout.sepa_debtor': SepaDebtorSetting;
+  'payout.batch_after_cycle': boolean;
 }
 
 /** The factor's bank for NACHA files: its ODFI routing number, the receiving point, and its ACH company. */

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client';
 import { todayIn } from '../../lib/dates';
+import { batchAfterCycle } from '../../lib/payouts/after-cycle';
 import { markStaleCycles, runReleaseCycle, takeOverCycle } from '../../lib/releases';
 import { defineProcessor } from '../processor';
 import { JOB_DATA, QUEUE_NAMES, kickOutbox } from '../queues';
@@ -8,7 +9,8 @@ import { JOB_DATA, QUEUE_NAMES, kickOutbox } from '../queues';
  * SPEC 7 "release cycle": each business day, the clients due by cadence, as one batch with
  * progress. The job keeps its cycle's id, so a retry after a crash resumes that cycle (what it
  * proposed stays, the rest is proposed once) rather than starting another; cycles left running
- * by a dead process are marked failed first.
+ * by a dead process are marked failed first. With Settings → Payout bank's "Create the payout
+ * batch after each release cycle" on, it then batches what waits (lib/payouts/after-cycle.ts).
  */
 export function releaseCycleProcessor(database: Database, options: { chunkSize?: number } = {}) {
   return defineProcessor({
@@ -28,9 +30,10 @@ export function releaseCycleProcessor(database: Database, options: { chunkSize?:
         },
         onProgress: (done, total) => report({ job: { done, total }, percent: total === 0 ? 100 : (done / total) * 100 }),
       });
-      const totals = { cycleId: cycle.id, releases: cycle.releases.length, approved: cycle.releases.filter((r) => r.status === 'approved').length };
-      if (totals.approved > 0) await kickOutbox();
-      return totals;
+      const approved = cycle.releases.filter((r) => r.status === 'approved').length;
+      if (approved > 0) await kickOutbox();
+      const batches = await batchAfterCycle(database, asOf, actor);
+      return { cycleId: cycle.id, releases: cycle.releases.length, approved, ...(batches.length > 0 ? { batches } : {}) };
     },
   })(database);
 }

@@ -147,6 +147,11 @@ test('an admin fills in Settings → Payout bank (refusals name the field); a co
   await expect(admin.getByText('In use: HOLDBACK E2E, company ID ••••4321, routing number 021000021.')).toBeVisible();
   await expect(admin.getByText('In use: Holdback E2E Factoring, DE89 •••• •••• •••• 3000, BIC COBADEFFXXX.')).toBeVisible();
   await expect(admin.getByText('1987654321')).toHaveCount(0);
+  // the release-cycle job's batching: off unless an admin turns it on (left off here: other specs' cycles must leave their releases approved)
+  const batching = admin.getByRole('form', { name: 'Payout batches after release cycles' });
+  await expect(batching.getByLabel('Create the payout batch after each release cycle')).not.toBeChecked();
+  await batching.getByRole('button', { name: 'Save' }).click();
+  await expect(batching.getByRole('status')).toContainText('The release-cycle job no longer creates payout batches');
 
   // a controller reads it (from Releases), masked, and cannot change it
   const controller = await browser.newPage();

@@ -6,7 +6,8 @@ import { releaseCycleProcessor } from '../../jobs/processors/release-cycle';
 import { closeQueues } from '../../jobs/queues';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
 import { listJobRuns } from '../../lib/job-runs';
-import { aClient, aDebtor, aFundedInvoice, aTeam, type Team } from '../support/builders';
+import { updateBatchAfterCycle } from '../../lib/payouts/after-cycle';
+import { aClient, aDebtor, aFundedInvoice, aPayoutAccount, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 const prefix = `holdback-release-${randomBytes(4).toString('hex')}`;
@@ -79,6 +80,45 @@ describe('the release-cycle BullMQ job', () => {
       const entriesAfter = await t.database.sql<{ n: number }[]>`select count(*)::int as n from journal_entries where kind in ('release', 'payout')`;
       expect(entriesAfter[0]!.n).toBe(entriesBefore[0]!.n);
       expect((await t.database.sql<{ n: number }[]>`select count(*)::int as n from releases`)[0]!.n).toBe(2);
+    } finally {
+      await worker.close();
+      await events.close();
+      await queue.close();
+    }
+  });
+
+  it("with Settings → Payout bank's switch on, the job also creates the payout batch of its date; run again, nothing joins twice", async () => {
+    // off by default: the first test's cycle left its approved release out of any batch
+    expect((await t.database.sql<{ n: number }[]>`select count(*)::int as n from payout_batches`)[0]!.n).toBe(0);
+    const withAccount = await settledClient({ releaseAutoApproveUpTo: '1000.00', releaseSchedule: { cadence: 'weekly', anchorDate: '2026-02-06' } });
+    await aPayoutAccount(t.database, team, withAccount, { holderName: 'Paid by the job', routing: '011000015', account: '123454321' });
+    const first = (await t.database.sql<{ client_id: string }[]>`select client_id from releases where status = 'approved' order by id limit 1`)[0]!.client_id;
+    await aPayoutAccount(t.database, team, first, { holderName: 'Approved earlier', routing: '011000015', account: '987656789' });
+    await expect(t.database.transaction((x) => updateBatchAfterCycle(x, { batchAfterCycle: 'on' }, team.underwriter))).rejects.toMatchObject({ status: 403 });
+    await t.database.transaction((x) => updateBatchAfterCycle(x, { batchAfterCycle: 'on' }, team.admin));
+
+    const queue = new Queue('release-cycle', { connection, prefix });
+    const events = new QueueEvents('release-cycle', { connection, prefix });
+    await events.waitUntilReady();
+    const worker = new Worker('release-cycle', releaseCycleProcessor(t.database), { connection, prefix });
+    try {
+      const job = await queue.add('console', { reason: 'console', asOf: '2026-02-06' }, { attempts: 1 });
+      const result = (await job.waitUntilFinished(events, 60_000)) as {
+        approved: number;
+        batches: { currency: string; batchId: string; releases: number; total: string }[];
+      };
+      expect(result.approved).toBe(1);
+      // this cycle's release and the one approved on 2026-01-30, both as of the batch's date or before
+      expect(result.batches).toEqual([{ currency: 'USD', batchId: expect.any(String), releases: 2, total: '140.00' }]);
+      const batchId = result.batches[0]!.batchId;
+      expect(
+        await t.database.sql<{ status: string; n: number }[]>`select status, count(*)::int as n from releases where batch_id = ${batchId} group by status`,
+      ).toEqual([{ status: 'in_batch', n: 2 }]);
+      const again = await queue.add('console', { reason: 'console', asOf: '2026-02-06' }, { attempts: 1 });
+      const second = (await again.waitUntilFinished(events, 60_000)) as { batches?: unknown[] };
+      // nothing waits any more: no batch is made or added to
+      expect(second.batches ?? []).toEqual([]);
+      expect((await t.database.sql<{ n: number }[]>`select count(*)::int as n from payout_batch_items`)[0]!.n).toBe(2);
     } finally {
       await worker.close();
       await events.close();

@@ -8,6 +8,7 @@ import { formAction } from '@/lib/http/form-action';
 import { groupedMoney } from '@/lib/money';
 import { appUrl, queueEmail, retryEmail, sendTestEmail, testEmailSchema } from '@/lib/notifications';
 import { achOriginatorSchema, sepaDebtorSchema, updateAchOriginator, updateSepaDebtor } from '@/lib/payouts/originator';
+import { batchAfterCycleSchema, updateBatchAfterCycle } from '@/lib/payouts/after-cycle';
 import { RELEASE_MODES, updateReleasePolicy, validateRiskSchedule } from '@/lib/settings';
 import { maskAccount } from '@/lib/validation/bank';
 import { createApiKey, createUser, createUserSchema, setUserDisabled } from '@/lib/users';
@@ -150,6 +151,17 @@ export const saveAchOriginatorAction = formAction('settings.edit', achOriginator
   revalidatePath('/settings');
   revalidatePath('/settings/payout-bank');
   return { message: `ACH originator saved: ${saved.companyName}, routing number ${saved.originRouting}. NACHA files use it from now on.` };
+});
+
+/** Issue 14: whether the release-cycle job creates the payout batch of its date. */
+export const saveBatchAfterCycleAction = formAction('settings.edit', batchAfterCycleSchema, async ({ tx, input, actor }) => {
+  const on = await updateBatchAfterCycle(tx, input, actor);
+  revalidatePath('/settings/payout-bank');
+  return {
+    message: on
+      ? 'From the next release cycle on, the job creates the payout batch of its date for each currency; generating the file and sending it stay a person’s steps.'
+      : 'The release-cycle job no longer creates payout batches: a controller or an admin creates them on Payouts.',
+  };
 });
 
 /** Issue 14: the factor's own IBAN account for pain.001 (SEPA) payout files. */

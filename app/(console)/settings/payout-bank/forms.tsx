@@ -1,10 +1,10 @@
 'use client';
 
 import { useActionState } from 'react';
-import { Feedback, TextInput, primaryButton, submitWith } from '@/app/(console)/clients/form-kit';
+import { CheckboxInput, Feedback, TextInput, primaryButton, submitWith } from '@/app/(console)/clients/form-kit';
 import { initialActionState, type ActionState } from '@/lib/http/action-state';
 import { IBAN_HINT, ROUTING_HINT } from '@/lib/validation/bank';
-import { saveAchOriginatorAction, saveSepaDebtorAction } from '../actions';
+import { saveAchOriginatorAction, saveBatchAfterCycleAction, saveSepaDebtorAction } from '../actions';
 
 const ACH_PLACED = new Set(['originRouting', 'destinationRouting', 'destinationName', 'companyId', 'companyName']);
 const SEPA_PLACED = new Set(['name', 'iban', 'bic']);
@@ -133,6 +133,24 @@ export function SepaDebtorForm({ current, canEdit }: { current: SepaCurrent | nu
       <div className="sm:col-span-3">
         <Feedback state={state} placed={SEPA_PLACED} />
       </div>
+    </form>
+  );
+}
+
+/** Issue 14: whether the release-cycle job creates the payout batch of its date (off: a person creates it on Payouts). */
+export function BatchAfterCycleForm({ on, canEdit }: { on: boolean; canEdit: boolean }) {
+  const [state, dispatch, pending] = useActionState<ActionState, FormData>(saveBatchAfterCycleAction, initialActionState);
+  return (
+    <form onSubmit={submitWith(dispatch)} aria-label="Payout batches after release cycles" className="grid gap-3">
+      <CheckboxInput state={state} name="batchAfterCycle" label="Create the payout batch after each release cycle" fallback={on} disabled={!canEdit} />
+      {canEdit ? (
+        <div>
+          <button type="submit" disabled={pending} className={primaryButton}>
+            {pending ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      ) : null}
+      <Feedback state={state} />
     </form>
   );
 }

@@ -5,8 +5,9 @@ import { PageHeader } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can, canOpen } from '@/lib/auth/permissions';
 import { currentActor } from '@/lib/auth/session';
+import { batchAfterCycleOn } from '@/lib/payouts/after-cycle';
 import { payoutBankSettings } from '@/lib/payouts/originator';
-import { AchOriginatorForm, SepaDebtorForm } from './forms';
+import { AchOriginatorForm, BatchAfterCycleForm, SepaDebtorForm } from './forms';
 
 export const metadata: Metadata = { title: 'Payout bank' };
 export const dynamic = 'force-dynamic';
@@ -20,7 +21,8 @@ export default async function PayoutBankPage() {
   if (!actor) redirect('/signin');
   if (!can(actor, 'payout_bank.read')) forbidden();
   const canEdit = can(actor, 'settings.edit');
-  const bank = await payoutBankSettings(getDatabase(), actor);
+  const db = getDatabase();
+  const [bank, batchAfterCycle] = await Promise.all([payoutBankSettings(db, actor), batchAfterCycleOn(db)]);
   return (
     <div>
       <PageHeader
@@ -58,6 +60,18 @@ export default async function PayoutBankPage() {
         </p>
         <div className="mt-3">
           <SepaDebtorForm current={bank.sepa} canEdit={canEdit} />
+        </div>
+      </section>
+      <section aria-labelledby="batch-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="batch-heading" className="font-semibold">
+          Payout batches
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">
+          A controller or an admin creates each payout batch on Payouts. Turned on, the release-cycle job also creates, after each cycle, the batch of the
+          cycle&apos;s date for each currency with approved releases waiting; generating its file and sending it stay a person&apos;s steps.
+        </p>
+        <div className="mt-3">
+          <BatchAfterCycleForm on={batchAfterCycle} canEdit={canEdit} />
         </div>
       </section>
     </div>
