@@ -63,7 +63,8 @@ describe('bank identifiers', () => {
   });
 });
 
-describe('pain.001.001.03 payout file', () => {
+// Each schema validation starts a WebAssembly libxml2: a second on a quiet machine, more on a busy CI box.
+describe('pain.001.001.03 payout file', { timeout: 60_000 }, () => {
   it('validates against the schema subset: three SEPA payouts in EUR', async () => {
     const result = await validate(pain001File(input));
     expect(result.errors).toEqual([]);
