@@ -6,7 +6,7 @@ import { requirePermission } from '../auth/permissions';
 import { DomainError } from '../errors';
 import { SETTINGS, readSetting } from '../settings';
 import { parseInput } from '../validation';
-import { checkbox } from '../validation/fields';
+import { choice } from '../validation/fields';
 import { createBatch } from './batches';
 
 /** What the release-cycle job did about payout batches after its cycle. */
@@ -25,12 +25,17 @@ export async function batchAfterCycleOn(tx: Pick<Tx, 'sql'>): Promise<boolean> {
   return (await readSetting(tx, SETTINGS.batchAfterCycle)) === true;
 }
 
-export const batchAfterCycleSchema = z.object({ batchAfterCycle: checkbox('Create the payout batch after each release cycle') });
+export const BATCH_CREATORS = ['person', 'job'] as const;
+export const BATCH_CREATOR_LABELS = {
+  person: 'A controller or an admin, on Payouts',
+  job: 'The release-cycle job after each cycle (and people too)',
+} as const;
+export const batchAfterCycleSchema = z.object({ creates: choice('Who creates payout batches', BATCH_CREATORS, BATCH_CREATOR_LABELS) });
 
 /** Turns the job's batching on or off (admin; audited). */
 export async function updateBatchAfterCycle(tx: Tx, input: unknown, actor: Actor): Promise<boolean> {
   requirePermission(actor, 'settings.edit');
-  const { batchAfterCycle } = parseInput(batchAfterCycleSchema, input);
+  const batchAfterCycle = parseInput(batchAfterCycleSchema, input).creates === 'job';
   const before = await batchAfterCycleOn(tx);
   await tx.sql`
     insert into settings (key, value, updated_by, updated_at) values (${SETTINGS.batchAfterCycle}, ${JSON.stringify(batchAfterCycle)}::jsonb, ${actor.userId}, now())

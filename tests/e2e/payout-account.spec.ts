@@ -149,7 +149,7 @@ test('an admin fills in Settings → Payout bank (refusals name the field); a co
   await expect(admin.getByText('1987654321')).toHaveCount(0);
   // the release-cycle job's batching: off unless an admin turns it on (left off here: other specs' cycles must leave their releases approved)
   const batching = admin.getByRole('form', { name: 'Payout batches after release cycles' });
-  await expect(batching.getByLabel('Create the payout batch after each release cycle')).not.toBeChecked();
+  await expect(batching.getByLabel('Who creates payout batches')).toHaveValue('person');
   await batching.getByRole('button', { name: 'Save' }).click();
   await expect(batching.getByRole('status')).toContainText('The release-cycle job no longer creates payout batches');
 

@@ -94,8 +94,8 @@ describe('the release-cycle BullMQ job', () => {
     await aPayoutAccount(t.database, team, withAccount, { holderName: 'Paid by the job', routing: '011000015', account: '123454321' });
     const first = (await t.database.sql<{ client_id: string }[]>`select client_id from releases where status = 'approved' order by id limit 1`)[0]!.client_id;
     await aPayoutAccount(t.database, team, first, { holderName: 'Approved earlier', routing: '011000015', account: '987656789' });
-    await expect(t.database.transaction((x) => updateBatchAfterCycle(x, { batchAfterCycle: 'on' }, team.underwriter))).rejects.toMatchObject({ status: 403 });
-    await t.database.transaction((x) => updateBatchAfterCycle(x, { batchAfterCycle: 'on' }, team.admin));
+    await expect(t.database.transaction((x) => updateBatchAfterCycle(x, { creates: 'job' }, team.underwriter))).rejects.toMatchObject({ status: 403 });
+    await t.database.transaction((x) => updateBatchAfterCycle(x, { creates: 'job' }, team.admin));
 
     const queue = new Queue('release-cycle', { connection, prefix });
     const events = new QueueEvents('release-cycle', { connection, prefix });

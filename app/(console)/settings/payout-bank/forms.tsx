@@ -1,8 +1,9 @@
 'use client';
 
 import { useActionState } from 'react';
-import { CheckboxInput, Feedback, TextInput, primaryButton, submitWith } from '@/app/(console)/clients/form-kit';
+import { Feedback, SelectInput, TextInput, primaryButton, submitWith } from '@/app/(console)/clients/form-kit';
 import { initialActionState, type ActionState } from '@/lib/http/action-state';
+import { BATCH_CREATORS, BATCH_CREATOR_LABELS } from '@/lib/payouts/after-cycle';
 import { IBAN_HINT, ROUTING_HINT } from '@/lib/validation/bank';
 import { saveAchOriginatorAction, saveBatchAfterCycleAction, saveSepaDebtorAction } from '../actions';
 
@@ -142,7 +143,14 @@ export function BatchAfterCycleForm({ on, canEdit }: { on: boolean; canEdit: boo
   const [state, dispatch, pending] = useActionState<ActionState, FormData>(saveBatchAfterCycleAction, initialActionState);
   return (
     <form onSubmit={submitWith(dispatch)} aria-label="Payout batches after release cycles" className="grid gap-3">
-      <CheckboxInput state={state} name="batchAfterCycle" label="Create the payout batch after each release cycle" fallback={on} disabled={!canEdit} />
+      <SelectInput
+        state={state}
+        name="creates"
+        label="Who creates payout batches"
+        options={BATCH_CREATORS.map((c) => [c, BATCH_CREATOR_LABELS[c]] as const)}
+        fallback={on ? 'job' : 'person'}
+        disabled={!canEdit}
+      />
       {canEdit ? (
         <div>
           <button type="submit" disabled={pending} className={primaryButton}>

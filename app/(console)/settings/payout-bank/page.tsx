@@ -67,7 +67,7 @@ export default async function PayoutBankPage() {
           Payout batches
         </h2>
         <p className="mt-1 text-sm text-slate-600">
-          A controller or an admin creates each payout batch on Payouts. Turned on, the release-cycle job also creates, after each cycle, the batch of the
+          A controller or an admin creates each payout batch on Payouts. Set to the job, the release-cycle job also creates, after each cycle, the batch of the
           cycle&apos;s date for each currency with approved releases waiting; generating its file and sending it stay a person&apos;s steps.
         </p>
         <div className="mt-3">
