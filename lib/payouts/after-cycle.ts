@@ -8,6 +8,7 @@ import { SETTINGS, readSetting } from '../settings';
 import { parseInput } from '../validation';
 import { choice } from '../validation/fields';
 import { createBatch } from './batches';
+import { BATCH_CREATORS, BATCH_CREATOR_LABELS } from './labels';
 
 /** What the release-cycle job did about payout batches after its cycle. */
 export interface BatchAfterCycle {
@@ -25,11 +26,6 @@ export async function batchAfterCycleOn(tx: Pick<Tx, 'sql'>): Promise<boolean> {
   return (await readSetting(tx, SETTINGS.batchAfterCycle)) === true;
 }
 
-export const BATCH_CREATORS = ['person', 'job'] as const;
-export const BATCH_CREATOR_LABELS = {
-  person: 'A controller or an admin, on Payouts',
-  job: 'The release-cycle job after each cycle (and people too)',
-} as const;
 export const batchAfterCycleSchema = z.object({ creates: choice('Who creates payout batches', BATCH_CREATORS, BATCH_CREATOR_LABELS) });
 
 /** Turns the job's batching on or off (admin; audited). */

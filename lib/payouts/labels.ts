@@ -16,3 +16,10 @@ export function fileFormatsFor(currency: string): [string, string][] {
     ['csv', 'CSV with bank details'],
   ];
 }
+
+/** Who creates payout batches (Settings → Payout bank; lib/payouts/after-cycle.ts). Pure: the settings form imports it. */
+export const BATCH_CREATORS = ['person', 'job'] as const;
+export const BATCH_CREATOR_LABELS = {
+  person: 'A controller or an admin, on Payouts',
+  job: 'The release-cycle job after each cycle (and people too)',
+} as const;

@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { Feedback, SelectInput, TextInput, primaryButton, submitWith } from '@/app/(console)/clients/form-kit';
 import { initialActionState, type ActionState } from '@/lib/http/action-state';
-import { BATCH_CREATORS, BATCH_CREATOR_LABELS } from '@/lib/payouts/after-cycle';
+import { BATCH_CREATORS, BATCH_CREATOR_LABELS } from '@/lib/payouts/labels';
 import { IBAN_HINT, ROUTING_HINT } from '@/lib/validation/bank';
 import { saveAchOriginatorAction, saveBatchAfterCycleAction, saveSepaDebtorAction } from '../actions';
 
