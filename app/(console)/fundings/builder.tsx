@@ -5,6 +5,7 @@ import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/
 import type { FundableInvoice } from '@/lib/funding';
 import { typedChecked, typedValue } from '@/lib/http/action-state';
 import { displayMoney } from '@/lib/money';
+import { OUTCOME_SHORT, isPositiveOutcome } from '@/lib/verifications/labels';
 import { builderAction, type BuilderState } from './actions';
 
 const initial: BuilderState = { ok: false, message: '' };
@@ -73,6 +74,7 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
             <th className="px-3 py-2 text-right">Face value</th>
             <th className="px-3 py-2">Issued</th>
             <th className="px-3 py-2">Due</th>
+            <th className="px-3 py-2">Verification</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -92,6 +94,10 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
               <td className="num px-3 py-2 text-right">{displayMoney(i.faceValue, i.currency)}</td>
               <td className="px-3 py-2">{i.issueDate}</td>
               <td className="px-3 py-2">{i.dueDate}</td>
+              <td className="px-3 py-2">
+                {i.verification ? OUTCOME_SHORT[i.verification] : 'none recorded'}
+                {i.verificationRequired && !isPositiveOutcome(i.verification) ? <span className="ml-1 text-amber-800">· required before funding</span> : null}
+              </td>
             </tr>
           ))}
         </tbody>
