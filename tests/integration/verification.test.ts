@@ -107,9 +107,9 @@ describe('recording verifications', () => {
         after: { method: 'call', contact: call.contact, outcome: 'verified', note: call.note, status: 'verified' },
       });
     }
-    const [{ n }] = await t.admin.sql<{ n: number }[]>`
+    const [counted] = await t.admin.sql<{ n: number }[]>`
       select count(*)::int as n from invoice_verifications where invoice_id = any(${invoices.map((i) => Number(i.id))}::bigint[])`;
-    expect(n).toBe(4);
+    expect(counted!.n).toBe(4);
   });
 
   it('the status follows the latest record: a dispute puts a verified invoice back to submitted, a new positive record verifies it again', async () => {
@@ -198,8 +198,8 @@ describe('recording verifications', () => {
     await expect(record({ ...call, invoiceIds: [ia.id] }, team.collections)).rejects.toMatchObject({ status: 403 });
     const client = await aUser(t.database, 'client', { clientId: Number(a.id) });
     await expect(record({ ...call, invoiceIds: [ia.id] }, client)).rejects.toMatchObject({ status: 403 });
-    const [{ n }] = await t.admin.sql<{ n: number }[]>`select count(*)::int as n from invoice_verifications where invoice_id in (${ia.id}, ${ib.id})`;
-    expect(n).toBe(0);
+    const [counted] = await t.admin.sql<{ n: number }[]>`select count(*)::int as n from invoice_verifications where invoice_id in (${ia.id}, ${ib.id})`;
+    expect(counted!.n).toBe(0);
     expect((await getInvoice(t.database, Number(ia.id), team.funding)).status).toBe('submitted');
   });
 });

@@ -59,7 +59,7 @@ export function BulkVerify({ clientName, invoices }: { clientName: string; invoi
                     <td className="px-3 py-2">{i.issueDate}</td>
                     <td className="px-3 py-2">
                       {i.latest ? `${OUTCOME_SHORT[i.latest.outcome]} (${METHOD_LABELS[i.latest.method].toLowerCase()}, ${i.latest.at.slice(0, 10)})` : 'none'}
-                      {i.required ? <span className="ml-1 text-amber-800">· required above the threshold</span> : null}
+                      {i.required ? <span className="text-amber-800"> · required above the threshold</span> : null}
                     </td>
                   </tr>
                 ))}
