@@ -55,7 +55,7 @@ test('bulk verify four invoices with one call record, then fund them', async ({ 
   await page.locator('html[data-hydrated]').waitFor(); // the forms are client handlers
 
   // Nothing to fund yet: the four wait for verification, all chosen to begin with.
-  const builder = page.getByRole('form', { name: 'Funding batch' });
+  const builder = page.getByRole('form', { name: 'Funding batch', exact: true });
   await expect(builder).toContainText('has no verified invoices waiting to be funded');
   const verify = page.getByRole('form', { name: 'Verify invoices' });
   for (const i of invoices) await expect(verify.getByLabel(`Verify invoice ${i.number}`)).toBeChecked();
@@ -112,7 +112,7 @@ test('above the threshold, funding without a positive verification is refused na
   await signInAs(page, 'funding');
   await page.goto(`/fundings?client=${client.id}`);
   await page.locator('html[data-hydrated]').waitFor();
-  const builder = page.getByRole('form', { name: 'Funding batch' });
+  const builder = page.getByRole('form', { name: 'Funding batch', exact: true });
   await expect(builder.getByRole('row', { name: new RegExp(`${invoice.number} .* none recorded · required before funding`) })).toBeVisible();
   await builder.getByLabel('Funding date').fill('2026-01-05');
   await builder.getByRole('button', { name: 'Fund batch' }).click();
@@ -131,7 +131,8 @@ test('above the threshold, funding without a positive verification is refused na
   await expect(section).toContainText('asks for a positive verification before funding invoices above 5,000.00 USD: this one needs it.');
   const form = section.getByRole('form', { name: 'Record verification' });
   await form.getByRole('button', { name: 'Record verification' }).click();
-  await expect(form.getByText('Contact is required for phone call: whom you spoke to or wrote to')).toBeVisible();
+  await expect(form.getByRole('alert')).toHaveText('Contact is required for phone call: whom you spoke to or wrote to');
+  await expect(form.getByLabel('Contact')).toHaveAttribute('aria-invalid', 'true');
   await form.getByLabel('Contact').fill('Globex AP desk');
   await form.getByLabel('Outcome').selectOption('no_answer');
   await form.getByRole('button', { name: 'Record verification' }).click();
