@@ -61,6 +61,7 @@ export const AGREEMENT_FIELD_LABELS = {
   concentrationLimit: 'Concentration limit',
   minimumReserveBalance: 'Minimum reserve balance',
   releaseAutoApproveUpTo: 'Auto-approve releases up to',
+  verificationThreshold: 'Verify invoices above',
   riskScore: 'Risk score (0–100)',
 } as const;
 
@@ -182,6 +183,7 @@ export const AGREEMENT_FORM_SHAPE = {
   concentrationLimit: optional(formRate(said('concentrationLimit'))),
   minimumReserveBalance: optional(formMoney(said('minimumReserveBalance'))),
   releaseAutoApproveUpTo: optional(formMoney(said('releaseAutoApproveUpTo'))),
+  verificationThreshold: optional(formMoney(said('verificationThreshold'))),
   riskScore: optional(wholeNumber(said('riskScore'), { min: 0, max: 100 })),
 };
 
@@ -196,6 +198,7 @@ const MONEY_FIELDS = [
   'creditLimit',
   'minimumReserveBalance',
   'releaseAutoApproveUpTo',
+  'verificationThreshold',
 ] as const;
 
 /** The parameters each fee kind and reserve policy needs (the others are not submitted). */
@@ -330,6 +333,7 @@ export function agreementFromForm(values: Parsed): AgreementTermsInput {
   put('concentrationLimit', r(values.concentrationLimit));
   put('minimumReserveBalance', m(values.minimumReserveBalance));
   put('releaseAutoApproveUpTo', m(values.releaseAutoApproveUpTo));
+  put('verificationThreshold', m(values.verificationThreshold));
   put('riskScore', values.riskScore);
 
   // SPEC 4: only the parameters of the chosen fee kind belong to the schedule.
@@ -406,6 +410,8 @@ export function agreementToForm(terms: AgreementTerms): AgreementForm {
   form.concentrationLimit = percent(terms.concentrationLimit);
   form.minimumReserveBalance = terms.minimumReserveBalance;
   form.releaseAutoApproveUpTo = terms.releaseAutoApproveUpTo;
+  // empty: no threshold (issue 15), and an emptied field removes it from the next version
+  form.verificationThreshold = terms.verificationThreshold ?? '';
   form.riskScore = terms.riskScore === undefined ? '' : String(terms.riskScore);
 
   const fees = terms.fees;

@@ -142,6 +142,9 @@ export const agreementTermsSchema = z
       concentrationLimit: rateString('Concentration limit', '0.25').default('1.00'),
       minimumReserveBalance: moneyString('Minimum reserve balance').default('0.00'),
       releaseAutoApproveUpTo: moneyString('Auto-approve releases up to').default('0.00'),
+      // Issue 15: invoices above this face value (home currency) are funded only with a positive
+      // verification recorded (lib/verifications/rule.ts); absent: no threshold, nothing asked.
+      verificationThreshold: moneyString('Verification threshold', '10000.00').optional(),
       riskScore: z
         .number({ error: 'Risk score must be a whole number between 0 and 100' })
         .int({ error: 'Risk score must be a whole number between 0 and 100' })

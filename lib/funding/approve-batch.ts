@@ -18,7 +18,7 @@ import { batchView } from './view';
  *
  * Errors: 401 `unauthenticated`, 403 `forbidden` (needs `funding.approve`); 404 `not_found`;
  * 409 `already_decided`; 403 `maker_checker` (the requester); and what funding checks again —
- * 422 `client_not_active`, `no_agreement`, `not_verified`, `currency_not_allowed`,
+ * 422 `client_not_active`, `no_agreement`, `not_verified`, `verification_required`, `currency_not_allowed`,
  * `debtor_approval_missing`; 409 `already_funded`.
  */
 export async function approveFundingBatch(tx: Tx, batchId: number, actor: Actor): Promise<FundingBatchView> {

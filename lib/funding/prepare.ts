@@ -6,6 +6,8 @@ import { agreementOn, type AgreementView } from '../clients';
 import { DomainError, conflict, notFound, refused } from '../errors';
 import { Big, formatMoney } from '../money';
 import { planFunding, type FundingPlan, type InvoiceToFund, type ReservePools } from '../reserves/funding-split';
+import { latestOutcomes } from '../verifications';
+import { lackingVerification, listNumbers, verificationRequired, verificationRequiredMessage, type VerificationRule } from '../verifications/rule';
 import type { FundingData } from './input';
 
 export type InvoiceRow = {
@@ -35,7 +37,7 @@ export interface Prepared {
 /**
  * Everything SPEC 5.1 checks before funding, in set-based queries: the client is active, every
  * invoice verified, unfunded and in no other live batch, currencies allowed, reverse-model debtor
- * approvals present; then the split under the reserve policy and the limits. A breached limit is
+ * approvals present, a positive verification recorded above the agreement's threshold; then the split under the reserve policy and the limits. A breached limit is
  * a hold (the batch goes to approval); anything else refuses the batch outright.
  */
 export async function prepare(tx: Tx, input: FundingData, options: { lock: boolean; ownBatchId?: number }): Promise<Prepared> {
@@ -80,6 +82,27 @@ export async function prepare(tx: Tx, input: FundingData, options: { lock: boole
     if (r.currency !== currency) throw refused('mixed_currencies', 'A funding batch is in one currency; fund each currency in its own batch');
     if (agreement.model === 'reverse' && !r.debtor_approved_date) {
       throw refused('debtor_approval_missing', `Invoice ${r.number}: a reverse agreement needs the debtor's approval recorded before funding`);
+    }
+  }
+
+  // Issue 15: above the agreement's verification threshold, only a positive latest record funds.
+  const rule: VerificationRule = { threshold: agreement.verificationThreshold, currency: client.currency };
+  const asked = rows.filter((r) => verificationRequired({ faceValue: r.face_value, currency: r.currency }, rule));
+  if (asked.length > 0) {
+    const latest = await latestOutcomes(
+      tx,
+      asked.map((r) => Number(r.id)),
+    );
+    const lacking = lackingVerification(
+      asked.map((r) => ({ id: r.id, number: r.number, faceValue: r.face_value, currency: r.currency, latestOutcome: latest.get(Number(r.id)) ?? null })),
+      rule,
+    );
+    if (lacking.length > 0) {
+      throw refused('verification_required', verificationRequiredMessage(lacking, rule, client.name), {
+        invoiceIds: `${lacking.length === 1 ? 'Invoice' : 'Invoices'} ${listNumbers(lacking.map((l) => l.number))} ${lacking.length === 1 ? 'needs' : 'need'} a positive verification recorded first`,
+        invoiceNumbers: lacking.map((l) => l.number),
+        verificationThreshold: formatMoney(new Big(rule.threshold!), client.currency),
+      });
     }
   }
 

@@ -5,6 +5,8 @@ import type { Actor } from '../auth/actor';
 import { isClientUser } from '../auth/permissions';
 import { notFound } from '../errors';
 import { moneyOut } from '../money';
+import type { VerificationOutcome } from '../verifications/labels';
+import { verificationRequired, type VerificationRule } from '../verifications/rule';
 import type { FundableInvoice, FundingBatchView } from './types';
 
 /** A stored batch as the API shows it. */
@@ -42,11 +44,27 @@ export async function getFundingBatch(tx: Tx, batchId: number, actor: Actor): Pr
   };
 }
 
-/** The batch builder's list: a client's verified invoices that are in no live batch. */
-export async function listFundableInvoices(tx: Tx, clientId: number, limit = 1000): Promise<FundableInvoice[]> {
-  const rows = await tx.sql<{ id: string; number: string; debtor_name: string; currency: string; face_value: string; issue_date: string; due_date: string }[]>`
-    select i.id, i.number, d.name as debtor_name, i.currency, i.face_value, i.issue_date, i.due_date
+/**
+ * The batch builder's list: a client's verified invoices that are in no live batch, each with its
+ * latest verification outcome (one index probe per listed invoice) and whether the agreement's
+ * threshold (`rule`, issue 15) asks for a positive one before funding.
+ */
+export async function listFundableInvoices(tx: Tx, clientId: number, rule?: VerificationRule, limit = 1000): Promise<FundableInvoice[]> {
+  const rows = await tx.sql<
+    {
+      id: string;
+      number: string;
+      debtor_name: string;
+      currency: string;
+      face_value: string;
+      issue_date: string;
+      due_date: string;
+      outcome: VerificationOutcome | null;
+    }[]
+  >`
+    select i.id, i.number, d.name as debtor_name, i.currency, i.face_value, i.issue_date, i.due_date, lv.outcome
       from invoices i join debtors d on d.id = i.debtor_id
+      left join lateral (select v.outcome from invoice_verifications v where v.invoice_id = i.id order by v.id desc limit 1) lv on true
      where i.client_id = ${clientId} and i.status = 'verified'
        and not exists (select 1 from funding_batch_invoices b where b.invoice_id = i.id and b.active)
      order by i.issue_date, i.id limit ${limit}`;
@@ -58,5 +76,7 @@ export async function listFundableInvoices(tx: Tx, clientId: number, limit = 100
     faceValue: moneyOut(r.face_value, r.currency),
     issueDate: r.issue_date,
     dueDate: r.due_date,
+    verification: r.outcome,
+    verificationRequired: rule ? verificationRequired({ faceValue: r.face_value, currency: r.currency }, rule) : false,
   }));
 }

@@ -1,4 +1,5 @@
 import type { Hold } from '../../db/schema';
+import type { VerificationOutcome } from '../verifications/labels';
 
 /** One invoice of a batch as the API shows it (decimal strings). */
 export interface BatchInvoiceView {
@@ -38,4 +39,8 @@ export interface FundableInvoice {
   faceValue: string;
   issueDate: string;
   dueDate: string;
+  /** issue 15: the latest verification record's outcome, null when none was recorded */
+  verification: VerificationOutcome | null;
+  /** the agreement's verification threshold asks for a positive record before funding this one */
+  verificationRequired: boolean;
 }

@@ -11,6 +11,8 @@ import { fundableCurrencies } from '../clients';
 import { feeToDateSql } from '../ledger/accrual';
 import { Big, moneyOut, parseMoney } from '../money';
 import { currencyField, parseInput } from '../validation';
+import { latestOutcomes } from '../verifications';
+import { OUTCOME_SHORT, isPositiveOutcome } from '../verifications/labels';
 
 const id = (field: string) =>
   z.union([z.string(), z.number()], { error: `${field} is required` }).transform((v, ctx) => {
@@ -160,6 +162,15 @@ export async function verifyInvoice(tx: Tx, invoiceId: number, actor: Actor): Pr
   if (!before) throw notFound('Invoice', invoiceId);
   if (before.status === 'verified') return invoiceView(tx, before);
   if (before.status !== 'submitted') throw refused('invalid_state', `Invoice ${before.number} is ${before.status}; only a submitted invoice can be verified`);
+  // Issue 15: the status follows the latest verification record; one that is not positive is
+  // answered by a new record (lib/verifications), not overruled by a bare verify.
+  const latest = (await latestOutcomes(tx, [invoiceId])).get(invoiceId);
+  if (latest !== undefined && !isPositiveOutcome(latest)) {
+    throw refused(
+      'verification_not_positive',
+      `Invoice ${before.number}'s latest verification is "${OUTCOME_SHORT[latest]}"; record a new verification (POST /api/v1/verifications) to verify it`,
+    );
+  }
   const [after] = await tx.db
     .update(invoices)
     .set({ status: 'verified', verifiedBy: actor.userId, verifiedAt: new Date() })

@@ -70,9 +70,13 @@ test.describe('entering and verifying invoices', () => {
     await table.getByRole('link', { name: typed, exact: true }).click();
     await expect(page.getByRole('heading', { name: `Invoice ${typed}` })).toBeVisible();
     await expect(page.getByText(/^submitted · issued 2026-01-05/)).toBeVisible();
-    await page.getByRole('button', { name: 'Verify' }).click();
+    // Issue 15: verifying records how (method, contact, outcome) and shows it in the history.
+    await page.locator('html[data-hydrated]').waitFor();
+    const verification = page.getByRole('form', { name: 'Record verification' });
+    await verification.getByLabel('Contact').fill('Initech AP, Bill');
+    await verification.getByRole('button', { name: 'Record verification' }).click();
     await expect(page.getByText(/^verified · issued 2026-01-05/)).toBeVisible();
-    await expect(page.getByRole('button', { name: 'Verify' })).toHaveCount(0);
+    await expect(page.getByRole('table', { name: 'Verification history' }).getByRole('row', { name: /Phone call Initech AP, Bill Verified/ })).toBeVisible();
   });
 
   test('other roles see no way to enter or verify invoices', async ({ page }) => {
@@ -82,13 +86,13 @@ test.describe('entering and verifying invoices', () => {
     await expect(page.getByRole('link', { name: 'Enter invoices' })).toHaveCount(0);
     const response = await page.goto('/invoices/new');
     expect(response?.status()).toBe(403);
-    // A submitted invoice (if the demo or an earlier run left one) shows no Verify button to an auditor.
+    // A submitted invoice (if the demo or an earlier run left one) shows no verification form to an auditor.
     await page.goto('/invoices?status=submitted');
     const first = page.getByRole('table', { name: 'Invoices: submitted' }).locator('tbody').getByRole('link').first();
     if ((await first.count()) > 0) {
       await first.click();
       await expect(page.getByRole('heading', { name: /^Invoice / })).toBeVisible();
-      await expect(page.getByRole('button', { name: 'Verify' })).toHaveCount(0);
+      await expect(page.getByRole('form', { name: 'Record verification' })).toHaveCount(0);
     }
   });
 });

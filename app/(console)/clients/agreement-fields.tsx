@@ -122,6 +122,7 @@ export function AgreementFields({ values, state }: { values: AgreementForm; stat
           <TextInput state={state} name="riskScore" label={label('riskScore')} fallback={values.riskScore} inputMode="numeric" placeholder="unscored" />
           {money('toleranceAmount')}
           {rate('tolerancePercent', 'Of the invoice’s face.')}
+          {money('verificationThreshold', 'Invoices above this face value are funded only once a positive verification is recorded; empty: none.')}
         </div>
       </fieldset>
     </div>

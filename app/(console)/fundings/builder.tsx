@@ -5,6 +5,7 @@ import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/
 import type { FundableInvoice } from '@/lib/funding';
 import { typedChecked, typedValue } from '@/lib/http/action-state';
 import { displayMoney } from '@/lib/money';
+import { OUTCOME_SHORT, isPositiveOutcome } from '@/lib/verifications/labels';
 import { builderAction, type BuilderState } from './actions';
 
 const initial: BuilderState = { ok: false, message: '' };
@@ -63,39 +64,46 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
           {err.invoiceIds}
         </p>
       ) : null}
-      <table className="mt-4 min-w-full text-sm" aria-describedby={err.invoiceIds ? 'funding-invoices-error' : undefined}>
-        <caption className="sr-only">Verified invoices</caption>
-        <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
-          <tr>
-            <th className="px-3 py-2">Include</th>
-            <th className="px-3 py-2">Number</th>
-            <th className="px-3 py-2">Debtor</th>
-            <th className="px-3 py-2 text-right">Face value</th>
-            <th className="px-3 py-2">Issued</th>
-            <th className="px-3 py-2">Due</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {invoices.map((i) => (
-            <tr key={i.id}>
-              <td className="px-3 py-2">
-                <input
-                  type="checkbox"
-                  name="invoiceIds"
-                  value={i.id}
-                  defaultChecked={typedChecked(state, 'invoiceIds', i.id, true)}
-                  aria-label={`Include invoice ${i.number}`}
-                />
-              </td>
-              <td className="px-3 py-2">{i.number}</td>
-              <td className="px-3 py-2">{i.debtorName}</td>
-              <td className="num px-3 py-2 text-right">{displayMoney(i.faceValue, i.currency)}</td>
-              <td className="px-3 py-2">{i.issueDate}</td>
-              <td className="px-3 py-2">{i.dueDate}</td>
+      <div className="mt-4 overflow-x-auto">
+        <table className="min-w-full text-sm" aria-describedby={err.invoiceIds ? 'funding-invoices-error' : undefined}>
+          <caption className="sr-only">Verified invoices</caption>
+          <thead className="bg-slate-50 text-left text-xs uppercase text-slate-500">
+            <tr>
+              <th className="px-3 py-2">Include</th>
+              <th className="px-3 py-2">Number</th>
+              <th className="px-3 py-2">Debtor</th>
+              <th className="px-3 py-2 text-right">Face value</th>
+              <th className="px-3 py-2">Issued</th>
+              <th className="px-3 py-2">Due</th>
+              <th className="px-3 py-2">Verification</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {invoices.map((i) => (
+              <tr key={i.id}>
+                <td className="px-3 py-2">
+                  <input
+                    type="checkbox"
+                    name="invoiceIds"
+                    value={i.id}
+                    defaultChecked={typedChecked(state, 'invoiceIds', i.id, true)}
+                    aria-label={`Include invoice ${i.number}`}
+                  />
+                </td>
+                <td className="px-3 py-2">{i.number}</td>
+                <td className="px-3 py-2">{i.debtorName}</td>
+                <td className="num px-3 py-2 text-right">{displayMoney(i.faceValue, i.currency)}</td>
+                <td className="px-3 py-2">{i.issueDate}</td>
+                <td className="px-3 py-2">{i.dueDate}</td>
+                <td className="px-3 py-2">
+                  {i.verification ? OUTCOME_SHORT[i.verification] : 'none recorded'}
+                  {i.verificationRequired && !isPositiveOutcome(i.verification) ? <span className="text-amber-800"> · required before funding</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {state.message ? (
         <div
           role={state.ok ? 'status' : 'alert'}

@@ -15,7 +15,10 @@ import { FUNDING_STATUSES, FUNDING_STATUS_LABELS, fundingList } from '@/lib/fund
 import { clientNameOf } from '@/lib/lists/names';
 import { listPageOf } from '@/lib/lists/respond';
 import { displayMoney } from '@/lib/money';
+import { agreementOn } from '@/lib/clients';
+import { listAwaitingVerification } from '@/lib/verifications';
 import { BatchBuilder } from './builder';
+import { BulkVerify } from './bulk-verify';
 
 export const metadata: Metadata = { title: 'Fundings' };
 export const dynamic = 'force-dynamic';
@@ -34,7 +37,17 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
     clientNameOf(db, query.clientId),
   ]);
   const chosen = picked?.client ?? undefined;
-  const fundable = chosen ? await listFundableInvoices(db, Number(chosen.id)) : [];
+  // Issue 15: the agreement's verification threshold marks what needs a record before funding.
+  const agreement = chosen ? await agreementOn(db, Number(chosen.id), todayIn()) : null;
+  const rule = chosen ? { threshold: agreement?.verificationThreshold, currency: chosen.currency } : null;
+  const canVerify = can(actor, 'invoice.verify');
+  const [fundable, awaiting] =
+    chosen && rule
+      ? await Promise.all([
+          listFundableInvoices(db, Number(chosen.id), rule),
+          canVerify ? listAwaitingVerification(db, Number(chosen.id), rule) : Promise.resolve([]),
+        ])
+      : [[], []];
   return (
     <div>
       <PageHeader title="Fundings" subtitle="Funding batches: the split per invoice, the limit checks, and approvals for holds" />
@@ -56,6 +69,7 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
               Show verified invoices
             </button>
           </form>
+          {chosen && canVerify ? <BulkVerify key={`verify-${chosen.id}`} clientName={chosen.name} invoices={awaiting} /> : null}
           {chosen ? <BatchBuilder key={chosen.id} clientId={chosen.id} clientName={chosen.name} invoices={fundable} today={todayIn()} /> : null}
         </section>
       ) : null}

@@ -5,12 +5,14 @@ import { z } from 'zod';
 import { recordDebtorApproval } from '@/lib/debtors';
 import { DomainError } from '@/lib/errors';
 import { formAction } from '@/lib/http/form-action';
-import { createInvoice, verifyInvoice } from '@/lib/invoices';
+import { createInvoice } from '@/lib/invoices';
 import type { ScheduleLineError } from '@/lib/invoices/csv';
 import { importInvoices } from '@/lib/invoices/import';
 import { invoiceInputSchema } from '@/lib/invoices/input';
 import { displayMoney } from '@/lib/money';
 import { businessDate, id, optional, text } from '@/lib/validation/fields';
+import { recordVerification, verificationFormSchema } from '@/lib/verifications';
+import { verificationMessage } from '@/lib/verifications/labels';
 import type { ActionState } from '@/lib/http/action-state';
 
 /** The one-invoice form's answer: the invoice entered, for the link to it. */
@@ -70,12 +72,17 @@ export const importScheduleAction = formAction('invoice.create', scheduleForm, a
   }
 });
 
-/** Verifies a submitted invoice, so it can go into a funding batch. */
-export const verifyInvoiceAction = formAction('invoice.verify', z.object({ invoiceId: id('Invoice') }), async ({ tx, input, actor }) => {
-  const invoice = await verifyInvoice(tx, input.invoiceId, actor);
+/**
+ * Issue 15: one verification record (method, contact, outcome, note) for each chosen invoice —
+ * the invoice page's form (one invoice) and the Fundings screen's bulk verify (the chosen
+ * invoices of a batch). A positive outcome verifies submitted invoices for funding.
+ */
+export const recordVerificationAction = formAction('invoice.verify', verificationFormSchema, async ({ tx, input, actor }) => {
+  const records = await recordVerification(tx, input, actor);
   revalidatePath('/invoices');
-  revalidatePath(`/invoices/${invoice.id}`);
-  return { message: `Invoice ${invoice.number} is verified and can be funded.` };
+  revalidatePath('/fundings');
+  for (const r of records.slice(0, 50)) revalidatePath(`/invoices/${r.invoiceId}`);
+  return { message: verificationMessage(records) };
 });
 
 /** `reverse` agreements: record the debtor's approval of an invoice before it is funded. */

@@ -163,6 +163,8 @@ export default async function ClientPage({
               <dd>{displayMoney(a.minimumReserveBalance, client.currency)}</dd>
               <dt className="text-slate-500">Auto-approve releases up to</dt>
               <dd>{displayMoney(a.releaseAutoApproveUpTo, client.currency)}</dd>
+              <dt className="text-slate-500">Verify invoices above</dt>
+              <dd>{a.verificationThreshold ? displayMoney(a.verificationThreshold, client.currency) : 'no threshold'}</dd>
               <dt className="text-slate-500">Risk score</dt>
               <dd>{a.riskScore ?? 'unscored'}</dd>
             </dl>

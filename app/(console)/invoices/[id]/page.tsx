@@ -13,7 +13,7 @@ import { daysPastDue, feeToDate, invoiceActions, invoiceParties } from '@/lib/in
 import { entriesForInvoice } from '@/lib/ledger';
 import { accrualHistory } from '@/lib/reports/fees';
 import { Big, displayMoney, formatMoney } from '@/lib/money';
-import { VerifyInvoiceButton } from './verify-button';
+import { InvoiceVerification } from './verification';
 import { DebtorApprovalForm } from './debtor-approval';
 import { InvoiceActions } from './invoice-actions';
 import { agreementOn } from '@/lib/clients';
@@ -61,7 +61,6 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
       <PageHeader
         title={`Invoice ${invoice.number}`}
         subtitle={`${invoice.status.replace(/_/g, ' ')} · issued ${invoice.issueDate} · due ${invoice.dueDate}`}
-        actions={can(actor, 'invoice.verify') && invoice.status === 'submitted' ? <VerifyInvoiceButton invoiceId={invoice.id} /> : undefined}
       />
       <dl aria-label="Between" className="mt-3 flex flex-wrap gap-x-6 gap-y-1 text-sm">
         <div>
@@ -136,6 +135,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           <p className="mt-4 text-sm text-amber-800">Reverse factoring: the debtor has not approved this invoice yet.</p>
         )
       ) : null}
+      <InvoiceVerification invoice={invoice} actor={actor} />
       <DataTable
         caption="Fee accrual history"
         csvName={`invoice-${invoice.id}-fees.csv`}
