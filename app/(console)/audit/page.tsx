@@ -21,8 +21,9 @@ function summary(value: unknown): string {
 }
 
 /** Long JSON, ids and addresses wrap inside a bounded cell instead of widening the page. */
-function Wrap({ children }: { children: string }) {
-  return <span className="block max-w-xs break-all">{children}</span>;
+/** A long value broken anywhere (a function, not a component: the list writes plain cells as one string). */
+function wrap(text: string) {
+  return <span className="block max-w-xs break-all">{text}</span>;
 }
 
 /**
@@ -81,10 +82,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           { header: 'Who', value: (e) => e.actor },
           { header: 'Role', value: (e) => e.role },
           { header: 'Action', value: (e) => e.action },
-          { header: 'Target', value: (e) => `${e.targetType} ${e.targetId ?? ''}`, render: (e) => <Wrap>{`${e.targetType} ${e.targetId ?? ''}`}</Wrap> },
-          { header: 'Before', value: (e) => summary(e.before), render: (e) => <Wrap>{summary(e.before)}</Wrap> },
-          { header: 'After', value: (e) => summary(e.after), render: (e) => <Wrap>{summary(e.after)}</Wrap> },
-          { header: 'From', value: (e) => `${e.source}${e.ip ? ` ${e.ip}` : ''}`, render: (e) => <Wrap>{`${e.source}${e.ip ? ` ${e.ip}` : ''}`}</Wrap> },
+          { header: 'Target', value: (e) => `${e.targetType} ${e.targetId ?? ''}`, render: (e) => wrap(`${e.targetType} ${e.targetId ?? ''}`) },
+          { header: 'Before', value: (e) => summary(e.before), render: (e) => wrap(summary(e.before)) },
+          { header: 'After', value: (e) => summary(e.after), render: (e) => wrap(summary(e.after)) },
+          { header: 'From', value: (e) => `${e.source}${e.ip ? ` ${e.ip}` : ''}`, render: (e) => wrap(`${e.source}${e.ip ? ` ${e.ip}` : ''}`) },
           { header: 'Hash', value: (e) => e.hash.slice(0, 12), render: (e) => <span className="font-mono">{e.hash.slice(0, 12)}</span> },
         ]}
       />

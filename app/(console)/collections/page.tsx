@@ -267,7 +267,7 @@ const BUCKET_COLORS = ['bg-brand-600', 'bg-teal-300', 'bg-amber-500', 'bg-red-60
  * properties — the bar's width and where the first three buckets end — so a row adds no element
  * for it (a page of 50 rows drew 250 nested elements, each in the HTML and again in the payload).
  */
-function AgingBar({ row, max }: { row: Pick<AgingListItem, 'buckets' | 'total' | 'currency'>; max: Big }) {
+function agingBar(row: Pick<AgingListItem, 'buckets' | 'total' | 'currency'>, max: Big) {
   const total = new Big(row.total);
   const percent = (v: Big) => `${v.round(1).toString()}%`;
   let at = new Big(0);
@@ -391,7 +391,7 @@ async function AgingTab({ today, params }: { today: string; params: Record<strin
             render: (r: AgingListItem) => bucketLink(side, r, b, today),
             align: 'right' as const,
           })),
-          { header: 'Total', sort: 'total', value: (r) => r.total, render: (r) => <AgingBar row={r} max={max} />, align: 'right' },
+          { header: 'Total', sort: 'total', value: (r) => r.total, render: (r) => agingBar(r, max), align: 'right' },
         ]}
       />
     </>

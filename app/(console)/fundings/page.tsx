@@ -94,7 +94,7 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
           {
             header: 'Batch',
             value: (b) => b.id,
-            render: (b) => <Link className="text-brand-700 underline" href={`/fundings/${b.id}`}>{`Batch ${b.id}`}</Link>,
+            render: (b) => <a className="text-brand-700 underline" href={`/fundings/${b.id}`}>{`Batch ${b.id}`}</a>,
           },
           {
             header: 'Client',

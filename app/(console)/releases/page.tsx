@@ -58,7 +58,7 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
           {
             header: 'Cycle',
             value: (c) => c.id,
-            render: (c) => <Link className="text-brand-700 underline" href={`/releases/cycles/${c.id}`}>{`Cycle ${c.id}`}</Link>,
+            render: (c) => <a className="text-brand-700 underline" href={`/releases/cycles/${c.id}`}>{`Cycle ${c.id}`}</a>,
           },
           { header: 'As of', value: (c) => c.asOf },
           { header: 'Kind', value: (c) => c.kind.replace('_', ' ') },
@@ -101,7 +101,7 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
           {
             header: 'Release',
             value: (r) => r.id,
-            render: (r) => <Link className="text-brand-700 underline" href={`/releases/${r.id}`}>{`Release ${r.id}`}</Link>,
+            render: (r) => <a className="text-brand-700 underline" href={`/releases/${r.id}`}>{`Release ${r.id}`}</a>,
           },
           {
             header: 'Client',

@@ -49,7 +49,7 @@ export default async function CyclesPage({ searchParams }: { searchParams: Promi
           {
             header: 'Cycle',
             value: (c) => c.id,
-            render: (c) => <Link className="text-brand-700 underline" href={`/releases/cycles/${c.id}`}>{`Cycle ${c.id}`}</Link>,
+            render: (c) => <a className="text-brand-700 underline" href={`/releases/cycles/${c.id}`}>{`Cycle ${c.id}`}</a>,
           },
           { header: 'As of', sort: 'date', value: (c) => c.asOf },
           { header: 'Kind', value: (c) => c.kind.replace('_', ' ') },

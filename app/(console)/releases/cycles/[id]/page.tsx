@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { DataTable } from '@/app/_components/data-table';
 import { PageHeader, Stat } from '@/app/_components/page-header';
@@ -86,7 +85,7 @@ export default async function CyclePage({ params }: { params: Promise<{ id: stri
           {
             header: 'Release',
             value: (r) => r.id,
-            render: (r) => <Link className="text-brand-700 underline" href={`/releases/${r.id}`}>{`Release ${r.id}`}</Link>,
+            render: (r) => <a className="text-brand-700 underline" href={`/releases/${r.id}`}>{`Release ${r.id}`}</a>,
           },
           { header: 'Client', value: (r) => r.clientName },
           { header: 'Proposed', value: (r) => `${r.amount} ${r.currency}`, render: (r) => displayMoney(r.amount, r.currency), align: 'right' },
