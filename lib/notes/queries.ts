@@ -115,7 +115,9 @@ function noteColumns(sql: RawSql) {
  * name, and — for a promise to pay — what was collected toward it (applications to the invoice from
  * money received on or after the day it was recorded, by payment_applications_invoice_idx) and
  * whether a later promise replaced it (notes_invoice_promises_idx). `base`: the notes (a subject's
- * list) or the open follow-ups (a person's list).
+ * list) or the open follow-ups (a person's list). The subject is looked up LATERAL, by its primary
+ * key per note of the page (LIMIT 1 keeps the planner from flattening it into a join): never a hash
+ * join that would read every invoice.
  */
 function noteFrom(sql: RawSql, base: 'notes' | 'follow_ups') {
   const head = base === 'notes' ? sql`notes n left join follow_ups f on f.note_id = n.id` : sql`follow_ups f join notes n on n.id = f.note_id`;
@@ -124,9 +126,9 @@ function noteFrom(sql: RawSql, base: 'notes' | 'follow_ups') {
     join users au on au.id = n.author_id
     left join users ow on ow.id = f.owner_id
     left join users db on db.id = f.done_by
-    left join invoices si on n.subject_type = 'invoice' and si.id = n.subject_id
-    left join clients sc on n.subject_type = 'client' and sc.id = n.subject_id
-    left join debtors sd on n.subject_type = 'debtor' and sd.id = n.subject_id
+    left join lateral (select i.number, i.currency, i.status from invoices i where n.subject_type = 'invoice' and i.id = n.subject_id limit 1) si on true
+    left join lateral (select c.name from clients c where n.subject_type = 'client' and c.id = n.subject_id limit 1) sc on true
+    left join lateral (select d.name from debtors d where n.subject_type = 'debtor' and d.id = n.subject_id limit 1) sd on true
     left join lateral (
       select (select coalesce(sum(pa.amount), 0) from payment_applications pa
                where pa.invoice_id = n.subject_id and pa.applied_date >= n.promise_made_on) as collected,

@@ -41,16 +41,21 @@ async function keyFor(actor: Actor): Promise<string> {
 }
 
 type Handler = (req: Request, ctx: never) => Promise<Response>;
-async function call(method: 'GET' | 'POST', path: string, key: string, body?: unknown): Promise<{ status: number; body: any }> {
+/** A route's JSON answer: a note, a list of notes, or an error (API.md's shape). */
+type Answer = NoteView & {
+  items: NoteView[];
+  nextCursor: string | null;
+  total: number;
+  error: { code: string; message: string; details: Record<string, string> };
+};
+async function call(method: 'GET' | 'POST', path: string, key: string, body?: unknown): Promise<{ status: number; body: Answer }> {
   const [pathname, qs] = path.split('?');
   const done = /^\/notes\/(\d+)\/done$/.exec(pathname!);
-  const mod = (
-    done
-      ? await import('../../app/api/v1/notes/[id]/done/route')
-      : pathname === '/notes'
-        ? await import('../../app/api/v1/notes/route')
-        : await import('../../app/api/v1/follow-ups/route')
-  ) as unknown as Record<string, Handler>;
+  const mod = (done
+    ? await import('../../app/api/v1/notes/[id]/done/route')
+    : pathname === '/notes'
+      ? await import('../../app/api/v1/notes/route')
+      : await import('../../app/api/v1/follow-ups/route')) as unknown as Record<string, Handler>;
   const res = await mod[method]!(
     new Request(`http://holdback.test/api/v1${pathname}${qs ? `?${qs}` : ''}`, {
       method,
@@ -105,7 +110,12 @@ describe('POST and GET /api/v1/notes', () => {
     const second = await call('POST', '/notes', keys.funding, { subjectType: 'invoice', subjectId: Number(invoice.id), text: 'Proof of delivery on file.' });
     expect(second.status).toBe(201);
     expect(second.body).toMatchObject({ kind: 'note', followUp: null, author: { email: team.funding.label } });
-    const third = await call('POST', '/notes', keys.collections, { subjectType: 'invoice', subjectId: invoice.id, text: 'Emailed the statement.', kind: 'email' });
+    const third = await call('POST', '/notes', keys.collections, {
+      subjectType: 'invoice',
+      subjectId: invoice.id,
+      text: 'Emailed the statement.',
+      kind: 'email',
+    });
 
     // newest first, two at a time, by keyset; the same rows as the table holds for the invoice
     const page1 = await call('GET', `/notes?subjectType=invoice&subjectId=${invoice.id}&limit=2`, keys.auditor);
@@ -172,10 +182,18 @@ describe('POST and GET /api/v1/notes', () => {
     const messages = await call('POST', '/notes', keys.collections, { ...base, promisedOn: tomorrow, promisedAmount: '10000.01' });
     expect(messages.body.error.message).toBe(`Promised amount 10,000.01 USD is more than the 10,000.00 USD still owed on invoice ${invoice.number}`);
     const unfunded = await anInvoice(t.database, team, { client, debtor });
-    const notOpen = await call('POST', '/notes', keys.collections, { subjectType: 'invoice', subjectId: unfunded.id, text: 'x', promisedOn: tomorrow, promisedAmount: '10' });
+    const notOpen = await call('POST', '/notes', keys.collections, {
+      subjectType: 'invoice',
+      subjectId: unfunded.id,
+      text: 'x',
+      promisedOn: tomorrow,
+      promisedAmount: '10',
+    });
     expect(notOpen).toMatchObject({ status: 422, body: { error: { code: 'invoice_not_open' } } });
     expect(notOpen.body.error.message).toBe(`Invoice ${unfunded.number} is verified: a promise to pay is recorded on a funded invoice that is still owed`);
-    expect((await call('GET', '/notes?subjectType=invoice', keys.collections)).body.error.details).toEqual({ subjectId: 'Subject id is required with a subject type' });
+    expect((await call('GET', '/notes?subjectType=invoice', keys.collections)).body.error.details).toEqual({
+      subjectId: 'Subject id is required with a subject type',
+    });
     const after = await t.database.sql<{ n: number }[]>`select count(*)::int as n from notes`;
     expect(after[0]!.n).toBe(before[0]!.n);
   });
@@ -185,12 +203,18 @@ describe('a follow-up', () => {
   it('is on its owner’s "My follow-ups today" from its date on — tomorrow’s list holds tomorrow’s — until it is marked done (once, audited)', async () => {
     const collector = await aUser(t.database, 'collections');
     const colleague = await aUser(t.database, 'funding');
-    const due = await tx((x) => addNote(x, { subjectType: 'debtor', subjectId: debtor.id, text: 'Chase the remittance advice', kind: 'call', followUpOn: today }, collector));
+    const due = await tx((x) =>
+      addNote(x, { subjectType: 'debtor', subjectId: debtor.id, text: 'Chase the remittance advice', kind: 'call', followUpOn: today }, collector),
+    );
     const ahead = await tx((x) =>
       addNote(x, { subjectType: 'invoice', subjectId: invoice.id, text: 'Call back after their payment run', kind: 'call', followUpOn: tomorrow }, collector),
     );
-    const nextWeek = await tx((x) => addNote(x, { subjectType: 'client', subjectId: client.id, text: 'Review the schedule', followUpOn: addDays(today, 7) }, collector));
-    const farOff = await tx((x) => addNote(x, { subjectType: 'client', subjectId: client.id, text: 'Annual review', followUpOn: addDays(today, 30) }, collector));
+    const nextWeek = await tx((x) =>
+      addNote(x, { subjectType: 'client', subjectId: client.id, text: 'Review the schedule', followUpOn: addDays(today, 7) }, collector),
+    );
+    const farOff = await tx((x) =>
+      addNote(x, { subjectType: 'client', subjectId: client.id, text: 'Annual review', followUpOn: addDays(today, 30) }, collector),
+    );
     // someone else's follow-up, written by the collector for a colleague: the colleague's list, not the collector's
     const forColleague = await tx((x) =>
       addNote(x, { subjectType: 'invoice', subjectId: invoice.id, text: 'Send the POD', followUpOn: today, followUpOwner: colleague.userId }, collector),
@@ -198,7 +222,9 @@ describe('a follow-up', () => {
     expect(forColleague.followUp!.owner.id).toBe(String(colleague.userId));
     // a follow-up added "yesterday" (as of yesterday) and still open is overdue today
     const late = await tx((x) =>
-      addNote(x, { subjectType: 'invoice', subjectId: invoice.id, text: 'Old promise check', followUpOn: addDays(today, -1) }, collector, { today: addDays(today, -1) }),
+      addNote(x, { subjectType: 'invoice', subjectId: invoice.id, text: 'Old promise check', followUpOn: addDays(today, -1) }, collector, {
+        today: addDays(today, -1),
+      }),
     );
 
     const now = await myFollowUps(t.database, collector.userId!, today);
@@ -233,7 +259,9 @@ describe('a follow-up', () => {
 
     // a colleague may close it for its owner; the log says who did
     await tx((x) => markFollowUpDone(x, Number(forColleague.id), collector));
-    const audit = await t.database.sql<{ action: string; actor: string; target_type: string; target_id: string; before: any; after: any }[]>`
+    const audit = await t.database.sql<
+      { action: string; actor: string; target_type: string; target_id: string; before: Record<string, unknown>; after: Record<string, unknown> }[]
+    >`
       select action, actor, target_type, target_id, before, after from audit_events
        where action in ('note.add', 'follow_up.done') and (after->>'noteId') in (${due.id}, ${forColleague.id}) order by id`;
     expect(audit.map((a) => [a.action, a.target_type, a.target_id])).toEqual([
@@ -249,7 +277,7 @@ describe('a follow-up', () => {
       followUp: { dueOn: today, owner: collector.label },
       promise: null,
     });
-    expect(audit[1]!.after.followUp).toMatchObject({ ownerId: String(colleague.userId), owner: colleague.label });
+    expect(audit[1]!.after).toMatchObject({ followUp: { ownerId: String(colleague.userId), owner: colleague.label } });
     expect(audit[2]!).toMatchObject({ actor: collector.label, before: { noteId: due.id, doneAt: null }, after: { noteId: due.id, doneBy: collector.label } });
     expect(audit[3]!.after).toMatchObject({ noteId: forColleague.id, owner: colleague.label, doneBy: collector.label });
   });
@@ -279,12 +307,26 @@ describe('a promise to pay', () => {
     const promise = await tx((x) =>
       addNote(
         x,
-        { subjectType: 'invoice', subjectId: owed.id, text: 'AP promised 3,000 by Friday', kind: 'call', promisedOn: addDays(today, -2), promisedAmount: '3000' },
+        {
+          subjectType: 'invoice',
+          subjectId: owed.id,
+          text: 'AP promised 3,000 by Friday',
+          kind: 'call',
+          promisedOn: addDays(today, -2),
+          promisedAmount: '3000',
+        },
         team.collections,
         { today: made },
       ),
     );
-    expect(promise.promise).toMatchObject({ promisedOn: addDays(today, -2), amount: '3000.00', currency: 'USD', madeOn: made, collected: '0.00', standing: 'pending' });
+    expect(promise.promise).toMatchObject({
+      promisedOn: addDays(today, -2),
+      amount: '3000.00',
+      currency: 'USD',
+      madeOn: made,
+      collected: '0.00',
+      standing: 'pending',
+    });
     expect((await currentPromise(t.database, Number(owed.id), addDays(today, -2)))!.promise!.standing).toBe('pending');
     const broken = await currentPromise(t.database, Number(owed.id), today);
     expect(broken!.id).toBe(promise.id);
@@ -303,14 +345,20 @@ describe('a promise to pay', () => {
     );
     await tx((x) => applyPayment(x, Number(part.id), { allocations: [{ invoiceId: owed.id, amount: '2999.99' }] }, team.collections));
     expect((await currentPromise(t.database, Number(owed.id), today))!.promise).toMatchObject({ standing: 'broken', collected: '2999.99' });
-    const rest = await tx((x) => receivePayment(x, { amount: '0.01', currency: 'USD', receivedDate: today, payerName: 'AP', reference: 'rest' }, team.collections));
+    const rest = await tx((x) =>
+      receivePayment(x, { amount: '0.01', currency: 'USD', receivedDate: today, payerName: 'AP', reference: 'rest' }, team.collections),
+    );
     await tx((x) => applyPayment(x, Number(rest.id), { allocations: [{ invoiceId: owed.id, amount: '0.01' }] }, team.collections));
     expect((await currentPromise(t.database, Number(owed.id), today))!.promise).toMatchObject({ standing: 'kept', collected: '3000.00' });
     expect((await brokenPromises(t.database, today)).items.map((n) => n.id)).not.toContain(promise.id);
 
     // a new promise replaces the old: the old reads replaced, the invoice's flag follows the new one
     const renewed = await tx((x) =>
-      addNote(x, { subjectType: 'invoice', subjectId: owed.id, text: 'The rest by next week', promisedOn: addDays(today, 7), promisedAmount: '1000.00' }, team.collections),
+      addNote(
+        x,
+        { subjectType: 'invoice', subjectId: owed.id, text: 'The rest by next week', promisedOn: addDays(today, 7), promisedAmount: '1000.00' },
+        team.collections,
+      ),
     );
     expect((await currentPromise(t.database, Number(owed.id), today))!.id).toBe(renewed.id);
     const unkept = await tx((x) =>
@@ -319,9 +367,7 @@ describe('a promise to pay', () => {
     const history = await subjectNotes(t.database, { subjectType: 'invoice', subjectId: Number(owed.id) }, addDays(today, 10));
     const standing = Object.fromEntries(history.items.map((n) => [n.id, n.promise?.standing]));
     expect(standing).toEqual({ [unkept.id]: 'broken', [renewed.id]: 'superseded', [promise.id]: 'kept' });
-    expect((await brokenPromises(t.database, addDays(today, 10))).items.map((n) => n.id)).toEqual(
-      expect.arrayContaining([unkept.id]),
-    );
+    expect((await brokenPromises(t.database, addDays(today, 10))).items.map((n) => n.id)).toEqual(expect.arrayContaining([unkept.id]));
     expect((await brokenPromises(t.database, addDays(today, 10))).items.map((n) => n.id)).not.toContain(renewed.id);
   });
 });
@@ -369,6 +415,8 @@ describe('at volume', () => {
       expect(scans, s.query.replace(/\s+/g, ' ').slice(0, 200)).toEqual([]);
       for (const n of nodes) if (n['Index Name']) indexes.add(n['Index Name']);
     }
-    expect([...indexes]).toEqual(expect.arrayContaining(['follow_ups_open_owner_idx', 'notes_subject_idx', 'notes_invoice_promises_idx']));
+    expect([...indexes]).toEqual(
+      expect.arrayContaining(['follow_ups_open_owner_idx', 'notes_subject_idx', 'notes_invoice_promises_idx', 'notes_promised_on_idx']),
+    );
   });
 });
