@@ -246,7 +246,7 @@ describe('a follow-up', () => {
     const closed = await call('POST', `/notes/${due.id}/done`, collectorKey);
     expect(closed.status).toBe(200);
     expect(closed.body.followUp).toMatchObject({ standing: 'done', doneBy: { id: String(collector.userId) } });
-    expect(closed.body.followUp.doneAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(closed.body.followUp!.doneAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(closed.body.text).toBe('Chase the remittance advice');
     expect((await myFollowUps(t.database, collector.userId!, today)).due.items.map((n) => n.id)).toEqual([late.id]);
     const again = await call('POST', `/notes/${due.id}/done`, collectorKey);
