@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { formAction } from '@/lib/http/form-action';
+import { displayMoney } from '@/lib/money';
 import { addNote, checkNoteFields, markFollowUpDone } from '@/lib/notes';
 import { NOTE_KINDS, NOTE_KIND_LABELS, NOTE_MAX_CHARACTERS, NOTE_SUBJECTS, subjectHref } from '@/lib/notes/rules';
 import { businessDate, choice, formMoney, id, optional, text } from '@/lib/validation/fields';
@@ -31,7 +32,7 @@ export const addNoteAction = formAction('note.write', noteForm, async ({ tx, inp
   revalidatePath('/dashboard');
   const parts = [
     note.followUp ? `follow-up on ${note.followUp.dueOn} for ${note.followUp.owner.name || note.followUp.owner.email}` : null,
-    note.promise ? `promise of ${note.promise.amount} ${note.promise.currency} by ${note.promise.promisedOn}` : null,
+    note.promise ? `promise of ${displayMoney(note.promise.amount, note.promise.currency)} by ${note.promise.promisedOn}` : null,
   ].filter(Boolean);
   return { message: `${NOTE_KIND_LABELS[note.kind]} added${parts.length > 0 ? ` with a ${parts.join(' and a ')}` : ''}.` };
 });
