@@ -116,6 +116,23 @@ test('a note and a follow-up on an invoice and a debtor: on the dashboard today 
   await expect(closed).toContainText(`Follow-up ${today} · ${collector.name} · Done by ${collector.name} at ${today}`);
   await expect(closed.getByRole('button', { name: 'Done' })).toHaveCount(0);
 
+  // every open follow-up of mine, a paged list; every note on the invoice, a paged list
+  await page.goto('/dashboard');
+  await page.getByRole('link', { name: 'All my open follow-ups' }).click();
+  await expect(page).toHaveURL(/\/notes\/follow-ups\?owner=\d+$/);
+  const open = page.getByRole('table', { name: /^Open follow-ups/ });
+  await expect(open.getByRole('row').filter({ hasText: `Invoice NOTE-${tag}` })).toContainText('Due tomorrow');
+  await expect(open.getByRole('row').filter({ hasText: `Slowpay Stores ${tag}` })).toHaveCount(0);
+  await page.goto(`/notes?subjectType=invoice&subjectId=${invoice.id}`);
+  await expect(page.getByRole('heading', { name: `Notes on invoice NOTE-${tag}`, level: 1 })).toBeVisible();
+  await expect(page.getByTestId('list-showing')).toHaveText('Showing 1–1 of 1 notes');
+  await expect(
+    page
+      .getByRole('table', { name: /^Notes on invoice/ })
+      .getByRole('row')
+      .nth(1),
+  ).toContainText('1,500.00 USD by');
+
   // the invoice's follow-up from the dashboard's link
   await page.goto('/dashboard');
   await page
@@ -124,4 +141,13 @@ test('a note and a follow-up on an invoice and a debtor: on the dashboard today 
     .click();
   await expect(page).toHaveURL(new RegExp(`/invoices/${invoice.id}$`));
   await expect(page.getByRole('region', { name: 'Notes and follow-ups' })).toContainText('Promise to pay: 1,500.00 USD by');
+
+  // on a 390-px phone the section and the dashboard's list fit the screen (the form in one column)
+  await page.setViewportSize({ width: 390, height: 844 });
+  const notes = page.getByRole('region', { name: 'Notes and follow-ups' });
+  const fits = (target: typeof notes) => target.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= 390);
+  await expect.poll(() => fits(notes)).toBe(true);
+  await page.goto('/dashboard');
+  await expect(page.getByRole('region', { name: 'My follow-ups today' })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), '/dashboard is wider than the screen').toBeLessThanOrEqual(390);
 });
