@@ -10,7 +10,7 @@ import { Big, displayMoney, minorUnits, moneyOut } from '../money';
 import { parseInput } from '../validation';
 import { businessDate, choice, id, money, optional, text } from '../validation/fields';
 import { getNote, type NoteView } from './queries';
-import { NOTE_KINDS, NOTE_KIND_LABELS, NOTE_MAX_CHARACTERS, NOTE_SUBJECTS, NOTE_SUBJECT_LABELS, type NoteKind, type NoteSubject } from './rules';
+import { NOTE_KINDS, NOTE_MAX_CHARACTERS, NOTE_SUBJECTS, NOTE_SUBJECT_LABELS, type NoteKind, type NoteSubject } from './rules';
 
 export type { NoteView } from './queries';
 
@@ -52,15 +52,13 @@ export function checkNoteFields(
   }
 }
 
-const KIND_NAMES = NOTE_KIND_LABELS;
-
 /** The fields of a note, as API.md-style JSON (`POST /api/v1/notes`): amounts as decimal strings. */
 export const noteBody = z
   .object({
     subjectType: choice('Subject type', NOTE_SUBJECTS),
     subjectId: id('Subject id'),
     text: text('Text', { max: NOTE_MAX_CHARACTERS }),
-    kind: optional(choice('Kind', NOTE_KINDS, KIND_NAMES)),
+    kind: optional(choice('Kind', NOTE_KINDS)),
     followUpOn: optional(businessDate('Follow-up date')),
     followUpOwner: optional(id('Follow-up owner')),
     promisedOn: optional(businessDate('Promised date')),

@@ -152,7 +152,7 @@ describe('POST and GET /api/v1/notes', () => {
     const cases: [unknown, number, Record<string, string>][] = [
       [{ ...base, text: '  ' }, 400, { text: 'Text is required' }],
       [{ ...base, subjectType: 'vendor' }, 400, { subjectType: 'Subject type must be one of: client, debtor, invoice' }],
-      [{ ...base, kind: 'fax' }, 400, { kind: 'Kind must be one of: Note, Call, Email, Meeting' }],
+      [{ ...base, kind: 'fax' }, 400, { kind: 'Kind must be one of: note, call, email, meeting' }],
       [{ ...base, text: 'x'.repeat(5001) }, 400, { text: 'Text must be at most 5000 characters' }],
       [{ ...base, subjectId: 999999 }, 422, { subjectId: 'no such invoice' }],
       [{ ...base, followUpOn: '2026-02-30' }, 400, { followUpOn: 'Follow-up date must be a real date written YYYY-MM-DD, such as 2026-03-31' }],
