@@ -15,3 +15,4 @@ export * from './invoice-lists';
 export * from './debtors';
 export * from './payouts';
 export * from './verifications';
+export * from './notes';

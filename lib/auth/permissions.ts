@@ -52,6 +52,16 @@ export const PERMISSIONS = {
   'debtor.approval': { roles: ['funding', 'underwriter'], label: "Record a debtor's approval of an invoice (reverse factoring)" },
   'debtor.merge_request': { roles: ['underwriter', 'collections'], label: 'Propose merging a duplicate debtor into another' },
   'debtor.merge_approve': { roles: ['underwriter', 'approver', 'controller'], label: 'Approve or reject a debtor merge someone else proposed' },
+  // notes, the call log and follow-ups (issue 15 item 3): the factor's own working notes — never a client user's
+  'note.read': { roles: STAFF, label: 'Read notes, the call log, follow-ups and promises to pay on clients, debtors and invoices' },
+  'note.write': {
+    roles: ['admin', 'underwriter', 'funding', 'collections', 'approver', 'controller'],
+    label: 'Add notes and follow-ups (and promises to pay on invoices), own follow-ups, mark them done',
+  },
+  'follow_up.dashboard': {
+    roles: ['collections'],
+    label: 'See “My follow-ups today” on the dashboard even when nothing is due (others see it when they have follow-ups)',
+  },
   // invoices and funding (SPEC 3)
   'invoice.create': { roles: ['funding'], label: 'Submit and import invoices' },
   'invoice.verify': { roles: ['funding'], label: 'Verify invoices' },

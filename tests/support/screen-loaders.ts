@@ -26,6 +26,7 @@ import { FEE_INCOME_LIST, feeIncomeByMonth, feeIncomeCurrencies, feeIncomeItem, 
 import { dashboard } from '../../lib/reports/dashboard';
 import { listStatements } from '../../lib/statements';
 import { statementDrift } from '../../lib/statements/drift';
+import { brokenPromises, currentPromise, followUpOwners, myFollowUps, subjectNotes, subjectSummary } from '../../lib/notes/queries';
 
 /**
  * Issue 13: what each console screen's loader runs, as calls of the same lib functions its page
@@ -236,6 +237,29 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
       const invoice = await getInvoice(db, c.invoiceId, c.as('funding'));
       await Promise.all([entriesForInvoice(db, c.invoiceId), accrualHistory(db, c.invoiceId, invoice.currency), invoiceParties(db, c.invoiceId)]);
       await agreementOn(db, Number(invoice.clientId), invoice.fundingDate ?? c.asOf);
+    },
+  },
+  {
+    // issue 15 item 3: the Notes and follow-ups section of the invoice, debtor and client pages
+    screen: 'notes and follow-ups section (invoice, debtor, client pages)',
+    source: 'app/(console)/notes/notes-section.tsx (as collections)',
+    run: async (db, c) => {
+      for (const [subjectType, subjectId] of [
+        ['invoice', c.invoiceId],
+        ['debtor', c.debtorId],
+        ['client', c.clientId],
+      ] as const) {
+        await Promise.all([subjectSummary(db, subjectType, subjectId), subjectNotes(db, { subjectType, subjectId }, c.asOf), followUpOwners(db)]);
+      }
+      await currentPromise(db, c.invoiceId, c.asOf);
+    },
+  },
+  {
+    screen: 'dashboard: my follow-ups today; collections inbox: broken promises',
+    source: 'app/(console)/notes/my-follow-ups.tsx and broken-promises.tsx (as collections)',
+    run: async (db, c) => {
+      await myFollowUps(db, c.as('collections').userId!, c.asOf);
+      await brokenPromises(db, c.asOf);
     },
   },
   // ── To add at the merge of issue 13 (built on other branches): ────────────────────────────────

@@ -32,6 +32,7 @@ import { Inbox } from './inbox';
 import { CollectionsNav } from './nav';
 import { remitMisdirectedAction, resolveDisputeAction } from './actions';
 import { inboxCard } from './suggestions';
+import { BrokenPromises } from '../notes/broken-promises';
 
 export const metadata: Metadata = { title: 'Collections' };
 export const dynamic = 'force-dynamic';
@@ -131,6 +132,7 @@ async function InboxTab({ canAct, today, params }: { canAct: boolean; today: str
           hint="stays until applied or refunded"
         />
       </div>
+      <BrokenPromises today={today} />
       {canAct ? (
         <div className="grid gap-x-6 lg:grid-cols-2">
           <Panel id="record-payment" title="Record a payment">

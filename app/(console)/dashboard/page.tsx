@@ -9,6 +9,7 @@ import { requireSection } from '@/lib/auth/session';
 import { Big, displayMoney } from '@/lib/money';
 import { dashboard, type AgingBucket } from '@/lib/reports/dashboard';
 import { DASHBOARD_LINKS, agingHref, debtorHref } from '@/lib/reports/dashboard-links';
+import { MyFollowUpsSection } from '@/app/(console)/notes/my-follow-ups';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 export const dynamic = 'force-dynamic';
@@ -48,6 +49,7 @@ export default async function DashboardPage() {
           <Stat label="Approvals waiting" value={d.approvalsWaiting} hint="Funding holds, agreement changes, releases" />
         </Tile>
       </div>
+      <MyFollowUpsSection actor={actor} />
       <DataTable
         caption="Reserves and funds employed by currency"
         csvName="reserve-totals.csv"

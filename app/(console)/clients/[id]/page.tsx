@@ -30,6 +30,7 @@ import { PayoutAccountForm, PayoutChangeDecision, WithdrawPayoutChange } from '.
 import { getPayoutAccount } from '@/lib/clients/payout-account';
 import { payoutChangeRefusal, pendingPayoutAccountChange } from '@/lib/clients/payout-changes';
 import { statementDrift } from '@/lib/statements/drift';
+import { NotesSection } from '@/app/(console)/notes/notes-section';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -437,6 +438,7 @@ export default async function ClientPage({
           )}
         </section>
       ) : null}
+      <NotesSection subjectType="client" subjectId={client.id} actor={actor} />
       <PartyInvoices
         other="debtor"
         caption="Invoices"

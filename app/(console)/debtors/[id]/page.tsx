@@ -25,6 +25,7 @@ import { DomainError } from '@/lib/errors';
 import { keysetPage, readListRequest, COMPACT_LIMIT } from '@/lib/lists/keyset';
 import { Big, displayMoney } from '@/lib/money';
 import { EditDebtorForm, MergeDecisionForm, RequestMergeForm } from '../forms';
+import { NotesSection } from '@/app/(console)/notes/notes-section';
 
 export const metadata: Metadata = { title: 'Debtor' };
 export const dynamic = 'force-dynamic';
@@ -140,6 +141,7 @@ export default async function DebtorPage({
         actorRefusal={(by) => mergeDecisionRefusal(actor, by)}
       />
 
+      <NotesSection subjectType="debtor" subjectId={debtor.id} actor={actor} />
       <nav aria-label="Invoices or payments" className="mt-8 flex gap-2 border-b border-slate-200 text-sm">
         <Link
           href={path}

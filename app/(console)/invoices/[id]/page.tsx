@@ -18,6 +18,7 @@ import { DebtorApprovalForm } from './debtor-approval';
 import { InvoiceActions } from './invoice-actions';
 import { agreementOn } from '@/lib/clients';
 import { todayIn } from '@/lib/dates';
+import { NotesSection } from '@/app/(console)/notes/notes-section';
 
 export const metadata: Metadata = { title: 'Invoice' };
 export const dynamic = 'force-dynamic';
@@ -136,6 +137,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
         )
       ) : null}
       <InvoiceVerification invoice={invoice} actor={actor} />
+      <NotesSection subjectType="invoice" subjectId={invoice.id} actor={actor} />
       <DataTable
         caption="Fee accrual history"
         csvName={`invoice-${invoice.id}-fees.csv`}
