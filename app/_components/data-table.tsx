@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { toCsv } from '@/lib/csv';
 import { CsvDownload } from './csv-download';
+import { rowsAsHtml } from './list/static-html';
 
 export interface Column<T> {
   header: string;
@@ -37,6 +38,8 @@ export function DataTable<T>({
     rows.map((r) => columns.map((c) => c.value(r))),
   );
   const visible = shown !== undefined && rows.length > shown ? rows.slice(0, shown) : rows;
+  // plain cells as one string (list/static-html.ts, issue 13); a cell React must render keeps React
+  const rowsHtml = rowsAsHtml(visible, columns);
   return (
     <section className="mt-6 overflow-hidden rounded-lg border border-slate-200 bg-white">
       <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
@@ -58,17 +61,21 @@ export function DataTable<T>({
                 ))}
               </tr>
             </thead>
-            <tbody className="rows divide-y divide-slate-100">
-              {visible.map((r) => (
-                <tr key={rowKey(r)}>
-                  {columns.map((c) => (
-                    <td key={c.header} className={c.align === 'right' ? 'cell-n' : 'cell'}>
-                      {c.render ? c.render(r) : c.value(r)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
+            {rowsHtml !== null ? (
+              <tbody className="rows divide-y divide-slate-100" dangerouslySetInnerHTML={{ __html: rowsHtml }} />
+            ) : (
+              <tbody className="rows divide-y divide-slate-100">
+                {visible.map((r) => (
+                  <tr key={rowKey(r)}>
+                    {columns.map((c) => (
+                      <td key={c.header} className={c.align === 'right' ? 'cell-n' : 'cell'}>
+                        {c.render ? c.render(r) : c.value(r)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            )}
           </table>
           {visible.length < rows.length ? (
             <p className="border-t border-slate-100 px-4 py-2 text-sm text-slate-600">

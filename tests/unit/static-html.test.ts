@@ -1,8 +1,8 @@
 import { createElement as h, Fragment, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { rowsAsHtml, type ListColumn } from '@/app/_components/list/list-view';
-import { escapeHtml, staticHtml } from '@/app/_components/list/static-html';
+import type { ListColumn } from '@/app/_components/list/list-view';
+import { escapeHtml, rowsAsHtml, staticHtml } from '@/app/_components/list/static-html';
 
 /** What React itself writes for the node (the markup the list's rows had before issue 13's string rows). */
 const react = (node: ReactNode) => renderToStaticMarkup(h(Fragment, null, node));

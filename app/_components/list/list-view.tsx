@@ -2,7 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { ListPage } from '@/lib/lists/keyset';
 import { listHref, type Query } from './list-href';
-import { staticHtml } from './static-html';
+import { rowsAsHtml } from './static-html';
 
 /**
  * Issue 13: every console list. Server-rendered and URL-driven (sorting, paging, filters and the
@@ -128,25 +128,6 @@ export function ListView<T>({
       <Pager path={path} query={query} page={page} />
     </section>
   );
-}
-
-/**
- * The rows as one HTML string when every cell is plain markup (static-html.ts: most of a list
- * page's CPU is React building, sending and re-rendering each cell's elements); null when a cell
- * is not (a component, a handler), and React renders the rows.
- */
-export function rowsAsHtml<T>(items: T[], columns: ListColumn<T>[]): string | null {
-  let html = '';
-  for (const r of items) {
-    html += '<tr>';
-    for (const c of columns) {
-      const cell = staticHtml(c.render ? c.render(r) : c.value(r));
-      if (cell === null) return null;
-      html += `<td class="${c.align === 'right' ? 'cell-n' : 'cell'}">${cell}</td>`;
-    }
-    html += '</tr>';
-  }
-  return html;
 }
 
 /** The page sizes a list offers ("Rows: 25 · 50 · 100"), when it has more rows than the smallest. */

@@ -94,3 +94,29 @@ export function staticHtml(node: ReactNode): string | null {
   if (inner === null) return null;
   return `<${node.type}${attributes}>${inner}</${node.type}>`;
 }
+
+/** What a table's column gives a cell (ListView's ListColumn, DataTable's Column). */
+export interface CellColumn<T> {
+  value: (row: T) => string;
+  render?: (row: T) => ReactNode;
+  align?: 'left' | 'right';
+}
+
+/**
+ * The rows as one HTML string when every cell is plain markup (static-html.ts: most of a list
+ * page's CPU is React building, sending and re-rendering each cell's elements); null when a cell
+ * is not (a component, a handler), and React renders the rows.
+ */
+export function rowsAsHtml<T>(items: T[], columns: CellColumn<T>[]): string | null {
+  let html = '';
+  for (const r of items) {
+    html += '<tr>';
+    for (const c of columns) {
+      const cell = staticHtml(c.render ? c.render(r) : c.value(r));
+      if (cell === null) return null;
+      html += `<td class="${c.align === 'right' ? 'cell-n' : 'cell'}">${cell}</td>`;
+    }
+    html += '</tr>';
+  }
+  return html;
+}
