@@ -17,7 +17,7 @@ import { APP_ROLE, OWNER_ROLE, appDatabaseUrl, urlUser, type Env } from './urls'
  */
 
 /** The database refuses UPDATE, DELETE and TRUNCATE on these (0001): the app may read and append. */
-export const APPEND_ONLY_TABLES = ['journal_entries', 'journal_lines', 'audit_events', 'fee_accrual_lines'] as const;
+export const APPEND_ONLY_TABLES = ['journal_entries', 'journal_lines', 'audit_events', 'fee_accrual_lines', 'documents'] as const;
 /** Rows the database never deletes (0003 triggers; debtors 0019): the app gets no DELETE either. */
 export const KEPT_TABLES = ['ledger_accounts', 'clients', 'invoices', 'users', 'debtors', 'payout_batches', 'payout_batch_items'] as const;
 

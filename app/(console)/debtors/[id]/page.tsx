@@ -25,6 +25,7 @@ import { DomainError } from '@/lib/errors';
 import { keysetPage, readListRequest, COMPACT_LIMIT } from '@/lib/lists/keyset';
 import { Big, displayMoney } from '@/lib/money';
 import { EditDebtorForm, MergeDecisionForm, RequestMergeForm } from '../forms';
+import { DocumentsSection } from '@/app/_components/documents/documents-section';
 
 export const metadata: Metadata = { title: 'Debtor' };
 export const dynamic = 'force-dynamic';
@@ -305,6 +306,7 @@ export default async function DebtorPage({
           { header: 'Resolved (UTC)', value: (a) => a.resolvedAt ?? '' },
         ]}
       />
+      <DocumentsSection subjectType="debtor" subjectId={debtor.id} actor={actor} />
     </div>
   );
 }
