@@ -98,7 +98,8 @@ type DocumentRow = {
   size: string;
   sha256: string;
   uploaded_by_label: string;
-  created_at: Date;
+  /** ISO 8601, UTC */
+  created_at: string;
 };
 
 function viewOf(row: DocumentRow): DocumentView {
@@ -112,12 +113,16 @@ function viewOf(row: DocumentRow): DocumentView {
     size: Number(row.size),
     sha256: row.sha256,
     uploadedBy: row.uploaded_by_label,
-    uploadedAt: row.created_at.toISOString(),
+    uploadedAt: row.created_at,
     url: `/api/v1/documents/${row.id}`,
   };
 }
 
-const COLUMNS = 'id::text, subject_type, subject_id::text, client_id::text, kind, file_name, content_type, size::text, sha256, uploaded_by_label, created_at';
+/** The columns of a document as `DocumentRow` (of the table, or of alias `d.`). */
+const columns = (d = '') =>
+  `${d}id::text as id, ${d}subject_type, ${d}subject_id::text as subject_id, ${d}client_id::text as client_id, ${d}kind, ${d}file_name, ${d}content_type,
+   ${d}size::text as size, ${d}sha256, ${d}uploaded_by_label, to_char(${d}created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at`;
+const COLUMNS = columns();
 
 export interface UploadInput {
   subjectType: DocumentSubjectType;
@@ -230,11 +235,7 @@ export function documentList(sql: RawSql): ListSpec<DocumentFilters, DocumentRow
   return {
     def: documentListDefinition,
     query: (request) => ({
-      select: sql.unsafe(
-        COLUMNS.split(', ')
-          .map((c) => `d.${c}`)
-          .join(', '),
-      ),
+      select: sql.unsafe(columns('d.')),
       from: sql`documents d`,
       where: [sql`d.subject_type = ${request.filters.subjectType}`, sql`d.subject_id = ${request.filters.subjectId}`],
     }),
