@@ -56,6 +56,8 @@ export default defineConfig({
       QUEUE_PREFIX: E2E_QUEUE_PREFIX,
       SEED_DEMO: 'true',
       MAIL_DIR: `${E2E_SMTP_DIR}-mail`,
+      // this run's document store (tests/e2e/serve.ts empties it, as the database is new)
+      DOCUMENTS_DIR: `${E2E_SMTP_DIR}-documents`,
       // the audit chain's anchors of this run's fresh database (tests/e2e/serve.ts starts it empty)
       AUDIT_ANCHOR_FILE: `${E2E_SMTP_DIR}-audit-anchor.jsonl`,
       // tests/e2e/serve.ts runs a real SMTP server here and keeps what it receives in E2E_SMTP_DIR

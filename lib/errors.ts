@@ -2,7 +2,7 @@
  * The one error type thrown by lib/. The edges (route handlers, server actions, the CLI)
  * map `status` to HTTP and show `message` to a person; `details` names bad fields.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 export class DomainError extends Error {
   readonly code: string;

@@ -5,7 +5,7 @@
  *     or the peer is appended (TRUST_PROXY=N), so lib/http/client-ip.ts reads a true address;
  *     X-Real-IP and, without trusted proxies, X-Forwarded-Host/-Proto/-Port are dropped;
  *   - X-Request-Id: kept when short and plain, else a fresh UUID (it lands in the audit log);
- *   - body limits: 413 before Next reads anything (JSON 1 MB, imports 20 MB, server actions 20 MB;
+ *   - body limits: 413 before Next reads anything (JSON 1 MB, imports 20 MB, server actions 20 MB, documents 10 MB;
  *     lib/http/limits.ts), a declared Content-Length at once, a chunked body when it passes the limit;
  *   - a server action from a foreign Origin: 403 (Next would answer 500);
  *   - security headers on every answer (lib/http/edge.ts);
@@ -238,7 +238,7 @@ async function main(): Promise<void> {
     server.listen(port, bindAddress, () => resolve());
   });
   console.log(
-    `[web] listening on ${bindAddress ?? '*'}:${port} (trusted proxies: ${hops}; body limits: JSON ${humanSize(limits.json)}, imports ${humanSize(limits.import)}, server actions ${humanSize(limits.action)})`,
+    `[web] listening on ${bindAddress ?? '*'}:${port} (trusted proxies: ${hops}; body limits: JSON ${humanSize(limits.json)}, imports ${humanSize(limits.import)}, server actions ${humanSize(limits.action)}, documents ${humanSize(limits.document)})`,
   );
 
   const stop = async (signal: string) => {

@@ -16,3 +16,4 @@ export * from './debtors';
 export * from './payouts';
 export * from './verifications';
 export * from './notes';
+export * from './documents';

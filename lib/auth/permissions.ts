@@ -87,6 +87,12 @@ export const PERMISSIONS = {
   'statement.issue': { roles: ['admin', 'controller'], label: "Issue a client's statement for a period" },
   'statement.run': { roles: ['admin', 'controller'], label: 'Run the statement job for many clients' },
   'statement.issue_own': { roles: ['client'], label: 'Issue its own statement in the portal' },
+  // issue 15 item 2: documents (invoice images, proofs of delivery, schedules, signed agreements)
+  'document.read': { roles: EVERYONE, label: "Read and download documents (a client user: its own client's)" },
+  'document.upload': {
+    roles: ['admin', 'underwriter', 'funding', 'collections', 'client'],
+    label: 'Upload documents to invoices, schedules, clients and debtors (a client user: to its own schedules)',
+  },
   // audit, settings, users
   'audit.verify': { roles: ['admin', 'controller', 'auditor'], label: 'Verify the ledger and the audit chain' },
   'settings.edit': { roles: ['admin'], label: 'Edit settings' },

@@ -52,7 +52,13 @@ export interface ApiResult {
   body?: unknown;
   headers?: Record<string, string>;
   /** a raw body (PDF) instead of JSON, or a stream (a list's whole filtered set as CSV) */
-  raw?: { body: Uint8Array | ReadableStream<Uint8Array>; contentType: string; filename?: string };
+  raw?: {
+    body: Uint8Array | ReadableStream<Uint8Array>;
+    contentType: string;
+    filename?: string;
+    /** with `filename`: `attachment` (default, a download) or `inline` (shown in the browser: a document's preview) */
+    disposition?: 'attachment' | 'inline';
+  };
   /** runs after the transaction commits (queue a job); its failure never fails the request */
   after?: () => Promise<void>;
 }
@@ -68,7 +74,14 @@ export interface ApiRouteOptions {
    */
   transaction?: boolean;
   /** 'file': the body is an imported file (the import size limit and the row cap) */
-  body?: 'json' | 'file';
+  /**
+   * 'stream': the body is a binary file the handler streams itself from `req.body` (a document:
+   * never read into memory or decoded as text here). An Idempotency-Key is not claimed for it —
+   * the answer could not be told apart from another file's before reading it; the handler's
+   * command is idempotent by the content itself (the same file on the same subject answers the
+   * document stored first).
+   */
+  body?: 'json' | 'file' | 'stream';
 }
 
 /**
@@ -252,7 +265,8 @@ export function apiRoute(
       const url = new URL(req.url);
       const db = getDatabase();
       const isWrite = !isRead;
-      const raw: unknown = isWrite ? await readWriteBody(req, options.body ?? 'json') : undefined;
+      const streamed = options.body === 'stream';
+      const raw: unknown = isWrite && !streamed ? await readWriteBody(req, options.body === 'file' ? 'file' : 'json') : undefined;
       // Parsed before any transaction opens: a bad body holds no connection and stores nothing.
       let body: unknown = raw;
       if (schema) {
@@ -268,7 +282,7 @@ export function apiRoute(
       }
       const idemKey = req.headers.get('idempotency-key');
       let result: ApiResult;
-      if (isWrite && idemKey) {
+      if (isWrite && idemKey && !streamed) {
         if (idemKey.length > 200) throw new DomainError('invalid_idempotency_key', 'Idempotency-Key is at most 200 characters', { status: 400 });
         if (hasBadCharacters(idemKey)) throw new DomainError('invalid_idempotency_key', 'Idempotency-Key must be plain text', { status: 400 });
         const userId = keyOwner(actor);
@@ -335,7 +349,7 @@ export function apiRoute(
           headers: {
             'content-type': result.raw.contentType,
             'x-request-id': requestId,
-            ...(result.raw.filename ? { 'content-disposition': `attachment; filename="${result.raw.filename}"` } : {}),
+            ...(result.raw.filename ? { 'content-disposition': contentDisposition(result.raw.disposition ?? 'attachment', result.raw.filename) } : {}),
             ...(result.headers ?? {}),
           },
         });
@@ -346,6 +360,17 @@ export function apiRoute(
     }
   };
   return Object.assign(route, { permission, schema, options: Object.freeze({ ...options }) });
+}
+
+/**
+ * `attachment; filename="…"` (or `inline`): a plain name as it is; any other (quotes, non-ASCII, a
+ * person's "Lieferschein Müller.pdf") with an ASCII stand-in and its exact UTF-8 form (RFC 6266 / 5987).
+ */
+export function contentDisposition(disposition: 'attachment' | 'inline', filename: string): string {
+  if (/^[A-Za-z0-9 ._()+-]{1,255}$/.test(filename)) return `${disposition}; filename="${filename}"`;
+  const fallback = filename.replace(/[^A-Za-z0-9 ._()+-]/g, '_').slice(0, 255) || 'download';
+  const exact = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${disposition}; filename="${fallback}"; filename*=UTF-8''${exact}`;
 }
 
 /** Parses a path id ("123"); anything else is a 404 like an unknown id. */

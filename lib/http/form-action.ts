@@ -18,6 +18,11 @@ export interface FormCommandContext<I> {
   actor: Actor;
   /** registers work to run after the commit */
   after: AfterCommit;
+  /**
+   * The form's files by field name (a document's upload), left out of `input` — a schema reads
+   * text. Only files that were chosen (a name or some bytes); the command checks their content.
+   */
+  files: Readonly<Record<string, File>>;
 }
 
 export interface FormActionOptions {
@@ -59,6 +64,7 @@ export function formAction<S extends z.ZodType>(
   const action = async (_prev: ActionState, form: FormData): Promise<ActionState> => {
     const raw = formValues(form);
     const values = typedValues(raw);
+    const files = formFiles(form);
     const state = await runAction(async () => {
       const actor = await actionActorFor(permission);
       const parsed = schema.safeParse(raw);
@@ -68,8 +74,8 @@ export function formAction<S extends z.ZodType>(
       const db: Database = getDatabase();
       const result =
         options.transaction === false
-          ? await command({ tx: db, input: parsed.data, actor, after })
-          : await db.transaction((tx) => command({ tx, input: parsed.data, actor, after }));
+          ? await command({ tx: db, input: parsed.data, actor, after, files })
+          : await db.transaction((tx) => command({ tx, input: parsed.data, actor, after, files }));
       const failed = await runAfterCommit(afterWork, actor);
       const note = failed.length > 0 ? ` (Saved; ${failed.join(' and ')} did not start and will be retried by the scheduler — logged.)` : '';
       return { ...result, ok: result.ok ?? true, message: `${result.message}${note}` };
@@ -77,6 +83,17 @@ export function formAction<S extends z.ZodType>(
     return state.ok ? state : { ...state, values };
   };
   return Object.assign(action, { permission, schema });
+}
+
+/** The files of a form (the first per name), as a browser sends them: an unchosen file input sends an empty, nameless file, which is left out. */
+function formFiles(form: FormData): Record<string, File> {
+  const out: Record<string, File> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value === 'string' || key.startsWith('$ACTION') || key === '__proto__' || Object.hasOwn(out, key)) continue;
+    if (value.size === 0 && value.name === '') continue;
+    out[key] = value;
+  }
+  return out;
 }
 
 /**

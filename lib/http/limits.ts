@@ -13,6 +13,9 @@ export const MB = 1024 * 1024;
 /** The imports whose body is a file (bank statements, schedules of accounts). */
 export const IMPORT_PATHS: readonly string[] = ['/api/v1/payments/import', '/api/v1/invoices/import'];
 
+/** Issue 15 item 2: a document's upload, whose body is the file itself (PDF, PNG, JPEG). */
+export const DOCUMENT_UPLOAD_PATH = '/api/v1/documents';
+
 export function parseSize(value: string | undefined, fallback: number): number {
   const m = /^\s*(\d{1,12})\s*(b|kb|mb|gb)?\s*$/i.exec(value ?? '');
   if (!m) return fallback;
@@ -28,6 +31,8 @@ export interface BodyLimits {
   import: number;
   /** server actions: the console's forms and uploads (`MAX_ACTION_BODY`, 20 MB, as next.config.mjs) */
   action: number;
+  /** POST /api/v1/documents: one document (`DOCUMENTS_MAX_BYTES`, 10 MB; lib/documents/store.ts cuts at the same size) */
+  document: number;
 }
 
 export function bodyLimits(env: Record<string, string | undefined> = process.env): BodyLimits {
@@ -35,6 +40,7 @@ export function bodyLimits(env: Record<string, string | undefined> = process.env
     json: parseSize(env.MAX_JSON_BODY, 1 * MB),
     import: parseSize(env.MAX_IMPORT_BODY, 20 * MB),
     action: parseSize(env.MAX_ACTION_BODY, 20 * MB),
+    document: parseSize(env.DOCUMENTS_MAX_BYTES, 10 * MB),
   };
 }
 
@@ -52,6 +58,7 @@ export type BodyKind = keyof BodyLimits;
  */
 export function bodyKindOf(method: string, pathname: string, headers: { get(name: string): string | null }): BodyKind {
   if (method === 'POST' && IMPORT_PATHS.includes(pathname.replace(/\/+$/, ''))) return 'import';
+  if (method === 'POST' && pathname.replace(/\/+$/, '') === DOCUMENT_UPLOAD_PATH) return 'document';
   if (isServerActionRequest(method, pathname, headers)) return 'action';
   return 'json';
 }

@@ -17,6 +17,8 @@ const keys = await redis.keys(`${process.env.QUEUE_PREFIX}:*`);
 if (keys.length > 0) await redis.del(...keys);
 redis.disconnect();
 await rm(process.env.MAIL_DIR!, { recursive: true, force: true });
+// The database is new: documents of the previous run's would be files no row names.
+if (process.env.DOCUMENTS_DIR) await rm(process.env.DOCUMENTS_DIR, { recursive: true, force: true });
 // The database is new: anchors of the previous run's audit log would read as a lost log.
 if (process.env.AUDIT_ANCHOR_FILE) await rm(process.env.AUDIT_ANCHOR_FILE, { force: true });
 

@@ -39,8 +39,8 @@ vi.mock('server-only', () => ({}));
  * Inputs come from each route's own body schema (apiRoute exposes it): per field, values of its
  * kind mixed from a seeded PRNG (tests/support/hostile.ts), every input anchored by at least one
  * value it cannot be accepted with. Path ids are hostile too (letters, 0, -1, unknown ids), whole
- * bodies are (arrays, strings, malformed or 64-deep JSON, NUL in a key), and the file imports get
- * broken CSV, camt.053 and BAI2.
+ * bodies are (arrays, strings, malformed or 64-deep JSON, NUL in a key), the file imports get
+ * broken CSV, camt.053 and BAI2, and the document upload programs renamed .pdf and hostile queries.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -189,7 +189,55 @@ function hostileFile(rng: Rng, kind: 'schedule' | 'bank'): string {
   ]);
 }
 
-function attemptsFor(route: (typeof writes)[number], schema: z.ZodType | null, node: Node | null, fileBody: boolean, rng: Rng): Attempt[] {
+/**
+ * Issue 15 item 2: a document upload (`body: 'stream'`, POST /documents?subjectType&subjectId): a
+ * hostile query (no subject, an unknown type, a hostile or unknown id, a bad kind or file name)
+ * with a real PDF, or a real subject with a body that is no PDF, PNG or JPEG (a program renamed
+ * .pdf, a script, an archive, HTML, JSON, nothing).
+ */
+function documentAttempt(rng: Rng): Attempt {
+  const subject = () => {
+    const type = rng.pick(['invoice', 'client', 'schedule'] as const);
+    const pool = fx.ids.byEntity[type === 'schedule' ? 'batch' : type] ?? [];
+    return `subjectType=${type}&subjectId=${pool.length > 0 ? rng.pick(pool) : '1'}`;
+  };
+  const disguised = () =>
+    rng.pick([
+      'MZ\u0090\u0000\u0003\u0000\u0000\u0000 This program cannot be run in DOS mode',
+      '\u007fELF\u0002\u0001\u0001\u0000 an ELF program',
+      '#!/bin/sh\nrm -rf /\n',
+      'PK\u0003\u0004\u0014\u0000 a zip',
+      '<html><script>alert(1)</script></html>',
+      '{"file":"%PDF-1.4"}',
+      ' %PDF-1.4 a space before the signature',
+      '%PDF',
+      '',
+      ...hostileBodies(rng, { someFieldRequired: false }).map((b) => b.text),
+    ]);
+  if (rng.chance(0.5)) {
+    const query = rng.pick([
+      '',
+      '?subjectId=1',
+      `?subjectType=${rng.pick(['payment', 'INVOICE', '', 'invoice%00', 'release'])}&subjectId=1`,
+      // (not " 1", which is invoice 1 once trimmed)
+      `?subjectType=invoice&subjectId=${segment(rng.pick(hostilePathIds(rng).filter((v) => !/^\s*[1-9]\d{0,5}\s*$/.test(v))))}`,
+      `?subjectType=${rng.pick(['invoice', 'client', 'schedule', 'debtor'])}&subjectId=${9_000_000 + rng.int(1_000_000)}`,
+      `?${subject()}&kind=${rng.pick(['selfie', 'PROOF_OF_DELIVERY', '%00', 'proof of delivery'])}`,
+      `?${subject()}&fileName=${encodeURIComponent(rng.pick(['a\u0000b.pdf', 'x'.repeat(300)]))}`,
+    ]);
+    return { params: {}, query, body: '%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n', contentType: 'application/pdf', anchor: 'query', anchored: [] };
+  }
+  return {
+    params: {},
+    query: `?${subject()}${rng.chance(0.5) ? '&fileName=invoice.pdf' : ''}`,
+    body: disguised(),
+    contentType: rng.pick(['application/pdf', 'image/png', 'application/octet-stream', null]),
+    anchor: 'file',
+    anchored: [],
+  };
+}
+
+function attemptsFor(route: (typeof writes)[number], schema: z.ZodType | null, node: Node | null, fileBody: boolean, rng: Rng, streamBody = false): Attempt[] {
   /** Whether the route refuses a body before its command: unstorable characters, or the schema. */
   const refuses = (value: Record<string, unknown>) => {
     const parsed = JSON.parse(jsonText(value)) as unknown;
@@ -213,6 +261,10 @@ function attemptsFor(route: (typeof writes)[number], schema: z.ZodType | null, n
   const out: Attempt[] = [];
   while (out.length < PER_ROUTE) {
     const roll = rng.next();
+    if (streamBody) {
+      out.push(withKey(documentAttempt(rng)));
+      continue;
+    }
     if (fileBody) {
       // A file import: a broken file, or a hostile query (client, format).
       const kind = route.pattern.includes('payments') ? 'bank' : 'schedule';
@@ -320,7 +372,7 @@ describe('hostile input to every API route that writes', () => {
     const fileBody = handler.options.body === 'file';
     const rng = seededRng(seedOf(`${route.method} ${route.pattern}`));
     const key = fx.keys[roleFor(handler.permission)];
-    const attempts = attemptsFor(route, handler.schema, node, fileBody, rng);
+    const attempts = attemptsFor(route, handler.schema, node, fileBody, rng, handler.options.body === 'stream');
     const before = await tableCounts(t.admin);
     const problems: string[] = [];
     const anchors: Partial<Record<AnchorKind, number>> = {};

@@ -3,6 +3,8 @@ import type { Actor } from '../../lib/auth/actor';
 import { agreementOn, agreementVersions, getClient } from '../../lib/clients';
 import { getPayoutAccount } from '../../lib/clients/payout-account';
 import { listDisputes } from '../../lib/collections/disputes';
+import { subjectDocuments } from '../../lib/documents';
+import { fundingList } from '../../lib/funding/list';
 import { listMisdirected } from '../../lib/collections/misdirected';
 import { listUnapplied } from '../../lib/collections/payments';
 import { listNoas } from '../../lib/debtors';
@@ -156,6 +158,8 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
         getPayoutAccount(db, c.clientId, actor),
         // the two fee figures the client is shown (issue 14 item 6)
         clientFeeFigures(db, c.clientId, actor, c.asOf),
+        // its Documents section (issue 15 item 2)
+        subjectDocuments(db, 'client', c.clientId, actor, { limit: 50 }),
       ]);
       await statementDrift(db, c.clientId, statements);
     },
@@ -184,12 +188,23 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
         // its invoices: a keyset page of the invoices list, scoped to its own client (open, then all by due date)
         invoicePage(db.sql, c.clientUser, parseListRequest(invoiceList, invoiceListParams({ status: 'open' })), c.asOf),
         invoicePage(db.sql, c.clientUser, parseListRequest(invoiceList, invoiceListParams({ sort: 'dueDate', order: 'desc' })), c.asOf),
+        // its newest schedules (issue 15 item 2: app/(portal)/portal/schedules/recent.tsx)
+        (async () => {
+          const spec = fundingList(db.sql, c.clientUser);
+          const request = parseListRequest(spec.def, { limit: '5' });
+          await keysetPage(db.sql, spec.def, request, spec.query(request), spec.map);
+        })(),
       ]),
   },
   {
     screen: 'debtor page',
     source: 'app/(console)/debtors/[id]/page.tsx and GET /api/v1/debtors/{id} (as underwriter)',
-    run: (db, c) => getDebtorDetail(db, c.debtorId, c.as('underwriter'), { asOf: c.asOf }),
+    run: (db, c) =>
+      Promise.all([
+        getDebtorDetail(db, c.debtorId, c.as('underwriter'), { asOf: c.asOf }),
+        // its Documents section (issue 15 item 2)
+        subjectDocuments(db, 'debtor', c.debtorId, c.as('underwriter'), { limit: 50 }),
+      ]),
   },
   {
     screen: 'search',
@@ -237,6 +252,8 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
       const invoice = await getInvoice(db, c.invoiceId, c.as('funding'));
       await Promise.all([entriesForInvoice(db, c.invoiceId), accrualHistory(db, c.invoiceId, invoice.currency), invoiceParties(db, c.invoiceId)]);
       await agreementOn(db, Number(invoice.clientId), invoice.fundingDate ?? c.asOf);
+      // its Documents section (issue 15 item 2)
+      await subjectDocuments(db, 'invoice', c.invoiceId, c.as('funding'), { limit: 50 });
     },
   },
   {

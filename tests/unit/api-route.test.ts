@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { apiRoute, invalidBody } from '../../lib/http/api';
+import { apiRoute, contentDisposition, invalidBody } from '../../lib/http/api';
 import { businessDate, id, money, text } from '../../lib/validation/fields';
 
 // lib/http/api.ts imports 'server-only', which refuses to load outside Next's server bundle.
@@ -93,5 +93,17 @@ describe('the route', () => {
     const res = await route(new Request('http://holdback.test/api/v1/invoices', { method: 'POST', body: '{}' }), { params: Promise.resolve({}) });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: { code: 'unauthenticated', message: 'Send an API key as "Authorization: Bearer <key>"', details: {} } });
+  });
+});
+
+describe('Content-Disposition of a file answered (issue 15 item 2: a document is previewed inline)', () => {
+  it('keeps a plain name as it is, and gives any other an ASCII stand-in and its exact UTF-8 form', () => {
+    expect(contentDisposition('attachment', 'rebate-advice-12.pdf')).toBe('attachment; filename="rebate-advice-12.pdf"');
+    expect(contentDisposition('inline', 'pod 17 (signed).pdf')).toBe('inline; filename="pod 17 (signed).pdf"');
+    expect(contentDisposition('inline', 'Lieferschein Müller.pdf')).toBe(
+      'inline; filename="Lieferschein M_ller.pdf"; filename*=UTF-8\'\'Lieferschein%20M%C3%BCller.pdf',
+    );
+    // a quote or a semicolon cannot end the header's value early
+    expect(contentDisposition('attachment', 'a";b.pdf')).toBe(`attachment; filename="a__b.pdf"; filename*=UTF-8''a%22%3Bb.pdf`);
   });
 });

@@ -94,8 +94,13 @@ describe('security headers', () => {
 
 describe('limits', () => {
   it('default to 1 MB for JSON and 20 MB for imports and server actions, and read sizes from the environment', () => {
-    expect(bodyLimits({})).toEqual({ json: MB, import: 20 * MB, action: 20 * MB });
-    expect(bodyLimits({ MAX_JSON_BODY: '256kb', MAX_IMPORT_BODY: '5mb', MAX_ACTION_BODY: '1000' })).toEqual({ json: 256 * 1024, import: 5 * MB, action: 1000 });
+    expect(bodyLimits({})).toEqual({ json: MB, import: 20 * MB, action: 20 * MB, document: 10 * MB });
+    expect(bodyLimits({ MAX_JSON_BODY: '256kb', MAX_IMPORT_BODY: '5mb', MAX_ACTION_BODY: '1000', DOCUMENTS_MAX_BYTES: '2mb' })).toEqual({
+      json: 256 * 1024,
+      import: 5 * MB,
+      action: 1000,
+      document: 2 * MB,
+    });
     expect(parseSize('nonsense', 7)).toBe(7);
     expect(importRowLimit({})).toBe(100_000);
     expect(importRowLimit({ IMPORT_MAX_ROWS: '500' })).toBe(500);
@@ -104,6 +109,8 @@ describe('limits', () => {
     expect(bodyKindOf('POST', '/api/v1/payments/import', headers({}))).toBe('import');
     expect(bodyKindOf('POST', '/api/v1/invoices/import', headers({}))).toBe('import');
     expect(bodyKindOf('POST', '/api/v1/payments', headers({}))).toBe('json');
+    expect(bodyKindOf('POST', '/api/v1/documents', headers({ 'content-type': 'application/pdf' }))).toBe('document');
+    expect(bodyKindOf('GET', '/api/v1/documents', headers({}))).toBe('json');
     expect(bodyKindOf('POST', '/invoices', headers({ 'next-action': 'x' }))).toBe('action');
     expect(bodyKindOf('PUT', '/api/v1/clients/1/payout-account', headers({}))).toBe('json');
   });

@@ -21,6 +21,7 @@ import { listStatements } from '@/lib/statements';
 import { DownloadLink } from './download-link';
 import { PortalPreferences } from './preferences';
 import { PortalStatementForm } from './statement-form';
+import { PortalRecentSchedules } from './schedules/recent';
 
 export const metadata: Metadata = { title: 'Your reserves' };
 export const dynamic = 'force-dynamic';
@@ -169,6 +170,7 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
           <PortalStatementForm from={`${lastMonthEnd.slice(0, 8)}01`} to={lastMonthEnd} />
         </section>
       ) : null}
+      <PortalRecentSchedules actor={actor} />
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Email notices</h2>
         <p className="mt-1 text-sm text-slate-600">Who among your contacts gets the statement-ready email and the rebate advice.</p>

@@ -31,6 +31,7 @@ import { getPayoutAccount } from '@/lib/clients/payout-account';
 import { payoutChangeRefusal, pendingPayoutAccountChange } from '@/lib/clients/payout-changes';
 import { statementDrift } from '@/lib/statements/drift';
 import { NotesSection } from '@/app/(console)/notes/notes-section';
+import { DocumentsSection } from '@/app/_components/documents/documents-section';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -452,6 +453,7 @@ export default async function ClientPage({
         allHref={`/invoices?clientId=${client.id}`}
         allText={`All of ${client.name}'s invoices, with every filter and sort`}
       />
+      <DocumentsSection subjectType="client" subjectId={client.id} actor={actor} />
     </div>
   );
 }

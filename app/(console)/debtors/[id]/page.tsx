@@ -26,6 +26,7 @@ import { keysetPage, readListRequest, COMPACT_LIMIT } from '@/lib/lists/keyset';
 import { Big, displayMoney } from '@/lib/money';
 import { EditDebtorForm, MergeDecisionForm, RequestMergeForm } from '../forms';
 import { NotesSection } from '@/app/(console)/notes/notes-section';
+import { DocumentsSection } from '@/app/_components/documents/documents-section';
 
 export const metadata: Metadata = { title: 'Debtor' };
 export const dynamic = 'force-dynamic';
@@ -307,6 +308,7 @@ export default async function DebtorPage({
           { header: 'Resolved (UTC)', value: (a) => a.resolvedAt ?? '' },
         ]}
       />
+      <DocumentsSection subjectType="debtor" subjectId={debtor.id} actor={actor} />
     </div>
   );
 }

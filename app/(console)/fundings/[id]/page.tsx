@@ -11,6 +11,7 @@ import { DomainError } from '@/lib/errors';
 import { getFundingBatch } from '@/lib/funding';
 import { displayMoney } from '@/lib/money';
 import { fundingBatchRefusal, requestMakers } from '@/lib/reports/makers';
+import { DocumentsSection } from '@/app/_components/documents/documents-section';
 
 export const metadata: Metadata = { title: 'Funding batch' };
 export const dynamic = 'force-dynamic';
@@ -84,6 +85,7 @@ export default async function FundingBatchPage({ params }: { params: Promise<{ i
           { header: 'Fees', value: (i) => i.fees, render: (i) => displayMoney(i.fees, c), align: 'right' },
         ]}
       />
+      <DocumentsSection subjectType="schedule" subjectId={batch.id!} actor={actor} />
     </div>
   );
 }

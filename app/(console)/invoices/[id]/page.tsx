@@ -19,6 +19,7 @@ import { InvoiceActions } from './invoice-actions';
 import { agreementOn } from '@/lib/clients';
 import { todayIn } from '@/lib/dates';
 import { NotesSection } from '@/app/(console)/notes/notes-section';
+import { DocumentsSection } from '@/app/_components/documents/documents-section';
 
 export const metadata: Metadata = { title: 'Invoice' };
 export const dynamic = 'force-dynamic';
@@ -175,6 +176,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           { header: 'Memo', value: (l) => l.entry.memo },
         ]}
       />
+      <DocumentsSection subjectType="invoice" subjectId={invoice.id} actor={actor} />
     </div>
   );
 }
