@@ -14,3 +14,4 @@ export * from './rollups';
 export * from './invoice-lists';
 export * from './debtors';
 export * from './payouts';
+export * from './debtor-statements';

@@ -52,6 +52,12 @@ export const PERMISSIONS = {
   'debtor.approval': { roles: ['funding', 'underwriter'], label: "Record a debtor's approval of an invoice (reverse factoring)" },
   'debtor.merge_request': { roles: ['underwriter', 'collections'], label: 'Propose merging a duplicate debtor into another' },
   'debtor.merge_approve': { roles: ['underwriter', 'approver', 'controller'], label: 'Approve or reject a debtor merge someone else proposed' },
+  // issue 15 item 4: debtor statements and reminders
+  'debtor.contact': {
+    roles: ['underwriter', 'collections'],
+    label: "Set a debtor's accounts-payable contact (where its statements and reminders are emailed)",
+  },
+  'debtor.statement_send': { roles: ['collections', 'underwriter'], label: 'Email a debtor its statement of open invoices' },
   // invoices and funding (SPEC 3)
   'invoice.create': { roles: ['funding'], label: 'Submit and import invoices' },
   'invoice.verify': { roles: ['funding'], label: 'Verify invoices' },
