@@ -51,3 +51,9 @@ export async function setDebtorApContact(tx: Tx, debtorId: number, input: unknow
   });
   return { debtorId: String(debtorId), debtorName: before.name, apEmail, apName };
 }
+
+/** The debtor's AP contact as recorded (both null: none). */
+export async function readApContact(tx: Pick<Tx, 'sql'>, debtorId: number): Promise<{ apEmail: string | null; apName: string | null }> {
+  const [row] = await tx.sql<{ ap_email: string | null; ap_name: string | null }[]>`select ap_email, ap_name from debtors where id = ${debtorId}`;
+  return { apEmail: row?.ap_email ?? null, apName: row?.ap_name ?? null };
+}

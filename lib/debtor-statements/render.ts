@@ -12,15 +12,15 @@ import { STATEMENT_WORDS as W, type DebtorStatement } from './model';
  */
 
 const COLUMNS = [
-  { key: 'number', header: W.invoice, width: 54, align: 'left' },
-  { key: 'client', header: W.client, width: 88, align: 'left' },
-  { key: 'issueDate', header: W.issueDate, width: 52, align: 'left' },
-  { key: 'dueDate', header: W.dueDate, width: 50, align: 'left' },
-  { key: 'days', header: W.daysPastDue, width: 60, align: 'right' },
+  { key: 'number', header: W.invoice, width: 72, align: 'left' },
+  { key: 'client', header: W.client, width: 86, align: 'left' },
+  { key: 'issueDate', header: W.issueDate, width: 50, align: 'left' },
+  { key: 'dueDate', header: W.dueDate, width: 46, align: 'left' },
+  { key: 'days', header: W.daysPastDue, width: 56, align: 'right' },
   { key: 'currency', header: W.currency, width: 22, align: 'right' },
-  { key: 'amount', header: W.amount, width: 58, align: 'right' },
-  { key: 'paid', header: W.paid, width: 54, align: 'right' },
-  { key: 'open', header: W.open, width: 61, align: 'right' },
+  { key: 'amount', header: W.amount, width: 57, align: 'right' },
+  { key: 'paid', header: W.paid, width: 52, align: 'right' },
+  { key: 'open', header: W.open, width: 58, align: 'right' },
 ] as const satisfies readonly TableColumn<string>[];
 /** the invoice table's type size: nine columns on A4 */
 const SIZE = 8;

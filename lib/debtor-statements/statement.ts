@@ -217,8 +217,13 @@ export async function previewStatementSend(tx: Tx, debtorId: number, actor: Acto
   const debtor = await loadDebtor(tx.sql, debtorId);
   const to = refuseUnsendable(debtor);
   const { statement } = await currentStatement(tx, debtor, todayIn());
-  return preview(debtor, to, statement);
+  const summary = preview(debtor, to, statement);
+  if (summary.invoices === 0) throw nothingOpen(debtor);
+  return summary;
 }
+
+const nothingOpen = (debtor: DebtorRow) =>
+  new DomainError('nothing_open', `${debtor.name} has no open factored invoice: there is no statement to send`, { status: 422 });
 
 export interface SentStatement extends StatementSendPreview {
   sendId: string;
@@ -290,7 +295,7 @@ export async function recordSends(tx: Tx, sends: SendToRecord[], actor: Actor): 
     insert into debtor_statement_lines (send_id, invoice_id, step, currency, face_value, open_amount, disputed)
     select * from unnest(${l((x) => x.sendId)}::bigint[], ${l((x) => x.i.invoiceId)}::bigint[], ${l((x) => x.step) as never}::int[],
                          ${l((x) => x.i.currency)}::char(3)[], ${l((x) => x.i.faceValue)}::numeric[], ${l((x) => x.i.openAmount)}::numeric[],
-                         ${l((x) => x.i.disputed)}::boolean[])`;
+                         ${l((x) => (x.i.disputed ? 'true' : 'false'))}::text[]::boolean[])`;
   const emails = sends.map((s, n) => ({
     to: s.to,
     template: 'debtor_statement' as const,

@@ -25,6 +25,7 @@ import { DomainError } from '@/lib/errors';
 import { keysetPage, readListRequest, COMPACT_LIMIT } from '@/lib/lists/keyset';
 import { Big, displayMoney } from '@/lib/money';
 import { EditDebtorForm, MergeDecisionForm, RequestMergeForm } from '../forms';
+import { DebtorStatementSection } from './statement-section';
 
 export const metadata: Metadata = { title: 'Debtor' };
 export const dynamic = 'force-dynamic';
@@ -139,6 +140,8 @@ export default async function DebtorPage({
         canDecide={canDecide}
         actorRefusal={(by) => mergeDecisionRefusal(actor, by)}
       />
+
+      <DebtorStatementSection actor={actor} debtor={debtor} />
 
       <nav aria-label="Invoices or payments" className="mt-8 flex gap-2 border-b border-slate-200 text-sm">
         <Link
