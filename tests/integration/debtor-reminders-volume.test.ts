@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '../../db/client';
+import type { Actor } from '../../lib/auth/actor';
+import { systemActor } from '../../lib/auth/actor';
+import { statementSendsForDebtor, statementSendsForInvoice } from '../../lib/debtor-statements/log';
+import { reminderWindows } from '../../lib/debtor-statements/model';
+import { runDebtorReminders } from '../../lib/debtor-statements/reminders';
+import { updateRemittance } from '../../lib/debtor-statements/settings';
+import { debtorStatementPdf } from '../../lib/debtor-statements/statement';
+import { aUser } from '../support/builders';
+import type { TestDatabase } from '../support/db';
+import { VOLUME_AS_OF, VOLUME_INVOICES, createVolumeDatabase } from '../support/volume';
+
+/**
+ * Issue 15, item 4 at volume: on the run's 100,000-invoice database (tests/support/volume.ts), the
+ * daily reminder run — every debtor with an AP contact — and the statement, the debtor's and the
+ * invoice's logs read invoices, the sends' lines and the outbox only through indexes: every read
+ * statement they send is recorded from the wire and EXPLAINed (as tests/integration/query-plans.test.ts
+ * does); a sequential scan of a table that grows with the portfolio fails the test. Plans, not
+ * timings. The run sends each invoice and step once: a second run the same day sends nothing.
+ */
+const GROWING = ['invoices', 'journal_lines', 'debtor_statement_lines', 'debtor_statement_sends', 'email_outbox'];
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+
+let t: TestDatabase;
+let setup: Database;
+let admin: Actor;
+
+beforeAll(async () => {
+  t = await createVolumeDatabase();
+  setup = createDatabase(t.url, { max: 2 });
+  admin = await aUser(setup, 'admin');
+  await setup.sql`update debtors set ap_email = 'ap-' || id || '@volume.test'`;
+  await setup.transaction((tx) => updateRemittance(tx, { payee: 'Volume Factors LLC', routing: '021000021', account: '123456789' }, admin));
+  await setup.sql`vacuum analyze`;
+}, 900_000);
+
+afterAll(async () => {
+  await setup?.close();
+  await t?.drop();
+});
+
+/** Runs `fn` on a connection of its own (the app role), answering what it sent that reads. */
+async function recorded(fn: (db: Database) => Promise<unknown>): Promise<{ query: string; params: unknown[] }[]> {
+  const sent: { query: string; params: unknown[] }[] = [];
+  const recorder = createDatabase(t.appUrl, { max: 1, debug: (_c, query, params) => void sent.push({ query, params: params as unknown[] }) });
+  try {
+    await fn(recorder);
+  } finally {
+    await recorder.close();
+  }
+  // reads only (the COPY scratch table of the outbox lives in the run's own session)
+  return sent.filter((s) => /^\s*(select|with)\b/i.test(s.query) && !/outbox_in|pg_advisory/.test(s.query));
+}
+
+async function scans(reads: { query: string; params: unknown[] }[]): Promise<{ failures: string[]; used: string[] }> {
+  const failures: string[] = [];
+  const used: string[] = [];
+  for (const s of reads) {
+    const [row] = await setup.sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(`explain (format json) ${s.query}`, s.params as never[]);
+    for (const n of nodesOf(row!['QUERY PLAN'][0].Plan)) {
+      if (n['Node Type'] === 'Seq Scan' && GROWING.includes(n['Relation Name'] ?? ''))
+        failures.push(`Seq Scan on ${n['Relation Name']} in: ${s.query.replace(/\s+/g, ' ').trim().slice(0, 160)}…`);
+      if (n['Index Name']) used.push(n['Index Name']);
+    }
+  }
+  return { failures, used };
+}
+
+describe(`debtor reminders and statements at ${VOLUME_INVOICES.toLocaleString('en-US')} invoices`, () => {
+  it('the daily run reads the due-date windows through the index, sends each invoice and step once, and a rerun sends nothing', async () => {
+    const asOf = VOLUME_AS_OF;
+    const [{ expected }] = await setup.sql<{ expected: number }[]>`
+      select count(*)::int as expected
+        from unnest(${reminderWindows(asOf, [-7, 0, 15, 30]).map((w) => w.dueFrom)}::date[], ${reminderWindows(asOf, [-7, 0, 15, 30]).map((w) => w.dueTo)}::date[]) w(f, t)
+        join invoices i on i.due_date between w.f and w.t
+       where i.status = 'funded'`;
+    expect(expected).toBeGreaterThan(1_000);
+
+    let result: Awaited<ReturnType<typeof runDebtorReminders>> | undefined;
+    const reads = await recorded(async (db) => {
+      result = await runDebtorReminders(db, { asOf, by: systemActor('job:debtor-reminders') });
+    });
+    expect(result).toMatchObject({ asOf, reminders: expect.any(Number), invoices: expected, withoutContact: { debtors: 0, invoices: 0 } });
+    expect(result!.reminders).toBeGreaterThan(result!.debtors);
+    const { failures, used } = await scans(reads);
+    expect(failures).toEqual([]);
+    expect(used).toContain('invoices_due_date_idx');
+    expect((await setup.sql<{ n: number }[]>`select count(*)::int as n from debtor_statement_lines`)[0]!.n).toBe(expected);
+    expect((await setup.sql<{ n: number }[]>`select count(*)::int as n from email_outbox where template = 'debtor_statement'`)[0]!.n).toBe(result!.reminders);
+
+    const rerun = await runDebtorReminders(setup, { asOf, by: systemActor('job:debtor-reminders') });
+    expect(rerun).toMatchObject({ reminders: 0, invoices: 0 });
+    expect((await setup.sql<{ n: number }[]>`select count(*)::int as n from debtor_statement_lines`)[0]!.n).toBe(expected);
+  });
+
+  it("a debtor's statement, the debtor's and the invoice's logs read through indexes", async () => {
+    const controller = await aUser(setup, 'controller');
+    const [pick] = await setup.sql<{ debtor_id: string; invoice_id: string }[]>`
+      select l.invoice_id::text, s.debtor_id::text from debtor_statement_lines l join debtor_statement_sends s on s.id = l.send_id order by l.send_id limit 1`;
+    const reads = await recorded(async (db) => {
+      const pdf = await debtorStatementPdf(db, Number(pick!.debtor_id), controller, { asOf: VOLUME_AS_OF });
+      expect(pdf.pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(await statementSendsForDebtor(db.sql, Number(pick!.debtor_id), controller)).not.toEqual([]);
+      expect(await statementSendsForInvoice(db.sql, Number(pick!.invoice_id), controller)).toHaveLength(1);
+    });
+    const { failures } = await scans(reads);
+    expect(failures).toEqual([]);
+  });
+});
