@@ -49,32 +49,34 @@ type CandidateRow = {
   open_amount: string;
 };
 
-/** The reminder windows as the arrays the queries unnest. */
-function windowArrays(windows: ReminderWindow[]) {
-  return { steps: windows.map((w) => w.step), from: windows.map((w) => w.dueFrom), to: windows.map((w) => w.dueTo) };
-}
-
 /**
- * Invoices due a reminder in the windows and not sent it yet (aliases: `w` the window, `i` the
- * invoice, `d` its debtor): `select` and `tail` (more conditions, grouping, order) are fixed text.
+ * Invoices due a reminder in the windows and not sent it yet (aliases: `i` the invoice with its
+ * `step`, `d` its debtor, `a` its agreement): `select` and `tail` (more conditions, grouping,
+ * order) are fixed text. Each window is a range of due dates written out (an OR of ranges, each
+ * step by a CASE), so the planner sees index ranges of invoices_due_date_idx — a join on an
+ * unnest of the windows reads as a join of unknown size, and was planned as a pass over invoices.
  */
 function dueReminders(sql: RawSql, windows: ReminderWindow[], select: string, tail: string, debtorIds?: string[]) {
-  const w = windowArrays(windows);
+  if (windows.length === 0) throw new Error('dueReminders: no reminder window');
+  const range = (w: ReminderWindow) => sql`i.due_date between ${w.dueFrom}::date and ${w.dueTo}::date`;
+  const ranges = windows.slice(1).reduce((acc, w) => sql`${acc} or ${range(w)}`, range(windows[0]!));
+  const step = windows.reduce((acc, w) => sql`${acc} when ${range(w)} then ${w.step}::int`, sql`case`);
   return sql`
     select ${sql.unsafe(select)}
-      from unnest(${w.steps}::int[], ${w.from}::date[], ${w.to}::date[]) as w(step, due_from, due_to)
-      join invoices i on i.due_date between w.due_from and w.due_to
+      from (select i.*, ${step} end as step
+              from invoices i
+             where i.status = 'funded' and (${ranges})
+               ${debtorIds ? sql`and i.debtor_id = any(${debtorIds}::bigint[])` : sql``}) i
       join debtors d on d.id = i.debtor_id
       left join agreements a on a.id = i.agreement_id
-     where i.status = 'funded' and coalesce(i.outstanding, i.face_value) > 0
+     where coalesce(i.outstanding, i.face_value) > 0
        and (a.model is null or a.model <> 'invoice_discounting')
-       and not exists (select 1 from debtor_statement_lines l where l.invoice_id = i.id and l.step = w.step)
-       ${debtorIds ? sql`and i.debtor_id = any(${debtorIds}::bigint[])` : sql``}
+       and not exists (select 1 from debtor_statement_lines l where l.invoice_id = i.id and l.step = i.step)
        ${sql.unsafe(tail)}`;
 }
 
 /** The columns of a reminder's invoice (its client's name is read apart, once per client). */
-const CANDIDATE_COLUMNS = `i.debtor_id::text, w.step, i.id::text as invoice_id, i.client_id::text, i.number, i.issue_date::text, i.due_date::text,
+const CANDIDATE_COLUMNS = `i.debtor_id::text, i.step, i.id::text as invoice_id, i.client_id::text, i.number, i.issue_date::text, i.due_date::text,
        i.currency, i.face_value, coalesce(i.outstanding, i.face_value) as open_amount`;
 
 /** Which debtors have reminders due (with or without an AP contact) and how many invoices: the run's plan. */
@@ -124,7 +126,7 @@ export async function runDebtorReminders(
         tx.sql,
         windows,
         `${CANDIDATE_COLUMNS}, d.name as debtor_name, d.ap_email, d.ap_name`,
-        'and d.ap_email is not null order by i.debtor_id, w.step, i.due_date, i.id',
+        'and d.ap_email is not null order by i.debtor_id, i.step, i.due_date, i.id',
         chunk,
       )) as unknown as (CandidateRow & { debtor_name: string; ap_email: string; ap_name: string | null })[];
       if (rows.length === 0) return { sends: 0, invoices: 0, debtors: 0 };

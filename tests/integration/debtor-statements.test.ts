@@ -14,6 +14,7 @@ import { openDispute } from '../../lib/collections/disputes';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
 import { addDays, daysBetween, todayIn } from '../../lib/dates';
 import { recordNoa, type DebtorView } from '../../lib/debtors';
+import { approveDebtorMerge, requestDebtorMerge } from '../../lib/debtors/merge';
 import { setDebtorApContact } from '../../lib/debtor-statements/contact';
 import { statementSendsForInvoice } from '../../lib/debtor-statements/log';
 import { runDebtorReminders } from '../../lib/debtor-statements/reminders';
@@ -292,6 +293,24 @@ describe('a debtor statement sent by hand', () => {
     expect(((await log.json()) as { items: unknown[] }).items).toEqual([
       expect.objectContaining({ sendId: body.sendId, what: 'Statement', to: 'payables@route.test', openThen: '2500.00' }),
     ]);
+  });
+});
+
+describe('the AP contact', () => {
+  it("is kept by a merge: a survivor without one takes the duplicate's; a merged debtor takes no contact and sends nothing", async () => {
+    const survivor = await aDebtor(t.database, team);
+    const duplicate = await aDebtor(t.database, team);
+    await tx((x) => setDebtorApContact(x, Number(duplicate.id), { apEmail: 'ap@duplicate.test', apName: 'Dup AP' }, team.collections));
+    const merge = await tx((x) => requestDebtorMerge(x, Number(duplicate.id), { intoDebtorId: survivor.id, reason: 'same company' }, team.underwriter));
+    await tx((x) => approveDebtorMerge(x, Number(merge.id), team.approver));
+    expect((await t.database.sql`select ap_email, ap_name from debtors where id = ${survivor.id}`)[0]).toEqual({
+      ap_email: 'ap@duplicate.test',
+      ap_name: 'Dup AP',
+    });
+    await expect(tx((x) => setDebtorApContact(x, Number(duplicate.id), { apEmail: 'x@y.test' }, team.collections))).rejects.toMatchObject({
+      code: 'debtor_merged',
+    });
+    await expect(tx((x) => sendDebtorStatement(x, Number(duplicate.id), {}, team.collections))).rejects.toMatchObject({ code: 'debtor_merged' });
   });
 });
 

@@ -63,10 +63,14 @@ export async function DebtorStatementSection({ actor, debtor }: { actor: Actor; 
         )}
       </p>
       <div className="mt-3 flex flex-wrap items-start gap-3">
-        <a href={`/api/v1/debtors/${debtor.id}/statement.pdf`} className={`rounded-md border border-slate-300 px-3 py-2 text-sm text-brand-700 underline`}>
-          Statement (PDF)
-        </a>
-        {active && apEmail && can(actor, 'debtor.statement_send') ? <SendStatementForm debtorId={debtor.id} debtorName={debtor.name} /> : null}
+        {settings.remittance ? (
+          <a href={`/api/v1/debtors/${debtor.id}/statement.pdf`} className="rounded-md border border-slate-300 px-3 py-2 text-sm text-brand-700 underline">
+            Statement (PDF)
+          </a>
+        ) : null}
+        {settings.remittance && active && apEmail && can(actor, 'debtor.statement_send') ? (
+          <SendStatementForm debtorId={debtor.id} debtorName={debtor.name} />
+        ) : null}
       </div>
       {active && can(actor, 'debtor.contact') ? (
         <div className="mt-4">
