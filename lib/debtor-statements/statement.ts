@@ -281,14 +281,17 @@ export interface SendToRecord {
 export async function recordSends(tx: Tx, sends: SendToRecord[], actor: Actor): Promise<{ sendId: string; emailId: string | null }[]> {
   if (sends.length === 0) return [];
   const c = <T>(f: (s: SendToRecord) => T) => sends.map(f);
-  const ids = await tx.sql<{ id: string }[]>`
+  // One send per debtor and step in a call (a run's reminders; a single statement by hand): each row returned says which it is.
+  const key = (debtorId: number | string, step: number | null) => `${debtorId}:${step ?? ''}`;
+  if (new Set(sends.map((s) => key(s.debtorId, s.step))).size !== sends.length) throw new Error('recordSends: one send per debtor and step');
+  const rows = await tx.sql<{ id: string; debtor_id: string; step: number | null }[]>`
     insert into debtor_statement_sends (debtor_id, kind, step, as_of, "to", document, sent_by, sent_by_label)
     select d, k, st, a::date, t, doc::jsonb, ${actor.userId}, ${actor.label}
       from unnest(${c((s) => s.debtorId)}::bigint[], ${c((s) => s.kind)}::text[], ${c((s) => s.step) as never}::int[], ${c((s) => s.asOf)}::text[],
-                  ${c((s) => s.to)}::text[], ${c((s) => JSON.stringify(s.document))}::text[]) with ordinality as u(d, k, st, a, t, doc, n)
-     order by n
-    returning id::text`;
-  const sendIds = ids.map((r) => r.id);
+                  ${c((s) => s.to)}::text[], ${c((s) => JSON.stringify(s.document))}::text[]) as u(d, k, st, a, t, doc)
+    returning id::text, debtor_id::text, step`;
+  const idOf = new Map(rows.map((r) => [key(r.debtor_id, r.step), r.id]));
+  const sendIds = sends.map((s) => idOf.get(key(s.debtorId, s.step))!);
   const lines = sends.flatMap((s, n) => s.invoices.map((i) => ({ sendId: sendIds[n]!, step: s.step, i })));
   const l = <T>(f: (x: (typeof lines)[number]) => T) => lines.map(f);
   await tx.sql`
