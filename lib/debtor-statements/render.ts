@@ -1,5 +1,5 @@
 import { groupedMoney } from '../money';
-import { CONTENT_WIDTH, MARGIN, MUTED, PdfWriter, createPdf, type Doc, type TableColumn } from '../pdf/layout';
+import { CONTENT_WIDTH, INK, MARGIN, MUTED, PdfWriter, createPdf, type Doc, type TableColumn } from '../pdf/layout';
 import { STATEMENT_WORDS as W, type DebtorStatement } from './model';
 
 /**
@@ -12,18 +12,19 @@ import { STATEMENT_WORDS as W, type DebtorStatement } from './model';
  */
 
 const COLUMNS = [
-  { key: 'number', header: W.invoice, width: 72, align: 'left' },
-  { key: 'client', header: W.client, width: 86, align: 'left' },
+  { key: 'number', header: W.invoice, width: 80, align: 'left' },
+  { key: 'client', header: W.client, width: 87, align: 'left' },
   { key: 'issueDate', header: W.issueDate, width: 50, align: 'left' },
   { key: 'dueDate', header: W.dueDate, width: 46, align: 'left' },
-  { key: 'days', header: W.daysPastDue, width: 56, align: 'right' },
+  { key: 'days', header: W.daysPastDue, width: 55, align: 'right' },
   { key: 'currency', header: W.currency, width: 22, align: 'right' },
-  { key: 'amount', header: W.amount, width: 57, align: 'right' },
-  { key: 'paid', header: W.paid, width: 52, align: 'right' },
-  { key: 'open', header: W.open, width: 58, align: 'right' },
+  { key: 'amount', header: W.amount, width: 54, align: 'right' },
+  { key: 'paid', header: W.paid, width: 50, align: 'right' },
+  { key: 'open', header: W.open, width: 55, align: 'right' },
 ] as const satisfies readonly TableColumn<string>[];
-/** the invoice table's type size: nine columns on A4 */
+/** the invoice table's type size (nine columns on A4) and one line's height */
 const SIZE = 8;
+const LINE = 10;
 type ColumnKey = (typeof COLUMNS)[number]['key'];
 
 const TOTAL_COLUMNS = [
@@ -97,6 +98,30 @@ class StatementWriter extends PdfWriter {
     }
   }
 
+  /**
+   * An invoice's row: its number and client wrap onto more lines rather than being cut (the debtor
+   * matches payments by the number), the other cells one line each. Answers the row's height.
+   */
+  private invoiceRow(values: Record<ColumnKey, string>): number {
+    this.doc.font('Helvetica').fontSize(SIZE);
+    const wrapped = new Set<ColumnKey>(['number', 'client']);
+    const width = (c: (typeof COLUMNS)[number]) => c.width - 4;
+    const height = Math.max(
+      LINE,
+      ...COLUMNS.filter((c) => wrapped.has(c.key)).map((c) => this.doc.heightOfString(values[c.key], { width: width(c), lineGap: 0 })),
+    );
+    this.ensure(height + 2);
+    let x = MARGIN.left;
+    for (const c of COLUMNS) {
+      if (wrapped.has(c.key) && this.doc.font('Helvetica').fontSize(SIZE).widthOfString(values[c.key]) > width(c)) {
+        this.doc.fillColor(INK).text(values[c.key], x, this.y, { width: width(c), lineGap: 0 });
+      } else {
+        this.text(values[c.key], x, this.y, { width: c.align === 'right' ? c.width : width(c), align: c.align, size: SIZE });
+      }
+      x += c.width;
+    }
+    return Math.max(height + 2, 12);
+  }
   private tableHeader() {
     this.row(Object.fromEntries(COLUMNS.map((c) => [c.key, c.header])) as Record<ColumnKey, string>, { font: 'Helvetica-Bold', color: MUTED });
     this.y += 12;
@@ -114,8 +139,7 @@ class StatementWriter extends PdfWriter {
     this.tableHeader();
     this.repeatHeader = () => this.tableHeader();
     for (const l of s.lines) {
-      this.ensure(12);
-      this.row({
+      this.y += this.invoiceRow({
         number: l.number,
         client: l.clientName,
         issueDate: l.issueDate,
@@ -126,7 +150,6 @@ class StatementWriter extends PdfWriter {
         paid: groupedMoney(l.paid, l.currency),
         open: groupedMoney(l.open, l.currency),
       });
-      this.y += 12;
     }
     this.repeatHeader = null;
     this.y += 4;

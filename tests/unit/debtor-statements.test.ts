@@ -249,6 +249,24 @@ describe('the statement as a PDF and an email', () => {
     expect(text).toMatch(/USD\s+120\s+12,000\.00\s+0\.00\s+12,000\.00/);
   });
 
+  it('wraps a long invoice number and client name onto a second line rather than cutting them', async () => {
+    const long = invoice({
+      number: 'PO-2026-000123-REVISED-B',
+      clientName: 'Consolidated Widget Manufacturing of Ohio',
+      dueDate: '2026-03-01',
+      faceValue: '100.00',
+      openAmount: '100.00',
+    });
+    const text = pdfText(await renderDebtorStatementPdf(buildDebtorStatement({ ...base, invoices: [long, base.invoices[0]!] })), 'wrapped');
+    const rows = text.slice(text.indexOf('Open balance'), text.indexOf('Totals'));
+    expect(rows).not.toContain('…');
+    expect(rows).toMatch(/PO-2026-000123-\S*\s+Consolidated Widget\s+2026-01-30\s+2026-03-01\s+30\s+USD\s+100\.00\s+0\.00\s+100\.00\n/);
+    expect(rows).toMatch(/REVISED-B/);
+    expect(rows).toMatch(/Ohio/);
+    // the next invoice starts below the wrapped one
+    expect(rows).toMatch(/A-1002\s+Acme Manufacturing\s+2026-03-11\s+2026-04-10/);
+  });
+
   it('emails the totals and how to pay, naming the attached PDF', () => {
     const s = buildDebtorStatement({ ...base, kind: 'reminder', step: 30, invoices: [base.invoices[1]!], asOf: '2026-03-31' });
     const mail = statementEmail(emailData(s, 42, '7'));
