@@ -2,6 +2,7 @@ import { accountCreated, type AccountCreatedData } from './account-created';
 import { auditAnchor, type AuditAnchorData } from './audit-anchor';
 import { clientInvite, type ClientInviteData } from './client-invite';
 import { concentrationAlert, type ConcentrationAlertData } from './concentration-alert';
+import { debtorStatement, type DebtorStatementData } from './debtor-statement';
 import type { RenderedEmail } from './layout';
 import { payoutReturned, type PayoutReturnedData } from './payout-returned';
 import { payoutAccountChanged, type PayoutAccountChangedData } from './payout-account-changed';
@@ -20,6 +21,7 @@ export interface TemplateData {
   audit_anchor: AuditAnchorData;
   payout_returned: PayoutReturnedData;
   payout_account_changed: PayoutAccountChangedData;
+  debtor_statement: DebtorStatementData;
 }
 export type TemplateName = keyof TemplateData;
 
@@ -33,6 +35,7 @@ const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail
   audit_anchor: auditAnchor,
   payout_returned: payoutReturned,
   payout_account_changed: payoutAccountChanged,
+  debtor_statement: debtorStatement,
 };
 
 export function renderEmail<K extends TemplateName>(template: K, data: TemplateData[K]): RenderedEmail {

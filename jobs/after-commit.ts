@@ -22,3 +22,8 @@ export async function afterStatements(): Promise<void> {
 export async function afterPayoutAccountChange(): Promise<void> {
   await kickOutbox();
 }
+
+/** Issue 15: a debtor statement sent by hand queues its email: send it now. */
+export async function afterDebtorStatement(): Promise<void> {
+  await kickOutbox();
+}

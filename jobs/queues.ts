@@ -17,6 +17,7 @@ export const QUEUE_NAMES = {
   statements: 'statements',
   auditAnchor: 'audit-anchor',
   rollups: 'rollups',
+  debtorReminders: 'debtor-reminders',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -63,6 +64,8 @@ export const JOB_DATA = {
   }),
   'audit-anchor': z.object({ reason: z.enum(['schedule']) }),
   rollups: z.object({ reason: z.enum(['schedule']) }),
+  /** issue 15: without asOf, today in FACTOR_TIMEZONE */
+  'debtor-reminders': z.object({ reason: z.enum(['schedule', 'console']), asOf: businessDate('Reminder date').optional() }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type JobData = { [Q in QueueName]: z.output<(typeof JOB_DATA)[Q]> };
@@ -111,6 +114,8 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
   { queue: QUEUE_NAMES.auditAnchor, id: 'audit-anchor-hourly', pattern: '17 * * * *', data: { reason: 'schedule' } },
   // Issue 13: the roll-up deltas folded into the roll-ups the dashboard reads (lib/reports/rollups.ts).
   { queue: QUEUE_NAMES.rollups, id: 'rollups-fold', every: 10_000, data: { reason: 'schedule' } },
+  // Issue 15: daily in the morning of FACTOR_TIMEZONE, the debtor reminders whose step falls that day (each invoice and step once).
+  { queue: QUEUE_NAMES.debtorReminders, id: 'debtor-reminders-daily', pattern: '0 7 * * *', data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };

@@ -11,6 +11,7 @@ import { releaseCycleProcessor } from './processors/release-cycle';
 import { statementsProcessor } from './processors/statements';
 import { auditAnchorProcessor } from './processors/audit-anchor';
 import { rollupsProcessor } from './processors/rollups';
+import { debtorRemindersProcessor } from './processors/debtor-reminders';
 import { todayIn } from '../lib/dates';
 import { failAbandonedRun } from '../lib/job-runs';
 import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
@@ -58,6 +59,8 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
     // Appends the audit chain's anchor to a file only this machine's worker writes: one at a time.
     new Worker(QUEUE_NAMES.auditAnchor, auditAnchorProcessor(database), { ...common, concurrency: 1 }),
     new Worker(QUEUE_NAMES.rollups, rollupsProcessor(database), { ...common, concurrency: 1 }),
+    // Issue 15: chunks of debtors per transaction, resumable; one run at a time.
+    new Worker(QUEUE_NAMES.debtorReminders, debtorRemindersProcessor(database, { chunkSize: envInt('DEBTOR_REMINDERS_CHUNK') }), { ...common, ...longJob }),
   ];
   for (const w of workers) {
     w.on('failed', (job, error) => {

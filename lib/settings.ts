@@ -5,6 +5,7 @@ import type { Actor } from './auth/actor';
 import { requirePermission } from './auth/permissions';
 import { DomainError } from './errors';
 import { Big, fixed } from './money';
+import type { RemittanceInstructions } from './debtor-statements/model';
 import { DEFAULT_RISK_SCHEDULE, type RiskTier } from './releases/releasable';
 import { choice, days, formMoney, rate, wholeNumber } from './validation/fields';
 
@@ -28,6 +29,10 @@ export const SETTINGS = {
   sepaDebtor: 'payout.sepa_debtor',
   /** issue 14: the release-cycle job creates each currency's payout batch of the cycle's date (boolean; default off: a person creates it) */
   batchAfterCycle: 'payout.batch_after_cycle',
+  /** issue 15: the debtor reminder steps, days from the due date (number[]; lib/debtor-statements/settings.ts; [] = no reminders) */
+  reminderSteps: 'debtor.reminder_steps',
+  /** issue 15: where debtors pay the factor, printed on statements and reminders (RemittanceInstructions) */
+  remittance: 'debtor.remittance',
 } as const;
 export type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
 
@@ -40,6 +45,8 @@ export interface SettingValues {
   'payout.ach_originator': AchOriginatorSetting;
   'payout.sepa_debtor': SepaDebtorSetting;
   'payout.batch_after_cycle': boolean;
+  'debtor.reminder_steps': number[];
+  'debtor.remittance': RemittanceInstructions;
 }
 
 /** The factor's bank for NACHA files: its ODFI routing number, the receiving point, and its ACH company. */

@@ -158,6 +158,9 @@ export const debtors = pgTable(
     /** Issue 13: a duplicate merged into another debtor points at it (debtors are never deleted). */
     mergedIntoId: bigint('merged_into_id', { mode: 'number' }).references((): AnyPgColumn => debtors.id),
     mergedAt: timestamp('merged_at', { withTimezone: true, mode: 'date' }),
+    /** Issue 15 (0032): the debtor's accounts-payable contact — where statements and reminders are emailed (none: nothing is sent). */
+    apEmail: text('ap_email'),
+    apName: text('ap_name'),
     createdAt: createdAt(),
   },
   (t) => [

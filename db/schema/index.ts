@@ -17,3 +17,4 @@ export * from './payouts';
 export * from './verifications';
 export * from './notes';
 export * from './documents';
+export * from './debtor-statements';

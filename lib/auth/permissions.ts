@@ -62,6 +62,12 @@ export const PERMISSIONS = {
     roles: ['collections'],
     label: 'See “My follow-ups today” on the dashboard even when nothing is due (others see it when they have follow-ups)',
   },
+  // issue 15 item 4: debtor statements and reminders
+  'debtor.contact': {
+    roles: ['underwriter', 'collections'],
+    label: "Set a debtor's accounts-payable contact (where its statements and reminders are emailed)",
+  },
+  'debtor.statement_send': { roles: ['collections', 'underwriter'], label: 'Email a debtor its statement of open invoices' },
   // invoices and funding (SPEC 3)
   'invoice.create': { roles: ['funding'], label: 'Submit and import invoices' },
   'invoice.verify': { roles: ['funding'], label: 'Verify invoices' },

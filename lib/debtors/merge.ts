@@ -204,6 +204,11 @@ export async function approveDebtorMerge(tx: Tx, mergeId: number, actor: Actor):
      where b.debtor_id = ${fromId} and exists (select 1 from client_debtors a where a.debtor_id = ${intoId} and a.client_id = b.client_id)`;
   const notices = await tx.sql`update client_debtors set debtor_id = ${intoId} where debtor_id = ${fromId}`;
   const misdirected = await tx.sql`update misdirected_payments set debtor_id = ${intoId} where debtor_id = ${fromId}`;
+  // Issue 15: a survivor without an AP contact takes the duplicate's (its statements and reminders go there).
+  await tx.sql`
+    update debtors a set ap_email = b.ap_email, ap_name = b.ap_name
+      from debtors b
+     where a.id = ${intoId} and b.id = ${fromId} and a.ap_email is null and b.ap_email is not null`;
   const alerts = await tx.sql<{ id: string }[]>`
     update concentration_alerts set status = 'resolved', resolved_at = now()
      where debtor_id = ${fromId} and status = 'open'

@@ -25,6 +25,7 @@ export const OUTBOX_KINDS = [
   'audit_anchor',
   'payout_returned',
   'payout_account_changed',
+  'debtor_statement',
 ] as const satisfies readonly TemplateName[];
 export const OUTBOX_KIND_LABELS: Record<(typeof OUTBOX_KINDS)[number], string> = {
   rebate_advice: 'rebate advice',
@@ -36,6 +37,7 @@ export const OUTBOX_KIND_LABELS: Record<(typeof OUTBOX_KINDS)[number], string> =
   audit_anchor: 'audit anchor',
   payout_returned: 'payout returned',
   payout_account_changed: 'payout account changed',
+  debtor_statement: 'debtor statement or reminder',
 };
 
 const outboxFilters = filterSchema({

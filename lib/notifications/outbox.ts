@@ -5,7 +5,7 @@ import { recordAudit } from '../audit';
 import { systemActor, type Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
 import { refused } from '../errors';
-import { adviceRelease, attachmentsFor } from './attachments';
+import { attachmentKey, attachmentsFor } from './attachments';
 import type { MailAttachment, MailTransport } from './transport';
 
 export const MAX_ATTEMPTS = 6;
@@ -100,8 +100,8 @@ type Claimed = {
 /**
  * Sends what is due. Rows are claimed with a lease (status `sending`, `locked_until`) in their
  * own committed statement, so two workers never send the same row and a worker that dies
- * mid-send leaves rows that are claimed again when the lease runs out. A rebate advice is sent
- * with its PDF (./attachments.ts: built now, once per release in a batch); if the PDF cannot be
+ * mid-send leaves rows that are claimed again when the lease runs out. A rebate advice and a
+ * debtor statement are sent with their PDF (./attachments.ts: built now, once per release or send in a batch); if the PDF cannot be
  * built the email is not sent without it — it is retried like a refused send, the reason kept.
  */
 export async function sendDueEmails(database: Database, transport: MailTransport, options: { batch?: number } = {}): Promise<SendReport> {
@@ -114,13 +114,12 @@ export async function sendDueEmails(database: Database, transport: MailTransport
         order by id limit ${options.batch ?? 50}
         for update skip locked)
     returning o.id, o."to", o.subject, o.html, o.text, o.attempts, o.template, o.dedupe_key, o.client_id`;
-  // one PDF per release however many of its contacts are in this batch
+  // one PDF per release however many of its contacts are in this batch (and one per debtor statement send)
   const built = new Map<string, Promise<MailAttachment[]>>();
   const attachments = (mail: Claimed) => {
     const row = { template: mail.template, dedupeKey: mail.dedupe_key, clientId: mail.client_id === null ? null : Number(mail.client_id) };
-    const release = adviceRelease(row);
-    if (!release) return Promise.resolve([]);
-    const key = `${release.clientId}:${release.releaseId}`;
+    const key = attachmentKey(row);
+    if (key === null) return Promise.resolve([]);
     if (!built.has(key)) built.set(key, attachmentsFor(database, row));
     return built.get(key)!;
   };

@@ -106,6 +106,17 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </Link>
         </p>
       </section>
+      <section aria-labelledby="debtor-statements-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="debtor-statements-heading" className="font-semibold">
+          Debtor statements
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">Reminder steps, and the remittance instructions statements and reminders print.</p>
+        <p className="mt-2">
+          <Link href="/settings/debtor-statements" className="text-sm text-brand-700 underline">
+            {canEdit ? 'Edit debtor statements' : 'See debtor statements'}
+          </Link>
+        </p>
+      </section>
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Outgoing mail</h2>
         <p className="mt-1 text-sm text-slate-600">Mail goes out through {mailVia}.</p>

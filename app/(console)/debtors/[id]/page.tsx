@@ -27,6 +27,7 @@ import { Big, displayMoney } from '@/lib/money';
 import { EditDebtorForm, MergeDecisionForm, RequestMergeForm } from '../forms';
 import { NotesSection } from '@/app/(console)/notes/notes-section';
 import { DocumentsSection } from '@/app/_components/documents/documents-section';
+import { DebtorStatementSection } from './statement-section';
 
 export const metadata: Metadata = { title: 'Debtor' };
 export const dynamic = 'force-dynamic';
@@ -143,6 +144,8 @@ export default async function DebtorPage({
       />
 
       <NotesSection subjectType="debtor" subjectId={debtor.id} actor={actor} />
+      <DebtorStatementSection actor={actor} debtor={debtor} />
+
       <nav aria-label="Invoices or payments" className="mt-8 flex gap-2 border-b border-slate-200 text-sm">
         <Link
           href={path}

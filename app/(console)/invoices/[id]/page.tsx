@@ -16,6 +16,7 @@ import { Big, displayMoney, formatMoney } from '@/lib/money';
 import { InvoiceVerification } from './verification';
 import { DebtorApprovalForm } from './debtor-approval';
 import { InvoiceActions } from './invoice-actions';
+import { InvoiceStatementSends } from './statement-sends';
 import { agreementOn } from '@/lib/clients';
 import { todayIn } from '@/lib/dates';
 import { NotesSection } from '@/app/(console)/notes/notes-section';
@@ -151,6 +152,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           { header: 'Fee to date', value: (f) => f.cumulative, render: (f) => displayMoney(f.cumulative, c), align: 'right' },
         ]}
       />
+      <InvoiceStatementSends invoiceId={Number(id)} actor={actor} />
       <DataTable
         caption="Ledger entries"
         csvName={`invoice-${invoice.id}-ledger.csv`}
