@@ -8,6 +8,8 @@ import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
+import { describeMapping } from '@/lib/collections/bank-files/mapping';
+import { listBankProfiles } from '@/lib/collections/bank-profiles';
 import { listDisputes } from '@/lib/collections/disputes';
 import { listMisdirected } from '@/lib/collections/misdirected';
 import { inboxListDefinition, inboxPage, inboxSummary } from '@/lib/collections/payment-list';
@@ -27,7 +29,8 @@ import {
 } from '@/lib/reports/aging-list';
 import { agingHref } from '@/lib/reports/dashboard-links';
 import { FilterPills } from '@/app/_components/filter-pills';
-import { ImportBankFileForm, MisdirectedForm, OpenDisputeForm, RecordPaymentForm, RecourseForm, RemitForm, ResolveDisputeForm, RowActions } from './forms';
+import { MisdirectedForm, OpenDisputeForm, RecordPaymentForm, RecourseForm, RemitForm, ResolveDisputeForm, RowActions } from './forms';
+import { ImportBankFileForm } from './bank-import';
 import { Inbox } from './inbox';
 import { CollectionsNav } from './nav';
 import { remitMisdirectedAction, resolveDisputeAction } from './actions';
@@ -106,7 +109,7 @@ async function InboxTab({ canAct, today, params }: { canAct: boolean; today: str
   const db = getDatabase();
   const query = toQuery(params);
   const { request, error } = readListRequest(inboxListDefinition, params);
-  const [page, summary] = await Promise.all([inboxPage(db, request), inboxSummary(db)]);
+  const [page, summary, profiles] = await Promise.all([inboxPage(db, request), inboxSummary(db), canAct ? listBankProfiles(db) : []]);
   const sortLink = (sort: string, order: string, label: string) => {
     const current = page.sort === sort && page.order === order;
     return (
@@ -132,12 +135,12 @@ async function InboxTab({ canAct, today, params }: { canAct: boolean; today: str
         />
       </div>
       {canAct ? (
-        <div className="grid gap-x-6 lg:grid-cols-2">
+        <div>
           <Panel id="record-payment" title="Record a payment">
             <RecordPaymentForm today={today} />
           </Panel>
           <Panel id="import-bank-file" title="Import a bank file">
-            <ImportBankFileForm />
+            <ImportBankFileForm profiles={profiles.map((p) => ({ id: p.id, name: p.name, mapping: p.mapping, summary: describeMapping(p.mapping) }))} />
           </Panel>
         </div>
       ) : null}

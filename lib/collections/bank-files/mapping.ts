@@ -186,7 +186,9 @@ export function guessDateFormat(values: string[]): DateFormat {
 }
 
 /** The amount format the sample values fit: the separator before the last one to three digits is the decimal one. */
-export function guessAmountFormat(values: string[]): AmountFormat {
+export function guessAmountFormat(samples: string[]): AmountFormat {
+  // the sign of an outgoing line says nothing of the format
+  const values = samples.map((v) => v.trim().replace(/^[-+]/, ''));
   const fits = (f: AmountFormat) => values.every((v) => normalizeAmount(v, AMOUNT_FORMAT_SEPARATORS[f]) !== null);
   // A value like "1,234" fits both a thousands comma and a decimal comma: the decimals seen decide first.
   const decimalComma = values.some((v) => /,\d{1,2}$/.test(v.trim())) && !values.some((v) => /\.\d{1,2}$/.test(v.trim()));
@@ -395,4 +397,22 @@ export function readPreview(preview: CsvPreview, mapping: BankCsvMapping): { hea
       return { line: r.line, date: row.payment.receivedDate, amount: row.payment.amount, currency: row.payment.currency, debit: false, problems: [] };
     }),
   };
+}
+
+/** Whether the console should offer the mapping for a file: not XML (camt.053), not BAI2 (a first record "01,"). */
+export function looksLikeCsv(text: string): boolean {
+  const start = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).trimStart();
+  return start !== '' && !start.startsWith('<') && !/^01,/.test(start);
+}
+
+/** A mapping in a sentence, as the import form says what a profile reads. */
+export function describeMapping(m: BankCsvMapping): string {
+  const parts = [`date from ${quote(m.columns.date)} (${m.dateFormat})`, `amount from ${quote(m.columns.amount)} (written like ${m.amountFormat})`];
+  if (m.columns.reference) parts.push(`reference from ${quote(m.columns.reference)}`);
+  if (m.columns.payer) parts.push(`payer from ${quote(m.columns.payer)}`);
+  if (m.columns.bankReference) parts.push(`bank reference from ${quote(m.columns.bankReference)}`);
+  if (m.columns.currency) parts.push(`currency from ${quote(m.columns.currency)}${m.currency ? ` (${m.currency} when empty)` : ''}`);
+  else if (m.currency) parts.push(`every line in ${m.currency}`);
+  const sep = m.delimiter === ';' ? 'semicolons' : m.delimiter === '\t' ? 'tabs' : 'commas';
+  return `${parts.join(', ')}; columns separated by ${sep}`;
 }
