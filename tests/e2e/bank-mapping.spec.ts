@@ -154,3 +154,45 @@ test('a bank CSV with MM/DD/YYYY and 8,000.00 imported after mapping its columns
   await expect(list.getByRole('row').nth(2)).toContainText(first.number);
   await expect(list.getByRole('row').nth(2)).toContainText('2026-01-15');
 });
+
+test('Collections → Aging by days past due beside aging by invoice date: the buckets from Not due to 90+, the same totals, and its CSV', async ({ page }) => {
+  await signInAs(page, 'collections');
+  await page.goto('/collections?tab=aging&by=client');
+  const byDate = page.getByRole('region', { name: /^Aging totals \([A-Z]{3}\)$/ });
+  await expect(byDate).toContainText('0–30 days');
+  const owed = await byDate
+    .getByText(/^Total owed/)
+    .locator('..')
+    .textContent();
+  await page.getByRole('navigation', { name: 'Days counted from' }).getByRole('link', { name: 'By days past due' }).click();
+  await expect(page).toHaveURL(/basis=due/);
+  const totals = page.getByRole('region', { name: /^Aging totals \([A-Z]{3}\)$/ });
+  await expect(totals).toContainText('Not due');
+  await expect(totals).toContainText('1–30 days past due');
+  await expect(totals).toContainText('90+ days past due');
+  // what is owed is the same, whichever day it is counted from
+  expect(
+    await totals
+      .getByText(/^Total owed/)
+      .locator('..')
+      .textContent(),
+  ).toBe(owed);
+  const clients = page.getByRole('region', { name: 'Aging by client, days past due' });
+  await expect(clients.getByTestId('list-showing')).toHaveText(/^Showing 1–\d+ of \d+ clients$/);
+  await expect(clients.getByRole('columnheader', { name: 'Not due' })).toBeVisible();
+  // a bucket opens the open invoices due in its dates
+  await expect(clients.locator('td a[href*="dueFrom="], td a[href*="dueTo="]').first()).toHaveAttribute(
+    'href',
+    /^\/invoices\?status=open&currency=[A-Z]{3}&due/,
+  );
+  const csv = await clients.getByRole('link', { name: /^Export CSV/ }).getAttribute('href');
+  expect(csv).toMatch(/basis=due/);
+  const download = await page.request.get(csv!);
+  expect(download.status()).toBe(200);
+  expect((await download.text()).split('\r\n')[0]).toBe(
+    'Client,Client id,Currency,Invoices,Not due,1–30 days past due,31–60 days past due,61–90 days past due,90+ days past due,Total',
+  );
+  // and back to the invoice date
+  await page.getByRole('navigation', { name: 'Days counted from' }).getByRole('link', { name: 'By invoice date' }).click();
+  await expect(page.getByRole('region', { name: 'Aging by client' })).toBeVisible();
+});
