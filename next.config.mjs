@@ -2,8 +2,12 @@
 const nextConfig = {
   // A separate build directory lets two builds (e.g. two test runs) live side by side.
   distDir: process.env.NEXT_DIST_DIR || '.next',
-  // Native and Node-only packages stay outside the server bundle.
-  serverExternalPackages: ['@node-rs/argon2', 'pdfkit', 'bullmq', 'ioredis', 'postgres'],
+  // Native and Node-only packages stay outside the server bundle. xmlbuilder2 (pain.001 files)
+  // too: its DOM (@oozcitak/dom) has an import cycle that only Node's own entry order survives —
+  // bundled, Next's preload of every module on start (next-server.js, ascending module ids)
+  // entered the cycle at DocumentImpl whenever the ids happened to put it first, and the payout
+  // batch action then failed with "Class extends value undefined".
+  serverExternalPackages: ['@node-rs/argon2', 'pdfkit', 'bullmq', 'ioredis', 'postgres', 'xmlbuilder2'],
   poweredByHeader: false,
   typedRoutes: false,
   eslint: { ignoreDuringBuilds: true },

@@ -29,6 +29,11 @@ export const payments = pgTable(
     debtorId: bigint('debtor_id', { mode: 'number' }).references(() => debtors.id),
     /** matching suggestions computed on receipt, shown in the inbox */
     suggestions: jsonb('suggestions').notNull().default([]),
+    /**
+     * issue 15 (0033): why a payment of a bank file was not applied on import ("invoice NW-1001 was
+     * funded on 2026-02-01, after this payment came in"), said in the inbox; null when nothing is to say
+     */
+    unappliedReason: text('unapplied_reason'),
     importId: text('import_id'),
     createdBy: bigint('created_by', { mode: 'number' }),
     createdAt: createdAt(),
@@ -70,10 +75,53 @@ export const paymentApplications = pgTable(
     amount: money('amount').notNull(),
     appliedDate: date('applied_date', { mode: 'string' }).notNull(),
     entryId: bigint('entry_id', { mode: 'number' }),
+    /**
+     * issue 15 (0033): the invoice's client, debtor and currency, kept on the application so the
+     * cash receipts journal (lib/collections/cash-receipts.ts) filters and sorts through an index of
+     * its own; a debtor merge moves them with the invoices (lib/debtors/merge.ts)
+     */
+    clientId: bigint('client_id', { mode: 'number' })
+      .notNull()
+      .references(() => clients.id),
+    debtorId: bigint('debtor_id', { mode: 'number' })
+      .notNull()
+      .references(() => debtors.id),
+    currency: char('currency', { length: 3 }).notNull(),
     createdBy: bigint('created_by', { mode: 'number' }),
     createdAt: createdAt(),
   },
-  (t) => [index('payment_applications_payment_idx').on(t.paymentId), index('payment_applications_invoice_idx').on(t.invoiceId)],
+  (t) => [
+    index('payment_applications_payment_idx').on(t.paymentId),
+    index('payment_applications_invoice_idx').on(t.invoiceId),
+    // the cash receipts journal: by date (the default, newest first) and amount, and a client's,
+    // a debtor's or a currency's receipts by date
+    index('payment_applications_date_idx').on(t.appliedDate, t.id),
+    index('payment_applications_amount_idx').on(t.amount, t.id),
+    index('payment_applications_client_date_idx').on(t.clientId, t.appliedDate, t.id),
+    index('payment_applications_debtor_date_idx').on(t.debtorId, t.appliedDate, t.id),
+    index('payment_applications_currency_date_idx').on(t.currency, t.appliedDate, t.id),
+  ],
+);
+
+/**
+ * Issue 15 item 6: a bank's CSV layout saved under a name (lib/collections/bank-profiles.ts) — which
+ * column is the date, the amount, the reference, the payer, the currency or one fixed currency, how
+ * dates and amounts are written — so the bank's next file imports without mapping it again.
+ */
+export const bankProfiles = pgTable(
+  'bank_profiles',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    /** a BankCsvMapping (lib/collections/bank-files/mapping.ts), checked by bankCsvMappingSchema on every write */
+    mapping: jsonb('mapping').notNull(),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    createdAt: createdAt(),
+    updatedBy: bigint('updated_by', { mode: 'number' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }),
+  },
+  // one profile per name, in any case ("Chase" and "chase" are the same bank)
+  (t) => [uniqueIndex('bank_profiles_name_key').using('btree', sql`lower(${t.name})`)],
 );
 
 /** Payer names learned per debtor when a collector confirms a match (normalised). */

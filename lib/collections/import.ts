@@ -9,8 +9,11 @@ import { assertRowLimit } from '../http/limits';
 import { postEntries } from '../ledger/post';
 import { Big } from '../money';
 import { loadSentBatches, loadSettledBatches, matchPayoutDebits, type OutgoingUnmatched, type SettleBatch } from '../payouts/statement-match';
-import { parseBankFile, type BankFileFormat } from './bank-files';
+import { parseBankFile, type BankCsvMapping, type BankFileFormat } from './bank-files';
+import { findBankProfile } from './bank-profiles';
+import { extractInvoiceRefs } from './matching';
 import { autoMatch, paymentView, type PaymentView } from './payments';
+import { unappliedReason, type NamedInvoice } from './unapplied-reason';
 
 export interface ImportResult {
   format: BankFileFormat;
@@ -19,6 +22,13 @@ export interface ImportResult {
   /** payments of the file that were imported before (same bank reference): not added again */
   skipped: number;
   applied: number;
+  /**
+   * issue 15 item 6: each payment of the file left in the inbox (not applied in full on import),
+   * with why — a line that cannot be applied is imported and said, never a refusal of the file
+   */
+  unapplied: { line: number; paymentId: string; amount: string; currency: string; reason: string }[];
+  /** the bank profile the CSV was read through (issue 15), or null */
+  profile: { id: string; name: string } | null;
   /** issue 14 item 1: the sent payout batches the file's outgoing lines settled, in line order */
   payoutsSettled: { batchId: number; date: string; line: number }[];
   /** every other outgoing line and why it settled nothing (a fee, a rent, an unreadable debit …), in line order */
@@ -47,7 +57,15 @@ export interface ImportOptions {
  */
 export async function importBankFile(
   tx: Tx,
-  input: { text: string; partial?: boolean; format?: BankFileFormat },
+  input: {
+    text: string;
+    partial?: boolean;
+    format?: BankFileFormat;
+    /** issue 15: read the CSV through this mapping … */
+    mapping?: BankCsvMapping;
+    /** … or through the mapping of the bank profile of this name or id */
+    profile?: string;
+  },
   actor: Actor,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
@@ -56,11 +74,21 @@ export async function importBankFile(
     throw new DomainError('empty_file', 'The bank file is empty', { status: 400, details: { body: 'send the file as the request body' } });
   // The row cap before parsing: a parsed payment costs far more memory than its line of text.
   assertRowLimit(input.text);
-  const parsed = withinDateWindow(parseBankFile(input.text, { format: input.format }));
+  const profile = input.profile !== undefined && input.profile.trim() !== '' ? await findBankProfile(tx, input.profile) : null;
+  const mapping = profile?.mapping ?? input.mapping;
+  if (mapping && input.format && input.format !== 'csv') {
+    throw new DomainError('invalid_input', 'A bank profile reads CSV files; leave the format empty or choose CSV', {
+      status: 400,
+      details: { format: 'a bank profile reads CSV files only' },
+    });
+  }
+  const parsed = withinDateWindow(parseBankFile(input.text, { format: input.format, mapping }));
   if (parsed.errors.length > 0 && !input.partial) {
-    throw new DomainError('invalid_bank_file', `${parsed.errors.length} line(s) have errors; nothing was imported (fix them, or import with partial=true)`, {
+    // Counted in lines (a line with two problems is one line to fix); each problem is listed in details.
+    const lines = new Set(parsed.errors.map((e) => e.line)).size;
+    throw new DomainError('invalid_bank_file', `${lines} line(s) have errors; nothing was imported (fix them, or import with partial=true)`, {
       status: 422,
-      details: { format: parsed.format, errors: parsed.errors },
+      details: { format: parsed.format, errors: parsed.errors, ...(profile ? { profile: profile.name } : {}) },
     });
   }
   const fileSha = createHash('sha256').update(input.text).digest('hex');
@@ -108,6 +136,7 @@ export async function importBankFile(
       payments: inserted.length,
       skipped: rows.length - inserted.length,
       errors: parsed.errors.length,
+      ...(profile ? { profile: { id: profile.id, name: profile.name } } : input.mapping ? { mapping: input.mapping } : {}),
       paymentIds: inserted.map((p) => p.id),
       outgoing: outgoing.payoutsSettled.length + outgoing.outgoingUnmatched.length,
       payoutsSettled: outgoing.payoutsSettled.map((p) => p.batchId),
@@ -115,9 +144,79 @@ export async function importBankFile(
   });
   const ids = inserted.map((p) => Number(p.id));
   const { applied } = await autoMatch(tx, ids, actor);
+  const reasons = await recordUnappliedReasons(tx, ids);
   const payments: PaymentView[] = [];
   for (const id of ids) payments.push(await paymentView(tx, id));
-  return { format: parsed.format, payments, errors: parsed.errors, skipped: rows.length - inserted.length, applied, ...outgoing };
+  const lineOf = new Map(inserted.map((p) => [p.id, byRef.get(p.external_ref)!.line]));
+  const unapplied = payments
+    .filter((p) => reasons.has(p.id))
+    .map((p) => ({ line: lineOf.get(p.id)!, paymentId: p.id, amount: p.unapplied, currency: p.currency, reason: reasons.get(p.id)! }))
+    .sort((a, b) => a.line - b.line);
+  return {
+    format: parsed.format,
+    payments,
+    errors: parsed.errors,
+    skipped: rows.length - inserted.length,
+    applied,
+    unapplied,
+    profile: profile ? { id: profile.id, name: profile.name } : null,
+    ...outgoing,
+  };
+}
+
+/**
+ * Issue 15: the reason each imported payment left with money to apply stays in the inbox, kept on
+ * the payment (payments.unapplied_reason, cleared when it is applied) — in two statements for the
+ * whole file: the invoices the references name (any status), and the update.
+ */
+async function recordUnappliedReasons(tx: Tx, ids: number[]): Promise<Map<string, string>> {
+  const reasons = new Map<string, string>();
+  if (ids.length === 0) return reasons;
+  const left = await tx.sql<
+    { id: string; received_date: string; currency: string; amount: string; unapplied: string; reference: string; suggestions: unknown[] }[]
+  >`
+    select id::text as id, received_date::text as received_date, currency, amount::text as amount, unapplied::text as unapplied, reference, suggestions
+      from payments where id = any(${ids}::bigint[]) and unapplied > 0`;
+  if (left.length === 0) return reasons;
+  const tokensOf = new Map(left.map((p) => [p.id, extractInvoiceRefs(p.reference)]));
+  const all = [...new Set([...tokensOf.values()].flat())];
+  const named = all.length
+    ? await tx.sql<{ number: string; status: string; currency: string; outstanding: string; funding_date: string | null }[]>`
+        select number, status, currency, outstanding::text as outstanding, funding_date::text as funding_date
+          from invoices where upper(number) collate "C" = any(${all}::text[]) limit 5000`
+    : [];
+  const invoices: NamedInvoice[] = named.map((i) => ({
+    number: i.number,
+    status: i.status,
+    currency: i.currency,
+    outstanding: i.outstanding,
+    fundingDate: i.funding_date,
+  }));
+  for (const p of left) {
+    const groups = new Set(
+      p.suggestions.map((s) => JSON.stringify((s as { invoiceIds?: string[]; invoiceId?: string }).invoiceIds ?? [(s as { invoiceId?: string }).invoiceId])),
+    );
+    const reason = unappliedReason(
+      {
+        receivedDate: p.received_date,
+        currency: p.currency.trim(),
+        amount: p.amount,
+        unapplied: p.unapplied,
+        reference: p.reference,
+        tokens: tokensOf.get(p.id) ?? [],
+        suggestions: groups.size,
+      },
+      invoices,
+    );
+    if (reason) reasons.set(p.id, reason);
+  }
+  if (reasons.size > 0) {
+    await tx.sql`
+      update payments p set unapplied_reason = r.reason
+        from unnest(${[...reasons.keys()]}::bigint[], ${[...reasons.values()]}::text[]) as r(id, reason)
+       where p.id = r.id`;
+  }
+  return reasons;
 }
 
 /**

@@ -117,7 +117,7 @@ function conditions(sql: RawSql, f: InboxFilters & { status?: string; toApply?: 
 
 function select(sql: RawSql) {
   return sql`p.id::text as id, p.status, p.currency, p.amount::text as amount, p.unapplied::text as unapplied, p.received_date::text as received_date,
-             p.payer_name, p.reference, p.source, p.debtor_id::text as debtor_id, d.name as debtor_name`;
+             p.payer_name, p.reference, p.source, p.debtor_id::text as debtor_id, d.name as debtor_name, p.unapplied_reason`;
 }
 
 export function paymentItem(r: PaymentListRow): PaymentListItem {

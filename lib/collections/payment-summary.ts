@@ -15,6 +15,8 @@ export interface PaymentSummary {
   reference: string;
   source: string;
   debtorId: string | null;
+  /** issue 15: why a bank file's payment was left unapplied on import (null once applied, or when nothing is to say) */
+  unappliedReason: string | null;
 }
 
 /** The payments columns a PaymentSummary is read from. */
@@ -29,6 +31,7 @@ export type PaymentSummaryRow = {
   reference: string;
   source: string;
   debtor_id: string | null;
+  unapplied_reason: string | null;
 };
 
 export function paymentSummary(r: PaymentSummaryRow): PaymentSummary {
@@ -43,5 +46,6 @@ export function paymentSummary(r: PaymentSummaryRow): PaymentSummary {
     reference: r.reference,
     source: r.source,
     debtorId: r.debtor_id,
+    unappliedReason: r.unapplied_reason ?? null,
   };
 }

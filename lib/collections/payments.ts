@@ -254,9 +254,11 @@ export async function applyAllocations(
   const clientIds = [...new Set(invoices.map((i) => Number(i.client_id)))].sort((a, b) => a - b);
 
   const appRows = await tx.sql<{ id: string; invoice_id: string }[]>`
-    insert into payment_applications (payment_id, invoice_id, amount, applied_date, created_by)
-    select ${paymentId}, * , ${payment.received_date}::date, ${actor.userId}::bigint
-      from unnest(${allocations.map((a) => a.invoiceId)}::bigint[], ${allocations.map((a) => a.amount.toString())}::numeric[])
+    insert into payment_applications (payment_id, invoice_id, amount, applied_date, client_id, debtor_id, currency, created_by)
+    select ${paymentId}, a.invoice_id, a.amount, ${payment.received_date}::date, a.client_id, a.debtor_id, ${c}, ${actor.userId}::bigint
+      from unnest(${allocations.map((a) => a.invoiceId)}::bigint[], ${allocations.map((a) => a.amount.toString())}::numeric[],
+                  ${allocations.map((a) => byId.get(a.invoiceId)!.client_id)}::bigint[], ${allocations.map((a) => byId.get(a.invoiceId)!.debtor_id)}::bigint[])
+           as a(invoice_id, amount, client_id, debtor_id)
     returning id, invoice_id`;
   const first = Math.min(...appRows.map((r) => Number(r.id)));
   const [posted] = await postEntries(
@@ -288,7 +290,8 @@ export async function applyAllocations(
      where i.id = a.id`;
   const unapplied = new Big(payment.unapplied).minus(total);
   await tx.sql`
-    update payments set unapplied = ${unapplied.toString()}, status = ${unapplied.eq(0) ? 'applied' : 'partially_applied'} where id = ${paymentId}`;
+    update payments set unapplied = ${unapplied.toString()}, status = ${unapplied.eq(0) ? 'applied' : 'partially_applied'}, unapplied_reason = null
+     where id = ${paymentId}`;
   await markCredited(
     tx,
     allocations.map((a) => a.invoiceId),

@@ -187,6 +187,8 @@ export async function approveDebtorMerge(tx: Tx, mergeId: number, actor: Actor):
   // Set-based, one statement per table. Invoices keep their ids: the journal is not touched.
   const invoices = await tx.sql`update invoices set debtor_id = ${intoId} where debtor_id = ${fromId}`;
   const payments = await tx.sql`update payments set debtor_id = ${intoId} where debtor_id = ${fromId}`;
+  // issue 15: the cash receipts journal reads an application's debtor from the application (0033)
+  await tx.sql`update payment_applications set debtor_id = ${intoId} where debtor_id = ${fromId}`;
   const aliases = await tx.sql`
     insert into payer_aliases (debtor_id, name, learned_from, created_at)
     select ${intoId}, name, learned_from, created_at from payer_aliases where debtor_id = ${fromId}

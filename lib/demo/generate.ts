@@ -246,8 +246,8 @@ async function settleInvoices(tx: Tx, invoiceBase: string, mix: ReleaseMix): Pro
       from gen_settle s cross join lateral (values (${own('reserve')}, s.settled), (${own('fees_receivable')}, -s.settled)) x(account_id, amount)
      where s.settled > 0 order by 1`;
   await sql`
-    insert into payment_applications (id, payment_id, invoice_id, amount, applied_date, entry_id)
-    select application_id, payment_id, invoice_id, face, paid, application_entry from gen_settle order by 1`;
+    insert into payment_applications (id, payment_id, invoice_id, amount, applied_date, entry_id, client_id, debtor_id, currency)
+    select application_id, payment_id, invoice_id, face, paid, application_entry, client_id, debtor_id, currency from gen_settle order by 1`;
   await sql`update invoices i set status = 'settled', settled_date = s.paid, outstanding = 0 from gen_settle s where i.id = s.invoice_id`;
   await sql`update fee_accruals f set credited = true, accrued = s.fee, frozen_on = s.paid from gen_settle s where f.invoice_id = s.invoice_id`;
   const [{ n }] = (await sql`select count(*)::int as n from gen_settle`) as unknown as [{ n: number }];

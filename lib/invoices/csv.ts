@@ -84,9 +84,10 @@ export interface CsvRecord {
  * RFC 4180 records with the physical line each starts on. Accepts CRLF, LF (and a lone CR)
  * line breaks and a UTF-8 byte order mark; quoted fields may hold commas, doubled quotes and
  * line breaks. A quoting mistake spoils its own record only (or, for a quote never closed,
- * the rest of the file) and is reported on the record's line.
+ * the rest of the file) and is reported on the record's line. The fields are separated by
+ * commas unless `delimiter` says otherwise (a bank's export in `8.000,00` amounts uses ";").
  */
-export function* csvRecords(text: string): Generator<CsvRecord> {
+export function* csvRecords(text: string, delimiter: ',' | ';' | '\t' = ','): Generator<CsvRecord> {
   const input = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const n = input.length;
   let i = 0;
@@ -125,14 +126,14 @@ export function* csvRecords(text: string): Generator<CsvRecord> {
           yield { line: start, fields, error: `a quoted field opened on line ${openedOn} is never closed (a " is missing)` };
           return;
         }
-        // After the closing quote only a comma or the end of the record may follow.
-        if (i < n && input[i] !== ',' && input[i] !== '\n' && input[i] !== '\r') {
+        // After the closing quote only the delimiter or the end of the record may follow.
+        if (i < n && input[i] !== delimiter && input[i] !== '\n' && input[i] !== '\r') {
           error ??= 'text follows a closing quote; put the whole field in quotes and double any " inside it';
-          while (i < n && input[i] !== ',' && input[i] !== '\n' && input[i] !== '\r') i += 1;
+          while (i < n && input[i] !== delimiter && input[i] !== '\n' && input[i] !== '\r') i += 1;
         }
       } else {
         const chunkStart = i;
-        while (i < n && input[i] !== ',' && input[i] !== '\n' && input[i] !== '\r') i += 1;
+        while (i < n && input[i] !== delimiter && input[i] !== '\n' && input[i] !== '\r') i += 1;
         field = input.slice(chunkStart, i);
         if (field.includes('"')) error ??= 'a " inside an unquoted field; put the whole field in quotes and double the "';
       }
@@ -140,9 +141,9 @@ export function* csvRecords(text: string): Generator<CsvRecord> {
       field = '';
       if (i >= n) {
         endOfRecord = true;
-      } else if (input[i] === ',') {
+      } else if (input[i] === delimiter) {
         i += 1;
-        // A trailing comma at the very end of the file still means one more (empty) field.
+        // A trailing delimiter at the very end of the file still means one more (empty) field.
         if (i >= n) {
           fields.push('');
           endOfRecord = true;

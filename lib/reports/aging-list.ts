@@ -5,7 +5,7 @@ import { containsPattern } from '../lists/common-filters';
 import { filterSchema, type CsvColumn, type ListDefinition, type ListQuery, type ListRequest } from '../lists/keyset';
 import { moneyOut } from '../money';
 import { currency, optional, text } from '../validation/fields';
-import { BUCKETS, type Bucket } from './aging';
+import { BASIS_BUCKETS, type AgingBasis } from './aging';
 import { ROLLUP_GRAIN } from './rollups';
 
 /**
@@ -24,6 +24,10 @@ import { ROLLUP_GRAIN } from './rollups';
  * - the count reads the totals alone (with the names when a name filter asks).
  *
  * Sort keys: total, 90+ (`over90`), name. Filters: currency (default: the first in use), name contains.
+ *
+ * Issue 15 item 5: the same report by days past due (`basis` "due") beside it, from the roll-ups
+ * keyed by the due date (grains 10, 11 and 12, migration 0033) read the same way: the totals per ref
+ * are the same; the buckets are Not due, 1–30, 31–60, 61–90 and 90+ days past due.
  */
 export type AgingSide = 'debtor' | 'client';
 
@@ -56,7 +60,7 @@ export interface AgingListRow {
   currency: string;
   total: string;
   over90: string;
-  /** invoices owing, then 0–30, 31–60, 61–90, as text */
+  /** invoices owing, then the buckets before 90+ (0–30, 31–60, 61–90; or Not due, 1–30, 31–60, 61–90), as text */
   dated: string[];
 }
 
@@ -65,13 +69,34 @@ export interface AgingListItem {
   name: string;
   currency: string;
   invoices: number;
-  buckets: Record<Bucket, string>;
+  /** the basis's buckets (BASIS_BUCKETS) → amount */
+  buckets: Record<string, string>;
   total: string;
   /** the page of this row: /debtors/{id} or /clients/{id} */
   url: string;
 }
 
-const dated = (side: AgingSide) => (side === 'debtor' ? ROLLUP_GRAIN.debtorAging : ROLLUP_GRAIN.clientAging);
+const dated = (side: AgingSide, basis: AgingBasis) =>
+  basis === 'due'
+    ? side === 'debtor'
+      ? ROLLUP_GRAIN.debtorPastDue
+      : ROLLUP_GRAIN.clientPastDue
+    : side === 'debtor'
+      ? ROLLUP_GRAIN.debtorAging
+      : ROLLUP_GRAIN.clientAging;
+
+/** The buckets before 90+ of a basis, over `x.issue_date` (the invoice or the due date) as of `asOf`. */
+function earlyBuckets(sql: RawSql, basis: AgingBasis, asOf: string) {
+  const age = sql`${asOf}::date - x.issue_date`;
+  return basis === 'due'
+    ? sql`coalesce(sum(x.amount) filter (where ${age} <= 0), 0),
+          coalesce(sum(x.amount) filter (where ${age} between 1 and 30), 0),
+          coalesce(sum(x.amount) filter (where ${age} between 31 and 60), 0),
+          coalesce(sum(x.amount) filter (where ${age} between 61 and 90), 0)`
+    : sql`coalesce(sum(x.amount) filter (where ${age} <= 30), 0),
+          coalesce(sum(x.amount) filter (where ${age} between 31 and 60), 0),
+          coalesce(sum(x.amount) filter (where ${age} between 61 and 90), 0)`;
+}
 
 /**
  * The currency a request lists: the filter's, else the first currency with open invoices owing
@@ -96,8 +121,15 @@ export function agingCurrencyOf(filters: AgingFilters, currencies: string[]): st
  * (a few thousand rows of one grain for the currency, folded + deltas, grouped), the 90+ of each
  * (old dated rows only), and the name; the page's other buckets are a subquery per output row.
  */
-export function agingListQuery(sql: RawSql, side: AgingSide, request: ListRequest<AgingFilters>, code: string, asOf: string = todayIn()): ListQuery {
-  const grain = dated(side);
+export function agingListQuery(
+  sql: RawSql,
+  side: AgingSide,
+  request: ListRequest<AgingFilters>,
+  code: string,
+  asOf: string = todayIn(),
+  basis: AgingBasis = 'issued',
+): ListQuery {
+  const grain = dated(side, basis);
   const totalGrain = side === 'client' ? ROLLUP_GRAIN.clientExposure : ROLLUP_GRAIN.debtorExposure;
   const names = sql.unsafe(side === 'debtor' ? 'debtors' : 'clients');
   const oldest = addDays(asOf, -91);
@@ -142,10 +174,7 @@ export function agingListQuery(sql: RawSql, side: AgingSide, request: ListReques
       a.ref_id::text as ref_id, ${withNames ? sql`g.name` : sql`(select g.name from ${names} g where g.id = a.ref_id)`} as name,
       ${code}::text as currency, a.total::text as total,
       ${over90}::text as over90,
-      (select array[coalesce(sum(x.items), 0),
-                    coalesce(sum(x.amount) filter (where ${asOf}::date - x.issue_date <= 30), 0),
-                    coalesce(sum(x.amount) filter (where ${asOf}::date - x.issue_date between 31 and 60), 0),
-                    coalesce(sum(x.amount) filter (where ${asOf}::date - x.issue_date between 61 and 90), 0)]::text[]
+      (select array[coalesce(sum(x.items), 0), ${earlyBuckets(sql, basis, asOf)}]::text[]
          from (select issue_date, items, amount from rollups r where r.grain = ${grain} and r.ref_id = a.ref_id and r.currency = ${code}
                union all
                select issue_date, items, amount from rollup_deltas r where r.grain = ${grain} and r.ref_id = a.ref_id and r.currency = ${code}) x) as dated`,
@@ -157,16 +186,19 @@ export function agingListQuery(sql: RawSql, side: AgingSide, request: ListReques
   };
 }
 
-export function agingItem(side: AgingSide) {
+export function agingItem(side: AgingSide, basis: AgingBasis = 'issued') {
+  const names = BASIS_BUCKETS[basis];
   return (r: AgingListRow): AgingListItem => {
     const c = r.currency;
-    const [items, b1, b2, b3] = r.dated;
+    const [items, ...early] = r.dated;
+    const buckets: Record<string, string> = {};
+    names.forEach((b, i) => (buckets[b] = moneyOut(i === names.length - 1 ? r.over90 : (early[i] ?? '0'), c)));
     return {
       id: r.ref_id,
       name: r.name,
       currency: c,
       invoices: Number(items ?? 0),
-      buckets: { '0–30': moneyOut(b1 ?? '0', c), '31–60': moneyOut(b2 ?? '0', c), '61–90': moneyOut(b3 ?? '0', c), '90+': moneyOut(r.over90, c) },
+      buckets,
       total: moneyOut(r.total, c),
       url: side === 'debtor' ? `/debtors/${r.ref_id}` : `/clients/${r.ref_id}`,
     };
@@ -175,36 +207,36 @@ export function agingItem(side: AgingSide) {
 
 /**
  * The whole currency's buckets (every debtor's, so every client's): the totals row, from the
- * aging-by-date roll-up (a row per issue date, as the dashboard reads it). Its invoice count is of
- * every open invoice, an invoice already owing nothing included.
+ * aging-by-date roll-up (a row per issue date, as the dashboard reads it) — or, by days past due,
+ * the roll-up by due date (grain 12). Its invoice count is of every open invoice, an invoice
+ * already owing nothing included.
  */
 export async function agingTotals(
   sql: RawSql,
   code: string,
   asOf: string = todayIn(),
-): Promise<{ invoices: number; buckets: Record<Bucket, string>; total: string }> {
-  const [row] = await sql<{ b1: string; b2: string; b3: string; b4: string; total: string; items: number }[]>`
-    select coalesce(sum(amount) filter (where ${asOf}::date - issue_date <= 30), 0)::text as b1,
-           coalesce(sum(amount) filter (where ${asOf}::date - issue_date between 31 and 60), 0)::text as b2,
-           coalesce(sum(amount) filter (where ${asOf}::date - issue_date between 61 and 90), 0)::text as b3,
-           coalesce(sum(amount) filter (where ${asOf}::date - issue_date > 90), 0)::text as b4,
-           coalesce(sum(amount), 0)::text as total, coalesce(sum(items), 0)::int as items
-      from (select issue_date, items, amount from rollups where grain = ${ROLLUP_GRAIN.agingByDate} and currency = ${code}
+  basis: AgingBasis = 'issued',
+): Promise<{ invoices: number; buckets: Record<string, string>; total: string }> {
+  const grain = basis === 'due' ? ROLLUP_GRAIN.agingByDueDate : ROLLUP_GRAIN.agingByDate;
+  const [row] = await sql<{ early: string[]; b4: string; total: string; items: number }[]>`
+    select array[${earlyBuckets(sql, basis, asOf)}]::text[] as early,
+           coalesce(sum(x.amount) filter (where ${asOf}::date - x.issue_date > 90), 0)::text as b4,
+           coalesce(sum(x.amount), 0)::text as total, coalesce(sum(x.items), 0)::int as items
+      from (select issue_date, items, amount from rollups where grain = ${grain} and currency = ${code}
             union all
-            select issue_date, items, amount from rollup_deltas where grain = ${ROLLUP_GRAIN.agingByDate} and currency = ${code}) x`;
+            select issue_date, items, amount from rollup_deltas where grain = ${grain} and currency = ${code}) x`;
   const r = row!;
-  return {
-    invoices: r.items,
-    buckets: { '0–30': moneyOut(r.b1, code), '31–60': moneyOut(r.b2, code), '61–90': moneyOut(r.b3, code), '90+': moneyOut(r.b4, code) },
-    total: moneyOut(r.total, code),
-  };
+  const names = BASIS_BUCKETS[basis];
+  const buckets: Record<string, string> = {};
+  names.forEach((b, i) => (buckets[b] = moneyOut(i === names.length - 1 ? r.b4 : (r.early[i] ?? '0'), code)));
+  return { invoices: r.items, buckets, total: moneyOut(r.total, code) };
 }
 
-export const AGING_CSV: (side: AgingSide) => CsvColumn<AgingListItem>[] = (side) => [
+export const AGING_CSV: (side: AgingSide, basis?: AgingBasis) => CsvColumn<AgingListItem>[] = (side, basis = 'issued') => [
   { header: side === 'debtor' ? 'Debtor' : 'Client', value: (r) => r.name },
   { header: side === 'debtor' ? 'Debtor id' : 'Client id', value: (r) => r.id },
   { header: 'Currency', value: (r) => r.currency },
   { header: 'Invoices', value: (r) => r.invoices },
-  ...BUCKETS.map((b) => ({ header: b, value: (r: AgingListItem) => r.buckets[b] })),
+  ...BASIS_BUCKETS[basis].map((b) => ({ header: basis === 'due' && b !== 'Not due' ? `${b} days past due` : b, value: (r: AgingListItem) => r.buckets[b] })),
   { header: 'Total', value: (r) => r.total },
 ];

@@ -6,6 +6,18 @@ import { ROLLUP_GRAIN, topExposure } from './rollups';
 export type Bucket = '0–30' | '31–60' | '61–90' | '90+';
 export const BUCKETS: Bucket[] = ['0–30', '31–60', '61–90', '90+'];
 
+/**
+ * Issue 15 item 5: what the days of an aging are counted from — the invoice date (SPEC 8's aging,
+ * `issued`) or the due date (days past due, `due`) — and the buckets of each. Days past due start
+ * with the invoices not due yet.
+ */
+export type AgingBasis = 'issued' | 'due';
+export const AGING_BASES: readonly AgingBasis[] = ['issued', 'due'];
+export type DueBucket = 'Not due' | '1–30' | '31–60' | '61–90' | '90+';
+export const DUE_BUCKETS: DueBucket[] = ['Not due', '1–30', '31–60', '61–90', '90+'];
+export const BASIS_BUCKETS: Record<AgingBasis, readonly string[]> = { issued: BUCKETS, due: DUE_BUCKETS };
+export const BASIS_LABELS: Record<AgingBasis, string> = { issued: 'By invoice date', due: 'By days past due' };
+
 export interface AgingRow {
   id: string;
   name: string;

@@ -1,4 +1,5 @@
 import { addDays } from '../dates';
+import type { DueBucket } from './aging';
 import type { AgingBucketName } from './dashboard';
 
 /**
@@ -39,6 +40,34 @@ export function agingHref(currency: string, bucket: AgingBucketName, asOf: strin
   const q = new URLSearchParams({ status: 'open', currency });
   if (from) q.set('from', from);
   if (to) q.set('to', to);
+  return `/invoices?${q.toString()}`;
+}
+
+/**
+ * Issue 15: the due dates of a days-past-due bucket as of `asOf` (days past due = asOf − due date):
+ * Not due is a due date after asOf, 1–30 … 61–90 both ends, 90+ due 91 days or more before asOf.
+ */
+export function pastDueBucketDueDates(bucket: DueBucket, asOf: string): { from?: string; to?: string } {
+  switch (bucket) {
+    case 'Not due':
+      return { from: addDays(asOf, 1) };
+    case '1–30':
+      return { from: addDays(asOf, -30), to: addDays(asOf, -1) };
+    case '31–60':
+      return { from: addDays(asOf, -60), to: addDays(asOf, -31) };
+    case '61–90':
+      return { from: addDays(asOf, -90), to: addDays(asOf, -61) };
+    case '90+':
+      return { to: addDays(asOf, -91) };
+  }
+}
+
+/** A days-past-due bucket → the open invoices of that currency due in the bucket's dates (the invoices list's dueFrom/dueTo). */
+export function pastDueHref(currency: string, bucket: DueBucket, asOf: string): string {
+  const { from, to } = pastDueBucketDueDates(bucket, asOf);
+  const q = new URLSearchParams({ status: 'open', currency });
+  if (from) q.set('dueFrom', from);
+  if (to) q.set('dueTo', to);
   return `/invoices?${q.toString()}`;
 }
 

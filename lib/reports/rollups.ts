@@ -43,6 +43,12 @@ export const ROLLUP_GRAIN = {
   clientFeeIncome: 8,
   /** (currency, issue_date = first of the month): fee_income lines, the income — the Reports chart */
   feeIncome: 9,
+  /** issue 15 (0033): (debtor ref_id, currency, issue_date = the due date): owing invoices — aging by days past due, by debtor */
+  debtorPastDue: 10,
+  /** issue 15 (0033): (client ref_id, currency, issue_date = the due date): owing invoices — aging by days past due, by client */
+  clientPastDue: 11,
+  /** issue 15 (0033): (currency, issue_date = the due date): open invoices, their outstanding — aging by days past due, the totals */
+  agingByDueDate: 12,
 } as const;
 export type RollupGrain = (typeof ROLLUP_GRAIN)[keyof typeof ROLLUP_GRAIN];
 
@@ -168,6 +174,9 @@ const GRAIN_NAMES: Record<number, string> = {
   7: 'account balances by code',
   8: 'fee income by client and month',
   9: 'fee income by month',
+  10: 'owing invoices by debtor and due date',
+  11: 'owing invoices by client and due date',
+  12: 'open invoices by due date',
 };
 
 const TRIGGERS = [
@@ -224,6 +233,15 @@ export async function verifyRollups(sql: RawSql, breaks: Break[]): Promise<void>
       select 6, currency, client_id, null, null, count(*), sum(outstanding), 0, 0
         from invoices where status = any(${open}::text[]) and outstanding > 0 group by client_id, currency
       union all
+      select 10, currency, debtor_id, due_date, null, count(*), sum(outstanding), 0, 0
+        from invoices where status = any(${open}::text[]) and outstanding > 0 group by debtor_id, currency, due_date
+      union all
+      select 11, currency, client_id, due_date, null, count(*), sum(outstanding), 0, 0
+        from invoices where status = any(${open}::text[]) and outstanding > 0 group by client_id, currency, due_date
+      union all
+      select 12, currency, null, due_date, null, count(*), sum(outstanding), 0, 0
+        from invoices where status = any(${open}::text[]) group by currency, due_date
+      union all
       select 7, currency, null, null, code, count(*), sum(balance), 0, 0 from ledger_accounts group by code, currency
       union all
       select g.grain, l.currency, case when g.grain = 8 then e.client_id end, date_trunc('month', l.effective_date)::date, null,
@@ -244,7 +262,7 @@ export async function verifyRollups(sql: RawSql, breaks: Break[]): Promise<void>
     select grain, currency, ref_id, issue_date::text, tag, items::text, amount::text, settled::text, days::text from diff
      order by grain, currency, ref_id nulls first, issue_date nulls first, tag nulls first limit 20`;
   for (const r of rows) {
-    const who = r.ref_id ? `${r.grain === 2 || r.grain === 4 ? 'debtor' : 'client'} ${r.ref_id}` : null;
+    const who = r.ref_id ? `${r.grain === 2 || r.grain === 4 || r.grain === 10 ? 'debtor' : 'client'} ${r.ref_id}` : null;
     const key = [r.currency, who, r.issue_date, r.tag].filter(Boolean).join(', ');
     const income = r.grain === 8 || r.grain === 9;
     const what = r.grain === 7 ? ['accounts', 'balance'] : income ? ['fee income lines', 'income'] : ['invoices', 'outstanding'];

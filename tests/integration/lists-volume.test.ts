@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database, type RawSql } from '../../db/client';
 import { systemActor } from '../../lib/auth/actor';
 import { auditActions, auditList } from '../../lib/audit/list';
+import { cashReceiptList } from '../../lib/collections/cash-receipts';
 import { inboxList, paymentList } from '../../lib/collections/payment-list';
 import { alertList } from '../../lib/concentration/list';
 import { fundingList } from '../../lib/funding/list';
@@ -42,6 +43,7 @@ const AUDIT_ACTIONS = [
 ];
 const BIG_TABLES = [
   'payments',
+  'payment_applications',
   'audit_events',
   'invoices',
   'journal_lines',
@@ -127,6 +129,13 @@ beforeAll(async () => {
            timestamptz '2023-06-01 00:00:00+00' + g * interval '1 hour', case when g > 19000 then null else timestamptz '2023-06-02 00:00:00+00' + g * interval '1 hour' end,
            timestamptz '2023-06-01 00:00:00+00' + g * interval '1 hour'
       from generate_series(1, 20000) g cross join c cross join d`;
+  // Issue 15, the cash receipts journal: each payment with money applied, applied to one of the invoices.
+  await sql`
+    with inv as (select id, client_id, debtor_id, row_number() over (order by id) as n from invoices), k as (select count(*) as c from invoices)
+    insert into payment_applications (payment_id, invoice_id, amount, applied_date, client_id, debtor_id, currency)
+    select p.id, i.id, p.amount - p.unapplied, p.received_date, i.client_id, i.debtor_id, p.currency
+      from payments p cross join k join inv i on i.n = 1 + p.id % k.c
+     where p.status in ('applied', 'partially_applied')`;
   // The trigram indexes "contains" filters read are the migrations' (0017 payer and reference by
   // search_key(), 0019 client and debtor names).
   await sql`vacuum analyze`;
@@ -229,6 +238,24 @@ describe('the lists at volume', () => {
       { params: { debtorName: 'Volume Debtor 77' } },
     ]);
     await checkPlans(inboxList(setup.sql), [{ params: {}, ordered: true }, { params: { order: 'desc' }, ordered: true }, { params: { sort: 'amount' } }]);
+  });
+
+  it('cash receipts (issue 15): every page an index scan in order', async () => {
+    const [pick] = await setup.sql<{ client: string; debtor: string; number: string }[]>`
+      select pa.client_id::text as client, pa.debtor_id::text as debtor, i.number from payment_applications pa join invoices i on i.id = pa.invoice_id limit 1`;
+    const spec = cashReceiptList(setup.sql);
+    await checkPlans(spec, [
+      { params: {}, ordered: true },
+      ...everySort(spec),
+      { params: { from: '2025-01-01', to: '2025-01-31' }, ordered: true },
+      { params: { currency: 'EUR' }, ordered: true },
+      { params: { clientId: pick!.client }, ordered: true },
+      { params: { debtorId: pick!.debtor }, ordered: true },
+      { params: { debtorId: pick!.debtor, sort: 'amount' } },
+      { params: { clientName: 'Volume Client 77' } },
+      { params: { debtorName: 'Volume Debtor 77' } },
+      { params: { invoice: pick!.number.toLowerCase() } },
+    ]);
   });
 
   it('audit events: the chain order by itself and after each filter that leads an index', async () => {

@@ -77,11 +77,14 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
   ...(['debtor', 'client'] as const).flatMap((side) =>
     (
       [
-        ['by total', {}],
-        ['by 90+', { sort: 'over90', order: 'desc' }],
-        ['by name, filtered', { sort: 'name', order: 'asc', name: 'Generated' }],
+        ['by total', {}, 'issued'],
+        ['by 90+', { sort: 'over90', order: 'desc' }, 'issued'],
+        ['by name, filtered', { sort: 'name', order: 'asc', name: 'Generated' }, 'issued'],
+        // issue 15: by days past due (the roll-ups by due date)
+        ['days past due, by total', {}, 'due'],
+        ['days past due, by 90+', { sort: 'over90', order: 'desc' }, 'due'],
       ] as const
-    ).map(([what, params]): ScreenLoader => ({
+    ).map(([what, params, basis]): ScreenLoader => ({
       screen: `aging by ${side} (collections → aging): ${what}`,
       source: 'app/(console)/collections/page.tsx AgingTab and GET /api/v1/reports/aging',
       run: async (db, c) => {
@@ -89,12 +92,12 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
         const code = (await agingCurrencies(db.sql))[0] ?? 'USD';
         const first = parseListRequest(def, params);
         const [page] = await Promise.all([
-          keysetPage(db.sql, def, first, agingListQuery(db.sql, side, first, code, c.asOf), agingItem(side)),
-          agingTotals(db.sql, code, c.asOf),
+          keysetPage(db.sql, def, first, agingListQuery(db.sql, side, first, code, c.asOf, basis), agingItem(side, basis)),
+          agingTotals(db.sql, code, c.asOf, basis),
         ]);
         if (page.nextCursor) {
           const next = parseListRequest(def, { ...params, cursor: page.nextCursor });
-          await keysetPage(db.sql, def, next, agingListQuery(db.sql, side, next, code, c.asOf), agingItem(side));
+          await keysetPage(db.sql, def, next, agingListQuery(db.sql, side, next, code, c.asOf, basis), agingItem(side, basis));
         }
       },
     })),

@@ -7,6 +7,7 @@ import type { Tx } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import type { ChargeResult } from '@/lib/collections/charges';
 import { chargebackInvoice, getDispute, openDispute, resolveDispute, writeOffInvoice } from '@/lib/collections/disputes';
+import { checkMapping, mappingFields, mappingOf, saveBankProfile } from '@/lib/collections/bank-profiles';
 import { importBankFile } from '@/lib/collections/import';
 import { recordMisdirected, remitMisdirected } from '@/lib/collections/misdirected';
 import { applyPayment, paymentView, receivePayment, refundPayment, type ApplicationOutcome, type PaymentView } from '@/lib/collections/payments';
@@ -34,6 +35,8 @@ export interface CollectionsState extends ActionState {
 /** The bank file form: every line error of a refused file, and what its outgoing lines did. */
 export interface ImportState extends CollectionsState {
   lineErrors?: { line: number; message: string }[];
+  /** issue 15: the payments left in the inbox, each with why (a line that cannot be applied is imported, never a refusal) */
+  unapplied?: { line: number; paymentId: string; amount: string; currency: string; reason: string }[];
   /** issue 14: the payout batches the file's outgoing lines settled, and the lines that settled nothing (with why) */
   outgoing?: { settled: { batchId: number; date: string; line: number }[]; unmatched: { line: number; reason: string }[] };
 }
@@ -275,24 +278,80 @@ export const recordPaymentAction = formAction('payment.apply', paymentForm, asyn
  * A bank statement as the form sends it: the file's text, read in the browser (a file that is not
  * UTF-8 is refused there), its name, the format and whether to import the good lines of a bad file.
  */
-const bankFileForm = z.object({
-  content: z
-    .string({ error: 'Bank file: choose the file to import' })
-    .min(1, { error: 'Bank file: choose the file to import' })
-    .max(1_048_576, { error: 'Bank file is larger than 1 MB; send it to the API (POST /api/v1/payments/import)' }),
-  fileName: optional(text('File name', { max: 255 })),
-  format: optional(choice('Format', ['csv', 'camt053', 'bai2'], { csv: 'CSV', camt053: 'camt.053', bai2: 'BAI2' })),
-  partial: checkbox(),
-});
+const bankFileForm = z
+  .object({
+    content: z
+      .string({ error: 'Bank file: choose the file to import' })
+      .min(1, { error: 'Bank file: choose the file to import' })
+      .max(1_048_576, { error: 'Bank file is larger than 1 MB; send it to the API (POST /api/v1/payments/import)' }),
+    fileName: optional(text('File name', { max: 255 })),
+    format: optional(choice('Format', ['csv', 'camt053', 'bai2'], { csv: 'CSV', camt053: 'camt.053', bai2: 'BAI2' })),
+    partial: checkbox(),
+    // issue 15: read a CSV through a saved bank profile …
+    profileId: optional(id('Bank profile')),
+    // … or through the columns mapped on the form (then optionally saved as a profile of this name)
+    mapped: checkbox('Map the columns'),
+    delimiter: optional(mappingFields.delimiter),
+    dateColumn: optional(text('Date column', { max: 200 })),
+    amountColumn: optional(text('Amount column', { max: 200 })),
+    referenceColumn: mappingFields.referenceColumn,
+    payerColumn: mappingFields.payerColumn,
+    currencyColumn: mappingFields.currencyColumn,
+    bankReferenceColumn: mappingFields.bankReferenceColumn,
+    currency: mappingFields.currency,
+    dateFormat: optional(mappingFields.dateFormat),
+    amountFormat: optional(mappingFields.amountFormat),
+    saveAs: optional(text('Save as bank profile', { max: 100 })),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.mapped || v.profileId !== undefined) return;
+    // Mapping on the form: the date and the amount columns, the formats and a currency are needed.
+    const need = [
+      ['dateColumn', 'Date column: choose the column that gives the date'],
+      ['amountColumn', 'Amount column: choose the column that gives the amount'],
+      ['dateFormat', 'Date format is required'],
+      ['amountFormat', 'Amounts written like is required'],
+      ['delimiter', 'Column separator is required'],
+    ] as const;
+    for (const [key, message] of need) if (!v[key]) ctx.addIssue({ code: 'custom', path: [key], message });
+    checkMapping(v, ctx);
+  });
 
-/** A bank statement (CSV, camt.053, BAI2): every credit a payment, matched at once; a bad file imports nothing unless partial. */
+/**
+ * A bank statement (CSV, camt.053, BAI2): every credit a payment, matched at once; a bad file imports
+ * nothing unless partial. Issue 15: a CSV is read through a saved bank profile or the columns mapped
+ * on the form — saved first as a profile when the form names one, so the bank's next file needs no
+ * mapping (kept even when the file itself is refused: the mapping was right, a line was not).
+ */
 export const importBankFileAction = formAction(
   'payment.apply',
   bankFileForm,
-  async ({ tx, input, actor }): Promise<Answer & Pick<ImportState, 'lineErrors' | 'outgoing'>> => {
+  async ({ tx, input, actor }): Promise<Answer & Pick<ImportState, 'lineErrors' | 'outgoing' | 'unapplied'>> => {
     const name = input.fileName ?? 'The bank file';
+    let profile = input.profileId !== undefined ? String(input.profileId) : undefined;
+    let mapping: ReturnType<typeof mappingOf> | undefined;
+    let saved = '';
+    if (profile === undefined && input.mapped) {
+      const fields = {
+        delimiter: input.delimiter!,
+        dateColumn: input.dateColumn!,
+        amountColumn: input.amountColumn!,
+        referenceColumn: input.referenceColumn,
+        payerColumn: input.payerColumn,
+        currencyColumn: input.currencyColumn,
+        bankReferenceColumn: input.bankReferenceColumn,
+        currency: input.currency,
+        dateFormat: input.dateFormat!,
+        amountFormat: input.amountFormat!,
+      };
+      if (input.saveAs) {
+        const stored = await saveBankProfile(tx, { name: input.saveAs, ...fields }, actor);
+        profile = stored.id;
+        saved = ` Bank profile "${stored.name}" ${stored.created ? 'saved' : 'updated'}: choose it for this bank's next file.`;
+      } else mapping = mappingOf(fields);
+    }
     try {
-      const result = await importBankFile(tx, { text: input.content, partial: input.partial, format: input.format }, actor, {
+      const result = await importBankFile(tx, { text: input.content, partial: input.partial, format: input.format, profile, mapping }, actor, {
         settleBatch: statementSettleBatch,
       });
       revalidatePath('/collections');
@@ -307,14 +366,19 @@ export const importBankFileAction = formAction(
         `${result.skipped} skipped as already imported`,
         ...(result.errors.length > 0 ? [`${result.errors.length} line error${result.errors.length === 1 ? '' : 's'} left out`] : []),
       ];
+      const left = result.unapplied.length;
+      if (left > 0) parts.push(`${left} left in the inbox (why below)`);
+      const through = result.profile ? ` with bank profile "${result.profile.name}"` : '';
       return {
-        message: `Imported ${n} payment${n === 1 ? '' : 's'} from ${name} (${result.format}): ${parts.join(', ')}.`,
+        message: `Imported ${n} payment${n === 1 ? '' : 's'} from ${name} (${result.format}${through}): ${parts.join(', ')}.${saved}`,
         lineErrors: result.errors,
         outgoing,
+        unapplied: result.unapplied,
       };
     } catch (error) {
       if (error instanceof DomainError && error.code === 'invalid_bank_file') {
-        return { ok: false, message: `${name}: ${error.message}.`, lineErrors: error.details.errors as { line: number; message: string }[] };
+        if (saved) revalidatePath('/collections');
+        return { ok: false, message: `${name}: ${error.message}.${saved}`, lineErrors: error.details.errors as { line: number; message: string }[] };
       }
       throw error;
     }

@@ -4,19 +4,10 @@ import { createContext, useContext, useEffect, useId, useRef, useState, type For
 import { Field, fieldClass, primaryButton, secondaryButton } from '@/app/(console)/clients/form-kit';
 import { ClientPicker } from '@/app/_components/client-picker';
 import { DebtorPicker } from '@/app/_components/debtor-picker';
-import { ImportAnswer, readUploadedText } from '@/app/_components/file-import';
 import { useConfirmableAction } from '@/app/_components/confirm-step';
 import { typedValue } from '@/lib/http/action-state';
 import { MONEY_HINT } from '@/lib/validation/fields';
-import {
-  importBankFileAction,
-  openDisputeAction,
-  recordMisdirectedAction,
-  recordPaymentAction,
-  recourseAction,
-  type CollectionsState,
-  type ImportState,
-} from './actions';
+import { openDisputeAction, recordMisdirectedAction, recordPaymentAction, recourseAction, type CollectionsState } from './actions';
 import {
   ConfirmArea,
   DisputeFields,
@@ -123,121 +114,6 @@ export function RecordPaymentForm({ today }: { today: string }) {
         </div>
       </form>
       <Answer state={state} />
-    </div>
-  );
-}
-
-/** CSV, camt.053 or BAI2: every credit a payment; a file with errors imports nothing unless asked. The browser reads the file and sends its text. */
-export function ImportBankFileForm() {
-  const form = useCollectionsForm(typed<ImportState>(importBankFileAction), initial as ImportState);
-  const { state, pending, ref, submit } = form;
-  const [unreadable, setUnreadable] = useState<string | null>(null);
-  const id = useId();
-  const fileError = unreadable ?? form.err.content ?? form.err.fileName;
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const element = event.currentTarget;
-    const typedIn = new FormData(element);
-    const file = typedIn.get('file');
-    const data = new FormData();
-    for (const name of ['format', 'partial']) {
-      const value = typedIn.get(name);
-      if (typeof value === 'string') data.set(name, value);
-    }
-    if (file instanceof File && file.size > 0) {
-      // Larger statements go to POST /api/v1/payments/import.
-      const read = await readUploadedText(file, {
-        tooLarge: 'send it to the API (POST /api/v1/payments/import)',
-        notUtf8: 'export the statement as UTF-8 and import it again',
-      });
-      if ('error' in read) {
-        setUnreadable(read.error);
-        return;
-      }
-      data.set('content', read.text);
-      data.set('fileName', file.name);
-    }
-    setUnreadable(null);
-    submit(data);
-  };
-  return (
-    <div>
-      <form ref={ref} onSubmit={onSubmit} aria-label="Import a bank file" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
-        <Field id={`${id}-file`} label="Bank file" error={fileError}>
-          <input
-            id={`${id}-file`}
-            name="file"
-            type="file"
-            accept=".csv,.txt,.xml,.bai,.bai2,text/csv,text/plain,application/xml,text/xml"
-            className={`${fieldClass} bg-white`}
-            {...invalid(`${id}-file-error`, fileError)}
-          />
-        </Field>
-        <Field id={`${id}-format`} label="Format" error={form.err.format}>
-          <select
-            id={`${id}-format`}
-            name="format"
-            defaultValue={typedValue(state, 'format')}
-            className={fieldClass}
-            {...invalid(`${id}-format-error`, form.err.format)}
-          >
-            <option value="">Detect from the file</option>
-            <option value="csv">CSV</option>
-            <option value="camt053">camt.053 (ISO 20022 XML)</option>
-            <option value="bai2">BAI2</option>
-          </select>
-        </Field>
-        <div className="flex items-end gap-2">
-          <input id={`${id}-partial`} name="partial" type="checkbox" defaultChecked={typedValue(state, 'partial') === 'on'} className="mb-2" />
-          <label htmlFor={`${id}-partial`} className="mb-1 text-sm">
-            Import the good lines even if some have errors
-          </label>
-        </div>
-        <p className="text-xs text-slate-600 sm:col-span-2">
-          Each credit becomes a payment and is matched at once; each debit that is a sent payout batch settles it. Importing the same file again adds nothing
-          (each payment keeps the bank&apos;s reference).
-        </p>
-        <div className="flex items-end">
-          <button type="submit" disabled={pending} className={primaryButton}>
-            {pending ? 'Importing…' : 'Import bank file'}
-          </button>
-        </div>
-      </form>
-      {state.message && !unreadable ? <ImportAnswer state={state}>{state.outgoing ? <OutgoingLines outgoing={state.outgoing} /> : null}</ImportAnswer> : null}
-    </div>
-  );
-}
-
-/** Issue 14: "N outgoing lines: M payout batches settled (#7 …), K not matched" with each line's reason. */
-function OutgoingLines({ outgoing }: { outgoing: NonNullable<ImportState['outgoing']> }) {
-  const { settled, unmatched } = outgoing;
-  const n = settled.length + unmatched.length;
-  const plural = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-  return (
-    <div className="mt-2" aria-label="Outgoing lines">
-      <p>
-        {plural(n, 'outgoing line', 'outgoing lines')}: {plural(settled.length, 'payout batch', 'payout batches')} settled
-        {settled.length > 0 ? ' (' : null}
-        {settled.map((s, i) => (
-          <span key={s.batchId}>
-            {i > 0 ? ', ' : null}
-            <a href={`/payouts/${s.batchId}`} className="font-medium underline">
-              #{s.batchId}
-            </a>{' '}
-            on {s.date}, line {s.line}
-          </span>
-        ))}
-        {settled.length > 0 ? ')' : null}, {unmatched.length} not matched{unmatched.length > 0 ? ':' : '.'}
-      </p>
-      {unmatched.length > 0 ? (
-        <ul aria-label="Outgoing lines not matched" className="mt-1 max-h-64 list-none space-y-1 overflow-y-auto">
-          {unmatched.map((u, i) => (
-            <li key={i}>
-              <span className="font-medium">Line {u.line}:</span> {u.reason}
-            </li>
-          ))}
-        </ul>
-      ) : null}
     </div>
   );
 }

@@ -119,6 +119,12 @@ function PaymentCard({
           <dd className="inline">{p.source}</dd>
         </div>
       </dl>
+      {p.unappliedReason ? (
+        <p className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <span className="font-medium">Not applied on import: </span>
+          {p.unappliedReason}
+        </p>
+      ) : null}
       {confirmArea}
       {state && !state.confirm ? <Answer state={state} /> : null}
       <Suggestions payment={p} canAct={canAct} submit={submit} pending={pending} />

@@ -1,9 +1,10 @@
 import Link from 'next/link';
 
-/** Collections' sections: the inbox and the other tabs of /collections, and every payment at /collections/payments. */
+/** Collections' sections: the inbox and the other tabs of /collections, every payment at /collections/payments, and the cash receipts journal (issue 15). */
 export const COLLECTIONS_TABS = [
   { key: 'inbox', label: 'Inbox', href: '/collections' },
   { key: 'payments', label: 'All payments', href: '/collections/payments' },
+  { key: 'cash-receipts', label: 'Cash receipts', href: '/collections/cash-receipts' },
   { key: 'disputes', label: 'Disputes', href: '/collections?tab=disputes' },
   { key: 'aging', label: 'Aging', href: '/collections?tab=aging' },
   { key: 'misdirected', label: 'Misdirected payments', href: '/collections?tab=misdirected' },

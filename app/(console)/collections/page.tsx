@@ -8,13 +8,15 @@ import { PageHeader, Stat } from '@/app/_components/page-header';
 import { getDatabase } from '@/db/client';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
+import { describeMapping } from '@/lib/collections/bank-files/mapping';
+import { listBankProfiles } from '@/lib/collections/bank-profiles';
 import { listDisputes } from '@/lib/collections/disputes';
 import { listMisdirected } from '@/lib/collections/misdirected';
 import { inboxListDefinition, inboxPage, inboxSummary } from '@/lib/collections/payment-list';
 import { todayIn } from '@/lib/dates';
 import { COMPACT_LIMIT, keysetPage, readListRequest } from '@/lib/lists/keyset';
 import { Big, displayMoney, moneyOut } from '@/lib/money';
-import { BUCKETS, type Bucket } from '@/lib/reports/aging';
+import { AGING_BASES, BASIS_BUCKETS, BASIS_LABELS, type AgingBasis, type Bucket, type DueBucket } from '@/lib/reports/aging';
 import {
   AGING_LISTS,
   agingCurrencies,
@@ -25,9 +27,10 @@ import {
   type AgingListItem,
   type AgingListRow,
 } from '@/lib/reports/aging-list';
-import { agingHref } from '@/lib/reports/dashboard-links';
+import { agingHref, pastDueHref } from '@/lib/reports/dashboard-links';
 import { FilterPills } from '@/app/_components/filter-pills';
-import { ImportBankFileForm, MisdirectedForm, OpenDisputeForm, RecordPaymentForm, RecourseForm, RemitForm, ResolveDisputeForm, RowActions } from './forms';
+import { MisdirectedForm, OpenDisputeForm, RecordPaymentForm, RecourseForm, RemitForm, ResolveDisputeForm, RowActions } from './forms';
+import { ImportBankFileForm } from './bank-import';
 import { Inbox } from './inbox';
 import { CollectionsNav } from './nav';
 import { remitMisdirectedAction, resolveDisputeAction } from './actions';
@@ -107,7 +110,7 @@ async function InboxTab({ canAct, today, params }: { canAct: boolean; today: str
   const db = getDatabase();
   const query = toQuery(params);
   const { request, error } = readListRequest(inboxListDefinition, params);
-  const [page, summary] = await Promise.all([inboxPage(db, request), inboxSummary(db)]);
+  const [page, summary, profiles] = await Promise.all([inboxPage(db, request), inboxSummary(db), canAct ? listBankProfiles(db) : []]);
   const sortLink = (sort: string, order: string, label: string) => {
     const current = page.sort === sort && page.order === order;
     return (
@@ -134,12 +137,12 @@ async function InboxTab({ canAct, today, params }: { canAct: boolean; today: str
       </div>
       <BrokenPromises today={today} />
       {canAct ? (
-        <div className="grid gap-x-6 lg:grid-cols-2">
+        <div>
           <Panel id="record-payment" title="Record a payment">
             <RecordPaymentForm today={today} />
           </Panel>
           <Panel id="import-bank-file" title="Import a bank file">
-            <ImportBankFileForm />
+            <ImportBankFileForm profiles={profiles.map((p) => ({ id: p.id, name: p.name, mapping: p.mapping, summary: describeMapping(p.mapping) }))} />
           </Panel>
         </div>
       ) : null}
@@ -260,28 +263,26 @@ async function DisputesTab({ canAct, today }: { canAct: boolean; today: string }
   );
 }
 
-/** the buckets' colours, in order (the legend; the bars' gradient in globals.css .aging-total uses the same) */
+/** the buckets' colours, in order (the legend; the bars' gradient in globals.css .aging-total uses the same); by days past due, Not due first */
 const BUCKET_COLORS = ['bg-brand-600', 'bg-teal-300', 'bg-amber-500', 'bg-red-600'];
+const DUE_BUCKET_COLORS = ['bg-slate-400', ...BUCKET_COLORS];
 
 /**
  * The row's total with a stacked bar before it: the total against the largest on the page, split
- * by bucket. The bar is the span's ::before (globals.css .aging-total), drawn from four custom
- * properties — the bar's width and where the first three buckets end — so a row adds no element
+ * by bucket. The bar is the span's ::before (globals.css .aging-total), drawn from custom
+ * properties — the bar's width and where each bucket but the last ends — so a row adds no element
  * for it (a page of 50 rows drew 250 nested elements, each in the HTML and again in the payload).
  */
-function agingBar(row: Pick<AgingListItem, 'buckets' | 'total' | 'currency'>, max: Big) {
+function agingBar(row: Pick<AgingListItem, 'buckets' | 'total' | 'currency'>, max: Big, basis: AgingBasis) {
   const total = new Big(row.total);
   const percent = (v: Big) => `${v.round(1).toString()}%`;
+  const names = BASIS_BUCKETS[basis];
   let at = new Big(0);
-  const ends = BUCKETS.slice(0, 3).map((b) => (at = total.gt(0) ? at.plus(new Big(row.buckets[b]).div(total).times(100)) : at));
-  const style = {
-    '--w': percent(max.gt(0) ? total.div(max).times(100) : new Big(0)),
-    '--a': percent(ends[0]!),
-    '--b': percent(ends[1]!),
-    '--c': percent(ends[2]!),
-  };
+  const ends = names.slice(0, -1).map((b) => (at = total.gt(0) ? at.plus(new Big(row.buckets[b] ?? '0').div(total).times(100)) : at));
+  const style: Record<string, string> = { '--w': percent(max.gt(0) ? total.div(max).times(100) : new Big(0)) };
+  ['--a', '--b', '--c', '--d'].slice(0, ends.length).forEach((k, i) => (style[k] = percent(ends[i]!)));
   return (
-    <span className="aging-total" style={style as CSSProperties}>
+    <span className={basis === 'due' ? 'aging-total aging-total-due' : 'aging-total'} style={style as CSSProperties}>
       {displayMoney(row.total, row.currency)}
     </span>
   );
@@ -289,15 +290,17 @@ function agingBar(row: Pick<AgingListItem, 'buckets' | 'total' | 'currency'>, ma
 
 /**
  * A bucket's amount, linking to the open invoices behind it (the debtor's or client's, of that
- * currency and issue dates). Plain links: 200 of them on a page, each a client component's render
- * (and its props in the page's payload) as a next/link.
+ * currency and issue — or due — dates). Plain links: 200 of them on a page, each a client
+ * component's render (and its props in the page's payload) as a next/link.
  */
-function bucketLink(side: 'debtor' | 'client', row: AgingListItem, bucket: Bucket, asOf: string): ReactNode {
-  if (new Big(row.buckets[bucket]).eq(0)) return <span className="text-slate-400">{displayMoney(row.buckets[bucket], row.currency)}</span>;
-  const href = `${agingHref(row.currency, bucket, asOf)}&${side === 'debtor' ? 'debtorId' : 'clientId'}=${row.id}`;
+function bucketLink(side: 'debtor' | 'client', row: AgingListItem, bucket: string, asOf: string, basis: AgingBasis): ReactNode {
+  const amount = row.buckets[bucket] ?? '0';
+  if (new Big(amount).eq(0)) return <span className="text-slate-400">{displayMoney(amount, row.currency)}</span>;
+  const base = basis === 'due' ? pastDueHref(row.currency, bucket as DueBucket, asOf) : agingHref(row.currency, bucket as Bucket, asOf);
+  const href = `${base}&${side === 'debtor' ? 'debtorId' : 'clientId'}=${row.id}`;
   return (
     <a className="hover:underline" href={href}>
-      {displayMoney(row.buckets[bucket], row.currency)}
+      {displayMoney(amount, row.currency)}
     </a>
   );
 }
@@ -305,68 +308,86 @@ function bucketLink(side: 'debtor' | 'client', row: AgingListItem, bucket: Bucke
 /**
  * Collections → Aging (issue 13): by debtor or by client, one currency, a keyset page at a time
  * from the roll-ups (lib/reports/aging-list.ts), sortable by total, 90+ and name; the currency's
- * totals above; the whole filtered set as CSV (GET /api/v1/reports/aging?format=csv).
+ * totals above; the whole filtered set as CSV (GET /api/v1/reports/aging?format=csv). Issue 15:
+ * by invoice date (`basis=issued`, the default) or by days past due (`basis=due`), side by side.
  */
 async function AgingTab({ today, params }: { today: string; params: Record<string, string | string[] | undefined> }) {
   const db = getDatabase();
   const path = '/collections';
   const query = toQuery(params);
   const side = query.by === 'client' ? 'client' : 'debtor';
+  const basis: AgingBasis = query.basis === 'due' ? 'due' : 'issued';
+  const names = BASIS_BUCKETS[basis];
+  const colors = basis === 'due' ? DUE_BUCKET_COLORS : BUCKET_COLORS;
   const def = AGING_LISTS[side];
   const { request, error } = readListRequest(def, query, { defaultLimit: COMPACT_LIMIT });
-  const shown: Query = error ? { tab: 'aging', by: side } : { ...query, tab: 'aging', by: side };
+  const kept = { tab: 'aging', by: side, ...(basis === 'due' ? { basis } : {}) };
+  const shown: Query = error ? kept : { ...query, ...kept };
   const currencies = await agingCurrencies(db.sql);
   const code = agingCurrencyOf(request.filters, currencies);
   const [page, totals] = await Promise.all([
-    keysetPage<typeof request.filters, AgingListRow, AgingListItem>(db.sql, def, request, agingListQuery(db.sql, side, request, code, today), agingItem(side)),
-    agingTotals(db.sql, code, today),
+    keysetPage<typeof request.filters, AgingListRow, AgingListItem>(
+      db.sql,
+      def,
+      request,
+      agingListQuery(db.sql, side, request, code, today, basis),
+      agingItem(side, basis),
+    ),
+    agingTotals(db.sql, code, today, basis),
   ]);
   const max = page.items.reduce((m, r) => (new Big(r.total).gt(m) ? new Big(r.total) : m), new Big(0));
   const who = side === 'debtor' ? 'Debtor' : 'Client';
+  const label = (b: string) => (basis === 'due' && b !== 'Not due' ? `${b} days past due` : `${b}${basis === 'due' ? '' : ' days'}`);
+  const keep = (more: Query) => ({ tab: 'aging', ...(shown.currency ? { currency: shown.currency } : {}), ...more });
   return (
     <>
       <p className="mt-4 text-sm text-slate-600">
-        What debtors still owe on open invoices on {today}, by days since the invoice date, in {code}. A bucket opens its invoices; the bar is each total
-        against the largest on the page.
+        What debtors still owe on open invoices on {today}, {basis === 'due' ? 'by days past their due date' : 'by days since the invoice date'}, in {code}. A
+        bucket opens its invoices; the bar is each total against the largest on the page.
       </p>
-      <FilterPills
-        label="Aging by"
-        className="mt-3"
-        current={side}
-        options={[
-          {
-            value: 'debtor',
-            label: 'By debtor',
-            href: listHref(path, { tab: 'aging', by: 'debtor', ...(shown.currency ? { currency: shown.currency } : {}) }, {}),
-          },
-          {
-            value: 'client',
-            label: 'By client',
-            href: listHref(path, { tab: 'aging', by: 'client', ...(shown.currency ? { currency: shown.currency } : {}) }, {}),
-          },
-        ]}
-      />
-      <section aria-label={`Aging totals (${code})`} className="mt-4 grid grid-cols-2 gap-4 lg:grid-cols-5">
-        {BUCKETS.map((b) => (
-          <Stat key={b} label={`${b} days`} value={displayMoney(totals.buckets[b], code)} />
+      <div className="mt-3 flex flex-wrap gap-x-6 gap-y-2">
+        <FilterPills
+          label="Aging by"
+          className=""
+          current={side}
+          options={[
+            { value: 'debtor', label: 'By debtor', href: listHref(path, keep({ by: 'debtor', ...(basis === 'due' ? { basis } : {}) }), {}) },
+            { value: 'client', label: 'By client', href: listHref(path, keep({ by: 'client', ...(basis === 'due' ? { basis } : {}) }), {}) },
+          ]}
+        />
+        <FilterPills
+          label="Days counted from"
+          className=""
+          current={basis}
+          options={AGING_BASES.map((b) => ({
+            value: b,
+            label: BASIS_LABELS[b],
+            href: listHref(path, keep({ by: side, ...(b === 'due' ? { basis: 'due' } : {}) }), {}),
+          }))}
+        />
+      </div>
+      <section aria-label={`Aging totals (${code})`} className={`mt-4 grid grid-cols-2 gap-4 ${basis === 'due' ? 'lg:grid-cols-6' : 'lg:grid-cols-5'}`}>
+        {names.map((b) => (
+          <Stat key={b} label={label(b)} value={displayMoney(totals.buckets[b] ?? '0', code)} />
         ))}
         <Stat label={`Total owed (${code})`} value={displayMoney(totals.total, code)} hint={`${totals.invoices.toLocaleString('en-US')} open invoices`} />
       </section>
       <ul aria-label="Aging buckets" className="mt-2 flex flex-wrap gap-4 text-xs text-slate-600">
-        {BUCKETS.map((b, i) => (
+        {names.map((b, i) => (
           <li key={b} className="flex items-center gap-1">
-            <span className={`inline-block h-3 w-3 rounded ${BUCKET_COLORS[i]}`} aria-hidden="true" /> {b} days
+            <span className={`inline-block h-3 w-3 rounded ${colors[i]}`} aria-hidden="true" /> {label(b)}
           </li>
         ))}
       </ul>
       <ListFilters path={path} query={shown} error={error} label="Aging filters">
         <input type="hidden" name="tab" value="aging" />
         <input type="hidden" name="by" value={side} />
+        {basis === 'due' ? <input type="hidden" name="basis" value="due" /> : null}
         <FilterSelect name="currency" label="Currency" query={shown} options={currencies.map((c) => ({ value: c, label: c }))} anyLabel={`Default (${code})`} />
         <FilterInput name="name" label={`${who} name contains`} query={shown} />
       </ListFilters>
       <ListView
-        caption={`Aging by ${side}`}
+        caption={`Aging by ${side}${basis === 'due' ? ', days past due' : ''}`}
         path={path}
         query={shown}
         page={page}
@@ -386,14 +407,14 @@ async function AgingTab({ today, params }: { today: string; params: Record<strin
             ),
           },
           { header: 'Invoices', value: (r) => String(r.invoices), align: 'right' },
-          ...BUCKETS.map((b) => ({
+          ...names.map((b) => ({
             header: b,
             sort: b === '90+' ? 'over90' : undefined,
-            value: (r: AgingListItem) => r.buckets[b],
-            render: (r: AgingListItem) => bucketLink(side, r, b, today),
+            value: (r: AgingListItem) => r.buckets[b] ?? '0',
+            render: (r: AgingListItem) => bucketLink(side, r, b, today, basis),
             align: 'right' as const,
           })),
-          { header: 'Total', sort: 'total', value: (r) => r.total, render: (r) => agingBar(r, max), align: 'right' },
+          { header: 'Total', sort: 'total', value: (r) => r.total, render: (r) => agingBar(r, max, basis), align: 'right' },
         ]}
       />
     </>

@@ -67,6 +67,7 @@ export function inboxCard(p: InboxPayment): InboxCard {
     reference: p.reference,
     source: p.source,
     status: p.status,
+    unappliedReason: p.unappliedReason,
     groups: [...groups.values()].filter((g) => !g.stale && g.rows.length > 0).map(({ stale: _stale, ...g }) => g),
     invoices,
   };

@@ -3,6 +3,7 @@ import { parseBai2 } from './bai2';
 import { parseCamt053 } from './camt053';
 import { stripBom, withExternalRefs } from './common';
 import { parseCsvStatement } from './csv';
+import { parseMappedCsv, type BankCsvMapping } from './mapping';
 import type { BankFileError, BankFileFormat, FormatResult, ParsedDebit, ParsedPayment } from './types';
 
 /**
@@ -16,12 +17,15 @@ import type { BankFileError, BankFileFormat, FormatResult, ParsedDebit, ParsedPa
 
 export type { BankFileError, BankFileFormat, ParsedDebit, ParsedPayment } from './types';
 export { payerFromText } from './bai2';
+export type { BankCsvMapping } from './mapping';
 
 export interface ParseBankFileOptions {
   /** read the file as this format instead of detecting it */
   format?: BankFileFormat;
   /** the currency of CSV rows that have no currency column or leave it empty */
   defaultCurrency?: string;
+  /** issue 15: read the file as a CSV through this mapping (a bank profile's) instead of the fixed column names */
+  mapping?: BankCsvMapping;
 }
 
 export interface ParsedBankFile {
@@ -47,11 +51,11 @@ export function detectFormat(text: string): BankFileFormat {
 
 export function parseBankFile(text: string, options: ParseBankFileOptions = {}): ParsedBankFile {
   if (options.defaultCurrency !== undefined) assertCurrency(options.defaultCurrency);
-  const format = options.format ?? detectFormat(text);
+  const format = options.mapping ? 'csv' : (options.format ?? detectFormat(text));
   let result: FormatResult;
   switch (format) {
     case 'csv':
-      result = parseCsvStatement(text, options.defaultCurrency);
+      result = options.mapping ? parseMappedCsv(text, options.mapping) : parseCsvStatement(text, options.defaultCurrency);
       break;
     case 'camt053':
       result = parseCamt053(text);

@@ -14,6 +14,8 @@ const isFormat = (v: string): v is (typeof FORMATS)[number] => (FORMATS as reado
  * body, not a JSON one: the importer checks each line (naming the line), so this route has no
  * body schema. Issue 14: the answer adds `payoutsSettled` (the sent payout batches the file's
  * outgoing lines settled) and `outgoingUnmatched` (every other outgoing line, with why).
+ * Issue 15: `?profile=` (a bank profile's name or id) reads a CSV through the profile's mapping;
+ * the answer adds `unapplied` (each payment left in the inbox, with why) and `profile`.
  */
 export const POST = apiRoute(
   'payment.apply',
@@ -23,8 +25,15 @@ export const POST = apiRoute(
     if (format !== null && format !== '' && !isFormat(format)) {
       throw new DomainError('invalid_input', 'format must be csv, camt053 or bai2', { status: 400, details: { format: 'csv, camt053 or bai2' } });
     }
+    const profile = url.searchParams.get('profile') ?? undefined;
+    if (profile !== undefined && (profile.length > 100 || /[\u0000-\u001f]/.test(profile))) {
+      throw new DomainError('invalid_input', 'profile must be a bank profile’s name or id', {
+        status: 400,
+        details: { profile: 'a bank profile’s name or id' },
+      });
+    }
     const text = typeof body === 'string' ? body : typeof (body as { file?: unknown })?.file === 'string' ? (body as { file: string }).file : '';
-    const result = await importBankFile(tx, { text, partial, format: format ? format : undefined }, actor, { settleBatch: statementSettleBatch });
+    const result = await importBankFile(tx, { text, partial, format: format ? format : undefined, profile }, actor, { settleBatch: statementSettleBatch });
     return { status: 201, body: result };
   },
   { body: 'file' },
