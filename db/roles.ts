@@ -17,7 +17,15 @@ import { APP_ROLE, OWNER_ROLE, appDatabaseUrl, urlUser, type Env } from './urls'
  */
 
 /** The database refuses UPDATE, DELETE and TRUNCATE on these (0001, 0016, 0029; documents 0030; notes 0031): the app may read and append. */
-export const APPEND_ONLY_TABLES = ['journal_entries', 'journal_lines', 'audit_events', 'fee_accrual_lines', 'invoice_verifications', 'documents', 'notes'] as const;
+export const APPEND_ONLY_TABLES = [
+  'journal_entries',
+  'journal_lines',
+  'audit_events',
+  'fee_accrual_lines',
+  'invoice_verifications',
+  'documents',
+  'notes',
+] as const;
 /** Rows the database never deletes (0003 triggers; debtors 0019; follow-ups 0031): the app gets no DELETE either. */
 export const KEPT_TABLES = ['ledger_accounts', 'clients', 'invoices', 'users', 'debtors', 'payout_batches', 'payout_batch_items', 'follow_ups'] as const;
 
