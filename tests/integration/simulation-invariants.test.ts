@@ -103,4 +103,23 @@ describe('the simulation invariants of issue 13', () => {
     }
     expect(await breaks()).toEqual([]);
   });
+
+  // Last: the application planted here leaves the debtor roll-up's payment figures behind it.
+  it('name a payment application that no longer keeps its invoice’s client, debtor or currency (the cash receipts journal)', async () => {
+    const [into, from] = world.debtors as [number, number];
+    const client = world.clients[0]!;
+    const [payment] = await t.admin.sql<{ id: string }[]>`
+      insert into payments (currency, amount, unapplied, received_date, source) values (${client.currency}, 10, 0, '2026-04-01', 'manual') returning id::text`;
+    const [application] = await t.admin.sql<{ id: string }[]>`
+      insert into payment_applications (payment_id, invoice_id, amount, applied_date, client_id, debtor_id, currency)
+      values (${payment!.id}, ${invoiceId}, 10, '2026-04-01', ${client.id}, ${from}, ${client.currency}) returning id::text`;
+    try {
+      expect(await breaks()).toContain(
+        `payment application ${application!.id} keeps client ${client.id}, debtor ${from}, ${client.currency} but its invoice INV-1 is client ${client.id}, debtor ${into}, ${client.currency}`,
+      );
+    } finally {
+      await t.admin.sql`delete from payment_applications where id = ${application!.id}`;
+      await t.admin.sql`delete from payments where id = ${payment!.id}`;
+    }
+  });
 });

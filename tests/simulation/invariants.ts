@@ -286,7 +286,14 @@ async function keptListCounts(database: Database, world: World): Promise<string[
     union all
     select 'the invoices list keeps ' || coalesce(k.n, 0) || ' ' || coalesce(k.status, c.status) || ' invoice(s) of client ' || coalesce(k.client_id, c.client_id) ||
            ' but there are ' || coalesce(c.n, 0)
-      from kept_client k full join counted_client c on c.client_id = k.client_id and c.status = k.status where coalesce(k.n, 0) <> coalesce(c.n, 0)`;
+      from kept_client k full join counted_client c on c.client_id = k.client_id and c.status = k.status where coalesce(k.n, 0) <> coalesce(c.n, 0)
+    union all
+    -- issue 15's cash receipts journal reads the invoice's client, debtor and currency kept on each
+    -- application (migration 0033): they must stay the invoice's, through debtor merges too
+    select 'payment application ' || pa.id || ' keeps client ' || pa.client_id || ', debtor ' || pa.debtor_id || ', ' || pa.currency ||
+           ' but its invoice ' || i.number || ' is client ' || i.client_id || ', debtor ' || i.debtor_id || ', ' || i.currency
+      from payment_applications pa join invoices i on i.id = pa.invoice_id
+     where i.client_id = any(${ids}::bigint[]) and (pa.client_id, pa.debtor_id, pa.currency) is distinct from (i.client_id, i.debtor_id, i.currency)`;
   return rows.map((r) => r.message);
 }
 
