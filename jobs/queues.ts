@@ -208,36 +208,50 @@ export interface JobStatus {
   error: string | null;
 }
 
+/** What `readJobStatus` asks of a queue (BullMQ's Queue; a test's stand-in). */
+export interface JobReader {
+  getJobState(id: string): Promise<string>;
+  getJob(id: string): Promise<{ progress: unknown; returnvalue: unknown; failedReason?: string } | undefined>;
+}
+
+/**
+ * One job's status, read state first and the job after it. BullMQ moves a job to completed and
+ * writes its return value in one step, so a job read after its state said "completed" has the
+ * value; read the other way round, a job finishing between the two reads was "completed" with
+ * no result (POST /accruals answered 200 with a null body, once in a CI run).
+ */
+export async function readJobStatus(queue: JobReader, name: QueueName, id: string): Promise<JobStatus | null> {
+  const state = await queue.getJobState(id);
+  if (state === 'unknown') return null;
+  const job = await queue.getJob(id);
+  if (!job) return null;
+  const status: JobState = state === 'completed' ? 'completed' : state === 'failed' ? 'failed' : state === 'active' ? 'running' : 'waiting';
+  const raw = job.progress;
+  const percent =
+    typeof raw === 'number'
+      ? raw
+      : typeof (raw as { percent?: unknown })?.percent === 'number'
+        ? (raw as { percent: number }).percent
+        : status === 'completed'
+          ? 100
+          : 0;
+  return {
+    jobId: qualifiedJobId(name, id),
+    queue: name,
+    status,
+    progress: status === 'completed' ? 100 : Math.max(0, Math.min(100, Math.round(percent))),
+    result: status === 'completed' ? (job.returnvalue ?? null) : null,
+    error: status === 'failed' ? job.failedReason || 'failed' : null,
+  };
+}
+
 /** A job as BullMQ knows it (null when unknown or already removed); 503 when Redis is down. */
 export async function jobStatus(jobId: string): Promise<JobStatus | null> {
   const parsed = parseJobId(jobId);
   if (!parsed) return null;
   const queue = getQueue(parsed.queue);
-  const read = async (): Promise<JobStatus | null> => {
-    const job = await queue.getJob(parsed.id);
-    if (!job) return null;
-    const state = await job.getState();
-    const status: JobState = state === 'completed' ? 'completed' : state === 'failed' ? 'failed' : state === 'active' ? 'running' : 'waiting';
-    const raw = job.progress as unknown;
-    const percent =
-      typeof raw === 'number'
-        ? raw
-        : typeof (raw as { percent?: unknown })?.percent === 'number'
-          ? (raw as { percent: number }).percent
-          : status === 'completed'
-            ? 100
-            : 0;
-    return {
-      jobId: qualifiedJobId(parsed.queue, parsed.id),
-      queue: parsed.queue,
-      status,
-      progress: status === 'completed' ? 100 : Math.max(0, Math.min(100, Math.round(percent))),
-      result: status === 'completed' ? (job.returnvalue ?? null) : null,
-      error: status === 'failed' ? job.failedReason || 'failed' : null,
-    };
-  };
   try {
-    return await withQueueTimeout(read(), () => dropQueue(parsed.queue, queue));
+    return await withQueueTimeout(readJobStatus(queue, parsed.queue, parsed.id), () => dropQueue(parsed.queue, queue));
   } catch (error) {
     if (error instanceof DomainError) throw error;
     throw queueUnavailable();
