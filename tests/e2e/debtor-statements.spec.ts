@@ -1,12 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { E2E_SMTP_DIR } from '../../playwright.config';
-import { apiKeyFor, signInAs } from './helpers';
+import { apiKeyFor, mailTo, signInAs } from './helpers';
 
 /**
  * Issue 15, item 4 — "send a debtor statement (received by the test SMTP server, PDF parsed)", as
@@ -31,22 +28,6 @@ async function post(request: APIRequestContext, key: string, urlPath: string, da
   const res = await request.post(`/api/v1${urlPath}`, { headers: { authorization: `Bearer ${key}` }, data });
   expect(res.status(), `${urlPath}: ${await res.text()}`).toBeLessThan(300);
   return res.json();
-}
-
-async function mailTo(address: string, timeoutMs = 30_000): Promise<ParsedMail> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const name of await readdir(E2E_SMTP_DIR).catch(() => [] as string[])) {
-      const mail = await simpleParser(await readFile(path.join(E2E_SMTP_DIR, name)));
-      const to = [mail.to]
-        .flat()
-        .flatMap((a) => a?.value ?? [])
-        .map((v) => v.address);
-      if (to.includes(address)) return mail;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no email to ${address} reached the SMTP server within ${timeoutMs} ms`);
 }
 
 function pdfText(pdf: Buffer, name: string): string {

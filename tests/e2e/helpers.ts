@@ -1,5 +1,9 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { E2E_SMTP_DIR } from '../../playwright.config';
 import { DEMO_PASSWORD, DEMO_USERS } from '../../lib/demo/users';
 import type { Role } from '../../lib/auth/roles';
 
@@ -71,4 +75,21 @@ async function pickParty(scope: Locator, name: string, label: string): Promise<s
   const value = (await option.getAttribute('value'))!;
   await input.fill(value);
   return /\(#(\d+)/.exec(value)![1]!;
+}
+
+/** The first email to `address` the test SMTP server has written to E2E_SMTP_DIR, parsed (waits up to `timeoutMs`). */
+export async function mailTo(address: string, timeoutMs = 30_000): Promise<ParsedMail> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const name of await readdir(E2E_SMTP_DIR).catch(() => [] as string[])) {
+      const mail = await simpleParser(await readFile(path.join(E2E_SMTP_DIR, name)));
+      const to = [mail.to]
+        .flat()
+        .flatMap((a) => a?.value ?? [])
+        .map((v) => v.address);
+      if (to.includes(address)) return mail;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no email to ${address} reached the SMTP server within ${timeoutMs} ms`);
 }

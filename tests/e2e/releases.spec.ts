@@ -1,9 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { E2E_SMTP_DIR } from '../../playwright.config';
-import { apiKeyFor, pickClient, signInAs } from './helpers';
+import { apiKeyFor, mailTo, pickClient, signInAs } from './helpers';
 
 /**
  * The release screens: a cycle run in the console proposes a release; the person who ran it is
@@ -23,22 +19,6 @@ async function post(request: APIRequestContext, key: string, urlPath: string, da
   const res = await request.post(`/api/v1${urlPath}`, { headers: { authorization: `Bearer ${key}` }, data });
   expect(res.status(), `${urlPath}: ${await res.text()}`).toBeLessThan(300);
   return res.json();
-}
-
-async function mailTo(address: string, timeoutMs = 30_000): Promise<ParsedMail> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const name of await readdir(E2E_SMTP_DIR).catch(() => [] as string[])) {
-      const mail = await simpleParser(await readFile(path.join(E2E_SMTP_DIR, name)));
-      const to = [mail.to]
-        .flat()
-        .flatMap((a) => a?.value ?? [])
-        .map((v) => v.address);
-      if (to.includes(address)) return mail;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`no email to ${address} reached the SMTP server within ${timeoutMs} ms`);
 }
 
 test('a cycle proposes a release, the maker is refused, a second user approves, the rebate advice is delivered by SMTP', async ({ browser, request }) => {
