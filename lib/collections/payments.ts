@@ -124,8 +124,15 @@ export async function autoMatch(tx: Tx, paymentIds: number[], actor: Actor): Pro
   let applied = 0;
   let suggested = 0;
   const suggestionRows: { id: number; suggestions: string }[] = [];
+  // The matches were all made against the invoices as they stood before this call: a second
+  // payment of the same file naming an invoice an earlier one has just been applied to (a debtor
+  // that paid twice) is left to a person (its reason says the invoice is paid), never applied
+  // on top — nor a refusal of the whole file.
+  const claimed = new Set<string>();
   for (const [paymentId, result] of results) {
-    if (result.auto && result.auto.length > 0) {
+    const clash = result.auto?.some((a) => claimed.has(String(a.invoiceId))) ?? false;
+    if (result.auto && result.auto.length > 0 && !clash) {
+      for (const a of result.auto) claimed.add(String(a.invoiceId));
       await applyAllocations(
         tx,
         paymentId,

@@ -101,6 +101,25 @@ describe('bank file import (SPEC 5.2)', () => {
     await expect(importFile(xml)).rejects.toMatchObject({ status: 422, code: 'invalid_bank_file' });
   });
 
+  it('two lines paying the same invoice in full (a debtor paid twice): the first is applied, the second waits in the inbox', async () => {
+    const client = await aClient(t.database, team);
+    const debtor = await t.database.transaction((tx) => createDebtor(tx, { name: 'Twice Paying Co', creditLimit: '1000000.00' }, team.underwriter));
+    const inv = await anInvoice(t.database, team, { client, debtor, number: 'TW-501', faceValue: '1200.00' });
+    await t.database.transaction((tx) => fundBatch(tx, { clientId: client.id, invoiceIds: [inv.id], fundingDate: '2026-01-02' }, team.funding));
+    const text = [
+      'date,amount,currency,reference,payer,bank_reference',
+      '2026-01-20,1200.00,USD,Remittance TW-501,Twice Paying Co,TW-BANK-1',
+      '2026-01-21,1200.00,USD,Remittance TW-501,Twice Paying Co,TW-BANK-2',
+    ].join('\n');
+    const result = await importFile(text);
+    expect(result.payments.map((p) => [p.unapplied, p.status])).toEqual([
+      ['0.00', 'applied'],
+      ['1200.00', 'unapplied'],
+    ]);
+    expect(result.unapplied).toEqual([expect.objectContaining({ line: 3, amount: '1200.00', reason: expect.stringContaining('TW-501') })]);
+    expect((await getInvoice(t.database, Number(inv.id), team.collections)).status).toBe('settled');
+  });
+
   it('only collections may import', async () => {
     await expect(t.database.transaction((tx) => importBankFile(tx, { text: fixture('payments.csv') }, team.funding))).rejects.toMatchObject({ status: 403 });
   });

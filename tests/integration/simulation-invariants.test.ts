@@ -43,6 +43,7 @@ beforeAll(async () => {
     number: 'INV-1',
     face: new Big('1000.00'),
     status: 'verified',
+    check: null,
     outstanding: new Big('1000.00'),
     fundingDate: null,
     advance: ZERO,

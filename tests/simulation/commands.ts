@@ -8,13 +8,26 @@ import { DomainError } from '../../lib/errors';
 import { runAccrual } from '../../lib/fees/accrual';
 import { approveFundingBatch, fundBatch } from '../../lib/funding';
 import { createInvoice, verifyInvoice } from '../../lib/invoices';
+import { recordVerification } from '../../lib/verifications';
+import { importBankFile } from '../../lib/collections/import';
 import { approveDebtorMerge, rejectDebtorMerge, requestDebtorMerge } from '../../lib/debtors/merge';
 import { foldRollups } from '../../lib/reports/rollups';
 import { Big, ZERO } from '../../lib/money';
 import { batchFile, createBatch, markSent, markSettled, returnRelease } from '../../lib/payouts';
 import { approvePayoutAccountChange, requestPayoutAccountChange } from '../../lib/clients/payout-changes';
 import type { Prng } from './prng';
-import { SIM_PAYOUT_ACCOUNT, SIM_PAYOUT_ACCOUNT_2, addCash, debtorName, survivor, type SimClient, type SimInvoice, type SimMerge, type World } from './world';
+import {
+  PROFILES,
+  SIM_PAYOUT_ACCOUNT,
+  SIM_PAYOUT_ACCOUNT_2,
+  addCash,
+  debtorName,
+  survivor,
+  type SimClient,
+  type SimInvoice,
+  type SimMerge,
+  type World,
+} from './world';
 
 /**
  * The commands a factor's people and jobs issue, drawn at random: fund, accrue, pay (in full,
@@ -93,9 +106,15 @@ function name(world: World, prefix: string): string {
 
 function fund(rng: Prng, world: World): Command {
   const client = rng.pick(world.clients);
-  const waiting = world.invoices.filter((i) => i.client === client && i.status === 'verified');
+  // Issue 15: now and then one put back to submitted by a negative verification (funding refuses it).
+  const waiting = world.invoices.filter(
+    (i) => i.client === client && !inHeldBatch(world, i) && (i.status === 'verified' || (i.status === 'submitted' && rng.chance(0.3))),
+  );
   const existing = waiting.length > 0 && rng.chance(0.3) ? rng.pick(waiting) : null;
   const face = new Big(rng.money(300, 15000));
+  // Issue 15: above the agreement's verification threshold, mostly verified by a call on entry; else only the bare verify.
+  const threshold = thresholdOf(client);
+  const called = threshold !== null && face.gt(threshold) && rng.chance(0.6);
   // Mostly a debtor still standing; now and then one merged away (the invoice must be refused).
   const standing = world.debtors.filter((d) => !world.merged.has(d));
   const debtor = rng.chance(0.85) && standing.length > 0 ? rng.pick(standing) : rng.pick(world.debtors);
@@ -107,7 +126,7 @@ function fund(rng: Prng, world: World): Command {
   const reused = !existing && ofClient.length > 0 && rng.chance(0.04) ? rng.pick(ofClient) : null;
   const label = existing
     ? `fund ${existing.name} on ${fundingDate}`
-    : `fund a new ${face.toFixed(2)} invoice of ${client.name} for ${debtorName(world, debtor)}${reused ? ` numbered as ${reused.name}` : ''} on ${fundingDate}`;
+    : `fund a new ${face.toFixed(2)} invoice of ${client.name} for ${debtorName(world, debtor)}${reused ? ` numbered as ${reused.name}` : ''}${called ? ' (verified by a call)' : ''} on ${fundingDate}`;
   return {
     label,
     async run(database, w) {
@@ -133,6 +152,10 @@ function fund(rng: Prng, world: World): Command {
               },
               w.team.funding,
             );
+            if (called) {
+              await recordVerification(tx, { invoiceIds: [Number(view.id)], method: 'call', contact: 'AP desk', outcome: 'verified' }, w.team.funding);
+              return view;
+            }
             return verifyInvoice(tx, Number(view.id), w.team.funding);
           }),
         );
@@ -159,6 +182,7 @@ function fund(rng: Prng, world: World): Command {
           number,
           face,
           status: 'verified',
+          check: called ? 'positive' : null,
           outstanding: face,
           fundingDate: null,
           advance: ZERO,
@@ -168,16 +192,80 @@ function fund(rng: Prng, world: World): Command {
         w.invoices.push(invoice);
       }
       const target = invoice;
-      return attempt(async () => {
-        const batch = await database.transaction((tx) => fundBatch(tx, { clientId: client.id, invoiceIds: [target.id], fundingDate }, w.team.funding));
-        if (batch.status === 'pending_approval') {
-          target.status = 'pending_funding';
-          w.pendingBatches.push({ id: Number(batch.id), client, invoices: [target], date: fundingDate });
-          return;
+      // What the model knows before the command begins (another command at the same moment may change it).
+      const lacking = lacksVerification(target);
+      const unverified = target.status === 'submitted';
+      const result = await tried(() =>
+        database.transaction((tx) => fundBatch(tx, { clientId: client.id, invoiceIds: [target.id], fundingDate }, w.team.funding)),
+      );
+      if (!result.ok) {
+        if (result.outcome === 'refused' && w.strict && !w.concurrent) {
+          if (result.code === 'verification_required' && !lacking)
+            throw new ModelBreak(
+              `funding ${target.name} was refused for want of a verification, but ${target.check === 'positive' ? 'its latest record is positive' : 'it is not above the threshold'}`,
+            );
         }
-        applyFunding(w, client, [target], batch, fundingDate);
-      });
+        return result.outcome;
+      }
+      const batch = result.value;
+      if (!w.concurrent && lacking)
+        throw new ModelBreak(`${target.name} (${target.face.toFixed(2)}) was funded above the verification threshold with no positive verification`);
+      if (!w.concurrent && unverified) throw new ModelBreak(`${target.name} was funded while submitted (its latest verification negative)`);
+      if (batch.status === 'pending_approval') {
+        target.status = 'pending_funding';
+        w.pendingBatches.push({ id: Number(batch.id), client, invoices: [target], date: fundingDate });
+        return 'ok';
+      }
+      applyFunding(w, client, [target], batch, fundingDate);
+      return 'ok';
     },
+  };
+}
+
+/** Whether the invoice waits in a funding batch held for approval. */
+function inHeldBatch(world: World, inv: SimInvoice): boolean {
+  return world.pendingBatches.some((b) => b.invoices.includes(inv));
+}
+
+/** Issue 15: the client's agreement's verification threshold (its profile's), or null. */
+function thresholdOf(client: SimClient): Big | null {
+  const t = (PROFILES[client.profile] as { verificationThreshold?: string }).verificationThreshold;
+  return t === undefined ? null : new Big(t);
+}
+
+/** Above its client's threshold (every seed client funds in its home currency) with no positive latest record. */
+function lacksVerification(inv: SimInvoice): boolean {
+  const threshold = thresholdOf(inv.client);
+  return threshold !== null && inv.face.gt(threshold) && inv.check !== 'positive';
+}
+
+/**
+ * Issue 15: a verification recorded on an invoice not yet funded (also one in a held batch), with
+ * a random outcome: a positive one verifies it (funding may go on), any other puts it back to
+ * submitted — funding and approving its held batch must then refuse it.
+ */
+function recordCheck(rng: Prng, world: World): Command | null {
+  const candidates = world.invoices.filter((i) => i.status === 'verified' || i.status === 'submitted' || i.status === 'pending_funding');
+  if (candidates.length === 0) return null;
+  const inv = rng.pick(candidates);
+  const outcome = rng.weighted({ verified: 6, disputed: 2, no_answer: 2 });
+  return {
+    label: `record a verification of ${inv.name} (${inv.status}): ${outcome}`,
+    run: (database, w) =>
+      attempt(async () => {
+        const [recorded] = await database.transaction((tx) =>
+          recordVerification(tx, { invoiceIds: [inv.id], method: 'call', contact: 'AP desk', outcome }, w.team.funding),
+        );
+        inv.check = outcome === 'verified' ? 'positive' : 'negative';
+        // The status follows the latest record before funding; a funded invoice keeps its own.
+        if (inv.status === 'verified' || inv.status === 'submitted' || inv.status === 'pending_funding') {
+          const expected = outcome === 'verified' ? 'verified' : 'submitted';
+          if (w.strict && !w.concurrent && expected !== recorded!.invoiceStatus)
+            throw new ModelBreak(`${inv.name} is ${recorded!.invoiceStatus} after a ${outcome} verification; the model expected ${expected}`);
+          if (recorded!.invoiceStatus === 'submitted') inv.status = 'submitted';
+          else if (recorded!.invoiceStatus === 'verified') inv.status = inHeldBatch(w, inv) ? 'pending_funding' : 'verified';
+        }
+      }),
   };
 }
 
@@ -235,7 +323,11 @@ function approveFunding(rng: Prng, world: World): Command | null {
     label: `approve funding batch of ${batch.invoices.map((i) => i.name).join(', ')} by ${by.label.split('@')[0]}`,
     run: (database, w) =>
       attempt(async () => {
+        // Issue 15: a negative verification recorded while the batch was held stops its approval.
+        const unverified = batch.invoices.filter((i) => i.status === 'submitted' || lacksVerification(i));
         const view = await database.transaction((tx) => approveFundingBatch(tx, batch.id, by));
+        if (!w.concurrent && unverified.length > 0)
+          throw new ModelBreak(`the held batch of ${unverified.map((i) => i.name).join(', ')} was approved, but the latest verification is not positive`);
         w.pendingBatches = w.pendingBatches.filter((b) => b !== batch);
         applyFunding(w, batch.client, batch.invoices, view, batch.date);
       }),
@@ -280,6 +372,94 @@ function pay(rng: Prng, world: World): Command | null {
       return applyTo(database, w, record, inv, allocation, shortPay);
     },
   };
+}
+
+/**
+ * Issue 15 item 6: a bank file (CSV, the default columns) of one to three credit lines, each
+ * naming an invoice in its reference — an open one with its outstanding (matched and applied on
+ * import), one not funded yet or already settled (imported to the inbox with its reason, applied
+ * later by hand), or nothing known — on random dates; now and then a file imported before comes
+ * again (nothing is added twice). The model follows what the import applied, from the database.
+ */
+function bankImport(rng: Prng, world: World): Command {
+  if (world.bankFiles.length > 0 && rng.chance(0.2)) {
+    const again = rng.pick(world.bankFiles);
+    return {
+      label: `import bank file ${again.name} again`,
+      run: (database, w) => runImport(database, w, again, true),
+    };
+  }
+  const lines: string[] = [];
+  const said: string[] = [];
+  for (let n = rng.int(1, 3); n > 0; n--) {
+    const kind = rng.weighted({ open: 5, unfunded: 2, settled: 1, unknown: 1 });
+    const pool =
+      kind === 'open'
+        ? open(world)
+        : kind === 'unfunded'
+          ? world.invoices.filter((i) => !i.fundingDate)
+          : kind === 'settled'
+            ? world.invoices.filter((i) => i.status === 'settled')
+            : [];
+    const inv = pool.length > 0 ? rng.pick(pool) : null;
+    const currency = inv ? inv.client.currency : rng.pick(world.clients).currency;
+    const amount = inv && kind === 'open' && rng.chance(0.8) ? inv.outstanding : new Big(rng.money(50, 9000));
+    const received = inv?.fundingDate && rng.chance(0.7) ? addDays(inv.fundingDate, rng.int(0, 40)) : date(rng);
+    world.counter += 1;
+    const reference = inv ? `Remittance ${inv.number}` : `Payment advice ${world.counter}`;
+    lines.push(`${received},${amount.toFixed(2)},${currency},${reference},Simulated debtor,SIMBANK-${world.clients[0]!.id}-${world.counter}`);
+    said.push(`${amount.toFixed(2)} ${currency} on ${received} for ${inv ? `${inv.name} (${kind})` : 'nothing known'}`);
+  }
+  const file = { name: name(world, 'B'), text: `date,amount,currency,reference,payer,bank_reference\n${lines.join('\n')}\n` };
+  return {
+    label: `import bank file ${file.name}: ${said.join('; ')}`,
+    run: (database, w) => runImport(database, w, file, false),
+  };
+}
+
+async function runImport(database: Database, w: World, file: World['bankFiles'][number], again: boolean): Promise<Outcome> {
+  return attempt(async () => {
+    const result = await database.transaction((tx) => importBankFile(tx, { text: file.text }, w.team.collections));
+    // Only a file that was imported is one to import again (a refused or conflicting one added nothing).
+    if (!again) w.bankFiles.push(file);
+    if (again && result.payments.length > 0 && !w.concurrent)
+      throw new ModelBreak(`a bank file imported before added ${result.payments.length} payment(s) again`);
+    if (result.errors.length > 0) throw new ModelBreak(`the simulated bank file had errors: ${JSON.stringify(result.errors)}`);
+    const ids = result.payments.map((p) => Number(p.id));
+    for (const p of result.payments) {
+      addCash(w, p.currency, new Big(p.amount));
+      w.payments.push({ id: Number(p.id), currency: p.currency, unapplied: new Big(p.unapplied) });
+    }
+    if (ids.length === 0) return;
+    // What the import applied (auto-match), and to which of the seed's invoices.
+    const applied = await database.sql<{ invoice_id: string; amount: string; payment_id: string }[]>`
+      select invoice_id::text, amount::text, payment_id::text from payment_applications where payment_id = any(${ids}::bigint[])`;
+    const unapplied = new Map(result.payments.map((p) => [Number(p.id), new Big(p.amount)]));
+    for (const a of applied) unapplied.set(Number(a.payment_id), unapplied.get(Number(a.payment_id))!.minus(a.amount));
+    for (const p of result.payments) {
+      if (!unapplied.get(Number(p.id))!.eq(p.unapplied))
+        throw new ModelBreak(
+          `payment ${p.id}: ${p.amount} received, its applications leave ${unapplied.get(Number(p.id))!.toFixed(2)}, it says ${p.unapplied} unapplied`,
+        );
+    }
+    const touched = w.invoices.filter((i) => applied.some((a) => Number(a.invoice_id) === i.id));
+    for (const a of applied) {
+      const inv = touched.find((i) => i.id === Number(a.invoice_id));
+      if (inv) inv.outstanding = inv.outstanding.minus(a.amount);
+    }
+    if (touched.length === 0) return;
+    const now = await database.sql<{ id: string; status: SimInvoice['status'] }[]>`
+      select id::text, status from invoices where id = any(${touched.map((i) => i.id)}::bigint[])`;
+    for (const r of now) {
+      const inv = touched.find((i) => i.id === Number(r.id))!;
+      if (inv.outstanding.lt(0)) throw new ModelBreak(`${inv.name} was applied more than its outstanding`);
+      // Settled in full, or a short pay accepted within the tolerance on matching.
+      if (r.status === 'settled') {
+        inv.outstanding = ZERO;
+        inv.status = 'settled';
+      } else if (!inv.outstanding.eq(0) || r.status === 'funded') inv.status = r.status;
+    }
+  });
 }
 
 async function applyTo(
@@ -796,6 +976,8 @@ function together(rng: Prng, world: World): Command | null {
 // Issue 14: batches created, sent, settled and returned at the same moment as each other and as approvals.
 const TOGETHER = {
   approve: 5,
+  bankImport: 1,
+  recordCheck: 1,
   cycle: 3,
   pay: 2,
   chargeOff: 1,
@@ -813,6 +995,8 @@ const TOGETHER = {
 
 export const WEIGHTS = {
   fund: 14,
+  recordCheck: 3,
+  bankImport: 4,
   approveFunding: 2,
   pay: 14,
   applyLeftover: 2,
@@ -840,6 +1024,8 @@ export const WEIGHTS = {
 
 const BUILDERS: Record<keyof typeof WEIGHTS, (rng: Prng, world: World) => Command | null> = {
   fund,
+  recordCheck,
+  bankImport,
   approveFunding,
   pay,
   applyLeftover,

@@ -48,6 +48,8 @@ export const PROFILES: Record<string, AgreementTermsInput> = {
     reserveRate: '0.20',
     fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
     shortPayTolerance: { amount: '100.00', percent: '0' },
+    // issue 15: invoices above this need a positive verification record before funding
+    verificationThreshold: '8000.00',
   } as AgreementTermsInput,
   // SPEC 6 example 2 (InstaPay): a flat fee from the reserve; small releases approve themselves.
   instapay: {
@@ -89,7 +91,9 @@ export interface SimInvoice {
   debtor: number;
   number: string;
   face: Big;
-  status: 'verified' | 'pending_funding' | 'funded' | 'disputed' | 'settled' | 'charged_back' | 'written_off';
+  status: 'submitted' | 'verified' | 'pending_funding' | 'funded' | 'disputed' | 'settled' | 'charged_back' | 'written_off';
+  /** issue 15: the outcome of its latest verification record (null: none, only the bare verify) */
+  check: 'positive' | 'negative' | null;
   outstanding: Big;
   fundingDate: string | null;
   advance: Big;
@@ -145,6 +149,8 @@ export interface World {
   /** unapplied cash per payment (what the model says is still to apply) */
   payments: { id: number; currency: string; unapplied: Big }[];
   counter: number;
+  /** issue 15: the bank files imported so far (a later command imports one again: nothing is added twice) */
+  bankFiles: { name: string; text: string }[];
   /**
    * One command at a time (the simulation): the model follows every status and balance exactly.
    * Under concurrent callers (the stress run) only what adds up regardless of order is compared.
@@ -196,6 +202,7 @@ export async function createWorld(
     paidReleaseIds: new Set(),
     payments: [],
     counter: 0,
+    bankFiles: [],
     strict: options.strict ?? true,
     concurrent: false,
   };
