@@ -3,6 +3,7 @@ import type { Database, RawSql, Tx } from '../../db/client';
 import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { can, isClientUser, requirePermission } from '../auth/permissions';
+import { debtorAndMerged } from '../debtors/merged-subjects';
 import { DomainError, notFound } from '../errors';
 import { filterSchema, keysetPage, parseListRequest, type ListDefinition, type ListPage } from '../lists/keyset';
 import type { ListSpec } from '../lists/respond';
@@ -237,7 +238,11 @@ export function documentList(sql: RawSql): ListSpec<DocumentFilters, DocumentRow
     query: (request) => ({
       select: sql.unsafe(columns('d.')),
       from: sql`documents d`,
-      where: [sql`d.subject_type = ${request.filters.subjectType}`, sql`d.subject_id = ${request.filters.subjectId}`],
+      where:
+        request.filters.subjectType === 'debtor'
+          ? // a debtor's documents include those kept on the duplicates merged into it
+            [sql`d.subject_type = 'debtor'`, sql`d.subject_id in ${debtorAndMerged(sql, request.filters.subjectId)}`]
+          : [sql`d.subject_type = ${request.filters.subjectType}`, sql`d.subject_id = ${request.filters.subjectId}`],
     }),
     map: viewOf,
     csv: [

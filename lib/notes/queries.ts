@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Database, RawSql, Tx } from '../../db/client';
 import { rolesWith } from '../auth/permissions';
 import { addDays } from '../dates';
+import { debtorAndMerged } from '../debtors/merged-subjects';
 import { filterSchema, keysetPage, type CsvColumn, type ListDefinition, type ListPage, type ListQuery, type ListRequest } from '../lists/keyset';
 import { moneyOut } from '../money';
 import { businessDate, choice, id, optional } from '../validation/fields';
@@ -230,7 +231,14 @@ export function notesQuery(sql: RawSql, request: Pick<ListRequest<NoteFilters>, 
     select: noteColumns(sql),
     from: noteFrom(sql, 'notes'),
     countFrom: sql`notes n`,
-    where: [f.subjectType !== undefined && f.subjectId !== undefined && sql`n.subject_type = ${f.subjectType} and n.subject_id = ${f.subjectId}`],
+    where: [
+      f.subjectType !== undefined &&
+        f.subjectId !== undefined &&
+        (f.subjectType === 'debtor'
+          ? // a debtor's notes include those written on the duplicates merged into it
+            sql`n.subject_type = 'debtor' and n.subject_id in ${debtorAndMerged(sql, f.subjectId)}`
+          : sql`n.subject_type = ${f.subjectType} and n.subject_id = ${f.subjectId}`),
+    ],
   };
 }
 

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { closeDatabase } from '../../db/client';
 import { verifyAll } from '../../lib/audit/verify';
@@ -6,7 +9,11 @@ import { recordNoa, updateDebtor } from '../../lib/debtors';
 import { getDebtorDetail } from '../../lib/debtors/detail';
 import { approveDebtorMerge, rejectDebtorMerge, requestDebtorMerge } from '../../lib/debtors/merge';
 import { verifyDebtorRollups } from '../../lib/debtors/rollups';
+import { subjectDocuments, uploadDocument } from '../../lib/documents';
 import { DomainError } from '../../lib/errors';
+import { addNote } from '../../lib/notes';
+import { subjectNotes } from '../../lib/notes/queries';
+import { aPdf } from '../support/documents';
 import { createInvoice } from '../../lib/invoices';
 import { foldRollups } from '../../lib/reports/rollups';
 import { createApiKey } from '../../lib/users';
@@ -86,6 +93,48 @@ afterAll(async () => {
 });
 
 describe('merging a duplicate debtor', () => {
+  it('the survivor’s page shows the notes and documents kept on the duplicate (both are append-only: they stay where they were written)', async () => {
+    const survivor = await aDebtor(t.database, team);
+    const duplicate = await aDebtor(t.database, team);
+    const earlier = await aDebtor(t.database, team);
+    const dir = await mkdtemp(path.join(tmpdir(), 'holdback-merge-docs-'));
+    try {
+      const own = await tx((x) => addNote(x, { subjectType: 'debtor', subjectId: survivor.id, text: 'Survivor’s own note' }, team.collections));
+      const theirs = await tx((x) => addNote(x, { subjectType: 'debtor', subjectId: duplicate.id, text: 'Written on the duplicate' }, team.collections));
+      const older = await tx((x) =>
+        addNote(x, { subjectType: 'debtor', subjectId: earlier.id, text: 'On a debtor merged into the duplicate' }, team.collections),
+      );
+      const { document } = await uploadDocument(
+        t.database,
+        { subjectType: 'debtor', subjectId: Number(duplicate.id), kind: 'other', fileName: 'credit report.pdf' },
+        (async function* () {
+          yield new Uint8Array(aPdf('Credit report'));
+        })(),
+        team.underwriter,
+        { dir },
+      );
+      // earlier into duplicate, then duplicate into survivor: the survivor reads all three debtors' notes
+      for (const [from, into] of [
+        [earlier, duplicate],
+        [duplicate, survivor],
+      ] as const) {
+        const merge = await tx((x) => requestDebtorMerge(x, Number(from.id), { intoDebtorId: into.id, reason: 'Same company' }, team.underwriter));
+        await tx((x) => approveDebtorMerge(x, Number(merge.id), team.approver));
+      }
+      const notes = await subjectNotes(t.database, { subjectType: 'debtor', subjectId: Number(survivor.id) }, '2026-03-01');
+      expect(notes.items.map((n) => n.id)).toEqual([older.id, theirs.id, own.id]);
+      expect(notes.total).toBe(3);
+      const docs = await t.database.transaction((x) => subjectDocuments(x, 'debtor', Number(survivor.id), team.underwriter));
+      expect(docs.page.items.map((d) => [d.id, d.fileName])).toEqual([[document.id, 'credit report.pdf']]);
+      // another debtor's page is not touched
+      expect((await subjectNotes(t.database, { subjectType: 'debtor', subjectId: Number((await aDebtor(t.database, team)).id) }, '2026-03-01')).items).toEqual(
+        [],
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('is proposed by one person and refused to that person as approver; approved by another it moves everything, ledger untouched', async () => {
     const { survivor, duplicate, c1, c2, kept, moving } = await duplicates();
     const journalBefore = await t.admin.sql<{ lines: number; digest: string }[]>`
