@@ -313,7 +313,10 @@ export async function runConcentrationCheck(database: Database, options: { now?:
         })),
       ];
       await recordAudit(tx, actor, events);
-      await webhookAlertsRaised(tx, opened.map(({ alert, id }) => ({ id, facts: alertFacts(alert) })));
+      await webhookAlertsRaised(
+        tx,
+        opened.map(({ alert, id }) => ({ id, facts: alertFacts(alert) })),
+      );
 
       let emailed = 0;
       if (opened.length > 0) {

@@ -134,6 +134,16 @@ export async function returnRelease(tx: Tx, releaseId: number, input: unknown, a
     before: { status: release.status, batchId: batch.id },
     after: { status: 'returned', date: data.date, code, title: why.title, reason: data.reason, amount: moneyOut(amount, c), accountFlagged: why.flagsAccount },
   });
-  await webhookPayoutReturned(tx, { itemId: item.id, releaseId, clientId, payoutBatchId: batch.id, currency: c, amount, date: data.date, code, reason: data.reason });
+  await webhookPayoutReturned(tx, {
+    itemId: item.id,
+    releaseId,
+    clientId,
+    payoutBatchId: batch.id,
+    currency: c,
+    amount,
+    date: data.date,
+    code,
+    reason: data.reason,
+  });
   return getRelease(tx, releaseId, actor);
 }

@@ -233,7 +233,10 @@ async function storeStatements(
     }
   }
   await recordAudit(tx, by, events);
-  await webhookStatementsReady(tx, events.map((e) => ({ id: Number(e.targetId), clientId: Number(e.after.clientId), from: e.after.from, to: e.after.to, closing: e.after.closing })));
+  await webhookStatementsReady(
+    tx,
+    events.map((e) => ({ id: Number(e.targetId), clientId: Number(e.after.clientId), from: e.after.from, to: e.after.to, closing: e.after.closing })),
+  );
   return { stored, emailed };
 }
 

@@ -43,7 +43,15 @@ export interface DeliverReport {
 
 type Claimed = { id: string; event_id: string; event_type: string; body: string; attempts: number; url: string; secret: string; subscription_status: string };
 
-type Outcome = { id: string; status: 'delivered' | 'pending' | 'failed'; code: number | null; error: string | null; backoff: number; eventId: string; url: string };
+type Outcome = {
+  id: string;
+  status: 'delivered' | 'pending' | 'failed';
+  code: number | null;
+  error: string | null;
+  backoff: number;
+  eventId: string;
+  url: string;
+};
 
 function envTimeout(): number {
   const v = process.env.WEBHOOK_TIMEOUT_MS;
@@ -51,7 +59,10 @@ function envTimeout(): number {
 }
 
 /** One attempt: the status code, or the reason there was none. */
-async function post(row: Claimed, options: Required<Pick<DeliverOptions, 'fetch' | 'timeoutMs' | 'now'>>): Promise<{ code: number | null; error: string | null }> {
+async function post(
+  row: Claimed,
+  options: Required<Pick<DeliverOptions, 'fetch' | 'timeoutMs' | 'now'>>,
+): Promise<{ code: number | null; error: string | null }> {
   const timestamp = Math.floor(options.now() / 1000);
   try {
     const res = await options.fetch(row.url, {
@@ -149,11 +160,18 @@ export async function redeliverWebhook(tx: Tx, id: number, actor: Actor): Promis
       from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id
      where d.id = ${id} for update of d`;
   if (!row) throw notFound('Webhook delivery', id);
-  if (row.subscription_status !== 'active') throw conflict('webhook_disabled', `Delivery ${id} is for a disabled webhook; add the webhook again to receive events`);
+  if (row.subscription_status !== 'active')
+    throw conflict('webhook_disabled', `Delivery ${id} is for a disabled webhook; add the webhook again to receive events`);
   if (row.status === 'pending' || row.status === 'sending') throw conflict('already_queued', `Delivery ${id} is queued already (${row.status})`);
   await tx.sql`
     update webhook_deliveries set status = 'pending', attempts = 0, next_attempt_at = now(), locked_until = null, last_error = null
      where id = ${id}`;
-  await recordAudit(tx, actor, { action: 'webhook.redeliver', targetType: 'webhook_delivery', targetId: id, before: { status: row.status }, after: { status: 'pending', eventId: row.event_id } });
+  await recordAudit(tx, actor, {
+    action: 'webhook.redeliver',
+    targetType: 'webhook_delivery',
+    targetId: id,
+    before: { status: row.status },
+    after: { status: 'pending', eventId: row.event_id },
+  });
   return { id: String(id), eventId: row.event_id, status: 'pending' };
 }

@@ -108,7 +108,17 @@ export function webhookPayoutSent(
 /** payout.returned: the bank returned a release's payout. */
 export function webhookPayoutReturned(
   tx: Tx,
-  event: { itemId: number | string; releaseId: number; clientId: number; payoutBatchId: number | string; currency: string; amount: Big; date: string; code: string; reason: string },
+  event: {
+    itemId: number | string;
+    releaseId: number;
+    clientId: number;
+    payoutBatchId: number | string;
+    currency: string;
+    amount: Big;
+    date: string;
+    code: string;
+    reason: string;
+  },
 ): Promise<number> {
   return emitWebhookEvents(tx, [
     {

@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
 import { conflict, notFound } from '../errors';
 import { parseInput } from '../validation';
-import { array, choice } from '../validation/fields';
+import { array, choice, described } from '../validation/fields';
 import { WEBHOOK_EVENTS, WEBHOOK_EVENT_LABELS, type WebhookEventType } from './events';
 
 /**
@@ -16,30 +16,36 @@ import { WEBHOOK_EVENTS, WEBHOOK_EVENT_LABELS, type WebhookEventType } from './e
  */
 
 const URL_LABEL = 'URL';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** An http(s) URL without credentials in it, at most 2,000 characters. */
-export const webhookUrl = z.preprocess(
-  (v) => (typeof v === 'string' ? v.trim() : v),
-  z
-    .string({ error: (issue) => (issue.input === undefined || issue.input === null ? `${URL_LABEL} is required` : `${URL_LABEL} must be text`) })
-    .min(1, { error: `${URL_LABEL} is required` })
-    .max(2000, { error: `${URL_LABEL} must be at most 2000 characters` })
-    .superRefine((value, ctx) => {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must be a web address such as https://example.com/holdback-events` });
-        return;
-      }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must start with https:// or http://` });
-      } else if (url.username || url.password) {
-        ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must not carry a user name or password; the signature proves who is calling` });
-      } else if (/[\s\u0000-\u001f]/.test(value)) {
-        ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must not contain spaces or control characters` });
-      }
-    }),
+export const webhookUrl = described(
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z
+      .string({ error: (issue) => (issue.input === undefined || issue.input === null ? `${URL_LABEL} is required` : `${URL_LABEL} must be text`) })
+      .min(1, { error: `${URL_LABEL} is required` })
+      .max(2000, { error: `${URL_LABEL} must be at most 2000 characters` })
+      .superRefine((value, ctx) => {
+        if (/[\s\u0000-\u001f\u007f]/.test(value) || LONE_SURROGATE.test(value)) {
+          ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must not contain spaces, control characters or broken unicode` });
+          return;
+        }
+        let url: URL;
+        try {
+          url = new URL(value);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must be a web address such as https://example.com/holdback-events` });
+          return;
+        }
+        if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+          ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must start with https:// or http://` });
+        } else if (url.username || url.password) {
+          ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must not carry a user name or password; the signature proves who is calling` });
+        }
+      }),
+  ),
+  { kind: 'text', label: URL_LABEL, max: 2000 },
 );
 
 export const webhookInputSchema = z.object({

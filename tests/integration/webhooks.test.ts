@@ -135,11 +135,16 @@ async function call(handler: Handler, method: string, path: string, key: string,
     { params: Promise.resolve(params) },
   );
   const text = await res.text();
-  return { status: res.status, body: JSON.parse(text) as Record<string, unknown> & { error?: { code: string; message: string; details: Record<string, string> } } };
+  return {
+    status: res.status,
+    body: JSON.parse(text) as Record<string, unknown> & { error?: { code: string; message: string; details: Record<string, string> } },
+  };
 }
 
 const deliveries = () =>
-  t.database.sql<{ id: string; event_id: string; event_type: string; status: string; attempts: number; last_status: number | null; last_error: string | null }[]>`
+  t.database.sql<
+    { id: string; event_id: string; event_type: string; status: string; attempts: number; last_status: number | null; last_error: string | null }[]
+  >`
     select id::text as id, event_id, event_type, status, attempts, last_status, last_error from webhook_deliveries order by id`;
 
 /** The backoff's wait, passed: what is pending is due now. */
@@ -179,7 +184,7 @@ describe('POST /api/v1/webhooks', () => {
     const none = await call(POST, 'POST', '/api/v1/webhooks', keys.admin!, JSON.stringify({ url: 'https://example.com/x', events: [] }));
     expect(none.status).toBe(400);
     expect(none.body.error?.details).toEqual({ events: 'Events must have at least one entry' });
-    const [{ n }] = await t.database.sql<{ n: number }[]>`select count(*)::int as n from webhook_subscriptions`;
+    const [{ n }] = (await t.database.sql`select count(*)::int as n from webhook_subscriptions`) as unknown as [{ n: number }];
     expect(n).toBe(1);
   });
 });
@@ -192,7 +197,9 @@ describe('deliveries', () => {
     const payment = await t.database.transaction((tx) =>
       receivePayment(tx, { amount: '4000.00', currency: 'USD', receivedDate: '2026-03-01', payerName: 'Debtor', reference: 'part' }, team.collections),
     );
-    await t.database.transaction((tx) => applyPayment(tx, Number(payment.id), { allocations: [{ invoiceId: invoice.id, amount: '4000.00' }] }, team.collections));
+    await t.database.transaction((tx) =>
+      applyPayment(tx, Number(payment.id), { allocations: [{ invoiceId: invoice.id, amount: '4000.00' }] }, team.collections),
+    );
     await expect(
       t.database.transaction(async (tx) => {
         await emitWebhookEvents(tx, [{ type: 'invoice.funded', key: 'rolled-back', data: {} }]);
@@ -270,7 +277,8 @@ describe('deliveries', () => {
 
     // a row claimed by a worker that died: sending, its lease in the past
     await t.database.transaction((tx) => emitWebhookEvents(tx, [{ type: 'invoice.funded', key: 'test-crash', data: {} }]));
-    await t.database.sql`update webhook_deliveries set status = 'sending', attempts = 1, locked_until = now() + interval '1 minute' where event_id = 'invoice.funded:test-crash'`;
+    await t.database
+      .sql`update webhook_deliveries set status = 'sending', attempts = 1, locked_until = now() + interval '1 minute' where event_id = 'invoice.funded:test-crash'`;
     expect(await process(aJob())).toEqual({ delivered: 0, retrying: 0, failed: 0 }); // its lease still runs
     await t.database.sql`update webhook_deliveries set locked_until = now() - interval '1 second' where event_id = 'invoice.funded:test-crash'`;
     expect(await process(aJob())).toEqual({ delivered: 1, retrying: 0, failed: 0 });

@@ -61,7 +61,12 @@ describe('events and retries', () => {
     expect(webhookEventId('payment.applied', 'application-7')).toBe('payment.applied:application-7');
     const at = new Date('2026-11-30T22:00:00Z');
     const made = webhookBody({ type: 'payment.applied', key: 'application-7', data: { amount: '10.00' } }, at);
-    expect(JSON.parse(made)).toEqual({ id: 'payment.applied:application-7', type: 'payment.applied', createdAt: '2026-11-30T22:00:00.000Z', data: { amount: '10.00' } });
+    expect(JSON.parse(made)).toEqual({
+      id: 'payment.applied:application-7',
+      type: 'payment.applied',
+      createdAt: '2026-11-30T22:00:00.000Z',
+      data: { amount: '10.00' },
+    });
   });
 
   it('backs off exponentially, and gives up after a bounded number of attempts', () => {
