@@ -8,11 +8,15 @@ import { closeDatabase } from '../../db/client';
 import { closeQueues } from '../../jobs/queues';
 import { webhooksProcessor } from '../../jobs/processors/webhooks';
 import { applyPayment, receivePayment } from '../../lib/collections/payments';
+import { runConcentrationCheck } from '../../lib/concentration';
+import { batchFile, createBatch, markSent, returnRelease } from '../../lib/payouts';
+import { runReleaseCycle } from '../../lib/releases';
+import { issueStatement } from '../../lib/statements';
 import { createApiKey } from '../../lib/users';
 import { WEBHOOK_MAX_ATTEMPTS, redeliverWebhook } from '../../lib/webhooks/deliver';
 import { emitWebhookEvents } from '../../lib/webhooks/outbox';
 import { createWebhook, disableWebhook } from '../../lib/webhooks/subscriptions';
-import { aClient, aDebtor, aFundedInvoice, aTeam, type Team } from '../support/builders';
+import { aClient, aDebtor, aFundedInvoice, aPayoutAccount, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 // The route handlers import 'server-only', which refuses to load outside Next's server bundle.
@@ -108,6 +112,12 @@ beforeAll(async () => {
   setEnv('DATABASE_URL', t.url);
   setEnv('APP_DATABASE_URL', t.url);
   setEnv('QUEUE_PREFIX', prefix);
+  // the payout file of the last test
+  setEnv('NACHA_ORIGIN_ROUTING', '021000021');
+  setEnv('NACHA_DESTINATION_ROUTING', '021000021');
+  setEnv('NACHA_DESTINATION_NAME', 'Chase');
+  setEnv('NACHA_COMPANY_ID', '1234567890');
+  setEnv('NACHA_COMPANY_NAME', 'Holdback Factors');
   await closeDatabase();
 });
 
@@ -304,5 +314,60 @@ describe('deliveries', () => {
     expect(ok.body).toMatchObject({ id: delivered!.id, status: 'pending' });
     const again = await call(POST, 'POST', `/api/v1/webhook-deliveries/${delivered!.id}/redeliver`, keys.admin!, undefined, { id: delivered!.id });
     expect(again.status).toBe(409);
+  });
+
+  it('every other event is queued by its own command: release approved, payout sent and returned, statement ready, alert raised', async () => {
+    const all = await t.database.transaction((tx) =>
+      createWebhook(tx, { url: downUrl, events: ['release.approved', 'payout.sent', 'payout.returned', 'statement.ready', 'alert.raised'] }, team.admin),
+    );
+    const INSTAPAY = {
+      advanceRate: '0.90',
+      reserveRate: '0.10',
+      fees: { kind: 'flat', rate: '0.03', deductFrom: 'reserve' },
+      releaseAutoApproveUpTo: '100000.00',
+    } as const;
+    const client = await aClient(t.database, team, { agreement: INSTAPAY });
+    const debtor = await aDebtor(t.database, team);
+    const inv = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '1000.00', fundingDate: '2026-01-01' });
+    const p = await t.database.transaction((tx) => receivePayment(tx, { amount: '1000.00', currency: 'USD', receivedDate: '2026-01-20' }, team.collections));
+    await t.database.transaction((tx) => applyPayment(tx, Number(p.id), { allocations: [{ invoiceId: inv.id, amount: '1000.00' }] }, team.collections));
+    const cycle = await runReleaseCycle(t.database, { asOf: '2026-01-30', clientIds: [client.id] }, team.controller);
+    const releaseId = Number(cycle.releases[0]!.id);
+    await aPayoutAccount(t.database, team, client.id, {
+      holderName: `Holder ${client.id}`,
+      routing: '011000015',
+      account: `1111${client.id.padStart(6, '0')}`,
+    });
+    const { batch } = await t.database.transaction((tx) => createBatch(tx, { currency: 'USD', valueDate: '2026-02-02' }, team.controller));
+    await t.database.transaction((tx) => batchFile(tx, Number(batch.id), 'nacha', team.controller));
+    await t.database.transaction((tx) => markSent(tx, Number(batch.id), { date: '2026-02-02' }, team.controller));
+    await t.database.transaction((tx) => returnRelease(tx, releaseId, { date: '2026-02-03', code: 'R01', reason: 'Insufficient funds' }, team.controller));
+    const { statement } = await issueStatement(t.database, { clientId: Number(client.id), from: '2026-01-01', to: '2026-01-31' }, team.controller);
+    await runConcentrationCheck(t.database);
+
+    const rows = await t.database.sql<{ event_id: string; event_type: string; body: string }[]>`
+      select event_id, event_type, body from webhook_deliveries where subscription_id = ${all.id} order by id`;
+    const byType = new Map(rows.map((r) => [r.event_type, JSON.parse(r.body) as { id: string; data: Record<string, unknown> }]));
+    expect([...byType.keys()].sort()).toEqual(['alert.raised', 'payout.returned', 'payout.sent', 'release.approved', 'statement.ready']);
+    expect(byType.get('release.approved')).toMatchObject({
+      id: `release.approved:release-${releaseId}`,
+      data: { releaseId: String(releaseId), amount: '70.00', currency: 'USD' },
+    });
+    expect(byType.get('payout.sent')!.data).toMatchObject({
+      payoutBatchId: batch.id,
+      amount: '70.00',
+      sentDate: '2026-02-02',
+      releases: [{ releaseId: String(releaseId), clientId: client.id, amount: '70.00' }],
+    });
+    expect(byType.get('payout.returned')!.data).toMatchObject({ releaseId: String(releaseId), amount: '70.00', code: 'R01', returnDate: '2026-02-03' });
+    expect(byType.get('statement.ready')!.data).toMatchObject({
+      statementId: statement.id,
+      clientId: client.id,
+      periodFrom: '2026-01-01',
+      periodTo: '2026-01-31',
+    });
+    expect(byType.get('alert.raised')!.data).toMatchObject({ kind: 'concentration', level: expect.stringMatching(/^(near|breach)$/) });
+    // each once, however often the same command's event would be queued again
+    expect(new Set(rows.map((r) => r.event_id)).size).toBe(rows.length);
   });
 });
