@@ -94,14 +94,21 @@ async function post(
 export async function deliverDueWebhooks(database: Database, options: DeliverOptions = {}): Promise<DeliverReport> {
   const opts = { fetch: options.fetch ?? fetch, timeoutMs: options.timeoutMs ?? envTimeout(), now: options.now ?? Date.now };
   const report: DeliverReport = { delivered: 0, retrying: 0, failed: 0 };
+  const batch = options.batch ?? 20;
+  // What is due, each kind by its own index (never a walk of the delivered history): pending by
+  // (status, next_attempt_at, id), leases run out by (status, id). Locked with SKIP LOCKED, and
+  // the UPDATE checks the state again, so a row another worker claimed meanwhile is left to it.
   const claimed = await database.sql<Claimed[]>`
     update webhook_deliveries d set status = 'sending', locked_until = now() + ${LEASE}::interval, attempts = d.attempts + 1
       from webhook_subscriptions s
      where d.id in (
              select id from webhook_deliveries
-              where (status = 'pending' and next_attempt_at <= now()) or (status = 'sending' and locked_until < now())
-              order by id limit ${options.batch ?? 20}
+              where id in ((select id from webhook_deliveries where status = 'pending' and next_attempt_at <= now() order by next_attempt_at, id limit ${batch})
+                           union all
+                           (select id from webhook_deliveries where status = 'sending' and locked_until < now() order by id limit ${batch}))
+              order by id limit ${batch}
               for update skip locked)
+       and ((d.status = 'pending' and d.next_attempt_at <= now()) or (d.status = 'sending' and d.locked_until < now()))
        and s.id = d.subscription_id
     returning d.id::text as id, d.event_id, d.event_type, d.body, d.attempts, s.url, s.secret, s.status as subscription_status`;
   if (claimed.length === 0) return report;

@@ -370,4 +370,35 @@ describe('deliveries', () => {
     // each once, however often the same command's event would be queued again
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(rows.length);
   });
+
+  it('what is due is found by index however long the history (no walk of delivered rows)', async () => {
+    const [sub] = await t.database.sql<{ id: string }[]>`select id::text as id from webhook_subscriptions order by id limit 1`;
+    await t.database.sql`
+      insert into webhook_deliveries (subscription_id, event_id, event_type, body, status, attempts, delivered_at, last_status)
+      select ${sub!.id}, 'history:' || g, 'invoice.funded', '{}', 'delivered', 1, now(), 200 from generate_series(1, 50000) g`;
+    await t.database.sql`analyze webhook_deliveries`;
+    interface PlanNode {
+      'Node Type': string;
+      'Relation Name'?: string;
+      'Index Name'?: string;
+      Plans?: PlanNode[];
+    }
+    const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+    const plan = async (query: string) => {
+      const [row] = await t.database.sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(`explain (format json) ${query}`);
+      return nodesOf(row!['QUERY PLAN'][0].Plan).filter((n) => n['Relation Name'] === 'webhook_deliveries');
+    };
+    // the claim's selection (lib/webhooks/deliver.ts)
+    const due = await plan(`
+      select id from webhook_deliveries
+       where id in ((select id from webhook_deliveries where status = 'pending' and next_attempt_at <= now() order by next_attempt_at, id limit 20)
+                    union all
+                    (select id from webhook_deliveries where status = 'sending' and locked_until < now() order by id limit 20))
+       order by id limit 20 for update skip locked`);
+    expect(due.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
+    expect(due.map((n) => n['Index Name'])).toEqual(expect.arrayContaining(['webhook_deliveries_status_next_idx']));
+    // the log's status filter
+    const failed = await plan(`select d.id from webhook_deliveries d where d.status = 'failed' order by d.id desc limit 50`);
+    expect(failed.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
+  });
 });

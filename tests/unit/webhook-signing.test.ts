@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { parseListRequest } from '../../lib/lists/keyset';
+import { deliveryListDefinition } from '../../lib/webhooks/list';
 import { WEBHOOK_EVENTS, webhookEventId } from '../../lib/webhooks/events';
 import { webhookBackoffSeconds, WEBHOOK_MAX_ATTEMPTS } from '../../lib/webhooks/deliver';
 import { webhookBody } from '../../lib/webhooks/outbox';
@@ -82,10 +84,29 @@ describe('events and retries', () => {
       return r.success ? [] : r.error.issues.map((i) => i.message);
     };
     expect(messages({ url: 'ftp://example.com', events: ['invoice.funded'] })).toEqual(['URL must start with https:// or http://']);
-    expect(messages({ url: 'not a url', events: ['invoice.funded'] })[0]).toMatch(/^URL must be a web address/);
+    expect(messages({ url: 'example.com/hook', events: ['invoice.funded'] })[0]).toMatch(/^URL must be a web address/);
+    expect(messages({ url: 'https://example.com/a b', events: ['invoice.funded'] })[0]).toMatch(/^URL must not contain spaces/);
     expect(messages({ url: 'https://u:p@example.com', events: ['invoice.funded'] })[0]).toMatch(/^URL must not carry a user name or password/);
     expect(messages({ url: 'https://example.com', events: [] })).toEqual(['Events must have at least one entry']);
     expect(messages({ url: 'https://example.com', events: ['invoice.paid'] })[0]).toMatch(/^Event must be one of: invoice.funded, payment.applied/);
     expect(messages({ events: ['invoice.funded'] })).toEqual(['URL is required']);
+  });
+});
+
+describe('the delivery log as a list', () => {
+  it('reads its URL as documented: newest first, typed filters, a bad one named', () => {
+    expect(parseListRequest(deliveryListDefinition, {})).toMatchObject({ sort: 'queued', order: 'desc', limit: 50, cursor: null, filters: {} });
+    expect(parseListRequest(deliveryListDefinition, { status: 'failed', event: 'payment.applied', webhook: '3' }).filters).toEqual({
+      status: 'failed',
+      event: 'payment.applied',
+      webhook: 3,
+    });
+    let details: Record<string, string> = {};
+    try {
+      parseListRequest(deliveryListDefinition, { status: 'lost' });
+    } catch (error) {
+      details = (error as { details: Record<string, string> }).details;
+    }
+    expect(details.status).toMatch(/^Status must be one of: pending, sending, delivered, failed/);
   });
 });
