@@ -18,6 +18,7 @@ export const QUEUE_NAMES = {
   auditAnchor: 'audit-anchor',
   rollups: 'rollups',
   debtorReminders: 'debtor-reminders',
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -66,6 +67,8 @@ export const JOB_DATA = {
   rollups: z.object({ reason: z.enum(['schedule']) }),
   /** issue 15: without asOf, today in FACTOR_TIMEZONE */
   'debtor-reminders': z.object({ reason: z.enum(['schedule', 'console']), asOf: businessDate('Reminder date').optional() }),
+  /** issue 16: the webhook outbox (lib/webhooks/deliver.ts) */
+  webhooks: z.object({ reason: z.enum(['schedule', 'queued']) }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type JobData = { [Q in QueueName]: z.output<(typeof JOB_DATA)[Q]> };
@@ -116,6 +119,8 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
   { queue: QUEUE_NAMES.rollups, id: 'rollups-fold', every: 10_000, data: { reason: 'schedule' } },
   // Issue 15: daily in the morning of FACTOR_TIMEZONE, the debtor reminders whose step falls that day (each invoice and step once).
   { queue: QUEUE_NAMES.debtorReminders, id: 'debtor-reminders-daily', pattern: '0 7 * * *', data: { reason: 'schedule' } },
+  // Issue 16: the webhook outbox swept every 10 seconds (and nudged after the commands that queue events), so nothing is lost.
+  { queue: QUEUE_NAMES.webhooks, id: 'webhooks-sweep', every: 10_000, data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };
@@ -310,5 +315,15 @@ export async function kickConcentration(): Promise<void> {
   } catch (error) {
     // The hourly schedule checks anyway; a Redis hiccup must not fail a committed funding.
     console.warn('could not queue the concentration check:', error instanceof Error ? error.message : error);
+  }
+}
+
+/** Issue 16: after a command that queued webhook events commits, deliver now rather than at the next sweep. */
+export async function kickWebhooks(): Promise<void> {
+  try {
+    await enqueue(QUEUE_NAMES.webhooks, 'deliver', { reason: 'queued' });
+  } catch (error) {
+    // The sweep delivers them anyway; a Redis hiccup must not fail a committed command.
+    console.warn('could not nudge the webhook outbox:', error instanceof Error ? error.message : error);
   }
 }

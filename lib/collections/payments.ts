@@ -16,6 +16,7 @@ import { matchPayments } from './match-service';
 import { paymentSummary, type PaymentSummary, type PaymentSummaryRow } from './payment-summary';
 import { normalizePayerName } from './matching';
 import { withinTolerance } from './waterfall';
+import { webhookPaymentApplied } from '../webhooks/emit';
 
 const date = z.string({ error: 'is required' }).refine(isBusinessDate, { error: 'must be a date written YYYY-MM-DD' });
 
@@ -385,6 +386,7 @@ export async function applyAllocations(
     before: { unapplied: moneyOut(payment.unapplied, c) },
     after: { unapplied: formatMoney(unapplied, c), shortPay: options.shortPay ?? null, outcomes },
   });
+  await webhookPaymentApplied(tx, { paymentId, applicationId: first, currency: c, appliedDate: payment.received_date, total, unapplied, invoices: outcomes });
   return outcomes;
 }
 

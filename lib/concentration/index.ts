@@ -5,6 +5,7 @@ import { todayIn } from '../dates';
 import { Big, displayMoney, moneyOut, parseRate } from '../money';
 import { appUrl, queueEmail } from '../notifications';
 import { SETTINGS } from '../settings';
+import { webhookAlertsRaised } from '../webhooks/emit';
 
 /**
  * SPEC 7 "concentration alerts": hourly and after each funding, every debtor's share of each
@@ -312,6 +313,10 @@ export async function runConcentrationCheck(database: Database, options: { now?:
         })),
       ];
       await recordAudit(tx, actor, events);
+      await webhookAlertsRaised(
+        tx,
+        opened.map(({ alert, id }) => ({ id, facts: alertFacts(alert) })),
+      );
 
       let emailed = 0;
       if (opened.length > 0) {

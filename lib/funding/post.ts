@@ -10,6 +10,7 @@ import { feeColumns } from '../fees/accrual-state';
 import { postEntries } from '../ledger/post';
 import { Big, formatMoney, minorUnits } from '../money';
 import { fundingEntries } from '../reserves/funding-split';
+import { webhookInvoicesFunded } from '../webhooks/emit';
 import type { Prepared } from './prepare';
 
 /** Posts a batch: tranches, purchase entries, the disbursement, invoice states, audit. */
@@ -77,6 +78,7 @@ export async function postBatch(tx: Tx, batchId: number, prepared: Prepared, fun
       columns: ['invoiceId', 'advance', 'reserve', 'fees'],
     },
   });
+  await webhookInvoicesFunded(tx, batchId, prepared, fundingDate);
   return requiredReserve;
 }
 

@@ -9,6 +9,7 @@ import { Big, moneyOut } from '../money';
 import { parseInput } from '../validation';
 import { businessDate } from '../validation/fields';
 import { getBatch, lockBatch, sumAmounts, type BatchView } from './batches';
+import { webhookPayoutSent } from '../webhooks/emit';
 
 export const batchDateSchema = z.object({ date: businessDate('Date') });
 
@@ -75,6 +76,7 @@ export async function markSent(tx: Tx, batchId: number, input: unknown, actor: A
     before: { status: batch.status },
     after: { status: 'sent', date, releases: ids, amount: moneyOut(sumAmounts(items), c) },
   });
+  await webhookPayoutSent(tx, batchId, date, c, items);
   return { ...(await getBatch(tx, batchId, actor)), posted: posted.filter((p) => !p.duplicate).length };
 }
 

@@ -16,6 +16,7 @@ import type { ReleasePosting } from '../releases/queries';
 import { sepaReject, sepaRejectCode } from '../releases/sepa-rejects';
 import { parseInput } from '../validation';
 import { businessDate, text } from '../validation/fields';
+import { webhookPayoutReturned } from '../webhooks/emit';
 
 export const returnSchema = z.object({
   date: businessDate('Date'),
@@ -132,6 +133,17 @@ export async function returnRelease(tx: Tx, releaseId: number, input: unknown, a
     targetId: releaseId,
     before: { status: release.status, batchId: batch.id },
     after: { status: 'returned', date: data.date, code, title: why.title, reason: data.reason, amount: moneyOut(amount, c), accountFlagged: why.flagsAccount },
+  });
+  await webhookPayoutReturned(tx, {
+    itemId: item.id,
+    releaseId,
+    clientId,
+    payoutBatchId: batch.id,
+    currency: c,
+    amount,
+    date: data.date,
+    code,
+    reason: data.reason,
   });
   return getRelease(tx, releaseId, actor);
 }

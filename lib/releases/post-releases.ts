@@ -7,6 +7,7 @@ import { postEntries, type EntryInput, type LineInput } from '../ledger/post';
 import { type Big, ZERO, formatMoney } from '../money';
 import { queueEmails, type QueuedEmail } from '../notifications/outbox';
 import { recipientsFor } from '../notifications/preferences';
+import { webhookReleasesApproved } from '../webhooks/emit';
 import { computeReleasable, drawPlan, type Releasable, type ReleaseState } from './releasable';
 
 /** The offsets' words, in the rebate email and the advice (lib/portal/advice.ts) alike: "Fees due" as the portal and the statement say it (lib/fees/client-fees.ts). */
@@ -106,4 +107,5 @@ export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor):
     }
   }
   await queueEmails(tx, emails);
+  await webhookReleasesApproved(tx, releases);
 }

@@ -16,6 +16,7 @@ import { clientsWithReserveActivity, loadStatementData, type ClientStatementData
 import { buildStatement, statementFigures, type CurrencyFigures, type Statement } from './model';
 import { describePeriod, parsePeriod, previousMonth, type StatementPeriod } from './period';
 import { renderStatementPdf } from './render';
+import { webhookStatementsReady } from '../webhooks/emit';
 
 export { buildStatement, statementFigures } from './model';
 export { describePeriod, firstBusinessDayOfMonth, isFirstBusinessDayOfMonth, parsePeriod, previousMonth } from './period';
@@ -232,6 +233,10 @@ async function storeStatements(
     }
   }
   await recordAudit(tx, by, events);
+  await webhookStatementsReady(
+    tx,
+    events.map((e) => ({ id: Number(e.targetId), clientId: Number(e.after.clientId), from: e.after.from, to: e.after.to, closing: e.after.closing })),
+  );
   return { stored, emailed };
 }
 

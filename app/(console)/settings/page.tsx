@@ -117,6 +117,19 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </Link>
         </p>
       </section>
+      <section aria-labelledby="webhooks-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="webhooks-heading" className="font-semibold">
+          Webhooks
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">
+          Signed event posts to your systems (fundings, payments, releases, payouts, statements, alerts) and their delivery log.
+        </p>
+        <p className="mt-2">
+          <Link href="/settings/webhooks" className="text-sm text-brand-700 underline">
+            {canEdit ? 'Manage webhooks' : 'See webhooks'}
+          </Link>
+        </p>
+      </section>
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Outgoing mail</h2>
         <p className="mt-1 text-sm text-slate-600">Mail goes out through {mailVia}.</p>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { afterWebhookEvents } from '@/jobs/after-commit';
 import { applyPayment } from '@/lib/collections/payments';
 import { apiRoute, pathId } from '@/lib/http/api';
 import { array, choice, id, money, optional } from '@/lib/validation/fields';
@@ -18,4 +19,5 @@ const body = z.object({
 export const POST = apiRoute('payment.apply', body, async ({ tx, actor, params, input }) => ({
   status: 201,
   body: await applyPayment(tx, pathId(params.id, 'Payment'), input, actor),
+  after: afterWebhookEvents,
 }));

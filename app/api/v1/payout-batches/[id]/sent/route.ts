@@ -1,3 +1,4 @@
+import { afterWebhookEvents } from '@/jobs/after-commit';
 import { apiRoute, pathId } from '@/lib/http/api';
 import { batchDateSchema, markSent } from '@/lib/payouts';
 
@@ -7,4 +8,5 @@ export const dynamic = 'force-dynamic';
 export const POST = apiRoute('payout.batch', batchDateSchema, async ({ tx, actor, params, input }) => ({
   status: 200,
   body: await markSent(tx, pathId(params.id, 'Payout batch'), input, actor),
+  after: afterWebhookEvents,
 }));

@@ -1,0 +1,5 @@
+export * from './events';
+export * from './signing';
+export * from './outbox';
+export * from './deliver';
+export * from './subscriptions';
