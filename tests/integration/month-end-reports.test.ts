@@ -6,7 +6,7 @@ import { fundBatch } from '../../lib/funding';
 import { approveFundingBatch } from '../../lib/funding/approve-batch';
 import { balancesAsOf } from '../../lib/ledger/balances';
 import { Big } from '../../lib/money';
-import { loanTapeBatch, loanTapeStream } from '../../lib/reports/month-end/loan-tape';
+import { loanTapeStream } from '../../lib/reports/month-end/loan-tape';
 import { parseMonthEndParams } from '../../lib/reports/month-end/params';
 import { fundsEmployedReport, ineligiblesReport, trendsReport } from '../../lib/reports/month-end/reports';
 import { createApiKey } from '../../lib/users';
@@ -68,16 +68,22 @@ beforeAll(async () => {
   const b1 = await inv(bravo, d2, 'ME-B1', '2026-04-02', '2000.00');
   await fund(bravo, [b1.id], '2026-04-12');
   const pay = async (invoiceId: string, amount: string, receivedDate: string) => {
-    const p = await t.database.transaction((tx) => receivePayment(tx, { amount, currency: 'USD', receivedDate, payerName: 'Payer', reference: 'month end' }, team.collections));
+    const p = await t.database.transaction((tx) =>
+      receivePayment(tx, { amount, currency: 'USD', receivedDate, payerName: 'Payer', reference: 'month end' }, team.collections),
+    );
     await t.database.transaction((tx) => applyPayment(tx, Number(p.id), { allocations: [{ invoiceId, amount }] }, team.collections));
   };
-  const dispute = await t.database.transaction((tx) => openDispute(tx, Number(a3.id), { amount: '4000.00', reason: 'goods damaged', date: '2026-04-10' }, team.collections));
+  const dispute = await t.database.transaction((tx) =>
+    openDispute(tx, Number(a3.id), { amount: '4000.00', reason: 'goods damaged', date: '2026-04-10' }, team.collections),
+  );
   await pay(a7.id, '500.00', '2026-04-15');
   await pay(a5.id, '1000.00', '2026-04-20');
   const a6 = await inv(alpha, d3, 'ME-A6', '2026-05-01', '1200.00');
   await fund(alpha, [a6.id], '2026-05-05');
   await pay(a7.id, '1000.00', '2026-05-10');
-  await t.database.transaction((tx) => resolveDispute(tx, Number(a3.id), Number(dispute.id), { outcome: 'credit_note', amount: '4000.00', date: '2026-05-15' }, team.collections));
+  await t.database.transaction((tx) =>
+    resolveDispute(tx, Number(a3.id), Number(dispute.id), { outcome: 'credit_note', amount: '4000.00', date: '2026-05-15' }, team.collections),
+  );
   ids = { alpha: alpha.id, bravo: bravo.id, a3: a3.id, a7: a7.id };
   key = (await t.database.transaction((x) => createApiKey(x, team.controller.userId!, 'month end', team.controller))).key;
   const clientUser = await aUser(t.database, 'client', { clientId: Number(alpha.id) });
@@ -108,7 +114,14 @@ async function call(path: string, query: Record<string, string>, withKey: string
   const type = res.headers.get('content-type') ?? '';
   const bytes = new Uint8Array(await res.arrayBuffer());
   const text = new TextDecoder().decode(bytes);
-  return { status: res.status, type, text, bytes, disposition: res.headers.get('content-disposition') ?? '', json: type.includes('json') ? (JSON.parse(text) as Record<string, unknown>) : null };
+  return {
+    status: res.status,
+    type,
+    text,
+    bytes,
+    disposition: res.headers.get('content-disposition') ?? '',
+    json: type.includes('json') ? (JSON.parse(text) as Record<string, unknown>) : null,
+  };
 }
 
 /** The client's account balance as of the date, as a person reads it (lib/ledger's own reader). */
@@ -158,7 +171,13 @@ describe('month-end reports (issue 16 item 6)', () => {
     // availability: eligible × 80% − funds employed; both over-advanced
     const fe = await fundsEmployedReport(t.database.sql, params());
     const alphaFe = fe.rows[0]!.fundsEmployed;
-    expect(r.rows[0]).toMatchObject({ advanceRate: '0.8', borrowingBase: '4000.00', fundsEmployed: alphaFe, available: '0.00', overAdvanced: new Big(alphaFe).minus(4000).toFixed(2) });
+    expect(r.rows[0]).toMatchObject({
+      advanceRate: '0.8',
+      borrowingBase: '4000.00',
+      fundsEmployed: alphaFe,
+      available: '0.00',
+      overAdvanced: new Big(alphaFe).minus(4000).toFixed(2),
+    });
     expect(r.rows[1]).toMatchObject({ borrowingBase: '800.00', fundsEmployed: '1600.00', available: '0.00', overAdvanced: '800.00' });
     expect(r.totals[0]).toMatchObject({ openReceivables: '20000.00', ineligible: '14000.00', eligible: '6000.00', overLimit: '5000.00' });
   });
@@ -202,7 +221,10 @@ describe('month-end reports (issue 16 item 6)', () => {
       ['2026-05', '2000.00', null],
     ]);
     // the month ends tie to the ledger's receivable as of those dates
-    for (const [month, end] of [['2026-03', '2026-03-31'], ['2026-04', '2026-04-30']] as const) {
+    for (const [month, end] of [
+      ['2026-03', '2026-03-31'],
+      ['2026-04', '2026-04-30'],
+    ] as const) {
       const rows = await t.database.transaction((tx) => balancesAsOf(tx, { asOf: end, accounts: ['receivable'] }));
       expect(portfolio.points.find((p) => p.month === month)!.receivables).toBe(rows.reduce((s, x) => s.plus(x.balance), new Big(0)).toFixed(2));
     }
@@ -213,7 +235,9 @@ describe('month-end reports (issue 16 item 6)', () => {
     // batches of 2 invoice ids: closed (A5) and later (A6) invoices fall in batches of their own
     const csv = await read(loanTapeStream(t.database.sql, AS_OF, { batch: 2 }));
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('Invoice number,Invoice id,Client,Client id,Debtor,Debtor id,Currency,Face value,Funded date,Advance,Reserve,Outstanding,Due date,Days past due,Status,Fees to date');
+    expect(lines[0]).toBe(
+      'Invoice number,Invoice id,Client,Client id,Debtor,Debtor id,Currency,Face value,Funded date,Advance,Reserve,Outstanding,Due date,Days past due,Status,Fees to date',
+    );
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows.map((r) => [r[0], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14]])).toEqual([
       ['ME-A1', '3000.00', '2026-01-10', '2400.00', '600.00', '3000.00', '2026-03-05', '56', 'funded'],

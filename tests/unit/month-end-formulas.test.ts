@@ -76,7 +76,11 @@ describe('over limit', () => {
   });
 
   it('compares each currency with the limit on its own; a debtor without a limit has none', () => {
-    const rows = classifyPairs([pair('c1', 'd1', '3000', '0', '0', 'USD'), pair('c1', 'd1', '3000', '0', '0', 'EUR'), pair('c1', 'd9', '9000')], new Map([['d1', new Big('2500')]]), '50');
+    const rows = classifyPairs(
+      [pair('c1', 'd1', '3000', '0', '0', 'USD'), pair('c1', 'd1', '3000', '0', '0', 'EUR'), pair('c1', 'd9', '9000')],
+      new Map([['d1', new Big('2500')]]),
+      '50',
+    );
     expect(brief(rows).map((r) => r[5])).toEqual(['500.00', '500.00', '0.00']);
   });
 });

@@ -67,9 +67,14 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         title="Reports"
         subtitle="Fee income, and the background jobs that earn and release it"
         actions={
-          <Link href="/reports/alerts?status=open" className="text-sm text-brand-700 underline">
-            Concentration alerts →
-          </Link>
+          <span className="flex flex-wrap gap-4">
+            <Link href="/reports/month-end" className="text-sm text-brand-700 underline">
+              Month-end reports →
+            </Link>
+            <Link href="/reports/alerts?status=open" className="text-sm text-brand-700 underline">
+              Concentration alerts →
+            </Link>
+          </span>
         }
       />
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">

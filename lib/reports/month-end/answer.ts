@@ -15,7 +15,10 @@ export async function reportAnswer<R>(
 ): Promise<ApiResult> {
   const format = url.searchParams.get('format') ?? 'json';
   if (format === 'csv') {
-    return { status: 200, raw: { body: new TextEncoder().encode(options.csv(report)), contentType: 'text/csv; charset=utf-8', filename: `${options.file}.csv` } };
+    return {
+      status: 200,
+      raw: { body: new TextEncoder().encode(options.csv(report)), contentType: 'text/csv; charset=utf-8', filename: `${options.file}.csv` },
+    };
   }
   if (format === 'pdf') {
     const pdf = await options.pdf(report, await factorNameOf(sql));

@@ -132,8 +132,12 @@ export function fundsEmployedPdf(r: FundsEmployedReport, factorName: string): Pr
       ['As of', `${r.asOf} (end of day)`],
       ['Formula', 'receivables + due from the client − reserve held − payable to the client'],
     ],
-    tables: [{ heading: 'By client and currency', columns: cols, rows: r.rows.map((x) => line(x.clientName, x)), total: r.totals.map((t) => line('Total', t)) }],
-    notes: ['Each column is the ledger account’s balance as of the end of the date. Fees receivable are the factor’s income, settled from the reserve: shown in the CSV, not in funds employed.'],
+    tables: [
+      { heading: 'By client and currency', columns: cols, rows: r.rows.map((x) => line(x.clientName, x)), total: r.totals.map((t) => line('Total', t)) },
+    ],
+    notes: [
+      'Each column is the ledger account’s balance as of the end of the date. Fees receivable are the factor’s income, settled from the reserve: shown in the CSV, not in funds employed.',
+    ],
   });
 }
 

@@ -48,7 +48,11 @@ interface Parts extends FundsEmployedParts {
 }
 
 /** Each client account's balance as of the date, as a person reads it (a held reserve positive). */
-async function clientBalancesAsOf(sql: RawSql, asOf: string, clientId: string | null): Promise<Map<string, { clientId: string; clientName: string; currency: string; parts: Parts }>> {
+async function clientBalancesAsOf(
+  sql: RawSql,
+  asOf: string,
+  clientId: string | null,
+): Promise<Map<string, { clientId: string; clientName: string; currency: string; parts: Parts }>> {
   const rows = await sql<{ client_id: string; name: string; currency: string; code: (typeof FE_CODES)[number]; signed: string }[]>`
     with acc as materialized (
       select id, client_id, currency, code, balance from ledger_accounts
@@ -66,7 +70,12 @@ async function clientBalancesAsOf(sql: RawSql, asOf: string, clientId: string | 
     const key = `${r.client_id}|${r.currency}`;
     let e = out.get(key);
     if (!e) {
-      e = { clientId: r.client_id, clientName: r.name, currency: r.currency, parts: { receivable: ZERO, clientDue: ZERO, reserve: ZERO, clientPayable: ZERO, feesReceivable: ZERO } };
+      e = {
+        clientId: r.client_id,
+        clientName: r.name,
+        currency: r.currency,
+        parts: { receivable: ZERO, clientDue: ZERO, reserve: ZERO, clientPayable: ZERO, feesReceivable: ZERO },
+      };
       out.set(key, e);
     }
     const signed = new Big(r.signed);
@@ -210,7 +219,9 @@ export async function ineligiblesReport(sql: RawSql, p: MonthEndParams): Promise
   const [pairs, balances] = await Promise.all([pairBalances(sql, p), clientBalancesAsOf(sql, p.asOf, null)]);
   const debtorIds = [...new Set(pairs.map((x) => x.debtorId))];
   const limitRows = debtorIds.length
-    ? await sql<{ id: string; credit_limit: string }[]>`select id::text as id, credit_limit::text as credit_limit from debtors where id = any(${debtorIds}::bigint[])`
+    ? await sql<
+        { id: string; credit_limit: string }[]
+      >`select id::text as id, credit_limit::text as credit_limit from debtors where id = any(${debtorIds}::bigint[])`
     : [];
   const limits = new Map(limitRows.map((r) => [r.id, new Big(r.credit_limit)]));
   const classified = classifyPairs(pairs, limits, p.crossAgePercent);
@@ -229,7 +240,10 @@ export async function ineligiblesReport(sql: RawSql, p: MonthEndParams): Promise
     byClient.set(key, a);
   }
   // Every client with receivables or funds employed on the date (an over-advanced client may have no open invoice left).
-  const keys = new Set([...byClient.keys(), ...[...balances.entries()].filter(([, e]) => !netFundsEmployed(e.parts).eq(0) || !e.parts.receivable.eq(0)).map(([k]) => k)]);
+  const keys = new Set([
+    ...byClient.keys(),
+    ...[...balances.entries()].filter(([, e]) => !netFundsEmployed(e.parts).eq(0) || !e.parts.receivable.eq(0)).map(([k]) => k),
+  ]);
   const rates = await advanceRates(sql, p.asOf, [...new Set([...keys].map((k) => k.split('|')[0]!))]);
   const rows: IneligiblesRow[] = [];
   for (const key of keys) {
@@ -423,6 +437,8 @@ export async function trendsReport(sql: RawSql, p: Pick<MonthEndParams, 'from' |
     }
     if (s.clientId === null || active) out.push({ clientId: s.clientId, clientName: s.clientName, currency: s.currency, points });
   }
-  out.sort((a, b) => (a.clientId === null ? 0 : 1) - (b.clientId === null ? 0 : 1) || a.clientName.localeCompare(b.clientName) || a.currency.localeCompare(b.currency));
+  out.sort(
+    (a, b) => (a.clientId === null ? 0 : 1) - (b.clientId === null ? 0 : 1) || a.clientName.localeCompare(b.clientName) || a.currency.localeCompare(b.currency),
+  );
   return { from: p.from, to: p.to, months: p.months, series: out };
 }
