@@ -10,6 +10,9 @@ import { loanTapeStream } from '../../lib/reports/month-end/loan-tape';
 import { parseMonthEndParams } from '../../lib/reports/month-end/params';
 import { fundsEmployedReport, ineligiblesReport, trendsReport } from '../../lib/reports/month-end/reports';
 import { createApiKey } from '../../lib/users';
+import { systemActor } from '../../lib/auth/actor';
+import { runAccrual } from '../../lib/fees/accrual';
+import { feeIncomeByMonth } from '../../lib/reports/fee-income';
 import { aClient, aDebtor, anInvoice, aTeam, aUser, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -104,6 +107,7 @@ async function call(path: string, query: Record<string, string>, withKey: string
     ineligibles: () => import('../../app/api/v1/reports/ineligibles/route'),
     trends: () => import('../../app/api/v1/reports/trends/route'),
     'loan-tape': () => import('../../app/api/v1/reports/loan-tape/route'),
+    'fee-income': () => import('../../app/api/v1/reports/fee-income/route'),
   } as const;
   const mod = await routes[path as keyof typeof routes]();
   const qs = new URLSearchParams(query).toString();
@@ -290,5 +294,28 @@ describe('month-end reports (issue 16 item 6)', () => {
     for (const path of ['funds-employed', 'ineligibles', 'trends', 'loan-tape']) {
       expect((await call(path, { asOf: AS_OF }, clientKey)).status, path).toBe(403);
     }
+  });
+
+  // Last: the accrual posts fee income (the tests above read the ledger before it).
+  it('fee income by client and month ties to the fee income ledger lines; its PDF lists every client', async () => {
+    await runAccrual(t.database, { asOf: '2026-05-31', by: systemActor('test:fee-accrual') });
+    const months = await feeIncomeByMonth(t.database.sql, { from: '2026-01', to: '2026-05' }, 'USD', '2026-11-30');
+    const [ledgerIncome] = await t.database.sql<{ month: string; income: string }[]>`
+      select coalesce(-sum(l.amount), 0)::text as income from journal_lines l join ledger_accounts a on a.id = l.account_id
+       where a.code = 'fee_income' and a.currency = 'USD' and l.effective_date between '2026-01-01' and '2026-05-31'`;
+    const total = months.reduce((s, m) => s.plus(m.income), new Big(0));
+    expect(total.gt(0)).toBe(true);
+    expect(total.toFixed(2)).toBe(new Big(ledgerIncome!.income).toFixed(2));
+    const pdf = await call('fee-income', { from: '2026-01', to: '2026-05', currency: 'USD', format: 'pdf' });
+    expect(pdf.status).toBe(200);
+    expect(pdf.type).toBe('application/pdf');
+    expect(pdf.disposition).toContain('fee-income-USD-2026-01-to-2026-05.pdf');
+    // the loan tape's fees to date now read the accrual (A4: funded 2026-04-12, 18 days by 2026-04-30)
+    const csv = await new Response(loanTapeStream(t.database.sql, AS_OF)).text();
+    const a4 = csv
+      .split('\r\n')
+      .find((l) => l.startsWith('ME-A4,'))!
+      .split(',');
+    expect(new Big(a4[15]!).gt(0)).toBe(true);
   });
 });

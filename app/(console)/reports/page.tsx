@@ -81,6 +81,9 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         <h2 className="font-semibold">
           Fee income by month, {period.from} to {period.to} ({code})
         </h2>
+        <a className="text-sm text-brand-700 underline" href={withQuery('/api/v1/reports/fee-income', shown, { format: 'pdf' })}>
+          Download PDF
+        </a>
         <figure className="mt-3 space-y-2" aria-label="Fee income by month">
           {bars.map(([month, value]) => (
             <div key={month} className="flex items-center gap-3 text-sm">
