@@ -92,8 +92,9 @@ export async function loanTapeBatch(sql: RawSql, asOf: string, after: string, li
       left join disputed x on x.invoice_id = b.id
       left join fee_accruals f on f.invoice_id = b.id
      order by b.id`;
-  const lastId = rows.length === limit ? rows[rows.length - 1]!.id : rows.length > 0 ? null : null;
-  return { rows: rows.filter((r) => r.owing), lastId: rows.length === limit ? lastId : null };
+  // a full batch: there may be more after its last id; a short one was the last
+  const lastId = rows.length === limit ? rows[rows.length - 1]!.id : null;
+  return { rows: rows.filter((r) => r.owing), lastId };
 }
 
 export function loanTapeLine(r: LoanTapeRow): string[] {

@@ -170,10 +170,14 @@ export interface IneligiblesReport {
  */
 export async function pairBalances(sql: RawSql, p: Pick<MonthEndParams, 'asOf' | 'pastDueDays'>): Promise<PairBalance[]> {
   const rows = await sql<{ client_id: string; debtor_id: string; currency: string; invoices: number; balance: string; past_due: string; disputed: string }[]>`
-    with later as materialized (
-      select l.invoice_id, sum(l.amount) as amount from journal_lines l
-       where l.account_id in (select id from ledger_accounts where code = 'receivable')
-         and l.effective_date > ${p.asOf}::date and l.invoice_id is not null and not l.accrual
+    with acc as materialized (select id from ledger_accounts where code = 'receivable'),
+    -- each receivable account's lines after the date, from its (account, date) index (a lateral per account:
+    -- the planner would otherwise read the whole journal for a date months back)
+    later as materialized (
+      select l.invoice_id, sum(l.amount) as amount
+        from acc cross join lateral (
+          select x.invoice_id, x.amount from journal_lines x
+           where x.account_id = acc.id and x.effective_date > ${p.asOf}::date and x.invoice_id is not null and not x.accrual) l
        group by l.invoice_id),
     open as (
       select i.id, i.client_id, i.debtor_id, i.currency, i.issue_date, coalesce(i.outstanding, 0) - coalesce(later.amount, 0) as owed
@@ -356,16 +360,18 @@ export async function trendsReport(sql: RawSql, p: Pick<MonthEndParams, 'from' |
        where a.code = 'receivable' ${client ? sql`and a.client_id = ${client}` : sql``}`,
     sql<{ account_id: string; month: string; net: string; reduced: string; collected: string; defaulted: string }[]>`
       with acc as materialized (select id from ledger_accounts where code = 'receivable' ${client ? sql`and client_id = ${client}` : sql``})
-      select l.account_id::text as account_id,
+      select acc.id::text as account_id,
              case when l.effective_date > ${end}::date then 'after' else to_char(l.effective_date, 'YYYY-MM') end as month,
              sum(l.amount)::text as net,
              coalesce(sum(-l.amount) filter (where l.amount < 0 and e.kind <> 'reversal' and not (e.kind = 'write_off' or (e.kind = 'chargeback' and i.status = 'charged_back'))), 0)::text as reduced,
              coalesce(sum(-l.amount) filter (where l.amount < 0 and e.kind = any(${CASH_KINDS}::text[])), 0)::text as collected,
              coalesce(sum(-l.amount) filter (where l.amount < 0 and (e.kind = 'write_off' or (e.kind = 'chargeback' and i.status = 'charged_back'))), 0)::text as defaulted
-        from journal_lines l
+        from acc
+        cross join lateral (
+          select x.entry_id, x.effective_date, x.amount from journal_lines x
+           where x.account_id = acc.id and x.effective_date >= ${start}::date and not x.accrual) l
         join journal_entries e on e.id = l.entry_id
         left join invoices i on i.id = e.invoice_id and e.kind = 'chargeback'
-       where l.account_id in (select id from acc) and l.effective_date >= ${start}::date and not l.accrual
        group by 1, 2`,
     sql<{ client_id: string; currency: string; month: string; face: string }[]>`
       select client_id::text as client_id, trim(currency) as currency, to_char(coalesce(funding_date, '0001-01-01'::date), 'YYYY-MM') as month, sum(face_value)::text as face
