@@ -171,14 +171,15 @@ export interface IneligiblesReport {
 export async function pairBalances(sql: RawSql, p: Pick<MonthEndParams, 'asOf' | 'pastDueDays'>): Promise<PairBalance[]> {
   const rows = await sql<{ client_id: string; debtor_id: string; currency: string; invoices: number; balance: string; past_due: string; disputed: string }[]>`
     with acc as materialized (select id from ledger_accounts where code = 'receivable'),
-    -- each receivable account's lines after the date, from its (account, date) index (a lateral per account:
-    -- the planner would otherwise read the whole journal for a date months back)
+    -- each receivable account's lines after the date, summed per invoice from its (account, date) index: a
+    -- lateral per account, aggregated inside so the planner cannot flatten it into a full scan of the journal
+    -- (an invoice's receivable lines are all on its client's account in its currency)
     later as materialized (
-      select l.invoice_id, sum(l.amount) as amount
+      select l.invoice_id, l.amount
         from acc cross join lateral (
-          select x.invoice_id, x.amount from journal_lines x
-           where x.account_id = acc.id and x.effective_date > ${p.asOf}::date and x.invoice_id is not null and not x.accrual) l
-       group by l.invoice_id),
+          select x.invoice_id, sum(x.amount) as amount from journal_lines x
+           where x.account_id = acc.id and x.effective_date > ${p.asOf}::date and x.invoice_id is not null and not x.accrual
+           group by x.invoice_id) l),
     open as (
       select i.id, i.client_id, i.debtor_id, i.currency, i.issue_date, coalesce(i.outstanding, 0) - coalesce(later.amount, 0) as owed
         from invoices i left join later on later.invoice_id = i.id
