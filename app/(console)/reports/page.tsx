@@ -67,15 +67,23 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         title="Reports"
         subtitle="Fee income, and the background jobs that earn and release it"
         actions={
-          <Link href="/reports/alerts?status=open" className="text-sm text-brand-700 underline">
-            Concentration alerts →
-          </Link>
+          <span className="flex flex-wrap gap-4">
+            <Link href="/reports/month-end" className="text-sm text-brand-700 underline">
+              Month-end reports →
+            </Link>
+            <Link href="/reports/alerts?status=open" className="text-sm text-brand-700 underline">
+              Concentration alerts →
+            </Link>
+          </span>
         }
       />
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">
           Fee income by month, {period.from} to {period.to} ({code})
         </h2>
+        <a className="text-sm text-brand-700 underline" href={withQuery('/api/v1/reports/fee-income', shown, { format: 'pdf' })}>
+          Download PDF
+        </a>
         <figure className="mt-3 space-y-2" aria-label="Fee income by month">
           {bars.map(([month, value]) => (
             <div key={month} className="flex items-center gap-3 text-sm">
