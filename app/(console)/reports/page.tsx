@@ -67,9 +67,19 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         title="Reports"
         subtitle="Fee income, and the background jobs that earn and release it"
         actions={
-          <Link href="/reports/alerts?status=open" className="text-sm text-brand-700 underline">
-            Concentration alerts →
-          </Link>
+          <>
+            <Link href="/reports/alerts?status=open" className="text-sm text-brand-700 underline">
+              Concentration alerts →
+            </Link>
+            <Link href="/reports/roll-forward" className="text-sm text-brand-700 underline">
+              Reserve roll-forward →
+            </Link>
+            {can(actor, 'gl.export') ? (
+              <Link href="/settings/gl-accounts" className="text-sm text-brand-700 underline">
+                General-ledger export →
+              </Link>
+            ) : null}
+          </>
         }
       />
       <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
