@@ -57,7 +57,7 @@ describe('the roll-forward columns', () => {
       ['reversal', 'chargeback', '-300.00'],
       ['reversal', 'fee_settlement', '-100.00'],
     ];
-    const f = { opening: b('50.00'), withheld: b(0), fees: b(0), released: b(0), adjustments: b(0) };
+    const f = { opening: b('50.00'), withheld: b('0'), fees: b('0'), released: b('0'), adjustments: b('0') };
     let held = f.opening;
     for (const [kind, reversed, amount] of lines) {
       const column = rollForwardColumn(kind, reversed);
