@@ -4,7 +4,9 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { formAction } from '@/lib/http/form-action';
 import { saveGlMapping } from '@/lib/reports/gl-export';
-import { mappingFromForm } from '@/lib/reports/gl-mapping';
+import { ACCOUNT_CODES } from '@/lib/ledger/accounts';
+import { ANY_CURRENCY, GL_CODE_MAX, GL_NAME_MAX, mappingFieldName, mappingFromForm, mappingLabel } from '@/lib/reports/gl-mapping';
+import { optional, text } from '@/lib/validation/fields';
 
 /**
  * Issue 16 item 7: the general-ledger mapping, one GL code and name per Holdback account and
@@ -13,7 +15,17 @@ import { mappingFromForm } from '@/lib/reports/gl-mapping';
  */
 export const saveGlMappingAction = formAction(
   'gl.mapping',
-  z.record(z.string().max(80), z.union([z.string().max(200), z.array(z.string().max(200)).max(2)])),
+  // The "any currency" row of each account by name (labelled fields); a currency's own rows (`code__reserve__USD`) by the catch-all.
+  z
+    .object(
+      Object.fromEntries(
+        ACCOUNT_CODES.flatMap((account) => [
+          [mappingFieldName(account, ANY_CURRENCY, 'code'), optional(text(mappingLabel(account, ANY_CURRENCY, 'code'), { max: GL_CODE_MAX }))],
+          [mappingFieldName(account, ANY_CURRENCY, 'name'), optional(text(mappingLabel(account, ANY_CURRENCY, 'name'), { max: GL_NAME_MAX }))],
+        ]),
+      ),
+    )
+    .catchall(z.string().max(200)),
   async ({ tx, input, actor }) => {
     const saved = await saveGlMapping(tx, mappingFromForm(input), actor);
     revalidatePath('/settings/gl-accounts');
