@@ -117,22 +117,43 @@ export const GL_DETAIL_HEADER = [
   'Memo',
 ];
 
+/**
+ * Amounts in ten-thousandths (numeric(20,4)) as bigint, from the column's text: the detail sums
+ * hundreds of thousands of lines, exactly and without a Big per line. Ledger amounts are rounded to
+ * their currency's minor unit (lib/ledger validateEntry), so the edge text is a cut of the digits.
+ */
+const SCALE = 4;
+export function scaledAmount(text: string): bigint {
+  const negative = text.startsWith('-');
+  const [whole = '0', frac = ''] = (negative ? text.slice(1) : text).split('.');
+  const value = BigInt(`${whole}${frac.padEnd(SCALE, '0').slice(0, SCALE)}`);
+  return negative ? -value : value;
+}
+
+/** A scaled amount in its currency's edge format ("2000.00", JPY "2000"). */
+export function scaledMoney(value: bigint, currency: string): string {
+  return formatMoney(new Big(value.toString()).div(10 ** SCALE), currency);
+}
+
 /** Debits and credits per currency, checked equal: each day's, each entry's, and the file's. */
 export class GlBalance {
-  private readonly sums = new Map<string, { debit: Big; credit: Big }>();
+  private readonly sums = new Map<string, { debit: bigint; credit: bigint }>();
 
-  add(currency: string, debit: Big, credit: Big): void {
-    const s = this.sums.get(currency) ?? { debit: ZERO, credit: ZERO };
-    this.sums.set(currency, { debit: s.debit.plus(debit), credit: s.credit.plus(credit) });
+  add(currency: string, debit: bigint, credit: bigint): void {
+    const s = this.sums.get(currency);
+    if (s) {
+      s.debit += debit;
+      s.credit += credit;
+    } else this.sums.set(currency, { debit, credit });
   }
 
   /** Throws naming the first currency whose debits differ from its credits. */
   check(what: string): void {
     for (const [currency, s] of this.sums) {
-      if (!s.debit.eq(s.credit)) {
+      if (s.debit !== s.credit) {
         throw new DomainError(
           'gl_export_unbalanced',
-          `The general-ledger export does not balance in ${currency} for ${what}: debits ${formatMoney(s.debit, currency)}, credits ${formatMoney(s.credit, currency)}`,
+          `The general-ledger export does not balance in ${currency} for ${what}: debits ${scaledMoney(s.debit, currency)}, credits ${scaledMoney(s.credit, currency)}`,
           { status: 409 },
         );
       }
@@ -144,8 +165,8 @@ export class GlBalance {
     return [...this.sums.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([currency, s]) => {
-        const d = formatMoney(s.debit, currency);
-        const c = formatMoney(s.credit, currency);
+        const d = scaledMoney(s.debit, currency);
+        const c = scaledMoney(s.credit, currency);
         return mode === 'summary'
           ? csvLine(['Total', '', 'Debits equal credits', currency, d, c, ''])
           : csvLine(['Total', '', '', '', '', 'Debits equal credits', currency, d, c, '', '', '', '', '']);
@@ -186,8 +207,8 @@ export function glSummaryLines(mapping: readonly GlMappingEntry[], sums: readonl
       g.credit = g.credit.plus(s.credit);
       g.accounts.add(s.account);
       gl.set(key, g);
-      day.add(s.currency, new Big(s.debit), new Big(s.credit));
-      total.add(s.currency, new Big(s.debit), new Big(s.credit));
+      day.add(s.currency, scaledAmount(s.debit), scaledAmount(s.credit));
+      total.add(s.currency, scaledAmount(s.debit), scaledAmount(s.credit));
     }
     day.check(date);
     for (const g of [...gl.values()].sort((a, b) => (a.currency === b.currency ? (a.code < b.code ? -1 : 1) : a.currency < b.currency ? -1 : 1))) {
@@ -217,12 +238,30 @@ export interface GlDetailInput {
 }
 
 /** Pure: one detail line of a journal line, its amount split into debit and credit. */
-export function glDetailLine(mapping: readonly GlMappingEntry[], l: GlDetailInput): string {
-  const gl = resolveGlAccount(mapping, l.account, l.currency);
-  const amount = new Big(l.amount);
-  const debit = amount.gt(0) ? formatMoney(amount, l.currency) : '';
-  const credit = amount.lt(0) ? formatMoney(amount.times(-1), l.currency) : '';
+export function glDetailLine(mapping: readonly GlMappingEntry[], l: GlDetailInput, resolve: GlResolver = (a, c) => resolveGlAccount(mapping, a, c)): string {
+  const gl = resolve(l.account, l.currency);
+  const negative = l.amount.startsWith('-');
+  const money = scaledMoney(scaledAmount(negative ? l.amount.slice(1) : l.amount), l.currency);
+  // a journal line is never zero (lib/ledger validateEntry): it is a debit or a credit
+  const debit = negative ? '' : money;
+  const credit = negative ? money : '';
   return csvLine([l.entryId, l.date, l.kind, l.account, gl.code, gl.name, l.currency, debit, credit, l.clientId, l.client, l.invoice, l.reference, l.memo]);
+}
+
+export type GlResolver = (account: AccountCode, currency: string) => { code: string; name: string };
+
+/** resolveGlAccount once per account and currency of a file. */
+export function cachedResolver(mapping: readonly GlMappingEntry[]): GlResolver {
+  const cache = new Map<string, { code: string; name: string }>();
+  return (account, currency) => {
+    const key = `${account}|${currency}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = resolveGlAccount(mapping, account, currency);
+      cache.set(key, hit);
+    }
+    return hit;
+  };
 }
 
 /** The period's per (day, account code, currency) sums: an index range of journal_lines_account_date_idx per account. */
@@ -282,6 +321,7 @@ export async function glExportCsv(sql: RawSql, input: { from: string; to: string
       },
     });
   }
+  const resolve = cachedResolver(mapping);
   const iterator = detailQuery(sql, input.from, input.to).cursor(2000)[Symbol.asyncIterator]();
   const total = new GlBalance();
   const entry = new GlBalance();
@@ -309,12 +349,12 @@ export async function glExportCsv(sql: RawSql, input: { from: string; to: string
             entry.clear();
             entryId = l.entryId;
           }
-          const amount = new Big(l.amount);
-          const debit = amount.gt(0) ? amount : ZERO;
-          const credit = amount.lt(0) ? amount.times(-1) : ZERO;
+          const amount = scaledAmount(l.amount);
+          const debit = amount > 0n ? amount : 0n;
+          const credit = amount < 0n ? -amount : 0n;
           entry.add(l.currency, debit, credit);
           total.add(l.currency, debit, credit);
-          out.push(glDetailLine(mapping, l));
+          out.push(glDetailLine(mapping, l, resolve));
         }
         controller.enqueue(encoder.encode(out.join('')));
       } catch (error) {

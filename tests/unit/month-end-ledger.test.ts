@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Big } from '../../lib/money';
-import { GlBalance, glDetailLine, glSummaryLines } from '../../lib/reports/gl-export';
+import { GlBalance, glDetailLine, glSummaryLines, scaledAmount, scaledMoney } from '../../lib/reports/gl-export';
 import { mappingFromForm, resolveGlAccount, unmappedCode, validateGlMapping, type GlMappingEntry } from '../../lib/reports/gl-mapping';
 import {
   assertRollsForward,
@@ -208,7 +208,13 @@ describe('the general-ledger CSV', () => {
     });
     expect(line).toBe('9,2026-01-01,funding,reserve,2100,Reserves,JPY,,2000,4,Acme,INV-1,,Purchase of invoice INV-1\r\n');
     const balance = new GlBalance();
-    balance.add('USD', b('10.00'), b('0'));
-    expect(() => balance.check('journal entry 9')).toThrow('does not balance in USD for journal entry 9');
+    balance.add('USD', 100000n, 0n);
+    expect(() => balance.check('journal entry 9')).toThrow('does not balance in USD for journal entry 9: debits 10.00, credits 0.00');
+    expect([scaledAmount('-2000.5000'), scaledAmount('12'), scaledMoney(scaledAmount('-1.2300'), 'USD'), scaledMoney(20000000n, 'JPY')]).toEqual([
+      -20005000n,
+      120000n,
+      '-1.23',
+      '2000',
+    ]);
   });
 });
