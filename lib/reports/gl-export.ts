@@ -7,7 +7,9 @@ import { DomainError } from '../errors';
 import { CHART_OF_ACCOUNTS, ACCOUNT_CODES, type AccountCode } from '../ledger/accounts';
 import { Big, ZERO, formatMoney } from '../money';
 import { SETTINGS, readSetting } from '../settings';
-import { ANY_CURRENCY, resolveGlAccount, validateGlMapping, type GlMappingEntry } from './gl-mapping';
+import { z } from 'zod';
+import { optional, text } from '../validation/fields';
+import { ANY_CURRENCY, GL_CODE_MAX, GL_NAME_MAX, mappingFieldName, mappingLabel, resolveGlAccount, validateGlMapping, type GlMappingEntry } from './gl-mapping';
 
 /**
  * Issue 16 item 7: the journal exported for the factor's general ledger, per period, as CSV —
@@ -20,6 +22,21 @@ import { ANY_CURRENCY, resolveGlAccount, validateGlMapping, type GlMappingEntry 
 
 export const GL_EXPORT_MODES = ['summary', 'detail'] as const;
 export type GlExportMode = (typeof GL_EXPORT_MODES)[number];
+
+/**
+ * The Settings form's schema: each account's "any currency" row by name (labelled fields), a
+ * currency's own rows (`code__reserve__USD`) by the catch-all; mappingFromForm reads both.
+ */
+export const GL_MAPPING_FORM = z
+  .object(
+    Object.fromEntries(
+      ACCOUNT_CODES.flatMap((account) => [
+        [mappingFieldName(account, ANY_CURRENCY, 'code'), optional(text(mappingLabel(account, ANY_CURRENCY, 'code'), { max: GL_CODE_MAX }))],
+        [mappingFieldName(account, ANY_CURRENCY, 'name'), optional(text(mappingLabel(account, ANY_CURRENCY, 'name'), { max: GL_NAME_MAX }))],
+      ]),
+    ),
+  )
+  .catchall(z.string().max(200));
 
 export async function readGlMapping(tx: Pick<Tx, 'sql'>): Promise<GlMappingEntry[]> {
   return (await readSetting(tx, SETTINGS.glMapping)) ?? [];
