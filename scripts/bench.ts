@@ -394,6 +394,7 @@ async function main() {
     if (want('release')) await (await import('./bench-release')).benchRelease(owner, flags, database);
     if (want('dashboard')) await (await import('./bench-dashboard')).benchDashboard(owner, flags, database);
     if (want('history')) await (await import('./bench-history')).benchHistory(flags);
+    if (only.has('reports')) await (await import('./bench-reports')).benchReports(owner, flags, database);
   } finally {
     await database.close();
     await owner.close();

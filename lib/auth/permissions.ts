@@ -99,6 +99,9 @@ export const PERMISSIONS = {
     roles: ['admin', 'underwriter', 'funding', 'collections', 'client'],
     label: 'Upload documents to invoices, schedules, clients and debtors (a client user: to its own schedules)',
   },
+  // issue 16 item 7: the general-ledger export and its chart-of-accounts mapping
+  'gl.export': { roles: ['admin', 'controller', 'auditor'], label: 'Download the general-ledger journal export (summary or detail CSV)' },
+  'gl.mapping': { roles: ['admin', 'controller'], label: "Map Holdback's accounts to the factor's general-ledger codes (Settings → General ledger)" },
   // audit, settings, users
   'audit.verify': { roles: ['admin', 'controller', 'auditor'], label: 'Verify the ledger and the audit chain' },
   'settings.edit': { roles: ['admin'], label: 'Edit settings' },

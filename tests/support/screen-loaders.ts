@@ -26,6 +26,8 @@ import { reserveReport } from '../../lib/releases';
 import { AGING_LISTS, agingCurrencies, agingItem, agingListQuery, agingTotals } from '../../lib/reports/aging-list';
 import { FEE_INCOME_LIST, feeIncomeByMonth, feeIncomeCurrencies, feeIncomeItem, feeIncomeQuery } from '../../lib/reports/fee-income';
 import { dashboard } from '../../lib/reports/dashboard';
+import { glExportCsv, glMappingRows } from '../../lib/reports/gl-export';
+import { reserveRollForward } from '../../lib/reports/roll-forward';
 import { listStatements } from '../../lib/statements';
 import { statementDrift } from '../../lib/statements/drift';
 import { brokenPromises, currentPromise, followUpOwners, myFollowUps, subjectNotes, subjectSummary } from '../../lib/notes/queries';
@@ -280,6 +282,24 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
     run: async (db, c) => {
       await myFollowUps(db, c.as('collections').userId!, c.asOf);
       await brokenPromises(db, c.asOf);
+    },
+  },
+  // Issue 16 items 6–7: Reports → Reserve roll-forward (every client, a month; one client) and Settings → General ledger (the mapping rows, the summary export drained).
+  {
+    screen: 'reserve roll-forward (reports → reserve roll-forward, GET /api/v1/reports/roll-forward)',
+    source: 'app/(console)/reports/roll-forward/page.tsx',
+    run: async (db, c) => {
+      const from = `${c.asOf.slice(0, 7)}-01`;
+      await reserveRollForward(db.sql, { from, to: c.asOf });
+      await reserveRollForward(db.sql, { from, to: c.asOf, clientId: c.clientId });
+    },
+  },
+  {
+    screen: 'general ledger (settings → general ledger; GET /api/v1/reports/gl-export?mode=summary)',
+    source: 'app/(console)/settings/gl-accounts/page.tsx and app/api/v1/reports/gl-export/route.ts',
+    run: async (db, c) => {
+      await glMappingRows(db);
+      await new Response(await glExportCsv(db.sql, { from: `${c.asOf.slice(0, 7)}-01`, to: c.asOf, mode: 'summary' })).text();
     },
   },
   // ── To add at the merge of issue 13 (built on other branches): ────────────────────────────────

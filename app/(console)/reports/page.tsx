@@ -71,6 +71,14 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
             <Link href="/reports/month-end" className="text-sm text-brand-700 underline">
               Month-end reports →
             </Link>
+            <Link href="/reports/roll-forward" className="text-sm text-brand-700 underline">
+              Reserve roll-forward →
+            </Link>
+            {can(actor, 'gl.export') ? (
+              <Link href="/settings/gl-accounts" className="text-sm text-brand-700 underline">
+                General-ledger export →
+              </Link>
+            ) : null}
             <Link href="/reports/alerts?status=open" className="text-sm text-brand-700 underline">
               Concentration alerts →
             </Link>

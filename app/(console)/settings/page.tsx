@@ -106,6 +106,17 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </Link>
         </p>
       </section>
+      <section aria-labelledby="gl-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="gl-heading" className="font-semibold">
+          General ledger
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">Holdback&apos;s accounts mapped to the factor&apos;s chart of accounts, and the journal export.</p>
+        <p className="mt-2">
+          <Link href="/settings/gl-accounts" className="text-sm text-brand-700 underline">
+            General-ledger mapping and export
+          </Link>
+        </p>
+      </section>
       <section aria-labelledby="debtor-statements-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="debtor-statements-heading" className="font-semibold">
           Debtor statements
