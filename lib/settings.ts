@@ -33,6 +33,8 @@ export const SETTINGS = {
   reminderSteps: 'debtor.reminder_steps',
   /** issue 15: where debtors pay the factor, printed on statements and reminders (RemittanceInstructions) */
   remittance: 'debtor.remittance',
+  /** issue 16 item 5: the intake flag kinds that hold funding until cleared (FlagKind[]; lib/intake/settings.ts; default: future issue dates) */
+  holdingFlags: 'intake.holding_flags',
 } as const;
 export type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
 
@@ -47,6 +49,7 @@ export interface SettingValues {
   'payout.batch_after_cycle': boolean;
   'debtor.reminder_steps': number[];
   'debtor.remittance': RemittanceInstructions;
+  'intake.holding_flags': string[];
 }
 
 /** The factor's bank for NACHA files: its ODFI routing number, the receiving point, and its ACH company. */
