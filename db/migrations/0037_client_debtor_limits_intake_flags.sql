@@ -47,8 +47,10 @@ ALTER TABLE "invoice_flags" ADD CONSTRAINT "invoice_flags_invoice_id_invoices_id
 ALTER TABLE "invoice_flags" ADD CONSTRAINT "invoice_flags_cleared_by_users_id_fk" FOREIGN KEY ("cleared_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "client_debtor_limit_overrides_pair_idx" ON "client_debtor_limit_overrides" USING btree ("client_id","debtor_id","currency","until");--> statement-breakpoint
 CREATE INDEX "client_debtor_limits_pair_idx" ON "client_debtor_limits" USING btree ("client_id","debtor_id","currency","id");--> statement-breakpoint
-CREATE INDEX "invoice_flags_open_idx" ON "invoice_flags" USING btree ("invoice_id") WHERE "invoice_flags"."cleared_at" is null;--> statement-breakpoint
-CREATE INDEX "invoices_debtor_face_issue_idx" ON "invoices" USING btree ("debtor_id","face_value","issue_date");--> statement-breakpoint
+CREATE INDEX "invoice_flags_open_idx" ON "invoice_flags" USING btree ("invoice_id") WHERE "invoice_flags"."cleared_at" is null;
+-- Intake flag detection (lib/intake/flags.ts) needs no new index on invoices: the same debtor, amount
+-- and date probes invoices_debtor_issue_idx (0019), a reused number invoices_number_sort_idx (0022),
+-- a first invoice of a pair the (client, debtor, number) key.--> statement-breakpoint
 -- Hand-written: a pair limit's history and the overrides are append-only (a change is a new row;
 -- the app role has neither UPDATE nor DELETE on them either: db/roles.ts APPEND_ONLY_TABLES).
 CREATE TRIGGER client_debtor_limits_append_only BEFORE UPDATE OR DELETE ON client_debtor_limits

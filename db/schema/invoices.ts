@@ -65,8 +65,6 @@ export const invoices = pgTable(
     index('invoices_search_key_idx').using('btree', sql`search_key(${t.number}) text_pattern_ops`),
     index('invoices_client_search_key_idx').using('btree', t.clientId, sql`search_key(${t.number}) text_pattern_ops`),
     index('invoices_search_trgm_idx').using('gin', sql`search_key(${t.number}) gin_trgm_ops`),
-    // Issue 16 item 5 (migration 0037): intake flags — the same debtor, amount and invoice date
-    index('invoices_debtor_face_issue_idx').on(t.debtorId, t.faceValue, t.issueDate),
     check('invoices_face_positive', sql`${t.faceValue} > 0`),
     check('invoices_status_check', sql`${t.status} in ('submitted','verified','funded','disputed','settled','charged_back','written_off')`),
   ],

@@ -17,7 +17,7 @@ const iso = (v: Date | string) => new Date(v).toISOString();
  * set of invoices (one entry, a CSV import of thousands of rows, a funding batch) in ONE query:
  *
  * - `duplicate_amount_date`: another invoice with the same debtor, face value and issue date
- *   (another client's, or the same client's under another number) — invoices_debtor_face_issue_idx;
+ *   (another client's, or the same client's under another number) — invoices_debtor_issue_idx;
  * - `number_reused`: the same invoice number (case-insensitive) at another client — the
  *   upper(number) collate "C" index;
  * - `future_issue_date`: issued after today (at entry);
@@ -49,15 +49,17 @@ export interface RaisedFlag {
   detail: string;
 }
 
-type At = { at: 'entry' } | { at: 'funding'; fundingDate: string };
+export type IntakeAt = { at: 'entry' } | { at: 'funding'; fundingDate: string };
 
 /** The detection as one statement over the invoices `ids`: rows (invoice_id, number, kind, detail). */
-function detection(tx: Tx, ids: number[], at: At, today: string) {
+export function intakeDetectionSql(tx: Tx, ids: number[], at: IntakeAt, today: string) {
   const fundingDate = at.at === 'funding' ? at.fundingDate : null;
   return tx.sql`
     with c as materialized (
       select i.id, i.client_id, i.debtor_id, i.number, i.face_value, i.issue_date
-        from invoices i where i.id = any(${ids}::bigint[])
+        from unnest(${ids}::bigint[]) as x(id)
+        -- by primary key per id (the limit keeps it a probe, never a hash of all invoices)
+        cross join lateral (select * from invoices i where i.id = x.id limit 1) i
     )
     select c.id as invoice_id, c.number, 'duplicate_amount_date' as kind,
            'Same debtor, amount and issue date as invoice ' || o.number || ' of ' || oc.name || ' (invoice ' || o.id || ')' as detail
@@ -86,18 +88,21 @@ function detection(tx: Tx, ids: number[], at: At, today: string) {
     union all
     select c.id, c.number, 'new_debtor', 'The first invoice of ' || cl.name || ' with ' || d.name
       from c join clients cl on cl.id = c.client_id join debtors d on d.id = c.debtor_id
-     where not exists (select 1 from invoices o where o.client_id = c.client_id and o.debtor_id = c.debtor_id and o.id < c.id)`;
+      -- a probe per invoice on the (client, debtor, number) key, not an anti-join over every invoice
+      left join lateral (
+        select 1 as seen from invoices o where o.client_id = c.client_id and o.debtor_id = c.debtor_id and o.id < c.id limit 1) o on true
+     where o.seen is null`;
 }
 
 /**
  * Raises the flags the invoices `ids` show now (one query, whatever the count) and returns the
  * new ones; one audit event names them. Kinds an invoice has already (open or cleared) are kept.
  */
-export async function raiseIntakeFlags(tx: Tx, ids: number[], at: At, actor: Actor): Promise<RaisedFlag[]> {
+export async function raiseIntakeFlags(tx: Tx, ids: number[], at: IntakeAt, actor: Actor): Promise<RaisedFlag[]> {
   if (ids.length === 0) return [];
   const today = todayIn();
   const rows = await tx.sql<{ invoice_id: string; number: string; kind: FlagKind; detail: string }[]>`
-    with found as (${detection(tx, ids, at, today)}),
+    with found as (${intakeDetectionSql(tx, ids, at, today)}),
     added as (
       insert into invoice_flags (invoice_id, kind, detail)
       select invoice_id, kind, detail from found order by invoice_id, kind
@@ -119,10 +124,10 @@ export async function raiseIntakeFlags(tx: Tx, ids: number[], at: At, actor: Act
 }
 
 /** What raising would find now, without writing (the funding preview): kinds not yet recorded. */
-export async function detectIntakeFlags(tx: Tx, ids: number[], at: At): Promise<RaisedFlag[]> {
+export async function detectIntakeFlags(tx: Tx, ids: number[], at: IntakeAt): Promise<RaisedFlag[]> {
   if (ids.length === 0) return [];
   const rows = await tx.sql<{ invoice_id: string; number: string; kind: FlagKind; detail: string }[]>`
-    with found as (${detection(tx, ids, at, todayIn())})
+    with found as (${intakeDetectionSql(tx, ids, at, todayIn())})
     select f.invoice_id, f.number, f.kind, f.detail from found f
      where not exists (select 1 from invoice_flags x where x.invoice_id = f.invoice_id and x.kind = f.kind)
      order by f.invoice_id, f.kind`;
