@@ -88,9 +88,6 @@ export const invoiceFlags = pgTable(
       .on(t.invoiceId)
       .where(sql`${t.clearedAt} is null`),
     check('invoice_flags_cleared_whole', sql`(${t.clearedAt} is null) = (${t.clearedBy} is null) and (${t.clearedAt} is null) = (${t.clearedReason} is null)`),
-    check(
-      'invoice_flags_kind_check',
-      sql`${t.kind} in ('duplicate_amount_date','number_reused','future_issue_date','issued_after_funding','new_debtor')`,
-    ),
+    check('invoice_flags_kind_check', sql`${t.kind} in ('duplicate_amount_date','number_reused','future_issue_date','issued_after_funding','new_debtor')`),
   ],
 );

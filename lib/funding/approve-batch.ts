@@ -31,8 +31,16 @@ export async function approveFundingBatch(tx: Tx, batchId: number, actor: Actor)
   // Issue 16 item 5: intake flags first found now are kept (raised above) and the batch stays held until they are cleared
   const flagHold = prepared.holds.find((h) => h.code === 'intake_flags');
   if (flagHold) {
-    await tx.db.update(fundingBatches).set({ holds: [...batch.holds.filter((h) => h.code !== 'intake_flags'), flagHold] }).where(eq(fundingBatches.id, batchId));
-    await recordAudit(tx, actor, { action: 'funding.flags_raised', targetType: 'funding_batch', targetId: batchId, after: { status: 'pending_approval', hold: flagHold } });
+    await tx.db
+      .update(fundingBatches)
+      .set({ holds: [...batch.holds.filter((h) => h.code !== 'intake_flags'), flagHold] })
+      .where(eq(fundingBatches.id, batchId));
+    await recordAudit(tx, actor, {
+      action: 'funding.flags_raised',
+      targetType: 'funding_batch',
+      targetId: batchId,
+      after: { status: 'pending_approval', hold: flagHold },
+    });
     return batchView(prepared, { id: batchId, status: 'pending_approval', fundingDate: batch.fundingDate, reason: flagHold.message });
   }
   const requiredReserve = await postBatch(tx, batchId, prepared, batch.fundingDate, actor);

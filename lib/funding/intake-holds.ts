@@ -33,7 +33,10 @@ export async function intakeFlagHolds(tx: Tx, rows: { id: string }[], fundingDat
     {
       code: 'intake_flags',
       message: `Intake flags raised at funding: ${found.map((f) => `${f.invoiceNumber} (${FLAG_SHORT[f.kind]})`).join(', ')}; clear them on the invoice page before the batch is approved`,
-      details: { invoiceNumbers: [...new Set(found.map((f) => f.invoiceNumber))].join(', '), flags: found.map((f) => `${f.invoiceNumber}: ${f.detail}`).join('; ') },
+      details: {
+        invoiceNumbers: [...new Set(found.map((f) => f.invoiceNumber))].join(', '),
+        flags: found.map((f) => `${f.invoiceNumber}: ${f.detail}`).join('; '),
+      },
     },
   ];
 }

@@ -9,7 +9,6 @@ import { parseInput } from '../validation';
 import { text } from '../validation/fields';
 import { FLAG_LABELS, type FlagKind } from './rules';
 
-
 /** timestamps as the database driver hands them (a Date or its text) → ISO 8601 */
 const iso = (v: Date | string) => new Date(v).toISOString();
 /**

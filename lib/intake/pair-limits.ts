@@ -10,7 +10,6 @@ import { parseInput } from '../validation';
 import { businessDate, currency, id, money, optional, text } from '../validation/fields';
 import { overrideActive } from './rules';
 
-
 /** timestamps as the database driver hands them (a Date or its text) → ISO 8601 */
 const iso = (v: Date | string) => new Date(v).toISOString();
 /**
@@ -26,7 +25,10 @@ export const pairLimitSchema = z.object({
   debtorId: id('Debtor'),
   currency: currency('Currency'),
   /** null or "": remove the pair's limit */
-  limit: z.union([z.null(), z.literal('')]).transform(() => null).or(money('Limit')),
+  limit: z
+    .union([z.null(), z.literal('')])
+    .transform(() => null)
+    .or(money('Limit')),
   reason: optional(text('Reason', { max: 2000 })),
 });
 
@@ -135,7 +137,8 @@ export async function grantPairOverride(tx: Tx, clientId: number, input: unknown
   const data = parseInput(pairOverrideSchema, input);
   const limit = parseMoney(data.limit, data.currency, { field: 'limit' });
   assertBusinessDateInWindow(data.until, 'Until', 'ahead', { field: 'until' });
-  if (data.until < todayIn()) throw refused('date_out_of_range', `Until ${data.until} has passed; an override runs until today or later`, { until: 'must be today or later' });
+  if (data.until < todayIn())
+    throw refused('date_out_of_range', `Until ${data.until} has passed; an override runs until today or later`, { until: 'must be today or later' });
   const { debtor } = await clientAndDebtor(tx, clientId, data.debtorId);
   const [row] = await tx.sql<{ id: string; created_at: Date | string }[]>`
     insert into client_debtor_limit_overrides (client_id, debtor_id, currency, "limit", until, reason, granted_by)
@@ -165,19 +168,49 @@ export async function listPairLimits(tx: Tx, clientId: number, actor: Actor): Pr
   if (!client) throw notFound('Client', clientId);
   const today = todayIn();
   const history = await tx.sql<
-    { id: string; debtor_id: string; name: string; currency: string; limit: string | null; reason: string | null; set_by: string | null; created_at: Date | string }[]
+    {
+      id: string;
+      debtor_id: string;
+      name: string;
+      currency: string;
+      limit: string | null;
+      reason: string | null;
+      set_by: string | null;
+      created_at: Date | string;
+    }[]
   >`
     select l.id, l.debtor_id, d.name, l.currency, l."limit", l.reason, u.name as set_by, l.created_at
       from client_debtor_limits l join debtors d on d.id = l.debtor_id left join users u on u.id = l.set_by
      where l.client_id = ${clientId} order by l.id desc limit 200`;
   const overrides = await tx.sql<
-    { id: string; debtor_id: string; name: string; currency: string; limit: string; until: string; reason: string; granted_by: string | null; created_at: Date | string }[]
+    {
+      id: string;
+      debtor_id: string;
+      name: string;
+      currency: string;
+      limit: string;
+      until: string;
+      reason: string;
+      granted_by: string | null;
+      created_at: Date | string;
+    }[]
   >`
     select o.id, o.debtor_id, d.name, o.currency, o."limit", o.until, o.reason, u.name as granted_by, o.created_at
       from client_debtor_limit_overrides o join debtors d on d.id = o.debtor_id left join users u on u.id = o.granted_by
      where o.client_id = ${clientId} order by o.id desc limit 200`;
   // the latest row per pair (the history index), and the pair's open exposure from the client's open invoices
-  const current = await tx.sql<{ debtor_id: string; name: string; currency: string; limit: string; reason: string | null; set_by: string | null; created_at: Date | string; exposure: string }[]>`
+  const current = await tx.sql<
+    {
+      debtor_id: string;
+      name: string;
+      currency: string;
+      limit: string;
+      reason: string | null;
+      set_by: string | null;
+      created_at: Date | string;
+      exposure: string;
+    }[]
+  >`
     select l.debtor_id, d.name, l.currency, l."limit", l.reason, u.name as set_by, l.created_at,
            coalesce((select sum(i.outstanding) from invoices i
                       where i.client_id = l.client_id and i.debtor_id = l.debtor_id and i.currency = l.currency and i.status in ('funded', 'disputed')), 0) as exposure
@@ -185,20 +218,18 @@ export async function listPairLimits(tx: Tx, clientId: number, actor: Actor): Pr
       join debtors d on d.id = l.debtor_id left join users u on u.id = l.set_by
      where l."limit" is not null
      order by d.name, l.currency`;
-  const overrideViews = overrides.map(
-    (o): PairOverrideView => ({
-      id: String(o.id),
-      debtorId: String(o.debtor_id),
-      debtorName: o.name,
-      currency: o.currency,
-      limit: moneyOut(o.limit, o.currency),
-      until: o.until,
-      reason: o.reason,
-      grantedBy: o.granted_by,
-      grantedAt: iso(o.created_at),
-      active: overrideActive(o.until, today),
-    }),
-  );
+  const overrideViews = overrides.map((o): PairOverrideView => ({
+    id: String(o.id),
+    debtorId: String(o.debtor_id),
+    debtorName: o.name,
+    currency: o.currency,
+    limit: moneyOut(o.limit, o.currency),
+    until: o.until,
+    reason: o.reason,
+    grantedBy: o.granted_by,
+    grantedAt: iso(o.created_at),
+    active: overrideActive(o.until, today),
+  }));
   return {
     limits: current.map((l) => {
       const active = overrideViews

@@ -132,7 +132,9 @@ describe('business dates stay in a window around today', () => {
     });
     const base = { clientId: client.id, debtorId: debtor.id, number: `F-${randomBytes(3).toString('hex')}`, faceValue: '100.00', currency: 'USD' };
     // issue 16: an issue date after today is taken and flagged (it holds funding until cleared); years ahead is refused
-    const future = await tx((x) => createInvoice(x, { ...base, number: `${base.number}-1`, issueDate: addDays(todayIn(), 1), dueDate: addDays(todayIn(), 30) }, team.funding));
+    const future = await tx((x) =>
+      createInvoice(x, { ...base, number: `${base.number}-1`, issueDate: addDays(todayIn(), 1), dueDate: addDays(todayIn(), 30) }, team.funding),
+    );
     expect(future.flags.map((f) => f.kind)).toContain('future_issue_date');
     await expect(
       tx((x) => createInvoice(x, { ...base, number: `${base.number}-2`, issueDate: '2099-01-01', dueDate: '2099-01-30' }, team.funding)),

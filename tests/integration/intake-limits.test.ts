@@ -53,7 +53,9 @@ describe('client–debtor limits', () => {
   it('holds the batch that takes the pair over its limit, naming debtor, exposure and limit; keeps the history', async () => {
     const client = await aClient(t.database, team);
     const debtor = await aDebtor(t.database, team);
-    await expect(tx((x) => setPairLimit(x, Number(client.id), { debtorId: debtor.id, currency: 'USD', limit: '15000.00' }, team.funding))).rejects.toMatchObject({
+    await expect(
+      tx((x) => setPairLimit(x, Number(client.id), { debtorId: debtor.id, currency: 'USD', limit: '15000.00' }, team.funding)),
+    ).rejects.toMatchObject({
       status: 403,
     });
     await tx((x) => setPairLimit(x, Number(client.id), { debtorId: debtor.id, currency: 'USD', limit: '12000.00', reason: 'first review' }, team.underwriter));
@@ -117,9 +119,15 @@ describe('client–debtor limits', () => {
     const headers = { authorization: `Bearer ${underwriterKey}`, 'content-type': 'application/json' };
     const url = `http://holdback.test/api/v1/clients/${client.id}/debtor-limits`;
     const params = { params: Promise.resolve({ id: client.id }) };
-    const bad = await POST(new Request(url, { method: 'POST', headers, body: JSON.stringify({ debtorId: debtor.id, currency: 'USD', limit: 'lots' }) }), params);
+    const bad = await POST(
+      new Request(url, { method: 'POST', headers, body: JSON.stringify({ debtorId: debtor.id, currency: 'USD', limit: 'lots' }) }),
+      params,
+    );
     expect(bad.status).toBe(400);
-    const made = await POST(new Request(url, { method: 'POST', headers, body: JSON.stringify({ debtorId: debtor.id, currency: 'USD', limit: '7500.00' }) }), params);
+    const made = await POST(
+      new Request(url, { method: 'POST', headers, body: JSON.stringify({ debtorId: debtor.id, currency: 'USD', limit: '7500.00' }) }),
+      params,
+    );
     expect(made.status).toBe(201);
     const got = await GET(new Request(url, { headers }), params);
     expect(((await got.json()) as { limits: unknown[] }).limits).toMatchObject([{ debtorId: debtor.id, limit: '7500.00', exposure: '0.00' }]);
@@ -202,7 +210,9 @@ describe('intake flags', () => {
     const [flag] = (await tx((x) => listInvoiceFlags(x, Number(created.id), team.underwriter))).filter((f) => f.kind === 'future_issue_date');
     await expect(tx((x) => clearIntakeFlag(x, Number(flag!.id), { reason: 'ok' }, team.funding))).rejects.toMatchObject({ status: 403 });
     await expect(tx((x) => clearIntakeFlag(x, Number(flag!.id), {}, team.underwriter))).rejects.toMatchObject({ status: 400 });
-    const cleared = await tx((x) => clearIntakeFlag(x, Number(flag!.id), { reason: 'Debtor confirmed delivery is scheduled; invoice pre-dated by agreement' }, team.underwriter));
+    const cleared = await tx((x) =>
+      clearIntakeFlag(x, Number(flag!.id), { reason: 'Debtor confirmed delivery is scheduled; invoice pre-dated by agreement' }, team.underwriter),
+    );
     expect(cleared).toMatchObject({ clearedBy: String(team.underwriter.userId), clearedReason: expect.stringContaining('Debtor confirmed') });
     await expect(tx((x) => clearIntakeFlag(x, Number(flag!.id), { reason: 'again' }, team.approver))).rejects.toMatchObject({
       status: 409,

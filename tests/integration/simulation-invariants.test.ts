@@ -112,7 +112,8 @@ describe('the simulation invariants of issue 13', () => {
       expect(await breaks()).toContain('INV-1 is funded with its intake flag "future_issue_date" not cleared');
     } finally {
       await t.admin.sql`update invoices set funding_date = null where id = ${invoiceId}`;
-      await t.admin.sql`update invoice_flags set cleared_at = now(), cleared_by = ${world.team.funding.userId}, cleared_reason = 'planted' where id = ${flag!.id}`;
+      await t.admin
+        .sql`update invoice_flags set cleared_at = now(), cleared_by = ${world.team.funding.userId}, cleared_reason = 'planted' where id = ${flag!.id}`;
     }
     expect(await breaks()).toEqual([]);
   });

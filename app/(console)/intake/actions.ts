@@ -30,7 +30,12 @@ export const setPairLimitAction = formAction(
     reason: optional(text('Reason', { max: 2000 })),
   }),
   async ({ tx, input, actor }) => {
-    const change = await setPairLimit(tx, input.clientId, { debtorId: input.debtorId, currency: input.currency, limit: input.limit ?? null, reason: input.reason }, actor);
+    const change = await setPairLimit(
+      tx,
+      input.clientId,
+      { debtorId: input.debtorId, currency: input.currency, limit: input.limit ?? null, reason: input.reason },
+      actor,
+    );
     revalidatePath(`/clients/${input.clientId}`);
     return {
       message:
@@ -53,7 +58,12 @@ export const grantPairOverrideAction = formAction(
     reason: text('Reason', { max: 2000 }),
   }),
   async ({ tx, input, actor }) => {
-    const o = await grantPairOverride(tx, input.clientId, { debtorId: input.debtorId, currency: input.currency, limit: input.limit, until: input.until, reason: input.reason }, actor);
+    const o = await grantPairOverride(
+      tx,
+      input.clientId,
+      { debtorId: input.debtorId, currency: input.currency, limit: input.limit, until: input.until, reason: input.reason },
+      actor,
+    );
     revalidatePath(`/clients/${input.clientId}`);
     return { message: `Override for ${o.debtorName}: up to ${displayMoney(o.limit, o.currency)} until ${o.until}.` };
   },

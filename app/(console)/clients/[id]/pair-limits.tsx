@@ -21,8 +21,8 @@ export async function ClientPairLimits({ clientId, currency, actor }: { clientId
         Client–debtor limits
       </h2>
       <p className="mt-1 text-sm text-slate-600">
-        The most the factor will have out with one debtor for this client, per currency. A funding that goes above it waits for approval, unless an
-        override covers it.
+        The most the factor will have out with one debtor for this client, per currency. A funding that goes above it waits for approval, unless an override
+        covers it.
       </p>
       <DataTable
         caption="Client–debtor limits in force"

@@ -20,9 +20,7 @@ export async function InvoiceIntakeFlags({ invoiceId, actor }: { invoiceId: stri
     <section aria-label="Intake flags" className="mt-6 rounded-lg border border-amber-300 bg-amber-50 p-4">
       <h2 className="font-semibold">Intake flags</h2>
       <p className="mt-1 text-sm text-slate-700">
-        {open.length === 0
-          ? 'Every flag has been cleared.'
-          : `${open.length} open: funding may be held until each is checked and cleared with a reason.`}
+        {open.length === 0 ? 'Every flag has been cleared.' : `${open.length} open: funding may be held until each is checked and cleared with a reason.`}
       </p>
       <ul className="mt-3 space-y-3">
         {open.map((f) => (
