@@ -36,6 +36,8 @@ export const SETTINGS = {
   remittance: 'debtor.remittance',
   /** issue 16: Holdback's accounts mapped to the factor's general-ledger codes (GlMapping; lib/reports/gl-export.ts) */
   glMapping: 'gl.account_map',
+  /** issue 16 item 5: the intake flag kinds that hold funding until cleared (FlagKind[]; lib/intake/settings.ts; default: future issue dates) */
+  holdingFlags: 'intake.holding_flags',
 } as const;
 export type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
 
@@ -51,6 +53,7 @@ export interface SettingValues {
   'debtor.reminder_steps': number[];
   'debtor.remittance': RemittanceInstructions;
   'gl.account_map': GlMappingEntry[];
+  'intake.holding_flags': string[];
 }
 
 /** The factor's bank for NACHA files: its ODFI routing number, the receiving point, and its ACH company. */

@@ -19,3 +19,4 @@ export * from './notes';
 export * from './documents';
 export * from './debtor-statements';
 export * from './webhooks';
+export * from './intake';

@@ -18,7 +18,7 @@ import { batchView } from './view';
  *
  * Errors: 401 `unauthenticated`, 403 `forbidden` (needs `funding.fund`); 400 `invalid_input`
  * (names the field); 422 `date_out_of_range`; 404 `not_found` (client or an invoice of another
- * client); 422 `client_not_active`, `no_agreement`, `not_verified`, `verification_required`, `currency_not_allowed`,
+ * client); 422 `intake_flags_open` (issue 16: open intake flags, naming the invoices and flags), `client_not_active`, `no_agreement`, `not_verified`, `verification_required`, `currency_not_allowed`,
  * `mixed_currencies`, `debtor_approval_missing`; 409 `already_funded`, `in_pending_batch`.
  */
 export async function fundBatch(tx: Tx, input: FundingInput, actor: Actor): Promise<FundingBatchView> {
@@ -26,7 +26,7 @@ export async function fundBatch(tx: Tx, input: FundingInput, actor: Actor): Prom
   const data = parseInput(fundingInputSchema, input);
   // SPEC 3: the business date of a purchase that has happened, not one decades ahead.
   assertBusinessDateInWindow(data.fundingDate, 'Funding date', 'happened', { field: 'fundingDate' });
-  const prepared = await prepare(tx, data, { lock: true });
+  const prepared = await prepare(tx, data, { lock: true, actor });
   const status = prepared.holds.length > 0 ? 'pending_approval' : 'funded';
   const batchId = await insertBatch(tx, prepared, data.fundingDate, status, actor);
   const summary = `${prepared.client.name}: ${prepared.rows.length} invoice(s), advance ${formatMoney(prepared.plan.totals.advance, prepared.currency)} ${prepared.currency}`;

@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/client';
+import type { Actor } from '../auth/actor';
 import { eq } from 'drizzle-orm';
 import { clients, type Hold } from '../../db/schema';
 import type { AgreementTerms } from '../agreements/terms';
@@ -9,6 +10,7 @@ import { planFunding, type FundingPlan, type InvoiceToFund, type ReservePools } 
 import { latestOutcomes } from '../verifications';
 import { lackingVerification, listNumbers, verificationRequired, verificationRequiredMessage, type VerificationRule } from '../verifications/rule';
 import type { FundingData } from './input';
+import { intakeFlagHolds, pairLimitHolds } from './intake-holds';
 
 export type InvoiceRow = {
   id: string;
@@ -40,7 +42,7 @@ export interface Prepared {
  * approvals present, a positive verification recorded above the agreement's threshold; then the split under the reserve policy and the limits. A breached limit is
  * a hold (the batch goes to approval); anything else refuses the batch outright.
  */
-export async function prepare(tx: Tx, input: FundingData, options: { lock: boolean; ownBatchId?: number }): Promise<Prepared> {
+export async function prepare(tx: Tx, input: FundingData, options: { lock: boolean; ownBatchId?: number; actor?: Actor }): Promise<Prepared> {
   const [client] = options.lock
     ? await tx.db.select().from(clients).where(eq(clients.id, input.clientId)).for('update')
     : await tx.db.select().from(clients).where(eq(clients.id, input.clientId));
@@ -109,7 +111,9 @@ export async function prepare(tx: Tx, input: FundingData, options: { lock: boole
   const pools = await reservePools(tx, client.id);
   const invoices: InvoiceToFund[] = rows.map((r) => ({ id: Number(r.id), number: r.number, currency: r.currency, face: new Big(r.face_value) }));
   const plan = planFunding(invoices, agreement as AgreementTerms, input.fundingDate, pools);
-  const holds = await limitHolds(tx, client, agreement, currency, rows, plan);
+  // Issue 16 item 5: open intake flags refuse (422 intake_flags_open); new ones found now are raised and hold the batch
+  const flagHolds = await intakeFlagHolds(tx, rows, input.fundingDate, options.lock ? (options.actor ?? null) : null);
+  const holds = [...(await limitHolds(tx, client, agreement, currency, rows, plan, input.fundingDate)), ...flagHolds];
   const warnings: Hold[] = [];
   if (agreement.model !== 'invoice_discounting' && agreement.model !== 'reverse') {
     const noNotice = [...new Map(rows.filter((r) => !r.noa_sent_date).map((r) => [r.debtor_id, r.debtor_name])).values()];
@@ -141,6 +145,7 @@ async function limitHolds(
   currency: string,
   rows: InvoiceRow[],
   plan: FundingPlan,
+  fundingDate: string,
 ): Promise<Hold[]> {
   const holds: Hold[] = [];
   const money = (b: Big) => `${formatMoney(b, currency)} ${currency}`;
@@ -177,6 +182,9 @@ async function limitHolds(
       });
     }
   }
+
+  // Issue 16 item 4: each client–debtor pair's limit (exposure from the client's open invoices above)
+  holds.push(...(await pairLimitHolds(tx, client.id, currency, fundingDate, exposures, batchByDebtor)));
 
   const limit = new Big(agreement.concentrationLimit);
   if (limit.lt(1)) {

@@ -13,7 +13,7 @@ import { batchView } from './view';
  *
  * Errors: 401 `unauthenticated`, 403 `forbidden` (needs `funding.preview`); 400 `invalid_input`
  * (names the field); 422 `date_out_of_range`; 404 `not_found` (client or an invoice of another
- * client); 422 `client_not_active`, `no_agreement`, `not_verified`, `verification_required`, `currency_not_allowed`,
+ * client); 422 `intake_flags_open` (issue 16: open intake flags, naming the invoices and flags), `client_not_active`, `no_agreement`, `not_verified`, `verification_required`, `currency_not_allowed`,
  * `mixed_currencies`, `debtor_approval_missing`; 409 `already_funded`, `in_pending_batch`.
  */
 export async function previewFunding(tx: Tx, input: FundingInput, actor: Actor): Promise<FundingBatchView> {

@@ -10,6 +10,7 @@ import { businessDateWindow } from '../dates';
 import { DomainError, unknownId } from '../errors';
 import { assertRowLimit } from '../http/limits';
 import { fundableCurrencies } from '../clients';
+import { raiseIntakeFlags, type RaisedFlag } from '../intake/flags';
 import { Big, formatMoney, moneyOut } from '../money';
 import { parseInput } from '../validation';
 import type { InvoiceListItem } from './index';
@@ -44,6 +45,8 @@ export interface ImportedInvoice extends InvoiceListItem {
 export interface ImportResult {
   invoices: ImportedInvoice[];
   count: number;
+  /** issue 16 item 5: intake flags raised on the imported invoices (one set-based query) */
+  flags: RaisedFlag[];
 }
 
 interface ResolvedRow extends ScheduleRow {
@@ -157,7 +160,13 @@ export async function importInvoices(tx: Tx, input: { clientId: unknown; csv: un
       invoices: invoices.map((i) => [i.id, i.line, i.number, i.debtorId, i.currency, i.faceValue, i.issueDate, i.dueDate]),
     },
   });
-  return { invoices, count: invoices.length };
+  const flags = await raiseIntakeFlags(
+    tx,
+    invoices.map((i) => Number(i.id)),
+    { at: 'entry' },
+    actor,
+  );
+  return { invoices, count: invoices.length, flags };
 }
 
 /**
@@ -170,7 +179,8 @@ function withinRules(rows: ScheduleRow[], errors: ScheduleLineError[], currencie
   const ahead = businessDateWindow('ahead');
   return rows.filter((row) => {
     const problems: string[] = [];
-    if (row.issueDate > happened.latest) problems.push(`issue date ${row.issueDate} is in the future; today is ${happened.today}`);
+    // Issue 16 item 5: an issue date after today is imported and flagged (future_issue_date); only too far ahead is an error
+    if (row.issueDate > ahead.latest) problems.push(`issue date ${row.issueDate} is too far ahead (${ahead.latest} at the latest)`);
     else if (row.issueDate < happened.earliest) problems.push(`issue date ${row.issueDate} is too far in the past (${happened.earliest} at the earliest)`);
     if (row.dueDate > ahead.latest) problems.push(`due date ${row.dueDate} is too far ahead (${ahead.latest} at the latest)`);
     else if (row.dueDate < ahead.earliest) problems.push(`due date ${row.dueDate} is too far in the past (${ahead.earliest} at the earliest)`);

@@ -11,6 +11,7 @@ import { fundableCurrencies } from '../clients';
 import { feeToDateSql } from '../ledger/accrual';
 import { Big, moneyOut, parseMoney } from '../money';
 import { currencyField, parseInput } from '../validation';
+import { raiseIntakeFlags } from '../intake/flags';
 import { latestOutcomes } from '../verifications';
 import { OUTCOME_SHORT, isPositiveOutcome } from '../verifications/labels';
 
@@ -95,13 +96,17 @@ export async function invoiceView(tx: Tx, row: InvoiceRow): Promise<InvoiceView>
   };
 }
 
-export async function createInvoice(tx: Tx, input: unknown, actor: Actor): Promise<InvoiceView> {
+/** Issue 16 item 5: the intake flags raised at entry (likely duplicates, fraud signs); each holds funding until cleared. */
+export type CreatedInvoice = InvoiceView & { flags: { kind: string; detail: string }[] };
+
+export async function createInvoice(tx: Tx, input: unknown, actor: Actor): Promise<CreatedInvoice> {
   requirePermission(actor, 'invoice.create');
   const data = parseInput(createInvoiceSchema, input);
   const face = parseMoney(data.faceValue, data.currency, { field: 'faceValue' });
   if (face.lte(0))
     throw new DomainError('invalid_input', 'faceValue must be more than zero', { status: 400, details: { faceValue: 'must be more than zero' } });
-  assertBusinessDateInWindow(data.issueDate, 'Issue date', 'happened', { field: 'issueDate' });
+  // Issue 16 item 5: an issue date after today is taken and flagged (future_issue_date), not refused
+  assertBusinessDateInWindow(data.issueDate, 'Issue date', 'ahead', { field: 'issueDate' });
   assertBusinessDateInWindow(data.dueDate, 'Due date', 'ahead', { field: 'dueDate' });
   const [client] = await tx.db.select().from(clients).where(eq(clients.id, data.clientId));
   if (!client) throw unknownId('clientId', 'Client', data.clientId);
@@ -146,7 +151,8 @@ export async function createInvoice(tx: Tx, input: unknown, actor: Actor): Promi
   }
   const view = await invoiceView(tx, inserted[0]!);
   await recordAudit(tx, actor, { action: 'invoice.create', targetType: 'invoice', targetId: view.id, after: view });
-  return view;
+  const flags = await raiseIntakeFlags(tx, [inserted[0]!.id], { at: 'entry' }, actor);
+  return { ...view, flags: flags.map((f) => ({ kind: f.kind, detail: f.detail })) };
 }
 
 export async function getInvoice(tx: Tx, invoiceId: number, actor: Actor): Promise<InvoiceView> {

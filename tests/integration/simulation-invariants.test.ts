@@ -105,6 +105,20 @@ describe('the simulation invariants of issue 13', () => {
     expect(await breaks()).toEqual([]);
   });
 
+  it('name an invoice funded while an intake flag that holds funding is open on it (issue 16)', async () => {
+    const [flag] = await t.admin.sql<{ id: string }[]>`
+      insert into invoice_flags (invoice_id, kind, detail) values (${invoiceId}, 'future_issue_date', 'planted') returning id::text`;
+    await t.admin.sql`update invoices set funding_date = '2026-03-02' where id = ${invoiceId}`;
+    try {
+      expect(await breaks()).toContain('INV-1 is funded with its intake flag "future_issue_date" not cleared');
+    } finally {
+      await t.admin.sql`update invoices set funding_date = null where id = ${invoiceId}`;
+      await t.admin
+        .sql`update invoice_flags set cleared_at = now(), cleared_by = ${world.team.funding.userId}, cleared_reason = 'planted' where id = ${flag!.id}`;
+    }
+    expect(await breaks()).toEqual([]);
+  });
+
   // Last: the application planted here leaves the debtor roll-up's payment figures behind it.
   it('name a payment application that no longer keeps its invoice’s client, debtor or currency (the cash receipts journal)', async () => {
     const [into, from] = world.debtors as [number, number];

@@ -214,7 +214,14 @@ export async function checkStep(database: Database, world: World, since: Mark, c
       full join (select d.entry_id, sum(d.amount) as total from fee_accrual_lines d
                    join journal_entries e on e.id = d.entry_id and e.client_id = any(${ids}::bigint[])
                   where d.entry_id > ${since.entryId}::bigint group by d.entry_id) d on d.entry_id = l.entry_id
-     where coalesce(l.n, 0) <> 1 or coalesce(l.total, 0) <> coalesce(d.total, 0)`;
+     where coalesce(l.n, 0) <> 1 or coalesce(l.total, 0) <> coalesce(d.total, 0)
+    -- 8. Intake flags (issue 16 item 5): no invoice is funded while a flag of a kind that holds funding is open on it.
+    union all
+    select i.number || ' is funded with its intake flag "' || f.kind || '" not cleared'
+      from invoice_flags f join invoices i on i.id = f.invoice_id
+     where f.cleared_at is null and i.funding_date is not null and i.client_id = any(${ids}::bigint[])
+       and f.kind = any(coalesce((select array(select jsonb_array_elements_text(s.value)) from settings s where s.key = 'intake.holding_flags'),
+                                 array['future_issue_date']))`;
   const breaks = rows.map((r) => r.message);
   // 6. The audit chain, followed from where the last step left it.
   const chainBreaks: Break[] = [];

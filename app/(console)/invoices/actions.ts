@@ -23,13 +23,16 @@ export type ImportFormState = ActionState & { lineErrors?: ScheduleLineError[]; 
 
 const invoiceForm = invoiceInputSchema('form');
 
+/** Issue 16 item 5: the intake flags raised at entry, said after the confirmation (they are on the invoice page). */
+const flagNote = (flags: { detail: string }[]) => (flags.length === 0 ? '' : ` Flagged: ${flags.map((f) => f.detail).join('; ')}.`);
+
 /** One invoice by hand (API.md POST /invoices): submitted, waiting for verification. */
 export const createInvoiceAction = formAction('invoice.create', invoiceForm, async ({ tx, input, actor }) => {
   try {
     const invoice = await createInvoice(tx, input, actor);
     revalidatePath('/invoices');
     return {
-      message: `Invoice ${invoice.number} is entered (submitted) for ${displayMoney(invoice.faceValue, invoice.currency)}.`,
+      message: `Invoice ${invoice.number} is entered (submitted) for ${displayMoney(invoice.faceValue, invoice.currency)}.${flagNote(invoice.flags)}`,
       invoice: { id: invoice.id, number: invoice.number },
     };
   } catch (error) {
@@ -61,7 +64,7 @@ export const importScheduleAction = formAction('invoice.create', scheduleForm, a
     const result = await importInvoices(tx, { clientId: String(input.clientId), csv: input.csv }, actor);
     revalidatePath('/invoices');
     return {
-      message: `Imported ${result.count} invoice${result.count === 1 ? '' : 's'} from ${name}; they are submitted and wait for verification.`,
+      message: `Imported ${result.count} invoice${result.count === 1 ? '' : 's'} from ${name}; they are submitted and wait for verification.${result.flags.length === 0 ? '' : ` ${new Set(result.flags.map((f) => f.invoiceId)).size} flagged (intake flags, on each invoice's page).`}`,
       count: result.count,
     };
   } catch (error) {

@@ -31,6 +31,7 @@ import { getPayoutAccount } from '@/lib/clients/payout-account';
 import { payoutChangeRefusal, pendingPayoutAccountChange } from '@/lib/clients/payout-changes';
 import { statementDrift } from '@/lib/statements/drift';
 import { NotesSection } from '@/app/(console)/notes/notes-section';
+import { ClientPairLimits } from './pair-limits';
 import { DocumentsSection } from '@/app/_components/documents/documents-section';
 
 export const metadata: Metadata = { title: 'Client' };
@@ -439,6 +440,7 @@ export default async function ClientPage({
           )}
         </section>
       ) : null}
+      <ClientPairLimits clientId={client.id} currency={client.currency} actor={actor} />
       <NotesSection subjectType="client" subjectId={client.id} actor={actor} />
       <PartyInvoices
         other="debtor"

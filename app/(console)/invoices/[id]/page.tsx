@@ -20,6 +20,7 @@ import { InvoiceStatementSends } from './statement-sends';
 import { agreementOn } from '@/lib/clients';
 import { todayIn } from '@/lib/dates';
 import { NotesSection } from '@/app/(console)/notes/notes-section';
+import { InvoiceIntakeFlags } from './intake-flags';
 import { DocumentsSection } from '@/app/_components/documents/documents-section';
 
 export const metadata: Metadata = { title: 'Invoice' };
@@ -139,6 +140,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
         )
       ) : null}
       <InvoiceVerification invoice={invoice} actor={actor} />
+      <InvoiceIntakeFlags invoiceId={invoice.id} actor={actor} />
       <NotesSection subjectType="invoice" subjectId={invoice.id} actor={actor} />
       <DataTable
         caption="Fee accrual history"
