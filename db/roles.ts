@@ -25,6 +25,7 @@ export const APPEND_ONLY_TABLES = [
   'invoice_verifications',
   'documents',
   'notes',
+  'client_risk_scores',
 ] as const;
 /** Rows the database never deletes (0003 triggers; debtors 0019; follow-ups 0031): the app gets no DELETE either. */
 export const KEPT_TABLES = ['ledger_accounts', 'clients', 'invoices', 'users', 'debtors', 'payout_batches', 'payout_batch_items', 'follow_ups'] as const;

@@ -18,6 +18,7 @@ export const QUEUE_NAMES = {
   auditAnchor: 'audit-anchor',
   rollups: 'rollups',
   debtorReminders: 'debtor-reminders',
+  riskScores: 'risk-scores',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -66,6 +67,8 @@ export const JOB_DATA = {
   rollups: z.object({ reason: z.enum(['schedule']) }),
   /** issue 15: without asOf, today in FACTOR_TIMEZONE */
   'debtor-reminders': z.object({ reason: z.enum(['schedule', 'console']), asOf: businessDate('Reminder date').optional() }),
+  /** issue 16: without asOf, today in FACTOR_TIMEZONE */
+  'risk-scores': z.object({ reason: z.enum(['schedule', 'console', 'cli']), asOf: businessDate('Score date').optional() }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type JobData = { [Q in QueueName]: z.output<(typeof JOB_DATA)[Q]> };
@@ -116,6 +119,8 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
   { queue: QUEUE_NAMES.rollups, id: 'rollups-fold', every: 10_000, data: { reason: 'schedule' } },
   // Issue 15: daily in the morning of FACTOR_TIMEZONE, the debtor reminders whose step falls that day (each invoice and step once).
   { queue: QUEUE_NAMES.debtorReminders, id: 'debtor-reminders-daily', pattern: '0 7 * * *', data: { reason: 'schedule' } },
+  // Issue 16: nightly, after the recourse sweep, each active client's risk score (lib/risk/run.ts).
+  { queue: QUEUE_NAMES.riskScores, id: 'risk-scores-nightly', pattern: '0 1 * * *', data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };

@@ -6,6 +6,7 @@ import { requirePermission } from './auth/permissions';
 import { DomainError } from './errors';
 import { Big, fixed } from './money';
 import type { RemittanceInstructions } from './debtor-statements/model';
+import type { RiskScoring } from './risk/score';
 import { DEFAULT_RISK_SCHEDULE, type RiskTier } from './releases/releasable';
 import { choice, days, formMoney, rate, wholeNumber } from './validation/fields';
 
@@ -33,6 +34,8 @@ export const SETTINGS = {
   reminderSteps: 'debtor.reminder_steps',
   /** issue 15: where debtors pay the factor, printed on statements and reminders (RemittanceInstructions) */
   remittance: 'debtor.remittance',
+  /** issue 16: the risk score's lookback, weights, ceilings and whether band changes apply automatically (RiskScoring; lib/risk/settings.ts) */
+  riskScoring: 'risk.scoring',
 } as const;
 export type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
 
@@ -47,6 +50,7 @@ export interface SettingValues {
   'payout.batch_after_cycle': boolean;
   'debtor.reminder_steps': number[];
   'debtor.remittance': RemittanceInstructions;
+  'risk.scoring': RiskScoring;
 }
 
 /** The factor's bank for NACHA files: its ODFI routing number, the receiving point, and its ACH company. */

@@ -18,3 +18,4 @@ export * from './verifications';
 export * from './notes';
 export * from './documents';
 export * from './debtor-statements';
+export * from './risk';
