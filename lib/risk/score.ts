@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DomainError } from '../errors';
 import { Big } from '../money';
-import { riskTier, type RiskTier } from '../releases/releasable';
+// type only: releasable.ts reaches server modules, and this module is read by client components too
+import type { RiskTier } from '../releases/releasable';
 import { boolean, days, rate } from '../validation/fields';
 
 /**
@@ -142,7 +143,8 @@ export function bandName(tier: Pick<RiskTier, 'minScore' | 'maxScore'> | null): 
 
 /** The band (the schedule's tier) of a score, named. */
 export function bandOf(schedule: readonly RiskTier[], score: number | null | undefined): string | null {
-  return bandName(riskTier(schedule, score));
+  if (score === null || score === undefined) return null;
+  return bandName(schedule.find((t) => score >= t.minScore && score <= t.maxScore) ?? null);
 }
 
 const partsOf = <T extends z.ZodType>(make: (p: RiskPart) => T) => z.object(Object.fromEntries(RISK_PARTS.map((p) => [p, make(p)])) as Record<RiskPart, T>);

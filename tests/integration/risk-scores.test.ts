@@ -6,9 +6,10 @@ import { riskScoresProcessor } from '../../jobs/processors/risk-scores';
 import { closeQueues } from '../../jobs/queues';
 import { chargebackInvoice, openDispute } from '../../lib/collections/disputes';
 import { decideAgreementChange } from '../../lib/clients/onboarding';
-import { agreementOn, type ClientView } from '../../lib/clients';
+import { agreementOn } from '../../lib/clients';
 import { addDays, todayIn } from '../../lib/dates';
 import { fundBatch } from '../../lib/funding';
+import type { InvoiceView } from '../../lib/invoices';
 import { clientRisk } from '../../lib/risk';
 import { updateRiskScoring } from '../../lib/risk/settings';
 import { DEFAULT_RISK_SCORING } from '../../lib/risk/score';
@@ -64,7 +65,7 @@ async function aGoodClient() {
   const client = await aClient(t.database, team, { agreement: { advanceRate: '0.95', reserveRate: '0.05', riskScore: 95 } });
   const a = await aDebtor(t.database, team);
   const b = await aDebtor(t.database, team);
-  const invoices = [];
+  const invoices: InvoiceView[] = [];
   for (let i = 0; i < 20; i += 1) {
     invoices.push(await anInvoice(t.database, team, { client, debtor: i < 10 ? a : b, faceValue: '1000.00', issueDate: addDays(T, -60) }));
   }
@@ -207,5 +208,3 @@ describe('the risk-scores job (issue 16 item 1)', () => {
     await expect(t.database.transaction((tx) => updateRiskScoring(tx, DEFAULT_RISK_SCORING, team.underwriter))).rejects.toThrow();
   });
 });
-
-export type { ClientView };

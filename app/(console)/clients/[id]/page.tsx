@@ -32,6 +32,7 @@ import { payoutChangeRefusal, pendingPayoutAccountChange } from '@/lib/clients/p
 import { statementDrift } from '@/lib/statements/drift';
 import { NotesSection } from '@/app/(console)/notes/notes-section';
 import { DocumentsSection } from '@/app/_components/documents/documents-section';
+import { RiskSection } from './risk';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -439,6 +440,7 @@ export default async function ClientPage({
           )}
         </section>
       ) : null}
+      <RiskSection clientId={client.id} actor={actor} />
       <NotesSection subjectType="client" subjectId={client.id} actor={actor} />
       <PartyInvoices
         other="debtor"
