@@ -18,8 +18,9 @@ import { riskScoring } from './settings';
  * - Crash-safe and chunked: clients in chunks, each chunk one transaction (its scores, proposals,
  *   audit events and emails together) under an advisory lock; a worker killed mid-run leaves whole
  *   chunks behind and the retry does the rest.
- * - Set-based: a chunk's inputs are one query over the chunk's invoices (invoices_client_status_idx
- *   ranges), disputes and payment applications — never a query per client.
+ * - Set-based: the run's inputs are one statement — one pass over the portfolio's invoices, disputes
+ *   and payment applications grouped by client (a rerun with few clients left: their index ranges)
+ *   — never a query per client.
  * - Only clients whose agreement carries a risk score are tiered (SPEC 5.4: "a client without a
  *   risk score is not tiered"): the others are scored and charted, and an underwriter opts them
  *   in by giving their agreement a score. A client with an agreement version already waiting for
@@ -37,106 +38,115 @@ export interface RiskRunResult {
 
 const LOCK = 'holdback.risk_scores';
 
-type InputRow = {
-  client_id: string;
-  settled_face: string;
-  settled_collected: string;
-  previous_face: string;
-  previous_collected: string;
-  judged: number;
-  days_late: number;
-  active: number;
-  disputes: number;
-  chargebacks: number;
-  open_total: string;
-  largest_open: string;
-};
-
 /**
- * The measured inputs of each client of `clientIds` for the window (asOf − lookback, asOf] and the
- * one before it, in one statement. Money sums are in each invoice's own currency, added at face:
- * the ratios of a client funding in several currencies are approximate (no FX here).
+ * The measured inputs of each client for the window (asOf − lookback, asOf] and the one before
+ * it: of the clients `clientIds` (their index ranges of invoices_client_status_idx), or of every
+ * client (null — the nightly run: one pass over the portfolio's invoices per measure, grouped by
+ * client, rather than one per chunk). Five grouped statements, merged here by client: each is
+ * planned on its own (hash aggregates), never a nested loop of one aggregate over another.
+ * Money sums are in each invoice's own currency, added at face: the ratios of a client funding in
+ * several currencies are approximate (no FX here).
  */
-export async function gatherRiskInputs(sql: RawSql, clientIds: readonly number[], asOf: string, lookbackDays: number): Promise<Map<number, RiskInputs>> {
+export async function gatherRiskInputs(sql: RawSql, clientIds: readonly number[] | null, asOf: string, lookbackDays: number): Promise<Map<number, RiskInputs>> {
   const from = addDays(asOf, -lookbackDays);
   const previousFrom = addDays(asOf, -2 * lookbackDays);
-  const ids = clientIds.map(String);
-  const rows = (await sql`
-    with ids as (select unnest(${ids}::bigint[]) as client_id),
-    settled as (
-      select i.client_id,
-             coalesce(sum(i.face_value) filter (where i.settled_date > ${from}::date), 0) as face,
-             coalesce(sum(p.collected) filter (where i.settled_date > ${from}::date), 0) as collected,
-             coalesce(sum(i.face_value) filter (where i.settled_date <= ${from}::date), 0) as previous_face,
-             coalesce(sum(p.collected) filter (where i.settled_date <= ${from}::date), 0) as previous_collected
-        from invoices i
-        left join lateral (select coalesce(sum(a.amount), 0) as collected from payment_applications a where a.invoice_id = i.id) p on true
-       where i.client_id = any(${ids}::bigint[]) and i.status = 'settled'
-         and i.settled_date > ${previousFrom}::date and i.settled_date <= ${asOf}::date
-       group by i.client_id),
-    judged as (
-      select i.client_id, count(*)::int as n,
-             coalesce(sum(greatest(0, coalesce(case when i.status = 'settled' then i.settled_date end, ${asOf}::date) - i.due_date)), 0)::int as days
-        from invoices i
-       where i.client_id = any(${ids}::bigint[]) and i.funding_date <= ${asOf}::date
-         and ((i.status = 'settled' and i.settled_date > ${from}::date and i.settled_date <= ${asOf}::date)
-              or i.status in ('funded', 'disputed'))
-       group by i.client_id),
-    active as (
-      select i.client_id, count(*)::int as n,
-             count(*) filter (where i.status = 'charged_back' and i.settled_date > ${from}::date and i.settled_date <= ${asOf}::date)::int as charged_back
-        from invoices i
-       where i.client_id = any(${ids}::bigint[]) and i.funding_date <= ${asOf}::date
-         and (i.settled_date is null or i.settled_date > ${from}::date)
-       group by i.client_id),
-    disputed as (
-      select i.client_id,
-             count(*) filter (where d.opened_date > ${from}::date and d.opened_date <= ${asOf}::date)::int as opened,
-             -- a dispute resolved as a charge-back of part of an invoice not charged back whole
-             count(distinct d.invoice_id) filter (where d.outcome = 'chargeback' and i.status <> 'charged_back'
-                                                    and d.resolved_date > ${from}::date and d.resolved_date <= ${asOf}::date)::int as partial_chargebacks
-        from invoices i join disputes d on d.invoice_id = i.id
-       where i.client_id = any(${ids}::bigint[]) and i.funding_date is not null
-         and (d.opened_date > ${from}::date or d.resolved_date > ${from}::date)
-       group by i.client_id),
-    debtor_open as (
-      select i.client_id, i.debtor_id, sum(coalesce(i.outstanding, i.face_value)) as open
-        from invoices i
-       where i.client_id = any(${ids}::bigint[]) and i.status in ('funded', 'disputed') and i.funding_date <= ${asOf}::date
-       group by i.client_id, i.debtor_id),
-    open as (select client_id, sum(open) as total, max(open) as largest from debtor_open group by client_id)
-    select ids.client_id::text,
-           coalesce(s.face, 0)::text as settled_face, coalesce(s.collected, 0)::text as settled_collected,
-           coalesce(s.previous_face, 0)::text as previous_face, coalesce(s.previous_collected, 0)::text as previous_collected,
-           coalesce(j.n, 0) as judged, coalesce(j.days, 0) as days_late,
-           coalesce(a.n, 0) as active, coalesce(d.opened, 0) as disputes,
-           coalesce(a.charged_back, 0) + coalesce(d.partial_chargebacks, 0) as chargebacks,
-           coalesce(o.total, 0)::text as open_total, coalesce(o.largest, 0)::text as largest_open
-      from ids
-      left join settled s on s.client_id = ids.client_id
-      left join judged j on j.client_id = ids.client_id
-      left join active a on a.client_id = ids.client_id
-      left join disputed d on d.client_id = ids.client_id
-      left join open o on o.client_id = ids.client_id`) as unknown as InputRow[];
-  return new Map(
-    rows.map((r) => [
-      Number(r.client_id),
-      {
-        settledFace: r.settled_face,
-        settledCollected: r.settled_collected,
-        previousSettledFace: r.previous_face,
-        previousSettledCollected: r.previous_collected,
-        invoicesJudged: r.judged,
-        daysLateTotal: r.days_late,
-        activeCount: r.active,
-        disputesOpened: r.disputes,
-        chargebacks: r.chargebacks,
-        openTotal: r.open_total,
-        largestDebtorOpen: r.largest_open,
-      },
-    ]),
-  );
+  const ids = clientIds?.map(String) ?? null;
+  const mine = () => (ids ? sql`i.client_id = any(${ids}::bigint[]) and` : sql``);
+  const settled = (await sql`
+    select s.client_id::text,
+           coalesce(sum(s.face_value) filter (where s.settled_date > ${from}::date), 0)::text as face,
+           coalesce(sum(coalesce(c.collected, 0)) filter (where s.settled_date > ${from}::date), 0)::text as collected,
+           coalesce(sum(s.face_value) filter (where s.settled_date <= ${from}::date), 0)::text as previous_face,
+           coalesce(sum(coalesce(c.collected, 0)) filter (where s.settled_date <= ${from}::date), 0)::text as previous_collected
+      from invoices s
+      left join (select a.invoice_id, sum(a.amount) as collected
+                   from payment_applications a join invoices i on i.id = a.invoice_id
+                  where ${mine()} i.status = 'settled' and i.settled_date > ${previousFrom}::date and i.settled_date <= ${asOf}::date
+                  group by a.invoice_id) c on c.invoice_id = s.id
+     where ${ids ? sql`s.client_id = any(${ids}::bigint[]) and` : sql``} s.status = 'settled'
+       and s.settled_date > ${previousFrom}::date and s.settled_date <= ${asOf}::date
+     group by s.client_id`) as unknown as { client_id: string; face: string; collected: string; previous_face: string; previous_collected: string }[];
+  const judged = (await sql`
+    select i.client_id::text, count(*)::int as n,
+           coalesce(sum(greatest(0, coalesce(case when i.status = 'settled' then i.settled_date end, ${asOf}::date) - i.due_date)), 0)::int as days
+      from invoices i
+     where ${mine()} i.funding_date <= ${asOf}::date
+       and ((i.status = 'settled' and i.settled_date > ${from}::date and i.settled_date <= ${asOf}::date) or i.status in ('funded', 'disputed'))
+     group by i.client_id`) as unknown as { client_id: string; n: number; days: number }[];
+  const active = (await sql`
+    select i.client_id::text, count(*)::int as n,
+           count(*) filter (where i.status = 'charged_back' and i.settled_date > ${from}::date and i.settled_date <= ${asOf}::date)::int as charged_back
+      from invoices i
+     where ${mine()} i.funding_date <= ${asOf}::date and (i.settled_date is null or i.settled_date > ${from}::date)
+     group by i.client_id`) as unknown as { client_id: string; n: number; charged_back: number }[];
+  const disputed = (await sql`
+    select i.client_id::text,
+           count(*) filter (where d.opened_date > ${from}::date and d.opened_date <= ${asOf}::date)::int as opened,
+           -- a dispute resolved as a charge-back of part of an invoice not charged back whole
+           count(distinct d.invoice_id) filter (where d.outcome = 'chargeback' and i.status <> 'charged_back'
+                                                  and d.resolved_date > ${from}::date and d.resolved_date <= ${asOf}::date)::int as partial
+      from disputes d join invoices i on i.id = d.invoice_id
+     where ${mine()} i.funding_date is not null and (d.opened_date > ${from}::date or d.resolved_date > ${from}::date)
+     group by i.client_id`) as unknown as { client_id: string; opened: number; partial: number }[];
+  const open = (await sql`
+    select o.client_id::text, sum(o.open)::text as total, max(o.open)::text as largest
+      from (select i.client_id, i.debtor_id, sum(coalesce(i.outstanding, i.face_value)) as open
+              from invoices i
+             where ${mine()} i.status in ('funded', 'disputed') and i.funding_date <= ${asOf}::date
+             group by i.client_id, i.debtor_id) o
+     group by o.client_id`) as unknown as { client_id: string; total: string; largest: string }[];
+
+  const out = new Map<number, RiskInputs>();
+  const of = (clientId: string): RiskInputs => {
+    const id = Number(clientId);
+    let v = out.get(id);
+    if (!v) {
+      v = {
+        settledFace: '0',
+        settledCollected: '0',
+        previousSettledFace: '0',
+        previousSettledCollected: '0',
+        invoicesJudged: 0,
+        daysLateTotal: 0,
+        activeCount: 0,
+        disputesOpened: 0,
+        chargebacks: 0,
+        openTotal: '0',
+        largestDebtorOpen: '0',
+      };
+      out.set(id, v);
+    }
+    return v;
+  };
+  for (const id of ids ?? []) of(id);
+  for (const r of settled)
+    Object.assign(of(r.client_id), {
+      settledFace: r.face,
+      settledCollected: r.collected,
+      previousSettledFace: r.previous_face,
+      previousSettledCollected: r.previous_collected,
+    });
+  for (const r of judged) Object.assign(of(r.client_id), { invoicesJudged: r.n, daysLateTotal: r.days });
+  for (const r of active) Object.assign(of(r.client_id), { activeCount: r.n, chargebacks: of(r.client_id).chargebacks + r.charged_back });
+  for (const r of disputed) Object.assign(of(r.client_id), { disputesOpened: r.opened, chargebacks: of(r.client_id).chargebacks + r.partial });
+  for (const r of open) Object.assign(of(r.client_id), { openTotal: r.total, largestDebtorOpen: r.largest });
+  return out;
 }
+
+/** A client with nothing measured (no invoices in the window): every input zero. */
+const NOTHING: RiskInputs = {
+  settledFace: '0',
+  settledCollected: '0',
+  previousSettledFace: '0',
+  previousSettledCollected: '0',
+  invoicesJudged: 0,
+  daysLateTotal: 0,
+  activeCount: 0,
+  disputesOpened: 0,
+  chargebacks: 0,
+  openTotal: '0',
+  largestDebtorOpen: '0',
+};
 
 /** The active clients not yet scored on `asOf` (a rerun: those left), by id. */
 async function clientsToScore(sql: RawSql, asOf: string, within?: readonly number[]): Promise<number[]> {
@@ -153,14 +163,15 @@ async function clientsToScore(sql: RawSql, asOf: string, within?: readonly numbe
 async function scoreChunk(
   tx: Tx,
   chunk: readonly number[],
-  context: { asOf: string; scoring: RiskScoring; schedule: RiskTier[]; by: Actor },
+  context: { asOf: string; scoring: RiskScoring; schedule: RiskTier[]; by: Actor; inputs: Map<number, RiskInputs> },
 ): Promise<{ scored: number; proposed: number; applied: number }> {
   const { asOf, scoring, schedule, by } = context;
   await tx.sql`select pg_advisory_xact_lock(hashtext(${LOCK}))`;
   // Read again under the lock: a second run may have scored some of them meanwhile.
   const ids = await clientsToScore(tx.sql, asOf, chunk);
   if (ids.length === 0) return { scored: 0, proposed: 0, applied: 0 };
-  const inputs = await gatherRiskInputs(tx.sql, ids, asOf, scoring.lookbackDays);
+  // Measured before the lock, once for the run (a client without invoices in it: nothing measured).
+  const inputs = context.inputs;
   const agreements = await tx.sql<{ client_id: string; id: string; version: number; terms: AgreementTerms; name: string; pending: boolean }[]>`
     select distinct on (a.client_id) a.client_id::text, a.id::text, a.version, a.terms, c.name,
            exists (select 1 from agreements p where p.client_id = a.client_id and p.status = 'pending_approval') as pending
@@ -174,7 +185,7 @@ async function scoreChunk(
   const rows: { clientId: number; score: number; band: string | null; parts: unknown; inputs: unknown; change: string | null; agreementId: number | null }[] =
     [];
   for (const clientId of ids) {
-    const measured = inputs.get(clientId)!;
+    const measured = inputs.get(clientId) ?? NOTHING;
     const result = riskScore(measured, scoring);
     const tier = riskTier(schedule, result.score);
     const a = agreementOf.get(clientId);
@@ -234,10 +245,15 @@ export async function runRiskScores(
   const result: RiskRunResult = { asOf, scored: 0, proposed: 0, applied: 0 };
   const ids = await clientsToScore(database.sql, asOf);
   const chunkSize = Math.max(1, options.chunkSize ?? 500);
-  if (ids.length === 0) await options.onProgress?.(0, 0);
+  if (ids.length === 0) {
+    await options.onProgress?.(0, 0);
+    return result;
+  }
+  // One pass over the portfolio for the whole run; a retry that has few clients left reads just theirs.
+  const inputs = await gatherRiskInputs(database.sql, ids.length > chunkSize ? null : ids, asOf, scoring.lookbackDays);
   for (let start = 0; start < ids.length; start += chunkSize) {
     const chunk = ids.slice(start, start + chunkSize);
-    const done = await database.transaction((tx) => scoreChunk(tx, chunk, { asOf, scoring, schedule, by }));
+    const done = await database.transaction((tx) => scoreChunk(tx, chunk, { asOf, scoring, schedule, by, inputs }));
     result.scored += done.scored;
     result.proposed += done.proposed;
     result.applied += done.applied;
