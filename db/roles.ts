@@ -27,9 +27,20 @@ export const APPEND_ONLY_TABLES = [
   'notes',
   'client_debtor_limits',
   'client_debtor_limit_overrides',
+  'client_risk_scores',
 ] as const;
 /** Rows the database never deletes (0003 triggers; debtors 0019; follow-ups 0031; intake flags 0037): the app gets no DELETE either. */
-export const KEPT_TABLES = ['ledger_accounts', 'clients', 'invoices', 'users', 'debtors', 'payout_batches', 'payout_batch_items', 'follow_ups', 'invoice_flags'] as const;
+export const KEPT_TABLES = [
+  'ledger_accounts',
+  'clients',
+  'invoices',
+  'users',
+  'debtors',
+  'payout_batches',
+  'payout_batch_items',
+  'follow_ups',
+  'invoice_flags',
+] as const;
 
 export interface RoleNames {
   owner: string;

@@ -7,6 +7,7 @@ import type { RenderedEmail } from './layout';
 import { payoutReturned, type PayoutReturnedData } from './payout-returned';
 import { payoutAccountChanged, type PayoutAccountChangedData } from './payout-account-changed';
 import { rebateAdvice, type RebateAdviceData } from './rebate-advice';
+import { riskBandChange, type RiskBandChangeData } from './risk-band-change';
 import { statementReady, type StatementReadyData } from './statement-ready';
 import { testMessage, type TestMessageData } from './test-message';
 
@@ -22,6 +23,7 @@ export interface TemplateData {
   payout_returned: PayoutReturnedData;
   payout_account_changed: PayoutAccountChangedData;
   debtor_statement: DebtorStatementData;
+  risk_band_change: RiskBandChangeData;
 }
 export type TemplateName = keyof TemplateData;
 
@@ -36,6 +38,7 @@ const TEMPLATES: { [K in TemplateName]: (data: TemplateData[K]) => RenderedEmail
   payout_returned: payoutReturned,
   payout_account_changed: payoutAccountChanged,
   debtor_statement: debtorStatement,
+  risk_band_change: riskBandChange,
 };
 
 export function renderEmail<K extends TemplateName>(template: K, data: TemplateData[K]): RenderedEmail {

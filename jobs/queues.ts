@@ -19,6 +19,7 @@ export const QUEUE_NAMES = {
   rollups: 'rollups',
   debtorReminders: 'debtor-reminders',
   webhooks: 'webhooks',
+  riskScores: 'risk-scores',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
@@ -69,6 +70,8 @@ export const JOB_DATA = {
   'debtor-reminders': z.object({ reason: z.enum(['schedule', 'console']), asOf: businessDate('Reminder date').optional() }),
   /** issue 16: the webhook outbox (lib/webhooks/deliver.ts) */
   webhooks: z.object({ reason: z.enum(['schedule', 'queued']) }),
+  /** issue 16: without asOf, today in FACTOR_TIMEZONE */
+  'risk-scores': z.object({ reason: z.enum(['schedule', 'console', 'cli']), asOf: businessDate('Score date').optional() }),
 } as const satisfies Record<QueueName, z.ZodType>;
 
 export type JobData = { [Q in QueueName]: z.output<(typeof JOB_DATA)[Q]> };
@@ -121,6 +124,8 @@ export const SCHEDULES: { queue: QueueName; id: string; every?: number; pattern?
   { queue: QUEUE_NAMES.debtorReminders, id: 'debtor-reminders-daily', pattern: '0 7 * * *', data: { reason: 'schedule' } },
   // Issue 16: the webhook outbox swept every 10 seconds (and nudged after the commands that queue events), so nothing is lost.
   { queue: QUEUE_NAMES.webhooks, id: 'webhooks-sweep', every: 10_000, data: { reason: 'schedule' } },
+  // Issue 16: nightly, after the recourse sweep, each active client's risk score (lib/risk/run.ts).
+  { queue: QUEUE_NAMES.riskScores, id: 'risk-scores-nightly', pattern: '0 1 * * *', data: { reason: 'schedule' } },
 ];
 
 const globalQueues = globalThis as unknown as { __holdbackQueues?: Map<string, Queue> };

@@ -13,6 +13,7 @@ import { auditAnchorProcessor } from './processors/audit-anchor';
 import { rollupsProcessor } from './processors/rollups';
 import { debtorRemindersProcessor } from './processors/debtor-reminders';
 import { webhooksProcessor } from './processors/webhooks';
+import { riskScoresProcessor } from './processors/risk-scores';
 import { todayIn } from '../lib/dates';
 import { failAbandonedRun } from '../lib/job-runs';
 import { QUEUE_NAMES, SCHEDULES, closeQueues, getQueue, queuePrefix, redisConnection } from './queues';
@@ -64,6 +65,8 @@ export async function startWorkers(options: { schedules?: boolean; log?: (line: 
     new Worker(QUEUE_NAMES.debtorReminders, debtorRemindersProcessor(database, { chunkSize: envInt('DEBTOR_REMINDERS_CHUNK') }), { ...common, ...longJob }),
     // Issue 16: webhook deliveries, claimed with a lease; a batch is posted in parallel.
     new Worker(QUEUE_NAMES.webhooks, webhooksProcessor(database), { ...common, concurrency: 1 }),
+    // Issue 16: chunks of clients per transaction, resumable; one run at a time.
+    new Worker(QUEUE_NAMES.riskScores, riskScoresProcessor(database, { chunkSize: envInt('RISK_SCORES_CHUNK') }), { ...common, ...longJob }),
   ];
   for (const w of workers) {
     w.on('failed', (job, error) => {

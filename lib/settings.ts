@@ -7,6 +7,7 @@ import { DomainError } from './errors';
 import { Big, fixed } from './money';
 import type { RemittanceInstructions } from './debtor-statements/model';
 import type { GlMappingEntry } from './reports/gl-mapping';
+import type { RiskScoring } from './risk/score';
 import { DEFAULT_RISK_SCHEDULE, type RiskTier } from './releases/releasable';
 import { choice, days, formMoney, rate, wholeNumber } from './validation/fields';
 
@@ -38,6 +39,8 @@ export const SETTINGS = {
   glMapping: 'gl.account_map',
   /** issue 16 item 5: the intake flag kinds that hold funding until cleared (FlagKind[]; lib/intake/settings.ts; default: future issue dates) */
   holdingFlags: 'intake.holding_flags',
+  /** issue 16: the risk score's lookback, weights, ceilings and whether band changes apply automatically (RiskScoring; lib/risk/settings.ts) */
+  riskScoring: 'risk.scoring',
 } as const;
 export type SettingKey = (typeof SETTINGS)[keyof typeof SETTINGS];
 
@@ -54,6 +57,7 @@ export interface SettingValues {
   'debtor.remittance': RemittanceInstructions;
   'gl.account_map': GlMappingEntry[];
   'intake.holding_flags': string[];
+  'risk.scoring': RiskScoring;
 }
 
 /** The factor's bank for NACHA files: its ODFI routing number, the receiving point, and its ACH company. */

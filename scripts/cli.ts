@@ -13,6 +13,8 @@ const USAGE = `Holdback command line
       Creates the user (or reuses an existing one with the same role and client). With --api-key,
       issues a new API key and prints it alone on the last line.
   npm run cli -- set-password --email EMAIL --password PASSWORD
+  npm run cli -- risk-scores [--as-of YYYY-MM-DD]
+      Scores every active client now (the nightly risk-scores job, in this process); once per client and date.
 
 Roles: admin, underwriter, funding, collections, approver, controller, auditor, client (needs --client).`;
 
@@ -68,6 +70,14 @@ async function main(): Promise<number> {
     if (!user) throw new DomainError('not_found', `No user with email ${email}`, { status: 404 });
     await database.transaction((tx) => setPassword(tx, user.id, flag(flags, 'password') ?? '', actor));
     console.log(`password set for ${email}`);
+    return 0;
+  }
+  if (command === 'risk-scores') {
+    const { runRiskScores } = await import('../lib/risk/run');
+    const { todayIn, parseBusinessDate } = await import('../lib/dates');
+    const asOf = flags['as-of'] === undefined ? todayIn() : parseBusinessDate(flag(flags, 'as-of'), 'as-of');
+    const result = await runRiskScores(database, { asOf, by: systemActor('job:risk-scores', 'cli') });
+    console.log(`risk scores on ${asOf}: ${result.scored} clients scored, ${result.proposed} band changes proposed, ${result.applied} applied`);
     return 0;
   }
   console.error(`Unknown command "${command}".\n\n${USAGE}`);

@@ -20,3 +20,4 @@ export * from './documents';
 export * from './debtor-statements';
 export * from './webhooks';
 export * from './intake';
+export * from './risk';

@@ -10,6 +10,7 @@ import { assertBusinessDateInWindow } from '../dates';
 import { DomainError, notFound, refused } from '../errors';
 import { parseInput } from '../validation';
 import { getClient, type ClientView } from './index';
+import { bandChangeDecided, bandChangeOf, startBandChange } from '../risk/proposals';
 
 /**
  * SPEC 2 onboarding: prospect → pending_review → active → suspended → closed. The KYB checklist
@@ -231,6 +232,9 @@ export async function decideAgreementChange(
   if (!row) throw notFound('Agreement version', agreementId);
   if (row.status !== 'pending_approval') throw new DomainError('already_decided', `Agreement version ${row.version} is ${row.status}`, { status: 409 });
   const request = await lockPendingRequest(tx, 'agreement_change', agreementId, actor);
+  // Issue 16: a risk band change (proposed by the risk-scores job) starts on the day it is approved.
+  const bandChange = await bandChangeOf(tx, agreementId);
+  if (decision === 'approve' && bandChange) row.effectiveFrom = await startBandChange(tx, agreementId, row.clientId);
   if (decision === 'approve') {
     const last = await lastFundingDate(tx, row.clientId);
     if (last && row.effectiveFrom <= last) throw refused('rewrites_history', `The client was funded on ${last} since; this version would start before that`);
@@ -246,7 +250,8 @@ export async function decideAgreementChange(
     targetType: 'agreement',
     targetId: agreementId,
     before: { status: row.status },
-    after: { status, reason: reason ?? null },
+    after: { status, reason: reason ?? null, ...(bandChange ? { effectiveFrom: row.effectiveFrom } : {}) },
   });
+  if (bandChange) await bandChangeDecided(tx, bandChange, row, status, reason?.trim() || null);
   return { id: String(row.id), version: row.version, status };
 }

@@ -117,6 +117,17 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </Link>
         </p>
       </section>
+      <section aria-labelledby="risk-scoring-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="risk-scoring-heading" className="font-semibold">
+          Risk scoring
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">The nightly risk score: its window, weights and ceilings, and whether band changes apply automatically.</p>
+        <p className="mt-2">
+          <Link href="/settings/risk-scoring" className="text-sm text-brand-700 underline">
+            {canEdit ? 'Edit risk scoring' : 'See risk scoring'}
+          </Link>
+        </p>
+      </section>
       <section aria-labelledby="debtor-statements-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="debtor-statements-heading" className="font-semibold">
           Debtor statements

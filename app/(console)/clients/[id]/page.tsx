@@ -33,6 +33,7 @@ import { statementDrift } from '@/lib/statements/drift';
 import { NotesSection } from '@/app/(console)/notes/notes-section';
 import { ClientPairLimits } from './pair-limits';
 import { DocumentsSection } from '@/app/_components/documents/documents-section';
+import { RiskSection } from './risk';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -441,6 +442,7 @@ export default async function ClientPage({
         </section>
       ) : null}
       <ClientPairLimits clientId={client.id} currency={client.currency} actor={actor} />
+      <RiskSection clientId={client.id} actor={actor} />
       <NotesSection subjectType="client" subjectId={client.id} actor={actor} />
       <PartyInvoices
         other="debtor"
