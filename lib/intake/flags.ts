@@ -193,13 +193,14 @@ export const clearFlagSchema = z.object({ reason: text('Reason', { max: 2000 }) 
  * Clears an open flag once, with a reason (underwriter, approver, controller): 409
  * `already_cleared` the second time. Audited with the flag before and after.
  */
-export async function clearIntakeFlag(tx: Tx, flagId: number, input: unknown, actor: Actor): Promise<FlagView> {
+export async function clearIntakeFlag(tx: Tx, flagId: number, input: unknown, actor: Actor, options: { invoiceId?: number } = {}): Promise<FlagView> {
   requirePermission(actor, 'invoice_flag.clear');
   const { reason } = parseInput(clearFlagSchema, input);
   // a person clears a flag, by name: the database's check wants who as well as when
   if (actor.userId === null) throw refused('person_required', 'An intake flag is cleared by a person (an underwriter or approver), not a job');
   const [before] = await tx.sql<FlagRow[]>`${flagSelect(tx)} where f.id = ${flagId} for update of f`;
-  if (!before) throw notFound('Intake flag', flagId);
+  // the invoice page's form names its invoice: a flag of another invoice is not this page's to clear
+  if (!before || (options.invoiceId !== undefined && Number(before.invoice_id) !== options.invoiceId)) throw notFound('Intake flag', flagId);
   if (before.cleared_at !== null)
     throw conflict('already_cleared', `The flag "${FLAG_LABELS[before.kind]}" on invoice ${before.number} was cleared already`, { flagId: String(flagId) });
   await tx.sql`

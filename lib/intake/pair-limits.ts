@@ -25,10 +25,7 @@ export const pairLimitSchema = z.object({
   debtorId: id('Debtor'),
   currency: currency('Currency'),
   /** null or "": remove the pair's limit */
-  limit: z
-    .union([z.null(), z.literal('')])
-    .transform(() => null)
-    .or(money('Limit')),
+  limit: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? null : v), money('Limit').nullable()),
   reason: optional(text('Reason', { max: 2000 })),
 });
 

@@ -13,7 +13,7 @@ export const clearIntakeFlagAction = formAction(
   'invoice_flag.clear',
   z.object({ flagId: id('Flag'), invoiceId: id('Invoice'), reason: text('Reason', { max: 2000 }) }),
   async ({ tx, input, actor }) => {
-    const flag = await clearIntakeFlag(tx, input.flagId, { reason: input.reason }, actor);
+    const flag = await clearIntakeFlag(tx, input.flagId, { reason: input.reason }, actor, { invoiceId: input.invoiceId });
     revalidatePath(`/invoices/${input.invoiceId}`);
     return { message: `Cleared "${flag.label}" on invoice ${flag.invoiceNumber}.` };
   },
