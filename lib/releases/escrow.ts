@@ -133,7 +133,13 @@ export async function requestEscrowRelease(tx: Tx, clientId: number, input: unkn
     action: 'escrow.release_request',
     targetType: 'release',
     targetId: Number(row.id),
-    after: { clientId: String(clientId), currency, amount: formatMoney(amount, currency), held: formatMoney(held, currency), reason: parsed.data.reason ?? null },
+    after: {
+      clientId: String(clientId),
+      currency,
+      amount: formatMoney(amount, currency),
+      held: formatMoney(held, currency),
+      reason: parsed.data.reason ?? null,
+    },
   });
   return getRelease(tx, Number(row.id), actor);
 }
@@ -142,7 +148,11 @@ export async function requestEscrowRelease(tx: Tx, clientId: number, input: unkn
  * Posts an approved escrow release (the caller holds the client's lock and has re-checked the
  * amount): Dr escrow, Cr client_payable, status `approved` — paid later by a payout batch.
  */
-export async function postEscrowRelease(tx: Tx, release: { id: number; clientId: number; currency: string; asOf: string; amount: Big }, by: Actor): Promise<void> {
+export async function postEscrowRelease(
+  tx: Tx,
+  release: { id: number; clientId: number; currency: string; asOf: string; amount: Big },
+  by: Actor,
+): Promise<void> {
   const tag = { currency: release.currency, clientId: release.clientId };
   const [posted] = await postEntries(
     tx,

@@ -176,7 +176,9 @@ async function clientsDue(database: Database, asOf: string): Promise<number[]> {
 
 async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: number[], by: Actor): Promise<Skipped[]> {
   // Skip what an earlier (crashed or racing) run of this date proposed already.
-  const done = await tx.sql<{ client_id: string }[]>`select distinct client_id from releases where as_of = ${asOf} and client_id = any(${clientIds}::bigint[]) and kind = 'reserve'`;
+  const done = await tx.sql<
+    { client_id: string }[]
+  >`select distinct client_id from releases where as_of = ${asOf} and client_id = any(${clientIds}::bigint[]) and kind = 'reserve'`;
   const doneSet = new Set(done.map((d) => Number(d.client_id)));
   const todo = clientIds.filter((id) => !doneSet.has(id));
   if (todo.length === 0) return [];

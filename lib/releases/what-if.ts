@@ -33,7 +33,11 @@ export const whatIfInputSchema = z
     clientId: z.union([z.string(), z.number()], { error: 'Client must be a client id' }).optional(),
     terms: z.unknown().optional(),
     asOf: z.string({ error: 'As of must be a date written YYYY-MM-DD' }).optional(),
-    page: z.number({ error: 'Page must be a whole number' }).int({ error: 'Page must be a whole number' }).min(1, { error: 'Page must be 1 or more' }).optional(),
+    page: z
+      .number({ error: 'Page must be a whole number' })
+      .int({ error: 'Page must be a whole number' })
+      .min(1, { error: 'Page must be 1 or more' })
+      .optional(),
     pageSize: z
       .number({ error: 'Page size must be a whole number between 1 and 500' })
       .int({ error: 'Page size must be a whole number between 1 and 500' })
@@ -76,6 +80,8 @@ export interface WhatIfAnswer {
   totals: { currency: string; before: WhatIfFigures; after: WhatIfFigures }[];
   page: number;
   pageSize: number;
+  /** rows in all pages */
+  rowCount: number;
   /** one row per affected client and currency, by client id; `page`/`pageSize` over them */
   rows: WhatIfClientRow[];
 }
@@ -95,7 +101,12 @@ function figuresOf(ctxs: Map<number, ClientReleaseContext>, pending: Awaited<Ret
     for (const s of ctx.states) {
       const asThen = computeReleasable(s);
       const nowState = ctx.statesNow.find((n) => n.currency === s.currency);
-      const decided = releasableNow(nowState ? computeReleasable(nowState).releasable : ZERO, asThen.releasable, s.currency, pending.get(`${ctx.clientId}|${s.currency}`));
+      const decided = releasableNow(
+        nowState ? computeReleasable(nowState).releasable : ZERO,
+        asThen.releasable,
+        s.currency,
+        pending.get(`${ctx.clientId}|${s.currency}`),
+      );
       out.set(`${ctx.clientId}|${s.currency}`, { held: asThen.held, releasable: decided.releasable });
     }
   }
@@ -185,7 +196,10 @@ export async function whatIf(tx: Tx, input: unknown, actor: Actor, today: string
   const pageSize = v.pageSize ?? 50;
   const page = v.page ?? 1;
   if (rows.length > 0 && (page - 1) * pageSize >= rows.length) {
-    throw new DomainError('invalid_input', `Page ${page} is past the last page (${Math.ceil(rows.length / pageSize)})`, { status: 400, details: { page: 'past the last page' } });
+    throw new DomainError('invalid_input', `Page ${page} is past the last page (${Math.ceil(rows.length / pageSize)})`, {
+      status: 400,
+      details: { page: 'past the last page' },
+    });
   }
   const f = (x: Figures, c: string): WhatIfFigures => ({ held: formatMoney(x.held, c), releasable: formatMoney(x.releasable, c) });
   return {
@@ -196,6 +210,7 @@ export async function whatIf(tx: Tx, input: unknown, actor: Actor, today: string
     totals: [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([c, t]) => ({ currency: c, before: f(t.before, c), after: f(t.after, c) })),
     page,
     pageSize,
+    rowCount: rows.length,
     rows: rows.slice((page - 1) * pageSize, page * pageSize),
   };
 }

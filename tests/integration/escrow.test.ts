@@ -4,6 +4,7 @@ import { applyPayment, receivePayment } from '../../lib/collections/payments';
 import { currentBalances } from '../../lib/ledger';
 import { postEntries } from '../../lib/ledger/post';
 import { Big, formatMoney } from '../../lib/money';
+import { loadAdvice } from '../../lib/portal/advice';
 import { batchFile, createBatch, markSent, markSettled } from '../../lib/payouts';
 import { approveRelease, getRelease, rejectRelease, runReleaseCycle } from '../../lib/releases';
 import { clientEscrow, requestEscrowRelease } from '../../lib/releases/escrow';
@@ -76,15 +77,23 @@ describe('escrow cap (issue 16 item 3)', () => {
     });
 
     // the escrow release: more than held refused; requested by one person, approved by another
-    await expect(tx((x) => requestEscrowRelease(x, Number(client.id), { currency: 'USD', amount: '300.01', asOf: '2026-03-01' }, team.controller))).rejects.toMatchObject({
+    await expect(
+      tx((x) => requestEscrowRelease(x, Number(client.id), { currency: 'USD', amount: '300.01', asOf: '2026-03-01' }, team.controller)),
+    ).rejects.toMatchObject({
       status: 409,
       code: 'exceeds_escrow',
     });
-    await expect(tx((x) => requestEscrowRelease(x, Number(client.id), { currency: 'USD', asOf: '2026-03-01' }, team.collections))).rejects.toMatchObject({ status: 403 });
-    const asked = await tx((x) => requestEscrowRelease(x, Number(client.id), { currency: 'USD', asOf: '2026-03-01', reason: 'Relationship ended' }, team.controller));
+    await expect(tx((x) => requestEscrowRelease(x, Number(client.id), { currency: 'USD', asOf: '2026-03-01' }, team.collections))).rejects.toMatchObject({
+      status: 403,
+    });
+    const asked = await tx((x) =>
+      requestEscrowRelease(x, Number(client.id), { currency: 'USD', asOf: '2026-03-01', reason: 'Relationship ended' }, team.controller),
+    );
     expect(asked).toMatchObject({ kind: 'escrow', status: 'pending_approval', amount: '300.00', cycleId: null });
     // a second one waits behind it
-    await expect(tx((x) => requestEscrowRelease(x, Number(client.id), { currency: 'USD', amount: '1.00', asOf: '2026-03-02' }, team.controller))).rejects.toMatchObject({
+    await expect(
+      tx((x) => requestEscrowRelease(x, Number(client.id), { currency: 'USD', amount: '1.00', asOf: '2026-03-02' }, team.controller)),
+    ).rejects.toMatchObject({
       code: 'already_pending',
     });
     // a reserve cycle the same day is not blocked by it, and the pending escrow release does not count against the reserve
@@ -93,7 +102,9 @@ describe('escrow cap (issue 16 item 3)', () => {
     await expect(tx((x) => approveRelease(x, Number(asked.id), {}, team.controller))).rejects.toMatchObject({ status: 403, code: 'maker_checker' });
     const approved = await tx((x) => approveRelease(x, Number(asked.id), {}, team.approver));
     expect(approved).toMatchObject({ status: 'approved', approvedAmount: '300.00', kind: 'escrow' });
-    expect(approved.entries).toEqual([expect.objectContaining({ kind: 'escrow_release', idempotencyKey: `escrow-release:${asked.id}` })]);
+    expect((await tx((x) => getRelease(x, Number(asked.id), team.approver))).entries).toEqual([
+      expect.objectContaining({ kind: 'escrow_release', idempotencyKey: `escrow-release:${asked.id}` }),
+    ]);
     expect(await balances(client.id)).toMatchObject({ client_payable: '5700.00', escrow: '0.00' });
     // never released twice: nothing left to ask for
     await expect(tx((x) => requestEscrowRelease(x, Number(client.id), { currency: 'USD', asOf: '2026-03-02' }, team.controller))).rejects.toMatchObject({
@@ -113,6 +124,11 @@ describe('escrow cap (issue 16 item 3)', () => {
     await tx((x) => markSettled(x, Number(batch.id), { date: '2026-03-03' }, team.controller));
     expect(await tx((x) => getRelease(x, Number(asked.id), team.approver))).toMatchObject({ status: 'paid' });
     expect(await balances(client.id)).toMatchObject({ client_payable: '0.00', escrow: '0.00', reserve: '0.00' });
+    // the rebate advice adds up: reserve released less the escrow kept is what was paid
+    const advice = await loadAdvice(t.database, Number(client.id), Number(r1.id));
+    expect(advice).toMatchObject({ releasedTotal: '1900.00', amountPaid: '1710.00' });
+    expect(advice.offsets).toEqual([{ label: 'Kept in escrow (until its cap)', amount: '190.00' }]);
+    expect(await loadAdvice(t.database, Number(client.id), Number(asked.id))).toMatchObject({ releasedTotal: '300.00', amountPaid: '300.00' });
     const report = await verifyAll(t.database.sql);
     expect(report.breaks).toEqual([]);
   });
@@ -154,7 +170,10 @@ describe('escrow cap (issue 16 item 3)', () => {
       ),
     );
     expect((await verifyAll(t.database.sql)).breaks).toEqual([
-      expect.objectContaining({ kind: 'escrow', message: expect.stringContaining(`client ${client.id}'s escrow USD holds 5.00 but its releases come to 0.00`) }),
+      expect.objectContaining({
+        kind: 'escrow',
+        message: expect.stringContaining(`client ${client.id}'s escrow USD holds 5.00 but its releases come to 0.00`),
+      }),
     ]);
   });
 });

@@ -108,7 +108,9 @@ describe('what-if before applying (issue 16 item 2)', () => {
     ).rejects.toThrow(/read-only transaction/);
     await expect(tx((x) => whatIf(x, { riskSchedule: DEFAULT_RISK_SCHEDULE }, team.underwriter, AS_OF))).rejects.toMatchObject({ status: 403 });
     await expect(tx((x) => whatIf(x, { clientId: client.id, terms: NAYA }, team.approver, AS_OF))).rejects.toMatchObject({ status: 403 });
-    await expect(tx((x) => whatIf(x, { riskSchedule: [{ minScore: 0, maxScore: 50, rate: '0.1', holdDays: 1, release: 'automatic' }] }, team.admin, AS_OF))).rejects.toMatchObject({
+    await expect(
+      tx((x) => whatIf(x, { riskSchedule: [{ minScore: 0, maxScore: 50, rate: '0.1', holdDays: 1, release: 'automatic' }] }, team.admin, AS_OF)),
+    ).rejects.toMatchObject({
       status: 400,
       message: expect.stringContaining('Scores 51–100 have no tier'),
     });

@@ -15,7 +15,18 @@ import { Big, ZERO } from '../../lib/money';
 import { batchFile, createBatch, markSent, markSettled, returnRelease } from '../../lib/payouts';
 import { approvePayoutAccountChange, requestPayoutAccountChange } from '../../lib/clients/payout-changes';
 import type { Prng } from './prng';
-import { SIM_PAYOUT_ACCOUNT, SIM_PAYOUT_ACCOUNT_2, addCash, debtorName, escrowCapOf, survivor, type SimClient, type SimInvoice, type SimMerge, type World } from './world';
+import {
+  SIM_PAYOUT_ACCOUNT,
+  SIM_PAYOUT_ACCOUNT_2,
+  addCash,
+  debtorName,
+  escrowOf,
+  survivor,
+  type SimClient,
+  type SimInvoice,
+  type SimMerge,
+  type World,
+} from './world';
 
 /**
  * The commands a factor's people and jobs issue, drawn at random: fund, accrue, pay (in full,
@@ -451,7 +462,13 @@ function cycle(rng: Prng, world: World): Command {
  * (`amount`, what goes to the payable) and the escrow share — together exactly what was decided,
  * the escrow never above its cap; an escrow release takes from the escrow what it pays.
  */
-function noteReleased(world: World, releaseId: number, clientId: number, amount: string, split: { kind: string; decided: string; escrow: string | null }): void {
+function noteReleased(
+  world: World,
+  releaseId: number,
+  clientId: number,
+  amount: string,
+  split: { kind: string; decided: string; escrow: string | null },
+): void {
   if (world.paidReleaseIds.has(releaseId)) return;
   world.paidReleaseIds.add(releaseId);
   world.paidOut.set(clientId, (world.paidOut.get(clientId) ?? ZERO).plus(amount));
@@ -466,12 +483,14 @@ function noteReleased(world: World, releaseId: number, clientId: number, amount:
     return;
   }
   const client = world.clients.find((c) => c.id === clientId);
-  const cap = client ? escrowCapOf(client.profile) : null;
+  const policy = client ? escrowOf(client.profile) : null;
+  const cap = policy?.cap ?? null;
   if (!cap && escrow.gt(0)) throw new ModelBreak(`release ${releaseId} put ${escrow.toFixed(2)} into escrow for a client without an escrow policy`);
-  if (cap && held.plus(escrow).gt(cap)) throw new ModelBreak(`release ${releaseId} took the escrow to ${held.plus(escrow).toFixed(2)}, above its cap ${cap.toFixed(2)}`);
-  // below the cap a rebate gives its whole share (10%, rounded half-up), never less
-  if (cap && held.plus(escrow).lt(cap) && !escrow.eq(new Big(split.decided).times('0.10').round(2, Big.roundHalfUp)))
-    throw new ModelBreak(`release ${releaseId}: ${escrow.toFixed(2)} into escrow, not its 10% share of ${split.decided}, with room under the cap`);
+  if (cap && held.plus(escrow).gt(cap))
+    throw new ModelBreak(`release ${releaseId} took the escrow to ${held.plus(escrow).toFixed(2)}, above its cap ${cap.toFixed(2)}`);
+  // below the cap a rebate gives its whole share (rounded half-up), never less
+  if (policy && held.plus(escrow).lt(policy.cap) && !escrow.eq(new Big(split.decided).times(policy.share).round(2, Big.roundHalfUp)))
+    throw new ModelBreak(`release ${releaseId}: ${escrow.toFixed(2)} into escrow, not its ${policy.share} share of ${split.decided}, with room under the cap`);
   world.escrow.set(clientId, held.plus(escrow));
 }
 
@@ -543,7 +562,8 @@ function requestEscrow(rng: Prng, world: World): Command | null {
         return result.outcome;
       }
       const asked = new Big(result.value.amount);
-      if (asked.gt(held)) throw new ModelBreak(`an escrow release of ${asked.toFixed(2)} was accepted for ${client.name}, whose escrow holds ${held.toFixed(2)}`);
+      if (asked.gt(held))
+        throw new ModelBreak(`an escrow release of ${asked.toFixed(2)} was accepted for ${client.name}, whose escrow holds ${held.toFixed(2)}`);
       return 'ok';
     },
   };

@@ -71,20 +71,25 @@ export const PROFILES: Record<string, AgreementTermsInput> = {
     fees: { kind: 'daily_rate', rate: '0.10', dayCount: 'actual/365', base: 'outstanding' },
     reservePolicy: { kind: 'rolling', holdDays: 30 },
   } as AgreementTermsInput,
-  // Issue 16 item 3: NAYA's terms with an escrow cap — 10% of each rebate into escrow until it holds 400.00.
+  // Issue 16 item 3: NAYA's terms with an escrow cap — 25% of each rebate into escrow until it holds 600.00.
   escrow: {
     advanceRate: '0.80',
     reserveRate: '0.20',
     fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
-    reservePolicy: { kind: 'escrow', share: '0.10', cap: '400.00' },
+    reservePolicy: { kind: 'escrow', share: '0.25', cap: '600.00' },
     releaseAutoApproveUpTo: '1500.00',
   } as AgreementTermsInput,
 };
 
-/** The escrow cap of a profile (issue 16 item 3), or null when its policy is not escrow. */
+/** The escrow policy of a profile (issue 16 item 3), or null when its policy is not escrow. */
+export function escrowOf(profile: string): { share: string; cap: Big } | null {
+  const policy = PROFILES[profile]?.reservePolicy as { kind: string; cap?: string; share?: string } | undefined;
+  return policy?.kind === 'escrow' && policy.cap && policy.share ? { share: policy.share, cap: new Big(policy.cap) } : null;
+}
+
+/** The escrow cap of a profile, or null when its policy is not escrow. */
 export function escrowCapOf(profile: string): Big | null {
-  const policy = PROFILES[profile]?.reservePolicy as { kind: string; cap?: string } | undefined;
-  return policy?.kind === 'escrow' && policy.cap ? new Big(policy.cap) : null;
+  return escrowOf(profile)?.cap ?? null;
 }
 
 export interface SimClient {

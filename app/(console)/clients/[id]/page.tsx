@@ -32,6 +32,7 @@ import { payoutChangeRefusal, pendingPayoutAccountChange } from '@/lib/clients/p
 import { statementDrift } from '@/lib/statements/drift';
 import { NotesSection } from '@/app/(console)/notes/notes-section';
 import { DocumentsSection } from '@/app/_components/documents/documents-section';
+import { EscrowSection } from './escrow-section';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -214,6 +215,7 @@ export default async function ClientPage({
           ) : null}
         </section>
       </div>
+      <EscrowSection clientId={Number(client.id)} actor={actor} today={today} />
       <DataTable
         caption="Agreement versions"
         csvName={`client-${client.id}-agreements.csv`}
