@@ -4,7 +4,7 @@ import type { ReservePolicy } from '../agreements/terms';
 import { recordAudit } from '../audit';
 import { assertClientScope, type Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
-import { parseBusinessDate } from '../dates';
+import { parseBusinessDate, todayIn } from '../dates';
 import { DomainError, notFound } from '../errors';
 import { postEntries } from '../ledger/post';
 import { Big, ZERO, assertCurrency, formatMoney, parseMoney, roundMoney } from '../money';
@@ -65,10 +65,11 @@ export async function clientEscrow(
   tx: Tx,
   clientId: number,
   actor: Actor,
+  today: string = todayIn(),
 ): Promise<{ share: string | null; cap: string | null; balances: { currency: string; held: string; cap: string | null; pendingRelease: string | null }[] }> {
   assertClientScope(actor, clientId);
   const [agreement] = await tx.sql<{ terms: { reservePolicy?: ReservePolicy; currency?: string } }[]>`
-    select terms from agreements where client_id = ${clientId} and status = 'approved' and effective_from <= current_date
+    select terms from agreements where client_id = ${clientId} and status = 'approved' and effective_from <= ${today}::date
      order by effective_from desc, version desc limit 1`;
   const policy = escrowPolicy(agreement?.terms.reservePolicy);
   const balances = await escrowBalances(tx, [clientId]);

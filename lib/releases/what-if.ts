@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
 import { parseBusinessDate } from '../dates';
 import { DomainError, notFound } from '../errors';
-import { Big, ZERO, formatMoney } from '../money';
+import { type Big, ZERO, formatMoney } from '../money';
 import { riskSchedule, validateRiskSchedule } from '../settings';
 import { invalidInput } from '../validation';
 import { openProposals } from './open-proposals';

@@ -1,6 +1,6 @@
 'use server';
 
-import { z } from 'zod';
+import { type z } from 'zod';
 import { getDatabase } from '@/db/client';
 import { agreementFormSchema } from '@/lib/agreements/form';
 import { actionActorFor } from '@/lib/auth/session';
