@@ -9,7 +9,7 @@ import { aUser } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 /**
- * Issue 16 item 2 at volume: 10,000 clients (100,000 invoices, about 40% settled, risk scores
+ * Issue 16 item 2 at volume: 10,000 clients (30,000 invoices, about 40% settled, risk scores
  * across every tier): a risk schedule edit touching every scored client is previewed in seconds
  * (set-based: a fixed number of queries), and a sample of its "after" figures equals the reserve
  * report once the schedule is saved.
@@ -30,7 +30,7 @@ beforeAll(async () => {
     releaseMix: { asOf: AS_OF, settledShare: 0.4 },
   });
   await setup.sql`analyze`;
-}, 600_000);
+}, 1_200_000);
 afterAll(async () => {
   await setup?.close();
   await t?.drop();
