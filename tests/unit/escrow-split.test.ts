@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { agreementFormSchema, agreementToForm } from '../../lib/agreements/form';
 import { agreementTermsSchema } from '../../lib/agreements/terms';
+import { currency, fieldErrors, optional } from '../../lib/validation/fields';
 import { escrowSplit } from '../../lib/releases/escrow';
 import { Big } from '../../lib/money';
 
@@ -56,5 +58,24 @@ describe('escrow split (issue 16 item 3)', () => {
     const messages = bad.error!.issues.map((i) => i.message).join(' | ');
     expect(messages).toContain('Escrow share of each rebate must be between 0 and 1');
     expect(messages).toContain('Escrow cap must be a plain decimal amount');
+  });
+});
+
+describe('the agreement form: the escrow policy (issue 16 item 3)', () => {
+  const schema = agreementFormSchema({ currency: optional(currency('Home currency')) });
+  it('share and cap typed as people write them become the terms, and back', () => {
+    const parsed = schema.safeParse({ policyKind: 'escrow', escrowShare: '10%', escrowCap: '25,000', currency: 'USD' });
+    expect(parsed.success).toBe(true);
+    const policy = parsed.data!.agreement.reservePolicy;
+    expect(policy).toEqual({ kind: 'escrow', share: '0.10', cap: '25000.00' });
+    const form = agreementToForm(agreementTermsSchema.parse({ reservePolicy: policy }));
+    expect({ kind: form.policyKind, share: form.escrowShare, cap: form.escrowCap }).toEqual({ kind: 'escrow', share: '10%', cap: '25000.00' });
+  });
+  it('both fields are required with the escrow policy, each named', () => {
+    const parsed = schema.safeParse({ policyKind: 'escrow' });
+    expect(parsed.success).toBe(false);
+    const errors = fieldErrors(parsed.error!);
+    expect(errors.escrowShare).toContain('Escrow share of each rebate');
+    expect(errors.escrowCap).toContain('Escrow cap');
   });
 });
