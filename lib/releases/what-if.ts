@@ -172,9 +172,9 @@ export async function whatIf(tx: Tx, input: unknown, actor: Actor, today: string
   for (const id of ids) {
     const modeBefore = before.get(id)?.tier?.release ?? 'automatic';
     const modeAfter = after.get(id)?.tier?.release ?? 'automatic';
-    const currencies = [...new Set([...was.keys(), ...will.keys()].filter((k) => k.startsWith(`${id}|`)))].sort();
-    for (const k of currencies) {
-      const currency = k.split('|')[1]!;
+    const currencies = [...new Set([...(before.get(id)?.states ?? []), ...(after.get(id)?.states ?? [])].map((st) => st.currency))].sort();
+    for (const currency of currencies) {
+      const k = `${id}|${currency}`;
       const b = was.get(k) ?? { held: ZERO, releasable: ZERO };
       const a = will.get(k) ?? { held: ZERO, releasable: ZERO };
       const changes = !b.releasable.eq(a.releasable) || modeBefore !== modeAfter;
