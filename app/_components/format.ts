@@ -1,5 +1,5 @@
 import type { AgreementTerms } from '@/lib/agreements/terms';
-import { displayMoney } from '@/lib/money';
+import { Big, displayMoney } from '@/lib/money';
 
 /** Agreement terms in words, for the client page and the portal. */
 export function describeFees(fees: AgreementTerms['fees']): string {
@@ -26,6 +26,8 @@ export function describePolicy(policy: AgreementTerms['reservePolicy'], currency
       return `Fixed target ${displayMoney(policy.target, currency)}, built at ${policy.buildRate}`;
     case 'percent_of_open':
       return `${policy.rate} of open receivables`;
+    case 'escrow':
+      return `Per invoice; ${new Big(policy.share).times(100).toFixed()}% of each rebate into escrow up to ${displayMoney(policy.cap, currency)}`;
   }
 }
 
@@ -40,4 +42,5 @@ export const ACCOUNT_LABELS: Record<string, string> = {
   fee_income: 'Fee income',
   credit_loss: 'Credit loss',
   fx_clearing: 'FX clearing',
+  escrow: 'Escrow',
 };

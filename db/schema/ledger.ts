@@ -41,10 +41,10 @@ export const ledgerAccounts = pgTable(
       .where(sql`${t.clientId} is not null`),
     // Issue 11: the reserve and the client's payable are liabilities; the database refuses a
     // balance in debit (debits positive), so no code path can release a reserve twice.
-    check('ledger_accounts_liability_not_in_debit', sql`${t.code} not in ('reserve', 'client_payable') or ${t.balance} <= 0`),
+    check('ledger_accounts_liability_not_in_debit', sql`${t.code} not in ('reserve', 'client_payable', 'escrow') or ${t.balance} <= 0`),
     check(
       'ledger_accounts_code_check',
-      sql`${t.code} in ('cash','cash_in_transit','receivable','unapplied_cash','reserve','client_payable','client_due','fees_receivable','fee_income','credit_loss','fx_clearing')`,
+      sql`${t.code} in ('cash','cash_in_transit','receivable','unapplied_cash','reserve','client_payable','client_due','fees_receivable','fee_income','credit_loss','fx_clearing','escrow')`,
     ),
   ],
 );

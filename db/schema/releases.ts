@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, char, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, char, check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { createdAt, money } from './columns';
 import { clients } from './clients';
 
@@ -39,9 +39,22 @@ export const releases = pgTable(
   'releases',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    cycleId: bigint('cycle_id', { mode: 'number' })
+    /** the cycle that proposed it; null for an escrow release (requested by a person, issue 16) */
+    cycleId: bigint('cycle_id', { mode: 'number' }).references(() => releaseCycles.id),
+    /**
+     * Issue 16 item 3: `reserve` (a rebate: reserve → client payable) or `escrow` (the client's
+     * escrow paid back: escrow → client payable, lib/releases/escrow.ts). Both are approved and
+     * paid the same way.
+     */
+    kind: text('kind', { enum: ['reserve', 'escrow'] })
       .notNull()
-      .references(() => releaseCycles.id),
+      .default('reserve'),
+    /**
+     * Issue 16 item 3: of a reserve release under an escrow policy, the share credited to the
+     * client's escrow instead of its payable; `approved_amount` is what goes to the payable (and
+     * is paid), so the reserve released is approved_amount + escrow_amount.
+     */
+    escrowAmount: money('escrow_amount').notNull().default('0'),
     clientId: bigint('client_id', { mode: 'number' })
       .notNull()
       .references(() => clients.id),
@@ -76,11 +89,14 @@ export const releases = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('releases_client_currency_date').on(t.clientId, t.currency, t.asOf),
-    // SPEC 5.3 / issue 11: at most one open proposal per client and currency.
+    uniqueIndex('releases_client_currency_date')
+      .on(t.clientId, t.currency, t.asOf)
+      .where(sql`${t.kind} = 'reserve'`),
+    // SPEC 5.3 / issue 11: at most one open proposal per client and currency (and kind, issue 16).
     uniqueIndex('releases_one_open_per_client_currency')
-      .on(t.clientId, t.currency)
+      .on(t.clientId, t.currency, t.kind)
       .where(sql`${t.status} = 'pending_approval'`),
+    check('releases_kind_check', sql`${t.kind} in ('reserve','escrow') and (${t.kind} = 'escrow' or ${t.cycleId} is not null)`),
     index('releases_status_idx')
       .on(t.status)
       .where(sql`${t.status} = 'pending_approval'`),

@@ -52,6 +52,9 @@ export const AGREEMENT_FIELD_LABELS = {
   target: 'Reserve target',
   buildRate: 'Build rate',
   policyRate: 'Share of open receivables',
+  // issue 16 item 3: the escrow policy (lib/releases/escrow.ts)
+  escrowShare: 'Escrow share of each rebate',
+  escrowCap: 'Escrow cap',
   cadence: 'Release cadence',
   anchorDate: 'Release anchor date',
   recourseDays: 'Recourse days',
@@ -106,6 +109,7 @@ export const AGREEMENT_OPTIONS = {
     ['capped', 'Capped rolling'],
     ['fixed', 'Fixed target'],
     ['percent_of_open', 'Percent of open receivables'],
+    ['escrow', 'Per invoice, with an escrow cap'],
   ],
   cadence: [
     ['weekly', 'Weekly'],
@@ -173,6 +177,8 @@ export const AGREEMENT_FORM_SHAPE = {
   target: optional(formMoney(said('target'))),
   buildRate: optional(formRate(said('buildRate'))),
   policyRate: optional(formRate(said('policyRate'))),
+  escrowShare: optional(formRate(said('escrowShare'))),
+  escrowCap: optional(formMoney(said('escrowCap'))),
   cadence: select('cadence', RELEASE_CADENCES),
   anchorDate: optional(businessDate(said('anchorDate'))),
   recourseDays: optional(days(said('recourseDays'))),
@@ -193,6 +199,7 @@ const MONEY_FIELDS = [
   'serviceFee',
   'minimumFee',
   'cap',
+  'escrowCap',
   'target',
   'toleranceAmount',
   'creditLimit',
@@ -211,6 +218,7 @@ const REQUIRED: Record<string, readonly AgreementFormField[]> = {
   capped: ['cap'],
   fixed: ['target', 'buildRate'],
   percent_of_open: ['policyRate'],
+  escrow: ['escrowShare', 'escrowCap'],
 };
 
 const DECIMAL = /^(0|[1-9]\d*)(\.\d+)?$/;
@@ -218,8 +226,10 @@ const isDecimal = (v: unknown): v is string => typeof v === 'string' && DECIMAL.
 const pct = (v: Big) => `${v.times(100).toFixed()}%`;
 
 /** A terms path (`fees.rate`, `reservePolicy.rate`) → its form field, for the agreement's own rules. */
-function fieldOfPath(path: readonly PropertyKey[], fees: unknown): AgreementFormField | undefined {
+function fieldOfPath(path: readonly PropertyKey[], fees: unknown, policy?: unknown): AgreementFormField | undefined {
   const key = path.map(String).join('.');
+  if (policy === 'escrow' && key === 'reservePolicy.cap') return 'escrowCap';
+  if (key === 'reservePolicy.share') return 'escrowShare';
   const map: Record<string, AgreementFormField> = {
     fees: 'feeKind',
     'fees.kind': 'feeKind',
@@ -295,7 +305,7 @@ export function checkAgreementForm(values: Parsed, ctx: z.RefinementCtx): void {
   const terms = agreementTermsSchema.safeParse(agreementFromForm(values));
   if (terms.success) return;
   for (const i of terms.error.issues) {
-    const field = fieldOfPath(i.path, values.feeKind);
+    const field = fieldOfPath(i.path, values.feeKind, values.policyKind);
     if (field) issue(field, i.message);
     else ctx.addIssue({ code: 'custom', path: [], message: i.message });
   }
@@ -357,6 +367,7 @@ export function agreementFromForm(values: Parsed): AgreementTermsInput {
   else if (policy === 'capped') terms.reservePolicy = strip({ kind: 'capped', holdDays: values.holdDays, cap: m(values.cap) });
   else if (policy === 'fixed') terms.reservePolicy = strip({ kind: 'fixed', target: m(values.target), buildRate: r(values.buildRate) });
   else if (policy === 'percent_of_open') terms.reservePolicy = strip({ kind: 'percent_of_open', rate: r(values.policyRate) });
+  else if (policy === 'escrow') terms.reservePolicy = strip({ kind: 'escrow', share: r(values.escrowShare), cap: m(values.escrowCap) });
 
   const schedule = strip({ cadence: values.cadence, anchorDate: values.anchorDate });
   if (Object.keys(schedule).length > 0) terms.releaseSchedule = schedule;
@@ -440,5 +451,9 @@ export function agreementToForm(terms: AgreementTerms): AgreementForm {
     form.target = policy.target;
     form.buildRate = percent(policy.buildRate);
   } else if (policy.kind === 'percent_of_open') form.policyRate = percent(policy.rate);
+  else if (policy.kind === 'escrow') {
+    form.escrowShare = percent(policy.share);
+    form.escrowCap = policy.cap;
+  }
   return form;
 }

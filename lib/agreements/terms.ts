@@ -53,7 +53,7 @@ const oneOf = <const T extends readonly [string, ...string[]]>(label: string, va
   z.enum(values, { error: `${label} must be one of ${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}` });
 
 export const FEE_KINDS = ['flat', 'tiered', 'daily_rate'] as const;
-export const RESERVE_POLICY_KINDS = ['per_invoice', 'rolling', 'capped', 'fixed', 'percent_of_open'] as const;
+export const RESERVE_POLICY_KINDS = ['per_invoice', 'rolling', 'capped', 'fixed', 'percent_of_open', 'escrow'] as const;
 export const AGREEMENT_MODELS = ['recourse', 'non_recourse', 'invoice_discounting', 'reverse', 'export'] as const;
 export const RELEASE_CADENCES = ['weekly', 'biweekly', 'monthly', 'on_collection'] as const;
 export const DAY_COUNTS = ['actual/360', 'actual/365'] as const;
@@ -94,8 +94,16 @@ export const reservePolicySchema = z.discriminatedUnion(
     z.object({ kind: z.literal('capped'), holdDays: days('Holding period').default(180), cap: moneyString('Reserve cap', '50000.00') }),
     z.object({ kind: z.literal('fixed'), target: moneyString('Reserve target', '50000.00'), buildRate: rateString('Build rate', '0.05') }),
     z.object({ kind: z.literal('percent_of_open'), rate: rateString('Share of open receivables', '0.10') }),
+    // Issue 16 item 3 (lib/releases/escrow.ts): per_invoice, and each rebate's `share` goes to the
+    // client's escrow account until it holds `cap` (in each currency, the same figure), released
+    // at the end of the relationship or by approval.
+    z.object({
+      kind: z.literal('escrow'),
+      share: rateString('Escrow share of each rebate', '0.10'),
+      cap: moneyString('Escrow cap', '25000.00'),
+    }),
   ],
-  { error: 'Reserve policy must be per_invoice, rolling, capped, fixed or percent_of_open' },
+  { error: 'Reserve policy must be per_invoice, rolling, capped, fixed, percent_of_open or escrow' },
 );
 export type ReservePolicy = z.output<typeof reservePolicySchema>;
 

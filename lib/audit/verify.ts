@@ -29,6 +29,7 @@ export interface Break {
     | 'release_unmatched'
     | 'payout_unmatched'
     | 'cash_in_transit'
+    | 'escrow'
     | 'rollup'
     | 'debtor_rollup';
   message: string;
@@ -258,7 +259,7 @@ export async function verifyReserves(sql: RawSql, breaks: Break[]): Promise<void
   const inDebit = await sql<{ id: string; code: string; currency: string; client_id: string | null; name: string | null; balance: string }[]>`
     select a.id, a.code, a.currency, a.client_id, c.name, a.balance
       from ledger_accounts a left join clients c on c.id = a.client_id
-     where a.code in ('reserve', 'client_payable') and a.balance > 0 order by a.id limit 100`;
+     where a.code in ('reserve', 'client_payable', 'escrow') and a.balance > 0 order by a.id limit 100`;
   for (const a of inDebit) {
     breaks.push({
       kind: 'liability_in_debit',
@@ -347,7 +348,7 @@ export async function verifyReserves(sql: RawSql, breaks: Break[]): Promise<void
       postings: number;
     }[]
   >`
-    with e as (select id, release_id, client_id from journal_entries where kind = 'release' and reverses_entry_id is null),
+    with e as (select id, release_id, client_id from journal_entries where kind in ('release', 'escrow_release') and reverses_entry_id is null),
     p as (select l.entry_id, -sum(l.amount) as credited
             from journal_lines l join ledger_accounts a on a.id = l.account_id and a.code = 'client_payable'
            where l.entry_id in (select id from e) group by l.entry_id)
@@ -398,7 +399,7 @@ export async function verifyPayouts(sql: RawSql, breaks: Break[]): Promise<void>
       select r.id, r.status, coalesce(r.approved_amount, 0) as amt,
              coalesce(pe.sent, 0) as sent, coalesce(pe.settled, 0) as settled, coalesce(pe.returns, 0) as returns, coalesce(pe.legacy, 0) as legacy,
              coalesce(pe.cash, 0) as cash, coalesce(pe.transit, 0) as transit, pe.release_id is not null as has_payout,
-             exists (select 1 from journal_entries x where x.kind = 'release' and x.release_id = r.id) as has_release
+             exists (select 1 from journal_entries x where x.kind in ('release', 'escrow_release') and x.release_id = r.id) as has_release
         from releases r left join pe on pe.release_id = r.id
        where r.status in ('approved', 'in_batch', 'sent', 'paid', 'returned') or pe.release_id is not null)
     select * from (
@@ -433,11 +434,51 @@ export async function verifyPayouts(sql: RawSql, breaks: Break[]): Promise<void>
   }
 }
 
+/**
+ * Issue 16 item 3: each client's escrow account holds exactly what its releases say — the escrow
+ * shares of its posted rebates less its posted escrow releases — and each release entry credits
+ * the escrow with its release's escrow share (escrow releases debit it with their amount).
+ */
+export async function verifyEscrow(sql: RawSql, breaks: Break[]): Promise<void> {
+  const rows = await sql<{ client_id: string; currency: string; balance: string; expected: string }[]>`
+    with r as (
+      select client_id, currency,
+             sum(case when kind = 'escrow' then -approved_amount else escrow_amount end) as expected
+        from releases
+       where status in ('approved', 'in_batch', 'sent', 'paid', 'returned') and (kind = 'escrow' or escrow_amount <> 0)
+       group by client_id, currency),
+    a as (select client_id, currency, -balance as balance from ledger_accounts where code = 'escrow')
+    select coalesce(a.client_id, r.client_id)::text as client_id, coalesce(a.currency, r.currency) as currency,
+           coalesce(a.balance, 0)::text as balance, coalesce(r.expected, 0)::text as expected
+      from a full join r on r.client_id = a.client_id and r.currency = a.currency
+     where coalesce(a.balance, 0) <> coalesce(r.expected, 0)
+     order by 1, 2 limit 100`;
+  for (const r of rows) {
+    breaks.push({
+      kind: 'escrow',
+      message: `client ${r.client_id}'s escrow ${r.currency} holds ${moneyOut(r.balance, r.currency)} but its releases come to ${moneyOut(r.expected, r.currency)} (escrow shares less escrow releases)`,
+    });
+  }
+  const lines = await sql<{ entry_id: string; release_id: string; moved: string; expected: string }[]>`
+    select e.id::text as entry_id, e.release_id::text as release_id, coalesce(-sum(l.amount) filter (where a.code = 'escrow'), 0)::text as moved,
+           (case when e.kind = 'escrow_release' then -r.approved_amount else r.escrow_amount end)::text as expected
+      from journal_entries e join releases r on r.id = e.release_id
+      join journal_lines l on l.entry_id = e.id join ledger_accounts a on a.id = l.account_id
+     where e.kind in ('release', 'escrow_release') and e.reverses_entry_id is null and (r.kind = 'escrow' or r.escrow_amount <> 0)
+     group by e.id, e.kind, r.approved_amount, r.escrow_amount
+    having coalesce(-sum(l.amount) filter (where a.code = 'escrow'), 0) <> (case when e.kind = 'escrow_release' then -r.approved_amount else r.escrow_amount end)
+     limit 100`;
+  for (const l of lines) {
+    breaks.push({ kind: 'escrow', message: `entry ${l.entry_id} moves ${l.moved} into escrow for release ${l.release_id}, which says ${l.expected}` });
+  }
+}
+
 export async function verifyAll(sql: RawSql): Promise<VerifyReport> {
   const breaks: Break[] = [];
   const auditEvents = await verifyAuditChain(sql, breaks);
   const ledger = await verifyLedger(sql, breaks);
   await verifyPayouts(sql, breaks);
+  await verifyEscrow(sql, breaks);
   await verifyDebtorRollups(sql, breaks);
   return { ok: breaks.length === 0, auditEvents, ...ledger, breaks };
 }
@@ -458,6 +499,7 @@ export async function verifyAndAnchor(database: Database, options: AnchorOptions
   const chainBroken = breaks.length > 0;
   const ledger = await verifyLedger(sql, breaks);
   await verifyPayouts(sql, breaks);
+  await verifyEscrow(sql, breaks);
   const anchor = await nextAnchor(database, options, {
     database: name,
     previous,

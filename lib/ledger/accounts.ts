@@ -12,7 +12,8 @@ export type AccountCode =
   | 'fees_receivable'
   | 'fee_income'
   | 'credit_loss'
-  | 'fx_clearing';
+  | 'fx_clearing'
+  | 'escrow';
 
 export type AccountKind = 'asset' | 'liability' | 'income' | 'expense' | 'clearing';
 
@@ -37,6 +38,8 @@ export const CHART_OF_ACCOUNTS: Readonly<Record<AccountCode, AccountDefinition>>
   fee_income: { code: 'fee_income', kind: 'income', perClient: false, label: 'Fee income' },
   credit_loss: { code: 'credit_loss', kind: 'expense', perClient: false, label: 'Credit losses' },
   fx_clearing: { code: 'fx_clearing', kind: 'clearing', perClient: false, label: 'FX clearing' },
+  // Issue 16 item 3: the share of each rebate an escrow policy withholds, until its cap (lib/releases/escrow.ts)
+  escrow: { code: 'escrow', kind: 'liability', perClient: true, label: 'Escrow held for the client' },
 };
 
 export const ACCOUNT_CODES = Object.keys(CHART_OF_ACCOUNTS) as AccountCode[];

@@ -165,6 +165,7 @@ type ReleaseRow = {
   as_of: string;
   amount: string;
   approved_amount: string | null;
+  escrow_amount: string | null;
   breakdown: { lines?: { kind: string; label: string; amount: string }[] } | null;
   status: string;
 };
@@ -190,7 +191,7 @@ type LineRow = {
  */
 export async function loadAdvice(tx: Tx, clientId: number, releaseId: number): Promise<AdviceDetail> {
   const [release] = await tx.sql<ReleaseRow[]>`
-    select r.id, r.client_id, c.name as client_name, r.currency, r.as_of, r.amount, r.approved_amount, r.breakdown, r.status
+    select r.id, r.client_id, c.name as client_name, r.currency, r.as_of, r.amount, r.approved_amount, r.escrow_amount, r.breakdown, r.status
       from releases r join clients c on c.id = r.client_id
      where r.id = ${releaseId} and r.client_id = ${clientId} and r.status in ('approved', 'in_batch', 'sent', 'paid', 'returned')`;
   if (!release) throw notFound('Release', releaseId);
@@ -200,6 +201,7 @@ export async function loadAdvice(tx: Tx, clientId: number, releaseId: number): P
   const otherSources: AdviceInput['otherSources'] = [];
   let fees = ZERO;
   let clientDue = ZERO;
+  let escrow = ZERO;
   for (const l of lines) {
     const amount = new Big(l.amount);
     if (l.code === 'reserve') {
@@ -220,12 +222,17 @@ export async function loadAdvice(tx: Tx, clientId: number, releaseId: number): P
       } else {
         otherSources.push({ label: l.tranche_label ?? 'Client reserve', amount });
       }
+    } else if (l.code === 'escrow') {
+      // issue 16 item 3: a rebate's escrow share is taken out before payment; an escrow release draws on the escrow
+      if (amount.gt(0)) otherSources.push({ label: 'Escrow released', amount });
+      else escrow = escrow.plus(amount.times(-1));
     } else if (l.code === 'fees_receivable') fees = fees.plus(amount.times(-1));
     else if (l.code === 'client_due') clientDue = clientDue.plus(amount.times(-1));
   }
   const offsets = [
     ...(fees.gt(0) ? [{ label: OFFSET_LABELS.fees, amount: fees }] : []),
     ...(clientDue.gt(0) ? [{ label: OFFSET_LABELS.clientDue, amount: clientDue }] : []),
+    ...(escrow.gt(0) ? [{ label: 'Kept in escrow (until its cap)', amount: escrow }] : []),
   ];
   const holdbacks = (release.breakdown?.lines ?? []).filter((l) => l.kind === 'holdback').map((l) => ({ label: l.label, amount: new Big(l.amount) }));
   return buildAdvice({
@@ -236,7 +243,8 @@ export async function loadAdvice(tx: Tx, clientId: number, releaseId: number): P
     currency: c,
     amountPaid: new Big(release.approved_amount ?? release.amount),
     paid: release.status === 'paid',
-    proposed: new Big(release.amount),
+    // a rebate's escrow share is not "not approved": it was released into escrow
+    proposed: new Big(release.amount).minus(release.escrow_amount ?? '0'),
     invoices: [...invoices.values()],
     otherSources,
     offsets,
@@ -263,6 +271,6 @@ async function releaseLines(sql: RawSql, release: ReleaseRow): Promise<LineRow[]
       left join invoices i on i.id = l.invoice_id
       left join debtors d on d.id = i.debtor_id
       left join reserve_tranches t on t.id = l.tranche_id
-     where e.client_id = ${release.client_id} and e.effective_date = ${release.as_of}::date and e.release_id = ${release.id} and e.kind = 'release'
+     where e.client_id = ${release.client_id} and e.effective_date = ${release.as_of}::date and e.release_id = ${release.id} and e.kind in ('release', 'escrow_release')
      order by l.id`;
 }

@@ -6,6 +6,7 @@ import { requirePermission } from '../auth/permissions';
 import { DomainError } from '../errors';
 import { Big, ZERO, formatMoney, moneyOut, parseMoney } from '../money';
 import { controllerThreshold } from '../settings';
+import { escrowBalances, postEscrowRelease } from './escrow';
 import { postReleases } from './post-releases';
 import { getRelease } from './queries';
 import { computeReleasable } from './releasable';
@@ -45,6 +46,7 @@ export async function approveRelease(tx: Tx, releaseId: number, input: { amount?
     );
   }
   const clientId = Number(row.client_id);
+  if (row.kind === 'escrow') return approveEscrow(tx, releaseId, row, amount, actor);
   const ctx = (await loadReleaseStates(tx, [clientId], row.as_of, { detail: true, money: 'current' })).get(clientId);
   const state = ctx?.states.find((s) => s.currency === c);
   const releasable = state ? computeReleasable(state).releasable : ZERO;
@@ -74,6 +76,44 @@ export async function approveRelease(tx: Tx, releaseId: number, input: { amount?
   await postReleases(tx, [{ id: releaseId, clientId, currency: c, asOf: row.as_of, amount, state }], actor);
   await recordAudit(tx, actor, {
     action: 'release.approve',
+    targetType: 'release',
+    targetId: releaseId,
+    before: { status: 'pending_approval', amount: moneyOut(row.amount, c) },
+    after: { status: 'approved', approvedAmount: formatMoney(amount, c), partial: amount.lt(row.amount) },
+  });
+  return getRelease(tx, releaseId, actor);
+}
+
+/**
+ * Issue 16 item 3: an escrow release's approval — the same maker-checker and controller
+ * threshold; the amount re-checked against the escrow held now (under the client's lock), then
+ * posted escrow → client payable and paid by a payout batch like any release.
+ */
+async function approveEscrow(tx: Tx, releaseId: number, row: Awaited<ReturnType<typeof lockRelease>>, amount: Big, actor: Actor): Promise<ReleaseView> {
+  const c = row.currency;
+  const clientId = Number(row.client_id);
+  const held = (await escrowBalances(tx, [clientId], { lock: true })).get(`${clientId}|${c}`) ?? ZERO;
+  if (amount.gt(held)) {
+    throw new DomainError('exceeds_escrow', `Only ${formatMoney(held, c)} ${c} is held in this client's escrow now; approve that amount in part or reject it`, {
+      status: 409,
+      details: { held: formatMoney(held, c), proposed: moneyOut(row.amount, c) },
+    });
+  }
+  const step = approvalStep(actor, { amount, threshold: await controllerThreshold(tx), currency: c, firstApprover: row.first_approved_by, what: 'Releases' });
+  if (step === 'first') {
+    await tx.sql`update releases set first_approved_by = ${actor.userId}, approved_amount = ${amount.toString()}, needs_controller = 'yes' where id = ${releaseId}`;
+    await recordAudit(tx, actor, {
+      action: 'release.first_approval',
+      targetType: 'release',
+      targetId: releaseId,
+      after: { kind: 'escrow', amount: formatMoney(amount, c), needs: 'a controller' },
+    });
+    return getRelease(tx, releaseId, actor);
+  }
+  await tx.sql`update releases set ${row.first_approved_by !== null ? tx.sql`second_approved_by = ${actor.userId}` : tx.sql`first_approved_by = ${actor.userId}`}, decided_by = ${actor.userId} where id = ${releaseId}`;
+  await postEscrowRelease(tx, { id: releaseId, clientId, currency: c, asOf: row.as_of, amount }, actor);
+  await recordAudit(tx, actor, {
+    action: 'escrow.release_approve',
     targetType: 'release',
     targetId: releaseId,
     before: { status: 'pending_approval', amount: moneyOut(row.amount, c) },

@@ -105,7 +105,7 @@ export function releaseList(
   return {
     def: options.pendingOnly ? approvalQueueDefinition : releaseListDefinition,
     query: ({ filters: f }) => ({
-      select: sql`r.id::text as id, r.cycle_id::text as cycle_id, r.client_id::text as client_id, c.name as client_name, r.currency, r.as_of::text as as_of,
+      select: sql`r.id::text as id, r.cycle_id::text as cycle_id, r.kind, r.escrow_amount::text as escrow_amount, r.client_id::text as client_id, c.name as client_name, r.currency, r.as_of::text as as_of,
                   r.amount::text as amount, r.approved_amount::text as approved_amount, r.status, r.release_mode, r.needs_controller,
                   u1.email as first_email, u2.email as second_email, r.batch_id::text as batch_id, to_char(r.paid_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as paid_at`,
       // Left joins (the client always exists: a foreign key): a count that reads no client column skips the join.

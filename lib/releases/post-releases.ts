@@ -8,6 +8,7 @@ import { type Big, ZERO, formatMoney } from '../money';
 import { queueEmails, type QueuedEmail } from '../notifications/outbox';
 import { recipientsFor } from '../notifications/preferences';
 import { webhookReleasesApproved } from '../webhooks/emit';
+import { escrowBalances, escrowPolicy, escrowSplit } from './escrow';
 import { computeReleasable, drawPlan, type Releasable, type ReleaseState } from './releasable';
 
 /** The offsets' words, in the rebate email and the advice (lib/portal/advice.ts) alike: "Fees due" as the portal and the statement say it (lib/fees/client-fees.ts). */
@@ -34,6 +35,11 @@ export interface ReleaseToPay {
 export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor): Promise<void> {
   if (releases.length === 0) return;
   const entries: EntryInput[] = [];
+  // Issue 16 item 3: under an escrow policy a share of each rebate goes to the client's escrow
+  // until its cap (the clients' rows are locked by every caller, the escrow accounts here).
+  const escrowClients = [...new Set(releases.filter((r) => escrowPolicy(r.state?.policy)).map((r) => r.clientId))];
+  const escrowHeld = await escrowBalances(tx, escrowClients, { lock: true });
+  const escrowShares = new Map<number, Big>();
   const advices: { release: ReleaseToPay; result: Releasable; plan: ReturnType<typeof drawPlan>; state: ReleaseState }[] = [];
   for (const release of releases) {
     const { state, amount } = release;
@@ -57,7 +63,15 @@ export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor):
     }));
     if (result.offsets.fees.gt(0)) lines.push({ account: 'fees_receivable', ...tag, amount: result.offsets.fees.times(-1) });
     if (result.offsets.clientDue.gt(0)) lines.push({ account: 'client_due', ...tag, amount: result.offsets.clientDue.times(-1) });
-    if (amount.gt(0)) lines.push({ account: 'client_payable', ...tag, amount: amount.times(-1) });
+    const policy = escrowPolicy(state.policy);
+    const key = `${release.clientId}|${c}`;
+    const split = policy ? escrowSplit(amount, policy, escrowHeld.get(key) ?? ZERO, c) : { escrow: ZERO, paid: amount };
+    if (split.escrow.gt(0)) {
+      lines.push({ account: 'escrow', ...tag, amount: split.escrow.times(-1) });
+      escrowHeld.set(key, (escrowHeld.get(key) ?? ZERO).plus(split.escrow));
+    }
+    escrowShares.set(release.id, split.escrow);
+    if (split.paid.gt(0)) lines.push({ account: 'client_payable', ...tag, amount: split.paid.times(-1) });
     entries.push({
       effectiveDate: release.asOf,
       kind: 'release',
@@ -72,8 +86,9 @@ export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor):
   const posted = await postEntries(tx, entries, by);
   const entryOf = new Map(posted.map((p) => [p.idempotencyKey, p.id]));
   await tx.sql`
-    update releases r set status = 'approved', approved_amount = u.amount, entry_id = u.entry_id
-      from unnest(${releases.map((r) => r.id)}::bigint[], ${releases.map((r) => r.amount.toString())}::numeric[], ${releases.map((r) => entryOf.get(`release:${r.id}`)!)}::bigint[]) as u(id, amount, entry_id)
+    update releases r set status = 'approved', approved_amount = u.amount, escrow_amount = u.escrow, entry_id = u.entry_id
+      from unnest(${releases.map((r) => r.id)}::bigint[], ${releases.map((r) => r.amount.minus(escrowShares.get(r.id) ?? ZERO).toString())}::numeric[],
+                  ${releases.map((r) => (escrowShares.get(r.id) ?? ZERO).toString())}::numeric[], ${releases.map((r) => entryOf.get(`release:${r.id}`)!)}::bigint[]) as u(id, amount, escrow, entry_id)
      where r.id = u.id`;
   // The rebate advice, to every contact of the client who wants it (once per release and address).
   const clients = await tx.sql<{ id: string; name: string; contacts: ClientContact[] }[]>`

@@ -10,7 +10,12 @@ import type { BreakdownLine } from './releasable';
  */
 export interface ReleaseSummary {
   id: string;
-  cycleId: string;
+  /** null for an escrow release (issue 16: requested by a person, not proposed by a cycle) */
+  cycleId: string | null;
+  /** issue 16 item 3: `reserve` (a rebate) or `escrow` (the client's escrow paid back) */
+  kind: 'reserve' | 'escrow';
+  /** issue 16 item 3: of a rebate under an escrow policy, the share credited to escrow (approvedAmount is what is paid) */
+  escrowAmount: string | null;
   clientId: string;
   clientName: string;
   currency: string;
@@ -29,7 +34,9 @@ export interface ReleaseSummary {
 /** The columns a ReleaseSummary is read from: the release's, its client's name and its approvers' emails. */
 export type ReleaseSummaryRow = {
   id: string;
-  cycle_id: string;
+  cycle_id: string | null;
+  kind?: string;
+  escrow_amount?: string | null;
   client_id: string;
   client_name: string;
   currency: string;
@@ -48,6 +55,8 @@ export function releaseSummary(r: ReleaseSummaryRow): ReleaseSummary {
   return {
     id: r.id,
     cycleId: r.cycle_id,
+    kind: r.kind === 'escrow' ? 'escrow' : 'reserve',
+    escrowAmount: r.escrow_amount === undefined || r.escrow_amount === null || Number(r.escrow_amount) === 0 ? null : moneyOut(r.escrow_amount, r.currency),
     clientId: r.client_id,
     clientName: r.client_name,
     currency: r.currency,

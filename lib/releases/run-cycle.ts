@@ -137,7 +137,7 @@ export async function runReleaseCycle(
   }
   const releases = await database.sql<{ id: string; client_id: string; currency: string; amount: string; status: string }[]>`
     select id, client_id, currency, amount, status from releases
-     where as_of = ${asOf} and client_id = any(${clientIds}::bigint[]) order by client_id, currency`;
+     where as_of = ${asOf} and client_id = any(${clientIds}::bigint[]) and kind = 'reserve' order by client_id, currency`;
   const totals = {
     proposed: releases.length,
     approved: releases.filter((r) => POSTED_STATUSES.has(r.status)).length,
@@ -176,7 +176,9 @@ async function clientsDue(database: Database, asOf: string): Promise<number[]> {
 
 async function proposeChunk(tx: Tx, cycleId: number, asOf: string, clientIds: number[], by: Actor): Promise<Skipped[]> {
   // Skip what an earlier (crashed or racing) run of this date proposed already.
-  const done = await tx.sql<{ client_id: string }[]>`select distinct client_id from releases where as_of = ${asOf} and client_id = any(${clientIds}::bigint[])`;
+  const done = await tx.sql<
+    { client_id: string }[]
+  >`select distinct client_id from releases where as_of = ${asOf} and client_id = any(${clientIds}::bigint[]) and kind = 'reserve'`;
   const doneSet = new Set(done.map((d) => Number(d.client_id)));
   const todo = clientIds.filter((id) => !doneSet.has(id));
   if (todo.length === 0) return [];

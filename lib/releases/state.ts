@@ -56,20 +56,21 @@ export type MoneyView = 'as_of' | 'current';
  * version) and its risk tier — what `loadReleaseStates` starts from, alone for a reader that needs
  * only the terms (the portal's forecast: its cadence and holding period), with `states` empty.
  */
-export async function loadReleaseTerms(tx: Tx, clientIds: number[], asOf: string): Promise<Map<number, ClientReleaseContext>> {
+export async function loadReleaseTerms(tx: Tx, clientIds: number[], asOf: string, proposed: ProposedTerms = {}): Promise<Map<number, ClientReleaseContext>> {
   const out = new Map<number, ClientReleaseContext>();
   if (clientIds.length === 0) return out;
-  const schedule = await riskSchedule(tx);
+  const schedule = proposed.schedule ?? (await riskSchedule(tx));
   const agreements = await tx.sql<{ client_id: string; terms: AgreementTerms }[]>`
     select distinct on (client_id) client_id, terms from agreements
      where client_id = any(${clientIds}::bigint[]) and status = 'approved'
      order by client_id, (effective_from <= ${asOf}::date) desc,
               case when effective_from <= ${asOf}::date then effective_from end desc nulls last, effective_from, version desc`;
   for (const a of agreements) {
+    const terms = proposed.terms?.get(Number(a.client_id)) ?? a.terms;
     out.set(Number(a.client_id), {
       clientId: Number(a.client_id),
-      terms: a.terms,
-      tier: riskTier(schedule, a.terms.riskScore),
+      terms,
+      tier: riskTier(schedule, terms.riskScore),
       states: [],
       statesNow: [],
     });
@@ -77,11 +78,20 @@ export async function loadReleaseTerms(tx: Tx, clientIds: number[], asOf: string
   return out;
 }
 
+/**
+ * Issue 16 item 2 (lib/releases/what-if.ts): a risk schedule or clients' terms not yet applied,
+ * read in place of the saved ones — so a what-if is the release calculation itself.
+ */
+export interface ProposedTerms {
+  schedule?: RiskTier[];
+  terms?: Map<number, AgreementTerms>;
+}
+
 export async function loadReleaseStates(
   tx: Tx,
   clientIds: number[],
   asOf: string,
-  options: { detail: boolean | 'drawable'; money?: MoneyView | 'both' },
+  options: { detail: boolean | 'drawable'; money?: MoneyView | 'both'; proposed?: ProposedTerms },
 ): Promise<Map<number, ClientReleaseContext>> {
   const view = options.money ?? 'as_of';
   const current = view === 'current';
@@ -89,7 +99,7 @@ export async function loadReleaseStates(
   // every figure summed both ways in one pass — instead of loading the state twice.
   const both = view === 'both';
   if (clientIds.length === 0) return new Map();
-  const out = await loadReleaseTerms(tx, clientIds, asOf);
+  const out = await loadReleaseTerms(tx, clientIds, asOf, options.proposed);
   const holdDays = new Map<number, number>();
   for (const [id, ctx] of out) holdDays.set(id, ctx.tier?.holdDays ?? 0);
   const ids = [...out.keys()];

@@ -77,7 +77,7 @@ export async function loadStatementData(tx: Tx, clientIds: number[], period: Sta
      group by client_id, currency having sum(total_fees) <> 0`;
   const releases = await tx.sql<{ id: string; client_id: string; currency: string; as_of: string; approved_amount: string }[]>`
     select id, client_id, currency, as_of, approved_amount from releases
-     where client_id = any(${clientIds}::bigint[]) and status in ('approved', 'in_batch', 'sent', 'paid', 'returned') and as_of between ${from}::date and ${to}::date
+     where client_id = any(${clientIds}::bigint[]) and status in ('approved', 'in_batch', 'sent', 'paid', 'returned') and kind = 'reserve' and as_of between ${from}::date and ${to}::date
      order by as_of, id`;
 
   for (const c of clients) {

@@ -1,6 +1,7 @@
 import type { Database } from '../../db/client';
 import { systemActor, type Actor } from '../../lib/auth/actor';
 import { approveRelease, rejectRelease, runReleaseCycle } from '../../lib/releases';
+import { requestEscrowRelease } from '../../lib/releases/escrow';
 import { applyPayment, receivePayment, refundPayment } from '../../lib/collections/payments';
 import { chargebackInvoice, openDispute, resolveDispute, writeOffInvoice } from '../../lib/collections/disputes';
 import { addDays } from '../../lib/dates';
@@ -22,6 +23,7 @@ import {
   SIM_PAYOUT_ACCOUNT_2,
   addCash,
   debtorName,
+  escrowOf,
   survivor,
   type SimClient,
   type SimInvoice,
@@ -610,16 +612,56 @@ function cycle(rng: Prng, world: World): Command {
     run: (database, w) =>
       attempt(async () => {
         const view = await runReleaseCycle(database, { asOf, clientIds: clients.map((c) => String(c.id)) }, by, { kind: 'ad_hoc' });
-        for (const r of view.releases) if (r.status === 'approved') noteReleased(w, Number(r.id), Number(r.clientId), r.amount);
+        const approved = view.releases.filter((r) => r.status === 'approved');
+        // issue 16 item 3: what each auto-approved rebate paid and put into escrow
+        const rows = await database.sql<{ id: string; approved_amount: string; escrow_amount: string }[]>`
+          select id, approved_amount, escrow_amount from releases where id = any(${approved.map((r) => r.id)}::bigint[])`;
+        const split = new Map(rows.map((r) => [r.id, r]));
+        for (const r of approved) {
+          const row = split.get(r.id);
+          if (!row) throw new ModelBreak(`release ${r.id} was reported approved but is not there`);
+          noteReleased(w, Number(r.id), Number(r.clientId), row.approved_amount, { kind: 'reserve', decided: r.amount, escrow: row.escrow_amount });
+        }
       }),
   };
 }
 
-/** SPEC 5.3 (issue 14): an approval releases to the client's payable; cash moves only when a payout batch settles. */
-function noteReleased(world: World, releaseId: number, clientId: number, amount: string): void {
+/**
+ * SPEC 5.3 (issue 14): an approval releases to the client's payable; cash moves only when a payout
+ * batch settles. Issue 16 item 3: a rebate under an escrow policy splits into the paid share
+ * (`amount`, what goes to the payable) and the escrow share — together exactly what was decided,
+ * the escrow never above its cap; an escrow release takes from the escrow what it pays.
+ */
+function noteReleased(
+  world: World,
+  releaseId: number,
+  clientId: number,
+  amount: string,
+  split: { kind: string; decided: string; escrow: string | null },
+): void {
   if (world.paidReleaseIds.has(releaseId)) return;
   world.paidReleaseIds.add(releaseId);
   world.paidOut.set(clientId, (world.paidOut.get(clientId) ?? ZERO).plus(amount));
+  const escrow = new Big(split.escrow ?? '0');
+  if (!new Big(amount).plus(escrow).eq(split.decided))
+    throw new ModelBreak(`release ${releaseId}: paid ${amount} + escrow ${escrow.toFixed(2)} ≠ the ${split.decided} released`);
+  const held = world.escrow.get(clientId) ?? ZERO;
+  if (split.kind === 'escrow') {
+    if (escrow.gt(0)) throw new ModelBreak(`escrow release ${releaseId} put ${escrow.toFixed(2)} into escrow`);
+    if (new Big(amount).gt(held)) throw new ModelBreak(`escrow release ${releaseId} paid ${amount} but the model's escrow held only ${held.toFixed(2)}`);
+    world.escrow.set(clientId, held.minus(amount));
+    return;
+  }
+  const client = world.clients.find((c) => c.id === clientId);
+  const policy = client ? escrowOf(client.profile) : null;
+  const cap = policy?.cap ?? null;
+  if (!cap && escrow.gt(0)) throw new ModelBreak(`release ${releaseId} put ${escrow.toFixed(2)} into escrow for a client without an escrow policy`);
+  if (cap && held.plus(escrow).gt(cap))
+    throw new ModelBreak(`release ${releaseId} took the escrow to ${held.plus(escrow).toFixed(2)}, above its cap ${cap.toFixed(2)}`);
+  // below the cap a rebate gives its whole share (rounded half-up), never less
+  if (policy && held.plus(escrow).lt(policy.cap) && !escrow.eq(new Big(split.decided).times(policy.share).round(2, Big.roundHalfUp)))
+    throw new ModelBreak(`release ${releaseId}: ${escrow.toFixed(2)} into escrow, not its ${policy.share} share of ${split.decided}, with room under the cap`);
+  world.escrow.set(clientId, held.plus(escrow));
 }
 
 function pendingReleases(world: World) {
@@ -637,7 +679,12 @@ function approve(rng: Prng, world: World): Command | null {
     run: (database, w) =>
       attempt(async () => {
         const view = await database.transaction((tx) => approveRelease(tx, release.id, part ? { amount: part.toFixed(2) } : {}, by));
-        if (view.status === 'approved') noteReleased(w, release.id, release.client.id, view.approvedAmount!);
+        if (view.status === 'approved')
+          noteReleased(w, release.id, release.client.id, view.approvedAmount!, {
+            kind: view.kind,
+            decided: part ? part.toFixed(2) : release.amount,
+            escrow: view.escrowAmount,
+          });
       }),
   };
 }
@@ -650,6 +697,45 @@ function reject(rng: Prng, world: World): Command | null {
   return {
     label: `reject ${release.name} (${release.client.name}) by ${by.label.split('@')[0]}`,
     run: (database) => attempt(async () => void (await database.transaction((tx) => rejectRelease(tx, release.id, { reason: 'Simulated review' }, by)))),
+  };
+}
+
+/**
+ * Issue 16 item 3: an escrow release asked for (all the escrow, or part, now and then more than
+ * held or for a client with none: refused); approved or rejected by the approve/reject commands.
+ */
+function requestEscrow(rng: Prng, world: World): Command | null {
+  const withEscrow = world.clients.filter((c) => (world.escrow.get(c.id) ?? ZERO).gt(0));
+  const client = withEscrow.length > 0 && rng.chance(0.85) ? rng.pick(withEscrow) : rng.pick(world.clients);
+  const held = world.escrow.get(client.id) ?? ZERO;
+  const kind = rng.weighted({ all: 3, part: 2, over: 1 });
+  const amount = kind === 'all' || held.lte(0) ? null : kind === 'part' ? share(rng, held) : held.plus('0.01');
+  const asOf = date(rng);
+  const by = rng.pick([...world.team.controllers, ...world.team.approvers]);
+  return {
+    label: `ask to release ${amount ? amount.toFixed(2) : 'all'} of ${client.name}'s escrow (${held.toFixed(2)}) on ${asOf} by ${who(by)}`,
+    async run(database, w) {
+      const pendingBefore = [...w.releases.values()].some((r) => r.client === client && r.status === 'pending_approval' && r.kind === 'escrow');
+      const result = await tried(() =>
+        database.transaction((tx) =>
+          requestEscrowRelease(tx, client.id, { currency: client.currency, asOf, ...(amount ? { amount: amount.toFixed(2) } : {}) }, by),
+        ),
+      );
+      if (!result.ok) {
+        expectRefusal(
+          w,
+          `asking for ${client.name}'s escrow`,
+          result,
+          ['nothing_in_escrow', 'exceeds_escrow', 'already_pending'],
+          held.lte(0) ? 'nothing_in_escrow' : amount && amount.gt(held) ? 'exceeds_escrow' : pendingBefore ? 'already_pending' : null,
+        );
+        return result.outcome;
+      }
+      const asked = new Big(result.value.amount);
+      if (asked.gt(held))
+        throw new ModelBreak(`an escrow release of ${asked.toFixed(2)} was accepted for ${client.name}, whose escrow holds ${held.toFixed(2)}`);
+      return 'ok';
+    },
   };
 }
 
@@ -1020,6 +1106,7 @@ export const WEIGHTS = {
   payoutReturn: 4,
   payoutAccountAgain: 2,
   approvePendingPayoutChange: 1,
+  requestEscrow: 2,
 };
 
 const BUILDERS: Record<keyof typeof WEIGHTS, (rng: Prng, world: World) => Command | null> = {
@@ -1049,6 +1136,7 @@ const BUILDERS: Record<keyof typeof WEIGHTS, (rng: Prng, world: World) => Comman
   payoutReturn,
   payoutAccountAgain,
   approvePendingPayoutChange,
+  requestEscrow,
 };
 
 /** The next command, drawn from what the world allows (a kind with nothing to act on is redrawn). */

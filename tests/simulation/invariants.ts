@@ -11,7 +11,7 @@ import { parseListRequest } from '../../lib/lists/keyset';
 import { INVOICE_STATUSES } from '../../db/schema/invoices';
 import { DAYS, FIRST_DAY } from './commands';
 import { addDays } from '../../lib/dates';
-import { debtorName, survivor, type World } from './world';
+import { debtorName, escrowCapOf, survivor, type World } from './world';
 
 /**
  * What must hold after every step, whatever the sequence: checked against the database (set-based,
@@ -66,6 +66,11 @@ export async function checkStep(database: Database, world: World, since: Mark, c
                            ${world.clients.map((c) => (world.paidOut.get(c.id) ?? ZERO).toString())}::numeric[],
                            ${world.clients.map((c) => (world.withheld.get(c.id) ?? ZERO).toString())}::numeric[])
     ),
+    expected_escrow(client_id, name, held, cap) as (
+      select * from unnest(${ids}::bigint[], ${world.clients.map((c) => c.name)}::text[],
+                           ${world.clients.map((c) => (world.escrow.get(c.id) ?? ZERO).toString())}::numeric[],
+                           ${world.clients.map((c) => escrowCapOf(c.profile)?.toString() ?? null) as never}::numeric[])
+    ),
     expected_invoices(id, name, outstanding, status) as (
       select * from unnest(${world.invoices.map((i) => i.id)}::bigint[], ${world.invoices.map((i) => i.name)}::text[],
                            ${world.invoices.map((i) => (i.fundingDate ? i.outstanding.toString() : null)) as never}::numeric[],
@@ -87,7 +92,7 @@ export async function checkStep(database: Database, world: World, since: Mark, c
     )
     -- 1. No reserve or client payable in debit; no tranche, invoice reserve or invoice's share of a tranche in debit.
     select a.code || ' account of client ' || a.client_id || ' (' || a.currency || ') is in debit by ' || a.balance as message
-      from client_accounts a where a.code in ('reserve', 'client_payable') and a.balance > 0
+      from client_accounts a where a.code in ('reserve', 'client_payable', 'escrow') and a.balance > 0
     union all
     select 'the reserve of ' || case when l.tranche_id is not null then 'tranche ' || l.tranche_id else 'invoice ' || l.invoice_id end || ' is in debit by ' || sum(l.amount)
       from reserve_lines l where l.tranche_id is not null or l.invoice_id is not null
@@ -128,7 +133,7 @@ export async function checkStep(database: Database, world: World, since: Mark, c
     select 'release ' || r.id || ' (' || r.status || ') was posted ' || x.releases || ' time(s), moved ' || -x.cash || ' out of cash and holds '
            || -x.transit || ' in transit, for ' || coalesce(r.approved_amount, 0) || ' released'
       from releases r
-      join lateral (select count(distinct e.id) filter (where e.kind = 'release') as releases,
+      join lateral (select count(distinct e.id) filter (where e.kind in ('release', 'escrow_release')) as releases,
                            coalesce(sum(l.amount) filter (where a.code = 'cash' and e.kind <> 'release'), 0) as cash,
                            coalesce(sum(l.amount) filter (where a.code = 'cash_in_transit'), 0) as transit
                       from journal_entries e join journal_lines l on l.entry_id = e.id join ledger_accounts a on a.id = l.account_id
@@ -149,6 +154,24 @@ export async function checkStep(database: Database, world: World, since: Mark, c
      where r.client_id = any(${ids}::bigint[])
      group by r.currency, t.transit
     having -coalesce(t.transit, 0) <> coalesce(sum(r.approved_amount) filter (where r.status = 'sent'), 0)
+    -- 9. Escrow (issue 16 item 3): each client's escrow as the model says, never above its cap (never
+    --    negative: check 1), and each rebate's entry puts exactly its release's escrow share into escrow and
+    --    the paid share into the payable (together what it released); each escrow release posted once.
+    union all
+    select e.name || ': escrow holds ' || coalesce(-a.balance, 0) || ', the model expects ' || e.held
+      from expected_escrow e left join client_accounts a on a.client_id = e.client_id and a.code = 'escrow'
+     where coalesce(-a.balance, 0) <> e.held
+    union all
+    select e.name || ': escrow holds ' || -a.balance || ', above its cap ' || e.cap
+      from expected_escrow e join client_accounts a on a.client_id = e.client_id and a.code = 'escrow' where e.cap is not null and -a.balance > e.cap
+    union all
+    select 'release ' || r.id || ' put ' || x.escrow || ' into escrow and ' || x.payable || ' into the payable, for ' || coalesce(r.escrow_amount, 0) || ' and ' || coalesce(r.approved_amount, 0)
+      from releases r
+      join lateral (select coalesce(-sum(l.amount) filter (where a.code = 'escrow'), 0) as escrow, coalesce(-sum(l.amount) filter (where a.code = 'client_payable'), 0) as payable
+                      from journal_entries e join journal_lines l on l.entry_id = e.id join ledger_accounts a on a.id = l.account_id
+                     where e.release_id = r.id and e.kind = 'release') x on true
+     where r.client_id = any(${ids}::bigint[]) and r.kind = 'reserve' and r.status in ('approved', 'in_batch', 'sent', 'paid', 'returned')
+       and (x.escrow <> r.escrow_amount or x.payable <> r.approved_amount)
     -- 5. Each invoice: outstanding = the model's = its receivable lines; status as the model says; nothing before it was bought.
     union all
     select e.name || ': outstanding ' || i.outstanding || ', the model expects ' || e.outstanding

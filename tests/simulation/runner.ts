@@ -75,8 +75,8 @@ export async function runSeed(database: Database, team: Team, seed: number, comm
 
 /** The releases the cycles proposed (names R1, R2 … in the order they appear). */
 export async function syncReleases(database: Database, world: World): Promise<void> {
-  const rows = await database.sql<{ id: string; client_id: string; status: string; amount: string }[]>`
-    select id, client_id, status, amount from releases where client_id = any(${world.clients.map((c) => c.id)}::bigint[]) order by id`;
+  const rows = await database.sql<{ id: string; client_id: string; status: string; amount: string; kind: string }[]>`
+    select id, client_id, status, amount, kind from releases where client_id = any(${world.clients.map((c) => c.id)}::bigint[]) order by id`;
   for (const r of rows) {
     const known = world.releases.get(Number(r.id));
     if (known) {
@@ -90,6 +90,7 @@ export async function syncReleases(database: Database, world: World): Promise<vo
       client: world.clients.find((c) => c.id === Number(r.client_id))!,
       status: r.status,
       amount: r.amount,
+      kind: r.kind,
     });
   }
 }

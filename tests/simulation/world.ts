@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client';
 import type { AgreementTermsInput } from '../../lib/agreements/terms';
 import type { Actor } from '../../lib/auth/actor';
-import { type Big, ZERO } from '../../lib/money';
+import { Big, ZERO } from '../../lib/money';
 import { approvePayoutAccountChange, requestPayoutAccountChange } from '../../lib/clients/payout-changes';
 import { aClient, aDebtor, aUser } from '../support/builders';
 import type { Prng } from './prng';
@@ -73,7 +73,26 @@ export const PROFILES: Record<string, AgreementTermsInput> = {
     fees: { kind: 'daily_rate', rate: '0.10', dayCount: 'actual/365', base: 'outstanding' },
     reservePolicy: { kind: 'rolling', holdDays: 30 },
   } as AgreementTermsInput,
+  // Issue 16 item 3: NAYA's terms with an escrow cap — 25% of each rebate into escrow until it holds 600.00.
+  escrow: {
+    advanceRate: '0.80',
+    reserveRate: '0.20',
+    fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
+    reservePolicy: { kind: 'escrow', share: '0.25', cap: '600.00' },
+    releaseAutoApproveUpTo: '1500.00',
+  } as AgreementTermsInput,
 };
+
+/** The escrow policy of a profile (issue 16 item 3), or null when its policy is not escrow. */
+export function escrowOf(profile: string): { share: string; cap: Big } | null {
+  const policy = PROFILES[profile]?.reservePolicy as { kind: string; cap?: string; share?: string } | undefined;
+  return policy?.kind === 'escrow' && policy.cap && policy.share ? { share: policy.share, cap: new Big(policy.cap) } : null;
+}
+
+/** The escrow cap of a profile, or null when its policy is not escrow. */
+export function escrowCapOf(profile: string): Big | null {
+  return escrowOf(profile)?.cap ?? null;
+}
 
 export interface SimClient {
   name: string;
@@ -113,6 +132,8 @@ export interface SimRelease {
   client: SimClient;
   status: string;
   amount: string;
+  /** issue 16 item 3: reserve (a rebate) or escrow (an escrow release) */
+  kind: string;
 }
 
 /** A proposed debtor merge (issue 13): `from` into `into`, maker-checker. */
@@ -146,6 +167,8 @@ export interface World {
   /** rebates released (approved: reserve → client payable), per client, as the commands reported them */
   paidOut: Map<number, Big>;
   paidReleaseIds: Set<number>;
+  /** issue 16 item 3: the escrow the model expects each client to hold (shares of rebates less escrow releases) */
+  escrow: Map<number, Big>;
   /** unapplied cash per payment (what the model says is still to apply) */
   payments: { id: number; currency: string; unapplied: Big }[];
   counter: number;
@@ -200,6 +223,7 @@ export async function createWorld(
     withheld: new Map(clients.map((c) => [c.id, ZERO])),
     paidOut: new Map(clients.map((c) => [c.id, ZERO])),
     paidReleaseIds: new Set(),
+    escrow: new Map(clients.map((c) => [c.id, ZERO])),
     payments: [],
     counter: 0,
     bankFiles: [],

@@ -102,6 +102,12 @@ export function AgreementFields({ values, state }: { values: AgreementForm; stat
             </>
           ) : null}
           {policyKind === 'percent_of_open' ? rate('policyRate') : null}
+          {policyKind === 'escrow' ? (
+            <>
+              {rate('escrowShare', 'Of each rebate, kept in the client’s escrow until the cap.')}
+              {money('escrowCap', 'The most the escrow holds, in each currency; paid back at the end of the relationship or by approval.')}
+            </>
+          ) : null}
           {money('minimumReserveBalance')}
         </div>
       </fieldset>

@@ -6,6 +6,7 @@ import { ClientPicker } from '@/app/_components/client-picker';
 import { ROLES, ROLE_LABELS } from '@/lib/auth/roles';
 import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
 import { Big } from '@/lib/money';
+import { RiskSchedulePreview } from './what-if-preview';
 import { MONEY_HINT, RATE_HINT } from '@/lib/validation/fields';
 import {
   createApiKeyAction,
@@ -243,6 +244,7 @@ export function ReleasePolicyForm({ threshold, tiers, canEdit }: { threshold: st
       <p id={rateHintId} className="mt-1 text-xs text-slate-500">
         Reserve rate: {RATE_HINT}
       </p>
+      {canEdit ? <RiskSchedulePreview /> : null}
       {canEdit ? (
         <button type="submit" disabled={pending} className={`mt-3 ${primaryButton}`}>
           Save release policy

@@ -5,6 +5,7 @@ import { AGREEMENT_FORM_FIELDS, type AgreementForm } from '@/lib/agreements/form
 import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
 import { proposeAgreementAction, recordNoaAction } from '../actions';
 import { AgreementFields } from '../agreement-fields';
+import { AgreementChangePreview } from './what-if-preview';
 import { DebtorPicker } from '@/app/_components/debtor-picker';
 import { Feedback, TextInput, fieldError, primaryButton, submitWith } from '../form-kit';
 
@@ -81,6 +82,7 @@ export function AgreementChangeForm({
             Propose change
           </button>
         </div>
+        <AgreementChangePreview />
         <Feedback state={state} placed={CHANGE_PLACED} />
       </form>
     </div>

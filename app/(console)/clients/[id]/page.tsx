@@ -34,6 +34,7 @@ import { NotesSection } from '@/app/(console)/notes/notes-section';
 import { ClientPairLimits } from './pair-limits';
 import { DocumentsSection } from '@/app/_components/documents/documents-section';
 import { RiskSection } from './risk';
+import { EscrowSection } from './escrow-section';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -216,6 +217,7 @@ export default async function ClientPage({
           ) : null}
         </section>
       </div>
+      <EscrowSection clientId={Number(client.id)} actor={actor} today={today} />
       <DataTable
         caption="Agreement versions"
         csvName={`client-${client.id}-agreements.csv`}

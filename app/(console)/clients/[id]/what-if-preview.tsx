@@ -1,0 +1,38 @@
+'use client';
+
+import { useRef, useState, useTransition } from 'react';
+import { WhatIfTable } from '@/app/_components/what-if-table';
+import type { WhatIfAnswer } from '@/lib/releases/what-if';
+import { secondaryButton } from '../form-kit';
+import { previewAgreementChangeAction } from './what-if-actions';
+
+/** Issue 16 item 2: inside the agreement change form, the what-if of the terms as typed (read only), before proposing them. */
+export function AgreementChangePreview() {
+  const anchor = useRef<HTMLDivElement>(null);
+  const [preview, setPreview] = useState<WhatIfAnswer | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pending, start] = useTransition();
+  const run = () => {
+    const form = anchor.current?.closest('form');
+    if (!form) return;
+    const data = new FormData(form);
+    start(async () => {
+      const answer = await previewAgreementChangeAction(data);
+      setPreview(answer.preview ?? null);
+      setMessage({ ok: answer.ok, text: answer.message });
+    });
+  };
+  return (
+    <div ref={anchor}>
+      <button type="button" disabled={pending} className={secondaryButton} onClick={run}>
+        {pending ? 'Working out the preview…' : 'Preview changes'}
+      </button>
+      {message ? (
+        <p role={message.ok ? 'note' : 'alert'} className={`mt-2 text-sm ${message.ok ? 'text-slate-700' : 'text-red-700'}`}>
+          {message.text}
+        </p>
+      ) : null}
+      {preview ? <WhatIfTable preview={preview} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+'use client';
+
+import { useRef, useState, useTransition } from 'react';
+import { secondaryButton } from '@/app/(console)/clients/form-kit';
+import { WhatIfTable } from '@/app/_components/what-if-table';
+import type { WhatIfAnswer } from '@/lib/releases/what-if';
+import { previewReleasePolicyAction } from './actions';
+
+/**
+ * Issue 16 item 2: inside the release policy form, "Preview changes" shows what the schedule as
+ * typed would do to every affected client's reserve (read only), before "Save release policy"
+ * applies it.
+ */
+export function RiskSchedulePreview() {
+  const anchor = useRef<HTMLDivElement>(null);
+  const [preview, setPreview] = useState<WhatIfAnswer | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pending, start] = useTransition();
+  const run = (page: number) => {
+    const form = anchor.current?.closest('form');
+    if (!form) return;
+    const data = new FormData(form);
+    data.set('whatIfPage', String(page));
+    start(async () => {
+      const answer = await previewReleasePolicyAction(data);
+      setPreview(answer.preview ?? null);
+      setMessage({ ok: answer.ok, text: answer.message });
+    });
+  };
+  return (
+    <div ref={anchor} className="mt-3">
+      <button type="button" disabled={pending} className={secondaryButton} onClick={() => run(1)}>
+        {pending ? 'Working out the preview…' : 'Preview changes'}
+      </button>
+      {message ? (
+        <p role={message.ok ? 'note' : 'alert'} className={`mt-2 text-sm ${message.ok ? 'text-slate-700' : 'text-red-700'}`}>
+          {message.text}
+        </p>
+      ) : null}
+      {preview ? <WhatIfTable preview={preview} onPage={run} /> : null}
+    </div>
+  );
+}
