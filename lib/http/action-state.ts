@@ -1,3 +1,5 @@
+import type { WhatIfAnswer } from '../releases/what-if';
+
 /** The state a server action answers a form with — pure, so client components import it too. */
 
 /** What a server action answers a form: a message, per-field errors, and any payload. */
@@ -9,6 +11,8 @@ export interface ActionState {
   secret?: string;
   /** e.g. the download of what the action made (a statement issued in the portal) */
   link?: { href: string; label: string };
+  /** issue 16 item 2: a read-only what-if the form shows (nothing was saved) */
+  preview?: WhatIfAnswer;
   /** after a failure: what the person typed, field by field (a list for repeated names), so the form keeps it */
   values?: Record<string, string | string[]>;
 }

@@ -22,7 +22,7 @@ test('month-end reports: change the date, download the loan tape CSV and the ine
 
   // a bad value is named, and the defaults shown
   await page.goto('/reports/month-end?view=ineligibles&pastDueDays=ninety');
-  await expect(page.getByRole('alert')).toContainText('Past due after (days) must be a whole number of days');
+  await expect(page.getByRole('alert').filter({ hasText: 'Past due after' })).toContainText('Past due after (days) must be a whole number of days');
 
   await page.goto('/reports/month-end?view=ineligibles&asOf=2026-03-31');
   const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download PDF' }).click()]);

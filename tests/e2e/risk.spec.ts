@@ -58,7 +58,8 @@ test('the client page shows the measured risk and an approver accepts the propos
   await section.getByRole('button', { name: 'Accept' }).click();
   const dialog = page.getByRole('alertdialog', { name: /Accept risk band 70–79: reserve rate 15%/ });
   await dialog.getByRole('button', { name: 'Accept' }).click();
-  await expect(section.getByRole('status')).toContainText('Risk band change approved');
+  // Accepted: the proposal leaves the section (the page is rendered again with the new agreement).
+  await expect(section.getByText(/Proposed: band 90–100 → 70–79/)).toHaveCount(0);
 
   const after = await request.get(`/api/v1/clients/${client.id}`, { headers: { authorization: `Bearer ${keys.underwriter}` } });
   expect((await after.json()).agreement).toMatchObject({ riskScore: 70, reserveRate: '0.15', advanceRate: '0.85' });

@@ -5,11 +5,8 @@ import { z } from 'zod';
 import { kickOutbox } from '@/jobs/queues';
 import { DomainError } from '@/lib/errors';
 import { formAction } from '@/lib/http/form-action';
-import { getDatabase } from '@/db/client';
-import { actionActorFor } from '@/lib/auth/session';
 import { todayIn } from '@/lib/dates';
-import { runAction, type ActionState } from '@/lib/http/action';
-import { whatIf, type WhatIfAnswer } from '@/lib/releases/what-if';
+import { whatIf } from '@/lib/releases/what-if';
 import { groupedMoney } from '@/lib/money';
 import { appUrl, queueEmail, retryEmail, sendTestEmail, testEmailSchema } from '@/lib/notifications';
 import { achOriginatorSchema, sepaDebtorSchema, updateAchOriginator, updateSepaDebtor } from '@/lib/payouts/originator';
@@ -147,22 +144,27 @@ export const saveReleasePolicyAction = formAction('settings.edit', releasePolicy
  * portfolio (lib/releases/what-if.ts, a READ ONLY transaction), before it is saved. `whatIfPage`
  * pages the clients.
  */
-export async function previewReleasePolicyAction(form: FormData): Promise<ActionState & { preview?: WhatIfAnswer }> {
-  let preview: WhatIfAnswer | undefined;
-  const state = await runAction(async () => {
-    const actor = await actionActorFor('settings.edit');
-    const raw = Object.fromEntries([...form.entries()].filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const parsed = releasePolicySchema.safeParse(raw);
-    if (!parsed.success) return { ok: false, message: `Please correct the schedule first: ${parsed.error.issues.map((i) => i.message).join('; ')}` };
-    const page = Math.max(1, Number.parseInt(raw.whatIfPage ?? '1', 10) || 1);
-    preview = await getDatabase().transaction((tx) => whatIf(tx, { riskSchedule: parsed.data.riskSchedule, page, pageSize: 50 }, actor, todayIn()));
+export const previewReleasePolicyAction = formAction(
+  'settings.edit',
+  z
+    .object({ whatIfPage: optional(wholeNumber('Preview page', { min: 1, max: 1_000_000 })) })
+    .catchall(z.union([z.string(), z.array(z.string())]))
+    .transform((values, ctx) => {
+      // the release policy form's own fields, read as saving reads them; the page beside them
+      const { whatIfPage, ...form } = values;
+      const policy = releasePolicySchema.safeParse(form);
+      if (policy.success) return { ...policy.data, whatIfPage };
+      for (const issue of policy.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      return z.NEVER;
+    }),
+  async ({ tx, input, actor }) => {
+    const preview = await whatIf(tx, { riskSchedule: input.riskSchedule, page: input.whatIfPage ?? 1, pageSize: 50 }, actor, todayIn());
     return {
-      ok: true,
       message: `Preview: ${preview.clientsAffected} client(s) affected, ${preview.clientsChanged} whose next release would change. Nothing is saved until you save the release policy.`,
+      preview,
     };
-  });
-  return { ...state, preview };
-}
+  },
+);
 
 /** Invite a client user: created without a password, emailed a one-time set-password link. */
 export const inviteClientUserAction = formAction('user.manage', inviteSchema, async ({ tx, input, actor, after }) => {

@@ -3,6 +3,7 @@
 import { useRef, useState, useTransition } from 'react';
 import { secondaryButton } from '@/app/(console)/clients/form-kit';
 import { WhatIfTable } from '@/app/_components/what-if-table';
+import { initialActionState } from '@/lib/http/action-state';
 import type { WhatIfAnswer } from '@/lib/releases/what-if';
 import { previewReleasePolicyAction } from './actions';
 
@@ -22,7 +23,7 @@ export function RiskSchedulePreview() {
     const data = new FormData(form);
     data.set('whatIfPage', String(page));
     start(async () => {
-      const answer = await previewReleasePolicyAction(data);
+      const answer = await previewReleasePolicyAction(initialActionState, data);
       setPreview(answer.preview ?? null);
       setMessage({ ok: answer.ok, text: answer.message });
     });

@@ -2,6 +2,7 @@
 
 import { useRef, useState, useTransition } from 'react';
 import { WhatIfTable } from '@/app/_components/what-if-table';
+import { initialActionState } from '@/lib/http/action-state';
 import type { WhatIfAnswer } from '@/lib/releases/what-if';
 import { secondaryButton } from '../form-kit';
 import { previewAgreementChangeAction } from './what-if-actions';
@@ -17,7 +18,7 @@ export function AgreementChangePreview() {
     if (!form) return;
     const data = new FormData(form);
     start(async () => {
-      const answer = await previewAgreementChangeAction(data);
+      const answer = await previewAgreementChangeAction(initialActionState, data);
       setPreview(answer.preview ?? null);
       setMessage({ ok: answer.ok, text: answer.message });
     });

@@ -1,6 +1,6 @@
 import { todayIn } from '@/lib/dates';
 import { apiRoute } from '@/lib/http/api';
-import { whatIf } from '@/lib/releases/what-if';
+import { whatIf, whatIfInputSchema } from '@/lib/releases/what-if';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,9 +13,10 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = apiRoute(
   'portfolio.read',
-  async ({ db, actor, body }) => ({
+  whatIfInputSchema,
+  async ({ db, actor, input }) => ({
     status: 200,
-    body: await db.transaction((tx) => whatIf(tx, body, actor, todayIn())),
+    body: await db.transaction((tx) => whatIf(tx, input, actor, todayIn())),
   }),
   { transaction: false },
 );
