@@ -139,32 +139,31 @@ export const saveReleasePolicyAction = formAction('settings.edit', releasePolicy
   };
 });
 
+/** The release policy form as saving reads it, and the preview's page beside it. */
+const previewPolicySchema = z
+  .object({ whatIfPage: optional(wholeNumber('Preview page', { min: 1, max: 1_000_000 })) })
+  .catchall(z.union([z.string(), z.array(z.string())]))
+  .transform((values, ctx) => {
+    // the release policy form's own fields, read as saving reads them; the page beside them
+    const { whatIfPage, ...form } = values;
+    const policy = releasePolicySchema.safeParse(form);
+    if (policy.success) return { ...policy.data, whatIfPage };
+    for (const issue of policy.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    return z.NEVER;
+  });
+
 /**
  * Issue 16 item 2: "Preview changes" — the what-if of the form's risk schedule over the live
  * portfolio (lib/releases/what-if.ts, a READ ONLY transaction), before it is saved. `whatIfPage`
  * pages the clients.
  */
-export const previewReleasePolicyAction = formAction(
-  'settings.edit',
-  z
-    .object({ whatIfPage: optional(wholeNumber('Preview page', { min: 1, max: 1_000_000 })) })
-    .catchall(z.union([z.string(), z.array(z.string())]))
-    .transform((values, ctx) => {
-      // the release policy form's own fields, read as saving reads them; the page beside them
-      const { whatIfPage, ...form } = values;
-      const policy = releasePolicySchema.safeParse(form);
-      if (policy.success) return { ...policy.data, whatIfPage };
-      for (const issue of policy.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-      return z.NEVER;
-    }),
-  async ({ tx, input, actor }) => {
-    const preview = await whatIf(tx, { riskSchedule: input.riskSchedule, page: input.whatIfPage ?? 1, pageSize: 50 }, actor, todayIn());
-    return {
-      message: `Preview: ${preview.clientsAffected} client(s) affected, ${preview.clientsChanged} whose next release would change. Nothing is saved until you save the release policy.`,
-      preview,
-    };
-  },
-);
+export const previewReleasePolicyAction = formAction('settings.edit', previewPolicySchema, async ({ tx, input, actor }) => {
+  const preview = await whatIf(tx, { riskSchedule: input.riskSchedule, page: input.whatIfPage ?? 1, pageSize: 50 }, actor, todayIn());
+  return {
+    message: `Preview: ${preview.clientsAffected} client(s) affected, ${preview.clientsChanged} whose next release would change. Nothing is saved until you save the release policy.`,
+    preview,
+  };
+});
 
 /** Invite a client user: created without a password, emailed a one-time set-password link. */
 export const inviteClientUserAction = formAction('user.manage', inviteSchema, async ({ tx, input, actor, after }) => {
