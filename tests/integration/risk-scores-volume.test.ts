@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../lib/auth/actor';
-import { generatePortfolio } from '../../lib/demo/generate';
 import { gatherRiskInputs, runRiskScores } from '../../lib/risk/run';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TestDatabase } from '../support/db';
+import { createVolumeDatabase, VOLUME_AS_OF, VOLUME_INVOICES } from '../support/volume';
 
 /**
- * Issue 16: the risk-scores job at volume — 40,000 invoices of 2,000 clients. The nightly run
+ * Issue 16: the risk-scores job at volume — the suite's shared volume portfolio (100,000 invoices of
+ * 1,000 clients, tests/support/volume.ts), scored the day after it was generated. The nightly run
  * gathers every client's inputs in one statement (one pass over the portfolio); a few clients'
  * inputs (a retry's) are read through their index ranges only (EXPLAIN: no sequential scan of
  * invoices or journal_lines).
  */
-const AS_OF = '2026-05-15';
+const AS_OF = VOLUME_AS_OF;
 let t: TestDatabase;
 
 interface PlanNode {
@@ -21,15 +22,13 @@ interface PlanNode {
 const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  await generatePortfolio(t.database, { invoices: 40_000, clients: 2_000, fundedFrom: '2026-01-05', days: 100 });
-  await t.database.sql`vacuum analyze`;
-}, 600_000);
+  t = await createVolumeDatabase();
+}, 900_000);
 afterAll(async () => {
   await t?.drop();
 });
 
-describe('risk scores at 40,000 invoices', () => {
+describe(`risk scores at ${VOLUME_INVOICES.toLocaleString('en-US')} invoices`, () => {
   it("gathers a few clients' inputs through the invoices' indexes, and scores every client once", async () => {
     const ids = (await t.database.sql<{ id: string }[]>`select id from clients order by id limit 5`).map((r) => Number(r.id));
     // EXPLAIN the very statement gatherRiskInputs sends (its text and parameters)
@@ -59,9 +58,11 @@ describe('risk scores at 40,000 invoices', () => {
     const result = await runRiskScores(t.database, { asOf: AS_OF, by: systemActor('job:risk-scores') });
     const seconds = (performance.now() - started) / 1000;
     console.log(`[risk-scores] ${result.scored} clients scored in ${seconds.toFixed(1)} s`);
-    expect(result).toMatchObject({ scored: 2_000 });
+    const [clients] = await t.database.sql<{ n: number }[]>`select count(*)::int as n from clients`;
+    expect(clients!.n).toBe(1_000);
+    expect(result).toMatchObject({ scored: 1_000 });
     const [row] = await t.database.sql<{ n: number }[]>`select count(*)::int as n from client_risk_scores where as_of = ${AS_OF}`;
-    expect(row!.n).toBe(2_000);
+    expect(row!.n).toBe(1_000);
     expect(await runRiskScores(t.database, { asOf: AS_OF, by: systemActor('job:risk-scores') })).toMatchObject({ scored: 0 });
   }, 300_000);
 });

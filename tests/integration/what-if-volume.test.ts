@@ -22,7 +22,7 @@ beforeAll(async () => {
   t = await createTestDatabase();
   setup = createDatabase(t.url, { max: 4 });
   await generatePortfolio(setup, {
-    invoices: 100_000,
+    invoices: 30_000,
     clients: 10_000,
     debtors: 500,
     fundedFrom: '2026-01-05',

@@ -421,21 +421,30 @@ function bankImport(rng: Prng, world: World): Command {
 
 async function runImport(database: Database, w: World, file: World['bankFiles'][number], again: boolean): Promise<Outcome> {
   return attempt(async () => {
-    const result = await database.transaction((tx) => importBankFile(tx, { text: file.text }, w.team.collections));
+    // What the import applied (auto-match) and the touched invoices' statuses are read inside the
+    // import's own transaction: nobody else can have applied its new payments yet, and the model
+    // is updated below without waiting in between (other callers run at every await — reading
+    // after the commit once counted a concurrent hand application twice).
+    const { result, applied, now } = await database.transaction(async (tx) => {
+      const result = await importBankFile(tx, { text: file.text }, w.team.collections);
+      const ids = result.payments.map((p) => Number(p.id));
+      const applied =
+        ids.length === 0
+          ? []
+          : await tx.sql<{ invoice_id: string; amount: string; payment_id: string }[]>`
+              select invoice_id::text, amount::text, payment_id::text from payment_applications where payment_id = any(${ids}::bigint[])`;
+      const invoiceIds = [...new Set(applied.map((a) => Number(a.invoice_id)))];
+      const now =
+        invoiceIds.length === 0
+          ? []
+          : await tx.sql<{ id: string; status: SimInvoice['status'] }[]>`select id::text, status from invoices where id = any(${invoiceIds}::bigint[])`;
+      return { result, applied, now };
+    });
     // Only a file that was imported is one to import again (a refused or conflicting one added nothing).
     if (!again) w.bankFiles.push(file);
     if (again && result.payments.length > 0 && !w.concurrent)
       throw new ModelBreak(`a bank file imported before added ${result.payments.length} payment(s) again`);
     if (result.errors.length > 0) throw new ModelBreak(`the simulated bank file had errors: ${JSON.stringify(result.errors)}`);
-    const ids = result.payments.map((p) => Number(p.id));
-    for (const p of result.payments) {
-      addCash(w, p.currency, new Big(p.amount));
-      w.payments.push({ id: Number(p.id), currency: p.currency, unapplied: new Big(p.unapplied) });
-    }
-    if (ids.length === 0) return;
-    // What the import applied (auto-match), and to which of the seed's invoices.
-    const applied = await database.sql<{ invoice_id: string; amount: string; payment_id: string }[]>`
-      select invoice_id::text, amount::text, payment_id::text from payment_applications where payment_id = any(${ids}::bigint[])`;
     const unapplied = new Map(result.payments.map((p) => [Number(p.id), new Big(p.amount)]));
     for (const a of applied) unapplied.set(Number(a.payment_id), unapplied.get(Number(a.payment_id))!.minus(a.amount));
     for (const p of result.payments) {
@@ -444,16 +453,18 @@ async function runImport(database: Database, w: World, file: World['bankFiles'][
           `payment ${p.id}: ${p.amount} received, its applications leave ${unapplied.get(Number(p.id))!.toFixed(2)}, it says ${p.unapplied} unapplied`,
         );
     }
+    for (const p of result.payments) {
+      addCash(w, p.currency, new Big(p.amount));
+      w.payments.push({ id: Number(p.id), currency: p.currency, unapplied: new Big(p.unapplied) });
+    }
     const touched = w.invoices.filter((i) => applied.some((a) => Number(a.invoice_id) === i.id));
     for (const a of applied) {
       const inv = touched.find((i) => i.id === Number(a.invoice_id));
       if (inv) inv.outstanding = inv.outstanding.minus(a.amount);
     }
-    if (touched.length === 0) return;
-    const now = await database.sql<{ id: string; status: SimInvoice['status'] }[]>`
-      select id::text, status from invoices where id = any(${touched.map((i) => i.id)}::bigint[])`;
     for (const r of now) {
-      const inv = touched.find((i) => i.id === Number(r.id))!;
+      const inv = touched.find((i) => i.id === Number(r.id));
+      if (!inv) continue;
       if (inv.outstanding.lt(0)) throw new ModelBreak(`${inv.name} was applied more than its outstanding`);
       // Settled in full, or a short pay accepted within the tolerance on matching.
       if (r.status === 'settled') {
