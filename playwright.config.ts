@@ -71,6 +71,8 @@ export default defineConfig({
       FACTOR_TIMEZONE: 'UTC',
       // The startup catch-up would accrue the tests' fresh invoices through today while they run.
       ACCRUAL_ON_START: 'false',
+      // tests/e2e/webhooks.spec.ts's receiver listens on 127.0.0.1: the webhooks' SSRF guard lets it through only with this
+      WEBHOOKS_ALLOW_PRIVATE: 'true',
     },
   },
 });

@@ -163,6 +163,8 @@ export const disputes = pgTable(
     uniqueIndex('disputes_one_open')
       .on(t.invoiceId)
       .where(sql`${t.status} = 'open'`),
+    // every dispute of an invoice (the risk-scores job, dispute lookups), resolved ones too
+    index('disputes_invoice_id_idx').on(t.invoiceId),
   ],
 );
 

@@ -4,14 +4,15 @@ import { users } from './users';
 
 /**
  * Issue 16 item 8: webhook subscriptions (admins, Settings → Webhooks and POST /api/v1/webhooks).
- * The secret is kept as it is: it signs every delivery (HMAC-SHA256), so it must be readable by
- * the worker; it is shown once when the subscription is made and never listed or audited.
+ * The secret signs every delivery (HMAC-SHA256), so the worker must read it: it is kept encrypted
+ * (AES-256-GCM, migration 0040); shown once when the subscription is made, never listed or audited.
  */
 export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   url: text('url').notNull(),
   events: text('events').array().notNull(),
-  secret: text('secret').notNull(),
+  /** the signing secret, encrypted (lib/webhooks/secret-box.ts): `v1:…`, or `plain:…` for one stored before migration 0040 until the job seals it */
+  secretSealed: text('secret_sealed').notNull(),
   status: text('status', { enum: ['active', 'disabled'] })
     .notNull()
     .default('active'),

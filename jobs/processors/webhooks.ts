@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client';
 import { deliverDueWebhooks, type DeliverOptions } from '../../lib/webhooks/deliver';
+import { sealLegacyWebhookSecrets } from '../../lib/webhooks/subscriptions';
 import { defineProcessor } from '../processor';
 import { JOB_DATA, QUEUE_NAMES } from '../queues';
 
@@ -12,6 +13,8 @@ export function webhooksProcessor(database: Database, options: DeliverOptions = 
     record: false,
     run: async ({ report }) => {
       const total = { delivered: 0, retrying: 0, failed: 0 };
+      // secrets stored plain before migration 0040, sealed (a no-op once done)
+      await sealLegacyWebhookSecrets(database);
       for (let round = 0; round < 100; round += 1) {
         const done = await deliverDueWebhooks(database, options);
         total.delivered += done.delivered;

@@ -298,6 +298,13 @@ async function summarySums(sql: RawSql, from: string, to: string): Promise<GlSum
      order by 1, 3, 2`;
 }
 
+/**
+ * The period's journal lines, per account by journal_lines_account_date_idx, their entries by
+ * primary key. `offset 0` keeps the lateral a per-account index range: flattened, the planner
+ * hash-joins a whole scan of journal_lines and journal_entries when the period is a large share of
+ * a young ledger (a month of the 100-day volume portfolio is a third) — a plan whose cost grows
+ * with the ledger's whole history, not the month (tests/integration/query-plans-month-end.test.ts).
+ */
 function detailQuery(sql: RawSql, from: string, to: string) {
   return sql<GlDetailInput[]>`
     select l.id::text as "lineId", l.entry_id::text as "entryId", l.effective_date::text as date, e.kind, a.code as account, l.currency,
@@ -311,7 +318,8 @@ function detailQuery(sql: RawSql, from: string, to: string) {
       cross join lateral (
         select l.id, l.entry_id, l.effective_date, l.currency, l.amount, l.invoice_id
           from journal_lines l
-         where l.account_id = a.id and l.effective_date >= ${from}::date and l.effective_date <= ${to}::date) l
+         where l.account_id = a.id and l.effective_date >= ${from}::date and l.effective_date <= ${to}::date
+         offset 0) l
       join journal_entries e on e.id = l.entry_id
       left join clients c on c.id = coalesce(a.client_id, e.client_id)
       left join invoices i on i.id = coalesce(l.invoice_id, e.invoice_id)

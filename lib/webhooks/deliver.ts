@@ -3,6 +3,9 @@ import { recordAudit } from '../audit';
 import { systemActor, type Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
 import { conflict, notFound } from '../errors';
+import { allowPrivateWebhooks } from './address-guard';
+import { openWebhookSecret } from './secret-box';
+import { WebhookTargetRefused, sendWebhook, type Resolver } from './send';
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './signing';
 
 /**
@@ -12,7 +15,9 @@ import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader }
  * worker that dies mid-send leaves rows claimed again when the lease runs out. Every attempt
  * carries the same body and event id, signed afresh. A 2xx answer is delivered; anything else
  * (another status, a timeout, a refused connection) is retried with exponential backoff, and
- * given up (`failed`) after WEBHOOK_MAX_ATTEMPTS attempts. An admin may redeliver it.
+ * given up (`failed`) after WEBHOOK_MAX_ATTEMPTS attempts. A receiver the SSRF guard refuses
+ * (./address-guard.ts, checked on the address connected to: ./send.ts) or a secret that cannot be
+ * decrypted (./secret-box.ts) is given up at once, the reason logged. An admin may redeliver it.
  */
 
 export const WEBHOOK_MAX_ATTEMPTS = 8;
@@ -27,8 +32,8 @@ export function webhookBackoffSeconds(attempts: number): number {
 }
 
 export interface DeliverOptions {
-  /** the HTTP client (tests may pass their own); default the global fetch */
-  fetch?: typeof fetch;
+  /** how receivers' names are resolved (tests pass their own, e.g. one that rebinds); default the system's */
+  resolve?: Resolver;
   timeoutMs?: number;
   batch?: number;
   /** now, in ms (the signature's timestamp) */
@@ -41,7 +46,16 @@ export interface DeliverReport {
   failed: number;
 }
 
-type Claimed = { id: string; event_id: string; event_type: string; body: string; attempts: number; url: string; secret: string; subscription_status: string };
+type Claimed = {
+  id: string;
+  event_id: string;
+  event_type: string;
+  body: string;
+  attempts: number;
+  url: string;
+  secret_sealed: string;
+  subscription_status: string;
+};
 
 type Outcome = {
   id: string;
@@ -58,41 +72,47 @@ function envTimeout(): number {
   return v && /^\d{1,6}$/.test(v) ? Math.max(100, Number(v)) : WEBHOOK_TIMEOUT_MS;
 }
 
-/** One attempt: the status code, or the reason there was none. */
+/** One attempt: the status code, or the reason there was none; `refused` when it must not be tried again (the SSRF guard, an unreadable secret). */
 async function post(
   row: Claimed,
-  options: Required<Pick<DeliverOptions, 'fetch' | 'timeoutMs' | 'now'>>,
-): Promise<{ code: number | null; error: string | null }> {
+  options: { resolve?: Resolver; timeoutMs: number; now: () => number },
+): Promise<{ code: number | null; error: string | null; refused?: boolean }> {
   const timestamp = Math.floor(options.now() / 1000);
+  let secret: string;
   try {
-    const res = await options.fetch(row.url, {
-      method: 'POST',
-      headers: {
+    secret = openWebhookSecret(row.secret_sealed);
+  } catch (error) {
+    return { code: null, error: `Not sent: ${(error as Error).message}`, refused: true };
+  }
+  try {
+    const code = await sendWebhook(
+      row.url,
+      {
         'content-type': 'application/json',
         'user-agent': 'Holdback-Webhooks/1',
-        [SIGNATURE_HEADER]: signatureHeader(row.secret, row.body, timestamp),
+        [SIGNATURE_HEADER]: signatureHeader(secret, row.body, timestamp),
         [EVENT_ID_HEADER]: row.event_id,
         [EVENT_TYPE_HEADER]: row.event_type,
       },
-      body: row.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-    // The answer's body is not needed; dropped so the connection is freed.
-    await res.body?.cancel().catch(() => {});
-    return res.status >= 200 && res.status < 300 ? { code: res.status, error: null } : { code: res.status, error: `The receiver answered HTTP ${res.status}` };
+      row.body,
+      { allowPrivate: allowPrivateWebhooks(), timeoutMs: options.timeoutMs, resolve: options.resolve },
+    );
+    if (code >= 200 && code < 300) return { code, error: null };
+    return { code, error: `The receiver answered HTTP ${code}${code >= 300 && code < 400 ? ' (redirects are not followed)' : ''}` };
   } catch (error) {
+    if (error instanceof WebhookTargetRefused) return { code: null, error: `Refused by the address guard: ${error.message}`.slice(0, 1000), refused: true };
     const name = (error as { name?: string }).name;
     if (name === 'TimeoutError' || name === 'AbortError') return { code: null, error: `No answer within ${options.timeoutMs} ms` };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+    const own = (error as { code?: string }).code;
+    const why = cause?.code ?? cause?.message ?? own ?? (error instanceof Error ? error.message : String(error));
     return { code: null, error: `Could not reach the receiver (${why})`.slice(0, 1000) };
   }
 }
 
 /** Sends one batch of what is due; the job calls it until nothing is left. */
 export async function deliverDueWebhooks(database: Database, options: DeliverOptions = {}): Promise<DeliverReport> {
-  const opts = { fetch: options.fetch ?? fetch, timeoutMs: options.timeoutMs ?? envTimeout(), now: options.now ?? Date.now };
+  const opts = { resolve: options.resolve, timeoutMs: options.timeoutMs ?? envTimeout(), now: options.now ?? Date.now };
   const report: DeliverReport = { delivered: 0, retrying: 0, failed: 0 };
   const batch = options.batch ?? 20;
   // What is due, each kind by its own index (never a walk of the delivered history): pending by
@@ -110,7 +130,7 @@ export async function deliverDueWebhooks(database: Database, options: DeliverOpt
               for update skip locked)
        and ((d.status = 'pending' and d.next_attempt_at <= now()) or (d.status = 'sending' and d.locked_until < now()))
        and s.id = d.subscription_id
-    returning d.id::text as id, d.event_id, d.event_type, d.body, d.attempts, s.url, s.secret, s.status as subscription_status`;
+    returning d.id::text as id, d.event_id, d.event_type, d.body, d.attempts, s.url, s.secret_sealed, s.status as subscription_status`;
   if (claimed.length === 0) return report;
   // The batch is posted in parallel: one slow receiver does not hold up the others' deliveries.
   const outcomes: Outcome[] = await Promise.all(
@@ -121,7 +141,8 @@ export async function deliverDueWebhooks(database: Database, options: DeliverOpt
       }
       const answer = await post(row, opts);
       if (answer.error === null) return { ...base, status: 'delivered', code: answer.code, error: null, backoff: 0 };
-      const giveUp = row.attempts >= WEBHOOK_MAX_ATTEMPTS;
+      // a refusal is final: trying again would only be refused again (no retry storm)
+      const giveUp = answer.refused === true || row.attempts >= WEBHOOK_MAX_ATTEMPTS;
       return { ...base, status: giveUp ? 'failed' : 'pending', code: answer.code, error: answer.error, backoff: webhookBackoffSeconds(row.attempts) };
     }),
   );

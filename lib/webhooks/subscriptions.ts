@@ -4,10 +4,13 @@ import type { Database, Tx } from '../../db/client';
 import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
-import { conflict, notFound } from '../errors';
+import { conflict, invalidInput, notFound } from '../errors';
 import { parseInput } from '../validation';
 import { array, choice, described } from '../validation/fields';
+import { allowPrivateWebhooks, webhookUrlRefusal } from './address-guard';
 import { WEBHOOK_EVENTS, WEBHOOK_EVENT_LABELS, type WebhookEventType } from './events';
+import { openWebhookSecret, sealWebhookSecret } from './secret-box';
+import { checkWebhookTarget, type Resolver } from './send';
 
 /**
  * Issue 16 item 8: webhook subscriptions. An admin adds one (a URL and the events it wants) and
@@ -18,7 +21,7 @@ import { WEBHOOK_EVENTS, WEBHOOK_EVENT_LABELS, type WebhookEventType } from './e
 const URL_LABEL = 'URL';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** An http(s) URL without credentials in it, at most 2,000 characters. */
+/** An https URL (http only with WEBHOOKS_ALLOW_PRIVATE=true) without credentials, not an address inside, at most 2,000 characters. */
 export const webhookUrl = described(
   z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() : v),
@@ -31,18 +34,9 @@ export const webhookUrl = described(
           ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must not contain spaces, control characters or broken unicode` });
           return;
         }
-        let url: URL;
-        try {
-          url = new URL(value);
-        } catch {
-          ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must be a web address such as https://example.com/holdback-events` });
-          return;
-        }
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-          ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must start with https:// or http://` });
-        } else if (url.username || url.password) {
-          ctx.addIssue({ code: 'custom', message: `${URL_LABEL} must not carry a user name or password; the signature proves who is calling` });
-        }
+        // https, no credentials, not a refused address (./address-guard.ts); a name is resolved and checked when saved
+        const why = webhookUrlRefusal(value, { allowPrivate: allowPrivateWebhooks() });
+        if (why !== null) ctx.addIssue({ code: 'custom', message: why });
       }),
   ),
   { kind: 'text', label: URL_LABEL, max: 2000 },
@@ -69,13 +63,23 @@ export function newWebhookSecret(): string {
 }
 
 /** Adds a subscription; answers its id and secret (the only time the secret is shown). Admins (`settings.edit`), audited (without the secret). */
-export async function createWebhook(tx: Tx, input: unknown, actor: Actor): Promise<{ id: string; secret: string; url: string; events: WebhookEventType[] }> {
+export async function createWebhook(
+  tx: Tx,
+  input: unknown,
+  actor: Actor,
+  options: { resolve?: Resolver } = {},
+): Promise<{ id: string; secret: string; url: string; events: WebhookEventType[] }> {
   requirePermission(actor, 'settings.edit');
   const data = parseInput(webhookInputSchema, input);
   const events = WEBHOOK_EVENTS.filter((e) => data.events.includes(e));
+  // the name resolved now, every address checked (the delivery checks again, on the address it connects to)
+  const refusal = await checkWebhookTarget(data.url, { allowPrivate: allowPrivateWebhooks(), resolve: options.resolve });
+  if (refusal !== null) throw invalidInput(refusal, { url: refusal });
   const secret = newWebhookSecret();
+  // stored encrypted (./secret-box.ts); shown this once
   const [row] = await tx.sql<{ id: string }[]>`
-    insert into webhook_subscriptions (url, events, secret, created_by) values (${data.url}, ${events}::text[], ${secret}, ${actor.userId}::bigint)
+    insert into webhook_subscriptions (url, events, secret_sealed, created_by)
+    values (${data.url}, ${events}::text[], ${sealWebhookSecret(secret)}, ${actor.userId}::bigint)
     returning id::text as id`;
   await recordAudit(tx, actor, { action: 'webhook.create', targetType: 'webhook', targetId: row!.id, after: { url: data.url, events } });
   return { id: row!.id, secret, url: data.url, events };
@@ -122,3 +126,20 @@ export async function listWebhooks(db: Database | Tx, filter: { id?: number } = 
 }
 
 export { WEBHOOK_EVENT_LABELS };
+
+/**
+ * Seals the secrets stored plain before migration 0040 (marked `plain:` by it): SQL could not
+ * encrypt them without the key. The webhooks job calls it first; one statement, a no-op once done.
+ */
+export async function sealLegacyWebhookSecrets(db: Database | Tx): Promise<number> {
+  const legacy = await db.sql<{ id: string; secret_sealed: string }[]>`
+    select id::text as id, secret_sealed from webhook_subscriptions where secret_sealed like 'plain:%' order by id limit 500`;
+  if (legacy.length === 0) return 0;
+  const sealed = legacy.map((r) => sealWebhookSecret(openWebhookSecret(r.secret_sealed)));
+  const done = await db.sql`
+    update webhook_subscriptions s set secret_sealed = v.sealed
+      from unnest(${legacy.map((r) => r.id)}::bigint[], ${legacy.map((r) => r.secret_sealed)}::text[], ${sealed}::text[]) as v(id, old, sealed)
+     where s.id = v.id and s.secret_sealed = v.old
+    returning s.id`;
+  return done.length;
+}

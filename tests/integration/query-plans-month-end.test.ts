@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../db/client';
 import { addDays } from '../../lib/dates';
+import { glExportCsv } from '../../lib/reports/gl-export';
 import { loanTapeBatch } from '../../lib/reports/month-end/loan-tape';
 import { parseMonthEndParams } from '../../lib/reports/month-end/params';
 import { fundsEmployedReport, ineligiblesReport, trendsReport } from '../../lib/reports/month-end/reports';
@@ -13,6 +14,7 @@ import { VOLUME_AS_OF, createVolumeDatabase } from '../support/volume';
  * query-plans.test.ts: journal_lines is never read whole (its (account, date) and invoice indexes
  * only), and a loan tape batch reads invoices by their primary key. The ineligibles' open set
  * reads the open invoices through their partial index (the report is about every open invoice).
+ * The GL export's detail (lib/reports/gl-export.ts) for a month: lines per account, entries by key.
  */
 interface PlanNode {
   'Node Type': string;
@@ -91,5 +93,22 @@ describe('the month-end reports at 100,000 invoices', () => {
     console.log(`[month-end plans]\n${describePlans(tape)}`);
     expect(seqScans(tape, 'journal_lines')).toEqual([]);
     expect(seqScans(tape, 'invoices')).toEqual([]);
+  });
+
+  it('the GL export in detail for one month reads journal lines per account by the (account, date) index and entries by key', async () => {
+    // a month is a third of this 100-day ledger: flattened, the lateral was a parallel seq scan of journal_lines and journal_entries
+    const gl = await plans(async (db) => {
+      const stream = await glExportCsv(db.sql, { from: '2026-03-01', to: '2026-03-31', mode: 'detail' });
+      const reader = stream.getReader();
+      const first = await reader.read();
+      expect(new TextDecoder().decode(first.value).startsWith('Entry id,Date,Kind')).toBe(true);
+      await reader.cancel();
+    });
+    console.log(`[month-end plans]\n${describePlans(gl)}`);
+    const detail = gl.filter((x) => x.nodes.some((n) => n['Relation Name'] === 'journal_lines'));
+    expect(detail).toHaveLength(1);
+    expect(seqScans(gl, 'journal_lines')).toEqual([]);
+    expect(seqScans(gl, 'journal_entries')).toEqual([]);
+    expect(detail[0]!.nodes.map((n) => n['Index Name'])).toEqual(expect.arrayContaining(['journal_lines_account_date_idx', 'journal_entries_pkey']));
   });
 });

@@ -112,6 +112,11 @@ beforeAll(async () => {
   setEnv('DATABASE_URL', t.url);
   setEnv('APP_DATABASE_URL', t.url);
   setEnv('QUEUE_PREFIX', prefix);
+  // the receivers listen on 127.0.0.1: the SSRF guard lets loopback through only with this (README "Webhooks")
+  setEnv('WEBHOOKS_ALLOW_PRIVATE', 'true');
+  // the key webhook secrets are sealed with is derived from it (lib/webhooks/secret-box.ts)
+  setEnv('WEBHOOK_SECRET_KEY', undefined);
+  setEnv('AUTH_SECRET', `test-${randomBytes(8).toString('hex')}`);
   // the payout file of the last test
   setEnv('NACHA_ORIGIN_ROUTING', '021000021');
   setEnv('NACHA_DESTINATION_ROUTING', '021000021');
@@ -171,6 +176,11 @@ describe('POST /api/v1/webhooks', () => {
     expect(listed.status).toBe(200);
     expect(JSON.stringify(listed.body)).not.toContain(secret);
     expect(listed.body.items).toEqual([expect.objectContaining({ id: made.body.id, url, events: ['invoice.funded', 'payment.applied'], status: 'active' })]);
+    // stored encrypted: the column is not the secret (the deliveries below verify with it all the same)
+    const [stored] = await t.database.sql<{ secret_sealed: string }[]>`select secret_sealed from webhook_subscriptions where id = ${made.body.id as string}`;
+    expect(stored!.secret_sealed).toMatch(/^v1:[0-9a-f]{8}:/);
+    expect(stored!.secret_sealed).not.toContain(secret);
+    expect(stored!.secret_sealed).not.toContain(secret.slice('whsec_'.length, 30));
     // the audit log names the webhook, never its secret
     const [audit] = await t.database.sql<{ after: unknown }[]>`select after from audit_events where action = 'webhook.create'`;
     expect(JSON.stringify(audit!.after)).not.toContain(secret);

@@ -83,7 +83,11 @@ describe('events and retries', () => {
       const r = webhookInputSchema.safeParse(input);
       return r.success ? [] : r.error.issues.map((i) => i.message);
     };
-    expect(messages({ url: 'ftp://example.com', events: ['invoice.funded'] })).toEqual(['URL must start with https:// or http://']);
+    expect(messages({ url: 'ftp://example.com', events: ['invoice.funded'] })).toEqual(['URL must start with https://']);
+    expect(messages({ url: 'http://example.com/hook', events: ['invoice.funded'] })[0]).toMatch(/^URL must start with https:\/\/ \(plain http/);
+    expect(messages({ url: 'https://169.254.169.254/x', events: ['invoice.funded'] })[0]).toMatch(
+      /^URL must point at a public address: 169\.254\.169\.254 is a link-local/,
+    );
     expect(messages({ url: 'example.com/hook', events: ['invoice.funded'] })[0]).toMatch(/^URL must be a web address/);
     expect(messages({ url: 'https://example.com/a b', events: ['invoice.funded'] })[0]).toMatch(/^URL must not contain spaces/);
     expect(messages({ url: 'https://u:p@example.com', events: ['invoice.funded'] })[0]).toMatch(/^URL must not carry a user name or password/);

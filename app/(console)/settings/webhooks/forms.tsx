@@ -19,7 +19,13 @@ export function CreateWebhookForm() {
   const eventsError = fieldError(state, 'events');
   return (
     <form onSubmit={onSubmit} aria-label="Add a webhook" className="grid gap-3">
-      <TextInput state={state} name="url" label="URL" hint="Where Holdback posts the events: https://… (or http:// inside your network)" required />
+      <TextInput
+        state={state}
+        name="url"
+        label="URL"
+        hint="Where Holdback posts the events: a public https://… address (addresses inside your network are refused)"
+        required
+      />
       <fieldset aria-describedby={eventsError ? 'events-error' : undefined}>
         <legend className="text-sm font-medium">Events</legend>
         <div className="mt-1 grid gap-1 sm:grid-cols-2">
