@@ -89,7 +89,14 @@ export const setClientStatusAction = formAction(
   async ({ tx, input, actor }) => {
     const client = await setClientStatus(tx, input.clientId, input.status, input.reason, actor);
     revalidateClient(input.clientId);
-    return { message: `${client.name} is ${client.status}.` };
+    const escrow = (client.escrowReleases ?? []).map((r) => displayMoney(r.amount, r.currency));
+    if (escrow.length > 0) revalidatePath('/releases');
+    return {
+      message:
+        escrow.length > 0
+          ? `${client.name} is ${client.status}. The escrow of ${escrow.join(' and ')} is requested for release; an approver must approve it.`
+          : `${client.name} is ${client.status}.`,
+    };
   },
 );
 
