@@ -10,9 +10,10 @@ import { previewReleasePolicyAction } from './actions';
 /**
  * Issue 16 item 2: inside the release policy form, "Preview changes" shows what the schedule as
  * typed would do to every affected client's reserve (read only), before "Save release policy"
- * applies it.
+ * applies it. `onPreviewed` gets the preview's digest (null when refused), which the form sends
+ * back to save; `current` is false once a field changed since (the figures are for other values).
  */
-export function RiskSchedulePreview() {
+export function RiskSchedulePreview({ onPreviewed, current }: { onPreviewed: (digest: string | null) => void; current: boolean }) {
   const anchor = useRef<HTMLDivElement>(null);
   const [preview, setPreview] = useState<WhatIfAnswer | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -26,6 +27,7 @@ export function RiskSchedulePreview() {
       const answer = await previewReleasePolicyAction(initialActionState, data);
       setPreview(answer.preview ?? null);
       setMessage({ ok: answer.ok, text: answer.message });
+      onPreviewed(answer.ok ? (answer.whatIfDigest ?? null) : null);
     });
   };
   return (
@@ -33,12 +35,17 @@ export function RiskSchedulePreview() {
       <button type="button" disabled={pending} className={secondaryButton} onClick={() => run(1)}>
         {pending ? 'Working out the preview…' : 'Preview changes'}
       </button>
-      {message ? (
+      {message && !current && message.ok ? (
+        <p role="note" className="mt-2 text-sm text-slate-700">
+          The values changed since the preview: preview again to see their figures, then save.
+        </p>
+      ) : null}
+      {message && (current || !message.ok) ? (
         <p role={message.ok ? 'note' : 'alert'} className={`mt-2 text-sm ${message.ok ? 'text-slate-700' : 'text-red-700'}`}>
           {message.text}
         </p>
       ) : null}
-      {preview ? <WhatIfTable preview={preview} onPage={run} /> : null}
+      {preview && current ? <WhatIfTable preview={preview} onPage={run} /> : null}
     </div>
   );
 }

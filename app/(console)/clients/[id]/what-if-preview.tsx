@@ -7,8 +7,12 @@ import type { WhatIfAnswer } from '@/lib/releases/what-if';
 import { secondaryButton } from '../form-kit';
 import { previewAgreementChangeAction } from './what-if-actions';
 
-/** Issue 16 item 2: inside the agreement change form, the what-if of the terms as typed (read only), before proposing them. */
-export function AgreementChangePreview() {
+/**
+ * Issue 16 item 2: inside the agreement change form, the what-if of the terms as typed (read
+ * only), before proposing them. `onPreviewed` gets the preview's digest (null when refused),
+ * which the form sends back to propose; `current` is false once a field changed since.
+ */
+export function AgreementChangePreview({ onPreviewed, current }: { onPreviewed: (digest: string | null) => void; current: boolean }) {
   const anchor = useRef<HTMLDivElement>(null);
   const [preview, setPreview] = useState<WhatIfAnswer | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -21,6 +25,7 @@ export function AgreementChangePreview() {
       const answer = await previewAgreementChangeAction(initialActionState, data);
       setPreview(answer.preview ?? null);
       setMessage({ ok: answer.ok, text: answer.message });
+      onPreviewed(answer.ok ? (answer.whatIfDigest ?? null) : null);
     });
   };
   return (
@@ -28,12 +33,17 @@ export function AgreementChangePreview() {
       <button type="button" disabled={pending} className={secondaryButton} onClick={run}>
         {pending ? 'Working out the preview…' : 'Preview changes'}
       </button>
-      {message ? (
+      {message && !current && message.ok ? (
+        <p role="note" className="mt-2 text-sm text-slate-700">
+          The terms changed since the preview: preview again to see their figures, then propose.
+        </p>
+      ) : null}
+      {message && (current || !message.ok) ? (
         <p role={message.ok ? 'note' : 'alert'} className={`mt-2 text-sm ${message.ok ? 'text-slate-700' : 'text-red-700'}`}>
           {message.text}
         </p>
       ) : null}
-      {preview ? <WhatIfTable preview={preview} /> : null}
+      {preview && current ? <WhatIfTable preview={preview} /> : null}
     </div>
   );
 }
