@@ -22,12 +22,14 @@ export function RiskSchedulePreview({ onPreviewed, current }: { onPreviewed: (di
     const form = anchor.current?.closest('form');
     if (!form) return;
     const data = new FormData(form);
+    const sent = formSnapshot(form);
     data.set('whatIfPage', String(page));
     start(async () => {
       const answer = await previewReleasePolicyAction(initialActionState, data);
       setPreview(answer.preview ?? null);
       setMessage({ ok: answer.ok, text: answer.message });
-      onPreviewed(answer.ok ? (answer.whatIfDigest ?? null) : null);
+      // a field changed while the preview was worked out: its figures are for other values
+      onPreviewed(answer.ok && formSnapshot(form) === sent ? (answer.whatIfDigest ?? null) : null);
     });
   };
   return (
@@ -48,4 +50,9 @@ export function RiskSchedulePreview({ onPreviewed, current }: { onPreviewed: (di
       {preview && current ? <WhatIfTable preview={preview} onPage={run} /> : null}
     </div>
   );
+}
+
+/** The form's values (not the digest itself), to tell whether they changed while a preview ran. */
+function formSnapshot(form: HTMLFormElement): string {
+  return JSON.stringify([...new FormData(form).entries()].filter(([name]) => name !== 'whatIfDigest').map(([name, value]) => [name, String(value)]));
 }

@@ -21,11 +21,13 @@ export function AgreementChangePreview({ onPreviewed, current }: { onPreviewed: 
     const form = anchor.current?.closest('form');
     if (!form) return;
     const data = new FormData(form);
+    const sent = formSnapshot(form);
     start(async () => {
       const answer = await previewAgreementChangeAction(initialActionState, data);
       setPreview(answer.preview ?? null);
       setMessage({ ok: answer.ok, text: answer.message });
-      onPreviewed(answer.ok ? (answer.whatIfDigest ?? null) : null);
+      // a field changed while the preview was worked out: its figures are for other values
+      onPreviewed(answer.ok && formSnapshot(form) === sent ? (answer.whatIfDigest ?? null) : null);
     });
   };
   return (
@@ -46,4 +48,9 @@ export function AgreementChangePreview({ onPreviewed, current }: { onPreviewed: 
       {preview && current ? <WhatIfTable preview={preview} /> : null}
     </div>
   );
+}
+
+/** The form's values (not the digest itself), to tell whether they changed while a preview ran. */
+function formSnapshot(form: HTMLFormElement): string {
+  return JSON.stringify([...new FormData(form).entries()].filter(([name]) => name !== 'whatIfDigest').map(([name, value]) => [name, String(value)]));
 }
