@@ -11,6 +11,12 @@ export interface RebateAdviceData {
   /** fees and amounts owed taken out of the reserve before paying */
   offsets: { label: string; amount: string }[];
   held: string;
+  /**
+   * Issue 16 item 3: under an escrow policy, the part of `amount` kept in the client's escrow
+   * and the part payable (amount = paid + escrow). Absent (older emails, no escrow): all payable.
+   */
+  escrow?: string | null;
+  paid?: string;
 }
 
 /** The PDF the outbox attaches when it sends this email (lib/notifications/attachments.ts, lib/portal/advice.ts adviceFilename). */
@@ -24,6 +30,11 @@ export function adviceAttachmentName(releaseId: string): string {
  * payable, never paid.
  */
 export function rebateAdvice(d: RebateAdviceData): RenderedEmail {
+  const paid = d.paid ?? d.amount;
+  const escrow = d.escrow ?? null;
+  const escrowWords = escrow
+    ? `Kept in escrow: ${escrow} ${d.currency} of this rebate goes to your escrow under your agreement (it is paid back at the end of the relationship or when approved), not to you now.`
+    : '';
   const subject = `Rebate of ${d.amount} ${d.currency} released — release ${d.releaseId}`;
   const rows = (list: { label: string; amount: string }[]) =>
     list
@@ -39,7 +50,8 @@ export function rebateAdvice(d: RebateAdviceData): RenderedEmail {
 <h3 style="font-size:14px;margin:16px 0 4px">Reserve released from</h3>
 <table style="border-collapse:collapse;width:100%;font-size:13px">${rows(d.sources)}</table>
 ${d.offsets.length ? `<h3 style="font-size:14px;margin:16px 0 4px">Taken out before payment</h3><table style="border-collapse:collapse;width:100%;font-size:13px">${rows(d.offsets)}</table>` : ''}
-<p style="margin-top:16px">Payable to you: <strong>${escapeHtml(d.amount)} ${escapeHtml(d.currency)}</strong>, paid to your payout account with our next payout to the bank (your portal shows it as paid once the bank confirms). Reserve still held after this release: ${escapeHtml(d.held)} ${escapeHtml(d.currency)}.</p>
+${escrow ? `<p style="margin-top:16px">${escapeHtml(escrowWords)}</p>` : ''}
+<p style="margin-top:16px">Payable to you: <strong>${escapeHtml(paid)} ${escapeHtml(d.currency)}</strong>, paid to your payout account with our next payout to the bank (your portal shows it as paid once the bank confirms). Reserve still held after this release: ${escapeHtml(d.held)} ${escapeHtml(d.currency)}.</p>
 <p>The advice, with the invoices behind this amount (face value, collected, fees, reserve released), is attached as a PDF and is in your portal.</p>`,
   );
   const text = `Dear ${d.clientName},
@@ -48,8 +60,8 @@ On ${d.date} we released ${d.amount} ${d.currency} of your reserve to you (relea
 
 Reserve released from:
 ${d.sources.map((s) => `  ${s.label}: ${s.amount} ${d.currency}`).join('\n')}
-${d.offsets.length ? `\nTaken out before payment:\n${d.offsets.map((s) => `  ${s.label}: ${s.amount} ${d.currency}`).join('\n')}\n` : ''}
-Payable to you: ${d.amount} ${d.currency}, paid to your payout account with our next payout to the bank (your portal shows it as paid once the bank confirms)
+${d.offsets.length ? `\nTaken out before payment:\n${d.offsets.map((s) => `  ${s.label}: ${s.amount} ${d.currency}`).join('\n')}\n` : ''}${escrow ? `\n${escrowWords}\n` : ''}
+Payable to you: ${paid} ${d.currency}, paid to your payout account with our next payout to the bank (your portal shows it as paid once the bank confirms)
 Reserve still held after this release: ${d.held} ${d.currency}
 
 The advice, with the invoices behind this amount (face value, collected, fees, reserve released), is attached as a PDF and is in your portal.

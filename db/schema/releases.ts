@@ -92,10 +92,11 @@ export const releases = pgTable(
     uniqueIndex('releases_client_currency_date')
       .on(t.clientId, t.currency, t.asOf)
       .where(sql`${t.kind} = 'reserve'`),
-    // SPEC 5.3 / issue 11: at most one open proposal per client and currency (and kind, issue 16).
+    // SPEC 5.3 / issue 11: at most one open proposal per client and currency. Issue 16: escrow
+    // releases are not in it (closing a client requests the rest beside a person's pending one).
     uniqueIndex('releases_one_open_per_client_currency')
       .on(t.clientId, t.currency, t.kind)
-      .where(sql`${t.status} = 'pending_approval'`),
+      .where(sql`${t.status} = 'pending_approval' and ${t.kind} = 'reserve'`),
     check('releases_kind_check', sql`${t.kind} in ('reserve','escrow') and (${t.kind} = 'escrow' or ${t.cycleId} is not null)`),
     index('releases_status_idx')
       .on(t.status)

@@ -11,6 +11,7 @@ import { DomainError, notFound, refused } from '../errors';
 import { parseInput } from '../validation';
 import { getClient, type ClientView } from './index';
 import { bandChangeDecided, bandChangeOf, startBandChange } from '../risk/proposals';
+import { requestEscrowOnClose } from '../releases/escrow';
 
 /**
  * SPEC 2 onboarding: prospect → pending_review → active → suspended → closed. The KYB checklist
@@ -116,14 +117,19 @@ const TRANSITIONS: Record<string, string[]> = {
   closed: ['prospect', 'pending_review', 'active', 'suspended'],
 };
 
-/** Suspend an active client, reactivate a suspended one, or close one for good. */
+/**
+ * Suspend an active client, reactivate a suspended one, or close one for good. Closing requests
+ * the client's escrow for release (issue 16 item 3: the end of the relationship), in the same
+ * transaction: per currency, what is held and not yet asked for, waiting for another person's
+ * approval (lib/releases/escrow.ts requestEscrowOnClose); `escrowReleases` says what was asked.
+ */
 export async function setClientStatus(
   tx: Tx,
   clientId: number,
   status: 'active' | 'suspended' | 'closed',
   reason: string | undefined,
   actor: Actor,
-): Promise<ClientView> {
+): Promise<ClientView & { escrowReleases?: { releaseId: number; currency: string; amount: string }[] }> {
   requirePermission(actor, 'client.onboard');
   const client = await lockClient(tx, clientId);
   if (!TRANSITIONS[status]?.includes(client.status)) {
@@ -145,6 +151,10 @@ export async function setClientStatus(
     before: { status: client.status },
     after: { status, reason: reason ?? null },
   });
+  if (status === 'closed') {
+    const escrowReleases = await requestEscrowOnClose(tx, clientId, reason!.trim(), actor);
+    return { ...(await getClient(tx, clientId, actor)), escrowReleases };
+  }
   return getClient(tx, clientId, actor);
 }
 

@@ -13,6 +13,8 @@ export interface ActionState {
   link?: { href: string; label: string };
   /** issue 16 item 2: a read-only what-if the form shows (nothing was saved) */
   preview?: WhatIfAnswer;
+  /** issue 16 item 2: the digest of the values previewed, which the form sends back to save them */
+  whatIfDigest?: string;
   /** after a failure: what the person typed, field by field (a list for repeated names), so the form keeps it */
   values?: Record<string, string | string[]>;
 }

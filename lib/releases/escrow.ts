@@ -73,16 +73,14 @@ export async function clientEscrow(
      order by effective_from desc, version desc limit 1`;
   const policy = escrowPolicy(agreement?.terms.reservePolicy);
   const balances = await escrowBalances(tx, [clientId]);
-  const pending = await tx.sql<{ currency: string; amount: string }[]>`
-    select currency, amount from releases where client_id = ${clientId} and kind = 'escrow' and status = 'pending_approval'`;
-  const pendingBy = new Map(pending.map((p) => [p.currency, p.amount]));
+  const pendingBy = await pendingEscrow(tx, clientId);
   const out = [...balances.entries()].map(([k, held]) => {
     const currency = k.split('|')[1]!;
     return {
       currency,
       held: formatMoney(held, currency),
       cap: policy ? formatMoney(new Big(policy.cap), currency) : null,
-      pendingRelease: pendingBy.has(currency) ? formatMoney(new Big(pendingBy.get(currency)!), currency) : null,
+      pendingRelease: pendingBy.has(currency) ? formatMoney(pendingBy.get(currency)!, currency) : null,
     };
   });
   return { share: policy?.share ?? null, cap: policy?.cap ?? null, balances: out.sort((a, b) => a.currency.localeCompare(b.currency)) };
@@ -123,26 +121,95 @@ export async function requestEscrowRelease(tx: Tx, clientId: number, input: unkn
       details: { held: formatMoney(held, currency) },
     });
   }
+  if ((await pendingEscrow(tx, clientId)).has(currency)) {
+    throw new DomainError('already_pending', `An escrow release of this client in ${currency} is waiting for approval already`, { status: 409 });
+  }
+  const id = await insertEscrowRelease(tx, { clientId, currency, asOf, amount, held, reason: parsed.data.reason ?? null }, actor);
+  return getRelease(tx, id, actor);
+}
+
+/**
+ * What waits for approval in escrow releases of a client, per currency: each one's requested
+ * amount, or what its first approval lowered it to (a second approval never raises it).
+ */
+async function pendingEscrow(tx: Tx, clientId: number): Promise<Map<string, Big>> {
+  const rows = await tx.sql<{ currency: string; amount: string }[]>`
+    select currency, sum(case when first_approved_by is not null and approved_amount is not null then approved_amount else amount end)::text as amount
+      from releases where client_id = ${clientId} and kind = 'escrow' and status = 'pending_approval' group by currency`;
+  return new Map(rows.map((r) => [r.currency, new Big(r.amount)]));
+}
+
+/** The escrow release row (pending approval) and its audit event; the caller holds the client's lock and checked the amount. */
+async function insertEscrowRelease(
+  tx: Tx,
+  r: { clientId: number; currency: string; asOf: string; amount: Big; held: Big; reason: string | null; closing?: boolean },
+  actor: Actor,
+): Promise<number> {
+  const c = r.currency;
   const [row] = await tx.sql<{ id: string }[]>`
     insert into releases (cycle_id, client_id, currency, as_of, amount, status, release_mode, kind, breakdown, created_by)
-    values (null, ${clientId}, ${currency}, ${asOf}, ${amount.toString()}, 'pending_approval', 'review', 'escrow',
-            ${JSON.stringify({ lines: [{ kind: 'eligible', label: 'Escrow held', amount: formatMoney(held, currency) }], summary: { reason: parsed.data.reason ?? '' } })}::jsonb,
+    values (null, ${r.clientId}, ${c}, ${r.asOf}, ${r.amount.toString()}, 'pending_approval', 'review', 'escrow',
+            ${JSON.stringify({ lines: [{ kind: 'eligible', label: 'Escrow held', amount: formatMoney(r.held, c) }], summary: { reason: r.reason ?? '' } })}::jsonb,
             ${actor.userId})
-    on conflict do nothing returning id`;
-  if (!row) throw new DomainError('already_pending', `An escrow release of this client in ${currency} is waiting for approval already`, { status: 409 });
+    returning id`;
   await recordAudit(tx, actor, {
     action: 'escrow.release_request',
     targetType: 'release',
-    targetId: Number(row.id),
+    targetId: Number(row!.id),
     after: {
-      clientId: String(clientId),
-      currency,
-      amount: formatMoney(amount, currency),
-      held: formatMoney(held, currency),
-      reason: parsed.data.reason ?? null,
+      clientId: String(r.clientId),
+      currency: c,
+      amount: formatMoney(r.amount, c),
+      held: formatMoney(r.held, c),
+      reason: r.reason,
+      ...(r.closing ? { clientClosed: true } : {}),
     },
   });
-  return getRelease(tx, Number(row.id), actor);
+  return Number(row!.id);
+}
+
+/**
+ * What closing a client would ask to release (issue 16 item 3, "released at the end of the
+ * relationship"): per currency, the escrow held less what escrow releases waiting for approval
+ * already ask for, when more than zero. Read by the client page to say so before closing.
+ */
+export async function escrowDueOnClose(tx: Tx, clientId: number): Promise<{ currency: string; held: Big; amount: Big }[]> {
+  const held = await escrowBalances(tx, [clientId]);
+  const pending = await pendingEscrow(tx, clientId);
+  const out: { currency: string; held: Big; amount: Big }[] = [];
+  for (const [k, balance] of held) {
+    const currency = k.split('|')[1]!;
+    const amount = balance.minus(pending.get(currency) ?? ZERO);
+    if (amount.gt(0)) out.push({ currency, held: balance, amount });
+  }
+  return out.sort((a, b) => a.currency.localeCompare(b.currency));
+}
+
+/**
+ * Closing a client (lib/clients/onboarding.ts setClientStatus, in its transaction, the client
+ * locked): for each currency with escrow not yet asked for, an escrow release of that rest,
+ * requested by the person closing (reason "Client closed: …"). It waits for approval by someone
+ * else (approveRelease: maker-checker, the controller threshold) and is then paid by a payout
+ * batch like any escrow release. Needs no `release.run_cycle`: closing is the agreement's term
+ * that releases the escrow; the approval is the control. Returns what was requested.
+ */
+export async function requestEscrowOnClose(
+  tx: Tx,
+  clientId: number,
+  reason: string,
+  actor: Actor,
+  asOf: string = todayIn(),
+): Promise<{ releaseId: number; currency: string; amount: string }[]> {
+  const out: { releaseId: number; currency: string; amount: string }[] = [];
+  for (const due of await escrowDueOnClose(tx, clientId)) {
+    const id = await insertEscrowRelease(
+      tx,
+      { clientId, currency: due.currency, asOf, amount: due.amount, held: due.held, reason: `Client closed: ${reason}`, closing: true },
+      actor,
+    );
+    out.push({ releaseId: id, currency: due.currency, amount: formatMoney(due.amount, due.currency) });
+  }
+  return out;
 }
 
 /**

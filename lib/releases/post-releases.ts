@@ -106,6 +106,7 @@ export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor):
       ...(result.offsets.fees.gt(0) ? [{ label: OFFSET_LABELS.fees, amount: formatMoney(result.offsets.fees, c) }] : []),
       ...(result.offsets.clientDue.gt(0) ? [{ label: OFFSET_LABELS.clientDue, amount: formatMoney(result.offsets.clientDue, c) }] : []),
     ];
+    const escrowShare = escrowShares.get(release.id) ?? ZERO;
     const heldAfter = result.held.minus(plan.reduce((t, p) => t.plus(p.amount), ZERO));
     const data = {
       clientName: client.name,
@@ -116,6 +117,9 @@ export async function postReleases(tx: Tx, releases: ReleaseToPay[], by: Actor):
       sources,
       offsets,
       held: formatMoney(heldAfter, c),
+      // issue 16 item 3: the escrow share is kept, the rest is payable
+      escrow: escrowShare.gt(0) ? formatMoney(escrowShare, c) : null,
+      paid: formatMoney(release.amount.minus(escrowShare), c),
     };
     for (const contact of recipients) {
       emails.push({ to: contact.email, template: 'rebate_advice', data, dedupeKey: `rebate:${release.id}:${contact.email}`, clientId: release.clientId });

@@ -135,6 +135,10 @@ test.describe('onboarding a client (SPEC 2)', () => {
     await expect(change.getByLabel('Flat fee rate', { exact: true })).toHaveValue('3%');
     await change.getByLabel('Advance rate', { exact: true }).fill('0.85');
     await change.getByLabel('Reserve rate', { exact: true }).fill('0.12');
+    // issue 16 item 2: proposing needs a preview of the terms as typed first
+    await expect(change.getByRole('button', { name: 'Propose change' })).toBeDisabled();
+    await change.getByRole('button', { name: 'Preview changes' }).click();
+    await expect(change.getByRole('note').first()).toContainText(/The next release would (not )?change/);
     await change.getByRole('button', { name: 'Propose change' }).click();
     await expect(change.getByRole('status')).toContainText('Agreement version 2 waits for approval');
     const versions = page.getByRole('table', { name: 'Agreement versions' });

@@ -115,17 +115,25 @@ test('an admin edits the release policy; bad tiers are refused with a clear mess
   await page.goto('/settings');
   const form = page.getByRole('form', { name: 'Release policy' });
   await expect(page.getByLabel('Tier 1 lowest score')).toHaveValue('90');
+  const save = form.getByRole('button', { name: 'Save release policy' });
+  // issue 16 item 2: saving needs a preview of the values first
+  await expect(save).toBeDisabled();
   await page.getByLabel('Tier 2 lowest score').fill('75');
-  await form.getByRole('button', { name: 'Save release policy' }).click();
-  await expect(form.getByRole('alert')).toContainText('Scores 75–79 fall in two tiers');
+  await form.getByRole('button', { name: 'Preview changes' }).click();
+  await expect(form.getByRole('alert').first()).toContainText('Scores 75–79 fall in two tiers');
+  await expect(save).toBeDisabled();
   await page.getByLabel('Tier 2 lowest score').fill('80');
   await page.getByLabel('Controller approval above (amount per release)').fill('75000');
-  await form.getByRole('button', { name: 'Save release policy' }).click();
+  await form.getByRole('button', { name: 'Preview changes' }).click();
+  await expect(form.getByRole('note').first()).toContainText(/client\(s\) affected/);
+  await save.click();
   await expect(form.getByRole('status')).toContainText('releases above 75,000.00 (in their currency) need a controller');
   await page.reload();
   await expect(page.getByLabel('Controller approval above (amount per release)')).toHaveValue('75000.00');
   // put the default back for the other tests
   await page.getByLabel('Controller approval above (amount per release)').fill('50000');
-  await form.getByRole('button', { name: 'Save release policy' }).click();
+  await form.getByRole('button', { name: 'Preview changes' }).click();
+  await expect(form.getByRole('note').first()).toContainText(/client\(s\) affected/);
+  await save.click();
   await expect(form.getByRole('status')).toBeVisible();
 });

@@ -7,7 +7,8 @@ import { Big, formatMoney } from '../../lib/money';
 import { loadAdvice } from '../../lib/portal/advice';
 import { batchFile, createBatch, markSent, markSettled } from '../../lib/payouts';
 import { approveRelease, getRelease, rejectRelease, runReleaseCycle } from '../../lib/releases';
-import { clientEscrow, requestEscrowRelease } from '../../lib/releases/escrow';
+import { setClientStatus } from '../../lib/clients/onboarding';
+import { clientEscrow, escrowDueOnClose, requestEscrowRelease } from '../../lib/releases/escrow';
 import { aClient, aDebtor, aFundedInvoice, aPayoutAccount, aTeam, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -131,6 +132,74 @@ describe('escrow cap (issue 16 item 3)', () => {
     expect(await loadAdvice(t.database, Number(client.id), Number(asked.id))).toMatchObject({ releasedTotal: '300.00', amountPaid: '300.00' });
     const report = await verifyAll(t.database.sql);
     expect(report.breaks).toEqual([]);
+  });
+
+  it('closing the client requests its whole escrow for release, approved by someone else and posted escrow → client payable', async () => {
+    const client = await aClient(t.database, team, { agreement: ESCROW });
+    const debtor = await aDebtor(t.database, team);
+    await settledRebate(client, debtor, '2026-01-01', '2026-01-31', '2026-02-02');
+    expect(await balances(client.id)).toMatchObject({ escrow: '190.00', client_payable: '1710.00' });
+    expect((await escrowDueOnClose(t.database, Number(client.id))).map((d) => [d.currency, d.amount.toFixed(2)])).toEqual([['USD', '190.00']]);
+
+    const closed = await tx((x) => setClientStatus(x, Number(client.id), 'closed', 'Relationship ended', team.underwriter));
+    expect(closed).toMatchObject({ status: 'closed', escrowReleases: [{ currency: 'USD', amount: '190.00' }] });
+    const id = closed.escrowReleases![0]!.releaseId;
+    const rows = await t.database.sql<{ id: string; kind: string; status: string; amount: string; created_by: string; reason: string }[]>`
+      select id, kind, status, amount::text, created_by::text, breakdown->'summary'->>'reason' as reason from releases where client_id = ${client.id} and kind = 'escrow'`;
+    expect(rows).toEqual([
+      {
+        id: String(id),
+        kind: 'escrow',
+        status: 'pending_approval',
+        amount: '190.0000',
+        created_by: String(team.underwriter.userId),
+        reason: 'Client closed: Relationship ended',
+      },
+    ]);
+    // nothing posted until approved; the closer's request is approved by another person
+    expect(await balances(client.id)).toMatchObject({ escrow: '190.00' });
+    expect(await tx((x) => approveRelease(x, id, {}, team.approver))).toMatchObject({ status: 'approved', approvedAmount: '190.00', kind: 'escrow' });
+    const lines = await t.database.sql<{ code: string; amount: string }[]>`
+      select a.code, l.amount::text from journal_entries e join journal_lines l on l.entry_id = e.id join ledger_accounts a on a.id = l.account_id
+       where e.release_id = ${id} and e.kind = 'escrow_release' order by a.code`;
+    expect(lines).toEqual([
+      { code: 'client_payable', amount: '-190.0000' },
+      { code: 'escrow', amount: '190.0000' },
+    ]);
+    expect(await balances(client.id)).toMatchObject({ escrow: '0.00', client_payable: '1900.00' });
+    expect((await verifyAll(t.database.sql)).breaks).toEqual([]);
+  });
+
+  it('closing asks only for the escrow a waiting release does not already ask for; nothing when none is held', async () => {
+    const client = await aClient(t.database, team, { agreement: ESCROW });
+    const debtor = await aDebtor(t.database, team);
+    await settledRebate(client, debtor, '2026-01-01', '2026-01-31', '2026-02-02');
+    await settledRebate(client, debtor, '2026-01-02', '2026-02-01', '2026-02-03');
+    expect(await balances(client.id)).toMatchObject({ escrow: '300.00' });
+    const asked = await tx((x) => requestEscrowRelease(x, Number(client.id), { currency: 'USD', amount: '100.00', asOf: '2026-03-01' }, team.controller));
+    const closed = await tx((x) => setClientStatus(x, Number(client.id), 'closed', 'Moved to another factor', team.underwriter));
+    expect(closed.escrowReleases).toEqual([{ releaseId: expect.any(Number), currency: 'USD', amount: '200.00' }]);
+    expect((await tx((x) => clientEscrow(x, Number(client.id), team.approver))).balances).toEqual([
+      { currency: 'USD', held: '300.00', cap: '300.00', pendingRelease: '300.00' },
+    ]);
+    // a person still asks for one at a time
+    await expect(
+      tx((x) => requestEscrowRelease(x, Number(client.id), { currency: 'USD', amount: '1.00', asOf: '2026-03-02' }, team.controller)),
+    ).rejects.toMatchObject({
+      code: 'already_pending',
+    });
+    expect(await escrowDueOnClose(t.database, Number(client.id))).toEqual([]);
+    await tx((x) => approveRelease(x, Number(asked.id), {}, team.approver));
+    await tx((x) => approveRelease(x, closed.escrowReleases![0]!.releaseId, {}, team.approver));
+    expect(await balances(client.id)).toMatchObject({ escrow: '0.00', client_payable: '3800.00' });
+
+    // a client without escrow is closed as before
+    const plain = await aClient(t.database, team, { agreement: { ...ESCROW, reservePolicy: undefined } as never });
+    expect(await tx((x) => setClientStatus(x, Number(plain.id), 'closed', 'Never funded', team.underwriter))).toMatchObject({
+      status: 'closed',
+      escrowReleases: [],
+    });
+    expect((await verifyAll(t.database.sql)).breaks).toEqual([]);
   });
 
   it('an escrow release above the controller threshold needs a controller; a rejected one posts nothing; a tampered escrow is a verify break', async () => {

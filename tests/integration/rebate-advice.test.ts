@@ -11,6 +11,7 @@ import { createTransport, type OutgoingMail } from '../../lib/notifications/tran
 import { rebateAdvice, rebateAdvicePdf } from '../../lib/portal';
 import { approveRelease, runReleaseCycle } from '../../lib/releases';
 import { createApiKey } from '../../lib/users';
+import { renderEmail } from '../../emails';
 import { aClient, aDebtor, aFundedInvoice, aTeam, aUser, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
@@ -277,5 +278,41 @@ describe('the rebate email', () => {
     expect(text).toMatch(/Payable to you\s+2,850\.00 USD/);
     const me = await aUser(t.database, 'client', { clientId: Number(client.id) });
     expect(attachment!.content.equals((await rebateAdvicePdf(t.database, Number(client.id), releaseId, me)).pdf)).toBe(true);
+  });
+});
+
+describe('the rebate email under an escrow policy (issue 16 item 3)', () => {
+  it('says what is paid and what is kept in escrow, in the shared money format', async () => {
+    // worked example 1 twice over releases 2850.00; 10% of it (285.00, under the 300.00 cap) is kept in escrow
+    const client = await aClient(t.database, team, {
+      name: 'Naya Escrow Mail',
+      agreement: { ...NAYA, reservePolicy: { kind: 'escrow', share: '0.10', cap: '300.00' } },
+    });
+    await contacts(client.id);
+    const debtor = await aDebtor(t.database, team);
+    const big = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '10000.00', fundingDate: '2026-01-01' });
+    const small = await aFundedInvoice(t.database, team, { client, debtor, faceValue: '5000.00', fundingDate: '2026-01-01' });
+    await pay(big.id, '10000.00', '2026-01-31');
+    await pay(small.id, '5000.00', '2026-01-31');
+    const run = await runReleaseCycle(t.database, { asOf: '2026-02-13', clientIds: [client.id] }, team.controller);
+    const releaseId = Number(run.releases[0]!.id);
+    expect(await tx((x) => approveRelease(x, releaseId, {}, team.approver))).toMatchObject({ approvedAmount: '2565.00', escrowAmount: '285.00' });
+    const [mail] = await t.database.sql<{ subject: string; text: string; html: string }[]>`
+      select subject, text, html from email_outbox where dedupe_key = ${`rebate:${releaseId}:ap@${client.id}.test`}`;
+    expect(mail!.subject).toBe(`Rebate of 2850.00 USD released — release ${releaseId}`);
+    expect(mail!.text).toContain('Kept in escrow: 285.00 USD of this rebate goes to your escrow');
+    expect(mail!.text).toContain('Payable to you: 2565.00 USD');
+    expect(mail!.text).not.toContain('Payable to you: 2850.00');
+    expect(mail!.html).toContain('Payable to you: <strong>2565.00 USD</strong>');
+    expect(mail!.html).toContain('Kept in escrow: 285.00 USD');
+  });
+
+  it('without escrow says the whole amount is payable', () => {
+    const base = { clientName: 'C', releaseId: '7', date: '2026-02-13', currency: 'USD', amount: '1900.00', sources: [], offsets: [], held: '0.00' };
+    for (const data of [base, { ...base, escrow: null, paid: '1900.00' }] as const) {
+      const mail = renderEmail('rebate_advice', data);
+      expect(mail.text).toContain('Payable to you: 1900.00 USD');
+      expect(mail.text).not.toContain('escrow');
+    }
   });
 });

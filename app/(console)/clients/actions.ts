@@ -18,8 +18,10 @@ import {
   requestPayoutAccountChange,
 } from '@/lib/clients/payout-changes';
 import { recordNoa } from '@/lib/debtors';
+import { todayIn } from '@/lib/dates';
 import { formAction } from '@/lib/http/form-action';
 import { displayMoney } from '@/lib/money';
+import { agreementPreviewAsOf, agreementSubject, assertPreviewed } from '@/lib/releases/what-if-digest';
 import { issueStatement } from '@/lib/statements';
 import { businessDate, checkbox, choice, currency, email, id, optional, text } from '@/lib/validation/fields';
 
@@ -89,7 +91,14 @@ export const setClientStatusAction = formAction(
   async ({ tx, input, actor }) => {
     const client = await setClientStatus(tx, input.clientId, input.status, input.reason, actor);
     revalidateClient(input.clientId);
-    return { message: `${client.name} is ${client.status}.` };
+    const escrow = (client.escrowReleases ?? []).map((r) => displayMoney(r.amount, r.currency));
+    if (escrow.length > 0) revalidatePath('/releases');
+    return {
+      message:
+        escrow.length > 0
+          ? `${client.name} is ${client.status}. The escrow of ${escrow.join(' and ')} is requested for release; an approver must approve it.`
+          : `${client.name} is ${client.status}.`,
+    };
   },
 );
 
@@ -116,8 +125,15 @@ export const recordNoaAction = formAction(
 export const proposeAgreementAction = formAction(
   'agreement.propose',
   // `currency`: the client's home currency, so amounts are checked against its minor units
-  agreementFormSchema({ clientId, effectiveFrom: businessDate('Effective from'), currency: optional(currency('Currency')) }),
+  agreementFormSchema({
+    clientId,
+    effectiveFrom: businessDate('Effective from'),
+    currency: optional(currency('Currency')),
+    whatIfDigest: optional(text('Preview', { max: 200 })),
+  }),
   async ({ tx, input, actor }) => {
+    // issue 16 item 2: only terms whose what-if was shown (the preview's digest sent back; the API is not bound by it)
+    assertPreviewed(input.whatIfDigest, agreementSubject(input), agreementPreviewAsOf(input.effectiveFrom, todayIn()));
     const version = await proposeAgreementChange(tx, input.clientId, { effectiveFrom: input.effectiveFrom, agreement: input.agreement }, actor);
     revalidateClient(input.clientId);
     revalidatePath('/approvals');

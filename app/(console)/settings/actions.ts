@@ -7,6 +7,7 @@ import { DomainError } from '@/lib/errors';
 import { formAction } from '@/lib/http/form-action';
 import { todayIn } from '@/lib/dates';
 import { whatIf } from '@/lib/releases/what-if';
+import { assertPreviewed, whatIfDigest } from '@/lib/releases/what-if-digest';
 import { groupedMoney } from '@/lib/money';
 import { appUrl, queueEmail, retryEmail, sendTestEmail, testEmailSchema } from '@/lib/notifications';
 import { achOriginatorSchema, sepaDebtorSchema, updateAchOriginator, updateSepaDebtor } from '@/lib/payouts/originator';
@@ -129,9 +130,31 @@ const releasePolicySchema = z
     return { controllerThreshold: values.controllerThreshold, riskSchedule };
   });
 
-/** Release policy: the form's tier rows (blank ones ignored) become the risk schedule. */
-export const saveReleasePolicyAction = formAction('settings.edit', releasePolicySchema, async ({ tx, input, actor }) => {
-  const saved = await updateReleasePolicy(tx, input, actor);
+/** The release policy form as saving reads it, and the digest of its preview (issue 16 item 2). */
+const savePolicySchema = z
+  .object({ whatIfDigest: optional(text('Preview', { max: 200 })) })
+  .catchall(z.union([z.string(), z.array(z.string())]))
+  .transform((values, ctx) => {
+    const { whatIfDigest: digest, ...form } = values;
+    const policy = releasePolicySchema.safeParse(form);
+    if (policy.success) return { ...policy.data, whatIfDigest: digest };
+    for (const issue of policy.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    return z.NEVER;
+  });
+
+/** What a release policy preview is of: the digest binds exactly these values to it. */
+const policySubject = (p: { controllerThreshold: string; riskSchedule: unknown }) =>
+  ({ kind: 'risk_schedule', values: { controllerThreshold: p.controllerThreshold, riskSchedule: p.riskSchedule } }) as const;
+
+/**
+ * Release policy: the form's tier rows (blank ones ignored) become the risk schedule — only
+ * after "Preview changes" showed what exactly these values do today (issue 16 item 2: the
+ * preview's digest is sent back and must match; the public API is not bound by it).
+ */
+export const saveReleasePolicyAction = formAction('settings.edit', savePolicySchema, async ({ tx, input, actor }) => {
+  const { whatIfDigest: digest, ...policy } = input;
+  assertPreviewed(digest, policySubject(policy), todayIn());
+  const saved = await updateReleasePolicy(tx, policy, actor);
   revalidatePath('/settings');
   // the threshold is one amount with cents, compared with each release in its own currency
   return {
@@ -158,10 +181,13 @@ const previewPolicySchema = z
  * pages the clients.
  */
 export const previewReleasePolicyAction = formAction('settings.edit', previewPolicySchema, async ({ tx, input, actor }) => {
-  const preview = await whatIf(tx, { riskSchedule: input.riskSchedule, page: input.whatIfPage ?? 1, pageSize: 50 }, actor, todayIn());
+  const today = todayIn();
+  const preview = await whatIf(tx, { riskSchedule: input.riskSchedule, page: input.whatIfPage ?? 1, pageSize: 50 }, actor, today);
   return {
     message: `Preview: ${preview.clientsAffected} client(s) affected, ${preview.clientsChanged} whose next release would change. Nothing is saved until you save the release policy.`,
     preview,
+    // the digest Save sends back: these values, previewed as of today
+    whatIfDigest: whatIfDigest(policySubject(input), today),
   };
 });
 

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useId } from 'react';
+import { useActionState, useId, useState } from 'react';
 import { Feedback as FormFeedback, SelectInput, TextInput, describedBy, fieldError, primaryButton, submitWith } from '@/app/(console)/clients/form-kit';
 import { ClientPicker } from '@/app/_components/client-picker';
 import { ROLES, ROLE_LABELS } from '@/lib/auth/roles';
@@ -165,12 +165,16 @@ const percent = (fraction: string) => (/^\d+(\.\d+)?$/.test(fraction) ? `${new B
 export function ReleasePolicyForm({ threshold, tiers, canEdit }: { threshold: string; tiers: PolicyTier[]; canEdit: boolean }) {
   const [state, action, pending] = useActionState(saveReleasePolicyAction, initial);
   const rateHintId = useId();
+  // issue 16 item 2: Save needs a preview of exactly the values in the form (its digest); any change drops it
+  const [digest, setDigest] = useState<string | null>(null);
+  const saveHintId = useId();
   // One spare row for a new tier; rows left blank are ignored.
   const rows = [...tiers.map((t) => ({ ...t, rate: percent(t.rate) })), { minScore: '', maxScore: '', rate: '', holdDays: '', release: 'review' }];
   const cell = 'w-full rounded border border-slate-300 px-2 py-1 text-sm disabled:bg-slate-50';
   const placed = new Set(['controllerThreshold', ...rows.flatMap((_, i) => [...Object.keys(TIER_LABELS), 'release'].map((f) => `tier.${i}.${f}`))]);
   return (
-    <form onSubmit={submitWith(action)} aria-label="Release policy">
+    <form onSubmit={submitWith(action)} onChange={() => setDigest(null)} aria-label="Release policy">
+      {digest ? <input type="hidden" name="whatIfDigest" value={digest} /> : null}
       <div className="max-w-xs">
         <TextInput
           state={state}
@@ -244,11 +248,16 @@ export function ReleasePolicyForm({ threshold, tiers, canEdit }: { threshold: st
       <p id={rateHintId} className="mt-1 text-xs text-slate-500">
         Reserve rate: {RATE_HINT}
       </p>
-      {canEdit ? <RiskSchedulePreview /> : null}
+      {canEdit ? <RiskSchedulePreview onPreviewed={setDigest} current={digest !== null} /> : null}
       {canEdit ? (
-        <button type="submit" disabled={pending} className={`mt-3 ${primaryButton}`}>
-          Save release policy
-        </button>
+        <div className="mt-3">
+          <button type="submit" disabled={pending || digest === null} aria-describedby={saveHintId} className={primaryButton}>
+            Save release policy
+          </button>
+          <p id={saveHintId} className="mt-1 text-xs text-slate-500">
+            {digest === null ? 'Preview the changes first: saving is possible once the preview of these values is shown.' : 'Saves the values previewed above.'}
+          </p>
+        </div>
       ) : null}
       <Feedback state={state} placed={placed} />
     </form>

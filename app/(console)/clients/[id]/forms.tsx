@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useId, useState } from 'react';
 import { AGREEMENT_FORM_FIELDS, type AgreementForm } from '@/lib/agreements/form';
 import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
 import { proposeAgreementAction, recordNoaAction } from '../actions';
@@ -53,17 +53,22 @@ export function AgreementChangeForm({
   effectiveFrom: string;
   currency?: string;
 }) {
+  // issue 16 item 2: Propose needs a preview of exactly the terms in the form (its digest); any change drops it
+  const [digest, setDigest] = useState<string | null>(null);
+  const hintId = useId();
   const [state, dispatch, pending] = useActionState(
     async (prev: ChangeState, form: FormData): Promise<ChangeState> => {
       const next = await proposeAgreementAction(prev, form);
+      if (next.ok) setDigest(null); // the form starts again from the agreement in force
       return { ...next, proposed: prev.proposed + (next.ok ? 1 : 0) };
     },
     { ...initialActionState, proposed: 0 },
   );
   return (
     <div>
-      <form key={state.proposed} onSubmit={submitWith(dispatch)} aria-label="Change agreement" className="space-y-4">
+      <form key={state.proposed} onSubmit={submitWith(dispatch)} onChange={() => setDigest(null)} aria-label="Change agreement" className="space-y-4">
         <input type="hidden" name="clientId" value={clientId} />
+        {digest ? <input type="hidden" name="whatIfDigest" value={digest} /> : null}
         {currency ? <input type="hidden" name="currency" value={currency} /> : null}
         <AgreementFields values={current} state={state} />
         <div className="flex flex-wrap items-end gap-3">
@@ -78,11 +83,16 @@ export function AgreementChangeForm({
               hint="After the client's last funding date"
             />
           </div>
-          <button type="submit" disabled={pending} className={primaryButton}>
+          <button type="submit" disabled={pending || digest === null} aria-describedby={hintId} className={primaryButton}>
             Propose change
           </button>
         </div>
-        <AgreementChangePreview />
+        <p id={hintId} className="text-xs text-slate-500">
+          {digest === null
+            ? 'Preview the changes first: proposing is possible once the preview of these terms is shown.'
+            : 'Proposes the terms previewed below.'}
+        </p>
+        <AgreementChangePreview onPreviewed={setDigest} current={digest !== null} />
         <Feedback state={state} placed={CHANGE_PLACED} />
       </form>
     </div>

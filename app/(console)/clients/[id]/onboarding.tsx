@@ -74,9 +74,12 @@ export function LifecycleActions({
   clientId,
   status,
   reviewBlocked,
+  closeNote,
 }: {
   clientId: string;
   status: string;
+  /** issue 16 item 3: what closing does to the escrow ("the escrow of 600.00 USD will be requested…") */
+  closeNote?: string | null;
   /** why this person may not review it (they entered or submitted it): said instead of Activate / Return */ reviewBlocked?: string | null;
 }) {
   const [state, dispatch, pending] = useActionState(
@@ -155,6 +158,7 @@ export function LifecycleActions({
           >
             Close
           </button>
+          {closeNote ? <p className="w-full text-xs text-slate-600">{closeNote}</p> : null}
         </form>
       ) : null}
       <Feedback state={state} />

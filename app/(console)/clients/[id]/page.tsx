@@ -35,6 +35,7 @@ import { ClientPairLimits } from './pair-limits';
 import { DocumentsSection } from '@/app/_components/documents/documents-section';
 import { RiskSection } from './risk';
 import { EscrowSection } from './escrow-section';
+import { escrowDueOnClose } from '@/lib/releases/escrow';
 
 export const metadata: Metadata = { title: 'Client' };
 export const dynamic = 'force-dynamic';
@@ -89,6 +90,12 @@ export default async function ClientPage({
   // SPEC 2: whoever entered or submitted the client never activates it — they read why instead.
   const reviewRefusal =
     client.status === 'pending_review' && can(actor, 'client.activate') ? clientActivationRefusal(actor, await clientMakers(db, Number(id))) : null;
+  // Issue 16 item 3: closing requests the escrow not yet asked for; said beside Close.
+  const escrowOnClose = canOnboard && client.status !== 'closed' ? await escrowDueOnClose(db, Number(id)) : [];
+  const closeNote =
+    escrowOnClose.length > 0
+      ? `Closing: the escrow of ${escrowOnClose.map((e) => displayMoney(e.amount, e.currency)).join(' and ')} will be requested for release; an approver must approve it.`
+      : null;
   const a = client.agreement;
   const kyb = client.kyb as KybState;
   const pendingVersion = versions.find((v) => v.status === 'pending_approval');
@@ -124,7 +131,7 @@ export default async function ClientPage({
         />
         {client.status !== 'prospect' ? <p className="mt-2 text-xs text-slate-500">The checklist is edited while the client is a prospect.</p> : null}
         {canOnboard ? (
-          <LifecycleActions clientId={client.id} status={client.status} reviewBlocked={reviewRefusal} />
+          <LifecycleActions clientId={client.id} status={client.status} reviewBlocked={reviewRefusal} closeNote={closeNote} />
         ) : (
           <p className="mt-3 text-sm text-slate-500">Read only: underwriters onboard clients.</p>
         )}

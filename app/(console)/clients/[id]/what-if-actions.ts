@@ -4,6 +4,7 @@ import { agreementFormSchema } from '@/lib/agreements/form';
 import { todayIn } from '@/lib/dates';
 import { formAction } from '@/lib/http/form-action';
 import { whatIf } from '@/lib/releases/what-if';
+import { agreementPreviewAsOf, agreementSubject, whatIfDigest } from '@/lib/releases/what-if-digest';
 import { businessDate, currency, id, optional } from '@/lib/validation/fields';
 
 const schema = agreementFormSchema({ clientId: id('Client'), effectiveFrom: businessDate('Effective from'), currency: optional(currency('Currency')) });
@@ -15,10 +16,12 @@ const schema = agreementFormSchema({ clientId: id('Client'), effectiveFrom: busi
  */
 export const previewAgreementChangeAction = formAction('agreement.propose', schema, async ({ tx, input, actor }) => {
   const today = todayIn();
-  const asOf = input.effectiveFrom > today ? input.effectiveFrom : today;
+  const asOf = agreementPreviewAsOf(input.effectiveFrom, today);
   const preview = await whatIf(tx, { clientId: input.clientId, terms: input.agreement, asOf }, actor, today);
   return {
     message: preview.clientsChanged > 0 ? 'The next release would change as shown.' : 'The next release would not change.',
     preview,
+    // the digest Propose change sends back: these terms from this date, previewed as of asOf
+    whatIfDigest: whatIfDigest(agreementSubject(input), asOf),
   };
 });
