@@ -7,7 +7,8 @@ import { todayIn } from '../dates';
 import { conflict, notFound, refused } from '../errors';
 import { parseInput } from '../validation';
 import { text } from '../validation/fields';
-import { FLAG_LABELS, type FlagKind } from './rules';
+import { FLAG_LABELS, badgesByInvoice, type FlagBadge, type FlagKind } from './rules';
+import { holdingFlagKinds } from './settings';
 
 /** timestamps as the database driver hands them (a Date or its text) → ISO 8601 */
 const iso = (v: Date | string) => new Date(v).toISOString();
@@ -142,6 +143,17 @@ export async function openIntakeFlags(tx: Tx, ids: number[]): Promise<RaisedFlag
      where f.invoice_id = any(${ids}::bigint[]) and f.cleared_at is null
      order by f.invoice_id, f.kind`;
   return rows.map((r) => ({ invoiceId: String(r.invoice_id), invoiceNumber: r.number, kind: r.kind, detail: r.detail }));
+}
+
+/**
+ * The funding builder's and the batch page's view: each listed invoice's open flags, named
+ * "Held: …" (its kind holds funding) or "Flag: …" (shown only). Two queries whatever the count:
+ * the open flags of all `ids` (invoice_flags_open_idx) and the setting.
+ */
+export async function openFlagBadges(tx: Tx, ids: number[]): Promise<Record<string, FlagBadge[]>> {
+  if (ids.length === 0) return {};
+  const open = await openIntakeFlags(tx, ids);
+  return badgesByInvoice(open, await holdingFlagKinds(tx));
 }
 
 type FlagRow = {
