@@ -16,7 +16,7 @@ import { APP_ROLE, OWNER_ROLE, appDatabaseUrl, urlUser, type Env } from './urls'
  * migration; every step is idempotent and runs on each `npm start`, migrate and test setup.
  */
 
-/** The database refuses UPDATE, DELETE and TRUNCATE on these (0001, 0016, 0029; documents 0030; notes 0031; pair limits 0037): the app may read and append. */
+/** The database refuses UPDATE, DELETE and TRUNCATE on these (0001, 0016, 0029; documents 0030; notes 0031; pair limits 0037, override revocations 0041): the app may read and append. */
 export const APPEND_ONLY_TABLES = [
   'journal_entries',
   'journal_lines',
@@ -27,6 +27,7 @@ export const APPEND_ONLY_TABLES = [
   'notes',
   'client_debtor_limits',
   'client_debtor_limit_overrides',
+  'client_debtor_limit_override_revocations',
   'client_risk_scores',
 ] as const;
 /** Rows the database never deletes (0003 triggers; debtors 0019; follow-ups 0031; intake flags 0037): the app gets no DELETE either. */

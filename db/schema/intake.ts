@@ -60,6 +60,24 @@ export const clientDebtorLimitOverrides = pgTable(
   ],
 );
 
+/**
+ * An override revoked before its `until` (migration 0041): one row per override, who and why;
+ * from its insert on, funding no longer counts the override. Append-only, like the overrides.
+ */
+export const clientDebtorLimitOverrideRevocations = pgTable(
+  'client_debtor_limit_override_revocations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    overrideId: bigint('override_id', { mode: 'number' })
+      .notNull()
+      .references(() => clientDebtorLimitOverrides.id),
+    reason: text('reason').notNull(),
+    revokedBy: bigint('revoked_by', { mode: 'number' }).references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('client_debtor_limit_override_revocations_override').on(t.overrideId)],
+);
+
 export const INVOICE_FLAG_KINDS = ['duplicate_amount_date', 'number_reused', 'future_issue_date', 'issued_after_funding', 'new_debtor'] as const;
 export type InvoiceFlagKind = (typeof INVOICE_FLAG_KINDS)[number];
 

@@ -51,7 +51,7 @@ export const PERMISSIONS = {
   'debtor.edit': { roles: ['underwriter'], label: 'Create and edit debtors, credit limits and notices of assignment' },
   // issue 16 items 4 and 5: client–debtor limits, their overrides, and intake flags
   'pair_limit.set': { roles: ['underwriter'], label: 'Set or remove a client–debtor limit' },
-  'pair_limit.override': { roles: APPROVERS, label: 'Authorise a client–debtor limit override until a date' },
+  'pair_limit.override': { roles: APPROVERS, label: 'Authorise a client–debtor limit override until a date, or revoke one early' },
   'invoice_flag.clear': { roles: ['underwriter', 'approver', 'controller'], label: 'Clear an intake flag (a likely duplicate or fraud sign) with a reason' },
   'debtor.approval': { roles: ['funding', 'underwriter'], label: "Record a debtor's approval of an invoice (reverse factoring)" },
   'debtor.merge_request': { roles: ['underwriter', 'collections'], label: 'Propose merging a duplicate debtor into another' },

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit';
 import type { Actor } from '../auth/actor';
 import { requirePermission } from '../auth/permissions';
 import { DomainError, conflict, notFound, unknownId } from '../errors';
+import { carryPairLimitsOnMerge } from '../intake/pair-limits';
 import { moneyOut } from '../money';
 import { parseInput } from '../validation';
 import { id, text } from '../validation/fields';
@@ -24,6 +25,9 @@ import { debtorMerges, type DebtorMergeView } from './detail';
  *   check runs after the merge and opens A's if A is near or over a limit);
  * - A keeps its own credit limit and risk rating (B's are recorded in the merge's audit event, not
  *   added): A's exposure now includes B's, so a funding may be held against A's limit;
+ * - issue 16: each client's client–debtor limit and active override on B apply to the pair
+ *   client–A (lib/intake/pair-limits.ts carryPairLimitsOnMerge: the LOWER of two limits, the
+ *   LOWER of two overrides; new rows and revocation rows, the history kept);
  * - B is marked merged into A (`debtors.merged_into_id`), never deleted: its page points at A.
  *
  * Invoice numbers are unique per client and debtor (SPEC 5.1). When a client has an invoice with
@@ -215,6 +219,8 @@ export async function approveDebtorMerge(tx: Tx, mergeId: number, actor: Actor):
     update concentration_alerts set status = 'resolved', resolved_at = now()
      where debtor_id = ${fromId} and status = 'open'
     returning id::text`;
+  // Issue 16 item 4: B's client–debtor limits and active overrides now apply to client–A (audited there)
+  await carryPairLimitsOnMerge(tx, { mergeId, fromId, fromName: from.name, intoId, intoName: into.name }, actor);
   await tx.sql`update debtors set merged_into_id = ${intoId}, merged_at = now() where id = ${fromId}`;
 
   const moved = {

@@ -7,7 +7,8 @@ import { todayIn } from '../dates';
 import { conflict, notFound, refused } from '../errors';
 import { parseInput } from '../validation';
 import { text } from '../validation/fields';
-import { FLAG_LABELS, type FlagKind } from './rules';
+import { FLAG_KINDS, FLAG_LABELS, badgesByInvoice, type FlagBadge, type FlagKind } from './rules';
+import { holdingFlagKinds } from './settings';
 
 /** timestamps as the database driver hands them (a Date or its text) → ISO 8601 */
 const iso = (v: Date | string) => new Date(v).toISOString();
@@ -133,15 +134,36 @@ export async function detectIntakeFlags(tx: Tx, ids: number[], at: IntakeAt): Pr
   return rows.map((r) => ({ invoiceId: String(r.invoice_id), invoiceNumber: r.number, kind: r.kind, detail: r.detail }));
 }
 
+/** The open flags of the invoices `ids` as one statement (invoice_flags_open_idx, invoices by primary key). */
+export function openFlagsSql(tx: Pick<Tx, 'sql'>, ids: number[]) {
+  // a probe per id (the limit — an invoice has at most one flag per kind, FLAG_KINDS.length in all —
+  // keeps the lateral a parameterised index scan, never a scan of every open flag)
+  return tx.sql`
+    select f.invoice_id, i.number, f.kind, f.detail
+      from (select distinct unnest(${ids}::bigint[]) as id) x
+      cross join lateral (
+        select f.invoice_id, f.kind, f.detail from invoice_flags f
+         where f.invoice_id = x.id and f.cleared_at is null limit ${FLAG_KINDS.length}) f
+      join invoices i on i.id = f.invoice_id
+     order by f.invoice_id, f.kind`;
+}
+
 /** The open (uncleared) flags of these invoices: what holds their funding. */
 export async function openIntakeFlags(tx: Tx, ids: number[]): Promise<RaisedFlag[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.sql<{ invoice_id: string; number: string; kind: FlagKind; detail: string }[]>`
-    select f.invoice_id, i.number, f.kind, f.detail
-      from invoice_flags f join invoices i on i.id = f.invoice_id
-     where f.invoice_id = any(${ids}::bigint[]) and f.cleared_at is null
-     order by f.invoice_id, f.kind`;
+  const rows = (await openFlagsSql(tx, ids)) as unknown as { invoice_id: string; number: string; kind: FlagKind; detail: string }[];
   return rows.map((r) => ({ invoiceId: String(r.invoice_id), invoiceNumber: r.number, kind: r.kind, detail: r.detail }));
+}
+
+/**
+ * The funding builder's and the batch page's view: each listed invoice's open flags, named
+ * "Held: …" (its kind holds funding) or "Flag: …" (shown only). Two queries whatever the count:
+ * the open flags of all `ids` (invoice_flags_open_idx) and the setting.
+ */
+export async function openFlagBadges(tx: Tx, ids: number[]): Promise<Record<string, FlagBadge[]>> {
+  if (ids.length === 0) return {};
+  const open = await openIntakeFlags(tx, ids);
+  return badgesByInvoice(open, await holdingFlagKinds(tx));
 }
 
 type FlagRow = {

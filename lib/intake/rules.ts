@@ -28,6 +28,50 @@ export const FLAG_SHORT: Record<FlagKind, string> = {
   new_debtor: 'new debtor',
 };
 
+/** One line each for Settings → Intake flags: what raises the flag. */
+export const FLAG_MEANINGS: Record<FlagKind, string> = {
+  duplicate_amount_date: 'Another invoice (any client, any number) has the same debtor, face value and issue date: possibly the same invoice twice.',
+  number_reused: 'Another client has an invoice with the same number: a copied or made-up invoice.',
+  future_issue_date: 'Entered with an issue date after today: an invoice for goods or work not yet delivered.',
+  issued_after_funding: 'Funded on a date before its issue date: bought before it existed.',
+  new_debtor: 'The client has never invoiced this debtor before: a new relationship worth a check.',
+};
+
+/**
+ * How the funding builder and the batch page name an open flag: "Held: issue date in the
+ * future" when its kind holds funding (Settings → Intake flags), "Flag: …" when it is shown only.
+ */
+export function flagBadge(kind: FlagKind, holding: boolean): string {
+  const label = FLAG_LABELS[kind];
+  return `${holding ? 'Held' : 'Flag'}: ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
+}
+
+export interface FlagBadge {
+  kind: FlagKind;
+  /** its kind holds funding until cleared (Settings → Intake flags) */
+  holding: boolean;
+  /** "Held: issue date in the future", "Flag: first invoice with this debtor" */
+  text: string;
+}
+
+/** Open flags grouped by invoice id, those that hold first, each named as flagBadge names it. */
+export function badgesByInvoice(flags: readonly { invoiceId: string; kind: FlagKind }[], holding: ReadonlySet<FlagKind>): Record<string, FlagBadge[]> {
+  const out: Record<string, FlagBadge[]> = {};
+  for (const f of flags) {
+    const held = holding.has(f.kind);
+    (out[f.invoiceId] ??= []).push({ kind: f.kind, holding: held, text: flagBadge(f.kind, held) });
+  }
+  for (const list of Object.values(out)) list.sort((a, b) => Number(b.holding) - Number(a.holding) || FLAG_KINDS.indexOf(a.kind) - FLAG_KINDS.indexOf(b.kind));
+  return out;
+}
+
+/** The confirmation after saving which kinds hold: "Funding now waits for: …" in plain words. */
+export function holdingFlagsSummary(kinds: readonly FlagKind[]): string {
+  const ordered = FLAG_KINDS.filter((k) => kinds.includes(k));
+  if (ordered.length === 0) return 'Saved: no intake flag holds funding now; flags are still raised and shown.';
+  return `Saved: funding now waits until these flags are cleared — ${ordered.map((k) => FLAG_LABELS[k].toLowerCase()).join('; ')}.`;
+}
+
 export function isFlagKind(value: unknown): value is FlagKind {
   return typeof value === 'string' && (FLAG_KINDS as readonly string[]).includes(value);
 }

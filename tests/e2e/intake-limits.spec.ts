@@ -7,11 +7,12 @@ import { apiKeyFor, dropSession, pickDebtor, signInAs } from './helpers';
  * underwriter clears it with a reason; funding goes through. A client–debtor limit set on the
  * client page holds the next batch above it.
  */
-let keys: { underwriter: string; funding: string };
+let keys: { underwriter: string; funding: string; approver: string };
 test.beforeAll(() => {
   keys = {
     underwriter: apiKeyFor('uw-bot@intake.test', 'underwriter'),
     funding: apiKeyFor('funding-bot@intake.test', 'funding'),
+    approver: apiKeyFor('approver-bot@intake.test', 'approver'),
   };
 });
 
@@ -58,6 +59,10 @@ test('a future-dated invoice is flagged, refused at funding, cleared by an under
   await builder.getByLabel('Funding date').fill(day(0));
   await builder.getByRole('button', { name: 'Fund batch' }).click();
   await expect(builder.getByRole('alert')).toContainText(`Invoice FUT-${tag} (future issue date) has an intake flag nobody has cleared yet`);
+  // The builder's list shows, before funding, what holds and what is only flagged.
+  const row = builder.getByRole('table', { name: 'Verified invoices' }).getByRole('row', { name: new RegExp(`FUT-${tag}`) });
+  await expect(row).toContainText('Held: issue date in the future');
+  await expect(row).toContainText('Flag: first invoice with this debtor');
 
   // An underwriter clears it with a reason.
   await dropSession(page);
@@ -120,4 +125,62 @@ test('a future-dated invoice is flagged, refused at funding, cleared by an under
       message: `Over the client–debtor limit for ${debtorName}: exposure 5,500.00 USD, limit 5,000.00 USD`,
     }),
   );
+});
+
+test('Settings → Intake flags: an admin chooses which flags hold funding, saved and shown', async ({ page }) => {
+  await signInAs(page, 'admin');
+  await page.goto('/settings/intake-flags');
+  await page.locator('html[data-hydrated]').waitFor();
+  const form = page.getByRole('form', { name: 'Intake flags that hold funding' });
+  const reused = form.getByRole('checkbox', { name: /^Invoice number used by another client/ });
+  const future = form.getByRole('checkbox', { name: /^Issue date in the future/ });
+  await expect(future).toBeChecked();
+  await expect(reused).not.toBeChecked();
+  await reused.check();
+  await form.getByRole('button', { name: 'Save intake flags' }).click();
+  await expect(form.getByRole('status')).toHaveText(
+    'Saved: funding now waits until these flags are cleared — invoice number used by another client; issue date in the future.',
+  );
+  await page.reload();
+  await expect(page.getByRole('note').filter({ hasText: 'Now holding' })).toContainText(
+    'Now holding: invoice number used by another client; issue date in the future.',
+  );
+  await expect(form.getByRole('checkbox', { name: /^Invoice number used by another client/ })).toBeChecked();
+  // back to the default, so that other specs fund as before
+  await page.locator('html[data-hydrated]').waitFor();
+  await form.getByRole('checkbox', { name: /^Invoice number used by another client/ }).uncheck();
+  await form.getByRole('button', { name: 'Save intake flags' }).click();
+  await expect(form.getByRole('status')).toHaveText('Saved: funding now waits until these flags are cleared — issue date in the future.');
+});
+
+test('an approver revokes a client–debtor limit override early, after confirming', async ({ page, request }) => {
+  const tag = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const client = await post(request, keys.underwriter, '/clients', { name: `Revoke Co ${tag}`, currency: 'USD' });
+  const debtorName = `Hooli ${tag}`;
+  const debtor = await post(request, keys.underwriter, '/debtors', { name: debtorName, creditLimit: '250000.00' });
+  expect(
+    (await post(request, keys.underwriter, `/clients/${client.body.id}/debtor-limits`, { debtorId: debtor.body.id, currency: 'USD', limit: '5000.00' })).status,
+  ).toBe(201);
+  const granted = await post(request, keys.approver, `/clients/${client.body.id}/debtor-limit-overrides`, {
+    debtorId: debtor.body.id,
+    currency: 'USD',
+    limit: '20000.00',
+    until: day(30),
+    reason: 'Seasonal peak',
+  });
+  expect(granted.status).toBe(201);
+
+  await signInAs(page, 'approver');
+  await page.goto(`/clients/${client.body.id}`);
+  await page.locator('html[data-hydrated]').waitFor();
+  const revoke = page.getByRole('form', { name: `Revoke override ${granted.body.id}` });
+  await revoke.getByLabel(`Reason to revoke the override for ${debtorName}`).fill('Debtor downgraded');
+  await revoke.getByRole('button', { name: 'Revoke' }).click();
+  const confirm = page.getByRole('alertdialog', { name: new RegExp(`^Revoke the override for ${debtorName} now\\?`) });
+  await confirm.getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByRole('form', { name: `Revoke override ${granted.body.id}` })).toHaveCount(0);
+  await page.reload();
+  await expect(
+    page.getByRole('table', { name: 'Client–debtor limit overrides' }).getByRole('row', { name: new RegExp(`${debtorName} .*revoked .*Debtor downgraded`) }),
+  ).toBeVisible();
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intakeDetectionSql } from '../../lib/intake/flags';
+import { intakeDetectionSql, openFlagsSql } from '../../lib/intake/flags';
 import { pairLimitsFor } from '../../lib/intake/pair-limits';
 import { aClient, aTeam } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -39,7 +39,7 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function plan(statement: ReturnType<typeof intakeDetectionSql>): Promise<PlanNode[]> {
+async function plan(statement: ReturnType<typeof intakeDetectionSql> | ReturnType<typeof openFlagsSql>): Promise<PlanNode[]> {
   const [row] = await t.database.sql<{ 'QUERY PLAN': { Plan: PlanNode }[] }[]>`explain (format json) ${statement}`;
   return nodesOf(row!['QUERY PLAN'][0]!.Plan);
 }
@@ -64,6 +64,27 @@ describe('intake flag detection at volume', () => {
       values (${clientIds[3]!}, ${orig!.debtor_id}, 'TWIN-1', 'USD', ${orig!.face_value}, ${orig!.issue_date}, '2026-12-31') returning id`;
     const found = await t.database.sql<{ kind: string }[]>`${intakeDetectionSql(t.database, [Number(twin!.id)], { at: 'entry' }, '2026-11-30')}`;
     expect(found.map((f) => f.kind)).toContain('duplicate_amount_date');
+  });
+
+  it('the funding builder reads the open flags of 1,000 listed invoices through invoice_flags_open_idx, not a scan', async () => {
+    // every other invoice flagged, a third of those cleared
+    const [someone] = await t.database.sql<{ id: string }[]>`select id from users order by id limit 1`;
+    await t.database.sql`
+      insert into invoice_flags (invoice_id, kind, detail, cleared_by, cleared_at, cleared_reason)
+      select i.id, 'new_debtor', 'volume', c.by, c.at, c.why
+        from invoices i
+        cross join lateral (select case when i.id % 3 = 0 then ${someone!.id}::bigint end as by, case when i.id % 3 = 0 then now() end as at,
+                                   case when i.id % 3 = 0 then 'checked' end as why) c
+       where i.id % 2 = 0
+      on conflict do nothing`;
+    await t.database.sql`analyze invoice_flags`;
+    const ids = (await t.database.sql<{ id: string }[]>`select id from invoices where status = 'verified' order by id limit 1000`).map((r) => Number(r.id));
+    const nodes = await plan(openFlagsSql(t.database, ids));
+    const seq = nodes.filter((n) => n['Node Type'] === 'Seq Scan' && (n['Relation Name'] === 'invoices' || n['Relation Name'] === 'invoice_flags'));
+    expect(seq.length, JSON.stringify(nodes.map((n) => [n['Node Type'], n['Relation Name'], n['Index Name']]))).toBe(0);
+    expect(nodes.map((n) => n['Index Name'])).toContain('invoice_flags_open_idx');
+    const open = await openFlagsSql(t.database, ids);
+    expect(open.length).toBe(ids.filter((id) => id % 2 === 0 && id % 3 !== 0).length);
   });
 
   it('the pair-limit look-up reads the limits through their index', async () => {

@@ -4,13 +4,27 @@ import Link from 'next/link';
 import { Cancelled, ConfirmStep, useConfirmableAction } from '@/app/_components/confirm-step';
 import type { FundableInvoice } from '@/lib/funding';
 import { typedChecked, typedValue } from '@/lib/http/action-state';
+import type { FlagBadge } from '@/lib/intake/rules';
 import { displayMoney } from '@/lib/money';
 import { OUTCOME_SHORT, isPositiveOutcome } from '@/lib/verifications/labels';
 import { builderAction, type BuilderState } from './actions';
 
 const initial: BuilderState = { ok: false, message: '' };
 
-export function BatchBuilder({ clientId, clientName, invoices, today }: { clientId: string; clientName: string; invoices: FundableInvoice[]; today: string }) {
+export function BatchBuilder({
+  clientId,
+  clientName,
+  invoices,
+  flags = {},
+  today,
+}: {
+  clientId: string;
+  clientName: string;
+  invoices: FundableInvoice[];
+  /** issue 16 item 5: open intake flags by invoice id ("Held: …" holds funding, "Flag: …" is shown only) */
+  flags?: Record<string, FlagBadge[]>;
+  today: string;
+}) {
   const { state, pending, onSubmit, asking, confirm, cancel, cancelled } = useConfirmableAction(
     builderAction as (prev: BuilderState, form: FormData) => Promise<BuilderState>,
     initial,
@@ -76,6 +90,7 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
               <th className="px-3 py-2">Issued</th>
               <th className="px-3 py-2">Due</th>
               <th className="px-3 py-2">Verification</th>
+              <th className="px-3 py-2">Intake flags</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -98,6 +113,9 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
                 <td className="px-3 py-2">
                   {i.verification ? OUTCOME_SHORT[i.verification] : 'none recorded'}
                   {i.verificationRequired && !isPositiveOutcome(i.verification) ? <span className="text-amber-800"> · required before funding</span> : null}
+                </td>
+                <td className="px-3 py-2">
+                  <FlagList badges={flags[i.id]} />
                 </td>
               </tr>
             ))}
@@ -169,5 +187,19 @@ export function BatchBuilder({ clientId, clientName, invoices, today }: { client
         </section>
       ) : null}
     </form>
+  );
+}
+
+/** An invoice's open intake flags: those that hold funding in amber, the others plain. */
+function FlagList({ badges }: { badges: FlagBadge[] | undefined }) {
+  if (!badges || badges.length === 0) return <span className="text-slate-500">none</span>;
+  return (
+    <ul className="space-y-0.5">
+      {badges.map((b) => (
+        <li key={b.kind} className={b.holding ? 'font-medium text-amber-800' : 'text-slate-700'}>
+          {b.text}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -11,6 +11,7 @@ import { resolveClientPick } from '@/lib/clients/pick';
 import { ClientPicker } from '@/app/_components/client-picker';
 import { todayIn } from '@/lib/dates';
 import { listFundableInvoices } from '@/lib/funding';
+import { openFlagBadges } from '@/lib/intake/flags';
 import { FUNDING_STATUSES, FUNDING_STATUS_LABELS, fundingList } from '@/lib/funding/list';
 import { clientNameOf } from '@/lib/lists/names';
 import { listPageOf } from '@/lib/lists/respond';
@@ -48,6 +49,11 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
           canVerify ? listAwaitingVerification(db, Number(chosen.id), rule) : Promise.resolve([]),
         ])
       : [[], []];
+  // Issue 16 item 5: each listed invoice's open intake flags, in one query for the whole list
+  const flags = await openFlagBadges(
+    db,
+    fundable.map((i) => Number(i.id)),
+  );
   return (
     <div>
       <PageHeader title="Fundings" subtitle="Funding batches: the split per invoice, the limit checks, and approvals for holds" />
@@ -70,7 +76,7 @@ export default async function FundingsPage({ searchParams }: { searchParams: Pro
             </button>
           </form>
           {chosen && canVerify ? <BulkVerify key={`verify-${chosen.id}`} clientName={chosen.name} invoices={awaiting} /> : null}
-          {chosen ? <BatchBuilder key={chosen.id} clientId={chosen.id} clientName={chosen.name} invoices={fundable} today={todayIn()} /> : null}
+          {chosen ? <BatchBuilder key={chosen.id} clientId={chosen.id} clientName={chosen.name} invoices={fundable} flags={flags} today={todayIn()} /> : null}
         </section>
       ) : null}
       <ListFilters path="/fundings" query={query} error={error} label="Filter funding batches">

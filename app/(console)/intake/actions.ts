@@ -2,9 +2,10 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
+import { askToConfirm } from '@/app/_components/confirm';
 import { formAction } from '@/lib/http/form-action';
 import { clearIntakeFlag } from '@/lib/intake/flags';
-import { grantPairOverride, setPairLimit } from '@/lib/intake/pair-limits';
+import { grantPairOverride, revokePairOverride, setPairLimit } from '@/lib/intake/pair-limits';
 import { displayMoney } from '@/lib/money';
 import { businessDate, currency, formMoney, id, optional, text } from '@/lib/validation/fields';
 
@@ -66,5 +67,31 @@ export const grantPairOverrideAction = formAction(
     );
     revalidatePath(`/clients/${input.clientId}`);
     return { message: `Override for ${o.debtorName}: up to ${displayMoney(o.limit, o.currency)} until ${o.until}.` };
+  },
+);
+
+/** Issue 16 item 4: revokes an override before its date, with a reason, after asking. */
+export const revokePairOverrideAction = formAction(
+  'pair_limit.override',
+  z.object({
+    clientId: id('Client'),
+    overrideId: id('Override'),
+    debtorName: optional(text('Debtor', { max: 300 })),
+    reason: text('Reason', { max: 2000 }),
+    confirmed: optional(text('Confirmation', { max: 200 })),
+  }),
+  async ({ tx, input, actor }) => {
+    if (input.confirmed !== String(input.overrideId)) {
+      return askToConfirm(
+        `Revoke the override${input.debtorName ? ` for ${input.debtorName}` : ''} now? Fundings from now on are held again when they go over the client–debtor limit.`,
+        String(input.overrideId),
+        'Revoke',
+      );
+    }
+    const o = await revokePairOverride(tx, input.clientId, input.overrideId, { reason: input.reason }, actor);
+    revalidatePath(`/clients/${input.clientId}`);
+    return {
+      message: `Revoked the override for ${o.debtorName} (up to ${displayMoney(o.limit, o.currency)} until ${o.until}): fundings now check the client–debtor limit.`,
+    };
   },
 );

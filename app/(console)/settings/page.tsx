@@ -128,6 +128,17 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </Link>
         </p>
       </section>
+      <section aria-labelledby="intake-flags-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="intake-flags-heading" className="font-semibold">
+          Intake flags
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">Which intake flags (possible duplicates, fraud signs) hold an invoice&apos;s funding until cleared.</p>
+        <p className="mt-2">
+          <Link href="/settings/intake-flags" className="text-sm text-brand-700 underline">
+            {canEdit ? 'Edit intake flags' : 'See intake flags'}
+          </Link>
+        </p>
+      </section>
       <section aria-labelledby="debtor-statements-heading" className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="debtor-statements-heading" className="font-semibold">
           Debtor statements

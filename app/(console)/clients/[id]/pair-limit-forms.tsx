@@ -1,9 +1,11 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useEffect, useActionState } from 'react';
+import { useRouter } from 'next/navigation';
+import { ConfirmStep, useConfirmableAction, type ConfirmableState } from '@/app/_components/confirm-step';
 import { DebtorPicker } from '@/app/_components/debtor-picker';
 import { initialActionState, typedValue, type ActionState } from '@/lib/http/action-state';
-import { grantPairOverrideAction, setPairLimitAction } from '@/app/(console)/intake/actions';
+import { grantPairOverrideAction, revokePairOverrideAction, setPairLimitAction } from '@/app/(console)/intake/actions';
 import { Feedback, TextInput, fieldError, primaryButton, submitWith } from '../form-kit';
 
 const LIMIT_PLACED = new Set(['debtorId', 'currency', 'limit', 'reason']);
@@ -51,5 +53,46 @@ export function PairOverrideForm({ clientId, currency }: { clientId: string; cur
         <Feedback state={state} placed={OVERRIDE_PLACED} />
       </div>
     </form>
+  );
+}
+
+type Act = (prev: ConfirmableState, form: FormData) => Promise<ConfirmableState>;
+
+/** Issue 16 item 4: revoke an active override before its date — a reason, then Revoke, then confirm. */
+export function RevokeOverrideForm({ clientId, overrideId, debtorName }: { clientId: string; overrideId: string; debtorName: string }) {
+  const { state, pending, onSubmit, asking, confirm, cancel } = useConfirmableAction<ConfirmableState>(revokePairOverrideAction as Act, initialActionState);
+  const router = useRouter();
+  useEffect(() => {
+    if (state.ok && !state.confirm && state.message) router.refresh();
+  }, [state, router]);
+  const reasonError = fieldError(state, 'reason');
+  return (
+    <div>
+      <form onSubmit={onSubmit} aria-label={`Revoke override ${overrideId}`} className="flex flex-wrap items-start gap-2">
+        <input type="hidden" name="clientId" value={clientId} />
+        <input type="hidden" name="overrideId" value={overrideId} />
+        <input type="hidden" name="debtorName" value={debtorName} />
+        <span className="flex flex-col">
+          <input
+            name="reason"
+            aria-label={`Reason to revoke the override for ${debtorName}`}
+            placeholder="Reason"
+            defaultValue={typedValue(state, 'reason')}
+            aria-invalid={reasonError ? true : undefined}
+            className="w-40 rounded border border-slate-300 px-2 py-1 text-xs"
+          />
+          {reasonError ? <span className="text-xs text-red-700">{reasonError}</span> : null}
+        </span>
+        <button type="submit" disabled={pending} className="rounded border border-slate-300 px-2 py-1 text-xs">
+          Revoke
+        </button>
+      </form>
+      <ConfirmStep request={asking} onConfirm={confirm} onCancel={cancel} pending={pending} />
+      {state.message && !state.confirm && !(reasonError && state.message === reasonError) ? (
+        <p role={state.ok ? 'status' : 'alert'} className={`mt-1 text-xs ${state.ok ? 'text-emerald-800' : 'text-red-700'}`}>
+          {state.message}
+        </p>
+      ) : null}
+    </div>
   );
 }

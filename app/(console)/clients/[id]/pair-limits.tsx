@@ -4,7 +4,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/permissions';
 import { listPairLimits } from '@/lib/intake/pair-limits';
 import { displayMoney } from '@/lib/money';
-import { PairLimitForm, PairOverrideForm } from './pair-limit-forms';
+import { PairLimitForm, PairOverrideForm, RevokeOverrideForm } from './pair-limit-forms';
 
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 16);
 
@@ -15,6 +15,7 @@ const when = (iso: string) => iso.replace('T', ' ').slice(0, 16);
  */
 export async function ClientPairLimits({ clientId, currency, actor }: { clientId: string; currency: string; actor: Actor }) {
   const data = await listPairLimits(getDatabase(), Number(clientId), actor);
+  const canRevoke = can(actor, 'pair_limit.override');
   return (
     <section aria-labelledby="pair-limits-heading" className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="pair-limits-heading" className="font-semibold">
@@ -81,10 +82,24 @@ export async function ClientPairLimits({ clientId, currency, actor }: { clientId
           { header: 'Debtor', value: (o) => o.debtorName },
           { header: 'Up to', value: (o) => o.limit, render: (o) => displayMoney(o.limit, o.currency), align: 'right' },
           { header: 'Until', value: (o) => o.until },
-          { header: 'State', value: (o) => (o.active ? 'active' : 'expired') },
+          {
+            header: 'State',
+            value: (o) =>
+              o.revokedAt ? `revoked ${when(o.revokedAt)} by ${o.revokedBy ?? 'the system'}: ${o.revokedReason ?? ''}` : o.active ? 'active' : 'expired',
+          },
           { header: 'Authorised by', value: (o) => o.grantedBy ?? '' },
           { header: 'When (UTC)', value: (o) => when(o.grantedAt) },
           { header: 'Why', value: (o) => o.reason },
+          ...(canRevoke
+            ? [
+                {
+                  header: 'Revoke',
+                  value: () => '',
+                  render: (o: (typeof data.overrides)[number]) =>
+                    o.active ? <RevokeOverrideForm clientId={clientId} overrideId={o.id} debtorName={o.debtorName} /> : null,
+                },
+              ]
+            : []),
         ]}
       />
     </section>

@@ -9,6 +9,7 @@ import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
 import { DomainError } from '@/lib/errors';
 import { getFundingBatch } from '@/lib/funding';
+import { openFlagBadges } from '@/lib/intake/flags';
 import { displayMoney } from '@/lib/money';
 import { fundingBatchRefusal, requestMakers } from '@/lib/reports/makers';
 import { DocumentsSection } from '@/app/_components/documents/documents-section';
@@ -25,6 +26,11 @@ export default async function FundingBatchPage({ params }: { params: Promise<{ i
     throw e;
   });
   const c = batch.currency;
+  // Issue 16 item 5: the batch's invoices' open intake flags, one query for the whole batch
+  const flags = await openFlagBadges(
+    getDatabase(),
+    batch.invoices.map((i) => Number(i.invoiceId)),
+  );
   const canDecide = batch.status === 'pending_approval' && can(actor, 'funding.approve');
   // SPEC 1: whoever built the batch never approves it — they read why instead of an Approve button.
   const refusal = canDecide ? fundingBatchRefusal(actor, (await requestMakers(getDatabase(), 'funding_batch', [batch.id!])).get(batch.id!)) : null;
@@ -83,6 +89,22 @@ export default async function FundingBatchPage({ params }: { params: Promise<{ i
           { header: 'Advance', value: (i) => i.advance, render: (i) => displayMoney(i.advance, c), align: 'right' },
           { header: 'Reserve', value: (i) => i.reserve, render: (i) => displayMoney(i.reserve, c), align: 'right' },
           { header: 'Fees', value: (i) => i.fees, render: (i) => displayMoney(i.fees, c), align: 'right' },
+          {
+            header: 'Intake flags',
+            value: (i) => (flags[i.invoiceId] ?? []).map((b) => b.text).join('; '),
+            render: (i) =>
+              (flags[i.invoiceId] ?? []).length === 0 ? (
+                <span className="text-slate-500">none</span>
+              ) : (
+                <ul className="space-y-0.5">
+                  {flags[i.invoiceId]!.map((b) => (
+                    <li key={b.kind} className={b.holding ? 'font-medium text-amber-800' : 'text-slate-700'}>
+                      {b.text}
+                    </li>
+                  ))}
+                </ul>
+              ),
+          },
         ]}
       />
       <DocumentsSection subjectType="schedule" subjectId={batch.id!} actor={actor} />
