@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './tests/support/sequencer';
 
 const alias = { '@': path.resolve(import.meta.dirname) };
 
@@ -9,6 +10,8 @@ export default defineConfig({
     reporters: ['default'],
     pool: 'forks',
     maxWorkers: 3,
+    // the long files first on every machine (tests/support/sequencer.ts)
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         resolve: { alias },

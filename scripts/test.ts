@@ -25,11 +25,14 @@ const only = process.argv[2];
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 const results: { name: string; code: number }[] = [];
 const started = Date.now();
+// The browser tests' build beside the lint step (scripts/e2e-prebuild.ts): two cores, two jobs.
+const prebuild = !only || only === 'e2e' ? run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'e2e-prebuild.ts')]) : null;
 if (!only || only === 'lint')
   results.push({
     name: 'lint (eslint) and format (prettier --check)',
     code: (await run(bin('eslint'), ['.', '--max-warnings', '0'])) || (await run(bin('prettier'), ['--check', '--log-level', 'warn', '.'])),
   });
+await prebuild;
 if (!only || only === 'vitest') results.push({ name: 'unit + integration (vitest)', code: await run(bin('vitest'), ['run']) });
 if (!only || only === 'e2e') results.push({ name: 'end-to-end (playwright, chromium)', code: await run(bin('playwright'), ['test']) });
 

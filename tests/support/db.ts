@@ -1,5 +1,4 @@
 import type postgres from 'postgres';
-import { inject } from 'vitest';
 import { createDatabase, type Database } from '../../db/client';
 import { ident, roleNames } from '../../db/roles';
 import { urlAsRole } from '../../db/urls';
@@ -21,6 +20,16 @@ export interface TestDatabase {
 }
 
 /**
+ * The run's migrated template, provided by the global setup — read through a late import: this
+ * module is imported by the global setup too (tests/support/volume.ts), where importing vitest's
+ * test API at the top fails ("Vitest failed to access its internal state").
+ */
+async function templateDb(): Promise<string> {
+  const { inject } = await import('vitest');
+  return inject('templateDb');
+}
+
+/**
  * A fresh, migrated database for one test file, cloned from the template the global setup
  * migrated (STYLE: each test file gets its own database, so files run in parallel safely), or
  * from `template` (tests/support/volume.ts: the shared 100,000-invoice database).
@@ -32,7 +41,7 @@ export async function createTestDatabase(options: { template?: string } = {}): P
     // Cloning needs the template to be idle; one clone at a time across test workers.
     await sql`select pg_advisory_lock(hashtext('holdback.test_clone'))`;
     try {
-      await sql.unsafe(`create database "${name}" template "${options.template ?? inject('templateDb')}"`);
+      await sql.unsafe(`create database "${name}" template "${options.template ?? (await templateDb())}"`);
     } finally {
       await sql`select pg_advisory_unlock(hashtext('holdback.test_clone'))`;
     }

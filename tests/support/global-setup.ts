@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { ensureDatabase, migrateDatabase } from '../../db/migrate';
 import { createdAt, testDatabaseName, urlFor, withAdmin } from './pg';
+import { ensureVolumeDatabase } from './volume';
 
 /** A test database left behind this long ago belongs to a run that crashed. */
 const STALE_AFTER_MS = 6 * 60 * 60 * 1000;
@@ -37,7 +38,19 @@ export default async function setup(project: TestProject) {
   project.provide('templateDb', template);
   const volume = testDatabaseName('holdback_tpl');
   project.provide('volumeDb', volume);
+  // A whole run (no file named on the command line, or a volume file named) starts seeding the
+  // shared volume database now, beside the first files, instead of when the first volume file
+  // asks — then several workers would wait on its lock at once (tests/support/volume.ts).
+  const named = process.argv.slice(2).filter((a) => !a.startsWith('-') && a !== 'run' && !/^\d+$/.test(a));
+  const early =
+    process.env.VOLUME_EARLY !== 'false' && (named.length === 0 || named.some((a) => a.includes('volume') || a.includes('query-plans')))
+      ? ensureVolumeDatabase(volume, template, (line) => console.log(`${line} (started by the global setup)`)).catch((error: unknown) => {
+          // a file that asks seeds it again (and fails with the reason, where it is tested)
+          console.error('[volume] early seeding failed:', error);
+        })
+      : null;
   return async () => {
+    await early;
     await withAdmin((sql) => sql.unsafe(`drop database if exists "${template}" with (force)`));
     await withAdmin((sql) => sql.unsafe(`drop database if exists "${volume}" with (force)`));
   };

@@ -1,4 +1,3 @@
-import { inject } from 'vitest';
 import { createDatabase } from '../../db/client';
 import { ident } from '../../db/roles';
 import { systemActor } from '../../lib/auth/actor';
@@ -20,13 +19,25 @@ export const VOLUME_AS_OF = '2026-04-20';
 export const VOLUME_ACCRUAL_DAYS = 5;
 
 export async function createVolumeDatabase(log: (line: string) => void = console.log): Promise<TestDatabase> {
-  const volume = inject('volumeDb');
+  // a late import: the global setup imports this module too, where vitest's test API cannot load
+  const { inject } = await import('vitest');
+  await ensureVolumeDatabase(inject('volumeDb'), inject('templateDb'), log);
+  // The clone keeps the template's rows, table grants and statistics.
+  return createTestDatabase({ template: inject('volumeDb') });
+}
+
+/**
+ * Seeds the shared volume database `volume` unless it exists — under an advisory lock, so the
+ * global setup's early start (a full run begins seeding while the first files run) and the files
+ * that ask for it never seed twice: whoever comes second waits, then finds it ready.
+ */
+export async function ensureVolumeDatabase(volume: string, template: string, log: (line: string) => void = console.log): Promise<void> {
   await withAdmin(async (sql) => {
     await sql`select pg_advisory_lock(hashtext('holdback.test_volume'))`;
     try {
       if ((await sql`select 1 from pg_database where datname = ${volume}`).length > 0) return;
       // Seeded under another name, renamed when complete: the name existing means it is ready.
-      const seeding = await createTestDatabase();
+      const seeding = await createTestDatabase({ template });
       const setup = createDatabase(seeding.url, { max: 4 });
       try {
         const started = performance.now();
@@ -60,6 +71,4 @@ export async function createVolumeDatabase(log: (line: string) => void = console
       await sql`select pg_advisory_unlock(hashtext('holdback.test_volume'))`;
     }
   });
-  // The clone keeps the template's rows, table grants and statistics.
-  return createTestDatabase({ template: volume });
 }
