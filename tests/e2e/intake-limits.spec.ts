@@ -132,23 +132,25 @@ test('Settings → Intake flags: an admin chooses which flags hold funding, save
   await page.goto('/settings/intake-flags');
   await page.locator('html[data-hydrated]').waitFor();
   const form = page.getByRole('form', { name: 'Intake flags that hold funding' });
-  const reused = form.getByRole('checkbox', { name: /^Invoice number used by another client/ });
+  // "issued after the funding date" — a kind no other spec raises (they fund on or after issue
+  // dates): the setting is the whole application's, and the specs run two at a time.
+  const after = form.getByRole('checkbox', { name: /^Issued after the funding date/ });
   const future = form.getByRole('checkbox', { name: /^Issue date in the future/ });
   await expect(future).toBeChecked();
-  await expect(reused).not.toBeChecked();
-  await reused.check();
+  await expect(after).not.toBeChecked();
+  await after.check();
   await form.getByRole('button', { name: 'Save intake flags' }).click();
   await expect(form.getByRole('status')).toHaveText(
-    'Saved: funding now waits until these flags are cleared — invoice number used by another client; issue date in the future.',
+    'Saved: funding now waits until these flags are cleared — issue date in the future; issued after the funding date.',
   );
   await page.reload();
   await expect(page.getByRole('note').filter({ hasText: 'Now holding' })).toContainText(
-    'Now holding: invoice number used by another client; issue date in the future.',
+    'Now holding: issue date in the future; issued after the funding date.',
   );
-  await expect(form.getByRole('checkbox', { name: /^Invoice number used by another client/ })).toBeChecked();
+  await expect(form.getByRole('checkbox', { name: /^Issued after the funding date/ })).toBeChecked();
   // back to the default, so that other specs fund as before
   await page.locator('html[data-hydrated]').waitFor();
-  await form.getByRole('checkbox', { name: /^Invoice number used by another client/ }).uncheck();
+  await form.getByRole('checkbox', { name: /^Issued after the funding date/ }).uncheck();
   await form.getByRole('button', { name: 'Save intake flags' }).click();
   await expect(form.getByRole('status')).toHaveText('Saved: funding now waits until these flags are cleared — issue date in the future.');
 });

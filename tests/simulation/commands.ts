@@ -654,12 +654,17 @@ function noteReleased(
   world.paidReleaseIds.add(releaseId);
   world.paidOut.set(clientId, (world.paidOut.get(clientId) ?? ZERO).plus(amount));
   const escrow = new Big(split.escrow ?? '0');
-  if (!new Big(amount).plus(escrow).eq(split.decided))
+  // Beside other commands (the stress run, `together`) the model's escrow and the amount decided
+  // may be read before another command's outcome is noted: only the sums are followed then (the
+  // end's invariants compare them with the ledger), not these one-at-a-time checks.
+  const exact = !world.concurrent;
+  if (exact && !new Big(amount).plus(escrow).eq(split.decided))
     throw new ModelBreak(`release ${releaseId}: paid ${amount} + escrow ${escrow.toFixed(2)} ≠ the ${split.decided} released`);
   const held = world.escrow.get(clientId) ?? ZERO;
   if (split.kind === 'escrow') {
     if (escrow.gt(0)) throw new ModelBreak(`escrow release ${releaseId} put ${escrow.toFixed(2)} into escrow`);
-    if (new Big(amount).gt(held)) throw new ModelBreak(`escrow release ${releaseId} paid ${amount} but the model's escrow held only ${held.toFixed(2)}`);
+    if (exact && new Big(amount).gt(held))
+      throw new ModelBreak(`escrow release ${releaseId} paid ${amount} but the model's escrow held only ${held.toFixed(2)}`);
     world.escrow.set(clientId, held.minus(amount));
     return;
   }
@@ -667,10 +672,10 @@ function noteReleased(
   const policy = client ? escrowOf(client.profile) : null;
   const cap = policy?.cap ?? null;
   if (!cap && escrow.gt(0)) throw new ModelBreak(`release ${releaseId} put ${escrow.toFixed(2)} into escrow for a client without an escrow policy`);
-  if (cap && held.plus(escrow).gt(cap))
+  if (exact && cap && held.plus(escrow).gt(cap))
     throw new ModelBreak(`release ${releaseId} took the escrow to ${held.plus(escrow).toFixed(2)}, above its cap ${cap.toFixed(2)}`);
   // below the cap a rebate gives its whole share (rounded half-up), never less
-  if (policy && held.plus(escrow).lt(policy.cap) && !escrow.eq(new Big(split.decided).times(policy.share).round(2, Big.roundHalfUp)))
+  if (exact && policy && held.plus(escrow).lt(policy.cap) && !escrow.eq(new Big(split.decided).times(policy.share).round(2, Big.roundHalfUp)))
     throw new ModelBreak(`release ${releaseId}: ${escrow.toFixed(2)} into escrow, not its ${policy.share} share of ${split.decided}, with room under the cap`);
   world.escrow.set(clientId, held.plus(escrow));
 }
@@ -747,7 +752,7 @@ function requestEscrow(rng: Prng, world: World): Command | null {
         return result.outcome;
       }
       const asked = new Big(result.value.amount);
-      if (asked.gt(held))
+      if (!w.concurrent && asked.gt(held))
         throw new ModelBreak(`an escrow release of ${asked.toFixed(2)} was accepted for ${client.name}, whose escrow holds ${held.toFixed(2)}`);
       return 'ok';
     },
