@@ -287,9 +287,14 @@ export async function keysetPage<F, R extends postgres.Row, O = R>(
   const backwards = cursor?.d === 'p';
   const pageRows = pageStatement<F, R & PageRow & { list_total?: number | string }>(sql, def, request, query);
   const countIt = () => countOf(sql, def, query, { sort: request.sort, order: request.order });
+  // A first page that holds the whole set is its own count: no estimate, no count statement (the
+  // detail pages' short lists — a client's notes, documents, limits — are all first pages). A
+  // first page that is full is counted after it; a later page is counted beside it.
   const [rows, counted] = query.countInRows
     ? await pageRows.then(async (r) => [r, r.length > 0 ? { total: Number(r[0]!.list_total), approximate: false } : await countIt()] as const)
-    : await Promise.all([pageRows, countIt()]);
+    : !cursor
+      ? await pageRows.then(async (r) => [r, r.length <= request.limit ? { total: r.length, approximate: false } : await countIt()] as const)
+      : await Promise.all([pageRows, countIt()]);
   const more = rows.length > request.limit;
   const kept = rows.slice(0, request.limit);
   if (backwards) kept.reverse();

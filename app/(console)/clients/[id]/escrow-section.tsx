@@ -1,8 +1,7 @@
-import { getDatabase } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/permissions';
 import { displayMoney } from '@/lib/money';
-import { clientEscrow } from '@/lib/releases/escrow';
+import type { clientEscrow } from '@/lib/releases/escrow';
 import { EscrowReleaseForm } from './escrow';
 
 /**
@@ -10,8 +9,18 @@ import { EscrowReleaseForm } from './escrow';
  * escrow release waiting for approval, and (for those who may) the request to release it. Shown
  * when the policy is escrow or an escrow is still held.
  */
-export async function EscrowSection({ clientId, actor, today }: { clientId: number; actor: Actor; today: string }) {
-  const escrow = await clientEscrow(getDatabase(), clientId, actor);
+export function EscrowSection({
+  clientId,
+  actor,
+  today,
+  escrow,
+}: {
+  clientId: number;
+  actor: Actor;
+  today: string;
+  /** read once by the page (its Close note uses the same figures) */
+  escrow: Awaited<ReturnType<typeof clientEscrow>>;
+}) {
   if (escrow.cap === null && escrow.balances.length === 0) return null;
   const canRequest = can(actor, 'release.run_cycle');
   return (

@@ -139,7 +139,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           <p className="mt-4 text-sm text-amber-800">Reverse factoring: the debtor has not approved this invoice yet.</p>
         )
       ) : null}
-      <InvoiceVerification invoice={invoice} actor={actor} />
+      <InvoiceVerification invoice={invoice} actor={actor} agreement={agreement} />
       <InvoiceIntakeFlags invoiceId={invoice.id} actor={actor} />
       <NotesSection subjectType="invoice" subjectId={invoice.id} actor={actor} />
       <DataTable

@@ -4,8 +4,7 @@ import { getDatabase } from '@/db/client';
 import { clients } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { can } from '@/lib/auth/permissions';
-import { agreementOn } from '@/lib/clients';
-import { todayIn } from '@/lib/dates';
+import type { agreementOn } from '@/lib/clients';
 import type { InvoiceView } from '@/lib/invoices';
 import { displayMoney } from '@/lib/money';
 import { listVerifications } from '@/lib/verifications';
@@ -20,15 +19,23 @@ const CLOSED = ['settled', 'charged_back', 'written_off'];
  * Issue 15: the invoice page's Verification section — what the agreement asks (its threshold),
  * the form that records a verification (the funding role), and the history, newest first.
  */
-export async function InvoiceVerification({ invoice, actor }: { invoice: InvoiceView; actor: Actor }) {
+export async function InvoiceVerification({
+  invoice,
+  actor,
+  agreement,
+}: {
+  invoice: InvoiceView;
+  actor: Actor;
+  /** the agreement in force on the invoice's funding date (or today), as the page read it */
+  agreement: Awaited<ReturnType<typeof agreementOn>>;
+}) {
   const db = getDatabase();
-  const [records, [client], agreement] = await Promise.all([
+  const [records, [client]] = await Promise.all([
     listVerifications(db, Number(invoice.id)),
     db.db
       .select({ name: clients.name, currency: clients.currency })
       .from(clients)
       .where(eq(clients.id, Number(invoice.clientId))),
-    agreementOn(db, Number(invoice.clientId), invoice.fundingDate ?? todayIn()),
   ]);
   const threshold = agreement?.verificationThreshold;
   const rule = { threshold, currency: client?.currency ?? invoice.currency };
