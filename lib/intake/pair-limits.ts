@@ -165,6 +165,35 @@ export async function grantPairOverride(tx: Tx, clientId: number, input: unknown
   return view;
 }
 
+/** An override row as the views show it, with whether it is in force and its revocation. */
+function overrideView(
+  o: {
+    id: string | number;
+    debtor_id: string | number;
+    name: string;
+    currency: string;
+    limit: string;
+    until: string;
+    reason: string;
+    granted_by: string | null;
+    created_at: Date | string;
+  },
+  state: Pick<PairOverrideView, 'active' | 'revokedBy' | 'revokedAt' | 'revokedReason'>,
+): PairOverrideView {
+  return {
+    id: String(o.id),
+    debtorId: String(o.debtor_id),
+    debtorName: o.name,
+    currency: o.currency,
+    limit: moneyOut(o.limit, o.currency),
+    until: o.until,
+    reason: o.reason,
+    grantedBy: o.granted_by,
+    grantedAt: iso(o.created_at),
+    ...state,
+  };
+}
+
 export const revokeOverrideSchema = z.object({ reason: text('Reason', { max: 2000 }) });
 
 /**
@@ -205,21 +234,7 @@ export async function revokePairOverride(tx: Tx, clientId: number, overrideId: n
     on conflict on constraint client_debtor_limit_override_revocations_override do nothing
     returning created_at, (select u.name from users u where u.id = revoked_by) as revoked_by`;
   if (!row) throw conflict('already_revoked', `The override for ${o.name} was revoked already`, { overrideId: String(overrideId) });
-  const view: PairOverrideView = {
-    id: String(o.id),
-    debtorId: String(o.debtor_id),
-    debtorName: o.name,
-    currency: o.currency,
-    limit: moneyOut(o.limit, o.currency),
-    until: o.until,
-    reason: o.reason,
-    grantedBy: o.granted_by,
-    grantedAt: iso(o.created_at),
-    active: false,
-    revokedBy: row.revoked_by,
-    revokedAt: iso(row.created_at),
-    revokedReason: reason,
-  };
+  const view = overrideView(o, { active: false, revokedBy: row.revoked_by, revokedAt: iso(row.created_at), revokedReason: reason });
   await recordAudit(tx, actor, {
     action: 'pair_limit.override_revoke',
     targetType: 'client',
@@ -293,21 +308,14 @@ export async function listPairLimits(tx: Tx, clientId: number, actor: Actor): Pr
       join debtors d on d.id = l.debtor_id left join users u on u.id = l.set_by
      where l."limit" is not null
      order by d.name, l.currency`;
-  const overrideViews = overrides.map((o): PairOverrideView => ({
-    id: String(o.id),
-    debtorId: String(o.debtor_id),
-    debtorName: o.name,
-    currency: o.currency,
-    limit: moneyOut(o.limit, o.currency),
-    until: o.until,
-    reason: o.reason,
-    grantedBy: o.granted_by,
-    grantedAt: iso(o.created_at),
-    active: o.revoked_at === null && overrideActive(o.until, today),
-    revokedBy: o.revoked_by,
-    revokedAt: o.revoked_at ? iso(o.revoked_at) : null,
-    revokedReason: o.revoked_reason,
-  }));
+  const overrideViews = overrides.map((o) =>
+    overrideView(o, {
+      active: o.revoked_at === null && overrideActive(o.until, today),
+      revokedBy: o.revoked_by,
+      revokedAt: o.revoked_at ? iso(o.revoked_at) : null,
+      revokedReason: o.revoked_reason,
+    }),
+  );
   return {
     limits: current.map((l) => {
       const active = overrideViews
