@@ -77,6 +77,8 @@ test.describe('forms keep what was typed (issue 12)', () => {
     await expect(field('Client name')).toHaveValue('');
 
     await page.goto(`/clients?name=${encodeURIComponent(name)}`); // the list pages 50 at a time (issue 13): find it by name
+    // the link clicked while React still hydrated the list: a full load racing hydration, React #418 (the clean-clone run of 2026-12-01, twice)
+    await page.locator('html[data-hydrated]').waitFor();
     await page
       .getByRole('table', { name: /^All clients/ })
       .getByRole('link', { name })
