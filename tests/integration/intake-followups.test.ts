@@ -10,6 +10,7 @@ import { holdingFlags } from '../../lib/intake/settings';
 import { addDays, todayIn } from '../../lib/dates';
 import { createApiKey } from '../../lib/users';
 import { aClient, aDebtor, anInvoice, aTeam, type Team } from '../support/builders';
+import { setEnv } from '../support/env';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 vi.mock('server-only', () => ({}));
@@ -21,7 +22,7 @@ vi.mock('server-only', () => ({}));
  */
 let t: TestDatabase;
 let team: Team;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: () => void = () => {};
 const keys = { admin: '', auditor: '', approver: '', underwriter: '' };
 const tx = <T>(fn: Parameters<typeof t.database.transaction<T>>[0]) => t.database.transaction(fn);
 const uid = () => randomBytes(4).toString('hex');
@@ -31,22 +32,13 @@ beforeAll(async () => {
   t = await createTestDatabase();
   team = await aTeam(t.database);
   for (const role of ['admin', 'approver', 'underwriter'] as const) keys[role] = (await tx((x) => createApiKey(x, team[role].userId!, 'test', team[role]))).key;
-  for (const [name, value] of [
-    ['DATABASE_URL', t.url],
-    ['APP_DATABASE_URL', t.url],
-  ] as const) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
+  restoreEnv = setEnv({ DATABASE_URL: t.url, APP_DATABASE_URL: t.url });
   await closeDatabase();
 }, 120_000);
 
 afterAll(async () => {
   await closeDatabase();
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv();
   await t?.drop();
 });
 

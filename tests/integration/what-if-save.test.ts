@@ -9,6 +9,7 @@ import { todayIn } from '../../lib/dates';
 import { initialActionState } from '../../lib/http/action-state';
 import { DEFAULT_RISK_SCHEDULE } from '../../lib/releases/releasable';
 import { aClient, aTeam, type Team } from '../support/builders';
+import { setEnv } from '../support/env';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 /**
@@ -31,24 +32,18 @@ vi.mock('@/lib/auth/session', async () => {
 
 let t: TestDatabase;
 let team: Team;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: () => void = () => {};
 
 beforeAll(async () => {
   t = await createTestDatabase();
   team = await aTeam(t.database);
-  for (const [name, value] of Object.entries({ DATABASE_URL: t.url, APP_DATABASE_URL: t.appUrl, AUTH_SECRET: randomBytes(16).toString('hex') })) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
+  restoreEnv = setEnv({ DATABASE_URL: t.url, APP_DATABASE_URL: t.appUrl, AUTH_SECRET: randomBytes(16).toString('hex') });
 });
 
 afterAll(async () => {
   session.actor = null;
   await closeDatabase();
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv();
   await t?.drop();
 });
 
