@@ -261,6 +261,8 @@ async function portfolio(benchUrl: string, flags: Record<string, string | true>)
     log(`roll-ups: ${fmt(folded.folded)} deltas folded into ${fmt(folded.keys)} keys`);
     await owner.sql`vacuum analyze rollups, rollup_deltas`;
   }
+  // the fold ranks Reports' period when it first meets it (migration 0043): its statistics, as autovacuum would leave them
+  await owner.sql`vacuum analyze fee_income_ranks, fee_income_rank_periods`;
   return owner;
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, date, index, numeric, pgTable, smallint, text, unique } from 'drizzle-orm/pg-core';
+import { bigint, char, check, date, index, numeric, pgTable, primaryKey, smallint, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 /** The columns of a roll-up row and of a delta (migration 0021). */
 const columns = {
@@ -49,3 +49,31 @@ export const rollupDeltas = pgTable('rollup_deltas', columns, (t) => [
   // 20,000 until the next fold).
   index('rollup_deltas_ref').on(t.grain, t.refId),
 ]);
+
+/**
+ * Migration 0043 (issue 13): Reports' fee income ranked for its default period — per currency and
+ * client, the income of the twelve months to `period_to` (the first of the period's last month),
+ * summed from the folded rows of grain 8, for the clients with income. Kept by the fold in its
+ * transaction (the clients a fold touches are summed again; a period not yet ranked is ranked in
+ * full), for the month of the fold and the month before it (lib/reports/rollups.ts). A Reports
+ * page sorted by total reads 25 rows of it in order instead of summing every client's months.
+ */
+export const feeIncomeRanks = pgTable(
+  'fee_income_ranks',
+  {
+    currency: char('currency', { length: 3 }).notNull(),
+    periodTo: date('period_to', { mode: 'string' }).notNull(),
+    refId: bigint('ref_id', { mode: 'number' }).notNull(),
+    total: numeric('total', { precision: 24, scale: 4 }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'fee_income_ranks_pkey', columns: [t.periodTo, t.refId, t.currency] }),
+    index('fee_income_ranks_order').on(t.currency, t.periodTo, t.total, t.refId),
+  ],
+);
+
+/** Migration 0043: the periods fee_income_ranks holds (ranked in full once, then kept by each fold). */
+export const feeIncomeRankPeriods = pgTable('fee_income_rank_periods', {
+  periodTo: date('period_to', { mode: 'string' }).primaryKey(),
+  rankedAt: timestamp('ranked_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -104,10 +104,41 @@ export interface FeeIncomeItem {
 }
 
 /**
+ * What a Reports request reads before its list, in one statement: the currencies with fee income
+ * (the filter's currency, else the first of them, is the list's) and whether the request's period
+ * is ranked (migration 0043: the default twelve months, kept by the rollups fold) — then a page
+ * sorted by total reads the ranking in order (`feeIncomeQuery`'s `ranked`).
+ */
+export async function feeIncomeContext(
+  sql: RawSql,
+  request: Pick<ListRequest<FeeIncomeFilters>, 'filters'>,
+  today: string = todayIn(),
+): Promise<{ currencies: string[]; code: string; ranked: boolean }> {
+  const period = periodOf(request.filters, today);
+  const [row] = await sql<{ currencies: string[]; ranked: boolean }[]>`
+    select array(select distinct currency::text from (
+             select currency from rollups where grain = ${ROLLUP_GRAIN.feeIncome}
+             union all
+             select currency from rollup_deltas where grain = ${ROLLUP_GRAIN.feeIncome}) x order by 1) as currencies,
+           exists (select 1 from fee_income_rank_periods where period_to = ${`${period.to}-01`}::date) as ranked`;
+  const currencies = row!.currencies.map((c) => c.trim());
+  // only the twelve months to a month are ranked (a period given as other months is summed)
+  const ranked = row!.ranked && period.months.length === 12;
+  return { currencies, code: request.filters.currency ?? currencies[0] ?? 'USD', ranked };
+}
+
+/**
  * The list's query: a row per client with fee income in the period and currency — its months and
  * total, summed from the period's roll-up rows (folded + deltas) — and the client's name.
+ *
+ * `ranked` (the period is in fee_income_ranks: `feeIncomeContext`): sorted by total without a name
+ * filter, a client without unfolded deltas in the period is its one ranked row, read in the page's
+ * order through fee_income_ranks_order up to the LIMIT; the few clients with deltas are summed
+ * from their folded months and deltas as below. Exact: the ranking is the folded months' sum,
+ * written by the fold in the transaction that folds them. The ranked query is one page's (its
+ * cursor and LIMIT are inside it): the CSV's walk (`csvStream`) takes the unranked one.
  */
-export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilters>, code: string, today: string = todayIn()): ListQuery {
+export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilters>, code: string, today: string = todayIn(), ranked = false): ListQuery {
   const { from, to } = periodOf(request.filters, today);
   const first = `${from}-01`;
   const last = `${to}-01`;
@@ -146,6 +177,45 @@ export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilter
                  where r.grain = ${grain} and r.ref_id = a.ref_id and r.currency = ${code} and r.issue_date between ${first}::date and ${last}::date) x
                group by issue_date having sum(amount) <> 0) m)`;
   const name = request.filters.name;
+  if (ranked && !name && request.sort === 'total') {
+    const withDeltas = sql`(select ref_id from rollup_deltas where ${inPeriod})`;
+    const ranks = sql`k.currency = ${code} and k.period_to = ${last}::date`;
+    // The page's rows among the ranked clients: read in the page's order (as keysetPage reads the
+    // whole list: its direction, past its cursor) through fee_income_ranks_order up to the page's
+    // LIMIT — the page is the first rows of these and of the few clients with deltas, merged.
+    const cursor = request.cursor;
+    const ascending = (request.order === 'asc') !== (cursor?.d === 'p');
+    const direction = sql.unsafe(ascending ? 'asc' : 'desc');
+    const boundary = cursor
+      ? ascending
+        ? sql`and (k.total, k.ref_id) > (${cursor.v}::numeric, ${cursor.i}::bigint)`
+        : sql`and (k.total, k.ref_id) < (${cursor.v}::numeric, ${cursor.i}::bigint)`
+      : sql``;
+    const rankedPage = sql`(select k.ref_id, k.total from fee_income_ranks k
+         where ${ranks} and k.ref_id not in ${withDeltas} ${boundary}
+         order by k.total ${direction}, k.ref_id ${direction} limit ${request.limit + 1})`;
+    const deltaSums = sql`
+        select ref_id, sum(amount) as total
+          from (select ref_id, issue_date, sum(amount) as amount from (
+                  select ref_id, issue_date, amount from rollups where ${inPeriod} and ref_id in ${withDeltas}
+                  union all
+                  select ref_id, issue_date, amount from rollup_deltas where ${inPeriod}) x
+                 group by ref_id, issue_date having sum(amount) <> 0) m
+         group by ref_id`;
+    return {
+      select: sql`a.ref_id::text as ref_id, (select g.name from clients g where g.id = a.ref_id) as name, a.total::text as total, ${months} as months`,
+      from: sql`(${rankedPage} union all ${deltaSums}) a`,
+      where: [],
+      // the ranked clients counted through the index, less those with deltas, plus the clients the deltas leave with income
+      exactCount: async () => {
+        const [row] = await sql<{ n: number }[]>`
+          select ((select count(*) from fee_income_ranks k where ${ranks})
+                - (select count(*) from fee_income_ranks k where ${ranks} and k.ref_id in ${withDeltas})
+                + (select count(*) from (${deltaSums}) d))::int as n`;
+        return row!.n;
+      },
+    };
+  }
   // The names are joined only to sort or filter by them; else each page row's is read after the LIMIT.
   const withNames = Boolean(name) || request.sort === 'name';
   return {

@@ -1,5 +1,6 @@
 import type { Database, RawSql, Tx } from '../../db/client';
 import type { Break } from '../audit/verify';
+import { addMonths, todayIn } from '../dates';
 
 /**
  * Issue 13: kept roll-ups (migration 0021). The dashboard, the aging report and the portal sum a
@@ -112,11 +113,12 @@ async function foldDebtorRollups(tx: Tx): Promise<number> {
  * rollups (one at a time: a transaction-level advisory lock, skipped if held). Deltas appended
  * meanwhile are not yet visible to it and wait for the next fold.
  */
-export async function foldRollups(database: Database): Promise<FoldResult> {
+export async function foldRollups(database: Database, options: { today?: string } = {}): Promise<FoldResult> {
+  const today = options.today ?? todayIn();
   return database.transaction(async (tx) => {
     const [lock] = await tx.sql<{ got: boolean }[]>`select pg_try_advisory_xact_lock(hashtext('holdback.rollups')) as got`;
     if (!lock!.got) return { folded: 0, keys: 0, removed: 0, busy: true };
-    const [moved] = await tx.sql<{ folded: string; keys: string; zero: string[] }[]>`
+    const [moved] = await tx.sql<{ folded: string; keys: string; zero: string[]; income_refs: string[] }[]>`
       with d as (delete from rollup_deltas returning *),
       g as (select grain, currency, ref_id, issue_date, tag, sum(items) as items, sum(amount) as amount,
                    sum(settled_invoices) as settled_invoices, sum(days_beyond_terms) as days_beyond_terms, count(*) as n
@@ -129,12 +131,63 @@ export async function foldRollups(database: Database): Promise<FoldResult> {
                            days_beyond_terms = r.days_beyond_terms + excluded.days_beyond_terms
              returning r.ctid, r.items, r.amount, r.settled_invoices, r.days_beyond_terms)
       select (select coalesce(sum(n), 0) from g) as folded, (select count(*) from up) as keys,
-             array(select ctid::text from up where items = 0 and amount = 0 and settled_invoices = 0 and days_beyond_terms = 0) as zero`;
+             array(select ctid::text from up where items = 0 and amount = 0 and settled_invoices = 0 and days_beyond_terms = 0) as zero,
+             array(select distinct ref_id::text from g where grain = ${ROLLUP_GRAIN.clientFeeIncome} and ref_id is not null) as income_refs`;
     const zero = moved!.zero;
     if (zero.length > 0) await tx.sql`delete from rollups where ctid = any(${zero}::tid[])`;
+    await keepFeeIncomeRanks(tx, moved!.income_refs, today);
     const debtors = await foldDebtorRollups(tx);
     return { folded: Number(moved!.folded), keys: Number(moved!.keys), removed: zero.length, busy: false, debtorDeltas: debtors };
   });
+}
+
+/**
+ * The periods Reports' fee income is ranked for (migration 0043), as the first day of each
+ * period's last month: the twelve months to `today`'s month, and to the month before — so a page
+ * whose "today" was read just before midnight of a month's end still finds its period kept.
+ */
+export function rankedFeeIncomePeriods(today: string): string[] {
+  const current = `${today.slice(0, 7)}-01`;
+  return [addMonths(current, -1), current];
+}
+
+/** The first month of the twelve-month period ending with `periodTo`'s month (both first days). */
+export function feeIncomePeriodStart(periodTo: string): string {
+  return addMonths(periodTo, -11);
+}
+
+/**
+ * The fold's share for Reports (migration 0043), in its transaction after the deltas are folded:
+ * the periods of `rankedFeeIncomePeriods` are kept and the others dropped; a period not yet ranked
+ * is ranked in full from the folded rows of grain 8 (10,000 clients × 12 months: once a month);
+ * in a ranked period the clients whose income this fold moved (`refs`) are summed again.
+ */
+async function keepFeeIncomeRanks(tx: Tx, refs: string[], today: string): Promise<void> {
+  const periods = rankedFeeIncomePeriods(today);
+  const grain = ROLLUP_GRAIN.clientFeeIncome;
+  await tx.sql`delete from fee_income_ranks where period_to <> all(${periods}::date[])`;
+  const kept = await tx.sql<{ period_to: string }[]>`
+    with gone as (delete from fee_income_rank_periods where period_to <> all(${periods}::date[]))
+    select period_to::text from fee_income_rank_periods where period_to = any(${periods}::date[])`;
+  const ranked = kept.map((k) => k.period_to);
+  for (const period of periods.filter((p) => !ranked.includes(p))) {
+    await tx.sql`delete from fee_income_ranks where period_to = ${period}::date`;
+    await tx.sql`
+      insert into fee_income_ranks (currency, period_to, ref_id, total)
+      select currency, ${period}::date, ref_id, sum(amount) from rollups
+       where grain = ${grain} and ref_id is not null and issue_date between ${feeIncomePeriodStart(period)}::date and ${period}::date
+       group by currency, ref_id having bool_or(amount <> 0)`;
+    await tx.sql`insert into fee_income_rank_periods (period_to) values (${period}::date)`;
+  }
+  if (ranked.length === 0 || refs.length === 0) return;
+  await tx.sql`delete from fee_income_ranks where period_to = any(${ranked}::date[]) and ref_id = any(${refs}::bigint[])`;
+  await tx.sql`
+    insert into fee_income_ranks (currency, period_to, ref_id, total)
+    select r.currency, p.period_to, r.ref_id, sum(r.amount)
+      from unnest(${ranked}::date[]) as p(period_to)
+      join rollups r on r.grain = ${grain} and r.ref_id = any(${refs}::bigint[])
+                    and r.issue_date between (p.period_to - interval '11 months')::date and p.period_to
+     group by r.currency, p.period_to, r.ref_id having bool_or(r.amount <> 0)`;
 }
 
 /**
@@ -272,6 +325,26 @@ export async function verifyRollups(sql: RawSql, breaks: Break[]): Promise<void>
         `the roll-up of ${GRAIN_NAMES[r.grain] ?? `grain ${r.grain}`} (${key}) is off by ${r.items} ${what[0]} and ${r.amount} ${what[1]}` +
         (r.settled !== '0' || r.days !== '0' ? `, ${r.settled} settled invoices and ${r.days} days beyond terms` : '') +
         ` against a recount of the ${r.grain === 7 ? 'ledger accounts' : income ? 'journal lines' : 'invoices'} (${income ? 'the Reports page' : 'the dashboard and the aging report'} show${income ? 's' : ''} the roll-up)`,
+    });
+  }
+  // Reports' ranking (migration 0043): each ranked period's rows equal the folded months summed again.
+  const ranks = await sql<{ period_to: string; currency: string; ref_id: string; kept: string | null; summed: string | null }[]>`
+    with summed as (
+      select p.period_to, r.currency, r.ref_id, sum(r.amount) as total
+        from fee_income_rank_periods p
+        join rollups r on r.grain = ${ROLLUP_GRAIN.clientFeeIncome} and r.ref_id is not null
+                      and r.issue_date between (p.period_to - interval '11 months')::date and p.period_to
+       group by p.period_to, r.currency, r.ref_id having bool_or(r.amount <> 0))
+    select coalesce(k.period_to, s.period_to)::text as period_to, coalesce(k.currency, s.currency) as currency,
+           coalesce(k.ref_id, s.ref_id)::text as ref_id, k.total::text as kept, s.total::text as summed
+      from (select * from fee_income_ranks where period_to in (select period_to from fee_income_rank_periods)) k
+      full join summed s on s.period_to = k.period_to and s.currency = k.currency and s.ref_id = k.ref_id
+     where k.total is distinct from s.total
+     order by 1, 2, 3 limit 20`;
+  for (const r of ranks) {
+    breaks.push({
+      kind: 'rollup',
+      message: `Reports' fee income ranking for the twelve months to ${r.period_to.slice(0, 7)} (${r.currency.trim()}, client ${r.ref_id}) holds ${r.kept ?? 'nothing'} where the folded months sum to ${r.summed ?? 'nothing'}`,
     });
   }
   const present = await sql<{ tgname: string }[]>`

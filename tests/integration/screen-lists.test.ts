@@ -7,7 +7,7 @@ import { createDebtor, type DebtorView } from '../../lib/debtors';
 import { runAccrual } from '../../lib/fees/accrual';
 import { fundBatch } from '../../lib/funding';
 import { invoiceList, invoiceListParams, invoicePage } from '../../lib/invoices/list';
-import { csvStream, keysetPage, parseListRequest, type ListPage } from '../../lib/lists/keyset';
+import { csvStream, keysetPage, parseListRequest, type ListPage, type ListRequest } from '../../lib/lists/keyset';
 import {
   AGING_CSV,
   AGING_LISTS,
@@ -18,7 +18,17 @@ import {
   type AgingListItem,
   type AgingSide,
 } from '../../lib/reports/aging-list';
-import { FEE_INCOME_LIST, feeIncomeByMonth, feeIncomeCurrencies, feeIncomeItem, feeIncomeQuery, periodOf } from '../../lib/reports/fee-income';
+import {
+  FEE_INCOME_LIST,
+  feeIncomeByMonth,
+  feeIncomeContext,
+  feeIncomeCurrencies,
+  feeIncomeItem,
+  feeIncomeQuery,
+  periodOf,
+  type FeeIncomeFilters,
+  type FeeIncomeItem,
+} from '../../lib/reports/fee-income';
 import { ROLLUP_GRAIN, foldRollups, verifyRollups } from '../../lib/reports/rollups';
 import { aClient, anInvoice, aTeam, aUser, type Team } from '../support/builders';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -250,6 +260,111 @@ describe('fee income by client and month (Reports)', () => {
     } finally {
       await t.admin.sql`delete from rollups where currency = 'CHF' and grain = ${g}`;
       await t.admin.sql`delete from rollup_deltas where currency = 'CHF' and grain = ${g}`;
+    }
+  });
+
+  it('ranked for its default period by the fold (migration 0043): every page, both orders, forwards and back, equals the summed list — with deltas not yet folded, and after their fold', async () => {
+    const g = ROLLUP_GRAIN.clientFeeIncome;
+    const sql = t.database.sql;
+    /** the whole list a row a page, as the ranked or the summed query reads it, then back from its end */
+    const walk = async (order: 'asc' | 'desc', ranked: boolean) => {
+      const rows: [string, string, Record<string, string>][] = [];
+      const totals: number[] = [];
+      let last: ListPage<{ clientId: string }> | null = null;
+      for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+        const request: ListRequest<FeeIncomeFilters> = parseListRequest(FEE_INCOME_LIST, { order, limit: '1', ...(cursor ? { cursor } : {}) });
+        const p: ListPage<FeeIncomeItem> = await keysetPage(
+          sql,
+          FEE_INCOME_LIST,
+          request,
+          feeIncomeQuery(sql, request, 'GBP', AS_OF, ranked),
+          feeIncomeItem('GBP'),
+        );
+        rows.push(...p.items.map((i) => [i.clientId, i.total, i.months] as [string, string, Record<string, string>]));
+        totals.push(p.total);
+        cursor = p.nextCursor;
+        last = p;
+      }
+      const back: string[] = [];
+      for (let cursor = last!.prevCursor; cursor;) {
+        const request: ListRequest<FeeIncomeFilters> = parseListRequest(FEE_INCOME_LIST, { order, limit: '1', cursor });
+        const p: ListPage<FeeIncomeItem> = await keysetPage(
+          sql,
+          FEE_INCOME_LIST,
+          request,
+          feeIncomeQuery(sql, request, 'GBP', AS_OF, ranked),
+          feeIncomeItem('GBP'),
+        );
+        back.unshift(...p.items.map((i) => i.clientId));
+        cursor = p.prevCursor;
+      }
+      return { rows, totals, back };
+    };
+    const same = async (expected: [string, string][]) => {
+      for (const order of ['desc', 'asc'] as const) {
+        const summed = await walk(order, false);
+        const ranked = await walk(order, true);
+        expect(ranked, order).toEqual(summed);
+        const ordered = order === 'desc' ? expected : [...expected].reverse();
+        expect(
+          ranked.rows.map(([id, total]) => [id, total]),
+          order,
+        ).toEqual(ordered);
+        expect(new Set(ranked.totals), order).toEqual(new Set([expected.length]));
+        expect(ranked.back, order).toEqual(ordered.slice(0, -1).map(([id]) => id));
+      }
+    };
+    // Folded months in a currency nothing else uses (GBP), in and out of the twelve months to April 2026
+    await t.admin.sql`insert into rollups (grain, currency, ref_id, issue_date, items, amount) values
+      (${g}, 'GBP', ${alpha.id}, '2026-03-01', 2, 40.00), (${g}, 'GBP', ${alpha.id}, '2026-04-01', 1, 5.00),
+      (${g}, 'GBP', ${bravo.id}, '2025-05-01', 1, 30.00), (${g}, 'GBP', ${bravo.id}, '2025-04-01', 1, 99.00),
+      (${g}, 'GBP', ${euro.id}, '2026-01-01', 1, 30.00)`;
+    try {
+      const request = parseListRequest(FEE_INCOME_LIST, { currency: 'GBP' });
+      expect((await feeIncomeContext(sql, request, AS_OF)).ranked).toBe(false);
+      await foldRollups(t.database, { today: AS_OF });
+      // the fold ranked the twelve months to April and to March; a period of other months is summed
+      expect(await feeIncomeContext(sql, request, AS_OF)).toMatchObject({ code: 'GBP', ranked: true });
+      expect((await feeIncomeContext(sql, parseListRequest(FEE_INCOME_LIST, { from: '2026-01', to: '2026-04' }), AS_OF)).ranked).toBe(false);
+      expect((await t.admin.sql`select period_to::text from fee_income_rank_periods order by 1`).map((r) => r.period_to)).toEqual(['2026-03-01', '2026-04-01']);
+      // Bravo's 2025-04 is outside the period; the tie at 30.00 goes to the higher id first (descending)
+      const [hi, lo] = Number(bravo.id) > Number(euro.id) ? [bravo.id, euro.id] : [euro.id, bravo.id];
+      await same([
+        [alpha.id, '45.00'],
+        [hi, '30.00'],
+        [lo, '30.00'],
+      ]);
+      // Not yet folded: Alpha's March cancelled and April grown, Euro's only month cancelled, Bravo's a new month
+      await t.admin.sql`insert into rollup_deltas (grain, currency, ref_id, issue_date, items, amount) values
+        (${g}, 'GBP', ${alpha.id}, '2026-03-01', -2, -40.00), (${g}, 'GBP', ${alpha.id}, '2026-04-01', 1, 2.50),
+        (${g}, 'GBP', ${euro.id}, '2026-01-01', -1, -30.00), (${g}, 'GBP', ${bravo.id}, '2026-02-01', 1, 1.25)`;
+      await same([
+        [bravo.id, '31.25'],
+        [alpha.id, '7.50'],
+      ]);
+      // folded: the ranking of the clients the fold touched summed again; the same list
+      await foldRollups(t.database, { today: AS_OF });
+      await same([
+        [bravo.id, '31.25'],
+        [alpha.id, '7.50'],
+      ]);
+      const ranks = await t.admin.sql<{ ref_id: string; total: string }[]>`
+        select k.ref_id::text, k.total::text from fee_income_ranks k where k.currency = 'GBP' and k.period_to = '2026-04-01' order by k.total desc`;
+      expect(ranks.map((r) => [r.ref_id, r.total])).toEqual([
+        [bravo.id, '31.2500'],
+        [alpha.id, '7.5000'],
+      ]);
+      // audit:verify re-sums every ranked period: a tampered rank is named
+      const rankBreaks = async () => (await rollupBreaks()).filter((b) => b.message.includes('ranking'));
+      expect(await rankBreaks()).toEqual([]);
+      await t.admin.sql`update fee_income_ranks set total = total + 1 where currency = 'GBP' and ref_id = ${alpha.id} and period_to = '2026-04-01'`;
+      expect((await rankBreaks()).map((b) => b.message)).toEqual([
+        `Reports' fee income ranking for the twelve months to 2026-04 (GBP, client ${alpha.id}) holds 8.5000 where the folded months sum to 7.5000`,
+      ]);
+    } finally {
+      await t.admin.sql`delete from rollups where currency = 'GBP' and grain = ${g}`;
+      await t.admin.sql`delete from rollup_deltas where currency = 'GBP' and grain = ${g}`;
+      await t.admin.sql`delete from fee_income_ranks where currency = 'GBP'`;
     }
   });
 });

@@ -24,7 +24,7 @@ import { clientFeeFigures } from '../../lib/fees/client-fees';
 import { clientReleases, reserveForecast, reserveHistory } from '../../lib/portal';
 import { reserveReport } from '../../lib/releases';
 import { AGING_LISTS, agingCurrencies, agingItem, agingListQuery, agingTotals } from '../../lib/reports/aging-list';
-import { FEE_INCOME_LIST, feeIncomeByMonth, feeIncomeCurrencies, feeIncomeItem, feeIncomeQuery } from '../../lib/reports/fee-income';
+import { FEE_INCOME_LIST, feeIncomeByMonth, feeIncomeContext, feeIncomeCurrencies, feeIncomeItem, feeIncomeQuery } from '../../lib/reports/fee-income';
 import { dashboard } from '../../lib/reports/dashboard';
 import { glExportCsv, glMappingRows } from '../../lib/reports/gl-export';
 import { reserveRollForward } from '../../lib/reports/roll-forward';
@@ -115,6 +115,17 @@ export const SCREEN_LOADERS: ScreenLoader[] = [
           keysetPage(db.sql, FEE_INCOME_LIST, request, feeIncomeQuery(db.sql, request, code, c.asOf), feeIncomeItem(code)),
           feeIncomeByMonth(db.sql, request.filters, code, c.asOf),
         ]);
+      }
+      // the page as it reads a ranked period (migration 0043), when the fold has ranked it
+      const request = parseListRequest(FEE_INCOME_LIST, {});
+      const { ranked } = await feeIncomeContext(db.sql, request, c.asOf);
+      if (!ranked) throw new Error(`Reports' period to ${c.asOf.slice(0, 7)} is not ranked: fold the roll-ups as of ${c.asOf} first`);
+      {
+        const page = await keysetPage(db.sql, FEE_INCOME_LIST, request, feeIncomeQuery(db.sql, request, code, c.asOf, true), feeIncomeItem(code));
+        if (page.nextCursor) {
+          const next = parseListRequest(FEE_INCOME_LIST, { cursor: page.nextCursor });
+          await keysetPage(db.sql, FEE_INCOME_LIST, next, feeIncomeQuery(db.sql, next, code, c.asOf, true), feeIncomeItem(code));
+        }
       }
     },
   },

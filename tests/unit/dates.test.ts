@@ -29,5 +29,8 @@ describe('business dates', () => {
     expect(todayIn('UTC', instant)).toBe('2026-11-23');
     expect(todayIn('America/New_York', instant)).toBe('2026-11-22');
     expect(todayIn('Asia/Tokyo', new Date('2026-11-23T20:00:00Z'))).toBe('2026-11-24');
+    // each zone keeps its own formatter: asked again, in another order, the same answers
+    expect(todayIn('America/New_York', instant)).toBe('2026-11-22');
+    expect(todayIn('UTC', instant)).toBe('2026-11-23');
   });
 });

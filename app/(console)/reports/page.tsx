@@ -14,7 +14,7 @@ import { COMPACT_LIMIT, keysetPage, readListRequest } from '@/lib/lists/keyset';
 import {
   FEE_INCOME_LIST,
   feeIncomeByMonth,
-  feeIncomeCurrencies,
+  feeIncomeContext,
   feeIncomeItem,
   feeIncomeQuery,
   periodOf,
@@ -39,15 +39,15 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   const query: Query = toQuery(await searchParams);
   const { request, error } = readListRequest(FEE_INCOME_LIST, query, { defaultLimit: COMPACT_LIMIT });
   const shown: Query = error ? {} : query;
-  const currencies = await feeIncomeCurrencies(db.sql);
-  const code = request.filters.currency ?? currencies[0] ?? 'USD';
+  // the currencies, and whether the period is ranked by the rollups fold (migration 0043), in one statement
+  const { currencies, code, ranked } = await feeIncomeContext(db.sql, request, today);
   const period = periodOf(request.filters, today);
   const [income, byMonth, runs] = await Promise.all([
     keysetPage<typeof request.filters, FeeIncomeRow, FeeIncomeItem>(
       db.sql,
       FEE_INCOME_LIST,
       request,
-      feeIncomeQuery(db.sql, request, code, today),
+      feeIncomeQuery(db.sql, request, code, today, ranked),
       feeIncomeItem(code),
     ),
     feeIncomeByMonth(db.sql, request.filters, code, today),

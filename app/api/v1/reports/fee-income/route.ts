@@ -3,7 +3,7 @@ import { apiRoute } from '@/lib/http/api';
 import { listAnswer } from '@/lib/lists/answer';
 import { parseListRequest } from '@/lib/lists/keyset';
 import { feeIncomePdf } from '@/lib/reports/month-end/fee-income-pdf';
-import { FEE_INCOME_LIST, feeIncomeCsv, feeIncomeCurrencies, feeIncomeItem, feeIncomeQuery, periodOf, type FeeIncomeRow } from '@/lib/reports/fee-income';
+import { FEE_INCOME_LIST, feeIncomeContext, feeIncomeCsv, feeIncomeItem, feeIncomeQuery, periodOf, type FeeIncomeRow } from '@/lib/reports/fee-income';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,11 +22,12 @@ export const GET = apiRoute(
       return { status: 200, raw: { body: new Uint8Array(pdf), contentType: 'application/pdf', filename: file } };
     }
     const request = parseListRequest(FEE_INCOME_LIST, url.searchParams);
-    const code = request.filters.currency ?? (await feeIncomeCurrencies(db.sql))[0] ?? 'USD';
     const today = todayIn();
+    // a page may read the ranking (migration 0043); the CSV walks the whole set in its own batches
+    const { code, ranked } = await feeIncomeContext(db.sql, request, today);
     const map = feeIncomeItem(code);
     const { months } = periodOf(request.filters, today);
-    return listAnswer(db.sql, url, FEE_INCOME_LIST, request, feeIncomeQuery(db.sql, request, code, today), {
+    return listAnswer(db.sql, url, FEE_INCOME_LIST, request, feeIncomeQuery(db.sql, request, code, today, ranked && url.searchParams.get('format') !== 'csv'), {
       csv: feeIncomeCsv(months).map((c) => ({ header: c.header, value: (r: FeeIncomeRow) => c.value(map(r)) })),
       file: `fee-income-${code}`,
       map,
