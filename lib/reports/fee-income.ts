@@ -188,8 +188,8 @@ export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilter
     const direction = sql.unsafe(ascending ? 'asc' : 'desc');
     const boundary = cursor
       ? ascending
-        ? sql`and (k.total, k.ref_id) > (${cursor.v}::numeric, ${cursor.i}::bigint)`
-        : sql`and (k.total, k.ref_id) < (${cursor.v}::numeric, ${cursor.i}::bigint)`
+        ? sql`and k.total >= ${cursor.v}::numeric and (k.total, k.ref_id) > (${cursor.v}::numeric, ${cursor.i}::bigint)`
+        : sql`and k.total <= ${cursor.v}::numeric and (k.total, k.ref_id) < (${cursor.v}::numeric, ${cursor.i}::bigint)`
       : sql``;
     const rankedPage = sql`(select k.ref_id, k.total from fee_income_ranks k
          where ${ranks} and k.ref_id not in ${withDeltas} ${boundary}

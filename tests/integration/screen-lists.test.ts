@@ -170,6 +170,19 @@ describe('the aging report (Collections → Aging)', () => {
       `Bravo ${tag},${bravo.id},USD,2,0.00,3000.00,1500.00,0.00,4500.00`,
       '',
     ]);
+    // by total (the default): the walk's own query, not the page's (whose LIMIT is inside it)
+    const byTotal = parseListRequest(def, {});
+    const totalText = await new Response(
+      csvStream(
+        t.database.sql,
+        def,
+        byTotal,
+        agingListQuery(t.database.sql, 'client', byTotal, 'USD', AS_OF, 'issued', { walk: true }),
+        AGING_CSV('client').map((c) => ({ header: c.header, value: (r: Parameters<typeof map>[0]) => c.value(map(r)) })),
+        { batch: 1 },
+      ),
+    ).text();
+    expect(totalText.split('\r\n').map((l) => l.split(',')[1])).toEqual(['Client id', bravo.id, alpha.id, undefined]);
   });
 });
 

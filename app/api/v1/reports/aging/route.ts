@@ -34,7 +34,7 @@ export const GET = apiRoute(
     const code = agingCurrencyOf(request.filters, await agingCurrencies(db.sql));
     const today = todayIn();
     const map = agingItem(by, basis);
-    return listAnswer(db.sql, url, def, request, agingListQuery(db.sql, by, request, code, today, basis), {
+    return listAnswer(db.sql, url, def, request, agingListQuery(db.sql, by, request, code, today, basis, { walk: url.searchParams.get('format') === 'csv' }), {
       csv: AGING_CSV(by, basis).map((c) => ({ header: c.header, value: (r: AgingListRow) => c.value(map(r)) })),
       file: `aging-${basis === 'due' ? 'past-due' : 'by'}-${by}-${code}`,
       map,
