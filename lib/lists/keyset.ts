@@ -213,6 +213,14 @@ export function readListRequest<F>(
  */
 export const COMPACT_LIMIT = 25;
 
+/**
+ * The rows of a list that is one section of a detail page among many (the client page's invoices
+ * and reserve movements): the latest 10, with 25, 50 and 100 a click away (the Pager's "Rows") and
+ * the full list one link on. A page's cost grows with its rows (about 0.2 ms of server CPU per
+ * invoice row at volume: built, sent in the page's data and rendered again as HTML).
+ */
+export const DETAIL_LIMIT = 10;
+
 /** `a and b and c` of the given conditions (`true` when there are none). */
 export function allOf(sql: RawSql, conditions: (Fragment | null | undefined | false)[]): Fragment {
   const kept = conditions.filter((c): c is Fragment => Boolean(c));

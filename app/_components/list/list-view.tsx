@@ -134,7 +134,9 @@ export function ListView<T>({
 const PAGE_SIZES = [25, 50, 100];
 
 export function Pager({ path, query, page }: { path: string; query: Query; page: ListPage<unknown> }) {
-  const sizes = page.total > PAGE_SIZES[0]! ? PAGE_SIZES : [];
+  // a list shown shorter by default (a detail page's section: DETAIL_LIMIT) offers its own size first
+  const offered = PAGE_SIZES.includes(page.limit) ? PAGE_SIZES : [page.limit, ...PAGE_SIZES].sort((a, b) => a - b);
+  const sizes = page.total > offered[0]! ? offered : [];
   if (!page.nextCursor && !page.prevCursor && page.start <= 1 && sizes.length === 0) return null;
   const link = 'rounded-md border border-slate-300 px-3 py-1';
   return (

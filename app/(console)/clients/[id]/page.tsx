@@ -17,7 +17,7 @@ import { listNoas } from '@/lib/debtors';
 import { CLIENT_INVOICES_LIST, clientInvoicesQuery, partyInvoice } from '@/lib/debtors/page-lists';
 import { PartyInvoices } from '@/app/_components/party-invoices';
 import { recentReserveMovements } from '@/lib/clients/reserve-movements';
-import { keysetPage, readListRequest, COMPACT_LIMIT } from '@/lib/lists/keyset';
+import { keysetPage, readListRequest, DETAIL_LIMIT } from '@/lib/lists/keyset';
 import { toQuery, withQuery } from '@/app/_components/list/list-href';
 import { DomainError } from '@/lib/errors';
 import { currentBalances } from '@/lib/ledger';
@@ -73,12 +73,12 @@ export default async function ClientPage({
   // Issue 13: every read here is bounded by the client's own index ranges or kept balances — the
   // invoices a page at a time (keyset), the reserve's latest movements counted back from its kept
   // balance, the statements' drift over the lines since the oldest one shown.
-  const invoiceRequest = readListRequest(CLIENT_INVOICES_LIST, query, { defaultLimit: COMPACT_LIMIT });
+  const invoiceRequest = readListRequest(CLIENT_INVOICES_LIST, query, { defaultLimit: DETAIL_LIMIT });
   const [versions, invoices, balances, movements, noas, statements, payoutAccount, fees, payoutChange, escrow] = await Promise.all([
     agreementVersions(db, Number(id), actor),
     keysetPage(db.sql, CLIENT_INVOICES_LIST, invoiceRequest.request, clientInvoicesQuery(db.sql, Number(id), invoiceRequest.request), partyInvoice),
     currentBalances(db, { clientId: Number(id) }),
-    recentReserveMovements(db, Number(id), COMPACT_LIMIT),
+    recentReserveMovements(db, Number(id), DETAIL_LIMIT),
     listNoas(db, Number(id)),
     listStatements(db, Number(id), actor, { limit: STATEMENTS_SHOWN }),
     getPayoutAccount(db, Number(id), actor),
