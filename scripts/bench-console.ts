@@ -19,14 +19,15 @@ import { createApiKey, createUser } from '../lib/users';
 import { ROOT, WEB_NODE_FLAGS } from './env';
 
 /**
- * `npm run bench -- console [--reuse] [--only a,b] [--connections 20] [--seconds 20]
+ * `npm run bench -- console [--reuse] [--only a,b] [--connections 20] [--seconds 20] [--warmup 3]
  *   [--console-invoices 1000000] [--console-clients 10000] [--console-debtors 2000] [--accrual-days 2]
  *   [--port 3199] [--dist .next-bench] [--cpu-prof DIR] [--web-processes N|auto] [--dump DIR]`
  *
  * Issue 13 "Must show": every console screen (as the role that uses it) and every GET list API
  * under load, on a generated portfolio of 1,000,000 invoices, 10,000 clients and 2,000 debtors:
  * the real production server (scripts/web.ts over a `next build`), autocannon driving each target
- * with 20 connections for 20 s, p50/p95/p99 and requests/s per target, beside the same load on
+ * with 20 connections for 20 s (after 3 s of the same load not measured: the page's code warmed),
+ * p50/p95/p99 and requests/s per target, beside the same load on
  * `/api/health` (the floor: the HTTP stack and one trivial query), and a verdict against the
  * targets: p95 < 300 ms for screens, < 150 ms for list APIs and search.
  *
@@ -398,6 +399,7 @@ export async function benchConsole(flags: Record<string, string | true>): Promis
   const benchUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/holdback_bench_console';
   const connections = Number(flags.connections ?? 20);
   const seconds = Number(flags.seconds ?? 20);
+  const warmup = Number(flags.warmup ?? 3);
   const port = Number(flags.port ?? 3199);
   const dist = typeof flags.dist === 'string' ? flags.dist : '.next-bench';
   const only =
@@ -493,6 +495,12 @@ export async function benchConsole(flags: Record<string, string | true>): Promis
         results.push({ target: t, path: p, status: 'refused', answered: probe.status });
         log(`${t.name}: ${p} answers ${probe.status} (${probe.headers.get('location') ?? ''}) — not measured`);
         continue;
+      }
+      // Warm-up under the same load, not measured: each web process compiles the page's code as it
+      // first runs it (the first target after start measured 20–40% above its steady state).
+      if (warmup > 0) {
+        await load(base + p, headersFor(t), connections, warmup);
+        await settle(monitor, dbName);
       }
       const cpuBefore = await serverCpu(monitor, web.pid!, dbName);
       const m = await load(base + p, headersFor(t), connections, seconds);
