@@ -47,12 +47,19 @@ export interface DocumentSubject {
   label: string;
 }
 
+const SUBJECT_WORDS: Record<DocumentSubjectType, string> = { invoice: 'Invoice', schedule: 'Schedule', client: 'Client', debtor: 'Debtor' };
+
+/** A subject a page has read itself (and checked the actor may see), as `resolveSubject` would answer it. */
+export function knownSubject(type: DocumentSubjectType, id: number, clientId: string | number | null, label: string): DocumentSubject {
+  return { type, id, clientId: clientId === null ? null : Number(clientId), label: `${SUBJECT_WORDS[type]} ${label}` };
+}
+
 /**
  * The subject of a document, or 404 as for an unknown id: a client user asking for another
  * client's invoice, schedule or client, or for any debtor.
  */
 export async function resolveSubject(tx: Tx, type: DocumentSubjectType, subjectId: number, actor: Actor): Promise<DocumentSubject> {
-  const what = { invoice: 'Invoice', schedule: 'Schedule', client: 'Client', debtor: 'Debtor' }[type];
+  const what = SUBJECT_WORDS[type];
   const rows =
     type === 'invoice'
       ? await tx.sql<{ client_id: string; label: string }[]>`select client_id::text, number as label from invoices where id = ${subjectId}`
@@ -267,10 +274,12 @@ export async function subjectDocuments(
   type: DocumentSubjectType,
   subjectId: number,
   actor: Actor,
-  options: { limit?: number } = {},
+  options: { limit?: number; subject?: DocumentSubject } = {},
 ): Promise<{ subject: DocumentSubject; page: ListPage<DocumentView> }> {
   requirePermission(actor, 'document.read');
-  const subject = await resolveSubject(tx, type, subjectId, actor);
+  // subject: the page has read its subject already (its own scope checks done) — not read again
+  const known = options.subject;
+  const subject = known && known.type === type && known.id === subjectId ? known : await resolveSubject(tx, type, subjectId, actor);
   const spec = documentList(tx.sql);
   const request = parseListRequest(documentListDefinition, { subjectType: type, subjectId: String(subjectId), limit: String(options.limit ?? 50) });
   const page = await keysetPage(tx.sql, spec.def, request, spec.query(request), spec.map);

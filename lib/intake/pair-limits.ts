@@ -246,11 +246,14 @@ export async function revokePairOverride(tx: Tx, clientId: number, overrideId: n
 }
 
 /** A client's pair limits in force (with today's exposure and override), their history and the overrides. */
-export async function listPairLimits(tx: Tx, clientId: number, actor: Actor): Promise<PairLimits> {
+export async function listPairLimits(tx: Tx, clientId: number, actor: Actor, options: { known?: boolean } = {}): Promise<PairLimits> {
   requirePermission(actor, 'staff.read');
   assertClientScope(actor, clientId, 'Client');
-  const [client] = await tx.sql<{ id: string }[]>`select id from clients where id = ${clientId}`;
-  if (!client) throw notFound('Client', clientId);
+  // known: the caller (the client page) has just read the client; else an unknown id is a 404
+  if (!options.known) {
+    const [client] = await tx.sql<{ id: string }[]>`select id from clients where id = ${clientId}`;
+    if (!client) throw notFound('Client', clientId);
+  }
   const today = todayIn();
   const history = await tx.sql<
     {

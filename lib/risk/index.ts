@@ -47,11 +47,14 @@ export const RISK_HISTORY_DAYS = 365;
  * (anything else 404, API.md). Two reads over the client's own rows (client_risk_scores' unique
  * (client_id, as_of) index; the pending agreement version).
  */
-export async function clientRisk(tx: Tx, clientId: number, actor: Actor): Promise<ClientRisk> {
+export async function clientRisk(tx: Tx, clientId: number, actor: Actor, options: { known?: boolean } = {}): Promise<ClientRisk> {
   requirePermission(actor, 'portfolio.read');
   assertClientScope(actor, clientId);
-  const [client] = await tx.sql<{ id: string }[]>`select id from clients where id = ${clientId}`;
-  if (!client) throw notFound('Client', clientId);
+  // known: the caller (the client page) has just read the client; else an unknown id is a 404
+  if (!options.known) {
+    const [client] = await tx.sql<{ id: string }[]>`select id from clients where id = ${clientId}`;
+    if (!client) throw notFound('Client', clientId);
+  }
   const [rows, pending] = await Promise.all([
     tx.sql<{ as_of: string; score: number; band: string | null; parts: Record<RiskPart, string>; measures: Record<RiskPart, string> | null }[]>`
       select as_of::text, score, band, parts, inputs->'measures' as measures from client_risk_scores

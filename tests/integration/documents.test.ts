@@ -450,3 +450,24 @@ describe('the console and portal upload (server action)', () => {
     await expectNothingStored(before, files);
   });
 });
+
+describe("a page's Documents section of a subject the page has read", () => {
+  it('names the subject as the documents read would (client, invoice, debtor) and lists the same documents without reading it again', async () => {
+    const { knownSubject, resolveSubject, subjectDocuments } = await import('../../lib/documents');
+    const [invoice] = await t.admin.sql<{ number: string }[]>`select number from invoices where id = ${ids.invoiceA}`;
+    const [debtor] = await t.admin.sql<{ name: string }[]>`select name from debtors where id = ${ids.debtor}`;
+    const cases = [
+      ['client', ids.clientA, ids.clientA, 'Alder Freight'],
+      ['invoice', ids.invoiceA, ids.clientA, invoice!.number],
+      ['debtor', ids.debtor, null, debtor!.name],
+    ] as const;
+    for (const [type, id, clientId, label] of cases) {
+      const resolved = await resolveSubject(t.database, type, Number(id), team.funding);
+      const known = knownSubject(type, Number(id), clientId, label);
+      expect(known, type).toEqual(resolved);
+      const read = await subjectDocuments(t.database, type, Number(id), team.funding);
+      const given = await subjectDocuments(t.database, type, Number(id), team.funding, { subject: known });
+      expect(given, type).toEqual(read);
+    }
+  });
+});

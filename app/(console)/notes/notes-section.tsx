@@ -18,14 +18,25 @@ const SHOWN = 10;
  * Staff only (`note.read`); the form for those who may add notes. On an invoice, its current
  * promise to pay is flagged when broken. Newest first; past the first 10, a link to the whole list.
  */
-export async function NotesSection({ subjectType, subjectId, actor }: { subjectType: NoteSubject; subjectId: string | number; actor: Actor }) {
+export async function NotesSection({
+  subjectType,
+  subjectId,
+  actor,
+  known,
+}: {
+  subjectType: NoteSubject;
+  subjectId: string | number;
+  actor: Actor;
+  /** the subject as the page has read it (its name or number; an invoice's currency and whether it is owed): not read again */
+  known?: { label: string; currency?: string | null; open?: boolean };
+}) {
   if (!can(actor, 'note.read')) return null;
   const db = getDatabase();
   const today = todayIn();
   const idNumber = Number(subjectId);
   const canWrite = can(actor, 'note.write');
   const [summary, page, owners, promise] = await Promise.all([
-    subjectSummary(db, subjectType, idNumber),
+    known ? Promise.resolve({ label: known.label, currency: known.currency ?? null, open: known.open ?? false }) : subjectSummary(db, subjectType, idNumber),
     subjectNotes(db, { subjectType, subjectId: idNumber }, today, SHOWN),
     canWrite ? followUpOwners(db) : Promise.resolve([]),
     subjectType === 'invoice' ? currentPromise(db, idNumber, today) : Promise.resolve(null),

@@ -1,7 +1,7 @@
 import { getDatabase } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { isClientUser } from '@/lib/auth/permissions';
-import { documentMaxBytes, mayUploadTo, subjectDocuments } from '@/lib/documents';
+import { documentMaxBytes, knownSubject, mayUploadTo, subjectDocuments } from '@/lib/documents';
 import { DEFAULT_DOCUMENT_KIND, DOCUMENT_KIND_LABELS, DOCUMENT_TYPE_NAMES, documentSize, isImage, type DocumentSubjectType } from '@/lib/documents/labels';
 import { humanSize } from '@/lib/http/limits';
 import { DocumentUploadForm } from './upload-form';
@@ -17,8 +17,22 @@ const SHOWN = 50;
  *
  *   <DocumentsSection subjectType="invoice" subjectId={invoice.id} actor={actor} />
  */
-export async function DocumentsSection({ subjectType, subjectId, actor }: { subjectType: DocumentSubjectType; subjectId: string | number; actor: Actor }) {
-  const { subject, page } = await subjectDocuments(getDatabase(), subjectType, Number(subjectId), actor, { limit: SHOWN });
+export async function DocumentsSection({
+  subjectType,
+  subjectId,
+  actor,
+  known,
+}: {
+  subjectType: DocumentSubjectType;
+  subjectId: string | number;
+  actor: Actor;
+  /** the subject as the page has read it (and checked the actor may see it): its client and its name or number — not read again */
+  known?: { clientId: string | number | null; label: string };
+}) {
+  const { subject, page } = await subjectDocuments(getDatabase(), subjectType, Number(subjectId), actor, {
+    limit: SHOWN,
+    subject: known ? knownSubject(subjectType, Number(subjectId), known.clientId, known.label) : undefined,
+  });
   const canUpload = mayUploadTo(actor, subjectType);
   const portal = isClientUser(actor);
   const headingId = `documents-${subjectType}-${subject.id}`;

@@ -467,7 +467,7 @@ export default async function ClientPage({
       ) : null}
       <ClientPairLimits clientId={client.id} currency={client.currency} actor={actor} />
       <RiskSection clientId={client.id} actor={actor} />
-      <NotesSection subjectType="client" subjectId={client.id} actor={actor} />
+      <NotesSection subjectType="client" subjectId={client.id} actor={actor} known={{ label: client.name }} />
       <PartyInvoices
         other="debtor"
         caption="Invoices"
@@ -481,7 +481,7 @@ export default async function ClientPage({
         allHref={`/invoices?clientId=${client.id}`}
         allText={`All of ${client.name}'s invoices, with every filter and sort`}
       />
-      <DocumentsSection subjectType="client" subjectId={client.id} actor={actor} />
+      <DocumentsSection subjectType="client" subjectId={client.id} actor={actor} known={{ clientId: client.id, label: client.name }} />
     </div>
   );
 }

@@ -11,10 +11,10 @@ const when = (iso: string) => iso.replace('T', ' ').slice(0, 16);
 /**
  * Issue 16 item 4: the client's client–debtor limits — in force (with the pair's open exposure
  * and today's override), the history of changes (who, when, why) and the overrides; the forms for
- * an underwriter (set or remove) and an approver (override until a date).
+ * an underwriter (set or remove) and an approver (override until a date). Of a client the page has read (not read again).
  */
 export async function ClientPairLimits({ clientId, currency, actor }: { clientId: string; currency: string; actor: Actor }) {
-  const data = await listPairLimits(getDatabase(), Number(clientId), actor);
+  const data = await listPairLimits(getDatabase(), Number(clientId), actor, { known: true });
   const canRevoke = can(actor, 'pair_limit.override');
   return (
     <section aria-labelledby="pair-limits-heading" className="mt-4 rounded-lg border border-slate-200 bg-white p-4">

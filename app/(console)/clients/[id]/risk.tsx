@@ -51,12 +51,12 @@ function RiskChart({ history }: { history: RiskPoint[] }) {
 }
 
 /**
- * Issue 16 item 1: the client page's Risk section — the latest measured score, its band and parts,
+ * Issue 16 item 1: the client page's Risk section (of a client the page has read: not read again) — the latest measured score, its band and parts,
  * the history (chart), and a band change waiting for approval (Accept / Reject for approvers).
  */
 export async function RiskSection({ clientId, actor }: { clientId: string; actor: Actor }) {
   const db = getDatabase();
-  const [risk, scoring] = await Promise.all([clientRisk(db, Number(clientId), actor), riskScoring(db)]);
+  const [risk, scoring] = await Promise.all([clientRisk(db, Number(clientId), actor, { known: true }), riskScoring(db)]);
   const canDecide = can(actor, 'agreement.approve');
   return (
     <section aria-labelledby="risk-heading" className="mt-4 rounded-lg border border-slate-200 bg-white p-4">

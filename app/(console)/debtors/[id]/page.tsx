@@ -143,7 +143,7 @@ export default async function DebtorPage({
         actorRefusal={(by) => mergeDecisionRefusal(actor, by)}
       />
 
-      <NotesSection subjectType="debtor" subjectId={debtor.id} actor={actor} />
+      <NotesSection subjectType="debtor" subjectId={debtor.id} actor={actor} known={{ label: debtor.name }} />
       <DebtorStatementSection actor={actor} debtor={debtor} />
 
       <nav aria-label="Invoices or payments" className="mt-8 flex gap-2 border-b border-slate-200 text-sm">
@@ -311,7 +311,7 @@ export default async function DebtorPage({
           { header: 'Resolved (UTC)', value: (a) => a.resolvedAt ?? '' },
         ]}
       />
-      <DocumentsSection subjectType="debtor" subjectId={debtor.id} actor={actor} />
+      <DocumentsSection subjectType="debtor" subjectId={debtor.id} actor={actor} known={{ clientId: null, label: debtor.name }} />
     </div>
   );
 }

@@ -141,7 +141,12 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
       ) : null}
       <InvoiceVerification invoice={invoice} actor={actor} agreement={agreement} />
       <InvoiceIntakeFlags invoiceId={invoice.id} actor={actor} />
-      <NotesSection subjectType="invoice" subjectId={invoice.id} actor={actor} />
+      <NotesSection
+        subjectType="invoice"
+        subjectId={invoice.id}
+        actor={actor}
+        known={{ label: invoice.number, currency: invoice.currency, open: invoice.status === 'funded' || invoice.status === 'disputed' }}
+      />
       <DataTable
         caption="Fee accrual history"
         csvName={`invoice-${invoice.id}-fees.csv`}
@@ -180,7 +185,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           { header: 'Memo', value: (l) => l.entry.memo },
         ]}
       />
-      <DocumentsSection subjectType="invoice" subjectId={invoice.id} actor={actor} />
+      <DocumentsSection subjectType="invoice" subjectId={invoice.id} actor={actor} known={{ clientId: invoice.clientId, label: invoice.number }} />
     </div>
   );
 }
