@@ -35,7 +35,8 @@ export const UPCOMING_DAYS = 7;
 
 /** The console's page of a note's subject. */
 export function subjectHref(subjectType: NoteSubject, subjectId: string | number): string {
-  return `/${subjectType === 'client' ? 'clients' : subjectType === 'debtor' ? 'debtors' : 'invoices'}/${subjectId}`;
+  // a client's notes are the client page's Notes tab (issue 13)
+  return subjectType === 'client' ? `/clients/${subjectId}?tab=notes` : `/${subjectType === 'debtor' ? 'debtors' : 'invoices'}/${subjectId}`;
 }
 
 // ---------------------------------------------------------------- follow-ups

@@ -84,7 +84,7 @@ async function emailUnderwriters(
         holdDays: d.holdDays,
         effectiveFrom,
         reason,
-        url: `${appUrl()}/clients/${clientId}`,
+        url: `${appUrl()}/clients/${clientId}?tab=risk`,
       },
     });
     if (id !== null) queued += 1;

@@ -79,8 +79,10 @@ test('a future-dated invoice is flagged, refused at funding, cleared by an under
     page.getByRole('table', { name: 'Intake flag history' }).getByRole('row', { name: /Issue date in the future .* Delivery confirmed/ }),
   ).toBeVisible();
 
-  // The pair limit, set on the client page.
+  // The pair limit, set on the client page's "Client–debtor limits" tab.
   await page.goto(`/clients/${client.body.id}`);
+  await page.getByRole('navigation', { name: 'Client sections' }).getByRole('link', { name: 'Client–debtor limits' }).click();
+  await page.waitForURL(/\?tab=limits$/);
   await page.locator('html[data-hydrated]').waitFor();
   const limitForm = page.getByRole('form', { name: 'Set a client–debtor limit' });
   await pickDebtor(limitForm, debtorName);
@@ -173,7 +175,7 @@ test('an approver revokes a client–debtor limit override early, after confirmi
   expect(granted.status).toBe(201);
 
   await signInAs(page, 'approver');
-  await page.goto(`/clients/${client.body.id}`);
+  await page.goto(`/clients/${client.body.id}?tab=limits`);
   await page.locator('html[data-hydrated]').waitFor();
   const revoke = page.getByRole('form', { name: `Revoke override ${granted.body.id}` });
   await revoke.getByLabel(`Reason to revoke the override for ${debtorName}`).fill('Debtor downgraded');

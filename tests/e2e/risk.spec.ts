@@ -48,6 +48,10 @@ test('the client page shows the measured risk and an approver accepts the propos
 
   await signInAs(page, 'approver');
   await page.goto(`/clients/${client.id}`);
+  // the client page's Risk tab
+  await page.getByRole('navigation', { name: 'Client sections' }).getByRole('link', { name: 'Risk' }).click();
+  await page.waitForURL(/\?tab=risk$/);
+  await expect(page.getByRole('navigation', { name: 'Client sections' }).getByRole('link', { name: 'Risk' })).toHaveAttribute('aria-current', 'true');
   const section = page.getByRole('region', { name: 'Risk' });
   await expect(section.getByText('70', { exact: true })).toBeVisible();
   await expect(section.getByRole('row', { name: /Days beyond terms/ })).toContainText('100.00');

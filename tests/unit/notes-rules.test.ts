@@ -73,6 +73,6 @@ describe('a subject links to its page', () => {
   it('names the console page of a client, debtor or invoice', () => {
     expect(subjectHref('invoice', 12)).toBe('/invoices/12');
     expect(subjectHref('debtor', '3')).toBe('/debtors/3');
-    expect(subjectHref('client', 7)).toBe('/clients/7');
+    expect(subjectHref('client', 7)).toBe('/clients/7?tab=notes');
   });
 });
