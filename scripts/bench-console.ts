@@ -72,6 +72,10 @@ export const TARGETS: Target[] = [
   { name: 'invoice page', path: '/invoices/{invoice}', as: 'funding', kind: 'screen' },
   { name: 'clients', path: '/clients', as: 'underwriter', kind: 'screen' },
   { name: 'client page', path: '/clients/{client}', as: 'underwriter', kind: 'screen' },
+  { name: 'client page limits tab', path: '/clients/{client}?tab=limits', as: 'underwriter', kind: 'screen' },
+  { name: 'client page risk tab', path: '/clients/{client}?tab=risk', as: 'underwriter', kind: 'screen' },
+  { name: 'client page notes tab', path: '/clients/{client}?tab=notes', as: 'underwriter', kind: 'screen' },
+  { name: 'client page documents tab', path: '/clients/{client}?tab=documents', as: 'underwriter', kind: 'screen' },
   { name: 'debtors', path: '/debtors', as: 'underwriter', kind: 'screen' },
   { name: 'debtor page', path: '/debtors/{debtor}', as: 'underwriter', kind: 'screen', planned: true },
   // the results page ("All results for …") is a screen; what answers as a person types in the header's
