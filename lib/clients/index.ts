@@ -147,6 +147,20 @@ export async function agreementOn(tx: Tx, clientId: number, date: string): Promi
 }
 
 /**
+ * `agreementOn`'s rule over versions already read (the client page reads every version): the
+ * approved version in force on `date` — the latest effective on or before it, the higher version
+ * of a day — else, before the first one's date, the first approved terms.
+ */
+export function agreementInForce(versions: readonly AgreementView[], date: string): AgreementView | null {
+  const approved = versions.filter((v) => v.status === 'approved');
+  const byDate = (a: AgreementView, b: AgreementView) =>
+    a.effectiveFrom === b.effectiveFrom ? a.version - b.version : a.effectiveFrom < b.effectiveFrom ? -1 : 1;
+  const started = approved.filter((v) => v.effectiveFrom <= date).sort(byDate);
+  if (started.length > 0) return started[started.length - 1]!;
+  return [...approved].sort(byDate)[0] ?? null;
+}
+
+/**
  * The currencies a client's invoices may be in: those of the agreement in force today and of any
  * approved version that starts later (none listed: the client's home currency). An invoice in
  * another currency is refused when it is entered, not only when someone tries to fund it.
@@ -169,11 +183,12 @@ export async function fundableCurrencies(tx: Tx, client: { id: number; currency:
 }
 
 /** A client with its current agreement; a client user asking for another client gets 404. */
-export async function getClient(tx: Tx, clientId: number, actor: Actor): Promise<ClientView> {
+export async function getClient(tx: Tx, clientId: number, actor: Actor, options: { withAgreement?: boolean } = {}): Promise<ClientView> {
   assertClientScope(actor, clientId);
   const [client] = await tx.db.select().from(clients).where(eq(clients.id, clientId));
   if (!client) throw notFound('Client', clientId);
-  const agreement = await agreementOn(tx, clientId, todayIn());
+  // withAgreement false: the caller does not show it, or finds it in the versions it reads (agreementInForce)
+  const agreement = options.withAgreement === false ? null : await agreementOn(tx, clientId, todayIn());
   return {
     id: String(client.id),
     name: client.name,

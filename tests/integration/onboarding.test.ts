@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agreementOn, agreementVersions, createClient } from '../../lib/clients';
+import { agreementInForce, agreementOn, agreementVersions, createClient } from '../../lib/clients';
 import {
   KYB_ITEMS,
   decideAgreementChange,
@@ -93,6 +93,19 @@ describe('agreement versions (SPEC 2)', () => {
       [2, 'approved', '2026-03-01', '0.85'],
       [1, 'approved', '2026-01-01', '0.80'],
     ]);
+    // the client page finds the agreement in force in the versions it reads, by agreementOn's rule
+    // (before the first version's date: the first terms; a pending version never)
+    const pendingToo = await tx((x) =>
+      proposeAgreementChange(x, cid, { effectiveFrom: '2026-06-01', agreement: { advanceRate: '0.90', reserveRate: '0.10' } }, team.underwriter),
+    );
+    const all = await agreementVersions(t.database, cid, team.approver);
+    expect(all.map((v) => v.status)).toEqual(['pending_approval', 'approved', 'approved']);
+    for (const date of ['2025-12-01', '2026-01-01', '2026-02-28', '2026-03-01', '2026-06-01', '2027-01-01']) {
+      expect(agreementInForce(all, date)?.id, date).toBe((await agreementOn(t.database, cid, date))!.id);
+    }
+    expect(agreementInForce(all, '2026-07-01')!.version).toBe(2);
+    expect(agreementInForce([], '2026-07-01')).toBeNull();
+    expect(pendingToo.status).toBe('pending_approval');
   });
 
   it('a rejected change needs a reason and leaves the terms as they were', async () => {

@@ -44,8 +44,9 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
   const db = getDatabase();
   const today = todayIn();
   const [client, reserve, history, forecast, releases, statements, invoices] = await Promise.all([
-    getClient(db, clientId, actor),
-    reserveReport(db, clientId, today, actor),
+    // the portal shows the client's name and contacts (not its agreement); its reserve report is of that client
+    getClient(db, clientId, actor, { withAgreement: false }),
+    reserveReport(db, clientId, today, actor, { known: true }),
     reserveHistory(db, clientId, actor, { today }),
     reserveForecast(db, clientId, actor, today),
     clientReleases(db, clientId, actor),

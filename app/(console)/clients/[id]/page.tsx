@@ -10,7 +10,7 @@ import { agreementToForm } from '@/lib/agreements/form';
 import { agreementTermsSchema } from '@/lib/agreements/terms';
 import { can } from '@/lib/auth/permissions';
 import { requireSection } from '@/lib/auth/session';
-import { agreementVersions, getClient } from '@/lib/clients';
+import { agreementInForce, agreementVersions, getClient } from '@/lib/clients';
 import { KYB_ITEMS, type KybState } from '@/lib/clients/onboarding';
 import { todayIn } from '@/lib/dates';
 import { CLIENT_FEE_WORDS, clientFeeFigures } from '@/lib/fees/client-fees';
@@ -68,7 +68,8 @@ export default async function ClientPage({
   const query = toQuery(await searchParams);
   const path = `/clients/${id}`;
   const db = getDatabase();
-  const client = await getClient(db, Number(id), actor).catch((e) => {
+  // its agreement in force is found in the versions the overview reads (agreementInForce): not read twice
+  const client = await getClient(db, Number(id), actor, { withAgreement: false }).catch((e) => {
     if (e instanceof DomainError && e.status === 404) notFound();
     throw e;
   });
@@ -139,7 +140,7 @@ export default async function ClientPage({
     escrowOnClose.length > 0
       ? `Closing: the escrow of ${escrowOnClose.map((e) => displayMoney(e.amount, e.currency)).join(' and ')} will be requested for release; an approver must approve it.`
       : null;
-  const a = client.agreement;
+  const a = agreementInForce(versions, today);
   const kyb = client.kyb as KybState;
   const pendingVersion = versions.find((v) => v.status === 'pending_approval');
   return (
