@@ -215,7 +215,7 @@ export const COMPACT_LIMIT = 25;
 
 /**
  * The rows of a list that is one section of a detail page among many (the client page's invoices
- * and reserve movements): the latest 10, with 25, 50 and 100 a click away (the Pager's "Rows") and
+ * and reserve movements, the portal's invoices and reserve forecast): the latest 10, with 25, 50 and 100 a click away (the Pager's "Rows") and
  * the full list one link on. A page's cost grows with its rows (about 0.2 ms of server CPU per
  * invoice row at volume: built, sent in the page's data and rendered again as HTML).
  */

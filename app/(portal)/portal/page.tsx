@@ -13,7 +13,7 @@ import { getClient } from '@/lib/clients';
 import { addDays, todayIn } from '@/lib/dates';
 import { CLIENT_FEE_WORDS } from '@/lib/fees/client-fees';
 import { INVOICE_LIST_STATUSES, invoiceList, invoiceListParams, invoicePage, statusWords } from '@/lib/invoices/list';
-import { readListRequest, COMPACT_LIMIT } from '@/lib/lists/keyset';
+import { readListRequest, DETAIL_LIMIT } from '@/lib/lists/keyset';
 import { displayMoney } from '@/lib/money';
 import { clientReleases, reserveForecast, reserveHistory } from '@/lib/portal';
 import { reserveReport } from '@/lib/releases';
@@ -39,7 +39,8 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
   const clientId = actor.clientId!;
   const query: Query = toQuery(await searchParams);
   delete query.clientId;
-  const { request, error } = readListRequest(invoiceList, invoiceListParams(query), { defaultLimit: COMPACT_LIMIT });
+  // the latest 10 among the page's other sections (issue 13: a page's cost grows with its rows); 25, 50, 100 a click away
+  const { request, error } = readListRequest(invoiceList, invoiceListParams(query), { defaultLimit: DETAIL_LIMIT });
   const shown: Query = error ? {} : query;
   const db = getDatabase();
   const today = todayIn();
@@ -107,7 +108,7 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
         csvName="reserve-forecast.csv"
         rowKey={(i) => `${i.label}-${i.currency}`}
         rows={forecast.items}
-        shown={COMPACT_LIMIT}
+        shown={DETAIL_LIMIT}
         empty="No reserve is held."
         columns={[
           { header: 'Reserve on', value: (i) => i.label },
