@@ -54,17 +54,21 @@ export async function reserveReport(
   clientId: number,
   asOf: string,
   actor: Actor,
-  options: { known?: boolean } = {},
+  /**
+   * known: the caller has just read the client (not read again). detail false: the breakdown names
+   * groups of sources (settled invoices, open invoices, …), not each invoice — the same figures
+   * (the simulation checks it), for a page that shows the figures only (the portal).
+   */
+  options: { known?: boolean; detail?: boolean } = {},
 ): Promise<{ clientId: string; asOf: string; balances: ReserveBalance[]; releaseMode: string; riskScore: number | null }> {
   assertClientScope(actor, clientId);
   const date = parseBusinessDate(asOf, 'asOf');
-  // known: the caller (the portal) has just read the client; else an unknown id is a 404
   if (!options.known) {
     const [client] = await tx.sql`select id from clients where id = ${clientId}`;
     if (!client) throw notFound('Client', clientId);
   }
   // Issue 13: the state as of the date and as it is now from one set of reads (`both`), not two loads.
-  const ctx = (await loadReleaseStates(tx, [clientId], date, { detail: true, money: 'both' })).get(clientId);
+  const ctx = (await loadReleaseStates(tx, [clientId], date, { detail: options.detail ?? true, money: 'both' })).get(clientId);
   const pending = await openProposals(tx, [clientId]);
   return {
     clientId: String(clientId),

@@ -45,9 +45,10 @@ export default async function PortalPage({ searchParams }: { searchParams: Promi
   const db = getDatabase();
   const today = todayIn();
   const [client, reserve, history, forecast, releases, statements, invoices] = await Promise.all([
-    // the portal shows the client's name and contacts (not its agreement); its reserve report is of that client
+    // the portal shows the client's name and contacts (not its agreement); its reserve report is of
+    // that client, and only its figures are shown (sources grouped, not listed one by one)
     getClient(db, clientId, actor, { withAgreement: false }),
-    reserveReport(db, clientId, today, actor, { known: true }),
+    reserveReport(db, clientId, today, actor, { known: true, detail: false }),
     reserveHistory(db, clientId, actor, { today }),
     reserveForecast(db, clientId, actor, today),
     clientReleases(db, clientId, actor),
