@@ -134,11 +134,9 @@ function dayBefore(date: string): string {
 export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, today: string = todayIn()) {
   requirePermission(actor, 'portfolio.read');
   assertClientScope(actor, clientId);
-  // only the terms (cadence, holding period): the reserve itself is read below, per source
-  const ctx = (await loadReleaseTerms(tx, [clientId], today)).get(clientId);
-  const schedule = (ctx?.terms.releaseSchedule ?? { cadence: 'biweekly', anchorDate: '2026-01-02' }) as Cadence;
-  const holdDays = ctx?.tier?.holdDays ?? 0;
-  const rows = await tx.sql<
+  // only the terms (cadence, holding period), beside the reserve per source (one round trip)
+  const termsRead = loadReleaseTerms(tx, [clientId], today);
+  const rowsRead = tx.sql<
     {
       kind: 'invoice' | 'tranche' | 'pool';
       label: string;
@@ -187,6 +185,10 @@ export async function reserveForecast(tx: Tx, clientId: number, actor: Actor, to
       left join invoices i on i.id = h.invoice_id
       left join reserve_tranches t on t.id = h.tranche_id
       left join lateness lt on lt.debtor_id = i.debtor_id`;
+  const [terms, rows] = await Promise.all([termsRead, rowsRead]);
+  const ctx = terms.get(clientId);
+  const schedule = (ctx?.terms.releaseSchedule ?? { cadence: 'biweekly', anchorDate: '2026-01-02' }) as Cadence;
+  const holdDays = ctx?.tier?.holdDays ?? 0;
   const sources: ForecastSource[] = rows.map((r) => ({
     kind: r.kind,
     label: r.label,

@@ -68,8 +68,11 @@ export async function reserveReport(
     if (!client) throw notFound('Client', clientId);
   }
   // Issue 13: the state as of the date and as it is now from one set of reads (`both`), not two loads.
-  const ctx = (await loadReleaseStates(tx, [clientId], date, { detail: options.detail ?? true, money: 'both' })).get(clientId);
-  const pending = await openProposals(tx, [clientId]);
+  const [states, pending] = await Promise.all([
+    loadReleaseStates(tx, [clientId], date, { detail: options.detail ?? true, money: 'both' }),
+    openProposals(tx, [clientId]),
+  ]);
+  const ctx = states.get(clientId);
   return {
     clientId: String(clientId),
     asOf: date,

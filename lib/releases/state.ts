@@ -59,12 +59,15 @@ export type MoneyView = 'as_of' | 'current';
 export async function loadReleaseTerms(tx: Tx, clientIds: number[], asOf: string, proposed: ProposedTerms = {}): Promise<Map<number, ClientReleaseContext>> {
   const out = new Map<number, ClientReleaseContext>();
   if (clientIds.length === 0) return out;
-  const schedule = proposed.schedule ?? (await riskSchedule(tx));
-  const agreements = await tx.sql<{ client_id: string; terms: AgreementTerms }[]>`
+  // the schedule and the agreements together (one round trip)
+  const [schedule, agreements] = await Promise.all([
+    proposed.schedule ?? riskSchedule(tx),
+    tx.sql<{ client_id: string; terms: AgreementTerms }[]>`
     select distinct on (client_id) client_id, terms from agreements
      where client_id = any(${clientIds}::bigint[]) and status = 'approved'
      order by client_id, (effective_from <= ${asOf}::date) desc,
-              case when effective_from <= ${asOf}::date then effective_from end desc nulls last, effective_from, version desc`;
+              case when effective_from <= ${asOf}::date then effective_from end desc nulls last, effective_from, version desc`,
+  ]);
   for (const a of agreements) {
     const terms = proposed.terms?.get(Number(a.client_id)) ?? a.terms;
     out.set(Number(a.client_id), {
@@ -113,7 +116,9 @@ export async function loadReleaseStates(
 
   // Reserve held per invoice / tranche as of the date (`held`) and in the whole ledger
   // (`held_now`: the same as `held` unless both views are read), each with its state then.
-  const sources = await tx.sql<SourceRow[]>`
+  // The four reads below depend only on the clients and their holding periods: sent together
+  // (pipelined on a transaction's connection), so a page waits for one round trip, not four.
+  const sourcesRead = tx.sql<SourceRow[]>`
     with c(id, hold, every) as (select id, hold, every = 1 from unnest(${ids}::bigint[], ${holds}::int[], ${every}::int[]) as u(id, hold, every)),
     held as (
       select a.client_id, a.currency, l.invoice_id, l.tranche_id,
@@ -162,7 +167,7 @@ export async function loadReleaseStates(
 
   // Balances: now (the kept balance), or as of the date — the kept balance less what was posted
   // for later dates (one index range per account, in one grouped read).
-  const balances = await tx.sql<{ client_id: string; currency: string; code: string; balance: string; balance_now: string }[]>`
+  const balancesRead = tx.sql<{ client_id: string; currency: string; code: string; balance: string; balance_now: string }[]>`
     select a.client_id, a.currency, a.code, a.balance - coalesce(later.total, 0) as balance, a.balance as balance_now
       from ledger_accounts a
       left join (select l.account_id, sum(l.amount) as total from journal_lines l
@@ -173,9 +178,9 @@ export async function loadReleaseStates(
   // Fees due (issue 14 item 6: lib/fees/client-fees.ts, the same split the portal and the
   // statement show): fees_receivable less the fees accrued on invoices still open — those
   // settle from their own reserve later.
-  const fees = await loadClientFees(tx, ids, asOf, view);
+  const feesRead = loadClientFees(tx, ids, asOf, view);
   // Disputes open on that date — and, for a decision now, those open now as well (`amount_now`).
-  const disputes = await tx.sql<{ client_id: string; currency: string; amount: string; amount_now: string }[]>`
+  const disputesRead = tx.sql<{ client_id: string; currency: string; amount: string; amount_now: string }[]>`
     select i.client_id, i.currency,
            coalesce(sum(d.amount) filter (where d.opened_date <= ${asOf}::date and (d.resolved_date is null or d.resolved_date > ${asOf}::date)), 0) as amount,
            sum(d.amount) as amount_now
@@ -184,6 +189,7 @@ export async function loadReleaseStates(
        and ((d.opened_date <= ${asOf}::date and (d.resolved_date is null or d.resolved_date > ${asOf}::date))
             or (${current || both}::boolean and d.status = 'open'))
      group by i.client_id, i.currency`;
+  const [sources, balances, fees, disputes] = await Promise.all([sourcesRead, balancesRead, feesRead, disputesRead]);
 
   const key = (client: string | number, currency: string) => `${client}|${currency}`;
   const views: ('then' | 'now')[] = both ? ['then', 'now'] : [current ? 'now' : 'then'];
