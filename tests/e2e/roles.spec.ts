@@ -64,7 +64,11 @@ test.describe('signing in and what each role sees', () => {
     await expect(page.getByRole('link', { name: 'All invoices' })).toHaveAttribute('aria-current', 'true');
     const invoices = page.getByRole('table', { name: 'Your invoices' });
     await expect(invoices.getByRole('row', { name: /AF-1012/ })).toBeVisible();
-    expect(await invoices.getByRole('row').count()).toBeGreaterThanOrEqual(13);
+    // the portal shows the latest 10; 25 a click away
+    expect(await invoices.getByRole('row').count()).toBe(11);
+    await page.getByRole('group', { name: 'Rows per page' }).getByRole('link', { name: '25' }).click();
+    await expect(page).toHaveURL(/limit=25/);
+    await expect.poll(() => invoices.getByRole('row').count()).toBeGreaterThanOrEqual(13);
     await expect(invoices.getByRole('row', { name: /^(NW|GX)-\d{4} / })).toHaveCount(0);
     for (const href of ['/dashboard', '/clients', '/settings', '/audit', '/clients/2']) {
       await page.goto(href);
