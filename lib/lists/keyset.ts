@@ -283,6 +283,36 @@ export function pageStatement<F, R extends postgres.Row>(sql: RawSql, def: ListD
      limit ${request.limit + 1}`;
 }
 
+/**
+ * One branch of a list's FROM read in the page's own order up to the page's LIMIT — the large side
+ * of a union whose other side is a few rows (Reports' ranked clients, Aging's refs without
+ * deltas), so the planner reads an index in order instead of sorting every row: the branch's
+ * columns for the sort value and the id, the cursor's boundary on them and the order and LIMIT, as
+ * `pageStatement` puts them on the whole list. Such a query is one page's: a CSV walk takes the
+ * list's other form.
+ */
+export function pageBranch<F>(
+  sql: RawSql,
+  def: ListDefinition<F>,
+  request: ListRequest<F>,
+  value: string,
+  id: string,
+): { where: Fragment; orderLimit: Fragment } {
+  const key = def.sorts[request.sort]!;
+  const cursor = request.cursor;
+  const ascending = ((request.order === 'asc') !== (cursor?.d === 'p')) !== Boolean(key.reverse);
+  const v = sql.unsafe(value);
+  const i = sql.unsafe(id);
+  const bound = cursor ? sql`${cursor.v}::${sql.unsafe(key.type)}` : null;
+  const where = cursor
+    ? ascending
+      ? sql`${v} >= ${bound} and (${v}, ${i}) > (${bound}, ${cursor.i}::bigint)`
+      : sql`${v} <= ${bound} and (${v}, ${i}) < (${bound}, ${cursor.i}::bigint)`
+    : sql`true`;
+  const direction = sql.unsafe(ascending ? 'asc' : 'desc');
+  return { where, orderLimit: sql`order by ${v} ${direction}, ${i} ${direction} limit ${request.limit + 1}` };
+}
+
 /** One page of a list by keyset, with its total (exact, or Postgres's estimate past `countCap`). */
 export async function keysetPage<F, R extends postgres.Row, O = R>(
   sql: RawSql,

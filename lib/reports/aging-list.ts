@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { RawSql } from '../../db/client';
 import { todayIn, addDays } from '../dates';
 import { containsPattern } from '../lists/common-filters';
-import { filterSchema, type CsvColumn, type ListDefinition, type ListQuery, type ListRequest } from '../lists/keyset';
+import { filterSchema, pageBranch, type CsvColumn, type ListDefinition, type ListQuery, type ListRequest } from '../lists/keyset';
 import { moneyOut } from '../money';
 import { currency, optional, text } from '../validation/fields';
 import { BASIS_BUCKETS, type AgingBasis } from './aging';
@@ -184,17 +184,9 @@ export function agingListQuery(
   // page's LIMIT, beside the few with deltas — the planner otherwise sorted every ref's total
   // (10,000 clients) for each page. The query is then one page's: the CSV walks the other form.
   if (!named && request.sort === 'total' && !options.walk) {
-    const cursor = request.cursor;
-    const ascending = (request.order === 'asc') !== (cursor?.d === 'p');
-    const direction = sql.unsafe(ascending ? 'asc' : 'desc');
-    const boundary = cursor
-      ? ascending
-        ? sql`and r.amount >= ${cursor.v}::numeric and (r.amount, r.ref_id) > (${cursor.v}::numeric, ${cursor.i}::bigint)`
-        : sql`and r.amount <= ${cursor.v}::numeric and (r.amount, r.ref_id) < (${cursor.v}::numeric, ${cursor.i}::bigint)`
-      : sql``;
+    const branch = pageBranch(sql, AGING_LISTS[side], request, 'r.amount', 'r.ref_id');
     const page = sql`(select r.ref_id, r.amount as total from rollups r
-         where ${folded} and r.ref_id not in ${withDeltas} ${boundary}
-         order by r.amount ${direction}, r.ref_id ${direction} limit ${request.limit + 1})`;
+         where ${folded} and r.ref_id not in ${withDeltas} and ${branch.where} ${branch.orderLimit})`;
     return {
       select: rowSelect(false),
       from: sql`(${page} union all ${deltaSums}) a`,

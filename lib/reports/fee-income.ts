@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RawSql } from '../../db/client';
 import { todayIn } from '../dates';
 import { containsPattern } from '../lists/common-filters';
-import { filterSchema, type CsvColumn, type ListDefinition, type ListQuery, type ListRequest } from '../lists/keyset';
+import { filterSchema, pageBranch, type CsvColumn, type ListDefinition, type ListQuery, type ListRequest } from '../lists/keyset';
 import { moneyOut } from '../money';
 import { currency, optional, text } from '../validation/fields';
 import { ROLLUP_GRAIN } from './rollups';
@@ -183,17 +183,9 @@ export function feeIncomeQuery(sql: RawSql, request: ListRequest<FeeIncomeFilter
     // The page's rows among the ranked clients: read in the page's order (as keysetPage reads the
     // whole list: its direction, past its cursor) through fee_income_ranks_order up to the page's
     // LIMIT — the page is the first rows of these and of the few clients with deltas, merged.
-    const cursor = request.cursor;
-    const ascending = (request.order === 'asc') !== (cursor?.d === 'p');
-    const direction = sql.unsafe(ascending ? 'asc' : 'desc');
-    const boundary = cursor
-      ? ascending
-        ? sql`and k.total >= ${cursor.v}::numeric and (k.total, k.ref_id) > (${cursor.v}::numeric, ${cursor.i}::bigint)`
-        : sql`and k.total <= ${cursor.v}::numeric and (k.total, k.ref_id) < (${cursor.v}::numeric, ${cursor.i}::bigint)`
-      : sql``;
+    const branch = pageBranch(sql, FEE_INCOME_LIST, request, 'k.total', 'k.ref_id');
     const rankedPage = sql`(select k.ref_id, k.total from fee_income_ranks k
-         where ${ranks} and k.ref_id not in ${withDeltas} ${boundary}
-         order by k.total ${direction}, k.ref_id ${direction} limit ${request.limit + 1})`;
+         where ${ranks} and k.ref_id not in ${withDeltas} and ${branch.where} ${branch.orderLimit})`;
     const deltaSums = sql`
         select ref_id, sum(amount) as total
           from (select ref_id, issue_date, sum(amount) as amount from (

@@ -165,11 +165,14 @@ export function feeIncomePeriodStart(periodTo: string): string {
 async function keepFeeIncomeRanks(tx: Tx, refs: string[], today: string): Promise<void> {
   const periods = rankedFeeIncomePeriods(today);
   const grain = ROLLUP_GRAIN.clientFeeIncome;
-  await tx.sql`delete from fee_income_ranks where period_to <> all(${periods}::date[])`;
-  const kept = await tx.sql<{ period_to: string }[]>`
-    with gone as (delete from fee_income_rank_periods where period_to <> all(${periods}::date[]))
-    select period_to::text from fee_income_rank_periods where period_to = any(${periods}::date[])`;
-  const ranked = kept.map((k) => k.period_to);
+  // the ranked periods (a row or two); a period past is dropped by its key, when there is one
+  const held = (await tx.sql<{ period_to: string }[]>`select period_to::text from fee_income_rank_periods`).map((k) => k.period_to);
+  const stale = held.filter((p) => !periods.includes(p));
+  if (stale.length > 0) {
+    await tx.sql`delete from fee_income_ranks where period_to = any(${stale}::date[])`;
+    await tx.sql`delete from fee_income_rank_periods where period_to = any(${stale}::date[])`;
+  }
+  const ranked = held.filter((p) => periods.includes(p));
   for (const period of periods.filter((p) => !ranked.includes(p))) {
     await tx.sql`delete from fee_income_ranks where period_to = ${period}::date`;
     await tx.sql`

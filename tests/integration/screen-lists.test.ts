@@ -281,18 +281,15 @@ describe('fee income by client and month (Reports)', () => {
     const sql = t.database.sql;
     /** the whole list a row a page, as the ranked or the summed query reads it, then back from its end */
     const walk = async (order: 'asc' | 'desc', ranked: boolean) => {
+      const pageAt = (cursor: string | null): Promise<ListPage<FeeIncomeItem>> => {
+        const request: ListRequest<FeeIncomeFilters> = parseListRequest(FEE_INCOME_LIST, { order, limit: '1', ...(cursor ? { cursor } : {}) });
+        return keysetPage(sql, FEE_INCOME_LIST, request, feeIncomeQuery(sql, request, 'GBP', AS_OF, ranked), feeIncomeItem('GBP'));
+      };
       const rows: [string, string, Record<string, string>][] = [];
       const totals: number[] = [];
       let last: ListPage<{ clientId: string }> | null = null;
       for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-        const request: ListRequest<FeeIncomeFilters> = parseListRequest(FEE_INCOME_LIST, { order, limit: '1', ...(cursor ? { cursor } : {}) });
-        const p: ListPage<FeeIncomeItem> = await keysetPage(
-          sql,
-          FEE_INCOME_LIST,
-          request,
-          feeIncomeQuery(sql, request, 'GBP', AS_OF, ranked),
-          feeIncomeItem('GBP'),
-        );
+        const p = await pageAt(cursor);
         rows.push(...p.items.map((i) => [i.clientId, i.total, i.months] as [string, string, Record<string, string>]));
         totals.push(p.total);
         cursor = p.nextCursor;
@@ -300,14 +297,7 @@ describe('fee income by client and month (Reports)', () => {
       }
       const back: string[] = [];
       for (let cursor = last!.prevCursor; cursor;) {
-        const request: ListRequest<FeeIncomeFilters> = parseListRequest(FEE_INCOME_LIST, { order, limit: '1', cursor });
-        const p: ListPage<FeeIncomeItem> = await keysetPage(
-          sql,
-          FEE_INCOME_LIST,
-          request,
-          feeIncomeQuery(sql, request, 'GBP', AS_OF, ranked),
-          feeIncomeItem('GBP'),
-        );
+        const p = await pageAt(cursor);
         back.unshift(...p.items.map((i) => i.clientId));
         cursor = p.prevCursor;
       }
